@@ -1,0 +1,764 @@
+// The C ABI: extern "C" shims over the C++ core. Each handle is a struct holding the C++ value;
+// each entry point clears its out-parameters, catches every exception and maps it to a status.
+#include "loyalty/loyalty.h"
+
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "loyalty/database.hpp"
+#include "text.hpp"
+
+using namespace loyalty;
+
+struct loy_db {
+    std::unique_ptr<Database> rep;
+};
+struct loy_member {
+    Member m;
+    std::string tags;
+};
+struct loy_member_list {
+    std::vector<loy_member> items;
+};
+struct loy_basket {
+    Basket b;
+};
+struct loy_quote {
+    Quote q;
+};
+struct loy_receipt {
+    Receipt r;
+};
+struct loy_refund {
+    std::vector<RefundLine> lines;
+};
+struct loy_history {
+    std::vector<LedgerEntry> e;
+};
+
+namespace {
+
+void write_error(loy_error* err, int32_t code, const char* msg) {
+    if (!err || err->size < offsetof(loy_error, message)) return;
+    err->code = code;
+    std::size_t cap = err->size - offsetof(loy_error, message);
+    if (cap > sizeof err->message) cap = sizeof err->message;
+    if (cap == 0) return;
+    std::size_t n = std::strlen(msg);
+    if (n >= cap) {
+        n = cap - 1;
+        // Do not cut a UTF-8 sequence in half.
+        while (n > 0 && (static_cast<unsigned char>(msg[n]) & 0xC0) == 0x80) --n;
+    }
+    std::memcpy(err->message, msg, n);
+    err->message[n] = '\0';
+}
+
+template <typename F>
+int32_t guard(loy_error* err, F&& f) noexcept {
+    try {
+        f();
+        write_error(err, LOY_OK, "");
+        return LOY_OK;
+    } catch (const Error& e) {
+        write_error(err, static_cast<int32_t>(e.status()), e.what());
+        return static_cast<int32_t>(e.status());
+    } catch (const std::bad_alloc&) {
+        write_error(err, LOY_ERR_NO_MEMORY, "out of memory");
+        return LOY_ERR_NO_MEMORY;
+    } catch (const std::exception& e) {
+        write_error(err, LOY_ERR_INTERNAL, e.what());
+        return LOY_ERR_INTERNAL;
+    } catch (...) {
+        write_error(err, LOY_ERR_INTERNAL, "unknown internal error");
+        return LOY_ERR_INTERNAL;
+    }
+}
+
+[[noreturn]] void null_arg(const char* name) {
+    throw Error(Status::InvalidArgument, std::string(name) + " must not be NULL");
+}
+
+Database& db_of(loy_db* db) {
+    if (!db || !db->rep) null_arg("db");
+    return *db->rep;
+}
+
+std::string req(const char* s, const char* name) {
+    if (!s) null_arg(name);
+    return s;
+}
+
+std::string opt(const char* s) { return s ? std::string(s) : std::string(); }
+
+std::optional<std::string> field(const char* s) {
+    return s ? std::optional<std::string>(s) : std::nullopt;
+}
+
+// snprintf semantics for single strings out.
+void copy_out(const std::string& s, char* buf, std::size_t capacity, std::size_t* needed) {
+    if (needed) *needed = s.size();
+    if (!buf || capacity == 0) {
+        if (buf == nullptr && capacity != 0) null_arg("buf");
+        return;
+    }
+    std::size_t n = s.size() < capacity - 1 ? s.size() : capacity - 1;
+    std::memcpy(buf, s.data(), n);
+    buf[n] = '\0';
+}
+
+void check_size(uint32_t got, std::size_t want, const char* what) {
+    if (got < want)
+        throw Error(Status::InvalidArgument,
+                    std::string(what) + ".size is smaller than the library's struct; call " + what +
+                        "_init first");
+}
+
+MemberFields to_fields(const loy_member_fields* f, bool for_update) {
+    check_size(f->size, sizeof(loy_member_fields), "loy_member_fields");
+    MemberFields out;
+    out.phone = field(f->phone);
+    out.card = field(f->card);
+    out.name = field(f->name);
+    out.email = field(f->email);
+    out.gender = field(f->gender);
+    out.language = field(f->language);
+    out.branch = field(f->branch);
+    out.referrer = field(f->referrer);
+    if (f->tags) out.tags = text::parse_tags(f->tags);
+    auto num = [&](int32_t v, std::optional<int>& o) {
+        if (v == LOY_UNCHANGED) return;
+        if (!for_update && v == 0) return;
+        o = v;
+    };
+    num(f->birth_year, out.birth_year);
+    num(f->birth_month, out.birth_month);
+    num(f->birth_day, out.birth_day);
+    auto flag = [](int32_t v, std::optional<bool>& o, const char* name) {
+        if (v == LOY_UNCHANGED) return;
+        if (v != 0 && v != 1)
+            throw Error(Status::InvalidArgument, std::string(name) + " must be 0, 1 or LOY_UNCHANGED");
+        o = v == 1;
+    };
+    flag(f->consent_sms, out.consent_sms, "consent_sms");
+    flag(f->consent_email, out.consent_email, "consent_email");
+    flag(f->consent_push, out.consent_push, "consent_push");
+    if (f->tags) text::check_field("tags", f->tags, 4096);
+    return out;
+}
+
+loy_member* wrap(Member m) {
+    auto* h = new loy_member{std::move(m), {}};
+    h->tags = text::join(h->m.tags, ",");
+    return h;
+}
+
+const char* cstr(const std::string& s) { return s.c_str(); }
+
+}  // namespace
+
+extern "C" {
+
+int32_t loy_version_number(void) { return LOY_VERSION_NUMBER; }
+const char* loy_version_string(void) { return LOY_VERSION_STRING; }
+
+const char* loy_status_name(int32_t status) { return status_name(static_cast<Status>(status)); }
+int32_t loy_status_is_transient(int32_t status) {
+    return is_transient(static_cast<Status>(status)) ? 1 : 0;
+}
+
+void loy_error_init(loy_error* err) {
+    if (!err) return;
+    std::memset(err, 0, sizeof *err);
+    err->size = sizeof *err;
+}
+
+// ---- database -------------------------------------------------------------------------------
+
+void loy_open_options_init(loy_open_options* o) {
+    if (!o) return;
+    std::memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    o->durability = LOY_DURABILITY_FULL;
+    o->busy_timeout_ms = 5000;
+}
+
+int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* err) {
+    if (out_db) *out_db = nullptr;
+    return guard(err, [&] {
+        if (!options) null_arg("options");
+        if (!out_db) null_arg("out_db");
+        check_size(options->size, sizeof(loy_open_options), "loy_open_options");
+        OpenOptions o;
+        o.path = req(options->path, "options->path");
+        if (options->durability != LOY_DURABILITY_FULL && options->durability != LOY_DURABILITY_NORMAL)
+            throw Error(Status::InvalidArgument, "durability must be LOY_DURABILITY_FULL or _NORMAL");
+        o.durability = options->durability == LOY_DURABILITY_NORMAL ? Durability::Normal
+                                                                    : Durability::Full;
+        o.busy_timeout_ms = options->busy_timeout_ms;
+        if (options->default_country) o.default_country = options->default_country;
+        if (options->default_currency) o.default_currency = options->default_currency;
+        o.origin = opt(options->origin);
+        o.read_only = options->read_only != 0;
+        auto h = std::make_unique<loy_db>();
+        h->rep = Database::open(o);
+        *out_db = h.release();
+    });
+}
+
+void loy_close(loy_db* db) { delete db; }
+
+int32_t loy_set_clock(loy_db* db, int64_t now_ms, loy_error* err) {
+    return guard(err, [&] { db_of(db).set_clock(now_ms); });
+}
+
+int64_t loy_now(const loy_db* db) {
+    if (!db || !db->rep) return 0;
+    return db->rep->now();
+}
+
+int32_t loy_currency_set(loy_db* db, const char* code, int32_t exponent, loy_error* err) {
+    return guard(err, [&] { db_of(db).set_currency(req(code, "code"), exponent); });
+}
+
+int32_t loy_currency_exponent(loy_db* db, const char* code, int32_t* out_exponent, loy_error* err) {
+    if (out_exponent) *out_exponent = 0;
+    return guard(err, [&] {
+        if (!out_exponent) null_arg("out_exponent");
+        *out_exponent = db_of(db).currency_exponent(req(code, "code"));
+    });
+}
+
+int32_t loy_money_format(loy_db* db, int64_t minor_units, const char* currency, int32_t grouping,
+                         char* buf, size_t capacity, size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    return guard(err, [&] {
+        int e = db_of(db).currency_exponent(req(currency, "currency"));
+        copy_out(format_money(minor_units, e, grouping != 0), buf, capacity, out_needed);
+    });
+}
+
+int32_t loy_phone_normalize(loy_db* db, const char* phone, char* buf, size_t capacity,
+                            size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    return guard(err, [&] {
+        copy_out(db_of(db).normalize_phone(req(phone, "phone")), buf, capacity, out_needed);
+    });
+}
+
+// ---- members --------------------------------------------------------------------------------
+
+void loy_member_fields_init(loy_member_fields* f) {
+    if (!f) return;
+    std::memset(f, 0, sizeof *f);
+    f->size = sizeof *f;
+    f->birth_year = f->birth_month = f->birth_day = LOY_UNCHANGED;
+    f->consent_sms = f->consent_email = f->consent_push = LOY_UNCHANGED;
+}
+
+int32_t loy_member_enrol(loy_db* db, const loy_member_fields* fields, const char* key,
+                         loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!fields) null_arg("fields");
+        if (!out) null_arg("out_member");
+        Database& d = db_of(db);
+        *out = wrap(d.enrol(to_fields(fields, false), opt(key)));
+    });
+}
+
+int32_t loy_member_get(loy_db* db, int64_t id, loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_member");
+        *out = wrap(db_of(db).member(id));
+    });
+}
+
+int32_t loy_member_find_by_phone(loy_db* db, const char* phone, loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_member");
+        *out = wrap(db_of(db).find_by_phone(req(phone, "phone")));
+    });
+}
+
+int32_t loy_member_find_by_card(loy_db* db, const char* card, loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_member");
+        *out = wrap(db_of(db).find_by_card(req(card, "card")));
+    });
+}
+
+int32_t loy_member_identify(loy_db* db, const char* text_in, loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_member");
+        *out = wrap(db_of(db).identify(req(text_in, "phone_or_card")));
+    });
+}
+
+int32_t loy_member_update(loy_db* db, int64_t id, const loy_member_fields* fields, loy_member** out,
+                          loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!fields) null_arg("fields");
+        Database& d = db_of(db);
+        Member m = d.update(id, to_fields(fields, true));
+        if (out) *out = wrap(std::move(m));
+    });
+}
+
+int32_t loy_member_deactivate(loy_db* db, int64_t id, loy_error* err) {
+    return guard(err, [&] { db_of(db).deactivate(id); });
+}
+int32_t loy_member_reactivate(loy_db* db, int64_t id, loy_error* err) {
+    return guard(err, [&] { db_of(db).reactivate(id); });
+}
+int32_t loy_member_erase(loy_db* db, int64_t id, loy_error* err) {
+    return guard(err, [&] { db_of(db).erase(id); });
+}
+
+int32_t loy_member_merge(loy_db* db, int64_t survivor, int64_t absorbed, loy_member** out,
+                         loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        Member m = db_of(db).merge(survivor, absorbed);
+        if (out) *out = wrap(std::move(m));
+    });
+}
+
+void loy_member_free(loy_member* m) { delete m; }
+
+#define LOY_MEMBER_GET(name, type, expr) \
+    type loy_member_##name(const loy_member* h) { return h ? (expr) : type{}; }
+#define LOY_MEMBER_STR(name, expr) \
+    const char* loy_member_##name(const loy_member* h) { return h ? cstr(expr) : ""; }
+
+LOY_MEMBER_GET(id, int64_t, h->m.id)
+LOY_MEMBER_STR(uid, h->m.uid)
+LOY_MEMBER_GET(status, int32_t, static_cast<int32_t>(h->m.status))
+LOY_MEMBER_STR(phone, h->m.phone)
+LOY_MEMBER_STR(card, h->m.card)
+LOY_MEMBER_STR(name, h->m.name)
+LOY_MEMBER_STR(email, h->m.email)
+LOY_MEMBER_GET(birth_year, int32_t, h->m.birth_year)
+LOY_MEMBER_GET(birth_month, int32_t, h->m.birth_month)
+LOY_MEMBER_GET(birth_day, int32_t, h->m.birth_day)
+LOY_MEMBER_STR(gender, h->m.gender)
+LOY_MEMBER_STR(tags, h->tags)
+LOY_MEMBER_STR(language, h->m.language)
+LOY_MEMBER_GET(consent_sms, int32_t, h->m.consent_sms ? 1 : 0)
+LOY_MEMBER_GET(consent_email, int32_t, h->m.consent_email ? 1 : 0)
+LOY_MEMBER_GET(consent_push, int32_t, h->m.consent_push ? 1 : 0)
+LOY_MEMBER_STR(branch, h->m.branch)
+LOY_MEMBER_GET(referrer_id, int64_t, h->m.referrer_id)
+LOY_MEMBER_STR(referral_code, h->m.referral_code)
+LOY_MEMBER_GET(merged_into, int64_t, h->m.merged_into)
+LOY_MEMBER_GET(created_at, int64_t, h->m.created_at)
+LOY_MEMBER_GET(balance, int64_t, h->m.balance)
+LOY_MEMBER_GET(available, int64_t, h->m.available)
+LOY_MEMBER_GET(pending, int64_t, h->m.pending)
+LOY_MEMBER_GET(lifetime_earned, int64_t, h->m.lifetime_earned)
+
+void loy_member_query_init(loy_member_query* q) {
+    if (!q) return;
+    std::memset(q, 0, sizeof *q);
+    q->size = sizeof *q;
+}
+
+int32_t loy_member_search(loy_db* db, const loy_member_query* query, loy_member_list** out,
+                        loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!query) null_arg("query");
+        if (!out) null_arg("out_list");
+        check_size(query->size, sizeof(loy_member_query), "loy_member_query");
+        MemberQuery q;
+        q.name_prefix = opt(query->name_prefix);
+        q.phone_prefix = opt(query->phone_prefix);
+        q.tag = opt(query->tag);
+        q.include_inactive = query->include_inactive != 0;
+        q.limit = query->limit;
+        q.after_id = query->after_id;
+        auto members = db_of(db).list(q);
+        auto list = std::make_unique<loy_member_list>();
+        list->items.reserve(members.size());
+        for (auto& m : members) {
+            loy_member h{std::move(m), {}};
+            h.tags = text::join(h.m.tags, ",");
+            list->items.push_back(std::move(h));
+        }
+        *out = list.release();
+    });
+}
+
+size_t loy_member_list_count(const loy_member_list* l) { return l ? l->items.size() : 0; }
+const loy_member* loy_member_list_at(const loy_member_list* l, size_t i) {
+    return l && i < l->items.size() ? &l->items[i] : nullptr;
+}
+void loy_member_list_free(loy_member_list* l) { delete l; }
+
+// ---- programme ------------------------------------------------------------------------------
+
+int32_t loy_program_load_json(loy_db* db, const char* json, int64_t* out_version, loy_error* err) {
+    if (out_version) *out_version = 0;
+    return guard(err, [&] {
+        int64_t v = db_of(db).load_program(req(json, "json"));
+        if (out_version) *out_version = v;
+    });
+}
+
+int32_t loy_program_load_file(loy_db* db, const char* path, int64_t* out_version, loy_error* err) {
+    if (out_version) *out_version = 0;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        std::string p = req(path, "path");
+        std::ifstream in(p, std::ios::binary);
+        if (!in) throw Error(Status::Io, "cannot read programme file '" + p + "'");
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        int64_t v = d.load_program(ss.str());
+        if (out_version) *out_version = v;
+    });
+}
+
+int64_t loy_program_active_version(loy_db* db) {
+    if (!db || !db->rep) return 0;
+    try {
+        return db->rep->active_program_version();
+    } catch (...) {
+        return 0;
+    }
+}
+
+int32_t loy_program_export_json(loy_db* db, int64_t version, char* buf, size_t capacity,
+                                size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    return guard(err, [&] { copy_out(db_of(db).export_program(version), buf, capacity, out_needed); });
+}
+
+// ---- checkout -------------------------------------------------------------------------------
+
+int32_t loy_basket_new(loy_basket** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_basket");
+        *out = new loy_basket{};
+    });
+}
+void loy_basket_free(loy_basket* b) { delete b; }
+
+static Basket& basket_of(loy_basket* b) {
+    if (!b) null_arg("basket");
+    return b->b;
+}
+
+int32_t loy_basket_set_member(loy_basket* b, int64_t member_id, loy_error* err) {
+    return guard(err, [&] {
+        if (member_id < 0) throw Error(Status::InvalidArgument, "member id cannot be negative");
+        basket_of(b).member_id = member_id;
+    });
+}
+
+int32_t loy_basket_set_context(loy_basket* b, const char* receipt, const char* branch,
+                               const char* terminal, const char* cashier, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        std::string r = opt(receipt), br = opt(branch), t = opt(terminal), c = opt(cashier);
+        text::check_field("receipt", r, 64);
+        text::check_field("branch", br, 64);
+        text::check_field("terminal", t, 64);
+        text::check_field("cashier", c, 64);
+        k.receipt = r;
+        k.branch = br;
+        k.terminal = t;
+        k.cashier = c;
+    });
+}
+
+int32_t loy_basket_set_currency(loy_basket* b, const char* currency, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        std::string c = req(currency, "currency");
+        text::check_field("currency", c, 8);
+        k.currency = c;
+    });
+}
+
+int32_t loy_basket_add_line(loy_basket* b, const char* sku, const char* category, int64_t qty,
+                            int64_t unit_price, int64_t discount, int32_t* out_line_no,
+                            loy_error* err) {
+    if (out_line_no) *out_line_no = 0;
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        BasketLine l;
+        l.sku = req(sku, "sku");
+        l.category = opt(category);
+        text::check_field("sku", l.sku, 64);
+        text::check_field("category", l.category, 64);
+        if (l.sku.empty()) throw Error(Status::InvalidArgument, "sku is empty");
+        l.quantity_milli = qty;
+        l.unit_price = unit_price;
+        l.discount = discount;
+        l.amount();  // validates
+        if (k.lines.size() >= 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+        k.lines.push_back(std::move(l));
+        k.lines_total();  // the running total must still fit
+        if (out_line_no) *out_line_no = static_cast<int32_t>(k.lines.size());
+    });
+}
+
+int32_t loy_basket_set_charges(loy_basket* b, int64_t tax, int64_t service, int64_t tip,
+                               loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        if (tax < 0 || service < 0 || tip < 0)
+            throw Error(Status::InvalidAmount, "tax, service charge and tip cannot be negative");
+        k.tax = tax;
+        k.service = service;
+        k.tip = tip;
+    });
+}
+
+int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        if (points < 0) throw Error(Status::InvalidAmount, "points to redeem cannot be negative");
+        k.redeem_points = points;
+    });
+}
+
+int32_t loy_quote_basket(loy_db* db, const loy_basket* basket, loy_quote** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!basket) null_arg("basket");
+        if (!out) null_arg("out_quote");
+        *out = new loy_quote{db_of(db).quote(basket->b)};
+    });
+}
+
+void loy_quote_free(loy_quote* q) { delete q; }
+
+#define LOY_QUOTE_GET(name, expr) \
+    int64_t loy_quote_##name(const loy_quote* h) { return h ? (expr) : 0; }
+LOY_QUOTE_GET(member_id, h->q.member_id)
+LOY_QUOTE_GET(program_version, h->q.program_version)
+LOY_QUOTE_GET(total, h->q.total)
+LOY_QUOTE_GET(points_earned, h->q.points_earned)
+LOY_QUOTE_GET(balance, h->q.balance)
+LOY_QUOTE_GET(available, h->q.available)
+LOY_QUOTE_GET(redeemable_points, h->q.redeemable_points)
+LOY_QUOTE_GET(redeemable_value, h->q.redeemable_value)
+LOY_QUOTE_GET(redeem_points, h->q.redeem_points)
+LOY_QUOTE_GET(redeem_value, h->q.redeem_value)
+LOY_QUOTE_GET(amount_due, h->q.amount_due)
+
+int32_t loy_quote_redeem_status(const loy_quote* h) {
+    return h ? static_cast<int32_t>(h->q.redeem_status) : 0;
+}
+size_t loy_quote_rule_count(const loy_quote* h) { return h ? h->q.rules.size() : 0; }
+const char* loy_quote_rule_id(const loy_quote* h, size_t i) {
+    return h && i < h->q.rules.size() ? h->q.rules[i].rule_id.c_str() : "";
+}
+int64_t loy_quote_rule_points(const loy_quote* h, size_t i) {
+    return h && i < h->q.rules.size() ? h->q.rules[i].points : 0;
+}
+const char* loy_quote_rule_explanation(const loy_quote* h, size_t i) {
+    return h && i < h->q.rules.size() ? h->q.rules[i].explanation.c_str() : "";
+}
+int64_t loy_quote_line_points(const loy_quote* h, int32_t line_no) {
+    if (!h || line_no < 1 || static_cast<size_t>(line_no) > h->q.line_points.size()) return 0;
+    return h->q.line_points[static_cast<size_t>(line_no - 1)];
+}
+
+int32_t loy_commit(loy_db* db, const loy_basket* basket, const char* key, loy_receipt** out,
+                   loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!basket) null_arg("basket");
+        if (!out) null_arg("out_receipt");
+        Database& d = db_of(db);
+        *out = new loy_receipt{d.commit(basket->b, req(key, "idempotency_key"))};
+    });
+}
+
+int32_t loy_refund_new(loy_refund** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_refund");
+        *out = new loy_refund{};
+    });
+}
+void loy_refund_free(loy_refund* r) { delete r; }
+
+int32_t loy_refund_add_line(loy_refund* r, int32_t line_no, int64_t qty, loy_error* err) {
+    return guard(err, [&] {
+        if (!r) null_arg("refund");
+        if (line_no < 1) throw Error(Status::InvalidArgument, "line numbers start at 1");
+        if (qty <= 0) throw Error(Status::InvalidAmount, "a refund quantity must be greater than 0");
+        if (r->lines.size() >= 10000) throw Error(Status::TooLong, "a refund holds at most 10,000 lines");
+        r->lines.push_back({line_no, qty});
+    });
+}
+
+int32_t loy_refund_sale(loy_db* db, int64_t sale_id, const loy_refund* refund, const char* key,
+                        loy_receipt** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_receipt");
+        Database& d = db_of(db);
+        static const std::vector<RefundLine> kAll;
+        *out = new loy_receipt{
+            d.refund(sale_id, refund ? refund->lines : kAll, req(key, "idempotency_key"))};
+    });
+}
+
+int32_t loy_void_sale(loy_db* db, int64_t sale_id, const char* key, loy_receipt** out,
+                      loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_receipt");
+        Database& d = db_of(db);
+        *out = new loy_receipt{d.void_sale(sale_id, req(key, "idempotency_key"))};
+    });
+}
+
+int32_t loy_sale_find_by_key(loy_db* db, const char* key, int64_t* out_sale_id, loy_error* err) {
+    if (out_sale_id) *out_sale_id = 0;
+    return guard(err, [&] {
+        if (!out_sale_id) null_arg("out_sale_id");
+        Database& d = db_of(db);
+        *out_sale_id = d.sale_by_key(req(key, "idempotency_key"));
+    });
+}
+
+void loy_receipt_free(loy_receipt* r) { delete r; }
+
+#define LOY_RECEIPT_GET(name, expr) \
+    int64_t loy_receipt_##name(const loy_receipt* h) { return h ? (expr) : 0; }
+int32_t loy_receipt_kind(const loy_receipt* h) { return h ? static_cast<int32_t>(h->r.kind) : 0; }
+int32_t loy_receipt_replayed(const loy_receipt* h) { return h && h->r.replayed ? 1 : 0; }
+LOY_RECEIPT_GET(sale_id, h->r.sale_id)
+const char* loy_receipt_uid(const loy_receipt* h) { return h ? h->r.uid.c_str() : ""; }
+LOY_RECEIPT_GET(member_id, h->r.member_id)
+LOY_RECEIPT_GET(program_version, h->r.program_version)
+LOY_RECEIPT_GET(total, h->r.total)
+LOY_RECEIPT_GET(points_earned, h->r.points_earned)
+LOY_RECEIPT_GET(points_redeemed, h->r.points_redeemed)
+LOY_RECEIPT_GET(redeem_value, h->r.redeem_value)
+LOY_RECEIPT_GET(amount_due, h->r.amount_due)
+LOY_RECEIPT_GET(refund_amount, h->r.refund_amount)
+LOY_RECEIPT_GET(balance_after, h->r.balance_after)
+LOY_RECEIPT_GET(available_after, h->r.available_after)
+LOY_RECEIPT_GET(created_at, h->r.created_at)
+size_t loy_receipt_rule_count(const loy_receipt* h) { return h ? h->r.rules.size() : 0; }
+const char* loy_receipt_rule_id(const loy_receipt* h, size_t i) {
+    return h && i < h->r.rules.size() ? h->r.rules[i].rule_id.c_str() : "";
+}
+int64_t loy_receipt_rule_points(const loy_receipt* h, size_t i) {
+    return h && i < h->r.rules.size() ? h->r.rules[i].points : 0;
+}
+const char* loy_receipt_rule_explanation(const loy_receipt* h, size_t i) {
+    return h && i < h->r.rules.size() ? h->r.rules[i].explanation.c_str() : "";
+}
+
+// ---- points outside a basket ------------------------------------------------------------------
+
+int32_t loy_event_record(loy_db* db, int64_t member_id, const char* action, const char* key,
+                         int64_t* out_points, loy_error* err) {
+    if (out_points) *out_points = 0;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        int64_t p = d.record_event(member_id, req(action, "action"), req(key, "idempotency_key"));
+        if (out_points) *out_points = p;
+    });
+}
+
+int32_t loy_points_adjust(loy_db* db, int64_t member_id, int64_t points, const char* reason,
+                          const char* operator_id, const char* key, int64_t* out_balance,
+                          loy_error* err) {
+    if (out_balance) *out_balance = 0;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        int64_t b = d.adjust(member_id, points, req(reason, "reason"), req(operator_id, "operator_id"),
+                             req(key, "idempotency_key"));
+        if (out_balance) *out_balance = b;
+    });
+}
+
+int32_t loy_points_expire(loy_db* db, int64_t now_ms, int64_t* out_lots, int64_t* out_points,
+                          loy_error* err) {
+    if (out_lots) *out_lots = 0;
+    if (out_points) *out_points = 0;
+    return guard(err, [&] {
+        ExpireResult r = db_of(db).expire(now_ms);
+        if (out_lots) *out_lots = r.lots;
+        if (out_points) *out_points = r.points;
+    });
+}
+
+int32_t loy_points_expiring(loy_db* db, int64_t member_id, int64_t before_ms, int64_t* out_points,
+                            int64_t* out_next_expiry, loy_error* err) {
+    if (out_points) *out_points = 0;
+    if (out_next_expiry) *out_next_expiry = 0;
+    return guard(err, [&] {
+        if (!out_points) null_arg("out_points");
+        auto [p, next] = db_of(db).expiring(member_id, before_ms);
+        *out_points = p;
+        if (out_next_expiry) *out_next_expiry = next;
+    });
+}
+
+int32_t loy_history_get(loy_db* db, int64_t member_id, int32_t limit, int32_t offset,
+                        loy_history** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_history");
+        *out = new loy_history{db_of(db).history(member_id, limit, offset)};
+    });
+}
+void loy_history_free(loy_history* h) { delete h; }
+size_t loy_history_count(const loy_history* h) { return h ? h->e.size() : 0; }
+
+#define LOY_HISTORY_GET(name, type, expr)                              \
+    type loy_history_##name(const loy_history* h, size_t i) {          \
+        if (!h || i >= h->e.size()) return type{};                     \
+        const LedgerEntry& e = h->e[i];                                \
+        return (expr);                                                 \
+    }
+#define LOY_HISTORY_STR(name, member)                                  \
+    const char* loy_history_##name(const loy_history* h, size_t i) {   \
+        if (!h || i >= h->e.size()) return "";                         \
+        return h->e[i].member.c_str();                                 \
+    }
+LOY_HISTORY_STR(uid, uid)
+LOY_HISTORY_GET(kind, int32_t, static_cast<int32_t>(e.kind))
+LOY_HISTORY_GET(points, int64_t, e.points)
+LOY_HISTORY_GET(sale_id, int64_t, e.sale_id)
+LOY_HISTORY_STR(reason, reason)
+LOY_HISTORY_STR(branch, branch)
+LOY_HISTORY_STR(terminal, terminal)
+LOY_HISTORY_GET(created_at, int64_t, e.created_at)
+LOY_HISTORY_GET(expires_at, int64_t, e.expires_at)
+LOY_HISTORY_STR(corrects, corrects)
+
+int32_t loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity, size_t* out_needed,
+                   loy_error* err) {
+    if (out_problems) *out_problems = 0;
+    if (out_needed) *out_needed = 0;
+    return guard(err, [&] {
+        if (!out_problems) null_arg("out_problems");
+        VerifyReport r = db_of(db).verify();
+        *out_problems = static_cast<int64_t>(r.problems.size());
+        copy_out(text::join(r.problems, "\n"), buf, capacity, out_needed);
+    });
+}
+
+}  // extern "C"

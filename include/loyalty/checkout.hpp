@@ -1,0 +1,119 @@
+// Baskets, quotes, receipts and refunds: what happens at the till.
+#ifndef LOYALTY_CHECKOUT_HPP
+#define LOYALTY_CHECKOUT_HPP
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "loyalty/status.hpp"
+
+namespace loyalty {
+
+struct BasketLine {
+    std::string sku;
+    std::string category;
+    std::int64_t quantity_milli = 0;  // thousandths: 1 item = 1000
+    std::int64_t unit_price = 0;      // minor units
+    std::int64_t discount = 0;        // minor units, for the whole line
+    // round_half_up(quantity_milli * unit_price / 1000) - discount; throws on overflow.
+    std::int64_t amount() const;
+    std::int64_t gross() const;
+};
+
+struct Basket {
+    std::int64_t member_id = 0;  // 0 = anonymous
+    std::string receipt, branch, terminal, cashier;
+    std::string currency;  // empty = the database default
+    std::vector<BasketLine> lines;
+    std::int64_t tax = 0, service = 0, tip = 0;
+    std::int64_t redeem_points = 0;
+    // Throws InvalidAmount/Overflow when a line or the total is invalid.
+    std::int64_t lines_total() const;
+    std::int64_t total() const;
+};
+
+// One rule's contribution, with a sentence a cashier can read out.
+struct RuleResult {
+    std::string rule_id;
+    std::int64_t points = 0;
+    std::string explanation;
+};
+
+struct Quote {
+    std::int64_t member_id = 0;
+    std::int64_t program_version = 0;
+    std::int64_t total = 0;
+    std::int64_t points_earned = 0;
+    std::vector<RuleResult> rules;
+    std::vector<std::int64_t> line_points;  // index = line number - 1
+    std::int64_t balance = 0, available = 0;
+    std::int64_t redeemable_points = 0, redeemable_value = 0;
+    Status redeem_status = Status::Ok;
+    std::string redeem_message;
+    std::int64_t redeem_points = 0, redeem_value = 0;
+    std::int64_t amount_due = 0;
+};
+
+enum class ReceiptKind { Sale = 0, Refund = 1, Void = 2 };
+
+struct Receipt {
+    ReceiptKind kind = ReceiptKind::Sale;
+    bool replayed = false;
+    std::int64_t sale_id = 0;
+    std::string uid;  // the sale's or refund's id, unique across machines
+    std::int64_t member_id = 0;
+    std::int64_t program_version = 0;
+    std::int64_t total = 0;
+    std::int64_t points_earned = 0;    // sale: earned; refund/void: taken back
+    std::int64_t points_redeemed = 0;  // sale: spent; refund/void: restored
+    std::int64_t redeem_value = 0;
+    std::int64_t amount_due = 0;
+    std::int64_t refund_amount = 0;
+    std::int64_t balance_after = 0, available_after = 0;
+    std::int64_t created_at = 0;
+    std::vector<RuleResult> rules;
+};
+
+struct RefundLine {
+    int line_no = 0;
+    std::int64_t quantity_milli = 0;
+};
+
+enum class EntryKind {
+    Earn = 1,
+    Redeem = 2,
+    Expire = 3,
+    Adjust = 4,
+    ReverseEarn = 5,
+    Restore = 6,
+    Bonus = 7,
+    Event = 8,
+    MergeOut = 9,
+    MergeIn = 10,
+};
+
+struct LedgerEntry {
+    std::string uid;
+    EntryKind kind = EntryKind::Earn;
+    std::int64_t member_id = 0;
+    std::int64_t points = 0;
+    std::int64_t sale_id = 0;
+    std::string reason, branch, terminal, operator_id;
+    std::int64_t created_at = 0, expires_at = 0;
+    std::string corrects;  // uid of the entry this one corrects
+};
+
+struct ExpireResult {
+    std::int64_t lots = 0;
+    std::int64_t points = 0;
+};
+
+struct VerifyReport {
+    std::vector<std::string> problems;
+    bool ok() const noexcept { return problems.empty(); }
+};
+
+}  // namespace loyalty
+
+#endif

@@ -1,0 +1,94 @@
+// The database: members, ledger and checkout in one SQLite file.
+//
+// One Database object may be used from several threads: every call takes its internal lock.
+// Several processes may open the same file. Failures throw loyalty::Error; a failed call changes
+// nothing in the file.
+#ifndef LOYALTY_DATABASE_HPP
+#define LOYALTY_DATABASE_HPP
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/checkout.hpp"
+#include "loyalty/member.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty {
+
+enum class Durability { Full = 0, Normal = 1 };
+
+struct OpenOptions {
+    std::string path;
+    Durability durability = Durability::Full;
+    int busy_timeout_ms = 5000;
+    std::string default_country = "IR";
+    std::string default_currency = "IRR";
+    std::string origin;  // empty: generated once per file and kept
+    bool read_only = false;
+};
+
+class Database {
+public:
+    static std::unique_ptr<Database> open(const OpenOptions& options);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Clock: fixed time for tests and replays (0 = system clock).
+    void set_clock(std::int64_t now_ms);
+    std::int64_t now() const;
+
+    void set_currency(const std::string& code, int exponent);
+    int currency_exponent(const std::string& code);
+    std::string normalize_phone(const std::string& phone) const;
+
+    // Members.
+    Member enrol(const MemberFields& fields, const std::string& idempotency_key = {});
+    Member member(std::int64_t id);
+    Member find_by_phone(const std::string& phone);
+    Member find_by_card(const std::string& card);
+    Member identify(const std::string& phone_or_card);
+    Member update(std::int64_t id, const MemberFields& fields);
+    void deactivate(std::int64_t id);
+    void reactivate(std::int64_t id);
+    void erase(std::int64_t id);
+    Member merge(std::int64_t survivor_id, std::int64_t absorbed_id);
+    std::vector<Member> list(const MemberQuery& query);
+
+    // Programme.
+    std::int64_t load_program(const std::string& json);
+    std::int64_t active_program_version();
+    std::string export_program(std::int64_t version = 0);
+
+    // Checkout.
+    Quote quote(const Basket& basket);
+    Receipt commit(const Basket& basket, const std::string& idempotency_key);
+    Receipt refund(std::int64_t sale_id, const std::vector<RefundLine>& lines,
+                   const std::string& idempotency_key);
+    Receipt void_sale(std::int64_t sale_id, const std::string& idempotency_key);
+    std::int64_t sale_by_key(const std::string& idempotency_key);
+
+    // Points outside a basket.
+    std::int64_t record_event(std::int64_t member_id, const std::string& action,
+                              const std::string& idempotency_key);
+    std::int64_t adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
+                        const std::string& operator_id, const std::string& idempotency_key);
+    ExpireResult expire(std::int64_t now_ms = 0);
+    // Points expiring before `before_ms`, and the earliest expiry date (0 = none).
+    std::pair<std::int64_t, std::int64_t> expiring(std::int64_t member_id, std::int64_t before_ms);
+    std::vector<LedgerEntry> history(std::int64_t member_id, int limit = 100, int offset = 0);
+    VerifyReport verify();
+
+    struct Impl;
+
+private:
+    explicit Database(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loyalty
+
+#endif

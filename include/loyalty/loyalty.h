@@ -1,0 +1,521 @@
+/*
+ * libloyalty — a customer-club (loyalty) engine for point-of-sale software.
+ *
+ * This header is the C ABI: the one contract every POS binds to, from C, C++, C#, Delphi, Java,
+ * Python or Node. It is also the reference documentation of that contract.
+ *
+ * ===========================================================================================
+ * CONVENTIONS
+ * ===========================================================================================
+ *
+ *  1. Status codes. Every fallible function returns an int32_t status: LOY_OK (0) on success,
+ *     one of the LOY_ERR_* numbers otherwise. The numbers are stable: a code is never renumbered
+ *     or reused. New codes may be added in later minor versions; treat an unknown code as a
+ *     failure of its class (see loy_status_is_transient()).
+ *
+ *  2. Error details. Every fallible function takes a last parameter `loy_error* err`. It may be
+ *     NULL. When it is not NULL, the caller owns it and must set err->size = sizeof(loy_error)
+ *     (loy_error_init() does that); on failure the library fills err->code and err->message
+ *     (UTF-8, NUL-terminated, truncated to fit). On success it sets err->code = LOY_OK and an empty
+ *     message. Nothing is thread-local: the error travels with the call.
+ *
+ *  3. Out-parameters. On failure every out-parameter is set to NULL or 0 and nothing needs to be
+ *     freed. On success, a handle returned through a pointer-to-pointer is owned by the caller and
+ *     is released with the matching loy_*_free() function (loy_close() for the database).
+ *     Passing NULL to any _free/_close function is a harmless no-op.
+ *
+ *  4. Result handles are immutable snapshots. Accessors never fail: given a NULL handle or an index
+ *     out of range they return 0 or "" (never NULL). A `const char*` returned by an accessor is
+ *     UTF-8, NUL-terminated and owned by the handle: it stays valid until the handle is freed.
+ *
+ *  5. Strings in. Every `const char*` argument is UTF-8 and NUL-terminated. The library copies
+ *     what it keeps; the caller may free its strings when the call returns. Invalid UTF-8 is
+ *     refused with LOY_ERR_INVALID_UTF8, an over-long string with LOY_ERR_TOO_LONG.
+ *     Optional string arguments accept NULL for "absent".
+ *
+ *  6. Single strings out are copied into a caller buffer with snprintf semantics: the function
+ *     writes at most `capacity` bytes including the NUL, and returns (through `out_needed` or
+ *     its return value) the length the full string needs, excluding the NUL.
+ *
+ *  7. Money is an int64_t amount of minor units plus a currency code ("IRR", "IRT" for toman,
+ *     "USD"...). The currency's exponent is data (loy_currency_set()), never assumed. Points are
+ *     int64_t whole points. Rates are decimal strings with a strict grammar: digits, an optional
+ *     '.' followed by digits ("1000", "0.5", "1.25"); no sign, grouping or exponent. No floating
+ *     point type appears in this API.
+ *
+ *  8. Time is int64_t milliseconds since the Unix epoch, UTC. Local-time rules (weekdays, happy
+ *     hours, calendar months, expiry at the end of a day) use the programme's fixed UTC offset.
+ *
+ *  9. Idempotency. Every write that a till may retry takes an `idempotency_key` chosen by the
+ *     caller (for example "T03-R000123" for terminal 3, receipt 123). The same key with the same
+ *     request returns the first result again, marked as replayed; the same key with a different
+ *     request is refused with LOY_ERR_IDEMPOTENCY_CONFLICT. A business refusal (for example not
+ *     enough points) stays refused for its key. A transient failure (LOY_ERR_BUSY, LOY_ERR_IO,
+ *     LOY_ERR_NO_MEMORY) records nothing: retry with the same key.
+ *
+ * 10. Atomicity. A failed call leaves the database unchanged. A checkout commit writes the sale,
+ *     points tender and earning in one SQLite transaction.
+ *
+ * 11. Threads and processes. A loy_db handle may be used from several threads at once: calls on
+ *     one handle are serialised by a lock inside it. Result handles are immutable and may be read
+ *     from any thread; a basket or refund builder must not be modified by two threads at once.
+ *     Several processes (or several handles) may open the same file: SQLite's locking serialises
+ *     writers, and a writer that waits longer than the busy timeout gets LOY_ERR_BUSY.
+ *
+ * 12. Types. Only fixed-width integers, size_t, opaque pointers and structs that begin with
+ *     their own size cross this interface. Booleans are int32_t (0 = false, 1 = true). No
+ *     callbacks, no variadic functions. All functions use the C calling convention (__cdecl on
+ *     Windows).
+ *
+ * 13. No exception, signal or abort crosses this interface: internal failures become
+ *     LOY_ERR_INTERNAL with a message.
+ */
+#ifndef LOYALTY_LOYALTY_H
+#define LOYALTY_LOYALTY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define LOY_CALL __cdecl
+#if defined(LOYALTY_STATIC)
+#define LOY_API
+#elif defined(LOYALTY_BUILDING)
+#define LOY_API __declspec(dllexport)
+#else
+#define LOY_API __declspec(dllimport)
+#endif
+#else
+#define LOY_CALL
+#if defined(LOYALTY_BUILDING) && defined(__GNUC__)
+#define LOY_API __attribute__((visibility("default")))
+#else
+#define LOY_API
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===========================================================================================
+ * Version
+ * =========================================================================================== */
+
+#define LOY_VERSION_MAJOR 0
+#define LOY_VERSION_MINOR 3
+#define LOY_VERSION_PATCH 0
+#define LOY_VERSION_NUMBER (LOY_VERSION_MAJOR * 10000 + LOY_VERSION_MINOR * 100 + LOY_VERSION_PATCH)
+#define LOY_VERSION_STRING "0.3.0"
+
+/* The version of the library actually loaded (FFIs cannot see the macros). */
+LOY_API int32_t LOY_CALL loy_version_number(void);
+LOY_API const char* LOY_CALL loy_version_string(void);
+
+/* ===========================================================================================
+ * Status codes and errors
+ * =========================================================================================== */
+
+#define LOY_OK 0
+#define LOY_ERR_INVALID_ARGUMENT 1   /* a required pointer is NULL, or a value is out of range */
+#define LOY_ERR_INVALID_UTF8 2       /* a string argument is not valid UTF-8 */
+#define LOY_ERR_TOO_LONG 3           /* a string argument is longer than its field allows */
+#define LOY_ERR_INVALID_PHONE 4      /* a phone number cannot be normalised to E.164 */
+#define LOY_ERR_DUPLICATE 5          /* phone or card already belongs to another member */
+#define LOY_ERR_NOT_FOUND 6          /* no member, sale or line with that identifier */
+#define LOY_ERR_MEMBER_INACTIVE 7    /* the member is deactivated, erased or merged away */
+#define LOY_ERR_INSUFFICIENT_POINTS 8 /* the member cannot spend that many points now */
+#define LOY_ERR_IDEMPOTENCY_CONFLICT 9 /* the key was used before with a different request */
+#define LOY_ERR_OVERFLOW 10          /* an amount or points value does not fit in int64 */
+#define LOY_ERR_INVALID_AMOUNT 11    /* negative quantity, price, discount larger than line... */
+#define LOY_ERR_INVALID_RATE 12      /* a decimal rate string does not follow the grammar */
+#define LOY_ERR_UNKNOWN_CURRENCY 13  /* currency not configured, or not the programme's */
+#define LOY_ERR_INVALID_PROGRAM 14   /* a programme definition is malformed or inconsistent */
+#define LOY_ERR_BUSY 15              /* the database stayed locked past the busy timeout */
+#define LOY_ERR_IO 16                /* disk I/O error, disk full, file cannot be opened */
+#define LOY_ERR_NOT_A_DATABASE 17    /* the file is not a libloyalty database */
+#define LOY_ERR_SCHEMA_TOO_NEW 18    /* the file was written by a newer libloyalty */
+#define LOY_ERR_READONLY 19          /* the file or directory is read-only */
+#define LOY_ERR_NO_MEMORY 20         /* an allocation failed */
+#define LOY_ERR_INTERNAL 21          /* a bug: please report it with the message */
+#define LOY_ERR_REFUND_EXCEEDS_SALE 22 /* refund quantity larger than what remains on the line */
+#define LOY_ERR_SALE_VOIDED 23       /* the sale was voided or fully refunded already */
+#define LOY_ERR_REDEMPTION_NOT_ALLOWED 24 /* below the minimum, above the basket share, no value */
+#define LOY_ERR_CAP_REACHED 25       /* an action's points cap for the period is used up */
+#define LOY_ERR_INVALID_STATE 26     /* the operation does not apply (void after refund...) */
+#define LOY_ERR_EMPTY_BASKET 27      /* a sale needs at least one line */
+
+/* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
+LOY_API const char* LOY_CALL loy_status_name(int32_t status);
+/* 1 when retrying the same call (same idempotency key) may succeed: BUSY, IO, NO_MEMORY. */
+LOY_API int32_t LOY_CALL loy_status_is_transient(int32_t status);
+
+typedef struct loy_error {
+    uint32_t size;      /* set to sizeof(loy_error) by the caller (loy_error_init) */
+    int32_t code;       /* LOY_OK or LOY_ERR_* */
+    char message[512];  /* UTF-8, NUL-terminated */
+} loy_error;
+
+LOY_API void LOY_CALL loy_error_init(loy_error* err);
+
+/* ===========================================================================================
+ * Database
+ * =========================================================================================== */
+
+typedef struct loy_db loy_db;
+
+#define LOY_DURABILITY_FULL 0   /* synchronous=FULL: a committed sale survives power loss */
+#define LOY_DURABILITY_NORMAL 1 /* synchronous=NORMAL: survives a crash of the process */
+
+typedef struct loy_open_options {
+    uint32_t size;                /* sizeof(loy_open_options); loy_open_options_init sets it */
+    const char* path;             /* database file; created (mode 0600) when missing */
+    int32_t durability;           /* LOY_DURABILITY_FULL (default) or LOY_DURABILITY_NORMAL */
+    int32_t busy_timeout_ms;      /* how long a writer waits for another; default 5000 */
+    const char* default_country;  /* ISO 3166 alpha-2 for phone numbers; default "IR" */
+    const char* default_currency; /* default "IRR" */
+    const char* origin;           /* this machine's id in entry ids; default: generated once */
+    int32_t read_only;            /* 1 to open read-only (reports, back office) */
+} loy_open_options;
+
+LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);
+LOY_API int32_t LOY_CALL loy_open(const loy_open_options* options, loy_db** out_db,
+                                  loy_error* err);
+LOY_API void LOY_CALL loy_close(loy_db* db);
+
+/* Fix the clock used by every later call on this handle (epoch ms, UTC); 0 returns to the system
+ * clock. For tests, demos and replays. */
+LOY_API int32_t LOY_CALL loy_set_clock(loy_db* db, int64_t now_ms, loy_error* err);
+/* The current time as this handle sees it. */
+LOY_API int64_t LOY_CALL loy_now(const loy_db* db);
+
+/* Configure a currency's exponent (digits after the decimal point of its minor unit). IRR and IRT
+ * (toman) are 0 by default. Changing an exponent does not rescale stored amounts. */
+LOY_API int32_t LOY_CALL loy_currency_set(loy_db* db, const char* code, int32_t exponent,
+                                          loy_error* err);
+LOY_API int32_t LOY_CALL loy_currency_exponent(loy_db* db, const char* code,
+                                               int32_t* out_exponent, loy_error* err);
+
+/* Format an amount of minor units with its currency's exponent ("12.50", "1,250,000" with
+ * grouping = 1). snprintf semantics; returns via out_needed the length needed. */
+LOY_API int32_t LOY_CALL loy_money_format(loy_db* db, int64_t minor_units, const char* currency,
+                                          int32_t grouping, char* buf, size_t capacity,
+                                          size_t* out_needed, loy_error* err);
+
+/* Normalise a phone number to E.164 with the database's default country; accepts Persian and
+ * Arabic-Indic digits, spaces, dashes, a 0 trunk prefix, + or 00 international prefixes. */
+LOY_API int32_t LOY_CALL loy_phone_normalize(loy_db* db, const char* phone, char* buf,
+                                             size_t capacity, size_t* out_needed,
+                                             loy_error* err);
+
+/* ===========================================================================================
+ * Members
+ * =========================================================================================== */
+
+typedef struct loy_member loy_member;
+typedef struct loy_member_list loy_member_list;
+
+#define LOY_MEMBER_ACTIVE 0
+#define LOY_MEMBER_INACTIVE 1
+#define LOY_MEMBER_ERASED 2
+#define LOY_MEMBER_MERGED 3
+
+#define LOY_UNCHANGED (-1) /* for int32 fields of loy_member_fields in loy_member_update */
+
+/* Fields of a member. For loy_member_enrol a NULL string or LOY_UNCHANGED/0 number means
+ * absent. For loy_member_update a NULL string or LOY_UNCHANGED means "keep", an empty string
+ * "" clears the field. Tags are comma-separated ("vegan,coffee"). */
+typedef struct loy_member_fields {
+    uint32_t size; /* sizeof(loy_member_fields); loy_member_fields_init sets it */
+    const char* phone;
+    const char* card;
+    const char* name;
+    const char* email;
+    int32_t birth_year;  /* 0 or LOY_UNCHANGED when unknown */
+    int32_t birth_month; /* 1..12 */
+    int32_t birth_day;   /* 1..31 */
+    const char* gender;
+    const char* tags;
+    const char* language; /* BCP 47, e.g. "fa", "en" */
+    int32_t consent_sms;  /* 0 / 1 / LOY_UNCHANGED */
+    int32_t consent_email;
+    int32_t consent_push;
+    const char* branch;   /* where the member joined */
+    const char* referrer; /* referrer's member id (decimal) or referral code */
+} loy_member_fields;
+
+/* Sets size and marks every field absent/unchanged. */
+LOY_API void LOY_CALL loy_member_fields_init(loy_member_fields* fields);
+
+/* Enrol a member. Needs a phone or a card. idempotency_key may be NULL. */
+LOY_API int32_t LOY_CALL loy_member_enrol(loy_db* db, const loy_member_fields* fields,
+                                          const char* idempotency_key, loy_member** out_member,
+                                          loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_get(loy_db* db, int64_t member_id, loy_member** out_member,
+                                        loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_find_by_phone(loy_db* db, const char* phone,
+                                                  loy_member** out_member, loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_find_by_card(loy_db* db, const char* card,
+                                                 loy_member** out_member, loy_error* err);
+/* The till's lookup: tries the text as a card code, then as a phone number. */
+LOY_API int32_t LOY_CALL loy_member_identify(loy_db* db, const char* phone_or_card,
+                                             loy_member** out_member, loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_update(loy_db* db, int64_t member_id,
+                                           const loy_member_fields* fields,
+                                           loy_member** out_member, loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_deactivate(loy_db* db, int64_t member_id, loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_reactivate(loy_db* db, int64_t member_id, loy_error* err);
+/* Erase personal data: name, phone, card, email, birthday, gender, tags, language and consents
+ * are cleared for good. The ledger, sales and totals stay; the member is no longer identifiable.
+ */
+LOY_API int32_t LOY_CALL loy_member_erase(loy_db* db, int64_t member_id, loy_error* err);
+/* Merge `absorbed_id` into `survivor_id`: points lots move with their expiry, the absorbed
+ * member's history is shown with the survivor's, its phone/card pass to the survivor when the
+ * survivor has none, and the merge is recorded. The absorbed member ends LOY_MEMBER_MERGED. */
+LOY_API int32_t LOY_CALL loy_member_merge(loy_db* db, int64_t survivor_id, int64_t absorbed_id,
+                                          loy_member** out_survivor, loy_error* err);
+
+LOY_API void LOY_CALL loy_member_free(loy_member* member);
+
+LOY_API int64_t LOY_CALL loy_member_id(const loy_member* m);
+LOY_API const char* LOY_CALL loy_member_uid(const loy_member* m);
+LOY_API int32_t LOY_CALL loy_member_status(const loy_member* m);
+LOY_API const char* LOY_CALL loy_member_phone(const loy_member* m); /* E.164 */
+LOY_API const char* LOY_CALL loy_member_card(const loy_member* m);
+LOY_API const char* LOY_CALL loy_member_name(const loy_member* m);
+LOY_API const char* LOY_CALL loy_member_email(const loy_member* m);
+LOY_API int32_t LOY_CALL loy_member_birth_year(const loy_member* m);  /* 0 = unknown */
+LOY_API int32_t LOY_CALL loy_member_birth_month(const loy_member* m); /* 0 = unknown */
+LOY_API int32_t LOY_CALL loy_member_birth_day(const loy_member* m);   /* 0 = unknown */
+LOY_API const char* LOY_CALL loy_member_gender(const loy_member* m);
+LOY_API const char* LOY_CALL loy_member_tags(const loy_member* m); /* comma-separated, sorted */
+LOY_API const char* LOY_CALL loy_member_language(const loy_member* m);
+LOY_API int32_t LOY_CALL loy_member_consent_sms(const loy_member* m);
+LOY_API int32_t LOY_CALL loy_member_consent_email(const loy_member* m);
+LOY_API int32_t LOY_CALL loy_member_consent_push(const loy_member* m);
+LOY_API const char* LOY_CALL loy_member_branch(const loy_member* m);
+LOY_API int64_t LOY_CALL loy_member_referrer_id(const loy_member* m); /* 0 = none */
+LOY_API const char* LOY_CALL loy_member_referral_code(const loy_member* m);
+LOY_API int64_t LOY_CALL loy_member_merged_into(const loy_member* m); /* 0 = not merged */
+LOY_API int64_t LOY_CALL loy_member_created_at(const loy_member* m);
+/* Points: balance = sum of the member's ledger entries; available = what can be spent now
+ * (earned, past the return window, not expired); pending = still inside a return window. */
+LOY_API int64_t LOY_CALL loy_member_balance(const loy_member* m);
+LOY_API int64_t LOY_CALL loy_member_available(const loy_member* m);
+LOY_API int64_t LOY_CALL loy_member_pending(const loy_member* m);
+LOY_API int64_t LOY_CALL loy_member_lifetime_earned(const loy_member* m);
+
+/* Listing and search. */
+typedef struct loy_member_query {
+    uint32_t size;             /* sizeof(loy_member_query); loy_member_query_init sets it */
+    const char* name_prefix;   /* case-insensitive prefix of the name, NULL = any */
+    const char* phone_prefix;  /* prefix in any accepted form ("0912", "+98912"), NULL = any */
+    const char* tag;           /* members carrying this tag, NULL = any */
+    int32_t include_inactive;  /* 1 to include deactivated/erased/merged members */
+    int32_t limit;             /* page size, 1..1000; 0 = 100 */
+    int64_t after_id;          /* keyset paging: members with id > after_id */
+} loy_member_query;
+
+LOY_API void LOY_CALL loy_member_query_init(loy_member_query* query);
+LOY_API int32_t LOY_CALL loy_member_search(loy_db* db, const loy_member_query* query,
+                                         loy_member_list** out_list, loy_error* err);
+LOY_API size_t LOY_CALL loy_member_list_count(const loy_member_list* list);
+/* Borrowed: owned by the list, valid until loy_member_list_free. */
+LOY_API const loy_member* LOY_CALL loy_member_list_at(const loy_member_list* list, size_t index);
+LOY_API void LOY_CALL loy_member_list_free(loy_member_list* list);
+
+/* ===========================================================================================
+ * Programme (earning and redemption rules, as data)
+ * =========================================================================================== */
+
+/* Load a programme from its JSON text (see docs/programme.md). It becomes the active version;
+ * its number is returned. Every later sale records the version it used. Loading the same text as
+ * the active version again is a no-op that returns the active version. */
+LOY_API int32_t LOY_CALL loy_program_load_json(loy_db* db, const char* json,
+                                               int64_t* out_version, loy_error* err);
+LOY_API int32_t LOY_CALL loy_program_load_file(loy_db* db, const char* path,
+                                               int64_t* out_version, loy_error* err);
+/* The active version; 0 when no programme was loaded (nothing is earned, nothing redeemable). */
+LOY_API int64_t LOY_CALL loy_program_active_version(loy_db* db);
+/* The canonical JSON of a version (0 = active). snprintf semantics. */
+LOY_API int32_t LOY_CALL loy_program_export_json(loy_db* db, int64_t version, char* buf,
+                                                 size_t capacity, size_t* out_needed,
+                                                 loy_error* err);
+
+/* ===========================================================================================
+ * Checkout: basket → quote → commit; refund and void
+ * =========================================================================================== */
+
+typedef struct loy_basket loy_basket;
+typedef struct loy_quote loy_quote;
+typedef struct loy_receipt loy_receipt;
+typedef struct loy_refund loy_refund;
+
+/* A basket is a builder owned by the caller. It is never stored: quote and commit copy it. */
+LOY_API int32_t LOY_CALL loy_basket_new(loy_basket** out_basket, loy_error* err);
+LOY_API void LOY_CALL loy_basket_free(loy_basket* basket);
+/* The member buying; 0 = anonymous (non-member) sale. */
+LOY_API int32_t LOY_CALL loy_basket_set_member(loy_basket* b, int64_t member_id, loy_error* err);
+/* Receipt number, branch, terminal, cashier: free text, each optional (NULL). */
+LOY_API int32_t LOY_CALL loy_basket_set_context(loy_basket* b, const char* receipt,
+                                                const char* branch, const char* terminal,
+                                                const char* cashier, loy_error* err);
+/* Currency of every amount in the basket; default: the database's default currency. */
+LOY_API int32_t LOY_CALL loy_basket_set_currency(loy_basket* b, const char* currency,
+                                                 loy_error* err);
+/* Add a line: quantity in thousandths (1 item = 1000, 1.250 kg = 1250), unit price and line
+ * discount in minor units. The line amount is round_half_up(qty * unit_price / 1000) - discount.
+ * Returns the line number (1-based) through out_line_no (may be NULL). */
+LOY_API int32_t LOY_CALL loy_basket_add_line(loy_basket* b, const char* sku, const char* category,
+                                             int64_t quantity_milli, int64_t unit_price,
+                                             int64_t line_discount, int32_t* out_line_no,
+                                             loy_error* err);
+/* Sale-level charges in minor units (count towards earning only where a rule says so). */
+LOY_API int32_t LOY_CALL loy_basket_set_charges(loy_basket* b, int64_t tax, int64_t service,
+                                                int64_t tip, loy_error* err);
+/* Ask to pay part of the sale with points (0 = none). */
+LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err);
+
+/* Read-only: what this basket earns and what the member may redeem. Changes nothing. */
+LOY_API int32_t LOY_CALL loy_quote_basket(loy_db* db, const loy_basket* basket,
+                                          loy_quote** out_quote, loy_error* err);
+LOY_API void LOY_CALL loy_quote_free(loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_member_id(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_program_version(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_total(const loy_quote* q);          /* lines + charges */
+LOY_API int64_t LOY_CALL loy_quote_points_earned(const loy_quote* q);  /* all rules */
+LOY_API int64_t LOY_CALL loy_quote_balance(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_available(const loy_quote* q);
+/* The most points this basket may take as tender, and their money value. */
+LOY_API int64_t LOY_CALL loy_quote_redeemable_points(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_redeemable_value(const loy_quote* q);
+/* The requested redemption: its status (LOY_OK or the code commit would return), its value and
+ * the amount left to pay. */
+LOY_API int32_t LOY_CALL loy_quote_redeem_status(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_redeem_points(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_redeem_value(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_amount_due(const loy_quote* q);
+/* One entry per rule that gave points (or, for min-basket, explains why none were given). */
+LOY_API size_t LOY_CALL loy_quote_rule_count(const loy_quote* q);
+LOY_API const char* LOY_CALL loy_quote_rule_id(const loy_quote* q, size_t index);
+LOY_API int64_t LOY_CALL loy_quote_rule_points(const loy_quote* q, size_t index);
+LOY_API const char* LOY_CALL loy_quote_rule_explanation(const loy_quote* q, size_t index);
+/* Points attributed to a basket line (1-based line number). */
+LOY_API int64_t LOY_CALL loy_quote_line_points(const loy_quote* q, int32_t line_no);
+
+/* Commit the sale in one transaction: points tender, earning, the sale record. The
+ * idempotency_key is required (see convention 9). */
+LOY_API int32_t LOY_CALL loy_commit(loy_db* db, const loy_basket* basket,
+                                    const char* idempotency_key, loy_receipt** out_receipt,
+                                    loy_error* err);
+
+/* A refund request: no lines = the whole remaining sale. */
+LOY_API int32_t LOY_CALL loy_refund_new(loy_refund** out_refund, loy_error* err);
+LOY_API void LOY_CALL loy_refund_free(loy_refund* r);
+LOY_API int32_t LOY_CALL loy_refund_add_line(loy_refund* r, int32_t line_no,
+                                             int64_t quantity_milli, loy_error* err);
+/* Refund some or all of a sale. Earned points come back for the returned lines (never more than
+ * were earned), points paid as tender return in proportion to the money refunded, exactly once. */
+LOY_API int32_t LOY_CALL loy_refund_sale(loy_db* db, int64_t sale_id, const loy_refund* refund,
+                                         const char* idempotency_key, loy_receipt** out_receipt,
+                                         loy_error* err);
+/* Cancel a sale that has had no refund: every effect of the sale is reversed. */
+LOY_API int32_t LOY_CALL loy_void_sale(loy_db* db, int64_t sale_id, const char* idempotency_key,
+                                       loy_receipt** out_receipt, loy_error* err);
+/* Find a sale by the idempotency key it was committed with. */
+LOY_API int32_t LOY_CALL loy_sale_find_by_key(loy_db* db, const char* idempotency_key,
+                                              int64_t* out_sale_id, loy_error* err);
+
+#define LOY_RECEIPT_SALE 0
+#define LOY_RECEIPT_REFUND 1
+#define LOY_RECEIPT_VOID 2
+
+LOY_API void LOY_CALL loy_receipt_free(loy_receipt* r);
+LOY_API int32_t LOY_CALL loy_receipt_kind(const loy_receipt* r);
+/* 1 when this result is the stored result of an earlier call with the same key. */
+LOY_API int32_t LOY_CALL loy_receipt_replayed(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_sale_id(const loy_receipt* r);
+LOY_API const char* LOY_CALL loy_receipt_uid(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_member_id(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_program_version(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_total(const loy_receipt* r);
+/* Sale: points earned / redeemed. Refund and void: points taken back / restored (positive). */
+LOY_API int64_t LOY_CALL loy_receipt_points_earned(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_points_redeemed(const loy_receipt* r);
+/* Money value of the points tender (sale) or of the tender given back (refund). */
+LOY_API int64_t LOY_CALL loy_receipt_redeem_value(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_amount_due(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_refund_amount(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_balance_after(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_available_after(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_created_at(const loy_receipt* r);
+LOY_API size_t LOY_CALL loy_receipt_rule_count(const loy_receipt* r);
+LOY_API const char* LOY_CALL loy_receipt_rule_id(const loy_receipt* r, size_t index);
+LOY_API int64_t LOY_CALL loy_receipt_rule_points(const loy_receipt* r, size_t index);
+LOY_API const char* LOY_CALL loy_receipt_rule_explanation(const loy_receipt* r, size_t index);
+
+/* ===========================================================================================
+ * Points outside the basket: actions, manual adjustments, expiry, history, verification
+ * =========================================================================================== */
+
+/* Award the programme's points for an action ("review", "app_login", "profile_complete",
+ * "invite", "social_share", "signup"), within its cap per day/week/month. */
+LOY_API int32_t LOY_CALL loy_event_record(loy_db* db, int64_t member_id, const char* action,
+                                          const char* idempotency_key, int64_t* out_points,
+                                          loy_error* err);
+/* Manual adjustment (goodwill points, corrections): points may be negative; reason and operator
+ * are required. A negative adjustment cannot take the available balance below zero. */
+LOY_API int32_t LOY_CALL loy_points_adjust(loy_db* db, int64_t member_id, int64_t points,
+                                           const char* reason, const char* operator_id,
+                                           const char* idempotency_key, int64_t* out_balance,
+                                           loy_error* err);
+/* Expiry sweep: writes an expire entry for each lot whose date is <= now_ms (0 = the handle's
+ * clock). Idempotent. Returns the number of lots and points expired. */
+LOY_API int32_t LOY_CALL loy_points_expire(loy_db* db, int64_t now_ms, int64_t* out_lots,
+                                           int64_t* out_points, loy_error* err);
+/* Points of the member that will expire before `before_ms` unless spent. */
+LOY_API int32_t LOY_CALL loy_points_expiring(loy_db* db, int64_t member_id, int64_t before_ms,
+                                             int64_t* out_points, int64_t* out_next_expiry,
+                                             loy_error* err);
+
+typedef struct loy_history loy_history;
+
+#define LOY_ENTRY_EARN 1
+#define LOY_ENTRY_REDEEM 2
+#define LOY_ENTRY_EXPIRE 3
+#define LOY_ENTRY_ADJUST 4
+#define LOY_ENTRY_REVERSE_EARN 5   /* earned points taken back by a refund or void */
+#define LOY_ENTRY_RESTORE 6        /* redeemed points given back by a refund or void */
+#define LOY_ENTRY_BONUS 7          /* visit, challenge, birthday bonus */
+#define LOY_ENTRY_EVENT 8          /* points for an action */
+#define LOY_ENTRY_MERGE_OUT 9
+#define LOY_ENTRY_MERGE_IN 10
+
+/* The member's ledger, newest first, including members merged into it. */
+LOY_API int32_t LOY_CALL loy_history_get(loy_db* db, int64_t member_id, int32_t limit,
+                                         int32_t offset, loy_history** out_history,
+                                         loy_error* err);
+LOY_API void LOY_CALL loy_history_free(loy_history* h);
+LOY_API size_t LOY_CALL loy_history_count(const loy_history* h);
+LOY_API const char* LOY_CALL loy_history_uid(const loy_history* h, size_t i);
+LOY_API int32_t LOY_CALL loy_history_kind(const loy_history* h, size_t i);
+LOY_API int64_t LOY_CALL loy_history_points(const loy_history* h, size_t i);
+LOY_API int64_t LOY_CALL loy_history_sale_id(const loy_history* h, size_t i);
+LOY_API const char* LOY_CALL loy_history_reason(const loy_history* h, size_t i);
+LOY_API const char* LOY_CALL loy_history_branch(const loy_history* h, size_t i);
+LOY_API const char* LOY_CALL loy_history_terminal(const loy_history* h, size_t i);
+LOY_API int64_t LOY_CALL loy_history_created_at(const loy_history* h, size_t i);
+LOY_API int64_t LOY_CALL loy_history_expires_at(const loy_history* h, size_t i); /* 0 = never */
+/* The entry this one corrects (reversal of an earn, restore of a redeem), or "". */
+LOY_API const char* LOY_CALL loy_history_corrects(const loy_history* h, size_t i);
+
+/* Recompute every balance from the ledger and every lot from its consumptions; report each
+ * difference. out_problems = 0 means consistent; the text lists the problems found. */
+LOY_API int32_t LOY_CALL loy_verify(loy_db* db, int64_t* out_problems, char* buf,
+                                    size_t capacity, size_t* out_needed, loy_error* err);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LOYALTY_LOYALTY_H */

@@ -1,0 +1,57 @@
+// Members: the club's customers.
+#ifndef LOYALTY_MEMBER_HPP
+#define LOYALTY_MEMBER_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loyalty {
+
+enum class MemberStatus { Active = 0, Inactive = 1, Erased = 2, Merged = 3 };
+
+struct Member {
+    std::int64_t id = 0;
+    std::string uid;  // unique across machines: "<origin>-m<id>"
+    MemberStatus status = MemberStatus::Active;
+    std::string phone;  // E.164
+    std::string card;
+    std::string name;
+    std::string email;
+    int birth_year = 0, birth_month = 0, birth_day = 0;  // 0 = unknown
+    std::string gender;
+    std::vector<std::string> tags;  // sorted, unique
+    std::string language;
+    bool consent_sms = false, consent_email = false, consent_push = false;
+    std::string branch;
+    std::int64_t referrer_id = 0;
+    std::string referral_code;
+    std::int64_t merged_into = 0;
+    std::int64_t created_at = 0;
+    std::int64_t balance = 0;    // sum of ledger entries
+    std::int64_t available = 0;  // spendable now
+    std::int64_t pending = 0;    // inside a return window
+    std::int64_t lifetime_earned = 0;
+};
+
+// For enrol: unset = absent. For update: unset = keep, empty string = clear.
+struct MemberFields {
+    std::optional<std::string> phone, card, name, email, gender, language, branch, referrer;
+    std::optional<std::vector<std::string>> tags;
+    std::optional<int> birth_year, birth_month, birth_day;
+    std::optional<bool> consent_sms, consent_email, consent_push;
+};
+
+struct MemberQuery {
+    std::string name_prefix;
+    std::string phone_prefix;
+    std::string tag;
+    bool include_inactive = false;
+    int limit = 100;
+    std::int64_t after_id = 0;
+};
+
+}  // namespace loyalty
+
+#endif

@@ -1,0 +1,135 @@
+// The programme: earning and redemption rules as data.
+//
+// A programme is loaded from JSON (docs/programme.md), validated, given a version number by the
+// database, and recorded on every sale that used it. Evaluation (rules.hpp) is a pure function
+// of basket, member state, programme and time.
+#ifndef LOYALTY_PROGRAM_HPP
+#define LOYALTY_PROGRAM_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loyalty/money.hpp"
+
+namespace loyalty {
+
+// Which lines or items a rule applies to. Empty include lists mean "everything".
+struct Selector {
+    std::vector<std::string> skus;
+    std::vector<std::string> categories;
+    std::vector<std::string> exclude_skus;
+    std::vector<std::string> exclude_categories;
+    bool matches(std::string_view sku, std::string_view category) const;
+};
+
+// "Every `per` minor units of eligible spend = `points` points", rounded by `rounding`.
+struct SpendRule {
+    std::string id;
+    std::string name;
+    std::int64_t points = 0;
+    std::int64_t per = 0;
+    Rounding rounding = Rounding::Floor;
+    bool after_discounts = true;  // base is the line amount net of line discounts
+    bool include_tax = false;
+    bool include_service = false;
+    bool include_tips = false;
+    Selector selector;
+};
+
+// Multiplies the spend-rule weight of matching lines (x2 on coffee).
+struct Multiplier {
+    std::string id;
+    std::string name;
+    Ratio factor{1, 1};
+    Selector selector;
+};
+
+// Fixed points per unit of a matching item (5 points per cake).
+struct ItemPoints {
+    std::string id;
+    std::string name;
+    std::int64_t points = 0;
+    Selector selector;
+};
+
+// A time-bounded multiplier: dates, weekdays and a time of day, in the programme's local time.
+struct Promotion {
+    std::string id;
+    std::string name;
+    Ratio factor{1, 1};
+    std::int64_t from_ms = 0;  // 0 = no start
+    std::int64_t to_ms = 0;    // 0 = no end (exclusive)
+    unsigned weekdays = 0x7F;  // bit 0 = Monday ... bit 6 = Sunday
+    int start_minute = 0;      // minutes after local midnight, inclusive
+    int end_minute = 24 * 60;  // exclusive
+    Selector selector;
+    bool active_at(std::int64_t now_ms, int utc_offset_minutes) const;
+};
+
+enum class Period { Day, Week, Month, Year };
+const char* period_name(Period p) noexcept;
+Period parse_period(std::string_view text);
+
+// Points for an action the host reports (review = 5, app_login = 1), capped per period.
+struct EventRule {
+    std::string action;
+    std::string name;
+    std::int64_t points = 0;
+    std::int64_t cap = 0;  // awards per period; 0 = unlimited
+    Period period = Period::Day;
+};
+
+// "3 purchases in one calendar month = 20 extra points", once per window.
+struct Challenge {
+    std::string id;
+    std::string name;
+    std::int64_t purchases = 0;
+    Period window = Period::Month;
+    std::int64_t bonus = 0;
+    std::int64_t min_spend = 0;  // a purchase counts when its total is at least this
+};
+
+struct BirthdayBonus {
+    std::int64_t points = 0;  // 0 = none
+    bool whole_month = false; // false: on the day itself
+};
+
+enum class NegativePolicy {
+    Allow,   // a refund may take the balance below zero; later earnings repay it
+    Clamp,   // a refund takes back at most what the member still has
+    Refuse,  // a refund that would go below zero is refused (LOY_ERR_INSUFFICIENT_POINTS)
+};
+
+struct Program {
+    std::string name;
+    std::string currency = "IRR";
+    int utc_offset_minutes = 210;  // Iran Standard Time
+    int week_start = 5;            // 0 = Monday ... 5 = Saturday
+    std::int64_t min_basket = 0;   // eligible spend below this earns nothing
+    std::int64_t visit_points = 0; // per member sale that reaches the minimum
+    std::vector<SpendRule> spend;
+    std::vector<Multiplier> multipliers;
+    std::vector<ItemPoints> items;
+    std::vector<Promotion> promotions;
+    std::vector<EventRule> events;
+    std::vector<Challenge> challenges;
+    BirthdayBonus birthday;
+    // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
+    Ratio point_value{0, 1};
+    std::int64_t min_redeem = 0;
+    Ratio max_share{1, 1};  // at most this share of the total can be paid with points
+    std::int64_t expiry_days = 0;   // 0 = points never expire
+    std::int64_t pending_days = 0;  // return window before earned points can be spent
+    NegativePolicy negative = NegativePolicy::Allow;
+};
+
+// Parses and validates; throws Error(Status::InvalidProgram) with the offending field named.
+Program parse_program(std::string_view json);
+// Canonical JSON (stable key order), which parse_program reads back to an equal programme.
+std::string program_to_json(const Program& p);
+
+}  // namespace loyalty
+
+#endif

@@ -1,0 +1,76 @@
+// Rule evaluation: a pure function of (basket, member state, programme, time).
+//
+// Nothing here touches the database, so the same inputs always give the same points, the rules
+// can be tested without storage, and a sync server can re-evaluate a sale made at a branch.
+#ifndef LOYALTY_RULES_HPP
+#define LOYALTY_RULES_HPP
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "loyalty/checkout.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty {
+
+// What the rules need to know about the member, gathered by the caller.
+struct MemberState {
+    bool is_member = false;
+    std::int64_t balance = 0;
+    std::int64_t available = 0;
+    int birth_month = 0, birth_day = 0;
+    bool birthday_awarded = false;  // the birthday bonus of the current year was given already
+    struct ChallengeState {
+        std::string id;
+        std::int64_t purchases = 0;  // qualifying purchases in the current window, before this
+        bool awarded = false;        // bonus already given in the current window
+    };
+    std::vector<ChallengeState> challenges;  // same order as Program::challenges
+};
+
+// A sale-level bonus (visit, challenge, birthday). `key` names the occurrence so it is given once.
+struct BonusAward {
+    std::string rule_id;
+    std::string key;
+    std::int64_t points = 0;
+};
+
+struct Evaluation {
+    std::int64_t total = 0;          // lines + charges
+    std::int64_t points = 0;         // everything earned
+    std::vector<std::int64_t> line_points;  // spend and item points per line (sum = line part)
+    std::int64_t charge_points = 0;  // spend points earned on tax/service/tips
+    std::vector<BonusAward> bonuses;
+    std::vector<RuleResult> rules;   // explanation, one entry per contributing rule
+    // Redemption.
+    std::int64_t redeemable_points = 0, redeemable_value = 0;
+    Status redeem_status = Status::Ok;
+    std::string redeem_message;
+    std::int64_t redeem_points = 0, redeem_value = 0;
+    std::int64_t amount_due = 0;
+};
+
+// Throws InvalidAmount / Overflow for an invalid basket; never touches storage.
+Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
+                    std::int64_t now_ms);
+// The same, with amounts in explanations printed with the currency's exponent.
+Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
+                    std::int64_t now_ms, int currency_exponent);
+
+// The money value of `points` under the programme (floor to minor units).
+std::int64_t points_value(const Program& program, std::int64_t points);
+
+// The local-time window [start, end) in epoch ms that contains now_ms.
+struct Window {
+    std::int64_t start_ms = 0, end_ms = 0;
+    std::string key;  // "2026-11", "2026-W47", "2026-11-23", "2026"
+};
+Window window_of(Period period, std::int64_t now_ms, int utc_offset_minutes, int week_start);
+
+// The end of the local day `days` after the local day of `earned_ms`: when earned points expire.
+std::int64_t expiry_of(std::int64_t earned_ms, std::int64_t days, int utc_offset_minutes);
+
+}  // namespace loyalty
+
+#endif

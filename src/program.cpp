@@ -1,0 +1,454 @@
+#include "loyalty/program.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "calendar.hpp"
+#include "text.hpp"
+
+namespace loyalty {
+
+using nlohmann::json;
+
+bool Selector::matches(std::string_view sku, std::string_view category) const {
+    auto in = [](const std::vector<std::string>& v, std::string_view s) {
+        return std::find(v.begin(), v.end(), s) != v.end();
+    };
+    if (in(exclude_skus, sku) || in(exclude_categories, category)) return false;
+    if (skus.empty() && categories.empty()) return true;
+    return in(skus, sku) || in(categories, category);
+}
+
+bool Promotion::active_at(std::int64_t now_ms, int offset) const {
+    if (from_ms != 0 && now_ms < from_ms) return false;
+    if (to_ms != 0 && now_ms >= to_ms) return false;
+    std::int64_t day = cal::local_day(now_ms, offset);
+    if (!(weekdays & (1u << cal::weekday(day)))) return false;
+    std::int64_t minute = (now_ms - cal::local_midnight(day, offset)) / 60000;
+    return minute >= start_minute && minute < end_minute;
+}
+
+const char* period_name(Period p) noexcept {
+    switch (p) {
+        case Period::Day: return "day";
+        case Period::Week: return "week";
+        case Period::Month: return "month";
+        case Period::Year: return "year";
+    }
+    return "day";
+}
+
+Period parse_period(std::string_view t) {
+    if (t == "day") return Period::Day;
+    if (t == "week") return Period::Week;
+    if (t == "month") return Period::Month;
+    if (t == "year") return Period::Year;
+    throw Error(Status::InvalidProgram,
+                "period must be day, week, month or year, not '" + std::string(t) + "'");
+}
+
+namespace {
+
+constexpr const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+// Reads one JSON object strictly: every key must be consumed, so a typo is an error.
+class Reader {
+public:
+    Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+        if (!j_.is_object()) fail("must be an object");
+    }
+    ~Reader() = default;
+
+    [[noreturn]] void fail(const std::string& why) const {
+        throw Error(Status::InvalidProgram, "programme: " + path_ + " " + why);
+    }
+    bool has(const char* k) {
+        used_.insert(k);
+        return j_.contains(k);
+    }
+    const json& raw(const char* k) {
+        used_.insert(k);
+        return j_.at(k);
+    }
+    std::string str(const char* k, const std::string& def, std::size_t max = 200) {
+        if (!has(k)) return def;
+        const json& v = j_.at(k);
+        if (!v.is_string()) field_fail(k, "must be a string");
+        std::string s = v.get<std::string>();
+        if (s.size() > max) field_fail(k, "is too long");
+        return s;
+    }
+    std::int64_t integer(const char* k, std::int64_t def, std::int64_t lo, std::int64_t hi) {
+        if (!has(k)) return def;
+        const json& v = j_.at(k);
+        if (!v.is_number_integer()) field_fail(k, "must be a whole number");
+        std::int64_t x;
+        if (v.is_number_unsigned()) {
+            auto u = v.get<std::uint64_t>();
+            if (u > static_cast<std::uint64_t>(hi)) field_fail(k, "is too large");
+            x = static_cast<std::int64_t>(u);
+        } else {
+            x = v.get<std::int64_t>();
+        }
+        if (x < lo || x > hi)
+            field_fail(k, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        return x;
+    }
+    bool boolean(const char* k, bool def) {
+        if (!has(k)) return def;
+        const json& v = j_.at(k);
+        if (!v.is_boolean()) field_fail(k, "must be true or false");
+        return v.get<bool>();
+    }
+    Ratio rate(const char* k, Ratio def) {
+        if (!has(k)) return def;
+        const json& v = j_.at(k);
+        if (!v.is_string()) field_fail(k, "must be a decimal string such as \"1.5\"");
+        try {
+            return parse_rate(v.get<std::string>());
+        } catch (const Error& e) {
+            field_fail(k, e.what());
+        }
+    }
+    std::vector<std::string> strings(const char* k) {
+        std::vector<std::string> out;
+        if (!has(k)) return out;
+        const json& v = j_.at(k);
+        if (!v.is_array()) field_fail(k, "must be an array of strings");
+        for (const auto& e : v) {
+            if (!e.is_string()) field_fail(k, "must be an array of strings");
+            out.push_back(e.get<std::string>());
+        }
+        return out;
+    }
+    Selector selector() {
+        Selector s;
+        s.skus = strings("skus");
+        s.categories = strings("categories");
+        s.exclude_skus = strings("exclude_skus");
+        s.exclude_categories = strings("exclude_categories");
+        return s;
+    }
+    void done() const {
+        for (auto it = j_.begin(); it != j_.end(); ++it)
+            if (!used_.count(it.key())) fail("has an unknown field '" + it.key() + "'");
+    }
+    [[noreturn]] void field_fail(const char* k, const std::string& why) const {
+        fail("field '" + std::string(k) + "' " + why);
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    const json& j_;
+    std::string path_;
+    std::set<std::string> used_;
+};
+
+std::int64_t parse_date(Reader& r, const char* k, int offset, bool end_of_day) {
+    std::string s = r.str(k, "");
+    if (s.empty()) return 0;
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
+        m < 1 || m > 12 || d < 1 || d > cal::days_in_month(y, m))
+        r.field_fail(k, "must be a date YYYY-MM-DD");
+    std::int64_t day = cal::days_from_civil(y, m, d) + (end_of_day ? 1 : 0);
+    return cal::local_midnight(day, offset);
+}
+
+std::string format_date(std::int64_t ms, int offset, bool end_of_day) {
+    std::int64_t day = cal::local_day(ms, offset) - (end_of_day ? 1 : 0);
+    cal::Date d = cal::civil_from_days(day);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);
+    return buf;
+}
+
+int parse_minute(Reader& r, const char* k, int def) {
+    std::string s = r.str(k, "");
+    if (s.empty()) return def;
+    unsigned h = 0, m = 0;
+    char tail = 0;
+    if (s.size() != 5 || std::sscanf(s.c_str(), "%2u:%2u%c", &h, &m, &tail) != 2 || m > 59 ||
+        h > 24 || (h == 24 && m != 0))
+        r.field_fail(k, "must be a time HH:MM (00:00 to 24:00)");
+    return static_cast<int>(h * 60 + m);
+}
+
+std::string format_minute(int minute) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+    return buf;
+}
+
+int parse_weekday(Reader& r, const std::string& s) {
+    for (int i = 0; i < 7; ++i)
+        if (s == kWeekdays[i]) return i;
+    r.fail("weekday must be one of mon tue wed thu fri sat sun, not '" + s + "'");
+}
+
+template <typename F>
+void each(Reader& top, const char* key, F f) {
+    if (!top.has(key)) return;
+    const json& arr = top.raw(key);
+    if (!arr.is_array()) top.field_fail(key, "must be an array");
+    std::size_t i = 0;
+    for (const auto& e : arr) {
+        Reader r(e, std::string(key) + "[" + std::to_string(i++) + "]");
+        f(r);
+        r.done();
+    }
+}
+
+constexpr std::int64_t kMaxPoints = 1000000000000LL;  // 10^12: far above any sane rule
+constexpr std::int64_t kMaxAmount = 4000000000000000000LL;
+
+void check_ids(const std::vector<std::string>& ids, const char* what) {
+    std::set<std::string> seen;
+    for (const auto& id : ids) {
+        if (id.empty())
+            throw Error(Status::InvalidProgram, std::string("programme: every ") + what +
+                                                    " needs a non-empty id");
+        if (!seen.insert(id).second)
+            throw Error(Status::InvalidProgram,
+                        std::string("programme: ") + what + " id '" + id + "' is used twice");
+    }
+}
+
+}  // namespace
+
+Program parse_program(std::string_view text) {
+    if (!text::is_valid_utf8(text))
+        throw Error(Status::InvalidUtf8, "programme text is not valid UTF-8");
+    if (text.size() > 4 * 1024 * 1024)
+        throw Error(Status::TooLong, "programme text is larger than 4 MiB");
+    json j;
+    try {
+        j = json::parse(text.begin(), text.end());
+    } catch (const json::exception& e) {
+        throw Error(Status::InvalidProgram, std::string("programme is not valid JSON: ") + e.what());
+    }
+    Program p;
+    Reader top(j, "");
+    p.name = top.str("name", "");
+    p.currency = top.str("currency", "IRR", 8);
+    if (p.currency.empty()) top.field_fail("currency", "must not be empty");
+    p.utc_offset_minutes = static_cast<int>(top.integer("utc_offset_minutes", 210, -720, 840));
+    {
+        std::string ws = top.str("week_start", "sat");
+        p.week_start = parse_weekday(top, ws);
+    }
+    p.min_basket = top.integer("min_basket", 0, 0, kMaxAmount);
+    p.visit_points = top.integer("visit_points", 0, 0, kMaxPoints);
+    p.expiry_days = top.integer("expiry_days", 0, 0, 36500);
+    p.pending_days = top.integer("pending_days", 0, 0, 365);
+    {
+        std::string n = top.str("negative_balance", "allow");
+        if (n == "allow") p.negative = NegativePolicy::Allow;
+        else if (n == "clamp") p.negative = NegativePolicy::Clamp;
+        else if (n == "refuse") p.negative = NegativePolicy::Refuse;
+        else top.field_fail("negative_balance", "must be allow, clamp or refuse");
+    }
+    each(top, "spend", [&](Reader& r) {
+        SpendRule s;
+        s.id = r.str("id", "");
+        s.name = r.str("name", s.id);
+        s.points = r.integer("points", 0, 1, kMaxPoints);
+        s.per = r.integer("per", 0, 1, kMaxAmount);
+        s.rounding = parse_rounding(r.str("rounding", "floor"));
+        s.after_discounts = r.boolean("after_discounts", true);
+        s.include_tax = r.boolean("include_tax", false);
+        s.include_service = r.boolean("include_service", false);
+        s.include_tips = r.boolean("include_tips", false);
+        s.selector = r.selector();
+        p.spend.push_back(std::move(s));
+    });
+    each(top, "multipliers", [&](Reader& r) {
+        Multiplier m;
+        m.id = r.str("id", "");
+        m.name = r.str("name", m.id);
+        m.factor = r.rate("factor", Ratio{1, 1});
+        if (m.factor.num == 0) r.field_fail("factor", "must be greater than 0");
+        m.selector = r.selector();
+        p.multipliers.push_back(std::move(m));
+    });
+    each(top, "items", [&](Reader& r) {
+        ItemPoints it;
+        it.id = r.str("id", "");
+        it.name = r.str("name", it.id);
+        it.points = r.integer("points", 0, 1, kMaxPoints);
+        it.selector = r.selector();
+        if (it.selector.skus.empty() && it.selector.categories.empty())
+            r.fail("needs skus or categories");
+        p.items.push_back(std::move(it));
+    });
+    each(top, "promotions", [&](Reader& r) {
+        Promotion pr;
+        pr.id = r.str("id", "");
+        pr.name = r.str("name", pr.id);
+        pr.factor = r.rate("factor", Ratio{1, 1});
+        if (pr.factor.num == 0) r.field_fail("factor", "must be greater than 0");
+        pr.from_ms = parse_date(r, "from", p.utc_offset_minutes, false);
+        pr.to_ms = parse_date(r, "to", p.utc_offset_minutes, true);
+        if (pr.from_ms && pr.to_ms && pr.to_ms <= pr.from_ms) r.fail("ends before it starts");
+        auto days = r.strings("weekdays");
+        if (!days.empty()) {
+            pr.weekdays = 0;
+            for (const auto& d : days) pr.weekdays |= 1u << parse_weekday(r, d);
+        }
+        pr.start_minute = parse_minute(r, "start", 0);
+        pr.end_minute = parse_minute(r, "end", 24 * 60);
+        if (pr.end_minute <= pr.start_minute) r.fail("'end' must be after 'start'");
+        pr.selector = r.selector();
+        p.promotions.push_back(std::move(pr));
+    });
+    each(top, "events", [&](Reader& r) {
+        EventRule e;
+        e.action = r.str("action", "", 64);
+        e.name = r.str("name", e.action);
+        e.points = r.integer("points", 0, 1, kMaxPoints);
+        e.cap = r.integer("cap", 0, 0, 1000000);
+        e.period = parse_period(r.str("per", "day"));
+        p.events.push_back(std::move(e));
+    });
+    each(top, "challenges", [&](Reader& r) {
+        Challenge c;
+        c.id = r.str("id", "");
+        c.name = r.str("name", c.id);
+        c.purchases = r.integer("purchases", 0, 1, 1000000);
+        c.window = parse_period(r.str("window", "month"));
+        c.bonus = r.integer("bonus", 0, 1, kMaxPoints);
+        c.min_spend = r.integer("min_spend", 0, 0, kMaxAmount);
+        p.challenges.push_back(std::move(c));
+    });
+    if (top.has("birthday")) {
+        Reader r(top.raw("birthday"), "birthday");
+        p.birthday.points = r.integer("points", 0, 0, kMaxPoints);
+        std::string when = r.str("when", "day");
+        if (when == "day") p.birthday.whole_month = false;
+        else if (when == "month") p.birthday.whole_month = true;
+        else r.field_fail("when", "must be day or month");
+        r.done();
+    }
+    if (top.has("redeem")) {
+        Reader r(top.raw("redeem"), "redeem");
+        p.point_value = r.rate("point_value", Ratio{0, 1});
+        p.min_redeem = r.integer("min_points", 0, 0, kMaxPoints);
+        p.max_share = r.rate("max_share", Ratio{1, 1});
+        if (p.max_share.num > p.max_share.den) r.field_fail("max_share", "must be at most 1");
+        r.done();
+    }
+    top.done();
+    std::vector<std::string> ids;
+    for (const auto& s : p.spend) ids.push_back(s.id);
+    for (const auto& s : p.multipliers) ids.push_back(s.id);
+    for (const auto& s : p.items) ids.push_back(s.id);
+    for (const auto& s : p.promotions) ids.push_back(s.id);
+    for (const auto& s : p.challenges) ids.push_back(s.id);
+    check_ids(ids, "rule");
+    ids.clear();
+    for (const auto& e : p.events) ids.push_back(e.action);
+    check_ids(ids, "event action");
+    return p;
+}
+
+namespace {
+
+void put_selector(json& o, const Selector& s) {
+    if (!s.skus.empty()) o["skus"] = s.skus;
+    if (!s.categories.empty()) o["categories"] = s.categories;
+    if (!s.exclude_skus.empty()) o["exclude_skus"] = s.exclude_skus;
+    if (!s.exclude_categories.empty()) o["exclude_categories"] = s.exclude_categories;
+}
+
+}  // namespace
+
+std::string program_to_json(const Program& p) {
+    json j = json::object();
+    j["name"] = p.name;
+    j["currency"] = p.currency;
+    j["utc_offset_minutes"] = p.utc_offset_minutes;
+    j["week_start"] = kWeekdays[p.week_start];
+    j["min_basket"] = p.min_basket;
+    j["visit_points"] = p.visit_points;
+    j["expiry_days"] = p.expiry_days;
+    j["pending_days"] = p.pending_days;
+    j["negative_balance"] = p.negative == NegativePolicy::Allow   ? "allow"
+                            : p.negative == NegativePolicy::Clamp ? "clamp"
+                                                                  : "refuse";
+    json spend = json::array();
+    for (const auto& s : p.spend) {
+        json o = {{"id", s.id},
+                  {"name", s.name},
+                  {"points", s.points},
+                  {"per", s.per},
+                  {"rounding", rounding_name(s.rounding)},
+                  {"after_discounts", s.after_discounts},
+                  {"include_tax", s.include_tax},
+                  {"include_service", s.include_service},
+                  {"include_tips", s.include_tips}};
+        put_selector(o, s.selector);
+        spend.push_back(o);
+    }
+    j["spend"] = spend;
+    json mult = json::array();
+    for (const auto& m : p.multipliers) {
+        json o = {{"id", m.id}, {"name", m.name}, {"factor", rate_to_string(m.factor)}};
+        put_selector(o, m.selector);
+        mult.push_back(o);
+    }
+    j["multipliers"] = mult;
+    json items = json::array();
+    for (const auto& it : p.items) {
+        json o = {{"id", it.id}, {"name", it.name}, {"points", it.points}};
+        put_selector(o, it.selector);
+        items.push_back(o);
+    }
+    j["items"] = items;
+    json promos = json::array();
+    for (const auto& pr : p.promotions) {
+        json o = {{"id", pr.id}, {"name", pr.name}, {"factor", rate_to_string(pr.factor)}};
+        if (pr.from_ms) o["from"] = format_date(pr.from_ms, p.utc_offset_minutes, false);
+        if (pr.to_ms) o["to"] = format_date(pr.to_ms, p.utc_offset_minutes, true);
+        if (pr.weekdays != 0x7F) {
+            json days = json::array();
+            for (int i = 0; i < 7; ++i)
+                if (pr.weekdays & (1u << i)) days.push_back(kWeekdays[i]);
+            o["weekdays"] = days;
+        }
+        o["start"] = format_minute(pr.start_minute);
+        o["end"] = format_minute(pr.end_minute);
+        put_selector(o, pr.selector);
+        promos.push_back(o);
+    }
+    j["promotions"] = promos;
+    json events = json::array();
+    for (const auto& e : p.events)
+        events.push_back({{"action", e.action},
+                          {"name", e.name},
+                          {"points", e.points},
+                          {"cap", e.cap},
+                          {"per", period_name(e.period)}});
+    j["events"] = events;
+    json ch = json::array();
+    for (const auto& c : p.challenges)
+        ch.push_back({{"id", c.id},
+                      {"name", c.name},
+                      {"purchases", c.purchases},
+                      {"window", period_name(c.window)},
+                      {"bonus", c.bonus},
+                      {"min_spend", c.min_spend}});
+    j["challenges"] = ch;
+    j["birthday"] = {{"points", p.birthday.points},
+                     {"when", p.birthday.whole_month ? "month" : "day"}};
+    j["redeem"] = {{"point_value", rate_to_string(p.point_value)},
+                   {"min_points", p.min_redeem},
+                   {"max_share", rate_to_string(p.max_share)}};
+    return j.dump(2);
+}
+
+}  // namespace loyalty

@@ -1,0 +1,318 @@
+#include "loyalty/rules.hpp"
+
+#include <boost/multiprecision/cpp_int.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "calendar.hpp"
+
+namespace loyalty {
+
+namespace mp = boost::multiprecision;
+using Rational = mp::cpp_rational;
+using BigInt = mp::cpp_int;
+
+namespace {
+
+std::int64_t to_i64(const BigInt& v) {
+    if (v > std::numeric_limits<std::int64_t>::max() ||
+        v < std::numeric_limits<std::int64_t>::min())
+        throw Error(Status::Overflow, "points do not fit in a 64-bit value");
+    return static_cast<std::int64_t>(v);
+}
+
+BigInt round_rational(const Rational& r, Rounding mode) {
+    BigInt n = mp::numerator(r), d = mp::denominator(r);  // d > 0
+    BigInt q = n / d, rem = n % d;
+    if (rem == 0) return q;
+    bool negative = n < 0;
+    switch (mode) {
+        case Rounding::Floor:
+            if (negative) q -= 1;
+            break;
+        case Rounding::Ceil:
+            if (!negative) q += 1;
+            break;
+        case Rounding::HalfUp:
+        case Rounding::HalfEven: {
+            BigInt twice = (rem < 0 ? BigInt(-rem) : rem) * 2;
+            bool away = twice > d || (twice == d && (mode == Rounding::HalfUp || q % 2 != 0));
+            if (away) q += negative ? -1 : 1;
+            break;
+        }
+    }
+    return q;
+}
+
+Rational ratio(const Ratio& r) { return Rational(BigInt(r.num), BigInt(r.den)); }
+
+// Splits `points` over `weights` in proportion, exactly: floors first, then the remaining points
+// one by one to the largest fractional parts (ties to the earlier line).
+std::vector<std::int64_t> allocate(std::int64_t points, const std::vector<Rational>& weights) {
+    std::vector<std::int64_t> out(weights.size(), 0);
+    Rational total = 0;
+    for (const auto& w : weights) total += w;
+    if (points == 0 || total == 0) return out;
+    std::vector<Rational> frac(weights.size());
+    std::int64_t given = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        Rational share = Rational(points) * weights[i] / total;
+        BigInt f = round_rational(share, Rounding::Floor);
+        out[i] = to_i64(f);
+        frac[i] = share - Rational(f);
+        given += out[i];
+    }
+    std::vector<std::size_t> order(weights.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return frac[a] > frac[b]; });
+    std::int64_t left = points - given;
+    for (std::size_t k = 0; left != 0 && k < order.size(); ++k) {
+        if (weights[order[k]] == 0) continue;
+        out[order[k]] += left > 0 ? 1 : -1;
+        left += left > 0 ? -1 : 1;
+    }
+    return out;
+}
+
+std::string money(std::int64_t minor, int exponent, const std::string& currency) {
+    return format_money(minor, exponent, true) + " " + currency;
+}
+
+std::string qty(std::int64_t milli) {
+    if (milli % 1000 == 0) return std::to_string(milli / 1000);
+    return format_money(milli, 3, false);
+}
+
+}  // namespace
+
+std::int64_t points_value(const Program& program, std::int64_t points) {
+    return apply_ratio(points, program.point_value, Rounding::Floor);
+}
+
+Window window_of(Period period, std::int64_t now_ms, int offset, int week_start) {
+    std::int64_t day = cal::local_day(now_ms, offset);
+    cal::Date d = cal::civil_from_days(day);
+    Window w;
+    std::int64_t first = day, last = day + 1;
+    switch (period) {
+        case Period::Day:
+            w.key = fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+            break;
+        case Period::Week: {
+            int back = (cal::weekday(day) - week_start + 7) % 7;
+            first = day - back;
+            last = first + 7;
+            cal::Date s = cal::civil_from_days(first);
+            w.key = fmt::format("week-{:04}-{:02}-{:02}", s.year, s.month, s.day);
+            break;
+        }
+        case Period::Month:
+            first = cal::days_from_civil(d.year, d.month, 1);
+            last = first + cal::days_in_month(d.year, d.month);
+            w.key = fmt::format("{:04}-{:02}", d.year, d.month);
+            break;
+        case Period::Year:
+            first = cal::days_from_civil(d.year, 1, 1);
+            last = cal::days_from_civil(d.year + 1, 1, 1);
+            w.key = fmt::format("{:04}", d.year);
+            break;
+    }
+    w.start_ms = cal::local_midnight(first, offset);
+    w.end_ms = cal::local_midnight(last, offset);
+    return w;
+}
+
+std::int64_t expiry_of(std::int64_t earned_ms, std::int64_t days, int offset) {
+    return cal::local_midnight(cal::local_day(earned_ms, offset) + days + 1, offset);
+}
+
+Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
+                    std::int64_t now_ms) {
+    return evaluate(basket, member, program, now_ms, 0);
+}
+
+Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
+                    std::int64_t now_ms, int exponent) {
+    Evaluation ev;
+    if (basket.redeem_points < 0)
+        throw Error(Status::InvalidAmount, "points to redeem cannot be negative");
+    const std::int64_t lines_total = basket.lines_total();  // validates every line
+    ev.total = basket.total();
+    const std::size_t n = basket.lines.size();
+    ev.line_points.assign(n, 0);
+    const std::string& cur = program.currency;
+
+    const bool earns = member.is_member;
+    const bool below_min = program.min_basket > 0 && lines_total < program.min_basket;
+    if (earns && below_min) {
+        ev.rules.push_back({"min_basket", 0,
+                            fmt::format("Basket {} is below the minimum of {}: no points",
+                                        money(lines_total, exponent, cur),
+                                        money(program.min_basket, exponent, cur))});
+    }
+    if (earns && !below_min) {
+        // Spend rules, with multipliers and promotions applied in order so that each one's
+        // contribution can be shown.
+        std::vector<const Promotion*> promos;
+        for (const auto& pr : program.promotions)
+            if (pr.active_at(now_ms, program.utc_offset_minutes)) promos.push_back(&pr);
+        for (const auto& rule : program.spend) {
+            std::vector<Rational> weight(n);
+            std::int64_t eligible = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& l = basket.lines[i];
+                if (!rule.selector.matches(l.sku, l.category)) continue;
+                std::int64_t base = rule.after_discounts ? l.amount() : l.gross();
+                weight[i] = base;
+                eligible = checked_add(eligible, base);
+            }
+            std::int64_t charges = 0;
+            if (rule.include_tax) charges = checked_add(charges, basket.tax);
+            if (rule.include_service) charges = checked_add(charges, basket.service);
+            if (rule.include_tips) charges = checked_add(charges, basket.tip);
+            eligible = checked_add(eligible, charges);
+            auto points_of = [&](const std::vector<Rational>& w) {
+                Rational sum = charges;
+                for (const auto& x : w) sum += x;
+                return to_i64(round_rational(sum * rule.points / rule.per, rule.rounding));
+            };
+            std::int64_t pts = points_of(weight);
+            if (eligible > 0 || pts != 0)
+                ev.rules.push_back(
+                    {rule.id, pts,
+                     fmt::format("{}: {} eligible → {} points", rule.name,
+                                 money(eligible, exponent, cur), pts)});
+            // Each multiplier and promotion in turn.
+            auto apply = [&](const std::string& id, const std::string& name, const Ratio& f,
+                             const Selector& sel) {
+                std::size_t hit = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto& l = basket.lines[i];
+                    if (weight[i] == 0 || !sel.matches(l.sku, l.category)) continue;
+                    weight[i] *= ratio(f);
+                    ++hit;
+                }
+                if (hit == 0) return;
+                std::int64_t next = points_of(weight);
+                if (next != pts)
+                    ev.rules.push_back({id, next - pts,
+                                        fmt::format("{} (x{}) on {} line{}: {:+} points", name,
+                                                    rate_to_string(f), hit, hit == 1 ? "" : "s",
+                                                    next - pts)});
+                pts = next;
+            };
+            for (const auto& m : program.multipliers) apply(m.id, m.name, m.factor, m.selector);
+            for (const auto* pr : promos) apply(pr->id, pr->name, pr->factor, pr->selector);
+            // Attribute the rule's points to lines (and charges) exactly.
+            std::vector<Rational> w = weight;
+            w.push_back(Rational(charges));
+            auto alloc = allocate(pts, w);
+            for (std::size_t i = 0; i < n; ++i)
+                ev.line_points[i] = checked_add(ev.line_points[i], alloc[i]);
+            ev.charge_points = checked_add(ev.charge_points, alloc[n]);
+        }
+        for (const auto& it : program.items) {
+            std::int64_t got = 0, units = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& l = basket.lines[i];
+                if (!it.selector.matches(l.sku, l.category)) continue;
+                std::int64_t p = mul_div(it.points, l.quantity_milli, 1000, Rounding::Floor);
+                ev.line_points[i] = checked_add(ev.line_points[i], p);
+                got = checked_add(got, p);
+                units = checked_add(units, l.quantity_milli);
+            }
+            if (units > 0)
+                ev.rules.push_back({it.id, got,
+                                    fmt::format("{}: {} points × {} → {} points", it.name,
+                                                it.points, qty(units), got)});
+        }
+        if (program.visit_points > 0) {
+            ev.bonuses.push_back({"visit", "", program.visit_points});
+            ev.rules.push_back({"visit", program.visit_points,
+                                fmt::format("Visit: {} points", program.visit_points)});
+        }
+    }
+    if (earns) {
+        for (std::size_t k = 0; k < program.challenges.size(); ++k) {
+            const auto& c = program.challenges[k];
+            if (ev.total < c.min_spend) continue;
+            std::int64_t before = 0;
+            bool awarded = false;
+            if (k < member.challenges.size()) {
+                before = member.challenges[k].purchases;
+                awarded = member.challenges[k].awarded;
+            }
+            if (awarded || before + 1 < c.purchases) continue;
+            Window w = window_of(c.window, now_ms, program.utc_offset_minutes, program.week_start);
+            ev.bonuses.push_back({c.id, "challenge:" + c.id + ":" + w.key, c.bonus});
+            ev.rules.push_back({c.id, c.bonus,
+                                fmt::format("{}: purchase {} of {} this {} → {} bonus points",
+                                            c.name, before + 1, c.purchases,
+                                            period_name(c.window), c.bonus)});
+        }
+        if (program.birthday.points > 0 && member.birth_month > 0 && !member.birthday_awarded) {
+            cal::Date today = cal::civil_from_days(cal::local_day(now_ms, program.utc_offset_minutes));
+            unsigned bday = static_cast<unsigned>(member.birth_day);
+            // A 29 February birthday is celebrated on the 28th in common years.
+            if (member.birth_month == 2 && bday == 29 && !cal::is_leap(today.year)) bday = 28;
+            bool hit = today.month == static_cast<unsigned>(member.birth_month) &&
+                       (program.birthday.whole_month || today.day == bday);
+            if (hit) {
+                ev.bonuses.push_back(
+                    {"birthday", "birthday:" + std::to_string(today.year), program.birthday.points});
+                ev.rules.push_back({"birthday", program.birthday.points,
+                                    fmt::format("Happy birthday: {} bonus points",
+                                                program.birthday.points)});
+            }
+        }
+    }
+    std::int64_t total_points = ev.charge_points;
+    for (auto p : ev.line_points) total_points = checked_add(total_points, p);
+    for (const auto& b : ev.bonuses) total_points = checked_add(total_points, b.points);
+    ev.points = total_points;
+
+    // Redemption.
+    std::int64_t max_money = apply_ratio(ev.total, program.max_share, Rounding::Floor);
+    if (member.is_member && program.point_value.num > 0) {
+        std::int64_t by_value =
+            mul_div(max_money, program.point_value.den, program.point_value.num, Rounding::Floor);
+        std::int64_t r = std::min(std::max<std::int64_t>(member.available, 0), by_value);
+        if (r < program.min_redeem) r = 0;
+        ev.redeemable_points = r;
+        ev.redeemable_value = points_value(program, r);
+    }
+    ev.amount_due = ev.total;
+    const std::int64_t want = basket.redeem_points;
+    if (want > 0) {
+        auto refuse = [&](Status s, std::string msg) {
+            ev.redeem_status = s;
+            ev.redeem_message = std::move(msg);
+        };
+        if (!member.is_member) {
+            refuse(Status::RedemptionNotAllowed, "an anonymous sale cannot be paid with points");
+        } else if (program.point_value.num == 0) {
+            refuse(Status::RedemptionNotAllowed, "the programme gives points no money value");
+        } else if (want < program.min_redeem) {
+            refuse(Status::RedemptionNotAllowed,
+                   fmt::format("at least {} points must be redeemed at once", program.min_redeem));
+        } else if (want > member.available) {
+            refuse(Status::InsufficientPoints,
+                   fmt::format("{} points requested, {} available", want, member.available));
+        } else if (points_value(program, want) > max_money) {
+            refuse(Status::RedemptionNotAllowed,
+                   fmt::format("at most {} of this basket may be paid with points ({} points)",
+                               money(max_money, exponent, cur), ev.redeemable_points));
+        } else {
+            ev.redeem_points = want;
+            ev.redeem_value = points_value(program, want);
+            ev.amount_due = checked_sub(ev.total, ev.redeem_value);
+        }
+    }
+    return ev;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,1628 @@
+// The Database: transactional logic over the schema. Pure rule evaluation lives in rules.cpp;
+// this file gathers the inputs, calls it, and writes the results in one transaction.
+#include "loyalty/database.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <random>
+
+#include "loyalty/rules.hpp"
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+#include "text.hpp"
+
+namespace loyalty {
+
+using nlohmann::json;
+using storage::Connection;
+using storage::kNever;
+using storage::Transaction;
+
+namespace {
+
+constexpr std::size_t kMaxKey = 128;
+constexpr std::size_t kMaxShort = 64;
+constexpr std::size_t kMaxName = 200;
+constexpr std::size_t kMaxText = 500;
+constexpr std::int64_t kDayMs = 86400000;
+
+std::string random_code(std::size_t n) {
+    // No 0/O, 1/I/L: easy to read aloud and type.
+    static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    std::random_device rd;
+    std::uniform_int_distribution<int> pick(0, static_cast<int>(sizeof kAlphabet) - 2);
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s.push_back(kAlphabet[pick(rd)]);
+    return s;
+}
+
+std::string random_hex(std::size_t n) {
+    std::random_device rd;
+    std::uniform_int_distribution<int> pick(0, 15);
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s.push_back("0123456789abcdef"[pick(rd)]);
+    return s;
+}
+
+void check_key(const std::string& key) {
+    if (key.empty()) throw Error(Status::InvalidArgument, "an idempotency key is required");
+    text::check_field("idempotency key", key, kMaxKey);
+}
+
+// Business refusals are remembered for their key; malformed requests and transient failures
+// are not.
+bool is_refusal(Status s) {
+    switch (s) {
+        case Status::Duplicate:
+        case Status::NotFound:
+        case Status::MemberInactive:
+        case Status::InsufficientPoints:
+        case Status::RedemptionNotAllowed:
+        case Status::CapReached:
+        case Status::RefundExceedsSale:
+        case Status::SaleVoided:
+        case Status::InvalidState:
+        case Status::UnknownCurrency: return true;
+        default: return false;
+    }
+}
+
+json rules_json(const std::vector<RuleResult>& rules) {
+    json a = json::array();
+    for (const auto& r : rules) a.push_back({{"id", r.rule_id}, {"points", r.points}, {"text", r.explanation}});
+    return a;
+}
+
+std::vector<RuleResult> rules_from(const std::string& s) {
+    std::vector<RuleResult> out;
+    json a = json::parse(s);
+    for (const auto& r : a)
+        out.push_back({r.at("id").get<std::string>(), r.at("points").get<std::int64_t>(),
+                       r.at("text").get<std::string>()});
+    return out;
+}
+
+}  // namespace
+
+struct Database::Impl {
+    OpenOptions opt;
+    Connection c;
+    mutable std::mutex mu;
+    std::atomic<std::int64_t> fixed_clock{0};
+    std::int64_t origin_id = 0;
+    std::string origin;
+    std::int64_t program_version = -1;
+    Program program;
+
+    std::int64_t now() const {
+        std::int64_t f = fixed_clock.load();
+        if (f != 0) return f;
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    }
+
+    std::string uid(const std::string& origin_name, char kind, std::int64_t id) const {
+        return origin_name + ":" + kind + std::to_string(id);
+    }
+
+    // ---- setup ------------------------------------------------------------------------------
+
+    void open() {
+        struct stat st {};
+        bool exists = ::stat(opt.path.c_str(), &st) == 0;
+        if (!exists) {
+            if (opt.read_only) throw Error(Status::Io, "database file '" + opt.path + "' does not exist");
+            // Created here, owner-only, so that SQLite (and its -wal/-shm files) inherit 0600.
+            int fd = ::open(opt.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd < 0 && errno != EEXIST) {
+                int e = errno;
+                throw Error(e == EROFS || e == EACCES ? Status::ReadOnly : Status::Io,
+                            "cannot create '" + opt.path + "': " + std::strerror(e));
+            }
+            if (fd >= 0) ::close(fd);
+        } else if (S_ISDIR(st.st_mode)) {
+            throw Error(Status::Io, "'" + opt.path + "' is a directory");
+        }
+        c.open(opt.path, opt.read_only, false);
+        sqlite3_busy_timeout(c.handle(), opt.busy_timeout_ms);
+        storage::prepare_schema(c, opt.read_only, now());
+        if (!opt.read_only) {
+            c.exec("PRAGMA journal_mode=WAL");
+            c.exec(opt.durability == Durability::Full ? "PRAGMA synchronous=FULL"
+                                                      : "PRAGMA synchronous=NORMAL");
+        }
+        c.exec("PRAGMA foreign_keys=ON");
+        if (!opt.read_only) {
+            Transaction t(c, true);
+            std::string name = opt.origin;
+            if (name.empty()) {
+                auto q = c.query("SELECT value FROM meta WHERE key='origin'");
+                if (q.next()) {
+                    name = q.text(0);
+                } else {
+                    name = random_hex(12);
+                    c.query("INSERT INTO meta VALUES ('origin', ?)", name).run();
+                }
+            }
+            c.query("INSERT OR IGNORE INTO origins(name) VALUES (?)", name).run();
+            auto q = c.query("SELECT id FROM origins WHERE name=?", name);
+            q.next();
+            origin_id = q.i64(0);
+            origin = name;
+            t.commit();
+        }
+    }
+
+    const Program& active_program() {
+        auto q = c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
+        if (!q.next()) {
+            if (program_version != 0) {
+                program = Program{};
+                program.currency = opt.default_currency;
+                program_version = 0;
+            }
+            return program;
+        }
+        std::int64_t v = q.i64(0);
+        if (v != program_version) {
+            program = parse_program(q.text(1));
+            program_version = v;
+        }
+        return program;
+    }
+
+    int exponent(const std::string& code) {
+        auto q = c.query("SELECT exponent FROM currencies WHERE code=?", code);
+        if (!q.next()) throw Error(Status::UnknownCurrency, "currency '" + code + "' is not configured");
+        return static_cast<int>(q.i64(0));
+    }
+
+    // ---- idempotency ------------------------------------------------------------------------
+
+    struct StoredRequest {
+        std::string op, request, message;
+        Status status = Status::Ok;
+        std::int64_t result_id = 0, result_value = 0;
+    };
+
+    std::optional<StoredRequest> find_request(const std::string& key) {
+        auto q = c.query(
+            "SELECT op, request, status, message, result_id, result_value FROM requests WHERE key=?",
+            key);
+        if (!q.next()) return std::nullopt;
+        StoredRequest r;
+        r.op = q.text(0);
+        r.request = q.text(1);
+        r.status = static_cast<Status>(q.i64(2));
+        r.message = q.text(3);
+        r.result_id = q.i64(4);
+        r.result_value = q.i64(5);
+        return r;
+    }
+
+    void save_request(const std::string& key, const std::string& op, const std::string& request,
+                      Status status, const std::string& message, std::int64_t result_id,
+                      std::int64_t result_value) {
+        c.query("INSERT INTO requests(key, op, request, status, message, result_id, result_value, "
+                "created_at) VALUES (?,?,?,?,?,?,?,?)",
+                key, op, request, static_cast<std::int64_t>(status), message, result_id,
+                result_value, now())
+            .run();
+    }
+
+    struct Outcome {
+        std::int64_t id = 0, value = 0;
+        bool replayed = false;
+    };
+
+    // Runs `body` exactly once per key: a replay returns the stored (id, value); a refusal is
+    // stored and thrown again on replay; a transient failure stores nothing.
+    template <typename Body>
+    Outcome idempotent(const std::string& key, const std::string& op, const std::string& request,
+                       Body body) {
+        Transaction t(c, true);
+        if (auto r = find_request(key)) {
+            if (r->op != op || r->request != request)
+                throw Error(Status::IdempotencyConflict,
+                            "idempotency key '" + key + "' was used before for a different request");
+            if (r->status != Status::Ok) throw Error(r->status, r->message);
+            return Outcome{r->result_id, r->result_value, true};
+        }
+        c.exec("SAVEPOINT work");
+        Outcome out;
+        try {
+            auto [id, value] = body();
+            out.id = id;
+            out.value = value;
+        } catch (const Error& e) {
+            if (!is_refusal(e.status())) throw;
+            c.exec("ROLLBACK TO work");
+            c.exec("RELEASE work");
+            save_request(key, op, request, e.status(), e.what(), 0, 0);
+            t.commit();
+            throw;
+        }
+        c.exec("RELEASE work");
+        save_request(key, op, request, Status::Ok, "", out.id, out.value);
+        t.commit();
+        return out;
+    }
+
+    // ---- members ----------------------------------------------------------------------------
+
+    static constexpr const char* kMemberCols =
+        "SELECT m.id, o.name, m.status, m.phone, m.card, m.name, m.email, m.birth_year, "
+        "m.birth_month, m.birth_day, m.gender, m.language, m.consent_sms, m.consent_email, "
+        "m.consent_push, m.branch, m.referrer_id, m.referral_code, m.merged_into, m.created_at, "
+        "m.balance, m.lifetime_earned FROM members m JOIN origins o ON o.id = m.origin ";
+
+    Member read_member(storage::Query& q) {
+        Member m;
+        m.id = q.i64(0);
+        m.uid = uid(q.text(1), 'M', m.id);
+        m.status = static_cast<MemberStatus>(q.i64(2));
+        m.phone = q.text(3);
+        m.card = q.text(4);
+        m.name = q.text(5);
+        m.email = q.text(6);
+        m.birth_year = static_cast<int>(q.i64(7));
+        m.birth_month = static_cast<int>(q.i64(8));
+        m.birth_day = static_cast<int>(q.i64(9));
+        m.gender = q.text(10);
+        m.language = q.text(11);
+        m.consent_sms = q.i64(12) != 0;
+        m.consent_email = q.i64(13) != 0;
+        m.consent_push = q.i64(14) != 0;
+        m.branch = q.text(15);
+        m.referrer_id = q.i64(16);
+        m.referral_code = q.text(17);
+        m.merged_into = q.i64(18);
+        m.created_at = q.i64(19);
+        m.balance = q.i64(20);
+        m.lifetime_earned = q.i64(21);
+        return m;
+    }
+
+    void complete_member(Member& m) {
+        auto t = c.query("SELECT tag FROM member_tags WHERE member_id=? ORDER BY tag", m.id);
+        while (t.next()) m.tags.push_back(t.text(0));
+        auto [avail, pend] = spendable(m.id);
+        m.available = avail;
+        m.pending = pend;
+    }
+
+    std::optional<Member> try_member(const char* where, const std::string& arg) {
+        static std::string by_phone = std::string(kMemberCols) + "WHERE m.phone = ?";
+        static std::string by_card = std::string(kMemberCols) + "WHERE m.card = ?";
+        const std::string& sql = std::strcmp(where, "phone") == 0 ? by_phone : by_card;
+        auto q = c.query(sql.c_str(), arg);
+        if (!q.next()) return std::nullopt;
+        Member m = read_member(q);
+        complete_member(m);
+        return m;
+    }
+
+    Member load_member(std::int64_t id) {
+        static std::string by_id = std::string(kMemberCols) + "WHERE m.id = ?";
+        auto q = c.query(by_id.c_str(), id);
+        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
+        Member m = read_member(q);
+        complete_member(m);
+        return m;
+    }
+
+    // Available (spendable now) and pending points of a member.
+    std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id) {
+        std::int64_t t = now();
+        auto q = c.query(
+            "SELECT COALESCE(SUM(CASE WHEN available_at <= ?2 THEN remaining END), 0), "
+            "COALESCE(SUM(CASE WHEN available_at > ?2 THEN remaining END), 0) "
+            "FROM lots WHERE member_id = ?1 AND remaining > 0 AND expires_at > ?2",
+            member_id, t);
+        q.next();
+        return {q.i64(0), q.i64(1)};
+    }
+
+    std::int64_t balance_of(std::int64_t member_id) {
+        auto q = c.query("SELECT balance FROM members WHERE id=?", member_id);
+        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(member_id));
+        return q.i64(0);
+    }
+
+    // The member that now owns `id`'s points (follows merges).
+    std::int64_t owner_of(std::int64_t id) {
+        for (int hops = 0; hops < 64; ++hops) {
+            auto q = c.query("SELECT merged_into FROM members WHERE id=?", id);
+            if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
+            if (q.is_null(0)) return id;
+            id = q.i64(0);
+        }
+        throw Error(Status::Internal, "merge chain too long");
+    }
+
+    void require_active(std::int64_t id) {
+        auto q = c.query("SELECT status FROM members WHERE id=?", id);
+        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
+        auto s = static_cast<MemberStatus>(q.i64(0));
+        if (s != MemberStatus::Active)
+            throw Error(Status::MemberInactive,
+                        "member " + std::to_string(id) +
+                            (s == MemberStatus::Inactive ? " is deactivated"
+                             : s == MemberStatus::Erased ? " was erased"
+                                                         : " was merged into another member"));
+    }
+
+    std::string normalize_phone(const std::string& p) const {
+        return text::normalize_phone(p, opt.default_country);
+    }
+
+    // Validates and normalises fields; `enrol` decides the meaning of unset.
+    void check_fields(MemberFields& f) const {
+        auto chk = [](const char* name, const std::optional<std::string>& v, std::size_t max) {
+            if (v) text::check_field(name, *v, max);
+        };
+        chk("card", f.card, kMaxShort);
+        chk("name", f.name, kMaxName);
+        chk("email", f.email, kMaxName);
+        chk("gender", f.gender, kMaxShort);
+        chk("language", f.language, 35);
+        chk("branch", f.branch, kMaxShort);
+        chk("referrer", f.referrer, kMaxShort);
+        if (f.phone && !f.phone->empty()) f.phone = normalize_phone(*f.phone);
+        if (f.email && !f.email->empty() &&
+            (f.email->find('@') == std::string::npos || f.email->front() == '@' ||
+             f.email->back() == '@'))
+            throw Error(Status::InvalidArgument, "email '" + *f.email + "' has no valid '@'");
+        if (f.birth_month && (*f.birth_month < 0 || *f.birth_month > 12))
+            throw Error(Status::InvalidArgument, "birth month must be 1 to 12");
+        if (f.birth_day && (*f.birth_day < 0 || *f.birth_day > 31))
+            throw Error(Status::InvalidArgument, "birth day must be 1 to 31");
+        if (f.birth_year && *f.birth_year != 0 && (*f.birth_year < 1900 || *f.birth_year > 2200))
+            throw Error(Status::InvalidArgument, "birth year must be 1900 to 2200, or 0 for unknown");
+    }
+
+    void check_birthday(int y, int m, int d) const {
+        if ((m == 0) != (d == 0))
+            throw Error(Status::InvalidArgument, "a birthday needs both month and day");
+        if (m == 0 && y != 0)
+            throw Error(Status::InvalidArgument, "a birth year needs a month and a day");
+        if (m == 0) return;
+        static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int max = kDays[m - 1];
+        if (m == 2 && y != 0 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 28;
+        if (d > max)
+            throw Error(Status::InvalidArgument, "day " + std::to_string(d) + " does not exist in month " +
+                                                     std::to_string(m));
+    }
+
+    std::int64_t resolve_referrer(const std::string& ref) {
+        bool numeric = !ref.empty() && std::all_of(ref.begin(), ref.end(), [](char ch) {
+            return ch >= '0' && ch <= '9';
+        });
+        if (numeric && ref.size() < 19) {
+            std::int64_t id = std::stoll(ref);
+            auto q = c.query("SELECT id FROM members WHERE id=?", id);
+            if (q.next()) return id;
+        }
+        auto q = c.query("SELECT id FROM members WHERE referral_code=?", text::ascii_lower(ref) == ref
+                                                                            ? ref
+                                                                            : ref);
+        if (q.next()) return q.i64(0);
+        // Codes are printed upper-case; accept them typed in lower case.
+        std::string up = ref;
+        for (auto& ch : up)
+            if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+        auto q2 = c.query("SELECT id FROM members WHERE referral_code=?", up);
+        if (q2.next()) return q2.i64(0);
+        throw Error(Status::NotFound, "no member with id or referral code '" + ref + "'");
+    }
+
+    void check_unique(const std::optional<std::string>& phone, const std::optional<std::string>& card,
+                      std::int64_t self) {
+        if (phone && !phone->empty()) {
+            auto q = c.query("SELECT id FROM members WHERE phone=? AND id<>?", *phone, self);
+            if (q.next())
+                throw Error(Status::Duplicate, "phone " + *phone + " already belongs to member " +
+                                                   std::to_string(q.i64(0)));
+        }
+        if (card && !card->empty()) {
+            auto q = c.query("SELECT id FROM members WHERE card=? AND id<>?", *card, self);
+            if (q.next())
+                throw Error(Status::Duplicate, "card " + *card + " already belongs to member " +
+                                                   std::to_string(q.i64(0)));
+        }
+    }
+
+    void write_tags(std::int64_t id, const std::vector<std::string>& tags) {
+        c.query("DELETE FROM member_tags WHERE member_id=?", id).run();
+        for (const auto& t : tags)
+            c.query("INSERT INTO member_tags(member_id, tag) VALUES (?, ?)", id, t).run();
+    }
+
+    std::int64_t do_enrol(const MemberFields& f) {
+        bool has_phone = f.phone && !f.phone->empty();
+        bool has_card = f.card && !f.card->empty();
+        if (!has_phone && !has_card)
+            throw Error(Status::InvalidArgument, "a member needs a phone number or a card");
+        check_birthday(f.birth_year.value_or(0), f.birth_month.value_or(0), f.birth_day.value_or(0));
+        check_unique(f.phone, f.card, 0);
+        std::optional<std::int64_t> referrer;
+        if (f.referrer && !f.referrer->empty()) referrer = resolve_referrer(*f.referrer);
+        std::string code;
+        for (int attempt = 0;; ++attempt) {
+            code = random_code(8);
+            auto q = c.query("SELECT 1 FROM members WHERE referral_code=?", code);
+            if (!q.next()) break;
+            if (attempt > 20) throw Error(Status::Internal, "cannot find a free referral code");
+        }
+        auto opt_text = [](const std::optional<std::string>& v) -> std::optional<std::string> {
+            if (!v || v->empty()) return std::nullopt;
+            return v;
+        };
+        std::optional<std::string> name_key;
+        if (f.name && !f.name->empty()) name_key = text::ascii_lower(*f.name);
+        std::int64_t t = now();
+        c.query("INSERT INTO members(origin, phone, card, name, name_key, email, birth_year, "
+                "birth_month, birth_day, gender, language, consent_sms, consent_email, consent_push, "
+                "branch, referrer_id, referral_code, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                origin_id, opt_text(f.phone), opt_text(f.card), opt_text(f.name), name_key,
+                opt_text(f.email), f.birth_year.value_or(0), f.birth_month.value_or(0),
+                f.birth_day.value_or(0), opt_text(f.gender), opt_text(f.language),
+                f.consent_sms.value_or(false), f.consent_email.value_or(false),
+                f.consent_push.value_or(false), opt_text(f.branch), referrer, code, t, t)
+            .run();
+        std::int64_t id = c.last_id();
+        if (f.tags) write_tags(id, *f.tags);
+        return id;
+    }
+
+    void do_update(std::int64_t id, const MemberFields& f) {
+        Member cur = load_member(id);
+        if (cur.status == MemberStatus::Erased || cur.status == MemberStatus::Merged)
+            throw Error(Status::MemberInactive, "member " + std::to_string(id) +
+                                                    " was erased or merged and cannot be changed");
+        std::string phone = f.phone ? *f.phone : cur.phone;
+        std::string card = f.card ? *f.card : cur.card;
+        if (phone.empty() && card.empty())
+            throw Error(Status::InvalidArgument, "a member needs a phone number or a card");
+        int y = f.birth_year ? *f.birth_year : cur.birth_year;
+        int mo = f.birth_month ? *f.birth_month : cur.birth_month;
+        int d = f.birth_day ? *f.birth_day : cur.birth_day;
+        check_birthday(y, mo, d);
+        check_unique(f.phone, f.card, id);
+        std::optional<std::int64_t> referrer =
+            cur.referrer_id ? std::optional<std::int64_t>(cur.referrer_id) : std::nullopt;
+        if (f.referrer) {
+            if (f.referrer->empty()) {
+                referrer.reset();
+            } else {
+                referrer = resolve_referrer(*f.referrer);
+                if (*referrer == id)
+                    throw Error(Status::InvalidArgument, "a member cannot refer themselves");
+            }
+        }
+        auto pick = [](const std::optional<std::string>& v, const std::string& old) -> std::optional<std::string> {
+            const std::string& s = v ? *v : old;
+            if (s.empty()) return std::nullopt;
+            return s;
+        };
+        auto name = pick(f.name, cur.name);
+        std::optional<std::string> name_key;
+        if (name) name_key = text::ascii_lower(*name);
+        c.query("UPDATE members SET phone=?, card=?, name=?, name_key=?, email=?, birth_year=?, "
+                "birth_month=?, birth_day=?, gender=?, language=?, consent_sms=?, consent_email=?, "
+                "consent_push=?, branch=?, referrer_id=?, updated_at=? WHERE id=?",
+                pick(f.phone, cur.phone), pick(f.card, cur.card), name, name_key,
+                pick(f.email, cur.email), y, mo, d, pick(f.gender, cur.gender),
+                pick(f.language, cur.language), f.consent_sms.value_or(cur.consent_sms),
+                f.consent_email.value_or(cur.consent_email),
+                f.consent_push.value_or(cur.consent_push), pick(f.branch, cur.branch), referrer,
+                now(), id)
+            .run();
+        if (f.tags) write_tags(id, *f.tags);
+    }
+
+    // ---- ledger -----------------------------------------------------------------------------
+
+    struct EntryContext {
+        std::int64_t sale_id = 0, refund_id = 0, corrects = 0;
+        std::string reason, operator_id, branch, terminal;
+    };
+
+    std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
+                           const EntryContext& ctx) {
+        auto opt_id = [](std::int64_t v) { return v ? std::optional<std::int64_t>(v) : std::nullopt; };
+        auto opt_s = [](const std::string& v) {
+            return v.empty() ? std::nullopt : std::optional<std::string>(v);
+        };
+        c.query("INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
+                "reason, operator, branch, terminal, program_version, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                origin_id, member, static_cast<std::int64_t>(kind), points, opt_id(ctx.sale_id),
+                opt_id(ctx.refund_id), opt_id(ctx.corrects), opt_s(ctx.reason),
+                opt_s(ctx.operator_id), opt_s(ctx.branch), opt_s(ctx.terminal),
+                std::max<std::int64_t>(program_version, 0), now())
+            .run();
+        std::int64_t id = c.last_id();
+        bool earned = kind == EntryKind::Earn || kind == EntryKind::Bonus ||
+                      kind == EntryKind::Event || kind == EntryKind::ReverseEarn;
+        c.query("UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "
+                "WHERE id=?",
+                points, earned ? points : 0, member)
+            .run();
+        return id;
+    }
+
+    // Adds a lot for a positive entry; if the member was in debt (negative balance before the
+    // entry), the debt is repaid from the new lot first.
+    void add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
+                 std::int64_t balance_before, std::int64_t available_at, std::int64_t expires_at) {
+        std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
+        c.query("INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at) "
+                "VALUES (?,?,?,?,?,?)",
+                member, entry, points, points - repay, available_at, expires_at)
+            .run();
+        if (repay > 0)
+            c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry,
+                    c.last_id(), repay)
+                .run();
+    }
+
+    // Credits `points` (> 0) to a member as a new entry with a lot.
+    std::int64_t credit(EntryKind kind, std::int64_t member, std::int64_t points,
+                        const EntryContext& ctx, std::int64_t available_at, std::int64_t expires_at) {
+        std::int64_t before = balance_of(member);
+        std::int64_t entry = add_entry(kind, member, points, ctx);
+        add_lot(member, entry, points, before, available_at, expires_at);
+        return entry;
+    }
+
+    struct Take {
+        std::int64_t lot = 0, points = 0;
+    };
+
+    // Plans taking up to `want` points from a member's open lots: lots of `prefer_entry` first,
+    // then soonest-expiring first. `spendable_only` limits to available, unexpired lots.
+    std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
+                           std::int64_t prefer_entry) {
+        std::vector<Take> out;
+        std::int64_t t = now();
+        if (want <= 0) return out;
+        if (prefer_entry) {
+            auto q = c.query("SELECT id, remaining FROM lots WHERE entry_id=? AND remaining > 0",
+                             prefer_entry);
+            while (want > 0 && q.next()) {
+                std::int64_t take = std::min(want, q.i64(1));
+                out.push_back({q.i64(0), take});
+                want -= take;
+            }
+        }
+        auto q = c.query(
+            "SELECT id, remaining, available_at FROM lots WHERE member_id=? AND remaining > 0 "
+            "AND expires_at > ? ORDER BY expires_at, id",
+            member, t);
+        while (want > 0 && q.next()) {
+            std::int64_t lot = q.i64(0);
+            if (spendable_only && q.i64(2) > t) continue;
+            if (std::any_of(out.begin(), out.end(), [&](const Take& k) { return k.lot == lot; }))
+                continue;
+            std::int64_t take = std::min(want, q.i64(1));
+            out.push_back({lot, take});
+            want -= take;
+        }
+        return out;
+    }
+
+    static std::int64_t planned(const std::vector<Take>& p) {
+        std::int64_t s = 0;
+        for (const auto& k : p) s += k.points;
+        return s;
+    }
+
+    void apply(std::int64_t entry, const std::vector<Take>& p) {
+        for (const auto& k : p) {
+            c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
+                    k.points)
+                .run();
+            c.query("UPDATE lots SET remaining = remaining - ? WHERE id=?", k.points, k.lot).run();
+        }
+    }
+
+    // Debits points for a spend (redeem, negative adjustment): only available points.
+    std::int64_t debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
+                             const EntryContext& ctx) {
+        auto p = plan(member, points, true, 0);
+        if (planned(p) < points)
+            throw Error(Status::InsufficientPoints,
+                        std::to_string(points) + " points needed, " + std::to_string(planned(p)) +
+                            " available");
+        std::int64_t entry = add_entry(kind, member, -points, ctx);
+        apply(entry, p);
+        return entry;
+    }
+
+    // Takes back earned points (refund, void) under the programme's negative-balance policy.
+    // Returns the points actually taken back.
+    std::int64_t debit_reverse(std::int64_t member, std::int64_t points, const EntryContext& ctx,
+                               std::int64_t prefer_entry, NegativePolicy policy) {
+        if (points <= 0) return 0;
+        auto p = plan(member, points, false, prefer_entry);
+        std::int64_t covered = planned(p);
+        std::int64_t take = points;
+        if (covered < points) {
+            if (policy == NegativePolicy::Refuse)
+                throw Error(Status::InsufficientPoints,
+                            "the refund would take back " + std::to_string(points) +
+                                " points but the member has only " + std::to_string(covered) +
+                                " left, and the programme refuses negative balances");
+            if (policy == NegativePolicy::Clamp) take = covered;
+        }
+        if (take == 0) return 0;
+        std::int64_t entry = add_entry(EntryKind::ReverseEarn, member, -take, ctx);
+        apply(entry, p);
+        return take;
+    }
+
+    std::int64_t expiry_for(std::int64_t t) {
+        if (program.expiry_days <= 0) return kNever;
+        return expiry_of(t, program.expiry_days, program.utc_offset_minutes);
+    }
+
+    // ---- checkout ---------------------------------------------------------------------------
+
+    MemberState member_state(std::int64_t member_id, const Program& p) {
+        MemberState s;
+        if (member_id == 0) return s;
+        Member m = load_member(member_id);
+        s.is_member = true;
+        s.balance = m.balance;
+        s.available = m.available;
+        s.birth_month = m.birth_month;
+        s.birth_day = m.birth_day;
+        std::int64_t t = now();
+        auto awarded = [&](const std::string& key) {
+            auto q = c.query(
+                "SELECT 1 FROM ledger b WHERE b.member_id=? AND b.kind=? AND b.reason=? AND NOT "
+                "EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id) LIMIT 1",
+                member_id, static_cast<std::int64_t>(EntryKind::Bonus), key);
+            return q.next();
+        };
+        if (p.birthday.points > 0 && m.birth_month > 0) {
+            Window y = window_of(Period::Year, t, p.utc_offset_minutes, p.week_start);
+            s.birthday_awarded = awarded("birthday:" + y.key);
+        }
+        for (const auto& ch : p.challenges) {
+            Window w = window_of(ch.window, t, p.utc_offset_minutes, p.week_start);
+            MemberState::ChallengeState cs;
+            cs.id = ch.id;
+            auto q = c.query(
+                "SELECT COUNT(*) FROM sales WHERE member_id=? AND created_at >= ? AND created_at < ? "
+                "AND status IN (0, 1) AND total >= ?",
+                member_id, w.start_ms, w.end_ms, ch.min_spend);
+            q.next();
+            cs.purchases = q.i64(0);
+            cs.awarded = awarded("challenge:" + ch.id + ":" + w.key);
+            s.challenges.push_back(cs);
+        }
+        return s;
+    }
+
+    void check_basket(const Basket& b) {
+        text::check_field("receipt", b.receipt, kMaxShort);
+        text::check_field("branch", b.branch, kMaxShort);
+        text::check_field("terminal", b.terminal, kMaxShort);
+        text::check_field("cashier", b.cashier, kMaxShort);
+        text::check_field("currency", b.currency, 8);
+        if (b.lines.size() > 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+        for (const auto& l : b.lines) {
+            text::check_field("sku", l.sku, kMaxShort);
+            text::check_field("category", l.category, kMaxShort);
+        }
+        if (b.member_id < 0) throw Error(Status::InvalidArgument, "member id cannot be negative");
+        b.total();  // validates amounts
+        if (b.redeem_points < 0)
+            throw Error(Status::InvalidAmount, "points to redeem cannot be negative");
+    }
+
+    std::string basket_request(const Basket& b) {
+        json j = {{"member", b.member_id}, {"receipt", b.receipt}, {"branch", b.branch},
+                  {"terminal", b.terminal}, {"cashier", b.cashier}, {"currency", b.currency},
+                  {"tax", b.tax}, {"service", b.service}, {"tip", b.tip},
+                  {"redeem", b.redeem_points}};
+        json lines = json::array();
+        for (const auto& l : b.lines)
+            lines.push_back({l.sku, l.category, l.quantity_milli, l.unit_price, l.discount});
+        j["lines"] = lines;
+        return j.dump();
+    }
+
+    // Evaluates a basket against the current state (inside a transaction).
+    Evaluation evaluate_basket(const Basket& b, std::int64_t& member_out, MemberState& state) {
+        const Program& p = active_program();
+        std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
+        int exp = exponent(currency);
+        if (program_version > 0 && currency != p.currency)
+            throw Error(Status::UnknownCurrency, "the basket is in " + currency +
+                                                     " but the programme counts in " + p.currency);
+        member_out = 0;
+        if (b.member_id != 0) {
+            member_out = owner_of(b.member_id);
+            require_active(member_out);
+        }
+        state = member_state(member_out, p);
+        return evaluate(b, state, p, now(), exp);
+    }
+
+    Quote quote(const Basket& b) {
+        check_basket(b);
+        Transaction t(c, false);
+        std::int64_t member = 0;
+        MemberState st;
+        Evaluation ev = evaluate_basket(b, member, st);
+        Quote q;
+        q.member_id = member;
+        q.program_version = program_version;
+        q.total = ev.total;
+        q.points_earned = ev.points;
+        q.rules = ev.rules;
+        q.line_points = ev.line_points;
+        q.balance = st.balance;
+        q.available = st.available;
+        q.redeemable_points = ev.redeemable_points;
+        q.redeemable_value = ev.redeemable_value;
+        q.redeem_status = ev.redeem_status;
+        q.redeem_message = ev.redeem_message;
+        q.redeem_points = ev.redeem_points;
+        q.redeem_value = ev.redeem_value;
+        q.amount_due = ev.amount_due;
+        return q;
+    }
+
+    std::pair<std::int64_t, std::int64_t> do_commit(const Basket& b) {
+        std::int64_t member = 0;
+        MemberState st;
+        Evaluation ev = evaluate_basket(b, member, st);
+        if (b.redeem_points > 0 && ev.redeem_status != Status::Ok)
+            throw Error(ev.redeem_status, ev.redeem_message);
+        std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
+        std::int64_t t = now();
+        auto opt_s = [](const std::string& v) {
+            return v.empty() ? std::nullopt : std::optional<std::string>(v);
+        };
+        std::int64_t earned_total = ev.points;
+        c.query("INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
+                "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
+                "redeem_value, amount_due, program_version, explanation, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                origin_id, member ? std::optional<std::int64_t>(member) : std::nullopt,
+                opt_s(b.receipt), opt_s(b.branch), opt_s(b.terminal), opt_s(b.cashier), currency,
+                ev.total, b.tax, b.service, b.tip, earned_total, ev.charge_points,
+                ev.redeem_points, ev.redeem_value, ev.amount_due,
+                std::max<std::int64_t>(program_version, 0), rules_json(ev.rules).dump(), t)
+            .run();
+        std::int64_t sale = c.last_id();
+        for (std::size_t i = 0; i < b.lines.size(); ++i) {
+            const auto& l = b.lines[i];
+            c.query("INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
+                    "unit_price, discount, amount, points) VALUES (?,?,?,?,?,?,?,?,?)",
+                    sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
+                    l.unit_price, l.discount, l.amount(), ev.line_points[i])
+                .run();
+        }
+        if (member) {
+            EntryContext ctx;
+            ctx.sale_id = sale;
+            ctx.branch = b.branch;
+            ctx.terminal = b.terminal;
+            ctx.operator_id = b.cashier;
+            if (ev.redeem_points > 0) {
+                ctx.reason = "points tender";
+                debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
+            }
+            std::int64_t line_part = ev.charge_points;
+            for (auto p : ev.line_points) line_part = checked_add(line_part, p);
+            std::int64_t avail_at = t + program.pending_days * kDayMs;
+            if (line_part > 0) {
+                ctx.reason = "purchase";
+                credit(EntryKind::Earn, member, line_part, ctx, avail_at, expiry_for(t));
+            }
+            for (const auto& bonus : ev.bonuses) {
+                if (bonus.points <= 0) continue;
+                ctx.reason = bonus.key.empty() ? bonus.rule_id : bonus.key;
+                credit(EntryKind::Bonus, member, bonus.points, ctx, avail_at, expiry_for(t));
+            }
+            auto [avail, pend] = spendable(member);
+            (void)pend;
+            c.query("UPDATE sales SET balance_after=?, available_after=? WHERE id=?",
+                    balance_of(member), avail, sale)
+                .run();
+        }
+        return {sale, 0};
+    }
+
+    Receipt sale_receipt(std::int64_t sale) {
+        auto q = c.query(
+            "SELECT o.name, s.member_id, s.program_version, s.total, s.points_earned, "
+            "s.points_redeemed, s.redeem_value, s.amount_due, s.balance_after, s.available_after, "
+            "s.created_at, s.explanation FROM sales s JOIN origins o ON o.id = s.origin WHERE s.id=?",
+            sale);
+        if (!q.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale));
+        Receipt r;
+        r.kind = ReceiptKind::Sale;
+        r.sale_id = sale;
+        r.uid = uid(q.text(0), 'S', sale);
+        r.member_id = q.i64(1);
+        r.program_version = q.i64(2);
+        r.total = q.i64(3);
+        r.points_earned = q.i64(4);
+        r.points_redeemed = q.i64(5);
+        r.redeem_value = q.i64(6);
+        r.amount_due = q.i64(7);
+        r.balance_after = q.i64(8);
+        r.available_after = q.i64(9);
+        r.created_at = q.i64(10);
+        r.rules = rules_from(q.text(11));
+        return r;
+    }
+
+    Receipt refund_receipt(std::int64_t refund) {
+        auto q = c.query(
+            "SELECT o.name, r.sale_id, r.kind, r.amount, r.points_reversed, r.points_restored, "
+            "r.value_restored, r.balance_after, r.available_after, r.created_at, s.member_id, "
+            "s.program_version, s.total FROM refunds r JOIN origins o ON o.id = r.origin "
+            "JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
+            refund);
+        if (!q.next()) throw Error(Status::NotFound, "no refund with id " + std::to_string(refund));
+        Receipt r;
+        r.uid = uid(q.text(0), 'R', refund);
+        r.sale_id = q.i64(1);
+        r.kind = q.i64(2) == 2 ? ReceiptKind::Void : ReceiptKind::Refund;
+        r.refund_amount = q.i64(3);
+        r.points_earned = q.i64(4);
+        r.points_redeemed = q.i64(5);
+        r.redeem_value = q.i64(6);
+        r.balance_after = q.i64(7);
+        r.available_after = q.i64(8);
+        r.created_at = q.i64(9);
+        r.member_id = q.is_null(10) ? 0 : owner_of(q.i64(10));
+        r.program_version = q.i64(11);
+        r.total = q.i64(12);
+        return r;
+    }
+
+    std::pair<std::int64_t, std::int64_t> do_refund(std::int64_t sale_id,
+                                                    const std::vector<RefundLine>& req, bool is_void) {
+        auto sq = c.query(
+            "SELECT member_id, total, tax + service + tip, points_redeemed, redeem_value, "
+            "charge_points, status, program_version, branch, terminal FROM sales WHERE id=?",
+            sale_id);
+        if (!sq.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale_id));
+        const std::int64_t sale_member = sq.is_null(0) ? 0 : sq.i64(0);
+        const std::int64_t total = sq.i64(1), charges = sq.i64(2), redeemed = sq.i64(3),
+                           redeem_value = sq.i64(4), charge_points = sq.i64(5);
+        const int status = static_cast<int>(sq.i64(6));
+        const std::string branch = sq.text(8), terminal = sq.text(9);
+        if (status == 3) throw Error(Status::SaleVoided, "the sale was voided");
+        if (status == 2) throw Error(Status::SaleVoided, "the sale was fully refunded already");
+        if (is_void && status != 0)
+            throw Error(Status::InvalidState, "a sale that has refunds cannot be voided; refund the rest");
+
+        struct Line {
+            std::int64_t qty, amount, points, returned;
+        };
+        std::vector<Line> lines;
+        {
+            auto lq = c.query(
+                "SELECT l.quantity_milli, l.amount, l.points, COALESCE((SELECT SUM(rl.quantity_milli) "
+                "FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.sale_id = "
+                "l.sale_id AND rl.line_no = l.line_no), 0) FROM sale_lines l WHERE l.sale_id=? "
+                "ORDER BY l.line_no",
+                sale_id);
+            while (lq.next()) lines.push_back({lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3)});
+        }
+        std::vector<std::int64_t> give(lines.size(), 0);
+        if (req.empty()) {
+            for (std::size_t i = 0; i < lines.size(); ++i) give[i] = lines[i].qty - lines[i].returned;
+        } else {
+            for (const auto& r : req) {
+                if (r.line_no < 1 || static_cast<std::size_t>(r.line_no) > lines.size())
+                    throw Error(Status::NotFound, "the sale has no line " + std::to_string(r.line_no));
+                if (r.quantity_milli <= 0)
+                    throw Error(Status::InvalidAmount, "a refund quantity must be greater than 0");
+                auto& g = give[static_cast<std::size_t>(r.line_no - 1)];
+                g = checked_add(g, r.quantity_milli);
+            }
+        }
+        std::int64_t amount = 0, points_back = 0, prior_amount = 0;
+        bool all_returned = true;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const Line& l = lines[i];
+            if (give[i] > l.qty - l.returned)
+                throw Error(Status::RefundExceedsSale,
+                            "line " + std::to_string(i + 1) + ": " + std::to_string(give[i]) +
+                                " thousandths asked back, " + std::to_string(l.qty - l.returned) +
+                                " left on the sale");
+            std::int64_t before = l.returned, after = l.returned + give[i];
+            // Cumulative shares, so that many partial refunds add up exactly to the line.
+            prior_amount += mul_div(l.amount, before, l.qty, Rounding::HalfUp);
+            amount += mul_div(l.amount, after, l.qty, Rounding::HalfUp) -
+                      mul_div(l.amount, before, l.qty, Rounding::HalfUp);
+            points_back += mul_div(l.points, after, l.qty, Rounding::Floor) -
+                           mul_div(l.points, before, l.qty, Rounding::Floor);
+            if (after != l.qty) all_returned = false;
+        }
+        if (amount == 0 && points_back == 0 && !all_returned)
+            throw Error(Status::InvalidAmount, "the refund returns nothing");
+        if (all_returned) {
+            amount += charges;
+            points_back += charge_points;
+        }
+        // Points paid as tender come back in proportion to the money refunded.
+        std::int64_t after_amount = prior_amount + amount;
+        if (all_returned) after_amount = total;
+        std::int64_t prior_for_tender = prior_amount;
+        std::int64_t restore = 0, value_back = 0;
+        if (total > 0) {
+            restore = mul_div(redeemed, after_amount, total, Rounding::Floor) -
+                      mul_div(redeemed, prior_for_tender, total, Rounding::Floor);
+            value_back = mul_div(redeem_value, after_amount, total, Rounding::Floor) -
+                         mul_div(redeem_value, prior_for_tender, total, Rounding::Floor);
+        }
+        std::int64_t t = now();
+        c.query("INSERT INTO refunds(origin, sale_id, kind, amount, points_reversed, points_restored, "
+                "value_restored, created_at) VALUES (?,?,?,?,0,?,?,?)",
+                origin_id, sale_id, is_void ? 2 : 1, amount, restore, value_back, t)
+            .run();
+        std::int64_t refund = c.last_id();
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (give[i] == 0) continue;
+            const Line& l = lines[i];
+            std::int64_t a = mul_div(l.amount, l.returned + give[i], l.qty, Rounding::HalfUp) -
+                             mul_div(l.amount, l.returned, l.qty, Rounding::HalfUp);
+            std::int64_t p = mul_div(l.points, l.returned + give[i], l.qty, Rounding::Floor) -
+                             mul_div(l.points, l.returned, l.qty, Rounding::Floor);
+            c.query("INSERT INTO refund_lines(refund_id, line_no, quantity_milli, amount, points) "
+                    "VALUES (?,?,?,?,?)",
+                    refund, static_cast<std::int64_t>(i + 1), give[i], a, p)
+                .run();
+        }
+        std::int64_t reversed = 0;
+        if (sale_member) {
+            std::int64_t member = owner_of(sale_member);
+            const Program& p = active_program();
+            EntryContext ctx;
+            ctx.sale_id = sale_id;
+            ctx.refund_id = refund;
+            ctx.branch = branch;
+            ctx.terminal = terminal;
+            if (restore > 0) {
+                auto rq = c.query(
+                    "SELECT l.id, (SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON lt.id = "
+                    "m.lot_id WHERE m.entry_id = l.id) FROM ledger l WHERE l.sale_id=? AND l.kind=? "
+                    "LIMIT 1",
+                    sale_id, static_cast<std::int64_t>(EntryKind::Redeem));
+                std::int64_t redeem_entry = 0, expires = kNever;
+                if (rq.next()) {
+                    redeem_entry = rq.i64(0);
+                    if (!rq.is_null(1)) expires = rq.i64(1);
+                }
+                ctx.corrects = redeem_entry;
+                ctx.reason = is_void ? "void: points tender returned" : "refund: points tender returned";
+                credit(EntryKind::Restore, member, restore, ctx, t, expires);
+            }
+            // Earned points of the returned lines, from the sale's earn lot first.
+            std::int64_t earn_entry = 0;
+            {
+                auto eq = c.query("SELECT id FROM ledger WHERE sale_id=? AND kind=? LIMIT 1", sale_id,
+                                  static_cast<std::int64_t>(EntryKind::Earn));
+                if (eq.next()) earn_entry = eq.i64(0);
+            }
+            ctx.corrects = earn_entry;
+            ctx.reason = is_void ? "void" : "refund";
+            reversed += debit_reverse(member, points_back, ctx, earn_entry, p.negative);
+            if (all_returned) {
+                // Sale-level bonuses (visit, challenge, birthday) go back with the whole sale.
+                std::vector<std::pair<std::int64_t, std::int64_t>> bonuses;
+                auto bq = c.query(
+                    "SELECT b.id, b.points FROM ledger b WHERE b.sale_id=? AND b.kind=? AND NOT EXISTS "
+                    "(SELECT 1 FROM ledger r WHERE r.corrects = b.id)",
+                    sale_id, static_cast<std::int64_t>(EntryKind::Bonus));
+                while (bq.next()) bonuses.emplace_back(bq.i64(0), bq.i64(1));
+                for (const auto& [id, pts] : bonuses) {
+                    ctx.corrects = id;
+                    reversed += debit_reverse(member, pts, ctx, id, p.negative);
+                }
+            }
+            auto [avail, pend] = spendable(member);
+            (void)pend;
+            c.query("UPDATE refunds SET points_reversed=?, balance_after=?, available_after=? "
+                    "WHERE id=?",
+                    reversed, balance_of(member), avail, refund)
+                .run();
+        }
+        c.query("UPDATE sales SET status=? WHERE id=?", is_void ? 3 : (all_returned ? 2 : 1), sale_id)
+            .run();
+        return {refund, 0};
+    }
+};
+
+// ---- public API ---------------------------------------------------------------------------
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+std::unique_ptr<Database> Database::open(const OpenOptions& options) {
+    if (options.path.empty()) throw Error(Status::InvalidArgument, "a database path is required");
+    text::check_field("path", options.path, 4096);
+    text::check_field("origin", options.origin, kMaxShort);
+    if (!text::known_country(options.default_country))
+        throw Error(Status::InvalidArgument,
+                    "unknown default country '" + options.default_country + "'");
+    if (options.busy_timeout_ms < 0)
+        throw Error(Status::InvalidArgument, "busy timeout cannot be negative");
+    auto impl = std::make_unique<Impl>();
+    impl->opt = options;
+    impl->open();
+    impl->exponent(options.default_currency);  // must be configured
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+void Database::set_clock(std::int64_t now_ms) {
+    if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
+    impl_->fixed_clock.store(now_ms);
+}
+std::int64_t Database::now() const { return impl_->now(); }
+
+void Database::set_currency(const std::string& code, int exponent) {
+    text::check_field("currency", code, 8);
+    if (code.empty() || !std::all_of(code.begin(), code.end(), [](char ch) {
+            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        }))
+        throw Error(Status::InvalidArgument, "a currency code is upper-case letters or digits");
+    if (exponent < 0 || exponent > 9) throw Error(Status::InvalidArgument, "exponent must be 0 to 9");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, true);
+    impl_->c.query("INSERT INTO currencies(code, exponent) VALUES (?, ?) ON CONFLICT(code) DO UPDATE "
+                   "SET exponent = excluded.exponent",
+                   code, exponent)
+        .run();
+    t.commit();
+}
+
+int Database::currency_exponent(const std::string& code) {
+    text::check_field("currency", code, 8);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->exponent(code);
+}
+
+std::string Database::normalize_phone(const std::string& phone) const {
+    return impl_->normalize_phone(phone);
+}
+
+Member Database::enrol(const MemberFields& fields, const std::string& key) {
+    MemberFields f = fields;
+    impl_->check_fields(f);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (key.empty()) {
+        Transaction t(impl_->c, true);
+        std::int64_t id = impl_->do_enrol(f);
+        t.commit();
+        return impl_->load_member(id);
+    }
+    check_key(key);
+    json req = {{"phone", f.phone.value_or("")}, {"card", f.card.value_or("")},
+                {"name", f.name.value_or("")},   {"email", f.email.value_or("")},
+                {"by", f.birth_year.value_or(0)}, {"bm", f.birth_month.value_or(0)},
+                {"bd", f.birth_day.value_or(0)},  {"referrer", f.referrer.value_or("")},
+                {"branch", f.branch.value_or("")}};
+    auto out = impl_->idempotent(key, "enrol", req.dump(), [&] {
+        return std::pair<std::int64_t, std::int64_t>(impl_->do_enrol(f), 0);
+    });
+    return impl_->load_member(out.id);
+}
+
+Member Database::member(std::int64_t id) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    return impl_->load_member(id);
+}
+
+Member Database::find_by_phone(const std::string& phone) {
+    std::string p = impl_->normalize_phone(phone);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    auto m = impl_->try_member("phone", p);
+    if (!m) throw Error(Status::NotFound, "no member with phone " + p);
+    return *m;
+}
+
+Member Database::find_by_card(const std::string& card) {
+    text::check_field("card", card, kMaxShort);
+    if (card.empty()) throw Error(Status::InvalidArgument, "card code is empty");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    auto m = impl_->try_member("card", card);
+    if (!m) throw Error(Status::NotFound, "no member with card " + card);
+    return *m;
+}
+
+Member Database::identify(const std::string& text_in) {
+    text::check_field("identifier", text_in, kMaxShort);
+    if (text_in.empty()) throw Error(Status::InvalidArgument, "identifier is empty");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    if (auto m = impl_->try_member("card", text_in)) return *m;
+    std::string p;
+    try {
+        p = impl_->normalize_phone(text_in);
+    } catch (const Error&) {
+        throw Error(Status::NotFound, "no member with card or phone '" + text_in + "'");
+    }
+    if (auto m = impl_->try_member("phone", p)) return *m;
+    throw Error(Status::NotFound, "no member with card or phone '" + text_in + "'");
+}
+
+Member Database::update(std::int64_t id, const MemberFields& fields) {
+    MemberFields f = fields;
+    impl_->check_fields(f);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, true);
+    impl_->do_update(id, f);
+    t.commit();
+    return impl_->load_member(id);
+}
+
+namespace {
+void set_status(Database::Impl& d, std::int64_t id, MemberStatus from, MemberStatus to) {
+    std::lock_guard<std::mutex> lock(d.mu);
+    Transaction t(d.c, true);
+    Member m = d.load_member(id);
+    if (m.status == to) return;  // already there: nothing to do
+    if (m.status != from)
+        throw Error(Status::InvalidState, "member " + std::to_string(id) + " is erased or merged");
+    d.c.query("UPDATE members SET status=?, updated_at=? WHERE id=?", static_cast<std::int64_t>(to),
+              d.now(), id)
+        .run();
+    t.commit();
+}
+}  // namespace
+
+void Database::deactivate(std::int64_t id) {
+    set_status(*impl_, id, MemberStatus::Active, MemberStatus::Inactive);
+}
+void Database::reactivate(std::int64_t id) {
+    set_status(*impl_, id, MemberStatus::Inactive, MemberStatus::Active);
+}
+
+void Database::erase(std::int64_t id) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, true);
+    Member m = impl_->load_member(id);
+    if (m.status == MemberStatus::Erased) return;
+    if (m.status == MemberStatus::Merged)
+        throw Error(Status::InvalidState, "member " + std::to_string(id) +
+                                              " was merged; erase the surviving member instead");
+    impl_->c.query("UPDATE members SET status=?, phone=NULL, card=NULL, name=NULL, name_key=NULL, "
+                   "email=NULL, birth_year=0, birth_month=0, birth_day=0, gender=NULL, language=NULL, "
+                   "consent_sms=0, consent_email=0, consent_push=0, updated_at=? WHERE id=?",
+                   static_cast<std::int64_t>(MemberStatus::Erased), impl_->now(), id)
+        .run();
+    impl_->write_tags(id, {});
+    t.commit();
+}
+
+Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
+    if (survivor_id == absorbed_id)
+        throw Error(Status::InvalidArgument, "a member cannot be merged into itself");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, true);
+    Member s = d.load_member(survivor_id);
+    Member a = d.load_member(absorbed_id);
+    if (s.status != MemberStatus::Active)
+        throw Error(Status::MemberInactive, "the surviving member must be active");
+    if (a.status == MemberStatus::Erased || a.status == MemberStatus::Merged)
+        throw Error(Status::InvalidState, "the absorbed member was erased or merged already");
+    d.active_program();
+    std::int64_t tnow = d.now();
+    Impl::EntryContext ctx;
+    ctx.reason = "merge of member " + std::to_string(absorbed_id) + " into " + std::to_string(survivor_id);
+    std::int64_t moved = a.balance;
+    // Move each open lot with its dates; a negative balance (debt) moves as debt.
+    struct LotCopy {
+        std::int64_t id, remaining, available_at, expires_at;
+    };
+    std::vector<LotCopy> lots;
+    {
+        auto q = d.c.query("SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
+                           "AND remaining > 0 ORDER BY expires_at, id",
+                           absorbed_id);
+        while (q.next()) lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
+    }
+    if (moved != 0) {
+        std::int64_t out_entry = d.add_entry(EntryKind::MergeOut, absorbed_id, -moved, ctx);
+        std::vector<Impl::Take> takes;
+        for (const auto& l : lots) takes.push_back({l.id, l.remaining});
+        d.apply(out_entry, takes);
+        std::int64_t before = d.balance_of(survivor_id);
+        if (moved > 0) {
+            std::int64_t in_entry = d.add_entry(EntryKind::MergeIn, survivor_id, moved, ctx);
+            std::int64_t bal = before;
+            for (const auto& l : lots) {
+                d.add_lot(survivor_id, in_entry, l.remaining, bal, l.available_at, l.expires_at);
+                bal += l.remaining;
+            }
+        } else {
+            auto p = d.plan(survivor_id, -moved, false, 0);
+            std::int64_t in_entry = d.add_entry(EntryKind::MergeIn, survivor_id, moved, ctx);
+            d.apply(in_entry, p);
+        }
+        // MergeOut/MergeIn are not earnings; carry the absorbed member's lifetime figure over.
+    }
+    d.c.query("UPDATE members SET lifetime_earned = lifetime_earned + ? WHERE id=?", a.lifetime_earned,
+              survivor_id)
+        .run();
+    d.c.query("UPDATE members SET status=?, merged_into=?, phone=NULL, card=NULL, updated_at=? "
+              "WHERE id=?",
+              static_cast<std::int64_t>(MemberStatus::Merged), survivor_id, tnow, absorbed_id)
+        .run();
+    if (s.phone.empty() && !a.phone.empty())
+        d.c.query("UPDATE members SET phone=? WHERE id=?", a.phone, survivor_id).run();
+    if (s.card.empty() && !a.card.empty())
+        d.c.query("UPDATE members SET card=? WHERE id=?", a.card, survivor_id).run();
+    std::vector<std::string> tags = s.tags;
+    tags.insert(tags.end(), a.tags.begin(), a.tags.end());
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    d.write_tags(survivor_id, tags);
+    d.c.query("INSERT INTO merges(survivor_id, absorbed_id, points_moved, created_at) VALUES (?,?,?,?)",
+              survivor_id, absorbed_id, moved, tnow)
+        .run();
+    t.commit();
+    return d.load_member(survivor_id);
+}
+
+std::vector<Member> Database::list(const MemberQuery& query) {
+    text::check_field("name prefix", query.name_prefix, kMaxName);
+    text::check_field("phone prefix", query.phone_prefix, kMaxShort);
+    text::check_field("tag", query.tag, kMaxShort);
+    if (query.limit < 0 || query.limit > 1000)
+        throw Error(Status::InvalidArgument, "page size must be 1 to 1000");
+    int limit = query.limit == 0 ? 100 : query.limit;
+    auto like = [](const std::string& s) {
+        std::string out;
+        for (char ch : s) {
+            if (ch == '%' || ch == '_' || ch == '\\') out.push_back('\\');
+            out.push_back(ch);
+        }
+        return out + "%";
+    };
+    std::string name = query.name_prefix.empty() ? "" : like(text::ascii_lower(query.name_prefix));
+    std::string phone;
+    if (!query.phone_prefix.empty())
+        phone = like(text::phone_search_prefix(query.phone_prefix, impl_->opt.default_country));
+    static const std::string sql =
+        std::string(Impl::kMemberCols) +
+        "WHERE m.id > ?1 AND (?2 = 1 OR m.status = 0) "
+        "AND (?3 = '' OR m.name_key LIKE ?3 ESCAPE '\\') "
+        "AND (?4 = '' OR m.phone LIKE ?4 ESCAPE '\\') "
+        "AND (?5 = '' OR EXISTS (SELECT 1 FROM member_tags t WHERE t.member_id = m.id AND t.tag = ?5)) "
+        "ORDER BY m.id LIMIT ?6";
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    std::vector<Member> out;
+    {
+        auto q = impl_->c.query(sql.c_str(), query.after_id, query.include_inactive ? 1 : 0, name,
+                                phone, query.tag, limit);
+        while (q.next()) out.push_back(impl_->read_member(q));
+    }
+    for (auto& m : out) impl_->complete_member(m);
+    return out;
+}
+
+std::int64_t Database::load_program(const std::string& json_text) {
+    Program p = parse_program(json_text);
+    std::string canonical = program_to_json(p);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, true);
+    impl_->exponent(p.currency);  // the programme's currency must be configured
+    {
+        auto q = impl_->c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
+        if (q.next() && q.text(1) == canonical) return q.i64(0);
+    }
+    impl_->c.query("INSERT INTO programs(body, created_at) VALUES (?, ?)", canonical, impl_->now()).run();
+    std::int64_t v = impl_->c.last_id();
+    t.commit();
+    return v;
+}
+
+std::int64_t Database::active_program_version() {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto q = impl_->c.query("SELECT COALESCE(MAX(version), 0) FROM programs");
+    q.next();
+    return q.i64(0);
+}
+
+std::string Database::export_program(std::int64_t version) {
+    if (version < 0) throw Error(Status::InvalidArgument, "version cannot be negative");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (version == 0) {
+        auto q = impl_->c.query("SELECT body FROM programs ORDER BY version DESC LIMIT 1");
+        if (q.next()) return q.text(0);
+        Program empty;
+        empty.currency = impl_->opt.default_currency;
+        return program_to_json(empty);
+    }
+    auto q = impl_->c.query("SELECT body FROM programs WHERE version=?", version);
+    if (!q.next()) throw Error(Status::NotFound, "no programme version " + std::to_string(version));
+    return q.text(0);
+}
+
+Quote Database::quote(const Basket& basket) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->quote(basket);
+}
+
+Receipt Database::commit(const Basket& basket, const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->check_basket(basket);
+    auto out = impl_->idempotent(key, "sale", impl_->basket_request(basket),
+                                 [&] { return impl_->do_commit(basket); });
+    Receipt r = impl_->sale_receipt(out.id);
+    r.replayed = out.replayed;
+    return r;
+}
+
+Receipt Database::refund(std::int64_t sale_id, const std::vector<RefundLine>& lines,
+                         const std::string& key) {
+    check_key(key);
+    if (lines.size() > 10000) throw Error(Status::TooLong, "a refund holds at most 10,000 lines");
+    json req = json::array();
+    for (const auto& l : lines) req.push_back({l.line_no, l.quantity_milli});
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto out = impl_->idempotent(key, "refund:" + std::to_string(sale_id), req.dump(),
+                                 [&] { return impl_->do_refund(sale_id, lines, false); });
+    Receipt r = impl_->refund_receipt(out.id);
+    r.replayed = out.replayed;
+    return r;
+}
+
+Receipt Database::void_sale(std::int64_t sale_id, const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto out = impl_->idempotent(key, "void:" + std::to_string(sale_id), "",
+                                 [&] { return impl_->do_refund(sale_id, {}, true); });
+    Receipt r = impl_->refund_receipt(out.id);
+    r.replayed = out.replayed;
+    return r;
+}
+
+std::int64_t Database::sale_by_key(const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto r = impl_->find_request(key);
+    if (!r || r->op != "sale" || r->status != Status::Ok)
+        throw Error(Status::NotFound, "no sale committed with key '" + key + "'");
+    return r->result_id;
+}
+
+std::int64_t Database::record_event(std::int64_t member_id, const std::string& action,
+                                    const std::string& key) {
+    check_key(key);
+    text::check_field("action", action, kMaxShort);
+    if (action.empty()) throw Error(Status::InvalidArgument, "action is empty");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"member", member_id}, {"action", action}};
+    auto out = d.idempotent(key, "event", req.dump(), [&] {
+        const Program& p = d.active_program();
+        auto rule = std::find_if(p.events.begin(), p.events.end(),
+                                 [&](const EventRule& e) { return e.action == action; });
+        if (rule == p.events.end())
+            throw Error(Status::NotFound, "the programme gives no points for action '" + action + "'");
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        std::int64_t t = d.now();
+        if (rule->cap > 0) {
+            Window w = window_of(rule->period, t, p.utc_offset_minutes, p.week_start);
+            auto q = d.c.query("SELECT COUNT(*) FROM ledger WHERE member_id=? AND kind=? AND reason=? "
+                               "AND created_at >= ? AND created_at < ?",
+                               member, static_cast<std::int64_t>(EntryKind::Event), action, w.start_ms,
+                               w.end_ms);
+            q.next();
+            if (q.i64(0) >= rule->cap)
+                throw Error(Status::CapReached, "'" + action + "' already earned points " +
+                                                    std::to_string(rule->cap) + " time(s) this " +
+                                                    period_name(rule->period));
+        }
+        Impl::EntryContext ctx;
+        ctx.reason = action;
+        std::int64_t entry = d.credit(EntryKind::Event, member, rule->points, ctx, t, d.expiry_for(t));
+        return std::pair<std::int64_t, std::int64_t>(entry, rule->points);
+    });
+    return out.value;
+}
+
+std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
+                              const std::string& operator_id, const std::string& key) {
+    check_key(key);
+    text::check_field("reason", reason, kMaxText);
+    text::check_field("operator", operator_id, kMaxShort);
+    if (reason.empty()) throw Error(Status::InvalidArgument, "an adjustment needs a reason");
+    if (operator_id.empty()) throw Error(Status::InvalidArgument, "an adjustment needs an operator");
+    if (points == 0) throw Error(Status::InvalidAmount, "an adjustment of 0 points does nothing");
+    if (points == INT64_MIN) throw Error(Status::Overflow, "adjustment too large");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"member", member_id}, {"points", points}, {"reason", reason}, {"operator", operator_id}};
+    auto out = d.idempotent(key, "adjust", req.dump(), [&] {
+        d.active_program();
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        Impl::EntryContext ctx;
+        ctx.reason = reason;
+        ctx.operator_id = operator_id;
+        std::int64_t t = d.now();
+        checked_add(d.balance_of(member), points);
+        std::int64_t entry = points > 0
+                                 ? d.credit(EntryKind::Adjust, member, points, ctx, t, d.expiry_for(t))
+                                 : d.debit_spend(EntryKind::Adjust, member, -points, ctx);
+        return std::pair<std::int64_t, std::int64_t>(entry, d.balance_of(member));
+    });
+    return out.value;
+}
+
+ExpireResult Database::expire(std::int64_t now_ms) {
+    if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    std::int64_t at = now_ms == 0 ? d.now() : now_ms;
+    ExpireResult total;
+    // In batches, so a large sweep does not hold the write lock for long.
+    for (;;) {
+        Transaction t(d.c, true);
+        d.active_program();
+        struct Lot {
+            std::int64_t id, member, remaining, entry;
+        };
+        std::vector<Lot> lots;
+        {
+            auto q = d.c.query("SELECT id, member_id, remaining, entry_id FROM lots WHERE remaining > 0 "
+                               "AND expires_at <= ? ORDER BY expires_at, id LIMIT 500",
+                               at);
+            while (q.next()) lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
+        }
+        if (lots.empty()) break;
+        for (const auto& l : lots) {
+            Impl::EntryContext ctx;
+            ctx.reason = "expired";
+            ctx.corrects = l.entry;
+            std::int64_t entry = d.add_entry(EntryKind::Expire, l.member, -l.remaining, ctx);
+            d.apply(entry, {{l.id, l.remaining}});
+            total.lots += 1;
+            total.points += l.remaining;
+        }
+        t.commit();
+    }
+    return total;
+}
+
+std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id, std::int64_t before_ms) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    d.load_member(member_id);
+    auto q = d.c.query("SELECT COALESCE(SUM(CASE WHEN expires_at < ?2 THEN remaining END), 0), "
+                       "MIN(expires_at) FROM lots WHERE member_id = ?1 AND remaining > 0 AND "
+                       "expires_at > ?3",
+                       member_id, before_ms, d.now());
+    q.next();
+    std::int64_t next = q.is_null(1) || q.i64(1) == kNever ? 0 : q.i64(1);
+    return {q.i64(0), next};
+}
+
+std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, int offset) {
+    if (limit < 1 || limit > 1000) throw Error(Status::InvalidArgument, "limit must be 1 to 1000");
+    if (offset < 0) throw Error(Status::InvalidArgument, "offset cannot be negative");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    d.load_member(member_id);
+    auto q = d.c.query(
+        "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT m.id FROM members m JOIN fam ON "
+        "m.merged_into = fam.id) "
+        "SELECT l.id, o.name, l.kind, l.member_id, l.points, l.sale_id, l.reason, l.branch, "
+        "l.terminal, l.operator, l.created_at, (SELECT expires_at FROM lots WHERE entry_id = l.id "
+        "ORDER BY expires_at DESC LIMIT 1), l.corrects, (SELECT o2.name FROM ledger c JOIN origins "
+        "o2 ON o2.id = c.origin WHERE c.id = l.corrects) "
+        "FROM ledger l JOIN origins o ON o.id = l.origin WHERE l.member_id IN fam "
+        "ORDER BY l.created_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
+        member_id, limit, offset);
+    std::vector<LedgerEntry> out;
+    while (q.next()) {
+        LedgerEntry e;
+        e.uid = d.uid(q.text(1), 'L', q.i64(0));
+        e.kind = static_cast<EntryKind>(q.i64(2));
+        e.member_id = q.i64(3);
+        e.points = q.i64(4);
+        e.sale_id = q.i64(5);
+        e.reason = q.text(6);
+        e.branch = q.text(7);
+        e.terminal = q.text(8);
+        e.operator_id = q.text(9);
+        e.created_at = q.i64(10);
+        e.expires_at = q.is_null(11) || q.i64(11) == kNever ? 0 : q.i64(11);
+        if (!q.is_null(12)) e.corrects = d.uid(q.text(13), 'L', q.i64(12));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+VerifyReport Database::verify() {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    VerifyReport rep;
+    auto add = [&](const std::string& s) {
+        if (rep.problems.size() < 1000) rep.problems.push_back(s);
+    };
+    {
+        auto q = d.c.query(
+            "SELECT m.id, m.balance, COALESCE((SELECT SUM(points) FROM ledger l WHERE l.member_id = "
+            "m.id), 0) AS s FROM members m WHERE m.balance <> s");
+        while (q.next())
+            add("member " + std::to_string(q.i64(0)) + ": balance " + std::to_string(q.i64(1)) +
+                " but ledger sums to " + std::to_string(q.i64(2)));
+    }
+    {
+        auto q = d.c.query(
+            "SELECT l.id, l.remaining, l.points - COALESCE((SELECT SUM(points) FROM lot_moves m "
+            "WHERE m.lot_id = l.id), 0) AS r FROM lots l WHERE l.remaining <> r OR l.remaining < 0 "
+            "OR l.remaining > l.points");
+        while (q.next())
+            add("lot " + std::to_string(q.i64(0)) + ": remaining " + std::to_string(q.i64(1)) +
+                " but its moves leave " + std::to_string(q.i64(2)));
+    }
+    {
+        auto q = d.c.query(
+            "SELECT m.id, m.balance, COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.member_id = "
+            "m.id), 0) AS r FROM members m WHERE r <> MAX(m.balance, 0)");
+        while (q.next())
+            add("member " + std::to_string(q.i64(0)) + ": balance " + std::to_string(q.i64(1)) +
+                " but open lots hold " + std::to_string(q.i64(2)));
+    }
+    {
+        // Every entry that consumed lots consumed exactly what it took (debt aside).
+        auto q = d.c.query(
+            "SELECT l.id, l.points, COALESCE((SELECT SUM(points) FROM lot_moves m WHERE m.entry_id = "
+            "l.id), 0) AS s FROM ledger l WHERE l.points < 0 AND s > -l.points");
+        while (q.next())
+            add("entry " + std::to_string(q.i64(0)) + ": takes " + std::to_string(-q.i64(1)) +
+                " points but consumed " + std::to_string(q.i64(2)) + " from lots");
+    }
+    {
+        auto q = d.c.query("SELECT key FROM requests WHERE status = 0 AND op = 'sale' AND result_id "
+                           "NOT IN (SELECT id FROM sales)");
+        while (q.next()) add("request '" + q.text(0) + "' points at a missing sale");
+    }
+    {
+        auto q = d.c.query("PRAGMA integrity_check");
+        while (q.next())
+            if (q.text(0) != "ok") add("integrity: " + q.text(0));
+    }
+    return rep;
+}
+
+}  // namespace loyalty

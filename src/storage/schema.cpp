@@ -1,0 +1,214 @@
+#include "storage/schema.hpp"
+
+#include <string>
+
+namespace loyalty::storage {
+
+namespace {
+
+// Version 1. The ledger and lot moves are append-only (enforced by triggers); balances and lot
+// remainders are materialised in the same transaction as the entries that change them, and
+// loy_verify() recomputes them.
+constexpr const char* kSchemaV1 = R"SQL(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE origins(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE currencies(code TEXT PRIMARY KEY, exponent INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO currencies VALUES ('IRR', 0), ('IRT', 0), ('USD', 2), ('EUR', 2), ('AED', 2);
+
+CREATE TABLE members(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  status INTEGER NOT NULL DEFAULT 0,
+  phone TEXT UNIQUE,
+  card TEXT UNIQUE,
+  name TEXT,
+  name_key TEXT,
+  email TEXT,
+  birth_year INTEGER NOT NULL DEFAULT 0,
+  birth_month INTEGER NOT NULL DEFAULT 0,
+  birth_day INTEGER NOT NULL DEFAULT 0,
+  gender TEXT,
+  language TEXT,
+  consent_sms INTEGER NOT NULL DEFAULT 0,
+  consent_email INTEGER NOT NULL DEFAULT 0,
+  consent_push INTEGER NOT NULL DEFAULT 0,
+  branch TEXT,
+  referrer_id INTEGER REFERENCES members(id),
+  referral_code TEXT NOT NULL UNIQUE,
+  merged_into INTEGER REFERENCES members(id),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  balance INTEGER NOT NULL DEFAULT 0,
+  lifetime_earned INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX members_name ON members(name_key) WHERE name_key IS NOT NULL;
+CREATE INDEX members_merged ON members(merged_into) WHERE merged_into IS NOT NULL;
+CREATE TABLE member_tags(
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY(member_id, tag)) WITHOUT ROWID;
+CREATE INDEX member_tags_tag ON member_tags(tag, member_id);
+CREATE TABLE merges(
+  id INTEGER PRIMARY KEY,
+  survivor_id INTEGER NOT NULL REFERENCES members(id),
+  absorbed_id INTEGER NOT NULL REFERENCES members(id),
+  points_moved INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+
+CREATE TABLE programs(
+  version INTEGER PRIMARY KEY,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+
+CREATE TABLE requests(
+  key TEXT PRIMARY KEY,
+  op TEXT NOT NULL,
+  request TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  result_id INTEGER,
+  result_value INTEGER,
+  created_at INTEGER NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE sales(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  member_id INTEGER REFERENCES members(id),
+  receipt TEXT, branch TEXT, terminal TEXT, cashier TEXT,
+  currency TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  tax INTEGER NOT NULL, service INTEGER NOT NULL, tip INTEGER NOT NULL,
+  points_earned INTEGER NOT NULL,
+  charge_points INTEGER NOT NULL,
+  points_redeemed INTEGER NOT NULL,
+  redeem_value INTEGER NOT NULL,
+  amount_due INTEGER NOT NULL,
+  program_version INTEGER NOT NULL,
+  explanation TEXT NOT NULL,
+  balance_after INTEGER NOT NULL DEFAULT 0,
+  available_after INTEGER NOT NULL DEFAULT 0,
+  status INTEGER NOT NULL DEFAULT 0, -- 0 sold, 1 partly refunded, 2 fully refunded, 3 voided
+  created_at INTEGER NOT NULL);
+CREATE INDEX sales_member ON sales(member_id, created_at) WHERE member_id IS NOT NULL;
+CREATE INDEX sales_time ON sales(created_at);
+CREATE TABLE sale_lines(
+  sale_id INTEGER NOT NULL REFERENCES sales(id),
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL, category TEXT NOT NULL,
+  quantity_milli INTEGER NOT NULL, unit_price INTEGER NOT NULL, discount INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;
+CREATE TABLE refunds(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  sale_id INTEGER NOT NULL REFERENCES sales(id),
+  kind INTEGER NOT NULL, -- 1 refund, 2 void
+  amount INTEGER NOT NULL,
+  points_reversed INTEGER NOT NULL,
+  points_restored INTEGER NOT NULL,
+  value_restored INTEGER NOT NULL,
+  balance_after INTEGER NOT NULL DEFAULT 0,
+  available_after INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX refunds_sale ON refunds(sale_id);
+CREATE TABLE refund_lines(
+  refund_id INTEGER NOT NULL REFERENCES refunds(id),
+  line_no INTEGER NOT NULL,
+  quantity_milli INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  PRIMARY KEY(refund_id, line_no)) WITHOUT ROWID;
+
+CREATE TABLE ledger(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  kind INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  sale_id INTEGER REFERENCES sales(id),
+  refund_id INTEGER REFERENCES refunds(id),
+  corrects INTEGER REFERENCES ledger(id),
+  reason TEXT,
+  operator TEXT,
+  branch TEXT,
+  terminal TEXT,
+  program_version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX ledger_member ON ledger(member_id, id);
+CREATE INDEX ledger_reason ON ledger(member_id, kind, reason);
+CREATE INDEX ledger_sale ON ledger(sale_id) WHERE sale_id IS NOT NULL;
+CREATE INDEX ledger_corrects ON ledger(corrects) WHERE corrects IS NOT NULL;
+CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_append_only_d BEFORE DELETE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+
+CREATE TABLE lots(
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  points INTEGER NOT NULL,
+  remaining INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE remaining > 0;
+CREATE INDEX lots_expiry ON lots(expires_at) WHERE remaining > 0;
+CREATE INDEX lots_entry ON lots(entry_id);
+CREATE TABLE lot_moves(
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  lot_id INTEGER NOT NULL REFERENCES lots(id),
+  points INTEGER NOT NULL,
+  PRIMARY KEY(entry_id, lot_id)) WITHOUT ROWID;
+CREATE INDEX lot_moves_lot ON lot_moves(lot_id);
+CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+)SQL";
+
+std::int64_t pragma_int(Connection& c, const char* sql) {
+    auto q = c.query(sql);
+    return q.next() ? q.i64(0) : 0;
+}
+
+}  // namespace
+
+void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
+    std::int64_t app_id = 0, version = 0, objects = 0;
+    try {
+        app_id = pragma_int(c, "PRAGMA application_id");
+        version = pragma_int(c, "PRAGMA user_version");
+        objects = pragma_int(c, "SELECT count(*) FROM sqlite_master");
+    } catch (const Error& e) {
+        if (e.status() == Status::NotADatabase)
+            throw Error(Status::NotADatabase, "the file is not a libloyalty database (not SQLite)");
+        throw;
+    }
+    if (app_id != kApplicationId) {
+        if (app_id != 0 || objects != 0)
+            throw Error(Status::NotADatabase,
+                        "the file is an SQLite database but not a libloyalty database");
+        if (read_only) throw Error(Status::NotADatabase, "the file is empty, not a libloyalty database");
+    }
+    if (version > kSchemaVersion)
+        throw Error(Status::SchemaTooNew,
+                    "the database has schema version " + std::to_string(version) +
+                        ", written by a newer libloyalty; this library reads up to version " +
+                        std::to_string(kSchemaVersion));
+    if (version == kSchemaVersion) return;
+    if (read_only) throw Error(Status::ReadOnly, "the database needs an upgrade but is read-only");
+    Transaction t(c, true);
+    // Re-read under the write lock: another process may have created it meanwhile.
+    if (pragma_int(c, "PRAGMA user_version") == kSchemaVersion) return;
+    if (pragma_int(c, "PRAGMA user_version") == 0) {
+        c.exec(kSchemaV1);
+        c.query("INSERT INTO meta VALUES ('created_at', ?)", std::to_string(now_ms)).run();
+    }
+    // Later versions: `if (version < 2) { ... }` steps, each inside this transaction.
+    c.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+    c.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+    t.commit();
+}
+
+}  // namespace loyalty::storage

@@ -1,0 +1,91 @@
+#include "storage/sqlite.hpp"
+
+#include <string>
+
+namespace loyalty::storage {
+
+void throw_sqlite(int rc, sqlite3* db, std::string_view context) {
+    std::string msg(context);
+    msg += ": ";
+    msg += (db && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    switch (rc & 0xFF) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: throw Error(Status::Busy, msg);
+        case SQLITE_NOMEM: throw Error(Status::NoMemory, msg);
+        case SQLITE_READONLY: throw Error(Status::ReadOnly, msg);
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT: throw Error(Status::NotADatabase, msg);
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PERM: throw Error(Status::Io, msg);
+        case SQLITE_TOOBIG: throw Error(Status::TooLong, msg);
+        default: throw Error(Status::Internal, msg);
+    }
+}
+
+Query& Query::check(int rc) {
+    if (rc != SQLITE_OK) throw_sqlite(rc, conn_.handle(), "bind");
+    return *this;
+}
+
+bool Query::next() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw_sqlite(rc, conn_.handle(), "step");
+}
+
+Connection::~Connection() {
+    for (auto& kv : cache_) sqlite3_finalize(kv.second);
+    if (db_) sqlite3_close_v2(db_);
+}
+
+void Connection::open(const std::string& path, bool read_only, bool create) {
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        if (db_) sqlite3_close_v2(db_);
+        db_ = nullptr;
+        if ((rc & 0xFF) == SQLITE_NOMEM) throw Error(Status::NoMemory, "cannot open: " + msg);
+        throw Error(Status::Io, "cannot open '" + path + "': " + msg);
+    }
+}
+
+void Connection::exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        throw_sqlite(rc, nullptr, msg);
+    }
+}
+
+sqlite3_stmt* Connection::prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) throw_sqlite(rc, db_, std::string("prepare: ") + sql);
+    cache_.emplace(sql, s);
+    return s;
+}
+
+Transaction::Transaction(Connection& c, bool write) : c_(c) {
+    c_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+    if (open_) sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    c_.exec("COMMIT");
+    open_ = false;
+}
+
+}  // namespace loyalty::storage

@@ -1,0 +1,121 @@
+// A thin RAII layer over sqlite3: cached prepared statements, typed binding, transactions, and
+// the mapping of SQLite result codes to loyalty::Status. Only src/storage/ includes sqlite3.h.
+#ifndef LOYALTY_SRC_STORAGE_SQLITE_HPP
+#define LOYALTY_SRC_STORAGE_SQLITE_HPP
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "loyalty/status.hpp"
+
+namespace loyalty::storage {
+
+[[noreturn]] void throw_sqlite(int rc, sqlite3* db, std::string_view context);
+
+class Connection;
+
+// A cached statement in use: bound on construction, reset when it goes out of scope.
+class Query {
+public:
+    Query(Connection& c, sqlite3_stmt* s) : conn_(c), stmt_(s) {}
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+    Query(Query&& o) noexcept : conn_(o.conn_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+    ~Query() {
+        if (stmt_) {
+            sqlite3_reset(stmt_);
+            sqlite3_clear_bindings(stmt_);
+        }
+    }
+
+    Query& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Query& bind(int i, int v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Query& bind(int i, bool v) { return check(sqlite3_bind_int64(stmt_, i, v ? 1 : 0)); }
+    Query& bind(int i, std::string_view v) {
+        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
+                                       SQLITE_TRANSIENT));
+    }
+    Query& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+    Query& bind(int i, const char* v) { return v ? bind(i, std::string_view(v)) : bind(i, nullptr); }
+    Query& bind(int i, std::nullptr_t) { return check(sqlite3_bind_null(stmt_, i)); }
+    template <typename T>
+    Query& bind(int i, const std::optional<T>& v) {
+        return v ? bind(i, *v) : bind(i, nullptr);
+    }
+    // Binds an empty string as NULL (optional text columns).
+    Query& bind_text_or_null(int i, const std::string& v) {
+        return v.empty() ? bind(i, nullptr) : bind(i, v);
+    }
+
+    // Steps once: true when a row is available.
+    bool next();
+    // Runs a statement that returns no rows.
+    void run() {
+        while (next()) {
+        }
+    }
+
+    std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    std::string text(int col) const {
+        auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+                 : std::string();
+    }
+
+private:
+    Query& check(int rc);
+    Connection& conn_;
+    sqlite3_stmt* stmt_;
+};
+
+class Connection {
+public:
+    Connection() = default;
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void open(const std::string& path, bool read_only, bool create);
+    sqlite3* handle() const noexcept { return db_; }
+
+    void exec(const char* sql);
+    // A cached prepared statement, with the arguments bound in order (1-based).
+    template <typename... Args>
+    Query query(const char* sql, const Args&... args) {
+        Query q(*this, prepare(sql));
+        int i = 0;
+        (q.bind(++i, args), ...);
+        return q;
+    }
+    std::int64_t last_id() const { return sqlite3_last_insert_rowid(db_); }
+    int changes() const { return sqlite3_changes(db_); }
+
+private:
+    sqlite3_stmt* prepare(const char* sql);
+    sqlite3* db_ = nullptr;
+    std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+// BEGIN IMMEDIATE (writers) or BEGIN (readers); rolls back unless committed.
+class Transaction {
+public:
+    Transaction(Connection& c, bool write);
+    ~Transaction();
+    void commit();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+private:
+    Connection& c_;
+    bool open_ = true;
+};
+
+}  // namespace loyalty::storage
+
+#endif

@@ -1,0 +1,31 @@
+// Text checks shared by every entry point: UTF-8, lengths, phone numbers, tags.
+#ifndef LOYALTY_SRC_TEXT_HPP
+#define LOYALTY_SRC_TEXT_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loyalty::text {
+
+bool is_valid_utf8(std::string_view s) noexcept;
+// Throws InvalidUtf8 / TooLong naming the field.
+void check_field(std::string_view field, std::string_view value, std::size_t max_bytes);
+
+// E.164 ("+989121234567") from the forms a cashier types, with Persian and Arabic-Indic digits.
+// Throws InvalidPhone with the reason.
+std::string normalize_phone(std::string_view input, std::string_view default_country);
+// The known digits of a prefix typed for search ("0912" → "+98912"); never throws.
+std::string phone_search_prefix(std::string_view input, std::string_view default_country);
+// True when the country is in the phone table.
+bool known_country(std::string_view iso2) noexcept;
+
+// Tags: split on commas, trim, drop empties, sort, unique. Each tag is checked.
+std::vector<std::string> parse_tags(std::string_view csv);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string ascii_lower(std::string_view s);
+
+}  // namespace loyalty::text
+
+#endif
