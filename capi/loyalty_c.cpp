@@ -53,7 +53,8 @@ void write_error(loy_error* err, int32_t code, const char* msg) {
     if (n >= cap) {
         n = cap - 1;
         // Do not cut a UTF-8 sequence in half.
-        while (n > 0 && (static_cast<unsigned char>(msg[n]) & 0xC0) == 0x80) --n;
+        while (n > 0 && (static_cast<unsigned char>(msg[n]) & 0xC0) == 0x80)
+            --n;
     }
     std::memcpy(err->message, msg, n);
     err->message[n] = '\0';
@@ -94,7 +95,9 @@ std::string req(const char* s, const char* name) {
     return s;
 }
 
-std::string opt(const char* s) { return s ? std::string(s) : std::string(); }
+std::string opt(const char* s) {
+    return s ? std::string(s) : std::string();
+}
 
 std::optional<std::string> field(const char* s) {
     return s ? std::optional<std::string>(s) : std::nullopt;
@@ -142,7 +145,8 @@ MemberFields to_fields(const loy_member_fields* f, bool for_update) {
     auto flag = [](int32_t v, std::optional<bool>& o, const char* name) {
         if (v == LOY_UNCHANGED) return;
         if (v != 0 && v != 1)
-            throw Error(Status::InvalidArgument, std::string(name) + " must be 0, 1 or LOY_UNCHANGED");
+            throw Error(Status::InvalidArgument,
+                        std::string(name) + " must be 0, 1 or LOY_UNCHANGED");
         o = v == 1;
     };
     flag(f->consent_sms, out.consent_sms, "consent_sms");
@@ -158,16 +162,24 @@ loy_member* wrap(Member m) {
     return h;
 }
 
-const char* cstr(const std::string& s) { return s.c_str(); }
+const char* cstr(const std::string& s) {
+    return s.c_str();
+}
 
 }  // namespace
 
 extern "C" {
 
-int32_t loy_version_number(void) { return LOY_VERSION_NUMBER; }
-const char* loy_version_string(void) { return LOY_VERSION_STRING; }
+int32_t loy_version_number(void) {
+    return LOY_VERSION_NUMBER;
+}
+const char* loy_version_string(void) {
+    return LOY_VERSION_STRING;
+}
 
-const char* loy_status_name(int32_t status) { return status_name(static_cast<Status>(status)); }
+const char* loy_status_name(int32_t status) {
+    return status_name(static_cast<Status>(status));
+}
 int32_t loy_status_is_transient(int32_t status) {
     return is_transient(static_cast<Status>(status)) ? 1 : 0;
 }
@@ -196,10 +208,12 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
         check_size(options->size, sizeof(loy_open_options), "loy_open_options");
         OpenOptions o;
         o.path = req(options->path, "options->path");
-        if (options->durability != LOY_DURABILITY_FULL && options->durability != LOY_DURABILITY_NORMAL)
-            throw Error(Status::InvalidArgument, "durability must be LOY_DURABILITY_FULL or _NORMAL");
-        o.durability = options->durability == LOY_DURABILITY_NORMAL ? Durability::Normal
-                                                                    : Durability::Full;
+        if (options->durability != LOY_DURABILITY_FULL &&
+            options->durability != LOY_DURABILITY_NORMAL)
+            throw Error(Status::InvalidArgument,
+                        "durability must be LOY_DURABILITY_FULL or _NORMAL");
+        o.durability =
+            options->durability == LOY_DURABILITY_NORMAL ? Durability::Normal : Durability::Full;
         o.busy_timeout_ms = options->busy_timeout_ms;
         if (options->default_country) o.default_country = options->default_country;
         if (options->default_currency) o.default_currency = options->default_currency;
@@ -211,7 +225,9 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
     });
 }
 
-void loy_close(loy_db* db) { delete db; }
+void loy_close(loy_db* db) {
+    delete db;
+}
 
 int32_t loy_set_clock(loy_db* db, int64_t now_ms, loy_error* err) {
     return guard(err, [&] { db_of(db).set_clock(now_ms); });
@@ -334,12 +350,18 @@ int32_t loy_member_merge(loy_db* db, int64_t survivor, int64_t absorbed, loy_mem
     });
 }
 
-void loy_member_free(loy_member* m) { delete m; }
+void loy_member_free(loy_member* m) {
+    delete m;
+}
 
-#define LOY_MEMBER_GET(name, type, expr) \
-    type loy_member_##name(const loy_member* h) { return h ? (expr) : type{}; }
-#define LOY_MEMBER_STR(name, expr) \
-    const char* loy_member_##name(const loy_member* h) { return h ? cstr(expr) : ""; }
+#define LOY_MEMBER_GET(name, type, expr)          \
+    type loy_member_##name(const loy_member* h) { \
+        return h ? (expr) : type{};               \
+    }
+#define LOY_MEMBER_STR(name, expr)                       \
+    const char* loy_member_##name(const loy_member* h) { \
+        return h ? cstr(expr) : "";                      \
+    }
 
 LOY_MEMBER_GET(id, int64_t, h->m.id)
 LOY_MEMBER_STR(uid, h->m.uid)
@@ -374,7 +396,7 @@ void loy_member_query_init(loy_member_query* q) {
 }
 
 int32_t loy_member_search(loy_db* db, const loy_member_query* query, loy_member_list** out,
-                        loy_error* err) {
+                          loy_error* err) {
     if (out) *out = nullptr;
     return guard(err, [&] {
         if (!query) null_arg("query");
@@ -399,11 +421,15 @@ int32_t loy_member_search(loy_db* db, const loy_member_query* query, loy_member_
     });
 }
 
-size_t loy_member_list_count(const loy_member_list* l) { return l ? l->items.size() : 0; }
+size_t loy_member_list_count(const loy_member_list* l) {
+    return l ? l->items.size() : 0;
+}
 const loy_member* loy_member_list_at(const loy_member_list* l, size_t i) {
     return l && i < l->items.size() ? &l->items[i] : nullptr;
 }
-void loy_member_list_free(loy_member_list* l) { delete l; }
+void loy_member_list_free(loy_member_list* l) {
+    delete l;
+}
 
 // ---- programme ------------------------------------------------------------------------------
 
@@ -441,7 +467,8 @@ int64_t loy_program_active_version(loy_db* db) {
 int32_t loy_program_export_json(loy_db* db, int64_t version, char* buf, size_t capacity,
                                 size_t* out_needed, loy_error* err) {
     if (out_needed) *out_needed = 0;
-    return guard(err, [&] { copy_out(db_of(db).export_program(version), buf, capacity, out_needed); });
+    return guard(err,
+                 [&] { copy_out(db_of(db).export_program(version), buf, capacity, out_needed); });
 }
 
 // ---- checkout -------------------------------------------------------------------------------
@@ -453,7 +480,9 @@ int32_t loy_basket_new(loy_basket** out, loy_error* err) {
         *out = new loy_basket{};
     });
 }
-void loy_basket_free(loy_basket* b) { delete b; }
+void loy_basket_free(loy_basket* b) {
+    delete b;
+}
 
 static Basket& basket_of(loy_basket* b) {
     if (!b) null_arg("basket");
@@ -508,7 +537,8 @@ int32_t loy_basket_add_line(loy_basket* b, const char* sku, const char* category
         l.unit_price = unit_price;
         l.discount = discount;
         l.amount();  // validates
-        if (k.lines.size() >= 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+        if (k.lines.size() >= 10000)
+            throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
         k.lines.push_back(std::move(l));
         k.lines_total();  // the running total must still fit
         if (out_line_no) *out_line_no = static_cast<int32_t>(k.lines.size());
@@ -544,10 +574,14 @@ int32_t loy_quote_basket(loy_db* db, const loy_basket* basket, loy_quote** out, 
     });
 }
 
-void loy_quote_free(loy_quote* q) { delete q; }
+void loy_quote_free(loy_quote* q) {
+    delete q;
+}
 
-#define LOY_QUOTE_GET(name, expr) \
-    int64_t loy_quote_##name(const loy_quote* h) { return h ? (expr) : 0; }
+#define LOY_QUOTE_GET(name, expr)                  \
+    int64_t loy_quote_##name(const loy_quote* h) { \
+        return h ? (expr) : 0;                     \
+    }
 LOY_QUOTE_GET(member_id, h->q.member_id)
 LOY_QUOTE_GET(program_version, h->q.program_version)
 LOY_QUOTE_GET(total, h->q.total)
@@ -563,7 +597,9 @@ LOY_QUOTE_GET(amount_due, h->q.amount_due)
 int32_t loy_quote_redeem_status(const loy_quote* h) {
     return h ? static_cast<int32_t>(h->q.redeem_status) : 0;
 }
-size_t loy_quote_rule_count(const loy_quote* h) { return h ? h->q.rules.size() : 0; }
+size_t loy_quote_rule_count(const loy_quote* h) {
+    return h ? h->q.rules.size() : 0;
+}
 const char* loy_quote_rule_id(const loy_quote* h, size_t i) {
     return h && i < h->q.rules.size() ? h->q.rules[i].rule_id.c_str() : "";
 }
@@ -596,14 +632,18 @@ int32_t loy_refund_new(loy_refund** out, loy_error* err) {
         *out = new loy_refund{};
     });
 }
-void loy_refund_free(loy_refund* r) { delete r; }
+void loy_refund_free(loy_refund* r) {
+    delete r;
+}
 
 int32_t loy_refund_add_line(loy_refund* r, int32_t line_no, int64_t qty, loy_error* err) {
     return guard(err, [&] {
         if (!r) null_arg("refund");
         if (line_no < 1) throw Error(Status::InvalidArgument, "line numbers start at 1");
-        if (qty <= 0) throw Error(Status::InvalidAmount, "a refund quantity must be greater than 0");
-        if (r->lines.size() >= 10000) throw Error(Status::TooLong, "a refund holds at most 10,000 lines");
+        if (qty <= 0)
+            throw Error(Status::InvalidAmount, "a refund quantity must be greater than 0");
+        if (r->lines.size() >= 10000)
+            throw Error(Status::TooLong, "a refund holds at most 10,000 lines");
         r->lines.push_back({line_no, qty});
     });
 }
@@ -639,14 +679,24 @@ int32_t loy_sale_find_by_key(loy_db* db, const char* key, int64_t* out_sale_id, 
     });
 }
 
-void loy_receipt_free(loy_receipt* r) { delete r; }
+void loy_receipt_free(loy_receipt* r) {
+    delete r;
+}
 
-#define LOY_RECEIPT_GET(name, expr) \
-    int64_t loy_receipt_##name(const loy_receipt* h) { return h ? (expr) : 0; }
-int32_t loy_receipt_kind(const loy_receipt* h) { return h ? static_cast<int32_t>(h->r.kind) : 0; }
-int32_t loy_receipt_replayed(const loy_receipt* h) { return h && h->r.replayed ? 1 : 0; }
+#define LOY_RECEIPT_GET(name, expr)                    \
+    int64_t loy_receipt_##name(const loy_receipt* h) { \
+        return h ? (expr) : 0;                         \
+    }
+int32_t loy_receipt_kind(const loy_receipt* h) {
+    return h ? static_cast<int32_t>(h->r.kind) : 0;
+}
+int32_t loy_receipt_replayed(const loy_receipt* h) {
+    return h && h->r.replayed ? 1 : 0;
+}
 LOY_RECEIPT_GET(sale_id, h->r.sale_id)
-const char* loy_receipt_uid(const loy_receipt* h) { return h ? h->r.uid.c_str() : ""; }
+const char* loy_receipt_uid(const loy_receipt* h) {
+    return h ? h->r.uid.c_str() : "";
+}
 LOY_RECEIPT_GET(member_id, h->r.member_id)
 LOY_RECEIPT_GET(program_version, h->r.program_version)
 LOY_RECEIPT_GET(total, h->r.total)
@@ -658,7 +708,9 @@ LOY_RECEIPT_GET(refund_amount, h->r.refund_amount)
 LOY_RECEIPT_GET(balance_after, h->r.balance_after)
 LOY_RECEIPT_GET(available_after, h->r.available_after)
 LOY_RECEIPT_GET(created_at, h->r.created_at)
-size_t loy_receipt_rule_count(const loy_receipt* h) { return h ? h->r.rules.size() : 0; }
+size_t loy_receipt_rule_count(const loy_receipt* h) {
+    return h ? h->r.rules.size() : 0;
+}
 const char* loy_receipt_rule_id(const loy_receipt* h, size_t i) {
     return h && i < h->r.rules.size() ? h->r.rules[i].rule_id.c_str() : "";
 }
@@ -687,8 +739,8 @@ int32_t loy_points_adjust(loy_db* db, int64_t member_id, int64_t points, const c
     if (out_balance) *out_balance = 0;
     return guard(err, [&] {
         Database& d = db_of(db);
-        int64_t b = d.adjust(member_id, points, req(reason, "reason"), req(operator_id, "operator_id"),
-                             req(key, "idempotency_key"));
+        int64_t b = d.adjust(member_id, points, req(reason, "reason"),
+                             req(operator_id, "operator_id"), req(key, "idempotency_key"));
         if (out_balance) *out_balance = b;
     });
 }
@@ -724,19 +776,23 @@ int32_t loy_history_get(loy_db* db, int64_t member_id, int32_t limit, int32_t of
         *out = new loy_history{db_of(db).history(member_id, limit, offset)};
     });
 }
-void loy_history_free(loy_history* h) { delete h; }
-size_t loy_history_count(const loy_history* h) { return h ? h->e.size() : 0; }
+void loy_history_free(loy_history* h) {
+    delete h;
+}
+size_t loy_history_count(const loy_history* h) {
+    return h ? h->e.size() : 0;
+}
 
-#define LOY_HISTORY_GET(name, type, expr)                              \
-    type loy_history_##name(const loy_history* h, size_t i) {          \
-        if (!h || i >= h->e.size()) return type{};                     \
-        const LedgerEntry& e = h->e[i];                                \
-        return (expr);                                                 \
+#define LOY_HISTORY_GET(name, type, expr)                     \
+    type loy_history_##name(const loy_history* h, size_t i) { \
+        if (!h || i >= h->e.size()) return type{};            \
+        const LedgerEntry& e = h->e[i];                       \
+        return (expr);                                        \
     }
-#define LOY_HISTORY_STR(name, member)                                  \
-    const char* loy_history_##name(const loy_history* h, size_t i) {   \
-        if (!h || i >= h->e.size()) return "";                         \
-        return h->e[i].member.c_str();                                 \
+#define LOY_HISTORY_STR(name, member)                                \
+    const char* loy_history_##name(const loy_history* h, size_t i) { \
+        if (!h || i >= h->e.size()) return "";                       \
+        return h->e[i].member.c_str();                               \
     }
 LOY_HISTORY_STR(uid, uid)
 LOY_HISTORY_GET(kind, int32_t, static_cast<int32_t>(e.kind))
@@ -749,8 +805,8 @@ LOY_HISTORY_GET(created_at, int64_t, e.created_at)
 LOY_HISTORY_GET(expires_at, int64_t, e.expires_at)
 LOY_HISTORY_STR(corrects, corrects)
 
-int32_t loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity, size_t* out_needed,
-                   loy_error* err) {
+int32_t loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity,
+                   size_t* out_needed, loy_error* err) {
     if (out_problems) *out_problems = 0;
     if (out_needed) *out_needed = 0;
     return guard(err, [&] {

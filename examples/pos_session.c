@@ -25,10 +25,11 @@ static void check(int32_t status, const char* what) {
 static void show_member(const loy_member* m) {
     printf("  member #%lld %s  phone %s  card %s  name \"%s\"\n", (long long)loy_member_id(m),
            loy_member_uid(m), loy_member_phone(m), loy_member_card(m), loy_member_name(m));
-    printf("    balance %lld  available %lld  pending %lld  earned in total %lld  referral code %s\n",
-           (long long)loy_member_balance(m), (long long)loy_member_available(m),
-           (long long)loy_member_pending(m), (long long)loy_member_lifetime_earned(m),
-           loy_member_referral_code(m));
+    printf(
+        "    balance %lld  available %lld  pending %lld  earned in total %lld  referral code %s\n",
+        (long long)loy_member_balance(m), (long long)loy_member_available(m),
+        (long long)loy_member_pending(m), (long long)loy_member_lifetime_earned(m),
+        loy_member_referral_code(m));
 }
 
 static void show_member_by_id(loy_db* db, int64_t id) {
@@ -60,9 +61,10 @@ static void show_receipt(loy_db* db, const loy_receipt* r) {
     } else {
         char amount[64];
         money(db, loy_receipt_refund_amount(r), amount, sizeof amount);
-        printf("    refunded %s toman: %lld earned points taken back, %lld tender points returned\n",
-               amount, (long long)loy_receipt_points_earned(r),
-               (long long)loy_receipt_points_redeemed(r));
+        printf(
+            "    refunded %s toman: %lld earned points taken back, %lld tender points returned\n",
+            amount, (long long)loy_receipt_points_earned(r),
+            (long long)loy_receipt_points_redeemed(r));
     }
     printf("    balance now %lld (available %lld)\n", (long long)loy_receipt_balance_after(r),
            (long long)loy_receipt_available_after(r));
@@ -129,9 +131,13 @@ int main(int argc, char** argv) {
 
     printf("\n3. The till finds Sara by phone, however the cashier types it\n");
     {
-        const char* forms[] = {"09121234567", "+989121234567", "00989121234567", "9121234567",
-                               "0912-123-4567", "\xDB\xB0\xDB\xB9\xDB\xB1\xDB\xB2\xDB\xB1\xDB\xB2"
-                                                "\xDB\xB3\xDB\xB4\xDB\xB5\xDB\xB6\xDB\xB7"};
+        const char* forms[] = {"09121234567",
+                               "+989121234567",
+                               "00989121234567",
+                               "9121234567",
+                               "0912-123-4567",
+                               "\xDB\xB0\xDB\xB9\xDB\xB1\xDB\xB2\xDB\xB1\xDB\xB2"
+                               "\xDB\xB3\xDB\xB4\xDB\xB5\xDB\xB6\xDB\xB7"};
         for (size_t i = 0; i < sizeof forms / sizeof forms[0]; ++i) {
             loy_member* m = NULL;
             check(loy_member_find_by_phone(db, forms[i], &m, &err), "find_by_phone");
@@ -151,15 +157,16 @@ int main(int argc, char** argv) {
     check(loy_basket_set_context(b, "R-000101", "golestan", "T1", "cashier-7", &err), "context");
     check(loy_basket_set_currency(b, "IRT", &err), "currency");
     check(loy_basket_add_line(b, "LATTE", "coffee", 2000, 95000, 0, NULL, &err), "line");
-    check(loy_basket_add_line(b, "CAKE-SAFFRON", "bakery", 1000, 120000, 10000, NULL, &err), "line");
+    check(loy_basket_add_line(b, "CAKE-SAFFRON", "bakery", 1000, 120000, 10000, NULL, &err),
+          "line");
     check(loy_basket_add_line(b, "RICE-HASHEMI", "grocery", 1250, 480000, 0, NULL, &err), "line");
     loy_quote* q = NULL;
     check(loy_quote_basket(db, b, &q, &err), "quote");
     printf("  quote: total %lld toman earns %lld points\n", (long long)loy_quote_total(q),
            (long long)loy_quote_points_earned(q));
     for (size_t i = 0; i < loy_quote_rule_count(q); ++i)
-        printf("    %-14s %+6lld  %s\n", loy_quote_rule_id(q, i), (long long)loy_quote_rule_points(q, i),
-               loy_quote_rule_explanation(q, i));
+        printf("    %-14s %+6lld  %s\n", loy_quote_rule_id(q, i),
+               (long long)loy_quote_rule_points(q, i), loy_quote_rule_explanation(q, i));
     for (int32_t line = 1; line <= 3; ++line)
         printf("    line %d earns %lld\n", line, (long long)loy_quote_line_points(q, line));
     loy_quote_free(q);
@@ -225,12 +232,14 @@ int main(int argc, char** argv) {
         loy_receipt_free(r);
         check(loy_refund_sale(db, sale1, rf, "T1-RF-0001", &r, &err), "refund retry");
         printf("  retried refund: %s, balance still %lld\n",
-               loy_receipt_replayed(r) ? "replayed" : "APPLIED TWICE", (long long)loy_receipt_balance_after(r));
+               loy_receipt_replayed(r) ? "replayed" : "APPLIED TWICE",
+               (long long)loy_receipt_balance_after(r));
         loy_receipt_free(r);
         loy_refund_free(rf);
     }
 
-    printf("\n9. An anonymous customer buys tea (recorded for the members-vs-non-members report)\n");
+    printf(
+        "\n9. An anonymous customer buys tea (recorded for the members-vs-non-members report)\n");
     check(loy_basket_new(&b, &err), "basket_new");
     check(loy_basket_set_context(b, "R-000190", "golestan", "T1", "cashier-7", &err), "context");
     check(loy_basket_set_currency(b, "IRT", &err), "currency");
@@ -252,14 +261,16 @@ int main(int argc, char** argv) {
         long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
         long long dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
         long long yy = yoe + era * 400 + (mm <= 2);
-        printf("    %lld points expire within 400 days; the first lot expires %04lld-%02lld-%02lld\n",
-               (long long)pts, yy, mm, dd);
+        printf(
+            "    %lld points expire within 400 days; the first lot expires %04lld-%02lld-%02lld\n",
+            (long long)pts, yy, mm, dd);
         loy_history* h = NULL;
         check(loy_history_get(db, sara_id, 20, 0, &h, &err), "history");
         printf("    ledger (newest first):\n");
         for (size_t i = 0; i < loy_history_count(h); ++i)
-            printf("      %-22s kind %2d %+6lld  %s\n", loy_history_uid(h, i), loy_history_kind(h, i),
-                   (long long)loy_history_points(h, i), loy_history_reason(h, i));
+            printf("      %-22s kind %2d %+6lld  %s\n", loy_history_uid(h, i),
+                   loy_history_kind(h, i), (long long)loy_history_points(h, i),
+                   loy_history_reason(h, i));
         loy_history_free(h);
     }
 
@@ -280,7 +291,8 @@ int main(int argc, char** argv) {
     {
         int64_t problems = 0;
         check(loy_verify(db, &problems, buf, sizeof buf, NULL, &err), "verify");
-        printf("  %lld problems%s%s\n", (long long)problems, problems ? ":\n" : "", problems ? buf : "");
+        printf("  %lld problems%s%s\n", (long long)problems, problems ? ":\n" : "",
+               problems ? buf : "");
         loy_close(db);
         return problems == 0 ? 0 : 1;
     }

@@ -52,7 +52,9 @@ constexpr std::int64_t local_midnight(std::int64_t day, int offset_min) noexcept
 constexpr int weekday(std::int64_t day) noexcept {
     return static_cast<int>(((day % 7) + 7 + 3) % 7);
 }
-constexpr bool is_leap(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr bool is_leap(int y) noexcept {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 constexpr unsigned days_in_month(int y, unsigned m) noexcept {
     constexpr unsigned k[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : k[m - 1];

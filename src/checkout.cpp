@@ -25,7 +25,8 @@ std::int64_t BasketLine::amount() const {
 std::int64_t Basket::lines_total() const {
     if (lines.empty()) throw Error(Status::EmptyBasket, "the basket has no lines");
     std::int64_t t = 0;
-    for (const auto& l : lines) t = checked_add(t, l.amount());
+    for (const auto& l : lines)
+        t = checked_add(t, l.amount());
     return t;
 }
 

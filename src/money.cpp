@@ -20,10 +20,14 @@ Rounding parse_rounding(std::string_view t) {
 
 const char* rounding_name(Rounding r) noexcept {
     switch (r) {
-        case Rounding::Floor: return "floor";
-        case Rounding::Ceil: return "ceil";
-        case Rounding::HalfUp: return "half_up";
-        case Rounding::HalfEven: return "half_even";
+        case Rounding::Floor:
+            return "floor";
+        case Rounding::Ceil:
+            return "ceil";
+        case Rounding::HalfUp:
+            return "half_up";
+        case Rounding::HalfEven:
+            return "half_even";
     }
     return "floor";
 }
@@ -68,8 +72,7 @@ Ratio parse_rate(std::string_view t) {
         if (num != 0 || c != '0') ++digits;
         if (digits > 18) throw bad("more than 18 significant digits");
         if (dot) {
-            if (den > std::numeric_limits<std::int64_t>::max() / 10)
-                throw bad("too many decimals");
+            if (den > std::numeric_limits<std::int64_t>::max() / 10) throw bad("too many decimals");
             den *= 10;
             any_after_dot = true;
         }
@@ -91,7 +94,8 @@ std::string rate_to_string(Ratio r) {
         if (pow10 % r.den != 0) continue;
         std::string digits = (i128(r.num) * (pow10 / r.den)).str();
         if (k == 0) return digits;
-        while (static_cast<int>(digits.size()) <= k) digits.insert(0, "0");
+        while (static_cast<int>(digits.size()) <= k)
+            digits.insert(0, "0");
         digits.insert(digits.size() - k, ".");
         return digits;
     }
@@ -148,11 +152,12 @@ std::int64_t checked_mul(std::int64_t a, std::int64_t b) {
 std::string format_money(std::int64_t minor, int exponent, bool grouping) {
     bool negative = minor < 0;
     // Work on the magnitude as unsigned so INT64_MIN is safe.
-    std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(minor)
-                                 : static_cast<std::uint64_t>(minor);
+    std::uint64_t mag =
+        negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
     std::string digits = std::to_string(mag);
     if (exponent < 0) exponent = 0;
-    while (static_cast<int>(digits.size()) <= exponent) digits.insert(0, "0");
+    while (static_cast<int>(digits.size()) <= exponent)
+        digits.insert(0, "0");
     std::string whole = digits.substr(0, digits.size() - exponent);
     std::string frac = digits.substr(digits.size() - exponent);
     if (grouping) {

@@ -33,10 +33,14 @@ bool Promotion::active_at(std::int64_t now_ms, int offset) const {
 
 const char* period_name(Period p) noexcept {
     switch (p) {
-        case Period::Day: return "day";
-        case Period::Week: return "week";
-        case Period::Month: return "month";
-        case Period::Year: return "year";
+        case Period::Day:
+            return "day";
+        case Period::Week:
+            return "week";
+        case Period::Month:
+            return "month";
+        case Period::Year:
+            return "year";
     }
     return "day";
 }
@@ -56,7 +60,7 @@ constexpr const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "
 
 // Reads one JSON object strictly: every key must be consumed, so a typo is an error.
 class Reader {
-public:
+  public:
     Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
         if (!j_.is_object()) fail("must be an object");
     }
@@ -141,7 +145,7 @@ public:
     }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     const json& j_;
     std::string path_;
     std::set<std::string> used_;
@@ -211,8 +215,8 @@ void check_ids(const std::vector<std::string>& ids, const char* what) {
     std::set<std::string> seen;
     for (const auto& id : ids) {
         if (id.empty())
-            throw Error(Status::InvalidProgram, std::string("programme: every ") + what +
-                                                    " needs a non-empty id");
+            throw Error(Status::InvalidProgram,
+                        std::string("programme: every ") + what + " needs a non-empty id");
         if (!seen.insert(id).second)
             throw Error(Status::InvalidProgram,
                         std::string("programme: ") + what + " id '" + id + "' is used twice");
@@ -230,7 +234,8 @@ Program parse_program(std::string_view text) {
     try {
         j = json::parse(text.begin(), text.end());
     } catch (const json::exception& e) {
-        throw Error(Status::InvalidProgram, std::string("programme is not valid JSON: ") + e.what());
+        throw Error(Status::InvalidProgram,
+                    std::string("programme is not valid JSON: ") + e.what());
     }
     Program p;
     Reader top(j, "");
@@ -248,10 +253,14 @@ Program parse_program(std::string_view text) {
     p.pending_days = top.integer("pending_days", 0, 0, 365);
     {
         std::string n = top.str("negative_balance", "allow");
-        if (n == "allow") p.negative = NegativePolicy::Allow;
-        else if (n == "clamp") p.negative = NegativePolicy::Clamp;
-        else if (n == "refuse") p.negative = NegativePolicy::Refuse;
-        else top.field_fail("negative_balance", "must be allow, clamp or refuse");
+        if (n == "allow")
+            p.negative = NegativePolicy::Allow;
+        else if (n == "clamp")
+            p.negative = NegativePolicy::Clamp;
+        else if (n == "refuse")
+            p.negative = NegativePolicy::Refuse;
+        else
+            top.field_fail("negative_balance", "must be allow, clamp or refuse");
     }
     each(top, "spend", [&](Reader& r) {
         SpendRule s;
@@ -298,7 +307,8 @@ Program parse_program(std::string_view text) {
         auto days = r.strings("weekdays");
         if (!days.empty()) {
             pr.weekdays = 0;
-            for (const auto& d : days) pr.weekdays |= 1u << parse_weekday(r, d);
+            for (const auto& d : days)
+                pr.weekdays |= 1u << parse_weekday(r, d);
         }
         pr.start_minute = parse_minute(r, "start", 0);
         pr.end_minute = parse_minute(r, "end", 24 * 60);
@@ -329,9 +339,12 @@ Program parse_program(std::string_view text) {
         Reader r(top.raw("birthday"), "birthday");
         p.birthday.points = r.integer("points", 0, 0, kMaxPoints);
         std::string when = r.str("when", "day");
-        if (when == "day") p.birthday.whole_month = false;
-        else if (when == "month") p.birthday.whole_month = true;
-        else r.field_fail("when", "must be day or month");
+        if (when == "day")
+            p.birthday.whole_month = false;
+        else if (when == "month")
+            p.birthday.whole_month = true;
+        else
+            r.field_fail("when", "must be day or month");
         r.done();
     }
     if (top.has("redeem")) {
@@ -344,14 +357,20 @@ Program parse_program(std::string_view text) {
     }
     top.done();
     std::vector<std::string> ids;
-    for (const auto& s : p.spend) ids.push_back(s.id);
-    for (const auto& s : p.multipliers) ids.push_back(s.id);
-    for (const auto& s : p.items) ids.push_back(s.id);
-    for (const auto& s : p.promotions) ids.push_back(s.id);
-    for (const auto& s : p.challenges) ids.push_back(s.id);
+    for (const auto& s : p.spend)
+        ids.push_back(s.id);
+    for (const auto& s : p.multipliers)
+        ids.push_back(s.id);
+    for (const auto& s : p.items)
+        ids.push_back(s.id);
+    for (const auto& s : p.promotions)
+        ids.push_back(s.id);
+    for (const auto& s : p.challenges)
+        ids.push_back(s.id);
     check_ids(ids, "rule");
     ids.clear();
-    for (const auto& e : p.events) ids.push_back(e.action);
+    for (const auto& e : p.events)
+        ids.push_back(e.action);
     check_ids(ids, "event action");
     return p;
 }

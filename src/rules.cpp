@@ -47,14 +47,17 @@ BigInt round_rational(const Rational& r, Rounding mode) {
     return q;
 }
 
-Rational ratio(const Ratio& r) { return Rational(BigInt(r.num), BigInt(r.den)); }
+Rational ratio(const Ratio& r) {
+    return Rational(BigInt(r.num), BigInt(r.den));
+}
 
 // Splits `points` over `weights` in proportion, exactly: floors first, then the remaining points
 // one by one to the largest fractional parts (ties to the earlier line).
 std::vector<std::int64_t> allocate(std::int64_t points, const std::vector<Rational>& weights) {
     std::vector<std::int64_t> out(weights.size(), 0);
     Rational total = 0;
-    for (const auto& w : weights) total += w;
+    for (const auto& w : weights)
+        total += w;
     if (points == 0 || total == 0) return out;
     std::vector<Rational> frac(weights.size());
     std::int64_t given = 0;
@@ -177,15 +180,17 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             eligible = checked_add(eligible, charges);
             auto points_of = [&](const std::vector<Rational>& w) {
                 Rational sum = charges;
-                for (const auto& x : w) sum += x;
-                return to_i64(round_rational(sum * rule.points / rule.per, rule.rounding));
+                for (const auto& x : w)
+                    sum += x;
+                // Whole blocks of `per` (rounded by the rule), times the block's points.
+                return checked_mul(to_i64(round_rational(sum / rule.per, rule.rounding)),
+                                   rule.points);
             };
             std::int64_t pts = points_of(weight);
             if (eligible > 0 || pts != 0)
-                ev.rules.push_back(
-                    {rule.id, pts,
-                     fmt::format("{}: {} eligible → {} points", rule.name,
-                                 money(eligible, exponent, cur), pts)});
+                ev.rules.push_back({rule.id, pts,
+                                    fmt::format("{}: {} eligible → {} points", rule.name,
+                                                money(eligible, exponent, cur), pts)});
             // Each multiplier and promotion in turn.
             auto apply = [&](const std::string& id, const std::string& name, const Ratio& f,
                              const Selector& sel) {
@@ -199,14 +204,16 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 if (hit == 0) return;
                 std::int64_t next = points_of(weight);
                 if (next != pts)
-                    ev.rules.push_back({id, next - pts,
-                                        fmt::format("{} (x{}) on {} line{}: {:+} points", name,
-                                                    rate_to_string(f), hit, hit == 1 ? "" : "s",
-                                                    next - pts)});
+                    ev.rules.push_back(
+                        {id, next - pts,
+                         fmt::format("{} (x{}) on {} line{}: {:+} points", name, rate_to_string(f),
+                                     hit, hit == 1 ? "" : "s", next - pts)});
                 pts = next;
             };
-            for (const auto& m : program.multipliers) apply(m.id, m.name, m.factor, m.selector);
-            for (const auto* pr : promos) apply(pr->id, pr->name, pr->factor, pr->selector);
+            for (const auto& m : program.multipliers)
+                apply(m.id, m.name, m.factor, m.selector);
+            for (const auto* pr : promos)
+                apply(pr->id, pr->name, pr->factor, pr->selector);
             // Attribute the rule's points to lines (and charges) exactly.
             std::vector<Rational> w = weight;
             w.push_back(Rational(charges));
@@ -249,30 +256,33 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             if (awarded || before + 1 < c.purchases) continue;
             Window w = window_of(c.window, now_ms, program.utc_offset_minutes, program.week_start);
             ev.bonuses.push_back({c.id, "challenge:" + c.id + ":" + w.key, c.bonus});
-            ev.rules.push_back({c.id, c.bonus,
-                                fmt::format("{}: purchase {} of {} this {} → {} bonus points",
-                                            c.name, before + 1, c.purchases,
-                                            period_name(c.window), c.bonus)});
+            ev.rules.push_back(
+                {c.id, c.bonus,
+                 fmt::format("{}: purchase {} of {} this {} → {} bonus points", c.name, before + 1,
+                             c.purchases, period_name(c.window), c.bonus)});
         }
         if (program.birthday.points > 0 && member.birth_month > 0 && !member.birthday_awarded) {
-            cal::Date today = cal::civil_from_days(cal::local_day(now_ms, program.utc_offset_minutes));
+            cal::Date today =
+                cal::civil_from_days(cal::local_day(now_ms, program.utc_offset_minutes));
             unsigned bday = static_cast<unsigned>(member.birth_day);
             // A 29 February birthday is celebrated on the 28th in common years.
             if (member.birth_month == 2 && bday == 29 && !cal::is_leap(today.year)) bday = 28;
             bool hit = today.month == static_cast<unsigned>(member.birth_month) &&
                        (program.birthday.whole_month || today.day == bday);
             if (hit) {
-                ev.bonuses.push_back(
-                    {"birthday", "birthday:" + std::to_string(today.year), program.birthday.points});
-                ev.rules.push_back({"birthday", program.birthday.points,
-                                    fmt::format("Happy birthday: {} bonus points",
-                                                program.birthday.points)});
+                ev.bonuses.push_back({"birthday", "birthday:" + std::to_string(today.year),
+                                      program.birthday.points});
+                ev.rules.push_back(
+                    {"birthday", program.birthday.points,
+                     fmt::format("Happy birthday: {} bonus points", program.birthday.points)});
             }
         }
     }
     std::int64_t total_points = ev.charge_points;
-    for (auto p : ev.line_points) total_points = checked_add(total_points, p);
-    for (const auto& b : ev.bonuses) total_points = checked_add(total_points, b.points);
+    for (auto p : ev.line_points)
+        total_points = checked_add(total_points, p);
+    for (const auto& b : ev.bonuses)
+        total_points = checked_add(total_points, b.points);
     ev.points = total_points;
 
     // Redemption.

@@ -46,8 +46,8 @@ bool is_valid_utf8(std::string_view s) noexcept {
 
 void check_field(std::string_view field, std::string_view value, std::size_t max_bytes) {
     if (value.size() > max_bytes)
-        throw Error(Status::TooLong, std::string(field) + " is longer than " +
-                                         std::to_string(max_bytes) + " bytes");
+        throw Error(Status::TooLong,
+                    std::string(field) + " is longer than " + std::to_string(max_bytes) + " bytes");
     if (!is_valid_utf8(value))
         throw Error(Status::InvalidUtf8, std::string(field) + " is not valid UTF-8");
 }
@@ -63,13 +63,13 @@ struct Country {
 
 // National significant number lengths from the ITU numbering plans.
 constexpr Country kCountries[] = {
-    {"IR", "98", 10, 10, true},  {"US", "1", 10, 10, false},  {"CA", "1", 10, 10, false},
-    {"GB", "44", 9, 10, true},   {"DE", "49", 6, 13, true},   {"FR", "33", 9, 9, true},
-    {"AE", "971", 8, 9, true},   {"TR", "90", 10, 10, true},  {"AF", "93", 9, 9, true},
-    {"IQ", "964", 8, 10, true},  {"AM", "374", 8, 8, true},   {"AZ", "994", 9, 9, true},
-    {"OM", "968", 8, 8, false},  {"QA", "974", 8, 8, false},  {"RU", "7", 10, 10, false},
-    {"IN", "91", 10, 10, true},  {"CN", "86", 5, 12, true},   {"NL", "31", 9, 9, true},
-    {"IT", "39", 6, 11, false},  {"ES", "34", 9, 9, false},   {"SE", "46", 7, 13, true},
+    {"IR", "98", 10, 10, true}, {"US", "1", 10, 10, false}, {"CA", "1", 10, 10, false},
+    {"GB", "44", 9, 10, true},  {"DE", "49", 6, 13, true},  {"FR", "33", 9, 9, true},
+    {"AE", "971", 8, 9, true},  {"TR", "90", 10, 10, true}, {"AF", "93", 9, 9, true},
+    {"IQ", "964", 8, 10, true}, {"AM", "374", 8, 8, true},  {"AZ", "994", 9, 9, true},
+    {"OM", "968", 8, 8, false}, {"QA", "974", 8, 8, false}, {"RU", "7", 10, 10, false},
+    {"IN", "91", 10, 10, true}, {"CN", "86", 5, 12, true},  {"NL", "31", 9, 9, true},
+    {"IT", "39", 6, 11, false}, {"ES", "34", 9, 9, false},  {"SE", "46", 7, 13, true},
 };
 
 const Country* find_country(std::string_view iso) {
@@ -168,7 +168,9 @@ bool valid_international(const std::string& digits, std::string& why) {
 
 }  // namespace
 
-bool known_country(std::string_view iso2) noexcept { return find_country(iso2) != nullptr; }
+bool known_country(std::string_view iso2) noexcept {
+    return find_country(iso2) != nullptr;
+}
 
 std::string normalize_phone(std::string_view input, std::string_view default_country) {
     auto fail = [&](const std::string& why) {
@@ -237,8 +239,10 @@ std::vector<std::string> parse_tags(std::string_view csv) {
         std::size_t end = csv.find(',', start);
         if (end == std::string_view::npos) end = csv.size();
         std::string_view t = csv.substr(start, end - start);
-        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t'))
+            t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t'))
+            t.remove_suffix(1);
         if (!t.empty()) {
             check_field("tag", t, 64);
             out.emplace_back(t);

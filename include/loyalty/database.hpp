@@ -31,7 +31,7 @@ struct OpenOptions {
 };
 
 class Database {
-public:
+  public:
     static std::unique_ptr<Database> open(const OpenOptions& options);
     ~Database();
     Database(const Database&) = delete;
@@ -84,7 +84,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit Database(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -117,33 +117,34 @@ LOY_API const char* LOY_CALL loy_version_string(void);
  * =========================================================================================== */
 
 #define LOY_OK 0
-#define LOY_ERR_INVALID_ARGUMENT 1   /* a required pointer is NULL, or a value is out of range */
-#define LOY_ERR_INVALID_UTF8 2       /* a string argument is not valid UTF-8 */
-#define LOY_ERR_TOO_LONG 3           /* a string argument is longer than its field allows */
-#define LOY_ERR_INVALID_PHONE 4      /* a phone number cannot be normalised to E.164 */
-#define LOY_ERR_DUPLICATE 5          /* phone or card already belongs to another member */
-#define LOY_ERR_NOT_FOUND 6          /* no member, sale or line with that identifier */
-#define LOY_ERR_MEMBER_INACTIVE 7    /* the member is deactivated, erased or merged away */
-#define LOY_ERR_INSUFFICIENT_POINTS 8 /* the member cannot spend that many points now */
+#define LOY_ERR_INVALID_ARGUMENT 1     /* a required pointer is NULL, or a value is out of range */
+#define LOY_ERR_INVALID_UTF8 2         /* a string argument is not valid UTF-8 */
+#define LOY_ERR_TOO_LONG 3             /* a string argument is longer than its field allows */
+#define LOY_ERR_INVALID_PHONE 4        /* a phone number cannot be normalised to E.164 */
+#define LOY_ERR_DUPLICATE 5            /* phone or card already belongs to another member */
+#define LOY_ERR_NOT_FOUND 6            /* no member, sale or line with that identifier */
+#define LOY_ERR_MEMBER_INACTIVE 7      /* the member is deactivated, erased or merged away */
+#define LOY_ERR_INSUFFICIENT_POINTS 8  /* the member cannot spend that many points now */
 #define LOY_ERR_IDEMPOTENCY_CONFLICT 9 /* the key was used before with a different request */
-#define LOY_ERR_OVERFLOW 10          /* an amount or points value does not fit in int64 */
-#define LOY_ERR_INVALID_AMOUNT 11    /* negative quantity, price, discount larger than line... */
-#define LOY_ERR_INVALID_RATE 12      /* a decimal rate string does not follow the grammar */
-#define LOY_ERR_UNKNOWN_CURRENCY 13  /* currency not configured, or not the programme's */
-#define LOY_ERR_INVALID_PROGRAM 14   /* a programme definition is malformed or inconsistent */
-#define LOY_ERR_BUSY 15              /* the database stayed locked past the busy timeout */
-#define LOY_ERR_IO 16                /* disk I/O error, disk full, file cannot be opened */
-#define LOY_ERR_NOT_A_DATABASE 17    /* the file is not a libloyalty database */
-#define LOY_ERR_SCHEMA_TOO_NEW 18    /* the file was written by a newer libloyalty */
-#define LOY_ERR_READONLY 19          /* the file or directory is read-only */
-#define LOY_ERR_NO_MEMORY 20         /* an allocation failed */
-#define LOY_ERR_INTERNAL 21          /* a bug: please report it with the message */
+#define LOY_ERR_OVERFLOW 10            /* an amount or points value does not fit in int64 */
+#define LOY_ERR_INVALID_AMOUNT 11      /* negative quantity, price, discount larger than line... */
+#define LOY_ERR_INVALID_RATE 12        /* a decimal rate string does not follow the grammar */
+#define LOY_ERR_UNKNOWN_CURRENCY 13    /* currency not configured, or not the programme's */
+#define LOY_ERR_INVALID_PROGRAM 14     /* a programme definition is malformed or inconsistent */
+#define LOY_ERR_BUSY 15                /* the database stayed locked past the busy timeout */
+#define LOY_ERR_IO 16                  /* disk I/O error, disk full, file cannot be opened */
+#define LOY_ERR_NOT_A_DATABASE 17      /* the file is not a libloyalty database */
+#define LOY_ERR_SCHEMA_TOO_NEW 18      /* the file was written by a newer libloyalty */
+#define LOY_ERR_READONLY 19            /* the file or directory is read-only */
+#define LOY_ERR_NO_MEMORY 20           /* an allocation failed */
+#define LOY_ERR_INTERNAL 21            /* a bug: please report it with the message */
 #define LOY_ERR_REFUND_EXCEEDS_SALE 22 /* refund quantity larger than what remains on the line */
-#define LOY_ERR_SALE_VOIDED 23       /* the sale was voided or fully refunded already */
-#define LOY_ERR_REDEMPTION_NOT_ALLOWED 24 /* below the minimum, above the basket share, no value */
-#define LOY_ERR_CAP_REACHED 25       /* an action's points cap for the period is used up */
-#define LOY_ERR_INVALID_STATE 26     /* the operation does not apply (void after refund...) */
-#define LOY_ERR_EMPTY_BASKET 27      /* a sale needs at least one line */
+#define LOY_ERR_SALE_VOIDED 23         /* the sale was voided or fully refunded already */
+#define LOY_ERR_REDEMPTION_NOT_ALLOWED 24 /* below the minimum, above the basket share, no value \
+                                           */
+#define LOY_ERR_CAP_REACHED 25            /* an action's points cap for the period is used up */
+#define LOY_ERR_INVALID_STATE 26          /* the operation does not apply (void after refund...) */
+#define LOY_ERR_EMPTY_BASKET 27           /* a sale needs at least one line */
 
 /* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
 LOY_API const char* LOY_CALL loy_status_name(int32_t status);
@@ -151,9 +152,9 @@ LOY_API const char* LOY_CALL loy_status_name(int32_t status);
 LOY_API int32_t LOY_CALL loy_status_is_transient(int32_t status);
 
 typedef struct loy_error {
-    uint32_t size;      /* set to sizeof(loy_error) by the caller (loy_error_init) */
-    int32_t code;       /* LOY_OK or LOY_ERR_* */
-    char message[512];  /* UTF-8, NUL-terminated */
+    uint32_t size;     /* set to sizeof(loy_error) by the caller (loy_error_init) */
+    int32_t code;      /* LOY_OK or LOY_ERR_* */
+    char message[512]; /* UTF-8, NUL-terminated */
 } loy_error;
 
 LOY_API void LOY_CALL loy_error_init(loy_error* err);
@@ -179,8 +180,7 @@ typedef struct loy_open_options {
 } loy_open_options;
 
 LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);
-LOY_API int32_t LOY_CALL loy_open(const loy_open_options* options, loy_db** out_db,
-                                  loy_error* err);
+LOY_API int32_t LOY_CALL loy_open(const loy_open_options* options, loy_db** out_db, loy_error* err);
 LOY_API void LOY_CALL loy_close(loy_db* db);
 
 /* Fix the clock used by every later call on this handle (epoch ms, UTC); 0 returns to the system
@@ -193,8 +193,8 @@ LOY_API int64_t LOY_CALL loy_now(const loy_db* db);
  * (toman) are 0 by default. Changing an exponent does not rescale stored amounts. */
 LOY_API int32_t LOY_CALL loy_currency_set(loy_db* db, const char* code, int32_t exponent,
                                           loy_error* err);
-LOY_API int32_t LOY_CALL loy_currency_exponent(loy_db* db, const char* code,
-                                               int32_t* out_exponent, loy_error* err);
+LOY_API int32_t LOY_CALL loy_currency_exponent(loy_db* db, const char* code, int32_t* out_exponent,
+                                               loy_error* err);
 
 /* Format an amount of minor units with its currency's exponent ("12.50", "1,250,000" with
  * grouping = 1). snprintf semantics; returns via out_needed the length needed. */
@@ -205,8 +205,7 @@ LOY_API int32_t LOY_CALL loy_money_format(loy_db* db, int64_t minor_units, const
 /* Normalise a phone number to E.164 with the database's default country; accepts Persian and
  * Arabic-Indic digits, spaces, dashes, a 0 trunk prefix, + or 00 international prefixes. */
 LOY_API int32_t LOY_CALL loy_phone_normalize(loy_db* db, const char* phone, char* buf,
-                                             size_t capacity, size_t* out_needed,
-                                             loy_error* err);
+                                             size_t capacity, size_t* out_needed, loy_error* err);
 
 /* ===========================================================================================
  * Members
@@ -261,8 +260,8 @@ LOY_API int32_t LOY_CALL loy_member_find_by_card(loy_db* db, const char* card,
 LOY_API int32_t LOY_CALL loy_member_identify(loy_db* db, const char* phone_or_card,
                                              loy_member** out_member, loy_error* err);
 LOY_API int32_t LOY_CALL loy_member_update(loy_db* db, int64_t member_id,
-                                           const loy_member_fields* fields,
-                                           loy_member** out_member, loy_error* err);
+                                           const loy_member_fields* fields, loy_member** out_member,
+                                           loy_error* err);
 LOY_API int32_t LOY_CALL loy_member_deactivate(loy_db* db, int64_t member_id, loy_error* err);
 LOY_API int32_t LOY_CALL loy_member_reactivate(loy_db* db, int64_t member_id, loy_error* err);
 /* Erase personal data: name, phone, card, email, birthday, gender, tags, language and consents
@@ -307,18 +306,18 @@ LOY_API int64_t LOY_CALL loy_member_lifetime_earned(const loy_member* m);
 
 /* Listing and search. */
 typedef struct loy_member_query {
-    uint32_t size;             /* sizeof(loy_member_query); loy_member_query_init sets it */
-    const char* name_prefix;   /* case-insensitive prefix of the name, NULL = any */
-    const char* phone_prefix;  /* prefix in any accepted form ("0912", "+98912"), NULL = any */
-    const char* tag;           /* members carrying this tag, NULL = any */
-    int32_t include_inactive;  /* 1 to include deactivated/erased/merged members */
-    int32_t limit;             /* page size, 1..1000; 0 = 100 */
-    int64_t after_id;          /* keyset paging: members with id > after_id */
+    uint32_t size;            /* sizeof(loy_member_query); loy_member_query_init sets it */
+    const char* name_prefix;  /* case-insensitive prefix of the name, NULL = any */
+    const char* phone_prefix; /* prefix in any accepted form ("0912", "+98912"), NULL = any */
+    const char* tag;          /* members carrying this tag, NULL = any */
+    int32_t include_inactive; /* 1 to include deactivated/erased/merged members */
+    int32_t limit;            /* page size, 1..1000; 0 = 100 */
+    int64_t after_id;         /* keyset paging: members with id > after_id */
 } loy_member_query;
 
 LOY_API void LOY_CALL loy_member_query_init(loy_member_query* query);
 LOY_API int32_t LOY_CALL loy_member_search(loy_db* db, const loy_member_query* query,
-                                         loy_member_list** out_list, loy_error* err);
+                                           loy_member_list** out_list, loy_error* err);
 LOY_API size_t LOY_CALL loy_member_list_count(const loy_member_list* list);
 /* Borrowed: owned by the list, valid until loy_member_list_free. */
 LOY_API const loy_member* LOY_CALL loy_member_list_at(const loy_member_list* list, size_t index);
@@ -331,10 +330,10 @@ LOY_API void LOY_CALL loy_member_list_free(loy_member_list* list);
 /* Load a programme from its JSON text (see docs/programme.md). It becomes the active version;
  * its number is returned. Every later sale records the version it used. Loading the same text as
  * the active version again is a no-op that returns the active version. */
-LOY_API int32_t LOY_CALL loy_program_load_json(loy_db* db, const char* json,
-                                               int64_t* out_version, loy_error* err);
-LOY_API int32_t LOY_CALL loy_program_load_file(loy_db* db, const char* path,
-                                               int64_t* out_version, loy_error* err);
+LOY_API int32_t LOY_CALL loy_program_load_json(loy_db* db, const char* json, int64_t* out_version,
+                                               loy_error* err);
+LOY_API int32_t LOY_CALL loy_program_load_file(loy_db* db, const char* path, int64_t* out_version,
+                                               loy_error* err);
 /* The active version; 0 when no programme was loaded (nothing is earned, nothing redeemable). */
 LOY_API int64_t LOY_CALL loy_program_active_version(loy_db* db);
 /* The canonical JSON of a version (0 = active). snprintf semantics. */
@@ -382,8 +381,8 @@ LOY_API int32_t LOY_CALL loy_quote_basket(loy_db* db, const loy_basket* basket,
 LOY_API void LOY_CALL loy_quote_free(loy_quote* q);
 LOY_API int64_t LOY_CALL loy_quote_member_id(const loy_quote* q);
 LOY_API int64_t LOY_CALL loy_quote_program_version(const loy_quote* q);
-LOY_API int64_t LOY_CALL loy_quote_total(const loy_quote* q);          /* lines + charges */
-LOY_API int64_t LOY_CALL loy_quote_points_earned(const loy_quote* q);  /* all rules */
+LOY_API int64_t LOY_CALL loy_quote_total(const loy_quote* q);         /* lines + charges */
+LOY_API int64_t LOY_CALL loy_quote_points_earned(const loy_quote* q); /* all rules */
 LOY_API int64_t LOY_CALL loy_quote_balance(const loy_quote* q);
 LOY_API int64_t LOY_CALL loy_quote_available(const loy_quote* q);
 /* The most points this basket may take as tender, and their money value. */
@@ -412,8 +411,8 @@ LOY_API int32_t LOY_CALL loy_commit(loy_db* db, const loy_basket* basket,
 /* A refund request: no lines = the whole remaining sale. */
 LOY_API int32_t LOY_CALL loy_refund_new(loy_refund** out_refund, loy_error* err);
 LOY_API void LOY_CALL loy_refund_free(loy_refund* r);
-LOY_API int32_t LOY_CALL loy_refund_add_line(loy_refund* r, int32_t line_no,
-                                             int64_t quantity_milli, loy_error* err);
+LOY_API int32_t LOY_CALL loy_refund_add_line(loy_refund* r, int32_t line_no, int64_t quantity_milli,
+                                             loy_error* err);
 /* Refund some or all of a sale. Earned points come back for the returned lines (never more than
  * were earned), points paid as tender return in proportion to the money refunded, exactly once. */
 LOY_API int32_t LOY_CALL loy_refund_sale(loy_db* db, int64_t sale_id, const loy_refund* refund,
@@ -484,17 +483,16 @@ typedef struct loy_history loy_history;
 #define LOY_ENTRY_REDEEM 2
 #define LOY_ENTRY_EXPIRE 3
 #define LOY_ENTRY_ADJUST 4
-#define LOY_ENTRY_REVERSE_EARN 5   /* earned points taken back by a refund or void */
-#define LOY_ENTRY_RESTORE 6        /* redeemed points given back by a refund or void */
-#define LOY_ENTRY_BONUS 7          /* visit, challenge, birthday bonus */
-#define LOY_ENTRY_EVENT 8          /* points for an action */
+#define LOY_ENTRY_REVERSE_EARN 5 /* earned points taken back by a refund or void */
+#define LOY_ENTRY_RESTORE 6      /* redeemed points given back by a refund or void */
+#define LOY_ENTRY_BONUS 7        /* visit, challenge, birthday bonus */
+#define LOY_ENTRY_EVENT 8        /* points for an action */
 #define LOY_ENTRY_MERGE_OUT 9
 #define LOY_ENTRY_MERGE_IN 10
 
 /* The member's ledger, newest first, including members merged into it. */
 LOY_API int32_t LOY_CALL loy_history_get(loy_db* db, int64_t member_id, int32_t limit,
-                                         int32_t offset, loy_history** out_history,
-                                         loy_error* err);
+                                         int32_t offset, loy_history** out_history, loy_error* err);
 LOY_API void LOY_CALL loy_history_free(loy_history* h);
 LOY_API size_t LOY_CALL loy_history_count(const loy_history* h);
 LOY_API const char* LOY_CALL loy_history_uid(const loy_history* h, size_t i);
@@ -511,8 +509,8 @@ LOY_API const char* LOY_CALL loy_history_corrects(const loy_history* h, size_t i
 
 /* Recompute every balance from the ledger and every lot from its consumptions; report each
  * difference. out_problems = 0 means consistent; the text lists the problems found. */
-LOY_API int32_t LOY_CALL loy_verify(loy_db* db, int64_t* out_problems, char* buf,
-                                    size_t capacity, size_t* out_needed, loy_error* err);
+LOY_API int32_t LOY_CALL loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity,
+                                    size_t* out_needed, loy_error* err);
 
 #ifdef __cplusplus
 } /* extern "C" */

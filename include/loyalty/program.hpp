@@ -24,7 +24,10 @@ struct Selector {
     bool matches(std::string_view sku, std::string_view category) const;
 };
 
-// "Every `per` minor units of eligible spend = `points` points", rounded by `rounding`.
+// "Every `per` minor units of eligible spend = `points` points": the number of whole blocks of
+// `per` in the eligible spend (rounded by `rounding`, floor by default) times `points`. So
+// {points 10, per 100000} gives 0 points for 99,999 and 10 for 100,000; a proportional rule is
+// written {points 1, per 10000}.
 struct SpendRule {
     std::string id;
     std::string name;
@@ -92,8 +95,8 @@ struct Challenge {
 };
 
 struct BirthdayBonus {
-    std::int64_t points = 0;  // 0 = none
-    bool whole_month = false; // false: on the day itself
+    std::int64_t points = 0;   // 0 = none
+    bool whole_month = false;  // false: on the day itself
 };
 
 enum class NegativePolicy {
@@ -105,10 +108,10 @@ enum class NegativePolicy {
 struct Program {
     std::string name;
     std::string currency = "IRR";
-    int utc_offset_minutes = 210;  // Iran Standard Time
-    int week_start = 5;            // 0 = Monday ... 5 = Saturday
-    std::int64_t min_basket = 0;   // eligible spend below this earns nothing
-    std::int64_t visit_points = 0; // per member sale that reaches the minimum
+    int utc_offset_minutes = 210;   // Iran Standard Time
+    int week_start = 5;             // 0 = Monday ... 5 = Saturday
+    std::int64_t min_basket = 0;    // eligible spend below this earns nothing
+    std::int64_t visit_points = 0;  // per member sale that reaches the minimum
     std::vector<SpendRule> spend;
     std::vector<Multiplier> multipliers;
     std::vector<ItemPoints> items;
@@ -119,7 +122,7 @@ struct Program {
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;
-    Ratio max_share{1, 1};  // at most this share of the total can be paid with points
+    Ratio max_share{1, 1};          // at most this share of the total can be paid with points
     std::int64_t expiry_days = 0;   // 0 = points never expire
     std::int64_t pending_days = 0;  // return window before earned points can be spent
     NegativePolicy negative = NegativePolicy::Allow;

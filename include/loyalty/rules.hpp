@@ -37,12 +37,12 @@ struct BonusAward {
 };
 
 struct Evaluation {
-    std::int64_t total = 0;          // lines + charges
-    std::int64_t points = 0;         // everything earned
+    std::int64_t total = 0;                 // lines + charges
+    std::int64_t points = 0;                // everything earned
     std::vector<std::int64_t> line_points;  // spend and item points per line (sum = line part)
-    std::int64_t charge_points = 0;  // spend points earned on tax/service/tips
+    std::int64_t charge_points = 0;         // spend points earned on tax/service/tips
     std::vector<BonusAward> bonuses;
-    std::vector<RuleResult> rules;   // explanation, one entry per contributing rule
+    std::vector<RuleResult> rules;  // explanation, one entry per contributing rule
     // Redemption.
     std::int64_t redeemable_points = 0, redeemable_value = 0;
     Status redeem_status = Status::Ok;

@@ -52,12 +52,12 @@ inline bool is_transient(Status s) noexcept {
 }
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(Status status, const std::string& message)
         : std::runtime_error(message), status_(status) {}
     Status status() const noexcept { return status_; }
 
-private:
+  private:
     Status status_;
 };
 

@@ -42,7 +42,8 @@ std::string random_code(std::size_t n) {
     std::random_device rd;
     std::uniform_int_distribution<int> pick(0, static_cast<int>(sizeof kAlphabet) - 2);
     std::string s;
-    for (std::size_t i = 0; i < n; ++i) s.push_back(kAlphabet[pick(rd)]);
+    for (std::size_t i = 0; i < n; ++i)
+        s.push_back(kAlphabet[pick(rd)]);
     return s;
 }
 
@@ -50,7 +51,8 @@ std::string random_hex(std::size_t n) {
     std::random_device rd;
     std::uniform_int_distribution<int> pick(0, 15);
     std::string s;
-    for (std::size_t i = 0; i < n; ++i) s.push_back("0123456789abcdef"[pick(rd)]);
+    for (std::size_t i = 0; i < n; ++i)
+        s.push_back("0123456789abcdef"[pick(rd)]);
     return s;
 }
 
@@ -72,14 +74,17 @@ bool is_refusal(Status s) {
         case Status::RefundExceedsSale:
         case Status::SaleVoided:
         case Status::InvalidState:
-        case Status::UnknownCurrency: return true;
-        default: return false;
+        case Status::UnknownCurrency:
+            return true;
+        default:
+            return false;
     }
 }
 
 json rules_json(const std::vector<RuleResult>& rules) {
     json a = json::array();
-    for (const auto& r : rules) a.push_back({{"id", r.rule_id}, {"points", r.points}, {"text", r.explanation}});
+    for (const auto& r : rules)
+        a.push_back({{"id", r.rule_id}, {"points", r.points}, {"text", r.explanation}});
     return a;
 }
 
@@ -121,7 +126,8 @@ struct Database::Impl {
         struct stat st {};
         bool exists = ::stat(opt.path.c_str(), &st) == 0;
         if (!exists) {
-            if (opt.read_only) throw Error(Status::Io, "database file '" + opt.path + "' does not exist");
+            if (opt.read_only)
+                throw Error(Status::Io, "database file '" + opt.path + "' does not exist");
             // Created here, owner-only, so that SQLite (and its -wal/-shm files) inherit 0600.
             int fd = ::open(opt.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
             if (fd < 0 && errno != EEXIST) {
@@ -183,7 +189,8 @@ struct Database::Impl {
 
     int exponent(const std::string& code) {
         auto q = c.query("SELECT exponent FROM currencies WHERE code=?", code);
-        if (!q.next()) throw Error(Status::UnknownCurrency, "currency '" + code + "' is not configured");
+        if (!q.next())
+            throw Error(Status::UnknownCurrency, "currency '" + code + "' is not configured");
         return static_cast<int>(q.i64(0));
     }
 
@@ -197,7 +204,8 @@ struct Database::Impl {
 
     std::optional<StoredRequest> find_request(const std::string& key) {
         auto q = c.query(
-            "SELECT op, request, status, message, result_id, result_value FROM requests WHERE key=?",
+            "SELECT op, request, status, message, result_id, result_value FROM requests WHERE "
+            "key=?",
             key);
         if (!q.next()) return std::nullopt;
         StoredRequest r;
@@ -213,10 +221,11 @@ struct Database::Impl {
     void save_request(const std::string& key, const std::string& op, const std::string& request,
                       Status status, const std::string& message, std::int64_t result_id,
                       std::int64_t result_value) {
-        c.query("INSERT INTO requests(key, op, request, status, message, result_id, result_value, "
-                "created_at) VALUES (?,?,?,?,?,?,?,?)",
-                key, op, request, static_cast<std::int64_t>(status), message, result_id,
-                result_value, now())
+        c.query(
+             "INSERT INTO requests(key, op, request, status, message, result_id, result_value, "
+             "created_at) VALUES (?,?,?,?,?,?,?,?)",
+             key, op, request, static_cast<std::int64_t>(status), message, result_id, result_value,
+             now())
             .run();
     }
 
@@ -233,8 +242,9 @@ struct Database::Impl {
         Transaction t(c, true);
         if (auto r = find_request(key)) {
             if (r->op != op || r->request != request)
-                throw Error(Status::IdempotencyConflict,
-                            "idempotency key '" + key + "' was used before for a different request");
+                throw Error(
+                    Status::IdempotencyConflict,
+                    "idempotency key '" + key + "' was used before for a different request");
             if (r->status != Status::Ok) throw Error(r->status, r->message);
             return Outcome{r->result_id, r->result_value, true};
         }
@@ -295,7 +305,8 @@ struct Database::Impl {
 
     void complete_member(Member& m) {
         auto t = c.query("SELECT tag FROM member_tags WHERE member_id=? ORDER BY tag", m.id);
-        while (t.next()) m.tags.push_back(t.text(0));
+        while (t.next())
+            m.tags.push_back(t.text(0));
         auto [avail, pend] = spendable(m.id);
         m.available = avail;
         m.pending = pend;
@@ -335,7 +346,8 @@ struct Database::Impl {
 
     std::int64_t balance_of(std::int64_t member_id) {
         auto q = c.query("SELECT balance FROM members WHERE id=?", member_id);
-        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(member_id));
+        if (!q.next())
+            throw Error(Status::NotFound, "no member with id " + std::to_string(member_id));
         return q.i64(0);
     }
 
@@ -388,7 +400,8 @@ struct Database::Impl {
         if (f.birth_day && (*f.birth_day < 0 || *f.birth_day > 31))
             throw Error(Status::InvalidArgument, "birth day must be 1 to 31");
         if (f.birth_year && *f.birth_year != 0 && (*f.birth_year < 1900 || *f.birth_year > 2200))
-            throw Error(Status::InvalidArgument, "birth year must be 1900 to 2200, or 0 for unknown");
+            throw Error(Status::InvalidArgument,
+                        "birth year must be 1900 to 2200, or 0 for unknown");
     }
 
     void check_birthday(int y, int m, int d) const {
@@ -401,34 +414,31 @@ struct Database::Impl {
         int max = kDays[m - 1];
         if (m == 2 && y != 0 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 28;
         if (d > max)
-            throw Error(Status::InvalidArgument, "day " + std::to_string(d) + " does not exist in month " +
-                                                     std::to_string(m));
+            throw Error(
+                Status::InvalidArgument,
+                "day " + std::to_string(d) + " does not exist in month " + std::to_string(m));
     }
 
     std::int64_t resolve_referrer(const std::string& ref) {
-        bool numeric = !ref.empty() && std::all_of(ref.begin(), ref.end(), [](char ch) {
-            return ch >= '0' && ch <= '9';
-        });
-        if (numeric && ref.size() < 19) {
-            std::int64_t id = std::stoll(ref);
-            auto q = c.query("SELECT id FROM members WHERE id=?", id);
-            if (q.next()) return id;
+        bool numeric =
+            !ref.empty() && ref.size() < 19 &&
+            std::all_of(ref.begin(), ref.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (numeric) {
+            auto q = c.query("SELECT id FROM members WHERE id=?",
+                             static_cast<std::int64_t>(std::stoll(ref)));
+            if (q.next()) return q.i64(0);
         }
-        auto q = c.query("SELECT id FROM members WHERE referral_code=?", text::ascii_lower(ref) == ref
-                                                                            ? ref
-                                                                            : ref);
-        if (q.next()) return q.i64(0);
-        // Codes are printed upper-case; accept them typed in lower case.
+        // Codes are printed upper-case; accept them typed in lower case too.
         std::string up = ref;
         for (auto& ch : up)
             if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-        auto q2 = c.query("SELECT id FROM members WHERE referral_code=?", up);
-        if (q2.next()) return q2.i64(0);
+        auto q = c.query("SELECT id FROM members WHERE referral_code=?", up);
+        if (q.next()) return q.i64(0);
         throw Error(Status::NotFound, "no member with id or referral code '" + ref + "'");
     }
 
-    void check_unique(const std::optional<std::string>& phone, const std::optional<std::string>& card,
-                      std::int64_t self) {
+    void check_unique(const std::optional<std::string>& phone,
+                      const std::optional<std::string>& card, std::int64_t self) {
         if (phone && !phone->empty()) {
             auto q = c.query("SELECT id FROM members WHERE phone=? AND id<>?", *phone, self);
             if (q.next())
@@ -454,7 +464,8 @@ struct Database::Impl {
         bool has_card = f.card && !f.card->empty();
         if (!has_phone && !has_card)
             throw Error(Status::InvalidArgument, "a member needs a phone number or a card");
-        check_birthday(f.birth_year.value_or(0), f.birth_month.value_or(0), f.birth_day.value_or(0));
+        check_birthday(f.birth_year.value_or(0), f.birth_month.value_or(0),
+                       f.birth_day.value_or(0));
         check_unique(f.phone, f.card, 0);
         std::optional<std::int64_t> referrer;
         if (f.referrer && !f.referrer->empty()) referrer = resolve_referrer(*f.referrer);
@@ -472,15 +483,16 @@ struct Database::Impl {
         std::optional<std::string> name_key;
         if (f.name && !f.name->empty()) name_key = text::ascii_lower(*f.name);
         std::int64_t t = now();
-        c.query("INSERT INTO members(origin, phone, card, name, name_key, email, birth_year, "
-                "birth_month, birth_day, gender, language, consent_sms, consent_email, consent_push, "
-                "branch, referrer_id, referral_code, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                origin_id, opt_text(f.phone), opt_text(f.card), opt_text(f.name), name_key,
-                opt_text(f.email), f.birth_year.value_or(0), f.birth_month.value_or(0),
-                f.birth_day.value_or(0), opt_text(f.gender), opt_text(f.language),
-                f.consent_sms.value_or(false), f.consent_email.value_or(false),
-                f.consent_push.value_or(false), opt_text(f.branch), referrer, code, t, t)
+        c.query(
+             "INSERT INTO members(origin, phone, card, name, name_key, email, birth_year, "
+             "birth_month, birth_day, gender, language, consent_sms, consent_email, consent_push, "
+             "branch, referrer_id, referral_code, created_at, updated_at) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             origin_id, opt_text(f.phone), opt_text(f.card), opt_text(f.name), name_key,
+             opt_text(f.email), f.birth_year.value_or(0), f.birth_month.value_or(0),
+             f.birth_day.value_or(0), opt_text(f.gender), opt_text(f.language),
+             f.consent_sms.value_or(false), f.consent_email.value_or(false),
+             f.consent_push.value_or(false), opt_text(f.branch), referrer, code, t, t)
             .run();
         std::int64_t id = c.last_id();
         if (f.tags) write_tags(id, *f.tags);
@@ -512,7 +524,8 @@ struct Database::Impl {
                     throw Error(Status::InvalidArgument, "a member cannot refer themselves");
             }
         }
-        auto pick = [](const std::optional<std::string>& v, const std::string& old) -> std::optional<std::string> {
+        auto pick = [](const std::optional<std::string>& v,
+                       const std::string& old) -> std::optional<std::string> {
             const std::string& s = v ? *v : old;
             if (s.empty()) return std::nullopt;
             return s;
@@ -520,15 +533,15 @@ struct Database::Impl {
         auto name = pick(f.name, cur.name);
         std::optional<std::string> name_key;
         if (name) name_key = text::ascii_lower(*name);
-        c.query("UPDATE members SET phone=?, card=?, name=?, name_key=?, email=?, birth_year=?, "
-                "birth_month=?, birth_day=?, gender=?, language=?, consent_sms=?, consent_email=?, "
-                "consent_push=?, branch=?, referrer_id=?, updated_at=? WHERE id=?",
-                pick(f.phone, cur.phone), pick(f.card, cur.card), name, name_key,
-                pick(f.email, cur.email), y, mo, d, pick(f.gender, cur.gender),
-                pick(f.language, cur.language), f.consent_sms.value_or(cur.consent_sms),
-                f.consent_email.value_or(cur.consent_email),
-                f.consent_push.value_or(cur.consent_push), pick(f.branch, cur.branch), referrer,
-                now(), id)
+        c.query(
+             "UPDATE members SET phone=?, card=?, name=?, name_key=?, email=?, birth_year=?, "
+             "birth_month=?, birth_day=?, gender=?, language=?, consent_sms=?, consent_email=?, "
+             "consent_push=?, branch=?, referrer_id=?, updated_at=? WHERE id=?",
+             pick(f.phone, cur.phone), pick(f.card, cur.card), name, name_key,
+             pick(f.email, cur.email), y, mo, d, pick(f.gender, cur.gender),
+             pick(f.language, cur.language), f.consent_sms.value_or(cur.consent_sms),
+             f.consent_email.value_or(cur.consent_email), f.consent_push.value_or(cur.consent_push),
+             pick(f.branch, cur.branch), referrer, now(), id)
             .run();
         if (f.tags) write_tags(id, *f.tags);
     }
@@ -542,24 +555,28 @@ struct Database::Impl {
 
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
                            const EntryContext& ctx) {
-        auto opt_id = [](std::int64_t v) { return v ? std::optional<std::int64_t>(v) : std::nullopt; };
+        auto opt_id = [](std::int64_t v) {
+            return v ? std::optional<std::int64_t>(v) : std::nullopt;
+        };
         auto opt_s = [](const std::string& v) {
             return v.empty() ? std::nullopt : std::optional<std::string>(v);
         };
-        c.query("INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
-                "reason, operator, branch, terminal, program_version, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                origin_id, member, static_cast<std::int64_t>(kind), points, opt_id(ctx.sale_id),
-                opt_id(ctx.refund_id), opt_id(ctx.corrects), opt_s(ctx.reason),
-                opt_s(ctx.operator_id), opt_s(ctx.branch), opt_s(ctx.terminal),
-                std::max<std::int64_t>(program_version, 0), now())
+        c.query(
+             "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
+             "reason, operator, branch, terminal, program_version, created_at) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             origin_id, member, static_cast<std::int64_t>(kind), points, opt_id(ctx.sale_id),
+             opt_id(ctx.refund_id), opt_id(ctx.corrects), opt_s(ctx.reason), opt_s(ctx.operator_id),
+             opt_s(ctx.branch), opt_s(ctx.terminal), std::max<std::int64_t>(program_version, 0),
+             now())
             .run();
         std::int64_t id = c.last_id();
         bool earned = kind == EntryKind::Earn || kind == EntryKind::Bonus ||
                       kind == EntryKind::Event || kind == EntryKind::ReverseEarn;
-        c.query("UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "
-                "WHERE id=?",
-                points, earned ? points : 0, member)
+        c.query(
+             "UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "
+             "WHERE id=?",
+             points, earned ? points : 0, member)
             .run();
         return id;
     }
@@ -569,9 +586,10 @@ struct Database::Impl {
     void add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
                  std::int64_t balance_before, std::int64_t available_at, std::int64_t expires_at) {
         std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
-        c.query("INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at) "
-                "VALUES (?,?,?,?,?,?)",
-                member, entry, points, points - repay, available_at, expires_at)
+        c.query(
+             "INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at) "
+             "VALUES (?,?,?,?,?,?)",
+             member, entry, points, points - repay, available_at, expires_at)
             .run();
         if (repay > 0)
             c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry,
@@ -581,7 +599,8 @@ struct Database::Impl {
 
     // Credits `points` (> 0) to a member as a new entry with a lot.
     std::int64_t credit(EntryKind kind, std::int64_t member, std::int64_t points,
-                        const EntryContext& ctx, std::int64_t available_at, std::int64_t expires_at) {
+                        const EntryContext& ctx, std::int64_t available_at,
+                        std::int64_t expires_at) {
         std::int64_t before = balance_of(member);
         std::int64_t entry = add_entry(kind, member, points, ctx);
         add_lot(member, entry, points, before, available_at, expires_at);
@@ -626,7 +645,8 @@ struct Database::Impl {
 
     static std::int64_t planned(const std::vector<Take>& p) {
         std::int64_t s = 0;
-        for (const auto& k : p) s += k.points;
+        for (const auto& k : p)
+            s += k.points;
         return s;
     }
 
@@ -644,9 +664,8 @@ struct Database::Impl {
                              const EntryContext& ctx) {
         auto p = plan(member, points, true, 0);
         if (planned(p) < points)
-            throw Error(Status::InsufficientPoints,
-                        std::to_string(points) + " points needed, " + std::to_string(planned(p)) +
-                            " available");
+            throw Error(Status::InsufficientPoints, std::to_string(points) + " points needed, " +
+                                                        std::to_string(planned(p)) + " available");
         std::int64_t entry = add_entry(kind, member, -points, ctx);
         apply(entry, p);
         return entry;
@@ -707,7 +726,8 @@ struct Database::Impl {
             MemberState::ChallengeState cs;
             cs.id = ch.id;
             auto q = c.query(
-                "SELECT COUNT(*) FROM sales WHERE member_id=? AND created_at >= ? AND created_at < ? "
+                "SELECT COUNT(*) FROM sales WHERE member_id=? AND created_at >= ? AND created_at < "
+                "? "
                 "AND status IN (0, 1) AND total >= ?",
                 member_id, w.start_ms, w.end_ms, ch.min_spend);
             q.next();
@@ -724,7 +744,8 @@ struct Database::Impl {
         text::check_field("terminal", b.terminal, kMaxShort);
         text::check_field("cashier", b.cashier, kMaxShort);
         text::check_field("currency", b.currency, 8);
-        if (b.lines.size() > 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+        if (b.lines.size() > 10000)
+            throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
         for (const auto& l : b.lines) {
             text::check_field("sku", l.sku, kMaxShort);
             text::check_field("category", l.category, kMaxShort);
@@ -736,10 +757,11 @@ struct Database::Impl {
     }
 
     std::string basket_request(const Basket& b) {
-        json j = {{"member", b.member_id}, {"receipt", b.receipt}, {"branch", b.branch},
-                  {"terminal", b.terminal}, {"cashier", b.cashier}, {"currency", b.currency},
-                  {"tax", b.tax}, {"service", b.service}, {"tip", b.tip},
-                  {"redeem", b.redeem_points}};
+        json j = {{"member", b.member_id}, {"receipt", b.receipt},
+                  {"branch", b.branch},    {"terminal", b.terminal},
+                  {"cashier", b.cashier},  {"currency", b.currency},
+                  {"tax", b.tax},          {"service", b.service},
+                  {"tip", b.tip},          {"redeem", b.redeem_points}};
         json lines = json::array();
         for (const auto& l : b.lines)
             lines.push_back({l.sku, l.category, l.quantity_milli, l.unit_price, l.discount});
@@ -801,23 +823,25 @@ struct Database::Impl {
             return v.empty() ? std::nullopt : std::optional<std::string>(v);
         };
         std::int64_t earned_total = ev.points;
-        c.query("INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
-                "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
-                "redeem_value, amount_due, program_version, explanation, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                origin_id, member ? std::optional<std::int64_t>(member) : std::nullopt,
-                opt_s(b.receipt), opt_s(b.branch), opt_s(b.terminal), opt_s(b.cashier), currency,
-                ev.total, b.tax, b.service, b.tip, earned_total, ev.charge_points,
-                ev.redeem_points, ev.redeem_value, ev.amount_due,
-                std::max<std::int64_t>(program_version, 0), rules_json(ev.rules).dump(), t)
+        c.query(
+             "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
+             "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
+             "redeem_value, amount_due, program_version, explanation, created_at) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             origin_id, member ? std::optional<std::int64_t>(member) : std::nullopt,
+             opt_s(b.receipt), opt_s(b.branch), opt_s(b.terminal), opt_s(b.cashier), currency,
+             ev.total, b.tax, b.service, b.tip, earned_total, ev.charge_points, ev.redeem_points,
+             ev.redeem_value, ev.amount_due, std::max<std::int64_t>(program_version, 0),
+             rules_json(ev.rules).dump(), t)
             .run();
         std::int64_t sale = c.last_id();
         for (std::size_t i = 0; i < b.lines.size(); ++i) {
             const auto& l = b.lines[i];
-            c.query("INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
-                    "unit_price, discount, amount, points) VALUES (?,?,?,?,?,?,?,?,?)",
-                    sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
-                    l.unit_price, l.discount, l.amount(), ev.line_points[i])
+            c.query(
+                 "INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
+                 "unit_price, discount, amount, points) VALUES (?,?,?,?,?,?,?,?,?)",
+                 sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
+                 l.unit_price, l.discount, l.amount(), ev.line_points[i])
                 .run();
         }
         if (member) {
@@ -831,7 +855,8 @@ struct Database::Impl {
                 debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
             }
             std::int64_t line_part = ev.charge_points;
-            for (auto p : ev.line_points) line_part = checked_add(line_part, p);
+            for (auto p : ev.line_points)
+                line_part = checked_add(line_part, p);
             std::int64_t avail_at = t + program.pending_days * kDayMs;
             if (line_part > 0) {
                 ctx.reason = "purchase";
@@ -855,7 +880,8 @@ struct Database::Impl {
         auto q = c.query(
             "SELECT o.name, s.member_id, s.program_version, s.total, s.points_earned, "
             "s.points_redeemed, s.redeem_value, s.amount_due, s.balance_after, s.available_after, "
-            "s.created_at, s.explanation FROM sales s JOIN origins o ON o.id = s.origin WHERE s.id=?",
+            "s.created_at, s.explanation FROM sales s JOIN origins o ON o.id = s.origin WHERE "
+            "s.id=?",
             sale);
         if (!q.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale));
         Receipt r;
@@ -902,7 +928,8 @@ struct Database::Impl {
     }
 
     std::pair<std::int64_t, std::int64_t> do_refund(std::int64_t sale_id,
-                                                    const std::vector<RefundLine>& req, bool is_void) {
+                                                    const std::vector<RefundLine>& req,
+                                                    bool is_void) {
         auto sq = c.query(
             "SELECT member_id, total, tax + service + tip, points_redeemed, redeem_value, "
             "charge_points, status, program_version, branch, terminal FROM sales WHERE id=?",
@@ -916,7 +943,8 @@ struct Database::Impl {
         if (status == 3) throw Error(Status::SaleVoided, "the sale was voided");
         if (status == 2) throw Error(Status::SaleVoided, "the sale was fully refunded already");
         if (is_void && status != 0)
-            throw Error(Status::InvalidState, "a sale that has refunds cannot be voided; refund the rest");
+            throw Error(Status::InvalidState,
+                        "a sale that has refunds cannot be voided; refund the rest");
 
         struct Line {
             std::int64_t qty, amount, points, returned;
@@ -924,20 +952,24 @@ struct Database::Impl {
         std::vector<Line> lines;
         {
             auto lq = c.query(
-                "SELECT l.quantity_milli, l.amount, l.points, COALESCE((SELECT SUM(rl.quantity_milli) "
+                "SELECT l.quantity_milli, l.amount, l.points, COALESCE((SELECT "
+                "SUM(rl.quantity_milli) "
                 "FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.sale_id = "
                 "l.sale_id AND rl.line_no = l.line_no), 0) FROM sale_lines l WHERE l.sale_id=? "
                 "ORDER BY l.line_no",
                 sale_id);
-            while (lq.next()) lines.push_back({lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3)});
+            while (lq.next())
+                lines.push_back({lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3)});
         }
         std::vector<std::int64_t> give(lines.size(), 0);
         if (req.empty()) {
-            for (std::size_t i = 0; i < lines.size(); ++i) give[i] = lines[i].qty - lines[i].returned;
+            for (std::size_t i = 0; i < lines.size(); ++i)
+                give[i] = lines[i].qty - lines[i].returned;
         } else {
             for (const auto& r : req) {
                 if (r.line_no < 1 || static_cast<std::size_t>(r.line_no) > lines.size())
-                    throw Error(Status::NotFound, "the sale has no line " + std::to_string(r.line_no));
+                    throw Error(Status::NotFound,
+                                "the sale has no line " + std::to_string(r.line_no));
                 if (r.quantity_milli <= 0)
                     throw Error(Status::InvalidAmount, "a refund quantity must be greater than 0");
                 auto& g = give[static_cast<std::size_t>(r.line_no - 1)];
@@ -980,9 +1012,10 @@ struct Database::Impl {
                          mul_div(redeem_value, prior_for_tender, total, Rounding::Floor);
         }
         std::int64_t t = now();
-        c.query("INSERT INTO refunds(origin, sale_id, kind, amount, points_reversed, points_restored, "
-                "value_restored, created_at) VALUES (?,?,?,?,0,?,?,?)",
-                origin_id, sale_id, is_void ? 2 : 1, amount, restore, value_back, t)
+        c.query(
+             "INSERT INTO refunds(origin, sale_id, kind, amount, points_reversed, points_restored, "
+             "value_restored, created_at) VALUES (?,?,?,?,0,?,?,?)",
+             origin_id, sale_id, is_void ? 2 : 1, amount, restore, value_back, t)
             .run();
         std::int64_t refund = c.last_id();
         for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -992,9 +1025,10 @@ struct Database::Impl {
                              mul_div(l.amount, l.returned, l.qty, Rounding::HalfUp);
             std::int64_t p = mul_div(l.points, l.returned + give[i], l.qty, Rounding::Floor) -
                              mul_div(l.points, l.returned, l.qty, Rounding::Floor);
-            c.query("INSERT INTO refund_lines(refund_id, line_no, quantity_milli, amount, points) "
-                    "VALUES (?,?,?,?,?)",
-                    refund, static_cast<std::int64_t>(i + 1), give[i], a, p)
+            c.query(
+                 "INSERT INTO refund_lines(refund_id, line_no, quantity_milli, amount, points) "
+                 "VALUES (?,?,?,?,?)",
+                 refund, static_cast<std::int64_t>(i + 1), give[i], a, p)
                 .run();
         }
         std::int64_t reversed = 0;
@@ -1008,8 +1042,10 @@ struct Database::Impl {
             ctx.terminal = terminal;
             if (restore > 0) {
                 auto rq = c.query(
-                    "SELECT l.id, (SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON lt.id = "
-                    "m.lot_id WHERE m.entry_id = l.id) FROM ledger l WHERE l.sale_id=? AND l.kind=? "
+                    "SELECT l.id, (SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON "
+                    "lt.id = "
+                    "m.lot_id WHERE m.entry_id = l.id) FROM ledger l WHERE l.sale_id=? AND "
+                    "l.kind=? "
                     "LIMIT 1",
                     sale_id, static_cast<std::int64_t>(EntryKind::Redeem));
                 std::int64_t redeem_entry = 0, expires = kNever;
@@ -1018,14 +1054,15 @@ struct Database::Impl {
                     if (!rq.is_null(1)) expires = rq.i64(1);
                 }
                 ctx.corrects = redeem_entry;
-                ctx.reason = is_void ? "void: points tender returned" : "refund: points tender returned";
+                ctx.reason =
+                    is_void ? "void: points tender returned" : "refund: points tender returned";
                 credit(EntryKind::Restore, member, restore, ctx, t, expires);
             }
             // Earned points of the returned lines, from the sale's earn lot first.
             std::int64_t earn_entry = 0;
             {
-                auto eq = c.query("SELECT id FROM ledger WHERE sale_id=? AND kind=? LIMIT 1", sale_id,
-                                  static_cast<std::int64_t>(EntryKind::Earn));
+                auto eq = c.query("SELECT id FROM ledger WHERE sale_id=? AND kind=? LIMIT 1",
+                                  sale_id, static_cast<std::int64_t>(EntryKind::Earn));
                 if (eq.next()) earn_entry = eq.i64(0);
             }
             ctx.corrects = earn_entry;
@@ -1035,10 +1072,12 @@ struct Database::Impl {
                 // Sale-level bonuses (visit, challenge, birthday) go back with the whole sale.
                 std::vector<std::pair<std::int64_t, std::int64_t>> bonuses;
                 auto bq = c.query(
-                    "SELECT b.id, b.points FROM ledger b WHERE b.sale_id=? AND b.kind=? AND NOT EXISTS "
+                    "SELECT b.id, b.points FROM ledger b WHERE b.sale_id=? AND b.kind=? AND NOT "
+                    "EXISTS "
                     "(SELECT 1 FROM ledger r WHERE r.corrects = b.id)",
                     sale_id, static_cast<std::int64_t>(EntryKind::Bonus));
-                while (bq.next()) bonuses.emplace_back(bq.i64(0), bq.i64(1));
+                while (bq.next())
+                    bonuses.emplace_back(bq.i64(0), bq.i64(1));
                 for (const auto& [id, pts] : bonuses) {
                     ctx.corrects = id;
                     reversed += debit_reverse(member, pts, ctx, id, p.negative);
@@ -1046,12 +1085,14 @@ struct Database::Impl {
             }
             auto [avail, pend] = spendable(member);
             (void)pend;
-            c.query("UPDATE refunds SET points_reversed=?, balance_after=?, available_after=? "
-                    "WHERE id=?",
-                    reversed, balance_of(member), avail, refund)
+            c.query(
+                 "UPDATE refunds SET points_reversed=?, balance_after=?, available_after=? "
+                 "WHERE id=?",
+                 reversed, balance_of(member), avail, refund)
                 .run();
         }
-        c.query("UPDATE sales SET status=? WHERE id=?", is_void ? 3 : (all_returned ? 2 : 1), sale_id)
+        c.query("UPDATE sales SET status=? WHERE id=?", is_void ? 3 : (all_returned ? 2 : 1),
+                sale_id)
             .run();
         return {refund, 0};
     }
@@ -1082,7 +1123,9 @@ void Database::set_clock(std::int64_t now_ms) {
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     impl_->fixed_clock.store(now_ms);
 }
-std::int64_t Database::now() const { return impl_->now(); }
+std::int64_t Database::now() const {
+    return impl_->now();
+}
 
 void Database::set_currency(const std::string& code, int exponent) {
     text::check_field("currency", code, 8);
@@ -1090,12 +1133,15 @@ void Database::set_currency(const std::string& code, int exponent) {
             return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
         }))
         throw Error(Status::InvalidArgument, "a currency code is upper-case letters or digits");
-    if (exponent < 0 || exponent > 9) throw Error(Status::InvalidArgument, "exponent must be 0 to 9");
+    if (exponent < 0 || exponent > 9)
+        throw Error(Status::InvalidArgument, "exponent must be 0 to 9");
     std::lock_guard<std::mutex> lock(impl_->mu);
     Transaction t(impl_->c, true);
-    impl_->c.query("INSERT INTO currencies(code, exponent) VALUES (?, ?) ON CONFLICT(code) DO UPDATE "
-                   "SET exponent = excluded.exponent",
-                   code, exponent)
+    impl_->c
+        .query(
+            "INSERT INTO currencies(code, exponent) VALUES (?, ?) ON CONFLICT(code) DO UPDATE "
+            "SET exponent = excluded.exponent",
+            code, exponent)
         .run();
     t.commit();
 }
@@ -1121,8 +1167,8 @@ Member Database::enrol(const MemberFields& fields, const std::string& key) {
         return impl_->load_member(id);
     }
     check_key(key);
-    json req = {{"phone", f.phone.value_or("")}, {"card", f.card.value_or("")},
-                {"name", f.name.value_or("")},   {"email", f.email.value_or("")},
+    json req = {{"phone", f.phone.value_or("")},  {"card", f.card.value_or("")},
+                {"name", f.name.value_or("")},    {"email", f.email.value_or("")},
                 {"by", f.birth_year.value_or(0)}, {"bm", f.birth_month.value_or(0)},
                 {"bd", f.birth_day.value_or(0)},  {"referrer", f.referrer.value_or("")},
                 {"branch", f.branch.value_or("")}};
@@ -1213,10 +1259,12 @@ void Database::erase(std::int64_t id) {
     if (m.status == MemberStatus::Merged)
         throw Error(Status::InvalidState, "member " + std::to_string(id) +
                                               " was merged; erase the surviving member instead");
-    impl_->c.query("UPDATE members SET status=?, phone=NULL, card=NULL, name=NULL, name_key=NULL, "
-                   "email=NULL, birth_year=0, birth_month=0, birth_day=0, gender=NULL, language=NULL, "
-                   "consent_sms=0, consent_email=0, consent_push=0, updated_at=? WHERE id=?",
-                   static_cast<std::int64_t>(MemberStatus::Erased), impl_->now(), id)
+    impl_->c
+        .query(
+            "UPDATE members SET status=?, phone=NULL, card=NULL, name=NULL, name_key=NULL, "
+            "email=NULL, birth_year=0, birth_month=0, birth_day=0, gender=NULL, language=NULL, "
+            "consent_sms=0, consent_email=0, consent_push=0, updated_at=? WHERE id=?",
+            static_cast<std::int64_t>(MemberStatus::Erased), impl_->now(), id)
         .run();
     impl_->write_tags(id, {});
     t.commit();
@@ -1237,7 +1285,8 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
     d.active_program();
     std::int64_t tnow = d.now();
     Impl::EntryContext ctx;
-    ctx.reason = "merge of member " + std::to_string(absorbed_id) + " into " + std::to_string(survivor_id);
+    ctx.reason =
+        "merge of member " + std::to_string(absorbed_id) + " into " + std::to_string(survivor_id);
     std::int64_t moved = a.balance;
     // Move each open lot with its dates; a negative balance (debt) moves as debt.
     struct LotCopy {
@@ -1245,15 +1294,18 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
     };
     std::vector<LotCopy> lots;
     {
-        auto q = d.c.query("SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
-                           "AND remaining > 0 ORDER BY expires_at, id",
-                           absorbed_id);
-        while (q.next()) lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
+        auto q = d.c.query(
+            "SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
+            "AND remaining > 0 ORDER BY expires_at, id",
+            absorbed_id);
+        while (q.next())
+            lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
     }
     if (moved != 0) {
         std::int64_t out_entry = d.add_entry(EntryKind::MergeOut, absorbed_id, -moved, ctx);
         std::vector<Impl::Take> takes;
-        for (const auto& l : lots) takes.push_back({l.id, l.remaining});
+        for (const auto& l : lots)
+            takes.push_back({l.id, l.remaining});
         d.apply(out_entry, takes);
         std::int64_t before = d.balance_of(survivor_id);
         if (moved > 0) {
@@ -1270,12 +1322,13 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
         }
         // MergeOut/MergeIn are not earnings; carry the absorbed member's lifetime figure over.
     }
-    d.c.query("UPDATE members SET lifetime_earned = lifetime_earned + ? WHERE id=?", a.lifetime_earned,
-              survivor_id)
+    d.c.query("UPDATE members SET lifetime_earned = lifetime_earned + ? WHERE id=?",
+              a.lifetime_earned, survivor_id)
         .run();
-    d.c.query("UPDATE members SET status=?, merged_into=?, phone=NULL, card=NULL, updated_at=? "
-              "WHERE id=?",
-              static_cast<std::int64_t>(MemberStatus::Merged), survivor_id, tnow, absorbed_id)
+    d.c.query(
+           "UPDATE members SET status=?, merged_into=?, phone=NULL, card=NULL, updated_at=? "
+           "WHERE id=?",
+           static_cast<std::int64_t>(MemberStatus::Merged), survivor_id, tnow, absorbed_id)
         .run();
     if (s.phone.empty() && !a.phone.empty())
         d.c.query("UPDATE members SET phone=? WHERE id=?", a.phone, survivor_id).run();
@@ -1286,8 +1339,10 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
     std::sort(tags.begin(), tags.end());
     tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
     d.write_tags(survivor_id, tags);
-    d.c.query("INSERT INTO merges(survivor_id, absorbed_id, points_moved, created_at) VALUES (?,?,?,?)",
-              survivor_id, absorbed_id, moved, tnow)
+    d.c.query(
+           "INSERT INTO merges(survivor_id, absorbed_id, points_moved, created_at) VALUES "
+           "(?,?,?,?)",
+           survivor_id, absorbed_id, moved, tnow)
         .run();
     t.commit();
     return d.load_member(survivor_id);
@@ -1312,22 +1367,24 @@ std::vector<Member> Database::list(const MemberQuery& query) {
     std::string phone;
     if (!query.phone_prefix.empty())
         phone = like(text::phone_search_prefix(query.phone_prefix, impl_->opt.default_country));
-    static const std::string sql =
-        std::string(Impl::kMemberCols) +
-        "WHERE m.id > ?1 AND (?2 = 1 OR m.status = 0) "
-        "AND (?3 = '' OR m.name_key LIKE ?3 ESCAPE '\\') "
-        "AND (?4 = '' OR m.phone LIKE ?4 ESCAPE '\\') "
-        "AND (?5 = '' OR EXISTS (SELECT 1 FROM member_tags t WHERE t.member_id = m.id AND t.tag = ?5)) "
-        "ORDER BY m.id LIMIT ?6";
+    static const std::string sql = std::string(Impl::kMemberCols) +
+                                   "WHERE m.id > ?1 AND (?2 = 1 OR m.status = 0) "
+                                   "AND (?3 = '' OR m.name_key LIKE ?3 ESCAPE '\\') "
+                                   "AND (?4 = '' OR m.phone LIKE ?4 ESCAPE '\\') "
+                                   "AND (?5 = '' OR EXISTS (SELECT 1 FROM member_tags t WHERE "
+                                   "t.member_id = m.id AND t.tag = ?5)) "
+                                   "ORDER BY m.id LIMIT ?6";
     std::lock_guard<std::mutex> lock(impl_->mu);
     Transaction t(impl_->c, false);
     std::vector<Member> out;
     {
         auto q = impl_->c.query(sql.c_str(), query.after_id, query.include_inactive ? 1 : 0, name,
                                 phone, query.tag, limit);
-        while (q.next()) out.push_back(impl_->read_member(q));
+        while (q.next())
+            out.push_back(impl_->read_member(q));
     }
-    for (auto& m : out) impl_->complete_member(m);
+    for (auto& m : out)
+        impl_->complete_member(m);
     return out;
 }
 
@@ -1341,7 +1398,8 @@ std::int64_t Database::load_program(const std::string& json_text) {
         auto q = impl_->c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
         if (q.next() && q.text(1) == canonical) return q.i64(0);
     }
-    impl_->c.query("INSERT INTO programs(body, created_at) VALUES (?, ?)", canonical, impl_->now()).run();
+    impl_->c.query("INSERT INTO programs(body, created_at) VALUES (?, ?)", canonical, impl_->now())
+        .run();
     std::int64_t v = impl_->c.last_id();
     t.commit();
     return v;
@@ -1390,7 +1448,8 @@ Receipt Database::refund(std::int64_t sale_id, const std::vector<RefundLine>& li
     check_key(key);
     if (lines.size() > 10000) throw Error(Status::TooLong, "a refund holds at most 10,000 lines");
     json req = json::array();
-    for (const auto& l : lines) req.push_back({l.line_no, l.quantity_milli});
+    for (const auto& l : lines)
+        req.push_back({l.line_no, l.quantity_milli});
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto out = impl_->idempotent(key, "refund:" + std::to_string(sale_id), req.dump(),
                                  [&] { return impl_->do_refund(sale_id, lines, false); });
@@ -1431,16 +1490,17 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
         auto rule = std::find_if(p.events.begin(), p.events.end(),
                                  [&](const EventRule& e) { return e.action == action; });
         if (rule == p.events.end())
-            throw Error(Status::NotFound, "the programme gives no points for action '" + action + "'");
+            throw Error(Status::NotFound,
+                        "the programme gives no points for action '" + action + "'");
         std::int64_t member = d.owner_of(member_id);
         d.require_active(member);
         std::int64_t t = d.now();
         if (rule->cap > 0) {
             Window w = window_of(rule->period, t, p.utc_offset_minutes, p.week_start);
-            auto q = d.c.query("SELECT COUNT(*) FROM ledger WHERE member_id=? AND kind=? AND reason=? "
-                               "AND created_at >= ? AND created_at < ?",
-                               member, static_cast<std::int64_t>(EntryKind::Event), action, w.start_ms,
-                               w.end_ms);
+            auto q = d.c.query(
+                "SELECT COUNT(*) FROM ledger WHERE member_id=? AND kind=? AND reason=? "
+                "AND created_at >= ? AND created_at < ?",
+                member, static_cast<std::int64_t>(EntryKind::Event), action, w.start_ms, w.end_ms);
             q.next();
             if (q.i64(0) >= rule->cap)
                 throw Error(Status::CapReached, "'" + action + "' already earned points " +
@@ -1449,24 +1509,28 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
         }
         Impl::EntryContext ctx;
         ctx.reason = action;
-        std::int64_t entry = d.credit(EntryKind::Event, member, rule->points, ctx, t, d.expiry_for(t));
+        std::int64_t entry =
+            d.credit(EntryKind::Event, member, rule->points, ctx, t, d.expiry_for(t));
         return std::pair<std::int64_t, std::int64_t>(entry, rule->points);
     });
     return out.value;
 }
 
-std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
-                              const std::string& operator_id, const std::string& key) {
+std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
+                              const std::string& reason, const std::string& operator_id,
+                              const std::string& key) {
     check_key(key);
     text::check_field("reason", reason, kMaxText);
     text::check_field("operator", operator_id, kMaxShort);
     if (reason.empty()) throw Error(Status::InvalidArgument, "an adjustment needs a reason");
-    if (operator_id.empty()) throw Error(Status::InvalidArgument, "an adjustment needs an operator");
+    if (operator_id.empty())
+        throw Error(Status::InvalidArgument, "an adjustment needs an operator");
     if (points == 0) throw Error(Status::InvalidAmount, "an adjustment of 0 points does nothing");
     if (points == INT64_MIN) throw Error(Status::Overflow, "adjustment too large");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"member", member_id}, {"points", points}, {"reason", reason}, {"operator", operator_id}};
+    json req = {
+        {"member", member_id}, {"points", points}, {"reason", reason}, {"operator", operator_id}};
     auto out = d.idempotent(key, "adjust", req.dump(), [&] {
         d.active_program();
         std::int64_t member = d.owner_of(member_id);
@@ -1476,9 +1540,9 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points, const
         ctx.operator_id = operator_id;
         std::int64_t t = d.now();
         checked_add(d.balance_of(member), points);
-        std::int64_t entry = points > 0
-                                 ? d.credit(EntryKind::Adjust, member, points, ctx, t, d.expiry_for(t))
-                                 : d.debit_spend(EntryKind::Adjust, member, -points, ctx);
+        std::int64_t entry =
+            points > 0 ? d.credit(EntryKind::Adjust, member, points, ctx, t, d.expiry_for(t))
+                       : d.debit_spend(EntryKind::Adjust, member, -points, ctx);
         return std::pair<std::int64_t, std::int64_t>(entry, d.balance_of(member));
     });
     return out.value;
@@ -1499,10 +1563,12 @@ ExpireResult Database::expire(std::int64_t now_ms) {
         };
         std::vector<Lot> lots;
         {
-            auto q = d.c.query("SELECT id, member_id, remaining, entry_id FROM lots WHERE remaining > 0 "
-                               "AND expires_at <= ? ORDER BY expires_at, id LIMIT 500",
-                               at);
-            while (q.next()) lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
+            auto q = d.c.query(
+                "SELECT id, member_id, remaining, entry_id FROM lots WHERE remaining > 0 "
+                "AND expires_at <= ? ORDER BY expires_at, id LIMIT 500",
+                at);
+            while (q.next())
+                lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
         }
         if (lots.empty()) break;
         for (const auto& l : lots) {
@@ -1519,15 +1585,17 @@ ExpireResult Database::expire(std::int64_t now_ms) {
     return total;
 }
 
-std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id, std::int64_t before_ms) {
+std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id,
+                                                         std::int64_t before_ms) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
     Transaction t(d.c, false);
     d.load_member(member_id);
-    auto q = d.c.query("SELECT COALESCE(SUM(CASE WHEN expires_at < ?2 THEN remaining END), 0), "
-                       "MIN(expires_at) FROM lots WHERE member_id = ?1 AND remaining > 0 AND "
-                       "expires_at > ?3",
-                       member_id, before_ms, d.now());
+    auto q = d.c.query(
+        "SELECT COALESCE(SUM(CASE WHEN expires_at < ?2 THEN remaining END), 0), "
+        "MIN(expires_at) FROM lots WHERE member_id = ?1 AND remaining > 0 AND "
+        "expires_at > ?3",
+        member_id, before_ms, d.now());
     q.next();
     std::int64_t next = q.is_null(1) || q.i64(1) == kNever ? 0 : q.i64(1);
     return {q.i64(0), next};
@@ -1580,7 +1648,8 @@ VerifyReport Database::verify() {
     };
     {
         auto q = d.c.query(
-            "SELECT m.id, m.balance, COALESCE((SELECT SUM(points) FROM ledger l WHERE l.member_id = "
+            "SELECT m.id, m.balance, COALESCE((SELECT SUM(points) FROM ledger l WHERE l.member_id "
+            "= "
             "m.id), 0) AS s FROM members m WHERE m.balance <> s");
         while (q.next())
             add("member " + std::to_string(q.i64(0)) + ": balance " + std::to_string(q.i64(1)) +
@@ -1597,7 +1666,8 @@ VerifyReport Database::verify() {
     }
     {
         auto q = d.c.query(
-            "SELECT m.id, m.balance, COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.member_id = "
+            "SELECT m.id, m.balance, COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.member_id "
+            "= "
             "m.id), 0) AS r FROM members m WHERE r <> MAX(m.balance, 0)");
         while (q.next())
             add("member " + std::to_string(q.i64(0)) + ": balance " + std::to_string(q.i64(1)) +
@@ -1606,16 +1676,19 @@ VerifyReport Database::verify() {
     {
         // Every entry that consumed lots consumed exactly what it took (debt aside).
         auto q = d.c.query(
-            "SELECT l.id, l.points, COALESCE((SELECT SUM(points) FROM lot_moves m WHERE m.entry_id = "
+            "SELECT l.id, l.points, COALESCE((SELECT SUM(points) FROM lot_moves m WHERE m.entry_id "
+            "= "
             "l.id), 0) AS s FROM ledger l WHERE l.points < 0 AND s > -l.points");
         while (q.next())
             add("entry " + std::to_string(q.i64(0)) + ": takes " + std::to_string(-q.i64(1)) +
                 " points but consumed " + std::to_string(q.i64(2)) + " from lots");
     }
     {
-        auto q = d.c.query("SELECT key FROM requests WHERE status = 0 AND op = 'sale' AND result_id "
-                           "NOT IN (SELECT id FROM sales)");
-        while (q.next()) add("request '" + q.text(0) + "' points at a missing sale");
+        auto q = d.c.query(
+            "SELECT key FROM requests WHERE status = 0 AND op = 'sale' AND result_id "
+            "NOT IN (SELECT id FROM sales)");
+        while (q.next())
+            add("request '" + q.text(0) + "' points at a missing sale");
     }
     {
         auto q = d.c.query("PRAGMA integrity_check");

@@ -189,7 +189,8 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (app_id != 0 || objects != 0)
             throw Error(Status::NotADatabase,
                         "the file is an SQLite database but not a libloyalty database");
-        if (read_only) throw Error(Status::NotADatabase, "the file is empty, not a libloyalty database");
+        if (read_only)
+            throw Error(Status::NotADatabase, "the file is empty, not a libloyalty database");
     }
     if (version > kSchemaVersion)
         throw Error(Status::SchemaTooNew,

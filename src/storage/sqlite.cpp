@@ -10,17 +10,24 @@ void throw_sqlite(int rc, sqlite3* db, std::string_view context) {
     msg += (db && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     switch (rc & 0xFF) {
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: throw Error(Status::Busy, msg);
-        case SQLITE_NOMEM: throw Error(Status::NoMemory, msg);
-        case SQLITE_READONLY: throw Error(Status::ReadOnly, msg);
+        case SQLITE_LOCKED:
+            throw Error(Status::Busy, msg);
+        case SQLITE_NOMEM:
+            throw Error(Status::NoMemory, msg);
+        case SQLITE_READONLY:
+            throw Error(Status::ReadOnly, msg);
         case SQLITE_NOTADB:
-        case SQLITE_CORRUPT: throw Error(Status::NotADatabase, msg);
+        case SQLITE_CORRUPT:
+            throw Error(Status::NotADatabase, msg);
         case SQLITE_IOERR:
         case SQLITE_FULL:
         case SQLITE_CANTOPEN:
-        case SQLITE_PERM: throw Error(Status::Io, msg);
-        case SQLITE_TOOBIG: throw Error(Status::TooLong, msg);
-        default: throw Error(Status::Internal, msg);
+        case SQLITE_PERM:
+            throw Error(Status::Io, msg);
+        case SQLITE_TOOBIG:
+            throw Error(Status::TooLong, msg);
+        default:
+            throw Error(Status::Internal, msg);
     }
 }
 
@@ -36,8 +43,21 @@ bool Query::next() {
     throw_sqlite(rc, conn_.handle(), "step");
 }
 
+Query::~Query() {
+    if (!stmt_) return;
+    if (owned_) {
+        sqlite3_finalize(stmt_);
+        return;
+    }
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    auto it = conn_.by_stmt_.find(stmt_);
+    if (it != conn_.by_stmt_.end()) it->second->in_use = false;
+}
+
 Connection::~Connection() {
-    for (auto& kv : cache_) sqlite3_finalize(kv.second);
+    for (auto& kv : cache_)
+        sqlite3_finalize(kv.second.stmt);
     if (db_) sqlite3_close_v2(db_);
 }
 
@@ -65,14 +85,22 @@ void Connection::exec(const char* sql) {
     }
 }
 
-sqlite3_stmt* Connection::prepare(const char* sql) {
+Query Connection::acquire(const char* sql) {
     auto it = cache_.find(sql);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end() && !it->second.in_use) {
+        it->second.in_use = true;
+        return Query(*this, it->second.stmt, false);
+    }
+    bool cache = it == cache_.end();
     sqlite3_stmt* s = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    int rc = sqlite3_prepare_v3(db_, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &s, nullptr);
     if (rc != SQLITE_OK) throw_sqlite(rc, db_, std::string("prepare: ") + sql);
-    cache_.emplace(sql, s);
-    return s;
+    if (!cache) return Query(*this, s, true);  // the cached one is busy: a one-off statement
+    Cached& slot = cache_[sql];
+    slot.stmt = s;
+    slot.in_use = true;
+    by_stmt_[s] = &slot;
+    return Query(*this, s, false);
 }
 
 Transaction::Transaction(Connection& c, bool write) : c_(c) {

@@ -21,27 +21,27 @@ class Connection;
 
 // A cached statement in use: bound on construction, reset when it goes out of scope.
 class Query {
-public:
-    Query(Connection& c, sqlite3_stmt* s) : conn_(c), stmt_(s) {}
+  public:
+    // `owned`: a one-off statement (the cached one was in use), finalised on destruction.
+    Query(Connection& c, sqlite3_stmt* s, bool owned) : conn_(c), stmt_(s), owned_(owned) {}
     Query(const Query&) = delete;
     Query& operator=(const Query&) = delete;
-    Query(Query&& o) noexcept : conn_(o.conn_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
-    ~Query() {
-        if (stmt_) {
-            sqlite3_reset(stmt_);
-            sqlite3_clear_bindings(stmt_);
-        }
+    Query(Query&& o) noexcept : conn_(o.conn_), stmt_(o.stmt_), owned_(o.owned_) {
+        o.stmt_ = nullptr;
     }
+    ~Query();
 
     Query& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
     Query& bind(int i, int v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
     Query& bind(int i, bool v) { return check(sqlite3_bind_int64(stmt_, i, v ? 1 : 0)); }
     Query& bind(int i, std::string_view v) {
-        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
-                                       SQLITE_TRANSIENT));
+        return check(
+            sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     }
     Query& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-    Query& bind(int i, const char* v) { return v ? bind(i, std::string_view(v)) : bind(i, nullptr); }
+    Query& bind(int i, const char* v) {
+        return v ? bind(i, std::string_view(v)) : bind(i, nullptr);
+    }
     Query& bind(int i, std::nullptr_t) { return check(sqlite3_bind_null(stmt_, i)); }
     template <typename T>
     Query& bind(int i, const std::optional<T>& v) {
@@ -68,14 +68,15 @@ public:
                  : std::string();
     }
 
-private:
+  private:
     Query& check(int rc);
     Connection& conn_;
     sqlite3_stmt* stmt_;
+    bool owned_;
 };
 
 class Connection {
-public:
+  public:
     Connection() = default;
     ~Connection();
     Connection(const Connection&) = delete;
@@ -88,7 +89,7 @@ public:
     // A cached prepared statement, with the arguments bound in order (1-based).
     template <typename... Args>
     Query query(const char* sql, const Args&... args) {
-        Query q(*this, prepare(sql));
+        Query q = acquire(sql);
         int i = 0;
         (q.bind(++i, args), ...);
         return q;
@@ -96,22 +97,28 @@ public:
     std::int64_t last_id() const { return sqlite3_last_insert_rowid(db_); }
     int changes() const { return sqlite3_changes(db_); }
 
-private:
-    sqlite3_stmt* prepare(const char* sql);
+  private:
+    friend class Query;
+    Query acquire(const char* sql);
+    struct Cached {
+        sqlite3_stmt* stmt = nullptr;
+        bool in_use = false;
+    };
     sqlite3* db_ = nullptr;
-    std::unordered_map<const char*, sqlite3_stmt*> cache_;
+    std::unordered_map<const char*, Cached> cache_;
+    std::unordered_map<sqlite3_stmt*, Cached*> by_stmt_;
 };
 
 // BEGIN IMMEDIATE (writers) or BEGIN (readers); rolls back unless committed.
 class Transaction {
-public:
+  public:
     Transaction(Connection& c, bool write);
     ~Transaction();
     void commit();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
 
-private:
+  private:
     Connection& c_;
     bool open_ = true;
 };

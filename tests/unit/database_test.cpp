@@ -1,0 +1,504 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <random>
+
+#include "db_fixture.hpp"
+
+using namespace loyalty;
+using namespace fixture;
+
+TEST_CASE("a new database is owner-only, WAL, and synchronous=FULL by default", "[storage]") {
+    auto path = temp_path("new.db");
+    auto db = open(path);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    db->enrol(phone("09121234567"));
+    REQUIRE(::stat((path + "-wal").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    sqlite3* raw = nullptr;
+    sqlite3_open(path.c_str(), &raw);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &s, nullptr);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) == "wal");
+    sqlite3_finalize(s);
+    sqlite3_close(raw);
+}
+
+TEST_CASE("files that are not ours, or from a newer version, are refused clearly", "[storage]") {
+    auto other = temp_path("other.db");
+    raw_exec(other, "CREATE TABLE invoices(id INTEGER)");
+    CHECK(status_of([&] { open(other); }) == Status::NotADatabase);
+    CHECK(snapshot(other).find("[invoices]") != std::string::npos);  // untouched
+
+    auto text = temp_path("text.db");
+    FILE* f = std::fopen(text.c_str(), "w");
+    std::fputs("this is a shopping list, not a database\n", f);
+    std::fclose(f);
+    CHECK(status_of([&] { open(text); }) == Status::NotADatabase);
+
+    auto newer = temp_path("newer.db");
+    open(newer);
+    raw_exec(newer, "PRAGMA user_version = 99");
+    try {
+        open(newer);
+        FAIL("opened");
+    } catch (const Error& e) {
+        CHECK(e.status() == Status::SchemaTooNew);
+        CHECK(std::string(e.what()).find("newer libloyalty") != std::string::npos);
+    }
+}
+
+TEST_CASE("a read-only handle reads but cannot write", "[storage]") {
+    auto path = temp_path("ro.db");
+    {
+        auto db = open(path);
+        db->enrol(phone("09121234567"));
+    }
+    OpenOptions o;
+    o.path = path;
+    o.read_only = true;
+    auto ro = Database::open(o);
+    CHECK(ro->find_by_phone("09121234567").phone == "+989121234567");
+    CHECK(status_of([&] { ro->enrol(phone("09121111111")); }) == Status::ReadOnly);
+}
+
+TEST_CASE("bad member input changes nothing in the file", "[members]") {
+    auto path = temp_path("bad.db");
+    auto db = open(path);
+    db->enrol(phone("09121234567"));
+    const std::string before = snapshot(path);
+    CHECK(status_of([&] { db->enrol(phone("0912 123 4567")); }) == Status::Duplicate);
+    CHECK(status_of([&] { db->enrol(phone("0912")); }) == Status::InvalidPhone);
+    MemberFields bad = phone("09120000000");
+    bad.name = std::string("\xe2\x28\xa1");
+    CHECK(status_of([&] { db->enrol(bad); }) == Status::InvalidUtf8);
+    bad.name = std::string(201, 'x');
+    CHECK(status_of([&] { db->enrol(bad); }) == Status::TooLong);
+    bad.name.reset();
+    bad.birth_month = 13;
+    CHECK(status_of([&] { db->enrol(bad); }) == Status::InvalidArgument);
+    bad.birth_month = 4;
+    bad.birth_day = 31;
+    CHECK(status_of([&] { db->enrol(bad); }) == Status::InvalidArgument);
+    CHECK(status_of([&] { db->update(99, phone("09120000001")); }) == Status::NotFound);
+    CHECK(status_of([&] { db->merge(1, 99); }) == Status::NotFound);
+    CHECK(snapshot(path) == before);
+}
+
+TEST_CASE("erasing a member removes the person but keeps the ledger and totals", "[members]") {
+    auto path = temp_path("erase.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    MemberFields f = phone("09121234567");
+    f.name = "Sara Ahmadi";
+    f.email = "sara@example.com";
+    f.card = "C-1";
+    f.tags = std::vector<std::string>{"vip"};
+    f.birth_month = 5;
+    f.birth_day = 4;
+    auto m = db->enrol(f);
+    db->commit(basket(m.id, {500000}), "k1");
+    db->erase(m.id);
+    auto e = db->member(m.id);
+    CHECK(e.status == MemberStatus::Erased);
+    CHECK(e.phone.empty());
+    CHECK(e.name.empty());
+    CHECK(e.email.empty());
+    CHECK(e.card.empty());
+    CHECK(e.tags.empty());
+    CHECK(e.birth_month == 0);
+    CHECK(e.balance == 50);  // totals stay
+    CHECK(db->history(m.id).size() == 1);
+    const std::string all = snapshot(path);
+    CHECK(all.find("Sara") == std::string::npos);
+    CHECK(all.find("sara@example.com") == std::string::npos);
+    CHECK(all.find("989121234567") == std::string::npos);
+    CHECK(status_of([&] { db->commit(basket(m.id, {1000}), "k2"); }) == Status::MemberInactive);
+    CHECK(db->verify().ok());
+    // The number is free again for a new member.
+    CHECK(db->enrol(phone("09121234567")).id != m.id);
+}
+
+TEST_CASE("merging moves points with their expiry and joins the histories", "[members]") {
+    auto path = temp_path("merge.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto a = db->enrol(phone("09121234567"));
+    MemberFields cf;
+    cf.card = "CARD-9";
+    cf.tags = std::vector<std::string>{"coffee"};
+    auto b = db->enrol(cf);
+    db->commit(basket(a.id, {300000}), "s1");
+    db->set_clock(kT0 + 10 * kDay);
+    db->commit(basket(b.id, {200000}), "s2");
+    auto s = db->merge(a.id, b.id);
+    CHECK(s.balance == 50);
+    CHECK(s.card == "CARD-9");  // the survivor had no card
+    CHECK(s.tags == std::vector<std::string>{"coffee"});
+    CHECK(s.lifetime_earned == 50);
+    auto gone = db->member(b.id);
+    CHECK(gone.status == MemberStatus::Merged);
+    CHECK(gone.merged_into == a.id);
+    CHECK(gone.balance == 0);
+    CHECK(db->find_by_card("CARD-9").id == a.id);
+    // B's 20 points keep B's expiry (ten days later than A's).
+    auto [soon, next] = db->expiring(a.id, kT0 + 366 * kDay + kDay / 2);
+    CHECK(soon == 30);
+    CHECK(next > kT0 + 365 * kDay);
+    auto h = db->history(a.id);
+    CHECK(h.size() == 4);  // earn A, earn B, merge out, merge in
+    // A refund of B's old sale now reaches the survivor.
+    auto r = db->refund(db->sale_by_key("s2"), {}, "r2");
+    CHECK(r.points_earned == 20);
+    CHECK(db->member(a.id).balance == 30);
+    CHECK(db->verify().ok());
+    CHECK(status_of([&] { db->merge(a.id, b.id); }) == Status::InvalidState);
+}
+
+TEST_CASE("search pages by id and filters by name, phone prefix and tag", "[members]") {
+    auto db = open(temp_path("search.db"));
+    for (int i = 0; i < 25; ++i) {
+        MemberFields f = phone("0935000" + std::to_string(1000 + i));
+        f.name = (i % 2 ? "Reza " : "Maryam ") + std::to_string(i);
+        if (i % 5 == 0) f.tags = std::vector<std::string>{"vip"};
+        db->enrol(f);
+    }
+    MemberQuery q;
+    q.limit = 10;
+    std::vector<std::int64_t> seen;
+    for (;;) {
+        auto page = db->list(q);
+        if (page.empty()) break;
+        for (auto& m : page)
+            seen.push_back(m.id);
+        q.after_id = page.back().id;
+    }
+    CHECK(seen.size() == 25);
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    MemberQuery byname;
+    byname.name_prefix = "REZA";
+    CHECK(db->list(byname).size() == 12);
+    MemberQuery bytag;
+    bytag.tag = "vip";
+    CHECK(db->list(bytag).size() == 5);
+    MemberQuery byphone;
+    byphone.phone_prefix = "۰۹۳۵۰۰۰۱۰۱";  // Persian digits
+    CHECK(db->list(byphone).size() == 10);
+    MemberQuery wild;
+    wild.name_prefix = "%";
+    CHECK(db->list(wild).empty());  // LIKE wildcards are literal
+}
+
+TEST_CASE("a retried commit awards points once (odoo PR 222372, OCA/pos#185)",
+          "[checkout][regression]") {
+    auto path = temp_path("retry.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    Basket b = basket(m.id, {250000, 250000});
+    auto first = db->commit(b, "T1-R100");
+    CHECK_FALSE(first.replayed);
+    CHECK(first.points_earned == 50);
+    const std::string after_first = snapshot(path);
+    for (int i = 0; i < 5; ++i) {
+        auto again = db->commit(b, "T1-R100");
+        CHECK(again.replayed);
+        CHECK(again.sale_id == first.sale_id);
+        CHECK(again.points_earned == 50);
+        CHECK(again.balance_after == 50);
+    }
+    CHECK(snapshot(path) == after_first);
+    CHECK(db->member(m.id).balance == 50);
+    // Same key, different request: refused with its own code, nothing written.
+    Basket other = basket(m.id, {250000});
+    CHECK(status_of([&] { db->commit(other, "T1-R100"); }) == Status::IdempotencyConflict);
+    CHECK(snapshot(path) == after_first);
+}
+
+TEST_CASE("a business refusal stays refused for its key; a transient failure records nothing",
+          "[checkout]") {
+    auto path = temp_path("refusal.db");
+    auto db = open(path, 100);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    Basket b = basket(m.id, {100000}, 30);
+    CHECK(status_of([&] { db->commit(b, "K1"); }) == Status::InsufficientPoints);
+    db->adjust(m.id, 100, "goodwill", "mgr", "A1");
+    // Now there would be points, but K1 was refused and stays refused.
+    CHECK(status_of([&] { db->commit(b, "K1"); }) == Status::InsufficientPoints);
+    CHECK(db->member(m.id).balance == 100);
+
+    // Hold the write lock from another connection: the commit times out as BUSY.
+    sqlite3* other = nullptr;
+    sqlite3_open(path.c_str(), &other);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    const std::string before = snapshot(path);
+    CHECK(status_of([&] { db->commit(b, "K2"); }) == Status::Busy);
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    CHECK(snapshot(path) == before);
+    // The same key now goes through: the busy attempt left nothing behind.
+    auto r = db->commit(b, "K2");
+    CHECK_FALSE(r.replayed);
+    CHECK(r.points_redeemed == 30);
+}
+
+TEST_CASE(
+    "a refund takes back earned points and returns redeemed points once (odoo#257854, "
+    "erpnext#32951, odoo PR 212922)",
+    "[checkout][regression]") {
+    auto db = open(temp_path("refund.db"));
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    db->adjust(m.id, 100, "opening balance", "mgr", "A1");
+    // 400,000 sale paying 100 points (= 100,000): earns 40 points.
+    auto sale = db->commit(basket(m.id, {100000, 300000}, 100), "S1");
+    CHECK(sale.points_earned == 40);
+    CHECK(sale.points_redeemed == 100);
+    CHECK(db->member(m.id).balance == 40);
+    // Return line 2 (300,000 of 400,000): 30 earned points go back, 75 tender points return.
+    auto r1 = db->refund(sale.sale_id, {{2, 1000}}, "RF1");
+    CHECK(r1.refund_amount == 300000);
+    CHECK(r1.points_earned == 30);
+    CHECK(r1.points_redeemed == 75);
+    CHECK(r1.redeem_value == 75000);
+    CHECK(db->member(m.id).balance == 40 - 30 + 75);
+    // Retrying the refund is a replay, not a second refund.
+    auto r1b = db->refund(sale.sale_id, {{2, 1000}}, "RF1");
+    CHECK(r1b.replayed);
+    CHECK(db->member(m.id).balance == 85);
+    // Returning the rest returns exactly what is left: never more than was earned or spent.
+    auto r2 = db->refund(sale.sale_id, {}, "RF2");
+    CHECK(r2.points_earned == 10);
+    CHECK(r2.points_redeemed == 25);
+    CHECK(db->member(m.id).balance == 100);
+    CHECK(status_of([&] { db->refund(sale.sale_id, {}, "RF3"); }) == Status::SaleVoided);
+    auto h = db->history(m.id);
+    CHECK(std::count_if(h.begin(), h.end(), [](const LedgerEntry& e) {
+              return e.kind == EntryKind::ReverseEarn && !e.corrects.empty();
+          }) == 2);
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("property: refunds in any order and size never over-reverse", "[checkout][property]") {
+    auto db = open(temp_path("refund-prop.db"));
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    db->adjust(m.id, 1000000, "float", "mgr", "A0");
+    std::mt19937_64 rng(424242);
+    for (int round = 0; round < 40; ++round) {
+        Basket b;
+        b.member_id = m.id;
+        int lines = std::uniform_int_distribution<int>(1, 6)(rng);
+        for (int i = 0; i < lines; ++i)
+            b.lines.push_back({"P" + std::to_string(i), "general",
+                               std::uniform_int_distribution<std::int64_t>(1, 5000)(rng),
+                               std::uniform_int_distribution<std::int64_t>(1000, 900000)(rng), 0});
+        std::int64_t most = db->quote(b).redeemable_points;
+        b.redeem_points =
+            std::uniform_int_distribution<std::int64_t>(0, std::min<std::int64_t>(most, 200))(rng);
+        auto sale = db->commit(b, "S" + std::to_string(round));
+        std::vector<std::int64_t> left;
+        for (const auto& l : b.lines)
+            left.push_back(l.quantity_milli);
+        std::int64_t reversed = 0, restored = 0, refunded = 0;
+        int k = 0;
+        for (;;) {
+            std::vector<RefundLine> req;
+            for (int i = 0; i < lines; ++i) {
+                if (left[i] == 0 || rng() % 2) continue;
+                std::int64_t q = std::uniform_int_distribution<std::int64_t>(1, left[i])(rng);
+                req.push_back({i + 1, q});
+                left[i] -= q;
+            }
+            if (req.empty()) {
+                if (std::all_of(left.begin(), left.end(), [](std::int64_t x) { return x == 0; }))
+                    break;
+                continue;
+            }
+            auto r = db->refund(sale.sale_id, req,
+                                "R" + std::to_string(round) + "-" + std::to_string(++k));
+            REQUIRE(r.points_earned >= 0);
+            REQUIRE(r.points_redeemed >= 0);
+            reversed += r.points_earned;
+            restored += r.points_redeemed;
+            refunded += r.refund_amount;
+            REQUIRE(reversed <= sale.points_earned);
+            REQUIRE(restored <= sale.points_redeemed);
+        }
+        REQUIRE(reversed == sale.points_earned);
+        REQUIRE(restored == sale.points_redeemed);
+        REQUIRE(refunded == sale.total);
+    }
+    CHECK(db->member(m.id).balance == 1000000);
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("void reverses every effect of a sale, bonuses included", "[checkout]") {
+    auto db = open(temp_path("void.db"));
+    db->load_program(R"({"visit_points": 3,
+      "spend": [{"id": "base", "points": 10, "per": 100000}],
+      "challenges": [{"id": "first", "purchases": 1, "window": "month", "bonus": 7}],
+      "redeem": {"point_value": "1000"}})");
+    auto m = db->enrol(phone("09121234567"));
+    auto s = db->commit(basket(m.id, {200000}), "S1");
+    CHECK(s.points_earned == 20 + 3 + 7);
+    auto v = db->void_sale(s.sale_id, "V1");
+    CHECK(v.kind == ReceiptKind::Void);
+    CHECK(v.points_earned == 30);
+    CHECK(db->member(m.id).balance == 0);
+    // The challenge can be won again: the voided purchase no longer counts.
+    auto s2 = db->commit(basket(m.id, {100000}), "S2");
+    CHECK(s2.points_earned == 10 + 3 + 7);
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("pending points wait out the return window; a refund inside it cancels them",
+          "[checkout]") {
+    auto db = open(temp_path("pending.db"));
+    db->load_program(R"({"pending_days": 14,
+      "spend": [{"id": "base", "points": 10, "per": 100000}],
+      "redeem": {"point_value": "1000"}})");
+    auto m = db->enrol(phone("09121234567"));
+    auto s = db->commit(basket(m.id, {300000, 200000}), "S1");
+    auto mm = db->member(m.id);
+    CHECK(mm.balance == 50);
+    CHECK(mm.pending == 50);
+    CHECK(mm.available == 0);
+    CHECK(status_of([&] { db->commit(basket(m.id, {100000}, 10), "S2"); }) ==
+          Status::InsufficientPoints);
+    db->refund(s.sale_id, {{1, 1000}}, "R1");
+    mm = db->member(m.id);
+    CHECK(mm.pending == 20);
+    CHECK(mm.balance == 20);
+    db->set_clock(kT0 + 14 * kDay);
+    mm = db->member(m.id);
+    CHECK(mm.available == 20);
+    CHECK(mm.pending == 0);
+    CHECK(db->commit(basket(m.id, {100000}, 10), "S3").points_redeemed == 10);
+}
+
+TEST_CASE("refunding points already spent follows the programme's negative-balance policy",
+          "[checkout]") {
+    for (const char* policy : {"allow", "clamp", "refuse"}) {
+        DYNAMIC_SECTION(policy) {
+            auto db = open(temp_path(std::string("neg-") + policy + ".db"));
+            db->load_program(std::string(R"({"negative_balance": ")") + policy + R"(",
+              "spend": [{"id": "base", "points": 10, "per": 100000}],
+              "redeem": {"point_value": "1000", "max_share": "1"}})");
+            auto m = db->enrol(phone("09121234567"));
+            auto s1 = db->commit(basket(m.id, {1000000}), "S1");  // +100
+            db->commit(basket(m.id, {100000}, 100), "S2");        // -100, +10
+            CHECK(db->member(m.id).balance == 10);
+            std::string p = policy;
+            if (p == "allow") {
+                CHECK(db->refund(s1.sale_id, {}, "R").points_earned == 100);
+                CHECK(db->member(m.id).balance == -90);
+                CHECK(db->member(m.id).available == 0);
+                // Later earnings repay the debt first.
+                db->commit(basket(m.id, {1000000}), "S3");
+                CHECK(db->member(m.id).balance == 10);
+                CHECK(db->member(m.id).available == 10);
+            } else if (p == "clamp") {
+                CHECK(db->refund(s1.sale_id, {}, "R").points_earned == 10);
+                CHECK(db->member(m.id).balance == 0);
+            } else {
+                CHECK(status_of([&] { db->refund(s1.sale_id, {}, "R"); }) ==
+                      Status::InsufficientPoints);
+                CHECK(db->member(m.id).balance == 10);
+            }
+            CHECK(db->verify().ok());
+        }
+    }
+}
+
+TEST_CASE("seed: per-action points with caps (login = 1, review = 5)", "[events][seed]") {
+    auto db = open(temp_path("events.db"));
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    CHECK(db->record_event(m.id, "app_login", "L1") == 1);
+    CHECK(db->record_event(m.id, "review", "V1") == 5);
+    CHECK(status_of([&] { db->record_event(m.id, "review", "V2"); }) == Status::CapReached);
+    CHECK(db->record_event(m.id, "review", "V1") == 5);  // replay of the first
+    db->set_clock(kT0 + kDay);
+    CHECK(db->record_event(m.id, "review", "V3") == 5);
+    CHECK(db->member(m.id).balance == 11);
+}
+
+TEST_CASE("the expiry sweep is idempotent and the ledger stays append-only (odoo#206048)",
+          "[ledger][regression]") {
+    auto path = temp_path("expiry.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    db->commit(basket(m.id, {300000}), "S1");
+    db->set_clock(kT0 + 200 * kDay);
+    db->commit(basket(m.id, {200000}, 10), "S2");  // spends 10 of the oldest lot, earns 20
+    auto [soon, next] = db->expiring(m.id, kT0 + 366 * kDay);
+    CHECK(soon == 20);
+    CHECK(next > kT0 + 364 * kDay);
+    auto first = db->expire(kT0 + 366 * kDay);
+    CHECK(first.points == 20);
+    CHECK(first.lots == 1);
+    CHECK(db->expire(kT0 + 366 * kDay).points == 0);
+    CHECK(db->member(m.id).balance == 20);
+    CHECK(db->expire(kT0 + 600 * kDay).points == 20);
+    CHECK(db->member(m.id).balance == 0);
+    std::string error;
+    raw_exec(path, "UPDATE ledger SET points = 1000", &error);
+    CHECK(error.find("append-only") != std::string::npos);
+    raw_exec(path, "DELETE FROM ledger", &error);
+    CHECK(error.find("append-only") != std::string::npos);
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("verify finds a balance that does not match its ledger", "[ledger]") {
+    auto path = temp_path("tamper.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    db->commit(basket(m.id, {300000}), "S1");
+    CHECK(db->verify().ok());
+    raw_exec(path, "UPDATE members SET balance = balance + 7");
+    auto rep = db->verify();
+    REQUIRE_FALSE(rep.ok());
+    CHECK(rep.problems[0].find("ledger sums to 30") != std::string::npos);
+    raw_exec(path, "UPDATE members SET balance = balance - 7; UPDATE lots SET remaining = 1");
+    rep = db->verify();
+    REQUIRE_FALSE(rep.ok());
+    CHECK(rep.problems[0].find("lot") != std::string::npos);
+}
+
+TEST_CASE("each sale records the programme version it used", "[programme]") {
+    auto db = open(temp_path("versions.db"));
+    CHECK(db->load_program(kProgramme) == 1);
+    auto m = db->enrol(phone("09121234567"));
+    auto s1 = db->commit(basket(m.id, {100000}), "S1");
+    CHECK(s1.program_version == 1);
+    std::string doubled = kProgramme;
+    doubled.replace(doubled.find("\"points\": 10"), 12, "\"points\": 20");
+    CHECK(db->load_program(doubled) == 2);
+    auto s2 = db->commit(basket(m.id, {100000}), "S2");
+    CHECK(s2.program_version == 2);
+    CHECK(s2.points_earned == 20);
+    // The first sale's receipt is unchanged by the new programme.
+    auto again = db->commit(basket(m.id, {100000}), "S1");
+    CHECK(again.program_version == 1);
+    CHECK(again.points_earned == 10);
+    CHECK(parse_program(db->export_program(1)).spend[0].points == 10);
+}
+
+TEST_CASE("anonymous sales are recorded without a member", "[checkout]") {
+    auto path = temp_path("anon.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto r = db->commit(basket(0, {100000}), "A1");
+    CHECK(r.member_id == 0);
+    CHECK(r.points_earned == 0);
+    CHECK(r.sale_id > 0);
+    CHECK(db->refund(r.sale_id, {}, "A1-R").refund_amount == 100000);
+}

@@ -1,0 +1,114 @@
+// Shared helpers for tests that need a database file.
+#ifndef LOYALTY_TESTS_DB_FIXTURE_HPP
+#define LOYALTY_TESTS_DB_FIXTURE_HPP
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "loyalty/database.hpp"
+
+namespace fixture {
+
+constexpr std::int64_t kDay = 86400000;
+constexpr std::int64_t kT0 = 1795242600000LL;  // Saturday 2026-11-21 10:00 Tehran
+
+inline std::string temp_path(const std::string& name) {
+    static int counter = 0;
+    std::string p = "/tmp/loyalty-test-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(++counter) + "-" + name;
+    std::remove(p.c_str());
+    std::remove((p + "-wal").c_str());
+    std::remove((p + "-shm").c_str());
+    return p;
+}
+
+inline std::unique_ptr<loyalty::Database> open(const std::string& path, int busy_ms = 5000) {
+    loyalty::OpenOptions o;
+    o.path = path;
+    o.busy_timeout_ms = busy_ms;
+    auto db = loyalty::Database::open(o);
+    db->set_clock(kT0);
+    return db;
+}
+
+// Every row of every table, as text: equal snapshots mean nothing was written.
+inline std::string snapshot(const std::string& path) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    std::string out;
+    sqlite3_stmt* tables = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name", -1,
+                       &tables, nullptr);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        std::string t = reinterpret_cast<const char*>(sqlite3_column_text(tables, 0));
+        out += "[" + t + "]\n";
+        sqlite3_stmt* rows = nullptr;
+        sqlite3_prepare_v2(db, ("SELECT * FROM \"" + t + "\" ORDER BY 1, 2").c_str(), -1, &rows,
+                           nullptr);
+        while (rows && sqlite3_step(rows) == SQLITE_ROW) {
+            for (int i = 0; i < sqlite3_column_count(rows); ++i) {
+                auto v = sqlite3_column_text(rows, i);
+                out += v ? reinterpret_cast<const char*>(v) : "NULL";
+                out += "|";
+            }
+            out += "\n";
+        }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(db);
+    return out;
+}
+
+inline void raw_exec(const std::string& path, const std::string& sql,
+                     std::string* error = nullptr) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    char* msg = nullptr;
+    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg);
+    if (error) *error = msg ? msg : "";
+    sqlite3_free(msg);
+    sqlite3_close(db);
+}
+
+inline loyalty::Status status_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const loyalty::Error& e) {
+        return e.status();
+    }
+    return loyalty::Status::Ok;
+}
+
+inline loyalty::MemberFields phone(const std::string& p) {
+    loyalty::MemberFields f;
+    f.phone = p;
+    return f;
+}
+
+inline loyalty::Basket basket(std::int64_t member, std::initializer_list<std::int64_t> prices,
+                              std::int64_t redeem = 0) {
+    loyalty::Basket b;
+    b.member_id = member;
+    int i = 0;
+    for (auto p : prices)
+        b.lines.push_back({"SKU" + std::to_string(++i), "general", 1000, p, 0});
+    b.redeem_points = redeem;
+    return b;
+}
+
+constexpr const char* kProgramme = R"({
+  "currency": "IRR",
+  "spend": [{"id": "base", "name": "Every 100,000 = 10 points", "points": 10, "per": 100000}],
+  "events": [{"action": "review", "points": 5, "cap": 1, "per": "day"},
+             {"action": "app_login", "points": 1, "cap": 1, "per": "day"}],
+  "redeem": {"point_value": "1000", "min_points": 1, "max_share": "1"},
+  "expiry_days": 365
+})";
+
+}  // namespace fixture
+
+#endif

@@ -1,0 +1,128 @@
+// Two processes on one file (fork), and several threads on one handle.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "db_fixture.hpp"
+
+using namespace loyalty;
+using namespace fixture;
+
+namespace {
+
+// Runs `child` in a forked process; returns its exit code.
+template <typename F>
+pid_t spawn(F child) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int code = 1;
+        try {
+            code = child();
+        } catch (...) {
+            code = 2;
+        }
+        ::_exit(code);
+    }
+    return pid;
+}
+
+int wait_for(pid_t pid) {
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+}
+
+}  // namespace
+
+TEST_CASE("two processes spending one balance never overspend (fuint#71, medusa PR 16347)",
+          "[race][regression]") {
+    auto path = temp_path("race-spend.db");
+    std::int64_t member = 0;
+    {
+        auto db = open(path);
+        db->load_program(kProgramme);
+        member = db->enrol(phone("09121234567")).id;
+        db->adjust(member, 100, "float", "mgr", "A1");
+    }
+    auto worker = [&](int who) {
+        return spawn([&, who] {
+            auto db = open(path, 10000);
+            int ok = 0;
+            for (int i = 0; i < 20; ++i) {
+                try {
+                    db->commit(basket(member, {10000}, 10),
+                               "P" + std::to_string(who) + "-" + std::to_string(i));
+                    ++ok;
+                } catch (const Error& e) {
+                    if (e.status() != Status::InsufficientPoints) return 50;
+                }
+            }
+            return ok;  // successes, as the exit code
+        });
+    };
+    pid_t a = worker(1), b = worker(2);
+    int ok_a = wait_for(a), ok_b = wait_for(b);
+    REQUIRE(ok_a < 50);
+    REQUIRE(ok_b < 50);
+    CHECK(ok_a + ok_b == 10);
+    auto db = open(path);
+    CHECK(db->member(member).balance == 0);  // a 10,000 basket earns nothing: 10 x 10 spent
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("the same key submitted concurrently from two processes has one effect",
+          "[race][regression]") {
+    auto path = temp_path("race-key.db");
+    std::int64_t member = 0;
+    {
+        auto db = open(path);
+        db->load_program(kProgramme);
+        member = db->enrol(phone("09121234567")).id;
+    }
+    auto worker = [&] {
+        return spawn([&] {
+            auto db = open(path, 10000);
+            int replays = 0;
+            for (int i = 0; i < 30; ++i)
+                if (db->commit(basket(member, {100000}), "K" + std::to_string(i)).replayed)
+                    ++replays;
+            return replays;
+        });
+    };
+    pid_t a = worker(), b = worker();
+    int ra = wait_for(a), rb = wait_for(b);
+    CHECK(ra + rb == 30);  // every key applied once, replayed once
+    auto db = open(path);
+    CHECK(db->member(member).balance == 300);
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("one handle used from several threads at once", "[race]") {
+    auto db = open(temp_path("threads.db"));
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 25; ++i) {
+                try {
+                    db->commit(basket(m.id, {100000}),
+                               "T" + std::to_string(t) + "-" + std::to_string(i));
+                    db->quote(basket(m.id, {50000}));
+                    db->member(m.id);
+                } catch (...) {
+                    ++failures;
+                }
+            }
+        });
+    for (auto& th : threads)
+        th.join();
+    CHECK(failures == 0);
+    CHECK(db->member(m.id).balance == 4 * 25 * 10);
+    CHECK(db->verify().ok());
+}
