@@ -557,6 +557,19 @@ int32_t loy_basket_set_charges(loy_basket* b, int64_t tax, int64_t service, int6
     });
 }
 
+int32_t loy_basket_add_tender(loy_basket* b, const char* type, int64_t amount, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        std::string t = req(type, "type");
+        text::check_field("tender type", t, 64);
+        if (t.empty()) throw Error(Status::InvalidArgument, "a tender needs a type");
+        if (amount < 0) throw Error(Status::InvalidAmount, "a tender cannot be negative");
+        if (k.tenders.size() >= 100)
+            throw Error(Status::TooLong, "a sale holds at most 100 tenders");
+        k.tenders.push_back({t, amount});
+    });
+}
+
 int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err) {
     return guard(err, [&] {
         Basket& k = basket_of(b);

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "rounding.hpp"
+
 namespace loyalty {
 
 namespace mp = boost::multiprecision;
@@ -110,26 +112,7 @@ std::int64_t mul_div(std::int64_t a, std::int64_t b, std::int64_t c, Rounding mo
         n = -n;
         d = -d;
     }
-    i128 q = n / d;  // truncates towards zero
-    i128 r = n % d;  // same sign as n
-    if (r != 0) {
-        bool negative = n < 0;
-        switch (mode) {
-            case Rounding::Floor:
-                if (negative) q -= 1;
-                break;
-            case Rounding::Ceil:
-                if (!negative) q += 1;
-                break;
-            case Rounding::HalfUp:
-            case Rounding::HalfEven: {
-                i128 twice = (r < 0 ? -r : r) * 2;
-                bool away = twice > d || (twice == d && (mode == Rounding::HalfUp || q % 2 != 0));
-                if (away) q += negative ? -1 : 1;
-                break;
-            }
-        }
-    }
+    i128 q = detail::divide_rounded(n, d, mode);
     return to_int64(q);
 }
 

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "calendar.hpp"
+#include "rounding.hpp"
 
 namespace loyalty {
 
@@ -25,26 +26,7 @@ std::int64_t to_i64(const BigInt& v) {
 }
 
 BigInt round_rational(const Rational& r, Rounding mode) {
-    BigInt n = mp::numerator(r), d = mp::denominator(r);  // d > 0
-    BigInt q = n / d, rem = n % d;
-    if (rem == 0) return q;
-    bool negative = n < 0;
-    switch (mode) {
-        case Rounding::Floor:
-            if (negative) q -= 1;
-            break;
-        case Rounding::Ceil:
-            if (!negative) q += 1;
-            break;
-        case Rounding::HalfUp:
-        case Rounding::HalfEven: {
-            BigInt twice = (rem < 0 ? BigInt(-rem) : rem) * 2;
-            bool away = twice > d || (twice == d && (mode == Rounding::HalfUp || q % 2 != 0));
-            if (away) q += negative ? -1 : 1;
-            break;
-        }
-    }
-    return q;
+    return detail::divide_rounded<BigInt>(mp::numerator(r), mp::denominator(r), mode);
 }
 
 Rational ratio(const Ratio& r) {

@@ -21,6 +21,13 @@ struct BasketLine {
     std::int64_t gross() const;
 };
 
+// How the rest is paid: "cash", "card", "wallet"… (points are not a tender line: see
+// Basket::redeem_points).
+struct Tender {
+    std::string type;
+    std::int64_t amount = 0;
+};
+
 struct Basket {
     std::int64_t member_id = 0;  // 0 = anonymous
     std::string receipt, branch, terminal, cashier;
@@ -28,6 +35,8 @@ struct Basket {
     std::vector<BasketLine> lines;
     std::int64_t tax = 0, service = 0, tip = 0;
     std::int64_t redeem_points = 0;
+    // Optional. When present they must add up to the amount due after the points tender.
+    std::vector<Tender> tenders;
     // Throws InvalidAmount/Overflow when a line or the total is invalid.
     std::int64_t lines_total() const;
     std::int64_t total() const;

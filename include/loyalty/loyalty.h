@@ -140,11 +140,12 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_INTERNAL 21            /* a bug: please report it with the message */
 #define LOY_ERR_REFUND_EXCEEDS_SALE 22 /* refund quantity larger than what remains on the line */
 #define LOY_ERR_SALE_VOIDED 23         /* the sale was voided or fully refunded already */
-#define LOY_ERR_REDEMPTION_NOT_ALLOWED 24 /* below the minimum, above the basket share, no value \
-                                           */
-#define LOY_ERR_CAP_REACHED 25            /* an action's points cap for the period is used up */
-#define LOY_ERR_INVALID_STATE 26          /* the operation does not apply (void after refund...) */
-#define LOY_ERR_EMPTY_BASKET 27           /* a sale needs at least one line */
+#define LOY_ERR_REDEMPTION_NOT_ALLOWED                                                  \
+    24                           /* below the minimum, above the basket share, no value \
+                                  */
+#define LOY_ERR_CAP_REACHED 25   /* an action's points cap for the period is used up */
+#define LOY_ERR_INVALID_STATE 26 /* the operation does not apply (void after refund...) */
+#define LOY_ERR_EMPTY_BASKET 27  /* a sale needs at least one line */
 
 /* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
 LOY_API const char* LOY_CALL loy_status_name(int32_t status);
@@ -372,6 +373,11 @@ LOY_API int32_t LOY_CALL loy_basket_add_line(loy_basket* b, const char* sku, con
 /* Sale-level charges in minor units (count towards earning only where a rule says so). */
 LOY_API int32_t LOY_CALL loy_basket_set_charges(loy_basket* b, int64_t tax, int64_t service,
                                                 int64_t tip, loy_error* err);
+/* Record how the rest is paid ("cash", "card", "gift-card"…), in minor units. Optional; when any
+ * tender is given, the tenders must add up to the amount due after the points tender, or the
+ * commit is refused with LOY_ERR_INVALID_AMOUNT. */
+LOY_API int32_t LOY_CALL loy_basket_add_tender(loy_basket* b, const char* type, int64_t amount,
+                                               loy_error* err);
 /* Ask to pay part of the sale with points (0 = none). */
 LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err);
 

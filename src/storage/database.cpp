@@ -26,6 +26,8 @@ namespace loyalty {
 using nlohmann::json;
 using storage::Connection;
 using storage::kNever;
+using storage::NullIfEmpty;
+using storage::NullIfZero;
 using storage::Transaction;
 
 namespace {
@@ -467,7 +469,7 @@ struct Database::Impl {
         check_birthday(f.birth_year.value_or(0), f.birth_month.value_or(0),
                        f.birth_day.value_or(0));
         check_unique(f.phone, f.card, 0);
-        std::optional<std::int64_t> referrer;
+        std::int64_t referrer = 0;
         if (f.referrer && !f.referrer->empty()) referrer = resolve_referrer(*f.referrer);
         std::string code;
         for (int attempt = 0;; ++attempt) {
@@ -492,7 +494,7 @@ struct Database::Impl {
              opt_text(f.email), f.birth_year.value_or(0), f.birth_month.value_or(0),
              f.birth_day.value_or(0), opt_text(f.gender), opt_text(f.language),
              f.consent_sms.value_or(false), f.consent_email.value_or(false),
-             f.consent_push.value_or(false), opt_text(f.branch), referrer, code, t, t)
+             f.consent_push.value_or(false), opt_text(f.branch), NullIfZero{referrer}, code, t, t)
             .run();
         std::int64_t id = c.last_id();
         if (f.tags) write_tags(id, *f.tags);
@@ -513,14 +515,13 @@ struct Database::Impl {
         int d = f.birth_day ? *f.birth_day : cur.birth_day;
         check_birthday(y, mo, d);
         check_unique(f.phone, f.card, id);
-        std::optional<std::int64_t> referrer =
-            cur.referrer_id ? std::optional<std::int64_t>(cur.referrer_id) : std::nullopt;
+        std::int64_t referrer = cur.referrer_id;
         if (f.referrer) {
             if (f.referrer->empty()) {
-                referrer.reset();
+                referrer = 0;
             } else {
                 referrer = resolve_referrer(*f.referrer);
-                if (*referrer == id)
+                if (referrer == id)
                     throw Error(Status::InvalidArgument, "a member cannot refer themselves");
             }
         }
@@ -541,7 +542,7 @@ struct Database::Impl {
              pick(f.email, cur.email), y, mo, d, pick(f.gender, cur.gender),
              pick(f.language, cur.language), f.consent_sms.value_or(cur.consent_sms),
              f.consent_email.value_or(cur.consent_email), f.consent_push.value_or(cur.consent_push),
-             pick(f.branch, cur.branch), referrer, now(), id)
+             pick(f.branch, cur.branch), NullIfZero{referrer}, now(), id)
             .run();
         if (f.tags) write_tags(id, *f.tags);
     }
@@ -555,20 +556,14 @@ struct Database::Impl {
 
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
                            const EntryContext& ctx) {
-        auto opt_id = [](std::int64_t v) {
-            return v ? std::optional<std::int64_t>(v) : std::nullopt;
-        };
-        auto opt_s = [](const std::string& v) {
-            return v.empty() ? std::nullopt : std::optional<std::string>(v);
-        };
         c.query(
              "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
              "reason, operator, branch, terminal, program_version, created_at) "
              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             origin_id, member, static_cast<std::int64_t>(kind), points, opt_id(ctx.sale_id),
-             opt_id(ctx.refund_id), opt_id(ctx.corrects), opt_s(ctx.reason), opt_s(ctx.operator_id),
-             opt_s(ctx.branch), opt_s(ctx.terminal), std::max<std::int64_t>(program_version, 0),
-             now())
+             origin_id, member, static_cast<std::int64_t>(kind), points, NullIfZero{ctx.sale_id},
+             NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects}, NullIfEmpty{ctx.reason},
+             NullIfEmpty{ctx.operator_id}, NullIfEmpty{ctx.branch}, NullIfEmpty{ctx.terminal},
+             std::max<std::int64_t>(program_version, 0), now())
             .run();
         std::int64_t id = c.last_id();
         bool earned = kind == EntryKind::Earn || kind == EntryKind::Bonus ||
@@ -750,6 +745,13 @@ struct Database::Impl {
             text::check_field("sku", l.sku, kMaxShort);
             text::check_field("category", l.category, kMaxShort);
         }
+        if (b.tenders.size() > 100)
+            throw Error(Status::TooLong, "a sale holds at most 100 tenders");
+        for (const auto& t : b.tenders) {
+            text::check_field("tender type", t.type, kMaxShort);
+            if (t.type.empty()) throw Error(Status::InvalidArgument, "a tender needs a type");
+            if (t.amount < 0) throw Error(Status::InvalidAmount, "a tender cannot be negative");
+        }
         if (b.member_id < 0) throw Error(Status::InvalidArgument, "member id cannot be negative");
         b.total();  // validates amounts
         if (b.redeem_points < 0)
@@ -766,6 +768,12 @@ struct Database::Impl {
         for (const auto& l : b.lines)
             lines.push_back({l.sku, l.category, l.quantity_milli, l.unit_price, l.discount});
         j["lines"] = lines;
+        if (!b.tenders.empty()) {
+            json tenders = json::array();
+            for (const auto& t : b.tenders)
+                tenders.push_back({t.type, t.amount});
+            j["tenders"] = tenders;
+        }
         return j.dump();
     }
 
@@ -817,22 +825,28 @@ struct Database::Impl {
         Evaluation ev = evaluate_basket(b, member, st);
         if (b.redeem_points > 0 && ev.redeem_status != Status::Ok)
             throw Error(ev.redeem_status, ev.redeem_message);
+        if (!b.tenders.empty()) {
+            std::int64_t paid = 0;
+            for (const auto& tn : b.tenders)
+                paid = checked_add(paid, tn.amount);
+            if (paid != ev.amount_due)
+                throw Error(Status::InvalidAmount, "the tenders add up to " + std::to_string(paid) +
+                                                       " but " + std::to_string(ev.amount_due) +
+                                                       " is due after the points tender");
+        }
         std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
         std::int64_t t = now();
-        auto opt_s = [](const std::string& v) {
-            return v.empty() ? std::nullopt : std::optional<std::string>(v);
-        };
         std::int64_t earned_total = ev.points;
         c.query(
              "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
              "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
              "redeem_value, amount_due, program_version, explanation, created_at) "
              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             origin_id, member ? std::optional<std::int64_t>(member) : std::nullopt,
-             opt_s(b.receipt), opt_s(b.branch), opt_s(b.terminal), opt_s(b.cashier), currency,
-             ev.total, b.tax, b.service, b.tip, earned_total, ev.charge_points, ev.redeem_points,
-             ev.redeem_value, ev.amount_due, std::max<std::int64_t>(program_version, 0),
-             rules_json(ev.rules).dump(), t)
+             origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
+             NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
+             b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value,
+             ev.amount_due, std::max<std::int64_t>(program_version, 0), rules_json(ev.rules).dump(),
+             t)
             .run();
         std::int64_t sale = c.last_id();
         for (std::size_t i = 0; i < b.lines.size(); ++i) {
@@ -844,6 +858,10 @@ struct Database::Impl {
                  l.unit_price, l.discount, l.amount(), ev.line_points[i])
                 .run();
         }
+        for (std::size_t i = 0; i < b.tenders.size(); ++i)
+            c.query("INSERT INTO sale_tenders(sale_id, line_no, type, amount) VALUES (?,?,?,?)",
+                    sale, static_cast<std::int64_t>(i + 1), b.tenders[i].type, b.tenders[i].amount)
+                .run();
         if (member) {
             EntryContext ctx;
             ctx.sale_id = sale;

@@ -99,6 +99,12 @@ CREATE TABLE sale_lines(
   amount INTEGER NOT NULL,
   points INTEGER NOT NULL,
   PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;
+CREATE TABLE sale_tenders(
+  sale_id INTEGER NOT NULL REFERENCES sales(id),
+  line_no INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;
 CREATE TABLE refunds(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),

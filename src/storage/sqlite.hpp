@@ -19,6 +19,14 @@ namespace loyalty::storage {
 
 class Connection;
 
+// Nullable columns: an id of 0 and an empty string are stored as NULL.
+struct NullIfZero {
+    std::int64_t v;
+};
+struct NullIfEmpty {
+    const std::string& v;
+};
+
 // A cached statement in use: bound on construction, reset when it goes out of scope.
 class Query {
   public:
@@ -47,10 +55,8 @@ class Query {
     Query& bind(int i, const std::optional<T>& v) {
         return v ? bind(i, *v) : bind(i, nullptr);
     }
-    // Binds an empty string as NULL (optional text columns).
-    Query& bind_text_or_null(int i, const std::string& v) {
-        return v.empty() ? bind(i, nullptr) : bind(i, v);
-    }
+    Query& bind(int i, NullIfZero n) { return n.v ? bind(i, n.v) : bind(i, nullptr); }
+    Query& bind(int i, NullIfEmpty s) { return s.v.empty() ? bind(i, nullptr) : bind(i, s.v); }
 
     // Steps once: true when a row is available.
     bool next();

@@ -538,6 +538,26 @@ static void test_checkout(void) {
     CHECK_STATUS(loy_sale_find_by_key(db, "nope", &found, &err), LOY_ERR_NOT_FOUND);
     CHECK(found == 0);
 
+    /* Tenders must cover what is due. */
+    {
+        loy_basket* bt = basket_of(sara, 100000);
+        CHECK_STATUS(loy_basket_add_tender(bt, NULL, 10, &err), LOY_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(loy_basket_add_tender(bt, "cash", -1, &err), LOY_ERR_INVALID_AMOUNT);
+        CHECK_STATUS(loy_basket_add_tender(bt, "cash", 60000, &err), LOY_OK);
+        CHECK_STATUS(loy_commit(db, bt, "T1-TENDER", &r, &err), LOY_ERR_INVALID_AMOUNT);
+        CHECK(strstr(err.message, "60000") != NULL && r == NULL);
+        CHECK_STATUS(loy_basket_add_tender(bt, "card", 40000, &err), LOY_OK);
+        CHECK_STATUS(loy_commit(db, bt, "T1-TENDER", &r, &err), LOY_OK);
+        CHECK(loy_receipt_points_earned(r) == 10);
+        int64_t tender_sale = loy_receipt_sale_id(r);
+        loy_receipt_free(r);
+        /* Undo it so the rest of the test starts from 50 points. */
+        CHECK_STATUS(loy_void_sale(db, tender_sale, "T1-TENDER-VOID", &r, &err), LOY_OK);
+        CHECK(loy_receipt_points_earned(r) == 10);
+        loy_receipt_free(r);
+        loy_basket_free(bt);
+    }
+
     /* Points tender: 10 points minimum, 1 point = 1,000 IRR, at most half the basket. */
     int64_t before = fingerprint(db, sara);
     loy_basket* b2 = basket_of(sara, 100000);
