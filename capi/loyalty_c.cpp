@@ -40,6 +40,9 @@ struct loy_refund {
 struct loy_history {
     std::vector<LedgerEntry> e;
 };
+struct loy_tier_status {
+    TierStatus s;
+};
 
 namespace {
 
@@ -388,6 +391,7 @@ LOY_MEMBER_GET(balance, int64_t, h->m.balance)
 LOY_MEMBER_GET(available, int64_t, h->m.available)
 LOY_MEMBER_GET(pending, int64_t, h->m.pending)
 LOY_MEMBER_GET(lifetime_earned, int64_t, h->m.lifetime_earned)
+LOY_MEMBER_STR(tier, h->m.tier)
 
 void loy_member_query_init(loy_member_query* q) {
     if (!q) return;
@@ -570,6 +574,25 @@ int32_t loy_basket_add_tender(loy_basket* b, const char* type, int64_t amount, l
     });
 }
 
+int32_t loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods,
+                            int32_t* out_line_no, loy_error* err) {
+    if (out_line_no) *out_line_no = 0;
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        BasketLine l;
+        l.plan_id = req(plan_id, "plan_id");
+        text::check_field("plan id", l.plan_id, 64);
+        if (l.plan_id.empty()) throw Error(Status::InvalidArgument, "plan id is empty");
+        if (periods < 1 || periods > 120)
+            throw Error(Status::InvalidAmount, "a plan is bought for 1 to 120 periods");
+        l.quantity_milli = static_cast<int64_t>(periods) * 1000;
+        if (k.lines.size() >= 10000)
+            throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+        k.lines.push_back(std::move(l));
+        if (out_line_no) *out_line_no = static_cast<int32_t>(k.lines.size());
+    });
+}
+
 int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err) {
     return guard(err, [&] {
         Basket& k = basket_of(b);
@@ -625,6 +648,22 @@ const char* loy_quote_rule_explanation(const loy_quote* h, size_t i) {
 int64_t loy_quote_line_points(const loy_quote* h, int32_t line_no) {
     if (!h || line_no < 1 || static_cast<size_t>(line_no) > h->q.line_points.size()) return 0;
     return h->q.line_points[static_cast<size_t>(line_no - 1)];
+}
+
+int64_t loy_quote_benefit_discount(const loy_quote* h) {
+    return h ? h->q.benefit_discount : 0;
+}
+int32_t loy_quote_free_delivery(const loy_quote* h) {
+    return h && h->q.free_delivery ? 1 : 0;
+}
+const char* loy_quote_tier(const loy_quote* h) {
+    return h ? h->q.tier.c_str() : "";
+}
+const char* loy_quote_tier_after(const loy_quote* h) {
+    return h ? h->q.tier_after.c_str() : "";
+}
+const char* loy_quote_progress(const loy_quote* h) {
+    return h ? h->q.progress.c_str() : "";
 }
 
 int32_t loy_commit(loy_db* db, const loy_basket* basket, const char* key, loy_receipt** out,
@@ -732,6 +771,92 @@ int64_t loy_receipt_rule_points(const loy_receipt* h, size_t i) {
 }
 const char* loy_receipt_rule_explanation(const loy_receipt* h, size_t i) {
     return h && i < h->r.rules.size() ? h->r.rules[i].explanation.c_str() : "";
+}
+
+int64_t loy_receipt_benefit_discount(const loy_receipt* h) {
+    return h ? h->r.benefit_discount : 0;
+}
+const char* loy_receipt_tier_before(const loy_receipt* h) {
+    return h ? h->r.tier_before.c_str() : "";
+}
+const char* loy_receipt_tier_after(const loy_receipt* h) {
+    return h ? h->r.tier_after.c_str() : "";
+}
+
+// ---- tiers and plans ----------------------------------------------------------------------------
+
+int32_t loy_tier_status_get(loy_db* db, int64_t member_id, loy_tier_status** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_status");
+        *out = new loy_tier_status{db_of(db).tier_status(member_id)};
+    });
+}
+void loy_tier_status_free(loy_tier_status* s) {
+    delete s;
+}
+
+#define LOY_TIER_STR(name, expr)                                   \
+    const char* loy_tier_status_##name(const loy_tier_status* h) { \
+        return h ? (expr).c_str() : "";                            \
+    }
+#define LOY_TIER_GET(name, type, expr)                      \
+    type loy_tier_status_##name(const loy_tier_status* h) { \
+        return h ? (expr) : type{};                         \
+    }
+LOY_TIER_STR(tier, h->s.tier)
+LOY_TIER_STR(tier_name, h->s.tier_name)
+LOY_TIER_GET(since, int64_t, h->s.since)
+LOY_TIER_GET(score, int64_t, h->s.score)
+LOY_TIER_STR(next_tier, h->s.next_tier)
+LOY_TIER_STR(next_tier_name, h->s.next_tier_name)
+LOY_TIER_GET(next_threshold, int64_t, h->s.next_threshold)
+LOY_TIER_GET(missing, int64_t, h->s.missing)
+LOY_TIER_STR(progress, h->s.progress)
+LOY_TIER_GET(at_risk_since, int64_t, h->s.at_risk_since)
+LOY_TIER_STR(floor_tier, h->s.floor_tier)
+LOY_TIER_STR(multiplier, h->s.multiplier)
+LOY_TIER_STR(discount, h->s.discount)
+LOY_TIER_GET(free_delivery, int32_t, h->s.free_delivery ? 1 : 0)
+LOY_TIER_GET(benefit_count, size_t, h->s.benefits.size())
+LOY_TIER_STR(plan, h->s.plan)
+LOY_TIER_GET(plan_ends_at, int64_t, h->s.plan_ends_at)
+LOY_TIER_GET(event_count, size_t, h->s.events.size())
+
+const char* loy_tier_status_benefit(const loy_tier_status* h, size_t i) {
+    return h && i < h->s.benefits.size() ? h->s.benefits[i].c_str() : "";
+}
+#define LOY_TIER_EVENT(name, type, expr, none)                              \
+    type loy_tier_status_event_##name(const loy_tier_status* h, size_t i) { \
+        if (!h || i >= h->s.events.size()) return none;                     \
+        const TierEvent& e = h->s.events[i];                                \
+        return (expr);                                                      \
+    }
+LOY_TIER_EVENT(from, const char*, e.from.c_str(), "")
+LOY_TIER_EVENT(to, const char*, e.to.c_str(), "")
+LOY_TIER_EVENT(reason, const char*, e.reason.c_str(), "")
+LOY_TIER_EVENT(score, int64_t, e.score, 0)
+LOY_TIER_EVENT(sale_id, int64_t, e.sale_id, 0)
+LOY_TIER_EVENT(at, int64_t, e.at, 0)
+
+int32_t loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* out_reviewed, int64_t* out_upgraded,
+                         int64_t* out_downgraded, int64_t* out_at_risk, loy_error* err) {
+    for (int64_t* p : {out_reviewed, out_upgraded, out_downgraded, out_at_risk})
+        if (p) *p = 0;
+    return guard(err, [&] {
+        ReviewResult r = db_of(db).review_tiers(now_ms);
+        if (out_reviewed) *out_reviewed = r.reviewed;
+        if (out_upgraded) *out_upgraded = r.upgraded;
+        if (out_downgraded) *out_downgraded = r.downgraded;
+        if (out_at_risk) *out_at_risk = r.at_risk;
+    });
+}
+
+int32_t loy_plan_cancel(loy_db* db, int64_t member_id, const char* key, loy_error* err) {
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        d.cancel_plan(member_id, req(key, "idempotency_key"));
+    });
 }
 
 // ---- points outside a basket ------------------------------------------------------------------

@@ -250,6 +250,56 @@ int main(int argc, char** argv) {
     loy_receipt_free(r);
     loy_basket_free(b);
 
+    printf("\n9b. Sara buys an espresso machine: the sale makes her Silver at the till\n");
+    check(loy_basket_new(&b, &err), "basket_new");
+    check(loy_basket_set_member(b, sara_id, &err), "set_member");
+    check(loy_basket_set_context(b, "R-000191", "golestan", "T1", "cashier-7", &err), "context");
+    check(loy_basket_set_currency(b, "IRT", &err), "currency");
+    check(loy_basket_add_line(b, "ESPRESSO-MACHINE", "equipment", 1000, 4900000, 0, NULL, &err),
+          "line");
+    check(loy_quote_basket(db, b, &q, &err), "quote");
+    printf("  quote: tier now %s, after this sale %s (%s)\n", loy_quote_tier(q),
+           loy_quote_tier_after(q), loy_quote_progress(q));
+    loy_quote_free(q);
+    check(loy_commit(db, b, "T1-R000191", &r, &err), "commit");
+    printf("  committed: %lld points, tier %s -> %s in the same transaction\n",
+           (long long)loy_receipt_points_earned(r), loy_receipt_tier_before(r),
+           loy_receipt_tier_after(r));
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    {
+        loy_tier_status* ts = NULL;
+        check(loy_tier_status_get(db, sara_id, &ts, &err), "tier_status");
+        printf("  %s since now; score %lld; %s; earn x%s\n", loy_tier_status_tier_name(ts),
+               (long long)loy_tier_status_score(ts), loy_tier_status_progress(ts),
+               loy_tier_status_multiplier(ts));
+        for (size_t i = 0; i < loy_tier_status_benefit_count(ts); ++i)
+            printf("    benefit: %s\n", loy_tier_status_benefit(ts, i));
+        loy_tier_status_free(ts);
+    }
+
+    printf("\n9c. Ali joins Golestan Plus (a paid monthly plan) at the till\n");
+    check(loy_basket_new(&b, &err), "basket_new");
+    check(loy_basket_set_member(b, ali_id, &err), "set_member");
+    check(loy_basket_set_currency(b, "IRT", &err), "currency");
+    check(loy_basket_add_plan(b, "plus", 1, NULL, &err), "add_plan");
+    check(loy_commit(db, b, "T1-R000192", &r, &err), "commit");
+    printf("  paid %lld toman; tier %s -> %s (the plan's floor)\n", (long long)loy_receipt_total(r),
+           loy_receipt_tier_before(r), loy_receipt_tier_after(r));
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    check(loy_basket_new(&b, &err), "basket_new");
+    check(loy_basket_set_member(b, ali_id, &err), "set_member");
+    check(loy_basket_set_currency(b, "IRT", &err), "currency");
+    check(loy_basket_add_line(b, "BEANS-1KG", "coffee-beans", 1000, 1200000, 0, NULL, &err),
+          "line");
+    check(loy_quote_basket(db, b, &q, &err), "quote");
+    printf("  his next basket: %lld toman off, free delivery %s, to pay %lld\n",
+           (long long)loy_quote_benefit_discount(q), loy_quote_free_delivery(q) ? "yes" : "no",
+           (long long)loy_quote_amount_due(q));
+    loy_quote_free(q);
+    loy_basket_free(b);
+
     printf("\n10. Where Sara stands, and what expires soon\n");
     show_member_by_id(db, sara_id);
     {
@@ -286,6 +336,20 @@ int main(int argc, char** argv) {
     }
     show_member_by_id(db, sara_id);
     show_member_by_id(db, ali_id);
+    {
+        int64_t reviewed = 0, up = 0, down = 0, risk = 0;
+        check(loy_tiers_review(db, 0, &reviewed, &up, &down, &risk, &err), "review");
+        printf(
+            "  tier review: %lld members, %lld newly at risk, %lld moved down (30 days' grace)\n",
+            (long long)reviewed, (long long)risk, (long long)down);
+        check(loy_tiers_review(db, now + 30 * day, &reviewed, &up, &down, &risk, &err), "review");
+        printf("  a month later: %lld moved down one step\n", (long long)down);
+        loy_tier_status* ts = NULL;
+        check(loy_tier_status_get(db, sara_id, &ts, &err), "tier_status");
+        printf("  Sara: %s (%s)\n", loy_tier_status_tier_name(ts),
+               loy_tier_status_event_reason(ts, 0));
+        loy_tier_status_free(ts);
+    }
 
     printf("\n12. Verify: every balance equals the sum of its ledger entries\n");
     {

@@ -31,6 +31,23 @@ bool Promotion::active_at(std::int64_t now_ms, int offset) const {
     return minute >= start_minute && minute < end_minute;
 }
 
+const TierLevel* Program::level(std::string_view id) const {
+    int i = level_index(id);
+    return i < 0 ? nullptr : &tiers.levels[static_cast<std::size_t>(i)];
+}
+
+int Program::level_index(std::string_view id) const {
+    for (std::size_t i = 0; i < tiers.levels.size(); ++i)
+        if (tiers.levels[i].id == id) return static_cast<int>(i);
+    return -1;
+}
+
+const Plan* Program::plan(std::string_view id) const {
+    for (const auto& p : plans)
+        if (p.id == id) return &p;
+    return nullptr;
+}
+
 const char* period_name(Period p) noexcept {
     switch (p) {
         case Period::Day:
@@ -355,6 +372,88 @@ Program parse_program(std::string_view text) {
         if (p.max_share.num > p.max_share.den) r.field_fail("max_share", "must be at most 1");
         r.done();
     }
+    if (top.has("tiers")) {
+        Reader r(top.raw("tiers"), "tiers");
+        TierProgram& t = p.tiers;
+        std::string w = r.str("window", "lifetime");
+        if (w == "lifetime")
+            t.window = TierWindow::Lifetime;
+        else if (w == "rolling")
+            t.window = TierWindow::Rolling;
+        else if (w == "calendar_year")
+            t.window = TierWindow::CalendarYear;
+        else
+            r.field_fail("window", "must be lifetime, rolling or calendar_year");
+        t.window_days = r.integer("window_days", 365, 1, 36500);
+        t.grace_days = r.integer("grace_days", 0, 0, 3650);
+        std::string d = r.str("downgrade", "one_step");
+        if (d == "one_step")
+            t.downgrade = DowngradePolicy::OneStep;
+        else if (d == "to_score")
+            t.downgrade = DowngradePolicy::ToScore;
+        else
+            r.field_fail("downgrade", "must be one_step or to_score");
+        each(r, "score", [&](Reader& s) {
+            ScoreTerm term;
+            std::string m = s.str("metric", "points");
+            if (m == "points")
+                term.metric = ScoreTerm::Metric::Points;
+            else if (m == "spend")
+                term.metric = ScoreTerm::Metric::Spend;
+            else if (m == "purchases")
+                term.metric = ScoreTerm::Metric::Purchases;
+            else
+                s.field_fail("metric", "must be points, spend or purchases");
+            term.source = s.str("source", "", 64);
+            if (!term.source.empty() && term.metric != ScoreTerm::Metric::Points)
+                s.field_fail("source", "applies to the points metric only");
+            term.weight = s.rate("weight", Ratio{1, 1});
+            t.score.push_back(std::move(term));
+        });
+        if (t.score.empty()) t.score.push_back(ScoreTerm{});
+        each(r, "levels", [&](Reader& l) {
+            TierLevel lv;
+            lv.id = l.str("id", "", 64);
+            lv.name = l.str("name", lv.id);
+            lv.threshold = l.integer("threshold", 0, 0, kMaxAmount);
+            lv.multiplier = l.rate("multiplier", Ratio{1, 1});
+            if (lv.multiplier.num < lv.multiplier.den)
+                l.field_fail("multiplier", "must be at least 1");
+            lv.discount = l.rate("discount", Ratio{0, 1});
+            if (lv.discount.num > lv.discount.den) l.field_fail("discount", "must be at most 1");
+            lv.discount_selector = l.selector();
+            lv.free_delivery = l.boolean("free_delivery", false);
+            lv.permanent = l.boolean("permanent", false);
+            lv.benefits = l.strings("benefits");
+            t.levels.push_back(std::move(lv));
+        });
+        for (std::size_t i = 1; i < t.levels.size(); ++i)
+            if (t.levels[i].threshold <= t.levels[i - 1].threshold)
+                r.fail("levels must have rising thresholds ('" + t.levels[i].id + "')");
+        r.done();
+    }
+    each(top, "plans", [&](Reader& r) {
+        Plan pl;
+        pl.id = r.str("id", "", 64);
+        pl.name = r.str("name", pl.id);
+        pl.fee = r.integer("fee", 0, 0, kMaxAmount);
+        pl.period = parse_period(r.str("period", "month"));
+        if (pl.period == Period::Day || pl.period == Period::Week)
+            r.field_fail("period", "must be month or year");
+        pl.multiplier = r.rate("multiplier", Ratio{1, 1});
+        if (pl.multiplier.num < pl.multiplier.den) r.field_fail("multiplier", "must be at least 1");
+        pl.discount = r.rate("discount", Ratio{0, 1});
+        if (pl.discount.num > pl.discount.den) r.field_fail("discount", "must be at most 1");
+        pl.discount_selector = r.selector();
+        pl.free_delivery = r.boolean("free_delivery", false);
+        pl.tier_floor = r.str("tier_floor", "", 64);
+        pl.benefits = r.strings("benefits");
+        p.plans.push_back(std::move(pl));
+    });
+    for (const auto& pl : p.plans)
+        if (!pl.tier_floor.empty() && p.level_index(pl.tier_floor) < 0)
+            throw Error(Status::InvalidProgram, "programme: plan '" + pl.id + "' has tier_floor '" +
+                                                    pl.tier_floor + "', which is not a tier level");
     top.done();
     std::vector<std::string> ids;
     for (const auto& s : p.spend)
@@ -372,6 +471,14 @@ Program parse_program(std::string_view text) {
     for (const auto& e : p.events)
         ids.push_back(e.action);
     check_ids(ids, "event action");
+    ids.clear();
+    for (const auto& l : p.tiers.levels)
+        ids.push_back(l.id);
+    check_ids(ids, "tier level");
+    ids.clear();
+    for (const auto& pl : p.plans)
+        ids.push_back(pl.id);
+    check_ids(ids, "plan");
     return p;
 }
 
@@ -464,6 +571,55 @@ std::string program_to_json(const Program& p) {
     j["challenges"] = ch;
     j["birthday"] = {{"points", p.birthday.points},
                      {"when", p.birthday.whole_month ? "month" : "day"}};
+    if (p.tiers.enabled()) {
+        const TierProgram& t = p.tiers;
+        json score = json::array();
+        for (const auto& s : t.score) {
+            json o = {{"metric", s.metric == ScoreTerm::Metric::Points  ? "points"
+                                 : s.metric == ScoreTerm::Metric::Spend ? "spend"
+                                                                        : "purchases"},
+                      {"weight", rate_to_string(s.weight)}};
+            if (!s.source.empty()) o["source"] = s.source;
+            score.push_back(o);
+        }
+        json levels = json::array();
+        for (const auto& l : t.levels) {
+            json o = {{"id", l.id},
+                      {"name", l.name},
+                      {"threshold", l.threshold},
+                      {"multiplier", rate_to_string(l.multiplier)},
+                      {"discount", rate_to_string(l.discount)},
+                      {"free_delivery", l.free_delivery},
+                      {"permanent", l.permanent},
+                      {"benefits", l.benefits}};
+            put_selector(o, l.discount_selector);
+            levels.push_back(o);
+        }
+        j["tiers"] = {
+            {"window", t.window == TierWindow::Lifetime  ? "lifetime"
+                       : t.window == TierWindow::Rolling ? "rolling"
+                                                         : "calendar_year"},
+            {"window_days", t.window_days},
+            {"grace_days", t.grace_days},
+            {"downgrade", t.downgrade == DowngradePolicy::OneStep ? "one_step" : "to_score"},
+            {"score", score},
+            {"levels", levels}};
+    }
+    json plans = json::array();
+    for (const auto& pl : p.plans) {
+        json o = {{"id", pl.id},
+                  {"name", pl.name},
+                  {"fee", pl.fee},
+                  {"period", period_name(pl.period)},
+                  {"multiplier", rate_to_string(pl.multiplier)},
+                  {"discount", rate_to_string(pl.discount)},
+                  {"free_delivery", pl.free_delivery},
+                  {"tier_floor", pl.tier_floor},
+                  {"benefits", pl.benefits}};
+        put_selector(o, pl.discount_selector);
+        plans.push_back(o);
+    }
+    j["plans"] = plans;
     j["redeem"] = {{"point_value", rate_to_string(p.point_value)},
                    {"min_points", p.min_redeem},
                    {"max_share", rate_to_string(p.max_share)}};

@@ -115,6 +115,75 @@ std::int64_t expiry_of(std::int64_t earned_ms, std::int64_t days, int offset) {
     return cal::local_midnight(cal::local_day(earned_ms, offset) + days + 1, offset);
 }
 
+Benefits benefits_of(const Program& program, const std::string& tier, const std::string& plan) {
+    Benefits b;
+    auto consider = [&](const std::string& source, const Ratio& mult, const Ratio& disc,
+                        const Selector& sel, bool delivery) {
+        // Compare ratios exactly: a/b > c/d  <=>  a*d > c*b (both fit: 18 digits each in 128 bits).
+        auto greater = [](const Ratio& x, const Ratio& y) {
+            return mul_div(x.num, y.den, 1, Rounding::Floor) >
+                   mul_div(y.num, x.den, 1, Rounding::Floor);
+        };
+        if (greater(mult, b.multiplier)) {
+            b.multiplier = mult;
+            b.multiplier_source = source;
+        }
+        if (greater(disc, b.discount)) {
+            b.discount = disc;
+            b.discount_selector = sel;
+            b.discount_source = source;
+        }
+        b.free_delivery = b.free_delivery || delivery;
+    };
+    if (const TierLevel* l = program.level(tier); l && !tier.empty())
+        consider("tier:" + l->id, l->multiplier, l->discount, l->discount_selector,
+                 l->free_delivery);
+    if (const Plan* p = program.plan(plan); p && !plan.empty())
+        consider("plan:" + p->id, p->multiplier, p->discount, p->discount_selector,
+                 p->free_delivery);
+    return b;
+}
+
+int level_for_score(const TierProgram& tiers, std::int64_t score) {
+    int found = tiers.levels.empty() ? -1 : 0;
+    for (std::size_t i = 0; i < tiers.levels.size(); ++i)
+        if (score >= tiers.levels[i].threshold) found = static_cast<int>(i);
+    return found;
+}
+
+std::string progress_text(const Program& program, int level, std::int64_t score, int exponent) {
+    const auto& levels = program.tiers.levels;
+    if (level + 1 >= static_cast<int>(levels.size())) return "";
+    const TierLevel& next = levels[static_cast<std::size_t>(level + 1)];
+    std::int64_t missing = next.threshold - score;
+    if (missing <= 0) return "";
+    const auto& terms = program.tiers.score;
+    if (terms.size() == 1 && terms[0].weight == Ratio{1, 1}) {
+        switch (terms[0].metric) {
+            case ScoreTerm::Metric::Purchases:
+                return fmt::format("{} more purchase{} to {}", missing, missing == 1 ? "" : "s",
+                                   next.name);
+            case ScoreTerm::Metric::Spend:
+                return fmt::format("{} more spend to {}",
+                                   money(missing, exponent, program.currency), next.name);
+            case ScoreTerm::Metric::Points:
+                return fmt::format("{} point{} to {}", missing, missing == 1 ? "" : "s", next.name);
+        }
+    }
+    return fmt::format("{} more score to {}", missing, next.name);
+}
+
+std::int64_t add_months(std::int64_t ms, int months, int offset) {
+    std::int64_t day = cal::local_day(ms, offset);
+    std::int64_t within = ms - cal::local_midnight(day, offset);
+    cal::Date d = cal::civil_from_days(day);
+    int total = d.year * 12 + static_cast<int>(d.month) - 1 + months;
+    int y = total / 12;
+    unsigned m = static_cast<unsigned>(total % 12) + 1;
+    unsigned dd = std::min(d.day, cal::days_in_month(y, m));
+    return cal::local_midnight(cal::days_from_civil(y, m, dd), offset) + within;
+}
+
 Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
                     std::int64_t now_ms) {
     return evaluate(basket, member, program, now_ms, 0);
@@ -125,18 +194,37 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     Evaluation ev;
     if (basket.redeem_points < 0)
         throw Error(Status::InvalidAmount, "points to redeem cannot be negative");
-    const std::int64_t lines_total = basket.lines_total();  // validates every line
-    ev.total = basket.total();
+    basket.lines_total();  // validates every line
     const std::size_t n = basket.lines.size();
     ev.line_points.assign(n, 0);
+    ev.line_discounts.assign(n, 0);
     const std::string& cur = program.currency;
+    const Benefits& ben = member.benefits;
+
+    // Tier or plan discount first: points are earned on what the customer pays.
+    std::vector<std::int64_t> net(n);
+    std::int64_t goods_total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& l = basket.lines[i];
+        net[i] = l.amount();
+        if (!l.plan_id.empty()) continue;  // a plan's fee is neither discounted nor earning
+        if (member.is_member && ben.discount.num > 0 &&
+            ben.discount_selector.matches(l.sku, l.category)) {
+            ev.line_discounts[i] = apply_ratio(net[i], ben.discount, Rounding::Floor);
+            net[i] -= ev.line_discounts[i];
+            ev.benefit_discount = checked_add(ev.benefit_discount, ev.line_discounts[i]);
+        }
+        goods_total = checked_add(goods_total, net[i]);
+    }
+    ev.total = checked_sub(basket.total(), ev.benefit_discount);
+    ev.free_delivery = member.is_member && ben.free_delivery;
 
     const bool earns = member.is_member;
-    const bool below_min = program.min_basket > 0 && lines_total < program.min_basket;
+    const bool below_min = program.min_basket > 0 && goods_total < program.min_basket;
     if (earns && below_min) {
         ev.rules.push_back({"min_basket", 0,
                             fmt::format("Basket {} is below the minimum of {}: no points",
-                                        money(lines_total, exponent, cur),
+                                        money(goods_total, exponent, cur),
                                         money(program.min_basket, exponent, cur))});
     }
     if (earns && !below_min) {
@@ -150,8 +238,8 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             std::int64_t eligible = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const auto& l = basket.lines[i];
-                if (!rule.selector.matches(l.sku, l.category)) continue;
-                std::int64_t base = rule.after_discounts ? l.amount() : l.gross();
+                if (!l.plan_id.empty() || !rule.selector.matches(l.sku, l.category)) continue;
+                std::int64_t base = rule.after_discounts ? net[i] : l.gross();
                 weight[i] = base;
                 eligible = checked_add(eligible, base);
             }
@@ -208,7 +296,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             std::int64_t got = 0, units = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const auto& l = basket.lines[i];
-                if (!it.selector.matches(l.sku, l.category)) continue;
+                if (!l.plan_id.empty() || !it.selector.matches(l.sku, l.category)) continue;
                 std::int64_t p = mul_div(it.points, l.quantity_milli, 1000, Rounding::Floor);
                 ev.line_points[i] = checked_add(ev.line_points[i], p);
                 got = checked_add(got, p);
@@ -218,6 +306,25 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 ev.rules.push_back({it.id, got,
                                     fmt::format("{}: {} points × {} → {} points", it.name,
                                                 it.points, qty(units), got)});
+        }
+        // The tier's or plan's earn multiplier, on the points the lines earned.
+        if (ben.multiplier.num > ben.multiplier.den) {
+            std::int64_t base = 0;
+            std::vector<Rational> w(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                base = checked_add(base, ev.line_points[i]);
+                w[i] = ev.line_points[i];
+            }
+            std::int64_t extra = mul_div(base, ben.multiplier.num - ben.multiplier.den,
+                                         ben.multiplier.den, Rounding::Floor);
+            if (extra > 0) {
+                auto alloc = allocate(extra, w);
+                for (std::size_t i = 0; i < n; ++i)
+                    ev.line_points[i] = checked_add(ev.line_points[i], alloc[i]);
+                ev.rules.push_back({ben.multiplier_source, extra,
+                                    fmt::format("{} (x{}): {:+} points", ben.multiplier_source,
+                                                rate_to_string(ben.multiplier), extra)});
+            }
         }
         if (program.visit_points > 0) {
             ev.bonuses.push_back({"visit", "", program.visit_points});
@@ -263,8 +370,11 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     std::int64_t total_points = ev.charge_points;
     for (auto p : ev.line_points)
         total_points = checked_add(total_points, p);
-    for (const auto& b : ev.bonuses)
+    ev.purchase_points = total_points;
+    for (const auto& b : ev.bonuses) {
         total_points = checked_add(total_points, b.points);
+        if (b.rule_id != "birthday") ev.purchase_points = checked_add(ev.purchase_points, b.points);
+    }
     ev.points = total_points;
 
     // Redemption.

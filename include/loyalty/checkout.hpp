@@ -16,6 +16,7 @@ struct BasketLine {
     std::int64_t quantity_milli = 0;  // thousandths: 1 item = 1000
     std::int64_t unit_price = 0;      // minor units
     std::int64_t discount = 0;        // minor units, for the whole line
+    std::string plan_id;              // non-empty: this line buys a paid membership plan
     // round_half_up(quantity_milli * unit_price / 1000) - discount; throws on overflow.
     std::int64_t amount() const;
     std::int64_t gross() const;
@@ -62,6 +63,12 @@ struct Quote {
     std::string redeem_message;
     std::int64_t redeem_points = 0, redeem_value = 0;
     std::int64_t amount_due = 0;
+    // Tier and plan benefits.
+    std::int64_t benefit_discount = 0;  // already taken off `total`
+    bool free_delivery = false;
+    std::string tier;        // the member's tier now ("" without tiers)
+    std::string tier_after;  // after this sale (differs when the sale upgrades the member)
+    std::string progress;    // "150 points to Gold", "2 more purchases to VIP", ""
 };
 
 enum class ReceiptKind { Sale = 0, Refund = 1, Void = 2 };
@@ -82,6 +89,8 @@ struct Receipt {
     std::int64_t balance_after = 0, available_after = 0;
     std::int64_t created_at = 0;
     std::vector<RuleResult> rules;
+    std::int64_t benefit_discount = 0;
+    std::string tier_before, tier_after;
 };
 
 struct RefundLine {
@@ -111,6 +120,33 @@ struct LedgerEntry {
     std::string reason, branch, terminal, operator_id;
     std::int64_t created_at = 0, expires_at = 0;
     std::string corrects;  // uid of the entry this one corrects
+};
+
+// A member's standing in the tier ladder and their paid plan.
+struct TierEvent {
+    std::string from, to, reason;
+    std::int64_t score = 0, sale_id = 0, at = 0;
+};
+
+struct TierStatus {
+    std::string tier, tier_name;  // "" when the programme has no tiers
+    std::int64_t since = 0;
+    std::int64_t score = 0;
+    std::string next_tier, next_tier_name;  // "" at the top
+    std::int64_t next_threshold = 0, missing = 0;
+    std::string progress;            // "150 points to Gold"
+    std::int64_t at_risk_since = 0;  // below the threshold since (0 = not at risk)
+    std::string floor_tier;          // cannot fall below (plan floor or permanent level)
+    std::vector<std::string> benefits;
+    std::string multiplier = "1", discount = "0";  // decimal strings
+    bool free_delivery = false;
+    std::string plan;  // active plan id, "" when none
+    std::int64_t plan_ends_at = 0;
+    std::vector<TierEvent> events;  // newest first
+};
+
+struct ReviewResult {
+    std::int64_t reviewed = 0, upgraded = 0, downgraded = 0, at_risk = 0;
 };
 
 struct ExpireResult {

@@ -71,6 +71,14 @@ class Database {
     Receipt void_sale(std::int64_t sale_id, const std::string& idempotency_key);
     std::int64_t sale_by_key(const std::string& idempotency_key);
 
+    // Tiers and plans. A plan is bought as a basket line (BasketLine::plan_id).
+    TierStatus tier_status(std::int64_t member_id);
+    // Re-evaluates every active member at `now_ms` (0 = the clock): upgrades, marks members below
+    // their level at risk, and after the grace period steps them down. Idempotent for one time.
+    ReviewResult review_tiers(std::int64_t now_ms = 0);
+    // Ends the member's active plan now (its benefits and tier floor stop).
+    void cancel_plan(std::int64_t member_id, const std::string& idempotency_key);
+
     // Points outside a basket.
     std::int64_t record_event(std::int64_t member_id, const std::string& action,
                               const std::string& idempotency_key);

@@ -304,6 +304,8 @@ LOY_API int64_t LOY_CALL loy_member_balance(const loy_member* m);
 LOY_API int64_t LOY_CALL loy_member_available(const loy_member* m);
 LOY_API int64_t LOY_CALL loy_member_pending(const loy_member* m);
 LOY_API int64_t LOY_CALL loy_member_lifetime_earned(const loy_member* m);
+/* The member's tier level id ("" when the programme has no tiers). */
+LOY_API const char* LOY_CALL loy_member_tier(const loy_member* m);
 
 /* Listing and search. */
 typedef struct loy_member_query {
@@ -381,6 +383,13 @@ LOY_API int32_t LOY_CALL loy_basket_add_tender(loy_basket* b, const char* type, 
 /* Ask to pay part of the sale with points (0 = none). */
 LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err);
 
+/* Buy a paid membership plan of the programme on this sale: `periods` months or years (as the
+ * plan says), priced by the programme. The member must be set; the plan starts when the sale
+ * commits, or when the member's current period of the same plan ends (renewal). Refunding the
+ * line ends the plan. Its benefits apply from the next sale. */
+LOY_API int32_t LOY_CALL loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods,
+                                             int32_t* out_line_no, loy_error* err);
+
 /* Read-only: what this basket earns and what the member may redeem. Changes nothing. */
 LOY_API int32_t LOY_CALL loy_quote_basket(loy_db* db, const loy_basket* basket,
                                           loy_quote** out_quote, loy_error* err);
@@ -407,6 +416,14 @@ LOY_API int64_t LOY_CALL loy_quote_rule_points(const loy_quote* q, size_t index)
 LOY_API const char* LOY_CALL loy_quote_rule_explanation(const loy_quote* q, size_t index);
 /* Points attributed to a basket line (1-based line number). */
 LOY_API int64_t LOY_CALL loy_quote_line_points(const loy_quote* q, int32_t line_no);
+/* Tier and plan benefits: the discount already taken off the total, free delivery (0/1), the
+ * member's tier now and after this sale (different when the sale upgrades the member), and what
+ * is missing for the next tier after this sale ("150 points to Gold"; "" at the top). */
+LOY_API int64_t LOY_CALL loy_quote_benefit_discount(const loy_quote* q);
+LOY_API int32_t LOY_CALL loy_quote_free_delivery(const loy_quote* q);
+LOY_API const char* LOY_CALL loy_quote_tier(const loy_quote* q);
+LOY_API const char* LOY_CALL loy_quote_tier_after(const loy_quote* q);
+LOY_API const char* LOY_CALL loy_quote_progress(const loy_quote* q);
 
 /* Commit the sale in one transaction: points tender, earning, the sale record. The
  * idempotency_key is required (see convention 9). */
@@ -458,6 +475,61 @@ LOY_API size_t LOY_CALL loy_receipt_rule_count(const loy_receipt* r);
 LOY_API const char* LOY_CALL loy_receipt_rule_id(const loy_receipt* r, size_t index);
 LOY_API int64_t LOY_CALL loy_receipt_rule_points(const loy_receipt* r, size_t index);
 LOY_API const char* LOY_CALL loy_receipt_rule_explanation(const loy_receipt* r, size_t index);
+/* Sale receipts: the tier/plan discount given, and the tier before and after the sale. */
+LOY_API int64_t LOY_CALL loy_receipt_benefit_discount(const loy_receipt* r);
+LOY_API const char* LOY_CALL loy_receipt_tier_before(const loy_receipt* r);
+LOY_API const char* LOY_CALL loy_receipt_tier_after(const loy_receipt* r);
+
+/* ===========================================================================================
+ * Tiers and paid plans (defined in the programme file: see docs/tiers.md)
+ * =========================================================================================== */
+
+typedef struct loy_tier_status loy_tier_status;
+
+/* A member's standing: tier, score, progress, benefits, plan and the history of tier changes. */
+LOY_API int32_t LOY_CALL loy_tier_status_get(loy_db* db, int64_t member_id,
+                                             loy_tier_status** out_status, loy_error* err);
+LOY_API void LOY_CALL loy_tier_status_free(loy_tier_status* s);
+LOY_API const char* LOY_CALL loy_tier_status_tier(const loy_tier_status* s); /* level id */
+LOY_API const char* LOY_CALL loy_tier_status_tier_name(const loy_tier_status* s);
+LOY_API int64_t LOY_CALL loy_tier_status_since(const loy_tier_status* s);
+LOY_API int64_t LOY_CALL loy_tier_status_score(const loy_tier_status* s);
+LOY_API const char* LOY_CALL loy_tier_status_next_tier(const loy_tier_status* s); /* "" at top */
+LOY_API const char* LOY_CALL loy_tier_status_next_tier_name(const loy_tier_status* s);
+LOY_API int64_t LOY_CALL loy_tier_status_next_threshold(const loy_tier_status* s);
+LOY_API int64_t LOY_CALL loy_tier_status_missing(const loy_tier_status* s);
+LOY_API const char* LOY_CALL loy_tier_status_progress(const loy_tier_status* s);
+/* Below the current level's threshold since this time (0 = not at risk). */
+LOY_API int64_t LOY_CALL loy_tier_status_at_risk_since(const loy_tier_status* s);
+/* A level the member cannot lose now (plan floor, permanent level), or "". */
+LOY_API const char* LOY_CALL loy_tier_status_floor_tier(const loy_tier_status* s);
+/* Effective benefits (best of tier and plan): multiplier and discount as decimal strings. */
+LOY_API const char* LOY_CALL loy_tier_status_multiplier(const loy_tier_status* s);
+LOY_API const char* LOY_CALL loy_tier_status_discount(const loy_tier_status* s);
+LOY_API int32_t LOY_CALL loy_tier_status_free_delivery(const loy_tier_status* s);
+LOY_API size_t LOY_CALL loy_tier_status_benefit_count(const loy_tier_status* s);
+LOY_API const char* LOY_CALL loy_tier_status_benefit(const loy_tier_status* s, size_t index);
+LOY_API const char* LOY_CALL loy_tier_status_plan(const loy_tier_status* s); /* "" = none */
+LOY_API int64_t LOY_CALL loy_tier_status_plan_ends_at(const loy_tier_status* s);
+/* Tier changes, newest first: from, to, why, score then, the sale that caused it (0), when. */
+LOY_API size_t LOY_CALL loy_tier_status_event_count(const loy_tier_status* s);
+LOY_API const char* LOY_CALL loy_tier_status_event_from(const loy_tier_status* s, size_t i);
+LOY_API const char* LOY_CALL loy_tier_status_event_to(const loy_tier_status* s, size_t i);
+LOY_API const char* LOY_CALL loy_tier_status_event_reason(const loy_tier_status* s, size_t i);
+LOY_API int64_t LOY_CALL loy_tier_status_event_score(const loy_tier_status* s, size_t i);
+LOY_API int64_t LOY_CALL loy_tier_status_event_sale_id(const loy_tier_status* s, size_t i);
+LOY_API int64_t LOY_CALL loy_tier_status_event_at(const loy_tier_status* s, size_t i);
+
+/* Tier review at now_ms (0 = the handle's clock): upgrades whoever qualifies, marks members below
+ * their level at risk, and after the grace period moves them down by the programme's policy.
+ * Idempotent for one time. Each out-parameter may be NULL. */
+LOY_API int32_t LOY_CALL loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* out_reviewed,
+                                          int64_t* out_upgraded, int64_t* out_downgraded,
+                                          int64_t* out_at_risk, loy_error* err);
+
+/* End the member's active plan now: its benefits and tier floor stop. */
+LOY_API int32_t LOY_CALL loy_plan_cancel(loy_db* db, int64_t member_id, const char* idempotency_key,
+                                         loy_error* err);
 
 /* ===========================================================================================
  * Points outside the basket: actions, manual adjustments, expiry, history, verification

@@ -99,6 +99,58 @@ struct BirthdayBonus {
     bool whole_month = false;  // false: on the day itself
 };
 
+// One term of a tier score: a metric over the qualification window, weighted.
+//   points    points earned (earn, bonus, event entries and their reversals; never the spendable
+//             balance, so redemption cannot demote); `source` narrows it to "purchase",
+//             "referral", "event" or "event:<action>";
+//   spend     money spent net of refunds, in minor units;
+//   purchases sales that were not voided or fully refunded.
+struct ScoreTerm {
+    enum class Metric { Points, Spend, Purchases };
+    Metric metric = Metric::Points;
+    std::string source;  // points only; empty = every earning source
+    Ratio weight{1, 1};
+};
+
+struct TierLevel {
+    std::string id;
+    std::string name;
+    std::int64_t threshold = 0;  // score needed to enter
+    Ratio multiplier{1, 1};      // applied to the points a sale earns
+    Ratio discount{0, 1};        // share off eligible lines, e.g. "0.05"
+    Selector discount_selector;  // which lines the discount applies to (empty = all)
+    bool free_delivery = false;
+    bool permanent = false;             // once reached, never lost at a review
+    std::vector<std::string> benefits;  // soft benefits, as text for the till and the app
+};
+
+enum class TierWindow { Lifetime, Rolling, CalendarYear };
+enum class DowngradePolicy { OneStep, ToScore };
+
+struct TierProgram {
+    std::vector<ScoreTerm> score;  // default: points earned
+    TierWindow window = TierWindow::Lifetime;
+    std::int64_t window_days = 365;  // rolling window length
+    std::int64_t grace_days = 0;     // below the threshold this long before a review demotes
+    DowngradePolicy downgrade = DowngradePolicy::OneStep;
+    std::vector<TierLevel> levels;  // ascending thresholds; the first is the entry level
+    bool enabled() const noexcept { return !levels.empty(); }
+};
+
+// A paid membership: bought as a sale line, active for a period, with benefits.
+struct Plan {
+    std::string id;
+    std::string name;
+    std::int64_t fee = 0;  // minor units of the programme currency
+    Period period = Period::Month;
+    Ratio multiplier{1, 1};
+    Ratio discount{0, 1};
+    Selector discount_selector;
+    bool free_delivery = false;
+    std::string tier_floor;  // a tier the member cannot fall below while the plan is active
+    std::vector<std::string> benefits;
+};
+
 enum class NegativePolicy {
     Allow,   // a refund may take the balance below zero; later earnings repay it
     Clamp,   // a refund takes back at most what the member still has
@@ -126,6 +178,12 @@ struct Program {
     std::int64_t expiry_days = 0;   // 0 = points never expire
     std::int64_t pending_days = 0;  // return window before earned points can be spent
     NegativePolicy negative = NegativePolicy::Allow;
+    TierProgram tiers;
+    std::vector<Plan> plans;
+
+    const TierLevel* level(std::string_view id) const;  // nullptr when unknown
+    int level_index(std::string_view id) const;         // -1 when unknown
+    const Plan* plan(std::string_view id) const;
 };
 
 // Parses and validates; throws Error(Status::InvalidProgram) with the offending field named.

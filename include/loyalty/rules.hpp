@@ -14,6 +14,20 @@
 
 namespace loyalty {
 
+// The benefits a member enjoys now: the best of their tier's and their active plan's.
+struct Benefits {
+    std::string source;  // "tier:gold", "plan:plus" or "" (none)
+    Ratio multiplier{1, 1};
+    std::string multiplier_source;
+    Ratio discount{0, 1};
+    Selector discount_selector;
+    std::string discount_source;
+    bool free_delivery = false;
+};
+
+// Best of tier and plan: the larger multiplier, the larger discount, free delivery if either.
+Benefits benefits_of(const Program& program, const std::string& tier, const std::string& plan);
+
 // What the rules need to know about the member, gathered by the caller.
 struct MemberState {
     bool is_member = false;
@@ -27,6 +41,7 @@ struct MemberState {
         bool awarded = false;        // bonus already given in the current window
     };
     std::vector<ChallengeState> challenges;  // same order as Program::challenges
+    Benefits benefits;
 };
 
 // A sale-level bonus (visit, challenge, birthday). `key` names the occurrence so it is given once.
@@ -49,6 +64,10 @@ struct Evaluation {
     std::string redeem_message;
     std::int64_t redeem_points = 0, redeem_value = 0;
     std::int64_t amount_due = 0;
+    std::vector<std::int64_t> line_discounts;  // benefit discount per line
+    std::int64_t benefit_discount = 0;
+    bool free_delivery = false;
+    std::int64_t purchase_points = 0;  // points from the purchase itself (score source "purchase")
 };
 
 // Throws InvalidAmount / Overflow for an invalid basket; never touches storage.
@@ -67,6 +86,15 @@ struct Window {
     std::string key;  // "2026-11", "2026-W47", "2026-11-23", "2026"
 };
 Window window_of(Period period, std::int64_t now_ms, int utc_offset_minutes, int week_start);
+
+// Tiers: the index of the highest level whose threshold the score reaches (-1 without tiers).
+int level_for_score(const TierProgram& tiers, std::int64_t score);
+// "150 points to Gold", "2 more purchases to VIP", "" at the top.
+std::string progress_text(const Program& program, int level, std::int64_t score, int exponent);
+
+// `ms` plus whole calendar months in local time; the day is clamped to the month's length
+// (31 January + 1 month = 28/29 February).
+std::int64_t add_months(std::int64_t ms, int months, int utc_offset_minutes);
 
 // The end of the local day `days` after the local day of `earned_ms`: when earned points expire.
 std::int64_t expiry_of(std::int64_t earned_ms, std::int64_t days, int utc_offset_minutes);

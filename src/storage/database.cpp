@@ -6,15 +6,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/multiprecision/cpp_int.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <functional>
+#include <limits>
 #include <cstring>
 #include <mutex>
 #include <random>
+
+#include <fmt/format.h>
 
 #include "loyalty/rules.hpp"
 #include "storage/schema.hpp"
@@ -30,6 +35,11 @@ using storage::NullIfEmpty;
 using storage::NullIfZero;
 using storage::Transaction;
 
+// The member ?1 and every member merged into it (recursively): their histories count as one.
+#define LOY_FAMILY                                                                       \
+    "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT m.id FROM members m JOIN fam ON " \
+    "m.merged_into = fam.id) "
+
 namespace {
 
 constexpr std::size_t kMaxKey = 128;
@@ -37,6 +47,12 @@ constexpr std::size_t kMaxShort = 64;
 constexpr std::size_t kMaxName = 200;
 constexpr std::size_t kMaxText = 500;
 constexpr std::int64_t kDayMs = 86400000;
+
+// The first column of the first row of a one-row query.
+std::int64_t scalar(storage::Query q) {
+    q.next();
+    return q.i64(0);
+}
 
 std::string random_code(std::size_t n) {
     // No 0/O, 1/I/L: easy to read aloud and type.
@@ -276,7 +292,7 @@ struct Database::Impl {
         "SELECT m.id, o.name, m.status, m.phone, m.card, m.name, m.email, m.birth_year, "
         "m.birth_month, m.birth_day, m.gender, m.language, m.consent_sms, m.consent_email, "
         "m.consent_push, m.branch, m.referrer_id, m.referral_code, m.merged_into, m.created_at, "
-        "m.balance, m.lifetime_earned FROM members m JOIN origins o ON o.id = m.origin ";
+        "m.balance, m.lifetime_earned, m.tier FROM members m JOIN origins o ON o.id = m.origin ";
 
     Member read_member(storage::Query& q) {
         Member m;
@@ -302,6 +318,7 @@ struct Database::Impl {
         m.created_at = q.i64(19);
         m.balance = q.i64(20);
         m.lifetime_earned = q.i64(21);
+        m.tier = q.text(22);
         return m;
     }
 
@@ -498,6 +515,8 @@ struct Database::Impl {
             .run();
         std::int64_t id = c.last_id();
         if (f.tags) write_tags(id, *f.tags);
+        active_program();
+        maybe_upgrade(id, 0);  // the entry level of the tier ladder
         return id;
     }
 
@@ -554,16 +573,40 @@ struct Database::Impl {
         std::string reason, operator_id, branch, terminal;
     };
 
+    // What kind of earning an entry is, for tier scores: purchase, birthday, event:<action>,
+    // adjust, merge; a reversal inherits the source of the entry it corrects.
+    std::string source_of(EntryKind kind, const EntryContext& ctx) {
+        switch (kind) {
+            case EntryKind::Earn:
+                return "purchase";
+            case EntryKind::Bonus:
+                return ctx.reason.rfind("birthday:", 0) == 0 ? "birthday" : "purchase";
+            case EntryKind::Event:
+                return "event:" + ctx.reason;
+            case EntryKind::Adjust:
+                return "adjust";
+            case EntryKind::MergeIn:
+                return "merge";
+            case EntryKind::ReverseEarn: {
+                if (!ctx.corrects) return "";
+                auto q = c.query("SELECT source FROM ledger WHERE id=?", ctx.corrects);
+                return q.next() ? q.text(0) : std::string();
+            }
+            default:
+                return "";
+        }
+    }
+
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
                            const EntryContext& ctx) {
         c.query(
              "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
-             "reason, operator, branch, terminal, program_version, created_at) "
-             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             "reason, operator, branch, terminal, program_version, created_at, source) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
              origin_id, member, static_cast<std::int64_t>(kind), points, NullIfZero{ctx.sale_id},
              NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects}, NullIfEmpty{ctx.reason},
              NullIfEmpty{ctx.operator_id}, NullIfEmpty{ctx.branch}, NullIfEmpty{ctx.terminal},
-             std::max<std::int64_t>(program_version, 0), now())
+             std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)})
             .run();
         std::int64_t id = c.last_id();
         bool earned = kind == EntryKind::Earn || kind == EntryKind::Bonus ||
@@ -693,6 +736,249 @@ struct Database::Impl {
         return expiry_of(t, program.expiry_days, program.utc_offset_minutes);
     }
 
+    // ---- tiers and plans ----------------------------------------------------------------------
+
+    std::int64_t tier_window_start(const Program& p) {
+        switch (p.tiers.window) {
+            case TierWindow::Lifetime:
+                return std::numeric_limits<std::int64_t>::min();
+            case TierWindow::Rolling:
+                return now() - p.tiers.window_days * kDayMs;
+            case TierWindow::CalendarYear:
+                return window_of(Period::Year, now(), p.utc_offset_minutes, p.week_start).start_ms;
+        }
+        return 0;
+    }
+
+    // One metric over the member and every member merged into it, since `since`.
+    std::int64_t metric(const ScoreTerm& t, std::int64_t member, std::int64_t since) {
+        switch (t.metric) {
+            case ScoreTerm::Metric::Points: {
+                return scalar(c.query(LOY_FAMILY
+                                      "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE member_id "
+                                      "IN fam AND kind IN (1, 5, 7, 8) AND created_at >= ?2 AND "
+                                      "(?3 = '' OR source = ?3 OR source LIKE ?3 || ':%')",
+                                      member, since, t.source));
+            }
+            case ScoreTerm::Metric::Spend:
+                return scalar(
+                    c.query(LOY_FAMILY
+                            "SELECT COALESCE(SUM(s.total), 0) - COALESCE((SELECT "
+                            "SUM(r.amount) FROM refunds r JOIN sales s2 ON s2.id = "
+                            "r.sale_id WHERE s2.member_id IN fam AND s2.created_at >= ?2), "
+                            "0) FROM sales s WHERE s.member_id IN fam AND s.created_at >= ?2",
+                            member, since));
+            case ScoreTerm::Metric::Purchases:
+                return scalar(c.query(LOY_FAMILY
+                                      "SELECT COUNT(*) FROM sales WHERE member_id IN fam AND "
+                                      "created_at >= ?2 AND status IN (0, 1)",
+                                      member, since));
+        }
+        return 0;
+    }
+
+    // The weighted score, floored; `extra` adds a projected sale (quote) per term.
+    std::int64_t score_of(std::int64_t member, const Program& p,
+                          const std::function<std::int64_t(const ScoreTerm&)>& extra = nullptr) {
+        namespace mp = boost::multiprecision;
+        mp::cpp_rational sum = 0;
+        std::int64_t since = tier_window_start(p);
+        for (const auto& t : p.tiers.score) {
+            std::int64_t v = metric(t, member, since);
+            if (extra) v = checked_add(v, extra(t));
+            sum += mp::cpp_rational(mp::cpp_int(v) * t.weight.num, mp::cpp_int(t.weight.den));
+        }
+        mp::cpp_int whole = mp::numerator(sum) / mp::denominator(sum);
+        if (sum < 0 && whole * mp::denominator(sum) != mp::numerator(sum)) whole -= 1;
+        if (whole > std::numeric_limits<std::int64_t>::max())
+            return std::numeric_limits<std::int64_t>::max();
+        return static_cast<std::int64_t>(whole);
+    }
+
+    struct ActivePlan {
+        std::string id;
+        std::int64_t ends_at = 0;
+    };
+
+    ActivePlan active_plan(std::int64_t member, const Program& p) {
+        auto q = c.query(
+            "SELECT plan_id, CASE WHEN cancelled_at > 0 AND cancelled_at < ends_at THEN "
+            "cancelled_at "
+            "ELSE ends_at END AS e FROM subscriptions WHERE member_id=?1 AND starts_at <= ?2 AND e "
+            "> ?2 "
+            "ORDER BY e DESC",
+            member, now());
+        ActivePlan found;
+        while (q.next())
+            if (p.plan(q.text(0))) {
+                found = ActivePlan{q.text(0), q.i64(1)};
+                break;
+            }
+        if (found.id.empty()) return found;
+        // Renewals already paid for continue the coverage without a gap.
+        for (;;) {
+            auto n = c.query(
+                "SELECT MAX(CASE WHEN cancelled_at > 0 AND cancelled_at < ends_at THEN "
+                "cancelled_at "
+                "ELSE ends_at END) FROM subscriptions WHERE member_id=? AND plan_id=? AND "
+                "starts_at <= ? AND cancelled_at = 0",
+                member, found.id, found.ends_at);
+            if (!n.next() || n.is_null(0) || n.i64(0) <= found.ends_at) break;
+            found.ends_at = n.i64(0);
+        }
+        return found;
+    }
+
+    // The lowest level the member may hold: an active plan's floor, or a permanent level reached.
+    int floor_index(const Program& p, int current, const ActivePlan& plan) {
+        int f = -1;
+        if (const Plan* pl = p.plan(plan.id); pl && !plan.id.empty())
+            f = std::max(f, p.level_index(pl->tier_floor));
+        if (current >= 0 && p.tiers.levels[static_cast<std::size_t>(current)].permanent)
+            f = std::max(f, current);
+        return f;
+    }
+
+    void set_tier(std::int64_t member, const std::string& from, const std::string& to,
+                  const std::string& reason, std::int64_t score, std::int64_t sale,
+                  std::int64_t at_risk_since) {
+        c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=? WHERE id=?", to,
+                now(), at_risk_since, member)
+            .run();
+        c.query(
+             "INSERT INTO tier_events(member_id, from_tier, to_tier, reason, score, sale_id, "
+             "program_version, created_at) VALUES (?,?,?,?,?,?,?,?)",
+             member, from, to, reason, score, NullIfZero{sale},
+             std::max<std::int64_t>(program_version, 0), now())
+            .run();
+    }
+
+    // Moves the member up to what the score (or a plan floor) supports; never down. Runs inside
+    // every write that can raise a score, so an upgrade commits with the sale that earned it.
+    std::string maybe_upgrade(std::int64_t member, std::int64_t sale) {
+        const Program& p = program;
+        std::string cur_id;
+        {
+            auto q = c.query("SELECT tier, status FROM members WHERE id=?", member);
+            if (!q.next()) return "";
+            cur_id = q.text(0);
+            if (q.i64(1) != static_cast<std::int64_t>(MemberStatus::Active)) return cur_id;
+        }
+        if (!p.tiers.enabled()) return cur_id;
+        int cur = p.level_index(cur_id);
+        std::int64_t score = score_of(member, p);
+        int target = level_for_score(p.tiers, score);
+        int fl = floor_index(p, cur, active_plan(member, p));
+        std::string why;
+        if (fl > target) {
+            target = fl;
+            why = "plan floor";
+        }
+        if (target <= cur) return cur_id;
+        const TierLevel& to = p.tiers.levels[static_cast<std::size_t>(target)];
+        if (why.empty())
+            why = cur < 0 ? "joined at " + to.name
+                          : fmt::format("upgrade: score {} reached {} ({})", score, to.name,
+                                        to.threshold);
+        set_tier(member, cur_id, to.id, why, score, sale, 0);
+        return to.id;
+    }
+
+    // One member at a review: upgrade if the score allows; otherwise mark at risk, and after the
+    // grace period step down (one level, or to what the score supports), never below a floor.
+    // Returns +1 upgraded, -1 downgraded, 2 newly at risk, 0 nothing.
+    int review_member(std::int64_t member, std::int64_t at) {
+        const Program& p = program;
+        auto q =
+            c.query("SELECT tier, tier_since, tier_at_risk_since FROM members WHERE id=?", member);
+        if (!q.next()) return 0;
+        const std::string cur_id = q.text(0);
+        const std::int64_t since = q.i64(1), risk = q.i64(2);
+        const int cur = p.level_index(cur_id);
+        const std::int64_t score = score_of(member, p);
+        const int by_score = level_for_score(p.tiers, score);
+        const int fl = floor_index(p, cur, active_plan(member, p));
+        const int target = std::max(by_score, fl);
+        if (target > cur) {
+            maybe_upgrade(member, 0);
+            return 1;
+        }
+        if (target == cur) {
+            if (risk != 0)
+                c.query("UPDATE members SET tier_at_risk_since=0 WHERE id=?", member).run();
+            return 0;
+        }
+        // Below the current level.
+        std::int64_t risk_since = risk;
+        int result = 0;
+        if (risk_since == 0) {
+            risk_since = at;
+            c.query("UPDATE members SET tier_at_risk_since=? WHERE id=?", at, member).run();
+            result = 2;
+        }
+        if (at < risk_since + p.tiers.grace_days * kDayMs) return result;
+        if (since >= at) return result;  // already moved at this review: idempotent
+        int to = p.tiers.downgrade == DowngradePolicy::OneStep ? cur - 1 : target;
+        to = std::max({to, target, fl, 0});
+        if (to >= cur) return result;
+        const TierLevel& from = p.tiers.levels[static_cast<std::size_t>(cur)];
+        const TierLevel& lv = p.tiers.levels[static_cast<std::size_t>(to)];
+        std::string why = fmt::format(
+            "review: score {} is below {} ({}){}", score, from.name, from.threshold,
+            p.tiers.grace_days > 0
+                ? fmt::format(", {} days after falling below", (at - risk_since) / kDayMs)
+                : "");
+        // Still below the new level too (one step at a time): at risk again from now.
+        set_tier(member, cur_id, lv.id, why, score, 0, to > target ? at : 0);
+        return -1;
+    }
+
+    TierStatus tier_status(std::int64_t member) {
+        TierStatus s;
+        const Program& p = active_program();
+        auto q =
+            c.query("SELECT tier, tier_since, tier_at_risk_since FROM members WHERE id=?", member);
+        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(member));
+        s.tier = q.text(0);
+        s.since = q.i64(1);
+        s.at_risk_since = q.i64(2);
+        ActivePlan plan = active_plan(member, p);
+        s.plan = plan.id;
+        s.plan_ends_at = plan.ends_at;
+        Benefits b = benefits_of(p, s.tier, plan.id);
+        s.multiplier = rate_to_string(b.multiplier);
+        s.discount = rate_to_string(b.discount);
+        s.free_delivery = b.free_delivery;
+        const int cur = p.level_index(s.tier);
+        if (p.tiers.enabled()) {
+            s.score = score_of(member, p);
+            if (cur >= 0) {
+                const TierLevel& l = p.tiers.levels[static_cast<std::size_t>(cur)];
+                s.tier_name = l.name;
+                s.benefits = l.benefits;
+            }
+            if (cur + 1 < static_cast<int>(p.tiers.levels.size())) {
+                const TierLevel& n = p.tiers.levels[static_cast<std::size_t>(cur + 1)];
+                s.next_tier = n.id;
+                s.next_tier_name = n.name;
+                s.next_threshold = n.threshold;
+                s.missing = std::max<std::int64_t>(0, n.threshold - s.score);
+            }
+            s.progress = progress_text(p, cur, s.score, exponent(p.currency));
+            int fl = floor_index(p, cur, plan);
+            if (fl >= 0) s.floor_tier = p.tiers.levels[static_cast<std::size_t>(fl)].id;
+        }
+        if (const Plan* pl = p.plan(plan.id); pl && !plan.id.empty())
+            s.benefits.insert(s.benefits.end(), pl->benefits.begin(), pl->benefits.end());
+        auto e = c.query(
+            "SELECT from_tier, to_tier, reason, score, COALESCE(sale_id, 0), created_at "
+            "FROM tier_events WHERE member_id=? ORDER BY id DESC LIMIT 50",
+            member);
+        while (e.next())
+            s.events.push_back({e.text(0), e.text(1), e.text(2), e.i64(3), e.i64(4), e.i64(5)});
+        return s;
+    }
+
     // ---- checkout ---------------------------------------------------------------------------
 
     MemberState member_state(std::int64_t member_id, const Program& p) {
@@ -704,6 +990,7 @@ struct Database::Impl {
         s.available = m.available;
         s.birth_month = m.birth_month;
         s.birth_day = m.birth_day;
+        s.benefits = benefits_of(p, m.tier, active_plan(member_id, p).id);
         std::int64_t t = now();
         auto awarded = [&](const std::string& key) {
             auto q = c.query(
@@ -791,7 +1078,46 @@ struct Database::Impl {
             require_active(member_out);
         }
         state = member_state(member_out, p);
-        return evaluate(b, state, p, now(), exp);
+        return evaluate(with_plan_prices(b, p, member_out), state, p, now(), exp);
+    }
+
+    // Plan lines take their price from the programme: one period per 1.000 of quantity.
+    Basket with_plan_prices(const Basket& b, const Program& p, std::int64_t member) {
+        Basket out = b;
+        for (auto& l : out.lines) {
+            if (l.plan_id.empty()) continue;
+            const Plan* plan = p.plan(l.plan_id);
+            if (!plan)
+                throw Error(Status::NotFound, "the programme has no plan '" + l.plan_id + "'");
+            if (member == 0)
+                throw Error(Status::InvalidArgument,
+                            "a plan is bought by a member, not anonymously");
+            if (l.quantity_milli % 1000 != 0)
+                throw Error(Status::InvalidAmount, "a plan is bought in whole periods");
+            l.unit_price = plan->fee;
+            l.discount = 0;
+            if (l.sku.empty()) l.sku = "plan:" + plan->id;
+            if (l.category.empty()) l.category = "plan";
+        }
+        return out;
+    }
+
+    // Score terms a sale would add (for the quote's "this sale makes you Gold").
+    std::function<std::int64_t(const ScoreTerm&)> sale_delta(const Evaluation& ev) {
+        return [&ev](const ScoreTerm& t) -> std::int64_t {
+            switch (t.metric) {
+                case ScoreTerm::Metric::Purchases:
+                    return 1;
+                case ScoreTerm::Metric::Spend:
+                    return ev.total;
+                case ScoreTerm::Metric::Points:
+                    if (t.source.empty()) return ev.points;
+                    if (t.source == "purchase") return ev.purchase_points;
+                    if (t.source == "birthday") return ev.points - ev.purchase_points;
+                    return 0;
+            }
+            return 0;
+        };
     }
 
     Quote quote(const Basket& b) {
@@ -816,6 +1142,20 @@ struct Database::Impl {
         q.redeem_points = ev.redeem_points;
         q.redeem_value = ev.redeem_value;
         q.amount_due = ev.amount_due;
+        q.benefit_discount = ev.benefit_discount;
+        q.free_delivery = ev.free_delivery;
+        const Program& p = program;
+        if (member && p.tiers.enabled()) {
+            auto mq = c.query("SELECT tier FROM members WHERE id=?", member);
+            mq.next();
+            q.tier = mq.text(0);
+            int cur = p.level_index(q.tier);
+            std::int64_t after = score_of(member, p, sale_delta(ev));
+            int target = std::max(level_for_score(p.tiers, after), cur);
+            q.tier_after =
+                target >= 0 ? p.tiers.levels[static_cast<std::size_t>(target)].id : q.tier;
+            q.progress = progress_text(p, target, after, exponent(p.currency));
+        }
         return q;
     }
 
@@ -837,26 +1177,39 @@ struct Database::Impl {
         std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
         std::int64_t t = now();
         std::int64_t earned_total = ev.points;
+        const Basket pb = with_plan_prices(b, program, member);
+        std::string tier_before;
+        if (member) {
+            auto q = c.query("SELECT tier FROM members WHERE id=?", member);
+            q.next();
+            tier_before = q.text(0);
+        }
         c.query(
              "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
              "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
-             "redeem_value, amount_due, program_version, explanation, created_at) "
-             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             "redeem_value, amount_due, program_version, explanation, created_at, "
+             "benefit_discount, tier_before, tier_after) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
              origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
              NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
              b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value,
              ev.amount_due, std::max<std::int64_t>(program_version, 0), rules_json(ev.rules).dump(),
-             t)
+             t, ev.benefit_discount, tier_before, tier_before)
             .run();
         std::int64_t sale = c.last_id();
-        for (std::size_t i = 0; i < b.lines.size(); ++i) {
-            const auto& l = b.lines[i];
+        for (std::size_t i = 0; i < pb.lines.size(); ++i) {
+            const auto& l = pb.lines[i];
+            // The stored amount is what the customer pays for the line (after the benefit
+            // discount): refunds are proportional to it.
             c.query(
                  "INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
-                 "unit_price, discount, amount, points) VALUES (?,?,?,?,?,?,?,?,?)",
+                 "unit_price, discount, amount, points, plan_id, benefit_discount) "
+                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                  sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
-                 l.unit_price, l.discount, l.amount(), ev.line_points[i])
+                 l.unit_price, l.discount, l.amount() - ev.line_discounts[i], ev.line_points[i],
+                 NullIfEmpty{l.plan_id}, ev.line_discounts[i])
                 .run();
+            if (!l.plan_id.empty()) subscribe(member, *program.plan(l.plan_id), sale, i + 1, l);
         }
         for (std::size_t i = 0; i < b.tenders.size(); ++i)
             c.query("INSERT INTO sale_tenders(sale_id, line_no, type, amount) VALUES (?,?,?,?)",
@@ -885,21 +1238,46 @@ struct Database::Impl {
                 ctx.reason = bonus.key.empty() ? bonus.rule_id : bonus.key;
                 credit(EntryKind::Bonus, member, bonus.points, ctx, avail_at, expiry_for(t));
             }
+            std::string tier_after = maybe_upgrade(member, sale);
             auto [avail, pend] = spendable(member);
             (void)pend;
-            c.query("UPDATE sales SET balance_after=?, available_after=? WHERE id=?",
-                    balance_of(member), avail, sale)
+            c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
+                    balance_of(member), avail, tier_after, sale)
                 .run();
         }
         return {sale, 0};
+    }
+
+    // A plan bought on a sale line: it starts now, or when the member's current period of the
+    // same plan ends (renewal), and lasts one period per 1.000 of quantity.
+    void subscribe(std::int64_t member, const Plan& plan, std::int64_t sale, std::size_t line_no,
+                   const BasketLine& l) {
+        std::int64_t start = now();
+        auto q = c.query(
+            "SELECT MAX(ends_at) FROM subscriptions WHERE member_id=? AND plan_id=? AND "
+            "cancelled_at=0 "
+            "AND ends_at > ?",
+            member, plan.id, start);
+        if (q.next() && !q.is_null(0)) start = q.i64(0);
+        int months =
+            static_cast<int>(l.quantity_milli / 1000) * (plan.period == Period::Year ? 12 : 1);
+        std::int64_t end = add_months(start, months, program.utc_offset_minutes);
+        c.query(
+             "INSERT INTO subscriptions(origin, member_id, plan_id, sale_id, line_no, fee, "
+             "starts_at, "
+             "ends_at, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+             origin_id, member, plan.id, sale, static_cast<std::int64_t>(line_no), l.amount(),
+             start, end, now())
+            .run();
     }
 
     Receipt sale_receipt(std::int64_t sale) {
         auto q = c.query(
             "SELECT o.name, s.member_id, s.program_version, s.total, s.points_earned, "
             "s.points_redeemed, s.redeem_value, s.amount_due, s.balance_after, s.available_after, "
-            "s.created_at, s.explanation FROM sales s JOIN origins o ON o.id = s.origin WHERE "
-            "s.id=?",
+            "s.created_at, s.explanation, s.benefit_discount, s.tier_before, s.tier_after FROM "
+            "sales s "
+            "JOIN origins o ON o.id = s.origin WHERE s.id=?",
             sale);
         if (!q.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale));
         Receipt r;
@@ -917,6 +1295,9 @@ struct Database::Impl {
         r.available_after = q.i64(9);
         r.created_at = q.i64(10);
         r.rules = rules_from(q.text(11));
+        r.benefit_discount = q.i64(12);
+        r.tier_before = q.text(13);
+        r.tier_after = q.text(14);
         return r;
     }
 
@@ -966,18 +1347,18 @@ struct Database::Impl {
 
         struct Line {
             std::int64_t qty, amount, points, returned;
+            std::string plan_id;
         };
         std::vector<Line> lines;
         {
             auto lq = c.query(
                 "SELECT l.quantity_milli, l.amount, l.points, COALESCE((SELECT "
-                "SUM(rl.quantity_milli) "
-                "FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.sale_id = "
-                "l.sale_id AND rl.line_no = l.line_no), 0) FROM sale_lines l WHERE l.sale_id=? "
-                "ORDER BY l.line_no",
+                "SUM(rl.quantity_milli) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id "
+                "WHERE r.sale_id = l.sale_id AND rl.line_no = l.line_no), 0), "
+                "COALESCE(l.plan_id, '') FROM sale_lines l WHERE l.sale_id=? ORDER BY l.line_no",
                 sale_id);
             while (lq.next())
-                lines.push_back({lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3)});
+                lines.push_back({lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3), lq.text(4)});
         }
         std::vector<std::int64_t> give(lines.size(), 0);
         if (req.empty()) {
@@ -1049,6 +1430,14 @@ struct Database::Impl {
                  refund, static_cast<std::int64_t>(i + 1), give[i], a, p)
                 .run();
         }
+        // A refunded plan line ends the plan it bought.
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (give[i] > 0 && !lines[i].plan_id.empty())
+                c.query(
+                     "UPDATE subscriptions SET cancelled_at=? WHERE sale_id=? AND line_no=? AND "
+                     "cancelled_at=0",
+                     t, sale_id, static_cast<std::int64_t>(i + 1))
+                    .run();
         std::int64_t reversed = 0;
         if (sale_member) {
             std::int64_t member = owner_of(sale_member);
@@ -1362,6 +1751,7 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
            "(?,?,?,?)",
            survivor_id, absorbed_id, moved, tnow)
         .run();
+    d.maybe_upgrade(survivor_id, 0);  // the survivor's score now includes the absorbed history
     t.commit();
     return d.load_member(survivor_id);
 }
@@ -1529,6 +1919,7 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
         ctx.reason = action;
         std::int64_t entry =
             d.credit(EntryKind::Event, member, rule->points, ctx, t, d.expiry_for(t));
+        d.maybe_upgrade(member, 0);
         return std::pair<std::int64_t, std::int64_t>(entry, rule->points);
     });
     return out.value;
@@ -1564,6 +1955,73 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
         return std::pair<std::int64_t, std::int64_t>(entry, d.balance_of(member));
     });
     return out.value;
+}
+
+TierStatus Database::tier_status(std::int64_t member_id) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    return impl_->tier_status(member_id);
+}
+
+ReviewResult Database::review_tiers(std::int64_t now_ms) {
+    if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    // The review runs "as of" now_ms: the handle's clock is set for its duration.
+    const std::int64_t saved = d.fixed_clock.load();
+    if (now_ms != 0) d.fixed_clock.store(now_ms);
+    struct RestoreClock {
+        Impl& d;
+        std::int64_t saved;
+        ~RestoreClock() { d.fixed_clock.store(saved); }
+    } restore{d, saved};
+    const std::int64_t at = d.now();
+    ReviewResult r;
+    // In batches of members, so a large review does not hold the write lock for long.
+    for (std::int64_t after = 0;;) {
+        Transaction t(d.c, true);
+        const Program& p = d.active_program();
+        if (!p.tiers.enabled()) break;
+        std::vector<std::int64_t> ids;
+        {
+            auto q = d.c.query(
+                "SELECT id FROM members WHERE id > ? AND status = 0 ORDER BY id LIMIT 500", after);
+            while (q.next())
+                ids.push_back(q.i64(0));
+        }
+        if (ids.empty()) break;
+        for (auto id : ids) {
+            int change = d.review_member(id, at);
+            ++r.reviewed;
+            if (change == 1) ++r.upgraded;
+            if (change == -1) ++r.downgraded;
+            if (change == 2) ++r.at_risk;
+        }
+        after = ids.back();
+        t.commit();
+    }
+    return r;
+}
+
+void Database::cancel_plan(std::int64_t member_id, const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"member", member_id}};
+    d.idempotent(key, "cancel_plan", req.dump(), [&] {
+        const Program& p = d.active_program();
+        std::int64_t member = d.owner_of(member_id);
+        if (d.active_plan(member, p).id.empty())
+            throw Error(Status::NotFound,
+                        "member " + std::to_string(member_id) + " has no active plan");
+        const std::int64_t t = d.now();
+        d.c.query(
+               "UPDATE subscriptions SET cancelled_at=? WHERE member_id=? AND cancelled_at=0 AND "
+               "ends_at > ?",
+               t, member, t)
+            .run();
+        return std::pair<std::int64_t, std::int64_t>(member, 0);
+    });
 }
 
 ExpireResult Database::expire(std::int64_t now_ms) {
@@ -1627,8 +2085,7 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
     Transaction t(d.c, false);
     d.load_member(member_id);
     auto q = d.c.query(
-        "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT m.id FROM members m JOIN fam ON "
-        "m.merged_into = fam.id) "
+        LOY_FAMILY
         "SELECT l.id, o.name, l.kind, l.member_id, l.points, l.sale_id, l.reason, l.branch, "
         "l.terminal, l.operator, l.created_at, (SELECT expires_at FROM lots WHERE entry_id = l.id "
         "ORDER BY expires_at DESC LIMIT 1), l.corrects, (SELECT o2.name FROM ledger c JOIN origins "

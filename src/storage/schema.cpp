@@ -173,6 +173,73 @@ CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves
   BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
 )SQL";
 
+// Version 2: tiers and paid plans. Ledger entries gain a `source` (what kind of earning they are,
+// for tier scores); existing entries are backfilled, with the append-only trigger lifted only
+// for the duration of this migration's transaction.
+constexpr const char* kSchemaV2 = R"SQL(
+ALTER TABLE ledger ADD COLUMN source TEXT;
+DROP TRIGGER ledger_append_only_u;
+UPDATE ledger SET source = CASE kind
+  WHEN 1 THEN 'purchase'
+  WHEN 7 THEN CASE WHEN reason LIKE 'birthday:%' THEN 'birthday' ELSE 'purchase' END
+  WHEN 8 THEN 'event:' || reason
+  WHEN 4 THEN 'adjust'
+  WHEN 10 THEN 'merge'
+  ELSE NULL END;
+UPDATE ledger SET source = (SELECT c.source FROM ledger c WHERE c.id = ledger.corrects)
+  WHERE kind = 5;
+CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE INDEX ledger_source ON ledger(member_id, source, created_at) WHERE source IS NOT NULL;
+
+ALTER TABLE members ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN tier_since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN tier_at_risk_since INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE tier_events(
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  from_tier TEXT NOT NULL,
+  to_tier TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  sale_id INTEGER REFERENCES sales(id),
+  program_version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX tier_events_member ON tier_events(member_id, id);
+CREATE TRIGGER tier_events_append_only_u BEFORE UPDATE ON tier_events
+  BEGIN SELECT RAISE(ABORT, 'tier events are append-only'); END;
+CREATE TRIGGER tier_events_append_only_d BEFORE DELETE ON tier_events
+  BEGIN SELECT RAISE(ABORT, 'tier events are append-only'); END;
+
+CREATE TABLE subscriptions(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  plan_id TEXT NOT NULL,
+  sale_id INTEGER REFERENCES sales(id),
+  line_no INTEGER,
+  fee INTEGER NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  cancelled_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX subscriptions_member ON subscriptions(member_id, ends_at);
+
+ALTER TABLE sale_lines ADD COLUMN plan_id TEXT;
+ALTER TABLE sale_lines ADD COLUMN benefit_discount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sales ADD COLUMN benefit_discount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sales ADD COLUMN tier_before TEXT NOT NULL DEFAULT '';
+ALTER TABLE sales ADD COLUMN tier_after TEXT NOT NULL DEFAULT '';
+)SQL";
+
+}  // namespace
+
+const char* schema_v1_sql() noexcept {
+    return kSchemaV1;
+}
+
+namespace {
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -208,11 +275,13 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
     Transaction t(c, true);
     // Re-read under the write lock: another process may have created it meanwhile.
     if (pragma_int(c, "PRAGMA user_version") == kSchemaVersion) return;
-    if (pragma_int(c, "PRAGMA user_version") == 0) {
+    const std::int64_t from = pragma_int(c, "PRAGMA user_version");
+    if (from < 1) {
         c.exec(kSchemaV1);
         c.query("INSERT INTO meta VALUES ('created_at', ?)", std::to_string(now_ms)).run();
     }
-    // Later versions: `if (version < 2) { ... }` steps, each inside this transaction.
+    if (from < 2) c.exec(kSchemaV2);
+    // Each later version adds one `if (from < N)` step here, inside this transaction.
     c.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
     c.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
     t.commit();

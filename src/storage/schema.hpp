@@ -10,9 +10,12 @@ namespace loyalty::storage {
 
 // 'LOYA': marks a file as a libloyalty database (PRAGMA application_id).
 constexpr std::int32_t kApplicationId = 0x4C4F5941;
-constexpr std::int32_t kSchemaVersion = 1;
+constexpr std::int32_t kSchemaVersion = 2;
 // "Never expires" is stored as the largest time so that ORDER BY expires_at puts it last.
 constexpr std::int64_t kNever = INT64_MAX;
+
+// The SQL of schema version 1, for tests that build an old file and open it.
+const char* schema_v1_sql() noexcept;
 
 // Checks the file is ours (or empty), refuses newer schemas, creates or migrates.
 // Must run inside no transaction; takes its own.

@@ -706,6 +706,131 @@ static void test_points_outside_basket(void) {
     loy_close(db);
 }
 
+static void test_tiers_and_plans(void) {
+    loy_db* db = open_db("tiers.db");
+    int64_t v = 0;
+    CHECK_STATUS(
+        loy_program_load_json(
+            db,
+            "{\"spend\":[{\"id\":\"base\",\"points\":10,\"per\":100000}],"
+            "\"tiers\":{\"window\":\"rolling\",\"window_days\":30,\"levels\":["
+            "{\"id\":\"bronze\",\"name\":\"Bronze\",\"threshold\":0},"
+            "{\"id\":\"silver\",\"name\":\"Silver\",\"threshold\":500,\"multiplier\":\"1.5\","
+            "\"benefits\":[\"Priority service\"]},"
+            "{\"id\":\"gold\",\"name\":\"Gold\",\"threshold\":1000,\"discount\":\"0.1\","
+            "\"free_delivery\":true}]},"
+            "\"plans\":[{\"id\":\"plus\",\"fee\":500000,\"period\":\"year\",\"discount\":\"0.05\","
+            "\"tier_floor\":\"silver\",\"benefits\":[\"Early access\"]}]}",
+            &v, &err),
+        LOY_OK);
+    int64_t m = enrol_phone(db, "09121234567");
+    loy_member* mm = NULL;
+    CHECK_STATUS(loy_member_get(db, m, &mm, &err), LOY_OK);
+    CHECK(strcmp(loy_member_tier(mm), "bronze") == 0);
+    loy_member_free(mm);
+
+    loy_tier_status* s = NULL;
+    CHECK_STATUS(loy_tier_status_get(db, 999, &s, &err), LOY_ERR_NOT_FOUND);
+    CHECK(s == NULL);
+    CHECK_STATUS(loy_tier_status_get(db, m, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+
+    /* A 5,000,000 sale reaches Silver inside the commit; the quote says so first. */
+    loy_basket* b = basket_of(m, 5000000);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(strcmp(loy_quote_tier(q), "bronze") == 0 &&
+          strcmp(loy_quote_tier_after(q), "silver") == 0);
+    CHECK(strcmp(loy_quote_progress(q), "500 points to Gold") == 0);
+    CHECK(loy_quote_benefit_discount(q) == 0 && loy_quote_free_delivery(q) == 0);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "T-S1", &r, &err), LOY_OK);
+    CHECK(strcmp(loy_receipt_tier_before(r), "bronze") == 0);
+    CHECK(strcmp(loy_receipt_tier_after(r), "silver") == 0);
+    CHECK(loy_receipt_benefit_discount(r) == 0);
+    int64_t sale1 = loy_receipt_sale_id(r);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(strcmp(loy_tier_status_tier(s), "silver") == 0);
+    CHECK(strcmp(loy_tier_status_tier_name(s), "Silver") == 0);
+    CHECK(loy_tier_status_since(s) == T0 && loy_tier_status_score(s) == 500);
+    CHECK(strcmp(loy_tier_status_next_tier(s), "gold") == 0);
+    CHECK(strcmp(loy_tier_status_next_tier_name(s), "Gold") == 0);
+    CHECK(loy_tier_status_next_threshold(s) == 1000 && loy_tier_status_missing(s) == 500);
+    CHECK(strcmp(loy_tier_status_progress(s), "500 points to Gold") == 0);
+    CHECK(loy_tier_status_at_risk_since(s) == 0);
+    CHECK(strcmp(loy_tier_status_floor_tier(s), "") == 0);
+    CHECK(strcmp(loy_tier_status_multiplier(s), "1.5") == 0);
+    CHECK(strcmp(loy_tier_status_discount(s), "0") == 0);
+    CHECK(loy_tier_status_free_delivery(s) == 0);
+    CHECK(loy_tier_status_benefit_count(s) == 1);
+    CHECK(strcmp(loy_tier_status_benefit(s, 0), "Priority service") == 0);
+    CHECK(strcmp(loy_tier_status_benefit(s, 7), "") == 0);
+    CHECK(strcmp(loy_tier_status_plan(s), "") == 0 && loy_tier_status_plan_ends_at(s) == 0);
+    CHECK(loy_tier_status_event_count(s) == 2);
+    CHECK(strcmp(loy_tier_status_event_from(s, 0), "bronze") == 0);
+    CHECK(strcmp(loy_tier_status_event_to(s, 0), "silver") == 0);
+    CHECK(strncmp(loy_tier_status_event_reason(s, 0), "upgrade", 7) == 0);
+    CHECK(loy_tier_status_event_score(s, 0) == 500);
+    CHECK(loy_tier_status_event_sale_id(s, 0) == sale1);
+    CHECK(loy_tier_status_event_at(s, 0) == T0);
+    CHECK(strcmp(loy_tier_status_event_to(s, 1), "bronze") == 0); /* joined */
+    CHECK(strcmp(loy_tier_status_event_from(s, 9), "") == 0 && loy_tier_status_event_at(s, 9) == 0);
+    loy_tier_status_free(s);
+    loy_tier_status_free(NULL);
+    CHECK(strcmp(loy_tier_status_tier(NULL), "") == 0 && loy_tier_status_score(NULL) == 0);
+
+    /* Buy the yearly plan. */
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, m, &err), LOY_OK);
+    int32_t line = 0;
+    CHECK_STATUS(loy_basket_add_plan(b, NULL, 1, &line, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_add_plan(b, "plus", 0, &line, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK(line == 0);
+    CHECK_STATUS(loy_basket_add_plan(b, "plus", 1, &line, &err), LOY_OK);
+    CHECK(line == 1);
+    CHECK_STATUS(loy_commit(db, b, "T-PLAN", &r, &err), LOY_OK);
+    CHECK(loy_receipt_total(r) == 500000 && loy_receipt_points_earned(r) == 0);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(strcmp(loy_tier_status_plan(s), "plus") == 0);
+    CHECK(loy_tier_status_plan_ends_at(s) == T0 + 365 * DAY); /* 2026-11-21 to 2027-11-21 */
+    CHECK(strcmp(loy_tier_status_discount(s), "0.05") == 0);
+    CHECK(strcmp(loy_tier_status_floor_tier(s), "silver") == 0);
+    CHECK(loy_tier_status_benefit_count(s) == 2);
+    loy_tier_status_free(s);
+
+    /* With the plan's 5% off: 1,000,000 pays 950,000 and earns 90 x 1.5 = 135. */
+    b = basket_of(m, 1000000);
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(loy_quote_benefit_discount(q) == 50000 && loy_quote_total(q) == 950000);
+    CHECK(loy_quote_points_earned(q) == 135);
+    loy_quote_free(q);
+    loy_basket_free(b);
+
+    /* Refund the first sale: the score drops, the plan's floor keeps Silver. */
+    CHECK_STATUS(loy_refund_sale(db, sale1, NULL, "T-R1", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    int64_t reviewed = -1, up = -1, down = -1, risk = -1;
+    CHECK_STATUS(loy_tiers_review(db, T0 + DAY, &reviewed, &up, &down, &risk, &err), LOY_OK);
+    CHECK(reviewed == 1 && up == 0 && down == 0 && risk == 0);
+    CHECK_STATUS(loy_plan_cancel(db, m, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_plan_cancel(db, m, "T-CANCEL", &err), LOY_OK);
+    CHECK_STATUS(loy_plan_cancel(db, m, "T-CANCEL-2", &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_tiers_review(db, T0 + 2 * DAY, NULL, NULL, &down, NULL, &err), LOY_OK);
+    CHECK(down == 1);
+    CHECK_STATUS(loy_tiers_review(db, -1, NULL, NULL, &down, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(down == 0);
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(strcmp(loy_tier_status_tier(s), "bronze") == 0);
+    CHECK(strncmp(loy_tier_status_event_reason(s, 0), "review", 6) == 0);
+    loy_tier_status_free(s);
+    loy_close(db);
+}
+
 static void test_threads_share_handle_errors_untouched(void) {
     /* A NULL db handle is refused everywhere with INVALID_ARGUMENT, never a crash. */
     loy_member* m = NULL;
@@ -740,6 +865,7 @@ int main(int argc, char** argv) {
         {"programme: load, validate, export", test_program},
         {"checkout: basket, quote, commit, replay, refund, void", test_checkout},
         {"points: events, adjustments, expiry, history, verify", test_points_outside_basket},
+        {"tiers and plans: upgrade, status, plan purchase, review, cancel", test_tiers_and_plans},
         {"NULL handles and short error structs", test_threads_share_handle_errors_untouched},
     };
     snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : ".");

@@ -295,9 +295,12 @@ TEST_CASE("property: refunds in any order and size never over-reverse", "[checko
         b.member_id = m.id;
         int lines = std::uniform_int_distribution<int>(1, 6)(rng);
         for (int i = 0; i < lines; ++i)
-            b.lines.push_back({"P" + std::to_string(i), "general",
+            b.lines.push_back({"P" + std::to_string(i),
+                               "general",
                                std::uniform_int_distribution<std::int64_t>(1, 5000)(rng),
-                               std::uniform_int_distribution<std::int64_t>(1000, 900000)(rng), 0});
+                               std::uniform_int_distribution<std::int64_t>(1000, 900000)(rng),
+                               0,
+                               {}});
         std::int64_t most = db->quote(b).redeemable_points;
         b.redeem_points =
             std::uniform_int_distribution<std::int64_t>(0, std::min<std::int64_t>(most, 200))(rng);

@@ -95,7 +95,7 @@ inline loyalty::Basket basket(std::int64_t member, std::initializer_list<std::in
     b.member_id = member;
     int i = 0;
     for (auto p : prices)
-        b.lines.push_back({"SKU" + std::to_string(++i), "general", 1000, p, 0});
+        b.lines.push_back({"SKU" + std::to_string(++i), "general", 1000, p, 0, {}});
     b.redeem_points = redeem;
     return b;
 }

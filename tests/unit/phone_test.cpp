@@ -6,24 +6,23 @@
 using namespace loyalty;
 
 TEST_CASE("every form a cashier types is the same Iranian mobile", "[phone]") {
-    const char* forms[] =
-        {
-            "09121234567",
-            "+989121234567",
-            "00989121234567",
-            "9121234567",
-            "0912 123 4567",
-            "0912-123-4567",
-            "(0912) 123 4567",
-            "+98 912 123 4567",
-            "989121234567",
-            "\xDB\xB0\xDB\xB9\xDB\xB1\xDB\xB2\xDB\xB1\xDB\xB2\xDB\xB3\xDB\xB4\xDB\xB5\xDB\xB6\xDB"
-            "\xB7",  // ۰۹۱۲۱۲۳۴۵۶۷
-            "\xD9\xA0\xD9\xA9\xD9\xA1\xD9\xA2\xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4\xD9\xA5\xD9\xA6\xD9"
-            "\xA7",  // Arabic-Indic
-            "\xDB\xB0\xDB\xB9\xDB\xB1\xDB\xB2 123 \xDB\xB4\xDB\xB5\xDB\xB6\xDB\xB7",  // mixed
-                                                                                      // digits
-        };
+    const char* forms[] = {
+        "09121234567",
+        "+989121234567",
+        "00989121234567",
+        "9121234567",
+        "0912 123 4567",
+        "0912-123-4567",
+        "(0912) 123 4567",
+        "+98 912 123 4567",
+        "989121234567",
+        "\xDB\xB0\xDB\xB9\xDB\xB1\xDB\xB2\xDB\xB1\xDB\xB2\xDB\xB3\xDB\xB4\xDB\xB5\xDB\xB6\xDB"
+        "\xB7",  // ۰۹۱۲۱۲۳۴۵۶۷
+        "\xD9\xA0\xD9\xA9\xD9\xA1\xD9\xA2\xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4\xD9\xA5\xD9\xA6\xD9"
+        "\xA7",                                                                   // Arabic-Indic
+        "\xDB\xB0\xDB\xB9\xDB\xB1\xDB\xB2 123 \xDB\xB4\xDB\xB5\xDB\xB6\xDB\xB7",  // mixed
+                                                                                  // digits
+    };
     for (const char* f : forms) {
         INFO(f);
         CHECK(text::normalize_phone(f, "IR") == "+989121234567");

@@ -29,7 +29,7 @@ Basket basket(std::initializer_list<std::int64_t> prices) {
     b.member_id = 1;
     int i = 0;
     for (auto p : prices)
-        b.lines.push_back({"SKU" + std::to_string(i++), "general", 1000, p, 0});
+        b.lines.push_back({"SKU" + std::to_string(i++), "general", 1000, p, 0, {}});
     return b;
 }
 
@@ -99,10 +99,10 @@ TEST_CASE("property: a basket split into lines earns what the whole earns", "[ru
         split.member_id = 1;
         std::int64_t prev = 0;
         for (auto c : cuts) {
-            split.lines.push_back({"S", "general", 1000, c - prev, 0});
+            split.lines.push_back({"S", "general", 1000, c - prev, 0, {}});
             prev = c;
         }
-        split.lines.push_back({"S", "general", 1000, total - prev, 0});
+        split.lines.push_back({"S", "general", 1000, total - prev, 0, {}});
         auto whole = evaluate(basket({total}), member(), p, kSat10);
         auto parts_ev = evaluate(split, member(), p, kSat10);
         INFO("total " << total << " in " << parts << " lines");
@@ -123,10 +123,10 @@ TEST_CASE("multipliers, item points and exclusions are attributed per rule", "[r
     })");
     Basket b;
     b.member_id = 1;
-    b.lines = {{"LATTE", "coffee", 2000, 50000, 0},  // 100,000 → 10, x2 → 20
-               {"CAKE", "bakery", 1000, 40000, 0},   // 40,000 → 4, x1.5 → 6
-               {"CIG", "tobacco", 1000, 200000, 0},  // excluded
-               {"BAG", "bags", 2500, 0, 0}};         // 2.5 bags x 3 = 7 (floor)
+    b.lines = {{"LATTE", "coffee", 2000, 50000, 0, {}},  // 100,000 → 10, x2 → 20
+               {"CAKE", "bakery", 1000, 40000, 0, {}},   // 40,000 → 4, x1.5 → 6
+               {"CIG", "tobacco", 1000, 200000, 0, {}},  // excluded
+               {"BAG", "bags", 2500, 0, 0, {}}};         // 2.5 bags x 3 = 7 (floor)
     auto ev = evaluate(b, member(), p, kSat10);
     CHECK(ev.points == 20 + 6 + 7);
     REQUIRE(ev.rules.size() == 4);
@@ -148,7 +148,7 @@ TEST_CASE("discounts, tax, service and tips count only where the rule says", "[r
        "include_tax": true, "include_service": true, "include_tips": true}]})");
     Basket b;
     b.member_id = 1;
-    b.lines = {{"A", "x", 1000, 10000, 3000}};
+    b.lines = {{"A", "x", 1000, 10000, 3000, {}}};
     b.tax = 1000;
     b.service = 2000;
     b.tip = 500;
