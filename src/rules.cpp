@@ -144,6 +144,19 @@ Benefits benefits_of(const Program& program, const std::string& tier, const std:
     return b;
 }
 
+std::int64_t weighted_score(const std::vector<ScoreTerm>& terms,
+                            const std::vector<std::int64_t>& values) {
+    Rational sum = 0;
+    for (std::size_t i = 0; i < terms.size() && i < values.size(); ++i)
+        sum += Rational(values[i]) * ratio(terms[i].weight);
+    BigInt whole = round_rational(sum, Rounding::Floor);
+    if (whole > std::numeric_limits<std::int64_t>::max())
+        return std::numeric_limits<std::int64_t>::max();
+    if (whole < std::numeric_limits<std::int64_t>::min())
+        return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(whole);
+}
+
 int level_for_score(const TierProgram& tiers, std::int64_t score) {
     int found = tiers.levels.empty() ? -1 : 0;
     for (std::size_t i = 0; i < tiers.levels.size(); ++i)

@@ -87,6 +87,9 @@ struct Window {
 };
 Window window_of(Period period, std::int64_t now_ms, int utc_offset_minutes, int week_start);
 
+// Tiers: the weighted sum of the terms' values, floored (values[i] belongs to terms[i]).
+std::int64_t weighted_score(const std::vector<ScoreTerm>& terms,
+                            const std::vector<std::int64_t>& values);
 // Tiers: the index of the highest level whose threshold the score reaches (-1 without tiers).
 int level_for_score(const TierProgram& tiers, std::int64_t score);
 // "150 points to Gold", "2 more purchases to VIP", "" at the top.

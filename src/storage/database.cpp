@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/multiprecision/cpp_int.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -780,19 +779,13 @@ struct Database::Impl {
     // The weighted score, floored; `extra` adds a projected sale (quote) per term.
     std::int64_t score_of(std::int64_t member, const Program& p,
                           const std::function<std::int64_t(const ScoreTerm&)>& extra = nullptr) {
-        namespace mp = boost::multiprecision;
-        mp::cpp_rational sum = 0;
-        std::int64_t since = tier_window_start(p);
+        std::vector<std::int64_t> values;
+        const std::int64_t since = tier_window_start(p);
         for (const auto& t : p.tiers.score) {
             std::int64_t v = metric(t, member, since);
-            if (extra) v = checked_add(v, extra(t));
-            sum += mp::cpp_rational(mp::cpp_int(v) * t.weight.num, mp::cpp_int(t.weight.den));
+            values.push_back(extra ? checked_add(v, extra(t)) : v);
         }
-        mp::cpp_int whole = mp::numerator(sum) / mp::denominator(sum);
-        if (sum < 0 && whole * mp::denominator(sum) != mp::numerator(sum)) whole -= 1;
-        if (whole > std::numeric_limits<std::int64_t>::max())
-            return std::numeric_limits<std::int64_t>::max();
-        return static_cast<std::int64_t>(whole);
+        return weighted_score(p.tiers.score, values);
     }
 
     struct ActivePlan {

@@ -267,3 +267,13 @@ TEST_CASE("expiry is the end of a local day, whatever the UTC date (Kademi#4759)
     // Points earned on the 21st with 30 days expire when local 2026-12-21 ends.
     CHECK(e1 == 1797885000000LL);  // 2026-12-22 00:00 Tehran
 }
+
+TEST_CASE("a weighted tier score is exact and floored", "[rules][tiers]") {
+    std::vector<ScoreTerm> terms(2);
+    terms[0].weight = parse_rate("0.8");
+    terms[1].weight = parse_rate("0.2");
+    CHECK(weighted_score(terms, {500, 450}) == 490);
+    CHECK(weighted_score(terms, {1, 1}) == 1);   // 0.8 + 0.2 is exactly 1, not 0.999…
+    CHECK(weighted_score(terms, {1, 0}) == 0);   // 0.8 floors to 0
+    CHECK(weighted_score(terms, {-1, 0}) == -1); // floor, not truncation
+}
