@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "loyalty/coupons.hpp"
 #include "loyalty/database.hpp"
 #include "text.hpp"
 
@@ -42,6 +43,16 @@ struct loy_history {
 };
 struct loy_tier_status {
     TierStatus s;
+};
+struct loy_table {
+    Table t;
+};
+struct loy_coupon {
+    CouponInfo c;
+    std::string display;
+};
+struct loy_redemption {
+    RewardRedemption r;
 };
 
 namespace {
@@ -392,6 +403,7 @@ LOY_MEMBER_GET(available, int64_t, h->m.available)
 LOY_MEMBER_GET(pending, int64_t, h->m.pending)
 LOY_MEMBER_GET(lifetime_earned, int64_t, h->m.lifetime_earned)
 LOY_MEMBER_STR(tier, h->m.tier)
+LOY_MEMBER_GET(wallet_balance, int64_t, h->m.wallet_balance)
 
 void loy_member_query_init(loy_member_query* q) {
     if (!q) return;
@@ -593,6 +605,26 @@ int32_t loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods,
     });
 }
 
+int32_t loy_basket_add_coupon(loy_basket* b, const char* code, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        std::string c = req(code, "code");
+        text::check_field("coupon code", c, 40);
+        if (coupon::normalize(c).empty())
+            throw Error(Status::InvalidArgument, "the coupon code is empty");
+        if (k.coupons.size() >= 20) throw Error(Status::TooLong, "a sale takes at most 20 coupons");
+        k.coupons.push_back(c);
+    });
+}
+
+int32_t loy_basket_pay_wallet(loy_basket* b, int64_t amount, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        if (amount < 0) throw Error(Status::InvalidAmount, "a wallet payment cannot be negative");
+        k.wallet_amount = amount;
+    });
+}
+
 int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err) {
     return guard(err, [&] {
         Basket& k = basket_of(b);
@@ -664,6 +696,40 @@ const char* loy_quote_tier_after(const loy_quote* h) {
 }
 const char* loy_quote_progress(const loy_quote* h) {
     return h ? h->q.progress.c_str() : "";
+}
+
+size_t loy_quote_coupon_count(const loy_quote* h) {
+    return h ? h->q.coupons.size() : 0;
+}
+#define LOY_QUOTE_COUPON(name, type, expr, none)                 \
+    type loy_quote_coupon_##name(const loy_quote* h, size_t i) { \
+        if (!h || i >= h->q.coupons.size()) return none;         \
+        const CouponResult& c = h->q.coupons[i];                 \
+        return (expr);                                           \
+    }
+LOY_QUOTE_COUPON(code, const char*, c.code.c_str(), "")
+LOY_QUOTE_COUPON(campaign, const char*, c.campaign_id.c_str(), "")
+LOY_QUOTE_COUPON(status, int32_t, static_cast<int32_t>(c.status), 0)
+LOY_QUOTE_COUPON(message, const char*, c.message.c_str(), "")
+LOY_QUOTE_COUPON(amount, int64_t, c.discount, 0)
+LOY_QUOTE_COUPON(points, int64_t, c.points, 0)
+int64_t loy_quote_coupon_discount(const loy_quote* h) {
+    return h ? h->q.coupon_discount : 0;
+}
+int64_t loy_quote_cashback(const loy_quote* h) {
+    return h ? h->q.cashback : 0;
+}
+int64_t loy_quote_wallet_balance(const loy_quote* h) {
+    return h ? h->q.wallet_balance : 0;
+}
+int64_t loy_quote_wallet_available(const loy_quote* h) {
+    return h ? h->q.wallet_available : 0;
+}
+int32_t loy_quote_wallet_status(const loy_quote* h) {
+    return h ? static_cast<int32_t>(h->q.wallet_status) : 0;
+}
+int64_t loy_quote_wallet_amount(const loy_quote* h) {
+    return h ? h->q.wallet_amount : 0;
 }
 
 int32_t loy_commit(loy_db* db, const loy_basket* basket, const char* key, loy_receipt** out,
@@ -781,6 +847,287 @@ const char* loy_receipt_tier_before(const loy_receipt* h) {
 }
 const char* loy_receipt_tier_after(const loy_receipt* h) {
     return h ? h->r.tier_after.c_str() : "";
+}
+
+int64_t loy_receipt_coupon_discount(const loy_receipt* h) {
+    return h ? h->r.coupon_discount : 0;
+}
+size_t loy_receipt_coupon_count(const loy_receipt* h) {
+    return h ? h->r.coupons.size() : 0;
+}
+const char* loy_receipt_coupon_code(const loy_receipt* h, size_t i) {
+    return h && i < h->r.coupons.size() ? h->r.coupons[i].code.c_str() : "";
+}
+int64_t loy_receipt_coupon_amount(const loy_receipt* h, size_t i) {
+    return h && i < h->r.coupons.size() ? h->r.coupons[i].discount : 0;
+}
+size_t loy_receipt_issued_count(const loy_receipt* h) {
+    return h ? h->r.coupons_issued.size() : 0;
+}
+const char* loy_receipt_issued_code(const loy_receipt* h, size_t i) {
+    return h && i < h->r.coupons_issued.size() ? h->r.coupons_issued[i].c_str() : "";
+}
+int64_t loy_receipt_wallet_amount(const loy_receipt* h) {
+    return h ? h->r.wallet_amount : 0;
+}
+int64_t loy_receipt_cashback(const loy_receipt* h) {
+    return h ? h->r.cashback : 0;
+}
+
+// ---- result tables ----------------------------------------------------------------------------
+
+void loy_table_free(loy_table* t) {
+    delete t;
+}
+size_t loy_table_column_count(const loy_table* t) {
+    return t ? t->t.columns.size() : 0;
+}
+const char* loy_table_column_name(const loy_table* t, size_t c) {
+    return t && c < t->t.columns.size() ? t->t.columns[c].c_str() : "";
+}
+size_t loy_table_row_count(const loy_table* t) {
+    return t ? t->t.rows.size() : 0;
+}
+static const Table::Cell* table_cell(const loy_table* t, size_t r, size_t c) {
+    if (!t || r >= t->t.rows.size() || c >= t->t.rows[r].size()) return nullptr;
+    return &t->t.rows[r][c];
+}
+const char* loy_table_text(const loy_table* t, size_t r, size_t c) {
+    const Table::Cell* x = table_cell(t, r, c);
+    return x ? x->text.c_str() : "";
+}
+int64_t loy_table_int(const loy_table* t, size_t r, size_t c) {
+    const Table::Cell* x = table_cell(t, r, c);
+    return x ? x->number : 0;
+}
+int32_t loy_table_is_number(const loy_table* t, size_t r, size_t c) {
+    const Table::Cell* x = table_cell(t, r, c);
+    return x && x->numeric ? 1 : 0;
+}
+
+static loy_table* wrap_table(Table t) {
+    return new loy_table{std::move(t)};
+}
+
+// ---- coupons, wallet, rewards, partners, draws --------------------------------------------------
+
+int32_t loy_coupon_code_check(const char* code) {
+    try {
+        if (!code) return LOY_ERR_INVALID_ARGUMENT;
+        std::string c = code;
+        if (c.size() > 40 || !text::is_valid_utf8(c)) return LOY_ERR_COUPON_INVALID;
+        return coupon::well_formed(coupon::normalize(c)) ? LOY_OK : LOY_ERR_COUPON_INVALID;
+    } catch (...) {
+        return LOY_ERR_NO_MEMORY;
+    }
+}
+
+int32_t loy_coupon_issue(loy_db* db, const char* campaign_id, int64_t member_id, const char* key,
+                         char* buf, size_t capacity, size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    if (buf && capacity) buf[0] = '\0';
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        std::string code =
+            d.issue_coupon(req(campaign_id, "campaign_id"), member_id, req(key, "idempotency_key"));
+        copy_out(coupon::display(code), buf, capacity, out_needed);
+    });
+}
+
+int32_t loy_coupon_batch_create(loy_db* db, const char* campaign_id, int64_t count, const char* key,
+                                int64_t* out_batch_id, loy_error* err) {
+    if (out_batch_id) *out_batch_id = 0;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        int64_t id = d.create_coupon_batch(req(campaign_id, "campaign_id"), count,
+                                           req(key, "idempotency_key"));
+        if (out_batch_id) *out_batch_id = id;
+    });
+}
+
+int32_t loy_coupon_batch_export(loy_db* db, int64_t batch_id, char* buf, size_t capacity,
+                                size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    return guard(err, [&] {
+        std::string csv = "code\n";
+        for (const auto& c : db_of(db).coupon_batch_codes(batch_id))
+            csv += c + "\n";
+        copy_out(csv, buf, capacity, out_needed);
+    });
+}
+
+int32_t loy_coupon_get(loy_db* db, const char* code, loy_coupon** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_coupon");
+        CouponInfo c = db_of(db).coupon(req(code, "code"));
+        std::string disp = coupon::display(c.code);
+        *out = new loy_coupon{std::move(c), std::move(disp)};
+    });
+}
+void loy_coupon_free(loy_coupon* c) {
+    delete c;
+}
+const char* loy_coupon_code(const loy_coupon* c) {
+    return c ? c->display.c_str() : "";
+}
+const char* loy_coupon_campaign(const loy_coupon* c) {
+    return c ? c->c.campaign_id.c_str() : "";
+}
+int64_t loy_coupon_member_id(const loy_coupon* c) {
+    return c ? c->c.member_id : 0;
+}
+int64_t loy_coupon_batch_id(const loy_coupon* c) {
+    return c ? c->c.batch_id : 0;
+}
+int64_t loy_coupon_max_uses(const loy_coupon* c) {
+    return c ? c->c.max_uses : 0;
+}
+int64_t loy_coupon_uses(const loy_coupon* c) {
+    return c ? c->c.uses : 0;
+}
+int64_t loy_coupon_valid_until(const loy_coupon* c) {
+    return c ? c->c.valid_until : 0;
+}
+int64_t loy_coupon_issued_sale_id(const loy_coupon* c) {
+    return c ? c->c.issued_sale_id : 0;
+}
+int32_t loy_coupon_revoked(const loy_coupon* c) {
+    return c && c->c.revoked ? 1 : 0;
+}
+
+int32_t loy_coupon_revoke(loy_db* db, const char* code, const char* key, loy_error* err) {
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        d.revoke_coupon(req(code, "code"), req(key, "idempotency_key"));
+    });
+}
+
+int32_t loy_wallet_credit(loy_db* db, int64_t member_id, int64_t amount, const char* reason,
+                          const char* operator_id, const char* key, int64_t* out_balance,
+                          loy_error* err) {
+    if (out_balance) *out_balance = 0;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        int64_t b = d.wallet_credit(member_id, amount, req(reason, "reason"),
+                                    req(operator_id, "operator_id"), req(key, "idempotency_key"));
+        if (out_balance) *out_balance = b;
+    });
+}
+
+int32_t loy_wallet_get(loy_db* db, int64_t member_id, int64_t* out_balance, int64_t* out_available,
+                       int64_t* out_pending, loy_error* err) {
+    for (int64_t* p : {out_balance, out_available, out_pending})
+        if (p) *p = 0;
+    return guard(err, [&] {
+        WalletBalance w = db_of(db).wallet(member_id);
+        if (out_balance) *out_balance = w.balance;
+        if (out_available) *out_available = w.available;
+        if (out_pending) *out_pending = w.pending;
+    });
+}
+
+int32_t loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id, int64_t quantity,
+                          const char* key, loy_redemption** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        RewardRedemption r = d.redeem_reward(member_id, req(reward_id, "reward_id"), quantity,
+                                             req(key, "idempotency_key"));
+        if (out) *out = new loy_redemption{std::move(r)};
+    });
+}
+void loy_redemption_free(loy_redemption* r) {
+    delete r;
+}
+int64_t loy_redemption_id(const loy_redemption* r) {
+    return r ? r->r.id : 0;
+}
+int32_t loy_redemption_replayed(const loy_redemption* r) {
+    return r && r->r.replayed ? 1 : 0;
+}
+const char* loy_redemption_reward(const loy_redemption* r) {
+    return r ? r->r.reward_id.c_str() : "";
+}
+int64_t loy_redemption_quantity(const loy_redemption* r) {
+    return r ? r->r.quantity : 0;
+}
+int64_t loy_redemption_points(const loy_redemption* r) {
+    return r ? r->r.points : 0;
+}
+const char* loy_redemption_coupon_code(const loy_redemption* r) {
+    return r ? r->r.coupon_code.c_str() : "";
+}
+int64_t loy_redemption_wallet_credit(const loy_redemption* r) {
+    return r ? r->r.wallet_credit : 0;
+}
+const char* loy_redemption_cause(const loy_redemption* r) {
+    return r ? r->r.cause.c_str() : "";
+}
+
+int32_t loy_reward_refund(loy_db* db, int64_t redemption_id, const char* key, loy_error* err) {
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        d.refund_reward(redemption_id, req(key, "idempotency_key"));
+    });
+}
+
+int32_t loy_reward_report(loy_db* db, int64_t from_ms, int64_t to_ms, loy_table** out,
+                          loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_table");
+        *out = wrap_table(db_of(db).reward_report(from_ms, to_ms));
+    });
+}
+
+int32_t loy_partner_record_redemption(loy_db* db, const char* partner_id, const char* code,
+                                      int64_t amount, const char* key, loy_error* err) {
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        d.record_partner_redemption(req(partner_id, "partner_id"), req(code, "code"), amount,
+                                    req(key, "idempotency_key"));
+    });
+}
+
+int32_t loy_partner_settlement(loy_db* db, const char* partner_id, int64_t from_ms, int64_t to_ms,
+                               loy_table** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_table");
+        *out = wrap_table(db_of(db).partner_settlement(opt(partner_id), from_ms, to_ms));
+    });
+}
+
+int32_t loy_draw_enter(loy_db* db, const char* draw_id, int64_t member_id, int64_t entries,
+                       const char* key, int64_t* out_points, loy_error* err) {
+    if (out_points) *out_points = 0;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        int64_t p =
+            d.draw_enter(req(draw_id, "draw_id"), member_id, entries, req(key, "idempotency_key"));
+        if (out_points) *out_points = p;
+    });
+}
+
+int32_t loy_draw_entries(loy_db* db, const char* draw_id, loy_table** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_table");
+        Database& d = db_of(db);
+        *out = wrap_table(d.draw_entries(req(draw_id, "draw_id")));
+    });
+}
+
+int32_t loy_draw_run(loy_db* db, const char* draw_id, const char* seed, int64_t winners,
+                     const char* key, loy_table** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_table");
+        Database& d = db_of(db);
+        *out = wrap_table(d.draw_run(req(draw_id, "draw_id"), req(seed, "seed"), winners,
+                                     req(key, "idempotency_key")));
+    });
 }
 
 // ---- tiers and plans ----------------------------------------------------------------------------

@@ -265,6 +265,15 @@ int main(int argc, char** argv) {
     printf("  committed: %lld points, tier %s -> %s in the same transaction\n",
            (long long)loy_receipt_points_earned(r), loy_receipt_tier_before(r),
            loy_receipt_tier_after(r));
+    if (loy_receipt_issued_count(r) > 0) {
+        char typo[32];
+        snprintf(typo, sizeof typo, "%s", loy_receipt_issued_code(r, 0));
+        typo[2] = typo[2] == 'K' ? 'X' : 'K';
+        printf("  the receipt prints a coupon for the next visit: %s\n",
+               loy_receipt_issued_code(r, 0));
+        printf("  typed back as %s, the till catches the typo offline: %s\n", typo,
+               loy_status_name(loy_coupon_code_check(typo)));
+    }
     loy_receipt_free(r);
     loy_basket_free(b);
     {
@@ -284,8 +293,10 @@ int main(int argc, char** argv) {
     check(loy_basket_set_currency(b, "IRT", &err), "currency");
     check(loy_basket_add_plan(b, "plus", 1, NULL, &err), "add_plan");
     check(loy_commit(db, b, "T1-R000192", &r, &err), "commit");
-    printf("  paid %lld toman; tier %s -> %s (the plan's floor)\n", (long long)loy_receipt_total(r),
-           loy_receipt_tier_before(r), loy_receipt_tier_after(r));
+    printf("  paid %lld toman; tier %s -> %s (the plan's floor); +%lld welcome points\n",
+           (long long)loy_receipt_total(r), loy_receipt_tier_before(r), loy_receipt_tier_after(r),
+           (long long)loy_receipt_points_earned(r));
+    printf("  his first purchase earns Sara, who referred him, her referral bonus\n");
     loy_receipt_free(r);
     loy_basket_free(b);
     check(loy_basket_new(&b, &err), "basket_new");
@@ -299,6 +310,39 @@ int main(int argc, char** argv) {
            (long long)loy_quote_amount_due(q));
     loy_quote_free(q);
     loy_basket_free(b);
+
+    printf("\n9d. Sara shows the Yalda coupon; the wallet gets 2%% cashback\n");
+    {
+        check(loy_basket_new(&b, &err), "basket_new");
+        check(loy_basket_set_member(b, sara_id, &err), "set_member");
+        check(loy_basket_set_currency(b, "IRT", &err), "currency");
+        check(loy_basket_add_line(b, "CAKE-SAFFRON", "bakery", 3000, 120000, 0, NULL, &err),
+              "line");
+        check(loy_basket_add_line(b, "WATER", "drinks", 2000, 20000, 0, NULL, &err), "line");
+        check(loy_basket_add_coupon(b, "yalda1405", &err), "add_coupon");
+        check(loy_quote_basket(db, b, &q, &err), "quote");
+        for (size_t i = 0; i < loy_quote_coupon_count(q); ++i)
+            printf("  coupon %s: %s (%s)\n", loy_quote_coupon_code(q, i),
+                   loy_status_name(loy_quote_coupon_status(q, i)), loy_quote_coupon_message(q, i));
+        printf("  total %lld after %lld off; cashback %lld toman to the wallet\n",
+               (long long)loy_quote_total(q), (long long)loy_quote_coupon_discount(q),
+               (long long)loy_quote_cashback(q));
+        loy_quote_free(q);
+        check(loy_commit(db, b, "T1-R000193", &r, &err), "commit");
+        loy_receipt_free(r);
+        int32_t st = loy_commit(db, b, "T1-R000194", &r, &err);
+        printf("  the same coupon on the next receipt -> %s: %s\n", loy_status_name(st),
+               err.message);
+        loy_basket_free(b);
+        int64_t wb = 0, wa = 0, wp = 0;
+        check(loy_wallet_get(db, sara_id, &wb, &wa, &wp, &err), "wallet_get");
+        printf("  Sara's wallet: %lld toman (available %lld)\n", (long long)wb, (long long)wa);
+        loy_redemption* rd = NULL;
+        check(loy_reward_redeem(db, sara_id, "trees", 2, "app-reward-1", &rd, &err), "reward");
+        printf("  Sara gives %lld points to \"%s\"\n", (long long)loy_redemption_points(rd),
+               loy_redemption_cause(rd));
+        loy_redemption_free(rd);
+    }
 
     printf("\n10. Where Sara stands, and what expires soon\n");
     show_member_by_id(db, sara_id);

@@ -22,7 +22,7 @@ bool Selector::matches(std::string_view sku, std::string_view category) const {
     return in(skus, sku) || in(categories, category);
 }
 
-bool Promotion::active_at(std::int64_t now_ms, int offset) const {
+bool Schedule::active_at(std::int64_t now_ms, int offset) const {
     if (from_ms != 0 && now_ms < from_ms) return false;
     if (to_ms != 0 && now_ms >= to_ms) return false;
     std::int64_t day = cal::local_day(now_ms, offset);
@@ -43,9 +43,26 @@ int Program::level_index(std::string_view id) const {
 }
 
 const Plan* Program::plan(std::string_view id) const {
-    for (const auto& p : plans)
-        if (p.id == id) return &p;
+    for (const auto& pl : plans)
+        if (pl.id == id) return &pl;
     return nullptr;
+}
+
+template <typename T>
+const T* find_by_id(const std::vector<T>& v, std::string_view id) {
+    for (const auto& x : v)
+        if (x.id == id) return &x;
+    return nullptr;
+}
+
+const Campaign* Program::campaign(std::string_view id) const {
+    return find_by_id(campaigns, id);
+}
+const Reward* Program::reward(std::string_view id) const {
+    return find_by_id(rewards, id);
+}
+const Draw* Program::draw(std::string_view id) const {
+    return find_by_id(draws, id);
 }
 
 const char* period_name(Period p) noexcept {
@@ -206,6 +223,25 @@ std::string format_minute(int minute) {
     return buf;
 }
 
+int parse_weekday(Reader& r, const std::string& s);
+
+Schedule parse_schedule(Reader& r, int offset) {
+    Schedule s;
+    s.from_ms = parse_date(r, "from", offset, false);
+    s.to_ms = parse_date(r, "to", offset, true);
+    if (s.from_ms && s.to_ms && s.to_ms <= s.from_ms) r.fail("ends before it starts");
+    auto days = r.strings("weekdays");
+    if (!days.empty()) {
+        s.weekdays = 0;
+        for (const auto& d : days)
+            s.weekdays |= 1u << parse_weekday(r, d);
+    }
+    s.start_minute = parse_minute(r, "start", 0);
+    s.end_minute = parse_minute(r, "end", 24 * 60);
+    if (s.end_minute <= s.start_minute) r.fail("'end' must be after 'start'");
+    return s;
+}
+
 int parse_weekday(Reader& r, const std::string& s) {
     for (int i = 0; i < 7; ++i)
         if (s == kWeekdays[i]) return i;
@@ -318,18 +354,7 @@ Program parse_program(std::string_view text) {
         pr.name = r.str("name", pr.id);
         pr.factor = r.rate("factor", Ratio{1, 1});
         if (pr.factor.num == 0) r.field_fail("factor", "must be greater than 0");
-        pr.from_ms = parse_date(r, "from", p.utc_offset_minutes, false);
-        pr.to_ms = parse_date(r, "to", p.utc_offset_minutes, true);
-        if (pr.from_ms && pr.to_ms && pr.to_ms <= pr.from_ms) r.fail("ends before it starts");
-        auto days = r.strings("weekdays");
-        if (!days.empty()) {
-            pr.weekdays = 0;
-            for (const auto& d : days)
-                pr.weekdays |= 1u << parse_weekday(r, d);
-        }
-        pr.start_minute = parse_minute(r, "start", 0);
-        pr.end_minute = parse_minute(r, "end", 24 * 60);
-        if (pr.end_minute <= pr.start_minute) r.fail("'end' must be after 'start'");
+        pr.schedule = parse_schedule(r, p.utc_offset_minutes);
         pr.selector = r.selector();
         p.promotions.push_back(std::move(pr));
     });
@@ -450,6 +475,170 @@ Program parse_program(std::string_view text) {
         pl.benefits = r.strings("benefits");
         p.plans.push_back(std::move(pl));
     });
+    each(top, "partners", [&](Reader& r) {
+        Partner pa;
+        pa.id = r.str("id", "", 64);
+        pa.name = r.str("name", pa.id);
+        p.partners.push_back(std::move(pa));
+    });
+    each(top, "campaigns", [&](Reader& r) {
+        Campaign c;
+        c.id = r.str("id", "", 64);
+        c.name = r.str("name", c.id);
+        std::string e = r.str("effect", "percent");
+        if (e == "percent")
+            c.effect = Campaign::Effect::Percent;
+        else if (e == "amount")
+            c.effect = Campaign::Effect::Amount;
+        else if (e == "free_item")
+            c.effect = Campaign::Effect::FreeItem;
+        else if (e == "bonus_points")
+            c.effect = Campaign::Effect::BonusPoints;
+        else if (e == "multiplier")
+            c.effect = Campaign::Effect::Multiplier;
+        else
+            r.field_fail("effect",
+                         "must be percent, amount, free_item, bonus_points or multiplier");
+        switch (c.effect) {
+            case Campaign::Effect::Percent:
+                c.rate = r.rate("percent", Ratio{0, 1});
+                if (c.rate.num == 0 || c.rate.num > c.rate.den)
+                    r.field_fail("percent", "must be a share above 0 and at most 1, e.g. \"0.1\"");
+                c.cap = r.integer("cap", 0, 0, kMaxAmount);
+                break;
+            case Campaign::Effect::Amount:
+                c.amount = r.integer("amount", 0, 1, kMaxAmount);
+                break;
+            case Campaign::Effect::FreeItem:
+                c.free_sku = r.str("sku", "", 64);
+                if (c.free_sku.empty()) r.field_fail("sku", "names the free item");
+                break;
+            case Campaign::Effect::BonusPoints:
+                c.amount = r.integer("points", 0, 1, kMaxPoints);
+                break;
+            case Campaign::Effect::Multiplier:
+                c.rate = r.rate("factor", Ratio{1, 1});
+                if (c.rate.num <= c.rate.den) r.field_fail("factor", "must be above 1");
+                break;
+        }
+        c.min_basket = r.integer("min_basket", 0, 0, kMaxAmount);
+        c.selector = r.selector();
+        c.tiers = r.strings("tiers");
+        c.tag = r.str("tag", "", 64);
+        c.members_only = r.boolean("members_only", false);
+        c.schedule = parse_schedule(r, p.utc_offset_minutes);
+        c.branches = r.strings("branches");
+        c.code = r.str("code", "", 32);
+        for (char& ch : c.code)
+            if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+        c.max_uses = r.integer("max_uses", 0, 0, kMaxAmount);
+        c.max_uses_per_member = r.integer("max_uses_per_member", 0, 0, kMaxAmount);
+        c.uses_per_code = r.integer("uses_per_code", 1, 1, kMaxAmount);
+        c.budget = r.integer("budget", 0, 0, kMaxAmount);
+        c.combinable = r.boolean("combinable", false);
+        c.priority = static_cast<int>(r.integer("priority", 0, -1000000, 1000000));
+        c.valid_days = r.integer("valid_days", 0, 0, 36500);
+        c.issue_min_spend = r.integer("issue_on_purchase_min_spend", -1, -1, kMaxAmount);
+        c.partner = r.str("partner", "", 64);
+        c.partner_share = r.rate("partner_share", Ratio{c.partner.empty() ? 0 : 1, 1});
+        if (c.partner_share.num > c.partner_share.den)
+            r.field_fail("partner_share", "must be at most 1");
+        p.campaigns.push_back(std::move(c));
+    });
+    each(top, "rewards", [&](Reader& r) {
+        Reward w;
+        w.id = r.str("id", "", 64);
+        w.name = r.str("name", w.id);
+        std::string t = r.str("type", "product");
+        if (t == "product")
+            w.type = Reward::Type::Product;
+        else if (t == "coupon")
+            w.type = Reward::Type::Coupon;
+        else if (t == "wallet")
+            w.type = Reward::Type::Wallet;
+        else if (t == "donation")
+            w.type = Reward::Type::Donation;
+        else
+            r.field_fail("type", "must be product, coupon, wallet or donation");
+        w.points = r.integer("points", 0, 1, kMaxPoints);
+        w.sku = r.str("sku", "", 64);
+        w.campaign = r.str("campaign", "", 64);
+        w.amount = r.integer("amount", 0, 0, kMaxAmount);
+        w.cause = r.str("cause", "");
+        w.stock = r.integer("stock", 0, 0, kMaxAmount);
+        w.per_member = r.integer("per_member", 0, 0, kMaxAmount);
+        if (w.type == Reward::Type::Coupon && w.campaign.empty())
+            r.field_fail("campaign", "names the coupon's campaign");
+        if (w.type == Reward::Type::Wallet && w.amount == 0)
+            r.field_fail("amount", "is the money credited");
+        if (w.type == Reward::Type::Donation && w.cause.empty())
+            r.field_fail("cause", "names the cause");
+        p.rewards.push_back(std::move(w));
+    });
+    if (top.has("cashback")) {
+        Reader r(top.raw("cashback"), "cashback");
+        p.cashback.rate = r.rate("percent", Ratio{0, 1});
+        if (p.cashback.rate.num > p.cashback.rate.den) r.field_fail("percent", "must be at most 1");
+        p.cashback.pending_days = r.integer("pending_days", 0, 0, 365);
+        p.cashback.selector = r.selector();
+        r.done();
+    }
+    if (top.has("referral")) {
+        Reader r(top.raw("referral"), "referral");
+        std::string on = r.str("on", "first_purchase");
+        if (on == "first_purchase")
+            p.referral.every_purchase = false;
+        else if (on == "every_purchase")
+            p.referral.every_purchase = true;
+        else
+            r.field_fail("on", "must be first_purchase or every_purchase");
+        p.referral.min_spend = r.integer("min_spend", 0, 0, kMaxAmount);
+        p.referral.referrer_points = r.integer("referrer_points", 0, 0, kMaxPoints);
+        p.referral.referee_points = r.integer("referee_points", 0, 0, kMaxPoints);
+        p.referral.referrer_campaign = r.str("referrer_campaign", "", 64);
+        p.referral.referee_campaign = r.str("referee_campaign", "", 64);
+        r.done();
+    }
+    each(top, "draws", [&](Reader& r) {
+        Draw d;
+        d.id = r.str("id", "", 64);
+        d.name = r.str("name", d.id);
+        d.from_ms = parse_date(r, "from", p.utc_offset_minutes, false);
+        d.to_ms = parse_date(r, "to", p.utc_offset_minutes, true);
+        if (!d.from_ms || !d.to_ms || d.to_ms <= d.from_ms)
+            r.fail("needs 'from' and 'to' dates, in order");
+        d.per_purchase = r.integer("per_purchase", 0, 0, 1000000);
+        d.per_amount = r.integer("per_amount", 0, 0, kMaxAmount);
+        d.points_per_entry = r.integer("points_per_entry", 0, 0, kMaxPoints);
+        p.draws.push_back(std::move(d));
+    });
+    auto known_campaign = [&](const std::string& id, const std::string& where) {
+        if (!id.empty() && !p.campaign(id))
+            throw Error(Status::InvalidProgram, "programme: " + where + " names campaign '" + id +
+                                                    "', which is not defined");
+    };
+    for (const auto& w : p.rewards)
+        known_campaign(w.campaign, "reward '" + w.id + "'");
+    known_campaign(p.referral.referrer_campaign, "referral");
+    known_campaign(p.referral.referee_campaign, "referral");
+    for (const auto& c : p.campaigns) {
+        if (!c.partner.empty() && !find_by_id(p.partners, c.partner))
+            throw Error(Status::InvalidProgram, "programme: campaign '" + c.id +
+                                                    "' names partner '" + c.partner +
+                                                    "', which is not defined");
+        for (const auto& t : c.tiers)
+            if (p.level_index(t) < 0)
+                throw Error(Status::InvalidProgram, "programme: campaign '" + c.id +
+                                                        "' names tier '" + t +
+                                                        "', which is not a tier level");
+    }
+    {
+        std::set<std::string> codes;
+        for (const auto& c : p.campaigns)
+            if (!c.code.empty() && !codes.insert(c.code).second)
+                throw Error(Status::InvalidProgram,
+                            "programme: the public code '" + c.code + "' is used by two campaigns");
+    }
     for (const auto& pl : p.plans)
         if (!pl.tier_floor.empty() && p.level_index(pl.tier_floor) < 0)
             throw Error(Status::InvalidProgram, "programme: plan '" + pl.id + "' has tier_floor '" +
@@ -479,10 +668,33 @@ Program parse_program(std::string_view text) {
     for (const auto& pl : p.plans)
         ids.push_back(pl.id);
     check_ids(ids, "plan");
+    auto ids_of = [](const auto& v) {
+        std::vector<std::string> out;
+        for (const auto& x : v)
+            out.push_back(x.id);
+        return out;
+    };
+    check_ids(ids_of(p.campaigns), "campaign");
+    check_ids(ids_of(p.rewards), "reward");
+    check_ids(ids_of(p.partners), "partner");
+    check_ids(ids_of(p.draws), "draw");
     return p;
 }
 
 namespace {
+
+void put_schedule(json& o, const Schedule& s, int offset) {
+    if (s.from_ms) o["from"] = format_date(s.from_ms, offset, false);
+    if (s.to_ms) o["to"] = format_date(s.to_ms, offset, true);
+    if (s.weekdays != 0x7F) {
+        json days = json::array();
+        for (int i = 0; i < 7; ++i)
+            if (s.weekdays & (1u << i)) days.push_back(kWeekdays[i]);
+        o["weekdays"] = days;
+    }
+    o["start"] = format_minute(s.start_minute);
+    o["end"] = format_minute(s.end_minute);
+}
 
 void put_selector(json& o, const Selector& s) {
     if (!s.skus.empty()) o["skus"] = s.skus;
@@ -538,16 +750,7 @@ std::string program_to_json(const Program& p) {
     json promos = json::array();
     for (const auto& pr : p.promotions) {
         json o = {{"id", pr.id}, {"name", pr.name}, {"factor", rate_to_string(pr.factor)}};
-        if (pr.from_ms) o["from"] = format_date(pr.from_ms, p.utc_offset_minutes, false);
-        if (pr.to_ms) o["to"] = format_date(pr.to_ms, p.utc_offset_minutes, true);
-        if (pr.weekdays != 0x7F) {
-            json days = json::array();
-            for (int i = 0; i < 7; ++i)
-                if (pr.weekdays & (1u << i)) days.push_back(kWeekdays[i]);
-            o["weekdays"] = days;
-        }
-        o["start"] = format_minute(pr.start_minute);
-        o["end"] = format_minute(pr.end_minute);
+        put_schedule(o, pr.schedule, p.utc_offset_minutes);
         put_selector(o, pr.selector);
         promos.push_back(o);
     }
@@ -620,6 +823,97 @@ std::string program_to_json(const Program& p) {
         plans.push_back(o);
     }
     j["plans"] = plans;
+    json partners = json::array();
+    for (const auto& pa : p.partners)
+        partners.push_back({{"id", pa.id}, {"name", pa.name}});
+    j["partners"] = partners;
+    json campaigns = json::array();
+    for (const auto& c : p.campaigns) {
+        json o = {{"id", c.id}, {"name", c.name}};
+        switch (c.effect) {
+            case Campaign::Effect::Percent:
+                o["effect"] = "percent";
+                o["percent"] = rate_to_string(c.rate);
+                o["cap"] = c.cap;
+                break;
+            case Campaign::Effect::Amount:
+                o["effect"] = "amount";
+                o["amount"] = c.amount;
+                break;
+            case Campaign::Effect::FreeItem:
+                o["effect"] = "free_item";
+                o["sku"] = c.free_sku;
+                break;
+            case Campaign::Effect::BonusPoints:
+                o["effect"] = "bonus_points";
+                o["points"] = c.amount;
+                break;
+            case Campaign::Effect::Multiplier:
+                o["effect"] = "multiplier";
+                o["factor"] = rate_to_string(c.rate);
+                break;
+        }
+        o["min_basket"] = c.min_basket;
+        put_selector(o, c.selector);
+        if (!c.tiers.empty()) o["tiers"] = c.tiers;
+        if (!c.tag.empty()) o["tag"] = c.tag;
+        o["members_only"] = c.members_only;
+        put_schedule(o, c.schedule, p.utc_offset_minutes);
+        if (!c.branches.empty()) o["branches"] = c.branches;
+        if (!c.code.empty()) o["code"] = c.code;
+        o["max_uses"] = c.max_uses;
+        o["max_uses_per_member"] = c.max_uses_per_member;
+        o["uses_per_code"] = c.uses_per_code;
+        o["budget"] = c.budget;
+        o["combinable"] = c.combinable;
+        o["priority"] = c.priority;
+        o["valid_days"] = c.valid_days;
+        o["issue_on_purchase_min_spend"] = c.issue_min_spend;
+        if (!c.partner.empty()) {
+            o["partner"] = c.partner;
+            o["partner_share"] = rate_to_string(c.partner_share);
+        }
+        campaigns.push_back(o);
+    }
+    j["campaigns"] = campaigns;
+    json rewards = json::array();
+    for (const auto& w : p.rewards) {
+        static constexpr const char* kTypes[] = {"product", "coupon", "wallet", "donation"};
+        rewards.push_back({{"id", w.id},
+                           {"name", w.name},
+                           {"type", kTypes[static_cast<int>(w.type)]},
+                           {"points", w.points},
+                           {"sku", w.sku},
+                           {"campaign", w.campaign},
+                           {"amount", w.amount},
+                           {"cause", w.cause},
+                           {"stock", w.stock},
+                           {"per_member", w.per_member}});
+    }
+    j["rewards"] = rewards;
+    if (p.cashback.enabled()) {
+        json o = {{"percent", rate_to_string(p.cashback.rate)},
+                  {"pending_days", p.cashback.pending_days}};
+        put_selector(o, p.cashback.selector);
+        j["cashback"] = o;
+    }
+    if (p.referral.enabled())
+        j["referral"] = {{"on", p.referral.every_purchase ? "every_purchase" : "first_purchase"},
+                         {"min_spend", p.referral.min_spend},
+                         {"referrer_points", p.referral.referrer_points},
+                         {"referee_points", p.referral.referee_points},
+                         {"referrer_campaign", p.referral.referrer_campaign},
+                         {"referee_campaign", p.referral.referee_campaign}};
+    json draws = json::array();
+    for (const auto& d : p.draws)
+        draws.push_back({{"id", d.id},
+                         {"name", d.name},
+                         {"from", format_date(d.from_ms, p.utc_offset_minutes, false)},
+                         {"to", format_date(d.to_ms, p.utc_offset_minutes, true)},
+                         {"per_purchase", d.per_purchase},
+                         {"per_amount", d.per_amount},
+                         {"points_per_entry", d.points_per_entry}});
+    j["draws"] = draws;
     j["redeem"] = {{"point_value", rate_to_string(p.point_value)},
                    {"min_points", p.min_redeem},
                    {"max_share", rate_to_string(p.max_share)}};

@@ -199,11 +199,162 @@ std::int64_t add_months(std::int64_t ms, int months, int offset) {
 
 Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
                     std::int64_t now_ms) {
-    return evaluate(basket, member, program, now_ms, 0);
+    return evaluate(basket, member, program, now_ms, 0, {});
 }
 
+namespace {
+
+// Points for a line subset multiplied by `factor`: the extra (floored) is attributed to those
+// lines in proportion to their points. Returns the extra.
+std::int64_t multiply_points(Evaluation& ev, const std::vector<bool>& lines, const Ratio& factor) {
+    std::int64_t base = 0;
+    std::vector<Rational> w(ev.line_points.size());
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        if (!lines[i]) continue;
+        base = checked_add(base, ev.line_points[i]);
+        w[i] = ev.line_points[i];
+    }
+    std::int64_t extra = mul_div(base, factor.num - factor.den, factor.den, Rounding::Floor);
+    if (extra <= 0) return 0;
+    auto alloc = allocate(extra, w);
+    for (std::size_t i = 0; i < w.size(); ++i)
+        ev.line_points[i] = checked_add(ev.line_points[i], alloc[i]);
+    return extra;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Decides each coupon presented (priority order, then basket order) and takes the money-off
+// ones off `net`. Points coupons are settled after earning (see evaluate).
+void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& member,
+                   const Program& program, std::int64_t now_ms, int exponent,
+                   const std::vector<CouponCandidate>& cands, std::vector<std::int64_t>& net) {
+    const std::size_t n = basket.lines.size();
+    ev.line_coupon_discounts.assign(n, 0);
+    std::vector<std::size_t> order(cands.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        int pa = cands[a].campaign ? cands[a].campaign->priority : 0;
+        int pb = cands[b].campaign ? cands[b].campaign->priority : 0;
+        return pa > pb;
+    });
+    ev.coupons.resize(cands.size());
+    std::string first;  // the first coupon applied
+    bool exclusive = false;
+    std::vector<std::string> used_campaigns;
+    for (std::size_t k : order) {
+        const CouponCandidate& cand = cands[k];
+        CouponResult& res = ev.coupons[k];
+        res.code = cand.code;
+        auto reject = [&](Status s, const std::string& why) {
+            res.status = s;
+            res.message = why;
+        };
+        if (cand.status != Status::Ok) {
+            reject(cand.status, cand.message);
+            continue;
+        }
+        const Campaign& c = *cand.campaign;
+        res.campaign_id = c.id;
+        // Eligible lines and their amount after earlier discounts.
+        std::int64_t eligible = 0;
+        std::vector<Rational> w(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& l = basket.lines[i];
+            if (!l.plan_id.empty() || !c.selector.matches(l.sku, l.category) || net[i] <= 0)
+                continue;
+            w[i] = net[i];
+            eligible = checked_add(eligible, net[i]);
+        }
+        const std::int64_t left = c.budget > 0 ? c.budget - cand.budget_used : INT64_MAX;
+        if (!c.schedule.active_at(now_ms, program.utc_offset_minutes))
+            reject(Status::CouponRejected, "outside the campaign's dates or hours");
+        else if (!c.branches.empty() && !contains(c.branches, basket.branch))
+            reject(Status::CouponRejected, "not valid at this branch");
+        else if ((c.members_only || c.effect == Campaign::Effect::BonusPoints ||
+                  c.effect == Campaign::Effect::Multiplier) &&
+                 !member.is_member)
+            reject(Status::CouponRejected, "for club members only");
+        else if (!c.tiers.empty() && !contains(c.tiers, member.tier))
+            reject(Status::CouponRejected, "not for the member's tier");
+        else if (!c.tag.empty() && !contains(member.tags, c.tag))
+            reject(Status::CouponRejected, "not for this member's segment");
+        else if (eligible < c.min_basket || eligible == 0)
+            reject(Status::CouponRejected,
+                   eligible == 0 ? "nothing in the basket qualifies"
+                                 : fmt::format("eligible items total {}, below the minimum of {}",
+                                               money(eligible, exponent, program.currency),
+                                               money(c.min_basket, exponent, program.currency)));
+        else if (c.max_uses > 0 && cand.campaign_uses >= c.max_uses)
+            reject(Status::CouponRejected, "the campaign's uses are used up");
+        else if (c.max_uses_per_member > 0 && cand.member_uses >= c.max_uses_per_member)
+            reject(Status::CouponRejected, "the member has used this campaign already");
+        else if (left <= 0)
+            reject(Status::CouponRejected, "the campaign's budget is used up");
+        else if (contains(used_campaigns, c.id))
+            reject(Status::CouponRejected, "this campaign is already applied to the basket");
+        else if (!first.empty() && (exclusive || !c.combinable))
+            reject(Status::CouponRejected, "not combinable with " + first);
+        if (res.status != Status::Ok) continue;
+
+        std::int64_t d = 0;
+        switch (c.effect) {
+            case Campaign::Effect::Percent:
+                d = apply_ratio(eligible, c.rate, Rounding::Floor);
+                if (c.cap > 0) d = std::min(d, c.cap);
+                break;
+            case Campaign::Effect::Amount:
+                d = std::min(c.amount, eligible);
+                break;
+            case Campaign::Effect::FreeItem: {
+                d = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto& l = basket.lines[i];
+                    if (l.sku != c.free_sku || w[i] == 0 || l.quantity_milli < 1000) continue;
+                    std::int64_t unit = std::min(l.unit_price, net[i]);
+                    w.assign(n, Rational(0));
+                    w[i] = 1;  // the whole discount on this line
+                    d = unit;
+                    break;
+                }
+                if (d == 0) {
+                    reject(Status::CouponRejected,
+                           "the free item " + c.free_sku + " is not in the basket");
+                    continue;
+                }
+                break;
+            }
+            case Campaign::Effect::BonusPoints:
+            case Campaign::Effect::Multiplier:
+                break;
+        }
+        d = std::min(d, left);
+        if (d > 0) {
+            auto alloc = allocate(d, w);
+            for (std::size_t i = 0; i < n; ++i) {
+                net[i] -= alloc[i];
+                ev.line_coupon_discounts[i] = checked_add(ev.line_coupon_discounts[i], alloc[i]);
+            }
+            res.discount = d;
+            res.partner_funded = apply_ratio(d, c.partner_share, Rounding::Floor);
+            ev.coupon_discount = checked_add(ev.coupon_discount, d);
+            res.message = fmt::format("{}: {} off", c.name, money(d, exponent, program.currency));
+        }
+        used_campaigns.push_back(c.id);
+        if (first.empty()) {
+            first = c.name;
+            exclusive = !c.combinable;
+        }
+    }
+}
+
+}  // namespace
+
 Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
-                    std::int64_t now_ms, int exponent) {
+                    std::int64_t now_ms, int exponent,
+                    const std::vector<CouponCandidate>& coupons) {
     Evaluation ev;
     if (basket.redeem_points < 0)
         throw Error(Status::InvalidAmount, "points to redeem cannot be negative");
@@ -227,9 +378,12 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             net[i] -= ev.line_discounts[i];
             ev.benefit_discount = checked_add(ev.benefit_discount, ev.line_discounts[i]);
         }
-        goods_total = checked_add(goods_total, net[i]);
     }
-    ev.total = checked_sub(basket.total(), ev.benefit_discount);
+    // Then coupons, in priority order.
+    apply_coupons(ev, basket, member, program, now_ms, exponent, coupons, net);
+    for (std::size_t i = 0; i < n; ++i)
+        if (basket.lines[i].plan_id.empty()) goods_total = checked_add(goods_total, net[i]);
+    ev.total = checked_sub(checked_sub(basket.total(), ev.benefit_discount), ev.coupon_discount);
     ev.free_delivery = member.is_member && ben.free_delivery;
 
     const bool earns = member.is_member;
@@ -245,7 +399,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         // contribution can be shown.
         std::vector<const Promotion*> promos;
         for (const auto& pr : program.promotions)
-            if (pr.active_at(now_ms, program.utc_offset_minutes)) promos.push_back(&pr);
+            if (pr.schedule.active_at(now_ms, program.utc_offset_minutes)) promos.push_back(&pr);
         for (const auto& rule : program.spend) {
             std::vector<Rational> weight(n);
             std::int64_t eligible = 0;
@@ -322,22 +476,26 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         }
         // The tier's or plan's earn multiplier, on the points the lines earned.
         if (ben.multiplier.num > ben.multiplier.den) {
-            std::int64_t base = 0;
-            std::vector<Rational> w(n);
-            for (std::size_t i = 0; i < n; ++i) {
-                base = checked_add(base, ev.line_points[i]);
-                w[i] = ev.line_points[i];
-            }
-            std::int64_t extra = mul_div(base, ben.multiplier.num - ben.multiplier.den,
-                                         ben.multiplier.den, Rounding::Floor);
-            if (extra > 0) {
-                auto alloc = allocate(extra, w);
-                for (std::size_t i = 0; i < n; ++i)
-                    ev.line_points[i] = checked_add(ev.line_points[i], alloc[i]);
+            std::int64_t extra = multiply_points(ev, std::vector<bool>(n, true), ben.multiplier);
+            if (extra > 0)
                 ev.rules.push_back({ben.multiplier_source, extra,
                                     fmt::format("{} (x{}): {:+} points", ben.multiplier_source,
                                                 rate_to_string(ben.multiplier), extra)});
-            }
+        }
+        // Multiplier coupons, on their eligible lines.
+        for (std::size_t k = 0; k < ev.coupons.size(); ++k) {
+            const Campaign* c = coupons[k].campaign;
+            if (ev.coupons[k].status != Status::Ok || c->effect != Campaign::Effect::Multiplier)
+                continue;
+            std::vector<bool> lines(n);
+            for (std::size_t i = 0; i < n; ++i)
+                lines[i] = basket.lines[i].plan_id.empty() &&
+                           c->selector.matches(basket.lines[i].sku, basket.lines[i].category);
+            std::int64_t extra = multiply_points(ev, lines, c->rate);
+            ev.coupons[k].points = extra;
+            ev.coupons[k].message =
+                fmt::format("{} (x{}): {:+} points", c->name, rate_to_string(c->rate), extra);
+            ev.rules.push_back({"coupon:" + ev.coupons[k].code, extra, ev.coupons[k].message});
         }
         if (program.visit_points > 0) {
             ev.bonuses.push_back({"visit", "", program.visit_points});
@@ -379,6 +537,16 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                      fmt::format("Happy birthday: {} bonus points", program.birthday.points)});
             }
         }
+    }
+    // Bonus-points coupons: a sale-level bonus, given back if the whole sale is returned.
+    for (std::size_t k = 0; k < ev.coupons.size(); ++k) {
+        const Campaign* c = coupons[k].campaign;
+        if (ev.coupons[k].status != Status::Ok || c->effect != Campaign::Effect::BonusPoints)
+            continue;
+        ev.coupons[k].points = c->amount;
+        ev.coupons[k].message = fmt::format("{}: {} bonus points", c->name, c->amount);
+        ev.bonuses.push_back({"coupon", "coupon:" + ev.coupons[k].code, c->amount});
+        ev.rules.push_back({"coupon:" + ev.coupons[k].code, c->amount, ev.coupons[k].message});
     }
     std::int64_t total_points = ev.charge_points;
     for (auto p : ev.line_points)
@@ -425,6 +593,38 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             ev.redeem_points = want;
             ev.redeem_value = points_value(program, want);
             ev.amount_due = checked_sub(ev.total, ev.redeem_value);
+        }
+    }
+    // Cashback: a share of what the member pays for eligible lines, credited to the wallet.
+    if (member.is_member && program.cashback.enabled()) {
+        std::int64_t eligible = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& l = basket.lines[i];
+            if (l.plan_id.empty() && program.cashback.selector.matches(l.sku, l.category))
+                eligible = checked_add(eligible, net[i]);
+        }
+        ev.cashback = apply_ratio(eligible, program.cashback.rate, Rounding::Floor);
+    }
+    // Wallet as tender.
+    if (basket.wallet_amount < 0)
+        throw Error(Status::InvalidAmount, "a wallet payment cannot be negative");
+    if (basket.wallet_amount > 0) {
+        if (!member.is_member) {
+            ev.wallet_status = Status::InvalidArgument;
+            ev.wallet_message = "an anonymous sale has no wallet";
+        } else if (basket.wallet_amount > member.wallet_available) {
+            ev.wallet_status = Status::InsufficientFunds;
+            ev.wallet_message = fmt::format(
+                "{} asked from the wallet, {} available",
+                money(basket.wallet_amount, exponent, cur),
+                money(std::max<std::int64_t>(member.wallet_available, 0), exponent, cur));
+        } else if (basket.wallet_amount > ev.amount_due) {
+            ev.wallet_status = Status::InvalidAmount;
+            ev.wallet_message = fmt::format("the wallet payment is more than the {} due",
+                                            money(ev.amount_due, exponent, cur));
+        } else {
+            ev.wallet_amount = basket.wallet_amount;
+            ev.amount_due -= ev.wallet_amount;
         }
     }
     return ev;

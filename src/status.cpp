@@ -60,6 +60,14 @@ const char* status_name(Status s) noexcept {
             return "LOY_ERR_INVALID_STATE";
         case Status::EmptyBasket:
             return "LOY_ERR_EMPTY_BASKET";
+        case Status::CouponInvalid:
+            return "LOY_ERR_COUPON_INVALID";
+        case Status::CouponRejected:
+            return "LOY_ERR_COUPON_REJECTED";
+        case Status::OutOfStock:
+            return "LOY_ERR_OUT_OF_STOCK";
+        case Status::InsufficientFunds:
+            return "LOY_ERR_INSUFFICIENT_FUNDS";
     }
     return "LOY_ERR_UNKNOWN";
 }

@@ -36,8 +36,10 @@ struct Basket {
     std::vector<BasketLine> lines;
     std::int64_t tax = 0, service = 0, tip = 0;
     std::int64_t redeem_points = 0;
-    // Optional. When present they must add up to the amount due after the points tender.
+    // Optional. When present they must add up to the amount due after points and wallet.
     std::vector<Tender> tenders;
+    std::vector<std::string> coupons;  // codes presented, as typed
+    std::int64_t wallet_amount = 0;    // paid from the member's wallet
     // Throws InvalidAmount/Overflow when a line or the total is invalid.
     std::int64_t lines_total() const;
     std::int64_t total() const;
@@ -48,6 +50,16 @@ struct RuleResult {
     std::string rule_id;
     std::int64_t points = 0;
     std::string explanation;
+};
+
+// What happened to one coupon presented at the till.
+struct CouponResult {
+    std::string code;         // normalised
+    std::string campaign_id;  // "" when the code is unknown
+    Status status = Status::Ok;
+    std::string message;  // why it was rejected, or what it gave
+    std::int64_t discount = 0, points = 0;
+    std::int64_t partner_funded = 0;
 };
 
 struct Quote {
@@ -69,6 +81,13 @@ struct Quote {
     std::string tier;        // the member's tier now ("" without tiers)
     std::string tier_after;  // after this sale (differs when the sale upgrades the member)
     std::string progress;    // "150 points to Gold", "2 more purchases to VIP", ""
+    std::vector<CouponResult> coupons;
+    std::int64_t coupon_discount = 0;  // already taken off `total`
+    std::int64_t cashback = 0;         // credited to the wallet by the commit
+    std::int64_t wallet_balance = 0, wallet_available = 0;
+    Status wallet_status = Status::Ok;
+    std::string wallet_message;
+    std::int64_t wallet_amount = 0;  // accepted wallet tender
 };
 
 enum class ReceiptKind { Sale = 0, Refund = 1, Void = 2 };
@@ -91,6 +110,11 @@ struct Receipt {
     std::vector<RuleResult> rules;
     std::int64_t benefit_discount = 0;
     std::string tier_before, tier_after;
+    std::int64_t coupon_discount = 0;
+    std::vector<CouponResult> coupons;        // sale: the coupons used
+    std::vector<std::string> coupons_issued;  // sale: codes issued to the member by this sale
+    std::int64_t wallet_amount = 0;           // sale: paid from the wallet; refund: returned to it
+    std::int64_t cashback = 0;                // sale: credited; refund: taken back
 };
 
 struct RefundLine {
@@ -143,6 +167,44 @@ struct TierStatus {
     std::string plan;  // active plan id, "" when none
     std::int64_t plan_ends_at = 0;
     std::vector<TierEvent> events;  // newest first
+};
+
+// A small result table (reports, settlements, draw entries): named columns, rows of cells.
+struct Table {
+    struct Cell {
+        std::string text;
+        std::int64_t number = 0;
+        bool numeric = false;
+    };
+    std::vector<std::string> columns;
+    std::vector<std::vector<Cell>> rows;
+};
+
+struct CouponInfo {
+    std::string code;  // normalised
+    std::string campaign_id;
+    std::int64_t member_id = 0;  // 0 = anyone may use it
+    std::int64_t batch_id = 0;
+    std::int64_t max_uses = 0, uses = 0;
+    std::int64_t valid_until = 0;  // 0 = until the campaign ends
+    std::int64_t issued_sale_id = 0;
+    bool revoked = false;
+};
+
+struct WalletBalance {
+    std::int64_t balance = 0;    // sum of the wallet ledger
+    std::int64_t available = 0;  // spendable now
+    std::int64_t pending = 0;    // cashback inside its return window
+};
+
+struct RewardRedemption {
+    std::int64_t id = 0;
+    std::string reward_id;
+    std::int64_t quantity = 0, points = 0;
+    std::string coupon_code;         // coupon rewards
+    std::int64_t wallet_credit = 0;  // wallet rewards
+    std::string cause;               // donations
+    bool replayed = false;
 };
 
 struct ReviewResult {

@@ -79,6 +79,40 @@ class Database {
     // Ends the member's active plan now (its benefits and tier floor stop).
     void cancel_plan(std::int64_t member_id, const std::string& idempotency_key);
 
+    // Coupons (campaigns are defined in the programme).
+    std::string issue_coupon(const std::string& campaign_id, std::int64_t member_id,
+                             const std::string& idempotency_key);
+    std::int64_t create_coupon_batch(const std::string& campaign_id, std::int64_t count,
+                                     const std::string& idempotency_key);
+    std::vector<std::string> coupon_batch_codes(std::int64_t batch_id);
+    CouponInfo coupon(const std::string& code);
+    void revoke_coupon(const std::string& code, const std::string& idempotency_key);
+
+    // Wallet (money, separate from points).
+    std::int64_t wallet_credit(std::int64_t member_id, std::int64_t amount,
+                               const std::string& reason, const std::string& operator_id,
+                               const std::string& idempotency_key);
+    WalletBalance wallet(std::int64_t member_id);
+
+    // Rewards catalogue.
+    RewardRedemption redeem_reward(std::int64_t member_id, const std::string& reward_id,
+                                   std::int64_t quantity, const std::string& idempotency_key);
+    void refund_reward(std::int64_t redemption_id, const std::string& idempotency_key);
+    Table reward_report(std::int64_t from_ms, std::int64_t to_ms);
+
+    // Partners (coalition).
+    void record_partner_redemption(const std::string& partner_id, const std::string& code,
+                                   std::int64_t amount, const std::string& idempotency_key);
+    Table partner_settlement(const std::string& partner_id, std::int64_t from_ms,
+                             std::int64_t to_ms);
+
+    // Prize draws.
+    std::int64_t draw_enter(const std::string& draw_id, std::int64_t member_id,
+                            std::int64_t entries, const std::string& idempotency_key);
+    Table draw_entries(const std::string& draw_id);
+    Table draw_run(const std::string& draw_id, const std::string& seed, std::int64_t winners,
+                   const std::string& idempotency_key);
+
     // Points outside a basket.
     std::int64_t record_event(std::int64_t member_id, const std::string& action,
                               const std::string& idempotency_key);

@@ -140,12 +140,16 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_INTERNAL 21            /* a bug: please report it with the message */
 #define LOY_ERR_REFUND_EXCEEDS_SALE 22 /* refund quantity larger than what remains on the line */
 #define LOY_ERR_SALE_VOIDED 23         /* the sale was voided or fully refunded already */
-#define LOY_ERR_REDEMPTION_NOT_ALLOWED                                                  \
-    24                           /* below the minimum, above the basket share, no value \
-                                  */
-#define LOY_ERR_CAP_REACHED 25   /* an action's points cap for the period is used up */
-#define LOY_ERR_INVALID_STATE 26 /* the operation does not apply (void after refund...) */
-#define LOY_ERR_EMPTY_BASKET 27  /* a sale needs at least one line */
+#define LOY_ERR_REDEMPTION_NOT_ALLOWED                                                       \
+    24                                /* below the minimum, above the basket share, no value \
+                                       */
+#define LOY_ERR_CAP_REACHED 25        /* an action's points cap for the period is used up */
+#define LOY_ERR_INVALID_STATE 26      /* the operation does not apply (void after refund...) */
+#define LOY_ERR_EMPTY_BASKET 27       /* a sale needs at least one line */
+#define LOY_ERR_COUPON_INVALID 28     /* not a code: a typo (check symbol) or unknown */
+#define LOY_ERR_COUPON_REJECTED 29    /* a real code that does not apply; the message says why */
+#define LOY_ERR_OUT_OF_STOCK 30       /* the reward's stock is used up */
+#define LOY_ERR_INSUFFICIENT_FUNDS 31 /* the wallet cannot pay that much now */
 
 /* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
 LOY_API const char* LOY_CALL loy_status_name(int32_t status);
@@ -306,6 +310,8 @@ LOY_API int64_t LOY_CALL loy_member_pending(const loy_member* m);
 LOY_API int64_t LOY_CALL loy_member_lifetime_earned(const loy_member* m);
 /* The member's tier level id ("" when the programme has no tiers). */
 LOY_API const char* LOY_CALL loy_member_tier(const loy_member* m);
+/* The member's wallet balance (money, minor units of the programme currency). */
+LOY_API int64_t LOY_CALL loy_member_wallet_balance(const loy_member* m);
 
 /* Listing and search. */
 typedef struct loy_member_query {
@@ -380,6 +386,12 @@ LOY_API int32_t LOY_CALL loy_basket_set_charges(loy_basket* b, int64_t tax, int6
  * commit is refused with LOY_ERR_INVALID_AMOUNT. */
 LOY_API int32_t LOY_CALL loy_basket_add_tender(loy_basket* b, const char* type, int64_t amount,
                                                loy_error* err);
+/* Present a coupon code (as typed: case, spaces and dashes do not matter). Up to 20. The quote
+ * says for each whether it applies and why not; the commit refuses a basket whose coupon does not
+ * apply (LOY_ERR_COUPON_INVALID / LOY_ERR_COUPON_REJECTED) rather than dropping it silently. */
+LOY_API int32_t LOY_CALL loy_basket_add_coupon(loy_basket* b, const char* code, loy_error* err);
+/* Pay part of the sale from the member's wallet (money, minor units; 0 = none). */
+LOY_API int32_t LOY_CALL loy_basket_pay_wallet(loy_basket* b, int64_t amount, loy_error* err);
 /* Ask to pay part of the sale with points (0 = none). */
 LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err);
 
@@ -424,6 +436,24 @@ LOY_API int32_t LOY_CALL loy_quote_free_delivery(const loy_quote* q);
 LOY_API const char* LOY_CALL loy_quote_tier(const loy_quote* q);
 LOY_API const char* LOY_CALL loy_quote_tier_after(const loy_quote* q);
 LOY_API const char* LOY_CALL loy_quote_progress(const loy_quote* q);
+/* Coupons presented, in basket order: the normalised code, its campaign ("" if unknown), its
+ * status (LOY_OK = applies), why (or what it gives), its money off and its points. */
+LOY_API size_t LOY_CALL loy_quote_coupon_count(const loy_quote* q);
+LOY_API const char* LOY_CALL loy_quote_coupon_code(const loy_quote* q, size_t i);
+LOY_API const char* LOY_CALL loy_quote_coupon_campaign(const loy_quote* q, size_t i);
+LOY_API int32_t LOY_CALL loy_quote_coupon_status(const loy_quote* q, size_t i);
+LOY_API const char* LOY_CALL loy_quote_coupon_message(const loy_quote* q, size_t i);
+LOY_API int64_t LOY_CALL loy_quote_coupon_amount(const loy_quote* q, size_t i);
+LOY_API int64_t LOY_CALL loy_quote_coupon_points(const loy_quote* q, size_t i);
+/* All coupons' money off, already taken off the total. */
+LOY_API int64_t LOY_CALL loy_quote_coupon_discount(const loy_quote* q);
+/* Cashback the commit would credit to the wallet. */
+LOY_API int64_t LOY_CALL loy_quote_cashback(const loy_quote* q);
+/* The member's wallet, and the requested wallet payment: its status and the accepted amount. */
+LOY_API int64_t LOY_CALL loy_quote_wallet_balance(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_wallet_available(const loy_quote* q);
+LOY_API int32_t LOY_CALL loy_quote_wallet_status(const loy_quote* q);
+LOY_API int64_t LOY_CALL loy_quote_wallet_amount(const loy_quote* q);
 
 /* Commit the sale in one transaction: points tender, earning, the sale record. The
  * idempotency_key is required (see convention 9). */
@@ -479,6 +509,17 @@ LOY_API const char* LOY_CALL loy_receipt_rule_explanation(const loy_receipt* r, 
 LOY_API int64_t LOY_CALL loy_receipt_benefit_discount(const loy_receipt* r);
 LOY_API const char* LOY_CALL loy_receipt_tier_before(const loy_receipt* r);
 LOY_API const char* LOY_CALL loy_receipt_tier_after(const loy_receipt* r);
+/* Sale receipts: the coupons used and their money off; codes issued to the member by this sale
+ * (display form XXXXX-XXXXX). */
+LOY_API int64_t LOY_CALL loy_receipt_coupon_discount(const loy_receipt* r);
+LOY_API size_t LOY_CALL loy_receipt_coupon_count(const loy_receipt* r);
+LOY_API const char* LOY_CALL loy_receipt_coupon_code(const loy_receipt* r, size_t i);
+LOY_API int64_t LOY_CALL loy_receipt_coupon_amount(const loy_receipt* r, size_t i);
+LOY_API size_t LOY_CALL loy_receipt_issued_count(const loy_receipt* r);
+LOY_API const char* LOY_CALL loy_receipt_issued_code(const loy_receipt* r, size_t i);
+/* Sale: paid from the wallet / cashback credited. Refund: returned to / taken from the wallet. */
+LOY_API int64_t LOY_CALL loy_receipt_wallet_amount(const loy_receipt* r);
+LOY_API int64_t LOY_CALL loy_receipt_cashback(const loy_receipt* r);
 
 /* ===========================================================================================
  * Tiers and paid plans (defined in the programme file: see docs/tiers.md)
@@ -530,6 +571,119 @@ LOY_API int32_t LOY_CALL loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* o
 /* End the member's active plan now: its benefits and tier floor stop. */
 LOY_API int32_t LOY_CALL loy_plan_cancel(loy_db* db, int64_t member_id, const char* idempotency_key,
                                          loy_error* err);
+
+/* ===========================================================================================
+ * Result tables (reports, settlements, draw entries and winners)
+ * =========================================================================================== */
+
+typedef struct loy_table loy_table;
+
+LOY_API void LOY_CALL loy_table_free(loy_table* t);
+LOY_API size_t LOY_CALL loy_table_column_count(const loy_table* t);
+LOY_API const char* LOY_CALL loy_table_column_name(const loy_table* t, size_t col);
+LOY_API size_t LOY_CALL loy_table_row_count(const loy_table* t);
+/* Every cell has a text form; numeric cells also an int64 value (0 for text cells). */
+LOY_API const char* LOY_CALL loy_table_text(const loy_table* t, size_t row, size_t col);
+LOY_API int64_t LOY_CALL loy_table_int(const loy_table* t, size_t row, size_t col);
+LOY_API int32_t LOY_CALL loy_table_is_number(const loy_table* t, size_t row, size_t col);
+
+/* ===========================================================================================
+ * Coupons, wallet, rewards, partners, prize draws (see docs/coupons.md, docs/wallet.md)
+ * =========================================================================================== */
+
+typedef struct loy_coupon loy_coupon;
+typedef struct loy_redemption loy_redemption;
+
+/* LOY_OK when the text has the form of an issued code (10 symbols, right check symbol), else
+ * LOY_ERR_COUPON_INVALID. Public campaign codes (e.g. "NOROOZ1405") have no check symbol. Needs
+ * no database: a till can catch a typo before any lookup. */
+LOY_API int32_t LOY_CALL loy_coupon_code_check(const char* code);
+/* Issue one code of a campaign, to a member (member_id) or to anyone (0). The code (display form
+ * XXXXX-XXXXX) is copied into buf with snprintf semantics. */
+LOY_API int32_t LOY_CALL loy_coupon_issue(loy_db* db, const char* campaign_id, int64_t member_id,
+                                          const char* idempotency_key, char* buf, size_t capacity,
+                                          size_t* out_needed, loy_error* err);
+/* Generate `count` unique single-use codes of a campaign (cryptographic randomness). */
+LOY_API int32_t LOY_CALL loy_coupon_batch_create(loy_db* db, const char* campaign_id, int64_t count,
+                                                 const char* idempotency_key, int64_t* out_batch_id,
+                                                 loy_error* err);
+/* The batch's codes as CSV text: a "code" header line, then one code per line. */
+LOY_API int32_t LOY_CALL loy_coupon_batch_export(loy_db* db, int64_t batch_id, char* buf,
+                                                 size_t capacity, size_t* out_needed,
+                                                 loy_error* err);
+LOY_API int32_t LOY_CALL loy_coupon_get(loy_db* db, const char* code, loy_coupon** out_coupon,
+                                        loy_error* err);
+LOY_API void LOY_CALL loy_coupon_free(loy_coupon* c);
+LOY_API const char* LOY_CALL loy_coupon_code(const loy_coupon* c);
+LOY_API const char* LOY_CALL loy_coupon_campaign(const loy_coupon* c);
+LOY_API int64_t LOY_CALL loy_coupon_member_id(const loy_coupon* c);
+LOY_API int64_t LOY_CALL loy_coupon_batch_id(const loy_coupon* c);
+LOY_API int64_t LOY_CALL loy_coupon_max_uses(const loy_coupon* c);
+LOY_API int64_t LOY_CALL loy_coupon_uses(const loy_coupon* c);
+LOY_API int64_t LOY_CALL loy_coupon_valid_until(const loy_coupon* c); /* 0 = campaign end */
+LOY_API int64_t LOY_CALL loy_coupon_issued_sale_id(const loy_coupon* c);
+LOY_API int32_t LOY_CALL loy_coupon_revoked(const loy_coupon* c);
+/* Withdraw a code: it can no longer be used. */
+LOY_API int32_t LOY_CALL loy_coupon_revoke(loy_db* db, const char* code,
+                                           const char* idempotency_key, loy_error* err);
+
+/* Wallet: money credited by the manager with a reason. */
+LOY_API int32_t LOY_CALL loy_wallet_credit(loy_db* db, int64_t member_id, int64_t amount,
+                                           const char* reason, const char* operator_id,
+                                           const char* idempotency_key, int64_t* out_balance,
+                                           loy_error* err);
+/* Balance = the wallet ledger's sum; available = spendable now; pending = cashback in its
+ * return window. Each out-parameter may be NULL. */
+LOY_API int32_t LOY_CALL loy_wallet_get(loy_db* db, int64_t member_id, int64_t* out_balance,
+                                        int64_t* out_available, int64_t* out_pending,
+                                        loy_error* err);
+
+/* Rewards catalogue: spend points on a reward of the programme (product, coupon, wallet credit
+ * or donation to a cause), within its stock and per-member limit. */
+LOY_API int32_t LOY_CALL loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id,
+                                           int64_t quantity, const char* idempotency_key,
+                                           loy_redemption** out_redemption, loy_error* err);
+LOY_API void LOY_CALL loy_redemption_free(loy_redemption* r);
+LOY_API int64_t LOY_CALL loy_redemption_id(const loy_redemption* r);
+LOY_API int32_t LOY_CALL loy_redemption_replayed(const loy_redemption* r);
+LOY_API const char* LOY_CALL loy_redemption_reward(const loy_redemption* r);
+LOY_API int64_t LOY_CALL loy_redemption_quantity(const loy_redemption* r);
+LOY_API int64_t LOY_CALL loy_redemption_points(const loy_redemption* r);
+LOY_API const char* LOY_CALL loy_redemption_coupon_code(const loy_redemption* r); /* or "" */
+LOY_API int64_t LOY_CALL loy_redemption_wallet_credit(const loy_redemption* r);
+LOY_API const char* LOY_CALL loy_redemption_cause(const loy_redemption* r); /* or "" */
+/* Undo a redemption: points back (once), stock back; refused if its coupon was used or its
+ * wallet credit spent. */
+LOY_API int32_t LOY_CALL loy_reward_refund(loy_db* db, int64_t redemption_id,
+                                           const char* idempotency_key, loy_error* err);
+/* Per reward and cause over [from_ms, to_ms) (to 0 = open): redemptions, quantity, points. */
+LOY_API int32_t LOY_CALL loy_reward_report(loy_db* db, int64_t from_ms, int64_t to_ms,
+                                           loy_table** out_table, loy_error* err);
+
+/* Partners: record that one of our coupons was redeemed at a partner business. */
+LOY_API int32_t LOY_CALL loy_partner_record_redemption(loy_db* db, const char* partner_id,
+                                                       const char* code, int64_t amount,
+                                                       const char* idempotency_key, loy_error* err);
+/* Settlement per partner (NULL or "" = all) and campaign over [from_ms, to_ms): uses, discount,
+ * what the partner funds and what we fund, in both directions. */
+LOY_API int32_t LOY_CALL loy_partner_settlement(loy_db* db, const char* partner_id, int64_t from_ms,
+                                                int64_t to_ms, loy_table** out_table,
+                                                loy_error* err);
+
+/* Prize draws: buy entries with points while the draw is open. */
+LOY_API int32_t LOY_CALL loy_draw_enter(loy_db* db, const char* draw_id, int64_t member_id,
+                                        int64_t entries, const char* idempotency_key,
+                                        int64_t* out_points, loy_error* err);
+/* The entry list (auditable): member, purchases, entries from purchases, entries bought, total
+ * entries, first ticket number. */
+LOY_API int32_t LOY_CALL loy_draw_entries(loy_db* db, const char* draw_id, loy_table** out_table,
+                                          loy_error* err);
+/* Run the draw once its period has ended, from a published seed; reproducible from the seed and
+ * the entry list (docs/coupons.md gives the algorithm). Returns the winners: rank, member,
+ * ticket, seed, total entries. A draw runs once. */
+LOY_API int32_t LOY_CALL loy_draw_run(loy_db* db, const char* draw_id, const char* seed,
+                                      int64_t winners, const char* idempotency_key,
+                                      loy_table** out_table, loy_error* err);
 
 /* ===========================================================================================
  * Points outside the basket: actions, manual adjustments, expiry, history, verification

@@ -33,7 +33,8 @@ struct Member {
     std::int64_t available = 0;  // spendable now
     std::int64_t pending = 0;    // inside a return window
     std::int64_t lifetime_earned = 0;
-    std::string tier;  // current tier level id ("" when the programme has no tiers)
+    std::string tier;                 // current tier level id ("" when the programme has no tiers)
+    std::int64_t wallet_balance = 0;  // money, in minor units of the programme currency
 };
 
 // For enrol: unset = absent. For update: unset = keep, empty string = clear.

@@ -57,18 +57,23 @@ struct ItemPoints {
     Selector selector;
 };
 
-// A time-bounded multiplier: dates, weekdays and a time of day, in the programme's local time.
-struct Promotion {
-    std::string id;
-    std::string name;
-    Ratio factor{1, 1};
+// When something applies, in the programme's local time: dates, weekdays and a time of day.
+struct Schedule {
     std::int64_t from_ms = 0;  // 0 = no start
     std::int64_t to_ms = 0;    // 0 = no end (exclusive)
     unsigned weekdays = 0x7F;  // bit 0 = Monday ... bit 6 = Sunday
     int start_minute = 0;      // minutes after local midnight, inclusive
     int end_minute = 24 * 60;  // exclusive
-    Selector selector;
     bool active_at(std::int64_t now_ms, int utc_offset_minutes) const;
+};
+
+// A time-bounded multiplier (double points on Fridays, happy hour).
+struct Promotion {
+    std::string id;
+    std::string name;
+    Ratio factor{1, 1};
+    Schedule schedule;
+    Selector selector;
 };
 
 enum class Period { Day, Week, Month, Year };
@@ -157,6 +162,82 @@ enum class NegativePolicy {
     Refuse,  // a refund that would go below zero is refused (LOY_ERR_INSUFFICIENT_POINTS)
 };
 
+// A coupon campaign: what it gives, when it applies, and how often.
+struct Campaign {
+    enum class Effect { Percent, Amount, FreeItem, BonusPoints, Multiplier };
+    std::string id;
+    std::string name;
+    Effect effect = Effect::Percent;
+    Ratio rate{0, 1};         // percent (as a share: "0.1") or multiplier ("2")
+    std::int64_t amount = 0;  // amount off (minor units) or bonus points
+    std::int64_t cap = 0;     // most money off per use (percent); 0 = no cap
+    std::string free_sku;     // free item: one unit of this SKU
+    std::int64_t min_basket = 0;
+    Selector selector;               // eligible lines
+    std::vector<std::string> tiers;  // member must hold one of these (empty = anyone)
+    std::string tag;                 // member must carry this tag (segment)
+    bool members_only = false;       // anonymous baskets cannot use it
+    Schedule schedule;
+    std::vector<std::string> branches;  // empty = every branch
+    std::string code;                   // public code (e.g. NOROOZ1405), "" = issued codes only
+    std::int64_t max_uses = 0;          // 0 = unlimited
+    std::int64_t max_uses_per_member = 0;
+    std::int64_t uses_per_code = 1;  // issued and batch codes
+    std::int64_t budget = 0;         // most money off in total; 0 = unlimited
+    bool combinable = false;         // may be used with other combinable coupons
+    int priority = 0;                // higher first
+    std::int64_t valid_days = 0;     // issued codes expire after this many days; 0 = campaign end
+    std::int64_t issue_min_spend = -1;  // >= 0: a member's sale of at least this issues a code
+    std::string partner;                // coupons of a partner business
+    Ratio partner_share{0, 1};          // share of the discount the partner funds
+};
+
+struct Reward {
+    enum class Type { Product, Coupon, Wallet, Donation };
+    std::string id;
+    std::string name;
+    Type type = Type::Product;
+    std::int64_t points = 0;  // per unit
+    std::string sku;          // product: what the till hands over
+    std::string campaign;     // coupon: the campaign of the issued code
+    std::int64_t amount = 0;  // wallet: money credited per unit
+    std::string cause;        // donation: the cause the points go to
+    std::int64_t stock = 0;   // 0 = unlimited
+    std::int64_t per_member = 0;
+};
+
+struct Cashback {
+    Ratio rate{0, 1};  // share of eligible spend credited to the wallet
+    std::int64_t pending_days = 0;
+    Selector selector;
+    bool enabled() const noexcept { return rate.num > 0; }
+};
+
+struct Referral {
+    bool every_purchase = false;  // false: the referee's first qualifying purchase only
+    std::int64_t min_spend = 0;
+    std::int64_t referrer_points = 0, referee_points = 0;
+    std::string referrer_campaign, referee_campaign;  // coupons issued on the reward
+    bool enabled() const noexcept {
+        return referrer_points > 0 || referee_points > 0 || !referrer_campaign.empty() ||
+               !referee_campaign.empty();
+    }
+};
+
+struct Partner {
+    std::string id;
+    std::string name;
+};
+
+struct Draw {
+    std::string id;
+    std::string name;
+    std::int64_t from_ms = 0, to_ms = 0;  // purchases in [from, to) earn entries
+    std::int64_t per_purchase = 0;        // entries per purchase
+    std::int64_t per_amount = 0;          // one entry per this much spend (0 = none)
+    std::int64_t points_per_entry = 0;    // entries may be bought with points (0 = no)
+};
+
 struct Program {
     std::string name;
     std::string currency = "IRR";
@@ -180,10 +261,19 @@ struct Program {
     NegativePolicy negative = NegativePolicy::Allow;
     TierProgram tiers;
     std::vector<Plan> plans;
+    std::vector<Campaign> campaigns;
+    std::vector<Reward> rewards;
+    Cashback cashback;
+    Referral referral;
+    std::vector<Partner> partners;
+    std::vector<Draw> draws;
 
     const TierLevel* level(std::string_view id) const;  // nullptr when unknown
     int level_index(std::string_view id) const;         // -1 when unknown
     const Plan* plan(std::string_view id) const;
+    const Campaign* campaign(std::string_view id) const;
+    const Reward* reward(std::string_view id) const;
+    const Draw* draw(std::string_view id) const;
 };
 
 // Parses and validates; throws Error(Status::InvalidProgram) with the offending field named.

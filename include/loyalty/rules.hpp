@@ -42,6 +42,20 @@ struct MemberState {
     };
     std::vector<ChallengeState> challenges;  // same order as Program::challenges
     Benefits benefits;
+    std::string tier;
+    std::vector<std::string> tags;
+    std::int64_t wallet_available = 0;
+};
+
+// A coupon presented at the till, with what storage knows of it and its use so far.
+struct CouponCandidate {
+    std::string code;                    // normalised
+    const Campaign* campaign = nullptr;  // nullptr: unknown code
+    Status status = Status::Ok;          // a refusal storage already found (typo, revoked…)
+    std::string message;
+    std::int64_t campaign_uses = 0;  // uses not restored, all members
+    std::int64_t member_uses = 0;    // by this member
+    std::int64_t budget_used = 0;    // discount given so far
 };
 
 // A sale-level bonus (visit, challenge, birthday). `key` names the occurrence so it is given once.
@@ -68,14 +82,23 @@ struct Evaluation {
     std::int64_t benefit_discount = 0;
     bool free_delivery = false;
     std::int64_t purchase_points = 0;  // points from the purchase itself (score source "purchase")
+    std::vector<CouponResult> coupons;
+    std::vector<std::int64_t> line_coupon_discounts;
+    std::int64_t coupon_discount = 0;
+    std::int64_t cashback = 0;
+    Status wallet_status = Status::Ok;
+    std::string wallet_message;
+    std::int64_t wallet_amount = 0;
 };
 
 // Throws InvalidAmount / Overflow for an invalid basket; never touches storage.
 Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
                     std::int64_t now_ms);
-// The same, with amounts in explanations printed with the currency's exponent.
+// The same, with amounts in explanations printed with the currency's exponent, and the coupons
+// presented (in basket order) as storage found them.
 Evaluation evaluate(const Basket& basket, const MemberState& member, const Program& program,
-                    std::int64_t now_ms, int currency_exponent);
+                    std::int64_t now_ms, int currency_exponent,
+                    const std::vector<CouponCandidate>& coupons = {});
 
 // The money value of `points` under the programme (floor to minor units).
 std::int64_t points_value(const Program& program, std::int64_t points);

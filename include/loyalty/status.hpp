@@ -41,6 +41,10 @@ enum class Status : std::int32_t {
     CapReached = 25,
     InvalidState = 26,
     EmptyBasket = 27,
+    CouponInvalid = 28,
+    CouponRejected = 29,
+    OutOfStock = 30,
+    InsufficientFunds = 31,
 };
 
 // "LOY_ERR_BUSY" and so on; "LOY_ERR_UNKNOWN" for a number that is not a status.

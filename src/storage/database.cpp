@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "loyalty/coupons.hpp"
 #include "loyalty/rules.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -92,6 +93,10 @@ bool is_refusal(Status s) {
         case Status::SaleVoided:
         case Status::InvalidState:
         case Status::UnknownCurrency:
+        case Status::CouponInvalid:
+        case Status::CouponRejected:
+        case Status::OutOfStock:
+        case Status::InsufficientFunds:
             return true;
         default:
             return false;
@@ -291,7 +296,8 @@ struct Database::Impl {
         "SELECT m.id, o.name, m.status, m.phone, m.card, m.name, m.email, m.birth_year, "
         "m.birth_month, m.birth_day, m.gender, m.language, m.consent_sms, m.consent_email, "
         "m.consent_push, m.branch, m.referrer_id, m.referral_code, m.merged_into, m.created_at, "
-        "m.balance, m.lifetime_earned, m.tier FROM members m JOIN origins o ON o.id = m.origin ";
+        "m.balance, m.lifetime_earned, m.tier, m.wallet_balance FROM members m JOIN origins o ON "
+        "o.id = m.origin ";
 
     Member read_member(storage::Query& q) {
         Member m;
@@ -318,6 +324,7 @@ struct Database::Impl {
         m.balance = q.i64(20);
         m.lifetime_earned = q.i64(21);
         m.tier = q.text(22);
+        m.wallet_balance = q.i64(23);
         return m;
     }
 
@@ -539,6 +546,16 @@ struct Database::Impl {
                 referrer = 0;
             } else {
                 referrer = resolve_referrer(*f.referrer);
+                // Refuse loops: the new referrer must not have been referred, directly or not,
+                // by this member.
+                for (std::int64_t up = referrer, hops = 0; up != 0 && hops < 1000; ++hops) {
+                    if (up == id)
+                        throw Error(Status::InvalidArgument,
+                                    "member " + std::to_string(referrer) +
+                                        " was referred through this member: a referral loop");
+                    up = scalar(
+                        c.query("SELECT COALESCE(referrer_id, 0) FROM members WHERE id=?", up));
+                }
                 if (referrer == id)
                     throw Error(Status::InvalidArgument, "a member cannot refer themselves");
             }
@@ -579,7 +596,9 @@ struct Database::Impl {
             case EntryKind::Earn:
                 return "purchase";
             case EntryKind::Bonus:
-                return ctx.reason.rfind("birthday:", 0) == 0 ? "birthday" : "purchase";
+                if (ctx.reason.rfind("birthday:", 0) == 0) return "birthday";
+                if (ctx.reason.rfind("referral", 0) == 0) return "referral";
+                return "purchase";
             case EntryKind::Event:
                 return "event:" + ctx.reason;
             case EntryKind::Adjust:
@@ -730,9 +749,163 @@ struct Database::Impl {
         return take;
     }
 
+    // Gives back points a spend took (ctx.corrects = the spending entry). They keep the latest
+    // expiry of the lots they were taken from, so a spend-then-refund cannot extend their life.
+    void restore_spent(std::int64_t member, std::int64_t points, const EntryContext& ctx) {
+        std::int64_t expires = kNever;
+        if (ctx.corrects) {
+            auto q = c.query(
+                "SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON lt.id = m.lot_id "
+                "WHERE m.entry_id = ?",
+                ctx.corrects);
+            if (q.next() && !q.is_null(0)) expires = q.i64(0);
+        }
+        credit(EntryKind::Restore, member, points, ctx, now(), expires);
+    }
+
     std::int64_t expiry_for(std::int64_t t) {
         if (program.expiry_days <= 0) return kNever;
         return expiry_of(t, program.expiry_days, program.utc_offset_minutes);
+    }
+
+    // ---- wallet
+    // ----------------------------------------------------------------------------------
+
+    enum WalletKind : std::int64_t {
+        kCashback = 1,
+        kCredit = 2,
+        kTender = 3,
+        kTenderBack = 4,
+        kCashbackBack = 5,
+        kRewardCredit = 6,
+        kRewardBack = 7,
+    };
+
+    WalletBalance wallet_balance(std::int64_t member) {
+        auto q = c.query(
+            "SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(CASE WHEN available_at <= ?2 THEN "
+            "amount "
+            "END), 0) FROM wallet_entries WHERE member_id = ?1",
+            member, now());
+        q.next();
+        WalletBalance w;
+        w.balance = q.i64(0);
+        w.available = std::max<std::int64_t>(0, q.i64(1));
+        w.pending = w.balance - q.i64(1);
+        return w;
+    }
+
+    std::int64_t wallet_add(std::int64_t member, WalletKind kind, std::int64_t amount,
+                            const EntryContext& ctx, std::int64_t available_at) {
+        c.query(
+             "INSERT INTO wallet_entries(origin, member_id, kind, amount, currency, sale_id, "
+             "refund_id, corrects, reason, operator, available_at, created_at) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+             origin_id, member, static_cast<std::int64_t>(kind), amount, program.currency,
+             NullIfZero{ctx.sale_id}, NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects},
+             NullIfEmpty{ctx.reason}, NullIfEmpty{ctx.operator_id}, available_at, now())
+            .run();
+        std::int64_t id = c.last_id();
+        c.query("UPDATE members SET wallet_balance = wallet_balance + ? WHERE id=?", amount, member)
+            .run();
+        return id;
+    }
+
+    // ---- coupons
+    // ---------------------------------------------------------------------------------
+
+    // A new unique code for a campaign (issued to a member, or in a batch).
+    std::string new_coupon(const Campaign& camp, std::int64_t member, std::int64_t batch,
+                           std::int64_t sale) {
+        std::int64_t t = now();
+        std::int64_t until =
+            camp.valid_days > 0 ? expiry_of(t, camp.valid_days, program.utc_offset_minutes) : 0;
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            std::string code = coupon::generate();
+            if (scalar(c.query("SELECT COUNT(*) FROM coupons WHERE code=?", code)) != 0) continue;
+            c.query(
+                 "INSERT INTO coupons(origin, campaign_id, code, member_id, batch_id, max_uses, "
+                 "valid_until, issued_sale_id, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                 origin_id, camp.id, code, NullIfZero{member}, NullIfZero{batch},
+                 camp.uses_per_code, until, NullIfZero{sale}, t)
+                .run();
+            return code;
+        }
+        throw Error(Status::Internal, "cannot find a free coupon code");
+    }
+
+    const Campaign& campaign_of(const Program& p, const std::string& id) {
+        const Campaign* camp = p.campaign(id);
+        if (!camp) throw Error(Status::NotFound, "the programme has no campaign '" + id + "'");
+        return *camp;
+    }
+
+    // What storage knows about each code presented: the campaign, refusals that need the file
+    // (unknown, revoked, expired, another member's, used up), and uses so far.
+    std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
+                                                   const Program& p) {
+        std::vector<CouponCandidate> out;
+        for (const auto& typed : b.coupons) {
+            CouponCandidate cand;
+            cand.code = coupon::normalize(typed);
+            auto reject = [&](Status s, const std::string& why) {
+                cand.status = s;
+                cand.message = why;
+            };
+            const Campaign* camp = nullptr;
+            for (const auto& cp : p.campaigns)
+                if (!cp.code.empty() && cp.code == cand.code) camp = &cp;
+            std::int64_t coupon_id = 0;
+            if (!camp) {
+                if (!coupon::well_formed(cand.code)) {
+                    reject(Status::CouponInvalid,
+                           "'" + typed + "' is not a valid code: check for a typo");
+                } else {
+                    auto q = c.query(
+                        "SELECT id, campaign_id, COALESCE(member_id, 0), max_uses, valid_until, "
+                        "revoked_at FROM coupons WHERE code=?",
+                        cand.code);
+                    if (!q.next()) {
+                        reject(Status::CouponInvalid,
+                               "no coupon with code " + coupon::display(cand.code));
+                    } else {
+                        coupon_id = q.i64(0);
+                        camp = p.campaign(q.text(1));
+                        const std::int64_t owner = q.i64(2), max = q.i64(3), until = q.i64(4);
+                        const std::int64_t used =
+                            scalar(c.query("SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND "
+                                           "restored_at=0",
+                                           coupon_id)) +
+                            scalar(c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?",
+                                           cand.code));
+                        if (!camp)
+                            reject(Status::CouponRejected, "the coupon's campaign has ended");
+                        else if (q.i64(5) != 0)
+                            reject(Status::CouponRejected, "the coupon was withdrawn");
+                        else if (owner != 0 && owner != member)
+                            reject(Status::CouponRejected, "the coupon belongs to another member");
+                        else if (until != 0 && now() >= until)
+                            reject(Status::CouponRejected, "the coupon has expired");
+                        else if (used >= max)
+                            reject(Status::CouponRejected, "the coupon has been used");
+                    }
+                }
+            }
+            cand.campaign = camp;
+            if (camp) {
+                auto q = c.query(
+                    "SELECT COUNT(*), COALESCE(SUM(discount), 0), COALESCE(SUM(member_id = ?2), 0) "
+                    "FROM coupon_uses WHERE campaign_id=?1 AND restored_at=0",
+                    camp->id, member);
+                q.next();
+                cand.campaign_uses = q.i64(0);
+                cand.budget_used = q.i64(1);
+                cand.member_uses = member ? q.i64(2) : 0;
+            }
+            (void)coupon_id;
+            out.push_back(std::move(cand));
+        }
+        return out;
     }
 
     // ---- tiers and plans ----------------------------------------------------------------------
@@ -984,6 +1157,9 @@ struct Database::Impl {
         s.birth_month = m.birth_month;
         s.birth_day = m.birth_day;
         s.benefits = benefits_of(p, m.tier, active_plan(member_id, p).id);
+        s.tier = m.tier;
+        s.tags = m.tags;
+        s.wallet_available = wallet_balance(member_id).available;
         std::int64_t t = now();
         auto awarded = [&](const std::string& key) {
             auto q = c.query(
@@ -1027,6 +1203,13 @@ struct Database::Impl {
         }
         if (b.tenders.size() > 100)
             throw Error(Status::TooLong, "a sale holds at most 100 tenders");
+        if (b.coupons.size() > 20) throw Error(Status::TooLong, "a sale takes at most 20 coupons");
+        for (const auto& code : b.coupons) {
+            text::check_field("coupon code", code, 40);
+            if (code.empty()) throw Error(Status::InvalidArgument, "a coupon code is empty");
+        }
+        if (b.wallet_amount < 0)
+            throw Error(Status::InvalidAmount, "a wallet payment cannot be negative");
         for (const auto& t : b.tenders) {
             text::check_field("tender type", t.type, kMaxShort);
             if (t.type.empty()) throw Error(Status::InvalidArgument, "a tender needs a type");
@@ -1048,6 +1231,13 @@ struct Database::Impl {
         for (const auto& l : b.lines)
             lines.push_back({l.sku, l.category, l.quantity_milli, l.unit_price, l.discount});
         j["lines"] = lines;
+        if (!b.coupons.empty()) {
+            json coupons = json::array();
+            for (const auto& code : b.coupons)
+                coupons.push_back(coupon::normalize(code));
+            j["coupons"] = coupons;
+        }
+        if (b.wallet_amount) j["wallet"] = b.wallet_amount;
         if (!b.tenders.empty()) {
             json tenders = json::array();
             for (const auto& t : b.tenders)
@@ -1071,7 +1261,8 @@ struct Database::Impl {
             require_active(member_out);
         }
         state = member_state(member_out, p);
-        return evaluate(with_plan_prices(b, p, member_out), state, p, now(), exp);
+        return evaluate(with_plan_prices(b, p, member_out), state, p, now(), exp,
+                        coupon_candidates(b, member_out, p));
     }
 
     // Plan lines take their price from the programme: one period per 1.000 of quantity.
@@ -1137,6 +1328,17 @@ struct Database::Impl {
         q.amount_due = ev.amount_due;
         q.benefit_discount = ev.benefit_discount;
         q.free_delivery = ev.free_delivery;
+        q.coupons = ev.coupons;
+        q.coupon_discount = ev.coupon_discount;
+        q.cashback = ev.cashback;
+        q.wallet_status = ev.wallet_status;
+        q.wallet_message = ev.wallet_message;
+        q.wallet_amount = ev.wallet_amount;
+        if (member) {
+            WalletBalance w = wallet_balance(member);
+            q.wallet_balance = w.balance;
+            q.wallet_available = w.available;
+        }
         const Program& p = program;
         if (member && p.tiers.enabled()) {
             auto mq = c.query("SELECT tier FROM members WHERE id=?", member);
@@ -1158,6 +1360,12 @@ struct Database::Impl {
         Evaluation ev = evaluate_basket(b, member, st);
         if (b.redeem_points > 0 && ev.redeem_status != Status::Ok)
             throw Error(ev.redeem_status, ev.redeem_message);
+        // What the customer was shown is what is committed: a coupon that does not apply is
+        // refused, not silently dropped, so the till can take it off and quote again.
+        for (const auto& cr : ev.coupons)
+            if (cr.status != Status::Ok)
+                throw Error(cr.status, "coupon " + coupon::display(cr.code) + ": " + cr.message);
+        if (ev.wallet_status != Status::Ok) throw Error(ev.wallet_status, ev.wallet_message);
         if (!b.tenders.empty()) {
             std::int64_t paid = 0;
             for (const auto& tn : b.tenders)
@@ -1190,6 +1398,23 @@ struct Database::Impl {
              t, ev.benefit_discount, tier_before, tier_before)
             .run();
         std::int64_t sale = c.last_id();
+        c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
+                ev.coupon_discount, ev.wallet_amount, ev.cashback, sale)
+            .run();
+        for (const CouponResult& cr : ev.coupons) {
+            const Campaign& camp = *program.campaign(cr.campaign_id);
+            auto cq = c.query("SELECT id FROM coupons WHERE code=?", cr.code);
+            std::int64_t coupon_id = cq.next() ? cq.i64(0) : 0;
+            c.query(
+                 "INSERT INTO coupon_uses(coupon_id, code, campaign_id, sale_id, member_id, "
+                 "discount, "
+                 "points, partner_id, partner_funded, branch, created_at) VALUES "
+                 "(?,?,?,?,?,?,?,?,?,?,?)",
+                 NullIfZero{coupon_id}, cr.code, cr.campaign_id, sale, NullIfZero{member},
+                 cr.discount, cr.points, NullIfEmpty{camp.partner}, cr.partner_funded,
+                 NullIfEmpty{b.branch}, t)
+                .run();
+        }
         for (std::size_t i = 0; i < pb.lines.size(); ++i) {
             const auto& l = pb.lines[i];
             // The stored amount is what the customer pays for the line (after the benefit
@@ -1199,9 +1424,14 @@ struct Database::Impl {
                  "unit_price, discount, amount, points, plan_id, benefit_discount) "
                  "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                  sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
-                 l.unit_price, l.discount, l.amount() - ev.line_discounts[i], ev.line_points[i],
+                 l.unit_price, l.discount,
+                 l.amount() - ev.line_discounts[i] - ev.line_coupon_discounts[i], ev.line_points[i],
                  NullIfEmpty{l.plan_id}, ev.line_discounts[i])
                 .run();
+            if (ev.line_coupon_discounts[i] != 0)
+                c.query("UPDATE sale_lines SET coupon_discount=? WHERE sale_id=? AND line_no=?",
+                        ev.line_coupon_discounts[i], sale, static_cast<std::int64_t>(i + 1))
+                    .run();
             if (!l.plan_id.empty()) subscribe(member, *program.plan(l.plan_id), sale, i + 1, l);
         }
         for (std::size_t i = 0; i < b.tenders.size(); ++i)
@@ -1231,6 +1461,19 @@ struct Database::Impl {
                 ctx.reason = bonus.key.empty() ? bonus.rule_id : bonus.key;
                 credit(EntryKind::Bonus, member, bonus.points, ctx, avail_at, expiry_for(t));
             }
+            if (ev.wallet_amount > 0) {
+                ctx.reason = "wallet tender";
+                wallet_add(member, kTender, -ev.wallet_amount, ctx, t);
+            }
+            if (ev.cashback > 0) {
+                ctx.reason = "cashback";
+                wallet_add(member, kCashback, ev.cashback, ctx,
+                           t + program.cashback.pending_days * kDayMs);
+            }
+            for (const auto& camp : program.campaigns)
+                if (camp.issue_min_spend >= 0 && ev.total >= camp.issue_min_spend)
+                    new_coupon(camp, member, 0, sale);
+            reward_referral(member, sale, ev.total, ctx, avail_at);
             std::string tier_after = maybe_upgrade(member, sale);
             auto [avail, pend] = spendable(member);
             (void)pend;
@@ -1239,6 +1482,51 @@ struct Database::Impl {
                 .run();
         }
         return {sale, 0};
+    }
+
+    // Referral: when a referred member's purchase qualifies (the first one, or every one), the
+    // referrer and/or the referee get their points (source "referral") and coupons. The bonus
+    // entries carry the sale, so a full refund takes them back.
+    void reward_referral(std::int64_t member, std::int64_t sale, std::int64_t total,
+                         EntryContext ctx, std::int64_t avail_at) {
+        const Referral& rf = program.referral;
+        if (!rf.enabled() || total < rf.min_spend) return;
+        std::int64_t referrer =
+            scalar(c.query("SELECT COALESCE(referrer_id, 0) FROM members WHERE id=?", member));
+        if (referrer == 0) return;
+        referrer = owner_of(referrer);
+        if (referrer == member) return;
+        const std::int64_t earlier =
+            scalar(c.query("SELECT COUNT(*) FROM sales WHERE member_id=? AND id<>? AND status IN "
+                           "(0, 1) AND total >= ?",
+                           member, sale, rf.min_spend));
+        if (!rf.every_purchase && earlier > 0) return;
+        const std::int64_t t = now();
+        const bool referrer_active =
+            scalar(c.query("SELECT status FROM members WHERE id=?", referrer)) == 0;
+        if (rf.referrer_points > 0 && referrer_active) {
+            ctx.reason = "referral:" + std::to_string(member);
+            credit(EntryKind::Bonus, referrer, rf.referrer_points, ctx, avail_at, expiry_for(t));
+            maybe_upgrade(referrer, sale);
+        }
+        if (rf.referee_points > 0) {
+            ctx.reason = "referral-welcome";
+            credit(EntryKind::Bonus, member, rf.referee_points, ctx, avail_at, expiry_for(t));
+            // On the referee's receipt, with the rest of what the sale earned.
+            auto sq = c.query("SELECT explanation FROM sales WHERE id=?", sale);
+            sq.next();
+            auto rules = rules_from(sq.text(0));
+            rules.push_back(
+                {"referral", rf.referee_points,
+                 fmt::format("Welcome, referred by a friend: {} points", rf.referee_points)});
+            c.query("UPDATE sales SET points_earned = points_earned + ?, explanation=? WHERE id=?",
+                    rf.referee_points, rules_json(rules).dump(), sale)
+                .run();
+        }
+        if (!rf.referrer_campaign.empty() && referrer_active)
+            new_coupon(*program.campaign(rf.referrer_campaign), referrer, 0, sale);
+        if (!rf.referee_campaign.empty())
+            new_coupon(*program.campaign(rf.referee_campaign), member, 0, sale);
     }
 
     // A plan bought on a sale line: it starts now, or when the member's current period of the
@@ -1268,8 +1556,8 @@ struct Database::Impl {
         auto q = c.query(
             "SELECT o.name, s.member_id, s.program_version, s.total, s.points_earned, "
             "s.points_redeemed, s.redeem_value, s.amount_due, s.balance_after, s.available_after, "
-            "s.created_at, s.explanation, s.benefit_discount, s.tier_before, s.tier_after FROM "
-            "sales s "
+            "s.created_at, s.explanation, s.benefit_discount, s.tier_before, s.tier_after, "
+            "s.coupon_discount, s.wallet_paid, s.cashback FROM sales s "
             "JOIN origins o ON o.id = s.origin WHERE s.id=?",
             sale);
         if (!q.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale));
@@ -1291,6 +1579,25 @@ struct Database::Impl {
         r.benefit_discount = q.i64(12);
         r.tier_before = q.text(13);
         r.tier_after = q.text(14);
+        r.coupon_discount = q.i64(15);
+        r.wallet_amount = q.i64(16);
+        r.cashback = q.i64(17);
+        auto cu = c.query(
+            "SELECT code, campaign_id, discount, points, partner_funded FROM coupon_uses "
+            "WHERE sale_id=? ORDER BY id",
+            sale);
+        while (cu.next()) {
+            CouponResult cr;
+            cr.code = cu.text(0);
+            cr.campaign_id = cu.text(1);
+            cr.discount = cu.i64(2);
+            cr.points = cu.i64(3);
+            cr.partner_funded = cu.i64(4);
+            r.coupons.push_back(std::move(cr));
+        }
+        auto ci = c.query("SELECT code FROM coupons WHERE issued_sale_id=? ORDER BY id", sale);
+        while (ci.next())
+            r.coupons_issued.push_back(coupon::display(ci.text(0)));
         return r;
     }
 
@@ -1298,8 +1605,8 @@ struct Database::Impl {
         auto q = c.query(
             "SELECT o.name, r.sale_id, r.kind, r.amount, r.points_reversed, r.points_restored, "
             "r.value_restored, r.balance_after, r.available_after, r.created_at, s.member_id, "
-            "s.program_version, s.total FROM refunds r JOIN origins o ON o.id = r.origin "
-            "JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
+            "s.program_version, s.total, r.wallet_restored, r.cashback_reversed FROM refunds r "
+            "JOIN origins o ON o.id = r.origin JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
             refund);
         if (!q.next()) throw Error(Status::NotFound, "no refund with id " + std::to_string(refund));
         Receipt r;
@@ -1316,6 +1623,8 @@ struct Database::Impl {
         r.member_id = q.is_null(10) ? 0 : owner_of(q.i64(10));
         r.program_version = q.i64(11);
         r.total = q.i64(12);
+        r.wallet_amount = q.i64(13);
+        r.cashback = q.i64(14);
         return r;
     }
 
@@ -1324,7 +1633,8 @@ struct Database::Impl {
                                                     bool is_void) {
         auto sq = c.query(
             "SELECT member_id, total, tax + service + tip, points_redeemed, redeem_value, "
-            "charge_points, status, program_version, branch, terminal FROM sales WHERE id=?",
+            "charge_points, status, program_version, branch, terminal, wallet_paid, cashback "
+            "FROM sales WHERE id=?",
             sale_id);
         if (!sq.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale_id));
         const std::int64_t sale_member = sq.is_null(0) ? 0 : sq.i64(0);
@@ -1332,6 +1642,7 @@ struct Database::Impl {
                            redeem_value = sq.i64(4), charge_points = sq.i64(5);
         const int status = static_cast<int>(sq.i64(6));
         const std::string branch = sq.text(8), terminal = sq.text(9);
+        const std::int64_t wallet_paid = sq.i64(10), cashback = sq.i64(11);
         if (status == 3) throw Error(Status::SaleVoided, "the sale was voided");
         if (status == 2) throw Error(Status::SaleVoided, "the sale was fully refunded already");
         if (is_void && status != 0)
@@ -1441,22 +1752,12 @@ struct Database::Impl {
             ctx.branch = branch;
             ctx.terminal = terminal;
             if (restore > 0) {
-                auto rq = c.query(
-                    "SELECT l.id, (SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON "
-                    "lt.id = "
-                    "m.lot_id WHERE m.entry_id = l.id) FROM ledger l WHERE l.sale_id=? AND "
-                    "l.kind=? "
-                    "LIMIT 1",
-                    sale_id, static_cast<std::int64_t>(EntryKind::Redeem));
-                std::int64_t redeem_entry = 0, expires = kNever;
-                if (rq.next()) {
-                    redeem_entry = rq.i64(0);
-                    if (!rq.is_null(1)) expires = rq.i64(1);
-                }
-                ctx.corrects = redeem_entry;
+                auto rq = c.query("SELECT id FROM ledger WHERE sale_id=? AND kind=? LIMIT 1",
+                                  sale_id, static_cast<std::int64_t>(EntryKind::Redeem));
+                ctx.corrects = rq.next() ? rq.i64(0) : 0;
                 ctx.reason =
                     is_void ? "void: points tender returned" : "refund: points tender returned";
-                credit(EntryKind::Restore, member, restore, ctx, t, expires);
+                restore_spent(member, restore, ctx);
             }
             // Earned points of the returned lines, from the sale's earn lot first.
             std::int64_t earn_entry = 0;
@@ -1470,25 +1771,71 @@ struct Database::Impl {
             reversed += debit_reverse(member, points_back, ctx, earn_entry, p.negative);
             if (all_returned) {
                 // Sale-level bonuses (visit, challenge, birthday) go back with the whole sale.
-                std::vector<std::pair<std::int64_t, std::int64_t>> bonuses;
+                // A referral bonus sits on the referrer: it is taken back from them.
+                struct Bonus {
+                    std::int64_t id, points, member;
+                };
+                std::vector<Bonus> bonuses;
                 auto bq = c.query(
-                    "SELECT b.id, b.points FROM ledger b WHERE b.sale_id=? AND b.kind=? AND NOT "
-                    "EXISTS "
-                    "(SELECT 1 FROM ledger r WHERE r.corrects = b.id)",
+                    "SELECT b.id, b.points, b.member_id FROM ledger b WHERE b.sale_id=? AND "
+                    "b.kind=? "
+                    "AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id)",
                     sale_id, static_cast<std::int64_t>(EntryKind::Bonus));
                 while (bq.next())
-                    bonuses.emplace_back(bq.i64(0), bq.i64(1));
-                for (const auto& [id, pts] : bonuses) {
-                    ctx.corrects = id;
-                    reversed += debit_reverse(member, pts, ctx, id, p.negative);
+                    bonuses.push_back({bq.i64(0), bq.i64(1), bq.i64(2)});
+                for (const auto& bn : bonuses) {
+                    ctx.corrects = bn.id;
+                    const std::int64_t who = owner_of(bn.member);
+                    std::int64_t back = debit_reverse(who, bn.points, ctx, bn.id, p.negative);
+                    if (who == member) reversed += back;
                 }
+            }
+            // Money: the wallet tender comes back and the cashback goes, in proportion to the
+            // money refunded (cumulatively, so a full refund settles them exactly).
+            auto share = [&](std::int64_t whole) {
+                return mul_div(whole, after_amount, total, Rounding::Floor) -
+                       mul_div(whole, prior_for_tender, total, Rounding::Floor);
+            };
+            const std::int64_t wallet_back = total > 0 ? share(wallet_paid) : 0;
+            const std::int64_t cashback_back = total > 0 ? share(cashback) : 0;
+            ctx.corrects = 0;
+            if (wallet_back > 0) {
+                ctx.reason = "refund: wallet tender returned";
+                wallet_add(member, kTenderBack, wallet_back, ctx, t);
+            }
+            if (cashback_back > 0) {
+                auto cq = c.query(
+                    "SELECT id, available_at FROM wallet_entries WHERE sale_id=? AND kind=?",
+                    sale_id, static_cast<std::int64_t>(kCashback));
+                std::int64_t cb_entry = 0, cb_available = t;
+                if (cq.next()) {
+                    cb_entry = cq.i64(0);
+                    cb_available = cq.i64(1);
+                }
+                ctx.corrects = cb_entry;
+                ctx.reason = "refund: cashback taken back";
+                // Same availability as the cashback it corrects: pending cashback nets out.
+                wallet_add(member, kCashbackBack, -cashback_back, ctx, cb_available);
             }
             auto [avail, pend] = spendable(member);
             (void)pend;
             c.query(
-                 "UPDATE refunds SET points_reversed=?, balance_after=?, available_after=? "
-                 "WHERE id=?",
-                 reversed, balance_of(member), avail, refund)
+                 "UPDATE refunds SET points_reversed=?, balance_after=?, available_after=?, "
+                 "wallet_restored=?, cashback_reversed=? WHERE id=?",
+                 reversed, balance_of(member), avail, wallet_back, cashback_back, refund)
+                .run();
+        }
+        if (all_returned) {
+            // The coupons used come back (once), and unused coupons this sale issued are withdrawn.
+            c.query("UPDATE coupon_uses SET restored_at=? WHERE sale_id=? AND restored_at=0", t,
+                    sale_id)
+                .run();
+            c.query(
+                 "UPDATE coupons SET revoked_at=? WHERE issued_sale_id=? AND revoked_at=0 AND id "
+                 "NOT IN "
+                 "(SELECT coupon_id FROM coupon_uses WHERE coupon_id IS NOT NULL AND "
+                 "restored_at=0)",
+                 t, sale_id)
                 .run();
         }
         c.query("UPDATE sales SET status=? WHERE id=?", is_void ? 3 : (all_returned ? 2 : 1),
@@ -2017,6 +2364,557 @@ void Database::cancel_plan(std::int64_t member_id, const std::string& key) {
     });
 }
 
+// ---- coupons, wallet, rewards, partners, draws ---------------------------------------------
+
+std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t member_id,
+                                   const std::string& key) {
+    check_key(key);
+    text::check_field("campaign", campaign_id, kMaxShort);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"campaign", campaign_id}, {"member", member_id}};
+    auto out = d.idempotent(key, "issue_coupon", req.dump(), [&] {
+        const Campaign& camp = d.campaign_of(d.active_program(), campaign_id);
+        std::int64_t member = 0;
+        if (member_id != 0) {
+            member = d.owner_of(member_id);
+            d.require_active(member);
+        }
+        d.new_coupon(camp, member, 0, 0);
+        return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
+    });
+    auto q = d.c.query("SELECT code FROM coupons WHERE id=?", out.id);
+    q.next();
+    return q.text(0);
+}
+
+std::int64_t Database::create_coupon_batch(const std::string& campaign_id, std::int64_t count,
+                                           const std::string& key) {
+    check_key(key);
+    text::check_field("campaign", campaign_id, kMaxShort);
+    if (count < 1 || count > 1000000)
+        throw Error(Status::InvalidAmount, "a batch holds 1 to 1,000,000 codes");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"campaign", campaign_id}, {"count", count}};
+    auto out = d.idempotent(key, "coupon_batch", req.dump(), [&] {
+        const Campaign& camp = d.campaign_of(d.active_program(), campaign_id);
+        d.c.query(
+               "INSERT INTO coupon_batches(origin, campaign_id, count, created_at) VALUES "
+               "(?,?,?,?)",
+               d.origin_id, camp.id, count, d.now())
+            .run();
+        std::int64_t batch = d.c.last_id();
+        for (std::int64_t i = 0; i < count; ++i)
+            d.new_coupon(camp, 0, batch, 0);
+        return std::pair<std::int64_t, std::int64_t>(batch, 0);
+    });
+    return out.id;
+}
+
+std::vector<std::string> Database::coupon_batch_codes(std::int64_t batch_id) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    if (scalar(d.c.query("SELECT COUNT(*) FROM coupon_batches WHERE id=?", batch_id)) == 0)
+        throw Error(Status::NotFound, "no coupon batch " + std::to_string(batch_id));
+    std::vector<std::string> out;
+    auto q = d.c.query("SELECT code FROM coupons WHERE batch_id=? ORDER BY id", batch_id);
+    while (q.next())
+        out.push_back(coupon::display(q.text(0)));
+    return out;
+}
+
+CouponInfo Database::coupon(const std::string& code) {
+    text::check_field("coupon code", code, 40);
+    const std::string norm = coupon::normalize(code);
+    if (!coupon::well_formed(norm))
+        throw Error(Status::CouponInvalid, "'" + code + "' is not a valid code: check for a typo");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    auto q = d.c.query(
+        "SELECT campaign_id, COALESCE(member_id, 0), COALESCE(batch_id, 0), max_uses, "
+        "valid_until, COALESCE(issued_sale_id, 0), revoked_at, id FROM coupons WHERE code=?",
+        norm);
+    if (!q.next()) throw Error(Status::NotFound, "no coupon with code " + coupon::display(norm));
+    CouponInfo info;
+    info.code = norm;
+    info.campaign_id = q.text(0);
+    info.member_id = q.i64(1);
+    info.batch_id = q.i64(2);
+    info.max_uses = q.i64(3);
+    info.valid_until = q.i64(4);
+    info.issued_sale_id = q.i64(5);
+    info.revoked = q.i64(6) != 0;
+    info.uses =
+        scalar(d.c.query("SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND restored_at=0",
+                         q.i64(7))) +
+        scalar(d.c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?", norm));
+    return info;
+}
+
+void Database::revoke_coupon(const std::string& code, const std::string& key) {
+    check_key(key);
+    text::check_field("coupon code", code, 40);
+    const std::string norm = coupon::normalize(code);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    d.idempotent(key, "revoke_coupon", norm, [&] {
+        d.c.query("UPDATE coupons SET revoked_at=? WHERE code=? AND revoked_at=0", d.now(), norm)
+            .run();
+        if (d.c.changes() == 0)
+            throw Error(Status::NotFound, "no active coupon with code " + coupon::display(norm));
+        return std::pair<std::int64_t, std::int64_t>(0, 0);
+    });
+}
+
+std::int64_t Database::wallet_credit(std::int64_t member_id, std::int64_t amount,
+                                     const std::string& reason, const std::string& operator_id,
+                                     const std::string& key) {
+    check_key(key);
+    text::check_field("reason", reason, kMaxText);
+    text::check_field("operator", operator_id, kMaxShort);
+    if (reason.empty()) throw Error(Status::InvalidArgument, "a wallet credit needs a reason");
+    if (operator_id.empty())
+        throw Error(Status::InvalidArgument, "a wallet credit needs an operator");
+    if (amount <= 0) throw Error(Status::InvalidAmount, "a wallet credit must be greater than 0");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {
+        {"member", member_id}, {"amount", amount}, {"reason", reason}, {"operator", operator_id}};
+    auto out = d.idempotent(key, "wallet_credit", req.dump(), [&] {
+        d.active_program();
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        checked_add(d.wallet_balance(member).balance, amount);
+        Impl::EntryContext ctx;
+        ctx.reason = reason;
+        ctx.operator_id = operator_id;
+        std::int64_t e = d.wallet_add(member, Impl::kCredit, amount, ctx, d.now());
+        return std::pair<std::int64_t, std::int64_t>(e, d.wallet_balance(member).balance);
+    });
+    return out.value;
+}
+
+WalletBalance Database::wallet(std::int64_t member_id) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    impl_->load_member(member_id);
+    return impl_->wallet_balance(member_id);
+}
+
+RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::string& reward_id,
+                                         std::int64_t quantity, const std::string& key) {
+    check_key(key);
+    text::check_field("reward", reward_id, kMaxShort);
+    if (quantity < 1 || quantity > 1000)
+        throw Error(Status::InvalidAmount, "quantity must be 1 to 1,000");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"member", member_id}, {"reward", reward_id}, {"quantity", quantity}};
+    auto out = d.idempotent(key, "reward", req.dump(), [&] {
+        const Program& p = d.active_program();
+        const Reward* w = p.reward(reward_id);
+        if (!w) throw Error(Status::NotFound, "the programme has no reward '" + reward_id + "'");
+        if (w->type == Reward::Type::Coupon && quantity != 1)
+            throw Error(Status::InvalidAmount, "a coupon reward is redeemed one at a time");
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        if (w->stock > 0) {
+            std::int64_t taken =
+                scalar(d.c.query("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE "
+                                 "reward_id=? AND refunded_at=0",
+                                 w->id));
+            if (taken + quantity > w->stock)
+                throw Error(Status::OutOfStock,
+                            "'" + w->name + "': " + std::to_string(w->stock - taken) + " left");
+        }
+        if (w->per_member > 0) {
+            std::int64_t mine =
+                scalar(d.c.query("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE "
+                                 "reward_id=? AND member_id=? "
+                                 "AND refunded_at=0",
+                                 w->id, member));
+            if (mine + quantity > w->per_member)
+                throw Error(Status::CapReached, "'" + w->name + "' is limited to " +
+                                                    std::to_string(w->per_member) + " per member");
+        }
+        const std::int64_t points = checked_mul(w->points, quantity);
+        Impl::EntryContext ctx;
+        ctx.reason = "reward:" + w->id;
+        std::int64_t entry = d.debit_spend(EntryKind::Redeem, member, points, ctx);
+        std::int64_t coupon_id = 0, wallet_entry = 0;
+        if (w->type == Reward::Type::Coupon) {
+            d.new_coupon(d.campaign_of(p, w->campaign), member, 0, 0);
+            coupon_id = d.c.last_id();
+        } else if (w->type == Reward::Type::Wallet) {
+            wallet_entry = d.wallet_add(member, Impl::kRewardCredit,
+                                        checked_mul(w->amount, quantity), ctx, d.now());
+        }
+        d.c.query(
+               "INSERT INTO reward_redemptions(origin, member_id, reward_id, quantity, points, "
+               "entry_id, "
+               "coupon_id, wallet_entry_id, cause, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+               d.origin_id, member, w->id, quantity, points, entry, NullIfZero{coupon_id},
+               NullIfZero{wallet_entry},
+               NullIfEmpty{w->type == Reward::Type::Donation ? w->cause : ""}, d.now())
+            .run();
+        return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
+    });
+    auto q = d.c.query(
+        "SELECT r.reward_id, r.quantity, r.points, COALESCE(c.code, ''), COALESCE(w.amount, 0), "
+        "COALESCE(r.cause, '') FROM reward_redemptions r LEFT JOIN coupons c ON c.id = r.coupon_id "
+        "LEFT JOIN wallet_entries w ON w.id = r.wallet_entry_id WHERE r.id=?",
+        out.id);
+    q.next();
+    RewardRedemption r;
+    r.id = out.id;
+    r.reward_id = q.text(0);
+    r.quantity = q.i64(1);
+    r.points = q.i64(2);
+    r.coupon_code = q.text(3).empty() ? "" : coupon::display(q.text(3));
+    r.wallet_credit = q.i64(4);
+    r.cause = q.text(5);
+    r.replayed = out.replayed;
+    return r;
+}
+
+void Database::refund_reward(std::int64_t redemption_id, const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"redemption", redemption_id}};
+    d.idempotent(key, "reward_refund", req.dump(), [&] {
+        d.active_program();
+        auto q = d.c.query(
+            "SELECT member_id, points, entry_id, COALESCE(coupon_id, 0), COALESCE(wallet_entry_id, "
+            "0), "
+            "refunded_at FROM reward_redemptions WHERE id=?",
+            redemption_id);
+        if (!q.next())
+            throw Error(Status::NotFound, "no reward redemption " + std::to_string(redemption_id));
+        const std::int64_t member = d.owner_of(q.i64(0)), points = q.i64(1), entry = q.i64(2),
+                           coupon_id = q.i64(3), wallet_entry = q.i64(4);
+        if (q.i64(5) != 0) throw Error(Status::InvalidState, "the reward was refunded already");
+        const std::int64_t t = d.now();
+        if (coupon_id) {
+            if (scalar(d.c.query(
+                    "SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND restored_at=0",
+                    coupon_id)) > 0)
+                throw Error(Status::InvalidState, "the reward's coupon has been used");
+            d.c.query("UPDATE coupons SET revoked_at=? WHERE id=? AND revoked_at=0", t, coupon_id)
+                .run();
+        }
+        Impl::EntryContext ctx;
+        ctx.reason = "reward refunded";
+        if (wallet_entry) {
+            const std::int64_t amount =
+                scalar(d.c.query("SELECT amount FROM wallet_entries WHERE id=?", wallet_entry));
+            if (d.wallet_balance(member).available < amount)
+                throw Error(Status::InsufficientFunds,
+                            "the wallet credit of this reward has been spent");
+            ctx.corrects = wallet_entry;
+            d.wallet_add(member, Impl::kRewardBack, -amount, ctx, t);
+        }
+        ctx.corrects = entry;
+        d.restore_spent(member, points, ctx);
+        d.c.query("UPDATE reward_redemptions SET refunded_at=? WHERE id=?", t, redemption_id).run();
+        return std::pair<std::int64_t, std::int64_t>(redemption_id, 0);
+    });
+}
+
+namespace {
+
+Table::Cell cell(std::string s) {
+    return Table::Cell{std::move(s), 0, false};
+}
+Table::Cell cell(std::int64_t v) {
+    return Table::Cell{std::to_string(v), v, true};
+}
+
+void check_period(std::int64_t from_ms, std::int64_t to_ms) {
+    if (from_ms < 0 || to_ms < 0 || (to_ms != 0 && to_ms < from_ms))
+        throw Error(Status::InvalidArgument, "the period must run forwards (0 = open end)");
+}
+
+}  // namespace
+
+Table Database::reward_report(std::int64_t from_ms, std::int64_t to_ms) {
+    check_period(from_ms, to_ms);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    const Program& p = d.active_program();
+    Table out;
+    out.columns = {"reward", "name", "type", "cause", "redemptions", "quantity", "points"};
+    auto q = d.c.query(
+        "SELECT reward_id, COALESCE(cause, ''), COUNT(*), SUM(quantity), SUM(points) "
+        "FROM reward_redemptions WHERE refunded_at=0 AND created_at >= ?1 AND (?2 = 0 OR "
+        "created_at < ?2) GROUP BY reward_id, cause ORDER BY SUM(points) DESC, reward_id",
+        from_ms, to_ms);
+    static constexpr const char* kTypes[] = {"product", "coupon", "wallet", "donation"};
+    while (q.next()) {
+        const Reward* w = p.reward(q.text(0));
+        out.rows.push_back({cell(q.text(0)), cell(w ? w->name : q.text(0)),
+                            cell(w ? kTypes[static_cast<int>(w->type)] : "unknown"),
+                            cell(q.text(1)), cell(q.i64(2)), cell(q.i64(3)), cell(q.i64(4))});
+    }
+    return out;
+}
+
+void Database::record_partner_redemption(const std::string& partner_id, const std::string& code,
+                                         std::int64_t amount, const std::string& key) {
+    check_key(key);
+    text::check_field("partner", partner_id, kMaxShort);
+    text::check_field("coupon code", code, 40);
+    if (amount < 0) throw Error(Status::InvalidAmount, "an amount cannot be negative");
+    const std::string norm = coupon::normalize(code);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"partner", partner_id}, {"code", norm}, {"amount", amount}};
+    d.idempotent(key, "partner_redemption", req.dump(), [&] {
+        const Program& p = d.active_program();
+        bool known = false;
+        for (const auto& pa : p.partners)
+            known = known || pa.id == partner_id;
+        if (!known)
+            throw Error(Status::NotFound, "the programme has no partner '" + partner_id + "'");
+        std::string campaign;
+        for (const auto& cp : p.campaigns)
+            if (!cp.code.empty() && cp.code == norm) campaign = cp.id;
+        if (campaign.empty()) {
+            if (!coupon::well_formed(norm))
+                throw Error(Status::CouponInvalid,
+                            "'" + code + "' is not a valid code: check for a typo");
+            auto q = d.c.query(
+                "SELECT id, campaign_id, max_uses, revoked_at FROM coupons WHERE code=?", norm);
+            if (!q.next())
+                throw Error(Status::CouponInvalid, "no coupon with code " + coupon::display(norm));
+            if (q.i64(3) != 0) throw Error(Status::CouponRejected, "the coupon was withdrawn");
+            std::int64_t used =
+                scalar(d.c.query(
+                    "SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND restored_at=0",
+                    q.i64(0))) +
+                scalar(d.c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?", norm));
+            if (used >= q.i64(2)) throw Error(Status::CouponRejected, "the coupon has been used");
+            campaign = q.text(1);
+        }
+        d.c.query(
+               "INSERT INTO partner_redemptions(partner_id, campaign_id, code, amount, created_at) "
+               "VALUES (?,?,?,?,?)",
+               partner_id, campaign, norm, amount, d.now())
+            .run();
+        return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
+    });
+}
+
+Table Database::partner_settlement(const std::string& partner_id, std::int64_t from_ms,
+                                   std::int64_t to_ms) {
+    check_period(from_ms, to_ms);
+    text::check_field("partner", partner_id, kMaxShort);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    Table out;
+    out.columns = {"partner",  "direction",     "campaign", "uses",
+                   "discount", "partner_funds", "we_fund"};
+    // Their coupons (or shared campaigns) redeemed at our tills: the partner funds its share.
+    auto here = d.c.query(
+        "SELECT partner_id, campaign_id, COUNT(*), SUM(discount), SUM(partner_funded) FROM "
+        "coupon_uses "
+        "WHERE partner_id IS NOT NULL AND restored_at=0 AND (?1 = '' OR partner_id = ?1) AND "
+        "created_at >= ?2 "
+        "AND (?3 = 0 OR created_at < ?3) GROUP BY partner_id, campaign_id ORDER BY partner_id, "
+        "campaign_id",
+        partner_id, from_ms, to_ms);
+    while (here.next())
+        out.rows.push_back({cell(here.text(0)), cell("redeemed here"), cell(here.text(1)),
+                            cell(here.i64(2)), cell(here.i64(3)), cell(here.i64(4)),
+                            cell(here.i64(3) - here.i64(4))});
+    // Our coupons redeemed at the partner: we fund them.
+    auto there = d.c.query(
+        "SELECT partner_id, campaign_id, COUNT(*), SUM(amount) FROM partner_redemptions WHERE (?1 "
+        "= '' OR "
+        "partner_id = ?1) AND created_at >= ?2 AND (?3 = 0 OR created_at < ?3) GROUP BY "
+        "partner_id, campaign_id "
+        "ORDER BY partner_id, campaign_id",
+        partner_id, from_ms, to_ms);
+    while (there.next())
+        out.rows.push_back({cell(there.text(0)), cell("redeemed at partner"), cell(there.text(1)),
+                            cell(there.i64(2)), cell(there.i64(3)), cell(std::int64_t{0}),
+                            cell(there.i64(3))});
+    return out;
+}
+
+namespace {
+
+// SplitMix64: a small, well-known generator, so anyone can recompute a draw from its seed.
+struct SplitMix64 {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    // Uniform in [0, n) by rejection (no modulo bias).
+    std::uint64_t below(std::uint64_t n) {
+        const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+        for (;;) {
+            std::uint64_t x = next();
+            if (x < limit) return x % n;
+        }
+    }
+};
+
+std::uint64_t fnv1a64(const std::string& s) {
+    std::uint64_t h = 0xCBF29CE484222325ULL;
+    for (unsigned char ch : s) {
+        h ^= ch;
+        h *= 0x100000001B3ULL;
+    }
+    return h;
+}
+
+}  // namespace
+
+// The entry list: entries earned by purchases in the draw period plus entries bought with
+// points, per member, in member id order. Tickets are numbered 1..N along that order.
+Table draw_entry_list(Database::Impl& d, const Draw& dr) {
+    Table out;
+    out.columns = {"member",         "purchases", "purchase_entries",
+                   "bought_entries", "entries",   "first_ticket"};
+    auto q = d.c.query(
+        "WITH s AS (SELECT member_id, COUNT(*) AS n, SUM(CASE WHEN ?3 > 0 THEN total / ?3 ELSE 0 "
+        "END) AS "
+        "by_amount FROM sales WHERE member_id IS NOT NULL AND status IN (0, 1) AND created_at >= "
+        "?1 AND "
+        "created_at < ?2 GROUP BY member_id), "
+        "b AS (SELECT member_id, SUM(entries) AS e FROM draw_tickets WHERE draw_id = ?4 GROUP BY "
+        "member_id) "
+        "SELECT m.id, COALESCE(s.n, 0), COALESCE(s.n, 0) * ?5 + COALESCE(s.by_amount, 0), "
+        "COALESCE(b.e, 0) "
+        "FROM members m LEFT JOIN s ON s.member_id = m.id LEFT JOIN b ON b.member_id = m.id "
+        "WHERE (s.member_id IS NOT NULL OR b.member_id IS NOT NULL) ORDER BY m.id",
+        dr.from_ms, dr.to_ms, dr.per_amount, dr.id, dr.per_purchase);
+    std::int64_t ticket = 1;
+    while (q.next()) {
+        std::int64_t entries = q.i64(2) + q.i64(3);
+        if (entries <= 0) continue;
+        out.rows.push_back({cell(q.i64(0)), cell(q.i64(1)), cell(q.i64(2)), cell(q.i64(3)),
+                            cell(entries), cell(ticket)});
+        ticket += entries;
+    }
+    return out;
+}
+
+std::int64_t Database::draw_enter(const std::string& draw_id, std::int64_t member_id,
+                                  std::int64_t entries, const std::string& key) {
+    check_key(key);
+    text::check_field("draw", draw_id, kMaxShort);
+    if (entries < 1 || entries > 100000)
+        throw Error(Status::InvalidAmount, "entries must be 1 to 100,000");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"draw", draw_id}, {"member", member_id}, {"entries", entries}};
+    auto out = d.idempotent(key, "draw_enter", req.dump(), [&] {
+        const Program& p = d.active_program();
+        const Draw* dr = p.draw(draw_id);
+        if (!dr) throw Error(Status::NotFound, "the programme has no draw '" + draw_id + "'");
+        if (dr->points_per_entry == 0)
+            throw Error(Status::InvalidState,
+                        "entries in '" + dr->name + "' cannot be bought with points");
+        const std::int64_t t = d.now();
+        if (t < dr->from_ms || t >= dr->to_ms)
+            throw Error(Status::InvalidState, "the draw is not open now");
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        const std::int64_t points = checked_mul(dr->points_per_entry, entries);
+        Impl::EntryContext ctx;
+        ctx.reason = "draw:" + dr->id;
+        std::int64_t entry = d.debit_spend(EntryKind::Redeem, member, points, ctx);
+        d.c.query(
+               "INSERT INTO draw_tickets(draw_id, member_id, entries, entry_id, created_at) VALUES "
+               "(?,?,?,?,?)",
+               dr->id, member, entries, entry, t)
+            .run();
+        return std::pair<std::int64_t, std::int64_t>(entry, points);
+    });
+    return out.value;
+}
+
+Table Database::draw_entries(const std::string& draw_id) {
+    text::check_field("draw", draw_id, kMaxShort);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    const Draw* dr = d.active_program().draw(draw_id);
+    if (!dr) throw Error(Status::NotFound, "the programme has no draw '" + draw_id + "'");
+    return draw_entry_list(d, *dr);
+}
+
+Table Database::draw_run(const std::string& draw_id, const std::string& seed, std::int64_t winners,
+                         const std::string& key) {
+    check_key(key);
+    text::check_field("draw", draw_id, kMaxShort);
+    text::check_field("seed", seed, kMaxText);
+    if (seed.empty()) throw Error(Status::InvalidArgument, "a draw needs a published seed");
+    if (winners < 1 || winners > 10000)
+        throw Error(Status::InvalidAmount, "winners must be 1 to 10,000");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    json req = {{"draw", draw_id}, {"seed", seed}, {"winners", winners}};
+    d.idempotent(key, "draw_run", req.dump(), [&] {
+        const Program& p = d.active_program();
+        const Draw* dr = p.draw(draw_id);
+        if (!dr) throw Error(Status::NotFound, "the programme has no draw '" + draw_id + "'");
+        if (d.now() < dr->to_ms)
+            throw Error(Status::InvalidState, "the draw's entries are still open");
+        if (scalar(d.c.query("SELECT COUNT(*) FROM draw_results WHERE draw_id=?", dr->id)) > 0)
+            throw Error(Status::InvalidState, "the draw '" + dr->name + "' has been run already");
+        Table entries = draw_entry_list(d, *dr);
+        std::int64_t total = 0;
+        for (const auto& row : entries.rows)
+            total += row[4].number;
+        if (total == 0) throw Error(Status::InvalidState, "the draw has no entries");
+        SplitMix64 rng{fnv1a64(seed)};
+        std::vector<std::int64_t> won;
+        for (std::int64_t rank = 1;
+             rank <= winners && static_cast<std::size_t>(won.size()) < entries.rows.size();) {
+            const std::int64_t ticket =
+                static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(total))) + 1;
+            // The row whose ticket range holds this ticket.
+            std::size_t k = 0;
+            while (k + 1 < entries.rows.size() && entries.rows[k + 1][5].number <= ticket)
+                ++k;
+            const std::int64_t member = entries.rows[k][0].number;
+            if (std::find(won.begin(), won.end(), member) != won.end()) continue;  // one prize each
+            won.push_back(member);
+            d.c.query("INSERT INTO draw_winners(draw_id, rank, member_id, ticket) VALUES (?,?,?,?)",
+                      dr->id, rank, member, ticket)
+                .run();
+            ++rank;
+        }
+        d.c.query(
+               "INSERT INTO draw_results(draw_id, seed, total_entries, created_at) VALUES "
+               "(?,?,?,?)",
+               dr->id, seed, total, d.now())
+            .run();
+        return std::pair<std::int64_t, std::int64_t>(0, 0);
+    });
+    Table out;
+    out.columns = {"rank", "member", "ticket", "seed", "total_entries"};
+    auto q = d.c.query(
+        "SELECT w.rank, w.member_id, w.ticket, r.seed, r.total_entries FROM draw_winners w JOIN "
+        "draw_results r ON r.draw_id = w.draw_id WHERE w.draw_id=? ORDER BY w.rank",
+        draw_id);
+    while (q.next())
+        out.rows.push_back(
+            {cell(q.i64(0)), cell(q.i64(1)), cell(q.i64(2)), cell(q.text(3)), cell(q.i64(4))});
+    return out;
+}
+
 ExpireResult Database::expire(std::int64_t now_ms) {
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
@@ -2150,6 +3048,15 @@ VerifyReport Database::verify() {
         while (q.next())
             add("entry " + std::to_string(q.i64(0)) + ": takes " + std::to_string(-q.i64(1)) +
                 " points but consumed " + std::to_string(q.i64(2)) + " from lots");
+    }
+    {
+        auto w = d.c.query(
+            "SELECT m.id, m.wallet_balance, COALESCE((SELECT SUM(amount) FROM wallet_entries e "
+            "WHERE "
+            "e.member_id = m.id), 0) AS s FROM members m WHERE m.wallet_balance <> s");
+        while (w.next())
+            add("member " + std::to_string(w.i64(0)) + ": wallet " + std::to_string(w.i64(1)) +
+                " but the wallet ledger sums to " + std::to_string(w.i64(2)));
     }
     {
         auto q = d.c.query(

@@ -240,6 +240,121 @@ const char* schema_v1_sql() noexcept {
 
 namespace {
 
+// Version 3: coupons, the wallet, rewards, partners and prize draws.
+constexpr const char* kSchemaV3 = R"SQL(
+CREATE TABLE coupon_batches(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  campaign_id TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE coupons(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  campaign_id TEXT NOT NULL,
+  code TEXT NOT NULL UNIQUE,
+  member_id INTEGER REFERENCES members(id),
+  batch_id INTEGER REFERENCES coupon_batches(id),
+  max_uses INTEGER NOT NULL,
+  valid_until INTEGER NOT NULL,
+  issued_sale_id INTEGER REFERENCES sales(id),
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX coupons_member ON coupons(member_id) WHERE member_id IS NOT NULL;
+CREATE INDEX coupons_batch ON coupons(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX coupons_sale ON coupons(issued_sale_id) WHERE issued_sale_id IS NOT NULL;
+CREATE TABLE coupon_uses(
+  id INTEGER PRIMARY KEY,
+  coupon_id INTEGER REFERENCES coupons(id),
+  code TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  sale_id INTEGER NOT NULL REFERENCES sales(id),
+  member_id INTEGER REFERENCES members(id),
+  discount INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  partner_id TEXT,
+  partner_funded INTEGER NOT NULL,
+  branch TEXT,
+  created_at INTEGER NOT NULL,
+  restored_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX coupon_uses_campaign ON coupon_uses(campaign_id, member_id);
+CREATE INDEX coupon_uses_coupon ON coupon_uses(coupon_id) WHERE coupon_id IS NOT NULL;
+CREATE INDEX coupon_uses_sale ON coupon_uses(sale_id);
+
+CREATE TABLE wallet_entries(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  kind INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  sale_id INTEGER REFERENCES sales(id),
+  refund_id INTEGER REFERENCES refunds(id),
+  corrects INTEGER REFERENCES wallet_entries(id),
+  reason TEXT,
+  operator TEXT,
+  available_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX wallet_member ON wallet_entries(member_id, available_at);
+CREATE INDEX wallet_sale ON wallet_entries(sale_id) WHERE sale_id IS NOT NULL;
+CREATE TRIGGER wallet_append_only_u BEFORE UPDATE ON wallet_entries
+  BEGIN SELECT RAISE(ABORT, 'the wallet ledger is append-only'); END;
+CREATE TRIGGER wallet_append_only_d BEFORE DELETE ON wallet_entries
+  BEGIN SELECT RAISE(ABORT, 'the wallet ledger is append-only'); END;
+ALTER TABLE members ADD COLUMN wallet_balance INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE reward_redemptions(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  reward_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  coupon_id INTEGER REFERENCES coupons(id),
+  wallet_entry_id INTEGER REFERENCES wallet_entries(id),
+  cause TEXT,
+  refunded_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX reward_redemptions_reward ON reward_redemptions(reward_id, member_id);
+
+CREATE TABLE partner_redemptions(
+  id INTEGER PRIMARY KEY,
+  partner_id TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX partner_redemptions_partner ON partner_redemptions(partner_id, created_at);
+
+CREATE TABLE draw_tickets(
+  id INTEGER PRIMARY KEY,
+  draw_id TEXT NOT NULL,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  entries INTEGER NOT NULL,
+  entry_id INTEGER REFERENCES ledger(id),
+  created_at INTEGER NOT NULL);
+CREATE INDEX draw_tickets_draw ON draw_tickets(draw_id, member_id);
+CREATE TABLE draw_results(
+  draw_id TEXT PRIMARY KEY,
+  seed TEXT NOT NULL,
+  total_entries INTEGER NOT NULL,
+  created_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE draw_winners(
+  draw_id TEXT NOT NULL,
+  rank INTEGER NOT NULL,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  ticket INTEGER NOT NULL,
+  PRIMARY KEY(draw_id, rank)) WITHOUT ROWID;
+
+ALTER TABLE sales ADD COLUMN coupon_discount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sales ADD COLUMN wallet_paid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sales ADD COLUMN cashback INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sale_lines ADD COLUMN coupon_discount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN wallet_restored INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN cashback_reversed INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -281,6 +396,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         c.query("INSERT INTO meta VALUES ('created_at', ?)", std::to_string(now_ms)).run();
     }
     if (from < 2) c.exec(kSchemaV2);
+    if (from < 3) c.exec(kSchemaV3);
     // Each later version adds one `if (from < N)` step here, inside this transaction.
     c.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
     c.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());

@@ -831,6 +831,209 @@ static void test_tiers_and_plans(void) {
     loy_close(db);
 }
 
+static void test_coupons_wallet_rewards(void) {
+    loy_db* db = open_db("coupons.db");
+    int64_t v = 0;
+    CHECK_STATUS(
+        loy_program_load_json(
+            db,
+            "{\"spend\":[{\"id\":\"base\",\"points\":10,\"per\":100000}],"
+            "\"redeem\":{\"point_value\":\"1000\"},"
+            "\"partners\":[{\"id\":\"cinema\",\"name\":\"Cinema\"}],"
+            "\"campaigns\":[{\"id\":\"ten\",\"name\":\"10% "
+            "off\",\"effect\":\"percent\",\"percent\":\"0.1\","
+            "\"code\":\"TEN10\",\"partner\":\"cinema\",\"partner_share\":\"0.5\"},"
+            "{\"id\":\"one\",\"name\":\"5000 off\",\"effect\":\"amount\",\"amount\":5000}],"
+            "\"cashback\":{\"percent\":\"0.02\"},"
+            "\"rewards\":[{\"id\":\"coffee\",\"name\":\"Coffee\",\"points\":10,\"sku\":\"LATTE\","
+            "\"stock\":5},"
+            "{\"id\":\"trees\",\"type\":\"donation\",\"points\":5,\"cause\":\"Forests\"}],"
+            "\"draws\":[{\"id\":\"yalda\",\"from\":\"2026-11-01\",\"to\":\"2026-11-30\",\"per_"
+            "purchase\":1,"
+            "\"points_per_entry\":1}]}",
+            &v, &err),
+        LOY_OK);
+    int64_t m = enrol_phone(db, "09121234567");
+    char code[64];
+    size_t need = 0;
+    CHECK_STATUS(loy_coupon_issue(db, "nope", m, "I0", code, sizeof code, &need, &err),
+                 LOY_ERR_NOT_FOUND);
+    CHECK(need == 0 && code[0] == 0);
+    CHECK_STATUS(loy_coupon_issue(db, "one", m, "I1", code, sizeof code, &need, &err), LOY_OK);
+    CHECK(need == 11 && code[5] == '-');
+    CHECK(loy_coupon_code_check(code) == LOY_OK);
+    {
+        char typo[64];
+        snprintf(typo, sizeof typo, "%s", code);
+        typo[0] = typo[0] == 'A' ? 'B' : 'A';
+        CHECK(loy_coupon_code_check(typo) == LOY_ERR_COUPON_INVALID);
+    }
+    CHECK(loy_coupon_code_check("TEN10") ==
+          LOY_ERR_COUPON_INVALID); /* public codes have no check */
+    CHECK(loy_coupon_code_check(NULL) == LOY_ERR_INVALID_ARGUMENT);
+
+    loy_coupon* c = NULL;
+    CHECK_STATUS(loy_coupon_get(db, code, &c, &err), LOY_OK);
+    CHECK(strcmp(loy_coupon_code(c), code) == 0 && strcmp(loy_coupon_campaign(c), "one") == 0);
+    CHECK(loy_coupon_member_id(c) == m && loy_coupon_batch_id(c) == 0);
+    CHECK(loy_coupon_max_uses(c) == 1 && loy_coupon_uses(c) == 0);
+    CHECK(loy_coupon_valid_until(c) == 0 && loy_coupon_issued_sale_id(c) == 0 &&
+          loy_coupon_revoked(c) == 0);
+    loy_coupon_free(c);
+    loy_coupon_free(NULL);
+    CHECK(strcmp(loy_coupon_code(NULL), "") == 0);
+    CHECK_STATUS(loy_coupon_get(db, "ZZZZZ-ZZZZZ", &c, &err), LOY_ERR_COUPON_INVALID);
+
+    /* A basket with two coupons: TEN10 applies first... both are exclusive: the second is refused.
+     */
+    loy_basket* b = basket_of(m, 200000);
+    CHECK_STATUS(loy_basket_add_coupon(b, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_add_coupon(b, " - ", &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_add_coupon(b, "ten10", &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_coupon(b, code, &err), LOY_OK);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(loy_quote_coupon_count(q) == 2);
+    CHECK(strcmp(loy_quote_coupon_code(q, 0), "TEN10") == 0);
+    CHECK(strcmp(loy_quote_coupon_campaign(q, 0), "ten") == 0);
+    CHECK(loy_quote_coupon_status(q, 0) == LOY_OK && loy_quote_coupon_amount(q, 0) == 20000);
+    CHECK(loy_quote_coupon_points(q, 0) == 0 && strlen(loy_quote_coupon_message(q, 0)) > 0);
+    CHECK(loy_quote_coupon_status(q, 1) == LOY_ERR_COUPON_REJECTED);
+    CHECK(strstr(loy_quote_coupon_message(q, 1), "not combinable") != NULL);
+    CHECK(loy_quote_coupon_discount(q) == 20000 && loy_quote_total(q) == 180000);
+    CHECK(loy_quote_cashback(q) == 3600);
+    CHECK(loy_quote_wallet_balance(q) == 0 && loy_quote_wallet_available(q) == 0);
+    CHECK(loy_quote_wallet_status(q) == LOY_OK && loy_quote_wallet_amount(q) == 0);
+    CHECK(strcmp(loy_quote_coupon_code(q, 9), "") == 0);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "C-S1", &r, &err), LOY_ERR_COUPON_REJECTED);
+    loy_basket_free(b);
+    b = basket_of(m, 200000);
+    CHECK_STATUS(loy_basket_add_coupon(b, "TEN10", &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "C-S2", &r, &err), LOY_OK);
+    CHECK(loy_receipt_coupon_discount(r) == 20000 && loy_receipt_coupon_count(r) == 1);
+    CHECK(strcmp(loy_receipt_coupon_code(r, 0), "TEN10") == 0 &&
+          loy_receipt_coupon_amount(r, 0) == 20000);
+    CHECK(loy_receipt_issued_count(r) == 0 && strcmp(loy_receipt_issued_code(r, 0), "") == 0);
+    CHECK(loy_receipt_wallet_amount(r) == 0 && loy_receipt_cashback(r) == 3600);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+
+    /* Wallet. */
+    int64_t bal = -1, avail = -1, pend = -1;
+    CHECK_STATUS(loy_wallet_credit(db, m, 0, "x", "mgr", "W0", &bal, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_wallet_credit(db, m, 10000, "goodwill", "mgr", "W1", &bal, &err), LOY_OK);
+    CHECK(bal == 13600);
+    CHECK_STATUS(loy_wallet_get(db, m, &bal, &avail, &pend, &err), LOY_OK);
+    CHECK(bal == 13600 && avail == 13600 && pend == 0);
+    loy_member* mm = NULL;
+    CHECK_STATUS(loy_member_get(db, m, &mm, &err), LOY_OK);
+    CHECK(loy_member_wallet_balance(mm) == 13600);
+    loy_member_free(mm);
+    b = basket_of(m, 100000);
+    CHECK_STATUS(loy_basket_pay_wallet(b, -1, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_basket_pay_wallet(b, 20000, &err), LOY_OK);
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(loy_quote_wallet_status(q) == LOY_ERR_INSUFFICIENT_FUNDS &&
+          loy_quote_wallet_amount(q) == 0);
+    loy_quote_free(q);
+    CHECK_STATUS(loy_commit(db, b, "C-W1", &r, &err), LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK_STATUS(loy_basket_pay_wallet(b, 13600, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "C-W2", &r, &err), LOY_OK);
+    CHECK(loy_receipt_wallet_amount(r) == 13600 && loy_receipt_amount_due(r) == 86400);
+    int64_t wsale = loy_receipt_sale_id(r);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_refund_sale(db, wsale, NULL, "C-W2-R", &r, &err), LOY_OK);
+    CHECK(loy_receipt_wallet_amount(r) == 13600 && loy_receipt_cashback(r) == 2000);
+    loy_receipt_free(r);
+
+    /* Batches. */
+    int64_t batch = 0;
+    CHECK_STATUS(loy_coupon_batch_create(db, "one", 0, "B0", &batch, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_coupon_batch_create(db, "one", 3, "B1", &batch, &err), LOY_OK);
+    CHECK(batch > 0);
+    CHECK_STATUS(loy_coupon_batch_export(db, batch, NULL, 0, &need, &err), LOY_OK);
+    CHECK(need == 5 + 3 * 12);
+    char csv[128];
+    CHECK_STATUS(loy_coupon_batch_export(db, batch, csv, sizeof csv, &need, &err), LOY_OK);
+    CHECK(strncmp(csv, "code\n", 5) == 0 &&
+          loy_coupon_code_check(csv + 5) == LOY_ERR_COUPON_INVALID);
+    {
+        char first[16];
+        memcpy(first, csv + 5, 11);
+        first[11] = 0;
+        CHECK(loy_coupon_code_check(first) == LOY_OK);
+        CHECK_STATUS(loy_coupon_revoke(db, first, "RV1", &err), LOY_OK);
+        CHECK_STATUS(loy_coupon_revoke(db, first, "RV2", &err), LOY_ERR_NOT_FOUND);
+        CHECK_STATUS(loy_coupon_get(db, first, &c, &err), LOY_OK);
+        CHECK(loy_coupon_revoked(c) == 1 && loy_coupon_batch_id(c) == batch);
+        loy_coupon_free(c);
+    }
+    CHECK_STATUS(loy_coupon_batch_export(db, 999, csv, sizeof csv, &need, &err), LOY_ERR_NOT_FOUND);
+
+    /* Rewards. */
+    int64_t pts = 0;
+    CHECK_STATUS(loy_points_adjust(db, m, 100, "float", "mgr", "C-A1", &pts, &err), LOY_OK);
+    loy_redemption* rd = NULL;
+    CHECK_STATUS(loy_reward_redeem(db, m, "coffee", 6, "RW0", &rd, &err), LOY_ERR_OUT_OF_STOCK);
+    CHECK(rd == NULL);
+    CHECK_STATUS(loy_reward_redeem(db, m, "coffee", 2, "RW1", &rd, &err), LOY_OK);
+    CHECK(loy_redemption_id(rd) > 0 && loy_redemption_replayed(rd) == 0);
+    CHECK(strcmp(loy_redemption_reward(rd), "coffee") == 0 && loy_redemption_quantity(rd) == 2);
+    CHECK(loy_redemption_points(rd) == 20 && strcmp(loy_redemption_coupon_code(rd), "") == 0);
+    CHECK(loy_redemption_wallet_credit(rd) == 0 && strcmp(loy_redemption_cause(rd), "") == 0);
+    int64_t rid = loy_redemption_id(rd);
+    loy_redemption_free(rd);
+    loy_redemption_free(NULL);
+    CHECK_STATUS(loy_reward_redeem(db, m, "trees", 3, "RW2", &rd, &err), LOY_OK);
+    CHECK(strcmp(loy_redemption_cause(rd), "Forests") == 0);
+    loy_redemption_free(rd);
+    CHECK_STATUS(loy_reward_refund(db, rid, "RF1", &err), LOY_OK);
+    CHECK_STATUS(loy_reward_refund(db, rid, "RF2", &err), LOY_ERR_INVALID_STATE);
+    loy_table* t = NULL;
+    CHECK_STATUS(loy_reward_report(db, 0, 0, &t, &err), LOY_OK);
+    CHECK(loy_table_column_count(t) == 7 && strcmp(loy_table_column_name(t, 0), "reward") == 0);
+    CHECK(loy_table_row_count(t) == 1 && strcmp(loy_table_text(t, 0, 0), "trees") == 0);
+    CHECK(loy_table_int(t, 0, 6) == 15 && loy_table_is_number(t, 0, 6) == 1);
+    CHECK(loy_table_is_number(t, 0, 0) == 0 && loy_table_int(t, 0, 0) == 0);
+    CHECK(strcmp(loy_table_text(t, 5, 5), "") == 0 &&
+          strcmp(loy_table_column_name(t, 99), "") == 0);
+    loy_table_free(t);
+    loy_table_free(NULL);
+    CHECK_STATUS(loy_reward_report(db, 10, 5, &t, &err), LOY_ERR_INVALID_ARGUMENT);
+
+    /* Partners. */
+    CHECK_STATUS(loy_partner_record_redemption(db, "cinema", code, 5000, "P1", &err), LOY_OK);
+    CHECK_STATUS(loy_partner_settlement(db, NULL, 0, 0, &t, &err), LOY_OK);
+    CHECK(loy_table_row_count(t) == 2);
+    CHECK(strcmp(loy_table_text(t, 0, 1), "redeemed here") == 0 && loy_table_int(t, 0, 5) == 10000);
+    CHECK(strcmp(loy_table_text(t, 1, 1), "redeemed at partner") == 0 &&
+          loy_table_int(t, 1, 6) == 5000);
+    loy_table_free(t);
+
+    /* Draws. */
+    CHECK_STATUS(loy_draw_enter(db, "yalda", m, 5, "D1", &pts, &err), LOY_OK);
+    CHECK(pts == 5);
+    CHECK_STATUS(loy_draw_enter(db, "nope", m, 5, "D2", &pts, &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_draw_entries(db, "yalda", &t, &err), LOY_OK);
+    CHECK(loy_table_row_count(t) == 1 && loy_table_int(t, 0, 0) == m);
+    loy_table_free(t);
+    CHECK_STATUS(loy_draw_run(db, "yalda", "seed", 1, "D3", &t, &err), LOY_ERR_INVALID_STATE);
+    CHECK(t == NULL);
+    CHECK_STATUS(loy_set_clock(db, T0 + 30 * DAY, &err), LOY_OK);
+    CHECK_STATUS(loy_draw_run(db, "yalda", "seed", 1, "D4", &t, &err), LOY_OK);
+    CHECK(loy_table_row_count(t) == 1 && loy_table_int(t, 0, 1) == m);
+    CHECK(strcmp(loy_table_text(t, 0, 3), "seed") == 0);
+    loy_table_free(t);
+
+    int64_t problems = -1;
+    CHECK_STATUS(loy_verify(db, &problems, NULL, 0, NULL, &err), LOY_OK);
+    CHECK(problems == 0);
+    loy_close(db);
+}
+
 static void test_threads_share_handle_errors_untouched(void) {
     /* A NULL db handle is refused everywhere with INVALID_ARGUMENT, never a crash. */
     loy_member* m = NULL;
@@ -866,6 +1069,7 @@ int main(int argc, char** argv) {
         {"checkout: basket, quote, commit, replay, refund, void", test_checkout},
         {"points: events, adjustments, expiry, history, verify", test_points_outside_basket},
         {"tiers and plans: upgrade, status, plan purchase, review, cancel", test_tiers_and_plans},
+        {"coupons, wallet, rewards, partners, draws", test_coupons_wallet_rewards},
         {"NULL handles and short error structs", test_threads_share_handle_errors_untouched},
     };
     snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : ".");

@@ -35,8 +35,8 @@ TEST_CASE("a programme file round-trips through its canonical JSON", "[programme
     Program p = parse_program(text);
     CHECK(p.spend[0].rounding == Rounding::HalfEven);
     CHECK(p.multipliers[0].factor == Ratio{3, 2});
-    CHECK(p.promotions[0].weekdays == ((1u << 3) | (1u << 4)));
-    CHECK(p.promotions[0].end_minute == 19 * 60 + 30);
+    CHECK(p.promotions[0].schedule.weekdays == ((1u << 3) | (1u << 4)));
+    CHECK(p.promotions[0].schedule.end_minute == 19 * 60 + 30);
     CHECK(p.negative == NegativePolicy::Clamp);
     std::string canonical = program_to_json(p);
     CHECK(program_to_json(parse_program(canonical)) == canonical);
@@ -64,4 +64,60 @@ TEST_CASE("programme mistakes are named precisely", "[programme]") {
           std::string::npos);
     CHECK(error_of("[1, 2]").find("object") != std::string::npos);
     CHECK(error_of("{").find("not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("campaigns, rewards, cashback, referral, partners and draws round-trip", "[programme]") {
+    const char* text = R"({
+      "tiers": {"levels": [{"id": "base", "threshold": 0}, {"id": "gold", "threshold": 100}]},
+      "partners": [{"id": "cinema", "name": "Azadi Cinema"}],
+      "campaigns": [
+        {"id": "norooz", "effect": "percent", "percent": "0.1", "cap": 500000, "code": "norooz1405",
+         "from": "2027-03-21", "to": "2027-04-02", "max_uses": 1000, "max_uses_per_member": 1,
+         "combinable": true, "priority": 5, "categories": ["food"], "tiers": ["gold"]},
+        {"id": "next", "effect": "amount", "amount": 50000, "valid_days": 30,
+         "issue_on_purchase_min_spend": 1000000},
+        {"id": "film", "effect": "free_item", "sku": "POPCORN", "partner": "cinema", "partner_share": "0.5"},
+        {"id": "bonus", "effect": "bonus_points", "points": 100, "weekdays": ["fri"], "start": "16:00", "end": "19:00"},
+        {"id": "x3", "effect": "multiplier", "factor": "3", "tag": "vip", "members_only": true}],
+      "rewards": [
+        {"id": "coffee", "type": "product", "points": 300, "sku": "LATTE", "stock": 50, "per_member": 2},
+        {"id": "voucher", "type": "coupon", "points": 500, "campaign": "next"},
+        {"id": "credit", "type": "wallet", "points": 1000, "amount": 100000},
+        {"id": "trees", "type": "donation", "points": 100, "cause": "Plant a tree in Hyrcanian forests"}],
+      "cashback": {"percent": "0.02", "pending_days": 14, "exclude_categories": ["tobacco"]},
+      "referral": {"on": "first_purchase", "referrer_points": 100, "referee_points": 50,
+                   "referee_campaign": "next"},
+      "draws": [{"id": "yalda", "from": "2026-12-01", "to": "2026-12-21", "per_purchase": 1,
+                 "per_amount": 1000000, "points_per_entry": 200}]
+    })";
+    Program p = parse_program(text);
+    REQUIRE(p.campaigns.size() == 5);
+    CHECK(p.campaigns[0].code == "NOROOZ1405");  // codes are case-insensitive, stored upper-case
+    CHECK(p.campaigns[0].rate == Ratio{1, 10});
+    CHECK(p.campaigns[2].partner_share == Ratio{1, 2});
+    CHECK(p.campaigns[3].schedule.start_minute == 16 * 60);
+    CHECK(p.rewards[3].type == Reward::Type::Donation);
+    CHECK(p.cashback.pending_days == 14);
+    CHECK(p.referral.referee_campaign == "next");
+    CHECK(p.draws[0].points_per_entry == 200);
+    std::string canonical = program_to_json(p);
+    CHECK(program_to_json(parse_program(canonical)) == canonical);
+}
+
+TEST_CASE("coupon and reward mistakes are named", "[programme]") {
+    CHECK(error_of(R"({"campaigns": [{"id": "a", "effect": "percent", "percent": "10"}]})")
+              .find("at most 1") != std::string::npos);
+    CHECK(error_of(R"({"campaigns": [{"id": "a", "effect": "gift"}]})").find("effect") !=
+          std::string::npos);
+    CHECK(
+        error_of(R"({"rewards": [{"id": "r", "type": "coupon", "points": 5, "campaign": "nope"}]})")
+            .find("nope") != std::string::npos);
+    CHECK(
+        error_of(R"({"campaigns": [{"id": "a", "effect": "amount", "amount": 5, "partner": "x"}]})")
+            .find("partner") != std::string::npos);
+    CHECK(error_of(R"({"campaigns": [{"id": "a", "effect": "amount", "amount": 5, "code": "X"},
+                                     {"id": "b", "effect": "amount", "amount": 5, "code": "x"}]})")
+              .find("two campaigns") != std::string::npos);
+    CHECK(error_of(R"({"draws": [{"id": "d", "from": "2026-12-21", "to": "2026-12-01"}]})")
+              .find("in order") != std::string::npos);
 }

@@ -273,7 +273,7 @@ TEST_CASE("a weighted tier score is exact and floored", "[rules][tiers]") {
     terms[0].weight = parse_rate("0.8");
     terms[1].weight = parse_rate("0.2");
     CHECK(weighted_score(terms, {500, 450}) == 490);
-    CHECK(weighted_score(terms, {1, 1}) == 1);   // 0.8 + 0.2 is exactly 1, not 0.999…
-    CHECK(weighted_score(terms, {1, 0}) == 0);   // 0.8 floors to 0
-    CHECK(weighted_score(terms, {-1, 0}) == -1); // floor, not truncation
+    CHECK(weighted_score(terms, {1, 1}) == 1);    // 0.8 + 0.2 is exactly 1, not 0.999…
+    CHECK(weighted_score(terms, {1, 0}) == 0);    // 0.8 floors to 0
+    CHECK(weighted_score(terms, {-1, 0}) == -1);  // floor, not truncation
 }
