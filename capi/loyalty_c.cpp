@@ -21,7 +21,6 @@ struct loy_db {
 };
 struct loy_member {
     Member m;
-    std::string tags;
 };
 struct loy_member_list {
     std::vector<loy_member> items;
@@ -171,9 +170,16 @@ MemberFields to_fields(const loy_member_fields* f, bool for_update) {
 }
 
 loy_member* wrap(Member m) {
-    auto* h = new loy_member{std::move(m), {}};
-    h->tags = text::join(h->m.tags, ",");
-    return h;
+    return new loy_member{std::move(m)};
+}
+
+// Allocates a result handle first and fills it second: a write that committed is never followed
+// by an allocation that could fail and report the call as failed.
+template <typename H, typename F>
+H* filled(F&& fill) {
+    auto h = std::make_unique<H>();
+    fill(*h);
+    return h.release();
 }
 
 const char* cstr(const std::string& s) {
@@ -298,7 +304,9 @@ int32_t loy_member_enrol(loy_db* db, const loy_member_fields* fields, const char
         if (!fields) null_arg("fields");
         if (!out) null_arg("out_member");
         Database& d = db_of(db);
-        *out = wrap(d.enrol(to_fields(fields, false), opt(key)));
+        MemberFields mf = to_fields(fields, false);
+        std::string k = opt(key);
+        *out = filled<loy_member>([&](loy_member& h) { h.m = d.enrol(mf, k); });
     });
 }
 
@@ -340,8 +348,10 @@ int32_t loy_member_update(loy_db* db, int64_t id, const loy_member_fields* field
     return guard(err, [&] {
         if (!fields) null_arg("fields");
         Database& d = db_of(db);
-        Member m = d.update(id, to_fields(fields, true));
-        if (out) *out = wrap(std::move(m));
+        MemberFields mf = to_fields(fields, true);
+        auto h = std::make_unique<loy_member>();
+        h->m = d.update(id, mf);
+        if (out) *out = h.release();
     });
 }
 
@@ -359,8 +369,10 @@ int32_t loy_member_merge(loy_db* db, int64_t survivor, int64_t absorbed, loy_mem
                          loy_error* err) {
     if (out) *out = nullptr;
     return guard(err, [&] {
-        Member m = db_of(db).merge(survivor, absorbed);
-        if (out) *out = wrap(std::move(m));
+        Database& d = db_of(db);
+        auto h = std::make_unique<loy_member>();
+        h->m = d.merge(survivor, absorbed);
+        if (out) *out = h.release();
     });
 }
 
@@ -388,7 +400,7 @@ LOY_MEMBER_GET(birth_year, int32_t, h->m.birth_year)
 LOY_MEMBER_GET(birth_month, int32_t, h->m.birth_month)
 LOY_MEMBER_GET(birth_day, int32_t, h->m.birth_day)
 LOY_MEMBER_STR(gender, h->m.gender)
-LOY_MEMBER_STR(tags, h->tags)
+LOY_MEMBER_STR(tags, h->m.tags_text)
 LOY_MEMBER_STR(language, h->m.language)
 LOY_MEMBER_GET(consent_sms, int32_t, h->m.consent_sms ? 1 : 0)
 LOY_MEMBER_GET(consent_email, int32_t, h->m.consent_email ? 1 : 0)
@@ -428,11 +440,8 @@ int32_t loy_member_search(loy_db* db, const loy_member_query* query, loy_member_
         auto members = db_of(db).list(q);
         auto list = std::make_unique<loy_member_list>();
         list->items.reserve(members.size());
-        for (auto& m : members) {
-            loy_member h{std::move(m), {}};
-            h.tags = text::join(h.m.tags, ",");
-            list->items.push_back(std::move(h));
-        }
+        for (auto& m : members)
+            list->items.push_back(loy_member{std::move(m)});
         *out = list.release();
     });
 }
@@ -930,7 +939,7 @@ int32_t loy_coupon_issue(loy_db* db, const char* campaign_id, int64_t member_id,
         Database& d = db_of(db);
         std::string code =
             d.issue_coupon(req(campaign_id, "campaign_id"), member_id, req(key, "idempotency_key"));
-        copy_out(coupon::display(code), buf, capacity, out_needed);
+        copy_out(code, buf, capacity, out_needed);
     });
 }
 
@@ -1032,9 +1041,10 @@ int32_t loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id, 
     if (out) *out = nullptr;
     return guard(err, [&] {
         Database& d = db_of(db);
-        RewardRedemption r = d.redeem_reward(member_id, req(reward_id, "reward_id"), quantity,
-                                             req(key, "idempotency_key"));
-        if (out) *out = new loy_redemption{std::move(r)};
+        std::string reward = req(reward_id, "reward_id"), k = req(key, "idempotency_key");
+        auto h = std::make_unique<loy_redemption>();
+        h->r = d.redeem_reward(member_id, reward, quantity, k);
+        if (out) *out = h.release();
     });
 }
 void loy_redemption_free(loy_redemption* r) {
@@ -1125,8 +1135,9 @@ int32_t loy_draw_run(loy_db* db, const char* draw_id, const char* seed, int64_t 
     return guard(err, [&] {
         if (!out) null_arg("out_table");
         Database& d = db_of(db);
-        *out = wrap_table(d.draw_run(req(draw_id, "draw_id"), req(seed, "seed"), winners,
-                                     req(key, "idempotency_key")));
+        std::string draw = req(draw_id, "draw_id"), s = req(seed, "seed"),
+                    k = req(key, "idempotency_key");
+        *out = filled<loy_table>([&](loy_table& h) { h.t = d.draw_run(draw, s, winners, k); });
     });
 }
 

@@ -2,7 +2,7 @@
 # Builds and runs every test twice: warnings as errors, then under ASan + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 jobs="$(nproc)"
 
 echo "== build and test (warnings are errors)"
@@ -10,9 +10,19 @@ cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_WERR
 cmake --build build/ci -j"$jobs"
 ctest --test-dir build/ci --output-on-failure -j"$jobs"
 
+echo "== benchmark, quick mode (the full run: see docs/performance.md)"
+mkdir -p build/ci/bench-run
+./build/ci/bench/loyalty_bench --quick --dir build/ci/bench-run
+
 echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLOYALTY_WERROR=ON \
       -DLOYALTY_SANITIZE=ON >/dev/null
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== fuzzing (libFuzzer, ASan + UBSan), 20 s per target"
+bash tests/fuzz/run.sh 20
+
+echo "== the test suite once more, for its summary"
+ctest --test-dir build/ci -j"$jobs" | tail -3

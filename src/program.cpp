@@ -120,7 +120,11 @@ class Reader {
         return s;
     }
     std::int64_t integer(const char* k, std::int64_t def, std::int64_t lo, std::int64_t hi) {
-        if (!has(k)) return def;
+        if (!has(k)) {
+            // A field whose default is not a valid value must be given.
+            if (def < lo || def > hi) field_fail(k, "is required");
+            return def;
+        }
         const json& v = j_.at(k);
         if (!v.is_number_integer()) field_fail(k, "must be a whole number");
         std::int64_t x;

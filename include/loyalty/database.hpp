@@ -79,7 +79,7 @@ class Database {
     // Ends the member's active plan now (its benefits and tier floor stop).
     void cancel_plan(std::int64_t member_id, const std::string& idempotency_key);
 
-    // Coupons (campaigns are defined in the programme).
+    // Coupons (campaigns are defined in the programme). Codes come back as XXXXX-XXXXX.
     std::string issue_coupon(const std::string& campaign_id, std::int64_t member_id,
                              const std::string& idempotency_key);
     std::int64_t create_coupon_batch(const std::string& campaign_id, std::int64_t count,

@@ -22,6 +22,7 @@ struct Member {
     int birth_year = 0, birth_month = 0, birth_day = 0;  // 0 = unknown
     std::string gender;
     std::vector<std::string> tags;  // sorted, unique
+    std::string tags_text;          // the same, comma-separated
     std::string language;
     bool consent_sms = false, consent_email = false, consent_push = false;
     std::string branch;

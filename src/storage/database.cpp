@@ -6,8 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -22,13 +20,14 @@
 
 #include "loyalty/coupons.hpp"
 #include "loyalty/rules.hpp"
+#include "storage/canonical.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "text.hpp"
 
 namespace loyalty {
 
-using nlohmann::json;
+using storage::canonical;
 using storage::Connection;
 using storage::kNever;
 using storage::NullIfEmpty;
@@ -103,22 +102,6 @@ bool is_refusal(Status s) {
     }
 }
 
-json rules_json(const std::vector<RuleResult>& rules) {
-    json a = json::array();
-    for (const auto& r : rules)
-        a.push_back({{"id", r.rule_id}, {"points", r.points}, {"text", r.explanation}});
-    return a;
-}
-
-std::vector<RuleResult> rules_from(const std::string& s) {
-    std::vector<RuleResult> out;
-    json a = json::parse(s);
-    for (const auto& r : a)
-        out.push_back({r.at("id").get<std::string>(), r.at("points").get<std::int64_t>(),
-                       r.at("text").get<std::string>()});
-    return out;
-}
-
 }  // namespace
 
 struct Database::Impl {
@@ -170,6 +153,14 @@ struct Database::Impl {
                                                       : "PRAGMA synchronous=NORMAL");
         }
         c.exec("PRAGMA foreign_keys=ON");
+        // A till's working set (hot members, recent lots, the indexes' upper levels) stays in
+        // memory: up to 32 MiB of page cache.
+        c.exec("PRAGMA cache_size=-32768");
+        c.exec("PRAGMA temp_store=MEMORY");  // sorts and temporary tables never touch the disk
+        // Checkpoint every ~16 MiB of WAL rather than every 4 MiB: a checkpoint runs in the
+        // committing call, so fewer, larger ones keep most sales clear of it (and copy pages that
+        // many sales touched once).
+        c.exec("PRAGMA wal_autocheckpoint=4000");
         if (!opt.read_only) {
             Transaction t(c, true);
             std::string name = opt.origin;
@@ -257,10 +248,12 @@ struct Database::Impl {
     };
 
     // Runs `body` exactly once per key: a replay returns the stored (id, value); a refusal is
-    // stored and thrown again on replay; a transient failure stores nothing.
-    template <typename Body>
-    Outcome idempotent(const std::string& key, const std::string& op, const std::string& request,
-                       Body body) {
+    // stored and thrown again on replay; a transient failure stores nothing. `finish` builds the
+    // caller's result inside the same transaction, before COMMIT: if building it fails, nothing
+    // was committed, so a failed call never leaves work behind.
+    template <typename Body, typename Finish>
+    auto idempotent(const std::string& key, const std::string& op, const std::string& request,
+                    Body body, Finish finish) {
         Transaction t(c, true);
         if (auto r = find_request(key)) {
             if (r->op != op || r->request != request)
@@ -268,9 +261,9 @@ struct Database::Impl {
                     Status::IdempotencyConflict,
                     "idempotency key '" + key + "' was used before for a different request");
             if (r->status != Status::Ok) throw Error(r->status, r->message);
-            return Outcome{r->result_id, r->result_value, true};
+            return finish(Outcome{r->result_id, r->result_value, true});
         }
-        c.exec("SAVEPOINT work");
+        c.run("SAVEPOINT work");
         Outcome out;
         try {
             auto [id, value] = body();
@@ -278,16 +271,23 @@ struct Database::Impl {
             out.value = value;
         } catch (const Error& e) {
             if (!is_refusal(e.status())) throw;
-            c.exec("ROLLBACK TO work");
-            c.exec("RELEASE work");
+            c.run("ROLLBACK TO work");
+            c.run("RELEASE work");
             save_request(key, op, request, e.status(), e.what(), 0, 0);
             t.commit();
             throw;
         }
-        c.exec("RELEASE work");
+        c.run("RELEASE work");
         save_request(key, op, request, Status::Ok, "", out.id, out.value);
+        auto result = finish(out);
         t.commit();
-        return out;
+        return result;
+    }
+
+    template <typename Body>
+    Outcome idempotent(const std::string& key, const std::string& op, const std::string& request,
+                       Body body) {
+        return idempotent(key, op, request, body, [](const Outcome& o) { return o; });
     }
 
     // ---- members ----------------------------------------------------------------------------
@@ -332,6 +332,7 @@ struct Database::Impl {
         auto t = c.query("SELECT tag FROM member_tags WHERE member_id=? ORDER BY tag", m.id);
         while (t.next())
             m.tags.push_back(t.text(0));
+        m.tags_text = text::join(m.tags, ",");
         auto [avail, pend] = spendable(m.id);
         m.available = avail;
         m.pending = pend;
@@ -893,14 +894,17 @@ struct Database::Impl {
             }
             cand.campaign = camp;
             if (camp) {
-                auto q = c.query(
-                    "SELECT COUNT(*), COALESCE(SUM(discount), 0), COALESCE(SUM(member_id = ?2), 0) "
-                    "FROM coupon_uses WHERE campaign_id=?1 AND restored_at=0",
-                    camp->id, member);
-                q.next();
-                cand.campaign_uses = q.i64(0);
-                cand.budget_used = q.i64(1);
-                cand.member_uses = member ? q.i64(2) : 0;
+                auto q = c.query("SELECT uses, discount FROM campaign_totals WHERE campaign_id=?",
+                                 camp->id);
+                if (q.next()) {
+                    cand.campaign_uses = q.i64(0);
+                    cand.budget_used = q.i64(1);
+                }
+                if (member && camp->max_uses_per_member > 0)
+                    cand.member_uses = scalar(c.query(
+                        "SELECT COUNT(*) FROM coupon_uses WHERE campaign_id=? AND member_id=? AND "
+                        "restored_at = 0",
+                        camp->id, member));
             }
             (void)coupon_id;
             out.push_back(std::move(cand));
@@ -924,6 +928,33 @@ struct Database::Impl {
 
     // One metric over the member and every member merged into it, since `since`.
     std::int64_t metric(const ScoreTerm& t, std::int64_t member, std::int64_t since) {
+        // Most members never absorbed another: then a plain per-member query does, without the
+        // recursive family (which costs temporary tables on every sale).
+        const bool family =
+            scalar(c.query("SELECT EXISTS (SELECT 1 FROM members WHERE merged_into=?)", member)) !=
+            0;
+        if (!family) {
+            switch (t.metric) {
+                case ScoreTerm::Metric::Points:
+                    return scalar(
+                        c.query("SELECT COALESCE(SUM(points), 0) FROM ledger WHERE member_id = ?1 "
+                                "AND kind IN (1, 5, 7, 8) AND created_at >= ?2 AND (?3 = '' OR "
+                                "source = ?3 OR source LIKE ?3 || ':%')",
+                                member, since, t.source));
+                case ScoreTerm::Metric::Spend:
+                    return scalar(c.query(
+                        "SELECT COALESCE(SUM(s.total), 0) - COALESCE((SELECT SUM(r.amount) "
+                        "FROM refunds r JOIN sales s2 ON s2.id = r.sale_id WHERE s2.member_id "
+                        "= ?1 AND s2.created_at >= ?2), 0) FROM sales s WHERE s.member_id = ?1 "
+                        "AND s.created_at >= ?2",
+                        member, since));
+                case ScoreTerm::Metric::Purchases:
+                    return scalar(c.query(
+                        "SELECT COUNT(*) FROM sales WHERE member_id = ?1 AND created_at >= ?2 "
+                        "AND status IN (0, 1)",
+                        member, since));
+            }
+        }
         switch (t.metric) {
             case ScoreTerm::Metric::Points: {
                 return scalar(c.query(LOY_FAMILY
@@ -1163,8 +1194,10 @@ struct Database::Impl {
         std::int64_t t = now();
         auto awarded = [&](const std::string& key) {
             auto q = c.query(
-                "SELECT 1 FROM ledger b WHERE b.member_id=? AND b.kind=? AND b.reason=? AND NOT "
-                "EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id) LIMIT 1",
+                // `kind IN (7, 8)` matches the partial index ledger_reason.
+                "SELECT 1 FROM ledger b WHERE b.member_id=? AND b.kind=? AND b.kind IN (7, 8) AND "
+                "b.reason=? AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id) LIMIT "
+                "1",
                 member_id, static_cast<std::int64_t>(EntryKind::Bonus), key);
             return q.next();
         };
@@ -1222,29 +1255,18 @@ struct Database::Impl {
     }
 
     std::string basket_request(const Basket& b) {
-        json j = {{"member", b.member_id}, {"receipt", b.receipt},
-                  {"branch", b.branch},    {"terminal", b.terminal},
-                  {"cashier", b.cashier},  {"currency", b.currency},
-                  {"tax", b.tax},          {"service", b.service},
-                  {"tip", b.tip},          {"redeem", b.redeem_points}};
-        json lines = json::array();
+        std::string out = canonical("member", b.member_id, "receipt", b.receipt, "branch", b.branch,
+                                    "terminal", b.terminal, "cashier", b.cashier, "currency",
+                                    b.currency, "tax", b.tax, "service", b.service, "tip", b.tip,
+                                    "redeem", b.redeem_points, "wallet", b.wallet_amount);
         for (const auto& l : b.lines)
-            lines.push_back({l.sku, l.category, l.quantity_milli, l.unit_price, l.discount});
-        j["lines"] = lines;
-        if (!b.coupons.empty()) {
-            json coupons = json::array();
-            for (const auto& code : b.coupons)
-                coupons.push_back(coupon::normalize(code));
-            j["coupons"] = coupons;
-        }
-        if (b.wallet_amount) j["wallet"] = b.wallet_amount;
-        if (!b.tenders.empty()) {
-            json tenders = json::array();
-            for (const auto& t : b.tenders)
-                tenders.push_back({t.type, t.amount});
-            j["tenders"] = tenders;
-        }
-        return j.dump();
+            storage::put_fields(out, "sku", l.sku, "category", l.category, "qty", l.quantity_milli,
+                                "price", l.unit_price, "discount", l.discount, "plan", l.plan_id);
+        for (const auto& code : b.coupons)
+            storage::put_fields(out, "coupon", coupon::normalize(code));
+        for (const auto& t : b.tenders)
+            storage::put_fields(out, "tender", t.type, "amount", t.amount);
+        return out;
     }
 
     // Evaluates a basket against the current state (inside a transaction).
@@ -1394,8 +1416,8 @@ struct Database::Impl {
              origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
              NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
              b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value,
-             ev.amount_due, std::max<std::int64_t>(program_version, 0), rules_json(ev.rules).dump(),
-             t, ev.benefit_discount, tier_before, tier_before)
+             ev.amount_due, std::max<std::int64_t>(program_version, 0),
+             storage::encode_rules(ev.rules), t, ev.benefit_discount, tier_before, tier_before)
             .run();
         std::int64_t sale = c.last_id();
         c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
@@ -1413,6 +1435,12 @@ struct Database::Impl {
                  NullIfZero{coupon_id}, cr.code, cr.campaign_id, sale, NullIfZero{member},
                  cr.discount, cr.points, NullIfEmpty{camp.partner}, cr.partner_funded,
                  NullIfEmpty{b.branch}, t)
+                .run();
+            c.query(
+                 "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) ON "
+                 "CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount + "
+                 "excluded.discount",
+                 cr.campaign_id, cr.discount)
                 .run();
         }
         for (std::size_t i = 0; i < pb.lines.size(); ++i) {
@@ -1515,12 +1543,12 @@ struct Database::Impl {
             // On the referee's receipt, with the rest of what the sale earned.
             auto sq = c.query("SELECT explanation FROM sales WHERE id=?", sale);
             sq.next();
-            auto rules = rules_from(sq.text(0));
+            auto rules = storage::decode_rules(sq.text(0));
             rules.push_back(
                 {"referral", rf.referee_points,
                  fmt::format("Welcome, referred by a friend: {} points", rf.referee_points)});
             c.query("UPDATE sales SET points_earned = points_earned + ?, explanation=? WHERE id=?",
-                    rf.referee_points, rules_json(rules).dump(), sale)
+                    rf.referee_points, storage::encode_rules(rules), sale)
                 .run();
         }
         if (!rf.referrer_campaign.empty() && referrer_active)
@@ -1575,7 +1603,7 @@ struct Database::Impl {
         r.balance_after = q.i64(8);
         r.available_after = q.i64(9);
         r.created_at = q.i64(10);
-        r.rules = rules_from(q.text(11));
+        r.rules = storage::decode_rules(q.text(11));
         r.benefit_discount = q.i64(12);
         r.tier_before = q.text(13);
         r.tier_after = q.text(14);
@@ -1827,6 +1855,19 @@ struct Database::Impl {
         }
         if (all_returned) {
             // The coupons used come back (once), and unused coupons this sale issued are withdrawn.
+            c.query(
+                 "UPDATE campaign_totals SET uses = uses - (SELECT COUNT(*) FROM coupon_uses u "
+                 "WHERE "
+                 "u.sale_id = ?1 AND u.restored_at = 0 AND u.campaign_id = "
+                 "campaign_totals.campaign_id), "
+                 "discount = discount - (SELECT COALESCE(SUM(discount), 0) FROM coupon_uses u "
+                 "WHERE "
+                 "u.sale_id = ?1 AND u.restored_at = 0 AND u.campaign_id = "
+                 "campaign_totals.campaign_id) "
+                 "WHERE campaign_id IN (SELECT campaign_id FROM coupon_uses WHERE sale_id = ?1 AND "
+                 "restored_at = 0)",
+                 sale_id)
+                .run();
             c.query("UPDATE coupon_uses SET restored_at=? WHERE sale_id=? AND restored_at=0", t,
                     sale_id)
                 .run();
@@ -1909,20 +1950,20 @@ Member Database::enrol(const MemberFields& fields, const std::string& key) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (key.empty()) {
         Transaction t(impl_->c, true);
-        std::int64_t id = impl_->do_enrol(f);
+        Member m = impl_->load_member(impl_->do_enrol(f));
         t.commit();
-        return impl_->load_member(id);
+        return m;
     }
     check_key(key);
-    json req = {{"phone", f.phone.value_or("")},  {"card", f.card.value_or("")},
-                {"name", f.name.value_or("")},    {"email", f.email.value_or("")},
-                {"by", f.birth_year.value_or(0)}, {"bm", f.birth_month.value_or(0)},
-                {"bd", f.birth_day.value_or(0)},  {"referrer", f.referrer.value_or("")},
-                {"branch", f.branch.value_or("")}};
-    auto out = impl_->idempotent(key, "enrol", req.dump(), [&] {
-        return std::pair<std::int64_t, std::int64_t>(impl_->do_enrol(f), 0);
-    });
-    return impl_->load_member(out.id);
+    const std::string req = canonical(
+        "phone", f.phone.value_or(""), "card", f.card.value_or(""), "name", f.name.value_or(""),
+        "email", f.email.value_or(""), "by", f.birth_year.value_or(0), "bm",
+        f.birth_month.value_or(0), "bd", f.birth_day.value_or(0), "referrer",
+        f.referrer.value_or(""), "branch", f.branch.value_or(""));
+    return impl_->idempotent(
+        key, "enrol", req,
+        [&] { return std::pair<std::int64_t, std::int64_t>(impl_->do_enrol(f), 0); },
+        [&](const Impl::Outcome& o) { return impl_->load_member(o.id); });
 }
 
 Member Database::member(std::int64_t id) {
@@ -2184,36 +2225,45 @@ Receipt Database::commit(const Basket& basket, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->check_basket(basket);
-    auto out = impl_->idempotent(key, "sale", impl_->basket_request(basket),
-                                 [&] { return impl_->do_commit(basket); });
-    Receipt r = impl_->sale_receipt(out.id);
-    r.replayed = out.replayed;
-    return r;
+    return impl_->idempotent(
+        key, "sale", impl_->basket_request(basket), [&] { return impl_->do_commit(basket); },
+        [&](const Impl::Outcome& o) {
+            Receipt r = impl_->sale_receipt(o.id);
+            r.replayed = o.replayed;
+            return r;
+        });
 }
 
 Receipt Database::refund(std::int64_t sale_id, const std::vector<RefundLine>& lines,
                          const std::string& key) {
     check_key(key);
     if (lines.size() > 10000) throw Error(Status::TooLong, "a refund holds at most 10,000 lines");
-    json req = json::array();
+    std::string req;
     for (const auto& l : lines)
-        req.push_back({l.line_no, l.quantity_milli});
+        storage::put_fields(req, "line", static_cast<std::int64_t>(l.line_no), "qty",
+                            l.quantity_milli);
     std::lock_guard<std::mutex> lock(impl_->mu);
-    auto out = impl_->idempotent(key, "refund:" + std::to_string(sale_id), req.dump(),
-                                 [&] { return impl_->do_refund(sale_id, lines, false); });
-    Receipt r = impl_->refund_receipt(out.id);
-    r.replayed = out.replayed;
-    return r;
+    return impl_->idempotent(
+        key, "refund:" + std::to_string(sale_id), req,
+        [&] { return impl_->do_refund(sale_id, lines, false); },
+        [&](const Impl::Outcome& o) {
+            Receipt r = impl_->refund_receipt(o.id);
+            r.replayed = o.replayed;
+            return r;
+        });
 }
 
 Receipt Database::void_sale(std::int64_t sale_id, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
-    auto out = impl_->idempotent(key, "void:" + std::to_string(sale_id), "",
-                                 [&] { return impl_->do_refund(sale_id, {}, true); });
-    Receipt r = impl_->refund_receipt(out.id);
-    r.replayed = out.replayed;
-    return r;
+    return impl_->idempotent(
+        key, "void:" + std::to_string(sale_id), "",
+        [&] { return impl_->do_refund(sale_id, {}, true); },
+        [&](const Impl::Outcome& o) {
+            Receipt r = impl_->refund_receipt(o.id);
+            r.replayed = o.replayed;
+            return r;
+        });
 }
 
 std::int64_t Database::sale_by_key(const std::string& key) {
@@ -2232,8 +2282,8 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
     if (action.empty()) throw Error(Status::InvalidArgument, "action is empty");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"member", member_id}, {"action", action}};
-    auto out = d.idempotent(key, "event", req.dump(), [&] {
+    const std::string req = canonical("member", member_id, "action", action);
+    auto out = d.idempotent(key, "event", req, [&] {
         const Program& p = d.active_program();
         auto rule = std::find_if(p.events.begin(), p.events.end(),
                                  [&](const EventRule& e) { return e.action == action; });
@@ -2246,8 +2296,8 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
         if (rule->cap > 0) {
             Window w = window_of(rule->period, t, p.utc_offset_minutes, p.week_start);
             auto q = d.c.query(
-                "SELECT COUNT(*) FROM ledger WHERE member_id=? AND kind=? AND reason=? "
-                "AND created_at >= ? AND created_at < ?",
+                "SELECT COUNT(*) FROM ledger WHERE member_id=? AND kind=? AND kind IN (7, 8) AND "
+                "reason=? AND created_at >= ? AND created_at < ?",
                 member, static_cast<std::int64_t>(EntryKind::Event), action, w.start_ms, w.end_ms);
             q.next();
             if (q.i64(0) >= rule->cap)
@@ -2278,9 +2328,9 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
     if (points == INT64_MIN) throw Error(Status::Overflow, "adjustment too large");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {
-        {"member", member_id}, {"points", points}, {"reason", reason}, {"operator", operator_id}};
-    auto out = d.idempotent(key, "adjust", req.dump(), [&] {
+    const std::string req =
+        canonical("member", member_id, "points", points, "reason", reason, "operator", operator_id);
+    auto out = d.idempotent(key, "adjust", req, [&] {
         d.active_program();
         std::int64_t member = d.owner_of(member_id);
         d.require_active(member);
@@ -2347,8 +2397,8 @@ void Database::cancel_plan(std::int64_t member_id, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"member", member_id}};
-    d.idempotent(key, "cancel_plan", req.dump(), [&] {
+    const std::string req = canonical("member", member_id);
+    d.idempotent(key, "cancel_plan", req, [&] {
         const Program& p = d.active_program();
         std::int64_t member = d.owner_of(member_id);
         if (d.active_plan(member, p).id.empty())
@@ -2372,20 +2422,24 @@ std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t 
     text::check_field("campaign", campaign_id, kMaxShort);
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"campaign", campaign_id}, {"member", member_id}};
-    auto out = d.idempotent(key, "issue_coupon", req.dump(), [&] {
-        const Campaign& camp = d.campaign_of(d.active_program(), campaign_id);
-        std::int64_t member = 0;
-        if (member_id != 0) {
-            member = d.owner_of(member_id);
-            d.require_active(member);
-        }
-        d.new_coupon(camp, member, 0, 0);
-        return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
-    });
-    auto q = d.c.query("SELECT code FROM coupons WHERE id=?", out.id);
-    q.next();
-    return q.text(0);
+    const std::string req = canonical("campaign", campaign_id, "member", member_id);
+    return d.idempotent(
+        key, "issue_coupon", req,
+        [&] {
+            const Campaign& camp = d.campaign_of(d.active_program(), campaign_id);
+            std::int64_t member = 0;
+            if (member_id != 0) {
+                member = d.owner_of(member_id);
+                d.require_active(member);
+            }
+            d.new_coupon(camp, member, 0, 0);
+            return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
+        },
+        [&](const Impl::Outcome& out) {
+            auto q = d.c.query("SELECT code FROM coupons WHERE id=?", out.id);
+            q.next();
+            return coupon::display(q.text(0));
+        });
 }
 
 std::int64_t Database::create_coupon_batch(const std::string& campaign_id, std::int64_t count,
@@ -2396,8 +2450,8 @@ std::int64_t Database::create_coupon_batch(const std::string& campaign_id, std::
         throw Error(Status::InvalidAmount, "a batch holds 1 to 1,000,000 codes");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"campaign", campaign_id}, {"count", count}};
-    auto out = d.idempotent(key, "coupon_batch", req.dump(), [&] {
+    const std::string req = canonical("campaign", campaign_id, "count", count);
+    auto out = d.idempotent(key, "coupon_batch", req, [&] {
         const Campaign& camp = d.campaign_of(d.active_program(), campaign_id);
         d.c.query(
                "INSERT INTO coupon_batches(origin, campaign_id, count, created_at) VALUES "
@@ -2481,9 +2535,9 @@ std::int64_t Database::wallet_credit(std::int64_t member_id, std::int64_t amount
     if (amount <= 0) throw Error(Status::InvalidAmount, "a wallet credit must be greater than 0");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {
-        {"member", member_id}, {"amount", amount}, {"reason", reason}, {"operator", operator_id}};
-    auto out = d.idempotent(key, "wallet_credit", req.dump(), [&] {
+    const std::string req =
+        canonical("member", member_id, "amount", amount, "reason", reason, "operator", operator_id);
+    auto out = d.idempotent(key, "wallet_credit", req, [&] {
         d.active_program();
         std::int64_t member = d.owner_of(member_id);
         d.require_active(member);
@@ -2512,80 +2566,89 @@ RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::stri
         throw Error(Status::InvalidAmount, "quantity must be 1 to 1,000");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"member", member_id}, {"reward", reward_id}, {"quantity", quantity}};
-    auto out = d.idempotent(key, "reward", req.dump(), [&] {
-        const Program& p = d.active_program();
-        const Reward* w = p.reward(reward_id);
-        if (!w) throw Error(Status::NotFound, "the programme has no reward '" + reward_id + "'");
-        if (w->type == Reward::Type::Coupon && quantity != 1)
-            throw Error(Status::InvalidAmount, "a coupon reward is redeemed one at a time");
-        std::int64_t member = d.owner_of(member_id);
-        d.require_active(member);
-        if (w->stock > 0) {
-            std::int64_t taken =
-                scalar(d.c.query("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE "
-                                 "reward_id=? AND refunded_at=0",
-                                 w->id));
-            if (taken + quantity > w->stock)
-                throw Error(Status::OutOfStock,
-                            "'" + w->name + "': " + std::to_string(w->stock - taken) + " left");
-        }
-        if (w->per_member > 0) {
-            std::int64_t mine =
-                scalar(d.c.query("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE "
-                                 "reward_id=? AND member_id=? "
-                                 "AND refunded_at=0",
-                                 w->id, member));
-            if (mine + quantity > w->per_member)
-                throw Error(Status::CapReached, "'" + w->name + "' is limited to " +
-                                                    std::to_string(w->per_member) + " per member");
-        }
-        const std::int64_t points = checked_mul(w->points, quantity);
-        Impl::EntryContext ctx;
-        ctx.reason = "reward:" + w->id;
-        std::int64_t entry = d.debit_spend(EntryKind::Redeem, member, points, ctx);
-        std::int64_t coupon_id = 0, wallet_entry = 0;
-        if (w->type == Reward::Type::Coupon) {
-            d.new_coupon(d.campaign_of(p, w->campaign), member, 0, 0);
-            coupon_id = d.c.last_id();
-        } else if (w->type == Reward::Type::Wallet) {
-            wallet_entry = d.wallet_add(member, Impl::kRewardCredit,
-                                        checked_mul(w->amount, quantity), ctx, d.now());
-        }
-        d.c.query(
-               "INSERT INTO reward_redemptions(origin, member_id, reward_id, quantity, points, "
-               "entry_id, "
-               "coupon_id, wallet_entry_id, cause, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-               d.origin_id, member, w->id, quantity, points, entry, NullIfZero{coupon_id},
-               NullIfZero{wallet_entry},
-               NullIfEmpty{w->type == Reward::Type::Donation ? w->cause : ""}, d.now())
-            .run();
-        return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
-    });
-    auto q = d.c.query(
-        "SELECT r.reward_id, r.quantity, r.points, COALESCE(c.code, ''), COALESCE(w.amount, 0), "
-        "COALESCE(r.cause, '') FROM reward_redemptions r LEFT JOIN coupons c ON c.id = r.coupon_id "
-        "LEFT JOIN wallet_entries w ON w.id = r.wallet_entry_id WHERE r.id=?",
-        out.id);
-    q.next();
-    RewardRedemption r;
-    r.id = out.id;
-    r.reward_id = q.text(0);
-    r.quantity = q.i64(1);
-    r.points = q.i64(2);
-    r.coupon_code = q.text(3).empty() ? "" : coupon::display(q.text(3));
-    r.wallet_credit = q.i64(4);
-    r.cause = q.text(5);
-    r.replayed = out.replayed;
-    return r;
+    const std::string req =
+        canonical("member", member_id, "reward", reward_id, "quantity", quantity);
+    return d.idempotent(
+        key, "reward", req,
+        [&] {
+            const Program& p = d.active_program();
+            const Reward* w = p.reward(reward_id);
+            if (!w)
+                throw Error(Status::NotFound, "the programme has no reward '" + reward_id + "'");
+            if (w->type == Reward::Type::Coupon && quantity != 1)
+                throw Error(Status::InvalidAmount, "a coupon reward is redeemed one at a time");
+            std::int64_t member = d.owner_of(member_id);
+            d.require_active(member);
+            if (w->stock > 0) {
+                std::int64_t taken = scalar(
+                    d.c.query("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE "
+                              "reward_id=? AND refunded_at=0",
+                              w->id));
+                if (taken + quantity > w->stock)
+                    throw Error(Status::OutOfStock,
+                                "'" + w->name + "': " + std::to_string(w->stock - taken) + " left");
+            }
+            if (w->per_member > 0) {
+                std::int64_t mine = scalar(
+                    d.c.query("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE "
+                              "reward_id=? AND member_id=? "
+                              "AND refunded_at=0",
+                              w->id, member));
+                if (mine + quantity > w->per_member)
+                    throw Error(Status::CapReached, "'" + w->name + "' is limited to " +
+                                                        std::to_string(w->per_member) +
+                                                        " per member");
+            }
+            const std::int64_t points = checked_mul(w->points, quantity);
+            Impl::EntryContext ctx;
+            ctx.reason = "reward:" + w->id;
+            std::int64_t entry = d.debit_spend(EntryKind::Redeem, member, points, ctx);
+            std::int64_t coupon_id = 0, wallet_entry = 0;
+            if (w->type == Reward::Type::Coupon) {
+                d.new_coupon(d.campaign_of(p, w->campaign), member, 0, 0);
+                coupon_id = d.c.last_id();
+            } else if (w->type == Reward::Type::Wallet) {
+                wallet_entry = d.wallet_add(member, Impl::kRewardCredit,
+                                            checked_mul(w->amount, quantity), ctx, d.now());
+            }
+            d.c.query(
+                   "INSERT INTO reward_redemptions(origin, member_id, reward_id, quantity, points, "
+                   "entry_id, "
+                   "coupon_id, wallet_entry_id, cause, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   d.origin_id, member, w->id, quantity, points, entry, NullIfZero{coupon_id},
+                   NullIfZero{wallet_entry},
+                   NullIfEmpty{w->type == Reward::Type::Donation ? w->cause : ""}, d.now())
+                .run();
+            return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
+        },
+        [&](const Impl::Outcome& out) {
+            auto q = d.c.query(
+                "SELECT r.reward_id, r.quantity, r.points, COALESCE(c.code, ''), "
+                "COALESCE(w.amount, 0), "
+                "COALESCE(r.cause, '') FROM reward_redemptions r LEFT JOIN coupons c ON c.id = "
+                "r.coupon_id "
+                "LEFT JOIN wallet_entries w ON w.id = r.wallet_entry_id WHERE r.id=?",
+                out.id);
+            q.next();
+            RewardRedemption r;
+            r.id = out.id;
+            r.reward_id = q.text(0);
+            r.quantity = q.i64(1);
+            r.points = q.i64(2);
+            r.coupon_code = q.text(3).empty() ? "" : coupon::display(q.text(3));
+            r.wallet_credit = q.i64(4);
+            r.cause = q.text(5);
+            r.replayed = out.replayed;
+            return r;
+        });
 }
 
 void Database::refund_reward(std::int64_t redemption_id, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"redemption", redemption_id}};
-    d.idempotent(key, "reward_refund", req.dump(), [&] {
+    const std::string req = canonical("redemption", redemption_id);
+    d.idempotent(key, "reward_refund", req, [&] {
         d.active_program();
         auto q = d.c.query(
             "SELECT member_id, points, entry_id, COALESCE(coupon_id, 0), COALESCE(wallet_entry_id, "
@@ -2672,8 +2735,8 @@ void Database::record_partner_redemption(const std::string& partner_id, const st
     const std::string norm = coupon::normalize(code);
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"partner", partner_id}, {"code", norm}, {"amount", amount}};
-    d.idempotent(key, "partner_redemption", req.dump(), [&] {
+    const std::string req = canonical("partner", partner_id, "code", norm, "amount", amount);
+    d.idempotent(key, "partner_redemption", req, [&] {
         const Program& p = d.active_program();
         bool known = false;
         for (const auto& pa : p.partners)
@@ -2817,8 +2880,8 @@ std::int64_t Database::draw_enter(const std::string& draw_id, std::int64_t membe
         throw Error(Status::InvalidAmount, "entries must be 1 to 100,000");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"draw", draw_id}, {"member", member_id}, {"entries", entries}};
-    auto out = d.idempotent(key, "draw_enter", req.dump(), [&] {
+    const std::string req = canonical("draw", draw_id, "member", member_id, "entries", entries);
+    auto out = d.idempotent(key, "draw_enter", req, [&] {
         const Program& p = d.active_program();
         const Draw* dr = p.draw(draw_id);
         if (!dr) throw Error(Status::NotFound, "the programme has no draw '" + draw_id + "'");
@@ -2864,55 +2927,64 @@ Table Database::draw_run(const std::string& draw_id, const std::string& seed, st
         throw Error(Status::InvalidAmount, "winners must be 1 to 10,000");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    json req = {{"draw", draw_id}, {"seed", seed}, {"winners", winners}};
-    d.idempotent(key, "draw_run", req.dump(), [&] {
-        const Program& p = d.active_program();
-        const Draw* dr = p.draw(draw_id);
-        if (!dr) throw Error(Status::NotFound, "the programme has no draw '" + draw_id + "'");
-        if (d.now() < dr->to_ms)
-            throw Error(Status::InvalidState, "the draw's entries are still open");
-        if (scalar(d.c.query("SELECT COUNT(*) FROM draw_results WHERE draw_id=?", dr->id)) > 0)
-            throw Error(Status::InvalidState, "the draw '" + dr->name + "' has been run already");
-        Table entries = draw_entry_list(d, *dr);
-        std::int64_t total = 0;
-        for (const auto& row : entries.rows)
-            total += row[4].number;
-        if (total == 0) throw Error(Status::InvalidState, "the draw has no entries");
-        SplitMix64 rng{fnv1a64(seed)};
-        std::vector<std::int64_t> won;
-        for (std::int64_t rank = 1;
-             rank <= winners && static_cast<std::size_t>(won.size()) < entries.rows.size();) {
-            const std::int64_t ticket =
-                static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(total))) + 1;
-            // The row whose ticket range holds this ticket.
-            std::size_t k = 0;
-            while (k + 1 < entries.rows.size() && entries.rows[k + 1][5].number <= ticket)
-                ++k;
-            const std::int64_t member = entries.rows[k][0].number;
-            if (std::find(won.begin(), won.end(), member) != won.end()) continue;  // one prize each
-            won.push_back(member);
-            d.c.query("INSERT INTO draw_winners(draw_id, rank, member_id, ticket) VALUES (?,?,?,?)",
-                      dr->id, rank, member, ticket)
+    const std::string req = canonical("draw", draw_id, "seed", seed, "winners", winners);
+    return d.idempotent(
+        key, "draw_run", req,
+        [&] {
+            const Program& p = d.active_program();
+            const Draw* dr = p.draw(draw_id);
+            if (!dr) throw Error(Status::NotFound, "the programme has no draw '" + draw_id + "'");
+            if (d.now() < dr->to_ms)
+                throw Error(Status::InvalidState, "the draw's entries are still open");
+            if (scalar(d.c.query("SELECT COUNT(*) FROM draw_results WHERE draw_id=?", dr->id)) > 0)
+                throw Error(Status::InvalidState,
+                            "the draw '" + dr->name + "' has been run already");
+            Table entries = draw_entry_list(d, *dr);
+            std::int64_t total = 0;
+            for (const auto& row : entries.rows)
+                total += row[4].number;
+            if (total == 0) throw Error(Status::InvalidState, "the draw has no entries");
+            SplitMix64 rng{fnv1a64(seed)};
+            std::vector<std::int64_t> won;
+            for (std::int64_t rank = 1;
+                 rank <= winners && static_cast<std::size_t>(won.size()) < entries.rows.size();) {
+                const std::int64_t ticket =
+                    static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(total))) + 1;
+                // The row whose ticket range holds this ticket.
+                std::size_t k = 0;
+                while (k + 1 < entries.rows.size() && entries.rows[k + 1][5].number <= ticket)
+                    ++k;
+                const std::int64_t member = entries.rows[k][0].number;
+                if (std::find(won.begin(), won.end(), member) != won.end())
+                    continue;  // one prize each
+                won.push_back(member);
+                d.c.query(
+                       "INSERT INTO draw_winners(draw_id, rank, member_id, ticket) VALUES "
+                       "(?,?,?,?)",
+                       dr->id, rank, member, ticket)
+                    .run();
+                ++rank;
+            }
+            d.c.query(
+                   "INSERT INTO draw_results(draw_id, seed, total_entries, created_at) VALUES "
+                   "(?,?,?,?)",
+                   dr->id, seed, total, d.now())
                 .run();
-            ++rank;
-        }
-        d.c.query(
-               "INSERT INTO draw_results(draw_id, seed, total_entries, created_at) VALUES "
-               "(?,?,?,?)",
-               dr->id, seed, total, d.now())
-            .run();
-        return std::pair<std::int64_t, std::int64_t>(0, 0);
-    });
-    Table out;
-    out.columns = {"rank", "member", "ticket", "seed", "total_entries"};
-    auto q = d.c.query(
-        "SELECT w.rank, w.member_id, w.ticket, r.seed, r.total_entries FROM draw_winners w JOIN "
-        "draw_results r ON r.draw_id = w.draw_id WHERE w.draw_id=? ORDER BY w.rank",
-        draw_id);
-    while (q.next())
-        out.rows.push_back(
-            {cell(q.i64(0)), cell(q.i64(1)), cell(q.i64(2)), cell(q.text(3)), cell(q.i64(4))});
-    return out;
+            return std::pair<std::int64_t, std::int64_t>(0, 0);
+        },
+        [&](const Impl::Outcome&) {
+            Table out;
+            out.columns = {"rank", "member", "ticket", "seed", "total_entries"};
+            auto q = d.c.query(
+                "SELECT w.rank, w.member_id, w.ticket, r.seed, r.total_entries FROM draw_winners w "
+                "JOIN "
+                "draw_results r ON r.draw_id = w.draw_id WHERE w.draw_id=? ORDER BY w.rank",
+                draw_id);
+            while (q.next())
+                out.rows.push_back({cell(q.i64(0)), cell(q.i64(1)), cell(q.i64(2)), cell(q.text(3)),
+                                    cell(q.i64(4))});
+            return out;
+        });
 }
 
 ExpireResult Database::expire(std::int64_t now_ms) {

@@ -94,6 +94,13 @@ Query Connection::acquire(const char* sql) {
     bool cache = it == cache_.end();
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &s, nullptr);
+    if ((rc & 0xFF) == SQLITE_ERROR)
+        // Our statements are fixed and tested against the schema: if one no longer prepares,
+        // the file's schema is damaged or was changed outside libloyalty.
+        throw Error(
+            Status::NotADatabase,
+            std::string("the database's schema is damaged or was altered outside libloyalty: ") +
+                sqlite3_errmsg(db_));
     if (rc != SQLITE_OK) throw_sqlite(rc, db_, std::string("prepare: ") + sql);
     if (!cache) return Query(*this, s, true);  // the cached one is busy: a one-off statement
     Cached& slot = cache_[sql];
@@ -103,16 +110,30 @@ Query Connection::acquire(const char* sql) {
     return Query(*this, s, false);
 }
 
+void Connection::rollback() noexcept {
+    // ROLLBACK needs no parsing through a cached statement; if even that fails (out of memory),
+    // the next transaction's start rolls back again.
+    for (int attempt = 0; attempt < 3 && db_ && !sqlite3_get_autocommit(db_); ++attempt) {
+        try {
+            run("ROLLBACK");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+    }
+}
+
 Transaction::Transaction(Connection& c, bool write) : c_(c) {
-    c_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+    // A transaction an earlier failure could not roll back is rolled back before a new one.
+    if (!sqlite3_get_autocommit(c_.handle())) c_.rollback();
+    c_.run(write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction() {
-    if (open_) sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (open_) c_.rollback();
 }
 
 void Transaction::commit() {
-    c_.exec("COMMIT");
+    c_.run("COMMIT");
     open_ = false;
 }
 

@@ -92,6 +92,10 @@ class Connection {
     sqlite3* handle() const noexcept { return db_; }
 
     void exec(const char* sql);
+    // Rolls back any open transaction; never throws.
+    void rollback() noexcept;
+    // One cached statement that returns no rows (BEGIN, COMMIT, SAVEPOINT…): parsed once.
+    void run(const char* sql) { query(sql).run(); }
     // A cached prepared statement, with the arguments bound in order (1-based).
     template <typename... Args>
     Query query(const char* sql, const Args&... args) {

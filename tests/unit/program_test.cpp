@@ -44,8 +44,8 @@ TEST_CASE("a programme file round-trips through its canonical JSON", "[programme
 }
 
 TEST_CASE("programme mistakes are named precisely", "[programme]") {
-    CHECK(error_of(R"({"spend": [{"id": "b", "pionts": 10, "per": 1}]})").find("pionts") !=
-          std::string::npos);
+    CHECK(error_of(R"({"spend": [{"id": "b", "points": 1, "pionts": 10, "per": 1}]})")
+              .find("pionts") != std::string::npos);
     CHECK(error_of(R"({"spend": [{"id": "b", "points": 10, "per": 0}]})").find("spend[0]") !=
           std::string::npos);
     CHECK(error_of(R"({"spend": [{"id": "b", "points": 1.5, "per": 10}]})").find("whole number") !=
@@ -63,6 +63,11 @@ TEST_CASE("programme mistakes are named precisely", "[programme]") {
     CHECK(error_of(R"({"negative_balance": "sometimes"})").find("allow, clamp or refuse") !=
           std::string::npos);
     CHECK(error_of("[1, 2]").find("object") != std::string::npos);
+    // Found by fuzzing: a missing amount loaded as 0, which its own export then refused.
+    CHECK(error_of(R"({"campaigns": [{"id": "c", "effect": "amount"}]})")
+              .find("'amount' is required") != std::string::npos);
+    CHECK(error_of(R"({"spend": [{"id": "b", "points": 10}]})").find("'per' is required") !=
+          std::string::npos);
     CHECK(error_of("{").find("not valid JSON") != std::string::npos);
 }
 
