@@ -835,6 +835,15 @@ struct Database::Impl {
         throw Error(Status::Internal, "cannot find a free coupon code");
     }
 
+    // Uses of an issued code that count against its limit: at our tills (not restored by a
+    // refund) and at partners.
+    std::int64_t code_uses(std::int64_t coupon_id, const std::string& code) {
+        return scalar(
+                   c.query("SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND restored_at=0",
+                           coupon_id)) +
+               scalar(c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?", code));
+    }
+
     const Campaign& campaign_of(const Program& p, const std::string& id) {
         const Campaign* camp = p.campaign(id);
         if (!camp) throw Error(Status::NotFound, "the programme has no campaign '" + id + "'");
@@ -856,7 +865,6 @@ struct Database::Impl {
             const Campaign* camp = nullptr;
             for (const auto& cp : p.campaigns)
                 if (!cp.code.empty() && cp.code == cand.code) camp = &cp;
-            std::int64_t coupon_id = 0;
             if (!camp) {
                 if (!coupon::well_formed(cand.code)) {
                     reject(Status::CouponInvalid,
@@ -870,15 +878,9 @@ struct Database::Impl {
                         reject(Status::CouponInvalid,
                                "no coupon with code " + coupon::display(cand.code));
                     } else {
-                        coupon_id = q.i64(0);
                         camp = p.campaign(q.text(1));
                         const std::int64_t owner = q.i64(2), max = q.i64(3), until = q.i64(4);
-                        const std::int64_t used =
-                            scalar(c.query("SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND "
-                                           "restored_at=0",
-                                           coupon_id)) +
-                            scalar(c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?",
-                                           cand.code));
+                        const std::int64_t used = code_uses(q.i64(0), cand.code);
                         if (!camp)
                             reject(Status::CouponRejected, "the coupon's campaign has ended");
                         else if (q.i64(5) != 0)
@@ -906,7 +908,6 @@ struct Database::Impl {
                         "restored_at = 0",
                         camp->id, member));
             }
-            (void)coupon_id;
             out.push_back(std::move(cand));
         }
         return out;
@@ -2501,10 +2502,7 @@ CouponInfo Database::coupon(const std::string& code) {
     info.valid_until = q.i64(4);
     info.issued_sale_id = q.i64(5);
     info.revoked = q.i64(6) != 0;
-    info.uses =
-        scalar(d.c.query("SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND restored_at=0",
-                         q.i64(7))) +
-        scalar(d.c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?", norm));
+    info.uses = d.code_uses(q.i64(7), norm);
     return info;
 }
 
@@ -2755,11 +2753,7 @@ void Database::record_partner_redemption(const std::string& partner_id, const st
             if (!q.next())
                 throw Error(Status::CouponInvalid, "no coupon with code " + coupon::display(norm));
             if (q.i64(3) != 0) throw Error(Status::CouponRejected, "the coupon was withdrawn");
-            std::int64_t used =
-                scalar(d.c.query(
-                    "SELECT COUNT(*) FROM coupon_uses WHERE coupon_id=? AND restored_at=0",
-                    q.i64(0))) +
-                scalar(d.c.query("SELECT COUNT(*) FROM partner_redemptions WHERE code=?", norm));
+            const std::int64_t used = d.code_uses(q.i64(0), norm);
             if (used >= q.i64(2)) throw Error(Status::CouponRejected, "the coupon has been used");
             campaign = q.text(1);
         }
