@@ -3,8 +3,13 @@
 set -euo pipefail
 packages=(g++ cmake ninja-build pkgconf libsqlite3-dev libfmt-dev catch2 libboost-dev
           nlohmann-json3-dev)
-# The test command also fuzzes: clang and its libFuzzer runtime.
-[ "${1:-}" = "--test" ] && packages+=(clang-14 libclang-rt-14-dev)
+# The test command also fuzzes (clang and its libFuzzer runtime) and runs the language bindings:
+# Python, Node with npm (koffi), Mono (C#), Java with JNA, Free Pascal (Delphi mode); nm, readelf.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(clang-14 libclang-rt-14-dev binutils python3 mono-mcs mono-runtime libjna-java
+             openjdk-17-jdk-headless fp-compiler)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

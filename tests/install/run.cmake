@@ -25,6 +25,33 @@ foreach(f include/loyalty/loyalty.h lib/libloyalty.so lib/libloyalty.so.0 lib/li
   endif()
 endforeach()
 
+# The Debian -dev layout: the real file is versioned, libloyalty.so.0 (the SONAME) and
+# libloyalty.so (for the linker) are symlinks to it.
+file(GLOB_RECURSE real ${PREFIX}/lib/libloyalty.so.*.*.*)
+file(GLOB_RECURSE soname ${PREFIX}/lib/libloyalty.so.0)
+file(GLOB_RECURSE devlink ${PREFIX}/lib/libloyalty.so)
+if(NOT real OR IS_SYMLINK ${real})
+  message(FATAL_ERROR "the versioned libloyalty.so.X.Y.Z is missing or not a file")
+endif()
+foreach(link ${soname} ${devlink})
+  if(NOT IS_SYMLINK ${link})
+    message(FATAL_ERROR "${link} should be a symlink")
+  endif()
+  file(REAL_PATH ${link} target)
+  if(NOT target STREQUAL real)
+    message(FATAL_ERROR "${link} points to ${target}, not ${real}")
+  endif()
+endforeach()
+execute_process(COMMAND readelf -d ${real} OUTPUT_VARIABLE dyn)
+if(NOT dyn MATCHES "Library soname: \\[libloyalty\\.so\\.0\\]")
+  message(FATAL_ERROR "SONAME is not libloyalty.so.0:\n${dyn}")
+endif()
+foreach(h loyalty.h loyalty.hpp loyalty_raii.hpp)
+  if(NOT EXISTS ${PREFIX}/include/loyalty/${h})
+    message(FATAL_ERROR "header not installed: ${h}")
+  endif()
+endforeach()
+
 # CMake consumer.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/cmake-build
     -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_BUILD_TYPE=Release)
@@ -33,6 +60,7 @@ file(GLOB libdirs LIST_DIRECTORIES true ${PREFIX}/lib ${PREFIX}/lib/*-linux-gnu)
 string(REPLACE ";" ":" ld_path "${libdirs}")
 run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${ld_path} ${WORK_DIR}/cmake-build/consumer_shared ${WORK_DIR}/a.db)
 run(${WORK_DIR}/cmake-build/consumer_static ${WORK_DIR}/b.db)
+run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${ld_path} ${WORK_DIR}/cmake-build/consumer_raii ${WORK_DIR}/e.db)
 
 # pkg-config consumer.
 file(GLOB pcdirs LIST_DIRECTORIES true ${PREFIX}/lib/pkgconfig ${PREFIX}/lib/*/pkgconfig)

@@ -1,0 +1,383 @@
+// libloyalty for C#: an idiomatic layer over the generated declarations (Native.g.cs).
+// Builds with Mono's mcs and with .NET (netstandard2.0 and later): UTF-8 is marshalled by hand,
+// handles are SafeHandles, every call is cdecl.
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Text;
+using Loyalty.Native;
+
+namespace Loyalty
+{
+    /// <summary>A call failed: Status is the LOY_ERR_* code, StatusName its symbol.</summary>
+    public sealed class LoyaltyException : Exception
+    {
+        public int Status { get; }
+        public string StatusName { get; }
+        public string Detail { get; }
+
+        public LoyaltyException(int status, string detail)
+            : base(Utf8.From(Api.loy_status_name(status)) + ": " + detail)
+        {
+            Status = status;
+            StatusName = Utf8.From(Api.loy_status_name(status));
+            Detail = detail;
+        }
+
+        /// <summary>True when retrying with the same idempotency key may succeed.</summary>
+        public bool Transient { get { return Api.loy_status_is_transient(Status) == 1; } }
+    }
+
+    /// <summary>UTF-8 in and out, the same on Mono and .NET.</summary>
+    public static class Utf8
+    {
+        public static byte[] Z(string s)
+        {
+            if (s == null) return null;
+            byte[] raw = Encoding.UTF8.GetBytes(s);
+            byte[] z = new byte[raw.Length + 1];
+            Buffer.BlockCopy(raw, 0, z, 0, raw.Length);
+            return z;
+        }
+
+        public static string From(IntPtr p)
+        {
+            if (p == IntPtr.Zero) return "";
+            int n = 0;
+            while (Marshal.ReadByte(p, n) != 0) n++;
+            byte[] raw = new byte[n];
+            Marshal.Copy(p, raw, 0, n);
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        public static string From(byte[] z)
+        {
+            int n = Array.IndexOf(z, (byte)0);
+            return Encoding.UTF8.GetString(z, 0, n < 0 ? z.Length : n);
+        }
+
+        /// <summary>Unmanaged copies of strings for struct fields; freed by Dispose.</summary>
+        public sealed class Pins : IDisposable
+        {
+            private readonly List<IntPtr> pins = new List<IntPtr>();
+
+            public IntPtr Add(string s)
+            {
+                if (s == null) return IntPtr.Zero;
+                byte[] z = Z(s);
+                IntPtr p = Marshal.AllocHGlobal(z.Length);
+                Marshal.Copy(z, 0, p, z.Length);
+                pins.Add(p);
+                return p;
+            }
+
+            public void Dispose()
+            {
+                foreach (IntPtr p in pins) Marshal.FreeHGlobal(p);
+                pins.Clear();
+            }
+        }
+    }
+
+    internal static class Check
+    {
+        public static LoyError NewError()
+        {
+            LoyError e = new LoyError();
+            e.message = new byte[512];
+            Api.loy_error_init(ref e);
+            return e;
+        }
+
+        public static void Ok(int status, ref LoyError e)
+        {
+            if (status != Constants.LOY_OK) throw new LoyaltyException(status, Utf8.From(e.message));
+        }
+    }
+
+    public sealed class RuleLine
+    {
+        public string Rule; public long Points; public string Explanation;
+
+        /// <summary>Reads the rule lines of a quote or a receipt through its accessors.</summary>
+        internal static List<RuleLine> Read(UIntPtr count, Func<UIntPtr, IntPtr> id, Func<UIntPtr, long> points,
+                                            Func<UIntPtr, IntPtr> explanation)
+        {
+            List<RuleLine> lines = new List<RuleLine>();
+            for (ulong i = 0; i < (ulong)count; i++)
+            {
+                UIntPtr k = new UIntPtr(i);
+                lines.Add(new RuleLine { Rule = Utf8.From(id(k)), Points = points(k),
+                                         Explanation = Utf8.From(explanation(k)) });
+            }
+            return lines;
+        }
+    }
+
+    public sealed class Member
+    {
+        public long Id; public string Uid; public int Status; public string Phone; public string Card;
+        public string Name; public string Tier; public long Balance; public long Available;
+        public long Pending; public long WalletBalance; public string ReferralCode;
+
+        internal static Member From(LoyMemberHandle h)
+        {
+            using (h)
+            {
+                return new Member {
+                    Id = Api.loy_member_id(h), Uid = Utf8.From(Api.loy_member_uid(h)),
+                    Status = Api.loy_member_status(h), Phone = Utf8.From(Api.loy_member_phone(h)),
+                    Card = Utf8.From(Api.loy_member_card(h)), Name = Utf8.From(Api.loy_member_name(h)),
+                    Tier = Utf8.From(Api.loy_member_tier(h)), Balance = Api.loy_member_balance(h),
+                    Available = Api.loy_member_available(h), Pending = Api.loy_member_pending(h),
+                    WalletBalance = Api.loy_member_wallet_balance(h),
+                    ReferralCode = Utf8.From(Api.loy_member_referral_code(h)),
+                };
+            }
+        }
+    }
+
+    public sealed class Quote
+    {
+        public long Total; public long PointsEarned; public long Balance; public long Available;
+        public long RedeemablePoints; public long RedeemableValue; public int RedeemStatus;
+        public long RedeemValue; public long AmountDue; public string Tier; public string TierAfter;
+        public string Progress; public List<RuleLine> Rules = new List<RuleLine>();
+
+        internal static Quote From(LoyQuoteHandle h)
+        {
+            using (h)
+            {
+                Quote q = new Quote {
+                    Total = Api.loy_quote_total(h), PointsEarned = Api.loy_quote_points_earned(h),
+                    Balance = Api.loy_quote_balance(h), Available = Api.loy_quote_available(h),
+                    RedeemablePoints = Api.loy_quote_redeemable_points(h),
+                    RedeemableValue = Api.loy_quote_redeemable_value(h),
+                    RedeemStatus = Api.loy_quote_redeem_status(h),
+                    RedeemValue = Api.loy_quote_redeem_value(h), AmountDue = Api.loy_quote_amount_due(h),
+                    Tier = Utf8.From(Api.loy_quote_tier(h)), TierAfter = Utf8.From(Api.loy_quote_tier_after(h)),
+                    Progress = Utf8.From(Api.loy_quote_progress(h)),
+                };
+                q.Rules = RuleLine.Read(Api.loy_quote_rule_count(h), k => Api.loy_quote_rule_id(h, k),
+                                        k => Api.loy_quote_rule_points(h, k),
+                                        k => Api.loy_quote_rule_explanation(h, k));
+                return q;
+            }
+        }
+    }
+
+    public sealed class Receipt
+    {
+        public int Kind; public bool Replayed; public long SaleId; public string Uid; public long Total;
+        public long PointsEarned; public long PointsRedeemed; public long RedeemValue; public long AmountDue;
+        public long RefundAmount; public long BalanceAfter; public long AvailableAfter;
+        public string TierBefore; public string TierAfter; public List<RuleLine> Rules = new List<RuleLine>();
+
+        internal static Receipt From(LoyReceiptHandle h)
+        {
+            using (h)
+            {
+                Receipt r = new Receipt {
+                    Kind = Api.loy_receipt_kind(h), Replayed = Api.loy_receipt_replayed(h) == 1,
+                    SaleId = Api.loy_receipt_sale_id(h), Uid = Utf8.From(Api.loy_receipt_uid(h)),
+                    Total = Api.loy_receipt_total(h), PointsEarned = Api.loy_receipt_points_earned(h),
+                    PointsRedeemed = Api.loy_receipt_points_redeemed(h),
+                    RedeemValue = Api.loy_receipt_redeem_value(h), AmountDue = Api.loy_receipt_amount_due(h),
+                    RefundAmount = Api.loy_receipt_refund_amount(h),
+                    BalanceAfter = Api.loy_receipt_balance_after(h),
+                    AvailableAfter = Api.loy_receipt_available_after(h),
+                    TierBefore = Utf8.From(Api.loy_receipt_tier_before(h)),
+                    TierAfter = Utf8.From(Api.loy_receipt_tier_after(h)),
+                };
+                r.Rules = RuleLine.Read(Api.loy_receipt_rule_count(h), k => Api.loy_receipt_rule_id(h, k),
+                                        k => Api.loy_receipt_rule_points(h, k),
+                                        k => Api.loy_receipt_rule_explanation(h, k));
+                return r;
+            }
+        }
+    }
+
+    /// <summary>A basket builder. Quantities in thousandths, amounts in minor units.</summary>
+    public sealed class Basket : IDisposable
+    {
+        internal readonly LoyBasketHandle Handle;
+
+        public Basket()
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_new(out Handle, ref e), ref e);
+        }
+
+        public Basket SetMember(long memberId)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_set_member(Handle, memberId, ref e), ref e);
+            return this;
+        }
+
+        public Basket SetContext(string receipt, string branch, string terminal, string cashier)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_set_context(Handle, Utf8.Z(receipt), Utf8.Z(branch), Utf8.Z(terminal),
+                                                Utf8.Z(cashier), ref e), ref e);
+            return this;
+        }
+
+        public int AddLine(string sku, string category, long quantityMilli, long unitPrice, long lineDiscount = 0)
+        {
+            LoyError e = Check.NewError();
+            int line;
+            Check.Ok(Api.loy_basket_add_line(Handle, Utf8.Z(sku), Utf8.Z(category), quantityMilli, unitPrice,
+                                             lineDiscount, out line, ref e), ref e);
+            return line;
+        }
+
+        public Basket AddTender(string type, long amount)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_add_tender(Handle, Utf8.Z(type), amount, ref e), ref e);
+            return this;
+        }
+
+        public Basket AddCoupon(string code)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_add_coupon(Handle, Utf8.Z(code), ref e), ref e);
+            return this;
+        }
+
+        public Basket RedeemPoints(long points)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_redeem_points(Handle, points, ref e), ref e);
+            return this;
+        }
+
+        public void Dispose() { Handle.Dispose(); }
+    }
+
+    /// <summary>An open database. One handle may be shared by threads (calls are serialised).</summary>
+    public sealed class Database : IDisposable
+    {
+        private readonly LoyDbHandle handle;
+
+        private Database(LoyDbHandle h) { handle = h; }
+
+        public static Database Open(string path, string defaultCurrency = null,
+                                    int durability = Constants.LOY_DURABILITY_FULL)
+        {
+            LoyOpenOptions o = new LoyOpenOptions();
+            Api.loy_open_options_init(ref o);
+            using (Utf8.Pins pins = new Utf8.Pins())
+            {
+                o.path = pins.Add(path);
+                if (defaultCurrency != null) o.default_currency = pins.Add(defaultCurrency);
+                o.durability = durability;
+                LoyError e = Check.NewError();
+                LoyDbHandle h;
+                Check.Ok(Api.loy_open(ref o, out h, ref e), ref e);
+                return new Database(h);
+            }
+        }
+
+        public void SetClock(long nowMs)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_set_clock(handle, nowMs, ref e), ref e);
+        }
+
+        public long LoadProgrammeFile(string path)
+        {
+            LoyError e = Check.NewError();
+            long version;
+            Check.Ok(Api.loy_program_load_file(handle, Utf8.Z(path), out version, ref e), ref e);
+            return version;
+        }
+
+        public Member Enrol(string phone, string name, string idempotencyKey = null)
+        {
+            LoyMemberFields f = new LoyMemberFields();
+            Api.loy_member_fields_init(ref f);
+            using (Utf8.Pins pins = new Utf8.Pins())
+            {
+                f.phone = pins.Add(phone);
+                f.name = pins.Add(name);
+                LoyError e = Check.NewError();
+                LoyMemberHandle h;
+                Check.Ok(Api.loy_member_enrol(handle, ref f, Utf8.Z(idempotencyKey), out h, ref e), ref e);
+                return Member.From(h);
+            }
+        }
+
+        public Member GetMember(long id)
+        {
+            LoyError e = Check.NewError();
+            LoyMemberHandle h;
+            Check.Ok(Api.loy_member_get(handle, id, out h, ref e), ref e);
+            return Member.From(h);
+        }
+
+        public Member Identify(string phoneOrCard)
+        {
+            LoyError e = Check.NewError();
+            LoyMemberHandle h;
+            Check.Ok(Api.loy_member_identify(handle, Utf8.Z(phoneOrCard), out h, ref e), ref e);
+            return Member.From(h);
+        }
+
+        public Quote Quote(Basket basket)
+        {
+            LoyError e = Check.NewError();
+            LoyQuoteHandle h;
+            Check.Ok(Api.loy_quote_basket(handle, basket.Handle, out h, ref e), ref e);
+            return Loyalty.Quote.From(h);
+        }
+
+        public Receipt Commit(Basket basket, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            LoyReceiptHandle h;
+            Check.Ok(Api.loy_commit(handle, basket.Handle, Utf8.Z(idempotencyKey), out h, ref e), ref e);
+            return Receipt.From(h);
+        }
+
+        /// <summary>Refund lines given as (line number, quantity in thousandths); none = all.</summary>
+        public Receipt Refund(long saleId, IEnumerable<KeyValuePair<int, long>> lines, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            LoyRefundHandle r;
+            Check.Ok(Api.loy_refund_new(out r, ref e), ref e);
+            using (r)
+            {
+                foreach (KeyValuePair<int, long> line in lines)
+                    Check.Ok(Api.loy_refund_add_line(r, line.Key, line.Value, ref e), ref e);
+                LoyReceiptHandle h;
+                Check.Ok(Api.loy_refund_sale(handle, saleId, r, Utf8.Z(idempotencyKey), out h, ref e), ref e);
+                return Receipt.From(h);
+            }
+        }
+
+        public string FormatMoney(long minorUnits, string currency)
+        {
+            LoyError e = Check.NewError();
+            UIntPtr needed;
+            Check.Ok(Api.loy_money_format(handle, minorUnits, Utf8.Z(currency), 1, null, UIntPtr.Zero,
+                                          out needed, ref e), ref e);
+            byte[] buf = new byte[(int)(ulong)needed + 1];
+            Check.Ok(Api.loy_money_format(handle, minorUnits, Utf8.Z(currency), 1, buf,
+                                          new UIntPtr((ulong)buf.Length), out needed, ref e), ref e);
+            return Utf8.From(buf);
+        }
+
+        public long Verify()
+        {
+            LoyError e = Check.NewError();
+            long problems;
+            UIntPtr needed;
+            Check.Ok(Api.loy_verify(handle, out problems, null, UIntPtr.Zero, out needed, ref e), ref e);
+            return problems;
+        }
+
+        public void Dispose() { handle.Dispose(); }
+    }
+}

@@ -1,0 +1,82 @@
+// A POS checkout through the C# binding; exits non-zero when any expectation fails.
+// Run: mono PosCheckout.exe <database file> <programme.json>   (ctest: binding_csharp)
+using System;
+using System.Collections.Generic;
+using Loyalty;
+using Loyalty.Native;
+
+public static class PosCheckout
+{
+    static int failures;
+
+    static void Expect(bool ok, string what)
+    {
+        Console.WriteLine((ok ? "  ok    " : "  FAIL  ") + what);
+        if (!ok) failures++;
+    }
+
+    public static int Main(string[] args)
+    {
+        using (Database db = Database.Open(args[0], "IRT"))
+        {
+            db.SetClock(1764000000000);
+            Expect(db.LoadProgrammeFile(args[1]) == 1, "programme loaded as version 1");
+
+            Member sara = db.Enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1");
+            Expect(sara.Phone == "+989123456789", "Persian digits normalised: " + sara.Phone);
+            Expect(sara.Name == "سارا", "UTF-8 name round trip");
+            Expect(db.Identify("09123456789").Id == sara.Id, "member identified by phone");
+
+            long saleId;
+            using (Basket b = new Basket())
+            {
+                b.SetMember(sara.Id).SetContext("R-1", "tehran-1", "T1", "c-7");
+                Expect(b.AddLine("LATTE", "coffee", 2000, 150000) == 1, "line 1");
+                Expect(b.AddLine("WATER", "drinks", 1000, 100000) == 2, "line 2");
+                b.AddTender("cash", 400000);
+                Quote q = db.Quote(b);
+                Expect(q.Total == 400000 && q.PointsEarned == 70, "quote: 400,000 earns 70 points");
+                Receipt r = db.Commit(b, "T1-R-1");
+                Expect(!r.Replayed && r.PointsEarned == 70 && r.BalanceAfter == 70, "commit earns 70");
+                Receipt again = db.Commit(b, "T1-R-1");
+                Expect(again.Replayed && again.SaleId == r.SaleId, "retry with the same key is a replay");
+                saleId = r.SaleId;
+                Console.WriteLine("  receipt " + r.Uid + ", total " + db.FormatMoney(r.Total, "IRT") + " toman");
+            }
+
+            Receipt refund = db.Refund(saleId, new[] { new KeyValuePair<int, long>(2, 1000) }, "T1-refund-1");
+            Expect(refund.Kind == Constants.LOY_RECEIPT_REFUND && refund.RefundAmount == 100000 &&
+                   refund.BalanceAfter == 60, "water refunded: 10 points back, balance 60");
+
+            try
+            {
+                db.Enrol("12", "bad");
+                Expect(false, "a bad phone is refused");
+            }
+            catch (LoyaltyException e)
+            {
+                Expect(e.Status == Constants.LOY_ERR_INVALID_PHONE && e.StatusName == "LOY_ERR_INVALID_PHONE" &&
+                       e.Detail.Length > 0 && !e.Transient, "bad phone: " + e.Message);
+            }
+
+            using (Basket b = new Basket())
+            {
+                b.SetMember(sara.Id).AddLine("LATTE", "coffee", 1000, 150000);
+                b.RedeemPoints(5000);
+                try
+                {
+                    db.Commit(b, "T1-R-2");
+                    Expect(false, "redeeming more than the balance is refused");
+                }
+                catch (LoyaltyException e)
+                {
+                    Expect(e.Status == Constants.LOY_ERR_INSUFFICIENT_POINTS, "over-redemption: " + e.StatusName);
+                }
+            }
+            Expect(db.GetMember(sara.Id).Balance == 60, "the refused sale changed nothing");
+            Expect(db.Verify() == 0, "ledger verifies");
+        }
+        Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
+        return failures == 0 ? 0 : 1;
+    }
+}

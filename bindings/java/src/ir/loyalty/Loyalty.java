@@ -1,0 +1,292 @@
+package ir.loyalty;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import ir.loyalty.jna.LoyaltyLibrary;
+import ir.loyalty.jna.LoyaltyLibrary.LoyError;
+import ir.loyalty.jna.LoyaltyLibrary.SizeT;
+import ir.loyalty.jna.LoyaltyLibrary.SizeTByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * libloyalty for Java: an idiomatic layer over the generated JNA interface. Database and Basket
+ * are AutoCloseable; failures throw {@link LoyaltyException} with the C status code; results are
+ * immutable records copied out of the C handles, which are freed before the call returns.
+ */
+public final class Loyalty {
+    private Loyalty() {}
+
+    /** The C library, loaded once ($LOYALTY_LIBRARY or jna.library.path / the system path). */
+    public static final LoyaltyLibrary C = Native.load(
+            System.getenv("LOYALTY_LIBRARY") != null ? System.getenv("LOYALTY_LIBRARY") : "loyalty",
+            LoyaltyLibrary.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
+
+    /** A failed call: status is the LOY_ERR_* code. */
+    public static final class LoyaltyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public final int status;
+        public final String statusName;
+        public final String detail;
+
+        LoyaltyException(int status, String detail) {
+            super(C.loy_status_name(status) + ": " + detail);
+            this.status = status;
+            this.statusName = C.loy_status_name(status);
+            this.detail = detail;
+        }
+
+        public boolean transient_() { return C.loy_status_is_transient(status) == 1; }
+    }
+
+    static LoyError error() {
+        LoyError e = new LoyError();
+        C.loy_error_init(e);
+        return e;
+    }
+
+    static void check(int status, LoyError e) {
+        if (status != LoyaltyLibrary.LOY_OK) {
+            int n = 0;
+            while (n < e.message.length && e.message[n] != 0) n++;
+            throw new LoyaltyException(status, new String(e.message, 0, n, StandardCharsets.UTF_8));
+        }
+    }
+
+    public record RuleLine(String rule, long points, String explanation) {}
+
+    public record Member(long id, String uid, int status, String phone, String card, String name,
+                         String tier, long balance, long available, long pending, long walletBalance) {
+        static Member from(Pointer h) {
+            try {
+                return new Member(C.loy_member_id(h), C.loy_member_uid(h), C.loy_member_status(h),
+                        C.loy_member_phone(h), C.loy_member_card(h), C.loy_member_name(h),
+                        C.loy_member_tier(h), C.loy_member_balance(h), C.loy_member_available(h),
+                        C.loy_member_pending(h), C.loy_member_wallet_balance(h));
+            } finally {
+                C.loy_member_free(h);
+            }
+        }
+    }
+
+    public record Quote(long total, long pointsEarned, long balance, long available,
+                        long redeemablePoints, long redeemableValue, int redeemStatus,
+                        long amountDue, String tier, String tierAfter, List<RuleLine> rules) {
+        static Quote from(Pointer h) {
+            try {
+                List<RuleLine> rules = new ArrayList<>();
+                long n = C.loy_quote_rule_count(h).longValue();
+                for (long i = 0; i < n; i++) {
+                    SizeT k = new SizeT(i);
+                    rules.add(new RuleLine(C.loy_quote_rule_id(h, k), C.loy_quote_rule_points(h, k),
+                            C.loy_quote_rule_explanation(h, k)));
+                }
+                return new Quote(C.loy_quote_total(h), C.loy_quote_points_earned(h),
+                        C.loy_quote_balance(h), C.loy_quote_available(h),
+                        C.loy_quote_redeemable_points(h), C.loy_quote_redeemable_value(h),
+                        C.loy_quote_redeem_status(h), C.loy_quote_amount_due(h), C.loy_quote_tier(h),
+                        C.loy_quote_tier_after(h), Collections.unmodifiableList(rules));
+            } finally {
+                C.loy_quote_free(h);
+            }
+        }
+    }
+
+    public record Receipt(int kind, boolean replayed, long saleId, String uid, long total,
+                          long pointsEarned, long pointsRedeemed, long amountDue, long refundAmount,
+                          long balanceAfter, long availableAfter) {
+        static Receipt from(Pointer h) {
+            try {
+                return new Receipt(C.loy_receipt_kind(h), C.loy_receipt_replayed(h) == 1,
+                        C.loy_receipt_sale_id(h), C.loy_receipt_uid(h), C.loy_receipt_total(h),
+                        C.loy_receipt_points_earned(h), C.loy_receipt_points_redeemed(h),
+                        C.loy_receipt_amount_due(h), C.loy_receipt_refund_amount(h),
+                        C.loy_receipt_balance_after(h), C.loy_receipt_available_after(h));
+            } finally {
+                C.loy_receipt_free(h);
+            }
+        }
+    }
+
+    /** A basket builder: quantities in thousandths, amounts in minor units. */
+    public static final class Basket implements AutoCloseable {
+        private Pointer handle;
+
+        public Basket() {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_basket_new(out, e), e);
+            handle = out.getValue();
+        }
+
+        Pointer handle() {
+            if (handle == null) throw new LoyaltyException(LoyaltyLibrary.LOY_ERR_INVALID_STATE, "the basket is closed");
+            return handle;
+        }
+
+        public Basket member(long id) {
+            LoyError e = error();
+            check(C.loy_basket_set_member(handle(), id, e), e);
+            return this;
+        }
+
+        public Basket context(String receipt, String branch, String terminal, String cashier) {
+            LoyError e = error();
+            check(C.loy_basket_set_context(handle(), receipt, branch, terminal, cashier, e), e);
+            return this;
+        }
+
+        public int addLine(String sku, String category, long quantityMilli, long unitPrice, long lineDiscount) {
+            LoyError e = error();
+            IntByReference line = new IntByReference();
+            check(C.loy_basket_add_line(handle(), sku, category, quantityMilli, unitPrice, lineDiscount, line, e), e);
+            return line.getValue();
+        }
+
+        public Basket redeemPoints(long points) {
+            LoyError e = error();
+            check(C.loy_basket_redeem_points(handle(), points, e), e);
+            return this;
+        }
+
+        public Basket addCoupon(String code) {
+            LoyError e = error();
+            check(C.loy_basket_add_coupon(handle(), code, e), e);
+            return this;
+        }
+
+        public Basket addTender(String type, long amount) {
+            LoyError e = error();
+            check(C.loy_basket_add_tender(handle(), type, amount, e), e);
+            return this;
+        }
+
+        @Override
+        public void close() {
+            if (handle != null) {
+                C.loy_basket_free(handle);
+                handle = null;
+            }
+        }
+    }
+
+    /** An open database; one handle may be shared by threads (calls are serialised inside). */
+    public static final class Database implements AutoCloseable {
+        private Pointer handle;
+
+        private Database(Pointer handle) { this.handle = handle; }
+
+        public static Database open(String path, String defaultCurrency) {
+            LoyaltyLibrary.LoyOpenOptions o = new LoyaltyLibrary.LoyOpenOptions();
+            C.loy_open_options_init(o);
+            o.path = path;
+            o.default_currency = defaultCurrency;
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_open(o, out, e), e);
+            return new Database(out.getValue());
+        }
+
+        Pointer handle() {
+            if (handle == null) throw new LoyaltyException(LoyaltyLibrary.LOY_ERR_INVALID_STATE, "the database is closed");
+            return handle;
+        }
+
+        public void setClock(long nowMs) {
+            LoyError e = error();
+            check(C.loy_set_clock(handle(), nowMs, e), e);
+        }
+
+        public long loadProgrammeFile(String path) {
+            LoyError e = error();
+            LongByReference version = new LongByReference();
+            check(C.loy_program_load_file(handle(), path, version, e), e);
+            return version.getValue();
+        }
+
+        public Member enrol(String phone, String name, String idempotencyKey) {
+            LoyaltyLibrary.LoyMemberFields f = new LoyaltyLibrary.LoyMemberFields();
+            C.loy_member_fields_init(f);
+            f.phone = phone;
+            f.name = name;
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_enrol(handle(), f, idempotencyKey, out, e), e);
+            return Member.from(out.getValue());
+        }
+
+        public Member member(long id) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_get(handle(), id, out, e), e);
+            return Member.from(out.getValue());
+        }
+
+        public Member identify(String phoneOrCard) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_identify(handle(), phoneOrCard, out, e), e);
+            return Member.from(out.getValue());
+        }
+
+        public Quote quote(Basket b) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_quote_basket(handle(), b.handle(), out, e), e);
+            return Quote.from(out.getValue());
+        }
+
+        public Receipt commit(Basket b, String idempotencyKey) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_commit(handle(), b.handle(), idempotencyKey, out, e), e);
+            return Receipt.from(out.getValue());
+        }
+
+        /** lines: pairs {line number, quantity in thousandths}; none = the whole sale. */
+        public Receipt refund(long saleId, long[][] lines, String idempotencyKey) {
+            LoyError e = error();
+            PointerByReference r = new PointerByReference();
+            check(C.loy_refund_new(r, e), e);
+            try {
+                for (long[] line : lines) check(C.loy_refund_add_line(r.getValue(), (int) line[0], line[1], e), e);
+                PointerByReference out = new PointerByReference();
+                check(C.loy_refund_sale(handle(), saleId, r.getValue(), idempotencyKey, out, e), e);
+                return Receipt.from(out.getValue());
+            } finally {
+                C.loy_refund_free(r.getValue());
+            }
+        }
+
+        public String formatMoney(long minorUnits, String currency) {
+            LoyError e = error();
+            SizeTByReference needed = new SizeTByReference();
+            check(C.loy_money_format(handle(), minorUnits, currency, 1, null, new SizeT(0), needed, e), e);
+            byte[] buf = new byte[(int) needed.getValue() + 1];
+            check(C.loy_money_format(handle(), minorUnits, currency, 1, buf, new SizeT(buf.length), needed, e), e);
+            return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+        }
+
+        public long verify() {
+            LoyError e = error();
+            LongByReference problems = new LongByReference();
+            check(C.loy_verify(handle(), problems, null, new SizeT(0), new SizeTByReference(), e), e);
+            return problems.getValue();
+        }
+
+        @Override
+        public void close() {
+            if (handle != null) {
+                C.loy_close(handle);
+                handle = null;
+            }
+        }
+    }
+}

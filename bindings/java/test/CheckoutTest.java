@@ -1,0 +1,68 @@
+import ir.loyalty.Loyalty;
+import ir.loyalty.Loyalty.Basket;
+import ir.loyalty.Loyalty.Database;
+import ir.loyalty.Loyalty.LoyaltyException;
+import ir.loyalty.Loyalty.Quote;
+import ir.loyalty.Loyalty.Receipt;
+import ir.loyalty.jna.LoyaltyLibrary;
+
+/** A POS checkout through the Java binding (ctest: binding_java). Exits 1 on any failed check. */
+public final class CheckoutTest {
+    static int failures = 0;
+
+    static void expect(boolean ok, String what) {
+        System.out.println((ok ? "  ok    " : "  FAIL  ") + what);
+        if (!ok) failures++;
+    }
+
+    public static void main(String[] args) {
+        try (Database db = Database.open(args[0], "IRT")) {
+            db.setClock(1764000000000L);
+            expect(db.loadProgrammeFile(args[1]) == 1, "programme loaded as version 1");
+            Loyalty.Member sara = db.enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1");
+            expect(sara.phone().equals("+989123456789"), "Persian digits normalised: " + sara.phone());
+            expect(sara.name().equals("سارا"), "UTF-8 name round trip");
+            expect(db.identify("09123456789").id() == sara.id(), "member identified by phone");
+
+            long saleId;
+            try (Basket b = new Basket()) {
+                b.member(sara.id()).context("R-1", "tehran-1", "T1", null);
+                expect(b.addLine("LATTE", "coffee", 2000, 150000, 0) == 1, "line 1");
+                expect(b.addLine("WATER", "drinks", 1000, 100000, 0) == 2, "line 2");
+                Quote q = db.quote(b);
+                expect(q.total() == 400000 && q.pointsEarned() == 70, "quote: 400,000 earns 70 points");
+                expect(q.rules().stream().mapToLong(Loyalty.RuleLine::points).sum() == 70, "rule lines add up");
+                Receipt r = db.commit(b, "T1-R-1");
+                expect(!r.replayed() && r.pointsEarned() == 70 && r.balanceAfter() == 70, "commit earns 70");
+                Receipt again = db.commit(b, "T1-R-1");
+                expect(again.replayed() && again.saleId() == r.saleId(), "retry with the same key is a replay");
+                saleId = r.saleId();
+            }
+            Receipt refund = db.refund(saleId, new long[][] {{2, 1000}}, "T1-refund-1");
+            expect(refund.kind() == LoyaltyLibrary.LOY_RECEIPT_REFUND && refund.refundAmount() == 100000
+                    && refund.balanceAfter() == 60, "water refunded: balance 60");
+            try {
+                db.enrol("12", "bad", null);
+                expect(false, "a bad phone is refused");
+            } catch (LoyaltyException e) {
+                expect(e.status == LoyaltyLibrary.LOY_ERR_INVALID_PHONE && !e.detail.isEmpty() && !e.transient_(),
+                        "bad phone: " + e.getMessage());
+            }
+            try (Basket b = new Basket()) {
+                b.member(sara.id()).addLine("LATTE", "coffee", 1000, 150000, 0);
+                b.redeemPoints(5000);
+                try {
+                    db.commit(b, "T1-R-2");
+                    expect(false, "over-redemption is refused");
+                } catch (LoyaltyException e) {
+                    expect(e.status == LoyaltyLibrary.LOY_ERR_INSUFFICIENT_POINTS, "over-redemption: " + e.statusName);
+                }
+            }
+            expect(db.member(sara.id()).balance() == 60, "the refused sale changed nothing");
+            expect(db.formatMoney(1250000, "IRT").equals("1,250,000"), "money formatted with grouping");
+            expect(db.verify() == 0, "ledger verifies");
+        }
+        System.out.println(failures == 0 ? "Java binding: all checks passed" : "Java binding: " + failures + " failed");
+        System.exit(failures == 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,291 @@
+// libloyalty for Node.js: the C ABI through koffi (no compiled addon of ours).
+//
+//   const { Database } = require('libloyalty');
+//   const db = Database.open('club.db', { defaultCurrency: 'IRT' });
+//   db.loadProgrammeFile('programme.json');
+//   const sara = db.enrol({ phone: '0912 345 6789', name: 'Sara' });
+//   const basket = db.basket({ member: sara.id, receipt: 'R-1' });
+//   basket.addLine('LATTE', 'coffee', 2000, 150000);
+//   const receipt = db.commit(basket, 'T1-R-1');   // retry with the same key: replayed
+//   basket.close(); db.close();
+//
+// Every failure throws a LoyaltyError carrying the C status code (`status`), its name and the
+// library's message. Results are plain objects copied out of the C result handles, which are
+// freed before the call returns. Amounts and points are Numbers (BigInt beyond 2^53).
+'use strict';
+
+const koffi = require('koffi');
+const { constants, declare } = require('./capi');
+
+let api = null;
+
+function load(path) {
+  if (!api || path) {
+    const lib = koffi.load(path || process.env.LOYALTY_LIBRARY || 'libloyalty.so.0');
+    api = declare(koffi, lib);
+  }
+  return api.fn;
+}
+
+class LoyaltyError extends Error {
+  constructor(status, message) {
+    const name = load().loy_status_name(status);
+    super(`${name}: ${message}`);
+    this.status = status;
+    this.statusName = name;
+    this.detail = message;
+  }
+  get transient() {
+    return load().loy_status_is_transient(this.status) === 1;
+  }
+}
+
+function newError() {
+  return { size: 0, code: 0, message: '' };
+}
+
+// Calls fn(...args, err) and throws on failure.
+function call(fn, ...args) {
+  const err = newError();
+  load().loy_error_init(err);
+  const status = fn(...args, err);
+  if (status !== constants.LOY_OK) throw new LoyaltyError(status, err.message);
+}
+
+// Calls fn(...args, out, err) for a function that hands back an owned handle.
+function owned(fn, ...args) {
+  const out = [null];
+  call(fn, ...args, out);
+  return out[0];
+}
+
+function scalarOut(fn, ...args) {
+  const out = [0];
+  call(fn, ...args, out);
+  return out[0];
+}
+
+// snprintf-style text out: ask for the size, then fill.
+function textOut(fn, ...args) {
+  const needed = [0];
+  call(fn, ...args, null, 0, needed);
+  const buf = Buffer.alloc(Number(needed[0]) + 1);
+  call(fn, ...args, buf, buf.length, needed);
+  return buf.toString('utf8', 0, Number(needed[0]));
+}
+
+function scoped(free, handle, read) {
+  try {
+    return read(handle);
+  } finally {
+    free(handle);
+  }
+}
+
+function rules(f, prefix, h) {
+  const n = Number(f[`${prefix}_rule_count`](h));
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      rule: f[`${prefix}_rule_id`](h, i),
+      points: f[`${prefix}_rule_points`](h, i),
+      explanation: f[`${prefix}_rule_explanation`](h, i),
+    });
+  }
+  return out;
+}
+
+function member(h) {
+  const f = load();
+  return {
+    id: f.loy_member_id(h), uid: f.loy_member_uid(h), status: f.loy_member_status(h),
+    phone: f.loy_member_phone(h), card: f.loy_member_card(h), name: f.loy_member_name(h),
+    email: f.loy_member_email(h), tags: f.loy_member_tags(h), language: f.loy_member_language(h),
+    tier: f.loy_member_tier(h), balance: f.loy_member_balance(h),
+    available: f.loy_member_available(h), pending: f.loy_member_pending(h),
+    lifetimeEarned: f.loy_member_lifetime_earned(h), walletBalance: f.loy_member_wallet_balance(h),
+    referralCode: f.loy_member_referral_code(h),
+  };
+}
+
+function quote(h) {
+  const f = load();
+  return {
+    memberId: f.loy_quote_member_id(h), programVersion: f.loy_quote_program_version(h),
+    total: f.loy_quote_total(h), pointsEarned: f.loy_quote_points_earned(h),
+    balance: f.loy_quote_balance(h), available: f.loy_quote_available(h),
+    redeemablePoints: f.loy_quote_redeemable_points(h),
+    redeemableValue: f.loy_quote_redeemable_value(h), redeemStatus: f.loy_quote_redeem_status(h),
+    redeemPoints: f.loy_quote_redeem_points(h), redeemValue: f.loy_quote_redeem_value(h),
+    amountDue: f.loy_quote_amount_due(h), benefitDiscount: f.loy_quote_benefit_discount(h),
+    couponDiscount: f.loy_quote_coupon_discount(h), cashback: f.loy_quote_cashback(h),
+    tier: f.loy_quote_tier(h), tierAfter: f.loy_quote_tier_after(h),
+    progress: f.loy_quote_progress(h), rules: rules(f, 'loy_quote', h),
+  };
+}
+
+function receipt(h) {
+  const f = load();
+  const issued = [];
+  for (let i = 0; i < Number(f.loy_receipt_issued_count(h)); i++) issued.push(f.loy_receipt_issued_code(h, i));
+  return {
+    kind: f.loy_receipt_kind(h), replayed: f.loy_receipt_replayed(h) === 1,
+    saleId: f.loy_receipt_sale_id(h), uid: f.loy_receipt_uid(h),
+    memberId: f.loy_receipt_member_id(h), programVersion: f.loy_receipt_program_version(h),
+    total: f.loy_receipt_total(h), pointsEarned: f.loy_receipt_points_earned(h),
+    pointsRedeemed: f.loy_receipt_points_redeemed(h), redeemValue: f.loy_receipt_redeem_value(h),
+    amountDue: f.loy_receipt_amount_due(h), refundAmount: f.loy_receipt_refund_amount(h),
+    balanceAfter: f.loy_receipt_balance_after(h), availableAfter: f.loy_receipt_available_after(h),
+    walletAmount: f.loy_receipt_wallet_amount(h), cashback: f.loy_receipt_cashback(h),
+    tierBefore: f.loy_receipt_tier_before(h), tierAfter: f.loy_receipt_tier_after(h),
+    issuedCodes: issued, rules: rules(f, 'loy_receipt', h),
+  };
+}
+
+class Handle {
+  constructor(handle, free) {
+    this._h = handle;
+    this._free = free;
+  }
+  get handle() {
+    if (!this._h) throw new LoyaltyError(constants.LOY_ERR_INVALID_STATE, 'the handle is closed');
+    return this._h;
+  }
+  close() {
+    if (this._h) {
+      this._free(this._h);
+      this._h = null;
+    }
+  }
+}
+
+class Basket extends Handle {
+  constructor() {
+    const f = load();
+    super(owned(f.loy_basket_new), f.loy_basket_free);
+  }
+  setMember(id) { call(load().loy_basket_set_member, this.handle, id); return this; }
+  setContext({ receipt = null, branch = null, terminal = null, cashier = null } = {}) {
+    call(load().loy_basket_set_context, this.handle, receipt, branch, terminal, cashier);
+    return this;
+  }
+  setCurrency(code) { call(load().loy_basket_set_currency, this.handle, code); return this; }
+  addLine(sku, category, quantityMilli, unitPrice, lineDiscount = 0) {
+    return scalarOut(load().loy_basket_add_line, this.handle, sku, category, quantityMilli,
+      unitPrice, lineDiscount);
+  }
+  setCharges(tax = 0, service = 0, tip = 0) {
+    call(load().loy_basket_set_charges, this.handle, tax, service, tip);
+    return this;
+  }
+  addTender(type, amount) { call(load().loy_basket_add_tender, this.handle, type, amount); return this; }
+  addCoupon(code) { call(load().loy_basket_add_coupon, this.handle, code); return this; }
+  payWallet(amount) { call(load().loy_basket_pay_wallet, this.handle, amount); return this; }
+  redeemPoints(points) { call(load().loy_basket_redeem_points, this.handle, points); return this; }
+  addPlan(planId, periods = 1) {
+    return scalarOut(load().loy_basket_add_plan, this.handle, planId, periods);
+  }
+}
+
+const MEMBER_TEXT = ['phone', 'card', 'name', 'email', 'gender', 'tags', 'language', 'branch', 'referrer'];
+const MEMBER_INT = {
+  birthYear: 'birth_year', birthMonth: 'birth_month', birthDay: 'birth_day',
+  consentSms: 'consent_sms', consentEmail: 'consent_email', consentPush: 'consent_push',
+};
+
+function memberFields(values) {
+  const f = load();
+  const fields = {};
+  f.loy_member_fields_init(fields);
+  for (const [key, value] of Object.entries(values)) {
+    if (MEMBER_TEXT.includes(key)) fields[key] = value;
+    else if (key in MEMBER_INT) fields[MEMBER_INT[key]] = value;
+    else throw new TypeError(`unknown member field: ${key}`);
+  }
+  return fields;
+}
+
+class Database extends Handle {
+  static open(path, options = {}) {
+    const f = load();
+    const opts = {};
+    f.loy_open_options_init(opts);
+    opts.path = path;
+    if (options.durability !== undefined) opts.durability = options.durability;
+    if (options.busyTimeoutMs) opts.busy_timeout_ms = options.busyTimeoutMs;
+    if (options.defaultCountry) opts.default_country = options.defaultCountry;
+    if (options.defaultCurrency) opts.default_currency = options.defaultCurrency;
+    if (options.origin) opts.origin = options.origin;
+    opts.read_only = options.readOnly ? 1 : 0;
+    return new Database(owned(f.loy_open, opts), f.loy_close);
+  }
+
+  setClock(nowMs) { call(load().loy_set_clock, this.handle, nowMs); }
+  now() { return load().loy_now(this.handle); }
+  loadProgramme(json) { return scalarOut(load().loy_program_load_json, this.handle, json); }
+  loadProgrammeFile(path) { return scalarOut(load().loy_program_load_file, this.handle, path); }
+  exportProgramme(version = 0) { return textOut(load().loy_program_export_json, this.handle, version); }
+  formatMoney(minorUnits, currency, grouping = true) {
+    return textOut(load().loy_money_format, this.handle, minorUnits, currency, grouping ? 1 : 0);
+  }
+  normalizePhone(phone) { return textOut(load().loy_phone_normalize, this.handle, phone); }
+
+  enrol(fields, idempotencyKey = null) {
+    const f = load();
+    return scoped(f.loy_member_free,
+      owned(f.loy_member_enrol, this.handle, memberFields(fields), idempotencyKey), member);
+  }
+  updateMember(id, fields) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_update, this.handle, id, memberFields(fields)), member);
+  }
+  member(id) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_get, this.handle, id), member);
+  }
+  identify(phoneOrCard) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_identify, this.handle, phoneOrCard), member);
+  }
+
+  basket({ member: memberId = 0, ...context } = {}) {
+    const b = new Basket();
+    if (memberId) b.setMember(memberId);
+    if (Object.keys(context).length) b.setContext(context);
+    return b;
+  }
+  quote(basket) {
+    const f = load();
+    return scoped(f.loy_quote_free, owned(f.loy_quote_basket, this.handle, basket.handle), quote);
+  }
+  commit(basket, idempotencyKey) {
+    const f = load();
+    return scoped(f.loy_receipt_free, owned(f.loy_commit, this.handle, basket.handle, idempotencyKey), receipt);
+  }
+  // lines: [[lineNo, quantityMilli], ...]; empty = the whole remaining sale.
+  refund(saleId, lines, idempotencyKey) {
+    const f = load();
+    return scoped(f.loy_refund_free, owned(f.loy_refund_new), (r) => {
+      for (const [line, qty] of lines) call(f.loy_refund_add_line, r, line, qty);
+      return scoped(f.loy_receipt_free, owned(f.loy_refund_sale, this.handle, saleId, r, idempotencyKey), receipt);
+    });
+  }
+  void(saleId, idempotencyKey) {
+    const f = load();
+    return scoped(f.loy_receipt_free, owned(f.loy_void_sale, this.handle, saleId, idempotencyKey), receipt);
+  }
+  adjustPoints(memberId, points, reason, operator, idempotencyKey) {
+    return scalarOut(load().loy_points_adjust, this.handle, memberId, points, reason, operator, idempotencyKey);
+  }
+  verify() {
+    const f = load();
+    const problems = [0];
+    const needed = [0];
+    call(f.loy_verify, this.handle, problems, null, 0, needed);
+    const buf = Buffer.alloc(Number(needed[0]) + 1);
+    call(f.loy_verify, this.handle, problems, buf, buf.length, needed);
+    return { problems: problems[0], text: buf.toString('utf8', 0, Number(needed[0])) };
+  }
+}
+
+module.exports = { Database, Basket, LoyaltyError, constants, load };

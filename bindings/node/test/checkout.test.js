@@ -1,0 +1,79 @@
+// The Node binding runs a sale end to end against the real library (ctest: binding_node).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Database, Basket, LoyaltyError, constants } = require('..');
+
+const PROGRAMME = path.join(__dirname, '..', '..', '..', 'examples', 'programme.json');
+const NOW = 1764000000000;
+
+function openDb() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-node-'));
+  const db = Database.open(path.join(dir, 'club.db'), { defaultCurrency: 'IRT' });
+  db.setClock(NOW);
+  assert.strictEqual(db.loadProgrammeFile(PROGRAMME), 1);
+  return { db, dir };
+}
+
+test('a sale: quote, commit, replay by key, partial refund', () => {
+  const { db, dir } = openDb();
+  const sara = db.enrol({ phone: '۰۹۱۲ ۳۴۵ ۶۷۸۹', name: 'سارا' }, 'T1-enrol-1');
+  assert.strictEqual(sara.phone, '+989123456789');
+  assert.strictEqual(sara.name, 'سارا');
+  assert.strictEqual(db.identify('09123456789').id, sara.id);
+
+  const basket = db.basket({ member: sara.id, receipt: 'R-1', branch: 'tehran-1', terminal: 'T1' });
+  assert.strictEqual(basket.addLine('LATTE', 'coffee', 2000, 150000), 1);
+  assert.strictEqual(basket.addLine('WATER', 'drinks', 1000, 100000), 2);
+  const q = db.quote(basket);
+  assert.strictEqual(q.total, 400000);
+  assert.strictEqual(q.pointsEarned, 70);
+  assert.strictEqual(q.rules.reduce((s, r) => s + r.points, 0), 70);
+  const r = db.commit(basket, 'T1-R-1');
+  assert.strictEqual(r.replayed, false);
+  assert.strictEqual(r.pointsEarned, 70);
+  assert.strictEqual(r.balanceAfter, 70);
+  const again = db.commit(basket, 'T1-R-1');
+  assert.strictEqual(again.replayed, true);
+  assert.strictEqual(again.saleId, r.saleId);
+  basket.close();
+  basket.close();
+  assert.strictEqual(db.member(sara.id).balance, 70);
+
+  const refund = db.refund(r.saleId, [[2, 1000]], 'T1-refund-1');
+  assert.strictEqual(refund.kind, constants.LOY_RECEIPT_REFUND);
+  assert.strictEqual(refund.refundAmount, 100000);
+  assert.strictEqual(refund.balanceAfter, 60);
+  assert.strictEqual(db.verify().problems, 0);
+  assert.strictEqual(db.formatMoney(1250000, 'IRT'), '1,250,000');
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('errors carry the status code and change nothing', () => {
+  const { db, dir } = openDb();
+  assert.throws(() => db.enrol({ phone: '12' }), (e) => {
+    assert.ok(e instanceof LoyaltyError);
+    assert.strictEqual(e.status, constants.LOY_ERR_INVALID_PHONE);
+    assert.strictEqual(e.statusName, 'LOY_ERR_INVALID_PHONE');
+    assert.ok(e.detail.length > 0);
+    assert.strictEqual(e.transient, false);
+    return true;
+  });
+  const ali = db.enrol({ phone: '09121111111', name: 'Ali' });
+  const b = db.basket({ member: ali.id });
+  b.addLine('LATTE', 'coffee', 1000, 150000);
+  b.redeemPoints(500);
+  assert.strictEqual(db.quote(b).redeemStatus, constants.LOY_ERR_INSUFFICIENT_POINTS);
+  assert.throws(() => db.commit(b, 'T1-R-2'), (e) => e.status === constants.LOY_ERR_INSUFFICIENT_POINTS);
+  assert.strictEqual(db.member(ali.id).balance, 0);
+  assert.throws(() => new Basket().addLine('X', null, -1, 10),
+    (e) => e.status === constants.LOY_ERR_INVALID_AMOUNT);
+  b.close();
+  assert.throws(() => b.addLine('X', null, 1000, 10), (e) => e.status === constants.LOY_ERR_INVALID_STATE);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});

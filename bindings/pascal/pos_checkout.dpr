@@ -1,0 +1,119 @@
+{ A POS checkout through the Delphi declarations, compiled with fpc -Mdelphi (ctest:
+  binding_pascal). Usage: pos_checkout <database file> <programme.json>. Exits 1 on a failed check. }
+program pos_checkout;
+
+{$IFDEF FPC}{$MODE DELPHI}{$H+}{$CODEPAGE UTF8}{$ENDIF}
+{$IFNDEF FPC}{$APPTYPE CONSOLE}{$ENDIF}
+
+uses
+  SysUtils, loyalty_capi, loyalty;
+
+var
+  Failures: Integer = 0;
+
+procedure Expect(Ok: Boolean; const What: string);
+begin
+  if Ok then
+    WriteLn('  ok    ', What)
+  else
+  begin
+    WriteLn('  FAIL  ', What);
+    Inc(Failures);
+  end;
+end;
+
+var
+  Db, Member, Basket, Quote, Receipt, Again, Refund: Pointer;
+  Err: TLoyError;
+  Fields: Tloy_member_fields;
+  Version, MemberId, SaleId: Int64;
+  LineNo: Int32;
+  Phone, Name, Key, Sku, Cat, Prog: UTF8String;
+  Status: Int32;
+begin
+  Db := OpenDatabase(ParamStr(1), 'IRT');
+  try
+    Err := NewError;
+    Check(loy_set_clock(Db, 1764000000000, @Err), Err);
+    Prog := ToUtf8(ParamStr(2));
+    Check(loy_program_load_file(Db, PAnsiChar(Prog), @Version, @Err), Err);
+    Expect(Version = 1, 'programme loaded as version 1');
+
+    { Persian digits and a Persian name, passed as PAnsiChar(UTF8String(...)). }
+    loy_member_fields_init(@Fields);
+    Phone := UTF8String('۰۹۱۲ ۳۴۵ ۶۷۸۹');
+    Name := UTF8String('سارا');
+    Fields.phone := PAnsiChar(Phone);
+    Fields.name := PAnsiChar(Name);
+    Check(loy_member_enrol(Db, @Fields, 'T1-enrol-1', @Member, @Err), Err);
+    MemberId := loy_member_id(Member);
+    Expect(FromUtf8(loy_member_phone(Member)) = '+989123456789', 'Persian digits normalised');
+    Expect(UTF8String(loy_member_name(Member)) = Name, 'UTF-8 name round trip');
+    loy_member_free(Member);
+
+    Check(loy_basket_new(@Basket, @Err), Err);
+    Check(loy_basket_set_member(Basket, MemberId, @Err), Err);
+    Check(loy_basket_set_context(Basket, 'R-1', 'tehran-1', 'T1', nil, @Err), Err);
+    Sku := 'LATTE';
+    Cat := 'coffee';
+    Check(loy_basket_add_line(Basket, PAnsiChar(Sku), PAnsiChar(Cat), 2000, 150000, 0, @LineNo, @Err), Err);
+    Expect(LineNo = 1, 'line 1');
+    Check(loy_basket_add_line(Basket, 'WATER', 'drinks', 1000, 100000, 0, @LineNo, @Err), Err);
+    Expect(LineNo = 2, 'line 2');
+    Check(loy_quote_basket(Db, Basket, @Quote, @Err), Err);
+    Expect((loy_quote_total(Quote) = 400000) and (loy_quote_points_earned(Quote) = 70),
+      'quote: 400,000 earns 70 points');
+    loy_quote_free(Quote);
+
+    Key := 'T1-R-1';
+    Check(loy_commit(Db, Basket, PAnsiChar(Key), @Receipt, @Err), Err);
+    Expect((loy_receipt_replayed(Receipt) = 0) and (loy_receipt_points_earned(Receipt) = 70) and
+      (loy_receipt_balance_after(Receipt) = 70), 'commit earns 70');
+    SaleId := loy_receipt_sale_id(Receipt);
+    Check(loy_commit(Db, Basket, PAnsiChar(Key), @Again, @Err), Err);
+    Expect((loy_receipt_replayed(Again) = 1) and (loy_receipt_sale_id(Again) = SaleId),
+      'retry with the same key is a replay');
+    WriteLn('  receipt ', FromUtf8(loy_receipt_uid(Receipt)), ', total ',
+      FormatMoney(Db, loy_receipt_total(Receipt), 'IRT'), ' toman');
+    loy_receipt_free(Again);
+    loy_receipt_free(Receipt);
+    loy_basket_free(Basket);
+
+    { Refund the water: its 10 points come back off the balance. }
+    Check(loy_refund_new(@Refund, @Err), Err);
+    Check(loy_refund_add_line(Refund, 2, 1000, @Err), Err);
+    Check(loy_refund_sale(Db, SaleId, Refund, 'T1-refund-1', @Receipt, @Err), Err);
+    Expect((loy_receipt_kind(Receipt) = LOY_RECEIPT_REFUND) and
+      (loy_receipt_refund_amount(Receipt) = 100000) and (loy_receipt_balance_after(Receipt) = 60),
+      'water refunded: balance 60');
+    loy_receipt_free(Receipt);
+    loy_refund_free(Refund);
+
+    { A refusal: the status code, a message, out-parameters cleared, nothing written. }
+    loy_member_fields_init(@Fields);
+    Fields.phone := '12';
+    Member := Pointer(1);
+    Status := loy_member_enrol(Db, @Fields, nil, @Member, @Err);
+    Expect((Status = LOY_ERR_INVALID_PHONE) and (Member = nil) and (Err.code = Status) and
+      (Err.message[0] <> #0), 'bad phone refused: ' + FromUtf8(@Err.message[0]));
+    try
+      Check(Status, Err);
+      Expect(False, 'Check raises');
+    except
+      on E: ELoyaltyError do
+        Expect((E.Status = LOY_ERR_INVALID_PHONE) and (E.StatusName = 'LOY_ERR_INVALID_PHONE') and
+          not E.Transient, 'ELoyaltyError carries the status');
+    end;
+    Check(loy_member_get(Db, MemberId, @Member, @Err), Err);
+    Expect(loy_member_balance(Member) = 60, 'balance unchanged by the refusal');
+    loy_member_free(Member);
+  finally
+    loy_close(Db);
+  end;
+  if Failures = 0 then
+    WriteLn('Pascal binding: all checks passed')
+  else
+    WriteLn('Pascal binding: ', Failures, ' failed');
+  if Failures <> 0 then
+    Halt(1);
+end.

@@ -1,0 +1,476 @@
+"""libloyalty for Python: the C ABI through ctypes, with no compiled extension.
+
+    with libloyalty.Database.open("club.db") as db:
+        db.load_programme_file("programme.json")
+        member = db.enrol(phone="0912 345 6789", name="Sara")
+        with db.basket(member=member.id, receipt="R-1") as basket:
+            basket.add_line("LATTE", "coffee", 2000, 150_000)
+            quote = db.quote(basket)
+            receipt = db.commit(basket, idempotency_key="T1-R1")
+
+Every failure raises LoyaltyError, which carries the C status code (`status`), its name and the
+library's message. Results are frozen dataclasses copied out of the C result handles, which are
+freed before the call returns. The library is found through $LOYALTY_LIBRARY, then the system's
+search path (libloyalty.so.0).
+"""
+import ctypes
+import ctypes.util
+import os
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from . import _capi
+from ._capi import *  # noqa: F401,F403  (the LOY_* constants)
+
+__all__ = ["Database", "Basket", "LoyaltyError", "Member", "Quote", "Receipt", "RuleLine", "load"]
+
+_lib = None
+
+
+def load(path: Optional[str] = None):
+    """Loads the shared library once (path, $LOYALTY_LIBRARY, or the system search path)."""
+    global _lib
+    if _lib is None or path:
+        name = path or os.environ.get("LOYALTY_LIBRARY") or ctypes.util.find_library("loyalty") \
+            or "libloyalty.so.0"
+        _lib = _capi.declare(ctypes.CDLL(name))
+    return _lib
+
+
+class LoyaltyError(Exception):
+    """A call failed: `status` is the LOY_ERR_* code, `name` its symbol, `message` the detail."""
+
+    def __init__(self, status: int, message: str):
+        self.status = status
+        self.name = load().loy_status_name(status).decode()
+        self.message = message
+        super().__init__("%s: %s" % (self.name, message))
+
+    @property
+    def transient(self) -> bool:
+        """True when the same call with the same idempotency key may succeed if retried."""
+        return bool(load().loy_status_is_transient(self.status))
+
+
+def _b(text: Optional[str]) -> Optional[bytes]:
+    return None if text is None else text.encode("utf-8")
+
+
+def _s(raw: Optional[bytes]) -> str:
+    return (raw or b"").decode("utf-8")
+
+
+class _Call:
+    """One loy_error per call; raises LoyaltyError on failure."""
+
+    def __init__(self):
+        self.err = _capi.loy_error()
+        load().loy_error_init(ctypes.byref(self.err))
+
+    def __call__(self, status: int):
+        if status != _capi.LOY_OK:
+            raise LoyaltyError(status, _s(self.err.message))
+
+
+def _call(fn, *args):
+    c = _Call()
+    c(fn(*args, ctypes.byref(c.err)))
+
+
+def _text_out(fn, *args) -> str:
+    """Calls a snprintf-style function twice: once for the size, once for the text."""
+    needed = ctypes.c_size_t(0)
+    c = _Call()
+    c(fn(*args, None, 0, ctypes.byref(needed), ctypes.byref(c.err)))
+    buf = ctypes.create_string_buffer(needed.value + 1)
+    c(fn(*args, buf, len(buf), ctypes.byref(needed), ctypes.byref(c.err)))
+    return _s(buf.value)
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    uid: str
+    status: int
+    phone: str
+    card: str
+    name: str
+    email: str
+    tags: str
+    language: str
+    tier: str
+    balance: int
+    available: int
+    pending: int
+    lifetime_earned: int
+    wallet_balance: int
+    referral_code: str
+
+    @staticmethod
+    def _from(ptr) -> "Member":
+        L = load()
+        return Member(L.loy_member_id(ptr), _s(L.loy_member_uid(ptr)), L.loy_member_status(ptr),
+                      _s(L.loy_member_phone(ptr)), _s(L.loy_member_card(ptr)),
+                      _s(L.loy_member_name(ptr)), _s(L.loy_member_email(ptr)),
+                      _s(L.loy_member_tags(ptr)), _s(L.loy_member_language(ptr)),
+                      _s(L.loy_member_tier(ptr)), L.loy_member_balance(ptr),
+                      L.loy_member_available(ptr), L.loy_member_pending(ptr),
+                      L.loy_member_lifetime_earned(ptr), L.loy_member_wallet_balance(ptr),
+                      _s(L.loy_member_referral_code(ptr)))
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    rule: str
+    points: int
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    member_id: int
+    program_version: int
+    total: int
+    points_earned: int
+    balance: int
+    available: int
+    redeemable_points: int
+    redeemable_value: int
+    redeem_status: int
+    redeem_points: int
+    redeem_value: int
+    amount_due: int
+    benefit_discount: int
+    coupon_discount: int
+    cashback: int
+    tier: str
+    tier_after: str
+    progress: str
+    rules: Tuple[RuleLine, ...]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    kind: int
+    replayed: bool
+    sale_id: int
+    uid: str
+    member_id: int
+    program_version: int
+    total: int
+    points_earned: int
+    points_redeemed: int
+    redeem_value: int
+    amount_due: int
+    refund_amount: int
+    balance_after: int
+    available_after: int
+    wallet_amount: int
+    cashback: int
+    tier_before: str
+    tier_after: str
+    issued_codes: Tuple[str, ...]
+    rules: Tuple[RuleLine, ...]
+
+
+class _Handle:
+    """Owns one C handle and frees it exactly once (close() or the with-block's end)."""
+    _free = None
+
+    def __init__(self, ptr):
+        self._ptr = ctypes.c_void_p(ptr)
+
+    @property
+    def ptr(self):
+        if not self._ptr.value:
+            raise LoyaltyError(_capi.LOY_ERR_INVALID_STATE, "the handle is closed")
+        return self._ptr
+
+    def close(self):
+        if self._ptr.value:
+            getattr(load(), self._free)(self._ptr)
+            self._ptr = ctypes.c_void_p(None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+
+def _owned(fn, *args):
+    """Calls a function whose last two parameters are (out handle, err) and returns the pointer."""
+    out = ctypes.c_void_p()
+    c = _Call()
+    c(fn(*args, ctypes.byref(out), ctypes.byref(c.err)))
+    return out
+
+
+def _scoped(free_name, ptr, read):
+    try:
+        return read(ptr)
+    finally:
+        getattr(load(), free_name)(ptr)
+
+
+class Basket(_Handle):
+    """A basket builder (loy_basket). Amounts are int minor units; quantities in thousandths."""
+    _free = "loy_basket_free"
+
+    def __init__(self):
+        super().__init__(_owned(load().loy_basket_new).value)
+
+    def set_member(self, member_id: int) -> "Basket":
+        _call(load().loy_basket_set_member, self.ptr, member_id)
+        return self
+
+    def set_context(self, receipt=None, branch=None, terminal=None, cashier=None) -> "Basket":
+        _call(load().loy_basket_set_context, self.ptr, _b(receipt), _b(branch), _b(terminal),
+              _b(cashier))
+        return self
+
+    def set_currency(self, currency: str) -> "Basket":
+        _call(load().loy_basket_set_currency, self.ptr, _b(currency))
+        return self
+
+    def add_line(self, sku: str, category: Optional[str], quantity_milli: int, unit_price: int,
+                 line_discount: int = 0) -> int:
+        line = ctypes.c_int32(0)
+        _call(load().loy_basket_add_line, self.ptr, _b(sku), _b(category), quantity_milli,
+              unit_price, line_discount, ctypes.byref(line))
+        return line.value
+
+    def set_charges(self, tax: int = 0, service: int = 0, tip: int = 0) -> "Basket":
+        _call(load().loy_basket_set_charges, self.ptr, tax, service, tip)
+        return self
+
+    def add_tender(self, kind: str, amount: int) -> "Basket":
+        _call(load().loy_basket_add_tender, self.ptr, _b(kind), amount)
+        return self
+
+    def add_coupon(self, code: str) -> "Basket":
+        _call(load().loy_basket_add_coupon, self.ptr, _b(code))
+        return self
+
+    def pay_wallet(self, amount: int) -> "Basket":
+        _call(load().loy_basket_pay_wallet, self.ptr, amount)
+        return self
+
+    def redeem_points(self, points: int) -> "Basket":
+        _call(load().loy_basket_redeem_points, self.ptr, points)
+        return self
+
+    def add_plan(self, plan_id: str, periods: int = 1) -> int:
+        line = ctypes.c_int32(0)
+        _call(load().loy_basket_add_plan, self.ptr, _b(plan_id), periods, ctypes.byref(line))
+        return line.value
+
+
+def _rules(L, prefix, ptr):
+    count = getattr(L, prefix + "_rule_count")(ptr)
+    return tuple(RuleLine(_s(getattr(L, prefix + "_rule_id")(ptr, i)),
+                          getattr(L, prefix + "_rule_points")(ptr, i),
+                          _s(getattr(L, prefix + "_rule_explanation")(ptr, i)))
+                 for i in range(count))
+
+
+def _quote(ptr) -> Quote:
+    L = load()
+    return Quote(L.loy_quote_member_id(ptr), L.loy_quote_program_version(ptr),
+                 L.loy_quote_total(ptr), L.loy_quote_points_earned(ptr), L.loy_quote_balance(ptr),
+                 L.loy_quote_available(ptr), L.loy_quote_redeemable_points(ptr),
+                 L.loy_quote_redeemable_value(ptr), L.loy_quote_redeem_status(ptr),
+                 L.loy_quote_redeem_points(ptr), L.loy_quote_redeem_value(ptr),
+                 L.loy_quote_amount_due(ptr), L.loy_quote_benefit_discount(ptr),
+                 L.loy_quote_coupon_discount(ptr), L.loy_quote_cashback(ptr),
+                 _s(L.loy_quote_tier(ptr)), _s(L.loy_quote_tier_after(ptr)),
+                 _s(L.loy_quote_progress(ptr)), _rules(L, "loy_quote", ptr))
+
+
+def _receipt(ptr) -> Receipt:
+    L = load()
+    issued = tuple(_s(L.loy_receipt_issued_code(ptr, i)) for i in range(L.loy_receipt_issued_count(ptr)))
+    return Receipt(L.loy_receipt_kind(ptr), bool(L.loy_receipt_replayed(ptr)),
+                   L.loy_receipt_sale_id(ptr), _s(L.loy_receipt_uid(ptr)),
+                   L.loy_receipt_member_id(ptr), L.loy_receipt_program_version(ptr),
+                   L.loy_receipt_total(ptr), L.loy_receipt_points_earned(ptr),
+                   L.loy_receipt_points_redeemed(ptr), L.loy_receipt_redeem_value(ptr),
+                   L.loy_receipt_amount_due(ptr), L.loy_receipt_refund_amount(ptr),
+                   L.loy_receipt_balance_after(ptr), L.loy_receipt_available_after(ptr),
+                   L.loy_receipt_wallet_amount(ptr), L.loy_receipt_cashback(ptr),
+                   _s(L.loy_receipt_tier_before(ptr)), _s(L.loy_receipt_tier_after(ptr)), issued,
+                   _rules(L, "loy_receipt", ptr))
+
+
+def _table(ptr) -> List[dict]:
+    L = load()
+    cols = [_s(L.loy_table_column_name(ptr, c)) for c in range(L.loy_table_column_count(ptr))]
+    rows = []
+    for r in range(L.loy_table_row_count(ptr)):
+        rows.append({name: (L.loy_table_int(ptr, r, c) if L.loy_table_is_number(ptr, r, c)
+                            else _s(L.loy_table_text(ptr, r, c))) for c, name in enumerate(cols)})
+    return rows
+
+
+_MEMBER_FIELDS = ("phone", "card", "name", "email", "gender", "tags", "language", "branch",
+                  "referrer")
+_MEMBER_INTS = ("birth_year", "birth_month", "birth_day", "consent_sms", "consent_email",
+                "consent_push")
+
+
+class Database(_Handle):
+    """An open libloyalty database (loy_db). Safe to share between threads."""
+    _free = "loy_close"
+
+    @classmethod
+    def open(cls, path: str, durability: int = _capi.LOY_DURABILITY_FULL, busy_timeout_ms=0,
+             default_country=None, default_currency=None, origin=None,
+             read_only=False) -> "Database":
+        L = load()
+        opts = _capi.loy_open_options()
+        L.loy_open_options_init(ctypes.byref(opts))
+        keep = {"path": path, "default_country": default_country,
+                "default_currency": default_currency, "origin": origin}
+        for key, value in keep.items():
+            if value is not None:
+                setattr(opts, key, _b(value))
+        opts.durability = durability
+        if busy_timeout_ms:
+            opts.busy_timeout_ms = busy_timeout_ms
+        opts.read_only = 1 if read_only else 0
+        return cls(_owned(L.loy_open, ctypes.byref(opts)).value)
+
+    # -- set-up
+    def set_clock(self, now_ms: int):
+        _call(load().loy_set_clock, self.ptr, now_ms)
+
+    def now(self) -> int:
+        return load().loy_now(self.ptr)
+
+    def load_programme(self, json_text: str) -> int:
+        version = ctypes.c_int64(0)
+        _call(load().loy_program_load_json, self.ptr, _b(json_text), ctypes.byref(version))
+        return version.value
+
+    def load_programme_file(self, path: str) -> int:
+        version = ctypes.c_int64(0)
+        _call(load().loy_program_load_file, self.ptr, _b(path), ctypes.byref(version))
+        return version.value
+
+    def export_programme(self, version: int = 0) -> str:
+        return _text_out(load().loy_program_export_json, self.ptr, version)
+
+    def format_money(self, minor_units: int, currency: str, grouping: bool = True) -> str:
+        return _text_out(load().loy_money_format, self.ptr, minor_units, _b(currency),
+                         1 if grouping else 0)
+
+    def normalize_phone(self, phone: str) -> str:
+        return _text_out(load().loy_phone_normalize, self.ptr, _b(phone))
+
+    # -- members
+    def _fields(self, values: dict, for_update: bool):
+        L = load()
+        f = _capi.loy_member_fields()
+        L.loy_member_fields_init(ctypes.byref(f))
+        keep = []
+        for key, value in values.items():
+            if key in _MEMBER_FIELDS:
+                keep.append(_b(value))
+                setattr(f, key, keep[-1])
+            elif key in _MEMBER_INTS:
+                setattr(f, key, int(value))
+            else:
+                raise TypeError("unknown member field: %s" % key)
+        return f, keep
+
+    def enrol(self, idempotency_key: Optional[str] = None, **fields) -> Member:
+        f, _keep = self._fields(fields, False)
+        L = load()
+        ptr = _owned(L.loy_member_enrol, self.ptr, ctypes.byref(f), _b(idempotency_key))
+        return _scoped("loy_member_free", ptr, Member._from)
+
+    def update_member(self, member_id: int, **fields) -> Member:
+        f, _keep = self._fields(fields, True)
+        ptr = _owned(load().loy_member_update, self.ptr, member_id, ctypes.byref(f))
+        return _scoped("loy_member_free", ptr, Member._from)
+
+    def member(self, member_id: int) -> Member:
+        return _scoped("loy_member_free", _owned(load().loy_member_get, self.ptr, member_id),
+                       Member._from)
+
+    def identify(self, phone_or_card: str) -> Member:
+        return _scoped("loy_member_free",
+                       _owned(load().loy_member_identify, self.ptr, _b(phone_or_card)),
+                       Member._from)
+
+    # -- checkout
+    def basket(self, member: int = 0, receipt=None, branch=None, terminal=None,
+               cashier=None) -> Basket:
+        b = Basket()
+        if member:
+            b.set_member(member)
+        if receipt or branch or terminal or cashier:
+            b.set_context(receipt, branch, terminal, cashier)
+        return b
+
+    def quote(self, basket: Basket) -> Quote:
+        return _scoped("loy_quote_free", _owned(load().loy_quote_basket, self.ptr, basket.ptr),
+                       _quote)
+
+    def commit(self, basket: Basket, idempotency_key: str) -> Receipt:
+        return _scoped("loy_receipt_free",
+                       _owned(load().loy_commit, self.ptr, basket.ptr, _b(idempotency_key)),
+                       _receipt)
+
+    def refund(self, sale_id: int, lines: List[Tuple[int, int]], idempotency_key: str) -> Receipt:
+        """lines: (line number, quantity in thousandths); empty = the whole remaining sale."""
+        L = load()
+        refund = _owned(L.loy_refund_new)
+        try:
+            for line_no, qty in lines:
+                _call(L.loy_refund_add_line, refund, line_no, qty)
+            ptr = _owned(L.loy_refund_sale, self.ptr, sale_id, refund, _b(idempotency_key))
+        finally:
+            L.loy_refund_free(refund)
+        return _scoped("loy_receipt_free", ptr, _receipt)
+
+    def void(self, sale_id: int, idempotency_key: str) -> Receipt:
+        return _scoped("loy_receipt_free",
+                       _owned(load().loy_void_sale, self.ptr, sale_id, _b(idempotency_key)),
+                       _receipt)
+
+    # -- points
+    def adjust_points(self, member_id: int, points: int, reason: str, operator: str,
+                      idempotency_key: str) -> int:
+        balance = ctypes.c_int64(0)
+        _call(load().loy_points_adjust, self.ptr, member_id, points, _b(reason), _b(operator),
+              _b(idempotency_key), ctypes.byref(balance))
+        return balance.value
+
+    def expire_points(self, now_ms: int = 0) -> Tuple[int, int]:
+        lots, points = ctypes.c_int64(0), ctypes.c_int64(0)
+        _call(load().loy_points_expire, self.ptr, now_ms, ctypes.byref(lots), ctypes.byref(points))
+        return lots.value, points.value
+
+    def verify(self) -> Tuple[int, str]:
+        problems = ctypes.c_int64(0)
+        L = load()
+        needed = ctypes.c_size_t(0)
+        c = _Call()
+        c(L.loy_verify(self.ptr, ctypes.byref(problems), None, 0, ctypes.byref(needed),
+                       ctypes.byref(c.err)))
+        buf = ctypes.create_string_buffer(needed.value + 1)
+        c(L.loy_verify(self.ptr, ctypes.byref(problems), buf, len(buf), ctypes.byref(needed),
+                       ctypes.byref(c.err)))
+        return problems.value, _s(buf.value)
+
+    # -- tables
+    def reward_report(self, from_ms: int = 0, to_ms: int = 0) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_reward_report, self.ptr, from_ms, to_ms), _table)

@@ -1,0 +1,95 @@
+"""The Python binding runs a sale end to end against the real library (ctest: binding_python)."""
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import libloyalty  # noqa: E402
+from libloyalty import LoyaltyError  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+PROGRAMME = os.path.join(ROOT, "examples", "programme.json")
+NOW = 1_764_000_000_000  # a Tuesday, 2025-11-24 16:00 UTC
+
+
+class CheckoutTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = libloyalty.Database.open(os.path.join(self.dir.name, "club.db"),
+                                          default_currency="IRT")
+        self.db.set_clock(NOW)
+        self.assertEqual(self.db.load_programme_file(PROGRAMME), 1)
+
+    def tearDown(self):
+        self.db.close()
+        self.dir.cleanup()
+
+    def test_sale_quote_commit_replay_refund(self):
+        # Persian digits and a Persian name go in as str and come back unchanged.
+        sara = self.db.enrol(phone="۰۹۱۲ ۳۴۵ ۶۷۸۹", name="سارا", idempotency_key="T1-enrol-1")
+        self.assertEqual(sara.phone, "+989123456789")
+        self.assertEqual(sara.name, "سارا")
+        self.assertEqual(self.db.identify("09123456789").id, sara.id)
+
+        with self.db.basket(member=sara.id, receipt="R-1", branch="tehran-1", terminal="T1") as b:
+            self.assertEqual(b.add_line("LATTE", "coffee", 2000, 150_000), 1)
+            self.assertEqual(b.add_line("WATER", "drinks", 1000, 100_000), 2)
+            quote = self.db.quote(b)
+            # 400,000 toman: 40 base points; coffee's 300,000 earns 30 more (x2).
+            self.assertEqual(quote.total, 400_000)
+            self.assertEqual(quote.points_earned, 70)
+            self.assertEqual(sum(r.points for r in quote.rules), 70)
+            receipt = self.db.commit(b, "T1-R-1")
+            self.assertFalse(receipt.replayed)
+            self.assertEqual(receipt.points_earned, quote.points_earned)
+            self.assertEqual(receipt.balance_after, 70)
+            again = self.db.commit(b, "T1-R-1")
+            self.assertTrue(again.replayed)
+            self.assertEqual(again.sale_id, receipt.sale_id)
+        self.assertEqual(self.db.member(sara.id).balance, 70)
+
+        # The water goes back: its 10 points are taken back, the coffee's 60 stay.
+        refund = self.db.refund(receipt.sale_id, [(2, 1000)], "T1-refund-1")
+        self.assertEqual(refund.kind, libloyalty.LOY_RECEIPT_REFUND)
+        self.assertEqual(refund.refund_amount, 100_000)
+        self.assertEqual(refund.balance_after, 60)
+        self.assertEqual(self.db.verify()[0], 0)
+
+    def test_errors_carry_status_and_leave_nothing_behind(self):
+        with self.assertRaises(LoyaltyError) as ctx:
+            self.db.enrol(phone="12", name="bad")
+        self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_PHONE)
+        self.assertEqual(ctx.exception.name, "LOY_ERR_INVALID_PHONE")
+        self.assertTrue(ctx.exception.message)
+        self.assertFalse(ctx.exception.transient)
+
+        ali = self.db.enrol(phone="09121111111", name="Ali")
+        with self.db.basket(member=ali.id) as b:
+            b.add_line("LATTE", "coffee", 1000, 150_000)
+            b.redeem_points(500)
+            self.assertEqual(self.db.quote(b).redeem_status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
+            with self.assertRaises(LoyaltyError) as ctx:
+                self.db.commit(b, "T1-R-2")
+            self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
+            # The refusal sticks to its key, and nothing was written.
+            with self.assertRaises(LoyaltyError):
+                self.db.commit(b, "T1-R-2")
+        self.assertEqual(self.db.member(ali.id).balance, 0)
+        with self.assertRaises(LoyaltyError) as ctx:
+            self.db.basket().add_line("X", None, -1, 10)
+        self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_AMOUNT)
+
+    def test_money_and_closed_handles(self):
+        self.assertEqual(self.db.format_money(1_250_000, "IRT"), "1,250,000")
+        self.assertIn('"Café Golestan club"', self.db.export_programme())
+        b = libloyalty.Basket()
+        b.close()
+        b.close()  # a second close is harmless
+        with self.assertRaises(LoyaltyError) as ctx:
+            b.add_line("X", None, 1000, 10)
+        self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_STATE)
+
+
+if __name__ == "__main__":
+    unittest.main()
