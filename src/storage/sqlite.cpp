@@ -1,6 +1,7 @@
 #include "storage/sqlite.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace loyalty::storage {
 
@@ -40,6 +41,11 @@ bool Query::next() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
+    // SUM() over stored amounts that no longer fits in int64: an overflow, not a bug.
+    if (rc == SQLITE_ERROR &&
+        std::string_view(sqlite3_errmsg(conn_.handle())) == "integer overflow")
+        throw Error(Status::Overflow,
+                    std::string("a total does not fit in 64 bits: ") + sqlite3_sql(stmt_));
     throw_sqlite(rc, conn_.handle(), "step");
 }
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "db_fixture.hpp"
+#include "storage/sqlite.hpp"
 
 using namespace loyalty;
 using namespace fixture;
@@ -504,4 +505,16 @@ TEST_CASE("anonymous sales are recorded without a member", "[checkout]") {
     CHECK(r.points_earned == 0);
     CHECK(r.sale_id > 0);
     CHECK(db->refund(r.sale_id, {}, "A1-R").refund_amount == 100000);
+}
+
+TEST_CASE("an SQL total past int64 is an overflow, not an internal error", "[storage]") {
+    loyalty::storage::Connection c;
+    c.open(":memory:", false, true);
+    auto q = c.query("SELECT SUM(x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1)");
+    try {
+        q.next();
+        FAIL("SUM past int64 must throw");
+    } catch (const loyalty::Error& e) {
+        REQUIRE(e.status() == loyalty::Status::Overflow);
+    }
 }
