@@ -43,6 +43,34 @@ static void money(loy_db* db, int64_t amount, char* buf, size_t cap) {
     check(loy_money_format(db, amount, "IRT", 1, buf, cap, NULL, &err), "money_format");
 }
 
+/* Prints a result table, right-aligning numbers; at most max_rows rows. */
+static void print_table(const loy_table* t, size_t max_rows) {
+    size_t cols = loy_table_column_count(t), rows = loy_table_row_count(t);
+    printf("   ");
+    for (size_t c = 0; c < cols; ++c)
+        printf(" %14s", loy_table_column_name(t, c));
+    printf("\n");
+    for (size_t r = 0; r < rows && r < max_rows; ++r) {
+        printf("   ");
+        for (size_t c = 0; c < cols; ++c)
+            printf(" %14s", loy_table_text(t, r, c));
+        printf("\n");
+    }
+    if (rows > max_rows) printf("    ... %zu more rows\n", rows - max_rows);
+}
+
+static void show_report(loy_db* db, const char* name, int32_t group, size_t max_rows) {
+    loy_report_options o;
+    loy_report_options_init(&o);
+    o.group_by = group;
+    o.calendar = LOY_CALENDAR_JALALI;
+    loy_table* t = NULL;
+    check(loy_report(db, name, &o, &t, &err), name);
+    printf("  report \"%s\"%s:\n", name, group == LOY_GROUP_MONTH ? " by Jalali month" : "");
+    print_table(t, max_rows);
+    loy_table_free(t);
+}
+
 static void show_receipt(loy_db* db, const loy_receipt* r) {
     char total[64], due[64], value[64];
     money(db, loy_receipt_total(r), total, sizeof total);
@@ -128,6 +156,13 @@ int main(int argc, char** argv) {
     int64_t ali_id = loy_member_id(ali);
     loy_member_free(ali);
     loy_member_free(sara);
+    {
+        /* The host runs this every few minutes; each occurrence is written once. */
+        int64_t queued = 0;
+        check(loy_messages_generate(db, 0, &queued, &err), "messages_generate");
+        printf("    outbox: %lld welcome message(s) queued (Ali has no SMS consent)\n",
+               (long long)queued);
+    }
 
     printf("\n3. The till finds Sara by phone, however the cashier types it\n");
     {
@@ -368,7 +403,34 @@ int main(int argc, char** argv) {
         loy_history_free(h);
     }
 
-    printf("\n11. A year and a month later the nightly sweep expires unused points\n");
+    printf("\n11. Messages: the library writes an outbox, the host's SMS gateway sends\n");
+    {
+        int64_t queued = 0;
+        check(loy_messages_generate(db, 0, &queued, &err), "messages_generate");
+        printf("  %lld more messages due (receipts, tier change, coupon, reminders)\n",
+               (long long)queued);
+        int64_t q = 0, held = 0, suppressed = 0;
+        check(loy_campaign_send(db, "yalda-coffee", 0, &q, &held, &suppressed, &err),
+              "campaign_send");
+        printf(
+            "  campaign yalda-coffee: %lld queued, %lld held out to measure lift, %lld "
+            "suppressed\n",
+            (long long)q, (long long)held, (long long)suppressed);
+        loy_table* box = NULL;
+        check(loy_outbox_fetch(db, now + day, 50, 60000, &box, &err), "outbox_fetch");
+        for (size_t i = 0; i < loy_table_row_count(box); ++i) {
+            printf("    -> %s [%s] %s\n", loy_table_text(box, i, 5), loy_table_text(box, i, 2),
+                   loy_table_text(box, i, 7));
+            check(loy_outbox_ack(db, loy_table_int(box, i, 0), LOY_DELIVERY_SENT, NULL, 0, &err),
+                  "outbox_ack");
+        }
+        loy_table_free(box);
+        check(loy_messages_generate(db, 0, &queued, &err), "messages_generate");
+        printf("  generating again: %lld new (each occurrence is produced once)\n",
+               (long long)queued);
+    }
+
+    printf("\n12. A year and a month later the nightly sweep expires unused points\n");
     now += 400 * day;
     check(loy_set_clock(db, now, &err), "set_clock");
     {
@@ -395,7 +457,33 @@ int main(int argc, char** argv) {
         loy_tier_status_free(ts);
     }
 
-    printf("\n12. Verify: every balance equals the sum of its ledger entries\n");
+    printf("\n13. The manager's view: reports, segments, dashboard\n");
+    show_report(db, "overview", LOY_GROUP_NONE, 20);
+    show_report(db, "sales", LOY_GROUP_MONTH, 6);
+    show_report(db, "points", LOY_GROUP_MONTH, 6);
+    show_report(db, "segments", LOY_GROUP_NONE, 12);
+    show_report(db, "messages", LOY_GROUP_NONE, 12);
+    {
+        loy_report_options o;
+        loy_report_options_init(&o);
+        o.calendar = LOY_CALENDAR_JALALI;
+        size_t needed = 0;
+        check(loy_dashboard_html(db, &o, NULL, 0, &needed, &err), "dashboard");
+        char* html = malloc(needed + 1);
+        if (!html) return 1;
+        check(loy_dashboard_html(db, &o, html, needed + 1, &needed, &err), "dashboard");
+        char out[1100];
+        snprintf(out, sizeof out, "%s-dashboard.html", path);
+        FILE* fp = fopen(out, "wb");
+        if (fp) {
+            fwrite(html, 1, needed, fp);
+            fclose(fp);
+            printf("  dashboard (Persian, right-to-left): %s\n", out);
+        }
+        free(html);
+    }
+
+    printf("\n14. Verify: every balance equals the sum of its ledger entries\n");
     {
         int64_t problems = 0;
         check(loy_verify(db, &problems, buf, sizeof buf, NULL, &err), "verify");

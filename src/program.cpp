@@ -7,11 +7,14 @@
 #include <set>
 
 #include "calendar.hpp"
+#include "messages.hpp"
+#include "segments.hpp"
 #include "text.hpp"
 
 namespace loyalty {
 
 using nlohmann::json;
+using segments::is_rfm_group;
 
 bool Selector::matches(std::string_view sku, std::string_view category) const {
     auto in = [](const std::vector<std::string>& v, std::string_view s) {
@@ -63,6 +66,20 @@ const Reward* Program::reward(std::string_view id) const {
 }
 const Draw* Program::draw(std::string_view id) const {
     return find_by_id(draws, id);
+}
+
+const SegmentRule* Program::segment(std::string_view id) const {
+    return find_by_id(segments, id);
+}
+
+const MessageCampaign* Messaging::campaign(std::string_view id) const {
+    return find_by_id(campaigns, id);
+}
+
+const MessageTrigger* Messaging::trigger(std::string_view name) const {
+    for (const auto& t : triggers)
+        if (t.trigger == name) return &t;
+    return nullptr;
 }
 
 const char* period_name(Period p) noexcept {
@@ -411,8 +428,10 @@ Program parse_program(std::string_view text) {
             t.window = TierWindow::Rolling;
         else if (w == "calendar_year")
             t.window = TierWindow::CalendarYear;
+        else if (w == "jalali_year")
+            t.window = TierWindow::JalaliYear;
         else
-            r.field_fail("window", "must be lifetime, rolling or calendar_year");
+            r.field_fail("window", "must be lifetime, rolling, calendar_year or jalali_year");
         t.window_days = r.integer("window_days", 365, 1, 36500);
         t.grace_days = r.integer("grace_days", 0, 0, 3650);
         std::string d = r.str("downgrade", "one_step");
@@ -616,6 +635,134 @@ Program parse_program(std::string_view text) {
         d.points_per_entry = r.integer("points_per_entry", 0, 0, kMaxPoints);
         p.draws.push_back(std::move(d));
     });
+    p.language = top.str("language", "en", 16);
+    if (p.language.empty()) top.field_fail("language", "must not be empty");
+    if (top.has("rfm")) {
+        Reader r(top.raw("rfm"), "rfm");
+        p.rfm.window_days = r.integer("window_days", 365, 1, 36500);
+        auto thresholds = [&](const char* k, std::vector<std::int64_t>& out) {
+            if (!r.has(k)) return;
+            const json& v = r.raw(k);
+            if (!v.is_array() || v.size() != 4) r.field_fail(k, "must list 4 ascending numbers");
+            for (const auto& e : v) {
+                if (!e.is_number_integer() || e.get<std::int64_t>() < 0 ||
+                    (!out.empty() && e.get<std::int64_t>() <= out.back()))
+                    r.field_fail(k, "must list 4 ascending whole numbers");
+                out.push_back(e.get<std::int64_t>());
+            }
+        };
+        thresholds("recency_days", p.rfm.recency_days);
+        thresholds("frequency", p.rfm.frequency);
+        thresholds("monetary", p.rfm.monetary);
+        r.done();
+    }
+    each(top, "segments", [&](Reader& r) {
+        SegmentRule g;
+        g.id = r.str("id", "", 64);
+        if (g.id.empty() || g.id.rfind("rfm:", 0) == 0)
+            r.fail("needs an 'id' (not starting with 'rfm:', which names the RFM groups)");
+        g.name = r.str("name", g.id);
+        g.tiers = r.strings("tiers");
+        g.tags = r.strings("tags");
+        g.branches = r.strings("branches");
+        g.rfm_groups = r.strings("rfm_groups");
+        for (const auto& x : g.rfm_groups)
+            if (!is_rfm_group(x))
+                r.field_fail("rfm_groups", "names '" + x +
+                                               "'; the groups are champions, loyal, potential, "
+                                               "new, at_risk, hibernating, lost");
+        g.bought_within_days = r.integer("bought_within_days", 0, 0, 36500);
+        g.not_bought_for_days = r.integer("not_bought_for_days", 0, 0, 36500);
+        g.window_days = r.integer("window_days", 0, 0, 36500);
+        g.min_spend = r.integer("min_spend", 0, 0, kMaxAmount);
+        g.max_spend = r.integer("max_spend", 0, 0, kMaxAmount);
+        g.min_visits = r.integer("min_visits", 0, 0, 1000000);
+        g.max_visits = r.integer("max_visits", 0, 0, 1000000);
+        g.birthday_within_days = r.integer("birthday_within_days", -1, -1, 366);
+        g.joined_within_days = r.integer("joined_within_days", 0, 0, 36500);
+        g.consent = r.str("consent", "", 8);
+        if (!g.consent.empty() && g.consent != "sms" && g.consent != "email" && g.consent != "push")
+            r.field_fail("consent", "must be sms, email or push");
+        g.plan = r.str("plan", "", 64);
+        p.segments.push_back(std::move(g));
+    });
+    if (top.has("messages")) {
+        Reader m(top.raw("messages"), "messages");
+        auto text_of = [&](Reader& r, MessageText& out) {
+            if (!r.has("text")) r.fail("needs a 'text' object of language: template");
+            const json& t = r.raw("text");
+            if (!t.is_object() || t.empty())
+                r.field_fail("text", "must be an object of language: template");
+            for (auto it = t.begin(); it != t.end(); ++it) {
+                if (!it.value().is_string() || it.key().empty() || it.key().size() > 16)
+                    r.field_fail("text", "must map language codes to template strings");
+                std::string tpl = it.value().get<std::string>();
+                if (tpl.size() > 1000) r.field_fail("text", "has a template over 1000 bytes");
+                messages::render(tpl, it.key(), messages::Values{});  // validates placeholders
+                out.by_language.emplace_back(it.key(), std::move(tpl));
+            }
+        };
+        auto channel_of = [&](Reader& r) {
+            std::string c = r.str("channel", "sms", 8);
+            if (c != "sms" && c != "email" && c != "push")
+                r.field_fail("channel", "must be sms, email or push");
+            return c;
+        };
+        const int quiet_start = parse_minute(m, "quiet_start", -1);
+        const int quiet_end = parse_minute(m, "quiet_end", -1);
+        if ((quiet_start < 0) != (quiet_end < 0) || (quiet_start >= 0 && quiet_start == quiet_end))
+            m.fail("needs both 'quiet_start' and 'quiet_end', and they must differ");
+        p.messages.quiet_start = quiet_start;
+        p.messages.quiet_end = quiet_end;
+        p.messages.cap_count = m.integer("cap_count", 0, 0, 1000);
+        p.messages.cap_days = m.integer("cap_days", 7, 1, 365);
+        p.messages.amounts = m.str("amounts", "", 8);
+        if (!p.messages.amounts.empty() && p.messages.amounts != "rial" &&
+            p.messages.amounts != "toman")
+            m.field_fail("amounts", "must be rial or toman");
+        if (p.messages.amounts == "toman" && p.currency != "IRR" && p.currency != "IRT")
+            m.field_fail("amounts", "toman needs the programme currency IRR or IRT");
+        if (p.messages.amounts == "rial" && p.currency == "IRT")
+            m.field_fail("amounts", "cannot show toman amounts in rial without rounding");
+        each(m, "triggers", [&](Reader& r) {
+            MessageTrigger t;
+            t.trigger = r.str("trigger", "", 32);
+            static const char* const kTriggers[] = {"welcome",   "earned",   "tier_up",
+                                                    "tier_down", "expiring", "birthday",
+                                                    "coupon",    "winback",  "plan_expiring"};
+            bool known = false;
+            for (const char* k : kTriggers)
+                known = known || t.trigger == k;
+            if (!known)
+                r.field_fail("trigger",
+                             "must be one of welcome earned tier_up tier_down expiring birthday "
+                             "coupon winback plan_expiring");
+            t.channel = channel_of(r);
+            const bool needs_days =
+                t.trigger == "expiring" || t.trigger == "winback" || t.trigger == "plan_expiring";
+            t.days = r.integer("days", needs_days ? -1 : 0, 0, 3650);
+            if (t.trigger == "winback" && t.days == 0) r.field_fail("days", "must be at least 1");
+            text_of(r, t.text);
+            for (const auto& o : p.messages.triggers)
+                if (o.trigger == t.trigger && o.channel == t.channel)
+                    r.fail("repeats trigger '" + t.trigger + "' on channel " + t.channel);
+            p.messages.triggers.push_back(std::move(t));
+        });
+        each(m, "campaigns", [&](Reader& r) {
+            MessageCampaign c;
+            c.id = r.str("id", "", 64);
+            if (c.id.empty()) r.fail("needs an 'id'");
+            c.name = r.str("name", c.id);
+            c.segment = r.str("segment", "", 64);
+            if (c.segment.empty()) r.fail("needs a 'segment'");
+            c.channel = channel_of(r);
+            c.holdout_percent = r.integer("holdout_percent", 0, 0, 90);
+            c.measure_days = r.integer("measure_days", 14, 1, 365);
+            text_of(r, c.text);
+            p.messages.campaigns.push_back(std::move(c));
+        });
+        m.done();
+    }
     auto known_campaign = [&](const std::string& id, const std::string& where) {
         if (!id.empty() && !p.campaign(id))
             throw Error(Status::InvalidProgram, "programme: " + where + " names campaign '" + id +
@@ -647,6 +794,22 @@ Program parse_program(std::string_view text) {
         if (!pl.tier_floor.empty() && p.level_index(pl.tier_floor) < 0)
             throw Error(Status::InvalidProgram, "programme: plan '" + pl.id + "' has tier_floor '" +
                                                     pl.tier_floor + "', which is not a tier level");
+    for (const auto& g : p.segments) {
+        for (const auto& t : g.tiers)
+            if (p.level_index(t) < 0)
+                throw Error(Status::InvalidProgram, "programme: segment '" + g.id +
+                                                        "' names tier '" + t +
+                                                        "', which is not a tier level");
+        if (!g.plan.empty() && g.plan != "any" && g.plan != "none" && !p.plan(g.plan))
+            throw Error(Status::InvalidProgram, "programme: segment '" + g.id + "' names plan '" +
+                                                    g.plan + "', which is not defined");
+    }
+    for (const auto& c : p.messages.campaigns)
+        if (!p.segment(c.segment) &&
+            !(c.segment.rfind("rfm:", 0) == 0 && is_rfm_group(c.segment.substr(4))))
+            throw Error(Status::InvalidProgram,
+                        "programme: message campaign '" + c.id + "' names segment '" + c.segment +
+                            "', which is neither a segment nor rfm:<group>");
     top.done();
     std::vector<std::string> ids;
     for (const auto& s : p.spend)
@@ -682,6 +845,8 @@ Program parse_program(std::string_view text) {
     check_ids(ids_of(p.rewards), "reward");
     check_ids(ids_of(p.partners), "partner");
     check_ids(ids_of(p.draws), "draw");
+    check_ids(ids_of(p.segments), "segment");
+    check_ids(ids_of(p.messages.campaigns), "message campaign");
     return p;
 }
 
@@ -803,9 +968,10 @@ std::string program_to_json(const Program& p) {
             levels.push_back(o);
         }
         j["tiers"] = {
-            {"window", t.window == TierWindow::Lifetime  ? "lifetime"
-                       : t.window == TierWindow::Rolling ? "rolling"
-                                                         : "calendar_year"},
+            {"window", t.window == TierWindow::Lifetime       ? "lifetime"
+                       : t.window == TierWindow::Rolling      ? "rolling"
+                       : t.window == TierWindow::CalendarYear ? "calendar_year"
+                                                              : "jalali_year"},
             {"window_days", t.window_days},
             {"grace_days", t.grace_days},
             {"downgrade", t.downgrade == DowngradePolicy::OneStep ? "one_step" : "to_score"},
@@ -918,6 +1084,66 @@ std::string program_to_json(const Program& p) {
                          {"per_amount", d.per_amount},
                          {"points_per_entry", d.points_per_entry}});
     j["draws"] = draws;
+    j["language"] = p.language;
+    {
+        json r = {{"window_days", p.rfm.window_days}};
+        if (!p.rfm.recency_days.empty()) r["recency_days"] = p.rfm.recency_days;
+        if (!p.rfm.frequency.empty()) r["frequency"] = p.rfm.frequency;
+        if (!p.rfm.monetary.empty()) r["monetary"] = p.rfm.monetary;
+        j["rfm"] = r;
+    }
+    json segs = json::array();
+    for (const auto& g : p.segments)
+        segs.push_back({{"id", g.id},
+                        {"name", g.name},
+                        {"tiers", g.tiers},
+                        {"tags", g.tags},
+                        {"branches", g.branches},
+                        {"rfm_groups", g.rfm_groups},
+                        {"bought_within_days", g.bought_within_days},
+                        {"not_bought_for_days", g.not_bought_for_days},
+                        {"window_days", g.window_days},
+                        {"min_spend", g.min_spend},
+                        {"max_spend", g.max_spend},
+                        {"min_visits", g.min_visits},
+                        {"max_visits", g.max_visits},
+                        {"birthday_within_days", g.birthday_within_days},
+                        {"joined_within_days", g.joined_within_days},
+                        {"consent", g.consent},
+                        {"plan", g.plan}});
+    j["segments"] = segs;
+    {
+        auto text = [](const MessageText& t) {
+            json o = json::object();
+            for (const auto& kv : t.by_language)
+                o[kv.first] = kv.second;
+            return o;
+        };
+        const Messaging& m = p.messages;
+        json o = {{"cap_count", m.cap_count}, {"cap_days", m.cap_days}, {"amounts", m.amounts}};
+        if (m.quiet_start >= 0) {
+            o["quiet_start"] = format_minute(m.quiet_start);
+            o["quiet_end"] = format_minute(m.quiet_end);
+        }
+        json trig = json::array();
+        for (const auto& t : m.triggers)
+            trig.push_back({{"trigger", t.trigger},
+                            {"channel", t.channel},
+                            {"days", t.days},
+                            {"text", text(t.text)}});
+        o["triggers"] = trig;
+        json camps = json::array();
+        for (const auto& c : m.campaigns)
+            camps.push_back({{"id", c.id},
+                             {"name", c.name},
+                             {"segment", c.segment},
+                             {"channel", c.channel},
+                             {"holdout_percent", c.holdout_percent},
+                             {"measure_days", c.measure_days},
+                             {"text", text(c.text)}});
+        o["campaigns"] = camps;
+        j["messages"] = o;
+    }
     j["redeem"] = {{"point_value", rate_to_string(p.point_value)},
                    {"min_points", p.min_redeem},
                    {"max_share", rate_to_string(p.max_share)}};

@@ -264,4 +264,13 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
+std::uint64_t fnv1a64(std::string_view s) noexcept {
+    std::uint64_t h = 0xCBF29CE484222325ULL;
+    for (unsigned char ch : s) {
+        h ^= ch;
+        h *= 0x100000001B3ULL;
+    }
+    return h;
+}
+
 }  // namespace loyalty::text

@@ -3,6 +3,7 @@
 #define LOYALTY_SRC_TEXT_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,8 @@ bool known_country(std::string_view iso2) noexcept;
 std::vector<std::string> parse_tags(std::string_view csv);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string ascii_lower(std::string_view s);
+// FNV-1a, 64 bits: a stable hash for reproducible draws and campaign holdouts.
+std::uint64_t fnv1a64(std::string_view s) noexcept;
 
 }  // namespace loyalty::text
 

@@ -62,6 +62,14 @@ namespace Loyalty.Native
         public const int LOY_ENTRY_EVENT = 8;
         public const int LOY_ENTRY_MERGE_OUT = 9;
         public const int LOY_ENTRY_MERGE_IN = 10;
+        public const int LOY_GROUP_NONE = 0;
+        public const int LOY_GROUP_DAY = 1;
+        public const int LOY_GROUP_WEEK = 2;
+        public const int LOY_GROUP_MONTH = 3;
+        public const int LOY_CALENDAR_GREGORIAN = 0;
+        public const int LOY_CALENDAR_JALALI = 1;
+        public const int LOY_DELIVERY_SENT = 1;
+        public const int LOY_DELIVERY_FAILED = 2;
     }
 
     /// <summary>Owns a loy_db*; released with loy_close.</summary>
@@ -213,6 +221,18 @@ namespace Loyalty.Native
         public int include_inactive;
         public int limit;
         public long after_id;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct LoyReportOptions
+    {
+        public uint size;
+        public long from_ms;
+        public long to_ms;
+        public IntPtr branch;
+        public int group_by;
+        public int calendar;
+        public int limit;
     }
 
     public static class Api
@@ -695,5 +715,41 @@ namespace Loyalty.Native
         public static extern IntPtr loy_history_corrects(LoyHistoryHandle h, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_verify(LoyDbHandle db, out long out_problems, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void loy_report_options_init(ref LoyReportOptions options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern UIntPtr loy_report_count();
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_report_name(UIntPtr index);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_report_title(UIntPtr index);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_report_description(UIntPtr index);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_report(LoyDbHandle db, byte[] name, ref LoyReportOptions options, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_dashboard_html(LoyDbHandle db, ref LoyReportOptions options, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_segments(LoyDbHandle db, long at_ms, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_segment_members(LoyDbHandle db, byte[] segment_id, long at_ms, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_segments(LoyDbHandle db, long member_id, long at_ms, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_messages_generate(LoyDbHandle db, long now_ms, out long out_queued, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_campaign_send(LoyDbHandle db, byte[] campaign_id, long now_ms, out long out_queued, out long out_holdout, out long out_suppressed, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_outbox_fetch(LoyDbHandle db, long now_ms, int limit, long lease_ms, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_outbox_ack(LoyDbHandle db, long message_id, int result, byte[] error_text, long retry_after_ms, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_messages(LoyDbHandle db, long member_id, int limit, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_sales(LoyDbHandle db, long member_id, int limit, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_coupons(LoyDbHandle db, long member_id, out LoyTableHandle out_table, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_members_import_csv(LoyDbHandle db, byte[] csv, int dry_run, out long out_rows, out long out_imported, out LoyTableHandle out_errors, ref LoyError err);
     }
 }

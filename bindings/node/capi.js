@@ -57,6 +57,14 @@ const constants = {
   LOY_ENTRY_EVENT: 8,
   LOY_ENTRY_MERGE_OUT: 9,
   LOY_ENTRY_MERGE_IN: 10,
+  LOY_GROUP_NONE: 0,
+  LOY_GROUP_DAY: 1,
+  LOY_GROUP_WEEK: 2,
+  LOY_GROUP_MONTH: 3,
+  LOY_CALENDAR_GREGORIAN: 0,
+  LOY_CALENDAR_JALALI: 1,
+  LOY_DELIVERY_SENT: 1,
+  LOY_DELIVERY_FAILED: 2,
 };
 
 function declare(koffi, lib) {
@@ -77,6 +85,7 @@ function declare(koffi, lib) {
   types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t' });
   types.loy_member_fields = koffi.struct('loy_member_fields', { size: 'uint32_t', phone: 'const char *', card: 'const char *', name: 'const char *', email: 'const char *', birth_year: 'int32_t', birth_month: 'int32_t', birth_day: 'int32_t', gender: 'const char *', tags: 'const char *', language: 'const char *', consent_sms: 'int32_t', consent_email: 'int32_t', consent_push: 'int32_t', branch: 'const char *', referrer: 'const char *' });
   types.loy_member_query = koffi.struct('loy_member_query', { size: 'uint32_t', name_prefix: 'const char *', phone_prefix: 'const char *', tag: 'const char *', include_inactive: 'int32_t', limit: 'int32_t', after_id: 'int64_t' });
+  types.loy_report_options = koffi.struct('loy_report_options', { size: 'uint32_t', from_ms: 'int64_t', to_ms: 'int64_t', branch: 'const char *', group_by: 'int32_t', calendar: 'int32_t', limit: 'int32_t' });
   const fn = {};
   fn.loy_version_number = lib.func('int32_t loy_version_number(void)');
   fn.loy_version_string = lib.func('const char* loy_version_string(void)');
@@ -316,6 +325,24 @@ function declare(koffi, lib) {
   fn.loy_history_expires_at = lib.func('int64_t loy_history_expires_at(const loy_history* h, size_t i)');
   fn.loy_history_corrects = lib.func('const char* loy_history_corrects(const loy_history* h, size_t i)');
   fn.loy_verify = lib.func('int32_t loy_verify(loy_db* db, _Out_ int64_t* out_problems, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
+  fn.loy_report_options_init = lib.func('void loy_report_options_init(_Inout_ loy_report_options* options)');
+  fn.loy_report_count = lib.func('size_t loy_report_count(void)');
+  fn.loy_report_name = lib.func('const char* loy_report_name(size_t index)');
+  fn.loy_report_title = lib.func('const char* loy_report_title(size_t index)');
+  fn.loy_report_description = lib.func('const char* loy_report_description(size_t index)');
+  fn.loy_report = lib.func('int32_t loy_report(loy_db* db, const char* name, const loy_report_options* options, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_dashboard_html = lib.func('int32_t loy_dashboard_html(loy_db* db, const loy_report_options* options, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
+  fn.loy_segments = lib.func('int32_t loy_segments(loy_db* db, int64_t at_ms, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_segment_members = lib.func('int32_t loy_segment_members(loy_db* db, const char* segment_id, int64_t at_ms, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_member_segments = lib.func('int32_t loy_member_segments(loy_db* db, int64_t member_id, int64_t at_ms, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_messages_generate = lib.func('int32_t loy_messages_generate(loy_db* db, int64_t now_ms, _Out_ int64_t* out_queued, _Inout_ loy_error* err)');
+  fn.loy_campaign_send = lib.func('int32_t loy_campaign_send(loy_db* db, const char* campaign_id, int64_t now_ms, _Out_ int64_t* out_queued, _Out_ int64_t* out_holdout, _Out_ int64_t* out_suppressed, _Inout_ loy_error* err)');
+  fn.loy_outbox_fetch = lib.func('int32_t loy_outbox_fetch(loy_db* db, int64_t now_ms, int32_t limit, int64_t lease_ms, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_outbox_ack = lib.func('int32_t loy_outbox_ack(loy_db* db, int64_t message_id, int32_t result, const char* error_text, int64_t retry_after_ms, _Inout_ loy_error* err)');
+  fn.loy_member_messages = lib.func('int32_t loy_member_messages(loy_db* db, int64_t member_id, int32_t limit, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_member_sales = lib.func('int32_t loy_member_sales(loy_db* db, int64_t member_id, int32_t limit, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_member_coupons = lib.func('int32_t loy_member_coupons(loy_db* db, int64_t member_id, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_members_import_csv = lib.func('int32_t loy_members_import_csv(loy_db* db, const char* csv, int32_t dry_run, _Out_ int64_t* out_rows, _Out_ int64_t* out_imported, _Out_ loy_table** out_errors, _Inout_ loy_error* err)');
   return { types, fn };
 }
 

@@ -69,6 +69,14 @@ const
   LOY_ENTRY_EVENT = 8;
   LOY_ENTRY_MERGE_OUT = 9;
   LOY_ENTRY_MERGE_IN = 10;
+  LOY_GROUP_NONE = 0;
+  LOY_GROUP_DAY = 1;
+  LOY_GROUP_WEEK = 2;
+  LOY_GROUP_MONTH = 3;
+  LOY_CALENDAR_GREGORIAN = 0;
+  LOY_CALENDAR_JALALI = 1;
+  LOY_DELIVERY_SENT = 1;
+  LOY_DELIVERY_FAILED = 2;
 
 type
   size_t = NativeUInt;
@@ -132,6 +140,16 @@ type
     after_id: Int64;
   end;
   Ploy_member_query = ^Tloy_member_query;
+  Tloy_report_options = record
+    size: UInt32;
+    from_ms: Int64;
+    to_ms: Int64;
+    branch: PAnsiChar;
+    group_by: Int32;
+    calendar: Int32;
+    limit: Int32;
+  end;
+  Ploy_report_options = ^Tloy_report_options;
 
 
 function loy_version_number: Int32; cdecl; external LoyaltyLib;
@@ -372,6 +390,24 @@ function loy_history_created_at(p_h: Pointer; p_i: size_t): Int64; cdecl; extern
 function loy_history_expires_at(p_h: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_history_corrects(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_verify(p_db: Pointer; p_out_problems: PInt64; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+procedure loy_report_options_init(p_options: Ploy_report_options); cdecl; external LoyaltyLib;
+function loy_report_count: size_t; cdecl; external LoyaltyLib;
+function loy_report_name(p_index: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_report_title(p_index: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_report_description(p_index: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_report(p_db: Pointer; p_name: PAnsiChar; p_options: Ploy_report_options; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_dashboard_html(p_db: Pointer; p_options: Ploy_report_options; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_segments(p_db: Pointer; p_at_ms: Int64; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_segment_members(p_db: Pointer; p_segment_id: PAnsiChar; p_at_ms: Int64; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_segments(p_db: Pointer; p_member_id: Int64; p_at_ms: Int64; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_messages_generate(p_db: Pointer; p_now_ms: Int64; p_out_queued: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_campaign_send(p_db: Pointer; p_campaign_id: PAnsiChar; p_now_ms: Int64; p_out_queued: PInt64; p_out_holdout: PInt64; p_out_suppressed: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_outbox_fetch(p_db: Pointer; p_now_ms: Int64; p_limit: Int32; p_lease_ms: Int64; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_outbox_ack(p_db: Pointer; p_message_id: Int64; p_result: Int32; p_error_text: PAnsiChar; p_retry_after_ms: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_messages(p_db: Pointer; p_member_id: Int64; p_limit: Int32; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_sales(p_db: Pointer; p_member_id: Int64; p_limit: Int32; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_coupons(p_db: Pointer; p_member_id: Int64; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_members_import_csv(p_db: Pointer; p_csv: PAnsiChar; p_dry_run: Int32; p_out_rows: PInt64; p_out_imported: PInt64; p_out_errors: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 
 implementation
 

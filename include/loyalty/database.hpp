@@ -7,6 +7,7 @@
 #define LOYALTY_DATABASE_HPP
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,8 +16,16 @@
 #include "loyalty/checkout.hpp"
 #include "loyalty/member.hpp"
 #include "loyalty/program.hpp"
+#include "loyalty/reports.hpp"
 
 namespace loyalty {
+
+namespace storage {
+struct Access;
+}
+
+// Called by long jobs after each batch: (done, total).
+using Progress = std::function<void(std::int64_t, std::int64_t)>;
 
 enum class Durability { Full = 0, Normal = 1 };
 
@@ -75,7 +84,7 @@ class Database {
     TierStatus tier_status(std::int64_t member_id);
     // Re-evaluates every active member at `now_ms` (0 = the clock): upgrades, marks members below
     // their level at risk, and after the grace period steps them down. Idempotent for one time.
-    ReviewResult review_tiers(std::int64_t now_ms = 0);
+    ReviewResult review_tiers(std::int64_t now_ms = 0, const Progress& progress = {});
     // Ends the member's active plan now (its benefits and tier floor stop).
     void cancel_plan(std::int64_t member_id, const std::string& idempotency_key);
 
@@ -118,15 +127,49 @@ class Database {
                               const std::string& idempotency_key);
     std::int64_t adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
                         const std::string& operator_id, const std::string& idempotency_key);
-    ExpireResult expire(std::int64_t now_ms = 0);
+    // `progress(done, total)` is called after each batch (500 lots).
+    ExpireResult expire(std::int64_t now_ms = 0, const Progress& progress = {});
     // Points expiring before `before_ms`, and the earliest expiry date (0 = none).
     std::pair<std::int64_t, std::int64_t> expiring(std::int64_t member_id, std::int64_t before_ms);
     std::vector<LedgerEntry> history(std::int64_t member_id, int limit = 100, int offset = 0);
     VerifyReport verify();
 
+    // Manager reports by name (report_catalogue(); docs/reports.md defines every column).
+    Table report(const std::string& name, const ReportOptions& options);
+    // The dashboard: one self-contained HTML page of the key reports, right-to-left and in
+    // Persian when the programme's language is "fa".
+    std::string dashboard_html(const ReportOptions& options);
+
+    // Segments at `at_ms` (0 = now): the RFM groups ("rfm:champions"...) and the programme's
+    // custom segments, with their sizes; a segment's members; a member's segments and scores.
+    Table segments(std::int64_t at_ms = 0);
+    Table segment_members(const std::string& segment_id, std::int64_t at_ms = 0);
+    Table member_segments(std::int64_t member_id, std::int64_t at_ms = 0);
+
+    // Messages: write what the programme's triggers call for into the outbox (each trigger
+    // occurrence at most once per channel); send a message campaign to its segment; fetch due
+    // messages (leased for lease_ms, then due again unless acknowledged); acknowledge.
+    std::int64_t generate_messages(std::int64_t now_ms = 0);
+    CampaignSendResult send_campaign(const std::string& campaign_id, std::int64_t now_ms = 0);
+    Table fetch_messages(std::int64_t now_ms, int limit, std::int64_t lease_ms);
+    void acknowledge_message(std::int64_t message_id, Delivery result, const std::string& error,
+                             std::int64_t retry_after_ms);
+    Table member_messages(std::int64_t member_id, int limit = 20);
+    // A member's recent sales (sale_id, receipt, branch, total, points_earned, points_redeemed,
+    // status, created_at) and coupons (code, campaign, uses, max_uses, valid_until, status).
+    Table member_sales(std::int64_t member_id, int limit = 10);
+    Table member_coupons(std::int64_t member_id);
+
+    // Member import from CSV text (docs/reports.md): every row is checked; when any row fails,
+    // nothing is written and `errors` says why, row by row. `progress(done, total)` is called
+    // as rows are processed.
+    ImportResult import_members_csv(const std::string& csv, bool dry_run,
+                                    const Progress& progress = {});
+
     struct Impl;
 
   private:
+    friend struct storage::Access;
     explicit Database(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "loyalty/money.hpp"
@@ -129,7 +130,8 @@ struct TierLevel {
     std::vector<std::string> benefits;  // soft benefits, as text for the till and the app
 };
 
-enum class TierWindow { Lifetime, Rolling, CalendarYear };
+// CalendarYear: from 1 January; JalaliYear: from Nowruz (1 Farvardin), in local time.
+enum class TierWindow { Lifetime, Rolling, CalendarYear, JalaliYear };
 enum class DowngradePolicy { OneStep, ToScore };
 
 struct TierProgram {
@@ -238,8 +240,68 @@ struct Draw {
     std::int64_t points_per_entry = 0;    // entries may be bought with points (0 = no)
 };
 
+// RFM scoring (docs/reports.md): recency, frequency and monetary value over a window, each
+// scored 1-5. Empty thresholds score by quintiles of the members who bought in the window;
+// four ascending thresholds score by them instead (recency in days: at most t1 = 5 ... more than
+// t4 = 1; frequency and monetary: below t1 = 1 ... at least t4 = 5).
+struct RfmConfig {
+    std::int64_t window_days = 365;
+    std::vector<std::int64_t> recency_days, frequency, monetary;
+};
+
+// A custom segment as data: a member belongs when every condition given holds.
+struct SegmentRule {
+    std::string id, name;
+    std::vector<std::string> tiers, tags, branches, rfm_groups;
+    std::int64_t bought_within_days = 0;   // last purchase at most N days ago (0 = no condition)
+    std::int64_t not_bought_for_days = 0;  // no purchase in the last N days (never bought counts)
+    std::int64_t window_days = 0;          // window for min/max spend and visits (0 = all time)
+    std::int64_t min_spend = 0, max_spend = 0;  // net spend in the window (max 0 = no limit)
+    std::int64_t min_visits = 0, max_visits = 0;
+    std::int64_t birthday_within_days = -1;  // birthday in the next N days (0 = today)
+    std::string consent;                     // "", "sms", "email", "push"
+    std::string plan;                        // "", "any" (an active plan), "none", or a plan id
+    std::int64_t joined_within_days = 0;
+};
+
+// What a message says, per language ("fa", "en"...), with {placeholders} rendered by fmt.
+struct MessageText {
+    std::vector<std::pair<std::string, std::string>> by_language;
+};
+
+// A message the library writes to the outbox when its trigger occurs.
+struct MessageTrigger {
+    std::string trigger;  // welcome, earned, tier_up, tier_down, expiring, birthday, coupon,
+                          // winback, plan_expiring
+    std::string channel = "sms";
+    std::int64_t days = 0;  // expiring/plan_expiring: N days ahead; winback: N days without
+                            // purchase; birthday: N days before
+    MessageText text;
+};
+
+// A one-off message to a segment, with an optional holdout group for measuring lift.
+struct MessageCampaign {
+    std::string id, name, segment;
+    std::string channel = "sms";
+    std::int64_t holdout_percent = 0;
+    std::int64_t measure_days = 14;  // purchases within N days after the send count as response
+    MessageText text;
+};
+
+struct Messaging {
+    std::vector<MessageTrigger> triggers;
+    std::vector<MessageCampaign> campaigns;
+    int quiet_start = -1, quiet_end = -1;  // local minutes; marketing waits until quiet_end
+    std::int64_t cap_count = 0;            // at most this many marketing messages...
+    std::int64_t cap_days = 7;             // ...per member in this many days (0 count = no cap)
+    std::string amounts = "";              // "", "rial" or "toman": how {amount} is shown
+    const MessageTrigger* trigger(std::string_view name) const;
+    const MessageCampaign* campaign(std::string_view id) const;
+};
+
 struct Program {
     std::string name;
+    std::string language = "en";  // the programme's own language: messages' fallback, dashboard
     std::string currency = "IRR";
     int utc_offset_minutes = 210;   // Iran Standard Time
     int week_start = 5;             // 0 = Monday ... 5 = Saturday
@@ -267,6 +329,9 @@ struct Program {
     Referral referral;
     std::vector<Partner> partners;
     std::vector<Draw> draws;
+    RfmConfig rfm;
+    std::vector<SegmentRule> segments;
+    Messaging messages;
 
     const TierLevel* level(std::string_view id) const;  // nullptr when unknown
     int level_index(std::string_view id) const;         // -1 when unknown
@@ -274,6 +339,7 @@ struct Program {
     const Campaign* campaign(std::string_view id) const;
     const Reward* reward(std::string_view id) const;
     const Draw* draw(std::string_view id) const;
+    const SegmentRule* segment(std::string_view id) const;
 };
 
 // Parses and validates; throws Error(Status::InvalidProgram) with the offending field named.

@@ -20,6 +20,9 @@
 
 #include "loyalty/coupons.hpp"
 #include "loyalty/rules.hpp"
+#include "calendar.hpp"
+#include "periods.hpp"
+#include "storage/access.hpp"
 #include "storage/canonical.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -923,6 +926,12 @@ struct Database::Impl {
                 return now() - p.tiers.window_days * kDayMs;
             case TierWindow::CalendarYear:
                 return window_of(Period::Year, now(), p.utc_offset_minutes, p.week_start).start_ms;
+            case TierWindow::JalaliYear: {
+                const std::int64_t today = cal::local_day(now(), p.utc_offset_minutes);
+                const int year = periods::to_date(today, CalendarKind::Jalali).year;
+                return cal::local_midnight(periods::from_date({year, 1, 1}, CalendarKind::Jalali),
+                                           p.utc_offset_minutes);
+            }
         }
         return 0;
     }
@@ -2354,7 +2363,7 @@ TierStatus Database::tier_status(std::int64_t member_id) {
     return impl_->tier_status(member_id);
 }
 
-ReviewResult Database::review_tiers(std::int64_t now_ms) {
+ReviewResult Database::review_tiers(std::int64_t now_ms, const Progress& progress) {
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
@@ -2368,6 +2377,11 @@ ReviewResult Database::review_tiers(std::int64_t now_ms) {
     } restore{d, saved};
     const std::int64_t at = d.now();
     ReviewResult r;
+    std::int64_t members = 0;
+    if (progress) {
+        Transaction t(d.c, false);
+        members = scalar(d.c.query("SELECT COUNT(*) FROM members WHERE status = 0"));
+    }
     // In batches of members, so a large review does not hold the write lock for long.
     for (std::int64_t after = 0;;) {
         Transaction t(d.c, true);
@@ -2390,6 +2404,7 @@ ReviewResult Database::review_tiers(std::int64_t now_ms) {
         }
         after = ids.back();
         t.commit();
+        if (progress) progress(r.reviewed, std::max(members, r.reviewed));
     }
     return r;
 }
@@ -2825,15 +2840,6 @@ struct SplitMix64 {
     }
 };
 
-std::uint64_t fnv1a64(const std::string& s) {
-    std::uint64_t h = 0xCBF29CE484222325ULL;
-    for (unsigned char ch : s) {
-        h ^= ch;
-        h *= 0x100000001B3ULL;
-    }
-    return h;
-}
-
 }  // namespace
 
 // The entry list: entries earned by purchases in the draw period plus entries bought with
@@ -2938,7 +2944,7 @@ Table Database::draw_run(const std::string& draw_id, const std::string& seed, st
             for (const auto& row : entries.rows)
                 total += row[4].number;
             if (total == 0) throw Error(Status::InvalidState, "the draw has no entries");
-            SplitMix64 rng{fnv1a64(seed)};
+            SplitMix64 rng{text::fnv1a64(seed)};
             std::vector<std::int64_t> won;
             for (std::int64_t rank = 1;
                  rank <= winners && static_cast<std::size_t>(won.size()) < entries.rows.size();) {
@@ -2981,12 +2987,18 @@ Table Database::draw_run(const std::string& draw_id, const std::string& seed, st
         });
 }
 
-ExpireResult Database::expire(std::int64_t now_ms) {
+ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
     std::int64_t at = now_ms == 0 ? d.now() : now_ms;
     ExpireResult total;
+    std::int64_t due = 0;
+    if (progress) {
+        Transaction t(d.c, false);
+        due = scalar(
+            d.c.query("SELECT COUNT(*) FROM lots WHERE remaining > 0 AND expires_at <= ?", at));
+    }
     // In batches, so a large sweep does not hold the write lock for long.
     for (;;) {
         Transaction t(d.c, true);
@@ -3014,6 +3026,7 @@ ExpireResult Database::expire(std::int64_t now_ms) {
             total.points += l.remaining;
         }
         t.commit();
+        if (progress) progress(total.lots, std::max(due, total.lots));
     }
     return total;
 }
@@ -3140,3 +3153,18 @@ VerifyReport Database::verify() {
 }
 
 }  // namespace loyalty
+
+namespace loyalty::storage {
+
+void Access::run(Database& db, bool write, const std::function<bool(Session&)>& fn) {
+    std::lock_guard<std::mutex> lock(db.impl_->mu);
+    auto& d = *db.impl_;
+    Transaction t(d.c, write);
+    Session s{d.c, d.active_program(), d.now(), [&d](MemberFields& f) {
+                  d.check_fields(f);
+                  return d.do_enrol(f);
+              }};
+    if (fn(s) && write) t.commit();
+}
+
+}  // namespace loyalty::storage

@@ -367,6 +367,36 @@ ALTER TABLE refunds ADD COLUMN wallet_restored INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE refunds ADD COLUMN cashback_reversed INTEGER NOT NULL DEFAULT 0;
 )SQL";
 
+// Version 4: the message outbox (docs/reports.md). One row per message the programme called
+// for, including those suppressed (no consent, frequency cap) and held out of a campaign, so a
+// trigger occurrence is never produced twice (the UNIQUE constraint) and reports see them all.
+constexpr const char* kSchemaV4 = R"SQL(
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  kind TEXT NOT NULL,          -- the trigger (welcome, earned...) or 'campaign'
+  occurrence TEXT NOT NULL,    -- which event: a sale, a tier event, an expiry day, a campaign
+  campaign_id TEXT,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  language TEXT NOT NULL,
+  body TEXT NOT NULL,
+  marketing INTEGER NOT NULL,
+  status INTEGER NOT NULL,     -- 0 pending, 1 sent, 2 failed, 3 suppressed, 4 holdout
+  reason TEXT NOT NULL DEFAULT '',
+  due_at INTEGER NOT NULL,
+  leased_until INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  UNIQUE(member_id, kind, occurrence, channel));
+CREATE INDEX outbox_due ON outbox(due_at) WHERE status = 0;
+CREATE INDEX outbox_member ON outbox(member_id, created_at);
+CREATE INDEX outbox_campaign ON outbox(campaign_id) WHERE campaign_id IS NOT NULL;
+-- Per trigger, the last event (member, sale, tier event, coupon) already looked at.
+CREATE TABLE message_cursors(kind TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
+)SQL";
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -409,6 +439,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
     }
     if (from < 2) c.exec(kSchemaV2);
     if (from < 3) c.exec(kSchemaV3);
+    if (from < 4) c.exec(kSchemaV4);
     // Each later version adds one `if (from < N)` step here, inside this transaction.
     c.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
     c.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());

@@ -9,31 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "check.h"
 #include <sys/stat.h>
 
-static int failures = 0, checks = 0;
 static char dir[512];
-
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        ++checks;                                                                      \
-        if (!(cond)) {                                                                 \
-            ++failures;                                                                \
-            fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                              \
-    } while (0)
-#define CHECK_STATUS(expr, want)                                                               \
-    do {                                                                                       \
-        int32_t got_ = (expr);                                                                 \
-        ++checks;                                                                              \
-        if (got_ != (want)) {                                                                  \
-            ++failures;                                                                        \
-            fprintf(stderr, "  %s:%d: %s returned %s, expected %s (%s)\n", __FILE__, __LINE__, \
-                    #expr, loy_status_name(got_), loy_status_name(want), err.message);         \
-        }                                                                                      \
-    } while (0)
-
-static loy_error err;
 
 static const char* PROGRAMME =
     "{\"name\":\"C test\",\"currency\":\"IRR\",\"utc_offset_minutes\":210,"
@@ -862,6 +842,15 @@ static void test_coupons_wallet_rewards(void) {
     CHECK_STATUS(loy_coupon_issue(db, "one", m, "I1", code, sizeof code, &need, &err), LOY_OK);
     CHECK(need == 11 && code[5] == '-');
     CHECK(loy_coupon_code_check(code) == LOY_OK);
+    {
+        loy_table* mine = NULL;
+        CHECK_STATUS(loy_member_coupons(db, m, &mine, &err), LOY_OK);
+        CHECK(loy_table_row_count(mine) == 1);
+        CHECK(strcmp(loy_table_text(mine, 0, 0), code) == 0);
+        CHECK(strcmp(loy_table_text(mine, 0, 1), "one") == 0);
+        CHECK(strcmp(loy_table_text(mine, 0, 5), "valid") == 0);
+        loy_table_free(mine);
+    }
     {
         char typo[64];
         snprintf(typo, sizeof typo, "%s", code);

@@ -114,6 +114,26 @@ TEST_CASE("seed: 10 purchases in a year = VIP, counted in the calendar year", "[
     CHECK(st.events[0].reason.find("review: score 0 is below VIP (10)") == 0);
 }
 
+TEST_CASE("a Jalali-year window restarts at Nowruz", "[tiers]") {
+    auto db = open(temp_path("tiers-jalali.db"));
+    db->load_program(R"({"currency": "IRR", "tiers": {
+      "score": [{"metric": "purchases"}], "window": "jalali_year",
+      "levels": [{"id": "member", "threshold": 0}, {"id": "vip", "name": "VIP", "threshold": 2}]}})");
+    auto m = db->enrol(phone("09121234567"));
+    // 2027-03-19 and 2027-03-20 (Tehran) are 28 and 29 Esfand 1405; Nowruz 1406 is 2027-03-21.
+    const std::int64_t esfand28 = 1805437800000LL;  // 2027-03-19 10:00 Tehran
+    db->set_clock(esfand28);
+    db->commit(basket(m.id, {1000}), "E1");
+    db->set_clock(esfand28 + kDay);
+    CHECK(db->commit(basket(m.id, {1000}), "E2").tier_after == "vip");
+    // The day before Nowruz the year's two purchases still count; on Nowruz none do.
+    const std::int64_t nowruz = esfand28 + 2 * kDay - 10 * 3600000LL;  // 2027-03-21 00:00
+    CHECK(db->review_tiers(nowruz - 60000).downgraded == 0);
+    CHECK(db->review_tiers(nowruz).downgraded == 1);
+    CHECK(db->member(m.id).tier == "member");
+    CHECK(db->export_program().find("\"jalali_year\"") != std::string::npos);
+}
+
 TEST_CASE("seed: hybrid score, 80% purchase points + 20% invitation points", "[tiers][seed]") {
     auto db = open(temp_path("tiers-hybrid.db"));
     db->load_program(

@@ -313,8 +313,13 @@ def _table(ptr) -> List[dict]:
     cols = [_s(L.loy_table_column_name(ptr, c)) for c in range(L.loy_table_column_count(ptr))]
     rows = []
     for r in range(L.loy_table_row_count(ptr)):
-        rows.append({name: (L.loy_table_int(ptr, r, c) if L.loy_table_is_number(ptr, r, c)
-                            else _s(L.loy_table_text(ptr, r, c))) for c, name in enumerate(cols)})
+        row = {}
+        for c, name in enumerate(cols):
+            text = _s(L.loy_table_text(ptr, r, c))
+            number = L.loy_table_int(ptr, r, c)
+            # Whole numbers as int; decimals (percentages "66.7", ratios "1.50") as their text.
+            row[name] = number if L.loy_table_is_number(ptr, r, c) and text == str(number) else text
+        rows.append(row)
     return rows
 
 
@@ -470,7 +475,35 @@ class Database(_Handle):
                        ctypes.byref(c.err)))
         return problems.value, _s(buf.value)
 
-    # -- tables
+    # -- tables: reports, segments, the outbox (docs/reports.md)
     def reward_report(self, from_ms: int = 0, to_ms: int = 0) -> List[dict]:
         return _scoped("loy_table_free",
                        _owned(load().loy_reward_report, self.ptr, from_ms, to_ms), _table)
+
+    def report(self, name: str, from_ms: int = 0, to_ms: int = 0, branch: Optional[str] = None,
+               group_by: int = _capi.LOY_GROUP_NONE,
+               calendar: int = _capi.LOY_CALENDAR_GREGORIAN, limit: int = 20) -> List[dict]:
+        """A manager report as a list of rows (dicts); percentages are text ("66.7")."""
+        o = _capi.loy_report_options()
+        load().loy_report_options_init(ctypes.byref(o))
+        o.from_ms, o.to_ms, o.group_by, o.calendar, o.limit = from_ms, to_ms, group_by, calendar, limit
+        o.branch = _b(branch)
+        return _scoped("loy_table_free", _owned(load().loy_report, self.ptr, _b(name),
+                                                ctypes.byref(o)), _table)
+
+    def segments(self, at_ms: int = 0) -> List[dict]:
+        return _scoped("loy_table_free", _owned(load().loy_segments, self.ptr, at_ms), _table)
+
+    def generate_messages(self, now_ms: int = 0) -> int:
+        queued = ctypes.c_int64(0)
+        _call(load().loy_messages_generate, self.ptr, now_ms, ctypes.byref(queued))
+        return queued.value
+
+    def fetch_messages(self, limit: int = 100, lease_ms: int = 60000, now_ms: int = 0) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_outbox_fetch, self.ptr, now_ms, limit, lease_ms), _table)
+
+    def acknowledge(self, message_id: int, sent: bool = True, error: Optional[str] = None,
+                    retry_after_ms: int = 0):
+        result = _capi.LOY_DELIVERY_SENT if sent else _capi.LOY_DELIVERY_FAILED
+        _call(load().loy_outbox_ack, self.ptr, message_id, result, _b(error), retry_after_ms)

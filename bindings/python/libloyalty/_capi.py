@@ -56,6 +56,14 @@ LOY_ENTRY_BONUS = 7
 LOY_ENTRY_EVENT = 8
 LOY_ENTRY_MERGE_OUT = 9
 LOY_ENTRY_MERGE_IN = 10
+LOY_GROUP_NONE = 0
+LOY_GROUP_DAY = 1
+LOY_GROUP_WEEK = 2
+LOY_GROUP_MONTH = 3
+LOY_CALENDAR_GREGORIAN = 0
+LOY_CALENDAR_JALALI = 1
+LOY_DELIVERY_SENT = 1
+LOY_DELIVERY_FAILED = 2
 
 
 class loy_error(ctypes.Structure):
@@ -109,6 +117,18 @@ class loy_member_query(ctypes.Structure):
         ('include_inactive', ctypes.c_int32),
         ('limit', ctypes.c_int32),
         ('after_id', ctypes.c_int64),
+    ]
+
+
+class loy_report_options(ctypes.Structure):
+    _fields_ = [
+        ('size', ctypes.c_uint32),
+        ('from_ms', ctypes.c_int64),
+        ('to_ms', ctypes.c_int64),
+        ('branch', ctypes.c_char_p),
+        ('group_by', ctypes.c_int32),
+        ('calendar', ctypes.c_int32),
+        ('limit', ctypes.c_int32),
     ]
 
 
@@ -351,6 +371,24 @@ FUNCTIONS = {
     'loy_history_expires_at': (ctypes.c_int64, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_history_corrects': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_verify': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
+    'loy_report_options_init': (None, [ctypes.POINTER(loy_report_options)]),
+    'loy_report_count': (ctypes.c_size_t, []),
+    'loy_report_name': (ctypes.c_char_p, [ctypes.c_size_t]),
+    'loy_report_title': (ctypes.c_char_p, [ctypes.c_size_t]),
+    'loy_report_description': (ctypes.c_char_p, [ctypes.c_size_t]),
+    'loy_report': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(loy_report_options), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_dashboard_html': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(loy_report_options), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
+    'loy_segments': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_segment_members': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_member_segments': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_messages_generate': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_campaign_send': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_outbox_fetch': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_outbox_ack': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
+    'loy_member_messages': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_member_sales': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_member_coupons': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_members_import_csv': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
 }
 
 

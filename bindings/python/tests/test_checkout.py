@@ -80,6 +80,28 @@ class CheckoutTest(unittest.TestCase):
             self.db.basket().add_line("X", None, -1, 10)
         self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_AMOUNT)
 
+    def test_reports_and_outbox(self):
+        sara = self.db.enrol(phone="09123456789", name="سارا", consent_sms=1)
+        with self.db.basket(member=sara.id, branch="golestan") as b:
+            b.add_line("LATTE", "coffee", 2000, 150_000)
+            self.db.commit(b, "T1-R-9")
+        sales = {r["period"]: r for r in self.db.report(
+            "sales", group_by=libloyalty.LOY_GROUP_MONTH, calendar=libloyalty.LOY_CALENDAR_JALALI)}
+        self.assertEqual(sales["1404-09"]["revenue"], 300_000)  # 2025-11-24 is 3 Azar 1404
+        self.assertEqual(sales["1404-09"]["member_revenue_pct"], "100.0")
+        with self.assertRaises(LoyaltyError) as ctx:
+            self.db.report("no-such")
+        self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_NOT_FOUND)
+        # The example programme writes Persian messages: welcome and the receipt.
+        self.assertEqual(self.db.generate_messages(), 2)
+        box = self.db.fetch_messages()
+        self.assertEqual([m["trigger"] for m in box], ["welcome", "earned"])
+        self.assertIn("۶۰ امتیاز", box[1]["body"])
+        for m in box:
+            self.db.acknowledge(m["id"])
+        self.assertEqual(self.db.fetch_messages(), [])
+        self.assertEqual(self.db.generate_messages(), 0)
+
     def test_money_and_closed_handles(self):
         self.assertEqual(self.db.format_money(1_250_000, "IRT"), "1,250,000")
         self.assertIn('"Café Golestan club"', self.db.export_programme())

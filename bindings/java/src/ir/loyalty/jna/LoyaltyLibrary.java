@@ -68,6 +68,14 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ENTRY_EVENT = 8;
     int LOY_ENTRY_MERGE_OUT = 9;
     int LOY_ENTRY_MERGE_IN = 10;
+    int LOY_GROUP_NONE = 0;
+    int LOY_GROUP_DAY = 1;
+    int LOY_GROUP_WEEK = 2;
+    int LOY_GROUP_MONTH = 3;
+    int LOY_CALENDAR_GREGORIAN = 0;
+    int LOY_CALENDAR_JALALI = 1;
+    int LOY_DELIVERY_SENT = 1;
+    int LOY_DELIVERY_FAILED = 2;
 
     /** C size_t. */
     final class SizeT extends IntegerType {
@@ -136,6 +144,18 @@ public interface LoyaltyLibrary extends Library {
         public int limit;
         public long after_id;
         public LoyMemberQuery() { super(); setStringEncoding("UTF-8"); }
+    }
+
+    @Structure.FieldOrder({"size", "from_ms", "to_ms", "branch", "group_by", "calendar", "limit"})
+    class LoyReportOptions extends Structure {
+        public int size;
+        public long from_ms;
+        public long to_ms;
+        public String branch;
+        public int group_by;
+        public int calendar;
+        public int limit;
+        public LoyReportOptions() { super(); setStringEncoding("UTF-8"); }
     }
 
     int loy_version_number();
@@ -376,4 +396,22 @@ public interface LoyaltyLibrary extends Library {
     long loy_history_expires_at(Pointer h, SizeT i);
     String loy_history_corrects(Pointer h, SizeT i);
     int loy_verify(Pointer db, LongByReference out_problems, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
+    void loy_report_options_init(LoyReportOptions options);
+    SizeT loy_report_count();
+    String loy_report_name(SizeT index);
+    String loy_report_title(SizeT index);
+    String loy_report_description(SizeT index);
+    int loy_report(Pointer db, String name, LoyReportOptions options, PointerByReference out_table, LoyError err);
+    int loy_dashboard_html(Pointer db, LoyReportOptions options, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
+    int loy_segments(Pointer db, long at_ms, PointerByReference out_table, LoyError err);
+    int loy_segment_members(Pointer db, String segment_id, long at_ms, PointerByReference out_table, LoyError err);
+    int loy_member_segments(Pointer db, long member_id, long at_ms, PointerByReference out_table, LoyError err);
+    int loy_messages_generate(Pointer db, long now_ms, LongByReference out_queued, LoyError err);
+    int loy_campaign_send(Pointer db, String campaign_id, long now_ms, LongByReference out_queued, LongByReference out_holdout, LongByReference out_suppressed, LoyError err);
+    int loy_outbox_fetch(Pointer db, long now_ms, int limit, long lease_ms, PointerByReference out_table, LoyError err);
+    int loy_outbox_ack(Pointer db, long message_id, int result, String error_text, long retry_after_ms, LoyError err);
+    int loy_member_messages(Pointer db, long member_id, int limit, PointerByReference out_table, LoyError err);
+    int loy_member_sales(Pointer db, long member_id, int limit, PointerByReference out_table, LoyError err);
+    int loy_member_coupons(Pointer db, long member_id, PointerByReference out_table, LoyError err);
+    int loy_members_import_csv(Pointer db, String csv, int dry_run, LongByReference out_rows, LongByReference out_imported, PointerByReference out_errors, LoyError err);
 }

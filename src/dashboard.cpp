@@ -1,0 +1,434 @@
+// The manager's dashboard: one self-contained HTML page (no network, no external script).
+// Figures and tables are plain HTML; the charts are drawn as SVG by a small inline script from
+// the data embedded in the page.
+#include <fmt/format.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "calendar.hpp"
+#include "loyalty/database.hpp"
+#include "loyalty/money.hpp"
+#include "periods.hpp"
+#include "storage/access.hpp"
+
+namespace loyalty {
+
+namespace {
+
+struct Words {
+    const char *title, *period, *members, *active, *revenue, *member_share, *repeat, *outstanding,
+        *liability, *breakage, *sales_chart, *member_series, *guest_series, *members_chart,
+        *new_series, *points_chart, *earned_series, *redeemed_series, *expired_series, *tiers_chart,
+        *rfm_chart, *top, *branches, *name, *phone, *tier, *purchases, *spend, *balance, *branch,
+        *sales, *points, *generated, *no_data;
+};
+
+constexpr Words kEnglish{"Loyalty dashboard",
+                         "Period",
+                         "Members",
+                         "Active in the last 30 days",
+                         "Revenue",
+                         "Member share of revenue",
+                         "Repeat rate",
+                         "Points outstanding",
+                         "Points liability",
+                         "Breakage",
+                         "Revenue by period",
+                         "Members",
+                         "Guests",
+                         "New members by period",
+                         "New members",
+                         "Points by period",
+                         "Earned",
+                         "Redeemed",
+                         "Expired",
+                         "Members by tier",
+                         "Members by RFM group",
+                         "Top members",
+                         "Branches",
+                         "Name",
+                         "Phone",
+                         "Tier",
+                         "Purchases",
+                         "Spend",
+                         "Balance",
+                         "Branch",
+                         "Sales",
+                         "Points",
+                         "Generated",
+                         "No data for this period"};
+
+constexpr Words kPersian{"داشبورد باشگاه مشتریان",
+                         "دوره",
+                         "اعضا",
+                         "فعال در ۳۰ روز اخیر",
+                         "فروش",
+                         "سهم اعضا از فروش",
+                         "نرخ خرید مجدد",
+                         "امتیاز باقی‌مانده",
+                         "ارزش امتیازهای باقی‌مانده",
+                         "امتیاز سوخت‌شده",
+                         "فروش در هر دوره",
+                         "اعضا",
+                         "مهمان",
+                         "عضو جدید در هر دوره",
+                         "عضو جدید",
+                         "امتیاز در هر دوره",
+                         "کسب‌شده",
+                         "خرج‌شده",
+                         "منقضی‌شده",
+                         "اعضا در هر سطح",
+                         "اعضا در هر گروه RFM",
+                         "برترین اعضا",
+                         "شعبه‌ها",
+                         "نام",
+                         "تلفن",
+                         "سطح",
+                         "خرید",
+                         "مبلغ خرید",
+                         "مانده امتیاز",
+                         "شعبه",
+                         "فروش",
+                         "امتیاز",
+                         "تهیه‌شده در",
+                         "در این دوره داده‌ای نیست"};
+
+std::string html(const std::string& s) {
+    std::string out;
+    for (char ch : s) {
+        switch (ch) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += ch;
+        }
+    }
+    return out;
+}
+
+// A JSON string literal that is also safe inside <script>.
+std::string js(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char ch : s) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += static_cast<char>(ch);
+        } else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
+            out += fmt::format("\\u{:04x}", ch);
+        } else {
+            out += static_cast<char>(ch);
+        }
+    }
+    return out + "\"";
+}
+
+const Table::Cell* find(const Table& t, std::size_t row, const char* column) {
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+        if (t.columns[c] == column && row < t.rows.size()) return &t.rows[row][c];
+    return nullptr;
+}
+
+struct Formatter {
+    bool fa;
+    int exponent;
+    std::string digits(const std::string& s) const { return fa ? periods::persian_digits(s) : s; }
+    std::string number(std::int64_t v) const {
+        std::string s = format_money(v, 0, true);
+        if (fa) {
+            std::string out;
+            for (char ch : s)
+                out += ch == ',' ? std::string("٬") : std::string(1, ch);
+            s = out;
+        }
+        return digits(s);
+    }
+    std::string money(std::int64_t v) const {
+        std::string s = format_money(v, exponent, true);
+        if (fa) {
+            std::string out;
+            for (char ch : s)
+                out += ch == ','   ? std::string("٬")
+                       : ch == '.' ? std::string("٫")
+                                   : std::string(1, ch);
+            s = out;
+        }
+        return digits(s);
+    }
+    std::string percent(const Table::Cell* c) const {
+        if (!c || c->text.empty()) return "–";
+        return digits(fa ? std::string(c->text).replace(c->text.find('.'), 1, "٫") : c->text) +
+               (fa ? "٪" : "%");
+    }
+};
+
+// {"labels": [...], "series": [{"name": "...", "values": [...], "shown": [...]}]}
+std::string series_json(
+    const std::vector<std::string>& labels,
+    const std::vector<std::pair<std::string, std::vector<std::int64_t>>>& series,
+    const std::function<std::string(std::int64_t)>& show) {
+    std::string out = "{\"labels\":[";
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        out += (i ? "," : "") + js(labels[i]);
+    out += "],\"series\":[";
+    for (std::size_t k = 0; k < series.size(); ++k) {
+        out += (k ? ",{" : "{") + std::string("\"name\":") + js(series[k].first) + ",\"values\":[";
+        for (std::size_t i = 0; i < series[k].second.size(); ++i)
+            out += (i ? "," : "") + std::to_string(series[k].second[i]);
+        out += "],\"shown\":[";
+        for (std::size_t i = 0; i < series[k].second.size(); ++i)
+            out += (i ? "," : "") + js(show(series[k].second[i]));
+        out += "]}";
+    }
+    return out + "]}";
+}
+
+std::vector<std::int64_t> column_values(const Table& t, const char* column) {
+    std::vector<std::int64_t> v;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const Table::Cell* c = find(t, r, column);
+        v.push_back(c ? c->number : 0);
+    }
+    return v;
+}
+
+std::vector<std::string> column_texts(const Table& t, const char* column, const Formatter& f) {
+    std::vector<std::string> v;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const Table::Cell* c = find(t, r, column);
+        v.push_back(f.digits(c ? c->text : ""));
+    }
+    return v;
+}
+
+constexpr const char* kScript = R"JS(
+(function () {
+  var data = JSON.parse(document.getElementById('dashboard-data').textContent);
+  var colours = ['#2f6f8f', '#e39b3b', '#8c5fa8', '#5a9e4b'];
+  function el(name, attrs, text) {
+    var e = document.createElementNS('http://www.w3.org/2000/svg', name);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function chart(id, d) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    var n = d.labels.length, k = d.series.length;
+    var max = 1;
+    d.series.forEach(function (s) { s.values.forEach(function (v) { if (v > max) max = v; }); });
+    var slot = Math.max(72, 18 * k + 30), w = Math.max(320, n * slot + 40), h = 220, base = 170;
+    var svg = el('svg', {'class': 'chart', 'viewBox': '0 0 ' + w + ' ' + h, 'width': w, 'height': h,
+                         'role': 'img', 'direction': 'ltr'});
+    svg.appendChild(el('line', {x1: 30, y1: base, x2: w - 5, y2: base, stroke: '#999'}));
+    d.labels.forEach(function (label, i) {
+      var x0 = 35 + i * slot;
+      d.series.forEach(function (s, j) {
+        var v = s.values[i], bh = Math.round((v / max) * 140);
+        var r = el('rect', {x: x0 + j * 18, y: base - bh, width: 16, height: bh,
+                            fill: colours[j % colours.length], 'class': 'bar',
+                            'data-series': s.name, 'data-label': label, 'data-value': v});
+        r.appendChild(el('title', {}, s.name + ' — ' + label + ': ' + s.shown[i]));
+        svg.appendChild(r);
+      });
+      svg.appendChild(el('text', {x: x0, y: base + 16, 'font-size': 10, 'class': 'axis'}, label));
+    });
+    box.appendChild(svg);
+    var legend = document.createElement('p');
+    legend.className = 'legend';
+    d.series.forEach(function (s, j) {
+      var span = document.createElement('span');
+      span.style.color = colours[j % colours.length];
+      span.textContent = '■ ' + s.name + '  ';
+      legend.appendChild(span);
+    });
+    box.appendChild(legend);
+  }
+  for (var id in data.charts) chart(id, data.charts[id]);
+  document.body.setAttribute('data-rendered', 'yes');
+})();
+)JS";
+
+}  // namespace
+
+std::string Database::dashboard_html(const ReportOptions& options) {
+    std::string programme_name, language, currency;
+    int offset = 0;
+    storage::Access::run(*this, false, [&](storage::Session& s) {
+        programme_name = s.program.name;
+        language = s.program.language;
+        currency = s.program.currency;
+        offset = s.program.utc_offset_minutes;
+        return false;
+    });
+    const bool fa = language == "fa" || language.rfind("fa-", 0) == 0;
+    const Words& w = fa ? kPersian : kEnglish;
+    const Formatter f{fa, currency_exponent(currency)};
+    ReportOptions periodic = options;
+    if (periodic.group == Grouping::None) periodic.group = Grouping::Month;
+    ReportOptions whole = options;
+    whole.group = Grouping::None;
+    ReportOptions top = whole;
+    top.limit = 10;
+
+    const Table overview = report("overview", whole);
+    const Table sales = report("sales", periodic);
+    const Table members = report("members", periodic);
+    const Table points = report("points", periodic);
+    const Table tiers = report("tiers", whole);
+    const Table segs = report("segments", whole);
+    const Table tops = report("top_members", top);
+    const Table branches = report("branches", whole);
+
+    auto metric = [&](const char* name) -> const Table::Cell* {
+        for (const auto& row : overview.rows)
+            if (row[0].text == name) return &row[1];
+        return nullptr;
+    };
+    auto num = [&](const char* name) { return metric(name) ? metric(name)->number : 0; };
+
+    std::string out;
+    out += fmt::format(
+        "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>{} — {}</title>\n<style>\n"
+        "body{{font-family:Vazirmatn,Tahoma,'DejaVu Sans',sans-serif;margin:1.5rem;color:#222;"
+        "background:#f7f7f5}}\nh1{{font-size:1.5rem}}h2{{font-size:1.1rem;margin-top:2rem}}\n"
+        ".cards{{display:flex;flex-wrap:wrap;gap:.8rem}}\n.card{{background:#fff;border-radius:8px;"
+        "padding:.8rem 1rem;min-width:11rem;box-shadow:0 1px 3px #0002}}\n.card .value{{font-size:"
+        "1.4rem;font-weight:bold}}\n.card .label{{color:#555;font-size:.85rem}}\n"
+        "table{{border-collapse:collapse;background:#fff}}td,th{{padding:.3rem .7rem;border-bottom:"
+        "1px solid #ddd;text-align:start}}\n.chartbox{{background:#fff;padding:.5rem;"
+        "border-radius:8px;overflow-x:auto}}\n.legend{{font-size:.85rem}}\n</style>\n</head>\n"
+        "<body data-rendered=\"no\">\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n",
+        fa ? "fa" : "en", fa ? "rtl" : "ltr", html(w.title), html(programme_name), html(w.title),
+        html(programme_name));
+
+    struct Card {
+        const char* id;
+        const char* label;
+        std::string value;
+    };
+    const std::vector<Card> cards = {
+        {"members", w.members, f.number(num("members"))},
+        {"active_30", w.active, f.number(num("active_30"))},
+        {"revenue", w.revenue, f.money(num("revenue"))},
+        {"member_revenue_pct", w.member_share, f.percent(metric("member_revenue_pct"))},
+        {"repeat_rate_pct", w.repeat, f.percent(metric("repeat_rate_pct"))},
+        {"points_outstanding", w.outstanding, f.number(num("points_outstanding"))},
+        {"liability", w.liability, f.money(num("liability"))},
+        {"breakage_pct", w.breakage, f.percent(metric("breakage_pct"))},
+    };
+    out += "<section class=\"cards\">\n";
+    for (const auto& c : cards)
+        out += fmt::format(
+            "<div class=\"card\" id=\"card-{}\"><div class=\"value\"><bdi>{}</bdi></div><div "
+            "class=\"label\">{}</div></div>\n",
+            c.id, html(c.value), html(c.label));
+    out += "</section>\n";
+
+    auto chart_box = [&](const char* id, const char* title) {
+        out +=
+            fmt::format("<h2>{}</h2>\n<div class=\"chartbox\" id=\"{}\"></div>\n", html(title), id);
+    };
+    chart_box("chart-sales", w.sales_chart);
+    chart_box("chart-members", w.members_chart);
+    chart_box("chart-points", w.points_chart);
+    chart_box("chart-tiers", w.tiers_chart);
+    chart_box("chart-rfm", w.rfm_chart);
+
+    auto table = [&](const char* title, const std::vector<std::string>& head,
+                     const std::vector<std::vector<std::string>>& rows, const char* id) {
+        out += fmt::format("<h2>{}</h2>\n<table id=\"{}\">\n<tr>", html(title), id);
+        for (const auto& h : head)
+            out += "<th>" + html(h) + "</th>";
+        out += "</tr>\n";
+        if (rows.empty())
+            out +=
+                fmt::format("<tr><td colspan=\"{}\">{}</td></tr>\n", head.size(), html(w.no_data));
+        for (const auto& r : rows) {
+            out += "<tr>";
+            for (const auto& c : r)
+                out += "<td>" + html(c) + "</td>";
+            out += "</tr>\n";
+        }
+        out += "</table>\n";
+    };
+    std::vector<std::vector<std::string>> top_rows;
+    for (std::size_t r = 0; r < tops.rows.size(); ++r)
+        top_rows.push_back({f.digits(find(tops, r, "rank")->text), find(tops, r, "name")->text,
+                            f.digits(find(tops, r, "phone")->text), find(tops, r, "tier")->text,
+                            f.number(find(tops, r, "purchases")->number),
+                            f.money(find(tops, r, "spend")->number),
+                            f.number(find(tops, r, "balance")->number)});
+    table(w.top, {"#", w.name, w.phone, w.tier, w.purchases, w.spend, w.balance}, top_rows,
+          "table-top");
+    std::vector<std::vector<std::string>> branch_rows;
+    for (std::size_t r = 0; r < branches.rows.size(); ++r)
+        branch_rows.push_back({find(branches, r, "branch")->text,
+                               f.number(find(branches, r, "sales")->number),
+                               f.money(find(branches, r, "revenue")->number),
+                               f.percent(find(branches, r, "member_revenue_pct")),
+                               f.number(find(branches, r, "points_earned")->number)});
+    table(w.branches, {w.branch, w.sales, w.revenue, w.member_share, w.points}, branch_rows,
+          "table-branches");
+
+    const auto money = [&](std::int64_t v) { return f.money(v); };
+    const auto count = [&](std::int64_t v) { return f.number(v); };
+    std::string charts = "{";
+    charts +=
+        "\"chart-sales\":" + series_json(column_texts(sales, "period", f),
+                                         {{w.member_series, column_values(sales, "member_revenue")},
+                                          {w.guest_series, column_values(sales, "guest_revenue")}},
+                                         money);
+    charts += ",\"chart-members\":" +
+              series_json(column_texts(members, "period", f),
+                          {{w.new_series, column_values(members, "new_members")}}, count);
+    charts +=
+        ",\"chart-points\":" + series_json(column_texts(points, "period", f),
+                                           {{w.earned_series, column_values(points, "earned")},
+                                            {w.redeemed_series, column_values(points, "redeemed")},
+                                            {w.expired_series, column_values(points, "expired")}},
+                                           count);
+    charts +=
+        ",\"chart-tiers\":" + series_json(column_texts(tiers, "name", f),
+                                          {{w.members, column_values(tiers, "members")}}, count);
+    std::vector<std::string> groups;
+    std::vector<std::int64_t> sizes;
+    static const char* const kGroupsFa[][2] = {
+        {"champions", "قهرمانان"},        {"loyal", "وفادار"},
+        {"potential", "بالقوه"},          {"new", "تازه"},
+        {"at_risk", "در خطر ریزش"},       {"hibernating", "خواب"},
+        {"lost", "ازدست‌رفته"}};
+    for (const auto& row : segs.rows)
+        if (row[2].text == "rfm") {
+            std::string label = row[1].text;
+            for (const auto& g : kGroupsFa)
+                if (fa && label == g[0]) label = g[1];
+            groups.push_back(label);
+            sizes.push_back(row[3].number);
+        }
+    charts += ",\"chart-rfm\":" + series_json(groups, {{w.members, sizes}}, count);
+    charts += "}";
+
+    const std::int64_t now_day = cal::local_day(now(), offset);
+    out += fmt::format("<p class=\"generated\">{}: {}</p>\n", html(w.generated),
+                       html(f.digits(periods::format_date(
+                           now_day, fa ? CalendarKind::Jalali : CalendarKind::Gregorian))));
+    out += "<script type=\"application/json\" id=\"dashboard-data\">{\"charts\":" + charts +
+           "}</script>\n<script>" + kScript + "</script>\n</body>\n</html>\n";
+    return out;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,151 @@
+#include "periods.hpp"
+
+#include <unicode/ucal.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "calendar.hpp"
+#include "loyalty/status.hpp"
+
+namespace loyalty::periods {
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86400000;
+
+// One ICU Persian calendar per thread, in UTC: local days are computed before ICU sees them,
+// so ICU only converts a day number to and from a date. (ICU's UDate is a double of
+// milliseconds; every whole-day value used here is exact in it.)
+struct PersianCalendar {
+    UCalendar* cal = nullptr;
+    PersianCalendar() {
+        UErrorCode st = U_ZERO_ERROR;
+        static const UChar kUtc[] = {'U', 'T', 'C', 0};
+        cal = ucal_open(kUtc, -1, "en_US@calendar=persian", UCAL_DEFAULT, &st);
+        if (U_FAILURE(st)) {
+            cal = nullptr;
+            throw Error(Status::Internal,
+                        std::string("ICU cannot open the Persian calendar: ") + u_errorName(st));
+        }
+    }
+    ~PersianCalendar() {
+        if (cal) ucal_close(cal);
+    }
+    PersianCalendar(const PersianCalendar&) = delete;
+    PersianCalendar& operator=(const PersianCalendar&) = delete;
+};
+
+UCalendar* persian() {
+    thread_local PersianCalendar c;
+    return c.cal;
+}
+
+void icu_check(UErrorCode st, const char* what) {
+    if (U_FAILURE(st))
+        throw Error(Status::Internal, std::string("ICU ") + what + ": " + u_errorName(st));
+}
+
+}  // namespace
+
+Ymd to_date(std::int64_t day, CalendarKind calendar) {
+    if (calendar == CalendarKind::Gregorian) {
+        cal::Date d = cal::civil_from_days(day);
+        return {d.year, static_cast<int>(d.month), static_cast<int>(d.day)};
+    }
+    UCalendar* c = persian();
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_setMillis(c, static_cast<UDate>(day * kDayMs), &st);
+    icu_check(st, "setMillis");
+    Ymd out;
+    out.year = ucal_get(c, UCAL_EXTENDED_YEAR, &st);
+    out.month = ucal_get(c, UCAL_MONTH, &st) + 1;
+    out.day = ucal_get(c, UCAL_DATE, &st);
+    icu_check(st, "get");
+    return out;
+}
+
+std::int64_t from_date(const Ymd& date, CalendarKind calendar) {
+    if (calendar == CalendarKind::Gregorian)
+        return cal::days_from_civil(date.year, static_cast<unsigned>(date.month),
+                                    static_cast<unsigned>(date.day));
+    UCalendar* c = persian();
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_clear(c);
+    ucal_set(c, UCAL_EXTENDED_YEAR, date.year);
+    ucal_set(c, UCAL_MONTH, date.month - 1);
+    ucal_set(c, UCAL_DATE, date.day);
+    UDate ms = ucal_getMillis(c, &st);
+    icu_check(st, "getMillis");
+    return cal::floor_div(static_cast<std::int64_t>(ms), kDayMs);
+}
+
+std::string format_date(std::int64_t day, CalendarKind calendar, char separator) {
+    Ymd d = to_date(day, calendar);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d%c%02d%c%02d", d.year, separator, d.month, separator,
+                  d.day);
+    return buf;
+}
+
+std::string persian_digits(const std::string& text) {
+    static const char* const kDigits[] = {"۰", "۱", "۲", "۳", "۴", "۵", "۶", "۷", "۸", "۹"};
+    std::string out;
+    out.reserve(text.size() * 2);
+    for (char ch : text) {
+        if (ch >= '0' && ch <= '9')
+            out += kDigits[ch - '0'];
+        else
+            out += ch;
+    }
+    return out;
+}
+
+Bucketer::Bucketer(Grouping grouping, CalendarKind calendar, int week_start)
+    : grouping_(grouping), calendar_(calendar), week_start_(week_start) {}
+
+std::int64_t Bucketer::start_of(std::int64_t day) {
+    switch (grouping_) {
+        case Grouping::None:
+            return 0;
+        case Grouping::Day:
+            return day;
+        case Grouping::Week:
+            return day - ((cal::weekday(day) - week_start_ + 7) % 7);
+        case Grouping::Month: {
+            auto it = start_cache_.find(day);
+            if (it != start_cache_.end()) return it->second;
+            Ymd d = to_date(day, calendar_);
+            std::int64_t start = day - (d.day - 1);
+            start_cache_.emplace(day, start);
+            return start;
+        }
+    }
+    return day;
+}
+
+std::int64_t Bucketer::next(std::int64_t start) {
+    switch (grouping_) {
+        case Grouping::None:
+            return start;
+        case Grouping::Day:
+            return start + 1;
+        case Grouping::Week:
+            return start + 7;
+        case Grouping::Month: {
+            Ymd d = to_date(start, calendar_);
+            Ymd n{d.month == 12 ? d.year + 1 : d.year, d.month == 12 ? 1 : d.month + 1, 1};
+            return from_date(n, calendar_);
+        }
+    }
+    return start + 1;
+}
+
+std::string Bucketer::label(std::int64_t start) {
+    if (grouping_ == Grouping::None) return "all";
+    std::string s = format_date(start, calendar_);
+    if (grouping_ == Grouping::Month) s.resize(7);
+    return s;
+}
+
+}  // namespace loyalty::periods

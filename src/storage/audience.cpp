@@ -1,0 +1,821 @@
+// Segments, the message outbox and member import (docs/reports.md).
+#include "storage/audience.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "calendar.hpp"
+#include "loyalty/coupons.hpp"
+#include "loyalty/database.hpp"
+#include "messages.hpp"
+#include "periods.hpp"
+#include "storage/report_kit.hpp"
+#include "text.hpp"
+
+namespace loyalty {
+
+using report_kit::cell;
+using storage::Session;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86400000;
+// Event-driven triggers look back at most this far the first time they run, so adding a
+// trigger to a programme does not message every member who ever joined or bought.
+constexpr std::int64_t kLookbackMs = 2 * kDayMs;
+
+#define LOY_NET_AMOUNT \
+    "s.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.sale_id = s.id), 0)"
+
+std::int64_t at_or_now(const Session& s, std::int64_t at_ms) {
+    if (at_ms < 0) throw Error(Status::InvalidArgument, "time must not be negative");
+    return at_ms == 0 ? s.now : at_ms;
+}
+
+// Purchases and net spend per member in [from, to).
+std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> activity(Session& s,
+                                                                                 std::int64_t from,
+                                                                                 std::int64_t to) {
+    std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> out;
+    auto q = s.c.query("SELECT member_id, COUNT(*), SUM(" LOY_NET_AMOUNT
+                       ") FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
+                       "created_at >= ?1 AND created_at < ?2 GROUP BY member_id",
+                       from, to);
+    while (q.next())
+        out[q.i64(0)] = {q.i64(1), q.i64(2)};
+    return out;
+}
+
+}  // namespace
+
+namespace audience {
+
+Population load(Session& s, std::int64_t at_ms) {
+    const std::int64_t at = at_or_now(s, at_ms);
+    const int offset = s.program.utc_offset_minutes;
+    Population pop;
+    pop.today = cal::local_day(at, offset);
+    const std::int64_t window_start = at - s.program.rfm.window_days * kDayMs;
+    auto q = s.c.query(
+        "SELECT m.id, m.tier, COALESCE(m.branch, ''), m.birth_month, m.birth_day, "
+        "m.consent_sms, m.consent_email, m.consent_push, m.created_at, "
+        "(SELECT GROUP_CONCAT(tag, ',') FROM member_tags t WHERE t.member_id = m.id), "
+        "(SELECT plan_id FROM subscriptions p WHERE p.member_id = m.id AND p.cancelled_at = 0 "
+        "AND p.starts_at <= ?2 AND p.ends_at > ?2 ORDER BY p.ends_at DESC LIMIT 1), "
+        "st.last, COALESCE(st.visits, 0), COALESCE(st.spend, 0) FROM members m LEFT JOIN "
+        "(SELECT member_id, MAX(created_at) last, SUM(created_at >= ?1) visits, "
+        "SUM(CASE WHEN created_at >= ?1 THEN " LOY_NET_AMOUNT
+        " ELSE 0 END) spend FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
+        "created_at < ?2 GROUP BY member_id) st ON st.member_id = m.id WHERE m.status = 0 AND "
+        "m.created_at < ?2 ORDER BY m.id",
+        window_start, at);
+    while (q.next()) {
+        segments::Facts f;
+        f.id = q.i64(0);
+        f.tier = q.text(1);
+        f.branch = q.text(2);
+        f.birth_month = static_cast<int>(q.i64(3));
+        f.birth_day = static_cast<int>(q.i64(4));
+        f.consent_sms = q.i64(5) != 0;
+        f.consent_email = q.i64(6) != 0;
+        f.consent_push = q.i64(7) != 0;
+        f.joined_day = cal::local_day(q.i64(8), offset);
+        if (!q.is_null(9)) f.tags = text::parse_tags(q.text(9));
+        f.plan = q.text(10);
+        f.last_purchase_day = q.is_null(11) ? -1 : cal::local_day(q.i64(11), offset);
+        f.visits = q.i64(12);
+        f.spend = q.i64(13);
+        pop.facts.push_back(std::move(f));
+    }
+    pop.rfm = segments::score(pop.facts, s.program.rfm, pop.today);
+    return pop;
+}
+
+std::vector<std::size_t> members_of(Session& s, const Population& pop,
+                                    const std::string& segment_id, std::int64_t at_ms) {
+    std::vector<std::size_t> out;
+    if (segment_id.rfind("rfm:", 0) == 0) {
+        const std::string g = segment_id.substr(4);
+        if (!segments::is_rfm_group(g))
+            throw Error(Status::NotFound, "no RFM group '" + g +
+                                              "' (champions, loyal, potential, new, at_risk, "
+                                              "hibernating, lost)");
+        for (std::size_t i = 0; i < pop.facts.size(); ++i)
+            if (pop.rfm[i].group == g) out.push_back(i);
+        return out;
+    }
+    const SegmentRule* rule = s.program.segment(segment_id);
+    if (!rule) throw Error(Status::NotFound, "the programme has no segment '" + segment_id + "'");
+    const std::int64_t at = at_or_now(s, at_ms);
+    const auto act = activity(s, rule->window_days > 0 ? at - rule->window_days * kDayMs : 0, at);
+    for (std::size_t i = 0; i < pop.facts.size(); ++i) {
+        auto it = act.find(pop.facts[i].id);
+        const std::int64_t visits = it == act.end() ? 0 : it->second.first;
+        const std::int64_t spend = it == act.end() ? 0 : it->second.second;
+        if (segments::matches(*rule, pop.facts[i], pop.rfm[i], visits, spend, pop.today))
+            out.push_back(i);
+    }
+    return out;
+}
+
+Table summary(Session& s, std::int64_t at_ms) {
+    const Population pop = load(s, at_ms);
+    Table t;
+    t.columns = {"segment", "name", "kind", "members"};
+    for (const char* g : segments::kRfmGroups) {
+        const std::string id = std::string("rfm:") + g;
+        t.rows.push_back({cell(id), cell(g), cell("rfm"),
+                          cell(static_cast<std::int64_t>(members_of(s, pop, id, at_ms).size()))});
+    }
+    for (const auto& g : s.program.segments)
+        t.rows.push_back({cell(g.id), cell(g.name), cell("custom"),
+                          cell(static_cast<std::int64_t>(members_of(s, pop, g.id, at_ms).size()))});
+    return t;
+}
+
+}  // namespace audience
+
+Table Database::segments(std::int64_t at_ms) {
+    Table out;
+    storage::Access::run(*this, false, [&](Session& s) {
+        out = audience::summary(s, at_ms);
+        return false;
+    });
+    return out;
+}
+
+Table Database::segment_members(const std::string& segment_id, std::int64_t at_ms) {
+    Table out;
+    storage::Access::run(*this, false, [&](Session& s) {
+        const auto pop = audience::load(s, at_ms);
+        const auto idx = audience::members_of(s, pop, segment_id, at_ms);
+        out.columns = {"member_id", "name",  "phone", "email", "tier", "branch",   "last_purchase",
+                       "visits",    "spend", "r",     "f",     "m",    "rfm_group"};
+        for (std::size_t i : idx) {
+            const auto& f = pop.facts[i];
+            const auto& r = pop.rfm[i];
+            auto q = s.c.query(
+                "SELECT COALESCE(name, ''), COALESCE(phone, ''), COALESCE(email, '') FROM members "
+                "WHERE id = ?",
+                f.id);
+            q.next();
+            out.rows.push_back(
+                {cell(f.id), cell(q.text(0)), cell(q.text(1)), cell(q.text(2)), cell(f.tier),
+                 cell(f.branch),
+                 cell(f.last_purchase_day < 0
+                          ? std::string()
+                          : periods::format_date(f.last_purchase_day, CalendarKind::Gregorian)),
+                 cell(f.visits), cell(f.spend), cell(std::int64_t{r.r}), cell(std::int64_t{r.f}),
+                 cell(std::int64_t{r.m}), cell(r.group)});
+        }
+        return false;
+    });
+    return out;
+}
+
+Table Database::member_segments(std::int64_t member_id, std::int64_t at_ms) {
+    Table out;
+    storage::Access::run(*this, false, [&](Session& s) {
+        const auto pop = audience::load(s, at_ms);
+        std::size_t me = pop.facts.size();
+        for (std::size_t i = 0; i < pop.facts.size(); ++i)
+            if (pop.facts[i].id == member_id) me = i;
+        if (me == pop.facts.size())
+            throw Error(Status::NotFound,
+                        "no active member " + std::to_string(member_id) + " at that time");
+        out.columns = {"segment", "name", "kind", "r", "f", "m"};
+        const auto& r = pop.rfm[me];
+        auto row = [&](const std::string& id, const std::string& name, const char* kind) {
+            out.rows.push_back({cell(id), cell(name), cell(kind), cell(std::int64_t{r.r}),
+                                cell(std::int64_t{r.f}), cell(std::int64_t{r.m})});
+        };
+        if (!r.group.empty()) row("rfm:" + r.group, r.group, "rfm");
+        for (const auto& g : s.program.segments) {
+            const auto idx = audience::members_of(s, pop, g.id, at_ms);
+            if (std::find(idx.begin(), idx.end(), me) != idx.end()) row(g.id, g.name, "custom");
+        }
+        return false;
+    });
+    return out;
+}
+
+// ---- messages ----------------------------------------------------------------------------
+
+namespace {
+
+enum OutboxStatus { kPending = 0, kSent = 1, kFailed = 2, kSuppressed = 3, kHoldout = 4 };
+
+struct Occurrence {
+    std::int64_t member = 0;
+    std::string kind, occurrence, campaign, channel;
+    const MessageText* text = nullptr;
+    messages::Values values;
+    bool holdout = false;
+};
+
+// Writes one outbox row for an occurrence unless it has one already. Returns the row's status,
+// or -1 when the occurrence was already produced (or the member is no longer active).
+int produce(Session& s, Occurrence o) {
+    {
+        auto q = s.c.query(
+            "SELECT 1 FROM outbox WHERE member_id = ?1 AND kind = ?2 AND occurrence = ?3 AND "
+            "channel = ?4",
+            o.member, o.kind, o.occurrence, o.channel);
+        if (q.next()) return -1;
+    }
+    auto m = s.c.query(
+        "SELECT status, COALESCE(name, ''), COALESCE(phone, ''), COALESCE(email, ''), "
+        "COALESCE(language, ''), consent_sms, consent_email, consent_push, tier, balance "
+        "FROM members WHERE id = ?",
+        o.member);
+    if (!m.next() || m.i64(0) != 0) return -1;
+    const Program& p = s.program;
+    const bool marketing = messages::is_marketing(o.kind);
+    std::string address, reason;
+    bool consent = false;
+    if (o.channel == "sms") {
+        address = m.text(2);
+        consent = m.i64(5) != 0;
+    } else if (o.channel == "email") {
+        address = m.text(3);
+        consent = m.i64(6) != 0;
+    } else {
+        address = "member:" + std::to_string(o.member);
+        consent = m.i64(7) != 0;
+    }
+    int status = o.holdout ? kHoldout : kPending;
+    if (status == kPending && !consent) {
+        status = kSuppressed;
+        reason = "no consent for " + o.channel;
+    } else if (status == kPending && address.empty()) {
+        status = kSuppressed;
+        reason = "no address for " + o.channel;
+    }
+    if (status == kPending && marketing && p.messages.cap_count > 0) {
+        auto c = s.c.query(
+            "SELECT COUNT(*) FROM outbox WHERE member_id = ?1 AND marketing = 1 AND status IN "
+            "(0, 1) AND created_at > ?2",
+            o.member, s.now - p.messages.cap_days * kDayMs);
+        c.next();
+        if (c.i64(0) >= p.messages.cap_count) {
+            status = kSuppressed;
+            reason = "frequency cap: " + std::to_string(p.messages.cap_count) +
+                     " marketing messages in " + std::to_string(p.messages.cap_days) + " days";
+        }
+    }
+    std::int64_t due = s.now;
+    if (marketing && p.messages.quiet_start >= 0) {
+        const int offset = p.utc_offset_minutes;
+        const std::int64_t day = cal::local_day(s.now, offset);
+        const std::int64_t minute = (s.now - cal::local_midnight(day, offset)) / 60000;
+        const int qs = p.messages.quiet_start, qe = p.messages.quiet_end;
+        const bool quiet = qs < qe ? (minute >= qs && minute < qe) : (minute >= qs || minute < qe);
+        if (quiet) {
+            const std::int64_t end_day = (qs > qe && minute >= qs) ? day + 1 : day;
+            due = cal::local_midnight(end_day, offset) + static_cast<std::int64_t>(qe) * 60000;
+        }
+    }
+    const std::string language = m.text(4).empty() ? p.language : m.text(4);
+    std::string body;
+    if (o.text) {
+        const std::string& tpl = messages::pick(*o.text, language, p.language);
+        messages::Values v = o.values;
+        v.name = m.text(1);
+        if (v.tier.empty()) {
+            const TierLevel* level = p.level(m.text(8));
+            v.tier = level ? level->name : m.text(8);
+        }
+        if (o.kind != "earned") v.balance = m.i64(9);
+        v.programme = p.name;
+        const std::int64_t divisor = p.messages.amounts == "toman" && p.currency == "IRR" ? 10 : 1;
+        body = messages::render(tpl, language, v, divisor);
+    }
+    s.c.query(
+           "INSERT INTO outbox(member_id, kind, occurrence, campaign_id, channel, address, "
+           "language, body, marketing, status, reason, due_at, created_at) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           o.member, o.kind, o.occurrence, storage::NullIfEmpty{o.campaign}, o.channel, address,
+           language, body, marketing, status, reason, due, s.now)
+        .run();
+    return status;
+}
+
+std::int64_t cursor(Session& s, const std::string& name) {
+    auto q = s.c.query("SELECT last_id FROM message_cursors WHERE kind = ?", name);
+    return q.next() ? q.i64(0) : 0;
+}
+
+void set_cursor(Session& s, const std::string& name, std::int64_t id) {
+    s.c.query("INSERT OR REPLACE INTO message_cursors(kind, last_id) VALUES (?, ?)", name, id)
+        .run();
+}
+
+std::int64_t max_id(Session& s, const char* sql) {
+    auto q = s.c.query(sql);
+    return q.next() ? q.i64(0) : 0;
+}
+
+std::int64_t generate(Session& s) {
+    const Program& p = s.program;
+    const int offset = p.utc_offset_minutes;
+    const std::int64_t since = s.now - kLookbackMs;
+    std::int64_t queued = 0;
+    auto emit = [&](Occurrence o) {
+        if (produce(s, std::move(o)) == kPending) ++queued;
+    };
+    for (const MessageTrigger& t : p.messages.triggers) {
+        const std::string cur = t.trigger + ":" + t.channel;
+        auto base = [&](std::int64_t member, std::string occurrence) {
+            Occurrence o;
+            o.member = member;
+            o.kind = t.trigger;
+            o.occurrence = std::move(occurrence);
+            o.channel = t.channel;
+            o.text = &t.text;
+            return o;
+        };
+        if (t.trigger == "welcome") {
+            const std::int64_t from = cursor(s, cur);
+            auto q = s.c.query(
+                "SELECT id FROM members WHERE id > ?1 AND created_at >= ?2 AND created_at <= ?3 "
+                "AND status = 0 ORDER BY id",
+                from, since, s.now);
+            while (q.next())
+                emit(base(q.i64(0), "joined"));
+            set_cursor(s, cur,
+                       std::max(from, max_id(s, "SELECT COALESCE(MAX(id), 0) FROM members")));
+        } else if (t.trigger == "earned") {
+            const std::int64_t from = cursor(s, cur);
+            auto q = s.c.query(
+                "SELECT id, member_id, points_earned, balance_after, total FROM sales WHERE "
+                "id > ?1 AND created_at >= ?2 AND created_at <= ?3 AND member_id IS NOT NULL AND "
+                "points_earned > 0 AND status <> 3 ORDER BY id",
+                from, since, s.now);
+            while (q.next()) {
+                Occurrence o = base(q.i64(1), "sale:" + std::to_string(q.i64(0)));
+                o.values.points = q.i64(2);
+                o.values.balance = q.i64(3);
+                o.values.amount = q.i64(4);
+                emit(std::move(o));
+            }
+            set_cursor(s, cur, std::max(from, max_id(s, "SELECT COALESCE(MAX(id), 0) FROM sales")));
+        } else if (t.trigger == "tier_up" || t.trigger == "tier_down") {
+            const std::int64_t from = cursor(s, cur);
+            auto q = s.c.query(
+                "SELECT id, member_id, from_tier, to_tier FROM tier_events WHERE id > ?1 AND "
+                "created_at >= ?2 AND created_at <= ?3 ORDER BY id",
+                from, since, s.now);
+            while (q.next()) {
+                const bool up = p.level_index(q.text(3)) > p.level_index(q.text(2));
+                if (up != (t.trigger == "tier_up") || q.text(2).empty()) continue;
+                Occurrence o = base(q.i64(1), "tier:" + std::to_string(q.i64(0)));
+                const TierLevel* level = p.level(q.text(3));
+                o.values.tier = level ? level->name : q.text(3);
+                emit(std::move(o));
+            }
+            set_cursor(s, cur,
+                       std::max(from, max_id(s, "SELECT COALESCE(MAX(id), 0) FROM tier_events")));
+        } else if (t.trigger == "coupon") {
+            const std::int64_t from = cursor(s, cur);
+            auto q = s.c.query(
+                "SELECT id, member_id, code FROM coupons WHERE id > ?1 AND created_at >= ?2 AND "
+                "created_at <= ?3 AND member_id IS NOT NULL AND revoked_at = 0 ORDER BY id",
+                from, since, s.now);
+            while (q.next()) {
+                Occurrence o = base(q.i64(1), "coupon:" + std::to_string(q.i64(0)));
+                o.values.coupon = coupon::display(q.text(2));
+                emit(std::move(o));
+            }
+            set_cursor(s, cur,
+                       std::max(from, max_id(s, "SELECT COALESCE(MAX(id), 0) FROM coupons")));
+        } else if (t.trigger == "expiring") {
+            auto q = s.c.query(
+                "SELECT member_id, MIN(expires_at), SUM(remaining) FROM lots WHERE remaining > 0 "
+                "AND expires_at > ?1 AND expires_at <= ?2 GROUP BY member_id",
+                s.now, s.now + t.days * kDayMs);
+            while (q.next()) {
+                const std::int64_t last_day = cal::local_day(q.i64(1) - 1, offset);
+                Occurrence o = base(
+                    q.i64(0), "expiry:" + periods::format_date(last_day, CalendarKind::Gregorian));
+                o.values.points = q.i64(2);
+                o.values.expiry_day = last_day;
+                emit(std::move(o));
+            }
+        } else if (t.trigger == "birthday") {
+            const std::int64_t today = cal::local_day(s.now, offset);
+            auto q = s.c.query(
+                "SELECT id, birth_month, birth_day FROM members WHERE status = 0 AND "
+                "birth_month > 0");
+            while (q.next()) {
+                const std::int64_t d = segments::days_to_birthday(
+                    static_cast<int>(q.i64(1)), static_cast<int>(q.i64(2)), today);
+                if (d < 0 || d > t.days) continue;
+                Occurrence o = base(
+                    q.i64(0), "birthday:" + std::to_string(cal::civil_from_days(today + d).year));
+                o.values.expiry_day = today + d;
+                emit(std::move(o));
+            }
+        } else if (t.trigger == "winback") {
+            auto q = s.c.query(
+                "SELECT member_id, MAX(id), MAX(created_at) FROM sales WHERE member_id IS NOT "
+                "NULL AND status IN (0, 1) GROUP BY member_id HAVING MAX(created_at) <= ?1",
+                s.now - t.days * kDayMs);
+            while (q.next())
+                emit(base(q.i64(0), "after-sale:" + std::to_string(q.i64(1))));
+        } else if (t.trigger == "plan_expiring") {
+            auto q = s.c.query(
+                "SELECT id, member_id, plan_id, ends_at FROM subscriptions x WHERE cancelled_at = "
+                "0 AND ends_at > ?1 AND ends_at <= ?2 AND NOT EXISTS (SELECT 1 FROM "
+                "subscriptions r WHERE r.member_id = x.member_id AND r.plan_id = x.plan_id AND "
+                "r.cancelled_at = 0 AND r.starts_at >= x.ends_at)",
+                s.now, s.now + t.days * kDayMs);
+            while (q.next()) {
+                Occurrence o = base(q.i64(1), "plan:" + std::to_string(q.i64(0)));
+                const Plan* plan = p.plan(q.text(2));
+                o.values.plan = plan ? plan->name : q.text(2);
+                o.values.expiry_day = cal::local_day(q.i64(3) - 1, offset);
+                emit(std::move(o));
+            }
+        }
+    }
+    return queued;
+}
+
+}  // namespace
+
+std::int64_t Database::generate_messages(std::int64_t now_ms) {
+    std::int64_t queued = 0;
+    storage::Access::run(*this, true, [&](Session& s) {
+        Session at{s.c, s.program, at_or_now(s, now_ms), s.enrol};
+        queued = generate(at);
+        return true;
+    });
+    return queued;
+}
+
+CampaignSendResult Database::send_campaign(const std::string& campaign_id, std::int64_t now_ms) {
+    CampaignSendResult r;
+    storage::Access::run(*this, true, [&](Session& s0) {
+        Session s{s0.c, s0.program, at_or_now(s0, now_ms), s0.enrol};
+        const MessageCampaign* c = s.program.messages.campaign(campaign_id);
+        if (!c)
+            throw Error(Status::NotFound,
+                        "the programme has no message campaign '" + campaign_id + "'");
+        const auto pop = audience::load(s, s.now);
+        const auto idx = audience::members_of(s, pop, c->segment, s.now);
+        r.targeted = static_cast<std::int64_t>(idx.size());
+        for (std::size_t i : idx) {
+            Occurrence o;
+            o.member = pop.facts[i].id;
+            o.kind = "campaign";
+            o.occurrence = c->id;
+            o.campaign = c->id;
+            o.channel = c->channel;
+            o.text = &c->text;
+            o.holdout =
+                static_cast<std::int64_t>(text::fnv1a64(c->id + ":" + std::to_string(o.member)) %
+                                          100) < c->holdout_percent;
+            switch (produce(s, std::move(o))) {
+                case kPending:
+                    ++r.queued;
+                    break;
+                case kHoldout:
+                    ++r.holdout;
+                    break;
+                case kSuppressed:
+                    ++r.suppressed;
+                    break;
+                default:
+                    ++r.already;
+            }
+        }
+        return true;
+    });
+    return r;
+}
+
+Table Database::fetch_messages(std::int64_t now_ms, int limit, std::int64_t lease_ms) {
+    if (limit < 1 || limit > 1000)
+        throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
+    if (lease_ms < 1000 || lease_ms > 7 * kDayMs)
+        throw Error(Status::InvalidArgument, "lease must be between 1 second and 7 days");
+    Table t;
+    t.columns = {"id",      "member_id", "trigger", "campaign", "channel",
+                 "address", "language",  "body",    "due_at",   "attempts"};
+    storage::Access::run(*this, true, [&](Session& s) {
+        const std::int64_t now = at_or_now(s, now_ms);
+        auto q = s.c.query(
+            "SELECT id, member_id, kind, COALESCE(campaign_id, ''), channel, address, language, "
+            "body, due_at, attempts FROM outbox WHERE status = 0 AND due_at <= ?1 AND "
+            "leased_until <= ?1 ORDER BY due_at, id LIMIT ?2",
+            now, limit);
+        std::vector<std::int64_t> ids;
+        while (q.next()) {
+            ids.push_back(q.i64(0));
+            t.rows.push_back({cell(q.i64(0)), cell(q.i64(1)), cell(q.text(2)), cell(q.text(3)),
+                              cell(q.text(4)), cell(q.text(5)), cell(q.text(6)), cell(q.text(7)),
+                              cell(q.i64(8)), cell(q.i64(9) + 1)});
+        }
+        for (std::int64_t id : ids)
+            s.c.query("UPDATE outbox SET leased_until = ?1, attempts = attempts + 1 WHERE id = ?2",
+                      now + lease_ms, id)
+                .run();
+        return true;
+    });
+    return t;
+}
+
+void Database::acknowledge_message(std::int64_t id, Delivery result, const std::string& error,
+                                   std::int64_t retry_after_ms) {
+    if (result != Delivery::Sent && result != Delivery::Failed)
+        throw Error(Status::InvalidArgument, "delivery result must be sent or failed");
+    if (retry_after_ms < 0 || retry_after_ms > 30 * kDayMs)
+        throw Error(Status::InvalidArgument, "retry_after must be between 0 and 30 days");
+    text::check_field("error", error, 500);
+    storage::Access::run(*this, true, [&](Session& s) {
+        auto q = s.c.query("SELECT status FROM outbox WHERE id = ?", id);
+        if (!q.next()) throw Error(Status::NotFound, "no message " + std::to_string(id));
+        const std::int64_t st = q.i64(0);
+        if (result == Delivery::Sent) {
+            if (st == kSent) return false;  // acknowledged twice: at-least-once delivery
+            if (st != kPending)
+                throw Error(Status::InvalidState,
+                            "message " + std::to_string(id) + " is not waiting to be sent");
+            s.c.query("UPDATE outbox SET status = 1, sent_at = ?1, leased_until = 0 WHERE id = ?2",
+                      s.now, id)
+                .run();
+            return true;
+        }
+        if (st == kFailed) return false;
+        if (st != kPending)
+            throw Error(Status::InvalidState,
+                        "message " + std::to_string(id) + " is not waiting to be sent");
+        if (retry_after_ms > 0)
+            s.c.query("UPDATE outbox SET due_at = ?1, leased_until = 0, reason = ?2 WHERE id = ?3",
+                      s.now + retry_after_ms, error, id)
+                .run();
+        else
+            s.c.query("UPDATE outbox SET status = 2, leased_until = 0, reason = ?1 WHERE id = ?2",
+                      error, id)
+                .run();
+        return true;
+    });
+}
+
+Table Database::member_messages(std::int64_t member_id, int limit) {
+    if (limit < 1 || limit > 1000)
+        throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
+    Table t;
+    t.columns = {"id", "trigger", "channel", "status", "reason", "body", "created_at", "sent_at"};
+    static const char* const kStatus[] = {"pending", "sent", "failed", "suppressed", "holdout"};
+    storage::Access::run(*this, false, [&](Session& s) {
+        auto q = s.c.query(
+            "SELECT id, kind, channel, status, reason, body, created_at, sent_at FROM outbox "
+            "WHERE member_id = ?1 ORDER BY id DESC LIMIT ?2",
+            member_id, limit);
+        while (q.next()) {
+            const std::int64_t st = q.i64(3);
+            t.rows.push_back({cell(q.i64(0)), cell(q.text(1)), cell(q.text(2)),
+                              cell(st >= 0 && st < 5 ? kStatus[st] : "unknown"), cell(q.text(4)),
+                              cell(q.text(5)), cell(q.i64(6)), cell(q.i64(7))});
+        }
+        return false;
+    });
+    return t;
+}
+
+Table Database::member_sales(std::int64_t member_id, int limit) {
+    if (limit < 1 || limit > 1000)
+        throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
+    Table t;
+    t.columns = {"sale_id",       "receipt",         "branch", "total",
+                 "points_earned", "points_redeemed", "status", "created_at"};
+    static const char* const kStatus[] = {"sold", "partly refunded", "refunded", "voided"};
+    storage::Access::run(*this, false, [&](Session& s) {
+        auto q = s.c.query(
+            "SELECT id, COALESCE(receipt, ''), COALESCE(branch, ''), total, points_earned, "
+            "points_redeemed, status, created_at FROM sales WHERE member_id = ?1 ORDER BY id "
+            "DESC LIMIT ?2",
+            member_id, limit);
+        while (q.next()) {
+            const std::int64_t st = q.i64(6);
+            t.rows.push_back({cell(q.i64(0)), cell(q.text(1)), cell(q.text(2)), cell(q.i64(3)),
+                              cell(q.i64(4)), cell(q.i64(5)),
+                              cell(st >= 0 && st < 4 ? kStatus[st] : "unknown"), cell(q.i64(7))});
+        }
+        return false;
+    });
+    return t;
+}
+
+Table Database::member_coupons(std::int64_t member_id) {
+    Table t;
+    t.columns = {"code", "campaign", "uses", "max_uses", "valid_until", "status"};
+    storage::Access::run(*this, false, [&](Session& s) {
+        auto q = s.c.query(
+            "SELECT c.code, c.campaign_id, (SELECT COUNT(*) FROM coupon_uses u WHERE "
+            "u.coupon_id = c.id AND u.restored_at = 0), c.max_uses, c.valid_until, c.revoked_at "
+            "FROM coupons c WHERE c.member_id = ? ORDER BY c.id DESC",
+            member_id);
+        while (q.next()) {
+            const bool used_up = q.i64(3) > 0 && q.i64(2) >= q.i64(3);
+            const bool expired = q.i64(4) != 0 && q.i64(4) <= s.now;
+            t.rows.push_back({cell(coupon::display(q.text(0))), cell(q.text(1)), cell(q.i64(2)),
+                              cell(q.i64(3)), cell(q.i64(4)),
+                              cell(q.i64(5)  ? "revoked"
+                                   : used_up ? "used"
+                                   : expired ? "expired"
+                                             : "valid")});
+        }
+        return false;
+    });
+    return t;
+}
+
+// ---- member import ------------------------------------------------------------------------
+
+namespace {
+
+// RFC 4180 CSV: fields separated by commas, optionally quoted with "", "" inside quotes is a
+// quote; CRLF or LF line ends. Throws on an unterminated quote.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    std::string field;
+    bool quoted = false, any = false;
+    std::size_t i = 0;
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // a spreadsheet's byte order mark
+    for (; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (quoted) {
+            if (ch == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"') {
+                    field += '"';
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field += ch;
+            }
+            continue;
+        }
+        if (ch == '"' && field.empty()) {
+            quoted = any = true;
+        } else if (ch == ',') {
+            row.push_back(std::move(field));
+            field.clear();
+            any = true;
+        } else if (ch == '\n' || ch == '\r') {
+            if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            if (any || !field.empty()) {
+                row.push_back(std::move(field));
+                rows.push_back(std::move(row));
+            }
+            row.clear();
+            field.clear();
+            any = false;
+        } else {
+            field += ch;
+            any = true;
+        }
+    }
+    if (quoted) throw Error(Status::InvalidArgument, "CSV: a quoted field is not closed");
+    if (any || !field.empty()) {
+        row.push_back(std::move(field));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::optional<bool> yes_no(const std::string& v, const std::string& column) {
+    const std::string l = text::ascii_lower(v);
+    if (l.empty()) return std::nullopt;
+    if (l == "1" || l == "yes" || l == "true" || l == "y") return true;
+    if (l == "0" || l == "no" || l == "false" || l == "n") return false;
+    throw Error(Status::InvalidArgument, column + " must be yes/no, true/false or 1/0");
+}
+
+std::optional<int> whole(const std::string& v, const std::string& column) {
+    if (v.empty()) return std::nullopt;
+    if (v.size() > 6 ||
+        !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        throw Error(Status::InvalidArgument, column + " must be a whole number");
+    return std::stoi(v);
+}
+
+MemberFields row_fields(const std::vector<std::string>& header, const std::vector<std::string>& row,
+                        std::string& column) {
+    MemberFields f;
+    if (row.size() != header.size())
+        throw Error(Status::InvalidArgument, "the row has " + std::to_string(row.size()) +
+                                                 " fields, the header " +
+                                                 std::to_string(header.size()));
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        column = header[i];
+        const std::string& v = row[i];
+        text::check_field(column, v, 500);
+        const std::string& h = header[i];
+        if (h == "phone")
+            f.phone = v;
+        else if (h == "card")
+            f.card = v;
+        else if (h == "name")
+            f.name = v;
+        else if (h == "email")
+            f.email = v;
+        else if (h == "gender")
+            f.gender = v;
+        else if (h == "language")
+            f.language = v;
+        else if (h == "branch")
+            f.branch = v;
+        else if (h == "referrer")
+            f.referrer = v;
+        else if (h == "tags")
+            f.tags = text::parse_tags(v);
+        else if (h == "birth_year")
+            f.birth_year = whole(v, h);
+        else if (h == "birth_month")
+            f.birth_month = whole(v, h);
+        else if (h == "birth_day")
+            f.birth_day = whole(v, h);
+        else if (h == "birth_date") {
+            if (v.empty()) continue;
+            int y = 0, m = 0, d = 0;
+            char tail = 0;
+            if (v.size() != 10 || std::sscanf(v.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+                throw Error(Status::InvalidArgument, "birth_date must be YYYY-MM-DD");
+            f.birth_year = y;
+            f.birth_month = m;
+            f.birth_day = d;
+        } else if (h == "consent_sms")
+            f.consent_sms = yes_no(v, h);
+        else if (h == "consent_email")
+            f.consent_email = yes_no(v, h);
+        else if (h == "consent_push")
+            f.consent_push = yes_no(v, h);
+    }
+    column.clear();
+    return f;
+}
+
+}  // namespace
+
+ImportResult Database::import_members_csv(
+    const std::string& csv, bool dry_run,
+    const std::function<void(std::int64_t, std::int64_t)>& progress) {
+    if (!text::is_valid_utf8(csv)) throw Error(Status::InvalidUtf8, "the CSV is not valid UTF-8");
+    const auto rows = parse_csv(csv);
+    if (rows.empty()) throw Error(Status::InvalidArgument, "the CSV has no header line");
+    static const char* const kColumns[] = {
+        "phone",      "card",        "name",          "email",       "gender",      "language",
+        "branch",     "referrer",    "tags",          "birth_year",  "birth_month", "birth_day",
+        "birth_date", "consent_sms", "consent_email", "consent_push"};
+    std::vector<std::string> header;
+    for (const auto& h0 : rows[0]) {
+        std::string h = text::ascii_lower(h0);
+        h.erase(0, h.find_first_not_of(' '));
+        h.erase(h.find_last_not_of(' ') + 1);
+        if (std::find(std::begin(kColumns), std::end(kColumns), h) == std::end(kColumns))
+            throw Error(Status::InvalidArgument,
+                        "CSV header: unknown column '" + h0 +
+                            "' (known: phone card name email gender language branch referrer "
+                            "tags birth_date birth_year birth_month birth_day consent_sms "
+                            "consent_email consent_push)");
+        if (std::find(header.begin(), header.end(), h) != header.end())
+            throw Error(Status::InvalidArgument, "CSV header: column '" + h + "' appears twice");
+        header.push_back(h);
+    }
+    ImportResult r;
+    r.rows = static_cast<std::int64_t>(rows.size()) - 1;
+    r.errors.columns = {"row", "column", "status", "message"};
+    storage::Access::run(*this, true, [&](Session& s) {
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            std::string column;
+            s.c.run("SAVEPOINT import_row");
+            try {
+                MemberFields f = row_fields(header, rows[i], column);
+                s.enrol(f);
+                s.c.run("RELEASE import_row");
+            } catch (const Error& e) {
+                s.c.run("ROLLBACK TO import_row");
+                s.c.run("RELEASE import_row");
+                if (!is_transient(e.status()) && e.status() != Status::Internal) {
+                    r.errors.rows.push_back({cell(static_cast<std::int64_t>(i + 1)), cell(column),
+                                             cell(status_name(e.status())), cell(e.what())});
+                } else {
+                    throw;
+                }
+            }
+            if (progress && (i % 500 == 0 || i + 1 == rows.size()))
+                progress(static_cast<std::int64_t>(i), r.rows);
+        }
+        const bool commit = !dry_run && r.errors.rows.empty();
+        r.imported = commit ? r.rows : 0;
+        return commit;
+    });
+    return r;
+}
+
+}  // namespace loyalty

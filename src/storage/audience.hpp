@@ -1,0 +1,32 @@
+// Segments evaluated on the database (shared by reports, campaigns and the C++ API).
+#ifndef LOYALTY_SRC_STORAGE_AUDIENCE_HPP
+#define LOYALTY_SRC_STORAGE_AUDIENCE_HPP
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "segments.hpp"
+#include "storage/access.hpp"
+
+namespace loyalty::audience {
+
+// Every active member's facts and RFM scores at `at_ms`.
+struct Population {
+    std::vector<segments::Facts> facts;
+    std::vector<segments::Rfm> rfm;
+    std::int64_t today = 0;
+};
+Population load(storage::Session& s, std::int64_t at_ms);
+
+// Indexes into `pop.facts` of the members of a segment ("rfm:<group>" or a custom id).
+// Throws NotFound for an unknown segment.
+std::vector<std::size_t> members_of(storage::Session& s, const Population& pop,
+                                    const std::string& segment_id, std::int64_t at_ms);
+
+// id, name, kind, members: the seven RFM groups, then the custom segments.
+Table summary(storage::Session& s, std::int64_t at_ms);
+
+}  // namespace loyalty::audience
+
+#endif

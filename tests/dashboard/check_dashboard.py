@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Renders the HTML dashboard in headless Chromium and checks that it shows the figures.
+
+    check_dashboard.py <loyalty-admin> <pos_session> <programme.json> <work dir>
+
+Builds the example session's database, writes the dashboard (Persian, right-to-left), has
+Chromium run its script and dump the rendered DOM, then compares what the page shows with the
+same figures from `loyalty-admin report ... --format json`: the key-figure cards (in Persian
+digits) and one bar per period in each chart, whose values are the report's. Also takes a
+screenshot (dashboard.png in the work dir) for a person to look at.
+"""
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+admin, session, programme, work = sys.argv[1:5]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+db = os.path.join(work, "club.db")
+subprocess.run([session, db, programme], check=True, stdout=subprocess.DEVNULL)
+AT = "2026-12-01"  # the example session's sales are in Azar 1405
+out = os.path.join(work, "dashboard.html")
+subprocess.run([admin, "dashboard", db, "--out", out, "--at", AT, "--group", "month",
+                "--from", "2026-11-01"], check=True, stdout=subprocess.DEVNULL)
+
+
+def report(name, *extra):
+    r = subprocess.run([admin, "report", db, name, "--at", AT, "--format", "json", *extra],
+                       check=True, stdout=subprocess.PIPE)
+    return json.loads(r.stdout)
+
+
+FA = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--user-data-dir=" + os.path.join(work, "profile")]
+url = "file://" + os.path.abspath(out)
+dom = subprocess.run(CHROMIUM + ["--dump-dom", url], check=True, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL, timeout=120).stdout.decode("utf-8")
+subprocess.run(CHROMIUM + ["--window-size=1200,1800",
+                           "--screenshot=" + os.path.join(work, "dashboard.png"), url],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+
+failures = []
+
+
+def expect(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what)
+    if not ok:
+        failures.append(what)
+
+
+expect('data-rendered="yes"' in dom, "the page's script ran in Chromium")
+expect('dir="rtl"' in dom and 'lang="fa"' in dom, "Persian programme: right-to-left, lang fa")
+
+overview = {row["metric"]: row["value"] for row in report("overview", "--from", "2026-11-01")}
+cards = dict(re.findall(r'id="card-([a-z_0-9]+)"><div class="value"><bdi>([^<]*)</bdi>', dom))
+for key in ("members", "active_30", "revenue", "points_outstanding", "liability"):
+    want = "{:,}".format(int(overview[key])).translate(FA)
+    expect(html.unescape(cards.get(key, "")) == want,
+           "card %s shows %s (page: %s)" % (key, want, cards.get(key)))
+
+bars = re.findall(r'<rect[^>]*class="bar"[^>]*data-series="([^"]*)"[^>]*data-label="([^"]*)"'
+                  r'[^>]*data-value="([^"]*)"', dom)
+sales = report("sales", "--group", "month", "--calendar", "jalali", "--from", "2026-11-01")
+member_bars = [(label, int(v)) for series, label, v in bars if series == "اعضا"]
+want = [(row["period"].translate(FA), int(row["member_revenue"])) for row in sales]
+expect(member_bars[:len(want)] == want,
+       "sales chart: one member-revenue bar per Jalali month, values %s (page: %s)"
+       % (want, member_bars[:len(want)]))
+expect(any(v > 0 for _, v in want), "the sales chart has a non-empty month")
+points = report("points", "--group", "month", "--calendar", "jalali", "--from", "2026-11-01")
+earned = [int(v) for series, _, v in bars if series == "کسب‌شده"]
+expect(earned == [int(r["earned"]) for r in points], "points chart: earned per month")
+top = report("top_members", "--from", "2026-11-01")
+expect(all(html.escape(r["name"]) in dom for r in top) and len(top) > 0,
+       "top members table lists %d members" % len(top))
+print("%d failed" % len(failures))
+sys.exit(1 if failures else 0)
