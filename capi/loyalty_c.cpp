@@ -1428,7 +1428,10 @@ int32_t loy_outbox_fetch(loy_db* db, int64_t now_ms, int32_t limit, int64_t leas
     if (out) *out = nullptr;
     return guard(err, [&] {
         if (!out) null_arg("out_table");
-        *out = wrap_table(db_of(db).fetch_messages(now_ms, limit, lease_ms));
+        Database& d = db_of(db);
+        // Leasing is a write: the handle is allocated before it.
+        *out = filled<loy_table>(
+            [&](loy_table& h) { h.t = d.fetch_messages(now_ms, limit, lease_ms); });
     });
 }
 
@@ -1479,10 +1482,13 @@ int32_t loy_members_import_csv(loy_db* db, const char* csv, int32_t dry_run, int
         Database& d = db_of(db);
         if (dry_run != 0 && dry_run != 1)
             throw Error(Status::InvalidArgument, "dry_run must be 0 or 1");
-        ImportResult r = d.import_members_csv(req(csv, "csv"), dry_run == 1);
-        loy_table* t = out_errors ? wrap_table(std::move(r.errors)) : nullptr;
+        const std::string text = req(csv, "csv");
+        // The result handle is allocated before the import commits.
+        auto t = std::make_unique<loy_table>();
+        ImportResult r = d.import_members_csv(text, dry_run == 1);
+        t->t = std::move(r.errors);
         if (out_rows) *out_rows = r.rows;
         if (out_imported) *out_imported = r.imported;
-        if (out_errors) *out_errors = t;
+        if (out_errors) *out_errors = t.release();
     });
 }

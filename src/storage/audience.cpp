@@ -799,14 +799,13 @@ ImportResult Database::import_members_csv(
                 s.enrol(f);
                 s.c.run("RELEASE import_row");
             } catch (const Error& e) {
+                // A failure of the machine (memory, disk, lock) fails the whole import: SQLite
+                // may already have rolled the transaction back, savepoint included.
+                if (is_transient(e.status()) || e.status() == Status::Internal) throw;
                 s.c.run("ROLLBACK TO import_row");
                 s.c.run("RELEASE import_row");
-                if (!is_transient(e.status()) && e.status() != Status::Internal) {
-                    r.errors.rows.push_back({cell(static_cast<std::int64_t>(i + 1)), cell(column),
-                                             cell(status_name(e.status())), cell(e.what())});
-                } else {
-                    throw;
-                }
+                r.errors.rows.push_back({cell(static_cast<std::int64_t>(i + 1)), cell(column),
+                                         cell(status_name(e.status())), cell(e.what())});
             }
             if (progress && (i % 500 == 0 || i + 1 == rows.size()))
                 progress(static_cast<std::int64_t>(i), r.rows);

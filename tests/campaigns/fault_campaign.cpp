@@ -229,6 +229,9 @@ struct Op {
     const char* name;
     std::function<int32_t(loy_db*, int)> run;             // attempt number → status
     std::function<void(loy_db*, int)> prepare = nullptr;  // run first, with no fault armed
+    // Runs on the second database, so the members these operations add do not grow the
+    // first one's tier review beyond the campaign's fault budget.
+    bool audience = false;
 };
 
 }  // namespace
@@ -272,18 +275,44 @@ int main(int argc, char** argv) {
         "\"combinable\":true}],"
         "\"cashback\":{\"percent\":\"0.01\"},"
         "\"events\":[{\"action\":\"review\",\"points\":5}],"
-        "\"rewards\":[{\"id\":\"r\",\"points\":5}]}",
+        "\"rewards\":[{\"id\":\"r\",\"points\":5}],"
+        "\"segments\":[{\"id\":\"all\"}],"
+        "\"messages\":{\"triggers\":[{\"trigger\":\"welcome\",\"text\":{\"en\":\"Hi {name}\"}},"
+        "{\"trigger\":\"earned\",\"text\":{\"fa\":\"{points} امتیاز\"}}],"
+        "\"campaigns\":[{\"id\":\"k\",\"segment\":\"all\",\"holdout_percent\":20,"
+        "\"text\":{\"en\":\"Come back {name}\"}}]}}",
         &v, &err);
     loy_member_fields f;
     loy_member_fields_init(&f);
     f.phone = "09121234567";
+    f.consent_sms = 1;
     loy_member* mem = nullptr;
     loy_member_enrol(db, &f, nullptr, &mem, &err);
     const int64_t member = loy_member_id(mem);
     loy_member_free(mem);
     loy_points_adjust(db, member, 500, "float", "campaign", "float", nullptr, &err);
+    // The second database, for reports, segments, messages and import.
+    const std::string path2 = dir + "/faults-audience-" + std::to_string(getpid()) + ".db";
+    for (const char* s : {"", "-wal", "-shm"})
+        std::remove((path2 + s).c_str());
+    loy_open_options o2;
+    loy_open_options_init(&o2);
+    o2.path = path2.c_str();
+    loy_db* db2 = nullptr;
+    if (loy_open(&o2, &db2, &err) != LOY_OK) return 1;
+    loy_set_clock(db2, 1795242600000LL, &err);
+    {
+        size_t need = 0;
+        static char prog[1 << 16];
+        loy_program_export_json(db, 0, prog, sizeof prog, &need, &err);
+        loy_program_load_json(db2, prog, &v, &err);
+        loy_member* m2 = nullptr;
+        loy_member_enrol(db2, &f, nullptr, &m2, &err);
+        loy_member_free(m2);
+    }
 
-    int64_t last_sale = 0;
+    int64_t last_sale = 0, last_message = 0;
+    std::string import_csv;
     // A fresh sale for the refund and void operations to work on.
     auto fresh_sale = [&](loy_db* d, int n) {
         loy_basket* b = nullptr;
@@ -296,6 +325,17 @@ int main(int argc, char** argv) {
             last_sale = loy_receipt_sale_id(r);
         loy_receipt_free(r);
         loy_basket_free(b);
+    };
+    // A new member who takes SMS: new work for message generation and campaigns.
+    auto enrol_consenting = [&](loy_db* d, const char* prefix, int n) {
+        const std::string ph = prefix + std::to_string(1000000 + n);
+        loy_member_fields g;
+        loy_member_fields_init(&g);
+        g.phone = ph.c_str();
+        g.consent_sms = 1;
+        loy_member* out = nullptr;
+        loy_member_enrol(d, &g, nullptr, &out, &err);
+        loy_member_free(out);
     };
     std::vector<Op> ops = {
         {"enrol",
@@ -391,6 +431,77 @@ int main(int argc, char** argv) {
          [&](loy_db* d, int) {
              return loy_tiers_review(d, 0, nullptr, nullptr, nullptr, nullptr, &err);
          }},
+        {"member import",
+         [&](loy_db* d, int) {
+             loy_table* errors = nullptr;
+             int32_t rc =
+                 loy_members_import_csv(d, import_csv.c_str(), 0, nullptr, nullptr, &errors, &err);
+             if (rc == LOY_OK && loy_table_row_count(errors) != 0) rc = LOY_ERR_INTERNAL;
+             loy_table_free(errors);
+             return rc;
+         },
+         [&](loy_db*, int n) {  // built here: the run allocates nothing of its own
+             import_csv = "phone,name,tags,consent_sms\n0936" + std::to_string(1000000 + 2 * n) +
+                          ",\"A, b\",x,yes\n0936" + std::to_string(1000001 + 2 * n) + ",C,,no\n";
+         },
+         true},
+        {"messages", [&](loy_db* d, int) { return loy_messages_generate(d, 0, nullptr, &err); },
+         [&](loy_db* d, int n) {
+             if (n % 400 != 0) return;  // new events now and then: a failed run keeps its backlog
+             fresh_sale(d, n);
+             enrol_consenting(d, "0937", n);
+         },
+         true},
+        {"campaign send",
+         [&](loy_db* d, int) {
+             return loy_campaign_send(d, "k", 0, nullptr, nullptr, nullptr, &err);
+         },
+         [&](loy_db* d, int n) {
+             if (n % 400 == 0) enrol_consenting(d, "0938", n);
+         },
+         true},
+        {"outbox fetch",
+         [&](loy_db* d, int) {
+             loy_table* t = nullptr;
+             int32_t rc = loy_outbox_fetch(d, 0, 5, 1000, &t, &err);
+             loy_table_free(t);
+             return rc;
+         },
+         [&](loy_db* d, int n) { fresh_sale(d, n), loy_messages_generate(d, 0, nullptr, &err); },
+         true},
+        {"outbox ack",
+         [&](loy_db* d, int) {
+             return loy_outbox_ack(d, last_message, LOY_DELIVERY_SENT, nullptr, 0, &err);
+         },
+         [&](loy_db* d, int n) {
+             fresh_sale(d, n);
+             loy_messages_generate(d, 0, nullptr, &err);
+             loy_table* t = nullptr;
+             loy_outbox_fetch(d, 0, 1, 1000, &t, &err);
+             last_message = loy_table_int(t, 0, 0);
+             loy_table_free(t);
+         },
+         true},
+        {"report",
+         [&](loy_db* d, int) {
+             loy_report_options ro;
+             loy_report_options_init(&ro);
+             ro.group_by = LOY_GROUP_MONTH;
+             ro.calendar = LOY_CALENDAR_JALALI;
+             loy_table* t = nullptr;
+             int32_t rc = loy_report(d, "sales", &ro, &t, &err);
+             loy_table_free(t);
+             return rc;
+         },
+         nullptr, true},
+        {"segments",
+         [&](loy_db* d, int) {
+             loy_table* t = nullptr;
+             int32_t rc = loy_segments(d, 0, &t, &err);
+             loy_table_free(t);
+             return rc;
+         },
+         nullptr, true},
     };
 
     int attempt = 0;
@@ -417,10 +528,12 @@ int main(int argc, char** argv) {
             long n = 1;
             for (; n <= max; ++n) {
                 ++attempt;
-                if (op.prepare) op.prepare(db, attempt);
-                const std::string before = snapshot(path);
+                loy_db* const d = op.audience ? db2 : db;
+                const std::string& file = op.audience ? path2 : path;
+                if (op.prepare) op.prepare(d, attempt);
+                const std::string before = snapshot(file);
                 mode.arm(n);
-                int32_t rc = op.run(db, attempt);
+                int32_t rc = op.run(d, attempt);
                 const bool tripped = (g_fault != Fault::None && g_io_countdown == 0) ||
                                      (mode.name[0] == 'S' && g_sql_countdown <= 0) ||
                                      (mode.name[0] == 'C' && g_new_countdown <= 0);
@@ -439,7 +552,7 @@ int main(int argc, char** argv) {
                     allowed = allowed || rc == a;
                 expect(allowed, std::string(mode.name) + " #" + std::to_string(n) + " in " +
                                     op.name + " gave " + loy_status_name(rc) + ": " + err.message);
-                expect(snapshot(path) == before,
+                expect(snapshot(file) == before,
                        std::string(mode.name) + " #" + std::to_string(n) + " in " + op.name +
                            " changed the file (" + loy_status_name(rc) + ": " + err.message + ")");
             }
@@ -451,9 +564,14 @@ int main(int argc, char** argv) {
     int64_t problems = -1;
     expect(loy_verify(db, &problems, nullptr, 0, nullptr, &err) == LOY_OK && problems == 0,
            "verify at the end");
+    expect(loy_verify(db2, &problems, nullptr, 0, nullptr, &err) == LOY_OK && problems == 0,
+           "verify the second database at the end");
     loy_close(db);
-    for (const char* s : {"", "-wal", "-shm"})
+    loy_close(db2);
+    for (const char* s : {"", "-wal", "-shm"}) {
         std::remove((path + s).c_str());
+        std::remove((path2 + s).c_str());
+    }
     std::printf("fault campaign: %ld injected faults, %d checks\n", total_faults, checks);
     std::printf("%d passed, %d failed\n", failures == 0 ? 1 : 0, failures == 0 ? 0 : 1);
     return failures == 0 ? 0 : 1;

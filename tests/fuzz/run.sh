@@ -9,7 +9,7 @@ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_FU
       -DLOYALTY_BUILD_TESTS=OFF -DLOYALTY_BUILD_EXAMPLES=OFF -DLOYALTY_BUILD_BENCH=OFF \
       -DLOYALTY_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/fuzz -j"$(nproc)"
-for t in basket programme phone coupon open; do
+for t in basket programme phone coupon open import; do
   work="build/fuzz/corpus-$t"
   rm -rf "$work"
   mkdir -p "$work"
@@ -23,4 +23,4 @@ for t in basket programme phone coupon open; do
   fi
   grep -E "^Done" "build/fuzz/fuzz_$t.log" || true
 done
-echo "fuzzing: 5 targets, no findings"
+echo "fuzzing: 6 targets, no findings"

@@ -126,3 +126,49 @@ TEST_CASE("one handle used from several threads at once", "[race]") {
     CHECK(db->member(m.id).balance == 4 * 25 * 10);
     CHECK(db->verify().ok());
 }
+
+TEST_CASE("two processes generating messages at once never produce one twice", "[race]") {
+    auto path = temp_path("race-outbox.db");
+    const std::string programme = R"({"currency": "IRR",
+      "spend": [{"id": "b", "points": 1, "per": 1000}],
+      "messages": {"triggers": [
+        {"trigger": "welcome", "text": {"en": "Hi {name}"}},
+        {"trigger": "earned", "text": {"en": "+{points}"}}]}})";
+    {
+        auto db = open(path);
+        db->load_program(programme);
+    }
+    // One process enrols and sells while two others generate as fast as they can.
+    auto generator = [&] {
+        return spawn([&] {
+            auto db = open(path, 10000);
+            for (int i = 0; i < 40; ++i)
+                db->generate_messages();
+            return 0;
+        });
+    };
+    pid_t a = generator(), b = generator();
+    {
+        auto db = open(path, 10000);
+        for (int i = 0; i < 30; ++i) {
+            MemberFields f;
+            f.phone = "0912100" + std::to_string(1000 + i);
+            f.consent_sms = true;
+            auto m = db->enrol(f);
+            db->commit(basket(m.id, {5000}), "S" + std::to_string(i));
+        }
+    }
+    CHECK(wait_for(a) == 0);
+    CHECK(wait_for(b) == 0);
+    auto db = open(path);
+    db->generate_messages();
+    // Exactly one welcome and one receipt message per member: 60 in all.
+    std::int64_t total = 0;
+    for (std::int64_t id = 1; id <= 30; ++id) {
+        auto t = db->member_messages(id, 10);
+        REQUIRE(t.rows.size() == 2);
+        total += static_cast<std::int64_t>(t.rows.size());
+    }
+    CHECK(total == 60);
+    CHECK(db->fetch_messages(0, 1000, 60000).rows.size() == 60);
+}
