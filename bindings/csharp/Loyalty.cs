@@ -294,10 +294,11 @@ namespace Loyalty
             return version;
         }
 
-        public Member Enrol(string phone, string name, string idempotencyKey = null)
+        public Member Enrol(string phone, string name, string idempotencyKey = null, bool consentSms = false)
         {
             LoyMemberFields f = new LoyMemberFields();
             Api.loy_member_fields_init(ref f);
+            if (consentSms) f.consent_sms = 1;
             using (Utf8.Pins pins = new Utf8.Pins())
             {
                 f.phone = pins.Add(phone);
@@ -376,6 +377,70 @@ namespace Loyalty
             UIntPtr needed;
             Check.Ok(Api.loy_verify(handle, out problems, null, UIntPtr.Zero, out needed, ref e), ref e);
             return problems;
+        }
+
+        /// <summary>A manager report (docs/reports.md): rows of column name to cell text.</summary>
+        public List<Dictionary<string, string>> Report(string name, int groupBy = Constants.LOY_GROUP_NONE,
+                                                       int calendar = Constants.LOY_CALENDAR_GREGORIAN,
+                                                       long fromMs = 0, long toMs = 0, string branch = null)
+        {
+            LoyReportOptions o = new LoyReportOptions();
+            Api.loy_report_options_init(ref o);
+            o.group_by = groupBy;
+            o.calendar = calendar;
+            o.from_ms = fromMs;
+            o.to_ms = toMs;
+            using (Utf8.Pins pins = new Utf8.Pins())
+            {
+                o.branch = pins.Add(branch);
+                LoyError e = Check.NewError();
+                LoyTableHandle t;
+                Check.Ok(Api.loy_report(handle, Utf8.Z(name), ref o, out t, ref e), ref e);
+                return ReadTable(t);
+            }
+        }
+
+        /// <summary>Writes the messages the programme's triggers call for; returns how many are due.</summary>
+        public long GenerateMessages()
+        {
+            LoyError e = Check.NewError();
+            long queued;
+            Check.Ok(Api.loy_messages_generate(handle, 0, out queued, ref e), ref e);
+            return queued;
+        }
+
+        /// <summary>Due messages, leased for leaseMs: acknowledge each with Acknowledge.</summary>
+        public List<Dictionary<string, string>> FetchMessages(int limit = 100, long leaseMs = 60000)
+        {
+            LoyError e = Check.NewError();
+            LoyTableHandle t;
+            Check.Ok(Api.loy_outbox_fetch(handle, 0, limit, leaseMs, out t, ref e), ref e);
+            return ReadTable(t);
+        }
+
+        public void Acknowledge(long messageId, bool sent = true, string error = null, long retryAfterMs = 0)
+        {
+            LoyError e = Check.NewError();
+            int result = sent ? Constants.LOY_DELIVERY_SENT : Constants.LOY_DELIVERY_FAILED;
+            Check.Ok(Api.loy_outbox_ack(handle, messageId, result, Utf8.Z(error), retryAfterMs, ref e), ref e);
+        }
+
+        private static List<Dictionary<string, string>> ReadTable(LoyTableHandle t)
+        {
+            using (t)
+            {
+                List<Dictionary<string, string>> rows = new List<Dictionary<string, string>>();
+                ulong cols = (ulong)Api.loy_table_column_count(t), n = (ulong)Api.loy_table_row_count(t);
+                for (ulong r = 0; r < n; r++)
+                {
+                    Dictionary<string, string> row = new Dictionary<string, string>();
+                    for (ulong c = 0; c < cols; c++)
+                        row[Utf8.From(Api.loy_table_column_name(t, new UIntPtr(c)))] =
+                            Utf8.From(Api.loy_table_text(t, new UIntPtr(r), new UIntPtr(c)));
+                    rows.Add(row);
+                }
+                return rows;
+            }
         }
 
         public void Dispose() { handle.Dispose(); }

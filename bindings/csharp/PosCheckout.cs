@@ -22,7 +22,7 @@ public static class PosCheckout
             db.SetClock(1764000000000);
             Expect(db.LoadProgrammeFile(args[1]) == 1, "programme loaded as version 1");
 
-            Member sara = db.Enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1");
+            Member sara = db.Enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1", consentSms: true);
             Expect(sara.Phone == "+989123456789", "Persian digits normalised: " + sara.Phone);
             Expect(sara.Name == "سارا", "UTF-8 name round trip");
             Expect(db.Identify("09123456789").Id == sara.Id, "member identified by phone");
@@ -75,6 +75,27 @@ public static class PosCheckout
             }
             Expect(db.GetMember(sara.Id).Balance == 60, "the refused sale changed nothing");
             Expect(db.Verify() == 0, "ledger verifies");
+
+            // The manager's side: a report by Jalali month, and the message outbox.
+            var sales = db.Report("sales", Constants.LOY_GROUP_MONTH, Constants.LOY_CALENDAR_JALALI);
+            var azar = sales.Find(r => r["period"] == "1404-09");
+            Expect(azar != null && azar["revenue"] == "300000" && azar["member_revenue_pct"] == "100.0",
+                   "sales report: Azar 1404 revenue 300,000 after the refund, all by members");
+            Expect(db.GenerateMessages() == 2, "two messages due: welcome and the receipt");
+            var box = db.FetchMessages();
+            Expect(box.Count == 2 && box[1]["trigger"] == "earned" && box[1]["body"].Contains("۷۰ امتیاز"),
+                   "receipt SMS in Persian digits: " + (box.Count > 1 ? box[1]["body"] : ""));
+            foreach (var m in box) db.Acknowledge(long.Parse(m["id"]));
+            Expect(db.FetchMessages().Count == 0, "acknowledged messages are not fetched again");
+            try
+            {
+                db.Report("no-such");
+                Expect(false, "unknown report refused");
+            }
+            catch (LoyaltyException e)
+            {
+                Expect(e.Status == Constants.LOY_ERR_NOT_FOUND, "unknown report: " + e.StatusName);
+            }
         }
         Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
         return failures == 0 ? 0 : 1;

@@ -142,6 +142,19 @@ function receipt(h) {
   };
 }
 
+function table(h) {
+  const f = load();
+  const cols = [];
+  for (let c = 0; c < Number(f.loy_table_column_count(h)); c++) cols.push(f.loy_table_column_name(h, c));
+  const rows = [];
+  for (let r = 0; r < Number(f.loy_table_row_count(h)); r++) {
+    const row = {};
+    cols.forEach((name, c) => { row[name] = f.loy_table_text(h, r, c); });
+    rows.push(row);
+  }
+  return rows;
+}
+
 class Handle {
   constructor(handle, free) {
     this._h = handle;
@@ -276,6 +289,24 @@ class Database extends Handle {
   }
   adjustPoints(memberId, points, reason, operator, idempotencyKey) {
     return scalarOut(load().loy_points_adjust, this.handle, memberId, points, reason, operator, idempotencyKey);
+  }
+  // A manager report (docs/reports.md): rows of column name to cell text.
+  report(name, { groupBy = constants.LOY_GROUP_NONE, calendar = constants.LOY_CALENDAR_GREGORIAN,
+    fromMs = 0, toMs = 0, branch = null, limit = 20 } = {}) {
+    const f = load();
+    const o = {};
+    f.loy_report_options_init(o);
+    Object.assign(o, { group_by: groupBy, calendar, from_ms: fromMs, to_ms: toMs, branch, limit });
+    return scoped(f.loy_table_free, owned(f.loy_report, this.handle, name, o), table);
+  }
+  generateMessages(nowMs = 0) { return scalarOut(load().loy_messages_generate, this.handle, nowMs); }
+  fetchMessages(limit = 100, leaseMs = 60000, nowMs = 0) {
+    const f = load();
+    return scoped(f.loy_table_free, owned(f.loy_outbox_fetch, this.handle, nowMs, limit, leaseMs), table);
+  }
+  acknowledge(messageId, { sent = true, error = null, retryAfterMs = 0 } = {}) {
+    call(load().loy_outbox_ack, this.handle, messageId,
+      sent ? constants.LOY_DELIVERY_SENT : constants.LOY_DELIVERY_FAILED, error, retryAfterMs);
   }
   verify() {
     const f = load();

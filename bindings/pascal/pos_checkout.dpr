@@ -30,6 +30,11 @@ var
   LineNo: Int32;
   Phone, Name, Key, Sku, Cat, Prog: UTF8String;
   Status: Int32;
+  Options: Tloy_report_options;
+  Table: Pointer;
+  Row: Int64;
+  Found: Boolean;
+  Queued: Int64;
 begin
   Db := OpenDatabase(ParamStr(1), 'IRT');
   try
@@ -45,6 +50,7 @@ begin
     Name := UTF8String('سارا');
     Fields.phone := PAnsiChar(Phone);
     Fields.name := PAnsiChar(Name);
+    Fields.consent_sms := 1;
     Check(loy_member_enrol(Db, @Fields, 'T1-enrol-1', @Member, @Err), Err);
     MemberId := loy_member_id(Member);
     Expect(FromUtf8(loy_member_phone(Member)) = '+989123456789', 'Persian digits normalised');
@@ -107,6 +113,30 @@ begin
     Check(loy_member_get(Db, MemberId, @Member, @Err), Err);
     Expect(loy_member_balance(Member) = 60, 'balance unchanged by the refusal');
     loy_member_free(Member);
+
+    { The manager's report by Jalali month: the record layout of loy_report_options must match C. }
+    loy_report_options_init(@Options);
+    Options.group_by := LOY_GROUP_MONTH;
+    Options.calendar := LOY_CALENDAR_JALALI;
+    Check(loy_report(Db, 'sales', @Options, @Table, @Err), Err);
+    Found := False;
+    for Row := 0 to Int64(loy_table_row_count(Table)) - 1 do
+      if FromUtf8(loy_table_text(Table, Row, 0)) = '1404-09' then
+        Found := (loy_table_int(Table, Row, 2) = 300000) and
+          (FromUtf8(loy_table_text(Table, Row, 8)) = '100.0');
+    Expect(Found, 'sales report: Azar 1404 revenue 300,000, all by members');
+    loy_table_free(Table);
+
+    { The outbox: welcome and the receipt, in Persian; acknowledged once sent. }
+    Check(loy_messages_generate(Db, 0, @Queued, @Err), Err);
+    Expect(Queued = 2, 'two messages due');
+    Check(loy_outbox_fetch(Db, 0, 10, 60000, @Table, @Err), Err);
+    Expect((loy_table_row_count(Table) = 2) and
+      (Pos(UTF8String('۷۰ امتیاز'), UTF8String(loy_table_text(Table, 1, 7))) > 0),
+      'receipt SMS: ' + FromUtf8(loy_table_text(Table, 1, 7)));
+    for Row := 0 to Int64(loy_table_row_count(Table)) - 1 do
+      Check(loy_outbox_ack(Db, loy_table_int(Table, Row, 0), LOY_DELIVERY_SENT, nil, 0, @Err), Err);
+    loy_table_free(Table);
   finally
     loy_close(Db);
   end;

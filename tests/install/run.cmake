@@ -52,6 +52,18 @@ foreach(h loyalty.h loyalty.hpp loyalty_raii.hpp)
   endif()
 endforeach()
 
+# The back-office tool is installed with the library and runs from the prefix.
+if(NOT EXPECT_ADMIN)
+  # built without the tool (LOYALTY_BUILD_TOOLS=OFF)
+elseif(EXISTS ${PREFIX}/bin/loyalty-admin)
+  execute_process(COMMAND ${PREFIX}/bin/loyalty-admin reports OUTPUT_VARIABLE listed RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0 OR NOT listed MATCHES "top_members")
+    message(FATAL_ERROR "the installed loyalty-admin does not list the reports (${rc})")
+  endif()
+else()
+  message(FATAL_ERROR "bin/loyalty-admin is not installed")
+endif()
+
 # CMake consumer.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/cmake-build
     -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_BUILD_TYPE=Release)

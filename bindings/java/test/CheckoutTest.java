@@ -19,7 +19,7 @@ public final class CheckoutTest {
         try (Database db = Database.open(args[0], "IRT")) {
             db.setClock(1764000000000L);
             expect(db.loadProgrammeFile(args[1]) == 1, "programme loaded as version 1");
-            Loyalty.Member sara = db.enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1");
+            Loyalty.Member sara = db.enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1", true);
             expect(sara.phone().equals("+989123456789"), "Persian digits normalised: " + sara.phone());
             expect(sara.name().equals("سارا"), "UTF-8 name round trip");
             expect(db.identify("09123456789").id() == sara.id(), "member identified by phone");
@@ -61,6 +61,16 @@ public final class CheckoutTest {
             expect(db.member(sara.id()).balance() == 60, "the refused sale changed nothing");
             expect(db.formatMoney(1250000, "IRT").equals("1,250,000"), "money formatted with grouping");
             expect(db.verify() == 0, "ledger verifies");
+            var sales = db.report("sales", LoyaltyLibrary.LOY_GROUP_MONTH, LoyaltyLibrary.LOY_CALENDAR_JALALI);
+            var azar = sales.stream().filter(r -> r.get("period").equals("1404-09")).findFirst();
+            expect(azar.isPresent() && azar.get().get("revenue").equals("300000"),
+                    "sales report: Azar 1404 revenue 300,000 after the refund");
+            expect(db.generateMessages() == 2, "two messages due: welcome and the receipt");
+            var box = db.fetchMessages(100, 60000);
+            expect(box.size() == 2 && box.get(1).get("body").contains("۷۰ امتیاز"),
+                    "receipt SMS in Persian digits: " + (box.size() > 1 ? box.get(1).get("body") : ""));
+            for (var m : box) db.acknowledge(Long.parseLong(m.get("id")), true, null, 0);
+            expect(db.fetchMessages(100, 60000).isEmpty(), "acknowledged messages are not fetched again");
         }
         System.out.println(failures == 0 ? "Java binding: all checks passed" : "Java binding: " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);

@@ -20,7 +20,7 @@ function openDb() {
 
 test('a sale: quote, commit, replay by key, partial refund', () => {
   const { db, dir } = openDb();
-  const sara = db.enrol({ phone: '۰۹۱۲ ۳۴۵ ۶۷۸۹', name: 'سارا' }, 'T1-enrol-1');
+  const sara = db.enrol({ phone: '۰۹۱۲ ۳۴۵ ۶۷۸۹', name: 'سارا', consentSms: 1 }, 'T1-enrol-1');
   assert.strictEqual(sara.phone, '+989123456789');
   assert.strictEqual(sara.name, 'سارا');
   assert.strictEqual(db.identify('09123456789').id, sara.id);
@@ -49,6 +49,17 @@ test('a sale: quote, commit, replay by key, partial refund', () => {
   assert.strictEqual(refund.balanceAfter, 60);
   assert.strictEqual(db.verify().problems, 0);
   assert.strictEqual(db.formatMoney(1250000, 'IRT'), '1,250,000');
+
+  const sales = db.report('sales', { groupBy: constants.LOY_GROUP_MONTH, calendar: constants.LOY_CALENDAR_JALALI });
+  const azar = sales.find((r) => r.period === '1404-09');
+  assert.strictEqual(azar.revenue, '300000');
+  assert.strictEqual(azar.member_revenue_pct, '100.0');
+  assert.strictEqual(db.generateMessages(), 2);
+  const box = db.fetchMessages();
+  assert.deepStrictEqual(box.map((m) => m.trigger), ['welcome', 'earned']);
+  assert.ok(box[1].body.includes('۷۰ امتیاز'), box[1].body);
+  for (const m of box) db.acknowledge(Number(m.id));
+  assert.deepStrictEqual(db.fetchMessages(), []);
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

@@ -13,6 +13,7 @@ import ir.loyalty.jna.LoyaltyLibrary.SizeTByReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -212,8 +213,13 @@ public final class Loyalty {
         }
 
         public Member enrol(String phone, String name, String idempotencyKey) {
+            return enrol(phone, name, idempotencyKey, false);
+        }
+
+        public Member enrol(String phone, String name, String idempotencyKey, boolean consentSms) {
             LoyaltyLibrary.LoyMemberFields f = new LoyaltyLibrary.LoyMemberFields();
             C.loy_member_fields_init(f);
+            if (consentSms) f.consent_sms = 1;
             f.phone = phone;
             f.name = name;
             LoyError e = error();
@@ -279,6 +285,59 @@ public final class Loyalty {
             LongByReference problems = new LongByReference();
             check(C.loy_verify(handle(), problems, null, new SizeT(0), new SizeTByReference(), e), e);
             return problems.getValue();
+        }
+
+        /** A manager report (docs/reports.md): rows of column name to cell text. */
+        public List<Map<String, String>> report(String name, int groupBy, int calendar) {
+            LoyaltyLibrary.LoyReportOptions o = new LoyaltyLibrary.LoyReportOptions();
+            C.loy_report_options_init(o);
+            o.group_by = groupBy;
+            o.calendar = calendar;
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_report(handle(), name, o, out, e), e);
+            return table(out.getValue());
+        }
+
+        /** Writes the messages the programme's triggers call for; returns how many are due. */
+        public long generateMessages() {
+            LoyError e = error();
+            LongByReference queued = new LongByReference();
+            check(C.loy_messages_generate(handle(), 0, queued, e), e);
+            return queued.getValue();
+        }
+
+        /** Due messages, leased for leaseMs; acknowledge each. */
+        public List<Map<String, String>> fetchMessages(int limit, long leaseMs) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_outbox_fetch(handle(), 0, limit, leaseMs, out, e), e);
+            return table(out.getValue());
+        }
+
+        public void acknowledge(long messageId, boolean sent, String error, long retryAfterMs) {
+            LoyError e = error();
+            check(C.loy_outbox_ack(handle(), messageId,
+                    sent ? LoyaltyLibrary.LOY_DELIVERY_SENT : LoyaltyLibrary.LOY_DELIVERY_FAILED,
+                    error, retryAfterMs, e), e);
+        }
+
+        private static List<Map<String, String>> table(Pointer t) {
+            try {
+                List<Map<String, String>> rows = new ArrayList<>();
+                long cols = C.loy_table_column_count(t).longValue();
+                long n = C.loy_table_row_count(t).longValue();
+                for (long r = 0; r < n; r++) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (long c = 0; c < cols; c++)
+                        row.put(C.loy_table_column_name(t, new SizeT(c)),
+                                C.loy_table_text(t, new SizeT(r), new SizeT(c)));
+                    rows.add(row);
+                }
+                return rows;
+            } finally {
+                C.loy_table_free(t);
+            }
         }
 
         @Override
