@@ -3,6 +3,7 @@
 // the data embedded in the page.
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -203,6 +204,32 @@ std::vector<std::int64_t> column_values(const Table& t, const char* column) {
     return v;
 }
 
+// "1404-09" -> "آذر ۱۴۰۴" (Persian) or "Azar 1404"; "2026-11" -> "Nov 2026"; other labels as
+// they are, with Persian digits for Persian.
+std::string period_label(const std::string& label, const ReportOptions& o, const Formatter& f) {
+    static const char* const kJalaliFa[] = {"فروردین", "اردیبهشت", "خرداد", "تیر",
+                                            "مرداد",   "شهریور",   "مهر",   "آبان",
+                                            "آذر",     "دی",       "بهمن",  "اسفند"};
+    static const char* const kJalaliEn[] = {"Farvardin", "Ordibehesht", "Khordad", "Tir",
+                                            "Mordad",    "Shahrivar",   "Mehr",    "Aban",
+                                            "Azar",      "Dey",         "Bahman",  "Esfand"};
+    static const char* const kGregorianEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char* const kGregorianFa[] = {"ژانویه",  "فوریه", "مارس",   "آوریل",
+                                               "مه",      "ژوئن",  "ژوئیه",  "اوت",
+                                               "سپتامبر", "اکتبر", "نوامبر", "دسامبر"};
+    int year = 0, month = 0;
+    char tail = 0;
+    if (o.group != Grouping::Month ||
+        std::sscanf(label.c_str(), "%4d-%2d%c", &year, &month, &tail) != 2 || month < 1 ||
+        month > 12)
+        return f.digits(label);
+    const bool jalali = o.calendar == CalendarKind::Jalali;
+    const char* name = jalali ? (f.fa ? kJalaliFa : kJalaliEn)[month - 1]
+                              : (f.fa ? kGregorianFa : kGregorianEn)[month - 1];
+    return std::string(name) + " " + f.digits(std::to_string(year));
+}
+
 std::vector<std::string> column_texts(const Table& t, const char* column, const Formatter& f) {
     std::vector<std::string> v;
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
@@ -231,9 +258,11 @@ constexpr const char* kScript = R"JS(
     var slot = Math.max(72, 18 * k + 30), w = Math.max(320, n * slot + 40), h = 220, base = 170;
     var svg = el('svg', {'class': 'chart', 'viewBox': '0 0 ' + w + ' ' + h, 'width': w, 'height': h,
                          'role': 'img', 'direction': 'ltr'});
-    svg.appendChild(el('line', {x1: 30, y1: base, x2: w - 5, y2: base, stroke: '#999'}));
+    svg.appendChild(el('line', {x1: 5, y1: base, x2: w - 5, y2: base, stroke: '#999'}));
+    // Time runs the way the page reads: right to left on a right-to-left page.
+    var rtl = document.documentElement.dir === 'rtl';
     d.labels.forEach(function (label, i) {
-      var x0 = 35 + i * slot;
+      var x0 = rtl ? w - 10 - (i + 1) * slot + 6 : 35 + i * slot;
       d.series.forEach(function (s, j) {
         var v = s.values[i], bh = Math.round((v / max) * 140);
         var r = el('rect', {x: x0 + j * 18, y: base - bh, width: 16, height: bh,
@@ -385,18 +414,24 @@ std::string Database::dashboard_html(const ReportOptions& options) {
           "table-branches");
 
     const auto money = [&](std::int64_t v) { return f.money(v); };
+    const auto periods_of = [&](const Table& t) {
+        std::vector<std::string> labels;
+        for (const auto& row : t.rows)
+            labels.push_back(period_label(row[0].text, periodic, f));
+        return labels;
+    };
     const auto count = [&](std::int64_t v) { return f.number(v); };
     std::string charts = "{";
     charts +=
-        "\"chart-sales\":" + series_json(column_texts(sales, "period", f),
+        "\"chart-sales\":" + series_json(periods_of(sales),
                                          {{w.member_series, column_values(sales, "member_revenue")},
                                           {w.guest_series, column_values(sales, "guest_revenue")}},
                                          money);
     charts += ",\"chart-members\":" +
-              series_json(column_texts(members, "period", f),
+              series_json(periods_of(members),
                           {{w.new_series, column_values(members, "new_members")}}, count);
     charts +=
-        ",\"chart-points\":" + series_json(column_texts(points, "period", f),
+        ",\"chart-points\":" + series_json(periods_of(points),
                                            {{w.earned_series, column_values(points, "earned")},
                                             {w.redeemed_series, column_values(points, "redeemed")},
                                             {w.expired_series, column_values(points, "expired")}},

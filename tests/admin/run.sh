@@ -41,6 +41,11 @@ for want in "Member #1  Good" "Points: balance 0" "Tier: Bronze" "Last purchases
   grep -q "$want" "$W/show" || fail "member show lacks '$want'"
 done
 
+"$A" member show "$DB" 9121110001 --at 2026-11-21 | grep -q "Member #1  Good" \
+  || fail "a phone typed without its 0 is a phone, not a member id"
+{ "$A" report "$W/missing.db" overview 2>&1 || true; } | grep -q "does not exist" \
+  || fail "reports on a missing file"
+[ ! -e "$W/missing.db" ] || fail "a report created a database file"
 "$A" report "$DB" members --at 2026-11-21 --format json > "$W/members.json"
 python3 - "$W/members.json" <<'PY'
 import json, sys

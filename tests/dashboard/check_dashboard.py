@@ -67,8 +67,17 @@ for key in ("members", "active_30", "revenue", "points_outstanding", "liability"
 bars = re.findall(r'<rect[^>]*class="bar"[^>]*data-series="([^"]*)"[^>]*data-label="([^"]*)"'
                   r'[^>]*data-value="([^"]*)"', dom)
 sales = report("sales", "--group", "month", "--calendar", "jalali", "--from", "2026-11-01")
+MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+          "بهمن", "اسفند"]
+
+
+def jalali_month(period):  # "1405-09" -> "آذر ۱۴۰۵", as the dashboard labels months
+    year, month = period.split("-")
+    return MONTHS[int(month) - 1] + " " + year.translate(FA)
+
+
 member_bars = [(label, int(v)) for series, label, v in bars if series == "اعضا"]
-want = [(row["period"].translate(FA), int(row["member_revenue"])) for row in sales]
+want = [(jalali_month(row["period"]), int(row["member_revenue"])) for row in sales]
 expect(member_bars[:len(want)] == want,
        "sales chart: one member-revenue bar per Jalali month, values %s (page: %s)"
        % (want, member_bars[:len(want)]))

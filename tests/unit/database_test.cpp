@@ -51,6 +51,19 @@ TEST_CASE("files that are not ours, or from a newer version, are refused clearly
         CHECK(e.status() == Status::SchemaTooNew);
         CHECK(std::string(e.what()).find("newer libloyalty") != std::string::npos);
     }
+
+    // A file whose version says older than its schema is (found by fuzzing): the migration's
+    // SQL fails, and that is a damaged file, not an internal error.
+    auto forged = temp_path("forged.db");
+    open(forged);
+    raw_exec(forged, "PRAGMA user_version = 1");
+    try {
+        open(forged);
+        FAIL("opened");
+    } catch (const Error& e) {
+        CHECK(e.status() == Status::NotADatabase);
+        CHECK(std::string(e.what()).find("does not match its version 1") != std::string::npos);
+    }
 }
 
 TEST_CASE("a read-only handle reads but cannot write", "[storage]") {

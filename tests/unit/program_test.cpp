@@ -126,3 +126,52 @@ TEST_CASE("coupon and reward mistakes are named", "[programme]") {
     CHECK(error_of(R"({"draws": [{"id": "d", "from": "2026-12-21", "to": "2026-12-01"}]})")
               .find("in order") != std::string::npos);
 }
+
+TEST_CASE("segments, RFM thresholds and messages round-trip and are checked", "[programme]") {
+    const char* text = R"({"currency": "IRR", "language": "fa",
+      "rfm": {"window_days": 180, "recency_days": [7, 30, 60, 120]},
+      "tiers": {"levels": [{"id": "base", "threshold": 0}, {"id": "gold", "threshold": 100}]},
+      "segments": [{"id": "gold-lapsed", "tiers": ["gold"], "not_bought_for_days": 60,
+                    "rfm_groups": ["at_risk", "lost"], "consent": "sms"}],
+      "messages": {"quiet_start": "22:00", "quiet_end": "08:00", "cap_count": 2, "amounts": "toman",
+        "triggers": [{"trigger": "expiring", "days": 14,
+                      "text": {"fa": "{points} امتیاز تا {expiry_date}", "en": "{points} by {expiry_date}"}}],
+        "campaigns": [{"id": "back", "segment": "gold-lapsed", "holdout_percent": 10,
+                       "text": {"fa": "برگردید {name}"}}]}})";
+    const Program p = parse_program(text);
+    CHECK(p.language == "fa");
+    CHECK(p.rfm.window_days == 180);
+    CHECK(p.rfm.recency_days.size() == 4);
+    REQUIRE(p.segments.size() == 1);
+    CHECK(p.segments[0].rfm_groups.size() == 2);
+    CHECK(p.messages.quiet_start == 22 * 60);
+    CHECK(p.messages.triggers[0].days == 14);
+    CHECK(p.messages.campaign("back")->holdout_percent == 10);
+    const std::string once = program_to_json(p);
+    CHECK(program_to_json(parse_program(once)) == once);
+
+    CHECK(
+        error_of(
+            R"({"messages": {"triggers": [{"trigger": "welcome", "text": {"en": "Hi {nmae}"}}]}})")
+            .find("placeholders") != std::string::npos);
+    CHECK(error_of(R"({"messages": {"triggers": [{"trigger": "expiring", "text": {"en": "x"}}]}})")
+              .find("'days' is required") != std::string::npos);
+    CHECK(error_of(R"({"messages": {"triggers": [{"trigger": "tweet", "text": {"en": "x"}}]}})")
+              .find("welcome earned") != std::string::npos);
+    CHECK(
+        error_of(
+            R"({"messages": {"campaigns": [{"id": "c", "segment": "nobody", "text": {"en": "x"}}]}})")
+            .find("'nobody'") != std::string::npos);
+    CHECK(error_of(R"({"messages": {"quiet_start": "22:00"}})").find("quiet_end") !=
+          std::string::npos);
+    CHECK(error_of(R"({"currency": "USD", "messages": {"amounts": "toman"}})").find("toman") !=
+          std::string::npos);
+    CHECK(error_of(R"({"segments": [{"id": "s", "rfm_groups": ["vip"]}]})").find("champions") !=
+          std::string::npos);
+    CHECK(error_of(R"({"segments": [{"id": "s", "tiers": ["gold"]}]})").find("not a tier level") !=
+          std::string::npos);
+    CHECK(error_of(R"({"rfm": {"frequency": [3, 2, 4, 5]}})").find("ascending") !=
+          std::string::npos);
+    CHECK(error_of(R"({"tiers": {"window": "lunar", "levels": [{"id": "a", "threshold": 0}]}})")
+              .find("jalali_year") != std::string::npos);
+}

@@ -198,11 +198,18 @@ ReportOptions report_options(const ReportArgs& a, const ProgrammeInfo& p) {
     return o;
 }
 
+// A member id, else a phone number or card code (a phone typed without its 0 is all digits too).
 Member find_member(Database& db, const std::string& who) {
-    const bool digits = !who.empty() && who.size() < 12 &&
+    const bool digits = !who.empty() && who.size() < 19 &&
                         who.find_first_not_of("0123456789") == std::string::npos &&
                         who.front() != '0';
-    if (digits) return db.member(std::stoll(who));
+    if (digits) {
+        try {
+            return db.member(std::stoll(who));
+        } catch (const Error& e) {
+            if (e.status() != Status::NotFound) throw;
+        }
+    }
     return db.identify(who);
 }
 
@@ -398,12 +405,12 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*show) {
-            auto db = open(c, c.at.empty());
+            auto db = open(c, true);
             show_member(*db, who, programme_info(*db));
             return 0;
         }
         if (*report) {
-            auto db = open(c, c.at.empty());
+            auto db = open(c, true);
             const ProgrammeInfo p = programme_info(*db);
             print_table(db->report(report_name, report_options(ra, p)), ra.format, std::cout);
             return 0;
@@ -424,12 +431,12 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*segs) {
-            auto db = open(c, c.at.empty());
+            auto db = open(c, true);
             print_table(db->segments(), format, std::cout);
             return 0;
         }
         if (*seg) {
-            auto db = open(c, c.at.empty());
+            auto db = open(c, true);
             print_table(db->segment_members(segment_id), format, std::cout);
             return 0;
         }
@@ -460,7 +467,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*dash) {
-            auto db = open(c, c.at.empty());
+            auto db = open(c, true);
             const std::string html = db->dashboard_html(report_options(da, programme_info(*db)));
             std::ofstream out(out_file, std::ios::binary);
             out << html;
