@@ -51,9 +51,12 @@ Span make_span(storage::Session& s, const ReportOptions& o) {
     sp.to_ms = o.to_ms != 0 ? o.to_ms : s.now + 1;
     sp.from_ms = o.from_ms;
     if (sp.from_ms == 0) {
+        // Indexed or by rowid: the first sale by time, the first member and ledger entry by id
+        // (ids grow with time), so an open start does not scan the ledger.
         auto q = s.c.query(
-            "SELECT MIN(t) FROM (SELECT MIN(created_at) t FROM members UNION ALL "
-            "SELECT MIN(created_at) FROM sales UNION ALL SELECT MIN(created_at) FROM ledger)");
+            "SELECT MIN(t) FROM (SELECT MIN(created_at) t FROM sales UNION ALL "
+            "SELECT created_at FROM (SELECT created_at FROM members ORDER BY id LIMIT 1) UNION ALL "
+            "SELECT created_at FROM (SELECT created_at FROM ledger ORDER BY id LIMIT 1))");
         sp.from_ms = q.next() && !q.is_null(0) ? q.i64(0) : sp.to_ms - 1;
         if (sp.from_ms >= sp.to_ms) sp.from_ms = sp.to_ms - 1;
     }
