@@ -2,6 +2,7 @@
 #include "storage/audience.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "calendar.hpp"
@@ -32,14 +33,14 @@ std::int64_t at_or_now(const Session& s, std::int64_t at_ms) {
     return at_ms == 0 ? s.now : at_ms;
 }
 
-// Purchases and net spend per member in [from, to).
+// Purchases and net spend per member in [from, to].
 std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> activity(Session& s,
                                                                                  std::int64_t from,
                                                                                  std::int64_t to) {
     std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> out;
     auto q = s.c.query("SELECT member_id, COUNT(*), SUM(" LOY_NET_AMOUNT
                        ") FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
-                       "created_at >= ?1 AND created_at < ?2 GROUP BY member_id",
+                       "created_at >= ?1 AND created_at <= ?2 GROUP BY member_id",
                        from, to);
     while (q.next())
         out[q.i64(0)] = {q.i64(1), q.i64(2)};
@@ -66,8 +67,8 @@ Population load(Session& s, std::int64_t at_ms) {
         "(SELECT member_id, MAX(created_at) last, SUM(created_at >= ?1) visits, "
         "SUM(CASE WHEN created_at >= ?1 THEN " LOY_NET_AMOUNT
         " ELSE 0 END) spend FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
-        "created_at < ?2 GROUP BY member_id) st ON st.member_id = m.id WHERE m.status = 0 AND "
-        "m.created_at < ?2 ORDER BY m.id",
+        "created_at <= ?2 GROUP BY member_id) st ON st.member_id = m.id WHERE m.status = 0 AND "
+        "m.created_at <= ?2 ORDER BY m.id",
         window_start, at);
     while (q.next()) {
         segments::Facts f;
@@ -208,7 +209,7 @@ enum OutboxStatus { kPending = 0, kSent = 1, kFailed = 2, kSuppressed = 3, kHold
 struct Occurrence {
     std::int64_t member = 0;
     std::string kind, occurrence, campaign, channel;
-    const MessageText* text = nullptr;
+    MessageText text;  // a copy: the programme may change between collecting and writing
     messages::Values values;
     bool holdout = false;
 };
@@ -277,8 +278,8 @@ int produce(Session& s, Occurrence o) {
     }
     const std::string language = m.text(4).empty() ? p.language : m.text(4);
     std::string body;
-    if (o.text) {
-        const std::string& tpl = messages::pick(*o.text, language, p.language);
+    if (!o.text.by_language.empty()) {
+        const std::string& tpl = messages::pick(o.text, language, p.language);
         messages::Values v = o.values;
         v.name = m.text(1);
         if (v.tier.empty()) {
@@ -315,13 +316,17 @@ std::int64_t max_id(Session& s, const char* sql) {
     return q.next() ? q.i64(0) : 0;
 }
 
-std::int64_t generate(Session& s) {
+using Cursors = std::vector<std::pair<std::string, std::int64_t>>;
+
+// What the programme's triggers call for now, read without the write lock: the occurrences,
+// and where each event trigger's cursor may move once they are written.
+void collect(Session& s, std::vector<Occurrence>& found, Cursors& cursors) {
     const Program& p = s.program;
     const int offset = p.utc_offset_minutes;
     const std::int64_t since = s.now - kLookbackMs;
-    std::int64_t queued = 0;
-    auto emit = [&](Occurrence o) {
-        if (produce(s, std::move(o)) == kPending) ++queued;
+    auto emit = [&](Occurrence o) { found.push_back(std::move(o)); };
+    auto set_cursor = [&](Session&, const std::string& name, std::int64_t id) {
+        cursors.emplace_back(name, id);
     };
     for (const MessageTrigger& t : p.messages.triggers) {
         const std::string cur = t.trigger + ":" + t.channel;
@@ -331,7 +336,7 @@ std::int64_t generate(Session& s) {
             o.kind = t.trigger;
             o.occurrence = std::move(occurrence);
             o.channel = t.channel;
-            o.text = &t.text;
+            o.text = t.text;
             return o;
         };
         if (t.trigger == "welcome") {
@@ -438,25 +443,59 @@ std::int64_t generate(Session& s) {
             }
         }
     }
-    return queued;
+}
+
+// Writes occurrences in short write transactions (a large win-back or campaign never holds the
+// write lock for long, so tills keep committing), then moves the cursors. Each row is checked
+// and inserted under the lock, so a second generator or a crash in between never duplicates.
+// Returns the count per outbox status (index 0..4) of the rows written.
+std::array<std::int64_t, 5> write_occurrences(Database& db, std::int64_t now,
+                                              std::vector<Occurrence>& found,
+                                              const Cursors& cursors) {
+    constexpr std::size_t kBatch = 500;
+    std::array<std::int64_t, 5> counts{};
+    std::size_t next = 0;
+    do {
+        storage::Access::run(db, true, [&](Session& s0) {
+            Session s{s0.c, s0.program, now, s0.enrol};
+            const std::size_t end = std::min(found.size(), next + kBatch);
+            for (std::size_t i = next; i < end; ++i) {
+                const int st = produce(s, std::move(found[i]));
+                if (st >= 0 && st < 5) ++counts[static_cast<std::size_t>(st)];
+            }
+            if (end == found.size())
+                for (const auto& [name, id] : cursors)
+                    if (id > cursor(s, name)) set_cursor(s, name, id);
+            next = end;
+            return true;
+        });
+    } while (next < found.size());
+    return counts;
 }
 
 }  // namespace
 
 std::int64_t Database::generate_messages(std::int64_t now_ms) {
-    std::int64_t queued = 0;
-    storage::Access::run(*this, true, [&](Session& s) {
+    std::vector<Occurrence> found;
+    Cursors cursors;
+    std::int64_t now = 0;
+    storage::Access::run(*this, false, [&](Session& s) {
         Session at{s.c, s.program, at_or_now(s, now_ms), s.enrol};
-        queued = generate(at);
-        return true;
+        now = at.now;
+        collect(at, found, cursors);
+        return false;
     });
-    return queued;
+    return write_occurrences(*this, now, found, cursors)[kPending];
 }
 
 CampaignSendResult Database::send_campaign(const std::string& campaign_id, std::int64_t now_ms) {
     CampaignSendResult r;
-    storage::Access::run(*this, true, [&](Session& s0) {
+    std::vector<Occurrence> found;
+    std::int64_t now = 0;
+    // The segment is evaluated in a read transaction; the messages are written in short ones.
+    storage::Access::run(*this, false, [&](Session& s0) {
         Session s{s0.c, s0.program, at_or_now(s0, now_ms), s0.enrol};
+        now = s.now;
         const MessageCampaign* c = s.program.messages.campaign(campaign_id);
         if (!c)
             throw Error(Status::NotFound,
@@ -471,26 +510,19 @@ CampaignSendResult Database::send_campaign(const std::string& campaign_id, std::
             o.occurrence = c->id;
             o.campaign = c->id;
             o.channel = c->channel;
-            o.text = &c->text;
+            o.text = c->text;
             o.holdout =
                 static_cast<std::int64_t>(text::fnv1a64(c->id + ":" + std::to_string(o.member)) %
                                           100) < c->holdout_percent;
-            switch (produce(s, std::move(o))) {
-                case kPending:
-                    ++r.queued;
-                    break;
-                case kHoldout:
-                    ++r.holdout;
-                    break;
-                case kSuppressed:
-                    ++r.suppressed;
-                    break;
-                default:
-                    ++r.already;
-            }
+            found.push_back(std::move(o));
         }
-        return true;
+        return false;
     });
+    const auto counts = write_occurrences(*this, now, found, {});
+    r.queued = counts[kPending];
+    r.holdout = counts[kHoldout];
+    r.suppressed = counts[kSuppressed];
+    r.already = r.targeted - r.queued - r.holdout - r.suppressed;
     return r;
 }
 

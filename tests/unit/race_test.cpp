@@ -172,3 +172,28 @@ TEST_CASE("two processes generating messages at once never produce one twice", "
     CHECK(total == 60);
     CHECK(db->fetch_messages(0, 1000, 60000).rows.size() == 60);
 }
+
+TEST_CASE("a campaign larger than a write batch reaches each member once", "[messages]") {
+    auto db = open(temp_path("campaign-batches.db"));
+    db->load_program(R"({"currency": "IRR", "segments": [{"id": "all"}],
+      "messages": {"campaigns": [{"id": "big", "segment": "all", "text": {"en": "Hi {name}"}}]}})");
+    MemberFields f;
+    f.consent_sms = true;
+    for (int i = 0; i < 1234; ++i) {
+        f.phone = "0912" + std::to_string(2000000 + i);
+        db->enrol(f);
+    }
+    auto first = db->send_campaign("big");
+    CHECK(first.targeted == 1234);
+    CHECK(first.queued == 1234);
+    auto again = db->send_campaign("big");
+    CHECK(again.queued == 0);
+    CHECK(again.already == 1234);
+    std::size_t fetched = 0;
+    for (;;) {
+        auto t = db->fetch_messages(0, 1000, 60000);
+        if (t.rows.empty()) break;
+        fetched += t.rows.size();
+    }
+    CHECK(fetched == 1234);
+}
