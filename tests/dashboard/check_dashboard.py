@@ -85,6 +85,28 @@ expect(any(v > 0 for _, v in want), "the sales chart has a non-empty month")
 points = report("points", "--group", "month", "--calendar", "jalali", "--from", "2026-11-01")
 earned = [int(v) for series, _, v in bars if series == "کسب‌شده"]
 expect(earned == [int(r["earned"]) for r in points], "points chart: earned per month")
+
+
+def chart_bars(chart_id):
+    """(label, value) of every bar inside one chart's box, in order."""
+    box = re.search(r'<div class="chartbox" id="%s">(.*?)</div>' % chart_id, dom, re.S)
+    if not box:
+        return []
+    return [(label, int(v)) for _, label, v in re.findall(
+        r'<rect[^>]*class="bar"[^>]*data-series="([^"]*)"[^>]*data-label="([^"]*)"'
+        r'[^>]*data-value="([^"]*)"', box.group(1))]
+
+
+tiers = report("tiers")
+expect(chart_bars("chart-tiers") == [(r["name"], int(r["members"])) for r in tiers],
+       "tier chart: one bar per level with its members")
+members = report("members", "--group", "month", "--calendar", "jalali", "--from", "2026-11-01")
+expect(chart_bars("chart-members") == [(jalali_month(r["period"]), int(r["new_members"]))
+                                       for r in members],
+       "members chart: new members per Jalali month")
+rfm = [r for r in report("segments") if r["kind"] == "rfm"]
+expect([v for _, v in chart_bars("chart-rfm")] == [int(r["members"]) for r in rfm],
+       "RFM chart: one bar per group with its size")
 top = report("top_members", "--from", "2026-11-01")
 expect(all(html.escape(r["name"]) in dom for r in top) and len(top) > 0,
        "top members table lists %d members" % len(top))
