@@ -13,6 +13,7 @@
 #include "loyalty/money.hpp"
 #include "periods.hpp"
 #include "storage/access.hpp"
+#include "storage/report_kit.hpp"
 
 namespace loyalty {
 
@@ -135,42 +136,21 @@ std::string js(const std::string& s) {
     return out + "\"";
 }
 
-const Table::Cell* find(const Table& t, std::size_t row, const char* column) {
-    for (std::size_t c = 0; c < t.columns.size(); ++c)
-        if (t.columns[c] == column && row < t.rows.size()) return &t.rows[row][c];
-    return nullptr;
-}
+using report_kit::find_cell;
 
 struct Formatter {
     bool fa;
     int exponent;
     std::string digits(const std::string& s) const { return fa ? periods::persian_digits(s) : s; }
-    std::string number(std::int64_t v) const {
-        std::string s = format_money(v, 0, true);
-        if (fa) {
-            std::string out;
-            for (char ch : s)
-                out += ch == ',' ? std::string("٬") : std::string(1, ch);
-            s = out;
-        }
-        return digits(s);
+    std::string number(std::int64_t v) const { return money(v, 0); }
+    std::string money(std::int64_t v, int places) const {
+        const std::string s = format_money(v, places, true);
+        return fa ? periods::persian_number(s) : s;
     }
-    std::string money(std::int64_t v) const {
-        std::string s = format_money(v, exponent, true);
-        if (fa) {
-            std::string out;
-            for (char ch : s)
-                out += ch == ','   ? std::string("٬")
-                       : ch == '.' ? std::string("٫")
-                                   : std::string(1, ch);
-            s = out;
-        }
-        return digits(s);
-    }
+    std::string money(std::int64_t v) const { return money(v, exponent); }
     std::string percent(const Table::Cell* c) const {
         if (!c || c->text.empty()) return "–";
-        return digits(fa ? std::string(c->text).replace(c->text.find('.'), 1, "٫") : c->text) +
-               (fa ? "٪" : "%");
+        return fa ? periods::persian_number(c->text) + "٪" : c->text + "%";
     }
 };
 
@@ -198,7 +178,7 @@ std::string series_json(
 std::vector<std::int64_t> column_values(const Table& t, const char* column) {
     std::vector<std::int64_t> v;
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
-        const Table::Cell* c = find(t, r, column);
+        const Table::Cell* c = find_cell(t, r, column);
         v.push_back(c ? c->number : 0);
     }
     return v;
@@ -233,7 +213,7 @@ std::string period_label(const std::string& label, const ReportOptions& o, const
 std::vector<std::string> column_texts(const Table& t, const char* column, const Formatter& f) {
     std::vector<std::string> v;
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
-        const Table::Cell* c = find(t, r, column);
+        const Table::Cell* c = find_cell(t, r, column);
         v.push_back(f.digits(c ? c->text : ""));
     }
     return v;
@@ -301,7 +281,7 @@ std::string Database::dashboard_html(const ReportOptions& options) {
         offset = s.program.utc_offset_minutes;
         return false;
     });
-    const bool fa = language == "fa" || language.rfind("fa-", 0) == 0;
+    const bool fa = periods::is_persian(language);
     const Words& w = fa ? kPersian : kEnglish;
     const Formatter f{fa, currency_exponent(currency)};
     ReportOptions periodic = options;
@@ -396,20 +376,21 @@ std::string Database::dashboard_html(const ReportOptions& options) {
     };
     std::vector<std::vector<std::string>> top_rows;
     for (std::size_t r = 0; r < tops.rows.size(); ++r)
-        top_rows.push_back({f.digits(find(tops, r, "rank")->text), find(tops, r, "name")->text,
-                            f.digits(find(tops, r, "phone")->text), find(tops, r, "tier")->text,
-                            f.number(find(tops, r, "purchases")->number),
-                            f.money(find(tops, r, "spend")->number),
-                            f.number(find(tops, r, "balance")->number)});
+        top_rows.push_back(
+            {f.digits(find_cell(tops, r, "rank")->text), find_cell(tops, r, "name")->text,
+             f.digits(find_cell(tops, r, "phone")->text), find_cell(tops, r, "tier")->text,
+             f.number(find_cell(tops, r, "purchases")->number),
+             f.money(find_cell(tops, r, "spend")->number),
+             f.number(find_cell(tops, r, "balance")->number)});
     table(w.top, {"#", w.name, w.phone, w.tier, w.purchases, w.spend, w.balance}, top_rows,
           "table-top");
     std::vector<std::vector<std::string>> branch_rows;
     for (std::size_t r = 0; r < branches.rows.size(); ++r)
-        branch_rows.push_back({find(branches, r, "branch")->text,
-                               f.number(find(branches, r, "sales")->number),
-                               f.money(find(branches, r, "revenue")->number),
-                               f.percent(find(branches, r, "member_revenue_pct")),
-                               f.number(find(branches, r, "points_earned")->number)});
+        branch_rows.push_back({find_cell(branches, r, "branch")->text,
+                               f.number(find_cell(branches, r, "sales")->number),
+                               f.money(find_cell(branches, r, "revenue")->number),
+                               f.percent(find_cell(branches, r, "member_revenue_pct")),
+                               f.number(find_cell(branches, r, "points_earned")->number)});
     table(w.branches, {w.branch, w.sales, w.revenue, w.member_share, w.points}, branch_rows,
           "table-branches");
 

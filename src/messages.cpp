@@ -3,6 +3,7 @@
 #include <fmt/args.h>
 #include <fmt/format.h>
 
+#include "loyalty/money.hpp"
 #include "loyalty/status.hpp"
 #include "periods.hpp"
 
@@ -12,17 +13,8 @@ namespace {
 
 // 1234567 -> "1,234,567" (or with the Persian separator and digits for "fa").
 std::string number(std::int64_t v, bool persian) {
-    const std::uint64_t magnitude =
-        v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-    const std::string digits = std::to_string(magnitude);
-    std::string out;
-    const std::string sep = persian ? "٬" : ",";
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
-        out += digits[i];
-    }
-    if (v < 0) out = "-" + out;
-    return persian ? periods::persian_digits(out) : out;
+    const std::string s = format_money(v, 0, true);
+    return persian ? periods::persian_number(s) : s;
 }
 
 }  // namespace
@@ -42,7 +34,7 @@ const std::string& pick(const MessageText& text, const std::string& member_langu
 
 std::string render(const std::string& text, const std::string& language, const Values& v,
                    std::int64_t amount_divisor) {
-    const bool fa = language == "fa" || language.rfind("fa-", 0) == 0;
+    const bool fa = periods::is_persian(language);
     std::int64_t amount = v.amount;
     if (amount_divisor > 1) {
         // Half up, away from zero for negatives: 15 rial -> 2 toman.

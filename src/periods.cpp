@@ -12,7 +12,7 @@ namespace loyalty::periods {
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86400000;
+using cal::kDayMs;
 
 // One ICU Persian calendar per thread, in UTC: local days are computed before ICU sees them,
 // so ICU only converts a day number to and from a date. (ICU's UDate is a double of
@@ -99,6 +99,18 @@ std::string persian_digits(const std::string& text) {
             out += ch;
     }
     return out;
+}
+
+std::string persian_number(const std::string& text) {
+    std::string out;
+    out.reserve(text.size() * 2);
+    for (char ch : text)
+        out += ch == ',' ? std::string("٬") : ch == '.' ? std::string("٫") : std::string(1, ch);
+    return persian_digits(out);
+}
+
+bool is_persian(const std::string& language) {
+    return language == "fa" || language.rfind("fa-", 0) == 0;
 }
 
 Bucketer::Bucketer(Grouping grouping, CalendarKind calendar, int week_start)

@@ -24,6 +24,11 @@ std::int64_t from_date(const Ymd& date, CalendarKind calendar);
 std::string format_date(std::int64_t day, CalendarKind calendar, char separator = '-');
 // Latin digits 0-9 replaced by Persian digits ۰-۹.
 std::string persian_digits(const std::string& text);
+// A formatted number in Persian: digits, the thousands separator "٬" for ',' and the decimal
+// separator "٫" for '.' ("1,250.5" -> "۱٬۲۵۰٫۵").
+std::string persian_number(const std::string& text);
+// "fa" or "fa-IR"...: texts get Persian digits and Jalali dates.
+bool is_persian(const std::string& language);
 
 // Splits local days into report buckets.
 class Bucketer {

@@ -20,13 +20,10 @@ using storage::Session;
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86400000;
+using cal::kDayMs;
 // Event-driven triggers look back at most this far the first time they run, so adding a
 // trigger to a programme does not message every member who ever joined or bought.
 constexpr std::int64_t kLookbackMs = 2 * kDayMs;
-
-#define LOY_NET_AMOUNT \
-    "s.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.sale_id = s.id), 0)"
 
 std::int64_t at_or_now(const Session& s, std::int64_t at_ms) {
     if (at_ms < 0) throw Error(Status::InvalidArgument, "time must not be negative");

@@ -37,6 +37,12 @@ Table::Cell average(std::int64_t a, std::int64_t b) {
     return cell(b == 0 ? 0 : mul_div(a, 1, b, Rounding::HalfUp));
 }
 
+const Table::Cell* find_cell(const Table& t, std::size_t row, std::string_view column) {
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+        if (t.columns[c] == column && row < t.rows.size()) return &t.rows[row][c];
+    return nullptr;
+}
+
 int Span::index(std::int64_t ms) const {
     if (ms < from_ms || ms >= to_ms || periods.empty()) return -1;
     auto it = std::upper_bound(periods.begin(), periods.end(), ms,

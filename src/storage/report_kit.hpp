@@ -4,11 +4,17 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loyalty/checkout.hpp"
 #include "loyalty/reports.hpp"
 #include "storage/access.hpp"
+
+// The net amount of sale `s`: its total minus every refund of it. A counted sale is one neither
+// voided nor fully refunded (status 0 or 1).
+#define LOY_NET_AMOUNT \
+    "s.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.sale_id = s.id), 0)"
 
 namespace loyalty::report_kit {
 
@@ -18,6 +24,9 @@ inline Table::Cell cell(std::string s) {
 inline Table::Cell cell(std::int64_t v) {
     return Table::Cell{std::to_string(v), v, true};
 }
+
+// The cell of `row` under `column`, or nullptr when there is no such column or row.
+const Table::Cell* find_cell(const Table& t, std::size_t row, std::string_view column);
 
 // a / b as a percentage with one decimal, half up: text "12.5", number 125 (tenths of a
 // percent). "" and 0 when b is 0.

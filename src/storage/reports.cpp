@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "calendar.hpp"
 #include "loyalty/database.hpp"
 #include "loyalty/money.hpp"
 #include "storage/access.hpp"
@@ -22,11 +23,7 @@ using storage::Session;
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86400000;
-
-// A counted sale is neither voided nor fully refunded; its amount is net of refunds.
-#define LOY_NET_AMOUNT \
-    "s.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.sale_id = s.id), 0)"
+using cal::kDayMs;
 
 Table periodic(const Span& sp, std::vector<std::string> columns) {
     Table t;
@@ -522,11 +519,12 @@ Table messages_report(Session& s, const Span& sp) {
     return t;
 }
 
+// The named column of the last row (the only one when grouped by none).
 const Table::Cell& column(const Table& t, const char* name) {
     static const Table::Cell empty{"", 0, true};
-    for (std::size_t i = 0; i < t.columns.size(); ++i)
-        if (t.columns[i] == name && !t.rows.empty()) return t.rows.back()[i];
-    return empty;
+    const Table::Cell* c =
+        t.rows.empty() ? nullptr : report_kit::find_cell(t, t.rows.size() - 1, name);
+    return c ? *c : empty;
 }
 
 Table overview_report(Session& s, const Span& whole, const ReportOptions& o) {
