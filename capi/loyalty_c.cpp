@@ -3,15 +3,14 @@
 #include "loyalty/loyalty.h"
 
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <new>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "loyalty/coupons.hpp"
 #include "loyalty/database.hpp"
+#include "platform.hpp"
 #include "text.hpp"
 
 using namespace loyalty;
@@ -471,11 +470,7 @@ int32_t loy_program_load_file(loy_db* db, const char* path, int64_t* out_version
     return guard(err, [&] {
         Database& d = db_of(db);
         std::string p = req(path, "path");
-        std::ifstream in(p, std::ios::binary);
-        if (!in) throw Error(Status::Io, "cannot read programme file '" + p + "'");
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        int64_t v = d.load_program(ss.str());
+        int64_t v = d.load_program(platform::read_file(p, "programme file"));
         if (out_version) *out_version = v;
     });
 }

@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages libloyalty builds and tests with (only those missing).
+#   scripts/install-deps.sh [--test | --windows]
 set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 packages=(g++ cmake ninja-build pkgconf libsqlite3-dev libfmt-dev catch2 libboost-dev
-          nlohmann-json3-dev libicu-dev libcli11-dev)
-# The test command also fuzzes (clang and its libFuzzer runtime) and runs the language bindings:
-# Python, Node with npm (koffi), Mono (C#), Java with JNA, Free Pascal (Delphi mode); nm, readelf;
-# and Chromium, which renders the HTML dashboard in a test.
+          nlohmann-json3-dev libcli11-dev)
+# --test: the test command also fuzzes (clang and its libFuzzer runtime), checks the Jalali
+# calendar against ICU, and runs the language bindings: Python, Node with npm (koffi), Mono (C#),
+# Java with JNA, Free Pascal (Delphi mode); nm, readelf; and Chromium, which renders the HTML
+# dashboard in a test.
 if [ "${1:-}" = "--test" ]; then
   packages+=(clang-14 libclang-rt-14-dev binutils python3 mono-mcs mono-runtime libjna-java
-             openjdk-17-jdk-headless fp-compiler chromium)
+             openjdk-17-jdk-headless fp-compiler chromium libicu-dev)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+# --windows: the cross build for Windows (scripts/windows.sh): MinGW-w64 (the POSIX-threads g++,
+# for std::thread), wine for 64- and 32-bit programs (wine32 comes from the i386 architecture,
+# enabled here), and dpkg-dev with tcl to make SQLite's amalgamation from Debian's source package.
+if [ "${1:-}" = "--windows" ]; then
+  if ! dpkg --print-foreign-architectures | grep -qx i386; then
+    echo "enabling the i386 architecture (32-bit wine runs the i686 tests)"
+    $SUDO dpkg --add-architecture i386
+  fi
+  packages+=(g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix binutils-mingw-w64-x86-64
+             binutils-mingw-w64-i686 wine wine64 wine32:i386 dpkg-dev tcl binutils)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -17,8 +32,6 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

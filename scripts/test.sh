@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs every test twice: warnings as errors, then under ASan + UBSan.
+# Builds and runs every test: warnings as errors on Linux, then the Windows builds (x86_64 and
+# i686) under wine, then under ASan + UBSan on Linux, then the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
@@ -13,6 +14,9 @@ ctest --test-dir build/ci --output-on-failure -j"$jobs"
 echo "== benchmark, quick mode (the full run: see docs/performance.md)"
 mkdir -p build/ci/bench-run
 ./build/ci/bench/loyalty_bench --quick --dir build/ci/bench-run
+
+echo "== Windows: loyalty.dll for x86_64 and i686 (MinGW-w64), tests under wine"
+bash scripts/windows.sh
 
 echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLOYALTY_WERROR=ON \

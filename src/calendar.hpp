@@ -1,4 +1,5 @@
-// Gregorian calendar arithmetic on local days (Howard Hinnant's civil-day algorithms).
+// Calendar arithmetic on local days: Gregorian (Howard Hinnant's civil-day algorithms) and
+// Jalali (Solar Hijri), both pure integer arithmetic with no library or locale behind them.
 #ifndef LOYALTY_SRC_CALENDAR_HPP
 #define LOYALTY_SRC_CALENDAR_HPP
 
@@ -58,6 +59,58 @@ constexpr bool is_leap(int y) noexcept {
 constexpr unsigned days_in_month(int y, unsigned m) noexcept {
     constexpr unsigned k[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : k[m - 1];
+}
+
+// ---- Jalali (Solar Hijri) ---------------------------------------------------------------------
+// The arithmetic Persian calendar of ICU 72 (Debian 12's libicu72, icu4c persncal.cpp), restated
+// so that every platform, Windows tills without ICU included, computes the same months: a year is
+// a leap year when (25·y + 11) mod 33 < 8; Farvardin 1 of year 1 is Julian day 1948321; the first
+// six months have 31 days, the next five 30, Esfand 29 (30 in a leap year). It agrees with the
+// official calendar for the years this product meets (tests/unit/jalali_test.cpp checks it against
+// ICU day by day over six centuries).
+constexpr std::int64_t kPersianEpochJd = 1948320;  // the Julian day before 1 Farvardin 1
+constexpr std::int64_t kUnixEpochJd = 2440588;     // the Julian day of 1970-01-01
+
+constexpr std::int64_t jalali_month_offset(int month0) noexcept {
+    return month0 < 6 ? 31 * month0 : 186 + 30 * (month0 - 6);
+}
+
+constexpr bool jalali_is_leap(int y) noexcept {
+    const std::int64_t r = 25 * static_cast<std::int64_t>(y) + 11;
+    return r - floor_div(r, 33) * 33 < 8;
+}
+
+// Local day of the first day of `month` (1-12; out-of-range months roll into the next or previous
+// year) of Jalali year `y`.
+constexpr std::int64_t jalali_month_start(int y, int month) noexcept {
+    std::int64_t year = y;
+    std::int64_t m0 = month - 1;
+    const std::int64_t carry = floor_div(m0, 12);
+    year += carry;
+    m0 -= carry * 12;
+    // The Julian day of the month's first day.
+    const std::int64_t jd = kPersianEpochJd + 365 * (year - 1) + floor_div(8 * year + 21, 33) +
+                            jalali_month_offset(static_cast<int>(m0));
+    return jd - kUnixEpochJd;
+}
+
+// Local day of a Jalali date; days past the month's end roll forward, as ICU's lenient fields do.
+constexpr std::int64_t days_from_jalali(int y, int month, int day) noexcept {
+    return jalali_month_start(y, month) + (day - 1);
+}
+
+constexpr Date jalali_from_days(std::int64_t z) noexcept {
+    const std::int64_t since_epoch = z + kUnixEpochJd - kPersianEpochJd;
+    const std::int64_t y = 1 + floor_div(33 * since_epoch + 3, 12053);
+    const std::int64_t farvardin1 = 365 * (y - 1) + floor_div(8 * y + 21, 33);
+    const std::int64_t doy = since_epoch - farvardin1;  // 0-based
+    const std::int64_t m0 = doy < 186 ? doy / 31 : (doy - 6) / 30;
+    const std::int64_t d = doy - jalali_month_offset(static_cast<int>(m0)) + 1;
+    return Date{static_cast<int>(y), static_cast<unsigned>(m0 + 1), static_cast<unsigned>(d)};
+}
+
+constexpr unsigned jalali_days_in_month(int y, unsigned m) noexcept {
+    return m <= 6 ? 31 : m <= 11 ? 30 : jalali_is_leap(y) ? 30 : 29;
 }
 
 }  // namespace loyalty::cal

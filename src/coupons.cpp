@@ -1,11 +1,9 @@
 #include "loyalty/coupons.hpp"
 
-#include <sys/random.h>
-
-#include <cerrno>
 #include <cstdint>
 
 #include "loyalty/status.hpp"
+#include "platform.hpp"
 
 namespace loyalty::coupon {
 
@@ -57,13 +55,9 @@ std::string generate() {
     std::string out;
     while (out.size() < kData) {
         unsigned char buf[32];
-        ssize_t n = ::getrandom(buf, sizeof buf, 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw Error(Status::Internal, "the system's random source failed");
-        }
+        platform::random_bytes(buf, sizeof buf);
         // 256 is a multiple of 32: every symbol is equally likely.
-        for (ssize_t i = 0; i < n && out.size() < kData; ++i)
+        for (std::size_t i = 0; i < sizeof buf && out.size() < kData; ++i)
             out.push_back(kAlphabet[buf[i] % kN]);
     }
     out.push_back(check_symbol(out));

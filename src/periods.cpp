@@ -1,83 +1,22 @@
 #include "periods.hpp"
 
-#include <unicode/ucal.h>
-
 #include <cstdio>
-#include <memory>
 
 #include "calendar.hpp"
-#include "loyalty/status.hpp"
 
 namespace loyalty::periods {
 
-namespace {
-
-using cal::kDayMs;
-
-// One ICU Persian calendar per thread, in UTC: local days are computed before ICU sees them,
-// so ICU only converts a day number to and from a date. (ICU's UDate is a double of
-// milliseconds; every whole-day value used here is exact in it.)
-struct PersianCalendar {
-    UCalendar* cal = nullptr;
-    PersianCalendar() {
-        UErrorCode st = U_ZERO_ERROR;
-        static const UChar kUtc[] = {'U', 'T', 'C', 0};
-        cal = ucal_open(kUtc, -1, "en_US@calendar=persian", UCAL_DEFAULT, &st);
-        if (U_FAILURE(st)) {
-            cal = nullptr;
-            throw Error(Status::Internal,
-                        std::string("ICU cannot open the Persian calendar: ") + u_errorName(st));
-        }
-    }
-    ~PersianCalendar() {
-        if (cal) ucal_close(cal);
-    }
-    PersianCalendar(const PersianCalendar&) = delete;
-    PersianCalendar& operator=(const PersianCalendar&) = delete;
-};
-
-UCalendar* persian() {
-    thread_local PersianCalendar c;
-    return c.cal;
-}
-
-void icu_check(UErrorCode st, const char* what) {
-    if (U_FAILURE(st))
-        throw Error(Status::Internal, std::string("ICU ") + what + ": " + u_errorName(st));
-}
-
-}  // namespace
-
 Ymd to_date(std::int64_t day, CalendarKind calendar) {
-    if (calendar == CalendarKind::Gregorian) {
-        cal::Date d = cal::civil_from_days(day);
-        return {d.year, static_cast<int>(d.month), static_cast<int>(d.day)};
-    }
-    UCalendar* c = persian();
-    UErrorCode st = U_ZERO_ERROR;
-    ucal_setMillis(c, static_cast<UDate>(day * kDayMs), &st);
-    icu_check(st, "setMillis");
-    Ymd out;
-    out.year = ucal_get(c, UCAL_EXTENDED_YEAR, &st);
-    out.month = ucal_get(c, UCAL_MONTH, &st) + 1;
-    out.day = ucal_get(c, UCAL_DATE, &st);
-    icu_check(st, "get");
-    return out;
+    const cal::Date d = calendar == CalendarKind::Gregorian ? cal::civil_from_days(day)
+                                                            : cal::jalali_from_days(day);
+    return {d.year, static_cast<int>(d.month), static_cast<int>(d.day)};
 }
 
 std::int64_t from_date(const Ymd& date, CalendarKind calendar) {
     if (calendar == CalendarKind::Gregorian)
         return cal::days_from_civil(date.year, static_cast<unsigned>(date.month),
                                     static_cast<unsigned>(date.day));
-    UCalendar* c = persian();
-    UErrorCode st = U_ZERO_ERROR;
-    ucal_clear(c);
-    ucal_set(c, UCAL_EXTENDED_YEAR, date.year);
-    ucal_set(c, UCAL_MONTH, date.month - 1);
-    ucal_set(c, UCAL_DATE, date.day);
-    UDate ms = ucal_getMillis(c, &st);
-    icu_check(st, "getMillis");
-    return cal::floor_div(static_cast<std::int64_t>(ms), kDayMs);
+    return cal::days_from_jalali(date.year, date.month, date.day);
 }
 
 std::string format_date(std::int64_t day, CalendarKind calendar, char separator) {

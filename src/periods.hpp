@@ -1,5 +1,5 @@
 // Report periods: local days grouped by day, week or month, in the Gregorian or the Jalali
-// (Solar Hijri) calendar. Jalali dates come from ICU's Persian calendar.
+// (Solar Hijri) calendar. Both calendars are pure arithmetic (calendar.hpp).
 #ifndef LOYALTY_SRC_PERIODS_HPP
 #define LOYALTY_SRC_PERIODS_HPP
 
@@ -16,8 +16,7 @@ struct Ymd {
     int year = 0, month = 0, day = 0;
 };
 
-// Local day number (days since 1970-01-01) <-> calendar date. Throws Error(Internal) if ICU
-// cannot open its Persian calendar.
+// Local day number (days since 1970-01-01) <-> calendar date.
 Ymd to_date(std::int64_t day, CalendarKind calendar);
 std::int64_t from_date(const Ymd& date, CalendarKind calendar);
 // "YYYY-MM-DD" (or "YYYY/MM/DD" with slash) with Latin digits.

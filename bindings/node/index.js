@@ -17,12 +17,42 @@
 const koffi = require('koffi');
 const { constants, declare } = require('./capi');
 
+const nodePath = require('node:path');
+const fs = require('node:fs');
+
 let api = null;
+
+// Where the library is looked for, in order, without configuration: $LOYALTY_LIBRARY if set;
+// else the platform's file name (loyalty.dll on Windows, libloyalty.0.dylib on macOS,
+// libloyalty.so.0 elsewhere) in this package's prebuilds/<platform>-<arch>/ folder and beside
+// this file, then the bare name for the system's own search (on Windows: the program's folder,
+// the working directory and PATH).
+function libraryCandidates(platform = process.platform, arch = process.arch, here = __dirname,
+                           env = process.env) {
+  if (env.LOYALTY_LIBRARY) return [env.LOYALTY_LIBRARY];
+  const name = platform === 'win32' ? 'loyalty.dll'
+    : platform === 'darwin' ? 'libloyalty.0.dylib' : 'libloyalty.so.0';
+  const join = platform === 'win32' ? nodePath.win32.join : nodePath.posix.join;
+  return [join(here, 'prebuilds', `${platform}-${arch}`, name), join(here, name), name];
+}
 
 function load(path) {
   if (!api || path) {
-    const lib = koffi.load(path || process.env.LOYALTY_LIBRARY || 'libloyalty.so.0');
-    api = declare(koffi, lib);
+    const tried = [];
+    for (const candidate of path ? [path] : libraryCandidates()) {
+      const isPath = candidate.includes('/') || candidate.includes('\\');
+      if (isPath && !path && !fs.existsSync(candidate)) continue;
+      try {
+        api = declare(koffi, koffi.load(candidate));
+        break;
+      } catch (e) {
+        tried.push(`${candidate}: ${e.message}`);
+      }
+    }
+    if (!api || (path && tried.length)) {
+      throw new Error('libloyalty not found; set LOYALTY_LIBRARY to its path (tried: ' +
+                      (tried.join('; ') || libraryCandidates().join('; ')) + ')');
+    }
   }
   return api.fn;
 }
@@ -319,4 +349,4 @@ class Database extends Handle {
   }
 }
 
-module.exports = { Database, Basket, LoyaltyError, constants, load };
+module.exports = { Database, Basket, LoyaltyError, constants, load, libraryCandidates };

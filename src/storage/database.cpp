@@ -2,19 +2,13 @@
 // this file gathers the inputs, calls it, and writes the results in one transaction.
 #include "loyalty/database.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <limits>
-#include <cstring>
 #include <mutex>
-#include <random>
 
 #include <fmt/format.h>
 
@@ -22,6 +16,7 @@
 #include "loyalty/rules.hpp"
 #include "calendar.hpp"
 #include "periods.hpp"
+#include "platform.hpp"
 #include "storage/access.hpp"
 #include "storage/canonical.hpp"
 #include "storage/schema.hpp"
@@ -56,24 +51,28 @@ std::int64_t scalar(storage::Query q) {
     return q.i64(0);
 }
 
-std::string random_code(std::size_t n) {
-    // No 0/O, 1/I/L: easy to read aloud and type.
-    static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    std::random_device rd;
-    std::uniform_int_distribution<int> pick(0, static_cast<int>(sizeof kAlphabet) - 2);
+// `n` symbols drawn uniformly from `alphabet` with the system's cryptographic source (bytes at
+// or past the largest multiple of the alphabet's size are drawn again).
+std::string random_symbols(std::size_t n, std::string_view alphabet) {
+    const unsigned size = static_cast<unsigned>(alphabet.size());
+    const unsigned limit = 256 - 256 % size;
     std::string s;
-    for (std::size_t i = 0; i < n; ++i)
-        s.push_back(kAlphabet[pick(rd)]);
+    while (s.size() < n) {
+        unsigned char buf[32];
+        platform::random_bytes(buf, sizeof buf);
+        for (unsigned char b : buf)
+            if (b < limit && s.size() < n) s.push_back(alphabet[b % size]);
+    }
     return s;
 }
 
+std::string random_code(std::size_t n) {
+    // No 0/O, 1/I/L: easy to read aloud and type.
+    return random_symbols(n, "23456789ABCDEFGHJKMNPQRSTUVWXYZ");
+}
+
 std::string random_hex(std::size_t n) {
-    std::random_device rd;
-    std::uniform_int_distribution<int> pick(0, 15);
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i)
-        s.push_back("0123456789abcdef"[pick(rd)]);
-    return s;
+    return random_symbols(n, "0123456789abcdef");
 }
 
 void check_key(const std::string& key) {
@@ -131,20 +130,13 @@ struct Database::Impl {
     // ---- setup ------------------------------------------------------------------------------
 
     void open() {
-        struct stat st {};
-        bool exists = ::stat(opt.path.c_str(), &st) == 0;
-        if (!exists) {
+        const platform::PathKind kind = platform::path_kind(opt.path);
+        if (kind == platform::PathKind::Missing) {
             if (opt.read_only)
                 throw Error(Status::Io, "database file '" + opt.path + "' does not exist");
             // Created here, owner-only, so that SQLite (and its -wal/-shm files) inherit 0600.
-            int fd = ::open(opt.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd < 0 && errno != EEXIST) {
-                int e = errno;
-                throw Error(e == EROFS || e == EACCES ? Status::ReadOnly : Status::Io,
-                            "cannot create '" + opt.path + "': " + std::strerror(e));
-            }
-            if (fd >= 0) ::close(fd);
-        } else if (S_ISDIR(st.st_mode)) {
+            platform::create_private_file(opt.path);
+        } else if (kind == platform::PathKind::Directory) {
             throw Error(Status::Io, "'" + opt.path + "' is a directory");
         }
         c.open(opt.path, opt.read_only, false);

@@ -2,13 +2,19 @@
 # The back-office tool end to end: init, import (all or nothing, per-row errors), member show,
 # reports as table/CSV/JSON, segments, campaign, outbox drain, expiry and review with progress.
 #   tests/admin/run.sh <loyalty-admin> <programme.json> <work dir>
+# With LOYALTY_RUNNER set (cmake/wine-run.sh), the tool is a Windows program run through it.
 set -euo pipefail
-A="$1"; P="$2"; W="$3"
+ADMIN="$1"; P="$2"; W="$3"
+# (A Windows program writes CRLF line ends to a pipe; the checks read lines without the CR.)
+A() {
+  if [ -n "${LOYALTY_RUNNER:-}" ]; then "$LOYALTY_RUNNER" "$ADMIN" "$@" | tr -d '\r'
+  else "$ADMIN" "$@"; fi
+}
 rm -rf "$W"; mkdir -p "$W"
 DB="$W/club.db"
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$A" init "$DB" --currency IRT --programme "$P" --at 2026-11-20 | grep -q "programme version 1 loaded" \
+A init "$DB" --currency IRT --programme "$P" --at 2026-11-20 | grep -q "programme version 1 loaded" \
   || fail "init"
 
 cat > "$W/bad.csv" <<'CSV'
@@ -16,12 +22,12 @@ phone,name,tags,consent_sms
 09121110001,Good,coffee,yes
 12,Too short,,no
 CSV
-if "$A" members import "$DB" "$W/bad.csv" --at 2026-11-20 >"$W/out" 2>"$W/err"; then
+if A members import "$DB" "$W/bad.csv" --at 2026-11-20 >"$W/out" 2>"$W/err"; then
   fail "an import with a bad row must fail"
 fi
 grep -q "1 of 2 rows cannot be imported; nothing was written" "$W/err" || fail "import report"
 grep -q "LOY_ERR_INVALID_PHONE" "$W/err" || fail "per-row status"
-"$A" report "$DB" members --at 2026-11-21 --format csv | grep -q "^all,0,0," \
+A report "$DB" members --at 2026-11-21 --format csv | grep -q "^all,0,0," \
   || fail "nothing half-imported"
 
 cat > "$W/good.csv" <<'CSV'
@@ -29,50 +35,50 @@ phone,name,tags,consent_sms,branch,birth_date
 09121110001,Good,coffee,yes,golestan,1990-11-25
 09121110002,"Second, with comma",,no,golestan,
 CSV
-"$A" members import "$DB" "$W/good.csv" --dry-run --at 2026-11-20 | grep -q "all 2 rows are valid" \
+A members import "$DB" "$W/good.csv" --dry-run --at 2026-11-20 | grep -q "all 2 rows are valid" \
   || fail "dry run"
-"$A" members import "$DB" "$W/good.csv" --at 2026-11-20 2>"$W/progress" | grep -q "imported 2" \
+A members import "$DB" "$W/good.csv" --at 2026-11-20 2>"$W/progress" | grep -q "imported 2" \
   || fail "import"
 grep -q "rows checked: 2 / 2" "$W/progress" || fail "import progress"
 
-"$A" member show "$DB" 09121110001 --at 2026-11-21 > "$W/show"
+A member show "$DB" 09121110001 --at 2026-11-21 > "$W/show"
 for want in "Member #1  Good" "Points: balance 0" "Tier: Bronze" "Last purchases:" "Segments:" \
             "Messages:"; do
   grep -q "$want" "$W/show" || fail "member show lacks '$want'"
 done
 
-"$A" member show "$DB" 9121110001 --at 2026-11-21 | grep -q "Member #1  Good" \
+A member show "$DB" 9121110001 --at 2026-11-21 | grep -q "Member #1  Good" \
   || fail "a phone typed without its 0 is a phone, not a member id"
-{ "$A" report "$W/missing.db" overview 2>&1 || true; } | grep -q "does not exist" \
+{ A report "$W/missing.db" overview 2>&1 || true; } | grep -q "does not exist" \
   || fail "reports on a missing file"
 [ ! -e "$W/missing.db" ] || fail "a report created a database file"
-"$A" report "$DB" members --at 2026-11-21 --format json > "$W/members.json"
+A report "$DB" members --at 2026-11-21 --format json > "$W/members.json"
 python3 - "$W/members.json" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))
 assert rows == [{"period": "all", "new_members": 2, "members": 2, "active_30": 0,
                  "active_90": 0}], rows
 PY
-"$A" report "$DB" members --group month --from 2026-11-01 --to 2026-12-01 --at 2026-11-21 \
+A report "$DB" members --group month --from 2026-11-01 --to 2026-12-01 --at 2026-11-21 \
   | grep -q "^1405-08" || fail "Jalali months by default for a Persian programme"
-"$A" report "$DB" members --group month --calendar gregorian --from 2026-11-01 \
+A report "$DB" members --group month --calendar gregorian --from 2026-11-01 \
   --to 2026-12-01 --at 2026-11-21 | grep -q "^2026-11" || fail "Gregorian months"
-"$A" segments "$DB" --at 2026-11-21 --format csv | grep -q "^coffee-lovers,.*,custom,1$" \
+A segments "$DB" --at 2026-11-21 --format csv | grep -q "^coffee-lovers,.*,custom,1$" \
   || fail "segment sizes"
-"$A" segment "$DB" coffee-lovers --at 2026-11-21 --format csv | grep -q "^1,Good," \
+A segment "$DB" coffee-lovers --at 2026-11-21 --format csv | grep -q "^1,Good," \
   || fail "segment export"
-"$A" segments "$DB" --at 2026-11-21 --format csv | grep -q "^birthdays-this-week,.*,1$" \
+A segments "$DB" --at 2026-11-21 --format csv | grep -q "^birthdays-this-week,.*,1$" \
   || fail "birthday segment"
 
-"$A" outbox drain "$DB" --at 2026-11-20T12:00 > "$W/drain" 2>"$W/drain.err"
+A outbox drain "$DB" --at 2026-11-20T12:00 > "$W/drain" 2>"$W/drain.err"
 grep -q '"trigger":"welcome"' "$W/drain" || fail "welcome message drained"
 grep -q "1 messages sent" "$W/drain.err" || fail "only the consenting member is messaged"
-"$A" outbox drain "$DB" --at 2026-11-20T12:05 2>&1 >/dev/null | grep -q "0 messages sent" \
+A outbox drain "$DB" --at 2026-11-20T12:05 2>&1 >/dev/null | grep -q "0 messages sent" \
   || fail "drained messages are not sent twice"
-"$A" campaign send "$DB" yalda-coffee --at 2026-11-20T12:10 | grep -q "segment: 1 members" \
+A campaign send "$DB" yalda-coffee --at 2026-11-20T12:10 | grep -q "segment: 1 members" \
   || fail "campaign send"
-"$A" expire "$DB" --at 2026-11-21 | grep -q "expired 0 points" || fail "expire"
-"$A" tiers review "$DB" --at 2026-11-21 2>"$W/review.err" | grep -q "reviewed 2" || fail "review"
+A expire "$DB" --at 2026-11-21 | grep -q "expired 0 points" || fail "expire"
+A tiers review "$DB" --at 2026-11-21 2>"$W/review.err" | grep -q "reviewed 2" || fail "review"
 grep -q "members reviewed: 2 / 2" "$W/review.err" || fail "review progress"
-{ "$A" report "$DB" no-such --at 2026-11-21 2>&1 || true; } | grep -q "LOY_ERR_NOT_FOUND" || fail "bad report"
+{ A report "$DB" no-such --at 2026-11-21 2>&1 || true; } | grep -q "LOY_ERR_NOT_FOUND" || fail "bad report"
 echo "loyalty-admin: all checks passed"

@@ -14,7 +14,7 @@ std::int64_t day(int y, unsigned m, unsigned d) {
 }
 }  // namespace
 
-TEST_CASE("Jalali dates through ICU: Nowruz and the 1403 leap year", "[periods]") {
+TEST_CASE("Jalali dates: Nowruz and the 1403 leap year", "[periods]") {
     // 1403 is a leap year: Esfand has 30 days, and 30 Esfand 1403 is 2025-03-20.
     auto leap = periods::to_date(day(2025, 3, 20), CalendarKind::Jalali);
     CHECK(leap.year == 1403);

@@ -9,12 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "calendar.hpp"
+#include "platform.hpp"
 #include "loyalty/loyalty.hpp"
 
 using namespace loyalty;
@@ -158,11 +158,7 @@ void progress_line(const char* what, std::int64_t done, std::int64_t total) {
 }
 
 std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(Status::Io, "cannot read '" + path + "'");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return platform::read_file(path, "file");
 }
 
 struct ReportArgs {
@@ -265,6 +261,9 @@ void show_member(Database& db, const std::string& who, const ProgrammeInfo& p) {
 int main(int argc, char** argv) {
     CLI::App app{"loyalty-admin: the libloyalty back-office tool"};
     app.require_subcommand(1);
+    // Options are --long and -s on every platform: CLI11's Windows default would read a path
+    // such as "/data/club.db" as an option named "data/club.db".
+    app.allow_windows_style_options(false);
     Common c;
     auto db_arg = [&](CLI::App* sub) {
         sub->add_option("database", c.db, "the database file")->required();
@@ -359,7 +358,12 @@ int main(int argc, char** argv) {
     dash->add_option("--out", out_file, "HTML file to write")->required();
     add_report_options(dash, da);
 
-    CLI11_PARSE(app, argc, argv);
+    // UTF-8 arguments on every platform (a Persian file name on Windows included).
+    std::vector<std::string> args = platform::utf8_arguments(argc, argv);
+    std::vector<char*> arg_ptrs;
+    for (auto& a : args)
+        arg_ptrs.push_back(a.data());
+    CLI11_PARSE(app, static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
     try {
         if (*list) {
             for (const auto& r : report_catalogue())
@@ -469,9 +473,7 @@ int main(int argc, char** argv) {
         if (*dash) {
             auto db = open(c, true);
             const std::string html = db->dashboard_html(report_options(da, programme_info(*db)));
-            std::ofstream out(out_file, std::ios::binary);
-            out << html;
-            if (!out) throw Error(Status::Io, "cannot write '" + out_file + "'");
+            platform::write_file(out_file, html, "dashboard");
             std::cout << "dashboard written to " << out_file << " (" << html.size() << " bytes)\n";
             return 0;
         }

@@ -5,7 +5,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Database, Basket, LoyaltyError, constants } = require('..');
+const { Database, Basket, LoyaltyError, constants, libraryCandidates } = require('..');
 
 const PROGRAMME = path.join(__dirname, '..', '..', '..', 'examples', 'programme.json');
 const NOW = 1764000000000;
@@ -87,4 +87,19 @@ test('errors carry the status code and change nothing', () => {
   assert.throws(() => b.addLine('X', null, 1000, 10), (e) => e.status === constants.LOY_ERR_INVALID_STATE);
   db.close();
   fs.rmSync(dir, { recursive: true });
+});
+
+test('the library is found without configuration on each platform', () => {
+  assert.deepStrictEqual(libraryCandidates('win32', 'ia32', 'C:\\pos\\node_modules\\libloyalty', {}), [
+    'C:\\pos\\node_modules\\libloyalty\\prebuilds\\win32-ia32\\loyalty.dll',
+    'C:\\pos\\node_modules\\libloyalty\\loyalty.dll',
+    'loyalty.dll',
+  ]);
+  assert.deepStrictEqual(libraryCandidates('linux', 'x64', '/app/libloyalty', {}), [
+    '/app/libloyalty/prebuilds/linux-x64/libloyalty.so.0',
+    '/app/libloyalty/libloyalty.so.0',
+    'libloyalty.so.0',
+  ]);
+  assert.deepStrictEqual(libraryCandidates('win32', 'x64', 'C:\\x', { LOYALTY_LIBRARY: 'D:\\l.dll' }),
+                         ['D:\\l.dll']);
 });

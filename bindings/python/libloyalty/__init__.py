@@ -10,12 +10,15 @@
 
 Every failure raises LoyaltyError, which carries the C status code (`status`), its name and the
 library's message. Results are frozen dataclasses copied out of the C result handles, which are
-freed before the call returns. The library is found through $LOYALTY_LIBRARY, then the system's
-search path (libloyalty.so.0).
+freed before the call returns. The library is found without configuration (see
+`library_candidates`): $LOYALTY_LIBRARY if set; else the platform's file name (loyalty.dll on
+Windows, libloyalty.so.0 on Linux, libloyalty.0.dylib on macOS) beside this package (a wheel's
+bundled copy), in the working directory, on PATH (Windows), and through the system's search.
 """
 import ctypes
 import ctypes.util
 import os
+import sys
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -27,13 +30,45 @@ __all__ = ["Database", "Basket", "LoyaltyError", "Member", "Quote", "Receipt", "
 _lib = None
 
 
+def library_candidates(platform: str = sys.platform, here: Optional[str] = None,
+                       env=None, cwd: Optional[str] = None) -> List[str]:
+    """Where the library is looked for, in order: paths (tried if the file exists), then the bare
+    file name for the system's own search. On Windows, Python 3.8+ no longer searches PATH or the
+    working directory for a bare name, so both are searched here."""
+    env = os.environ if env is None else env
+    if env.get("LOYALTY_LIBRARY"):
+        return [env["LOYALTY_LIBRARY"]]
+    here = here or os.path.dirname(os.path.abspath(__file__))
+    cwd = cwd or os.getcwd()
+    if platform == "win32":
+        name, join = "loyalty.dll", lambda d, n: d.rstrip("\\/") + "\\" + n
+        dirs = [here, cwd] + [d for d in env.get("PATH", "").split(";") if d]
+    elif platform == "darwin":
+        name, join = "libloyalty.0.dylib", os.path.join
+        dirs = [here, cwd]
+    else:
+        name, join = "libloyalty.so.0", os.path.join
+        dirs = [here]
+    return [join(d, name) for d in dirs] + [name]
+
+
 def load(path: Optional[str] = None):
-    """Loads the shared library once (path, $LOYALTY_LIBRARY, or the system search path)."""
+    """Loads the shared library once: `path`, or the first of `library_candidates()` that loads."""
     global _lib
     if _lib is None or path:
-        name = path or os.environ.get("LOYALTY_LIBRARY") or ctypes.util.find_library("loyalty") \
-            or "libloyalty.so.0"
-        _lib = _capi.declare(ctypes.CDLL(name))
+        tried = []
+        for candidate in [path] if path else library_candidates():
+            is_path = os.sep in candidate or "/" in candidate or "\\" in candidate
+            if is_path and not path and not os.path.exists(candidate):
+                continue
+            try:
+                _lib = _capi.declare(ctypes.CDLL(candidate))
+                break
+            except OSError as e:
+                tried.append(f"{candidate}: {e}")
+        else:
+            raise OSError("libloyalty not found; set LOYALTY_LIBRARY to its path (tried: "
+                          + "; ".join(tried or library_candidates()) + ")")
     return _lib
 
 

@@ -113,5 +113,27 @@ class CheckoutTest(unittest.TestCase):
         self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_STATE)
 
 
+class LibraryLookupTest(unittest.TestCase):
+    """The library is found without configuration on each platform (docs/integration/python.md)."""
+
+    def test_windows_looks_for_loyalty_dll_beside_the_package_then_cwd_then_path(self):
+        c = libloyalty.library_candidates("win32", here="C:\\app\\libloyalty",
+                                          env={"PATH": "C:\\Windows;D:\\pos\\bin;"},
+                                          cwd="D:\\pos")
+        self.assertEqual(c, ["C:\\app\\libloyalty\\loyalty.dll", "D:\\pos\\loyalty.dll",
+                             "C:\\Windows\\loyalty.dll", "D:\\pos\\bin\\loyalty.dll",
+                             "loyalty.dll"])
+
+    def test_linux_and_macos_names(self):
+        self.assertEqual(libloyalty.library_candidates("linux", here="/p", env={}),
+                         ["/p/libloyalty.so.0", "libloyalty.so.0"])
+        self.assertEqual(libloyalty.library_candidates("darwin", here="/p", env={}, cwd="/w"),
+                         ["/p/libloyalty.0.dylib", "/w/libloyalty.0.dylib", "libloyalty.0.dylib"])
+
+    def test_the_environment_variable_wins(self):
+        self.assertEqual(libloyalty.library_candidates("win32", env={"LOYALTY_LIBRARY": "X:\\l.dll"}),
+                         ["X:\\l.dll"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Cross-builds loyalty.dll (with loyalty.lib, loyalty.def and loyalty-admin.exe) for Windows
+# x86_64 and i686 with Debian's MinGW-w64, and runs the Windows tests and the example session
+# under wine. Everything comes from Debian's packages, SQLite included (its amalgamation is made
+# from Debian's own source package of the libsqlite3 the Linux build uses).
+#   bash scripts/windows.sh [x86_64|i686 ...]     (default: both)
+# Results: build/windows-x64/ and build/windows-x86/ (the build trees, with bin/loyalty.dll),
+# and a package to ship in build/windows-*/package/{bin,lib,include}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+arches=("$@")
+[ ${#arches[@]} -gt 0 ] || arches=(x86_64 i686)
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+# --- packages -----------------------------------------------------------------------------------
+bash scripts/install-deps.sh --windows
+
+# --- SQLite amalgamation from Debian's source package ------------------------------------------
+# The same upstream version and Debian patches as the installed libsqlite3.
+amalg="$root/build/sqlite-amalgamation"
+sqlite_version="$(dpkg-query -W -f='${Version}' libsqlite3-dev)"
+if [ "$(cat "$amalg/VERSION.debian" 2>/dev/null || true)" != "$sqlite_version" ]; then
+  if ! apt-get source --print-uris "sqlite3=$sqlite_version" >/dev/null 2>&1; then
+    echo "adding Debian's source index (deb-src) for apt-get source"
+    codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+    $SUDO tee /etc/apt/sources.list.d/debian-src.sources >/dev/null <<SRC
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $codename $codename-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: $codename-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+    $SUDO apt-get update -qq
+  fi
+  work="$(mktemp -d)"
+  (cd "$work" && apt-get source -qq "sqlite3=$sqlite_version" >/dev/null 2>&1) \
+    || { echo "apt-get source sqlite3=$sqlite_version failed"; exit 1; }
+  src="$(find "$work" -maxdepth 1 -mindepth 1 -type d -name 'sqlite3-*' | head -1)"
+  echo "making sqlite3.c from Debian's sqlite3 $sqlite_version"
+  (cd "$src" && ./configure -q >/dev/null && make -s sqlite3.c >/dev/null)
+  mkdir -p "$amalg"
+  cp "$src/sqlite3.c" "$src/sqlite3.h" "$amalg/"
+  echo "$sqlite_version" > "$amalg/VERSION.debian"
+  rm -rf "$work"
+fi
+
+# --- header-only dependencies, from the host's Debian packages ------------------------------------
+deps="$root/build/windows-deps/include"
+mkdir -p "$deps"
+for d in fmt boost nlohmann CLI catch2; do
+  ln -sfn "/usr/include/$d" "$deps/$d"
+done
+
+# --- build and test each architecture ------------------------------------------------------------
+export LOYALTY_WINEPREFIX="$root/build/wine"
+bash cmake/wine-run.sh --init  # once, before tests run in parallel
+jobs="$(nproc)"
+for arch in "${arches[@]}"; do
+  case "$arch" in
+    x86_64) dir=build/windows-x64 ;;
+    i686) dir=build/windows-x86 ;;
+    *) echo "unknown architecture '$arch' (x86_64 or i686)"; exit 2 ;;
+  esac
+  echo "== Windows $arch: build ($dir)"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOYALTY_WERROR=ON \
+        -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-$arch.cmake" \
+        -DLOYALTY_SQLITE_AMALGAMATION="$amalg" -DLOYALTY_HEADER_DEPS_DIR="$deps" \
+        -DLOYALTY_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  rm -rf "$dir/package"
+  cmake --install "$dir" --prefix "$dir/package" >/dev/null
+  cp "$dir/bin/loyalty-admin.exe" "$dir/package/bin/"
+  echo "== Windows $arch: tests under wine"
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+done
+echo "Windows builds: $(for a in "${arches[@]}"; do [ "$a" = x86_64 ] && echo -n "build/windows-x64/bin/loyalty.dll "; [ "$a" = i686 ] && echo -n "build/windows-x86/bin/loyalty.dll "; done)"

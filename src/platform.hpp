@@ -1,0 +1,51 @@
+// The operating system, in one place: cryptographic random bytes, files named by UTF-8 paths,
+// and a program's arguments as UTF-8. Everything else in the library is portable C++.
+//
+// Paths are UTF-8 on every platform. On Windows they are converted to UTF-16 and opened with the
+// wide-character APIs (CreateFileW, _wfopen, GetFileAttributesExW), so a database under
+// C:\Users\علی\ or a programme file named «برنامه وفاداری.json» works whatever the ANSI code page;
+// SQLite takes the same UTF-8 path and converts it the same way.
+#ifndef LOYALTY_SRC_PLATFORM_HPP
+#define LOYALTY_SRC_PLATFORM_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loyalty::platform {
+
+// Fills `buf` with `n` bytes from the system's cryptographic source: getrandom(2) on Linux,
+// BCryptGenRandom on Windows. Throws Error(Internal) if the source fails.
+void random_bytes(void* buf, std::size_t n);
+
+enum class PathKind { Missing, File, Directory };
+// What is at `path`. Throws Error(InvalidArgument) for a path that is not valid UTF-8 and
+// Error(Io) when the path cannot be examined (permission denied on a parent, say).
+PathKind path_kind(const std::string& path);
+
+// Creates `path` as an empty file that only its owner may read and write (mode 0600 on POSIX; on
+// Windows the file inherits its folder's access list, which under a user's profile is that user's
+// alone). Returns false if something already exists there. Throws Error(ReadOnly) when the
+// folder or medium refuses writing, Error(Io) otherwise.
+bool create_private_file(const std::string& path);
+
+// The whole content of a file; `what` names it in the error ("programme file"). Throws Error(Io).
+std::string read_file(const std::string& path, const char* what);
+// Replaces the file's content with `data`. Throws Error(Io).
+void write_file(const std::string& path, std::string_view data, const char* what);
+
+// The program's arguments in UTF-8. On Windows they are taken from the UTF-16 command line, not
+// from `argv` (which the C runtime has already narrowed to the ANSI code page, losing Persian
+// letters); elsewhere they are `argv` as given. Also sets a Windows console to UTF-8 output.
+std::vector<std::string> utf8_arguments(int argc, char** argv);
+
+#ifdef _WIN32
+// UTF-8 <-> UTF-16. widen throws Error(InvalidArgument) on invalid UTF-8.
+std::wstring widen(std::string_view utf8);
+std::string narrow(std::wstring_view utf16);
+#endif
+
+}  // namespace loyalty::platform
+
+#endif

@@ -1,0 +1,9 @@
+# What only a Windows build tests (included from tests/CMakeLists.txt after the tests every
+# platform runs, which ctest runs under wine here).
+
+# loyalty.dll: named so, built for the target machine, exporting exactly tests/abi/exports.txt
+# under plain C names on both architectures, importing only Windows' own DLLs, and carrying a
+# version resource.
+add_test(NAME dll_exports_imports_version
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_dll.sh $<TARGET_FILE:loyalty>
+                 ${CMAKE_OBJDUMP} ${CMAKE_SYSTEM_PROCESSOR} ${PROJECT_VERSION})
