@@ -7,3 +7,7 @@
 add_test(NAME dll_exports_imports_version
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_dll.sh $<TARGET_FILE:loyalty>
                  ${CMAKE_OBJDUMP} ${CMAKE_SYSTEM_PROCESSOR} ${PROJECT_VERSION})
+
+# The C++ unit suite as one test (discovering each case would run the program under wine at build
+# time).
+add_test(NAME unit_tests COMMAND loyalty_tests)

@@ -175,7 +175,9 @@ typedef struct loy_db loy_db;
 
 typedef struct loy_open_options {
     uint32_t size;                /* sizeof(loy_open_options); loy_open_options_init sets it */
-    const char* path;             /* database file; created (mode 0600) when missing */
+    const char* path;             /* database file, UTF-8 (on Windows too); created when
+                                     missing, owner-only (mode 0600; on Windows the folder's
+                                     access list) */
     int32_t durability;           /* LOY_DURABILITY_FULL (default) or LOY_DURABILITY_NORMAL */
     int32_t busy_timeout_ms;      /* how long a writer waits for another; default 5000 */
     const char* default_country;  /* ISO 3166 alpha-2 for phone numbers; default "IR" */
@@ -341,6 +343,7 @@ LOY_API void LOY_CALL loy_member_list_free(loy_member_list* list);
  * the active version again is a no-op that returns the active version. */
 LOY_API int32_t LOY_CALL loy_program_load_json(loy_db* db, const char* json, int64_t* out_version,
                                                loy_error* err);
+/* The same from a file; `path` is UTF-8 on every platform (Windows included). */
 LOY_API int32_t LOY_CALL loy_program_load_file(loy_db* db, const char* path, int64_t* out_version,
                                                loy_error* err);
 /* The active version; 0 when no programme was loaded (nothing is earned, nothing redeemable). */

@@ -3,9 +3,14 @@
 #define LOYALTY_TESTS_DB_FIXTURE_HPP
 
 #include <sqlite3.h>
+#ifdef _WIN32
+#include <process.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "loyalty/database.hpp"
@@ -15,9 +20,19 @@ namespace fixture {
 constexpr std::int64_t kDay = 86400000;
 constexpr std::int64_t kT0 = 1795242600000LL;  // Saturday 2026-11-21 10:00 Tehran
 
+inline int process_id() {
+#ifdef _WIN32
+    return ::_getpid();
+#else
+    return static_cast<int>(::getpid());
+#endif
+}
+
+// A fresh path in the system's temporary folder, unique to this process and call.
 inline std::string temp_path(const std::string& name) {
     static int counter = 0;
-    std::string p = "/tmp/loyalty-test-" + std::to_string(::getpid()) + "-" +
+    static const std::string dir = std::filesystem::temp_directory_path().string();
+    std::string p = dir + "/loyalty-test-" + std::to_string(process_id()) + "-" +
                     std::to_string(++counter) + "-" + name;
     std::remove(p.c_str());
     std::remove((p + "-wal").c_str());
