@@ -47,14 +47,26 @@
  *     hours, calendar months, expiry at the end of a day) use the programme's fixed UTC offset.
  *
  *  9. Idempotency. Every write that a till may retry takes an `idempotency_key` chosen by the
- *     caller (for example "T03-R000123" for terminal 3, receipt 123). The same key with the same
- *     request returns the first result again, marked as replayed; the same key with a different
- *     request is refused with LOY_ERR_IDEMPOTENCY_CONFLICT. A business refusal (for example not
- *     enough points) stays refused for its key. A transient failure (LOY_ERR_BUSY, LOY_ERR_IO,
- *     LOY_ERR_NO_MEMORY) records nothing: retry with the same key.
+ *     caller (for example "T03-R000123" for terminal 3, receipt 123; put no personal data in a
+ *     key). The same key with the same request returns the first result again, marked as
+ *     replayed; the same key with a different request is refused with
+ *     LOY_ERR_IDEMPOTENCY_CONFLICT. The library keeps, per key, the operation, a SHA-256 digest
+ *     of the request (never its text) and the outcome.
  *
- * 10. Atomicity. A failed call leaves the database unchanged. A checkout commit writes the sale,
- *     points tender and earning in one SQLite transaction.
+ * 10. Refusals. A refused call changes no business data (members, points, sales, coupons,
+ *     wallet, messages). When it carried an idempotency key, a refusal with one of these
+ *     statuses is remembered for that key, so that a retry gets the same answer even after the
+ *     state that caused it changed: LOY_ERR_DUPLICATE, NOT_FOUND, MEMBER_INACTIVE,
+ *     INSUFFICIENT_POINTS, REDEMPTION_NOT_ALLOWED, CAP_REACHED, REFUND_EXCEEDS_SALE,
+ *     SALE_VOIDED, INVALID_STATE, UNKNOWN_CURRENCY, COUPON_INVALID, COUPON_REJECTED,
+ *     OUT_OF_STOCK, INSUFFICIENT_FUNDS, INVALID_AMOUNT and OVERFLOW. The memory is one
+ *     request-log row (the digest, the status and a message without personal data). Correct the
+ *     request and send it under a new key. Every other status leaves nothing behind: a refused
+ *     argument (INVALID_ARGUMENT, INVALID_UTF8, TOO_LONG, INVALID_PHONE, ...; correct it and use
+ *     the same key) and a transient failure (LOY_ERR_BUSY, LOY_ERR_IO, LOY_ERR_NO_MEMORY; retry
+ *     with the same key). A checkout commit writes the sale, points
+ *     tender and earning in one SQLite transaction. (Batched jobs, docs/reports.md, commit in
+ *     batches and keep the batches already written.)
  *
  * 11. Threads and processes. A loy_db handle may be used from several threads at once: calls on
  *     one handle are serialised by a lock inside it. Result handles are immutable and may be read

@@ -533,6 +533,35 @@ Table Database::fetch_messages(std::int64_t now_ms, int limit, std::int64_t leas
                  "address", "language",  "body",    "due_at",   "attempts"};
     storage::Access::run(*this, true, [&](Session& s) {
         const std::int64_t now = at_or_now(s, now_ms);
+        // Consent and the member are checked again now, not only when the message was made:
+        // a message whose member was erased, merged or deactivated, or withdrew consent for its
+        // channel (or has no address for it any more) since, is never handed out but suppressed
+        // with the reason; a changed phone or e-mail is used as it is now.
+        s.c.query(
+               "UPDATE outbox SET status = 3, leased_until = 0, reason = CASE "
+               "WHEN m.status = 2 THEN 'erased' WHEN m.status = 3 THEN 'merged' "
+               "WHEN m.status = 1 THEN 'deactivated' "
+               "WHEN outbox.channel = 'sms' AND m.consent_sms = 0 THEN 'consent withdrawn for sms' "
+               "WHEN outbox.channel = 'email' AND m.consent_email = 0 "
+               "THEN 'consent withdrawn for email' "
+               "WHEN outbox.channel NOT IN ('sms', 'email') AND m.consent_push = 0 "
+               "THEN 'consent withdrawn for ' || outbox.channel "
+               "ELSE 'no address for ' || outbox.channel END "
+               "FROM members m WHERE m.id = outbox.member_id AND outbox.status = 0 AND "
+               "outbox.due_at <= ?1 AND outbox.leased_until <= ?1 AND (m.status <> 0 OR CASE "
+               "outbox.channel WHEN 'sms' THEN m.consent_sms = 0 OR m.phone IS NULL "
+               "WHEN 'email' THEN m.consent_email = 0 OR m.email IS NULL "
+               "ELSE m.consent_push = 0 END)",
+               now)
+            .run();
+        s.c.query(
+               "UPDATE outbox SET address = CASE outbox.channel WHEN 'sms' THEN m.phone "
+               "ELSE m.email END FROM members m WHERE m.id = outbox.member_id AND "
+               "outbox.status = 0 AND outbox.due_at <= ?1 AND outbox.leased_until <= ?1 AND "
+               "outbox.channel IN ('sms', 'email') AND outbox.address IS NOT "
+               "(CASE outbox.channel WHEN 'sms' THEN m.phone ELSE m.email END)",
+               now)
+            .run();
         auto q = s.c.query(
             "SELECT id, member_id, kind, COALESCE(campaign_id, ''), channel, address, language, "
             "body, due_at, attempts FROM outbox WHERE status = 0 AND due_at <= ?1 AND "

@@ -17,6 +17,7 @@
 #include "calendar.hpp"
 #include "periods.hpp"
 #include "platform.hpp"
+#include "sha256.hpp"
 #include "storage/access.hpp"
 #include "storage/canonical.hpp"
 #include "storage/schema.hpp"
@@ -80,8 +81,9 @@ void check_key(const std::string& key) {
     text::check_field("idempotency key", key, kMaxKey);
 }
 
-// Business refusals are remembered for their key; malformed requests and transient failures
-// are not.
+// The refusals remembered for their key (docs/c-abi.md, "Refusals"): a retry with the same key
+// and request gets the same answer, even after the state that caused it has changed. Malformed
+// requests (checked before anything is looked up) and transient failures are not remembered.
 bool is_refusal(Status s) {
     switch (s) {
         case Status::Duplicate:
@@ -98,6 +100,8 @@ bool is_refusal(Status s) {
         case Status::CouponRejected:
         case Status::OutOfStock:
         case Status::InsufficientFunds:
+        case Status::InvalidAmount:
+        case Status::Overflow:
             return true;
         default:
             return false;
@@ -148,6 +152,9 @@ struct Database::Impl {
                                                       : "PRAGMA synchronous=NORMAL");
         }
         c.exec("PRAGMA foreign_keys=ON");
+        // Deleted and overwritten content is zeroed in its page, so an erased member's rows do
+        // not linger in free space (docs/members.md, "Erasure").
+        c.exec("PRAGMA secure_delete=ON");
         // A till's working set (hot members, recent lots, the indexes' upper levels) stays in
         // memory: up to 32 MiB of page cache.
         c.exec("PRAGMA cache_size=-32768");
@@ -202,23 +209,33 @@ struct Database::Impl {
         return static_cast<int>(q.i64(0));
     }
 
+    // Copies the WAL into the main file and truncates it to zero bytes, if no reader holds an
+    // older snapshot; otherwise it is left to the next checkpoint. Never fails the caller.
+    void checkpoint_truncate() {
+        try {
+            c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (const Error&) {
+        }
+    }
+
     // ---- idempotency ------------------------------------------------------------------------
 
+    // The request log keeps, per idempotency key, the operation, a SHA-256 digest of the
+    // canonical request (never its text: no personal data stays behind in it) and the outcome.
     struct StoredRequest {
-        std::string op, request, message;
+        std::string op, digest, message;
         Status status = Status::Ok;
         std::int64_t result_id = 0, result_value = 0;
     };
 
     std::optional<StoredRequest> find_request(const std::string& key) {
         auto q = c.query(
-            "SELECT op, request, status, message, result_id, result_value FROM requests WHERE "
-            "key=?",
+            "SELECT op, digest, status, message, result_id, result_value FROM requests WHERE key=?",
             key);
         if (!q.next()) return std::nullopt;
         StoredRequest r;
         r.op = q.text(0);
-        r.request = q.text(1);
+        r.digest = q.text(1);
         r.status = static_cast<Status>(q.i64(2));
         r.message = q.text(3);
         r.result_id = q.i64(4);
@@ -226,13 +243,13 @@ struct Database::Impl {
         return r;
     }
 
-    void save_request(const std::string& key, const std::string& op, const std::string& request,
+    void save_request(const std::string& key, const std::string& op, const std::string& digest,
                       Status status, const std::string& message, std::int64_t result_id,
                       std::int64_t result_value) {
         c.query(
-             "INSERT INTO requests(key, op, request, status, message, result_id, result_value, "
+             "INSERT INTO requests(key, op, digest, status, message, result_id, result_value, "
              "created_at) VALUES (?,?,?,?,?,?,?,?)",
-             key, op, request, static_cast<std::int64_t>(status), message, result_id, result_value,
+             key, op, digest, static_cast<std::int64_t>(status), message, result_id, result_value,
              now())
             .run();
     }
@@ -249,9 +266,10 @@ struct Database::Impl {
     template <typename Body, typename Finish>
     auto idempotent(const std::string& key, const std::string& op, const std::string& request,
                     Body body, Finish finish) {
+        const std::string digest = sha256_hex(request);
         Transaction t(c, true);
         if (auto r = find_request(key)) {
-            if (r->op != op || r->request != request)
+            if (r->op != op || r->digest != digest)
                 throw Error(
                     Status::IdempotencyConflict,
                     "idempotency key '" + key + "' was used before for a different request");
@@ -268,12 +286,12 @@ struct Database::Impl {
             if (!is_refusal(e.status())) throw;
             c.run("ROLLBACK TO work");
             c.run("RELEASE work");
-            save_request(key, op, request, e.status(), e.what(), 0, 0);
+            save_request(key, op, digest, e.status(), e.what(), 0, 0);
             t.commit();
             throw;
         }
         c.run("RELEASE work");
-        save_request(key, op, request, Status::Ok, "", out.id, out.value);
+        save_request(key, op, digest, Status::Ok, "", out.id, out.value);
         auto result = finish(out);
         t.commit();
         return result;
@@ -463,14 +481,16 @@ struct Database::Impl {
         if (phone && !phone->empty()) {
             auto q = c.query("SELECT id FROM members WHERE phone=? AND id<>?", *phone, self);
             if (q.next())
-                throw Error(Status::Duplicate, "phone " + *phone + " already belongs to member " +
+                // (The message names no phone or card: a refusal is remembered for its key,
+                // and the request log keeps no personal data.)
+                throw Error(Status::Duplicate, "the phone number already belongs to member " +
                                                    std::to_string(q.i64(0)));
         }
         if (card && !card->empty()) {
             auto q = c.query("SELECT id FROM members WHERE card=? AND id<>?", *card, self);
             if (q.next())
-                throw Error(Status::Duplicate, "card " + *card + " already belongs to member " +
-                                                   std::to_string(q.i64(0)));
+                throw Error(Status::Duplicate,
+                            "the card already belongs to member " + std::to_string(q.i64(0)));
         }
     }
 
@@ -2049,15 +2069,33 @@ void Database::erase(std::int64_t id) {
     if (m.status == MemberStatus::Merged)
         throw Error(Status::InvalidState, "member " + std::to_string(id) +
                                               " was merged; erase the surviving member instead");
-    impl_->c
-        .query(
-            "UPDATE members SET status=?, phone=NULL, card=NULL, name=NULL, name_key=NULL, "
-            "email=NULL, birth_year=0, birth_month=0, birth_day=0, gender=NULL, language=NULL, "
-            "consent_sms=0, consent_email=0, consent_push=0, updated_at=? WHERE id=?",
-            static_cast<std::int64_t>(MemberStatus::Erased), impl_->now(), id)
+    auto& c = impl_->c;
+    // The person is the member and every member merged into it: all their profiles are cleared
+    // (an absorbed member kept its name, e-mail and birthday).
+    c.query(LOY_FAMILY
+            "UPDATE members SET phone=NULL, card=NULL, name=NULL, name_key=NULL, email=NULL, "
+            "birth_year=0, birth_month=0, birth_day=0, gender=NULL, language=NULL, "
+            "consent_sms=0, consent_email=0, consent_push=0, branch=NULL, updated_at=?2 "
+            "WHERE id IN fam",
+            id, impl_->now())
         .run();
-    impl_->write_tags(id, {});
+    c.query("UPDATE members SET status=? WHERE id=?",
+            static_cast<std::int64_t>(MemberStatus::Erased), id)
+        .run();
+    c.query(LOY_FAMILY "DELETE FROM member_tags WHERE member_id IN fam", id).run();
+    // Messages keep their place in the reports but lose their address and text; those not yet
+    // sent are suppressed.
+    c.query(LOY_FAMILY
+            "UPDATE outbox SET address='', body='', leased_until=0, "
+            "reason = CASE WHEN status = 0 THEN 'erased' ELSE reason END, "
+            "status = CASE WHEN status = 0 THEN 3 ELSE status END WHERE member_id IN fam",
+            id)
+        .run();
     t.commit();
+    // The old pages: secure_delete zeroed them in the pages written; the checkpoint copies those
+    // pages over the main file and empties the WAL, so no image of the old rows stays in either
+    // (a reader holding an older snapshot defers this to the next checkpoint).
+    impl_->checkpoint_truncate();
 }
 
 Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {

@@ -1,6 +1,10 @@
 #include "storage/schema.hpp"
 
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "sha256.hpp"
 
 namespace loyalty::storage {
 
@@ -397,6 +401,21 @@ CREATE INDEX outbox_campaign ON outbox(campaign_id) WHERE campaign_id IS NOT NUL
 CREATE TABLE message_cursors(kind TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
 )SQL";
 
+// Version 5: the request log keeps a SHA-256 digest of each request, not its text, so that no
+// personal data (an enrolment's phone and name) stays in it. The texts already stored are replaced
+// by their digests, which is what a retry's request is compared with from now on.
+void migrate_v5(Connection& c) {
+    c.exec("ALTER TABLE requests RENAME COLUMN request TO digest");
+    std::vector<std::pair<std::string, std::string>> rows;
+    {
+        auto q = c.query("SELECT key, digest FROM requests");
+        while (q.next())
+            rows.emplace_back(q.text(0), sha256_hex(q.text(1)));
+    }
+    for (const auto& [key, digest] : rows)
+        c.query("UPDATE requests SET digest=? WHERE key=?", digest, key).run();
+}
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -441,6 +460,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (from < 2) c.exec(kSchemaV2);
         if (from < 3) c.exec(kSchemaV3);
         if (from < 4) c.exec(kSchemaV4);
+        if (from < 5) migrate_v5(c);
     } catch (const Error& e) {
         // A migration's SQL fails only on a schema that is not what its version says (a damaged
         // or forged file): found by fuzzing database files.

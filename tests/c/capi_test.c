@@ -536,8 +536,12 @@ static void test_checkout(void) {
         CHECK_STATUS(loy_basket_add_tender(bt, "cash", 60000, &err), LOY_OK);
         CHECK_STATUS(loy_commit(db, bt, "T1-TENDER", &r, &err), LOY_ERR_INVALID_AMOUNT);
         CHECK(strstr(err.message, "60000") != NULL && r == NULL);
+        /* The refusal is remembered for its key: the same request gets the same answer, a
+         * corrected one under that key is a conflict, and goes through under a new key. */
+        CHECK_STATUS(loy_commit(db, bt, "T1-TENDER", &r, &err), LOY_ERR_INVALID_AMOUNT);
         CHECK_STATUS(loy_basket_add_tender(bt, "card", 40000, &err), LOY_OK);
-        CHECK_STATUS(loy_commit(db, bt, "T1-TENDER", &r, &err), LOY_OK);
+        CHECK_STATUS(loy_commit(db, bt, "T1-TENDER", &r, &err), LOY_ERR_IDEMPOTENCY_CONFLICT);
+        CHECK_STATUS(loy_commit(db, bt, "T1-TENDER-2", &r, &err), LOY_OK);
         CHECK(loy_receipt_points_earned(r) == 10);
         int64_t tender_sale = loy_receipt_sale_id(r);
         loy_receipt_free(r);

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "db_fixture.hpp"
+#include "sha256.hpp"
 #include "storage/sqlite.hpp"
 
 using namespace loyalty;
@@ -536,4 +537,28 @@ TEST_CASE("an SQL total past int64 is an overflow, not an internal error", "[sto
     } catch (const loyalty::Error& e) {
         REQUIRE(e.status() == loyalty::Status::Overflow);
     }
+}
+
+TEST_CASE("a version 4 file's request texts become digests of those texts", "[storage][privacy]") {
+    auto path = temp_path("v4-requests.db");
+    {
+        auto db = open(path);
+        db->enrol(phone("09121234567"));
+    }
+    // Back to version 4's shape: the request log held the canonical request text itself.
+    const std::string text = "phone=13:+989121234567;name=4:Sara;";
+    raw_exec(path,
+             "ALTER TABLE requests RENAME COLUMN digest TO request;"
+             "INSERT INTO requests(key, op, request, status, message, created_at) "
+             "VALUES ('T1-enrol-7', 'enrol', '" +
+                 text +
+                 "', 0, '', 0);"
+                 "PRAGMA user_version = 4;");
+    REQUIRE(snapshot(path).find("+989121234567;name") != std::string::npos);
+    {
+        auto db = open(path);  // migrates to the current version
+    }
+    const std::string all = snapshot(path);
+    CHECK(all.find("name=4:Sara") == std::string::npos);
+    CHECK(all.find("T1-enrol-7|enrol|" + loyalty::sha256_hex(text) + "|") != std::string::npos);
 }
