@@ -71,6 +71,26 @@ TEST_CASE("programme mistakes are named precisely", "[programme]") {
     CHECK(error_of("{").find("not valid JSON") != std::string::npos);
 }
 
+TEST_CASE("a field given twice is refused, naming it and where it is", "[programme]") {
+    // JSON itself allows it and most parsers keep the last value silently.
+    CHECK(error_of(R"({"spend": [{"id": "b", "points": 1, "points": 5, "per": 1}]})") ==
+          "programme: spend[0] has the field 'points' twice");
+    CHECK(error_of(R"({"spend": [{"id": "a", "points": 1, "per": 1},
+                                 {"id": "b", "per": 1, "points": 2, "per": 3}]})") ==
+          "programme: spend[1] has the field 'per' twice");
+    CHECK(error_of(R"({"currency": "IRR", "name": "x", "currency": "USD"})") ==
+          "programme: the programme has the field 'currency' twice");
+    CHECK(error_of(R"({"redeem": {"min_points": 1, "min_points": 2}})") ==
+          "programme: redeem has the field 'min_points' twice");
+    CHECK(error_of(R"({"segments": [{"id": "s", "branches": ["a", "b"]}],
+                       "messages": {"triggers": [{"trigger": "welcome",
+                                    "text": {"en": "a", "fa": "b", "en": "c"}}]}})") ==
+          "programme: messages.triggers[0].text has the field 'en' twice");
+    // The same name in different objects is fine.
+    CHECK_NOTHROW(parse_program(R"({"spend": [{"id": "a", "points": 1, "per": 1},
+                                             {"id": "b", "points": 2, "per": 1}]})"));
+}
+
 TEST_CASE("campaigns, rewards, cashback, referral, partners and draws round-trip", "[programme]") {
     const char* text = R"({
       "tiers": {"levels": [{"id": "base", "threshold": 0}, {"id": "gold", "threshold": 100}]},
