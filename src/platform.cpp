@@ -100,6 +100,12 @@ PathKind path_kind(const std::string& path) {
     return (a.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? PathKind::Directory : PathKind::File;
 }
 
+std::int64_t file_size(const std::string& path) {
+    WIN32_FILE_ATTRIBUTE_DATA a;
+    if (!GetFileAttributesExW(widen(path).c_str(), GetFileExInfoStandard, &a)) return -1;
+    return (static_cast<std::int64_t>(a.nFileSizeHigh) << 32) | a.nFileSizeLow;
+}
+
 bool create_private_file(const std::string& path) {
     HANDLE h = CreateFileW(widen(path).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
                            CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -192,6 +198,12 @@ PathKind path_kind(const std::string& path) {
         fail_io("examine", path, std::strerror(e));
     }
     return S_ISDIR(st.st_mode) ? PathKind::Directory : PathKind::File;
+}
+
+std::int64_t file_size(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return -1;
+    return static_cast<std::int64_t>(st.st_size);
 }
 
 bool create_private_file(const std::string& path) {

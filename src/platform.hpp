@@ -9,6 +9,7 @@
 #define LOYALTY_SRC_PLATFORM_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ enum class PathKind { Missing, File, Directory };
 // What is at `path`. Throws Error(InvalidArgument) for a path that is not valid UTF-8 and
 // Error(Io) when the path cannot be examined (permission denied on a parent, say).
 PathKind path_kind(const std::string& path);
+
+// The size of the file at `path` in bytes; -1 when there is none.
+std::int64_t file_size(const std::string& path);
 
 // Creates `path` as an empty file that only its owner may read and write (mode 0600 on POSIX; on
 // Windows the file inherits its folder's access list, which under a user's profile is that user's

@@ -195,7 +195,8 @@ typedef struct loy_open_options {
     const char* default_country;  /* ISO 3166 alpha-2 for phone numbers; default "IR" */
     const char* default_currency; /* default "IRR" */
     const char* origin;           /* this machine's id in entry ids; default: generated once */
-    int32_t read_only;            /* 1 to open read-only (reports, back office) */
+    int32_t read_only;            /* 1 to open read-only (reports, back office); works on a
+                                     read-only medium too (docs/storage.md) */
 } loy_open_options;
 
 LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);

@@ -144,8 +144,18 @@ struct Database::Impl {
             throw Error(Status::Io, "'" + opt.path + "' is a directory");
         }
         c.open(opt.path, opt.read_only, false);
+        if (!opt.read_only && c.read_only())
+            throw Error(Status::ReadOnly,
+                        "the database file '" + opt.path +
+                            "' cannot be written (a read-only medium, or no write permission); "
+                            "open it with read_only = 1 to read it");
         sqlite3_busy_timeout(c.handle(), opt.busy_timeout_ms);
-        storage::prepare_schema(c, opt.read_only, now());
+        try {
+            storage::prepare_schema(c, opt.read_only, now());
+        } catch (const Error& e) {
+            if (!opt.read_only || e.status() != Status::Io) throw;
+            open_on_read_only_medium();
+        }
         if (!opt.read_only) {
             c.exec("PRAGMA journal_mode=WAL");
             c.exec(opt.durability == Durability::Full ? "PRAGMA synchronous=FULL"
@@ -182,6 +192,23 @@ struct Database::Impl {
             origin = name;
             t.commit();
         }
+    }
+
+    // A read-only open whose first read failed: the file is in WAL mode and its -shm file can be
+    // neither found nor created beside it, as on a read-only medium (a mounted snapshot, a backup
+    // disc, a replica's copy). With no -wal file holding changes the main file lacks, nothing
+    // can change the file: it is read as immutable, without locks (docs/storage.md).
+    void open_on_read_only_medium() {
+        if (platform::file_size(opt.path + "-wal") > 0)
+            throw Error(Status::ReadOnly,
+                        "'" + opt.path +
+                            "' has a -wal file with changes that may not be in the main file, "
+                            "and its folder cannot be written: copy the database with its -wal "
+                            "file to writable storage to read it");
+        c.close();
+        c.open_immutable(opt.path);
+        sqlite3_busy_timeout(c.handle(), opt.busy_timeout_ms);
+        storage::prepare_schema(c, true, now());
     }
 
     const Program& active_program() {

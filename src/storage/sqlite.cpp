@@ -62,9 +62,16 @@ Query::~Query() {
 }
 
 Connection::~Connection() {
+    close();
+}
+
+void Connection::close() noexcept {
     for (auto& kv : cache_)
         sqlite3_finalize(kv.second.stmt);
+    cache_.clear();
+    by_stmt_.clear();
     if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
 }
 
 void Connection::open(const std::string& path, bool read_only, bool create) {
@@ -76,6 +83,38 @@ void Connection::open(const std::string& path, bool read_only, bool create) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         if (db_) sqlite3_close_v2(db_);
         db_ = nullptr;
+        if ((rc & 0xFF) == SQLITE_NOMEM) throw Error(Status::NoMemory, "cannot open: " + msg);
+        throw Error(Status::Io, "cannot open '" + path + "': " + msg);
+    }
+}
+
+void Connection::open_immutable(const std::string& path) {
+    // A file: URI. '%', '?' and '#' are escaped; on Windows "C:\x" becomes "/C:/x".
+    std::string uri = "file:";
+#ifdef _WIN32
+    if (path.size() > 1 && path[1] == ':') uri += '/';
+#endif
+    for (char ch : path) {
+        if (ch == '%' || ch == '?' || ch == '#') {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += kHex[(static_cast<unsigned char>(ch) >> 4) & 15];
+            uri += kHex[static_cast<unsigned char>(ch) & 15];
+#ifdef _WIN32
+        } else if (ch == '\\') {
+            uri += '/';
+#endif
+        } else {
+            uri += ch;
+        }
+    }
+    uri += "?immutable=1";
+    const int flags =
+        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        close();
         if ((rc & 0xFF) == SQLITE_NOMEM) throw Error(Status::NoMemory, "cannot open: " + msg);
         throw Error(Status::Io, "cannot open '" + path + "': " + msg);
     }

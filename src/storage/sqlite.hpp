@@ -89,6 +89,13 @@ class Connection {
     Connection& operator=(const Connection&) = delete;
 
     void open(const std::string& path, bool read_only, bool create);
+    // Opens `path` as immutable (SQLite's URI parameter): no locks, no -wal or -shm file, for a
+    // file on a medium that cannot be written, where nothing can change it.
+    void open_immutable(const std::string& path);
+    // Closes the connection (and its cached statements); it may be opened again.
+    void close() noexcept;
+    // True when SQLite could open the main file for reading only (a read-only medium or file).
+    bool read_only() const noexcept { return sqlite3_db_readonly(db_, "main") == 1; }
     sqlite3* handle() const noexcept { return db_; }
 
     void exec(const char* sql);

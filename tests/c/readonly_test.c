@@ -1,0 +1,128 @@
+/*
+ * A database on a read-only filesystem (a mounted snapshot, a backup medium): read with
+ * read_only = 1 though no -shm file can be made beside it; opening it for writing, or creating a
+ * database there, is LOY_ERR_READONLY; a copy taken with a -wal file full of changes is refused
+ * with a clear message rather than read without them. tests/c/readonly.sh runs it on a tmpfs
+ * remounted read-only:
+ *
+ *   readonly_test prepare <dir>    (while the folder is writable)
+ *   readonly_test check <dir>      (after it was made read-only)
+ */
+#include <loyalty/loyalty.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static char dir[512];
+
+static const char* PROGRAMME =
+    "{\"name\":\"RO\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"spend\":[{\"id\":\"base\",\"name\":\"base\",\"points\":1,\"per\":1000}]}";
+
+static loy_db* open_at(const char* name, int read_only, int32_t want) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    loy_open_options o;
+    loy_open_options_init(&o);
+    o.path = path;
+    o.read_only = read_only;
+    o.default_currency = "IRT";
+    loy_db* db = NULL;
+    CHECK_STATUS(loy_open(&o, &db, &err), want);
+    return db;
+}
+
+static int64_t sell(loy_db* db, int64_t member, const char* key) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 150000, 0, NULL, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
+    int64_t id = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return id;
+}
+
+static int copy_file(const char* from, const char* to) {
+    FILE* in = fopen(from, "rb");
+    FILE* out = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    int ok = in && out;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in) fclose(in);
+    if (out && fclose(out) != 0) ok = 0;
+    return ok;
+}
+
+static void prepare(void) {
+    loy_db* db = open_at("club.db", 0, LOY_OK);
+    if (!db) return;
+    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121234567";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_OK);
+    int64_t id = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    sell(db, id, "S1");
+    /* A till's file copied while it was open, with its WAL (which holds the sale). */
+    char src[1024], dst[1024];
+    sell(db, id, "S2");
+    snprintf(src, sizeof src, "%s/club.db", dir);
+    snprintf(dst, sizeof dst, "%s/live-copy.db", dir);
+    CHECK(copy_file(src, dst));
+    snprintf(src, sizeof src, "%s/club.db-wal", dir);
+    snprintf(dst, sizeof dst, "%s/live-copy.db-wal", dir);
+    CHECK(copy_file(src, dst));
+    loy_close(db); /* the last connection checkpoints and removes club.db's -wal and -shm */
+}
+
+static void check(void) {
+    /* Read-only: opens and reads, though no -shm can be created beside it. */
+    loy_db* db = open_at("club.db", 1, LOY_OK);
+    if (db) {
+        loy_member* m = NULL;
+        CHECK_STATUS(loy_member_find_by_phone(db, "09121234567", &m, &err), LOY_OK);
+        CHECK(m != NULL && loy_member_balance(m) == 300);
+        loy_member_free(m);
+        int64_t problems = -1;
+        CHECK_STATUS(loy_verify(db, &problems, NULL, 0, NULL, &err), LOY_OK);
+        CHECK(problems == 0);
+        /* A write through it is refused. */
+        loy_member_fields f;
+        loy_member_fields_init(&f);
+        f.phone = "09121234568";
+        CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_ERR_READONLY);
+        loy_close(db);
+    }
+    /* Opened for writing: LOY_ERR_READONLY, saying what to do. */
+    db = open_at("club.db", 0, LOY_ERR_READONLY);
+    CHECK(db == NULL && strstr(err.message, "read_only = 1") != NULL);
+    /* A new database cannot be created there. */
+    db = open_at("new.db", 0, LOY_ERR_READONLY);
+    CHECK(db == NULL);
+    /* A copy whose -wal holds changes is refused, not read without them. */
+    db = open_at("live-copy.db", 1, LOY_ERR_READONLY);
+    CHECK(db == NULL && strstr(err.message, "-wal") != NULL);
+}
+
+int main(int argc, char** argv) {
+    if (argc < 3 || (strcmp(argv[1], "prepare") != 0 && strcmp(argv[1], "check") != 0)) {
+        fprintf(stderr, "usage: readonly_test prepare|check <dir>\n");
+        return 2;
+    }
+    snprintf(dir, sizeof dir, "%s", argv[2]);
+    loy_error_init(&err);
+    static const struct test prepare_tests[] = {{"prepare a database", prepare}};
+    static const struct test check_tests[] = {{"read-only medium", check}};
+    if (strcmp(argv[1], "prepare") == 0) return run_tests(prepare_tests, 1, NULL);
+    return run_tests(check_tests, 1, NULL);
+}
