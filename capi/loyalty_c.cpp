@@ -877,6 +877,9 @@ int64_t loy_receipt_wallet_amount(const loy_receipt* h) {
 int64_t loy_receipt_cashback(const loy_receipt* h) {
     return h ? h->r.cashback : 0;
 }
+int64_t loy_receipt_money_back(const loy_receipt* h) {
+    return h ? h->r.money_back : 0;
+}
 
 // ---- result tables ----------------------------------------------------------------------------
 

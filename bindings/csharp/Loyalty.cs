@@ -170,7 +170,7 @@ namespace Loyalty
     {
         public int Kind; public bool Replayed; public long SaleId; public string Uid; public long Total;
         public long PointsEarned; public long PointsRedeemed; public long RedeemValue; public long AmountDue;
-        public long RefundAmount; public long BalanceAfter; public long AvailableAfter;
+        public long RefundAmount; public long MoneyBack; public long BalanceAfter; public long AvailableAfter;
         public string TierBefore; public string TierAfter; public List<RuleLine> Rules = new List<RuleLine>();
 
         internal static Receipt From(LoyReceiptHandle h)
@@ -184,6 +184,7 @@ namespace Loyalty
                     PointsRedeemed = Api.loy_receipt_points_redeemed(h),
                     RedeemValue = Api.loy_receipt_redeem_value(h), AmountDue = Api.loy_receipt_amount_due(h),
                     RefundAmount = Api.loy_receipt_refund_amount(h),
+                    MoneyBack = Api.loy_receipt_money_back(h),
                     BalanceAfter = Api.loy_receipt_balance_after(h),
                     AvailableAfter = Api.loy_receipt_available_after(h),
                     TierBefore = Utf8.From(Api.loy_receipt_tier_before(h)),

@@ -502,6 +502,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_receipt_refund_amount(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long loy_receipt_money_back(LoyReceiptHandle r);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_receipt_balance_after(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_receipt_available_after(LoyReceiptHandle r);

@@ -218,6 +218,7 @@ function declare(koffi, lib) {
   fn.loy_receipt_redeem_value = lib.func('int64_t loy_receipt_redeem_value(const loy_receipt* r)');
   fn.loy_receipt_amount_due = lib.func('int64_t loy_receipt_amount_due(const loy_receipt* r)');
   fn.loy_receipt_refund_amount = lib.func('int64_t loy_receipt_refund_amount(const loy_receipt* r)');
+  fn.loy_receipt_money_back = lib.func('int64_t loy_receipt_money_back(const loy_receipt* r)');
   fn.loy_receipt_balance_after = lib.func('int64_t loy_receipt_balance_after(const loy_receipt* r)');
   fn.loy_receipt_available_after = lib.func('int64_t loy_receipt_available_after(const loy_receipt* r)');
   fn.loy_receipt_created_at = lib.func('int64_t loy_receipt_created_at(const loy_receipt* r)');

@@ -167,6 +167,7 @@ function receipt(h) {
     amountDue: f.loy_receipt_amount_due(h), refundAmount: f.loy_receipt_refund_amount(h),
     balanceAfter: f.loy_receipt_balance_after(h), availableAfter: f.loy_receipt_available_after(h),
     walletAmount: f.loy_receipt_wallet_amount(h), cashback: f.loy_receipt_cashback(h),
+    moneyBack: f.loy_receipt_money_back(h),
     tierBefore: f.loy_receipt_tier_before(h), tierAfter: f.loy_receipt_tier_after(h),
     issuedCodes: issued, rules: rules(f, 'loy_receipt', h),
   };

@@ -283,6 +283,7 @@ function loy_receipt_points_redeemed(p_r: Pointer): Int64; cdecl; external Loyal
 function loy_receipt_redeem_value(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_amount_due(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_refund_amount(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
+function loy_receipt_money_back(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_balance_after(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_available_after(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_created_at(p_r: Pointer): Int64; cdecl; external LoyaltyLib;

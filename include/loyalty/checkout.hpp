@@ -115,6 +115,10 @@ struct Receipt {
     std::vector<std::string> coupons_issued;  // sale: codes issued to the member by this sale
     std::int64_t wallet_amount = 0;           // sale: paid from the wallet; refund: returned to it
     std::int64_t cashback = 0;                // sale: credited; refund: taken back
+    // Refund and void: the money to hand back by the sale's other tenders (cash, card):
+    // refund_amount - redeem_value (the points tender returned) - wallet_amount. The parts of a
+    // sale refunded piece by piece add up to what the sale was paid that way.
+    std::int64_t money_back = 0;
 };
 
 struct RefundLine {

@@ -510,10 +510,18 @@ LOY_API int64_t LOY_CALL loy_receipt_total(const loy_receipt* r);
 /* Sale: points earned / redeemed. Refund and void: points taken back / restored (positive). */
 LOY_API int64_t LOY_CALL loy_receipt_points_earned(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_points_redeemed(const loy_receipt* r);
-/* Money value of the points tender (sale) or of the tender given back (refund). */
+/* Money value (minor units) of the points tender (sale), or of the points given back (refund,
+ * void: exactly what those points are worth, e.g. 33 of 100 points worth 10,000 -> 3,300). */
 LOY_API int64_t LOY_CALL loy_receipt_redeem_value(const loy_receipt* r);
+/* Sale: what is left to pay by other tenders after the points tender (minor units). */
 LOY_API int64_t LOY_CALL loy_receipt_amount_due(const loy_receipt* r);
+/* Refund, void: the value of the goods (and, with the whole sale, the charges) returned. */
 LOY_API int64_t LOY_CALL loy_receipt_refund_amount(const loy_receipt* r);
+/* Refund, void: the money for the cashier to hand back by the sale's other tenders (cash, card):
+ * refund_amount - redeem_value - wallet_amount, in minor units. The parts of a sale refunded
+ * piece by piece add up exactly to what it was paid that way (and their points and redeem values
+ * to its points tender). 0 on a sale receipt. */
+LOY_API int64_t LOY_CALL loy_receipt_money_back(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_balance_after(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_available_after(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_created_at(const loy_receipt* r);

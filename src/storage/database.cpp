@@ -1695,6 +1695,9 @@ struct Database::Impl {
         r.points_redeemed = q.i64(5);
         r.redeem_value = q.i64(6);
         r.balance_after = q.i64(7);
+        // Money for the cashier to hand back by the sale's other tenders: what the returned
+        // goods cost, less the points tender and the wallet money given back.
+        r.money_back = r.refund_amount - r.redeem_value - q.i64(13);
         r.available_after = q.i64(8);
         r.created_at = q.i64(9);
         r.member_id = q.is_null(10) ? 0 : owner_of(q.i64(10));
@@ -1780,16 +1783,30 @@ struct Database::Impl {
             amount += charges;
             points_back += charge_points;
         }
-        // Points paid as tender come back in proportion to the money refunded.
+        // Points paid as tender come back in proportion to the money refunded, counted
+        // cumulatively (what all refunds so far have returned, rounded down), less what earlier
+        // refunds actually returned: the parts always add up to the whole tender, and the last
+        // refund settles it exactly. The money those points stand for is the value of exactly
+        // those points (33 of 100 points worth 10,000 are worth 3,300, not a third of 10,000).
         std::int64_t after_amount = prior_amount + amount;
         if (all_returned) after_amount = total;
         std::int64_t prior_for_tender = prior_amount;
         std::int64_t restore = 0, value_back = 0;
-        if (total > 0) {
-            restore = mul_div(redeemed, after_amount, total, Rounding::Floor) -
-                      mul_div(redeemed, prior_for_tender, total, Rounding::Floor);
-            value_back = mul_div(redeem_value, after_amount, total, Rounding::Floor) -
-                         mul_div(redeem_value, prior_for_tender, total, Rounding::Floor);
+        if (total > 0 && redeemed > 0) {
+            auto pq = c.query(
+                "SELECT COALESCE(SUM(points_restored), 0), COALESCE(SUM(value_restored), 0) "
+                "FROM refunds WHERE sale_id=?",
+                sale_id);
+            pq.next();
+            const std::int64_t points_before = pq.i64(0), value_before = pq.i64(1);
+            const std::int64_t points_after =
+                all_returned ? redeemed : mul_div(redeemed, after_amount, total, Rounding::Floor);
+            restore = std::max<std::int64_t>(0, points_after - points_before);
+            const std::int64_t value_after =
+                all_returned
+                    ? redeem_value
+                    : mul_div(redeem_value, points_before + restore, redeemed, Rounding::Floor);
+            value_back = std::max<std::int64_t>(0, value_after - value_before);
         }
         std::int64_t t = now();
         c.query(

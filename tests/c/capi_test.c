@@ -15,8 +15,6 @@
 #include <sys/stat.h>
 #endif
 
-static char dir[512];
-
 static const char* PROGRAMME =
     "{\"name\":\"C test\",\"currency\":\"IRR\",\"utc_offset_minutes\":210,"
     "\"spend\":[{\"id\":\"base\",\"name\":\"Every 100,000 = 10 "
@@ -42,17 +40,6 @@ static loy_db* open_db(const char* name) {
     CHECK(db != NULL);
     CHECK_STATUS(loy_set_clock(db, T0, &err), LOY_OK);
     return db;
-}
-
-static int64_t enrol_phone(loy_db* db, const char* phone) {
-    loy_member_fields f;
-    loy_member_fields_init(&f);
-    f.phone = phone;
-    loy_member* m = NULL;
-    CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_OK);
-    int64_t id = loy_member_id(m);
-    loy_member_free(m);
-    return id;
 }
 
 static loy_basket* basket_of(int64_t member, int64_t price) {
@@ -333,7 +320,7 @@ static void test_members(void) {
     for (int i = 0; i < 5; ++i) {
         char phone[32];
         snprintf(phone, sizeof phone, "0935000000%d", i);
-        enrol_phone(db, phone);
+        enrol_phone(db, phone, NULL, 0);
     }
     loy_member_query q;
     loy_member_query_init(&q);
@@ -379,7 +366,7 @@ static void test_members(void) {
     CHECK_STATUS(loy_member_deactivate(db, 777, &err), LOY_ERR_NOT_FOUND);
     CHECK_STATUS(loy_member_reactivate(db, 777, &err), LOY_ERR_NOT_FOUND);
 
-    int64_t dup = enrol_phone(db, "09127777777");
+    int64_t dup = enrol_phone(db, "09127777777", NULL, 0);
     CHECK_STATUS(loy_member_merge(db, sara, sara, &m, &err), LOY_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(loy_member_merge(db, sara, dup, &m, &err), LOY_OK);
     CHECK(loy_member_id(m) == sara);
@@ -446,7 +433,7 @@ static void test_checkout(void) {
     loy_db* db = open_db("checkout.db");
     int64_t v = 0;
     CHECK_STATUS(loy_program_load_json(db, PROGRAMME, &v, &err), LOY_OK);
-    int64_t sara = enrol_phone(db, "09121234567");
+    int64_t sara = enrol_phone(db, "09121234567", NULL, 0);
 
     loy_basket* b = NULL;
     CHECK_STATUS(loy_basket_new(NULL, &err), LOY_ERR_INVALID_ARGUMENT);
@@ -629,7 +616,7 @@ static void test_points_outside_basket(void) {
     loy_db* db = open_db("points.db");
     int64_t v = 0;
     CHECK_STATUS(loy_program_load_json(db, PROGRAMME, &v, &err), LOY_OK);
-    int64_t m = enrol_phone(db, "09121234567");
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
     int64_t pts = -1;
     CHECK_STATUS(loy_event_record(db, m, "app_login", "login-1", &pts, &err), LOY_OK);
     CHECK(pts == 1);
@@ -717,7 +704,7 @@ static void test_tiers_and_plans(void) {
             "\"tier_floor\":\"silver\",\"benefits\":[\"Early access\"]}]}",
             &v, &err),
         LOY_OK);
-    int64_t m = enrol_phone(db, "09121234567");
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
     loy_member* mm = NULL;
     CHECK_STATUS(loy_member_get(db, m, &mm, &err), LOY_OK);
     CHECK(strcmp(loy_member_tier(mm), "bronze") == 0);
@@ -847,7 +834,7 @@ static void test_coupons_wallet_rewards(void) {
             "\"points_per_entry\":1}]}",
             &v, &err),
         LOY_OK);
-    int64_t m = enrol_phone(db, "09121234567");
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
     char code[64];
     size_t need = 0;
     CHECK_STATUS(loy_coupon_issue(db, "nope", m, "I0", code, sizeof code, &need, &err),
@@ -1031,9 +1018,7 @@ static void test_coupons_wallet_rewards(void) {
     CHECK(strcmp(loy_table_text(t, 0, 3), "seed") == 0);
     loy_table_free(t);
 
-    int64_t problems = -1;
-    CHECK_STATUS(loy_verify(db, &problems, NULL, 0, NULL, &err), LOY_OK);
-    CHECK(problems == 0);
+    check_verified(db);
     loy_close(db);
 }
 
@@ -1070,7 +1055,5 @@ int main(int argc, char** argv) {
         {"coupons, wallet, rewards, partners, draws", test_coupons_wallet_rewards},
         {"NULL handles and short error structs", test_threads_share_handle_errors_untouched},
     };
-    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : ".");
-    loy_error_init(&err);
-    return run_tests(tests, sizeof tests / sizeof tests[0], argc > 2 ? argv[2] : NULL);
+    return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

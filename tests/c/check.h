@@ -9,6 +9,8 @@
 
 static int failures = 0, checks = 0;
 static loy_error err;
+/* The scratch directory a test works in (its first argument). */
+static char dir[512];
 
 #define CHECK(cond)                                                                    \
     do {                                                                               \
@@ -28,6 +30,47 @@ static loy_error err;
                     #expr, loy_status_name(got_), loy_status_name(want), err.message);         \
         }                                                                                      \
     } while (0)
+
+/* Opens <dir>/<name> as a new database (an old file and its -wal and -shm removed), with IRT as
+ * the default currency, and loads `programme` unless it is NULL. */
+static inline loy_db* open_fresh(const char* name, const char* programme) {
+    char path[1024], side[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    remove(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    remove(side);
+    loy_open_options o;
+    loy_open_options_init(&o);
+    o.path = path;
+    o.default_currency = "IRT";
+    loy_db* db = NULL;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
+    if (db && programme) CHECK_STATUS(loy_program_load_json(db, programme, NULL, &err), LOY_OK);
+    return db;
+}
+
+/* Enrols a member by phone (name may be NULL), without a key; returns its id. */
+static inline int64_t enrol_phone(loy_db* db, const char* phone, const char* name, int32_t sms) {
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = phone;
+    f.name = name;
+    f.consent_sms = sms;
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_OK);
+    int64_t id = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    return id;
+}
+
+/* loy_verify finds no problem in the database. */
+static inline void check_verified(loy_db* db) {
+    int64_t problems = -1;
+    CHECK_STATUS(loy_verify(db, &problems, NULL, 0, NULL, &err), LOY_OK);
+    CHECK(problems == 0);
+}
 
 /* A named test: runs its checks and counts as failed if any check failed. */
 struct test {
@@ -53,6 +96,13 @@ static inline int run_tests(const struct test* tests, size_t n, const char* only
     }
     printf("%d checks\n%d passed, %d failed\n", checks, passed, failed);
     return failed == 0 ? 0 : 1;
+}
+
+/* main() of a test program: argv[1] is the scratch directory, argv[2] optionally one test. */
+static inline int test_main(int argc, char** argv, const struct test* tests, size_t n) {
+    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : ".");
+    loy_error_init(&err);
+    return run_tests(tests, n, argc > 2 ? argv[2] : NULL);
 }
 
 #endif

@@ -220,13 +220,13 @@ static void test_missing_file_names_the_path(void) {
 }
 
 int main(int argc, char** argv) {
-    const char* scratch = argc > 1 ? argv[1] : ".";
+    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : ".");
     loy_error_init(&err);
-    snprintf(folder, sizeof folder, "%s/%s", scratch, FOLDER);
+    snprintf(folder, sizeof folder, "%s/%s", dir, FOLDER);
     snprintf(db_path, sizeof db_path, "%s/%s", folder, DB_NAME);
     snprintf(programme_path, sizeof programme_path, "%s/%s", folder, PROGRAMME_NAME);
     if (!make_dir(folder)) {
-        fprintf(stderr, "cannot create the folder under %s\n", scratch);
+        fprintf(stderr, "cannot create the folder under %s\n", dir);
         return 2;
     }
     clean();

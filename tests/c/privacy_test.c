@@ -16,8 +16,6 @@
 
 #include "check.h"
 
-static char dir[512];
-
 static const char* PROGRAMME =
     "{\"name\":\"Privacy club\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
     "\"language\":\"en\","
@@ -42,21 +40,8 @@ static const int64_t T0 = 1795242600000LL; /* 2026-11-21 10:00 Tehran */
 
 static loy_db* open_db(const char* name, char* path_out, size_t cap) {
     snprintf(path_out, cap, "%s/%s", dir, name);
-    char side[1100];
-    remove(path_out);
-    snprintf(side, sizeof side, "%s-wal", path_out);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", path_out);
-    remove(side);
-    loy_open_options o;
-    loy_open_options_init(&o);
-    o.path = path_out;
-    o.default_currency = "IRT";
-    loy_db* db = NULL;
-    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
-    CHECK_STATUS(loy_set_clock(db, T0, &err), LOY_OK);
-    int64_t v = 0;
-    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, &v, &err), LOY_OK);
+    loy_db* db = open_fresh(name, PROGRAMME);
+    if (db) CHECK_STATUS(loy_set_clock(db, T0, &err), LOY_OK);
     return db;
 }
 
@@ -90,19 +75,6 @@ static int db_contains(const char* path, const char* needle) {
     char wal[1100];
     snprintf(wal, sizeof wal, "%s-wal", path);
     return file_contains(path, needle) || file_contains(wal, needle);
-}
-
-static int64_t enrol(loy_db* db, const char* phone, const char* name, int32_t sms) {
-    loy_member_fields f;
-    loy_member_fields_init(&f);
-    f.phone = phone;
-    f.name = name;
-    f.consent_sms = sms;
-    loy_member* m = NULL;
-    CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_OK);
-    int64_t id = m ? loy_member_id(m) : 0;
-    loy_member_free(m);
-    return id;
 }
 
 static int64_t sell(loy_db* db, int64_t member, int64_t price, const char* key) {
@@ -187,9 +159,9 @@ static void test_consent_is_checked_when_fetched(void) {
     char path[1024];
     loy_db* db = open_db("privacy-consent.db", path, sizeof path);
     if (!db) return;
-    int64_t kian = enrol(db, "09127770022", "Kian", 1);
-    int64_t leila = enrol(db, "09127770033", "Leila", 1);
-    int64_t mina = enrol(db, "09127770044", "Mina", 1);
+    int64_t kian = enrol_phone(db, "09127770022", "Kian", 1);
+    int64_t leila = enrol_phone(db, "09127770033", "Leila", 1);
+    int64_t mina = enrol_phone(db, "09127770044", "Mina", 1);
     int64_t queued = 0;
     CHECK_STATUS(loy_messages_generate(db, 0, &queued, &err), LOY_OK);
     CHECK(queued == 3); /* three welcomes, made while all three consented */
@@ -243,7 +215,7 @@ static void test_refusals_are_remembered(void) {
     char path[1024];
     loy_db* db = open_db("privacy-refusals.db", path, sizeof path);
     if (!db) return;
-    int64_t id = enrol(db, "09127770066", NULL, 0);
+    int64_t id = enrol_phone(db, "09127770066", NULL, 0);
     loy_member* m = NULL;
     int64_t sale = sell(db, id, 90000, "R-sale");
     /* Returning only the free line returns nothing: refused, and remembered for its key. */
@@ -270,13 +242,11 @@ static void test_refusals_are_remembered(void) {
 }
 
 int main(int argc, char** argv) {
-    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : ".");
-    loy_error_init(&err);
     static const struct test tests[] = {
         {"erasure leaves no byte of the person", test_erasure_leaves_no_byte},
         {"consent and erasure are checked when a message is fetched",
          test_consent_is_checked_when_fetched},
         {"refusals with a key are remembered", test_refusals_are_remembered},
     };
-    return run_tests(tests, sizeof tests / sizeof tests[0], argc > 2 ? argv[2] : NULL);
+    return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

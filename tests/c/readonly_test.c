@@ -16,8 +16,6 @@
 
 #include "check.h"
 
-static char dir[512];
-
 static const char* PROGRAMME =
     "{\"name\":\"RO\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
     "\"spend\":[{\"id\":\"base\",\"name\":\"base\",\"points\":1,\"per\":1000}]}";
@@ -65,13 +63,7 @@ static void prepare(void) {
     loy_db* db = open_at("club.db", 0, LOY_OK);
     if (!db) return;
     CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
-    loy_member_fields f;
-    loy_member_fields_init(&f);
-    f.phone = "09121234567";
-    loy_member* m = NULL;
-    CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_OK);
-    int64_t id = m ? loy_member_id(m) : 0;
-    loy_member_free(m);
+    int64_t id = enrol_phone(db, "09121234567", NULL, 0);
     sell(db, id, "S1");
     /* A till's file copied while it was open, with its WAL (which holds the sale). */
     char src[1024], dst[1024];
@@ -93,9 +85,7 @@ static void check(void) {
         CHECK_STATUS(loy_member_find_by_phone(db, "09121234567", &m, &err), LOY_OK);
         CHECK(m != NULL && loy_member_balance(m) == 300);
         loy_member_free(m);
-        int64_t problems = -1;
-        CHECK_STATUS(loy_verify(db, &problems, NULL, 0, NULL, &err), LOY_OK);
-        CHECK(problems == 0);
+        check_verified(db);
         /* A write through it is refused. */
         loy_member_fields f;
         loy_member_fields_init(&f);

@@ -12,8 +12,6 @@
 
 #include "check.h"
 
-static char dir[512];
-
 #define CHECK_INT(got, want)                                                                      \
     do {                                                                                          \
         long long g_ = (long long)(got), w_ = (long long)(want);                                  \
@@ -60,18 +58,7 @@ static const char* PROGRAMME =
     "\"text\":{\"en\":\"Happy Nowruz {name}\"}}]}}";
 
 static loy_db* open_db(const char* name) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    remove(path);
-    loy_open_options o;
-    loy_open_options_init(&o);
-    o.path = path;
-    o.default_currency = "IRT";
-    loy_db* db = NULL;
-    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
-    int64_t v = 0;
-    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, &v, &err), LOY_OK);
-    return db;
+    return open_fresh(name, PROGRAMME);
 }
 
 static int64_t enrol(loy_db* db, const char* phone, const char* name, const char* branch,

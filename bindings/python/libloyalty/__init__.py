@@ -202,6 +202,7 @@ class Receipt:
     available_after: int
     wallet_amount: int
     cashback: int
+    money_back: int
     tier_before: str
     tier_after: str
     issued_codes: Tuple[str, ...]
@@ -339,7 +340,7 @@ def _receipt(ptr) -> Receipt:
                    L.loy_receipt_amount_due(ptr), L.loy_receipt_refund_amount(ptr),
                    L.loy_receipt_balance_after(ptr), L.loy_receipt_available_after(ptr),
                    L.loy_receipt_wallet_amount(ptr), L.loy_receipt_cashback(ptr),
-                   _s(L.loy_receipt_tier_before(ptr)), _s(L.loy_receipt_tier_after(ptr)), issued,
+                   L.loy_receipt_money_back(ptr), _s(L.loy_receipt_tier_before(ptr)), _s(L.loy_receipt_tier_after(ptr)), issued,
                    _rules(L, "loy_receipt", ptr))
 
 

@@ -264,6 +264,7 @@ FUNCTIONS = {
     'loy_receipt_redeem_value': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_amount_due': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_refund_amount': (ctypes.c_int64, [ctypes.c_void_p]),
+    'loy_receipt_money_back': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_balance_after': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_available_after': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_created_at': (ctypes.c_int64, [ctypes.c_void_p]),

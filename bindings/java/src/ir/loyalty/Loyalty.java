@@ -101,14 +101,16 @@ public final class Loyalty {
     }
 
     public record Receipt(int kind, boolean replayed, long saleId, String uid, long total,
-                          long pointsEarned, long pointsRedeemed, long amountDue, long refundAmount,
-                          long balanceAfter, long availableAfter) {
+                          long pointsEarned, long pointsRedeemed, long redeemValue, long amountDue,
+                          long refundAmount, long moneyBack, long balanceAfter,
+                          long availableAfter) {
         static Receipt from(Pointer h) {
             try {
                 return new Receipt(C.loy_receipt_kind(h), C.loy_receipt_replayed(h) == 1,
                         C.loy_receipt_sale_id(h), C.loy_receipt_uid(h), C.loy_receipt_total(h),
                         C.loy_receipt_points_earned(h), C.loy_receipt_points_redeemed(h),
-                        C.loy_receipt_amount_due(h), C.loy_receipt_refund_amount(h),
+                        C.loy_receipt_redeem_value(h), C.loy_receipt_amount_due(h),
+                        C.loy_receipt_refund_amount(h), C.loy_receipt_money_back(h),
                         C.loy_receipt_balance_after(h), C.loy_receipt_available_after(h));
             } finally {
                 C.loy_receipt_free(h);

@@ -289,6 +289,7 @@ public interface LoyaltyLibrary extends Library {
     long loy_receipt_redeem_value(Pointer r);
     long loy_receipt_amount_due(Pointer r);
     long loy_receipt_refund_amount(Pointer r);
+    long loy_receipt_money_back(Pointer r);
     long loy_receipt_balance_after(Pointer r);
     long loy_receipt_available_after(Pointer r);
     long loy_receipt_created_at(Pointer r);
