@@ -1471,6 +1471,13 @@ int32_t loy_member_coupons(loy_db* db, int64_t member_id, loy_table** out, loy_e
     });
 }
 
+int32_t loy_member_export(loy_db* db, int64_t member_id, char* buf, size_t capacity,
+                          size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    return guard(
+        err, [&] { copy_out(db_of(db).member_export_json(member_id), buf, capacity, out_needed); });
+}
+
 int32_t loy_members_import_csv(loy_db* db, const char* csv, int32_t dry_run, int64_t* out_rows,
                                int64_t* out_imported, loy_table** out_errors, loy_error* err) {
     if (out_rows) *out_rows = 0;

@@ -371,6 +371,18 @@ namespace Loyalty
             return Utf8.From(buf);
         }
 
+        /// <summary>Everything held about a member, as JSON (an access request).</summary>
+        public string ExportMember(long memberId)
+        {
+            LoyError e = Check.NewError();
+            UIntPtr needed;
+            Check.Ok(Api.loy_member_export(handle, memberId, null, UIntPtr.Zero, out needed, ref e), ref e);
+            byte[] buf = new byte[(int)(ulong)needed + 1];
+            Check.Ok(Api.loy_member_export(handle, memberId, buf, new UIntPtr((ulong)buf.Length),
+                                           out needed, ref e), ref e);
+            return Utf8.From(buf);
+        }
+
         public long Verify()
         {
             LoyError e = Check.NewError();

@@ -752,6 +752,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_member_coupons(LoyDbHandle db, long member_id, out LoyTableHandle out_table, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_export(LoyDbHandle db, long member_id, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_members_import_csv(LoyDbHandle db, byte[] csv, int dry_run, out long out_rows, out long out_imported, out LoyTableHandle out_errors, ref LoyError err);
     }
 }

@@ -47,6 +47,11 @@ public static class PosCheckout
             Receipt refund = db.Refund(saleId, new[] { new KeyValuePair<int, long>(2, 1000) }, "T1-refund-1");
             Expect(refund.Kind == Constants.LOY_RECEIPT_REFUND && refund.RefundAmount == 100000 &&
                    refund.BalanceAfter == 60, "water refunded: 10 points back, balance 60");
+            Expect(refund.MoneyBack == 100000, "all of it handed back in cash");
+            string data = db.ExportMember(sara.Id);
+            Expect(data.Contains("\"format\": \"libloyalty member export 1\"") &&
+                   data.Contains("+989123456789") && data.Contains("سارا"),
+                   "the member's data export");
 
             try
             {

@@ -343,6 +343,7 @@ function declare(koffi, lib) {
   fn.loy_member_messages = lib.func('int32_t loy_member_messages(loy_db* db, int64_t member_id, int32_t limit, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
   fn.loy_member_sales = lib.func('int32_t loy_member_sales(loy_db* db, int64_t member_id, int32_t limit, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
   fn.loy_member_coupons = lib.func('int32_t loy_member_coupons(loy_db* db, int64_t member_id, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
+  fn.loy_member_export = lib.func('int32_t loy_member_export(loy_db* db, int64_t member_id, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
   fn.loy_members_import_csv = lib.func('int32_t loy_members_import_csv(loy_db* db, const char* csv, int32_t dry_run, _Out_ int64_t* out_rows, _Out_ int64_t* out_imported, _Out_ loy_table** out_errors, _Inout_ loy_error* err)');
   return { types, fn };
 }

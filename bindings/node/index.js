@@ -269,6 +269,8 @@ class Database extends Handle {
   loadProgramme(json) { return scalarOut(load().loy_program_load_json, this.handle, json); }
   loadProgrammeFile(path) { return scalarOut(load().loy_program_load_file, this.handle, path); }
   exportProgramme(version = 0) { return textOut(load().loy_program_export_json, this.handle, version); }
+  // Everything held about a member (an access request), parsed from its JSON.
+  exportMember(memberId) { return JSON.parse(textOut(load().loy_member_export, this.handle, memberId)); }
   formatMoney(minorUnits, currency, grouping = true) {
     return textOut(load().loy_money_format, this.handle, minorUnits, currency, grouping ? 1 : 0);
   }

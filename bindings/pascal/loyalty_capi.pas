@@ -408,6 +408,7 @@ function loy_outbox_ack(p_db: Pointer; p_message_id: Int64; p_result: Int32; p_e
 function loy_member_messages(p_db: Pointer; p_member_id: Int64; p_limit: Int32; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_sales(p_db: Pointer; p_member_id: Int64; p_limit: Int32; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_coupons(p_db: Pointer; p_member_id: Int64; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_export(p_db: Pointer; p_member_id: Int64; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_members_import_csv(p_db: Pointer; p_csv: PAnsiChar; p_dry_run: Int32; p_out_rows: PInt64; p_out_imported: PInt64; p_out_errors: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 
 implementation

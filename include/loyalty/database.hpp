@@ -159,6 +159,11 @@ class Database {
     // status, created_at) and coupons (code, campaign, uses, max_uses, valid_until, status).
     Table member_sales(std::int64_t member_id, int limit = 10);
     Table member_coupons(std::int64_t member_id);
+    // Everything held about a member, as one JSON document (docs/members.md, "Data export"):
+    // the profile and the profiles merged into it, tags, consents, sales with their lines,
+    // tenders and refunds, ledger entries and lots, tier events, plans, coupons and their uses,
+    // wallet entries, rewards, prize-draw tickets and wins, and messages. For access requests.
+    std::string member_export_json(std::int64_t member_id);
 
     // Member import from CSV text (docs/reports.md): every row is checked; when any row fails,
     // nothing is written and `errors` says why, row by row. `progress(done, total)` is called

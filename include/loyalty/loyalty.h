@@ -851,6 +851,14 @@ LOY_API int32_t LOY_CALL loy_member_sales(loy_db* db, int64_t member_id, int32_t
  * ("valid", "used", "expired", "revoked"). */
 LOY_API int32_t LOY_CALL loy_member_coupons(loy_db* db, int64_t member_id, loy_table** out_table,
                                             loy_error* err);
+/* Everything held about a member, as one UTF-8 JSON document, for an access request: the
+ * profile (with consents, tier, balances), members merged into it, tags, sales with their lines,
+ * tenders and refunds, ledger entries and lots, tier events, plans, coupons and their uses,
+ * wallet entries, rewards, prize-draw tickets and wins, and messages (docs/members.md, "Data
+ * export"). snprintf semantics (convention 6): call with buf NULL and capacity 0 to learn the
+ * size. An erased member's export holds no personal data. LOY_ERR_NOT_FOUND for no such member. */
+LOY_API int32_t LOY_CALL loy_member_export(loy_db* db, int64_t member_id, char* buf,
+                                           size_t capacity, size_t* out_needed, loy_error* err);
 
 /* Import members from CSV text (a header line naming the columns; see docs/reports.md). Every
  * row is checked; if any row fails nothing is written. Returns LOY_OK when the file could be

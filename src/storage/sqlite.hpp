@@ -66,6 +66,11 @@ class Query {
         }
     }
 
+    // The result's shape: column count, names, and a value's SQLite type (SQLITE_INTEGER...).
+    int columns() const { return sqlite3_column_count(stmt_); }
+    const char* column_name(int col) const { return sqlite3_column_name(stmt_, col); }
+    int type(int col) const { return sqlite3_column_type(stmt_, col); }
+
     std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     std::string text(int col) const {

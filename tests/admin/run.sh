@@ -49,6 +49,18 @@ done
 
 A member show "$DB" 9121110001 --at 2026-11-21 | grep -q "Member #1  Good" \
   || fail "a phone typed without its 0 is a phone, not a member id"
+A member export "$DB" 09121110001 --at 2026-11-21 > "$W/export.json" || fail "member export"
+A member export "$DB" 2 --out "$W/export-2.json" --at 2026-11-21 2>&1 | grep -q "member data written" \
+  || fail "member export --out"
+python3 - "$W/export.json" "$W/export-2.json" <<'PY'
+import json, sys
+one, two = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:])
+assert one["format"] == "libloyalty member export 1", one["format"]
+assert one["member"]["phone"] == "+989121110001" and one["member"]["name"] == "Good", one["member"]
+assert [t["tag"] for t in one["tags"]] == ["coffee"], one["tags"]
+assert two["member"]["name"] == "Second, with comma", two["member"]
+assert "+989121110001" not in json.dumps(two), "another member's phone in the export"
+PY
 { A report "$W/missing.db" overview 2>&1 || true; } | grep -q "does not exist" \
   || fail "reports on a missing file"
 [ ! -e "$W/missing.db" ] || fail "a report created a database file"

@@ -3,6 +3,7 @@
  *  - an erased member leaves no byte of their phone, name or e-mail in the database file or its
  *    WAL, though they enrolled with an idempotency key, were refused once (a duplicate), bought,
  *    and were sent messages;
+ *  - a member's data export holds everything about them, and nobody else's data;
  *  - a queued message is never handed out after its member withdrew consent or was erased;
  *  - a refusal that carried a key gets the same answer on a retry, even after the sale changed.
  *
@@ -77,6 +78,18 @@ static int db_contains(const char* path, const char* needle) {
     return file_contains(path, needle) || file_contains(wal, needle);
 }
 
+/* The member's export, or NULL (the caller frees it). */
+static char* export_of(loy_db* db, int64_t member) {
+    size_t needed = 0;
+    CHECK_STATUS(loy_member_export(db, member, NULL, 0, &needed, &err), LOY_OK);
+    char* buf = (char*)malloc(needed + 1);
+    if (!buf) return NULL;
+    size_t again = 0;
+    CHECK_STATUS(loy_member_export(db, member, buf, needed + 1, &again, &err), LOY_OK);
+    CHECK(again == needed && strlen(buf) == needed);
+    return buf;
+}
+
 static int64_t sell(loy_db* db, int64_t member, int64_t price, const char* key) {
     loy_basket* b = NULL;
     CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
@@ -91,23 +104,33 @@ static int64_t sell(loy_db* db, int64_t member, int64_t price, const char* key) 
     return sale;
 }
 
+/* Enrols the person (under `key`, which may be NULL); `f` keeps their fields. */
+static int64_t enrol_the_person(loy_db* db, const char* key, loy_member_fields* f) {
+    loy_member_fields_init(f);
+    f->phone = PHONE;
+    f->name = NAME;
+    f->email = EMAIL;
+    f->card = CARD;
+    f->consent_sms = 1;
+    f->consent_email = 1;
+    f->tags = "vip,tea";
+    f->birth_year = 1990;
+    f->birth_month = 11;
+    f->birth_day = 25;
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(db, f, key, &m, &err), LOY_OK);
+    int64_t id = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    return id;
+}
+
 static void test_erasure_leaves_no_byte(void) {
     char path[1024];
     loy_db* db = open_db("privacy-erase.db", path, sizeof path);
     if (!db) return;
     loy_member_fields f;
-    loy_member_fields_init(&f);
-    f.phone = PHONE;
-    f.name = NAME;
-    f.email = EMAIL;
-    f.card = CARD;
-    f.consent_sms = 1;
-    f.consent_email = 1;
-    f.tags = "vip,tea";
+    int64_t id = enrol_the_person(db, "till1-enrol-1", &f);
     loy_member* m = NULL;
-    CHECK_STATUS(loy_member_enrol(db, &f, "till1-enrol-1", &m, &err), LOY_OK);
-    int64_t id = m ? loy_member_id(m) : 0;
-    loy_member_free(m);
     /* A refused enrolment under a key (the phone is taken): remembered, without the phone. */
     CHECK_STATUS(loy_member_enrol(db, &f, "till1-enrol-2", &m, &err), LOY_ERR_DUPLICATE);
     CHECK(strstr(err.message, PHONE_DIGITS) == NULL);
@@ -129,6 +152,11 @@ static void test_erasure_leaves_no_byte(void) {
     CHECK(db_contains(path, EMAIL));
 
     CHECK_STATUS(loy_member_erase(db, id, &err), LOY_OK);
+    /* The export of an erased member holds none of it either. */
+    char* exported = export_of(db, id);
+    CHECK(exported != NULL && strstr(exported, PHONE_DIGITS) == NULL &&
+          strstr(exported, NAME) == NULL && strstr(exported, EMAIL) == NULL);
+    free(exported);
     static const char* const traces[] = {PHONE, PHONE_E164, PHONE_DIGITS, NAME, EMAIL, CARD};
     for (size_t i = 0; i < sizeof traces / sizeof traces[0]; ++i) {
         if (db_contains(path, traces[i]))
@@ -153,6 +181,67 @@ static void test_erasure_leaves_no_byte(void) {
     loy_close(db);
     for (size_t i = 0; i < sizeof traces / sizeof traces[0]; ++i)
         CHECK(!db_contains(path, traces[i]));
+}
+
+static void test_data_export_holds_everything(void) {
+    char path[1024];
+    loy_db* db = open_db("privacy-export.db", path, sizeof path);
+    if (!db) return;
+    loy_member_fields f;
+    int64_t id = enrol_the_person(db, NULL, &f);
+    loy_member* m = NULL;
+    int64_t other = enrol_phone(db, "09125550000", "Someone Else", 1);
+    /* A second card of hers, merged in: the same person. */
+    int64_t second = enrol_phone(db, "09125550001", "Shirin F.", 0);
+    CHECK_STATUS(loy_member_merge(db, id, second, &m, &err), LOY_OK);
+    loy_member_free(m);
+    sell(db, id, 150000, "exp-sale-1");
+    sell(db, other, 90000, "exp-sale-2");
+    int64_t queued = 0;
+    CHECK_STATUS(loy_messages_generate(db, 0, &queued, &err), LOY_OK);
+
+    char* doc = export_of(db, id);
+    CHECK(doc != NULL);
+    if (doc) {
+        static const char* const wanted[] = {"\"format\": \"libloyalty member export 1\"",
+                                             PHONE_E164,
+                                             NAME,
+                                             EMAIL,
+                                             CARD,
+                                             "\"birth_year\": 1990",
+                                             "\"consent_sms\": 1",
+                                             "\"tag\": \"vip\"",
+                                             "\"tag\": \"tea\"",
+                                             "\"merged_members\"",
+                                             "Shirin F.",
+                                             "\"sales\"",
+                                             "\"total\": 150000",
+                                             "\"sale_lines\"",
+                                             "\"sku\": \"TEA\"",
+                                             "\"ledger\"",
+                                             "\"points\": 150",
+                                             "\"messages\"",
+                                             "Welcome " NAME,
+                                             "\"wallet_entries\"",
+                                             "\"coupons\""};
+        for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; ++i) {
+            if (!strstr(doc, wanted[i])) fprintf(stderr, "  the export lacks %s\n", wanted[i]);
+            CHECK(strstr(doc, wanted[i]) != NULL);
+        }
+        /* Nobody else's data: not the other member's phone, name or sale. */
+        CHECK(strstr(doc, "9125550000") == NULL && strstr(doc, "Someone Else") == NULL);
+        CHECK(strstr(doc, "\"total\": 90000") == NULL);
+    }
+    free(doc);
+    /* A short buffer gets a truncated, terminated copy and the size it needs. */
+    char small[16];
+    size_t needed = 0;
+    CHECK_STATUS(loy_member_export(db, id, small, sizeof small, &needed, &err), LOY_OK);
+    CHECK(strlen(small) == sizeof small - 1 && needed > sizeof small);
+    CHECK_STATUS(loy_member_export(db, 9999, NULL, 0, &needed, &err), LOY_ERR_NOT_FOUND);
+    CHECK(needed == 0);
+    CHECK_STATUS(loy_member_export(NULL, id, NULL, 0, &needed, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_close(db);
 }
 
 static void test_consent_is_checked_when_fetched(void) {
@@ -244,6 +333,7 @@ static void test_refusals_are_remembered(void) {
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"erasure leaves no byte of the person", test_erasure_leaves_no_byte},
+        {"a member's data export holds everything about them", test_data_export_holds_everything},
         {"consent and erasure are checked when a message is fetched",
          test_consent_is_checked_when_fetched},
         {"refusals with a key are remembered", test_refusals_are_remembered},

@@ -4,6 +4,7 @@
 //   loyalty-admin report club.db sales --group month --calendar jalali --format csv
 //   loyalty-admin members import club.db members.csv
 //   loyalty-admin member show club.db 09121234567
+//   loyalty-admin member export club.db 09121234567 --out request-1405-09.json
 //   loyalty-admin dashboard club.db --out dashboard.html
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -303,6 +304,12 @@ int main(int argc, char** argv) {
     db_arg(show);
     std::string who;
     show->add_option("member", who, "member id, phone or card")->required();
+    auto* exp = member->add_subcommand(
+        "export", "everything held about a member, as JSON (for an access request)");
+    db_arg(exp);
+    std::string export_file;
+    exp->add_option("member", who, "member id, phone or card")->required();
+    exp->add_option("--out", export_file, "write to this file instead of standard output");
 
     auto* list = app.add_subcommand("reports", "list the reports");
 
@@ -411,6 +418,18 @@ int main(int argc, char** argv) {
         if (*show) {
             auto db = open(c, true);
             show_member(*db, who, programme_info(*db));
+            return 0;
+        }
+        if (*exp) {
+            auto db = open(c, true);
+            const std::string json = db->member_export_json(find_member(*db, who).id) + "\n";
+            if (export_file.empty()) {
+                std::cout << json;
+            } else {
+                platform::write_file(export_file, json, "export");
+                std::cerr << "member data written to " << export_file << " (" << json.size()
+                          << " bytes)\n";
+            }
             return 0;
         }
         if (*report) {

@@ -41,6 +41,10 @@ public final class CheckoutTest {
             Receipt refund = db.refund(saleId, new long[][] {{2, 1000}}, "T1-refund-1");
             expect(refund.kind() == LoyaltyLibrary.LOY_RECEIPT_REFUND && refund.refundAmount() == 100000
                     && refund.balanceAfter() == 60, "water refunded: balance 60");
+            expect(refund.moneyBack() == 100000, "all of it handed back in cash");
+            String data = db.exportMember(sara.id());
+            expect(data.contains("\"format\": \"libloyalty member export 1\"")
+                    && data.contains("+989123456789") && data.contains("سارا"), "the member's data export");
             try {
                 db.enrol("12", "bad", null);
                 expect(false, "a bad phone is refused");

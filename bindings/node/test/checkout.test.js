@@ -46,8 +46,14 @@ test('a sale: quote, commit, replay by key, partial refund', () => {
   const refund = db.refund(r.saleId, [[2, 1000]], 'T1-refund-1');
   assert.strictEqual(refund.kind, constants.LOY_RECEIPT_REFUND);
   assert.strictEqual(refund.refundAmount, 100000);
+  assert.strictEqual(refund.moneyBack, 100000); // no points or wallet tender: all in cash
   assert.strictEqual(refund.balanceAfter, 60);
   assert.strictEqual(db.verify().problems, 0);
+  const data = db.exportMember(sara.id); // an access request
+  assert.strictEqual(data.format, 'libloyalty member export 1');
+  assert.strictEqual(data.member.phone, '+989123456789');
+  assert.strictEqual(data.member.name, 'سارا');
+  assert.deepStrictEqual(data.sales.map((s) => s.id), [r.saleId]);
   assert.strictEqual(db.formatMoney(1250000, 'IRT'), '1,250,000');
 
   const sales = db.report('sales', { groupBy: constants.LOY_GROUP_MONTH, calendar: constants.LOY_CALENDAR_JALALI });

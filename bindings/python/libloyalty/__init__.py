@@ -407,6 +407,11 @@ class Database(_Handle):
     def export_programme(self, version: int = 0) -> str:
         return _text_out(load().loy_program_export_json, self.ptr, version)
 
+    def export_member(self, member_id: int) -> dict:
+        """Everything held about a member (an access request), parsed from its JSON."""
+        import json
+        return json.loads(_text_out(load().loy_member_export, self.ptr, member_id))
+
     def format_money(self, minor_units: int, currency: str, grouping: bool = True) -> str:
         return _text_out(load().loy_money_format, self.ptr, minor_units, _b(currency),
                          1 if grouping else 0)

@@ -53,8 +53,15 @@ class CheckoutTest(unittest.TestCase):
         refund = self.db.refund(receipt.sale_id, [(2, 1000)], "T1-refund-1")
         self.assertEqual(refund.kind, libloyalty.LOY_RECEIPT_REFUND)
         self.assertEqual(refund.refund_amount, 100_000)
+        self.assertEqual(refund.money_back, 100_000)  # no points or wallet tender: all in cash
         self.assertEqual(refund.balance_after, 60)
         self.assertEqual(self.db.verify()[0], 0)
+        # An access request: everything held about her, and her sale.
+        data = self.db.export_member(sara.id)
+        self.assertEqual(data["format"], "libloyalty member export 1")
+        self.assertEqual(data["member"]["phone"], "+989123456789")
+        self.assertEqual(data["member"]["name"], "سارا")
+        self.assertEqual([s["id"] for s in data["sales"]], [receipt.sale_id])
 
     def test_errors_carry_status_and_leave_nothing_behind(self):
         with self.assertRaises(LoyaltyError) as ctx:

@@ -282,6 +282,16 @@ public final class Loyalty {
             return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
         }
 
+        /** Everything held about a member, as JSON (an access request). */
+        public String exportMember(long memberId) {
+            LoyError e = error();
+            SizeTByReference needed = new SizeTByReference();
+            check(C.loy_member_export(handle(), memberId, null, new SizeT(0), needed, e), e);
+            byte[] buf = new byte[(int) needed.getValue() + 1];
+            check(C.loy_member_export(handle(), memberId, buf, new SizeT(buf.length), needed, e), e);
+            return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+        }
+
         public long verify() {
             LoyError e = error();
             LongByReference problems = new LongByReference();

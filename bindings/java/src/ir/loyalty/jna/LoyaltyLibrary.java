@@ -414,5 +414,6 @@ public interface LoyaltyLibrary extends Library {
     int loy_member_messages(Pointer db, long member_id, int limit, PointerByReference out_table, LoyError err);
     int loy_member_sales(Pointer db, long member_id, int limit, PointerByReference out_table, LoyError err);
     int loy_member_coupons(Pointer db, long member_id, PointerByReference out_table, LoyError err);
+    int loy_member_export(Pointer db, long member_id, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
     int loy_members_import_csv(Pointer db, String csv, int dry_run, LongByReference out_rows, LongByReference out_imported, PointerByReference out_errors, LoyError err);
 }
