@@ -23,6 +23,12 @@
  *     freed. On success, a handle returned through a pointer-to-pointer is owned by the caller and
  *     is released with the matching loy_*_free() function (loy_close() for the database).
  *     Passing NULL to any _free/_close function is a harmless no-op.
+ *     Which may be NULL: a handle out-parameter (`loy_x** out_...`) is required, and so is the
+ *     one number that is a function's whole answer (out_sale_id of loy_sale_find_by_key,
+ *     out_problems of loy_verify, out_points of loy_points_expiring, out_exponent of
+ *     loy_currency_exponent); NULL there is LOY_ERR_INVALID_ARGUMENT. Every other out-parameter
+ *     (a count, a balance, a version, out_needed, out_line_no…) may be NULL when the caller does
+ *     not want it. A text buffer `buf` may be NULL only with `capacity` 0 (convention 6).
  *
  *  4. Result handles are immutable snapshots. Accessors never fail: given a NULL handle or an index
  *     out of range they return 0 or "" (never NULL). A `const char*` returned by an accessor is
@@ -38,7 +44,10 @@
  *     its return value) the length the full string needs, excluding the NUL.
  *
  *  7. Money is an int64_t amount of minor units plus a currency code ("IRR", "IRT" for toman,
- *     "USD"...). The currency's exponent is data (loy_currency_set()), never assumed. Points are
+ *     "USD"...): 150 USD cents is 1.50 USD; rial and toman have no minor unit. The currency's
+ *     exponent is data (loy_currency_set()), never assumed. Every amount in this API and in a
+ *     programme file is in minor units, a rate like the programme's point_value included (money
+ *     in minor units per point: "1" in a USD programme is one cent a point). Points are
  *     int64_t whole points. Rates are decimal strings with a strict grammar: digits, an optional
  *     '.' followed by digits ("1000", "0.5", "1.25"); no sign, grouping or exponent. No floating
  *     point type appears in this API.
@@ -48,7 +57,9 @@
  *
  *  9. Idempotency. Every write that a till may retry takes an `idempotency_key` chosen by the
  *     caller (for example "T03-R000123" for terminal 3, receipt 123; put no personal data in a
- *     key). The same key with the same request returns the first result again, marked as
+ *     key; at most 128 bytes). It is required: NULL or "" is LOY_ERR_INVALID_ARGUMENT, except
+ *     for loy_member_enrol, where NULL enrols without one (a retry then finds the phone taken:
+ *     LOY_ERR_DUPLICATE). The same key with the same request returns the first result again, marked as
  *     replayed; the same key with a different request is refused with
  *     LOY_ERR_IDEMPOTENCY_CONFLICT. The library keeps, per key, the operation, a SHA-256 digest
  *     of the request (never its text) and the outcome.
@@ -155,7 +166,7 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_REDEMPTION_NOT_ALLOWED                                                       \
     24                                /* below the minimum, above the basket share, no value \
                                        */
-#define LOY_ERR_CAP_REACHED 25        /* an action's points cap for the period is used up */
+#define LOY_ERR_CAP_REACHED 25        /* an action's cap (awards per period) is used up */
 #define LOY_ERR_INVALID_STATE 26      /* the operation does not apply (void after refund...) */
 #define LOY_ERR_EMPTY_BASKET 27       /* a sale needs at least one line */
 #define LOY_ERR_COUPON_INVALID 28     /* not a code: a typo (check symbol) or unknown */
@@ -714,7 +725,9 @@ LOY_API int32_t LOY_CALL loy_draw_run(loy_db* db, const char* draw_id, const cha
  * =========================================================================================== */
 
 /* Award the programme's points for an action ("review", "app_login", "profile_complete",
- * "invite", "social_share", "signup"), within its cap per day/week/month. */
+ * "invite", "social_share", "signup"). The action's `cap` counts occurrences, not points: a cap
+ * of 1 per day awards the action's points once a day; the next is LOY_ERR_CAP_REACHED.
+ * out_points (may be NULL): the points awarded. */
 LOY_API int32_t LOY_CALL loy_event_record(loy_db* db, int64_t member_id, const char* action,
                                           const char* idempotency_key, int64_t* out_points,
                                           loy_error* err);

@@ -1042,6 +1042,41 @@ static void test_threads_share_handle_errors_untouched(void) {
     CHECK(small.guard[0] == 0x5A);
 }
 
+/* Convention 3 and 9: which out-parameters and keys may be NULL. */
+static void test_optional_and_required(void) {
+    loy_db* db = open_db("optional.db");
+    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK); /* version: optional */
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121230000";
+    CHECK_STATUS(loy_member_enrol(db, &f, NULL, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(db, &f, NULL, &m, &err), LOY_OK); /* enrol: the key optional */
+    int64_t id = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    /* Keys are required everywhere else. */
+    CHECK_STATUS(loy_points_adjust(db, id, 10, "goodwill", "mgr", NULL, NULL, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_points_adjust(db, id, 10, "goodwill", "mgr", "", NULL, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_points_adjust(db, id, 10, "goodwill", "mgr", "K1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_event_record(db, id, "review", "K2", NULL, &err), LOY_OK);
+    /* The one number that is the whole answer is required. */
+    int32_t exponent = 0;
+    CHECK_STATUS(loy_currency_exponent(db, "IRR", NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_currency_exponent(db, "IRR", &exponent, &err), LOY_OK);
+    CHECK_STATUS(loy_points_expiring(db, id, T0 + 400 * DAY, NULL, NULL, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_verify(db, NULL, NULL, 0, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sale_find_by_key(db, "K1", NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    /* A buffer may be NULL only with capacity 0. */
+    size_t needed = 0;
+    CHECK_STATUS(loy_program_export_json(db, 0, NULL, 10, &needed, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_program_export_json(db, 0, NULL, 0, NULL, &err), LOY_OK);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"version and status names", test_version_and_status},
@@ -1054,6 +1089,7 @@ int main(int argc, char** argv) {
         {"tiers and plans: upgrade, status, plan purchase, review, cancel", test_tiers_and_plans},
         {"coupons, wallet, rewards, partners, draws", test_coupons_wallet_rewards},
         {"NULL handles and short error structs", test_threads_share_handle_errors_untouched},
+        {"which out-parameters and keys may be NULL", test_optional_and_required},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
