@@ -2,6 +2,7 @@
 // each entry point clears its out-parameters, catches every exception and maps it to a status.
 #include "loyalty/loyalty.h"
 
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -217,6 +218,7 @@ void loy_open_options_init(loy_open_options* o) {
     o->size = sizeof *o;
     o->durability = LOY_DURABILITY_FULL;
     o->busy_timeout_ms = 5000;
+    o->default_currency_exponent = -1;
 }
 
 int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* err) {
@@ -224,7 +226,9 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
     return guard(err, [&] {
         if (!options) null_arg("options");
         if (!out_db) null_arg("out_db");
-        check_size(options->size, sizeof(loy_open_options), "loy_open_options");
+        // A caller built against 0.3's header passes the struct without its last field.
+        check_size(options->size, offsetof(loy_open_options, default_currency_exponent),
+                   "loy_open_options");
         OpenOptions o;
         o.path = req(options->path, "options->path");
         if (options->durability != LOY_DURABILITY_FULL &&
@@ -238,6 +242,9 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
         if (options->default_currency) o.default_currency = options->default_currency;
         o.origin = opt(options->origin);
         o.read_only = options->read_only != 0;
+        if (options->size >=
+            offsetof(loy_open_options, default_currency_exponent) + sizeof(int32_t))
+            o.default_currency_exponent = options->default_currency_exponent;
         auto h = std::make_unique<loy_db>();
         h->rep = Database::open(o);
         *out_db = h.release();

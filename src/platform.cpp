@@ -119,6 +119,13 @@ bool create_private_file(const std::string& path) {
     return true;
 }
 
+void remove_file(const std::string& path) noexcept {
+    try {
+        DeleteFileW(widen(path).c_str());
+    } catch (...) {
+    }
+}
+
 std::string read_file(const std::string& path, const char* what) {
     HANDLE h = CreateFileW(widen(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
                            nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -216,6 +223,10 @@ bool create_private_file(const std::string& path) {
     }
     ::close(fd);
     return true;
+}
+
+void remove_file(const std::string& path) noexcept {
+    ::unlink(path.c_str());
 }
 
 std::string read_file(const std::string& path, const char* what) {

@@ -34,6 +34,9 @@ std::int64_t file_size(const std::string& path);
 // folder or medium refuses writing, Error(Io) otherwise.
 bool create_private_file(const std::string& path);
 
+// Removes the file at `path` if there is one; never fails.
+void remove_file(const std::string& path) noexcept;
+
 // The whole content of a file; `what` names it in the error ("programme file"). Throws Error(Io).
 std::string read_file(const std::string& path, const char* what);
 // Replaces the file's content with `data`. Throws Error(Io).

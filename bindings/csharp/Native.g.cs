@@ -8,7 +8,7 @@ namespace Loyalty.Native
     public static class Constants
     {
         public const int LOY_VERSION_MAJOR = 0;
-        public const int LOY_VERSION_MINOR = 3;
+        public const int LOY_VERSION_MINOR = 4;
         public const int LOY_VERSION_PATCH = 0;
         public const int LOY_OK = 0;
         public const int LOY_ERR_INVALID_ARGUMENT = 1;
@@ -188,6 +188,7 @@ namespace Loyalty.Native
         public IntPtr default_currency;
         public IntPtr origin;
         public int read_only;
+        public int default_currency_exponent;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -3,7 +3,7 @@
 
 const constants = {
   LOY_VERSION_MAJOR: 0,
-  LOY_VERSION_MINOR: 3,
+  LOY_VERSION_MINOR: 4,
   LOY_VERSION_PATCH: 0,
   LOY_OK: 0,
   LOY_ERR_INVALID_ARGUMENT: 1,
@@ -82,7 +82,7 @@ function declare(koffi, lib) {
   types.loy_redemption = koffi.opaque('loy_redemption');
   types.loy_history = koffi.opaque('loy_history');
   types.loy_error = koffi.struct('loy_error', { size: 'uint32_t', code: 'int32_t', message: 'char[512]' });
-  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t' });
+  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t' });
   types.loy_member_fields = koffi.struct('loy_member_fields', { size: 'uint32_t', phone: 'const char *', card: 'const char *', name: 'const char *', email: 'const char *', birth_year: 'int32_t', birth_month: 'int32_t', birth_day: 'int32_t', gender: 'const char *', tags: 'const char *', language: 'const char *', consent_sms: 'int32_t', consent_email: 'int32_t', consent_push: 'int32_t', branch: 'const char *', referrer: 'const char *' });
   types.loy_member_query = koffi.struct('loy_member_query', { size: 'uint32_t', name_prefix: 'const char *', phone_prefix: 'const char *', tag: 'const char *', include_inactive: 'int32_t', limit: 'int32_t', after_id: 'int64_t' });
   types.loy_report_options = koffi.struct('loy_report_options', { size: 'uint32_t', from_ms: 'int64_t', to_ms: 'int64_t', branch: 'const char *', group_by: 'int32_t', calendar: 'int32_t', limit: 'int32_t' });

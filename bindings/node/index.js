@@ -261,6 +261,8 @@ class Database extends Handle {
     if (options.defaultCurrency) opts.default_currency = options.defaultCurrency;
     if (options.origin) opts.origin = options.origin;
     opts.read_only = options.readOnly ? 1 : 0;
+    // The default currency's decimal places, for a currency the file does not know (INR: 2).
+    if (options.currencyExponent !== undefined) opts.default_currency_exponent = options.currencyExponent;
     return new Database(owned(f.loy_open, opts), f.loy_close);
   }
 

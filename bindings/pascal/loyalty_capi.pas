@@ -15,7 +15,7 @@ const
 {$ENDIF}{$ENDIF}
 
   LOY_VERSION_MAJOR = 0;
-  LOY_VERSION_MINOR = 3;
+  LOY_VERSION_MINOR = 4;
   LOY_VERSION_PATCH = 0;
   LOY_OK = 0;
   LOY_ERR_INVALID_ARGUMENT = 1;
@@ -109,6 +109,7 @@ type
     default_currency: PAnsiChar;
     origin: PAnsiChar;
     read_only: Int32;
+    default_currency_exponent: Int32;
   end;
   Ploy_open_options = ^Tloy_open_options;
   Tloy_member_fields = record

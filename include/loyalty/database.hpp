@@ -37,6 +37,9 @@ struct OpenOptions {
     std::string default_currency = "IRR";
     std::string origin;  // empty: generated once per file and kept
     bool read_only = false;
+    // The default currency's exponent, recorded by a writable open when the file does not know
+    // the code yet; -1: the code must be known (built in, or added by set_currency).
+    int default_currency_exponent = -1;
 };
 
 class Database {

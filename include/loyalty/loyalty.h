@@ -126,10 +126,10 @@ extern "C" {
  * =========================================================================================== */
 
 #define LOY_VERSION_MAJOR 0
-#define LOY_VERSION_MINOR 3
+#define LOY_VERSION_MINOR 4
 #define LOY_VERSION_PATCH 0
 #define LOY_VERSION_NUMBER (LOY_VERSION_MAJOR * 10000 + LOY_VERSION_MINOR * 100 + LOY_VERSION_PATCH)
-#define LOY_VERSION_STRING "0.3.0"
+#define LOY_VERSION_STRING "0.4.0"
 
 /* The version of the library actually loaded (FFIs cannot see the macros). */
 LOY_API int32_t LOY_CALL loy_version_number(void);
@@ -208,6 +208,10 @@ typedef struct loy_open_options {
     const char* origin;           /* this machine's id in entry ids; default: generated once */
     int32_t read_only;            /* 1 to open read-only (reports, back office); works on a
                                      read-only medium too (docs/storage.md) */
+    int32_t default_currency_exponent; /* added in 0.4: the default currency's exponent (0-9),
+                                     which a writable open records when the file does not know
+                                     the code yet (INR 2, JPY 0, KWD 3); -1 (the default): only
+                                     codes the file knows (loy_currency_set adds others) */
 } loy_open_options;
 
 LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);

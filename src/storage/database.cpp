@@ -76,6 +76,16 @@ std::string random_hex(std::size_t n) {
     return random_symbols(n, "0123456789abcdef");
 }
 
+void check_currency(const std::string& code, int exponent) {
+    text::check_field("currency", code, 8);
+    if (code.empty() || !std::all_of(code.begin(), code.end(), [](char ch) {
+            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        }))
+        throw Error(Status::InvalidArgument, "a currency code is upper-case letters or digits");
+    if (exponent < 0 || exponent > 9)
+        throw Error(Status::InvalidArgument, "exponent must be 0 to 9");
+}
+
 void check_key(const std::string& key) {
     if (key.empty()) throw Error(Status::InvalidArgument, "an idempotency key is required");
     text::check_field("idempotency key", key, kMaxKey);
@@ -119,6 +129,7 @@ struct Database::Impl {
     std::string origin;
     std::int64_t program_version = -1;
     Program program;
+    bool created = false;  // this open created the file
 
     std::int64_t now() const {
         std::int64_t f = fixed_clock.load();
@@ -139,7 +150,7 @@ struct Database::Impl {
             if (opt.read_only)
                 throw Error(Status::Io, "database file '" + opt.path + "' does not exist");
             // Created here, owner-only, so that SQLite (and its -wal/-shm files) inherit 0600.
-            platform::create_private_file(opt.path);
+            created = platform::create_private_file(opt.path);
         } else if (kind == platform::PathKind::Directory) {
             throw Error(Status::Io, "'" + opt.path + "' is a directory");
         }
@@ -227,6 +238,23 @@ struct Database::Impl {
             program_version = v;
         }
         return program;
+    }
+
+    // The default currency of loy_open_options: added when unknown; a known code must have the
+    // exponent given (a file's amounts are never reinterpreted).
+    void record_currency(const std::string& code, int exp) {
+        check_currency(code, exp);
+        Transaction t(c, true);
+        auto q = c.query("SELECT exponent FROM currencies WHERE code=?", code);
+        if (q.next()) {
+            if (q.i64(0) != exp)
+                throw Error(Status::InvalidArgument, "the file counts " + code + " with exponent " +
+                                                         std::to_string(q.i64(0)) + ", not " +
+                                                         std::to_string(exp));
+            return;
+        }
+        c.query("INSERT INTO currencies(code, exponent) VALUES (?, ?)", code, exp).run();
+        t.commit();
     }
 
     int exponent(const std::string& code) {
@@ -1968,8 +1996,20 @@ std::unique_ptr<Database> Database::open(const OpenOptions& options) {
         throw Error(Status::InvalidArgument, "busy timeout cannot be negative");
     auto impl = std::make_unique<Impl>();
     impl->opt = options;
-    impl->open();
-    impl->exponent(options.default_currency);  // must be configured
+    try {
+        impl->open();
+        if (options.default_currency_exponent >= 0 && !options.read_only)
+            impl->record_currency(options.default_currency, options.default_currency_exponent);
+        impl->exponent(options.default_currency);  // must be configured
+    } catch (...) {
+        // A refused open leaves nothing behind: a file it created is removed again.
+        if (impl->created) {
+            impl->c.close();
+            for (const char* side : {"", "-wal", "-shm"})
+                platform::remove_file(options.path + side);
+        }
+        throw;
+    }
     return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
@@ -1982,13 +2022,7 @@ std::int64_t Database::now() const {
 }
 
 void Database::set_currency(const std::string& code, int exponent) {
-    text::check_field("currency", code, 8);
-    if (code.empty() || !std::all_of(code.begin(), code.end(), [](char ch) {
-            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-        }))
-        throw Error(Status::InvalidArgument, "a currency code is upper-case letters or digits");
-    if (exponent < 0 || exponent > 9)
-        throw Error(Status::InvalidArgument, "exponent must be 0 to 9");
+    check_currency(code, exponent);
     std::lock_guard<std::mutex> lock(impl_->mu);
     Transaction t(impl_->c, true);
     impl_->c

@@ -6,6 +6,7 @@
  */
 #include <loyalty/loyalty.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1042,6 +1043,54 @@ static void test_threads_share_handle_errors_untouched(void) {
     CHECK(small.guard[0] == 0x5A);
 }
 
+static int exists(const char* path) {
+    FILE* f = fopen(path, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+/* A new file may start with any currency; a refused open leaves no file behind. */
+static void test_open_with_any_currency(void) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/rupee.db", dir);
+    remove(path);
+    loy_open_options o;
+    loy_open_options_init(&o);
+    CHECK(o.default_currency_exponent == -1);
+    o.path = path;
+    o.default_currency = "INR";
+    loy_db* db = NULL;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_ERR_UNKNOWN_CURRENCY);
+    CHECK(db == NULL && !exists(path)); /* nothing left behind */
+    o.default_currency = "X Y";
+    o.default_currency_exponent = 2;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(!exists(path));
+    o.default_currency = "INR";
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
+    int32_t e = -1;
+    CHECK_STATUS(loy_currency_exponent(db, "INR", &e, &err), LOY_OK);
+    CHECK(e == 2);
+    char buf[32];
+    CHECK_STATUS(loy_money_format(db, 123456, "INR", 1, buf, sizeof buf, NULL, &err), LOY_OK);
+    CHECK(strcmp(buf, "1,234.56") == 0);
+    loy_close(db);
+    /* Known now: no exponent needed; a different one is refused, never reinterpreted. */
+    o.default_currency_exponent = -1;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
+    loy_close(db);
+    o.default_currency_exponent = 3;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "exponent 2") != NULL && exists(path)); /* not ours to remove */
+    /* A caller built against the 0.3 header passes the struct without its last field. */
+    o.size = (uint32_t)offsetof(loy_open_options, default_currency_exponent);
+    o.default_currency_exponent = 3; /* beyond its size: not read */
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
+    loy_close(db);
+    o.size = (uint32_t)offsetof(loy_open_options, read_only);
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_ERR_INVALID_ARGUMENT);
+}
+
 /* Convention 3 and 9: which out-parameters and keys may be NULL. */
 static void test_optional_and_required(void) {
     loy_db* db = open_db("optional.db");
@@ -1090,6 +1139,8 @@ int main(int argc, char** argv) {
         {"coupons, wallet, rewards, partners, draws", test_coupons_wallet_rewards},
         {"NULL handles and short error structs", test_threads_share_handle_errors_untouched},
         {"which out-parameters and keys may be NULL", test_optional_and_required},
+        {"a new file with any currency; a refused open leaves nothing",
+         test_open_with_any_currency},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -60,6 +60,9 @@ elseif(EXISTS ${PREFIX}/bin/loyalty-admin)
   if(NOT rc EQUAL 0 OR NOT listed MATCHES "top_members")
     message(FATAL_ERROR "the installed loyalty-admin does not list the reports (${rc})")
   endif()
+  if(NOT EXISTS ${PREFIX}/share/man/man1/loyalty-admin.1)
+    message(FATAL_ERROR "the man page share/man/man1/loyalty-admin.1 is not installed")
+  endif()
 else()
   message(FATAL_ERROR "bin/loyalty-admin is not installed")
 endif()
@@ -83,9 +86,14 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know loyalty")
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
+# As docs/building.md says: the library's folder as the program's run path, so that it runs
+# without LD_LIBRARY_PATH from a prefix outside the system's library folders.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env PKG_CONFIG_PATH=${pc_path} pkg-config
+                        --variable=libdir loyalty
+                OUTPUT_VARIABLE pc_libdir OUTPUT_STRIP_TRAILING_WHITESPACE)
 run(cc -std=c99 -Wall -Wextra -pedantic -Werror ${SOURCE_DIR}/tests/install/consumer/main.c ${flags}
-    -o ${WORK_DIR}/pc_shared)
-run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${ld_path} ${WORK_DIR}/pc_shared ${WORK_DIR}/c.db)
+    -Wl,-rpath,${pc_libdir} -o ${WORK_DIR}/pc_shared)
+run(${CMAKE_COMMAND} -E env --unset=LD_LIBRARY_PATH ${WORK_DIR}/pc_shared ${WORK_DIR}/c.db)
 execute_process(COMMAND ${CMAKE_COMMAND} -E env PKG_CONFIG_PATH=${pc_path} pkg-config --static --libs-only-l loyalty
                 OUTPUT_VARIABLE slibs OUTPUT_STRIP_TRAILING_WHITESPACE)
 separate_arguments(slibs UNIX_COMMAND "${slibs}")

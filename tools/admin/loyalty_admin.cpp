@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "calendar.hpp"
+#include "dates.hpp"
 #include "platform.hpp"
+#include "loyalty/loyalty.h"
 #include "loyalty/loyalty.hpp"
 
 using namespace loyalty;
@@ -26,6 +28,7 @@ struct Common {
     std::string db;
     std::string at;  // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM": the clock, in the programme's zone
     std::string currency = "IRR";
+    int exponent = -1;  // the currency's exponent, for a currency a new file does not know
 };
 
 struct ProgrammeInfo {
@@ -44,17 +47,9 @@ ProgrammeInfo programme_info(Database& db) {
     return p;
 }
 
-// "2025-03-21" or "2025-03-21T10:30" in the programme's zone -> epoch ms; "" -> 0.
+// A typed date or time in the programme's zone -> epoch ms; "" -> 0 (tools/admin/dates.hpp).
 std::int64_t parse_time(const std::string& s, int offset) {
-    if (s.empty()) return 0;
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-    char tail = 0;
-    const int n = std::sscanf(s.c_str(), "%4d-%2d-%2d%*[T ]%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail);
-    if (!(n == 3 || n == 5) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
-        throw CLI::ValidationError("time", "'" + s + "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM");
-    return (cal::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 1440 +
-            h * 60 + mi - offset) *
-           60000;
+    return admin::parse_local_time(s, offset);
 }
 
 std::string format_time(std::int64_t ms, int offset) {
@@ -72,6 +67,7 @@ std::unique_ptr<Database> open(const Common& c, bool read_only = false) {
     OpenOptions o;
     o.path = c.db;
     o.default_currency = c.currency;
+    o.default_currency_exponent = c.exponent;
     o.read_only = read_only;
     auto db = Database::open(o);
     if (!c.at.empty()) db->set_clock(parse_time(c.at, programme_info(*db).offset));
@@ -168,7 +164,8 @@ struct ReportArgs {
 };
 
 void add_report_options(CLI::App* app, ReportArgs& r) {
-    app->add_option("--from", r.from, "first day (YYYY-MM-DD, the programme's zone)");
+    app->add_option("--from", r.from,
+                    "first day (YYYY-MM-DD or Jalali 1405-09-01, the programme's zone)");
     app->add_option("--to", r.to, "day after the last (YYYY-MM-DD)");
     app->add_option("--branch", r.branch, "one branch only");
     app->add_option("--group", r.group, "none, day, week or month")
@@ -261,6 +258,7 @@ void show_member(Database& db, const std::string& who, const ProgrammeInfo& p) {
 
 int main(int argc, char** argv) {
     CLI::App app{"loyalty-admin: the libloyalty back-office tool"};
+    app.set_version_flag("--version", std::string("loyalty-admin ") + loy_version_string());
     app.require_subcommand(1);
     // Options are --long and -s on every platform: CLI11's Windows default would read a path
     // such as "/data/club.db" as an option named "data/club.db".
@@ -268,12 +266,17 @@ int main(int argc, char** argv) {
     Common c;
     auto db_arg = [&](CLI::App* sub) {
         sub->add_option("database", c.db, "the database file")->required();
-        sub->add_option("--at", c.at, "run as if it were this local time (YYYY-MM-DD[THH:MM])");
+        sub->add_option(
+            "--at", c.at,
+            "run as if it were this local time (YYYY-MM-DD[THH:MM]; a Jalali year works too)");
         sub->add_option("--currency", c.currency, "default currency of a new database");
     };
 
     auto* init = app.add_subcommand("init", "create a database (and load a programme)");
     db_arg(init);
+    init->add_option("--exponent", c.exponent,
+                     "decimal places of --currency when the file does not know it (INR 2, JPY 0)")
+        ->check(CLI::Range(0, 9));
     std::string programme_file;
     init->add_option("--programme", programme_file, "programme JSON file to load");
 
@@ -370,7 +373,21 @@ int main(int argc, char** argv) {
     std::vector<char*> arg_ptrs;
     for (auto& a : args)
         arg_ptrs.push_back(a.data());
-    CLI11_PARSE(app, static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+    // Bad input never aborts: every refusal is a message and exit status 2 (0 for --help and
+    // --version), and nothing is opened or created before every date given has been checked.
+    try {
+        app.parse(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    try {
+        for (const std::string* d : {&c.at, &ra.from, &ra.to, &da.from, &da.to})
+            if (!d->empty()) admin::parse_typed_time(*d);
+    } catch (const admin::BadDate& e) {
+        std::cerr << "loyalty-admin: " << e.what() << "\n";
+        return 2;
+    }
     try {
         if (*list) {
             for (const auto& r : report_catalogue())
@@ -381,18 +398,28 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*init) {
-            auto db = open(c);
-            if (!programme_file.empty()) {
-                const std::int64_t v = db->load_program(read_file(programme_file));
-                std::cout << "programme version " << v << " loaded\n";
+            // All or nothing: a database this command created is removed again when the
+            // programme cannot be loaded into it.
+            const bool existed = platform::path_kind(c.db) != platform::PathKind::Missing;
+            try {
+                auto db = open(c);
+                if (!programme_file.empty()) {
+                    const std::int64_t v = db->load_program(read_file(programme_file));
+                    std::cout << "programme version " << v << " loaded\n";
+                }
+            } catch (...) {
+                if (!existed)
+                    for (const char* side : {"", "-wal", "-shm"})
+                        platform::remove_file(c.db + side);
+                throw;
             }
             std::cout << "database " << c.db << " ready\n";
             return 0;
         }
         if (*prog_load) {
             auto db = open(c);
-            std::cout << "programme version " << db->load_program(read_file(programme_file))
-                      << " active\n";
+            const std::int64_t v = db->load_program(read_file(programme_file));
+            std::cout << "programme version " << v << " active\n";
             return 0;
         }
         if (*prog_export) {
@@ -500,6 +527,12 @@ int main(int argc, char** argv) {
         std::cerr << "loyalty-admin: " << status_name(e.status()) << ": " << e.what() << "\n";
         return 2;
     } catch (const nlohmann::json::exception& e) {
+        std::cerr << "loyalty-admin: " << e.what() << "\n";
+        return 2;
+    } catch (const admin::BadDate& e) {
+        std::cerr << "loyalty-admin: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
         std::cerr << "loyalty-admin: " << e.what() << "\n";
         return 2;
     }

@@ -109,3 +109,15 @@ test('the library is found without configuration on each platform', () => {
   assert.deepStrictEqual(libraryCandidates('win32', 'x64', 'C:\\x', { LOYALTY_LIBRARY: 'D:\\l.dll' }),
                          ['D:\\l.dll']);
 });
+
+test('a new file with a currency it does not know', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-node-'));
+  const file = path.join(dir, 'rupee.db');
+  assert.throws(() => Database.open(file, { defaultCurrency: 'INR' }),
+                (e) => e.status === constants.LOY_ERR_UNKNOWN_CURRENCY);
+  assert.strictEqual(fs.existsSync(file), false); // a refused open leaves no file
+  const db = Database.open(file, { defaultCurrency: 'INR', currencyExponent: 2 });
+  assert.strictEqual(db.formatMoney(123456, 'INR'), '1,234.56');
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});

@@ -372,7 +372,9 @@ class Database(_Handle):
     @classmethod
     def open(cls, path: str, durability: int = _capi.LOY_DURABILITY_FULL, busy_timeout_ms=0,
              default_country=None, default_currency=None, origin=None,
-             read_only=False) -> "Database":
+             read_only=False, currency_exponent=None) -> "Database":
+        """Opens (or creates) a database. `currency_exponent`: the default currency's decimal
+        places, for a currency the file does not know yet (INR: 2)."""
         L = load()
         opts = _capi.loy_open_options()
         L.loy_open_options_init(ctypes.byref(opts))
@@ -385,6 +387,8 @@ class Database(_Handle):
         if busy_timeout_ms:
             opts.busy_timeout_ms = busy_timeout_ms
         opts.read_only = 1 if read_only else 0
+        if currency_exponent is not None:
+            opts.default_currency_exponent = currency_exponent
         return cls(_owned(L.loy_open, ctypes.byref(opts)).value)
 
     # -- set-up

@@ -2,7 +2,7 @@
 import ctypes
 
 LOY_VERSION_MAJOR = 0
-LOY_VERSION_MINOR = 3
+LOY_VERSION_MINOR = 4
 LOY_VERSION_PATCH = 0
 LOY_OK = 0
 LOY_ERR_INVALID_ARGUMENT = 1
@@ -84,6 +84,7 @@ class loy_open_options(ctypes.Structure):
         ('default_currency', ctypes.c_char_p),
         ('origin', ctypes.c_char_p),
         ('read_only', ctypes.c_int32),
+        ('default_currency_exponent', ctypes.c_int32),
     ]
 
 

@@ -120,6 +120,19 @@ class CheckoutTest(unittest.TestCase):
         self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_STATE)
 
 
+class CurrencyTest(unittest.TestCase):
+    def test_a_new_file_with_a_currency_it_does_not_know(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "rupee.db")
+            with self.assertRaises(LoyaltyError) as e:
+                libloyalty.Database.open(path, default_currency="INR")
+            self.assertEqual(e.exception.status, libloyalty.LOY_ERR_UNKNOWN_CURRENCY)
+            self.assertFalse(os.path.exists(path))  # a refused open leaves no file
+            db = libloyalty.Database.open(path, default_currency="INR", currency_exponent=2)
+            self.assertEqual(db.format_money(123456, "INR"), "1,234.56")
+            db.close()
+
+
 class LibraryLookupTest(unittest.TestCase):
     """The library is found without configuration on each platform (docs/integration/python.md)."""
 

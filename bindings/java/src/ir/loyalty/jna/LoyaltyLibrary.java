@@ -14,7 +14,7 @@ import com.sun.jna.ptr.PointerByReference;
 /** The C ABI of libloyalty, one method per C function. */
 public interface LoyaltyLibrary extends Library {
     int LOY_VERSION_MAJOR = 0;
-    int LOY_VERSION_MINOR = 3;
+    int LOY_VERSION_MINOR = 4;
     int LOY_VERSION_PATCH = 0;
     int LOY_OK = 0;
     int LOY_ERR_INVALID_ARGUMENT = 1;
@@ -100,7 +100,7 @@ public interface LoyaltyLibrary extends Library {
         public LoyError() { super(); setStringEncoding("UTF-8"); }
     }
 
-    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only"})
+    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent"})
     class LoyOpenOptions extends Structure {
         public int size;
         public String path;
@@ -110,6 +110,7 @@ public interface LoyaltyLibrary extends Library {
         public String default_currency;
         public String origin;
         public int read_only;
+        public int default_currency_exponent;
         public LoyOpenOptions() { super(); setStringEncoding("UTF-8"); }
     }
 
