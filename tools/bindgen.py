@@ -9,6 +9,10 @@ file no longer matches what the header gives, so the declarations cannot drift f
     tools/bindgen.py            rewrite every generated file
     tools/bindgen.py --check    compare, print the differences, exit 1 when any
     tools/bindgen.py --list     print the exported functions, one a line (tests/abi/exports.txt)
+    tools/bindgen.py --signatures   each function's return and parameter types
+                                    (tests/abi/signatures.txt)
+    tools/bindgen.py --layout-c [FILE]  a C program printing every public struct's size and
+                                    each field's offset and size (tests/abi/layout-*.txt)
 """
 import difflib
 import os
@@ -359,12 +363,43 @@ OUTPUTS = [
 ]
 
 
+def signatures(hd):
+    """One line a function: `ret name(type, type)`; parameter names do not matter to the ABI."""
+    return "".join("%s %s(%s)\n" % (ret, name, ", ".join(p.ctype for p in params) or "void")
+                   for name, ret, params in hd.functions)
+
+
+def layout_c(hd):
+    """A C program that prints each struct's size and its fields' offsets and sizes."""
+    out = ["/* %s */" % NOTICE, "#include <loyalty/loyalty.h>", "#include <stddef.h>",
+           "#include <stdio.h>", "", "int main(void) {"]
+    for sname, fields in hd.structs:
+        out.append('    printf("%s size %%u\\n", (unsigned)sizeof(%s));' % (sname, sname))
+        for _, fname, _ in fields:
+            out.append('    printf("%s.%s offset %%u size %%u\\n", (unsigned)offsetof(%s, %s),'
+                       ' (unsigned)sizeof(((%s*)0)->%s));' % (sname, fname, sname, fname,
+                                                               sname, fname))
+    out += ["    return 0;", "}", ""]
+    return "\n".join(out)
+
+
 def main(argv):
     with open(HEADER, encoding="utf-8") as f:
         hd = Header(f.read())
     if "--list" in argv:
         for name, _, _ in hd.functions:
             print(name)
+        return 0
+    if "--signatures" in argv:
+        sys.stdout.write(signatures(hd))
+        return 0
+    if "--layout-c" in argv:
+        out = argv[argv.index("--layout-c") + 1] if len(argv) > argv.index("--layout-c") + 1 else "-"
+        if out == "-":
+            sys.stdout.write(layout_c(hd))
+        else:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(layout_c(hd))
         return 0
     check = "--check" in argv
     stale = 0
