@@ -257,6 +257,29 @@ namespace Loyalty
         public void Dispose() { Handle.Dispose(); }
     }
 
+    /// <summary>The library's version, checked before the first database is opened.</summary>
+    public static class Library
+    {
+        private static bool checkedOnce;
+
+        /// <summary>Refuses a library of another major version than the header these declarations
+        /// were generated from (its functions may differ).</summary>
+        public static void CheckVersion(int number)
+        {
+            if (number / 10000 != Constants.LOY_VERSION_MAJOR)
+                throw new InvalidOperationException(string.Format(
+                    "libloyalty {0}.{1}.{2} was loaded, but this binding is for {3}.x; install a matching library or binding",
+                    number / 10000, number / 100 % 100, number % 100, Constants.LOY_VERSION_MAJOR));
+        }
+
+        internal static void EnsureChecked()
+        {
+            if (checkedOnce) return;
+            CheckVersion(Api.loy_version_number());
+            checkedOnce = true;
+        }
+    }
+
     /// <summary>An open database. One handle may be shared by threads (calls are serialised).</summary>
     public sealed class Database : IDisposable
     {
@@ -267,6 +290,7 @@ namespace Loyalty
         public static Database Open(string path, string defaultCurrency = null,
                                     int durability = Constants.LOY_DURABILITY_FULL)
         {
+            Library.EnsureChecked();
             LoyOpenOptions o = new LoyOpenOptions();
             Api.loy_open_options_init(ref o);
             using (Utf8.Pins pins = new Utf8.Pins())

@@ -48,6 +48,10 @@ public static class PosCheckout
             Expect(refund.Kind == Constants.LOY_RECEIPT_REFUND && refund.RefundAmount == 100000 &&
                    refund.BalanceAfter == 60, "water refunded: 10 points back, balance 60");
             Expect(refund.MoneyBack == 100000, "all of it handed back in cash");
+            bool refused = false;
+            try { Library.CheckVersion(10400); }
+            catch (InvalidOperationException e) { refused = e.Message.Contains("libloyalty 1.4.0 was loaded"); }
+            Expect(refused, "a library of another major version is refused");
             string data = db.ExportMember(sara.Id);
             Expect(data.Contains("\"format\": \"libloyalty member export 1\"") &&
                    data.Contains("+989123456789") && data.Contains("سارا"),

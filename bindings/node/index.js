@@ -36,6 +36,17 @@ function libraryCandidates(platform = process.platform, arch = process.arch, her
   return [join(here, 'prebuilds', `${platform}-${arch}`, name), join(here, name), name];
 }
 
+// Refuses a library of another major version than the header the declarations were generated
+// from (its functions may differ); `number` is loy_version_number().
+function checkVersion(number) {
+  const major = Math.floor(number / 10000);
+  if (major !== constants.LOY_VERSION_MAJOR) {
+    throw new Error(`libloyalty ${major}.${Math.floor(number / 100) % 100}.${number % 100} was ` +
+                    `loaded, but this binding is for ${constants.LOY_VERSION_MAJOR}.x; install a ` +
+                    'matching library or binding');
+  }
+}
+
 function load(path) {
   if (!api || path) {
     const tried = [];
@@ -43,7 +54,9 @@ function load(path) {
       const isPath = candidate.includes('/') || candidate.includes('\\');
       if (isPath && !path && !fs.existsSync(candidate)) continue;
       try {
-        api = declare(koffi, koffi.load(candidate));
+        const loaded = declare(koffi, koffi.load(candidate));
+        checkVersion(loaded.fn.loy_version_number());
+        api = loaded;
         break;
       } catch (e) {
         tried.push(`${candidate}: ${e.message}`);
@@ -354,4 +367,4 @@ class Database extends Handle {
   }
 }
 
-module.exports = { Database, Basket, LoyaltyError, constants, load, libraryCandidates };
+module.exports = { Database, Basket, LoyaltyError, constants, load, libraryCandidates, checkVersion };

@@ -37,8 +37,19 @@ function OptUtf8(const S: UTF8String): PAnsiChar;
 function OpenDatabase(const Path, DefaultCurrency: string): Pointer;
 { snprintf-style money formatting. }
 function FormatMoney(Db: Pointer; MinorUnits: Int64; const Currency: string): string;
+{ Raises when Number (loy_version_number) is of another major version than the header these
+  declarations were generated from; the unit checks the loaded library when it initialises. }
+procedure CheckVersion(Number: Int32);
 
 implementation
+
+procedure CheckVersion(Number: Int32);
+begin
+  if Number div 10000 <> LOY_VERSION_MAJOR then
+    raise Exception.CreateFmt('libloyalty %d.%d.%d was loaded, but this binding is for %d.x; ' +
+      'install a matching library or binding',
+      [Number div 10000, Number div 100 mod 100, Number mod 100, LOY_VERSION_MAJOR]);
+end;
 
 constructor ELoyaltyError.CreateStatus(AStatus: Int32; const ADetail: string);
 begin
@@ -120,4 +131,6 @@ begin
   Result := FromUtf8(@Buf[0]);
 end;
 
+initialization
+  CheckVersion(loy_version_number);
 end.

@@ -43,6 +43,13 @@ begin
     Prog := ToUtf8(ParamStr(2));
     Check(loy_program_load_file(Db, PAnsiChar(Prog), @Version, @Err), Err);
     Expect(Version = 1, 'programme loaded as version 1');
+    Found := False;
+    try
+      CheckVersion(10400);
+    except
+      on E: Exception do Found := Pos('libloyalty 1.4.0 was loaded', E.Message) > 0;
+    end;
+    Expect(Found, 'a library of another major version is refused');
 
     { Persian digits and a Persian name, passed as PAnsiChar(UTF8String(...)). }
     loy_member_fields_init(@Fields);

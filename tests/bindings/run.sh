@@ -38,6 +38,13 @@ case "$lang" in
   pascal)
     fpc -Mdelphi -Sew -vw -l- -FU"$work" -FE"$work" -Fl"$libdir" "$root/bindings/pascal/pos_checkout.dpr"
     "$work/pos_checkout" "$work/club.db" "$programme"
+    # The example on docs/integration/delphi.md, as a reader would copy it.
+    awk '/^```pascal$/{c=1; next} c && /^```$/{exit} c{print}' "$root/docs/integration/delphi.md" \
+      > "$work/sale.dpr"
+    fpc -Mdelphi -Sew -vw -l- -FU"$work" -FE"$work" -Fl"$libdir" -Fu"$root/bindings/pascal" \
+        "$work/sale.dpr" > "$work/sale.build" || { cat "$work/sale.build"; exit 1; }
+    mkdir -p "$work/sale-run"
+    (cd "$work/sale-run" && ../sale) | grep -q "^sold: .*, total 300000$"
     ;;
   *)
     echo "unknown binding: $lang" >&2

@@ -42,6 +42,13 @@ public final class CheckoutTest {
             expect(refund.kind() == LoyaltyLibrary.LOY_RECEIPT_REFUND && refund.refundAmount() == 100000
                     && refund.balanceAfter() == 60, "water refunded: balance 60");
             expect(refund.moneyBack() == 100000, "all of it handed back in cash");
+            boolean refused = false;
+            try {
+                Loyalty.checkVersion(10400);
+            } catch (IllegalStateException e) {
+                refused = e.getMessage().contains("libloyalty 1.4.0 was loaded");
+            }
+            expect(refused, "a library of another major version is refused");
             String data = db.exportMember(sara.id());
             expect(data.contains("\"format\": \"libloyalty member export 1\"")
                     && data.contains("+989123456789") && data.contains("سارا"), "the member's data export");

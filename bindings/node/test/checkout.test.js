@@ -5,7 +5,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Database, Basket, LoyaltyError, constants, libraryCandidates } = require('..');
+const { Database, Basket, LoyaltyError, constants, libraryCandidates, checkVersion } = require('..');
 
 const PROGRAMME = path.join(__dirname, '..', '..', '..', 'examples', 'programme.json');
 const NOW = 1764000000000;
@@ -120,4 +120,9 @@ test('a new file with a currency it does not know', () => {
   assert.strictEqual(db.formatMoney(123456, 'INR'), '1,234.56');
   db.close();
   fs.rmSync(dir, { recursive: true });
+});
+
+test('a library of another major version is refused', () => {
+  assert.throws(() => checkVersion(10400), /libloyalty 1\.4\.0 was loaded/);
+  checkVersion(constants.LOY_VERSION_MAJOR * 10000 + 4 * 100); // this major version: accepted
 });

@@ -52,6 +52,15 @@ def library_candidates(platform: str = sys.platform, here: Optional[str] = None,
     return [join(d, name) for d in dirs] + [name]
 
 
+def check_version(number: int) -> None:
+    """Refuses a library of another major version than the header these declarations were
+    generated from (its functions may differ); `number` is loy_version_number()."""
+    if number // 10000 != _capi.LOY_VERSION_MAJOR:
+        raise OSError("libloyalty %d.%d.%d was loaded, but this binding is for %d.x; install a "
+                      "matching library or binding" % (number // 10000, number // 100 % 100,
+                                                       number % 100, _capi.LOY_VERSION_MAJOR))
+
+
 def load(path: Optional[str] = None):
     """Loads the shared library once: `path`, or the first of `library_candidates()` that loads."""
     global _lib
@@ -62,7 +71,9 @@ def load(path: Optional[str] = None):
             if is_path and not path and not os.path.exists(candidate):
                 continue
             try:
-                _lib = _capi.declare(ctypes.CDLL(candidate))
+                lib = _capi.declare(ctypes.CDLL(candidate))
+                check_version(lib.loy_version_number())
+                _lib = lib
                 break
             except OSError as e:
                 tried.append(f"{candidate}: {e}")

@@ -120,6 +120,14 @@ class CheckoutTest(unittest.TestCase):
         self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_STATE)
 
 
+class VersionTest(unittest.TestCase):
+    def test_the_library_of_another_major_version_is_refused(self):
+        libloyalty.check_version(libloyalty.load().loy_version_number())  # the one loaded
+        with self.assertRaises(OSError) as e:
+            libloyalty.check_version(10400)
+        self.assertIn("libloyalty 1.4.0 was loaded", str(e.exception))
+
+
 class CurrencyTest(unittest.TestCase):
     def test_a_new_file_with_a_currency_it_does_not_know(self):
         with tempfile.TemporaryDirectory() as d:

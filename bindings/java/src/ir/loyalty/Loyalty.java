@@ -30,6 +30,19 @@ public final class Loyalty {
             System.getenv("LOYALTY_LIBRARY") != null ? System.getenv("LOYALTY_LIBRARY") : "loyalty",
             LoyaltyLibrary.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
+    static {
+        checkVersion(C.loy_version_number());
+    }
+
+    /** Refuses a library of another major version than the header these declarations were
+     *  generated from (its functions may differ); {@code number} is loy_version_number(). */
+    public static void checkVersion(int number) {
+        if (number / 10000 != LoyaltyLibrary.LOY_VERSION_MAJOR)
+            throw new IllegalStateException(String.format(
+                    "libloyalty %d.%d.%d was loaded, but this binding is for %d.x; install a matching library or binding",
+                    number / 10000, number / 100 % 100, number % 100, LoyaltyLibrary.LOY_VERSION_MAJOR));
+    }
+
     /** A failed call: status is the LOY_ERR_* code. */
     public static final class LoyaltyException extends RuntimeException {
         private static final long serialVersionUID = 1L;
