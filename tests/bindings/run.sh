@@ -16,6 +16,29 @@ case "$lang" in
   python)
     LOYALTY_LIBRARY="$lib" python3 "$root/bindings/python/tests/test_checkout.py" -v
     ;;
+  python-wheel)
+    # The wheel with the library inside, built and installed offline with Debian's tools into a
+    # fresh virtual environment, finds its bundled library with nothing set.
+    bash "$root/bindings/python/build-wheel.sh" "$lib" "$work/dist" >/dev/null
+    /usr/bin/python3 -m venv "$work/venv"
+    "$work/venv/bin/python" -m pip install --quiet --no-index "$work"/dist/libloyalty-*.whl
+    (cd "$work" && env -u LOYALTY_LIBRARY -u LD_LIBRARY_PATH "$work/venv/bin/python" - "$programme" <<'PY'
+import os, sys, libloyalty
+db = libloyalty.Database.open("wheel.db", default_currency="IRT")
+assert libloyalty.library_path().startswith(os.path.dirname(libloyalty.__file__)), \
+    libloyalty.library_path()
+assert db.load_programme_file(sys.argv[1]) == 1
+sara = db.enrol(phone="09123456789", name="سارا", idempotency_key="W-enrol-1")
+with db.basket(member=sara.id, receipt="W-1") as b:
+    b.add_line("LATTE", "coffee", 2000, 150_000)
+    r = db.commit(b, "W-sale-1")
+assert r.points_earned > 0 and db.member(sara.id).balance == r.points_earned
+print("wheel: the bundled", os.path.basename(libloyalty.library_path()), "sold and earned",
+      r.points_earned, "points")
+db.close()
+PY
+    )
+    ;;
   node)
     # koffi comes from the npm registry, pinned by package-lock.json; installed outside the
     # source tree and found through NODE_PATH.

@@ -28,6 +28,12 @@ from ._capi import *  # noqa: F401,F403  (the LOY_* constants)
 __all__ = ["Database", "Basket", "LoyaltyError", "Member", "Quote", "Receipt", "RuleLine", "load"]
 
 _lib = None
+_lib_path = None
+
+
+def library_path() -> Optional[str]:
+    """The library loaded: a path, or the bare name the system's search resolved."""
+    return _lib_path
 
 
 def library_candidates(platform: str = sys.platform, here: Optional[str] = None,
@@ -63,7 +69,7 @@ def check_version(number: int) -> None:
 
 def load(path: Optional[str] = None):
     """Loads the shared library once: `path`, or the first of `library_candidates()` that loads."""
-    global _lib
+    global _lib, _lib_path
     if _lib is None or path:
         tried = []
         for candidate in [path] if path else library_candidates():
@@ -73,7 +79,7 @@ def load(path: Optional[str] = None):
             try:
                 lib = _capi.declare(ctypes.CDLL(candidate))
                 check_version(lib.loy_version_number())
-                _lib = lib
+                _lib, _lib_path = lib, candidate
                 break
             except OSError as e:
                 tried.append(f"{candidate}: {e}")
