@@ -82,6 +82,16 @@ const MessageTrigger* Messaging::trigger(std::string_view name) const {
     return nullptr;
 }
 
+const std::string& display_name(const DisplayNames& names, const std::string& language,
+                                const std::string& fallback) {
+    const std::string primary = language.substr(0, language.find('-'));
+    for (const auto& [lang, name] : names)
+        if (lang == language) return name;
+    for (const auto& [lang, name] : names)
+        if (lang == primary) return name;
+    return fallback;
+}
+
 const char* period_name(Period p) noexcept {
     switch (p) {
         case Period::Day:
@@ -360,6 +370,28 @@ class DuplicateKeys {
     std::vector<Frame> frames_;
 };
 
+// "names": {"fa": "...", "en": "..."}: language codes to display names (at most 200 bytes).
+DisplayNames read_names(Reader& r) {
+    DisplayNames out;
+    if (!r.has("names")) return out;
+    const json& t = r.raw("names");
+    if (!t.is_object()) r.field_fail("names", "must be an object of language: name");
+    for (auto it = t.begin(); it != t.end(); ++it) {
+        if (!it.value().is_string() || it.key().empty() || it.key().size() > 16 ||
+            it.value().get<std::string>().empty() || it.value().get<std::string>().size() > 200)
+            r.field_fail("names", "must map language codes to names of 1 to 200 bytes");
+        out.emplace_back(it.key(), it.value().get<std::string>());
+    }
+    return out;
+}
+
+json names_json(const DisplayNames& names) {
+    json o = json::object();
+    for (const auto& [lang, name] : names)
+        o[lang] = name;
+    return o;
+}
+
 }  // namespace
 
 Program parse_program(std::string_view text) {
@@ -381,6 +413,16 @@ Program parse_program(std::string_view text) {
     Program p;
     Reader top(j, "");
     p.name = top.str("name", "");
+    p.names = read_names(top);
+    each(top, "branches", [&](Reader& r) {
+        Branch b;
+        b.id = r.str("id", "", 64);
+        if (b.id.empty()) r.field_fail("id", "is required");
+        b.names = read_names(r);
+        for (const auto& other : p.branches)
+            if (other.id == b.id) r.field_fail("id", "'" + b.id + "' is used twice");
+        p.branches.push_back(std::move(b));
+    });
     p.currency = top.str("currency", "IRR", 8);
     if (p.currency.empty()) top.field_fail("currency", "must not be empty");
     p.utc_offset_minutes = static_cast<int>(top.integer("utc_offset_minutes", 210, -720, 840));
@@ -530,6 +572,7 @@ Program parse_program(std::string_view text) {
             TierLevel lv;
             lv.id = l.str("id", "", 64);
             lv.name = l.str("name", lv.id);
+            lv.names = read_names(l);
             lv.threshold = l.integer("threshold", 0, 0, kMaxAmount);
             lv.multiplier = l.rate("multiplier", Ratio{1, 1});
             if (lv.multiplier.num < lv.multiplier.den)
@@ -944,6 +987,16 @@ void put_selector(json& o, const Selector& s) {
 std::string program_to_json(const Program& p) {
     json j = json::object();
     j["name"] = p.name;
+    if (!p.names.empty()) j["names"] = names_json(p.names);
+    if (!p.branches.empty()) {
+        json bs = json::array();
+        for (const auto& b : p.branches) {
+            json o = {{"id", b.id}};
+            if (!b.names.empty()) o["names"] = names_json(b.names);
+            bs.push_back(o);
+        }
+        j["branches"] = bs;
+    }
     j["currency"] = p.currency;
     j["utc_offset_minutes"] = p.utc_offset_minutes;
     j["week_start"] = kWeekdays[p.week_start];
@@ -1032,6 +1085,7 @@ std::string program_to_json(const Program& p) {
                       {"permanent", l.permanent},
                       {"benefits", l.benefits}};
             put_selector(o, l.discount_selector);
+            if (!l.names.empty()) o["names"] = names_json(l.names);
             levels.push_back(o);
         }
         j["tiers"] = {

@@ -118,9 +118,22 @@ struct ScoreTerm {
     Ratio weight{1, 1};
 };
 
+// A name to show per language: {"fa": "طلایی", "en": "Gold"} in a programme file.
+using DisplayNames = std::vector<std::pair<std::string, std::string>>;
+// The name for `language` ("fa-IR" also finds "fa"), else `fallback`.
+const std::string& display_name(const DisplayNames& names, const std::string& language,
+                                const std::string& fallback);
+
+// A branch's display names (the id is what tills send as the sale's branch).
+struct Branch {
+    std::string id;
+    DisplayNames names;
+};
+
 struct TierLevel {
     std::string id;
     std::string name;
+    DisplayNames names;          // per language, for the dashboard and messages
     std::int64_t threshold = 0;  // score needed to enter
     Ratio multiplier{1, 1};      // applied to the points a sale earns
     Ratio discount{0, 1};        // share off eligible lines, e.g. "0.05"
@@ -301,7 +314,9 @@ struct Messaging {
 
 struct Program {
     std::string name;
-    std::string language = "en";  // the programme's own language: messages' fallback, dashboard
+    DisplayNames names;            // the programme's name per language
+    std::vector<Branch> branches;  // display names of branches (optional)
+    std::string language = "en";   // the programme's own language: messages' fallback, dashboard
     std::string currency = "IRR";
     int utc_offset_minutes = 210;   // Iran Standard Time
     int week_start = 5;             // 0 = Monday ... 5 = Saturday

@@ -588,7 +588,7 @@ static void test_dashboard(loy_db* db) {
     char* html = malloc(needed + 1);
     CHECK_STATUS(loy_dashboard_html(db, &o, html, needed + 1, &needed, &err), LOY_OK);
     CHECK(strstr(html, "<html lang=\"en\" dir=\"ltr\">") != NULL);
-    CHECK(strstr(html, "id=\"card-revenue\"><div class=\"value\"><bdi>160,000<") != NULL);
+    CHECK(strstr(html, "id=\"card-revenue\"><div class=\"value\"><bdi>160,000 toman<") != NULL);
     CHECK(strstr(html, "\"Esfand 1403\"") != NULL && strstr(html, "\"Farvardin 1404\"") != NULL);
     CHECK(strstr(html, "Arash") != NULL);
     free(html);

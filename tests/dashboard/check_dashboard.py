@@ -61,6 +61,8 @@ overview = {row["metric"]: row["value"] for row in report("overview", "--from", 
 cards = dict(re.findall(r'id="card-([a-z_0-9]+)"><div class="value"><bdi>([^<]*)</bdi>', dom))
 for key in ("members", "active_30", "revenue", "points_outstanding", "liability"):
     want = "{:,}".format(int(overview[key])).translate(FA)
+    if key in ("revenue", "liability"):
+        want += " تومان"  # every amount with its currency
     expect(html.unescape(cards.get(key, "")) == want,
            "card %s shows %s (page: %s)" % (key, want, cards.get(key)))
 
@@ -98,8 +100,11 @@ def chart_bars(chart_id):
 
 
 tiers = report("tiers")
-expect(chart_bars("chart-tiers") == [(r["name"], int(r["members"])) for r in tiers],
-       "tier chart: one bar per level with its members")
+with open(programme, encoding="utf-8") as f:
+    prog = json.load(f)
+tier_fa = {lv["id"]: lv.get("names", {}).get("fa", lv["name"]) for lv in prog["tiers"]["levels"]}
+expect(chart_bars("chart-tiers") == [(tier_fa[r["tier"]], int(r["members"])) for r in tiers],
+       "tier chart: one bar per level, named in Persian, with its members")
 members = report("members", "--group", "month", "--calendar", "jalali", "--from", "2026-11-01")
 expect(chart_bars("chart-members") == [(jalali_month(r["period"]), int(r["new_members"]))
                                        for r in members],
@@ -110,5 +115,29 @@ expect([v for _, v in chart_bars("chart-rfm")] == [int(r["members"]) for r in rf
 top = report("top_members", "--from", "2026-11-01")
 expect(all(html.escape(r["name"]) in dom for r in top) and len(top) > 0,
        "top members table lists %d members" % len(top))
+
+# A page a manager can read and print.
+for cid in ("chart-sales", "chart-members", "chart-points", "chart-tiers", "chart-rfm"):
+    box = re.search(r'id="%s">(.*?)</div>' % cid, dom, re.S)
+    svg = box.group(1) if box else ""
+    n_bars = len(re.findall(r'<rect[^>]*class="bar"', svg))
+    figures = re.findall(r'<text[^>]*class="value"[^>]*>([^<]+)</text>', svg)
+    ticks = re.findall(r'<text[^>]*class="tick"[^>]*>([^<]+)</text>', svg)
+    expect(n_bars > 0 and len(figures) == n_bars and all(re.search("[۰-۹]", t) for t in figures),
+           "%s: every one of its %d bars shows its figure in Persian digits" % (cid, n_bars))
+    expect(len(ticks) >= 2 and ticks[0] == "۰", "%s: a value axis with %d ticks" % (cid, len(ticks)))
+expect("(تومان)" in re.search(r'id="chart-sales">(.*?)</div>', dom, re.S).group(1),
+       "the sales chart names its currency")
+expect(prog["names"]["fa"] in dom and prog["name"] not in dom,
+       "the Persian page shows the programme's Persian name, not its English one")
+expect(not re.search(r">(Gold|Silver|Bronze)<", dom), "no English tier name on the Persian page")
+expect(prog["branches"][0]["names"]["fa"] in dom, "branches by their Persian names")
+heads = re.search(r'<table id="table-branches">\s*(?:<tbody>)?\s*<tr>(.*?)</tr>', dom, re.S).group(1)
+cols = re.findall(r"<th>([^<]*)</th>", heads)
+expect(len(cols) == len(set(cols)), "the branch table's headings are distinct: %s" % cols)
+expect(re.search(r'<bdi dir="ltr">\+۹۸۹', dom) is not None,
+       "a phone reads left to right (+۹۸۹...), not as ۹۸۹...+")
+font = re.search(r"font-family:([^;]*);", dom).group(1)
+expect(font.startswith("Tahoma"), "the font stack starts with a font Windows has: " + font)
 print("%d failed" % len(failures))
 sys.exit(1 if failures else 0)

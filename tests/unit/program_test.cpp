@@ -195,3 +195,26 @@ TEST_CASE("segments, RFM thresholds and messages round-trip and are checked", "[
     CHECK(error_of(R"({"tiers": {"window": "lunar", "levels": [{"id": "a", "threshold": 0}]}})")
               .find("jalali_year") != std::string::npos);
 }
+
+TEST_CASE("display names per language for the programme, tiers and branches", "[programme]") {
+    const Program p = parse_program(R"({
+      "name": "Club", "names": {"fa": "باشگاه", "en": "Club"},
+      "branches": [{"id": "north", "names": {"fa": "شمال"}}, {"id": "south"}],
+      "tiers": {"levels": [{"id": "gold", "name": "Gold", "names": {"fa": "طلایی"}}]}})");
+    CHECK(display_name(p.names, "fa", p.name) == "باشگاه");
+    CHECK(display_name(p.names, "fa-IR", p.name) == "باشگاه");  // the primary language
+    CHECK(display_name(p.names, "de", p.name) == "Club");       // else the name
+    CHECK(display_name(p.tiers.levels[0].names, "fa", "Gold") == "طلایی");
+    REQUIRE(p.branches.size() == 2);
+    CHECK(display_name(p.branches[0].names, "fa", "north") == "شمال");
+    CHECK(p.branches[1].names.empty());
+    const std::string canonical = program_to_json(p);
+    CHECK(program_to_json(parse_program(canonical)) == canonical);
+    CHECK(canonical.find("\"names\"") != std::string::npos);
+    CHECK(error_of(R"({"names": {"fa": ""}})").find("names") != std::string::npos);
+    CHECK(error_of(R"({"names": ["x"]})").find("names") != std::string::npos);
+    CHECK(error_of(R"({"branches": [{"id": "a"}, {"id": "a"}]})").find("used twice") !=
+          std::string::npos);
+    CHECK(error_of(R"({"branches": [{"names": {"fa": "x"}}]})").find("'id' is required") !=
+          std::string::npos);
+}
