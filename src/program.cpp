@@ -8,6 +8,7 @@
 
 #include "calendar.hpp"
 #include "messages.hpp"
+#include "phrases.hpp"
 #include "segments.hpp"
 #include "text.hpp"
 
@@ -392,6 +393,31 @@ json names_json(const DisplayNames& names) {
     return o;
 }
 
+void put_names(json& o, const DisplayNames& names) {
+    if (!names.empty()) o["names"] = names_json(names);
+}
+
+// "phrases": {"fa": {"spend": "{rule}: ..."}}: the programme's own wording, checked against the
+// phrases the library writes and their placeholders (src/phrases.cpp).
+void read_phrases(Reader& top, Program& p) {
+    if (!top.has("phrases")) return;
+    const json& all = top.raw("phrases");
+    if (!all.is_object()) top.field_fail("phrases", "must be an object of language: phrases");
+    for (auto lang = all.begin(); lang != all.end(); ++lang) {
+        if (lang.key().empty() || lang.key().size() > 16 || !lang.value().is_object())
+            top.field_fail("phrases", "must map language codes to objects of phrase: text");
+        for (auto it = lang.value().begin(); it != lang.value().end(); ++it) {
+            if (!it.value().is_string() || it.value().get<std::string>().size() > 500)
+                top.field_fail("phrases", "'" + lang.key() + "." + it.key() +
+                                              "' must be a text of at most 500 bytes");
+            const std::string why = phrases::check(it.key(), it.value().get<std::string>());
+            if (!why.empty())
+                top.field_fail("phrases", "'" + lang.key() + "." + it.key() + "' " + why);
+            p.phrases[lang.key()][it.key()] = it.value().get<std::string>();
+        }
+    }
+}
+
 }  // namespace
 
 Program parse_program(std::string_view text) {
@@ -414,6 +440,7 @@ Program parse_program(std::string_view text) {
     Reader top(j, "");
     p.name = top.str("name", "");
     p.names = read_names(top);
+    read_phrases(top, p);
     each(top, "branches", [&](Reader& r) {
         Branch b;
         b.id = r.str("id", "", 64);
@@ -449,6 +476,7 @@ Program parse_program(std::string_view text) {
         SpendRule s;
         s.id = r.str("id", "");
         s.name = r.str("name", s.id);
+        s.names = read_names(r);
         s.points = r.integer("points", 0, 1, kMaxPoints);
         s.per = r.integer("per", 0, 1, kMaxAmount);
         s.rounding = parse_rounding(r.str("rounding", "floor"));
@@ -463,6 +491,7 @@ Program parse_program(std::string_view text) {
         Multiplier m;
         m.id = r.str("id", "");
         m.name = r.str("name", m.id);
+        m.names = read_names(r);
         m.factor = r.rate("factor", Ratio{1, 1});
         if (m.factor.num == 0) r.field_fail("factor", "must be greater than 0");
         m.selector = r.selector();
@@ -472,6 +501,7 @@ Program parse_program(std::string_view text) {
         ItemPoints it;
         it.id = r.str("id", "");
         it.name = r.str("name", it.id);
+        it.names = read_names(r);
         it.points = r.integer("points", 0, 1, kMaxPoints);
         it.selector = r.selector();
         if (it.selector.skus.empty() && it.selector.categories.empty())
@@ -482,6 +512,7 @@ Program parse_program(std::string_view text) {
         Promotion pr;
         pr.id = r.str("id", "");
         pr.name = r.str("name", pr.id);
+        pr.names = read_names(r);
         pr.factor = r.rate("factor", Ratio{1, 1});
         if (pr.factor.num == 0) r.field_fail("factor", "must be greater than 0");
         pr.schedule = parse_schedule(r, p.utc_offset_minutes);
@@ -501,6 +532,7 @@ Program parse_program(std::string_view text) {
         Challenge c;
         c.id = r.str("id", "");
         c.name = r.str("name", c.id);
+        c.names = read_names(r);
         c.purchases = r.integer("purchases", 0, 1, 1000000);
         c.window = parse_period(r.str("window", "month"));
         c.bonus = r.integer("bonus", 0, 1, kMaxPoints);
@@ -618,6 +650,7 @@ Program parse_program(std::string_view text) {
         Campaign c;
         c.id = r.str("id", "", 64);
         c.name = r.str("name", c.id);
+        c.names = read_names(r);
         std::string e = r.str("effect", "percent");
         if (e == "percent")
             c.effect = Campaign::Effect::Percent;
@@ -988,6 +1021,7 @@ std::string program_to_json(const Program& p) {
     json j = json::object();
     j["name"] = p.name;
     if (!p.names.empty()) j["names"] = names_json(p.names);
+    if (!p.phrases.empty()) j["phrases"] = p.phrases;
     if (!p.branches.empty()) {
         json bs = json::array();
         for (const auto& b : p.branches) {
@@ -1019,6 +1053,7 @@ std::string program_to_json(const Program& p) {
                   {"include_service", s.include_service},
                   {"include_tips", s.include_tips}};
         put_selector(o, s.selector);
+        put_names(o, s.names);
         spend.push_back(o);
     }
     j["spend"] = spend;
@@ -1026,6 +1061,7 @@ std::string program_to_json(const Program& p) {
     for (const auto& m : p.multipliers) {
         json o = {{"id", m.id}, {"name", m.name}, {"factor", rate_to_string(m.factor)}};
         put_selector(o, m.selector);
+        put_names(o, m.names);
         mult.push_back(o);
     }
     j["multipliers"] = mult;
@@ -1033,6 +1069,7 @@ std::string program_to_json(const Program& p) {
     for (const auto& it : p.items) {
         json o = {{"id", it.id}, {"name", it.name}, {"points", it.points}};
         put_selector(o, it.selector);
+        put_names(o, it.names);
         items.push_back(o);
     }
     j["items"] = items;
@@ -1041,6 +1078,7 @@ std::string program_to_json(const Program& p) {
         json o = {{"id", pr.id}, {"name", pr.name}, {"factor", rate_to_string(pr.factor)}};
         put_schedule(o, pr.schedule, p.utc_offset_minutes);
         put_selector(o, pr.selector);
+        put_names(o, pr.names);
         promos.push_back(o);
     }
     j["promotions"] = promos;
@@ -1053,13 +1091,16 @@ std::string program_to_json(const Program& p) {
                           {"per", period_name(e.period)}});
     j["events"] = events;
     json ch = json::array();
-    for (const auto& c : p.challenges)
-        ch.push_back({{"id", c.id},
-                      {"name", c.name},
-                      {"purchases", c.purchases},
-                      {"window", period_name(c.window)},
-                      {"bonus", c.bonus},
-                      {"min_spend", c.min_spend}});
+    for (const auto& c : p.challenges) {
+        json o = {{"id", c.id},
+                  {"name", c.name},
+                  {"purchases", c.purchases},
+                  {"window", period_name(c.window)},
+                  {"bonus", c.bonus},
+                  {"min_spend", c.min_spend}};
+        put_names(o, c.names);
+        ch.push_back(o);
+    }
     j["challenges"] = ch;
     j["birthday"] = {{"points", p.birthday.points},
                      {"when", p.birthday.whole_month ? "month" : "day"}};
@@ -1121,6 +1162,7 @@ std::string program_to_json(const Program& p) {
     json campaigns = json::array();
     for (const auto& c : p.campaigns) {
         json o = {{"id", c.id}, {"name", c.name}};
+        put_names(o, c.names);
         switch (c.effect) {
             case Campaign::Effect::Percent:
                 o["effect"] = "percent";

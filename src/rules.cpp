@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "calendar.hpp"
+#include "phrases.hpp"
 #include "rounding.hpp"
 
 namespace loyalty {
@@ -170,20 +171,23 @@ std::string progress_text(const Program& program, int level, std::int64_t score,
     const TierLevel& next = levels[static_cast<std::size_t>(level + 1)];
     std::int64_t missing = next.threshold - score;
     if (missing <= 0) return "";
+    const phrases::Writer w(program, exponent);
+    const std::string tier = w.name(next.names, next.name);
     const auto& terms = program.tiers.score;
     if (terms.size() == 1 && terms[0].weight == Ratio{1, 1}) {
         switch (terms[0].metric) {
             case ScoreTerm::Metric::Purchases:
-                return fmt::format("{} more purchase{} to {}", missing, missing == 1 ? "" : "s",
-                                   next.name);
+                return w.say(phrases::Id::ProgressPurchases,
+                             {{"missing", w.number(missing)}, {"tier", tier}});
             case ScoreTerm::Metric::Spend:
-                return fmt::format("{} more spend to {}",
-                                   money(missing, exponent, program.currency), next.name);
+                return w.say(phrases::Id::ProgressSpend,
+                             {{"missing", w.money(missing)}, {"tier", tier}});
             case ScoreTerm::Metric::Points:
-                return fmt::format("{} point{} to {}", missing, missing == 1 ? "" : "s", next.name);
+                return w.say(phrases::Id::ProgressPoints,
+                             {{"missing", w.number(missing)}, {"tier", tier}});
         }
     }
-    return fmt::format("{} more score to {}", missing, next.name);
+    return w.say(phrases::Id::ProgressScore, {{"missing", w.number(missing)}, {"tier", tier}});
 }
 
 std::int64_t add_months(std::int64_t ms, int months, int offset) {
@@ -340,7 +344,9 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
             res.discount = d;
             res.partner_funded = apply_ratio(d, c.partner_share, Rounding::Floor);
             ev.coupon_discount = checked_add(ev.coupon_discount, d);
-            res.message = fmt::format("{}: {} off", c.name, money(d, exponent, program.currency));
+            const phrases::Writer words(program, exponent);
+            res.message = words.say(phrases::Id::CouponOff, {{"name", words.name(c.names, c.name)},
+                                                             {"amount", words.money(d)}});
         }
         used_campaigns.push_back(c.id);
         if (first.empty()) {
@@ -364,6 +370,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     ev.line_discounts.assign(n, 0);
     const std::string& cur = program.currency;
     const Benefits& ben = member.benefits;
+    const phrases::Writer say(program, exponent);  // explanations in the programme's language
 
     // Tier or plan discount first: points are earned on what the customer pays.
     std::vector<std::int64_t> net(n);
@@ -389,10 +396,10 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     const bool earns = member.is_member;
     const bool below_min = program.min_basket > 0 && goods_total < program.min_basket;
     if (earns && below_min) {
-        ev.rules.push_back({"min_basket", 0,
-                            fmt::format("Basket {} is below the minimum of {}: no points",
-                                        money(goods_total, exponent, cur),
-                                        money(program.min_basket, exponent, cur))});
+        ev.rules.push_back(
+            {"min_basket", 0,
+             say.say(phrases::Id::BelowMinimum, {{"basket", say.money(goods_total)},
+                                                 {"minimum", say.money(program.min_basket)}})});
     }
     if (earns && !below_min) {
         // Spend rules, with multipliers and promotions applied in order so that each one's
@@ -425,12 +432,15 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             };
             std::int64_t pts = points_of(weight);
             if (eligible > 0 || pts != 0)
-                ev.rules.push_back({rule.id, pts,
-                                    fmt::format("{}: {} eligible → {} points", rule.name,
-                                                money(eligible, exponent, cur), pts)});
+                ev.rules.push_back(
+                    {rule.id, pts,
+                     say.say(phrases::Id::Spend, {{"rule", say.name(rule.names, rule.name)},
+                                                  {"eligible", say.money(eligible)},
+                                                  {"points", say.number(pts)}})});
             // Each multiplier and promotion in turn.
             auto apply = [&](const std::string& id, const std::string& name, const Ratio& f,
                              const Selector& sel) {
+                // (`name` is already in the programme's language.)
                 std::size_t hit = 0;
                 for (std::size_t i = 0; i < n; ++i) {
                     const auto& l = basket.lines[i];
@@ -443,14 +453,17 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 if (next != pts)
                     ev.rules.push_back(
                         {id, next - pts,
-                         fmt::format("{} (x{}) on {} line{}: {:+} points", name, rate_to_string(f),
-                                     hit, hit == 1 ? "" : "s", next - pts)});
+                         say.say(phrases::Id::Multiplier,
+                                 {{"name", name},
+                                  {"factor", say.text(rate_to_string(f))},
+                                  {"lines", say.number(static_cast<std::int64_t>(hit))},
+                                  {"delta", say.signed_number(next - pts)}})});
                 pts = next;
             };
             for (const auto& m : program.multipliers)
-                apply(m.id, m.name, m.factor, m.selector);
+                apply(m.id, say.name(m.names, m.name), m.factor, m.selector);
             for (const auto* pr : promos)
-                apply(pr->id, pr->name, pr->factor, pr->selector);
+                apply(pr->id, say.name(pr->names, pr->name), pr->factor, pr->selector);
             // Attribute the rule's points to lines (and charges) exactly.
             std::vector<Rational> w = weight;
             w.push_back(Rational(charges));
@@ -470,17 +483,22 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 units = checked_add(units, l.quantity_milli);
             }
             if (units > 0)
-                ev.rules.push_back({it.id, got,
-                                    fmt::format("{}: {} points × {} → {} points", it.name,
-                                                it.points, qty(units), got)});
+                ev.rules.push_back(
+                    {it.id, got,
+                     say.say(phrases::Id::Item, {{"name", say.name(it.names, it.name)},
+                                                 {"each", say.number(it.points)},
+                                                 {"quantity", say.text(qty(units))},
+                                                 {"points", say.number(got)}})});
         }
         // The tier's or plan's earn multiplier, on the points the lines earned.
         if (ben.multiplier.num > ben.multiplier.den) {
             std::int64_t extra = multiply_points(ev, std::vector<bool>(n, true), ben.multiplier);
             if (extra > 0)
                 ev.rules.push_back({ben.multiplier_source, extra,
-                                    fmt::format("{} (x{}): {:+} points", ben.multiplier_source,
-                                                rate_to_string(ben.multiplier), extra)});
+                                    say.say(phrases::Id::Boost,
+                                            {{"name", ben.multiplier_source},
+                                             {"factor", say.text(rate_to_string(ben.multiplier))},
+                                             {"delta", say.signed_number(extra)}})});
         }
         // Multiplier coupons, on their eligible lines.
         for (std::size_t k = 0; k < ev.coupons.size(); ++k) {
@@ -494,13 +512,16 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             std::int64_t extra = multiply_points(ev, lines, c->rate);
             ev.coupons[k].points = extra;
             ev.coupons[k].message =
-                fmt::format("{} (x{}): {:+} points", c->name, rate_to_string(c->rate), extra);
+                say.say(phrases::Id::Boost, {{"name", say.name(c->names, c->name)},
+                                             {"factor", say.text(rate_to_string(c->rate))},
+                                             {"delta", say.signed_number(extra)}});
             ev.rules.push_back({"coupon:" + ev.coupons[k].code, extra, ev.coupons[k].message});
         }
         if (program.visit_points > 0) {
             ev.bonuses.push_back({"visit", "", program.visit_points});
-            ev.rules.push_back({"visit", program.visit_points,
-                                fmt::format("Visit: {} points", program.visit_points)});
+            ev.rules.push_back(
+                {"visit", program.visit_points,
+                 say.say(phrases::Id::Visit, {{"points", say.number(program.visit_points)}})});
         }
     }
     if (earns) {
@@ -518,8 +539,11 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             ev.bonuses.push_back({c.id, "challenge:" + c.id + ":" + w.key, c.bonus});
             ev.rules.push_back(
                 {c.id, c.bonus,
-                 fmt::format("{}: purchase {} of {} this {} → {} bonus points", c.name, before + 1,
-                             c.purchases, period_name(c.window), c.bonus)});
+                 say.say(phrases::Id::Challenge, {{"name", say.name(c.names, c.name)},
+                                                  {"count", say.number(before + 1)},
+                                                  {"target", say.number(c.purchases)},
+                                                  {"period", say.period(period_name(c.window))},
+                                                  {"points", say.number(c.bonus)}})});
         }
         if (program.birthday.points > 0 && member.birth_month > 0 && !member.birthday_awarded) {
             cal::Date today =
@@ -532,9 +556,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             if (hit) {
                 ev.bonuses.push_back({"birthday", "birthday:" + std::to_string(today.year),
                                       program.birthday.points});
-                ev.rules.push_back(
-                    {"birthday", program.birthday.points,
-                     fmt::format("Happy birthday: {} bonus points", program.birthday.points)});
+                ev.rules.push_back({"birthday", program.birthday.points,
+                                    say.say(phrases::Id::Birthday,
+                                            {{"points", say.number(program.birthday.points)}})});
             }
         }
     }
@@ -544,7 +568,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         if (ev.coupons[k].status != Status::Ok || c->effect != Campaign::Effect::BonusPoints)
             continue;
         ev.coupons[k].points = c->amount;
-        ev.coupons[k].message = fmt::format("{}: {} bonus points", c->name, c->amount);
+        ev.coupons[k].message =
+            say.say(phrases::Id::CouponBonus,
+                    {{"name", say.name(c->names, c->name)}, {"points", say.number(c->amount)}});
         ev.bonuses.push_back({"coupon", "coupon:" + ev.coupons[k].code, c->amount});
         ev.rules.push_back({"coupon:" + ev.coupons[k].code, c->amount, ev.coupons[k].message});
     }

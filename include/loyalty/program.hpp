@@ -7,6 +7,7 @@
 #define LOYALTY_PROGRAM_HPP
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,12 @@
 #include "loyalty/money.hpp"
 
 namespace loyalty {
+
+// A name to show per language: {"fa": "طلایی", "en": "Gold"} in a programme file.
+using DisplayNames = std::vector<std::pair<std::string, std::string>>;
+// The name for `language` ("fa-IR" also finds "fa"), else `fallback`.
+const std::string& display_name(const DisplayNames& names, const std::string& language,
+                                const std::string& fallback);
 
 // Which lines or items a rule applies to. Empty include lists mean "everything".
 struct Selector {
@@ -32,6 +39,7 @@ struct Selector {
 struct SpendRule {
     std::string id;
     std::string name;
+    DisplayNames names;  // per language (the name as explanations show it)
     std::int64_t points = 0;
     std::int64_t per = 0;
     Rounding rounding = Rounding::Floor;
@@ -46,6 +54,7 @@ struct SpendRule {
 struct Multiplier {
     std::string id;
     std::string name;
+    DisplayNames names;  // per language (the name as explanations show it)
     Ratio factor{1, 1};
     Selector selector;
 };
@@ -54,6 +63,7 @@ struct Multiplier {
 struct ItemPoints {
     std::string id;
     std::string name;
+    DisplayNames names;  // per language (the name as explanations show it)
     std::int64_t points = 0;
     Selector selector;
 };
@@ -72,6 +82,7 @@ struct Schedule {
 struct Promotion {
     std::string id;
     std::string name;
+    DisplayNames names;  // per language (the name as explanations show it)
     Ratio factor{1, 1};
     Schedule schedule;
     Selector selector;
@@ -94,6 +105,7 @@ struct EventRule {
 struct Challenge {
     std::string id;
     std::string name;
+    DisplayNames names;  // per language (the name as explanations show it)
     std::int64_t purchases = 0;
     Period window = Period::Month;
     std::int64_t bonus = 0;
@@ -117,12 +129,6 @@ struct ScoreTerm {
     std::string source;  // points only; empty = every earning source
     Ratio weight{1, 1};
 };
-
-// A name to show per language: {"fa": "طلایی", "en": "Gold"} in a programme file.
-using DisplayNames = std::vector<std::pair<std::string, std::string>>;
-// The name for `language` ("fa-IR" also finds "fa"), else `fallback`.
-const std::string& display_name(const DisplayNames& names, const std::string& language,
-                                const std::string& fallback);
 
 // A branch's display names (the id is what tills send as the sale's branch).
 struct Branch {
@@ -182,6 +188,7 @@ struct Campaign {
     enum class Effect { Percent, Amount, FreeItem, BonusPoints, Multiplier };
     std::string id;
     std::string name;
+    DisplayNames names;  // per language (the name as explanations show it)
     Effect effect = Effect::Percent;
     Ratio rate{0, 1};         // percent (as a share: "0.1") or multiplier ("2")
     std::int64_t amount = 0;  // amount off (minor units) or bonus points
@@ -316,7 +323,10 @@ struct Program {
     std::string name;
     DisplayNames names;            // the programme's name per language
     std::vector<Branch> branches;  // display names of branches (optional)
-    std::string language = "en";   // the programme's own language: messages' fallback, dashboard
+    // The programme's own wording of the texts the library writes, by language then phrase key
+    // ("fa" -> "spend" -> "{rule}: ..."; src/phrases.cpp lists the keys and placeholders).
+    std::map<std::string, std::map<std::string, std::string>> phrases;
+    std::string language = "en";  // the programme's own language: messages' fallback, dashboard
     std::string currency = "IRR";
     int utc_offset_minutes = 210;   // Iran Standard Time
     int week_start = 5;             // 0 = Monday ... 5 = Saturday

@@ -277,3 +277,57 @@ TEST_CASE("a weighted tier score is exact and floored", "[rules][tiers]") {
     CHECK(weighted_score(terms, {1, 0}) == 0);    // 0.8 floors to 0
     CHECK(weighted_score(terms, {-1, 0}) == -1);  // floor, not truncation
 }
+
+TEST_CASE("explanations in the programme's language: Persian words, digits and currency",
+          "[rules][phrases]") {
+    Program p = parse_program(R"({
+      "currency": "IRT", "language": "fa",
+      "spend": [{"id": "base", "name": "Base", "names": {"fa": "پایه"}, "points": 10, "per": 100000}],
+      "multipliers": [{"id": "x2", "name": "Double", "names": {"fa": "دوبرابر"}, "factor": "2",
+                       "skus": ["SKU0"]}],
+      "visit_points": 3,
+      "tiers": {"levels": [{"id": "bronze", "name": "Bronze", "threshold": 0},
+                           {"id": "gold", "name": "Gold", "names": {"fa": "طلایی"},
+                            "threshold": 500}]}
+    })");
+    Evaluation ev = evaluate(basket({250000, 100000}), member(), p, kSat10, 0, {});
+    REQUIRE(ev.rules.size() == 3);
+    CHECK(ev.rules[0].explanation == "پایه: ۳۵۰٬۰۰۰ تومان مشمول ← ۳۰ امتیاز");
+    CHECK(ev.rules[1].explanation == "دوبرابر (×۲) روی ۱ قلم: +۳۰ امتیاز");
+    CHECK(ev.rules[2].explanation == "مراجعه: ۳ امتیاز");
+    CHECK(progress_text(p, 0, 120, 0) == "۳۸۰ امتیاز تا طلایی");
+    // The same programme in English keeps the English names and Latin digits.
+    p.language = "en";
+    ev = evaluate(basket({250000, 100000}), member(), p, kSat10, 0, {});
+    CHECK(ev.rules[0].explanation == "Base: 350,000 IRT eligible → 30 points");
+    CHECK(ev.rules[1].explanation == "Double (x2) on 1 line: +30 points");
+    CHECK(progress_text(p, 0, 120, 0) == "380 points to Gold");
+}
+
+TEST_CASE("a programme words the phrases its own way, per language", "[rules][phrases]") {
+    const Program p = parse_program(R"({
+      "currency": "IRT", "language": "fa-IR",
+      "spend": [{"id": "base", "name": "Base", "points": 10, "per": 100000}],
+      "phrases": {"fa": {"spend": "{points} امتیاز از {eligible} خرید"},
+                  "en": {"visit": "Thanks for coming: {points} points"}}
+    })");
+    const Evaluation ev = evaluate(basket({200000}), member(), p, kSat10, 0, {});
+    CHECK(ev.rules[0].explanation == "۲۰ امتیاز از ۲۰۰٬۰۰۰ تومان خرید");  // "fa-IR" finds "fa"
+    // Kept in the programme's canonical form.
+    CHECK(program_to_json(p).find("\"phrases\"") != std::string::npos);
+    const auto error_of = [](const std::string& json) {
+        try {
+            parse_program(json);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of(R"({"phrases": {"fa": {"spnd": "x"}}})").find("not a phrase") !=
+          std::string::npos);
+    CHECK(error_of(R"({"phrases": {"fa": {"spend": "{pionts}"}}})").find("{pionts}") !=
+          std::string::npos);
+    CHECK(error_of(R"({"phrases": {"fa": {"spend": "{points"}}})").find("without its") !=
+          std::string::npos);
+    CHECK(error_of(R"({"phrases": {"fa": "x"}})").find("phrases") != std::string::npos);
+}
