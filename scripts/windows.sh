@@ -87,4 +87,10 @@ for arch in "${arches[@]}"; do
   echo "== Windows $arch: tests under wine"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 done
+# The npm package with both Windows DLLs in prebuilds/ (index.js picks the process's).
+if [ -f build/windows-x64/bin/loyalty.dll ] && [ -f build/windows-x86/bin/loyalty.dll ] &&
+   command -v npm >/dev/null; then
+  bash bindings/node/pack.sh build/windows-npm build/windows-x64/bin/loyalty.dll:win32-x64 \
+    build/windows-x86/bin/loyalty.dll:win32-ia32 >/dev/null
+fi
 echo "Windows builds: $(for a in "${arches[@]}"; do [ "$a" = x86_64 ] && echo -n "build/windows-x64/bin/loyalty.dll "; [ "$a" = i686 ] && echo -n "build/windows-x86/bin/loyalty.dll "; done)"

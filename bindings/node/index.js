@@ -193,7 +193,13 @@ function table(h) {
   const rows = [];
   for (let r = 0; r < Number(f.loy_table_row_count(h)); r++) {
     const row = {};
-    cols.forEach((name, c) => { row[name] = f.loy_table_text(h, r, c); });
+    // Whole numbers as numbers, as Python gives ints; decimals (percentages "66.7") and labels
+    // as their text.
+    cols.forEach((name, c) => {
+      const text = f.loy_table_text(h, r, c);
+      const number = f.loy_table_is_number(h, r, c) === 1 ? f.loy_table_int(h, r, c) : null;
+      row[name] = number !== null && String(number) === text ? number : text;
+    });
     rows.push(row);
   }
   return rows;

@@ -39,12 +39,39 @@ db.close()
 PY
     )
     ;;
+  node-package)
+    # The npm package with the library in prebuilds/linux-x64/, installed into an empty project
+    # (koffi comes from the npm registry) and used with nothing set.
+    bash "$root/bindings/node/pack.sh" "$work/dist" "$lib:linux-x64" >/dev/null
+    mkdir -p "$work/app"
+    (cd "$work/app" && npm init -y >/dev/null && \
+       npm install --no-audit --no-fund --loglevel=error "$work"/dist/libloyalty-*.tgz)
+    (cd "$work/app" && env -u LOYALTY_LIBRARY -u LD_LIBRARY_PATH node - "$programme" <<'JS'
+const path = require('node:path');
+const { Database, libraryCandidates } = require('libloyalty');
+const bundled = libraryCandidates()[0];
+if (!require('node:fs').existsSync(bundled)) throw new Error('no bundled library at ' + bundled);
+const db = Database.open('pkg.db', { defaultCurrency: 'IRT' });
+if (db.loadProgrammeFile(process.argv[2]) !== 1) throw new Error('programme');
+const sara = db.enrol({ phone: '09123456789', name: 'سارا' }, 'N-enrol-1');
+const b = db.basket({ member: sara.id, receipt: 'N-1' });
+b.addLine('LATTE', 'coffee', 2000, 150000);
+const r = db.commit(b, 'N-sale-1');
+if (!(r.pointsEarned > 0)) throw new Error('no points');
+console.log('npm package: the bundled', path.basename(bundled), 'sold and earned', r.pointsEarned, 'points');
+b.close(); db.close();
+JS
+    )
+    ;;
   node)
     # koffi comes from the npm registry, pinned by package-lock.json; installed outside the
     # source tree and found through NODE_PATH.
     cp "$root/bindings/node/package.json" "$root/bindings/node/package-lock.json" "$work/"
     (cd "$work" && npm ci --no-audit --no-fund --loglevel=error)
     LOYALTY_LIBRARY="$lib" NODE_PATH="$work/node_modules" node --test "$root/bindings/node/test/"
+    # The TypeScript declarations: a till's checkout against them compiles with --strict.
+    (cd "$root/bindings/node" && "$work/node_modules/.bin/tsc" --noEmit --strict --noUnusedLocals \
+       --lib es2020,dom test/types.ts)
     ;;
   csharp)
     mcs -warnaserror -out:"$work/PosCheckout.exe" "$root/bindings/csharp/Native.g.cs" \

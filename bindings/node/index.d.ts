@@ -1,0 +1,129 @@
+// TypeScript declarations of the libloyalty Node binding (index.js). Amounts are minor units of
+// the currency and points whole points; the library counts them in int64: a value past
+// Number.MAX_SAFE_INTEGER (2^53 - 1) comes back as a bigint, which `Int64` allows for.
+
+export type Int64 = number | bigint;
+
+/** A failed call: `status` is the LOY_ERR_* code, `statusName` its name, `detail` the message. */
+export class LoyaltyError extends Error {
+  readonly status: number;
+  readonly statusName: string;
+  readonly detail: string;
+  /** True for LOY_ERR_BUSY, _IO and _NO_MEMORY: retry with the same idempotency key. */
+  readonly transient: boolean;
+}
+
+export interface OpenOptions {
+  durability?: number;        // constants.LOY_DURABILITY_FULL (default) or _NORMAL
+  busyTimeoutMs?: number;
+  defaultCountry?: string;    // ISO 3166 alpha-2, default "IR"
+  defaultCurrency?: string;   // default "IRR"
+  origin?: string;
+  readOnly?: boolean;
+  currencyExponent?: number;  // for a default currency the file does not know (INR: 2)
+}
+
+export interface MemberFields {
+  phone?: string; card?: string; name?: string; email?: string; gender?: string;
+  tags?: string; language?: string; branch?: string; referrer?: string;
+  birthYear?: number; birthMonth?: number; birthDay?: number;
+  consentSms?: number; consentEmail?: number; consentPush?: number;
+}
+
+export interface Member {
+  id: Int64; uid: string; status: number; phone: string; card: string; name: string;
+  email: string; tags: string; language: string; tier: string; balance: Int64;
+  available: Int64; pending: Int64; lifetimeEarned: Int64; walletBalance: Int64;
+  referralCode: string;
+}
+
+export interface RuleLine { rule: string; points: Int64; explanation: string }
+
+export interface Quote {
+  memberId: Int64; programVersion: Int64; total: Int64; pointsEarned: Int64; balance: Int64;
+  available: Int64; redeemablePoints: Int64; redeemableValue: Int64; redeemStatus: number;
+  redeemPoints: Int64; redeemValue: Int64; amountDue: Int64; benefitDiscount: Int64;
+  couponDiscount: Int64; cashback: Int64; tier: string; tierAfter: string; progress: string;
+  rules: RuleLine[];
+}
+
+export interface Receipt {
+  kind: number; replayed: boolean; saleId: Int64; uid: string; memberId: Int64;
+  programVersion: Int64; total: Int64; pointsEarned: Int64; pointsRedeemed: Int64;
+  redeemValue: Int64; amountDue: Int64; refundAmount: Int64; balanceAfter: Int64;
+  availableAfter: Int64; walletAmount: Int64; cashback: Int64;
+  /** Refund and void: the money to hand back by the sale's other tenders. */
+  moneyBack: Int64;
+  tierBefore: string; tierAfter: string; issuedCodes: string[]; rules: RuleLine[];
+}
+
+/** A report or message row: whole numbers as numbers, decimals and labels as text. */
+export type Row = Record<string, Int64 | string>;
+
+export interface SaleContext {
+  receipt?: string | null; branch?: string | null; terminal?: string | null;
+  cashier?: string | null;
+}
+
+export class Basket {
+  constructor();
+  setMember(id: Int64): this;
+  setContext(context?: SaleContext): this;
+  setCurrency(code: string): this;
+  /** quantity in thousandths (1 item = 1000), prices in minor units; returns the line number. */
+  addLine(sku: string, category: string, quantityMilli: Int64, unitPrice: Int64,
+          lineDiscount?: Int64): Int64;
+  setCharges(tax?: Int64, service?: Int64, tip?: Int64): this;
+  addTender(type: string, amount: Int64): this;
+  addCoupon(code: string): this;
+  payWallet(amount: Int64): this;
+  redeemPoints(points: Int64): this;
+  addPlan(planId: string, periods?: number): Int64;
+  close(): void;
+}
+
+export interface ReportOptions {
+  groupBy?: number; calendar?: number; fromMs?: Int64; toMs?: Int64; branch?: string | null;
+  limit?: number;
+}
+
+export class Database {
+  static open(path: string, options?: OpenOptions): Database;
+  setClock(nowMs: Int64): void;
+  now(): Int64;
+  loadProgramme(json: string): Int64;
+  loadProgrammeFile(path: string): Int64;
+  exportProgramme(version?: Int64): string;
+  /** Everything held about a member (an access request). */
+  exportMember(memberId: Int64): Record<string, unknown>;
+  formatMoney(minorUnits: Int64, currency: string, grouping?: boolean): string;
+  normalizePhone(phone: string): string;
+  enrol(fields: MemberFields, idempotencyKey?: string | null): Member;
+  updateMember(id: Int64, fields: MemberFields): Member;
+  member(id: Int64): Member;
+  identify(phoneOrCard: string): Member;
+  basket(options?: { member?: Int64 } & SaleContext): Basket;
+  quote(basket: Basket): Quote;
+  commit(basket: Basket, idempotencyKey: string): Receipt;
+  refund(saleId: Int64, lines: Array<[number, Int64]>, idempotencyKey: string): Receipt;
+  void(saleId: Int64, idempotencyKey: string): Receipt;
+  adjustPoints(memberId: Int64, points: Int64, reason: string, operator: string,
+               idempotencyKey: string): Int64;
+  report(name: string, options?: ReportOptions): Row[];
+  generateMessages(nowMs?: Int64): Int64;
+  fetchMessages(limit?: number, leaseMs?: Int64, nowMs?: Int64): Row[];
+  acknowledge(messageId: Int64,
+              outcome?: { sent?: boolean; error?: string | null; retryAfterMs?: Int64 }): void;
+  verify(): { problems: Int64; text: string };
+  close(): void;
+}
+
+/** LOY_* constants of the C header (statuses, durability, grouping, calendars...). */
+export const constants: Readonly<Record<string, number>>;
+/** Loads the library (`path`, else the first of libraryCandidates() that loads). */
+export function load(path?: string): Record<string, (...args: unknown[]) => unknown>;
+/** Where the library is looked for, in order. */
+export function libraryCandidates(platform?: string, arch?: string, here?: string,
+                                  env?: Record<string, string | undefined>): string[];
+/** Throws when `number` (loy_version_number) is of another major version than this binding. */
+export function checkVersion(number: number): void;

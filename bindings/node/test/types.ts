@@ -1,0 +1,30 @@
+// Type-checked, not run: a till's checkout written against index.d.ts compiles with --strict
+// (tests/bindings/run.sh node runs tsc on it), so the declarations cover the API a till uses.
+import { Basket, Database, LoyaltyError, Receipt, Row, constants, libraryCandidates } from '../index';
+
+function sell(db: Database, phone: string): Receipt {
+  const member = db.identify(phone);
+  const basket: Basket = db.basket({ member: member.id, receipt: 'R-1', branch: 'tehran-1' });
+  basket.addLine('LATTE', 'coffee', 2000, 150000);
+  if (Number(member.available) >= 50) basket.redeemPoints(50);
+  const quote = db.quote(basket);
+  console.log(quote.progress, quote.rules.map((r) => r.explanation).join('\n'));
+  try {
+    return db.commit(basket, 'T1-R-1');
+  } catch (e) {
+    if (e instanceof LoyaltyError && e.transient) return db.commit(basket, 'T1-R-1');
+    throw e;
+  } finally {
+    basket.close();
+  }
+}
+
+const db: Database = Database.open('club.db', { defaultCurrency: 'IRT', currencyExponent: 0 });
+const receipt = sell(db, '09123456789');
+const refund: Receipt = db.refund(receipt.saleId, [[1, 1000]], 'T1-refund-1');
+const cash: bigint | number = refund.moneyBack;
+const rows: Row[] = db.report('sales', { groupBy: constants.LOY_GROUP_MONTH });
+const revenue: number | bigint | string = rows[0].revenue;
+const where: string[] = libraryCandidates('win32', 'x64');
+console.log(cash, revenue, where, db.exportMember(receipt.memberId), db.verify().problems);
+db.close();
