@@ -87,6 +87,11 @@ for arch in "${arches[@]}"; do
   echo "== Windows $arch: tests under wine"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 done
+# The Java jar with both Windows DLLs where JNA looks (win32-x86-64/, win32-x86/).
+if [ -f build/windows-x64/bin/loyalty.dll ] && [ -f build/windows-x86/bin/loyalty.dll ]; then
+  bash bindings/java/build-jar.sh build/windows-java build/windows-x64/bin/loyalty.dll:win32-x86-64 \
+    build/windows-x86/bin/loyalty.dll:win32-x86 >/dev/null
+fi
 # The npm package with both Windows DLLs in prebuilds/ (index.js picks the process's).
 if [ -f build/windows-x64/bin/loyalty.dll ] && [ -f build/windows-x86/bin/loyalty.dll ] &&
    command -v npm >/dev/null; then

@@ -85,6 +85,16 @@ JS
         "$root/bindings/java/src/ir/loyalty/Loyalty.java" "$root/bindings/java/test/CheckoutTest.java"
     java -Djna.library.path="$libdir" -cp "$work/classes:$jna" CheckoutTest "$work/club.db" "$programme"
     ;;
+  java-jar)
+    # The jar with the library inside and its JUnit test, run with nothing else on the class path
+    # but JNA and JUnit: JNA extracts the library from the jar.
+    jar="$(bash "$root/bindings/java/build-jar.sh" "$work/dist" "$lib:linux-x86-64")"
+    cp=/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar:/usr/share/java/jna.jar
+    javac -Werror -Xlint:all -encoding UTF-8 -cp "$jar:$cp" -d "$work/test-classes" \
+      "$root/bindings/java/junit/ir/loyalty/LoyaltyTest.java"
+    env -u LOYALTY_LIBRARY -u LD_LIBRARY_PATH java -Dloyalty.programme="$programme" \
+      -cp "$work/test-classes:$jar:$cp" org.junit.runner.JUnitCore ir.loyalty.LoyaltyTest
+    ;;
   pascal)
     fpc -Mdelphi -Sew -vw -l- -FU"$work" -FE"$work" -Fl"$libdir" "$root/bindings/pascal/pos_checkout.dpr"
     "$work/pos_checkout" "$work/club.db" "$programme"

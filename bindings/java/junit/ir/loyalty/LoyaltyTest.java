@@ -1,0 +1,95 @@
+package ir.loyalty;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import ir.loyalty.Loyalty.Basket;
+import ir.loyalty.Loyalty.Database;
+import ir.loyalty.Loyalty.LoyaltyException;
+import ir.loyalty.Loyalty.Receipt;
+import ir.loyalty.jna.LoyaltyLibrary;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The Java binding as a Maven project tests it (JUnit 4): a sale, a replay, a refund, a refused
+ * call, a report and an access request, through the jar alone (the native library comes from
+ * the jar's resources). The programme file is the system property loyalty.programme.
+ */
+public class LoyaltyTest {
+    private File dir;
+    private Database db;
+
+    @Before
+    public void open() throws Exception {
+        dir = Files.createTempDirectory("loyalty-junit").toFile();
+        db = Database.open(new File(dir, "club.db").getPath(), "IRT");
+        db.setClock(1764000000000L);
+        assertEquals(1, db.loadProgrammeFile(System.getProperty("loyalty.programme")));
+    }
+
+    @After
+    public void close() {
+        db.close();
+        for (File f : dir.listFiles()) f.delete();
+        dir.delete();
+    }
+
+    private Receipt sell(long member, String key) {
+        try (Basket b = new Basket()) {
+            b.member(member).context("R-1", "tehran-1", "T1", null);
+            b.addLine("LATTE", "coffee", 2000, 150000, 0);
+            b.addLine("WATER", "drinks", 1000, 100000, 0);
+            return db.commit(b, key);
+        }
+    }
+
+    @Test
+    public void aSaleIsReplayedByItsKeyAndRefundedExactly() {
+        Loyalty.Member sara = db.enrol("۰۹۱۲ ۳۴۵ ۶۷۸۹", "سارا", "T1-enrol-1", true);
+        assertEquals("+989123456789", sara.phone());
+        Receipt r = sell(sara.id(), "T1-R-1");
+        assertFalse(r.replayed());
+        assertEquals(70, r.pointsEarned());
+        Receipt again = sell(sara.id(), "T1-R-1");
+        assertTrue(again.replayed());
+        assertEquals(r.saleId(), again.saleId());
+        Receipt refund = db.refund(r.saleId(), new long[][] {{2, 1000}}, "T1-refund-1");
+        assertEquals(100000, refund.refundAmount());
+        assertEquals(100000, refund.moneyBack());
+        assertEquals(60, refund.balanceAfter());
+        assertEquals(0, db.verify());
+    }
+
+    @Test
+    public void aRefusalCarriesItsStatusAndChangesNothing() {
+        LoyaltyException e = assertThrows(LoyaltyException.class, () -> db.enrol("12", "bad", null));
+        assertEquals(LoyaltyLibrary.LOY_ERR_INVALID_PHONE, e.status);
+        assertEquals(0, db.verify());
+    }
+
+    @Test
+    public void reportsAndAccessRequests() {
+        Loyalty.Member sara = db.enrol("09123456789", "سارا", "T1-enrol-2", true);
+        sell(sara.id(), "T1-R-2");
+        List<Map<String, String>> sales = db.report("sales", LoyaltyLibrary.LOY_GROUP_MONTH,
+                                                     LoyaltyLibrary.LOY_CALENDAR_JALALI);
+        assertEquals("400000", sales.get(0).get("revenue"));
+        String data = db.exportMember(sara.id());
+        assertTrue(data.contains("\"format\": \"libloyalty member export 1\""));
+        assertTrue(data.contains("سارا"));
+    }
+
+    @Test
+    public void theLibraryOfAnotherMajorVersionIsRefused() {
+        Loyalty.checkVersion(Loyalty.C.loy_version_number());
+        assertThrows(IllegalStateException.class, () -> Loyalty.checkVersion(10400));
+    }
+}
