@@ -13,14 +13,14 @@ packages=(g++ cmake ninja-build pkgconf libsqlite3-dev libfmt-dev catch2 libboos
 if [ "${1:-}" = "--test" ]; then
   packages+=(clang-14 libclang-rt-14-dev binutils python3 mono-mcs mono-runtime libjna-java
              openjdk-17-jdk-headless fp-compiler chromium libicu-dev groff-base
-             python3-venv python3-pip python3-setuptools python3-wheel unzip junit4
+             python3-venv python3-pip python3-setuptools python3-wheel unzip zip junit4
              libhamcrest-java)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 # --windows: the cross build for Windows (scripts/windows.sh): MinGW-w64 (the POSIX-threads g++,
 # for std::thread), wine for 64- and 32-bit programs (wine32 comes from the i386 architecture,
 # enabled here), dpkg-dev with tcl to make SQLite's amalgamation from Debian's source package,
-# and Debian's Python and Java tooling to build the Windows wheels and jar.
+# and Debian's Python, Java and Mono tooling to build the Windows wheels, jar and NuGet package.
 if [ "${1:-}" = "--windows" ]; then
   if ! dpkg --print-foreign-architectures | grep -qx i386; then
     echo "enabling the i386 architecture (32-bit wine runs the i686 tests)"
@@ -28,8 +28,8 @@ if [ "${1:-}" = "--windows" ]; then
   fi
   packages+=(g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix binutils-mingw-w64-x86-64
              binutils-mingw-w64-i686 wine wine64 wine32:i386 dpkg-dev tcl binutils
-             python3-pip python3-setuptools python3-wheel unzip openjdk-17-jdk-headless
-             libjna-java)
+             python3-pip python3-setuptools python3-wheel unzip zip openjdk-17-jdk-headless
+             libjna-java mono-mcs)
 fi
 missing=()
 for p in "${packages[@]}"; do

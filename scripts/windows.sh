@@ -92,6 +92,11 @@ if [ -f build/windows-x64/bin/loyalty.dll ] && [ -f build/windows-x86/bin/loyalt
   bash bindings/java/build-jar.sh build/windows-java build/windows-x64/bin/loyalty.dll:win32-x86-64 \
     build/windows-x86/bin/loyalty.dll:win32-x86 >/dev/null
 fi
+# The NuGet package with both Windows DLLs in runtimes/win-x64|win-x86/native/.
+if [ -f build/windows-x64/bin/loyalty.dll ] && [ -f build/windows-x86/bin/loyalty.dll ]; then
+  bash bindings/csharp/pack.sh build/windows-nuget build/windows-x64/bin/loyalty.dll:win-x64 \
+    build/windows-x86/bin/loyalty.dll:win-x86 >/dev/null
+fi
 # The npm package with both Windows DLLs in prebuilds/ (index.js picks the process's).
 if [ -f build/windows-x64/bin/loyalty.dll ] && [ -f build/windows-x86/bin/loyalty.dll ] &&
    command -v npm >/dev/null; then

@@ -18,16 +18,6 @@ mkdir -p "$work/classes/META-INF/maven/ir.loyalty/libloyalty"
 javac -Werror -Xlint:all -encoding UTF-8 --release 17 -cp "$jna" -d "$work/classes" \
   $(find "$here/src" -name '*.java')
 cp "$here/pom.xml" "$work/classes/META-INF/maven/ir.loyalty/libloyalty/"
-for spec in "$@"; do
-  lib="${spec%:*}"; prefix="${spec##*:}"
-  case "$prefix" in
-    win32-*) name=loyalty.dll ;;
-    darwin-*) name=libloyalty.dylib ;;
-    *) name=libloyalty.so ;;
-  esac
-  mkdir -p "$work/classes/$prefix"
-  cp -L "$lib" "$work/classes/$prefix/$name"
-  case "$name" in *.so) strip --strip-debug "$work/classes/$prefix/$name" ;; esac
-done
+bash "$here/../stage-natives.sh" "$work/classes" "" libloyalty.so libloyalty.dylib "$@"
 jar --create --file "$out/libloyalty-$version.jar" -C "$work/classes" .
 echo "$out/libloyalty-$version.jar"

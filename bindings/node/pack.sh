@@ -12,16 +12,6 @@ shift
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$here/package.json" "$here/index.js" "$here/index.d.ts" "$here/capi.js" "$work/"
-for spec in "$@"; do
-  lib="${spec%:*}"; target="${spec##*:}"
-  case "$target" in
-    win32-*) name=loyalty.dll ;;
-    darwin-*) name=libloyalty.0.dylib ;;
-    *) name=libloyalty.so.0 ;;
-  esac
-  mkdir -p "$work/prebuilds/$target"
-  cp -L "$lib" "$work/prebuilds/$target/$name"
-  case "$name" in *.so.0) strip --strip-debug "$work/prebuilds/$target/$name" ;; esac
-done
+bash "$here/../stage-natives.sh" "$work/prebuilds" "" libloyalty.so.0 libloyalty.0.dylib "$@"
 (cd "$work" && npm pack --silent --pack-destination "$out" >/dev/null)
 ls "$out"/libloyalty-*.tgz

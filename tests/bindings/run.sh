@@ -85,6 +85,23 @@ JS
         "$root/bindings/java/src/ir/loyalty/Loyalty.java" "$root/bindings/java/test/CheckoutTest.java"
     java -Djna.library.path="$libdir" -cp "$work/classes:$jna" CheckoutTest "$work/club.db" "$programme"
     ;;
+  csharp-nuget)
+    # The NuGet package, consumed as a .NET build does: the program references lib/net45's
+    # assembly, and the native library of its runtime identifier is copied beside it. Mono
+    # then loads it from the program's folder with no library path set.
+    pkg="$(bash "$root/bindings/csharp/pack.sh" "$work/dist" "$lib:linux-x64")"
+    mkdir -p "$work/pkg" "$work/app"
+    (cd "$work/pkg" && unzip -q "$pkg")
+    for f in Loyalty.nuspec "[Content_Types].xml" lib/net45/Loyalty.dll \
+             runtimes/linux-x64/native/libloyalty.so; do
+      [ -f "$work/pkg/$f" ] || { echo "the package lacks $f"; exit 1; }
+    done
+    cp "$work/pkg/lib/net45/Loyalty.dll" "$work/pkg/runtimes/linux-x64/native/libloyalty.so" \
+       "$work/app/"
+    mcs -warnaserror -r:"$work/app/Loyalty.dll" -out:"$work/app/PosCheckout.exe" \
+        "$root/bindings/csharp/PosCheckout.cs"
+    (cd "$work/app" && env -u LD_LIBRARY_PATH mono PosCheckout.exe "$work/club.db" "$programme")
+    ;;
   java-jar)
     # The jar with the library inside and its JUnit test, run with nothing else on the class path
     # but JNA and JUnit: JNA extracts the library from the jar.
