@@ -25,7 +25,8 @@ from typing import List, Optional, Tuple
 from . import _capi
 from ._capi import *  # noqa: F401,F403  (the LOY_* constants)
 
-__all__ = ["Database", "Basket", "LoyaltyError", "Member", "Quote", "Receipt", "RuleLine", "load"]
+__all__ = ["Database", "Basket", "Coupon", "HistoryEntry", "LoyaltyError", "Member", "Quote",
+           "Receipt", "RuleLine", "TierStatus", "load"]
 
 _lib = None
 _lib_path = None
@@ -224,6 +225,44 @@ class Receipt:
     tier_after: str
     issued_codes: Tuple[str, ...]
     rules: Tuple[RuleLine, ...]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    uid: str
+    kind: int
+    points: int
+    sale_id: int
+    reason: str
+    branch: str
+    terminal: str
+    created_at: int
+    expires_at: int
+    corrects: str
+
+
+@dataclass(frozen=True)
+class TierStatus:
+    tier: str
+    tier_name: str
+    score: int
+    next_tier: str
+    next_tier_name: str
+    missing: int
+    progress: str
+    plan: str
+    benefits: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Coupon:
+    code: str
+    campaign: str
+    member_id: int
+    max_uses: int
+    uses: int
+    valid_until: int
+    revoked: bool
 
 
 class _Handle:
@@ -475,6 +514,101 @@ class Database(_Handle):
         return _scoped("loy_member_free",
                        _owned(load().loy_member_identify, self.ptr, _b(phone_or_card)),
                        Member._from)
+
+    def find_by_card(self, card: str) -> Member:
+        return _scoped("loy_member_free",
+                       _owned(load().loy_member_find_by_card, self.ptr, _b(card)), Member._from)
+
+    def deactivate(self, member_id: int) -> None:
+        """Blocks earning and redemption (reactivate undoes it)."""
+        _call(load().loy_member_deactivate, self.ptr, member_id)
+
+    def reactivate(self, member_id: int) -> None:
+        _call(load().loy_member_reactivate, self.ptr, member_id)
+
+    def erase(self, member_id: int) -> None:
+        """Erases the member's personal data for good (docs/members.md); history stays anonymous."""
+        _call(load().loy_member_erase, self.ptr, member_id)
+
+    def merge(self, survivor_id: int, absorbed_id: int) -> Member:
+        return _scoped("loy_member_free",
+                       _owned(load().loy_member_merge, self.ptr, survivor_id, absorbed_id),
+                       Member._from)
+
+    def history(self, member_id: int, limit: int = 50, offset: int = 0) -> List[HistoryEntry]:
+        """The member's ledger, newest first (members merged into it included)."""
+        L = load()
+
+        def read(h):
+            return [HistoryEntry(_s(L.loy_history_uid(h, i)), L.loy_history_kind(h, i),
+                                 L.loy_history_points(h, i), L.loy_history_sale_id(h, i),
+                                 _s(L.loy_history_reason(h, i)), _s(L.loy_history_branch(h, i)),
+                                 _s(L.loy_history_terminal(h, i)),
+                                 L.loy_history_created_at(h, i), L.loy_history_expires_at(h, i),
+                                 _s(L.loy_history_corrects(h, i)))
+                    for i in range(L.loy_history_count(h))]
+        return _scoped("loy_history_free",
+                       _owned(L.loy_history_get, self.ptr, member_id, limit, offset), read)
+
+    def record_event(self, member_id: int, action: str, idempotency_key: str) -> int:
+        """Awards an action's points ("review", "app_login"...) within its cap; returns them."""
+        points = ctypes.c_int64(0)
+        _call(load().loy_event_record, self.ptr, member_id, _b(action), _b(idempotency_key),
+              ctypes.byref(points))
+        return points.value
+
+    def tier_status(self, member_id: int) -> TierStatus:
+        L = load()
+
+        def read(s):
+            return TierStatus(_s(L.loy_tier_status_tier(s)), _s(L.loy_tier_status_tier_name(s)),
+                              L.loy_tier_status_score(s), _s(L.loy_tier_status_next_tier(s)),
+                              _s(L.loy_tier_status_next_tier_name(s)),
+                              L.loy_tier_status_missing(s), _s(L.loy_tier_status_progress(s)),
+                              _s(L.loy_tier_status_plan(s)),
+                              tuple(_s(L.loy_tier_status_benefit(s, i))
+                                    for i in range(L.loy_tier_status_benefit_count(s))))
+        return _scoped("loy_tier_status_free",
+                       _owned(L.loy_tier_status_get, self.ptr, member_id), read)
+
+    # -- wallet and coupons
+    def wallet(self, member_id: int) -> Tuple[int, int, int]:
+        """(balance, available, pending) in minor units."""
+        b, a, p = ctypes.c_int64(0), ctypes.c_int64(0), ctypes.c_int64(0)
+        _call(load().loy_wallet_get, self.ptr, member_id, ctypes.byref(b), ctypes.byref(a),
+              ctypes.byref(p))
+        return b.value, a.value, p.value
+
+    def credit_wallet(self, member_id: int, amount: int, reason: str, operator: str,
+                      idempotency_key: str) -> int:
+        """Credits money to the member's wallet; returns the new balance."""
+        balance = ctypes.c_int64(0)
+        _call(load().loy_wallet_credit, self.ptr, member_id, amount, _b(reason), _b(operator),
+              _b(idempotency_key), ctypes.byref(balance))
+        return balance.value
+
+    def issue_coupon(self, campaign_id: str, member_id: int, idempotency_key: str) -> str:
+        """One code of a campaign, to a member (or to anyone: 0), in display form."""
+        return _text_out(load().loy_coupon_issue, self.ptr, _b(campaign_id), member_id,
+                         _b(idempotency_key))
+
+    def coupon(self, code: str) -> Coupon:
+        L = load()
+
+        def read(c):
+            return Coupon(_s(L.loy_coupon_code(c)), _s(L.loy_coupon_campaign(c)),
+                          L.loy_coupon_member_id(c), L.loy_coupon_max_uses(c),
+                          L.loy_coupon_uses(c), L.loy_coupon_valid_until(c),
+                          bool(L.loy_coupon_revoked(c)))
+        return _scoped("loy_coupon_free", _owned(L.loy_coupon_get, self.ptr, _b(code)), read)
+
+    def revoke_coupon(self, code: str, idempotency_key: str) -> None:
+        _call(load().loy_coupon_revoke, self.ptr, _b(code), _b(idempotency_key))
+
+    @staticmethod
+    def coupon_code_is_valid(code: str) -> bool:
+        """The check symbol catches a mistyped code before any lookup."""
+        return load().loy_coupon_code_check(_b(code)) == _capi.LOY_OK
 
     # -- checkout
     def basket(self, member: int = 0, receipt=None, branch=None, terminal=None,

@@ -120,6 +120,71 @@ class CheckoutTest(unittest.TestCase):
         self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INVALID_STATE)
 
 
+class MembersCouponsWalletTest(unittest.TestCase):
+    """The rest of a member's life through the idiomatic layer."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = libloyalty.Database.open(os.path.join(self.dir.name, "club.db"),
+                                          default_currency="IRT")
+        self.db.set_clock(NOW)
+        self.db.load_programme_file(PROGRAMME)
+        self.sara = self.db.enrol(phone="09123456789", name="سارا", card="CARD-1")
+
+    def tearDown(self):
+        self.db.close()
+        self.dir.cleanup()
+
+    def test_history_events_and_tier(self):
+        with self.db.basket(member=self.sara.id) as b:
+            b.add_line("LATTE", "coffee", 2000, 150_000)
+            sale = self.db.commit(b, "M-sale-1")
+        review = self.db.record_event(self.sara.id, "review", "M-review-1")
+        self.assertGreater(review, 0)
+        with self.assertRaises(LoyaltyError) as e:  # a review earns once a day
+            self.db.record_event(self.sara.id, "review", "M-review-2")
+        self.assertEqual(e.exception.status, libloyalty.LOY_ERR_CAP_REACHED)
+        entries = self.db.history(self.sara.id)
+        self.assertEqual([h.points for h in entries], [review, sale.points_earned])
+        self.assertEqual(entries[1].sale_id, sale.sale_id)
+        status = self.db.tier_status(self.sara.id)
+        self.assertEqual(status.tier, "bronze")
+        self.assertEqual(status.next_tier, "silver")
+        import json
+        with open(PROGRAMME, encoding="utf-8") as f:
+            levels = json.load(f)["tiers"]["levels"]
+        silver = next(lv["threshold"] for lv in levels if lv["id"] == "silver")
+        self.assertEqual(status.missing, silver - status.score)
+        self.assertIn("نقره‌ای", status.progress)  # the Persian programme's own words
+
+    def test_wallet_and_coupons(self):
+        self.assertEqual(self.db.credit_wallet(self.sara.id, 50_000, "goodwill", "mgr", "W-1"),
+                         50_000)
+        self.assertEqual(self.db.wallet(self.sara.id), (50_000, 50_000, 0))
+        code = self.db.issue_coupon("comeback", self.sara.id, "C-1")
+        self.assertTrue(libloyalty.Database.coupon_code_is_valid(code))
+        self.assertFalse(libloyalty.Database.coupon_code_is_valid(code[:-1] + "Z" if code[-1] != "Z" else code[:-1] + "Y"))
+        info = self.db.coupon(code)
+        self.assertEqual((info.campaign, info.member_id, info.uses, info.revoked),
+                         ("comeback", self.sara.id, 0, False))
+        self.db.revoke_coupon(code, "C-revoke-1")
+        self.assertTrue(self.db.coupon(code).revoked)
+
+    def test_deactivate_merge_erase(self):
+        self.assertEqual(self.db.find_by_card("CARD-1").id, self.sara.id)
+        self.db.deactivate(self.sara.id)
+        self.assertEqual(self.db.member(self.sara.id).status, libloyalty.LOY_MEMBER_INACTIVE)
+        self.db.reactivate(self.sara.id)
+        second = self.db.enrol(phone="09120000002", name="سارا ۲")
+        survivor = self.db.merge(self.sara.id, second.id)
+        self.assertEqual(survivor.id, self.sara.id)
+        self.assertEqual(self.db.member(second.id).status, libloyalty.LOY_MEMBER_MERGED)
+        self.db.erase(self.sara.id)
+        gone = self.db.member(self.sara.id)
+        self.assertEqual((gone.status, gone.phone, gone.name),
+                         (libloyalty.LOY_MEMBER_ERASED, "", ""))
+
+
 class VersionTest(unittest.TestCase):
     def test_the_library_of_another_major_version_is_refused(self):
         libloyalty.check_version(libloyalty.load().loy_version_number())  # the one loaded
