@@ -82,6 +82,21 @@ export class Basket {
   close(): void;
 }
 
+export interface HistoryEntry {
+  uid: string; kind: number; points: Int64; saleId: Int64; reason: string; branch: string;
+  terminal: string; createdAt: Int64; expiresAt: Int64; corrects: string;
+}
+
+export interface TierStatus {
+  tier: string; tierName: string; score: Int64; nextTier: string; nextTierName: string;
+  missing: Int64; progress: string; plan: string; benefits: string[];
+}
+
+export interface Coupon {
+  code: string; campaign: string; memberId: Int64; maxUses: Int64; uses: Int64;
+  validUntil: Int64; revoked: boolean;
+}
+
 export interface ReportOptions {
   groupBy?: number; calendar?: number; fromMs?: Int64; toMs?: Int64; branch?: string | null;
   limit?: number;
@@ -102,6 +117,22 @@ export class Database {
   updateMember(id: Int64, fields: MemberFields): Member;
   member(id: Int64): Member;
   identify(phoneOrCard: string): Member;
+  findByCard(card: string): Member;
+  deactivate(id: Int64): void;
+  reactivate(id: Int64): void;
+  /** Erases the member's personal data for good; history stays anonymous. */
+  erase(id: Int64): void;
+  merge(survivorId: Int64, absorbedId: Int64): Member;
+  history(memberId: Int64, options?: { limit?: number; offset?: number }): HistoryEntry[];
+  recordEvent(memberId: Int64, action: string, idempotencyKey: string): Int64;
+  tierStatus(memberId: Int64): TierStatus;
+  wallet(memberId: Int64): { balance: Int64; available: Int64; pending: Int64 };
+  creditWallet(memberId: Int64, amount: Int64, reason: string, operator: string,
+               idempotencyKey: string): Int64;
+  issueCoupon(campaignId: string, memberId: Int64, idempotencyKey: string): string;
+  coupon(code: string): Coupon;
+  revokeCoupon(code: string, idempotencyKey: string): void;
+  static couponCodeIsValid(code: string): boolean;
   basket(options?: { member?: Int64 } & SaleContext): Basket;
   quote(basket: Basket): Quote;
   commit(basket: Basket, idempotencyKey: string): Receipt;

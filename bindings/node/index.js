@@ -315,6 +315,77 @@ class Database extends Handle {
     return scoped(f.loy_member_free, owned(f.loy_member_identify, this.handle, phoneOrCard), member);
   }
 
+  findByCard(card) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_find_by_card, this.handle, card), member);
+  }
+  deactivate(id) { call(load().loy_member_deactivate, this.handle, id); }
+  reactivate(id) { call(load().loy_member_reactivate, this.handle, id); }
+  // Erases the member's personal data for good (docs/members.md); history stays anonymous.
+  erase(id) { call(load().loy_member_erase, this.handle, id); }
+  merge(survivorId, absorbedId) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_merge, this.handle, survivorId, absorbedId), member);
+  }
+  // The member's ledger, newest first (members merged into it included).
+  history(memberId, { limit = 50, offset = 0 } = {}) {
+    const f = load();
+    return scoped(f.loy_history_free, owned(f.loy_history_get, this.handle, memberId, limit, offset), (h) => {
+      const out = [];
+      for (let i = 0; i < Number(f.loy_history_count(h)); i++) {
+        out.push({
+          uid: f.loy_history_uid(h, i), kind: f.loy_history_kind(h, i), points: f.loy_history_points(h, i),
+          saleId: f.loy_history_sale_id(h, i), reason: f.loy_history_reason(h, i),
+          branch: f.loy_history_branch(h, i), terminal: f.loy_history_terminal(h, i),
+          createdAt: f.loy_history_created_at(h, i), expiresAt: f.loy_history_expires_at(h, i),
+          corrects: f.loy_history_corrects(h, i),
+        });
+      }
+      return out;
+    });
+  }
+  // Awards an action's points ("review", "app_login"...) within its cap; returns them.
+  recordEvent(memberId, action, idempotencyKey) {
+    return scalarOut(load().loy_event_record, this.handle, memberId, action, idempotencyKey);
+  }
+  tierStatus(memberId) {
+    const f = load();
+    return scoped(f.loy_tier_status_free, owned(f.loy_tier_status_get, this.handle, memberId), (s) => {
+      const benefits = [];
+      for (let i = 0; i < Number(f.loy_tier_status_benefit_count(s)); i++) benefits.push(f.loy_tier_status_benefit(s, i));
+      return {
+        tier: f.loy_tier_status_tier(s), tierName: f.loy_tier_status_tier_name(s),
+        score: f.loy_tier_status_score(s), nextTier: f.loy_tier_status_next_tier(s),
+        nextTierName: f.loy_tier_status_next_tier_name(s), missing: f.loy_tier_status_missing(s),
+        progress: f.loy_tier_status_progress(s), plan: f.loy_tier_status_plan(s), benefits,
+      };
+    });
+  }
+  // { balance, available, pending } in minor units.
+  wallet(memberId) {
+    const [b, a, p] = [[0], [0], [0]];
+    call(load().loy_wallet_get, this.handle, memberId, b, a, p);
+    return { balance: b[0], available: a[0], pending: p[0] };
+  }
+  creditWallet(memberId, amount, reason, operator, idempotencyKey) {
+    return scalarOut(load().loy_wallet_credit, this.handle, memberId, amount, reason, operator, idempotencyKey);
+  }
+  // One code of a campaign, to a member (or to anyone: 0), in display form.
+  issueCoupon(campaignId, memberId, idempotencyKey) {
+    return textOut(load().loy_coupon_issue, this.handle, campaignId, memberId, idempotencyKey);
+  }
+  coupon(code) {
+    const f = load();
+    return scoped(f.loy_coupon_free, owned(f.loy_coupon_get, this.handle, code), (c) => ({
+      code: f.loy_coupon_code(c), campaign: f.loy_coupon_campaign(c), memberId: f.loy_coupon_member_id(c),
+      maxUses: f.loy_coupon_max_uses(c), uses: f.loy_coupon_uses(c), validUntil: f.loy_coupon_valid_until(c),
+      revoked: f.loy_coupon_revoked(c) === 1,
+    }));
+  }
+  revokeCoupon(code, idempotencyKey) { call(load().loy_coupon_revoke, this.handle, code, idempotencyKey); }
+  // The check symbol catches a mistyped code before any lookup.
+  static couponCodeIsValid(code) { return load().loy_coupon_code_check(code) === constants.LOY_OK; }
+
   basket({ member: memberId = 0, ...context } = {}) {
     const b = new Basket();
     if (memberId) b.setMember(memberId);

@@ -126,3 +126,44 @@ test('a library of another major version is refused', () => {
   assert.throws(() => checkVersion(10400), /libloyalty 1\.4\.0 was loaded/);
   checkVersion(constants.LOY_VERSION_MAJOR * 10000 + 4 * 100); // this major version: accepted
 });
+
+test("a member's life, the wallet and coupons", () => {
+  const { db, dir } = openDb();
+  const sara = db.enrol({ phone: '09123456789', name: 'سارا', card: 'CARD-1' });
+  const b = db.basket({ member: sara.id });
+  b.addLine('LATTE', 'coffee', 2000, 150000);
+  const sale = db.commit(b, 'M-sale-1');
+  b.close();
+  const review = db.recordEvent(sara.id, 'review', 'M-review-1');
+  assert.ok(review > 0);
+  assert.throws(() => db.recordEvent(sara.id, 'review', 'M-review-2'),
+                (e) => e.status === constants.LOY_ERR_CAP_REACHED); // once a day
+  assert.deepStrictEqual(db.history(sara.id).map((h) => h.points), [review, sale.pointsEarned]);
+  const status = db.tierStatus(sara.id);
+  assert.strictEqual(status.tier, 'bronze');
+  assert.strictEqual(status.nextTier, 'silver');
+  assert.ok(status.progress.includes('نقره‌ای'), status.progress); // the programme's own words
+  const before = db.wallet(sara.id); // the sale's cashback is already there
+  assert.strictEqual(db.creditWallet(sara.id, 50000, 'goodwill', 'mgr', 'W-1'), before.balance + 50000);
+  const after = db.wallet(sara.id);
+  assert.deepStrictEqual([after.balance - before.balance, after.available - before.available,
+                          after.pending - before.pending], [50000, 50000, 0]);
+  const code = db.issueCoupon('comeback', sara.id, 'C-1');
+  assert.ok(Database.couponCodeIsValid(code));
+  assert.ok(!Database.couponCodeIsValid(code.slice(0, -1) + (code.endsWith('Z') ? 'Y' : 'Z')));
+  assert.deepStrictEqual([db.coupon(code).campaign, db.coupon(code).uses, db.coupon(code).revoked],
+                         ['comeback', 0, false]);
+  db.revokeCoupon(code, 'C-revoke-1');
+  assert.strictEqual(db.coupon(code).revoked, true);
+  assert.strictEqual(db.findByCard('CARD-1').id, sara.id);
+  db.deactivate(sara.id);
+  assert.strictEqual(db.member(sara.id).status, constants.LOY_MEMBER_INACTIVE);
+  db.reactivate(sara.id);
+  const second = db.enrol({ phone: '09120000002' });
+  assert.strictEqual(db.merge(sara.id, second.id).id, sara.id);
+  db.erase(sara.id);
+  const gone = db.member(sara.id);
+  assert.deepStrictEqual([gone.status, gone.phone, gone.name], [constants.LOY_MEMBER_ERASED, '', '']);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});

@@ -1,6 +1,9 @@
 // Type-checked, not run: a till's checkout written against index.d.ts compiles with --strict
 // (tests/bindings/run.sh node runs tsc on it), so the declarations cover the API a till uses.
-import { Basket, Database, LoyaltyError, Receipt, Row, constants, libraryCandidates } from '../index';
+import {
+  Basket, Coupon, Database, HistoryEntry, LoyaltyError, Receipt, Row, TierStatus, constants,
+  libraryCandidates,
+} from '../index';
 
 function sell(db: Database, phone: string): Receipt {
   const member = db.identify(phone);
@@ -26,5 +29,9 @@ const cash: bigint | number = refund.moneyBack;
 const rows: Row[] = db.report('sales', { groupBy: constants.LOY_GROUP_MONTH });
 const revenue: number | bigint | string = rows[0].revenue;
 const where: string[] = libraryCandidates('win32', 'x64');
-console.log(cash, revenue, where, db.exportMember(receipt.memberId), db.verify().problems);
+const status: TierStatus = db.tierStatus(receipt.memberId);
+const ledger: HistoryEntry[] = db.history(receipt.memberId, { limit: 10 });
+const coupon: Coupon = db.coupon(db.issueCoupon('comeback', receipt.memberId, 'C-1'));
+console.log(cash, revenue, where, db.exportMember(receipt.memberId), db.verify().problems,
+            status.progress, ledger.length, coupon.revoked, Database.couponCodeIsValid('X'));
 db.close();
