@@ -114,6 +114,18 @@ namespace Loyalty
         }
     }
 
+    public sealed class HistoryEntry
+    {
+        public string Uid; public int Kind; public long Points; public long SaleId; public string Reason;
+        public long CreatedAt; public long ExpiresAt;
+    }
+
+    public sealed class TierStatus
+    {
+        public string Tier; public string TierName; public long Score; public string NextTier;
+        public long Missing; public string Progress;
+    }
+
     public sealed class Member
     {
         public long Id; public string Uid; public int Status; public string Phone; public string Card;
@@ -349,6 +361,124 @@ namespace Loyalty
             LoyMemberHandle h;
             Check.Ok(Api.loy_member_identify(handle, Utf8.Z(phoneOrCard), out h, ref e), ref e);
             return Member.From(h);
+        }
+
+        public Member FindByCard(string card)
+        {
+            LoyError e = Check.NewError();
+            LoyMemberHandle h;
+            Check.Ok(Api.loy_member_find_by_card(handle, Utf8.Z(card), out h, ref e), ref e);
+            return Member.From(h);
+        }
+
+        /// <summary>Blocks earning and redemption (Reactivate undoes it).</summary>
+        public void Deactivate(long memberId)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_member_deactivate(handle, memberId, ref e), ref e);
+        }
+
+        public void Reactivate(long memberId)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_member_reactivate(handle, memberId, ref e), ref e);
+        }
+
+        /// <summary>Erases the member's personal data for good; the history stays, anonymous.</summary>
+        public void Erase(long memberId)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_member_erase(handle, memberId, ref e), ref e);
+        }
+
+        public Member Merge(long survivorId, long absorbedId)
+        {
+            LoyError e = Check.NewError();
+            LoyMemberHandle h;
+            Check.Ok(Api.loy_member_merge(handle, survivorId, absorbedId, out h, ref e), ref e);
+            return Member.From(h);
+        }
+
+        /// <summary>The member's ledger, newest first (members merged into it included).</summary>
+        public List<HistoryEntry> History(long memberId, int limit = 50, int offset = 0)
+        {
+            LoyError e = Check.NewError();
+            LoyHistoryHandle h;
+            Check.Ok(Api.loy_history_get(handle, memberId, limit, offset, out h, ref e), ref e);
+            using (h)
+            {
+                List<HistoryEntry> list = new List<HistoryEntry>();
+                ulong n = (ulong)Api.loy_history_count(h);
+                for (ulong i = 0; i < n; ++i)
+                {
+                    UIntPtr k = new UIntPtr(i);
+                    list.Add(new HistoryEntry {
+                        Uid = Utf8.From(Api.loy_history_uid(h, k)), Kind = Api.loy_history_kind(h, k),
+                        Points = Api.loy_history_points(h, k), SaleId = Api.loy_history_sale_id(h, k),
+                        Reason = Utf8.From(Api.loy_history_reason(h, k)),
+                        CreatedAt = Api.loy_history_created_at(h, k),
+                        ExpiresAt = Api.loy_history_expires_at(h, k),
+                    });
+                }
+                return list;
+            }
+        }
+
+        /// <summary>Awards an action's points ("review", "app_login"...) within its cap.</summary>
+        public long RecordEvent(long memberId, string action, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            long points;
+            Check.Ok(Api.loy_event_record(handle, memberId, Utf8.Z(action), Utf8.Z(idempotencyKey),
+                                          out points, ref e), ref e);
+            return points;
+        }
+
+        public TierStatus TierStatus(long memberId)
+        {
+            LoyError e = Check.NewError();
+            LoyTierStatusHandle s;
+            Check.Ok(Api.loy_tier_status_get(handle, memberId, out s, ref e), ref e);
+            using (s)
+            {
+                return new TierStatus {
+                    Tier = Utf8.From(Api.loy_tier_status_tier(s)),
+                    TierName = Utf8.From(Api.loy_tier_status_tier_name(s)),
+                    Score = Api.loy_tier_status_score(s),
+                    NextTier = Utf8.From(Api.loy_tier_status_next_tier(s)),
+                    Missing = Api.loy_tier_status_missing(s),
+                    Progress = Utf8.From(Api.loy_tier_status_progress(s)),
+                };
+            }
+        }
+
+        /// <summary>The wallet in minor units: balance, available now, pending cashback.</summary>
+        public long[] Wallet(long memberId)
+        {
+            LoyError e = Check.NewError();
+            long balance, available, pending;
+            Check.Ok(Api.loy_wallet_get(handle, memberId, out balance, out available, out pending,
+                                        ref e), ref e);
+            return new[] { balance, available, pending };
+        }
+
+        /// <summary>One code of a campaign, to a member (or to anyone: 0), in display form.</summary>
+        public string IssueCoupon(string campaignId, long memberId, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            UIntPtr needed;
+            Check.Ok(Api.loy_coupon_issue(handle, Utf8.Z(campaignId), memberId, Utf8.Z(idempotencyKey),
+                                          null, UIntPtr.Zero, out needed, ref e), ref e);
+            byte[] buf = new byte[(int)(ulong)needed + 1];
+            Check.Ok(Api.loy_coupon_issue(handle, Utf8.Z(campaignId), memberId, Utf8.Z(idempotencyKey),
+                                          buf, new UIntPtr((ulong)buf.Length), out needed, ref e), ref e);
+            return Utf8.From(buf);
+        }
+
+        /// <summary>The check symbol catches a mistyped code before any lookup.</summary>
+        public static bool CouponCodeIsValid(string code)
+        {
+            return Api.loy_coupon_code_check(Utf8.Z(code)) == Constants.LOY_OK;
         }
 
         public Quote Quote(Basket basket)

@@ -105,6 +105,21 @@ public static class PosCheckout
             {
                 Expect(e.Status == Constants.LOY_ERR_NOT_FOUND, "unknown report: " + e.StatusName);
             }
+            // The rest of a member's life (after the checks above, whose state it would change).
+            long review = db.RecordEvent(sara.Id, "review", "T1-review-1");
+            Expect(review > 0, "an action earns points");
+            List<HistoryEntry> ledger = db.History(sara.Id);
+            Expect(ledger.Count > 0 && ledger[0].Points == review, "the ledger, newest first");
+            TierStatus tier = db.TierStatus(sara.Id);
+            Expect(tier.Tier == "bronze" && tier.NextTier == "silver" && tier.Progress.Contains("نقره‌ای"),
+                   "tier status with the progress in the programme's words: " + tier.Progress);
+            string code = db.IssueCoupon("comeback", sara.Id, "T1-coupon-1");
+            Expect(Database.CouponCodeIsValid(code), "an issued code passes the check symbol");
+            Expect(db.Wallet(sara.Id).Length == 3, "wallet balance, available, pending");
+            bool notFound = false;
+            try { db.FindByCard("NO-SUCH-CARD"); }
+            catch (LoyaltyException ex) { notFound = ex.Status == Constants.LOY_ERR_NOT_FOUND; }
+            Expect(notFound, "an unknown card is LOY_ERR_NOT_FOUND");
         }
         Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
         return failures == 0 ? 0 : 1;
