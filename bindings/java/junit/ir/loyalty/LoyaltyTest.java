@@ -88,6 +88,37 @@ public class LoyaltyTest {
     }
 
     @Test
+    public void aMembersLifeHistoryTierWalletAndCoupons() {
+        Loyalty.Member sara = db.enrol("09123456789", "سارا", "T1-enrol-3", true);
+        Receipt sale = sell(sara.id(), "T1-R-3");
+        long review = db.recordEvent(sara.id(), "review", "T1-review-1");
+        assertTrue(review > 0);
+        LoyaltyException capped = assertThrows(LoyaltyException.class,
+                () -> db.recordEvent(sara.id(), "review", "T1-review-2"));  // once a day
+        assertEquals(LoyaltyLibrary.LOY_ERR_CAP_REACHED, capped.status);
+        List<Loyalty.HistoryEntry> ledger = db.history(sara.id(), 10, 0);
+        assertEquals(review, ledger.get(0).points());
+        assertEquals(sale.saleId(), ledger.get(1).saleId());
+        Loyalty.TierStatus tier = db.tierStatus(sara.id());
+        assertEquals("bronze", tier.tier());
+        assertEquals("silver", tier.nextTier());
+        assertTrue(tier.progress(), tier.progress().contains("نقره‌ای"));  // the programme's words
+        assertEquals(3, db.wallet(sara.id()).length);
+        String code = db.issueCoupon("comeback", sara.id(), "T1-coupon-1");
+        assertTrue(Database.couponCodeIsValid(code));
+        db.deactivate(sara.id());
+        assertEquals(LoyaltyLibrary.LOY_MEMBER_INACTIVE, db.member(sara.id()).status());
+        db.reactivate(sara.id());
+        Loyalty.Member second = db.enrol("09120000002", "دوم", null);
+        assertEquals(sara.id(), db.merge(sara.id(), second.id()).id());
+        db.erase(sara.id());
+        Loyalty.Member gone = db.member(sara.id());
+        assertEquals(LoyaltyLibrary.LOY_MEMBER_ERASED, gone.status());
+        assertEquals("", gone.phone());
+        assertThrows(LoyaltyException.class, () -> db.findByCard("NO-SUCH-CARD"));
+    }
+
+    @Test
     public void theLibraryOfAnotherMajorVersionIsRefused() {
         Loyalty.checkVersion(Loyalty.C.loy_version_number());
         assertThrows(IllegalStateException.class, () -> Loyalty.checkVersion(10400));

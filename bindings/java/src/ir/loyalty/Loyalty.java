@@ -76,6 +76,12 @@ public final class Loyalty {
 
     public record RuleLine(String rule, long points, String explanation) {}
 
+    public record HistoryEntry(String uid, int kind, long points, long saleId, String reason,
+                               long createdAt, long expiresAt) {}
+
+    public record TierStatus(String tier, String tierName, long score, String nextTier, long missing,
+                             String progress) {}
+
     public record Member(long id, String uid, int status, String phone, String card, String name,
                          String tier, long balance, long available, long pending, long walletBalance) {
         static Member from(Pointer h) {
@@ -255,6 +261,106 @@ public final class Loyalty {
             PointerByReference out = new PointerByReference();
             check(C.loy_member_identify(handle(), phoneOrCard, out, e), e);
             return Member.from(out.getValue());
+        }
+
+        public Member findByCard(String card) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_find_by_card(handle(), card, out, e), e);
+            return Member.from(out.getValue());
+        }
+
+        /** Blocks earning and redemption ({@link #reactivate} undoes it). */
+        public void deactivate(long memberId) {
+            LoyError e = error();
+            check(C.loy_member_deactivate(handle(), memberId, e), e);
+        }
+
+        public void reactivate(long memberId) {
+            LoyError e = error();
+            check(C.loy_member_reactivate(handle(), memberId, e), e);
+        }
+
+        /** Erases the member's personal data for good; the history stays, anonymous. */
+        public void erase(long memberId) {
+            LoyError e = error();
+            check(C.loy_member_erase(handle(), memberId, e), e);
+        }
+
+        public Member merge(long survivorId, long absorbedId) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_merge(handle(), survivorId, absorbedId, out, e), e);
+            return Member.from(out.getValue());
+        }
+
+        /** The member's ledger, newest first (members merged into it included). */
+        public List<HistoryEntry> history(long memberId, int limit, int offset) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_history_get(handle(), memberId, limit, offset, out, e), e);
+            Pointer h = out.getValue();
+            try {
+                List<HistoryEntry> list = new ArrayList<>();
+                long n = C.loy_history_count(h).longValue();
+                for (long i = 0; i < n; ++i) {
+                    SizeT k = new SizeT(i);
+                    list.add(new HistoryEntry(C.loy_history_uid(h, k), C.loy_history_kind(h, k),
+                            C.loy_history_points(h, k), C.loy_history_sale_id(h, k),
+                            C.loy_history_reason(h, k), C.loy_history_created_at(h, k),
+                            C.loy_history_expires_at(h, k)));
+                }
+                return list;
+            } finally {
+                C.loy_history_free(h);
+            }
+        }
+
+        /** Awards an action's points ("review", "app_login"...) within its cap. */
+        public long recordEvent(long memberId, String action, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference points = new LongByReference();
+            check(C.loy_event_record(handle(), memberId, action, idempotencyKey, points, e), e);
+            return points.getValue();
+        }
+
+        public TierStatus tierStatus(long memberId) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_tier_status_get(handle(), memberId, out, e), e);
+            Pointer s = out.getValue();
+            try {
+                return new TierStatus(C.loy_tier_status_tier(s), C.loy_tier_status_tier_name(s),
+                        C.loy_tier_status_score(s), C.loy_tier_status_next_tier(s),
+                        C.loy_tier_status_missing(s), C.loy_tier_status_progress(s));
+            } finally {
+                C.loy_tier_status_free(s);
+            }
+        }
+
+        /** The wallet in minor units: {balance, available now, pending cashback}. */
+        public long[] wallet(long memberId) {
+            LoyError e = error();
+            LongByReference b = new LongByReference(), a = new LongByReference(), p = new LongByReference();
+            check(C.loy_wallet_get(handle(), memberId, b, a, p, e), e);
+            return new long[] {b.getValue(), a.getValue(), p.getValue()};
+        }
+
+        /** One code of a campaign, to a member (or to anyone: 0), in display form. */
+        public String issueCoupon(String campaignId, long memberId, String idempotencyKey) {
+            LoyError e = error();
+            SizeTByReference needed = new SizeTByReference();
+            check(C.loy_coupon_issue(handle(), campaignId, memberId, idempotencyKey, null, new SizeT(0),
+                    needed, e), e);
+            byte[] buf = new byte[(int) needed.getValue() + 1];
+            check(C.loy_coupon_issue(handle(), campaignId, memberId, idempotencyKey, buf,
+                    new SizeT(buf.length), needed, e), e);
+            return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+        }
+
+        /** The check symbol catches a mistyped code before any lookup. */
+        public static boolean couponCodeIsValid(String code) {
+            return C.loy_coupon_code_check(code) == LoyaltyLibrary.LOY_OK;
         }
 
         public Quote quote(Basket b) {
