@@ -33,6 +33,10 @@ var
   Options: Tloy_report_options;
   Table: Pointer;
   Row: Int64;
+  Shop: TLoyDatabase;
+  Cart: TLoyBasket;
+  Sara: TLoyMember;
+  Sale, Back: TLoyReceipt;
   Found: Boolean;
   Queued: Int64;
 begin
@@ -146,6 +150,43 @@ begin
     loy_table_free(Table);
   finally
     loy_close(Db);
+  end;
+
+  { The same sale through the unit's classes (what a VCL form would call), on a second file. }
+  Shop := TLoyDatabase.Open(ParamStr(1) + '-classes.db', 'IRT');
+  try
+    Shop.SetClock(1764000000000);
+    Expect(Shop.LoadProgrammeFile(ParamStr(2)) = 1, 'classes: programme loaded');
+    Sara := Shop.Enrol('۰۹۱۲ ۳۴۵ ۶۷۸۹', 'سارا', 'C-enrol-1');
+    Expect(Sara.Phone = '+989123456789', 'classes: Persian digits normalised');
+    Expect(Shop.Identify('09123456789').Id = Sara.Id, 'classes: identified by phone');
+    Cart := TLoyBasket.Create;
+    try
+      Cart.SetMember(Sara.Id);
+      Cart.SetContext('R-9', 'tehran-1', 'T1', '');
+      Expect(Cart.AddLine('LATTE', 'coffee', 2000, 150000) = 1, 'classes: line 1');
+      Sale := Shop.Commit(Cart, 'C-sale-1');
+      Expect((not Sale.Replayed) and (Sale.PointsEarned = 60) and (Sale.Total = 300000),
+        'classes: the sale earns 60 points');
+      Expect(Shop.Commit(Cart, 'C-sale-1').Replayed, 'classes: the same key is a replay');
+    finally
+      Cart.Free;
+    end;
+    Back := Shop.RefundAll(Sale.SaleId, 'C-refund-1');
+    Expect((Back.RefundAmount = 300000) and (Back.MoneyBack = 300000) and
+      (Shop.Member(Sara.Id).Balance = 0), 'classes: refunded, 300,000 handed back');
+    Expect(Pos('libloyalty member export 1', Shop.ExportMember(Sara.Id)) > 0,
+      'classes: the member''s data export');
+    Expect(Shop.FormatMoney(1250000, 'IRT') = '1,250,000', 'classes: money formatted');
+    Expect(Shop.Verify = 0, 'classes: the ledger verifies');
+    try
+      Shop.Enrol('12', 'bad');
+      Expect(False, 'classes: a bad phone is refused');
+    except
+      on E: ELoyaltyError do Expect(E.Status = LOY_ERR_INVALID_PHONE, 'classes: ' + E.StatusName);
+    end;
+  finally
+    Shop.Free;
   end;
   if Failures = 0 then
     WriteLn('Pascal binding: all checks passed')
