@@ -115,6 +115,14 @@ public static class PosCheckout
                    "tier status with the progress in the programme's words: " + tier.Progress);
             string code = db.IssueCoupon("comeback", sara.Id, "T1-coupon-1");
             Expect(Database.CouponCodeIsValid(code), "an issued code passes the check symbol");
+            using (Basket withCoupon = new Basket())
+            {
+                withCoupon.SetMember(sara.Id);
+                withCoupon.AddLine("LATTE", "coffee", 2000, 150000);
+                withCoupon.AddCoupon(code);
+                Receipt paid = db.Commit(withCoupon, "T1-coupon-sale-1");
+                Expect(paid.Total == 300000 - 50000, "a coupon at checkout: 50,000 off (" + paid.Total + ")");
+            }
             Expect(db.Wallet(sara.Id).Length == 3, "wallet balance, available, pending");
             bool notFound = false;
             try { db.FindByCard("NO-SUCH-CARD"); }

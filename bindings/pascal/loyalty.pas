@@ -97,6 +97,8 @@ type
     function RefundAll(SaleId: Int64; const Key: string): TLoyReceipt;
     { Everything held about a member, as JSON (an access request). }
     function ExportMember(MemberId: Int64): string;
+    { One code of a campaign, to a member (or to anyone: 0), in display form. }
+    function IssueCoupon(const CampaignId: string; MemberId: Int64; const Key: string): string;
     function FormatMoney(MinorUnits: Int64; const Currency: string): string;
     { The number of problems loy_verify finds (0: consistent). }
     function Verify: Int64;
@@ -425,6 +427,25 @@ begin
   Check(loy_member_export(FHandle, MemberId, nil, 0, @Needed, @Err), Err);
   SetLength(Buf, Needed + 1);
   Check(loy_member_export(FHandle, MemberId, @Buf[0], Length(Buf), @Needed, @Err), Err);
+  Result := FromUtf8(@Buf[0]);
+end;
+
+function TLoyDatabase.IssueCoupon(const CampaignId: string; MemberId: Int64;
+  const Key: string): string;
+var
+  Err: TLoyError;
+  Needed: size_t;
+  Buf: array of AnsiChar;
+  C, K: UTF8String;
+begin
+  Err := NewError;
+  C := ToUtf8(CampaignId);
+  K := ToUtf8(Key);
+  Needed := 0;
+  Check(loy_coupon_issue(FHandle, PAnsiChar(C), MemberId, OptUtf8(K), nil, 0, @Needed, @Err), Err);
+  SetLength(Buf, Needed + 1);
+  Check(loy_coupon_issue(FHandle, PAnsiChar(C), MemberId, OptUtf8(K), @Buf[0], Length(Buf),
+    @Needed, @Err), Err);
   Result := FromUtf8(@Buf[0]);
 end;
 

@@ -178,6 +178,16 @@ begin
     Expect(Pos('libloyalty member export 1', Shop.ExportMember(Sara.Id)) > 0,
       'classes: the member''s data export');
     Expect(Shop.FormatMoney(1250000, 'IRT') = '1,250,000', 'classes: money formatted');
+    Cart := TLoyBasket.Create;
+    try
+      Cart.SetMember(Sara.Id);
+      Cart.AddLine('LATTE', 'coffee', 2000, 150000);
+      Cart.AddCoupon(Shop.IssueCoupon('comeback', Sara.Id, 'C-coupon-1'));
+      Expect(Shop.Commit(Cart, 'C-sale-2').Total = 300000 - 50000,
+        'classes: a coupon at checkout takes 50,000 off');
+    finally
+      Cart.Free;
+    end;
     Expect(Shop.Verify = 0, 'classes: the ledger verifies');
     try
       Shop.Enrol('12', 'bad');

@@ -155,6 +155,15 @@ test("a member's life, the wallet and coupons", () => {
                          ['comeback', 0, false]);
   db.revokeCoupon(code, 'C-revoke-1');
   assert.strictEqual(db.coupon(code).revoked, true);
+  // A code redeemed at checkout: 50,000 off, counted once.
+  const code2 = db.issueCoupon('comeback', sara.id, 'C-2');
+  const b2 = db.basket({ member: sara.id });
+  b2.addLine('LATTE', 'coffee', 2000, 150000);
+  b2.addCoupon(code2);
+  assert.strictEqual(db.quote(b2).couponDiscount, 50000);
+  assert.strictEqual(db.commit(b2, 'C-sale-1').total, 300000 - 50000);
+  b2.close();
+  assert.strictEqual(db.coupon(code2).uses, 1);
   assert.strictEqual(db.findByCard('CARD-1').id, sara.id);
   db.deactivate(sara.id);
   assert.strictEqual(db.member(sara.id).status, constants.LOY_MEMBER_INACTIVE);

@@ -169,6 +169,15 @@ class MembersCouponsWalletTest(unittest.TestCase):
                          ("comeback", self.sara.id, 0, False))
         self.db.revoke_coupon(code, "C-revoke-1")
         self.assertTrue(self.db.coupon(code).revoked)
+        # A code redeemed at checkout: 50,000 off, counted once.
+        code2 = self.db.issue_coupon("comeback", self.sara.id, "C-2")
+        with self.db.basket(member=self.sara.id) as b:
+            b.add_line("LATTE", "coffee", 2000, 150_000)
+            b.add_coupon(code2)
+            self.assertEqual(self.db.quote(b).coupon_discount, 50_000)
+            receipt = self.db.commit(b, "C-sale-1")
+        self.assertEqual(receipt.total, 300_000 - 50_000)
+        self.assertEqual(self.db.coupon(code2).uses, 1)
 
     def test_deactivate_merge_erase(self):
         self.assertEqual(self.db.find_by_card("CARD-1").id, self.sara.id)

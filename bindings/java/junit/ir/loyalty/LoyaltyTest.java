@@ -106,6 +106,12 @@ public class LoyaltyTest {
         assertEquals(3, db.wallet(sara.id()).length);
         String code = db.issueCoupon("comeback", sara.id(), "T1-coupon-1");
         assertTrue(Database.couponCodeIsValid(code));
+        try (Basket b = new Basket()) {  // a code redeemed at checkout: 50,000 off
+            b.member(sara.id());
+            b.addLine("LATTE", "coffee", 2000, 150000, 0);
+            b.addCoupon(code);
+            assertEquals(300000 - 50000, db.commit(b, "T1-coupon-sale-1").total());
+        }
         db.deactivate(sara.id());
         assertEquals(LoyaltyLibrary.LOY_MEMBER_INACTIVE, db.member(sara.id()).status());
         db.reactivate(sara.id());
