@@ -179,11 +179,14 @@ struct Formatter {
                       {1000LL, "K", " هزار"}};
         for (const auto& u : kUnits) {
             if (whole < u.size && whole > -u.size) continue;
-            // Hundredths of the unit, rounded half up, then as few decimals as keep 3 digits.
-            const std::int64_t h =
-                (whole / (u.size / 100)) + ((whole % (u.size / 100)) * 2 >= u.size / 100 ? 1 : 0);
-            int decimals = h >= 10000 ? 0 : h >= 1000 ? 1 : 2;
-            std::int64_t shown = decimals == 0 ? (h + 50) / 100 : decimals == 1 ? (h + 5) / 10 : h;
+            // Three significant digits, rounded once, half up: 12,449,500 -> 12.4M.
+            const std::int64_t units = (whole < 0 ? -whole : whole) / u.size;
+            int decimals = units >= 100 ? 0 : units >= 10 ? 1 : 2;
+            std::int64_t shown = mul_div(whole,
+                                         decimals == 0   ? 1
+                                         : decimals == 1 ? 10
+                                                         : 100,
+                                         u.size, Rounding::HalfUp);
             while (decimals > 0 && shown % 10 == 0) {  // 45.0 -> 45, 6.00 -> 6
                 shown /= 10;
                 --decimals;
