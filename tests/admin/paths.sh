@@ -5,11 +5,7 @@
 #   tests/admin/paths.sh <loyalty-admin> <programme.json> <work dir>
 set -euo pipefail
 ADMIN="$1"; P="$2"; W="$3"
-A() {
-  if [ -n "${LOYALTY_RUNNER:-}" ]; then "$LOYALTY_RUNNER" "$ADMIN" "$@" | tr -d '\r'
-  else "$ADMIN" "$@"; fi
-}
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/runner.sh"
 rm -rf "$W"; mkdir -p "$W"
 D="$W/باشگاه مشتریان"
 mkdir -p "$D"

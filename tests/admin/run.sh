@@ -5,14 +5,9 @@
 # With LOYALTY_RUNNER set (cmake/wine-run.sh), the tool is a Windows program run through it.
 set -euo pipefail
 ADMIN="$1"; P="$2"; W="$3"
-# (A Windows program writes CRLF line ends to a pipe; the checks read lines without the CR.)
-A() {
-  if [ -n "${LOYALTY_RUNNER:-}" ]; then "$LOYALTY_RUNNER" "$ADMIN" "$@" | tr -d '\r'
-  else "$ADMIN" "$@"; fi
-}
+source "$(dirname "$0")/runner.sh"
 rm -rf "$W"; mkdir -p "$W"
 DB="$W/club.db"
-fail() { echo "FAIL: $*"; exit 1; }
 
 A init "$DB" --currency IRT --programme "$P" --at 2026-11-20 | grep -q "programme version 1 loaded" \
   || fail "init"
