@@ -526,13 +526,7 @@ int main(int argc, char** argv) {
     } catch (const Error& e) {
         std::cerr << "loyalty-admin: " << status_name(e.status()) << ": " << e.what() << "\n";
         return 2;
-    } catch (const nlohmann::json::exception& e) {
-        std::cerr << "loyalty-admin: " << e.what() << "\n";
-        return 2;
-    } catch (const admin::BadDate& e) {
-        std::cerr << "loyalty-admin: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // a bad date, a malformed JSON, anything else
         std::cerr << "loyalty-admin: " << e.what() << "\n";
         return 2;
     }
