@@ -20,6 +20,7 @@
 #include "sha256.hpp"
 #include "storage/access.hpp"
 #include "storage/canonical.hpp"
+#include "storage/family.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "text.hpp"
@@ -32,11 +33,6 @@ using storage::kNever;
 using storage::NullIfEmpty;
 using storage::NullIfZero;
 using storage::Transaction;
-
-// The member ?1 and every member merged into it (recursively): their histories count as one.
-#define LOY_FAMILY                                                                       \
-    "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT m.id FROM members m JOIN fam ON " \
-    "m.merged_into = fam.id) "
 
 namespace {
 

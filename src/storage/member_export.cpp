@@ -7,6 +7,7 @@
 
 #include "loyalty/database.hpp"
 #include "storage/access.hpp"
+#include "storage/family.hpp"
 #include "storage/sqlite.hpp"
 
 namespace loyalty {
@@ -16,53 +17,44 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 using storage::Session;
 
-// The member and every member merged into it.
-#define LOY_EXPORT_FAMILY                                                                \
-    "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT m.id FROM members m JOIN fam ON " \
-    "m.merged_into = fam.id) "
-
 struct Section {
     const char* name;
     const char* sql;  // ?1 = the member
 };
 
 const Section kSections[] = {
-    {"merged_members", LOY_EXPORT_FAMILY "SELECT * FROM members WHERE id IN fam AND id <> ?1"},
-    {"tags", LOY_EXPORT_FAMILY "SELECT * FROM member_tags WHERE member_id IN fam ORDER BY tag"},
-    {"merges", LOY_EXPORT_FAMILY
-     "SELECT * FROM merges WHERE survivor_id IN fam OR absorbed_id IN fam ORDER BY id"},
+    {"merged_members", LOY_FAMILY "SELECT * FROM members WHERE id IN fam AND id <> ?1"},
+    {"tags", LOY_FAMILY "SELECT * FROM member_tags WHERE member_id IN fam ORDER BY tag"},
+    {"merges",
+     LOY_FAMILY "SELECT * FROM merges WHERE survivor_id IN fam OR absorbed_id IN fam ORDER BY id"},
     {"referred_members",
-     LOY_EXPORT_FAMILY "SELECT id, created_at FROM members WHERE referrer_id IN fam ORDER BY id"},
-    {"sales", LOY_EXPORT_FAMILY "SELECT * FROM sales WHERE member_id IN fam ORDER BY id"},
-    {"sale_lines", LOY_EXPORT_FAMILY
+     LOY_FAMILY "SELECT id, created_at FROM members WHERE referrer_id IN fam ORDER BY id"},
+    {"sales", LOY_FAMILY "SELECT * FROM sales WHERE member_id IN fam ORDER BY id"},
+    {"sale_lines", LOY_FAMILY
      "SELECT * FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE member_id IN fam) "
      "ORDER BY sale_id, line_no"},
-    {"sale_tenders", LOY_EXPORT_FAMILY
+    {"sale_tenders", LOY_FAMILY
      "SELECT * FROM sale_tenders WHERE sale_id IN (SELECT id FROM sales WHERE member_id IN fam) "
      "ORDER BY sale_id"},
-    {"refunds", LOY_EXPORT_FAMILY
+    {"refunds", LOY_FAMILY
      "SELECT * FROM refunds WHERE sale_id IN (SELECT id FROM sales WHERE member_id IN fam) "
      "ORDER BY id"},
-    {"refund_lines", LOY_EXPORT_FAMILY
+    {"refund_lines", LOY_FAMILY
      "SELECT * FROM refund_lines WHERE refund_id IN (SELECT r.id FROM refunds r WHERE r.sale_id "
      "IN (SELECT id FROM sales WHERE member_id IN fam)) ORDER BY refund_id, line_no"},
-    {"ledger", LOY_EXPORT_FAMILY "SELECT * FROM ledger WHERE member_id IN fam ORDER BY id"},
-    {"lots", LOY_EXPORT_FAMILY "SELECT * FROM lots WHERE member_id IN fam ORDER BY entry_id"},
-    {"tier_events",
-     LOY_EXPORT_FAMILY "SELECT * FROM tier_events WHERE member_id IN fam ORDER BY id"},
-    {"subscriptions",
-     LOY_EXPORT_FAMILY "SELECT * FROM subscriptions WHERE member_id IN fam ORDER BY id"},
-    {"coupons", LOY_EXPORT_FAMILY "SELECT * FROM coupons WHERE member_id IN fam ORDER BY 1"},
-    {"coupon_uses",
-     LOY_EXPORT_FAMILY "SELECT * FROM coupon_uses WHERE member_id IN fam ORDER BY 1"},
+    {"ledger", LOY_FAMILY "SELECT * FROM ledger WHERE member_id IN fam ORDER BY id"},
+    {"lots", LOY_FAMILY "SELECT * FROM lots WHERE member_id IN fam ORDER BY entry_id"},
+    {"tier_events", LOY_FAMILY "SELECT * FROM tier_events WHERE member_id IN fam ORDER BY id"},
+    {"subscriptions", LOY_FAMILY "SELECT * FROM subscriptions WHERE member_id IN fam ORDER BY id"},
+    {"coupons", LOY_FAMILY "SELECT * FROM coupons WHERE member_id IN fam ORDER BY 1"},
+    {"coupon_uses", LOY_FAMILY "SELECT * FROM coupon_uses WHERE member_id IN fam ORDER BY 1"},
     {"wallet_entries",
-     LOY_EXPORT_FAMILY "SELECT * FROM wallet_entries WHERE member_id IN fam ORDER BY id"},
+     LOY_FAMILY "SELECT * FROM wallet_entries WHERE member_id IN fam ORDER BY id"},
     {"reward_redemptions",
-     LOY_EXPORT_FAMILY "SELECT * FROM reward_redemptions WHERE member_id IN fam ORDER BY id"},
-    {"draw_tickets",
-     LOY_EXPORT_FAMILY "SELECT * FROM draw_tickets WHERE member_id IN fam ORDER BY 1"},
-    {"draw_wins", LOY_EXPORT_FAMILY "SELECT * FROM draw_winners WHERE member_id IN fam ORDER BY 1"},
-    {"messages", LOY_EXPORT_FAMILY "SELECT * FROM outbox WHERE member_id IN fam ORDER BY id"},
+     LOY_FAMILY "SELECT * FROM reward_redemptions WHERE member_id IN fam ORDER BY id"},
+    {"draw_tickets", LOY_FAMILY "SELECT * FROM draw_tickets WHERE member_id IN fam ORDER BY 1"},
+    {"draw_wins", LOY_FAMILY "SELECT * FROM draw_winners WHERE member_id IN fam ORDER BY 1"},
+    {"messages", LOY_FAMILY "SELECT * FROM outbox WHERE member_id IN fam ORDER BY id"},
 };
 
 ordered_json row_of(const storage::Query& q) {
