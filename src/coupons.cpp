@@ -52,14 +52,7 @@ bool well_formed(std::string_view s) {
 }
 
 std::string generate() {
-    std::string out;
-    while (out.size() < kData) {
-        unsigned char buf[32];
-        platform::random_bytes(buf, sizeof buf);
-        // 256 is a multiple of 32: every symbol is equally likely.
-        for (std::size_t i = 0; i < sizeof buf && out.size() < kData; ++i)
-            out.push_back(kAlphabet[buf[i] % kN]);
-    }
+    std::string out = platform::random_symbols(kData, kAlphabet);
     out.push_back(check_symbol(out));
     return out;
 }

@@ -55,6 +55,19 @@ bool is_read_only_error(DWORD code) {
 
 }  // namespace
 
+std::string random_symbols(std::size_t n, std::string_view alphabet) {
+    const unsigned size = static_cast<unsigned>(alphabet.size());
+    const unsigned limit = 256 - 256 % size;
+    std::string s;
+    while (s.size() < n) {
+        unsigned char buf[32];
+        random_bytes(buf, sizeof buf);
+        for (unsigned char b : buf)
+            if (b < limit && s.size() < n) s.push_back(alphabet[b % size]);
+    }
+    return s;
+}
+
 #ifdef _WIN32
 
 std::wstring widen(std::string_view utf8) {

@@ -19,6 +19,9 @@ namespace loyalty::platform {
 // Fills `buf` with `n` bytes from the system's cryptographic source: getrandom(2) on Linux,
 // BCryptGenRandom on Windows. Throws Error(Internal) if the source fails.
 void random_bytes(void* buf, std::size_t n);
+// `n` symbols drawn uniformly from `alphabet` (at most 256 symbols) with random_bytes: a byte at
+// or past the largest multiple of the alphabet's size is drawn again.
+std::string random_symbols(std::size_t n, std::string_view alphabet);
 
 enum class PathKind { Missing, File, Directory };
 // What is at `path`. Throws Error(InvalidArgument) for a path that is not valid UTF-8 and

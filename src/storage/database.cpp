@@ -48,28 +48,13 @@ std::int64_t scalar(storage::Query q) {
     return q.i64(0);
 }
 
-// `n` symbols drawn uniformly from `alphabet` with the system's cryptographic source (bytes at
-// or past the largest multiple of the alphabet's size are drawn again).
-std::string random_symbols(std::size_t n, std::string_view alphabet) {
-    const unsigned size = static_cast<unsigned>(alphabet.size());
-    const unsigned limit = 256 - 256 % size;
-    std::string s;
-    while (s.size() < n) {
-        unsigned char buf[32];
-        platform::random_bytes(buf, sizeof buf);
-        for (unsigned char b : buf)
-            if (b < limit && s.size() < n) s.push_back(alphabet[b % size]);
-    }
-    return s;
-}
-
 std::string random_code(std::size_t n) {
     // No 0/O, 1/I/L: easy to read aloud and type.
-    return random_symbols(n, "23456789ABCDEFGHJKMNPQRSTUVWXYZ");
+    return platform::random_symbols(n, "23456789ABCDEFGHJKMNPQRSTUVWXYZ");
 }
 
 std::string random_hex(std::size_t n) {
-    return random_symbols(n, "0123456789abcdef");
+    return platform::random_symbols(n, "0123456789abcdef");
 }
 
 void check_currency(const std::string& code, int exponent) {
