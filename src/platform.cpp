@@ -55,6 +55,11 @@ bool is_read_only_error(DWORD code) {
 
 }  // namespace
 
+void remove_database_files(const std::string& path) noexcept {
+    for (const char* side : {"", "-wal", "-shm"})
+        remove_file(path + side);
+}
+
 std::string random_symbols(std::size_t n, std::string_view alphabet) {
     const unsigned size = static_cast<unsigned>(alphabet.size());
     const unsigned limit = 256 - 256 % size;

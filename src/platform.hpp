@@ -39,6 +39,8 @@ bool create_private_file(const std::string& path);
 
 // Removes the file at `path` if there is one; never fails.
 void remove_file(const std::string& path) noexcept;
+// Removes an SQLite database file and its -wal and -shm files, those that exist; never fails.
+void remove_database_files(const std::string& path) noexcept;
 
 // The whole content of a file; `what` names it in the error ("programme file"). Throws Error(Io).
 std::string read_file(const std::string& path, const char* what);

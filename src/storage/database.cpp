@@ -1986,8 +1986,7 @@ std::unique_ptr<Database> Database::open(const OpenOptions& options) {
         // A refused open leaves nothing behind: a file it created is removed again.
         if (impl->created) {
             impl->c.close();
-            for (const char* side : {"", "-wal", "-shm"})
-                platform::remove_file(options.path + side);
+            platform::remove_database_files(options.path);
         }
         throw;
     }

@@ -408,9 +408,7 @@ int main(int argc, char** argv) {
                     std::cout << "programme version " << v << " loaded\n";
                 }
             } catch (...) {
-                if (!existed)
-                    for (const char* side : {"", "-wal", "-shm"})
-                        platform::remove_file(c.db + side);
+                if (!existed) platform::remove_database_files(c.db);
                 throw;
             }
             std::cout << "database " << c.db << " ready\n";
