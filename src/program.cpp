@@ -7,6 +7,7 @@
 #include <set>
 
 #include "calendar.hpp"
+#include "json_strict.hpp"
 #include "messages.hpp"
 #include "phrases.hpp"
 #include "segments.hpp"
@@ -308,69 +309,6 @@ void check_ids(const std::vector<std::string>& ids, const char* what) {
     }
 }
 
-// JSON allows a member name twice in one object and nlohmann keeps the last; a programme is
-// strict instead ("points":1,"points":5 is refused, naming the field and where it is). The
-// parser's callback sees every key as it is read: one set of names per open object.
-class DuplicateKeys {
-  public:
-    struct Found {
-        std::string where, key;
-    };
-
-    bool operator()(int, json::parse_event_t event, json& parsed) {
-        switch (event) {
-            case json::parse_event_t::object_start:
-            case json::parse_event_t::array_start:
-                element_starts();
-                frames_.push_back({event == json::parse_event_t::array_start, 0, {}, {}});
-                break;
-            case json::parse_event_t::object_end:
-            case json::parse_event_t::array_end:
-                if (!frames_.empty()) frames_.pop_back();
-                break;
-            case json::parse_event_t::key:
-                if (!frames_.empty() && parsed.is_string()) {
-                    Frame& f = frames_.back();
-                    std::string k = parsed.get<std::string>();
-                    if (!f.keys.insert(k).second) throw Found{where(), k};
-                    f.key = std::move(k);
-                }
-                break;
-            case json::parse_event_t::value:
-                element_starts();
-                break;
-        }
-        return true;
-    }
-
-  private:
-    struct Frame {
-        bool array;
-        std::size_t index;  // elements seen so far (arrays)
-        std::set<std::string> keys;
-        std::string key;  // the member being read (objects)
-    };
-
-    void element_starts() {
-        if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
-    }
-
-    // "spend[0]" for the object being read; "" at the top.
-    std::string where() const {
-        std::string out;
-        for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
-            const Frame& f = frames_[i];
-            if (f.array)
-                out += "[" + std::to_string(f.index - 1) + "]";
-            else
-                out += (out.empty() ? "" : ".") + f.key;
-        }
-        return out;
-    }
-
-    std::vector<Frame> frames_;
-};
-
 // "names": {"fa": "...", "en": "..."}: language codes to display names (at most 200 bytes).
 DisplayNames read_names(Reader& r) {
     DisplayNames out;
@@ -427,11 +365,11 @@ Program parse_program(std::string_view text) {
         throw Error(Status::TooLong, "programme text is larger than 4 MiB");
     json j;
     try {
-        j = json::parse(text.begin(), text.end(), DuplicateKeys());
+        j = json_strict::parse(text);
     } catch (const json::exception& e) {
         throw Error(Status::InvalidProgram,
                     std::string("programme is not valid JSON: ") + e.what());
-    } catch (const DuplicateKeys::Found& d) {
+    } catch (const json_strict::DuplicateName& d) {
         throw Error(Status::InvalidProgram,
                     "programme: " + (d.where.empty() ? std::string("the programme") : d.where) +
                         " has the field '" + d.key + "' twice");
