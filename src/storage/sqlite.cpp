@@ -78,11 +78,14 @@ void Connection::open(const std::string& path, bool read_only, bool create) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    open_v2(path, flags, path);
+}
+
+void Connection::open_v2(const std::string& name, int flags, const std::string& path) {
+    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-        if (db_) sqlite3_close_v2(db_);
-        db_ = nullptr;
+        close();
         if ((rc & 0xFF) == SQLITE_NOMEM) throw Error(Status::NoMemory, "cannot open: " + msg);
         throw Error(Status::Io, "cannot open '" + path + "': " + msg);
     }
@@ -111,13 +114,7 @@ void Connection::open_immutable(const std::string& path) {
     uri += "?immutable=1";
     const int flags =
         SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
-    const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
-    if (rc != SQLITE_OK) {
-        std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-        close();
-        if ((rc & 0xFF) == SQLITE_NOMEM) throw Error(Status::NoMemory, "cannot open: " + msg);
-        throw Error(Status::Io, "cannot open '" + path + "': " + msg);
-    }
+    open_v2(uri, flags, path);
 }
 
 void Connection::exec(const char* sql) {
