@@ -105,14 +105,8 @@ bool to_digits(std::string_view in, std::string& out, bool& plus) {
         // (DB B0..B9), no-break space U+00A0 (C2 A0).
         if (i + 1 < in.size()) {
             auto d = static_cast<unsigned char>(in[i + 1]);
-            if (c == 0xD9 && d >= 0xA0 && d <= 0xA9) {
-                out.push_back(static_cast<char>('0' + (d - 0xA0)));
-                seen_digit = true;
-                i += 2;
-                continue;
-            }
-            if (c == 0xDB && d >= 0xB0 && d <= 0xB9) {
-                out.push_back(static_cast<char>('0' + (d - 0xB0)));
+            if (const int digit = eastern_digit(c, d); digit >= 0) {
+                out.push_back(static_cast<char>('0' + digit));
                 seen_digit = true;
                 i += 2;
                 continue;

@@ -14,6 +14,14 @@ bool is_valid_utf8(std::string_view s) noexcept;
 // Throws InvalidUtf8 / TooLong naming the field.
 void check_field(std::string_view field, std::string_view value, std::size_t max_bytes);
 
+// The value of a Persian (U+06F0..06F9) or Arabic-Indic (U+0660..0669) digit from its two UTF-8
+// bytes, or -1 when they are not one.
+constexpr int eastern_digit(unsigned char lead, unsigned char trail) noexcept {
+    if (lead == 0xDB && trail >= 0xB0 && trail <= 0xB9) return trail - 0xB0;
+    if (lead == 0xD9 && trail >= 0xA0 && trail <= 0xA9) return trail - 0xA0;
+    return -1;
+}
+
 // E.164 ("+989121234567") from the forms a cashier types, with Persian and Arabic-Indic digits.
 // Throws InvalidPhone with the reason.
 std::string normalize_phone(std::string_view input, std::string_view default_country);

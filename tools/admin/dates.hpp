@@ -11,6 +11,7 @@
 #include <string>
 
 #include "calendar.hpp"
+#include "text.hpp"
 
 namespace loyalty::admin {
 
@@ -30,15 +31,10 @@ inline std::string latin_date(const std::string& s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (i + 1 < s.size() && (c == 0xDB || c == 0xD9)) {
-            const unsigned char n = static_cast<unsigned char>(s[i + 1]);
-            if (c == 0xDB && n >= 0xB0 && n <= 0xB9) {  // U+06F0..U+06F9 Persian
-                out += static_cast<char>('0' + (n - 0xB0));
-                ++i;
-                continue;
-            }
-            if (c == 0xD9 && n >= 0xA0 && n <= 0xA9) {  // U+0660..U+0669 Arabic-Indic
-                out += static_cast<char>('0' + (n - 0xA0));
+        if (i + 1 < s.size()) {
+            if (const int digit = text::eastern_digit(c, static_cast<unsigned char>(s[i + 1]));
+                digit >= 0) {
+                out += static_cast<char>('0' + digit);
                 ++i;
                 continue;
             }
