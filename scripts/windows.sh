@@ -82,8 +82,8 @@ for arch in "${arches[@]}"; do
   # The Python wheel for this architecture, with loyalty.dll inside.
   tag="$([ "$arch" = x86_64 ] && echo win_amd64 || echo win32)"
   bash bindings/python/build-wheel.sh "$dir/bin/loyalty.dll" "$dir/package/python" "$tag" >/dev/null
-  unzip -l "$dir/package/python/libloyalty-"*"-py3-none-$tag.whl" | grep -q "libloyalty/loyalty.dll" \
-    || { echo "the $tag wheel lacks loyalty.dll"; exit 1; }
+  listing="$(unzip -l "$dir/package/python/libloyalty-"*"-py3-none-$tag.whl")"
+  grep -q "libloyalty/loyalty.dll" <<<"$listing" || { echo "the $tag wheel lacks loyalty.dll"; exit 1; }
   echo "== Windows $arch: tests under wine"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 done

@@ -20,13 +20,13 @@ phone,name,tags,consent_sms,branch
 09121110002,رضا کریمی,,no,golestan
 CSV
 
-A init "$DB" --currency IRT --programme "$PROG" --at 2026-11-20 | grep -q "programme version 1 loaded" \
+A init "$DB" --currency IRT --programme "$PROG" --at 2026-11-20 | contains "programme version 1 loaded" \
   || fail "init with Persian paths"
-A members import "$DB" "$CSV" --at 2026-11-20 2>/dev/null | grep -q "imported 2" \
+A members import "$DB" "$CSV" --at 2026-11-20 2>/dev/null | contains "imported 2" \
   || fail "import of a CSV with a Persian name"
-A member show "$DB" 09121110001 --at 2026-11-21 | grep -q "مریم احمدی" \
+A member show "$DB" 09121110001 --at 2026-11-21 | contains "مریم احمدی" \
   || fail "the imported member, by her Persian name"
-A dashboard "$DB" --out "$HTML" --at 2026-11-21 | grep -q "dashboard written" || fail "dashboard"
+A dashboard "$DB" --out "$HTML" --at 2026-11-21 | contains "dashboard written" || fail "dashboard"
 # Exactly these names exist: nothing was written under a garbled one.
 [ -s "$DB" ] || fail "the database is not at its Persian path"
 [ -s "$HTML" ] || fail "the dashboard is not at its Persian path"
@@ -35,6 +35,6 @@ unexpected="$(cd "$D" && ls -A | grep -v -x -e "باشگاه تهران.db" -e "
   -e "باشگاه تهران.db-shm" -e "برنامه وفاداری.json" -e "مشتریان شعبه ۱.csv" \
   -e "داشبورد مدیر.html" || true)"
 [ -z "$unexpected" ] || fail "unexpected files: $unexpected"
-{ A programme load "$DB" "$D/نیست.json" 2>&1 || true; } | grep -q "نیست.json" \
+{ A programme load "$DB" "$D/نیست.json" 2>&1 || true; } | contains "نیست.json" \
   || fail "a missing file is named in the error"
 echo "loyalty-admin with Persian paths: all checks passed"

@@ -6,3 +6,10 @@ A() {
   else "$ADMIN" "$@"; fi
 }
 fail() { echo "FAIL: $*"; exit 1; }
+# `... | contains PATTERN`: reads the whole input, then matches. (`grep -q` stops at the first
+# match; the writer then dies of SIGPIPE and, under pipefail, the check fails at random.)
+contains() {
+  local text
+  text="$(cat)"
+  grep -q -- "$1" <<<"$text"
+}

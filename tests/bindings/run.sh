@@ -121,7 +121,8 @@ JS
     fpc -Mdelphi -Sew -vw -l- -FU"$work" -FE"$work" -Fl"$libdir" -Fu"$root/bindings/pascal" \
         "$work/sale.dpr" > "$work/sale.build" || { cat "$work/sale.build"; exit 1; }
     mkdir -p "$work/sale-run"
-    (cd "$work/sale-run" && ../sale) | grep -q "^sold: .*, total 300000$"
+    sold="$(cd "$work/sale-run" && ../sale)"
+    grep -q "^sold: .*, total 300000$" <<<"$sold"
     ;;
   *)
     echo "unknown binding: $lang" >&2
