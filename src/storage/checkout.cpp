@@ -1,0 +1,408 @@
+// Checkout: the member's state for the rules, basket checks, the quote, and the commit that
+// writes a sale, its lines, points, coupon uses, tender and referral reward in one transaction.
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+MemberState Database::Impl::member_state(std::int64_t member_id, const Program& p) {
+    MemberState s;
+    if (member_id == 0) return s;
+    Member m = load_member(member_id);
+    s.is_member = true;
+    s.balance = m.balance;
+    s.available = m.available;
+    s.birth_month = m.birth_month;
+    s.birth_day = m.birth_day;
+    s.benefits = benefits_of(p, m.tier, active_plan(member_id, p).id);
+    s.tier = m.tier;
+    s.tags = m.tags;
+    s.wallet_available = wallet_balance(member_id).available;
+    std::int64_t t = now();
+    auto awarded = [&](const std::string& key) {
+        auto q = c.query(
+            // `kind IN (7, 8)` matches the partial index ledger_reason.
+            "SELECT 1 FROM ledger b WHERE b.member_id=? AND b.kind=? AND b.kind IN (7, 8) AND "
+            "b.reason=? AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id) LIMIT "
+            "1",
+            member_id, static_cast<std::int64_t>(EntryKind::Bonus), key);
+        return q.next();
+    };
+    if (p.birthday.points > 0 && m.birth_month > 0) {
+        Window y = window_of(Period::Year, t, p.utc_offset_minutes, p.week_start);
+        s.birthday_awarded = awarded("birthday:" + y.key);
+    }
+    for (const auto& ch : p.challenges) {
+        Window w = window_of(ch.window, t, p.utc_offset_minutes, p.week_start);
+        MemberState::ChallengeState cs;
+        cs.id = ch.id;
+        auto q = c.query(
+            "SELECT COUNT(*) FROM sales WHERE member_id=? AND created_at >= ? AND created_at < "
+            "? "
+            "AND status IN (0, 1) AND total >= ?",
+            member_id, w.start_ms, w.end_ms, ch.min_spend);
+        q.next();
+        cs.purchases = q.i64(0);
+        cs.awarded = awarded("challenge:" + ch.id + ":" + w.key);
+        s.challenges.push_back(cs);
+    }
+    return s;
+}
+
+void Database::Impl::check_basket(const Basket& b) {
+    text::check_field("receipt", b.receipt, kMaxShort);
+    text::check_field("branch", b.branch, kMaxShort);
+    text::check_field("terminal", b.terminal, kMaxShort);
+    text::check_field("cashier", b.cashier, kMaxShort);
+    text::check_field("currency", b.currency, 8);
+    if (b.lines.size() > 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+    for (const auto& l : b.lines) {
+        text::check_field("sku", l.sku, kMaxShort);
+        text::check_field("category", l.category, kMaxShort);
+    }
+    if (b.tenders.size() > 100) throw Error(Status::TooLong, "a sale holds at most 100 tenders");
+    if (b.coupons.size() > 20) throw Error(Status::TooLong, "a sale takes at most 20 coupons");
+    for (const auto& code : b.coupons) {
+        text::check_field("coupon code", code, 40);
+        if (code.empty()) throw Error(Status::InvalidArgument, "a coupon code is empty");
+    }
+    if (b.wallet_amount < 0)
+        throw Error(Status::InvalidAmount, "a wallet payment cannot be negative");
+    for (const auto& t : b.tenders) {
+        text::check_field("tender type", t.type, kMaxShort);
+        if (t.type.empty()) throw Error(Status::InvalidArgument, "a tender needs a type");
+        if (t.amount < 0) throw Error(Status::InvalidAmount, "a tender cannot be negative");
+    }
+    if (b.member_id < 0) throw Error(Status::InvalidArgument, "member id cannot be negative");
+    b.total();  // validates amounts
+    if (b.redeem_points < 0)
+        throw Error(Status::InvalidAmount, "points to redeem cannot be negative");
+}
+
+std::string Database::Impl::basket_request(const Basket& b) {
+    std::string out =
+        canonical("member", b.member_id, "receipt", b.receipt, "branch", b.branch, "terminal",
+                  b.terminal, "cashier", b.cashier, "currency", b.currency, "tax", b.tax, "service",
+                  b.service, "tip", b.tip, "redeem", b.redeem_points, "wallet", b.wallet_amount);
+    for (const auto& l : b.lines)
+        storage::put_fields(out, "sku", l.sku, "category", l.category, "qty", l.quantity_milli,
+                            "price", l.unit_price, "discount", l.discount, "plan", l.plan_id);
+    for (const auto& code : b.coupons)
+        storage::put_fields(out, "coupon", coupon::normalize(code));
+    for (const auto& t : b.tenders)
+        storage::put_fields(out, "tender", t.type, "amount", t.amount);
+    return out;
+}
+
+// Evaluates a basket against the current state (inside a transaction).
+Evaluation Database::Impl::evaluate_basket(const Basket& b, std::int64_t& member_out,
+                                           MemberState& state) {
+    const Program& p = active_program();
+    std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
+    int exp = exponent(currency);
+    if (program_version > 0 && currency != p.currency)
+        throw Error(Status::UnknownCurrency,
+                    "the basket is in " + currency + " but the programme counts in " + p.currency);
+    member_out = 0;
+    if (b.member_id != 0) {
+        member_out = owner_of(b.member_id);
+        require_active(member_out);
+    }
+    state = member_state(member_out, p);
+    return evaluate(with_plan_prices(b, p, member_out), state, p, now(), exp,
+                    coupon_candidates(b, member_out, p));
+}
+
+// Plan lines take their price from the programme: one period per 1.000 of quantity.
+Basket Database::Impl::with_plan_prices(const Basket& b, const Program& p, std::int64_t member) {
+    Basket out = b;
+    for (auto& l : out.lines) {
+        if (l.plan_id.empty()) continue;
+        const Plan* plan = p.plan(l.plan_id);
+        if (!plan) throw Error(Status::NotFound, "the programme has no plan '" + l.plan_id + "'");
+        if (member == 0)
+            throw Error(Status::InvalidArgument, "a plan is bought by a member, not anonymously");
+        if (l.quantity_milli % 1000 != 0)
+            throw Error(Status::InvalidAmount, "a plan is bought in whole periods");
+        l.unit_price = plan->fee;
+        l.discount = 0;
+        if (l.sku.empty()) l.sku = "plan:" + plan->id;
+        if (l.category.empty()) l.category = "plan";
+    }
+    return out;
+}
+
+// Score terms a sale would add (for the quote's "this sale makes you Gold").
+std::function<std::int64_t(const ScoreTerm&)> Database::Impl::sale_delta(const Evaluation& ev) {
+    return [&ev](const ScoreTerm& t) -> std::int64_t {
+        switch (t.metric) {
+            case ScoreTerm::Metric::Purchases:
+                return 1;
+            case ScoreTerm::Metric::Spend:
+                return ev.total;
+            case ScoreTerm::Metric::Points:
+                if (t.source.empty()) return ev.points;
+                if (t.source == "purchase") return ev.purchase_points;
+                if (t.source == "birthday") return ev.points - ev.purchase_points;
+                return 0;
+        }
+        return 0;
+    };
+}
+
+Quote Database::Impl::quote(const Basket& b) {
+    check_basket(b);
+    Transaction t(c, false);
+    std::int64_t member = 0;
+    MemberState st;
+    Evaluation ev = evaluate_basket(b, member, st);
+    Quote q;
+    q.member_id = member;
+    q.program_version = program_version;
+    q.total = ev.total;
+    q.points_earned = ev.points;
+    q.rules = ev.rules;
+    q.line_points = ev.line_points;
+    q.balance = st.balance;
+    q.available = st.available;
+    q.redeemable_points = ev.redeemable_points;
+    q.redeemable_value = ev.redeemable_value;
+    q.redeem_status = ev.redeem_status;
+    q.redeem_message = ev.redeem_message;
+    q.redeem_points = ev.redeem_points;
+    q.redeem_value = ev.redeem_value;
+    q.amount_due = ev.amount_due;
+    q.benefit_discount = ev.benefit_discount;
+    q.free_delivery = ev.free_delivery;
+    q.coupons = ev.coupons;
+    q.coupon_discount = ev.coupon_discount;
+    q.cashback = ev.cashback;
+    q.wallet_status = ev.wallet_status;
+    q.wallet_message = ev.wallet_message;
+    q.wallet_amount = ev.wallet_amount;
+    if (member) {
+        WalletBalance w = wallet_balance(member);
+        q.wallet_balance = w.balance;
+        q.wallet_available = w.available;
+    }
+    const Program& p = program;
+    if (member && p.tiers.enabled()) {
+        auto mq = c.query("SELECT tier FROM members WHERE id=?", member);
+        mq.next();
+        q.tier = mq.text(0);
+        int cur = p.level_index(q.tier);
+        std::int64_t after = score_of(member, p, sale_delta(ev));
+        int target = std::max(level_for_score(p.tiers, after), cur);
+        q.tier_after = target >= 0 ? p.tiers.levels[static_cast<std::size_t>(target)].id : q.tier;
+        q.progress = progress_text(p, target, after, exponent(p.currency));
+    }
+    return q;
+}
+
+std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b) {
+    std::int64_t member = 0;
+    MemberState st;
+    Evaluation ev = evaluate_basket(b, member, st);
+    if (b.redeem_points > 0 && ev.redeem_status != Status::Ok)
+        throw Error(ev.redeem_status, ev.redeem_message);
+    // What the customer was shown is what is committed: a coupon that does not apply is
+    // refused, not silently dropped, so the till can take it off and quote again.
+    for (const auto& cr : ev.coupons)
+        if (cr.status != Status::Ok)
+            throw Error(cr.status, "coupon " + coupon::display(cr.code) + ": " + cr.message);
+    if (ev.wallet_status != Status::Ok) throw Error(ev.wallet_status, ev.wallet_message);
+    if (!b.tenders.empty()) {
+        std::int64_t paid = 0;
+        for (const auto& tn : b.tenders)
+            paid = checked_add(paid, tn.amount);
+        if (paid != ev.amount_due)
+            throw Error(Status::InvalidAmount, "the tenders add up to " + std::to_string(paid) +
+                                                   " but " + std::to_string(ev.amount_due) +
+                                                   " is due after the points tender");
+    }
+    std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
+    std::int64_t t = now();
+    std::int64_t earned_total = ev.points;
+    const Basket pb = with_plan_prices(b, program, member);
+    std::string tier_before;
+    if (member) {
+        auto q = c.query("SELECT tier FROM members WHERE id=?", member);
+        q.next();
+        tier_before = q.text(0);
+    }
+    c.query(
+         "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
+         "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
+         "redeem_value, amount_due, program_version, explanation, created_at, "
+         "benefit_discount, tier_before, tier_after) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
+         NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
+         b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
+         std::max<std::int64_t>(program_version, 0), storage::encode_rules(ev.rules), t,
+         ev.benefit_discount, tier_before, tier_before)
+        .run();
+    std::int64_t sale = c.last_id();
+    c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
+            ev.coupon_discount, ev.wallet_amount, ev.cashback, sale)
+        .run();
+    for (const CouponResult& cr : ev.coupons) {
+        const Campaign& camp = *program.campaign(cr.campaign_id);
+        auto cq = c.query("SELECT id FROM coupons WHERE code=?", cr.code);
+        std::int64_t coupon_id = cq.next() ? cq.i64(0) : 0;
+        c.query(
+             "INSERT INTO coupon_uses(coupon_id, code, campaign_id, sale_id, member_id, "
+             "discount, "
+             "points, partner_id, partner_funded, branch, created_at) VALUES "
+             "(?,?,?,?,?,?,?,?,?,?,?)",
+             NullIfZero{coupon_id}, cr.code, cr.campaign_id, sale, NullIfZero{member}, cr.discount,
+             cr.points, NullIfEmpty{camp.partner}, cr.partner_funded, NullIfEmpty{b.branch}, t)
+            .run();
+        c.query(
+             "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) ON "
+             "CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount + "
+             "excluded.discount",
+             cr.campaign_id, cr.discount)
+            .run();
+    }
+    for (std::size_t i = 0; i < pb.lines.size(); ++i) {
+        const auto& l = pb.lines[i];
+        // The stored amount is what the customer pays for the line (after the benefit
+        // discount): refunds are proportional to it.
+        c.query(
+             "INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
+             "unit_price, discount, amount, points, plan_id, benefit_discount) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+             sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
+             l.unit_price, l.discount,
+             l.amount() - ev.line_discounts[i] - ev.line_coupon_discounts[i], ev.line_points[i],
+             NullIfEmpty{l.plan_id}, ev.line_discounts[i])
+            .run();
+        if (ev.line_coupon_discounts[i] != 0)
+            c.query("UPDATE sale_lines SET coupon_discount=? WHERE sale_id=? AND line_no=?",
+                    ev.line_coupon_discounts[i], sale, static_cast<std::int64_t>(i + 1))
+                .run();
+        if (!l.plan_id.empty()) subscribe(member, *program.plan(l.plan_id), sale, i + 1, l);
+    }
+    for (std::size_t i = 0; i < b.tenders.size(); ++i)
+        c.query("INSERT INTO sale_tenders(sale_id, line_no, type, amount) VALUES (?,?,?,?)", sale,
+                static_cast<std::int64_t>(i + 1), b.tenders[i].type, b.tenders[i].amount)
+            .run();
+    if (member) {
+        EntryContext ctx;
+        ctx.sale_id = sale;
+        ctx.branch = b.branch;
+        ctx.terminal = b.terminal;
+        ctx.operator_id = b.cashier;
+        if (ev.redeem_points > 0) {
+            ctx.reason = "points tender";
+            debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
+        }
+        std::int64_t line_part = ev.charge_points;
+        for (auto p : ev.line_points)
+            line_part = checked_add(line_part, p);
+        std::int64_t avail_at = t + program.pending_days * kDayMs;
+        if (line_part > 0) {
+            ctx.reason = "purchase";
+            credit(EntryKind::Earn, member, line_part, ctx, avail_at, expiry_for(t));
+        }
+        for (const auto& bonus : ev.bonuses) {
+            if (bonus.points <= 0) continue;
+            ctx.reason = bonus.key.empty() ? bonus.rule_id : bonus.key;
+            credit(EntryKind::Bonus, member, bonus.points, ctx, avail_at, expiry_for(t));
+        }
+        if (ev.wallet_amount > 0) {
+            ctx.reason = "wallet tender";
+            wallet_add(member, kTender, -ev.wallet_amount, ctx, t);
+        }
+        if (ev.cashback > 0) {
+            ctx.reason = "cashback";
+            wallet_add(member, kCashback, ev.cashback, ctx,
+                       t + program.cashback.pending_days * kDayMs);
+        }
+        for (const auto& camp : program.campaigns)
+            if (camp.issue_min_spend >= 0 && ev.total >= camp.issue_min_spend)
+                new_coupon(camp, member, 0, sale);
+        reward_referral(member, sale, ev.total, ctx, avail_at);
+        std::string tier_after = maybe_upgrade(member, sale);
+        auto [avail, pend] = spendable(member);
+        (void)pend;
+        c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
+                balance_of(member), avail, tier_after, sale)
+            .run();
+    }
+    return {sale, 0};
+}
+
+// Referral: when a referred member's purchase qualifies (the first one, or every one), the
+// referrer and/or the referee get their points (source "referral") and coupons. The bonus
+// entries carry the sale, so a full refund takes them back.
+void Database::Impl::reward_referral(std::int64_t member, std::int64_t sale, std::int64_t total,
+                                     EntryContext ctx, std::int64_t avail_at) {
+    const Referral& rf = program.referral;
+    if (!rf.enabled() || total < rf.min_spend) return;
+    std::int64_t referrer =
+        scalar(c.query("SELECT COALESCE(referrer_id, 0) FROM members WHERE id=?", member));
+    if (referrer == 0) return;
+    referrer = owner_of(referrer);
+    if (referrer == member) return;
+    const std::int64_t earlier =
+        scalar(c.query("SELECT COUNT(*) FROM sales WHERE member_id=? AND id<>? AND status IN "
+                       "(0, 1) AND total >= ?",
+                       member, sale, rf.min_spend));
+    if (!rf.every_purchase && earlier > 0) return;
+    const std::int64_t t = now();
+    const bool referrer_active =
+        scalar(c.query("SELECT status FROM members WHERE id=?", referrer)) == 0;
+    if (rf.referrer_points > 0 && referrer_active) {
+        ctx.reason = "referral:" + std::to_string(member);
+        credit(EntryKind::Bonus, referrer, rf.referrer_points, ctx, avail_at, expiry_for(t));
+        maybe_upgrade(referrer, sale);
+    }
+    if (rf.referee_points > 0) {
+        ctx.reason = "referral-welcome";
+        credit(EntryKind::Bonus, member, rf.referee_points, ctx, avail_at, expiry_for(t));
+        // On the referee's receipt, with the rest of what the sale earned.
+        auto sq = c.query("SELECT explanation FROM sales WHERE id=?", sale);
+        sq.next();
+        auto rules = storage::decode_rules(sq.text(0));
+        rules.push_back(
+            {"referral", rf.referee_points,
+             fmt::format("Welcome, referred by a friend: {} points", rf.referee_points)});
+        c.query("UPDATE sales SET points_earned = points_earned + ?, explanation=? WHERE id=?",
+                rf.referee_points, storage::encode_rules(rules), sale)
+            .run();
+    }
+    if (!rf.referrer_campaign.empty() && referrer_active)
+        new_coupon(*program.campaign(rf.referrer_campaign), referrer, 0, sale);
+    if (!rf.referee_campaign.empty())
+        new_coupon(*program.campaign(rf.referee_campaign), member, 0, sale);
+}
+
+Quote Database::quote(const Basket& basket) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->quote(basket);
+}
+
+Receipt Database::commit(const Basket& basket, const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->check_basket(basket);
+    return impl_->idempotent(
+        key, "sale", impl_->basket_request(basket), [&] { return impl_->do_commit(basket); },
+        [&](const Impl::Outcome& o) {
+            Receipt r = impl_->sale_receipt(o.id);
+            r.replayed = o.replayed;
+            return r;
+        });
+}
+
+std::int64_t Database::sale_by_key(const std::string& key) {
+    check_key(key);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto r = impl_->find_request(key);
+    if (!r || r->op != "sale" || r->status != Status::Ok)
+        throw Error(Status::NotFound, "no sale committed with key '" + key + "'");
+    return r->result_id;
+}
+
+}  // namespace loyalty

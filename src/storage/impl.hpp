@@ -1,0 +1,332 @@
+// What the storage files share: the Database's private state (struct Database::Impl) and the
+// helpers its transactions use. Each group of declarations is defined in the file it names.
+#ifndef LOYALTY_SRC_STORAGE_IMPL_HPP
+#define LOYALTY_SRC_STORAGE_IMPL_HPP
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "loyalty/coupons.hpp"
+#include "loyalty/database.hpp"
+#include "loyalty/rules.hpp"
+#include "calendar.hpp"
+#include "periods.hpp"
+#include "platform.hpp"
+#include "sha256.hpp"
+#include "storage/access.hpp"
+#include "storage/canonical.hpp"
+#include "storage/family.hpp"
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+#include "text.hpp"
+
+namespace loyalty {
+
+using storage::canonical;
+using storage::Connection;
+using storage::kNever;
+using storage::NullIfEmpty;
+using storage::NullIfZero;
+using storage::Transaction;
+
+namespace storage {
+
+constexpr std::size_t kMaxKey = 128;
+constexpr std::size_t kMaxShort = 64;
+constexpr std::size_t kMaxName = 200;
+constexpr std::size_t kMaxText = 500;
+constexpr std::int64_t kDayMs = 86400000;
+
+// The first column of the first row of a one-row query.
+inline std::int64_t scalar(storage::Query q) {
+    q.next();
+    return q.i64(0);
+}
+
+inline std::string random_code(std::size_t n) {
+    // No 0/O, 1/I/L: easy to read aloud and type.
+    return platform::random_symbols(n, "23456789ABCDEFGHJKMNPQRSTUVWXYZ");
+}
+
+inline std::string random_hex(std::size_t n) {
+    return platform::random_symbols(n, "0123456789abcdef");
+}
+
+inline void check_currency(const std::string& code, int exponent) {
+    text::check_field("currency", code, 8);
+    if (code.empty() || !std::all_of(code.begin(), code.end(), [](char ch) {
+            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        }))
+        throw Error(Status::InvalidArgument, "a currency code is upper-case letters or digits");
+    if (exponent < 0 || exponent > 9)
+        throw Error(Status::InvalidArgument, "exponent must be 0 to 9");
+}
+
+inline void check_key(const std::string& key) {
+    if (key.empty()) throw Error(Status::InvalidArgument, "an idempotency key is required");
+    text::check_field("idempotency key", key, kMaxKey);
+}
+
+// The refusals remembered for their key (docs/c-abi.md, "Refusals"): a retry with the same key
+// and request gets the same answer, even after the state that caused it has changed. Malformed
+// requests (checked before anything is looked up) and transient failures are not remembered.
+inline bool is_refusal(Status s) {
+    switch (s) {
+        case Status::Duplicate:
+        case Status::NotFound:
+        case Status::MemberInactive:
+        case Status::InsufficientPoints:
+        case Status::RedemptionNotAllowed:
+        case Status::CapReached:
+        case Status::RefundExceedsSale:
+        case Status::SaleVoided:
+        case Status::InvalidState:
+        case Status::UnknownCurrency:
+        case Status::CouponInvalid:
+        case Status::CouponRejected:
+        case Status::OutOfStock:
+        case Status::InsufficientFunds:
+        case Status::InvalidAmount:
+        case Status::Overflow:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace storage
+
+using storage::check_currency;
+using storage::check_key;
+using storage::is_refusal;
+using storage::kDayMs;
+using storage::kMaxKey;
+using storage::kMaxName;
+using storage::kMaxShort;
+using storage::kMaxText;
+using storage::random_code;
+using storage::random_hex;
+using storage::scalar;
+
+struct Database::Impl {
+    OpenOptions opt;
+    Connection c;
+    mutable std::mutex mu;
+    std::atomic<std::int64_t> fixed_clock{0};
+    std::int64_t origin_id = 0;
+    std::string origin;
+    std::int64_t program_version = -1;
+    Program program;
+    bool created = false;  // this open created the file
+
+    // The request log keeps, per idempotency key, the operation, a SHA-256 digest of the
+    // canonical request (never its text: no personal data stays behind in it) and the outcome.
+    struct StoredRequest {
+        std::string op, digest, message;
+        Status status = Status::Ok;
+        std::int64_t result_id = 0, result_value = 0;
+    };
+
+    // What a write returns: the row it made and a value; `replayed` when its key was seen before.
+    struct Outcome {
+        std::int64_t id = 0, value = 0;
+        bool replayed = false;
+    };
+
+    // Where a ledger or wallet entry comes from (sale, refund, corrected entry, operator, place).
+    struct EntryContext {
+        std::int64_t sale_id = 0, refund_id = 0, corrects = 0;
+        std::string reason, operator_id, branch, terminal;
+    };
+
+    // One step of a lot plan: points taken from one lot.
+    struct Take {
+        std::int64_t lot = 0, points = 0;
+    };
+
+    // The kinds of wallet entries (wallet.kind).
+    enum WalletKind : std::int64_t {
+        kCashback = 1,
+        kCredit = 2,
+        kTender = 3,
+        kTenderBack = 4,
+        kCashbackBack = 5,
+        kRewardCredit = 6,
+        kRewardBack = 7,
+    };
+
+    // A member's running plan subscription, if any (id empty: none).
+    struct ActivePlan {
+        std::string id;
+        std::int64_t ends_at = 0;
+    };
+
+    // The member columns read_member reads, in its order.
+    static constexpr const char* kMemberCols =
+        "SELECT m.id, o.name, m.status, m.phone, m.card, m.name, m.email, m.birth_year, "
+        "m.birth_month, m.birth_day, m.gender, m.language, m.consent_sms, m.consent_email, "
+        "m.consent_push, m.branch, m.referrer_id, m.referral_code, m.merged_into, m.created_at, "
+        "m.balance, m.lifetime_earned, m.tier, m.wallet_balance FROM members m JOIN origins o ON "
+        "o.id = m.origin ";
+
+    // storage/database.cpp
+    std::int64_t now() const;
+    std::string uid(const std::string& origin_name, char kind, std::int64_t id) const;
+    void open();
+    void open_on_read_only_medium();
+    const Program& active_program();
+    void record_currency(const std::string& code, int exp);
+    int exponent(const std::string& code);
+    void checkpoint_truncate();
+
+    // storage/requests.cpp
+    std::optional<StoredRequest> find_request(const std::string& key);
+    void save_request(const std::string& key, const std::string& op, const std::string& digest,
+                      Status status, const std::string& message, std::int64_t result_id,
+                      std::int64_t result_value);
+
+    // Runs `body` exactly once per key: a replay returns the stored (id, value); a refusal is
+    // stored and thrown again on replay; a transient failure stores nothing. `finish` builds the
+    // caller's result inside the same transaction, before COMMIT: if building it fails, nothing
+    // was committed, so a failed call never leaves work behind.
+    template <typename Body, typename Finish>
+    auto idempotent(const std::string& key, const std::string& op, const std::string& request,
+                    Body body, Finish finish) {
+        const std::string digest = sha256_hex(request);
+        Transaction t(c, true);
+        if (auto r = find_request(key)) {
+            if (r->op != op || r->digest != digest)
+                throw Error(
+                    Status::IdempotencyConflict,
+                    "idempotency key '" + key + "' was used before for a different request");
+            if (r->status != Status::Ok) throw Error(r->status, r->message);
+            return finish(Outcome{r->result_id, r->result_value, true});
+        }
+        c.run("SAVEPOINT work");
+        Outcome out;
+        try {
+            auto [id, value] = body();
+            out.id = id;
+            out.value = value;
+        } catch (const Error& e) {
+            if (!is_refusal(e.status())) throw;
+            c.run("ROLLBACK TO work");
+            c.run("RELEASE work");
+            save_request(key, op, digest, e.status(), e.what(), 0, 0);
+            t.commit();
+            throw;
+        }
+        c.run("RELEASE work");
+        save_request(key, op, digest, Status::Ok, "", out.id, out.value);
+        auto result = finish(out);
+        t.commit();
+        return result;
+    }
+
+    template <typename Body>
+    Outcome idempotent(const std::string& key, const std::string& op, const std::string& request,
+                       Body body) {
+        return idempotent(key, op, request, body, [](const Outcome& o) { return o; });
+    }
+
+    // storage/members.cpp
+    Member read_member(storage::Query& q);
+    void complete_member(Member& m);
+    std::optional<Member> try_member(const char* where, const std::string& arg);
+    Member load_member(std::int64_t id);
+    std::int64_t owner_of(std::int64_t id);
+    void require_active(std::int64_t id);
+    std::string normalize_phone(const std::string& p) const;
+    void check_fields(MemberFields& f) const;
+    void check_birthday(int y, int m, int d) const;
+    std::int64_t resolve_referrer(const std::string& ref);
+    void check_unique(const std::optional<std::string>& phone,
+                      const std::optional<std::string>& card, std::int64_t self);
+    void write_tags(std::int64_t id, const std::vector<std::string>& tags);
+    std::int64_t do_enrol(const MemberFields& f);
+    void do_update(std::int64_t id, const MemberFields& f);
+
+    // storage/ledger.cpp
+    std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);
+    std::int64_t balance_of(std::int64_t member_id);
+    std::string source_of(EntryKind kind, const EntryContext& ctx);
+    std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
+                           const EntryContext& ctx);
+    void add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
+                 std::int64_t balance_before, std::int64_t available_at, std::int64_t expires_at);
+    std::int64_t credit(EntryKind kind, std::int64_t member, std::int64_t points,
+                        const EntryContext& ctx, std::int64_t available_at,
+                        std::int64_t expires_at);
+    std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
+                           std::int64_t prefer_entry);
+    static std::int64_t planned(const std::vector<Take>& p);
+    void apply(std::int64_t entry, const std::vector<Take>& p);
+    std::int64_t debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
+                             const EntryContext& ctx);
+    std::int64_t debit_reverse(std::int64_t member, std::int64_t points, const EntryContext& ctx,
+                               std::int64_t prefer_entry, NegativePolicy policy);
+    void restore_spent(std::int64_t member, std::int64_t points, const EntryContext& ctx);
+    std::int64_t expiry_for(std::int64_t t);
+
+    // storage/wallet.cpp
+    WalletBalance wallet_balance(std::int64_t member);
+    std::int64_t wallet_add(std::int64_t member, WalletKind kind, std::int64_t amount,
+                            const EntryContext& ctx, std::int64_t available_at);
+
+    // storage/coupons.cpp
+    std::string new_coupon(const Campaign& camp, std::int64_t member, std::int64_t batch,
+                           std::int64_t sale);
+    std::int64_t code_uses(std::int64_t coupon_id, const std::string& code);
+    const Campaign& campaign_of(const Program& p, const std::string& id);
+    std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
+                                                   const Program& p);
+
+    // storage/tiers.cpp
+    std::int64_t tier_window_start(const Program& p);
+    std::int64_t metric(const ScoreTerm& t, std::int64_t member, std::int64_t since);
+    std::int64_t score_of(std::int64_t member, const Program& p,
+                          const std::function<std::int64_t(const ScoreTerm&)>& extra = nullptr);
+    ActivePlan active_plan(std::int64_t member, const Program& p);
+    int floor_index(const Program& p, int current, const ActivePlan& plan);
+    void set_tier(std::int64_t member, const std::string& from, const std::string& to,
+                  const std::string& reason, std::int64_t score, std::int64_t sale,
+                  std::int64_t at_risk_since);
+    std::string maybe_upgrade(std::int64_t member, std::int64_t sale);
+    int review_member(std::int64_t member, std::int64_t at);
+    TierStatus tier_status(std::int64_t member);
+    void subscribe(std::int64_t member, const Plan& plan, std::int64_t sale, std::size_t line_no,
+                   const BasketLine& l);
+
+    // storage/checkout.cpp
+    MemberState member_state(std::int64_t member_id, const Program& p);
+    void check_basket(const Basket& b);
+    std::string basket_request(const Basket& b);
+    Evaluation evaluate_basket(const Basket& b, std::int64_t& member_out, MemberState& state);
+    Basket with_plan_prices(const Basket& b, const Program& p, std::int64_t member);
+    std::function<std::int64_t(const ScoreTerm&)> sale_delta(const Evaluation& ev);
+    Quote quote(const Basket& b);
+    std::pair<std::int64_t, std::int64_t> do_commit(const Basket& b);
+    void reward_referral(std::int64_t member, std::int64_t sale, std::int64_t total,
+                         EntryContext ctx, std::int64_t avail_at);
+
+    // storage/receipts.cpp
+    Receipt sale_receipt(std::int64_t sale);
+    Receipt refund_receipt(std::int64_t refund);
+
+    // storage/refunds.cpp
+    std::pair<std::int64_t, std::int64_t> do_refund(std::int64_t sale_id,
+                                                    const std::vector<RefundLine>& req,
+                                                    bool is_void);
+};
+
+}  // namespace loyalty
+
+#endif

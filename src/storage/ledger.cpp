@@ -1,0 +1,328 @@
+// The points ledger and its lots: entries, lots and their consumption (which lots a spend,
+// a reversal or an expiry takes), manual adjustments, events, history and what is expiring.
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+// Available (spendable now) and pending points of a member.
+std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t member_id) {
+    std::int64_t t = now();
+    auto q = c.query(
+        "SELECT COALESCE(SUM(CASE WHEN available_at <= ?2 THEN remaining END), 0), "
+        "COALESCE(SUM(CASE WHEN available_at > ?2 THEN remaining END), 0) "
+        "FROM lots WHERE member_id = ?1 AND remaining > 0 AND expires_at > ?2",
+        member_id, t);
+    q.next();
+    return {q.i64(0), q.i64(1)};
+}
+
+std::int64_t Database::Impl::balance_of(std::int64_t member_id) {
+    auto q = c.query("SELECT balance FROM members WHERE id=?", member_id);
+    if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(member_id));
+    return q.i64(0);
+}
+
+// What kind of earning an entry is, for tier scores: purchase, birthday, event:<action>,
+// adjust, merge; a reversal inherits the source of the entry it corrects.
+std::string Database::Impl::source_of(EntryKind kind, const EntryContext& ctx) {
+    switch (kind) {
+        case EntryKind::Earn:
+            return "purchase";
+        case EntryKind::Bonus:
+            if (ctx.reason.rfind("birthday:", 0) == 0) return "birthday";
+            if (ctx.reason.rfind("referral", 0) == 0) return "referral";
+            return "purchase";
+        case EntryKind::Event:
+            return "event:" + ctx.reason;
+        case EntryKind::Adjust:
+            return "adjust";
+        case EntryKind::MergeIn:
+            return "merge";
+        case EntryKind::ReverseEarn: {
+            if (!ctx.corrects) return "";
+            auto q = c.query("SELECT source FROM ledger WHERE id=?", ctx.corrects);
+            return q.next() ? q.text(0) : std::string();
+        }
+        default:
+            return "";
+    }
+}
+
+std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
+                                       const EntryContext& ctx) {
+    c.query(
+         "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
+         "reason, operator, branch, terminal, program_version, created_at, source) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         origin_id, member, static_cast<std::int64_t>(kind), points, NullIfZero{ctx.sale_id},
+         NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects}, NullIfEmpty{ctx.reason},
+         NullIfEmpty{ctx.operator_id}, NullIfEmpty{ctx.branch}, NullIfEmpty{ctx.terminal},
+         std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)})
+        .run();
+    std::int64_t id = c.last_id();
+    bool earned = kind == EntryKind::Earn || kind == EntryKind::Bonus || kind == EntryKind::Event ||
+                  kind == EntryKind::ReverseEarn;
+    c.query(
+         "UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "
+         "WHERE id=?",
+         points, earned ? points : 0, member)
+        .run();
+    return id;
+}
+
+// Adds a lot for a positive entry; if the member was in debt (negative balance before the
+// entry), the debt is repaid from the new lot first.
+void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
+                             std::int64_t balance_before, std::int64_t available_at,
+                             std::int64_t expires_at) {
+    std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
+    c.query(
+         "INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at) "
+         "VALUES (?,?,?,?,?,?)",
+         member, entry, points, points - repay, available_at, expires_at)
+        .run();
+    if (repay > 0)
+        c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry,
+                c.last_id(), repay)
+            .run();
+}
+
+// Credits `points` (> 0) to a member as a new entry with a lot.
+std::int64_t Database::Impl::credit(EntryKind kind, std::int64_t member, std::int64_t points,
+                                    const EntryContext& ctx, std::int64_t available_at,
+                                    std::int64_t expires_at) {
+    std::int64_t before = balance_of(member);
+    std::int64_t entry = add_entry(kind, member, points, ctx);
+    add_lot(member, entry, points, before, available_at, expires_at);
+    return entry;
+}
+
+// Plans taking up to `want` points from a member's open lots: lots of `prefer_entry` first,
+// then soonest-expiring first. `spendable_only` limits to available, unexpired lots.
+std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std::int64_t want,
+                                                       bool spendable_only,
+                                                       std::int64_t prefer_entry) {
+    std::vector<Take> out;
+    std::int64_t t = now();
+    if (want <= 0) return out;
+    if (prefer_entry) {
+        auto q = c.query("SELECT id, remaining FROM lots WHERE entry_id=? AND remaining > 0",
+                         prefer_entry);
+        while (want > 0 && q.next()) {
+            std::int64_t take = std::min(want, q.i64(1));
+            out.push_back({q.i64(0), take});
+            want -= take;
+        }
+    }
+    auto q = c.query(
+        "SELECT id, remaining, available_at FROM lots WHERE member_id=? AND remaining > 0 "
+        "AND expires_at > ? ORDER BY expires_at, id",
+        member, t);
+    while (want > 0 && q.next()) {
+        std::int64_t lot = q.i64(0);
+        if (spendable_only && q.i64(2) > t) continue;
+        if (std::any_of(out.begin(), out.end(), [&](const Take& k) { return k.lot == lot; }))
+            continue;
+        std::int64_t take = std::min(want, q.i64(1));
+        out.push_back({lot, take});
+        want -= take;
+    }
+    return out;
+}
+
+std::int64_t Database::Impl::planned(const std::vector<Take>& p) {
+    std::int64_t s = 0;
+    for (const auto& k : p)
+        s += k.points;
+    return s;
+}
+
+void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
+    for (const auto& k : p) {
+        c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
+                k.points)
+            .run();
+        c.query("UPDATE lots SET remaining = remaining - ? WHERE id=?", k.points, k.lot).run();
+    }
+}
+
+// Debits points for a spend (redeem, negative adjustment): only available points.
+std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
+                                         const EntryContext& ctx) {
+    auto p = plan(member, points, true, 0);
+    if (planned(p) < points)
+        throw Error(Status::InsufficientPoints, std::to_string(points) + " points needed, " +
+                                                    std::to_string(planned(p)) + " available");
+    std::int64_t entry = add_entry(kind, member, -points, ctx);
+    apply(entry, p);
+    return entry;
+}
+
+// Takes back earned points (refund, void) under the programme's negative-balance policy.
+// Returns the points actually taken back.
+std::int64_t Database::Impl::debit_reverse(std::int64_t member, std::int64_t points,
+                                           const EntryContext& ctx, std::int64_t prefer_entry,
+                                           NegativePolicy policy) {
+    if (points <= 0) return 0;
+    auto p = plan(member, points, false, prefer_entry);
+    std::int64_t covered = planned(p);
+    std::int64_t take = points;
+    if (covered < points) {
+        if (policy == NegativePolicy::Refuse)
+            throw Error(Status::InsufficientPoints,
+                        "the refund would take back " + std::to_string(points) +
+                            " points but the member has only " + std::to_string(covered) +
+                            " left, and the programme refuses negative balances");
+        if (policy == NegativePolicy::Clamp) take = covered;
+    }
+    if (take == 0) return 0;
+    std::int64_t entry = add_entry(EntryKind::ReverseEarn, member, -take, ctx);
+    apply(entry, p);
+    return take;
+}
+
+// Gives back points a spend took (ctx.corrects = the spending entry). They keep the latest
+// expiry of the lots they were taken from, so a spend-then-refund cannot extend their life.
+void Database::Impl::restore_spent(std::int64_t member, std::int64_t points,
+                                   const EntryContext& ctx) {
+    std::int64_t expires = kNever;
+    if (ctx.corrects) {
+        auto q = c.query(
+            "SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON lt.id = m.lot_id "
+            "WHERE m.entry_id = ?",
+            ctx.corrects);
+        if (q.next() && !q.is_null(0)) expires = q.i64(0);
+    }
+    credit(EntryKind::Restore, member, points, ctx, now(), expires);
+}
+
+std::int64_t Database::Impl::expiry_for(std::int64_t t) {
+    if (program.expiry_days <= 0) return kNever;
+    return expiry_of(t, program.expiry_days, program.utc_offset_minutes);
+}
+
+std::int64_t Database::record_event(std::int64_t member_id, const std::string& action,
+                                    const std::string& key) {
+    check_key(key);
+    text::check_field("action", action, kMaxShort);
+    if (action.empty()) throw Error(Status::InvalidArgument, "action is empty");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    const std::string req = canonical("member", member_id, "action", action);
+    auto out = d.idempotent(key, "event", req, [&] {
+        const Program& p = d.active_program();
+        auto rule = std::find_if(p.events.begin(), p.events.end(),
+                                 [&](const EventRule& e) { return e.action == action; });
+        if (rule == p.events.end())
+            throw Error(Status::NotFound,
+                        "the programme gives no points for action '" + action + "'");
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        std::int64_t t = d.now();
+        if (rule->cap > 0) {
+            Window w = window_of(rule->period, t, p.utc_offset_minutes, p.week_start);
+            auto q = d.c.query(
+                "SELECT COUNT(*) FROM ledger WHERE member_id=? AND kind=? AND kind IN (7, 8) AND "
+                "reason=? AND created_at >= ? AND created_at < ?",
+                member, static_cast<std::int64_t>(EntryKind::Event), action, w.start_ms, w.end_ms);
+            q.next();
+            if (q.i64(0) >= rule->cap)
+                throw Error(Status::CapReached, "'" + action + "' already earned points " +
+                                                    std::to_string(rule->cap) + " time(s) this " +
+                                                    period_name(rule->period));
+        }
+        Impl::EntryContext ctx;
+        ctx.reason = action;
+        std::int64_t entry =
+            d.credit(EntryKind::Event, member, rule->points, ctx, t, d.expiry_for(t));
+        d.maybe_upgrade(member, 0);
+        return std::pair<std::int64_t, std::int64_t>(entry, rule->points);
+    });
+    return out.value;
+}
+
+std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
+                              const std::string& reason, const std::string& operator_id,
+                              const std::string& key) {
+    check_key(key);
+    text::check_field("reason", reason, kMaxText);
+    text::check_field("operator", operator_id, kMaxShort);
+    if (reason.empty()) throw Error(Status::InvalidArgument, "an adjustment needs a reason");
+    if (operator_id.empty())
+        throw Error(Status::InvalidArgument, "an adjustment needs an operator");
+    if (points == 0) throw Error(Status::InvalidAmount, "an adjustment of 0 points does nothing");
+    if (points == INT64_MIN) throw Error(Status::Overflow, "adjustment too large");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    const std::string req =
+        canonical("member", member_id, "points", points, "reason", reason, "operator", operator_id);
+    auto out = d.idempotent(key, "adjust", req, [&] {
+        d.active_program();
+        std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        Impl::EntryContext ctx;
+        ctx.reason = reason;
+        ctx.operator_id = operator_id;
+        std::int64_t t = d.now();
+        checked_add(d.balance_of(member), points);
+        std::int64_t entry =
+            points > 0 ? d.credit(EntryKind::Adjust, member, points, ctx, t, d.expiry_for(t))
+                       : d.debit_spend(EntryKind::Adjust, member, -points, ctx);
+        return std::pair<std::int64_t, std::int64_t>(entry, d.balance_of(member));
+    });
+    return out.value;
+}
+
+std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id,
+                                                         std::int64_t before_ms) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    d.load_member(member_id);
+    auto q = d.c.query(
+        "SELECT COALESCE(SUM(CASE WHEN expires_at < ?2 THEN remaining END), 0), "
+        "MIN(expires_at) FROM lots WHERE member_id = ?1 AND remaining > 0 AND "
+        "expires_at > ?3",
+        member_id, before_ms, d.now());
+    q.next();
+    std::int64_t next = q.is_null(1) || q.i64(1) == kNever ? 0 : q.i64(1);
+    return {q.i64(0), next};
+}
+
+std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, int offset) {
+    if (limit < 1 || limit > 1000) throw Error(Status::InvalidArgument, "limit must be 1 to 1000");
+    if (offset < 0) throw Error(Status::InvalidArgument, "offset cannot be negative");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    d.load_member(member_id);
+    auto q = d.c.query(
+        LOY_FAMILY
+        "SELECT l.id, o.name, l.kind, l.member_id, l.points, l.sale_id, l.reason, l.branch, "
+        "l.terminal, l.operator, l.created_at, (SELECT expires_at FROM lots WHERE entry_id = l.id "
+        "ORDER BY expires_at DESC LIMIT 1), l.corrects, (SELECT o2.name FROM ledger c JOIN origins "
+        "o2 ON o2.id = c.origin WHERE c.id = l.corrects) "
+        "FROM ledger l JOIN origins o ON o.id = l.origin WHERE l.member_id IN fam "
+        "ORDER BY l.created_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
+        member_id, limit, offset);
+    std::vector<LedgerEntry> out;
+    while (q.next()) {
+        LedgerEntry e;
+        e.uid = d.uid(q.text(1), 'L', q.i64(0));
+        e.kind = static_cast<EntryKind>(q.i64(2));
+        e.member_id = q.i64(3);
+        e.points = q.i64(4);
+        e.sale_id = q.i64(5);
+        e.reason = q.text(6);
+        e.branch = q.text(7);
+        e.terminal = q.text(8);
+        e.operator_id = q.text(9);
+        e.created_at = q.i64(10);
+        e.expires_at = q.is_null(11) || q.i64(11) == kNever ? 0 : q.i64(11);
+        if (!q.is_null(12)) e.corrects = d.uid(q.text(13), 'L', q.i64(12));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace loyalty
