@@ -11,182 +11,12 @@
 
 #include "loyalty/coupons.hpp"
 #include "loyalty/database.hpp"
+#include "handles.hpp"
 #include "platform.hpp"
 #include "text.hpp"
 
 using namespace loyalty;
-
-struct loy_db {
-    std::unique_ptr<Database> rep;
-};
-struct loy_member {
-    Member m;
-};
-struct loy_member_list {
-    std::vector<loy_member> items;
-};
-struct loy_basket {
-    Basket b;
-};
-struct loy_quote {
-    Quote q;
-};
-struct loy_receipt {
-    Receipt r;
-};
-struct loy_refund {
-    std::vector<RefundLine> lines;
-};
-struct loy_history {
-    std::vector<LedgerEntry> e;
-};
-struct loy_tier_status {
-    TierStatus s;
-};
-struct loy_table {
-    Table t;
-};
-struct loy_coupon {
-    CouponInfo c;
-    std::string display;
-};
-struct loy_redemption {
-    RewardRedemption r;
-};
-
-namespace {
-
-void write_error(loy_error* err, int32_t code, const char* msg) {
-    if (!err || err->size < offsetof(loy_error, message)) return;
-    err->code = code;
-    std::size_t cap = err->size - offsetof(loy_error, message);
-    if (cap > sizeof err->message) cap = sizeof err->message;
-    if (cap == 0) return;
-    std::size_t n = std::strlen(msg);
-    if (n >= cap) {
-        n = cap - 1;
-        // Do not cut a UTF-8 sequence in half.
-        while (n > 0 && (static_cast<unsigned char>(msg[n]) & 0xC0) == 0x80)
-            --n;
-    }
-    std::memcpy(err->message, msg, n);
-    err->message[n] = '\0';
-}
-
-template <typename F>
-int32_t guard(loy_error* err, F&& f) noexcept {
-    try {
-        f();
-        write_error(err, LOY_OK, "");
-        return LOY_OK;
-    } catch (const Error& e) {
-        write_error(err, static_cast<int32_t>(e.status()), e.what());
-        return static_cast<int32_t>(e.status());
-    } catch (const std::bad_alloc&) {
-        write_error(err, LOY_ERR_NO_MEMORY, "out of memory");
-        return LOY_ERR_NO_MEMORY;
-    } catch (const std::exception& e) {
-        write_error(err, LOY_ERR_INTERNAL, e.what());
-        return LOY_ERR_INTERNAL;
-    } catch (...) {
-        write_error(err, LOY_ERR_INTERNAL, "unknown internal error");
-        return LOY_ERR_INTERNAL;
-    }
-}
-
-[[noreturn]] void null_arg(const char* name) {
-    throw Error(Status::InvalidArgument, std::string(name) + " must not be NULL");
-}
-
-Database& db_of(loy_db* db) {
-    if (!db || !db->rep) null_arg("db");
-    return *db->rep;
-}
-
-std::string req(const char* s, const char* name) {
-    if (!s) null_arg(name);
-    return s;
-}
-
-std::string opt(const char* s) {
-    return s ? std::string(s) : std::string();
-}
-
-std::optional<std::string> field(const char* s) {
-    return s ? std::optional<std::string>(s) : std::nullopt;
-}
-
-// snprintf semantics for single strings out.
-void copy_out(const std::string& s, char* buf, std::size_t capacity, std::size_t* needed) {
-    if (needed) *needed = s.size();
-    if (!buf || capacity == 0) {
-        if (buf == nullptr && capacity != 0) null_arg("buf");
-        return;
-    }
-    std::size_t n = s.size() < capacity - 1 ? s.size() : capacity - 1;
-    std::memcpy(buf, s.data(), n);
-    buf[n] = '\0';
-}
-
-void check_size(uint32_t got, std::size_t want, const char* what) {
-    if (got < want)
-        throw Error(Status::InvalidArgument,
-                    std::string(what) + ".size is smaller than the library's struct; call " + what +
-                        "_init first");
-}
-
-MemberFields to_fields(const loy_member_fields* f, bool for_update) {
-    check_size(f->size, sizeof(loy_member_fields), "loy_member_fields");
-    MemberFields out;
-    out.phone = field(f->phone);
-    out.card = field(f->card);
-    out.name = field(f->name);
-    out.email = field(f->email);
-    out.gender = field(f->gender);
-    out.language = field(f->language);
-    out.branch = field(f->branch);
-    out.referrer = field(f->referrer);
-    if (f->tags) out.tags = text::parse_tags(f->tags);
-    auto num = [&](int32_t v, std::optional<int>& o) {
-        if (v == LOY_UNCHANGED) return;
-        if (!for_update && v == 0) return;
-        o = v;
-    };
-    num(f->birth_year, out.birth_year);
-    num(f->birth_month, out.birth_month);
-    num(f->birth_day, out.birth_day);
-    auto flag = [](int32_t v, std::optional<bool>& o, const char* name) {
-        if (v == LOY_UNCHANGED) return;
-        if (v != 0 && v != 1)
-            throw Error(Status::InvalidArgument,
-                        std::string(name) + " must be 0, 1 or LOY_UNCHANGED");
-        o = v == 1;
-    };
-    flag(f->consent_sms, out.consent_sms, "consent_sms");
-    flag(f->consent_email, out.consent_email, "consent_email");
-    flag(f->consent_push, out.consent_push, "consent_push");
-    if (f->tags) text::check_field("tags", f->tags, 4096);
-    return out;
-}
-
-loy_member* wrap(Member m) {
-    return new loy_member{std::move(m)};
-}
-
-// Allocates a result handle first and fills it second: a write that committed is never followed
-// by an allocation that could fail and report the call as failed.
-template <typename H, typename F>
-H* filled(F&& fill) {
-    auto h = std::make_unique<H>();
-    fill(*h);
-    return h.release();
-}
-
-const char* cstr(const std::string& s) {
-    return s.c_str();
-}
-
-}  // namespace
+using namespace loyalty::capi;
 
 extern "C" {
 
@@ -348,38 +178,23 @@ int32_t loy_member_identify(loy_db* db, const char* text_in, loy_member** out, l
     });
 }
 
+// The member events without a key: the keyed forms (capi/identity_c.cpp) with none.
 int32_t loy_member_update(loy_db* db, int64_t id, const loy_member_fields* fields, loy_member** out,
                           loy_error* err) {
-    if (out) *out = nullptr;
-    return guard(err, [&] {
-        if (!fields) null_arg("fields");
-        Database& d = db_of(db);
-        MemberFields mf = to_fields(fields, true);
-        auto h = std::make_unique<loy_member>();
-        h->m = d.update(id, mf);
-        if (out) *out = h.release();
-    });
+    return loy_member_update_with_key(db, id, fields, nullptr, out, err);
 }
-
 int32_t loy_member_deactivate(loy_db* db, int64_t id, loy_error* err) {
-    return guard(err, [&] { db_of(db).deactivate(id); });
+    return loy_member_deactivate_with_key(db, id, nullptr, err);
 }
 int32_t loy_member_reactivate(loy_db* db, int64_t id, loy_error* err) {
-    return guard(err, [&] { db_of(db).reactivate(id); });
+    return loy_member_reactivate_with_key(db, id, nullptr, err);
 }
 int32_t loy_member_erase(loy_db* db, int64_t id, loy_error* err) {
-    return guard(err, [&] { db_of(db).erase(id); });
+    return loy_member_erase_with_key(db, id, nullptr, err);
 }
-
 int32_t loy_member_merge(loy_db* db, int64_t survivor, int64_t absorbed, loy_member** out,
                          loy_error* err) {
-    if (out) *out = nullptr;
-    return guard(err, [&] {
-        Database& d = db_of(db);
-        auto h = std::make_unique<loy_member>();
-        h->m = d.merge(survivor, absorbed);
-        if (out) *out = h.release();
-    });
+    return loy_member_merge_with_key(db, survivor, absorbed, nullptr, out, err);
 }
 
 void loy_member_free(loy_member* m) {
@@ -974,9 +789,7 @@ int32_t loy_coupon_get(loy_db* db, const char* code, loy_coupon** out, loy_error
     if (out) *out = nullptr;
     return guard(err, [&] {
         if (!out) null_arg("out_coupon");
-        CouponInfo c = db_of(db).coupon(req(code, "code"));
-        std::string disp = coupon::display(c.code);
-        *out = new loy_coupon{std::move(c), std::move(disp)};
+        *out = new_coupon_handle(db_of(db).coupon(req(code, "code")));
     });
 }
 void loy_coupon_free(loy_coupon* c) {

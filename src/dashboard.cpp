@@ -16,6 +16,7 @@
 #include "periods.hpp"
 #include "storage/access.hpp"
 #include "storage/report_kit.hpp"
+#include "text.hpp"
 
 namespace loyalty {
 
@@ -132,18 +133,7 @@ std::string html(const std::string& s) {
 
 // A JSON string literal that is also safe inside <script>.
 std::string js(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char ch : s) {
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += static_cast<char>(ch);
-        } else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
-            out += fmt::format("\\u{:04x}", ch);
-        } else {
-            out += static_cast<char>(ch);
-        }
-    }
-    return out + "\"";
+    return text::json_string(s, true);
 }
 
 using report_kit::find_cell;

@@ -124,6 +124,20 @@ std::int64_t file_size(const std::string& path) {
     return (static_cast<std::int64_t>(a.nFileSizeHigh) << 32) | a.nFileSizeLow;
 }
 
+std::string file_identity(const std::string& path) {
+    HANDLE h =
+        CreateFileW(widen(path).c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    nullptr, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+    if (h == INVALID_HANDLE_VALUE) return "";
+    BY_HANDLE_FILE_INFORMATION info;
+    const BOOL ok = GetFileInformationByHandle(h, &info);
+    CloseHandle(h);
+    if (!ok) return "";
+    return std::to_string(info.dwVolumeSerialNumber) + ":" +
+           std::to_string((static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) |
+                          info.nFileIndexLow);
+}
+
 bool create_private_file(const std::string& path) {
     HANDLE h = CreateFileW(widen(path).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
                            CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -229,6 +243,13 @@ std::int64_t file_size(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return -1;
     return static_cast<std::int64_t>(st.st_size);
+}
+
+std::string file_identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return "";
+    return std::to_string(static_cast<std::uint64_t>(st.st_dev)) + ":" +
+           std::to_string(static_cast<std::uint64_t>(st.st_ino));
 }
 
 bool create_private_file(const std::string& path) {

@@ -31,6 +31,11 @@ PathKind path_kind(const std::string& path);
 // The size of the file at `path` in bytes; -1 when there is none.
 std::int64_t file_size(const std::string& path);
 
+// What tells this file apart from a copy of it: the device and inode (POSIX), the volume serial
+// number and file index (Windows). A copy, or a file put back from a backup, has another; a
+// rename within one volume keeps it. Empty when it cannot be read.
+std::string file_identity(const std::string& path);
+
 // Creates `path` as an empty file that only its owner may read and write (mode 0600 on POSIX; on
 // Windows the file inherits its folder's access list, which under a user's profile is that user's
 // alone). Returns false if something already exists there. Throws Error(ReadOnly) when the

@@ -267,4 +267,29 @@ std::uint64_t fnv1a64(std::string_view s) noexcept {
     return h;
 }
 
+std::string json_string(std::string_view s, bool script_safe) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    append_json_string(out, s, script_safe);
+    return out;
+}
+
+void append_json_string(std::string& out, std::string_view s, bool script_safe) {
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    for (unsigned char ch : s) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += static_cast<char>(ch);
+        } else if (ch < 0x20 || (script_safe && (ch == '<' || ch == '>' || ch == '&'))) {
+            out += "\\u00";
+            out += hex[ch >> 4];
+            out += hex[ch & 15];
+        } else {
+            out += static_cast<char>(ch);
+        }
+    }
+    out += '"';
+}
+
 }  // namespace loyalty::text

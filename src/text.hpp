@@ -34,6 +34,11 @@ bool known_country(std::string_view iso2) noexcept;
 std::vector<std::string> parse_tags(std::string_view csv);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string ascii_lower(std::string_view s);
+// `s` as a JSON string literal, quotes included: `"` and `\` escaped, control characters as
+// \u00XX. `script_safe` also escapes <, > and & (for JSON inside an HTML <script>).
+std::string json_string(std::string_view s, bool script_safe = false);
+// Appends json_string(s, script_safe) to `out`.
+void append_json_string(std::string& out, std::string_view s, bool script_safe = false);
 // FNV-1a, 64 bits: a stable hash for reproducible draws and campaign holdouts.
 std::uint64_t fnv1a64(std::string_view s) noexcept;
 

@@ -178,6 +178,13 @@ namespace Loyalty
         }
     }
 
+    /// <summary>One record of an origin's journal: the facts (JSON) one committed write made.</summary>
+    public sealed class JournalRecord
+    {
+        public string Origin; public long Seq; public string Kind; public string Key; public string Body;
+        public string Prev; public string Hash; public long CreatedAt;
+    }
+
     public sealed class Receipt
     {
         public int Kind; public bool Replayed; public long SaleId; public string Uid; public long Total;
@@ -371,32 +378,101 @@ namespace Loyalty
             return Member.From(h);
         }
 
-        /// <summary>Blocks earning and redemption (Reactivate undoes it).</summary>
-        public void Deactivate(long memberId)
+        /// <summary>Blocks earning and redemption (Reactivate undoes it). With a key, a retry
+        /// returns the first outcome.</summary>
+        public void Deactivate(long memberId, string idempotencyKey = null)
         {
             LoyError e = Check.NewError();
-            Check.Ok(Api.loy_member_deactivate(handle, memberId, ref e), ref e);
+            Check.Ok(Api.loy_member_deactivate_with_key(handle, memberId, Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
-        public void Reactivate(long memberId)
+        public void Reactivate(long memberId, string idempotencyKey = null)
         {
             LoyError e = Check.NewError();
-            Check.Ok(Api.loy_member_reactivate(handle, memberId, ref e), ref e);
+            Check.Ok(Api.loy_member_reactivate_with_key(handle, memberId, Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
         /// <summary>Erases the member's personal data for good; the history stays, anonymous.</summary>
-        public void Erase(long memberId)
+        public void Erase(long memberId, string idempotencyKey = null)
         {
             LoyError e = Check.NewError();
-            Check.Ok(Api.loy_member_erase(handle, memberId, ref e), ref e);
+            Check.Ok(Api.loy_member_erase_with_key(handle, memberId, Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
-        public Member Merge(long survivorId, long absorbedId)
+        public Member Merge(long survivorId, long absorbedId, string idempotencyKey = null)
         {
             LoyError e = Check.NewError();
             LoyMemberHandle h;
-            Check.Ok(Api.loy_member_merge(handle, survivorId, absorbedId, out h, ref e), ref e);
+            Check.Ok(Api.loy_member_merge_with_key(handle, survivorId, absorbedId, Utf8.Z(idempotencyKey),
+                                                   out h, ref e), ref e);
             return Member.From(h);
+        }
+
+        // ---- chain-wide ids and the journal (docs/journal.md)
+
+        /// <summary>What this handle writes as: the name in every id it writes and its generation.</summary>
+        public string Origin(out long generation, out bool newGeneration)
+        {
+            LoyError e = Check.NewError();
+            UIntPtr needed;
+            int renewed;
+            Check.Ok(Api.loy_origin_get(handle, null, UIntPtr.Zero, out needed, out generation, out renewed,
+                                        ref e), ref e);
+            byte[] buf = new byte[(ulong)needed + 1];
+            Check.Ok(Api.loy_origin_get(handle, buf, new UIntPtr((ulong)buf.Length), out needed,
+                                        out generation, out renewed, ref e), ref e);
+            newGeneration = renewed == 1;
+            return Encoding.UTF8.GetString(buf, 0, (int)(ulong)needed);
+        }
+
+        public Member MemberByUid(string uid)
+        {
+            LoyError e = Check.NewError();
+            LoyMemberHandle h;
+            Check.Ok(Api.loy_member_find_by_uid(handle, Utf8.Z(uid), out h, ref e), ref e);
+            return Member.From(h);
+        }
+
+        public long SaleByUid(string uid)
+        {
+            LoyError e = Check.NewError();
+            long id;
+            Check.Ok(Api.loy_sale_find_by_uid(handle, Utf8.Z(uid), out id, ref e), ref e);
+            return id;
+        }
+
+        /// <summary>A sale's (…:S12), refund's or void's (…:R3) receipt again, e.g. to reprint it.</summary>
+        public Receipt GetReceipt(string uid)
+        {
+            LoyError e = Check.NewError();
+            LoyReceiptHandle h;
+            Check.Ok(Api.loy_receipt_get(handle, Utf8.Z(uid), out h, ref e), ref e);
+            return Receipt.From(h);
+        }
+
+        /// <summary>The records of `origin` (null: this handle's) after `afterSeq`, in order.</summary>
+        public List<JournalRecord> Journal(string origin = null, long afterSeq = 0, int limit = 1000)
+        {
+            LoyError e = Check.NewError();
+            LoyJournalHandle h;
+            Check.Ok(Api.loy_journal_read(handle, Utf8.Z(origin), afterSeq, limit, out h, ref e), ref e);
+            using (h)
+            {
+                List<JournalRecord> list = new List<JournalRecord>();
+                ulong n = (ulong)Api.loy_journal_count(h);
+                for (ulong i = 0; i < n; ++i)
+                {
+                    UIntPtr k = new UIntPtr(i);
+                    list.Add(new JournalRecord {
+                        Origin = Utf8.From(Api.loy_journal_origin(h, k)), Seq = Api.loy_journal_seq(h, k),
+                        Kind = Utf8.From(Api.loy_journal_kind(h, k)), Key = Utf8.From(Api.loy_journal_key(h, k)),
+                        Body = Utf8.From(Api.loy_journal_body(h, k)), Prev = Utf8.From(Api.loy_journal_prev(h, k)),
+                        Hash = Utf8.From(Api.loy_journal_hash(h, k)),
+                        CreatedAt = Api.loy_journal_created_at(h, k),
+                    });
+                }
+                return list;
+            }
         }
 
         /// <summary>The member's ledger, newest first (members merged into it included).</summary>

@@ -168,6 +168,14 @@ namespace Loyalty.Native
         protected override bool ReleaseHandle() { Api.loy_history_free(handle); return true; }
     }
 
+    /// <summary>Owns a loy_journal*; released with loy_journal_free.</summary>
+    public sealed class LoyJournalHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public LoyJournalHandle() : base(true) { }
+        public LoyJournalHandle(IntPtr borrowed, bool owns) : base(owns) { SetHandle(borrowed); }
+        protected override bool ReleaseHandle() { Api.loy_journal_free(handle); return true; }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     public struct LoyError
     {
@@ -290,6 +298,16 @@ namespace Loyalty.Native
         public static extern int loy_member_erase(LoyDbHandle db, long member_id, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_member_merge(LoyDbHandle db, long survivor_id, long absorbed_id, out LoyMemberHandle out_survivor, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_update_with_key(LoyDbHandle db, long member_id, ref LoyMemberFields fields, byte[] idempotency_key, out LoyMemberHandle out_member, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_deactivate_with_key(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_reactivate_with_key(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_erase_with_key(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_merge_with_key(LoyDbHandle db, long survivor_id, long absorbed_id, byte[] idempotency_key, out LoyMemberHandle out_survivor, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_member_free(IntPtr member);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -716,6 +734,42 @@ namespace Loyalty.Native
         public static extern long loy_history_expires_at(LoyHistoryHandle h, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern IntPtr loy_history_corrects(LoyHistoryHandle h, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_origin_get(LoyDbHandle db, byte[] name_buf, UIntPtr capacity, out UIntPtr out_needed, out long out_generation, out int out_new_generation, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_find_by_uid(LoyDbHandle db, byte[] uid, out LoyMemberHandle out_member, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_sale_find_by_uid(LoyDbHandle db, byte[] uid, out long out_sale_id, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_receipt_get(LoyDbHandle db, byte[] uid, out LoyReceiptHandle out_receipt, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_coupon_find_by_uid(LoyDbHandle db, byte[] uid, out LoyCouponHandle out_coupon, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_coupon_uid(LoyCouponHandle c);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_redemption_uid(LoyRedemptionHandle r);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_journal_read(LoyDbHandle db, byte[] origin, long after_seq, int max_records, out LoyJournalHandle out_journal, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void loy_journal_free(IntPtr j);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern UIntPtr loy_journal_count(LoyJournalHandle j);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_journal_origin(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long loy_journal_seq(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_journal_kind(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_journal_key(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_journal_body(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_journal_prev(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_journal_hash(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long loy_journal_created_at(LoyJournalHandle j, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_verify(LoyDbHandle db, out long out_problems, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -128,6 +128,31 @@ public static class PosCheckout
             try { db.FindByCard("NO-SUCH-CARD"); }
             catch (LoyaltyException ex) { notFound = ex.Status == Constants.LOY_ERR_NOT_FOUND; }
             Expect(notFound, "an unknown card is LOY_ERR_NOT_FOUND");
+            // Chain-wide ids and the journal.
+            long generation;
+            bool renewed;
+            string origin = db.Origin(out generation, out renewed);
+            Expect(origin.Length > 0 && generation == 1 && !renewed, "the origin: " + origin);
+            Expect(db.MemberByUid(sara.Uid).Id == sara.Id, "a member found by its chain-wide id");
+            using (Basket one = new Basket())
+            {
+                one.SetMember(sara.Id);
+                one.AddLine("LATTE", "coffee", 1000, 150000);
+                Receipt sold = db.Commit(one, "T1-uid-sale-1");
+                Receipt reprint = db.GetReceipt(sold.Uid);
+                Expect(reprint.Total == sold.Total && db.SaleByUid(sold.Uid) == sold.SaleId,
+                       "a receipt found again by its id");
+            }
+            db.Deactivate(sara.Id, "T1-deact-1");
+            db.Deactivate(sara.Id, "T1-deact-1");
+            db.Reactivate(sara.Id, "T1-react-1");
+            List<JournalRecord> journal = db.Journal();
+            Expect(journal.Count > 3 && journal[0].Seq == 1, "the journal from its first record");
+            bool chained = true;
+            for (int i = 1; i < journal.Count; ++i) chained = chained && journal[i].Prev == journal[i - 1].Hash;
+            Expect(chained, "each record carries the hash of the one before");
+            Expect(journal[journal.Count - 2].Kind == "member_deactivate" &&
+                   journal[journal.Count - 1].Key == "T1-react-1", "member events are records");
         }
         Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
         return failures == 0 ? 0 : 1;

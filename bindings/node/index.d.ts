@@ -94,7 +94,18 @@ export interface TierStatus {
 
 export interface Coupon {
   code: string; campaign: string; memberId: Int64; maxUses: Int64; uses: Int64;
-  validUntil: Int64; revoked: boolean;
+  validUntil: Int64; revoked: boolean; uid: string;
+}
+
+/** What a handle writes as (docs/journal.md). */
+export interface Origin { name: string; generation: Int64; newGeneration: boolean; }
+
+/** One record of an origin's journal: the facts one committed write made. */
+export interface JournalRecord {
+  origin: string; seq: Int64; kind: string; key: string; body: string; prev: string; hash: string;
+  createdAt: Int64;
+  /** The body's facts, each with `t` (its type), `id` and its fields. */
+  facts(): Array<Record<string, unknown>>;
 }
 
 export interface ReportOptions {
@@ -114,15 +125,21 @@ export class Database {
   formatMoney(minorUnits: Int64, currency: string, grouping?: boolean): string;
   normalizePhone(phone: string): string;
   enrol(fields: MemberFields, idempotencyKey?: string | null): Member;
-  updateMember(id: Int64, fields: MemberFields): Member;
+  updateMember(id: Int64, fields: MemberFields, idempotencyKey?: string | null): Member;
   member(id: Int64): Member;
   identify(phoneOrCard: string): Member;
   findByCard(card: string): Member;
-  deactivate(id: Int64): void;
-  reactivate(id: Int64): void;
+  deactivate(id: Int64, idempotencyKey?: string | null): void;
+  reactivate(id: Int64, idempotencyKey?: string | null): void;
   /** Erases the member's personal data for good; history stays anonymous. */
-  erase(id: Int64): void;
-  merge(survivorId: Int64, absorbedId: Int64): Member;
+  erase(id: Int64, idempotencyKey?: string | null): void;
+  merge(survivorId: Int64, absorbedId: Int64, idempotencyKey?: string | null): Member;
+  origin(): Origin;
+  memberByUid(uid: string): Member;
+  saleByUid(uid: string): Int64;
+  receipt(uid: string): Receipt;
+  couponByUid(uid: string): Coupon;
+  journal(options?: { origin?: string | null; afterSeq?: Int64; limit?: number }): JournalRecord[];
   history(memberId: Int64, options?: { limit?: number; offset?: number }): HistoryEntry[];
   recordEvent(memberId: Int64, action: string, idempotencyKey: string): Int64;
   tierStatus(memberId: Int64): TierStatus;

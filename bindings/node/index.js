@@ -125,6 +125,15 @@ function scoped(free, handle, read) {
   }
 }
 
+function coupon(c) {
+  const f = load();
+  return {
+    code: f.loy_coupon_code(c), campaign: f.loy_coupon_campaign(c), memberId: f.loy_coupon_member_id(c),
+    maxUses: f.loy_coupon_max_uses(c), uses: f.loy_coupon_uses(c), validUntil: f.loy_coupon_valid_until(c),
+    revoked: f.loy_coupon_revoked(c) === 1, uid: f.loy_coupon_uid(c),
+  };
+}
+
 function rules(f, prefix, h) {
   const n = Number(f[`${prefix}_rule_count`](h));
   const out = [];
@@ -302,9 +311,10 @@ class Database extends Handle {
     return scoped(f.loy_member_free,
       owned(f.loy_member_enrol, this.handle, memberFields(fields), idempotencyKey), member);
   }
-  updateMember(id, fields) {
+  updateMember(id, fields, idempotencyKey = null) {
     const f = load();
-    return scoped(f.loy_member_free, owned(f.loy_member_update, this.handle, id, memberFields(fields)), member);
+    return scoped(f.loy_member_free,
+      owned(f.loy_member_update_with_key, this.handle, id, memberFields(fields), idempotencyKey), member);
   }
   member(id) {
     const f = load();
@@ -319,13 +329,60 @@ class Database extends Handle {
     const f = load();
     return scoped(f.loy_member_free, owned(f.loy_member_find_by_card, this.handle, card), member);
   }
-  deactivate(id) { call(load().loy_member_deactivate, this.handle, id); }
-  reactivate(id) { call(load().loy_member_reactivate, this.handle, id); }
+  deactivate(id, idempotencyKey = null) {
+    call(load().loy_member_deactivate_with_key, this.handle, id, idempotencyKey);
+  }
+  reactivate(id, idempotencyKey = null) {
+    call(load().loy_member_reactivate_with_key, this.handle, id, idempotencyKey);
+  }
   // Erases the member's personal data for good (docs/members.md); history stays anonymous.
-  erase(id) { call(load().loy_member_erase, this.handle, id); }
-  merge(survivorId, absorbedId) {
+  erase(id, idempotencyKey = null) { call(load().loy_member_erase_with_key, this.handle, id, idempotencyKey); }
+  merge(survivorId, absorbedId, idempotencyKey = null) {
     const f = load();
-    return scoped(f.loy_member_free, owned(f.loy_member_merge, this.handle, survivorId, absorbedId), member);
+    return scoped(f.loy_member_free,
+      owned(f.loy_member_merge_with_key, this.handle, survivorId, absorbedId, idempotencyKey), member);
+  }
+
+  // Chain-wide ids and the journal (docs/journal.md).
+  origin() {
+    const f = load();
+    const [needed, generation, renewed] = [[0], [0], [0]];
+    call(f.loy_origin_get, this.handle, null, 0, needed, null, null);
+    const buf = Buffer.alloc(Number(needed[0]) + 1);
+    call(f.loy_origin_get, this.handle, buf, buf.length, needed, generation, renewed);
+    return { name: buf.toString('utf8', 0, Number(needed[0])), generation: generation[0],
+      newGeneration: renewed[0] === 1 };
+  }
+  memberByUid(uid) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_find_by_uid, this.handle, uid), member);
+  }
+  saleByUid(uid) { return scalarOut(load().loy_sale_find_by_uid, this.handle, uid); }
+  // A sale's (…:S12), refund's or void's (…:R3) receipt again, e.g. to reprint it.
+  receipt(uid) {
+    const f = load();
+    return scoped(f.loy_receipt_free, owned(f.loy_receipt_get, this.handle, uid), receipt);
+  }
+  couponByUid(uid) {
+    const f = load();
+    return scoped(f.loy_coupon_free, owned(f.loy_coupon_find_by_uid, this.handle, uid), coupon);
+  }
+  // The records of `origin` (null: this handle's) after `afterSeq`, in order; each one's facts()
+  // parses its body.
+  journal({ origin = null, afterSeq = 0, limit = 1000 } = {}) {
+    const f = load();
+    return scoped(f.loy_journal_free, owned(f.loy_journal_read, this.handle, origin, afterSeq, limit), (j) => {
+      const out = [];
+      for (let i = 0; i < Number(f.loy_journal_count(j)); i++) {
+        const body = f.loy_journal_body(j, i);
+        out.push({
+          origin: f.loy_journal_origin(j, i), seq: f.loy_journal_seq(j, i), kind: f.loy_journal_kind(j, i),
+          key: f.loy_journal_key(j, i), body, prev: f.loy_journal_prev(j, i), hash: f.loy_journal_hash(j, i),
+          createdAt: f.loy_journal_created_at(j, i), facts: () => JSON.parse(body),
+        });
+      }
+      return out;
+    });
   }
   // The member's ledger, newest first (members merged into it included).
   history(memberId, { limit = 50, offset = 0 } = {}) {
@@ -376,11 +433,7 @@ class Database extends Handle {
   }
   coupon(code) {
     const f = load();
-    return scoped(f.loy_coupon_free, owned(f.loy_coupon_get, this.handle, code), (c) => ({
-      code: f.loy_coupon_code(c), campaign: f.loy_coupon_campaign(c), memberId: f.loy_coupon_member_id(c),
-      maxUses: f.loy_coupon_max_uses(c), uses: f.loy_coupon_uses(c), validUntil: f.loy_coupon_valid_until(c),
-      revoked: f.loy_coupon_revoked(c) === 1,
-    }));
+    return scoped(f.loy_coupon_free, owned(f.loy_coupon_get, this.handle, code), coupon);
   }
   revokeCoupon(code, idempotencyKey) { call(load().loy_coupon_revoke, this.handle, code, idempotencyKey); }
   // The check symbol catches a mistyped code before any lookup.

@@ -93,6 +93,7 @@ type
   Ploy_coupon = Pointer;
   Ploy_redemption = Pointer;
   Ploy_history = Pointer;
+  Ploy_journal = Pointer;
   PPointer_ = ^Pointer;
   Tloy_error = record
     size: UInt32;
@@ -178,6 +179,11 @@ function loy_member_deactivate(p_db: Pointer; p_member_id: Int64; p_err: Ploy_er
 function loy_member_reactivate(p_db: Pointer; p_member_id: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_erase(p_db: Pointer; p_member_id: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_merge(p_db: Pointer; p_survivor_id: Int64; p_absorbed_id: Int64; p_out_survivor: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_update_with_key(p_db: Pointer; p_member_id: Int64; p_fields: Ploy_member_fields; p_idempotency_key: PAnsiChar; p_out_member: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_deactivate_with_key(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_reactivate_with_key(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_erase_with_key(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_merge_with_key(p_db: Pointer; p_survivor_id: Int64; p_absorbed_id: Int64; p_idempotency_key: PAnsiChar; p_out_survivor: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_member_free(p_member: Pointer); cdecl; external LoyaltyLib;
 function loy_member_id(p_m: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_member_uid(p_m: Pointer): PAnsiChar; cdecl; external LoyaltyLib;
@@ -391,6 +397,24 @@ function loy_history_terminal(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; exte
 function loy_history_created_at(p_h: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_history_expires_at(p_h: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_history_corrects(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_origin_get(p_db: Pointer; p_name_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_out_generation: PInt64; p_out_new_generation: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_find_by_uid(p_db: Pointer; p_uid: PAnsiChar; p_out_member: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_sale_find_by_uid(p_db: Pointer; p_uid: PAnsiChar; p_out_sale_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_receipt_get(p_db: Pointer; p_uid: PAnsiChar; p_out_receipt: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_coupon_find_by_uid(p_db: Pointer; p_uid: PAnsiChar; p_out_coupon: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_coupon_uid(p_c: Pointer): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_redemption_uid(p_r: Pointer): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_read(p_db: Pointer; p_origin: PAnsiChar; p_after_seq: Int64; p_max_records: Int32; p_out_journal: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+procedure loy_journal_free(p_j: Pointer); cdecl; external LoyaltyLib;
+function loy_journal_count(p_j: Pointer): size_t; cdecl; external LoyaltyLib;
+function loy_journal_origin(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_seq(p_j: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
+function loy_journal_kind(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_key(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_body(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_prev(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_hash(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_journal_created_at(p_j: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_verify(p_db: Pointer; p_out_problems: PInt64; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_report_options_init(p_options: Ploy_report_options); cdecl; external LoyaltyLib;
 function loy_report_count: size_t; cdecl; external LoyaltyLib;

@@ -193,6 +193,7 @@ struct CouponInfo {
     std::int64_t valid_until = 0;  // 0 = until the campaign ends
     std::int64_t issued_sale_id = 0;
     bool revoked = false;
+    std::string uid;  // chain-wide id, <origin>:C<seq>
 };
 
 struct WalletBalance {
@@ -209,6 +210,7 @@ struct RewardRedemption {
     std::int64_t wallet_credit = 0;  // wallet rewards
     std::string cause;               // donations
     bool replayed = false;
+    std::string uid;  // chain-wide id, <origin>:X<seq>
 };
 
 struct ReviewResult {

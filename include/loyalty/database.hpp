@@ -42,6 +42,26 @@ struct OpenOptions {
     int default_currency_exponent = -1;
 };
 
+// The origin a handle writes as: every fact it writes has the id `<name>:<letter><seq>`, the same
+// in every file the fact is copied to (docs/journal.md, "Identity").
+struct Origin {
+    std::string name;  // golestan-t1, or golestan-t1~2-3f9a1c for a later generation
+    std::string till;  // the terminal's name (OpenOptions::origin, or generated once per file)
+    std::int64_t generation = 1;
+    bool new_generation = false;  // this open found the file copied, moved to another or restored
+};
+
+// One record of the journal: the facts one committed write transaction wrote (docs/journal.md).
+struct JournalRecord {
+    std::string origin;  // the origin's name
+    std::int64_t seq = 0;
+    std::string kind;  // the operation: sale, refund, enrol, member_update, ...
+    std::string key;   // its idempotency key, or empty
+    std::string body;  // the facts, a JSON array, with chain-wide ids and no personal data
+    std::string prev, hash;  // SHA-256 (hex) of the record before (zeros for the first) and of this one
+    std::int64_t created_at = 0;
+};
+
 class Database {
   public:
     static std::unique_ptr<Database> open(const OpenOptions& options);
@@ -57,17 +77,31 @@ class Database {
     int currency_exponent(const std::string& code);
     std::string normalize_phone(const std::string& phone) const;
 
+    // Chain-wide ids: `<origin>:<letter><seq>` (M member, S sale, R refund or void, C coupon).
+    Origin origin() const;
+    Member member_by_uid(const std::string& uid);
+    std::int64_t sale_by_uid(const std::string& uid);
+    Receipt receipt(const std::string& uid);  // a sale's (S) or a refund's or void's (R), again
+    CouponInfo coupon_by_uid(const std::string& uid);
+
+    // The journal of `origin` (empty: this handle's) after `after_seq`, at most `limit` records.
+    std::vector<JournalRecord> journal(const std::string& origin, std::int64_t after_seq,
+                                       std::int64_t limit);
+
     // Members.
     Member enrol(const MemberFields& fields, const std::string& idempotency_key = {});
     Member member(std::int64_t id);
     Member find_by_phone(const std::string& phone);
     Member find_by_card(const std::string& card);
     Member identify(const std::string& phone_or_card);
-    Member update(std::int64_t id, const MemberFields& fields);
-    void deactivate(std::int64_t id);
-    void reactivate(std::int64_t id);
-    void erase(std::int64_t id);
-    Member merge(std::int64_t survivor_id, std::int64_t absorbed_id);
+    // With an idempotency key, a retry returns the first call's outcome (docs/c-abi.md).
+    Member update(std::int64_t id, const MemberFields& fields,
+                  const std::string& idempotency_key = {});
+    void deactivate(std::int64_t id, const std::string& idempotency_key = {});
+    void reactivate(std::int64_t id, const std::string& idempotency_key = {});
+    void erase(std::int64_t id, const std::string& idempotency_key = {});
+    Member merge(std::int64_t survivor_id, std::int64_t absorbed_id,
+                 const std::string& idempotency_key = {});
     std::vector<Member> list(const MemberQuery& query);
 
     // Programme.

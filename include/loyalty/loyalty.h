@@ -308,6 +308,25 @@ LOY_API int32_t LOY_CALL loy_member_erase(loy_db* db, int64_t member_id, loy_err
  * survivor has none, and the merge is recorded. The absorbed member ends LOY_MEMBER_MERGED. */
 LOY_API int32_t LOY_CALL loy_member_merge(loy_db* db, int64_t survivor_id, int64_t absorbed_id,
                                           loy_member** out_survivor, loy_error* err);
+/* The same member events with an idempotency key (NULL or "" = none): a retry with the same key
+ * and request returns the first call's outcome, and a refusal stays refused for its key, as for
+ * every keyed write (docs/c-abi.md). Each event is a fact of the journal (docs/journal.md). */
+LOY_API int32_t LOY_CALL loy_member_update_with_key(loy_db* db, int64_t member_id,
+                                                    const loy_member_fields* fields,
+                                                    const char* idempotency_key,
+                                                    loy_member** out_member, loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_deactivate_with_key(loy_db* db, int64_t member_id,
+                                                        const char* idempotency_key,
+                                                        loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_reactivate_with_key(loy_db* db, int64_t member_id,
+                                                        const char* idempotency_key,
+                                                        loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_erase_with_key(loy_db* db, int64_t member_id,
+                                                   const char* idempotency_key, loy_error* err);
+LOY_API int32_t LOY_CALL loy_member_merge_with_key(loy_db* db, int64_t survivor_id,
+                                                   int64_t absorbed_id,
+                                                   const char* idempotency_key,
+                                                   loy_member** out_survivor, loy_error* err);
 
 LOY_API void LOY_CALL loy_member_free(loy_member* member);
 
@@ -779,6 +798,56 @@ LOY_API int64_t LOY_CALL loy_history_created_at(const loy_history* h, size_t i);
 LOY_API int64_t LOY_CALL loy_history_expires_at(const loy_history* h, size_t i); /* 0 = never */
 /* The entry this one corrects (reversal of an earn, restore of a redeem), or "". */
 LOY_API const char* LOY_CALL loy_history_corrects(const loy_history* h, size_t i);
+
+/* ===========================================================================================
+ * Chain-wide ids and the journal (see docs/journal.md)
+ *
+ * Every fact has an id `<origin>:<letter><seq>` (M member, S sale, R refund or void, C coupon,
+ * L ledger entry, W wallet entry, U coupon use, X reward redemption, P plan subscription,
+ * T tier event) that stays the same in every file the fact is copied to. The origin is the
+ * till's name (loy_open_options.origin), or `<till>~<generation>-<6 hex>` once the file was found
+ * copied, moved to another file or restored from a backup.
+ * =========================================================================================== */
+
+/* The origin this handle writes as: its name (snprintf semantics), its generation, and 1 in
+ * out_new_generation when this open found the file copied, moved or restored. Each out-parameter
+ * may be NULL. */
+LOY_API int32_t LOY_CALL loy_origin_get(loy_db* db, char* name_buf, size_t capacity,
+                                        size_t* out_needed, int64_t* out_generation,
+                                        int32_t* out_new_generation, loy_error* err);
+/* Look-ups by chain-wide id. LOY_ERR_NOT_FOUND when no fact here has it; LOY_ERR_INVALID_ARGUMENT
+ * when the text is not an id of that kind. */
+LOY_API int32_t LOY_CALL loy_member_find_by_uid(loy_db* db, const char* uid,
+                                                loy_member** out_member, loy_error* err);
+LOY_API int32_t LOY_CALL loy_sale_find_by_uid(loy_db* db, const char* uid, int64_t* out_sale_id,
+                                              loy_error* err);
+/* The receipt of a sale (`…:S12`), refund or void (`…:R3`) again, e.g. to reprint it. */
+LOY_API int32_t LOY_CALL loy_receipt_get(loy_db* db, const char* uid, loy_receipt** out_receipt,
+                                         loy_error* err);
+LOY_API int32_t LOY_CALL loy_coupon_find_by_uid(loy_db* db, const char* uid,
+                                                loy_coupon** out_coupon, loy_error* err);
+LOY_API const char* LOY_CALL loy_coupon_uid(const loy_coupon* c);
+LOY_API const char* LOY_CALL loy_redemption_uid(const loy_redemption* r);
+
+/* The journal: per origin, one record per committed write, in order, each carrying the SHA-256 of
+ * the record before it. A record's body is a JSON array of the facts the write made, with
+ * chain-wide ids and no personal data. loy_journal_read gives the records of `origin` (NULL or
+ * "": this handle's) with seq > after_seq, at most max_records (1 to 10000). */
+typedef struct loy_journal loy_journal;
+LOY_API int32_t LOY_CALL loy_journal_read(loy_db* db, const char* origin, int64_t after_seq,
+                                          int32_t max_records, loy_journal** out_journal,
+                                          loy_error* err);
+LOY_API void LOY_CALL loy_journal_free(loy_journal* j);
+LOY_API size_t LOY_CALL loy_journal_count(const loy_journal* j);
+LOY_API const char* LOY_CALL loy_journal_origin(const loy_journal* j, size_t i);
+LOY_API int64_t LOY_CALL loy_journal_seq(const loy_journal* j, size_t i);
+/* The operation: sale, refund, void, enrol, member_update, member_erase, adjust, expire, ... */
+LOY_API const char* LOY_CALL loy_journal_kind(const loy_journal* j, size_t i);
+LOY_API const char* LOY_CALL loy_journal_key(const loy_journal* j, size_t i); /* or "" */
+LOY_API const char* LOY_CALL loy_journal_body(const loy_journal* j, size_t i);
+LOY_API const char* LOY_CALL loy_journal_prev(const loy_journal* j, size_t i); /* 64 hex digits */
+LOY_API const char* LOY_CALL loy_journal_hash(const loy_journal* j, size_t i); /* 64 hex digits */
+LOY_API int64_t LOY_CALL loy_journal_created_at(const loy_journal* j, size_t i);
 
 /* Recompute every balance from the ledger and every lot from its consumptions; report each
  * difference. out_problems = 0 means consistent; the text lists the problems found. */

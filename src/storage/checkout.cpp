@@ -251,11 +251,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         std::int64_t coupon_id = cq.next() ? cq.i64(0) : 0;
         c.query(
              "INSERT INTO coupon_uses(coupon_id, code, campaign_id, sale_id, member_id, "
-             "discount, "
-             "points, partner_id, partner_funded, branch, created_at) VALUES "
-             "(?,?,?,?,?,?,?,?,?,?,?)",
+             "discount, points, partner_id, partner_funded, branch, created_at, origin) VALUES "
+             "(?,?,?,?,?,?,?,?,?,?,?,?)",
              NullIfZero{coupon_id}, cr.code, cr.campaign_id, sale, NullIfZero{member}, cr.discount,
-             cr.points, NullIfEmpty{camp.partner}, cr.partner_funded, NullIfEmpty{b.branch}, t)
+             cr.points, NullIfEmpty{camp.partner}, cr.partner_funded, NullIfEmpty{b.branch}, t,
+             origin_id)
             .run();
         c.query(
              "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) ON "

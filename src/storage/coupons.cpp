@@ -170,15 +170,28 @@ CouponInfo Database::coupon(const std::string& code) {
     if (!coupon::well_formed(norm))
         throw Error(Status::CouponInvalid, "'" + code + "' is not a valid code: check for a typo");
     std::lock_guard<std::mutex> lock(impl_->mu);
-    auto& d = *impl_;
-    Transaction t(d.c, false);
-    auto q = d.c.query(
-        "SELECT campaign_id, COALESCE(member_id, 0), COALESCE(batch_id, 0), max_uses, "
-        "valid_until, COALESCE(issued_sale_id, 0), revoked_at, id FROM coupons WHERE code=?",
-        norm);
+    Transaction t(impl_->c, false);
+    auto q = impl_->c.query("SELECT id FROM coupons WHERE code=?", norm);
     if (!q.next()) throw Error(Status::NotFound, "no coupon with code " + coupon::display(norm));
+    return impl_->coupon_info(q.i64(0));
+}
+
+CouponInfo Database::coupon_by_uid(const std::string& uid) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    return impl_->coupon_info(impl_->local_id("coupons", 'C', uid));
+}
+
+CouponInfo Database::Impl::coupon_info(std::int64_t id) {
+    auto q = c.query(
+        "SELECT k.campaign_id, COALESCE(k.member_id, 0), COALESCE(k.batch_id, 0), k.max_uses, "
+        "k.valid_until, COALESCE(k.issued_sale_id, 0), k.revoked_at, k.code, o.name, "
+        "COALESCE(k.origin_seq, k.id) FROM coupons k JOIN origins o ON o.id = k.origin "
+        "WHERE k.id=?",
+        id);
+    if (!q.next()) throw Error(Status::NotFound, "no coupon with id " + std::to_string(id));
     CouponInfo info;
-    info.code = norm;
+    info.code = q.text(7);
     info.campaign_id = q.text(0);
     info.member_id = q.i64(1);
     info.batch_id = q.i64(2);
@@ -186,7 +199,8 @@ CouponInfo Database::coupon(const std::string& code) {
     info.valid_until = q.i64(4);
     info.issued_sale_id = q.i64(5);
     info.revoked = q.i64(6) != 0;
-    info.uses = d.code_uses(q.i64(7), norm);
+    info.uses = code_uses(id, info.code);
+    info.uid = uid(q.text(8), 'C', q.i64(9));
     return info;
 }
 

@@ -57,23 +57,8 @@ void Database::Impl::open() {
     // many sales touched once).
     c.exec("PRAGMA wal_autocheckpoint=4000");
     if (!opt.read_only) {
-        Transaction t(c, true);
-        std::string name = opt.origin;
-        if (name.empty()) {
-            auto q = c.query("SELECT value FROM meta WHERE key='origin'");
-            if (q.next()) {
-                name = q.text(0);
-            } else {
-                name = random_hex(12);
-                c.query("INSERT INTO meta VALUES ('origin', ?)", name).run();
-            }
-        }
-        c.query("INSERT OR IGNORE INTO origins(name) VALUES (?)", name).run();
-        auto q = c.query("SELECT id FROM origins WHERE name=?", name);
-        q.next();
-        origin_id = q.i64(0);
-        origin = name;
-        t.commit();
+        register_origin();
+        watch_facts();
     }
 }
 
@@ -153,6 +138,12 @@ std::unique_ptr<Database> Database::open(const OpenOptions& options) {
     if (options.path.empty()) throw Error(Status::InvalidArgument, "a database path is required");
     text::check_field("path", options.path, 4096);
     text::check_field("origin", options.origin, kMaxShort);
+    // An origin name is part of every id written here (`<origin>:S12`) and of the journal.
+    if (options.origin.find_first_of(":~\"\\") != std::string::npos ||
+        std::any_of(options.origin.begin(), options.origin.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20; }))
+        throw Error(Status::InvalidArgument,
+                    "an origin name cannot hold ':', '~', '\"', '\\' or control characters");
     if (!text::known_country(options.default_country))
         throw Error(Status::InvalidArgument,
                     "unknown default country '" + options.default_country + "'");

@@ -11,6 +11,8 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -121,8 +123,15 @@ struct Database::Impl {
     Connection c;
     mutable std::mutex mu;
     std::atomic<std::int64_t> fixed_clock{0};
-    std::int64_t origin_id = 0;
-    std::string origin;
+    std::int64_t origin_id = 0;  // origins.id of this handle's origin (0: read-only)
+    std::string origin;          // its name: the till's, or till~generation-xxxxxx
+    std::int64_t generation = 1;
+    bool new_generation = false;  // this open found the file copied, moved or restored
+    // Reused by each journal record (storage/journal.cpp): the facts noted and the body.
+    std::vector<std::pair<std::int64_t, std::int64_t>> noted_facts;
+    std::string journal_body;
+    std::vector<std::tuple<const char*, std::int64_t, std::string>> uid_memo;
+    std::unordered_map<std::int64_t, std::string> origin_names;
     std::int64_t program_version = -1;
     Program program;
     bool created = false;  // this open created the file
@@ -174,7 +183,8 @@ struct Database::Impl {
         "SELECT m.id, o.name, m.status, m.phone, m.card, m.name, m.email, m.birth_year, "
         "m.birth_month, m.birth_day, m.gender, m.language, m.consent_sms, m.consent_email, "
         "m.consent_push, m.branch, m.referrer_id, m.referral_code, m.merged_into, m.created_at, "
-        "m.balance, m.lifetime_earned, m.tier, m.wallet_balance FROM members m JOIN origins o ON "
+        "m.balance, m.lifetime_earned, m.tier, m.wallet_balance, COALESCE(m.origin_seq, m.id) FROM "
+        "members m JOIN origins o ON "
         "o.id = m.origin ";
 
     // storage/database.cpp
@@ -186,6 +196,19 @@ struct Database::Impl {
     void record_currency(const std::string& code, int exp);
     int exponent(const std::string& code);
     void checkpoint_truncate();
+
+    // storage/origins.cpp
+    void register_origin();
+    std::int64_t origin_by_name(const std::string& name);
+    std::int64_t local_id(const char* table, char letter, const std::string& uid_text);
+
+    // storage/journal.cpp
+    void watch_facts();
+    void journal_operation(const std::string& kind, const std::string& key);
+    void journal_flush();
+    void append_fact_uid(std::string& out, const char* table, std::int64_t id);
+    const std::string& origin_name(std::int64_t id);
+    std::int64_t check_journal(std::vector<std::string>& problems);
 
     // storage/requests.cpp
     std::optional<StoredRequest> find_request(const std::string& key);
@@ -202,6 +225,7 @@ struct Database::Impl {
                     Body body, Finish finish) {
         const std::string digest = sha256_hex(request);
         Transaction t(c, true);
+        journal_operation(op.substr(0, op.find(':')), key);  // "refund:12" is a refund
         if (auto r = find_request(key)) {
             if (r->op != op || r->digest != digest)
                 throw Error(
@@ -231,6 +255,29 @@ struct Database::Impl {
         return result;
     }
 
+    // A member event (update, status, erasure, merge): with a key, exactly once per key like
+    // every keyed write; without one, in a transaction of its own.
+    template <typename Body, typename Finish>
+    auto member_event(const std::string& key, const std::string& op, const std::string& request,
+                      Body body, Finish finish) {
+        if (!key.empty()) {
+            check_key(key);
+            return idempotent(key, op, request, body, finish);
+        }
+        Transaction t(c, true);
+        journal_operation(op, "");
+        auto [id, value] = body();
+        auto result = finish(Outcome{id, value, false});
+        t.commit();
+        return result;
+    }
+
+    template <typename Body>
+    Outcome member_event(const std::string& key, const std::string& op, const std::string& request,
+                         Body body) {
+        return member_event(key, op, request, body, [](const Outcome& o) { return o; });
+    }
+
     template <typename Body>
     Outcome idempotent(const std::string& key, const std::string& op, const std::string& request,
                        Body body) {
@@ -253,6 +300,9 @@ struct Database::Impl {
     void write_tags(std::int64_t id, const std::vector<std::string>& tags);
     std::int64_t do_enrol(const MemberFields& f);
     void do_update(std::int64_t id, const MemberFields& f);
+    void set_status(std::int64_t id, MemberStatus from, MemberStatus to);
+    void do_erase(std::int64_t id);
+    void do_merge(std::int64_t survivor_id, std::int64_t absorbed_id);
 
     // storage/ledger.cpp
     std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);
@@ -285,6 +335,7 @@ struct Database::Impl {
     std::string new_coupon(const Campaign& camp, std::int64_t member, std::int64_t batch,
                            std::int64_t sale);
     std::int64_t code_uses(std::int64_t coupon_id, const std::string& code);
+    CouponInfo coupon_info(std::int64_t id);
     const Campaign& campaign_of(const Program& p, const std::string& id);
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
                                                    const Program& p);

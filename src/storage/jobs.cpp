@@ -25,6 +25,7 @@ ReviewResult Database::review_tiers(std::int64_t now_ms, const Progress& progres
     // In batches of members, so a large review does not hold the write lock for long.
     for (std::int64_t after = 0;;) {
         Transaction t(d.c, true);
+        d.journal_operation("tier_review", "");
         const Program& p = d.active_program();
         if (!p.tiers.enabled()) break;
         std::vector<std::int64_t> ids;
@@ -64,6 +65,7 @@ ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
     // In batches, so a large sweep does not hold the write lock for long.
     for (;;) {
         Transaction t(d.c, true);
+        d.journal_operation("expire", "");
         d.active_program();
         struct Lot {
             std::int64_t id, member, remaining, entry;

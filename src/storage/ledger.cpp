@@ -298,10 +298,13 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
     d.load_member(member_id);
     auto q = d.c.query(
         LOY_FAMILY
-        "SELECT l.id, o.name, l.kind, l.member_id, l.points, l.sale_id, l.reason, l.branch, "
+        "SELECT COALESCE(l.origin_seq, l.id), o.name, l.kind, l.member_id, l.points, l.sale_id, "
+        "l.reason, l.branch, "
         "l.terminal, l.operator, l.created_at, (SELECT expires_at FROM lots WHERE entry_id = l.id "
-        "ORDER BY expires_at DESC LIMIT 1), l.corrects, (SELECT o2.name FROM ledger c JOIN origins "
-        "o2 ON o2.id = c.origin WHERE c.id = l.corrects) "
+        "ORDER BY expires_at DESC LIMIT 1), (SELECT COALESCE(c.origin_seq, c.id) FROM ledger c "
+        "WHERE "
+        "c.id = l.corrects), (SELECT o2.name FROM ledger c JOIN origins o2 ON o2.id = c.origin "
+        "WHERE c.id = l.corrects) "
         "FROM ledger l JOIN origins o ON o.id = l.origin WHERE l.member_id IN fam "
         "ORDER BY l.created_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
         member_id, limit, offset);

@@ -7,7 +7,7 @@ namespace loyalty {
 Member Database::Impl::read_member(storage::Query& q) {
     Member m;
     m.id = q.i64(0);
-    m.uid = uid(q.text(1), 'M', m.id);
+    m.uid = uid(q.text(1), 'M', q.i64(24));
     m.status = static_cast<MemberStatus>(q.i64(2));
     m.phone = q.text(3);
     m.card = q.text(4);
@@ -277,6 +277,7 @@ Member Database::enrol(const MemberFields& fields, const std::string& key) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (key.empty()) {
         Transaction t(impl_->c, true);
+        impl_->journal_operation("enrol", "");
         Member m = impl_->load_member(impl_->do_enrol(f));
         t.commit();
         return m;
@@ -308,6 +309,12 @@ Member Database::find_by_phone(const std::string& phone) {
     return *m;
 }
 
+Member Database::member_by_uid(const std::string& uid) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    return impl_->load_member(impl_->local_id("members", 'M', uid));
+}
+
 Member Database::find_by_card(const std::string& card) {
     text::check_field("card", card, kMaxShort);
     if (card.empty()) throw Error(Status::InvalidArgument, "card code is empty");
@@ -334,48 +341,98 @@ Member Database::identify(const std::string& text_in) {
     throw Error(Status::NotFound, "no member with card or phone '" + text_in + "'");
 }
 
-Member Database::update(std::int64_t id, const MemberFields& fields) {
+namespace {
+
+// The canonical text of an update's fields, for its idempotency key: set fields only, so that
+// "leave as is" and "set to empty" differ.
+std::string fields_request(std::int64_t id, const MemberFields& f) {
+    std::string out = canonical("member", id);
+    auto opt = [&out](const char* name, const auto& v) {
+        if (v) storage::put_field(out, name, *v);
+    };
+    opt("phone", f.phone);
+    opt("card", f.card);
+    opt("name", f.name);
+    opt("email", f.email);
+    opt("gender", f.gender);
+    opt("language", f.language);
+    opt("branch", f.branch);
+    opt("referrer", f.referrer);
+    if (f.tags) storage::put_field(out, "tags", text::join(*f.tags, ","));
+    auto num = [&out](const char* name, const auto& v) {
+        if (v) storage::put_field(out, name, static_cast<std::int64_t>(*v));
+    };
+    num("by", f.birth_year);
+    num("bm", f.birth_month);
+    num("bd", f.birth_day);
+    num("sms", f.consent_sms);
+    num("mail", f.consent_email);
+    num("push", f.consent_push);
+    return out;
+}
+
+}  // namespace
+
+Member Database::update(std::int64_t id, const MemberFields& fields, const std::string& key) {
     MemberFields f = fields;
     impl_->check_fields(f);
     std::lock_guard<std::mutex> lock(impl_->mu);
-    Transaction t(impl_->c, true);
-    impl_->do_update(id, f);
-    t.commit();
-    return impl_->load_member(id);
+    return impl_->member_event(
+        key, "member_update", fields_request(id, f),
+        [&] {
+            impl_->do_update(id, f);
+            return std::pair<std::int64_t, std::int64_t>(id, 0);
+        },
+        [&](const Impl::Outcome& o) { return impl_->load_member(o.id); });
 }
 
-namespace {
-void set_status(Database::Impl& d, std::int64_t id, MemberStatus from, MemberStatus to) {
-    std::lock_guard<std::mutex> lock(d.mu);
-    Transaction t(d.c, true);
-    Member m = d.load_member(id);
+void Database::Impl::set_status(std::int64_t id, MemberStatus from, MemberStatus to) {
+    Member m = load_member(id);
     if (m.status == to) return;  // already there: nothing to do
     if (m.status != from)
         throw Error(Status::InvalidState, "member " + std::to_string(id) + " is erased or merged");
-    d.c.query("UPDATE members SET status=?, updated_at=? WHERE id=?", static_cast<std::int64_t>(to),
-              d.now(), id)
+    c.query("UPDATE members SET status=?, updated_at=? WHERE id=?", static_cast<std::int64_t>(to),
+            now(), id)
         .run();
-    t.commit();
-}
-}  // namespace
-
-void Database::deactivate(std::int64_t id) {
-    set_status(*impl_, id, MemberStatus::Active, MemberStatus::Inactive);
 }
 
-void Database::reactivate(std::int64_t id) {
-    set_status(*impl_, id, MemberStatus::Inactive, MemberStatus::Active);
-}
-
-void Database::erase(std::int64_t id) {
+void Database::deactivate(std::int64_t id, const std::string& key) {
     std::lock_guard<std::mutex> lock(impl_->mu);
-    Transaction t(impl_->c, true);
-    Member m = impl_->load_member(id);
+    impl_->member_event(key, "member_deactivate", canonical("member", id), [&] {
+        impl_->set_status(id, MemberStatus::Active, MemberStatus::Inactive);
+        return std::pair<std::int64_t, std::int64_t>(id, 0);
+    });
+}
+
+void Database::reactivate(std::int64_t id, const std::string& key) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->member_event(key, "member_reactivate", canonical("member", id), [&] {
+        impl_->set_status(id, MemberStatus::Inactive, MemberStatus::Active);
+        return std::pair<std::int64_t, std::int64_t>(id, 0);
+    });
+}
+
+void Database::erase(std::int64_t id, const std::string& key) {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->member_event(key, "member_erase", canonical("member", id), [&] {
+            impl_->do_erase(id);
+            return std::pair<std::int64_t, std::int64_t>(id, 0);
+        });
+    }
+    // The old pages: secure_delete zeroed them in the pages written; the checkpoint copies those
+    // pages over the main file and empties the WAL, so no image of the old rows stays in either
+    // (a reader holding an older snapshot defers this to the next checkpoint).
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->checkpoint_truncate();
+}
+
+void Database::Impl::do_erase(std::int64_t id) {
+    Member m = load_member(id);
     if (m.status == MemberStatus::Erased) return;
     if (m.status == MemberStatus::Merged)
         throw Error(Status::InvalidState, "member " + std::to_string(id) +
                                               " was merged; erase the surviving member instead");
-    auto& c = impl_->c;
     // The person is the member and every member merged into it: all their profiles are cleared
     // (an absorbed member kept its name, e-mail and birthday).
     c.query(LOY_FAMILY
@@ -383,7 +440,7 @@ void Database::erase(std::int64_t id) {
             "birth_year=0, birth_month=0, birth_day=0, gender=NULL, language=NULL, "
             "consent_sms=0, consent_email=0, consent_push=0, branch=NULL, updated_at=?2 "
             "WHERE id IN fam",
-            id, impl_->now())
+            id, now())
         .run();
     c.query("UPDATE members SET status=? WHERE id=?",
             static_cast<std::int64_t>(MemberStatus::Erased), id)
@@ -397,19 +454,23 @@ void Database::erase(std::int64_t id) {
             "status = CASE WHEN status = 0 THEN 3 ELSE status END WHERE member_id IN fam",
             id)
         .run();
-    t.commit();
-    // The old pages: secure_delete zeroed them in the pages written; the checkpoint copies those
-    // pages over the main file and empties the WAL, so no image of the old rows stays in either
-    // (a reader holding an older snapshot defers this to the next checkpoint).
-    impl_->checkpoint_truncate();
 }
 
-Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
+Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id, const std::string& key) {
     if (survivor_id == absorbed_id)
         throw Error(Status::InvalidArgument, "a member cannot be merged into itself");
     std::lock_guard<std::mutex> lock(impl_->mu);
-    auto& d = *impl_;
-    Transaction t(d.c, true);
+    return impl_->member_event(
+        key, "member_merge", canonical("survivor", survivor_id, "absorbed", absorbed_id),
+        [&] {
+            impl_->do_merge(survivor_id, absorbed_id);
+            return std::pair<std::int64_t, std::int64_t>(survivor_id, 0);
+        },
+        [&](const Impl::Outcome& o) { return impl_->load_member(o.id); });
+}
+
+void Database::Impl::do_merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
+    auto& d = *this;
     Member s = d.load_member(survivor_id);
     Member a = d.load_member(absorbed_id);
     if (s.status != MemberStatus::Active)
@@ -418,7 +479,7 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
         throw Error(Status::InvalidState, "the absorbed member was erased or merged already");
     d.active_program();
     std::int64_t tnow = d.now();
-    Impl::EntryContext ctx;
+    EntryContext ctx;
     ctx.reason =
         "merge of member " + std::to_string(absorbed_id) + " into " + std::to_string(survivor_id);
     std::int64_t moved = a.balance;
@@ -437,7 +498,7 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
     }
     if (moved != 0) {
         std::int64_t out_entry = d.add_entry(EntryKind::MergeOut, absorbed_id, -moved, ctx);
-        std::vector<Impl::Take> takes;
+        std::vector<Take> takes;
         for (const auto& l : lots)
             takes.push_back({l.id, l.remaining});
         d.apply(out_entry, takes);
@@ -479,8 +540,6 @@ Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id) {
            survivor_id, absorbed_id, moved, tnow)
         .run();
     d.maybe_upgrade(survivor_id, 0);  // the survivor's score now includes the absorbed history
-    t.commit();
-    return d.load_member(survivor_id);
 }
 
 std::vector<Member> Database::list(const MemberQuery& query) {

@@ -8,14 +8,14 @@ Receipt Database::Impl::sale_receipt(std::int64_t sale) {
         "SELECT o.name, s.member_id, s.program_version, s.total, s.points_earned, "
         "s.points_redeemed, s.redeem_value, s.amount_due, s.balance_after, s.available_after, "
         "s.created_at, s.explanation, s.benefit_discount, s.tier_before, s.tier_after, "
-        "s.coupon_discount, s.wallet_paid, s.cashback FROM sales s "
+        "s.coupon_discount, s.wallet_paid, s.cashback, COALESCE(s.origin_seq, s.id) FROM sales s "
         "JOIN origins o ON o.id = s.origin WHERE s.id=?",
         sale);
     if (!q.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale));
     Receipt r;
     r.kind = ReceiptKind::Sale;
     r.sale_id = sale;
-    r.uid = uid(q.text(0), 'S', sale);
+    r.uid = uid(q.text(0), 'S', q.i64(18));
     r.member_id = q.i64(1);
     r.program_version = q.i64(2);
     r.total = q.i64(3);
@@ -56,12 +56,13 @@ Receipt Database::Impl::refund_receipt(std::int64_t refund) {
     auto q = c.query(
         "SELECT o.name, r.sale_id, r.kind, r.amount, r.points_reversed, r.points_restored, "
         "r.value_restored, r.balance_after, r.available_after, r.created_at, s.member_id, "
-        "s.program_version, s.total, r.wallet_restored, r.cashback_reversed FROM refunds r "
+        "s.program_version, s.total, r.wallet_restored, r.cashback_reversed, "
+        "COALESCE(r.origin_seq, r.id) FROM refunds r "
         "JOIN origins o ON o.id = r.origin JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
         refund);
     if (!q.next()) throw Error(Status::NotFound, "no refund with id " + std::to_string(refund));
     Receipt r;
-    r.uid = uid(q.text(0), 'R', refund);
+    r.uid = uid(q.text(0), 'R', q.i64(15));
     r.sale_id = q.i64(1);
     r.kind = q.i64(2) == 2 ? ReceiptKind::Void : ReceiptKind::Refund;
     r.refund_amount = q.i64(3);
@@ -80,6 +81,21 @@ Receipt Database::Impl::refund_receipt(std::int64_t refund) {
     r.wallet_amount = q.i64(13);
     r.cashback = q.i64(14);
     return r;
+}
+
+std::int64_t Database::sale_by_uid(const std::string& uid) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    return impl_->local_id("sales", 'S', uid);
+}
+
+Receipt Database::receipt(const std::string& uid) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    const std::size_t colon = uid.rfind(':');
+    if (colon != std::string::npos && colon + 1 < uid.size() && uid[colon + 1] == 'R')
+        return impl_->refund_receipt(impl_->local_id("refunds", 'R', uid));
+    return impl_->sale_receipt(impl_->local_id("sales", 'S', uid));
 }
 
 }  // namespace loyalty

@@ -74,8 +74,9 @@ RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::stri
             auto q = d.c.query(
                 "SELECT r.reward_id, r.quantity, r.points, COALESCE(c.code, ''), "
                 "COALESCE(w.amount, 0), "
-                "COALESCE(r.cause, '') FROM reward_redemptions r LEFT JOIN coupons c ON c.id = "
-                "r.coupon_id "
+                "COALESCE(r.cause, ''), o.name, COALESCE(r.origin_seq, r.id) FROM "
+                "reward_redemptions r "
+                "JOIN origins o ON o.id = r.origin LEFT JOIN coupons c ON c.id = r.coupon_id "
                 "LEFT JOIN wallet_entries w ON w.id = r.wallet_entry_id WHERE r.id=?",
                 out.id);
             q.next();
@@ -87,6 +88,7 @@ RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::stri
             r.coupon_code = q.text(3).empty() ? "" : coupon::display(q.text(3));
             r.wallet_credit = q.i64(4);
             r.cause = q.text(5);
+            r.uid = d.uid(q.text(6), 'X', q.i64(7));
             r.replayed = out.replayed;
             return r;
         });

@@ -416,6 +416,63 @@ void migrate_v5(Connection& c) {
         c.query("UPDATE requests SET digest=? WHERE key=?", digest, key).run();
 }
 
+// Version 6: chain-wide ids and the journal (docs/journal.md).
+// - An origin is a terminal (`till`) and a generation: a file found copied, moved to another
+//   file or restored gets a new generation, a new origins row, and so a new space of ids.
+// - A fact's id is (origin, seq). A row written in this file has origin_seq NULL and its seq is
+//   its own id, so every id printed so far stays what it was and a local write costs nothing
+//   more; a row copied from another file keeps its origin and seq (origin_seq set, UNIQUE).
+// - The journal: per origin, one hash-chained record per committed write, append-only.
+constexpr const char* kSchemaV6 = R"SQL(
+ALTER TABLE origins ADD COLUMN till TEXT;
+ALTER TABLE origins ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+UPDATE origins SET till = name;
+ALTER TABLE coupon_uses ADD COLUMN origin INTEGER REFERENCES origins(id);
+ALTER TABLE tier_events ADD COLUMN origin INTEGER REFERENCES origins(id);
+UPDATE coupon_uses SET origin = (SELECT origin FROM sales WHERE sales.id = coupon_uses.sale_id);
+DROP TRIGGER tier_events_append_only_u;
+UPDATE tier_events SET origin = COALESCE(
+  (SELECT origin FROM sales WHERE sales.id = tier_events.sale_id),
+  (SELECT id FROM origins WHERE name = (SELECT value FROM meta WHERE key = 'origin')),
+  (SELECT MIN(id) FROM origins));
+CREATE TRIGGER tier_events_append_only_u BEFORE UPDATE ON tier_events
+  BEGIN SELECT RAISE(ABORT, 'tier events are append-only'); END;
+ALTER TABLE members ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX members_origin_seq ON members(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE sales ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX sales_origin_seq ON sales(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE refunds ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX refunds_origin_seq ON refunds(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE ledger ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX ledger_origin_seq ON ledger(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE wallet_entries ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX wallet_entries_origin_seq ON wallet_entries(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE coupons ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX coupons_origin_seq ON coupons(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE coupon_uses ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX coupon_uses_origin_seq ON coupon_uses(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE reward_redemptions ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX reward_redemptions_origin_seq ON reward_redemptions(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE subscriptions ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX subscriptions_origin_seq ON subscriptions(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+ALTER TABLE tier_events ADD COLUMN origin_seq INTEGER;
+CREATE UNIQUE INDEX tier_events_origin_seq ON tier_events(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TABLE journal(
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  idem_key TEXT,
+  body TEXT NOT NULL,
+  prev TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(origin, seq)) WITHOUT ROWID;
+CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
+  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
+  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+)SQL";
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -461,6 +518,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (from < 3) c.exec(kSchemaV3);
         if (from < 4) c.exec(kSchemaV4);
         if (from < 5) migrate_v5(c);
+        if (from < 6) c.exec(kSchemaV6);
     } catch (const Error& e) {
         // A migration's SQL fails only on a schema that is not what its version says (a damaged
         // or forged file): found by fuzzing database files.

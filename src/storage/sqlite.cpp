@@ -164,7 +164,7 @@ void Connection::rollback() noexcept {
     }
 }
 
-Transaction::Transaction(Connection& c, bool write) : c_(c) {
+Transaction::Transaction(Connection& c, bool write) : c_(c), write_(write) {
     // A transaction an earlier failure could not roll back is rolled back before a new one.
     if (!sqlite3_get_autocommit(c_.handle())) c_.rollback();
     c_.run(write ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -175,6 +175,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+    if (write_ && c_.before_commit) c_.before_commit();
     c_.run("COMMIT");
     open_ = false;
 }

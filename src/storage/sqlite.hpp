@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,12 @@ class Query {
 
     std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    // The text of a column without a copy: valid until the next step or reset of the statement.
+    std::string_view view(int col) const {
+        auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+                 : std::string_view();
+    }
     std::string text(int col) const {
         auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
         return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
@@ -117,6 +124,9 @@ class Connection {
         return q;
     }
     std::int64_t last_id() const { return sqlite3_last_insert_rowid(db_); }
+    // Runs inside every write transaction just before its COMMIT (the journal's record of the
+    // transaction is written there); a throw fails the commit, which then rolls back.
+    std::function<void()> before_commit;
     int changes() const { return sqlite3_changes(db_); }
 
   private:
@@ -145,6 +155,7 @@ class Transaction {
   private:
     Connection& c_;
     bool open_ = true;
+    bool write_ = false;
 };
 
 }  // namespace loyalty::storage

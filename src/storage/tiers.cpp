@@ -133,9 +133,9 @@ void Database::Impl::set_tier(std::int64_t member, const std::string& from, cons
         .run();
     c.query(
          "INSERT INTO tier_events(member_id, from_tier, to_tier, reason, score, sale_id, "
-         "program_version, created_at) VALUES (?,?,?,?,?,?,?,?)",
+         "program_version, created_at, origin) VALUES (?,?,?,?,?,?,?,?,?)",
          member, from, to, reason, score, NullIfZero{sale},
-         std::max<std::int64_t>(program_version, 0), now())
+         std::max<std::int64_t>(program_version, 0), now(), origin_id)
         .run();
 }
 

@@ -65,6 +65,12 @@ VerifyReport Database::verify() {
             add("request '" + q.text(0) + "' points at a missing sale");
     }
     {
+        std::vector<std::string> problems;
+        d.check_journal(problems);
+        for (const auto& p : problems)
+            add(p);
+    }
+    {
         auto q = d.c.query("PRAGMA integrity_check");
         while (q.next())
             if (q.text(0) != "ok") add("integrity: " + q.text(0));

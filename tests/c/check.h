@@ -31,9 +31,8 @@ static char dir[512];
         }                                                                                      \
     } while (0)
 
-/* Opens <dir>/<name> as a new database (an old file and its -wal and -shm removed), with IRT as
- * the default currency, and loads `programme` unless it is NULL. */
-static inline loy_db* open_fresh(const char* name, const char* programme) {
+/* Removes <dir>/<name> and its -wal and -shm files, those that exist. */
+static inline void remove_database(const char* name) {
     char path[1024], side[1100];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     remove(path);
@@ -41,12 +40,30 @@ static inline loy_db* open_fresh(const char* name, const char* programme) {
     remove(side);
     snprintf(side, sizeof side, "%s-shm", path);
     remove(side);
+}
+
+/* Opens <dir>/<name> with IRT as the default currency, written as `origin` (NULL: the file's
+ * own) and read-only or not; the open must answer `want`. */
+static inline loy_db* open_with(const char* name, const char* origin, int32_t read_only,
+                                int32_t want) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     loy_open_options o;
     loy_open_options_init(&o);
     o.path = path;
+    o.origin = origin;
+    o.read_only = read_only;
     o.default_currency = "IRT";
     loy_db* db = NULL;
-    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
+    CHECK_STATUS(loy_open(&o, &db, &err), want);
+    return db;
+}
+
+/* Opens <dir>/<name> as a new database (an old file and its -wal and -shm removed), with IRT as
+ * the default currency, and loads `programme` unless it is NULL. */
+static inline loy_db* open_fresh(const char* name, const char* programme) {
+    remove_database(name);
+    loy_db* db = open_with(name, NULL, 0, LOY_OK);
     if (db && programme) CHECK_STATUS(loy_program_load_json(db, programme, NULL, &err), LOY_OK);
     return db;
 }

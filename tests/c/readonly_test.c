@@ -20,19 +20,6 @@ static const char* PROGRAMME =
     "{\"name\":\"RO\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
     "\"spend\":[{\"id\":\"base\",\"name\":\"base\",\"points\":1,\"per\":1000}]}";
 
-static loy_db* open_at(const char* name, int read_only, int32_t want) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    loy_open_options o;
-    loy_open_options_init(&o);
-    o.path = path;
-    o.read_only = read_only;
-    o.default_currency = "IRT";
-    loy_db* db = NULL;
-    CHECK_STATUS(loy_open(&o, &db, &err), want);
-    return db;
-}
-
 static int64_t sell(loy_db* db, int64_t member, const char* key) {
     loy_basket* b = NULL;
     CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
@@ -60,7 +47,7 @@ static int copy_file(const char* from, const char* to) {
 }
 
 static void prepare(void) {
-    loy_db* db = open_at("club.db", 0, LOY_OK);
+    loy_db* db = open_with("club.db", NULL, 0, LOY_OK);
     if (!db) return;
     CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
     int64_t id = enrol_phone(db, "09121234567", NULL, 0);
@@ -79,7 +66,7 @@ static void prepare(void) {
 
 static void check(void) {
     /* Read-only: opens and reads, though no -shm can be created beside it. */
-    loy_db* db = open_at("club.db", 1, LOY_OK);
+    loy_db* db = open_with("club.db", NULL, 1, LOY_OK);
     if (db) {
         loy_member* m = NULL;
         CHECK_STATUS(loy_member_find_by_phone(db, "09121234567", &m, &err), LOY_OK);
@@ -94,13 +81,13 @@ static void check(void) {
         loy_close(db);
     }
     /* Opened for writing: LOY_ERR_READONLY, saying what to do. */
-    db = open_at("club.db", 0, LOY_ERR_READONLY);
+    db = open_with("club.db", NULL, 0, LOY_ERR_READONLY);
     CHECK(db == NULL && strstr(err.message, "read_only = 1") != NULL);
     /* A new database cannot be created there. */
-    db = open_at("new.db", 0, LOY_ERR_READONLY);
+    db = open_with("new.db", NULL, 0, LOY_ERR_READONLY);
     CHECK(db == NULL);
     /* A copy whose -wal holds changes is refused, not read without them. */
-    db = open_at("live-copy.db", 1, LOY_ERR_READONLY);
+    db = open_with("live-copy.db", NULL, 1, LOY_ERR_READONLY);
     CHECK(db == NULL && strstr(err.message, "-wal") != NULL);
 }
 

@@ -539,26 +539,36 @@ TEST_CASE("an SQL total past int64 is an overflow, not an internal error", "[sto
     }
 }
 
-TEST_CASE("a version 4 file's request texts become digests of those texts", "[storage][privacy]") {
-    auto path = temp_path("v4-requests.db");
+TEST_CASE("loy_verify finds a journal record changed or removed after it was written",
+          "[journal]") {
+    auto path = temp_path("journal-tamper.db");
     {
         auto db = open(path);
-        db->enrol(phone("09121234567"));
+        db->enrol(phone("09121234567"), "enrol-1");
+        db->enrol(phone("09121234568"), "enrol-2");
+        db->enrol(phone("09121234569"), "enrol-3");
+        REQUIRE(db->verify().ok());
+        REQUIRE(db->journal("", 0, 10).size() == 3);
     }
-    // Back to version 4's shape: the request log held the canonical request text itself.
-    const std::string text = "phone=13:+989121234567;name=4:Sara;";
-    raw_exec(path,
-             "ALTER TABLE requests RENAME COLUMN digest TO request;"
-             "INSERT INTO requests(key, op, request, status, message, created_at) "
-             "VALUES ('T1-enrol-7', 'enrol', '" +
-                 text +
-                 "', 0, '', 0);"
-                 "PRAGMA user_version = 4;");
-    REQUIRE(snapshot(path).find("+989121234567;name") != std::string::npos);
-    {
-        auto db = open(path);  // migrates to the current version
-    }
-    const std::string all = snapshot(path);
-    CHECK(all.find("name=4:Sara") == std::string::npos);
-    CHECK(all.find("T1-enrol-7|enrol|" + loyalty::sha256_hex(text) + "|") != std::string::npos);
+    auto problems_with = [&](const std::string& sql) {
+        auto copy = temp_path("journal-tamper-copy.db");
+        raw_exec(path, "VACUUM INTO '" + copy + "'");
+        raw_exec(copy, sql);
+        auto db = open(copy);
+        std::string all;
+        for (const auto& p : db->verify().problems)
+            all += p + "\n";
+        return all;
+    };
+    // A fact's text changed in its record: the record's hash no longer matches.
+    CHECK_THAT(problems_with("DROP TRIGGER journal_append_only_u; UPDATE journal SET body = "
+                             "replace(body, '\"status\":0', '\"status\":1') WHERE seq = 2"),
+               Catch::Matchers::Contains(":J2: its content does not match its hash"));
+    // A record removed from the middle: the next one neither has its seq nor follows it.
+    const std::string removed =
+        problems_with("DROP TRIGGER journal_append_only_d; DELETE FROM journal WHERE seq = 2");
+    CHECK_THAT(removed, Catch::Matchers::Contains(":J3: expected seq 2"));
+    CHECK_THAT(removed, Catch::Matchers::Contains(":J3: does not follow the record before"));
+    // Untouched, the copy verifies.
+    CHECK(problems_with("SELECT 1").empty());
 }

@@ -176,3 +176,35 @@ test("a member's life, the wallet and coupons", () => {
   db.close();
   fs.rmSync(dir, { recursive: true });
 });
+
+test('chain-wide ids, member events with keys and the journal', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-node-'));
+  const db = Database.open(path.join(dir, 'club.db'), { defaultCurrency: 'IRT', origin: 'golestan-t1' });
+  db.setClock(NOW);
+  db.loadProgrammeFile(PROGRAMME);
+  assert.deepStrictEqual(db.origin(), { name: 'golestan-t1', generation: 1, newGeneration: false });
+  const sara = db.enrol({ phone: '09123456789', name: 'Sara' }, 'e-1');
+  assert.strictEqual(sara.uid, 'golestan-t1:M1');
+  assert.strictEqual(db.memberByUid(sara.uid).id, sara.id);
+  const basket = db.basket({ member: sara.id });
+  basket.addLine('LATTE', 'coffee', 1000, 150000);
+  const r = db.commit(basket, 's-1');
+  basket.close();
+  assert.strictEqual(db.saleByUid(r.uid), r.saleId);
+  assert.strictEqual(db.receipt(r.uid).total, r.total);
+  const code = db.issueCoupon('comeback', sara.id, 'c-1');
+  assert.strictEqual(db.couponByUid(db.coupon(code).uid).code, db.coupon(code).code);
+  assert.throws(() => db.memberByUid('golestan-t1:M99'),
+    (e) => e instanceof LoyaltyError && e.status === constants.LOY_ERR_NOT_FOUND);
+  db.updateMember(sara.id, { email: 'sara@example.com' }, 'u-1');
+  db.erase(sara.id, 'x-1');
+  const records = db.journal();
+  assert.deepStrictEqual(records.map((x) => x.kind), ['enrol', 'sale', 'issue_coupon', 'member_update', 'member_erase']);
+  for (let i = 1; i < records.length; i++) assert.strictEqual(records[i].prev, records[i - 1].hash);
+  const sale = records[1].facts().find((f) => f.t === 'sale');
+  assert.strictEqual(sale.member_id, sara.uid);
+  assert.ok(!records.some((x) => x.body.includes('Sara')));
+  assert.deepStrictEqual(db.journal({ afterSeq: 3, limit: 1 }).map((x) => x.seq), [4]);
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

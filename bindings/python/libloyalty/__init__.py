@@ -17,6 +17,7 @@ bundled copy), in the working directory, on PATH (Windows), and through the syst
 """
 import ctypes
 import ctypes.util
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -25,8 +26,8 @@ from typing import List, Optional, Tuple
 from . import _capi
 from ._capi import *  # noqa: F401,F403  (the LOY_* constants)
 
-__all__ = ["Database", "Basket", "Coupon", "HistoryEntry", "LoyaltyError", "Member", "Quote",
-           "Receipt", "RuleLine", "TierStatus", "load"]
+__all__ = ["Database", "Basket", "Coupon", "HistoryEntry", "JournalRecord", "LoyaltyError",
+           "Member", "Origin", "Quote", "Receipt", "RuleLine", "TierStatus", "load"]
 
 _lib = None
 _lib_path = None
@@ -263,6 +264,33 @@ class Coupon:
     uses: int
     valid_until: int
     revoked: bool
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a handle writes as (docs/journal.md): the name in every id it writes, its generation,
+    and whether this open found the file copied, moved or restored."""
+    name: str
+    generation: int
+    new_generation: bool
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """One record of an origin's journal: the facts one committed write made."""
+    origin: str
+    seq: int
+    kind: str
+    key: str
+    body: str
+    prev: str
+    hash: str
+    created_at: int
+
+    def facts(self) -> list:
+        """The body's facts, each a dict with "t" (its type), "id" and its fields."""
+        return json.loads(self.body)
 
 
 class _Handle:
@@ -501,9 +529,11 @@ class Database(_Handle):
         ptr = _owned(L.loy_member_enrol, self.ptr, ctypes.byref(f), _b(idempotency_key))
         return _scoped("loy_member_free", ptr, Member._from)
 
-    def update_member(self, member_id: int, **fields) -> Member:
+    def update_member(self, member_id: int, idempotency_key: Optional[str] = None,
+                      **fields) -> Member:
         f, _keep = self._fields(fields, True)
-        ptr = _owned(load().loy_member_update, self.ptr, member_id, ctypes.byref(f))
+        ptr = _owned(load().loy_member_update_with_key, self.ptr, member_id, ctypes.byref(f),
+                     _b(idempotency_key))
         return _scoped("loy_member_free", ptr, Member._from)
 
     def member(self, member_id: int) -> Member:
@@ -519,20 +549,22 @@ class Database(_Handle):
         return _scoped("loy_member_free",
                        _owned(load().loy_member_find_by_card, self.ptr, _b(card)), Member._from)
 
-    def deactivate(self, member_id: int) -> None:
+    def deactivate(self, member_id: int, idempotency_key: Optional[str] = None) -> None:
         """Blocks earning and redemption (reactivate undoes it)."""
-        _call(load().loy_member_deactivate, self.ptr, member_id)
+        _call(load().loy_member_deactivate_with_key, self.ptr, member_id, _b(idempotency_key))
 
-    def reactivate(self, member_id: int) -> None:
-        _call(load().loy_member_reactivate, self.ptr, member_id)
+    def reactivate(self, member_id: int, idempotency_key: Optional[str] = None) -> None:
+        _call(load().loy_member_reactivate_with_key, self.ptr, member_id, _b(idempotency_key))
 
-    def erase(self, member_id: int) -> None:
+    def erase(self, member_id: int, idempotency_key: Optional[str] = None) -> None:
         """Erases the member's personal data for good (docs/members.md); history stays anonymous."""
-        _call(load().loy_member_erase, self.ptr, member_id)
+        _call(load().loy_member_erase_with_key, self.ptr, member_id, _b(idempotency_key))
 
-    def merge(self, survivor_id: int, absorbed_id: int) -> Member:
+    def merge(self, survivor_id: int, absorbed_id: int,
+              idempotency_key: Optional[str] = None) -> Member:
         return _scoped("loy_member_free",
-                       _owned(load().loy_member_merge, self.ptr, survivor_id, absorbed_id),
+                       _owned(load().loy_member_merge_with_key, self.ptr, survivor_id, absorbed_id,
+                              _b(idempotency_key)),
                        Member._from)
 
     def history(self, member_id: int, limit: int = 50, offset: int = 0) -> List[HistoryEntry]:
@@ -592,15 +624,60 @@ class Database(_Handle):
         return _text_out(load().loy_coupon_issue, self.ptr, _b(campaign_id), member_id,
                          _b(idempotency_key))
 
+    @staticmethod
+    def _coupon(c) -> Coupon:
+        L = load()
+        return Coupon(_s(L.loy_coupon_code(c)), _s(L.loy_coupon_campaign(c)),
+                      L.loy_coupon_member_id(c), L.loy_coupon_max_uses(c), L.loy_coupon_uses(c),
+                      L.loy_coupon_valid_until(c), bool(L.loy_coupon_revoked(c)),
+                      _s(L.loy_coupon_uid(c)))
+
     def coupon(self, code: str) -> Coupon:
+        return _scoped("loy_coupon_free", _owned(load().loy_coupon_get, self.ptr, _b(code)),
+                       self._coupon)
+
+    # -- chain-wide ids and the journal (docs/journal.md)
+    def origin(self) -> Origin:
+        needed, generation, renewed = ctypes.c_size_t(0), ctypes.c_int64(0), ctypes.c_int32(0)
+        c = _Call()
+        fn = load().loy_origin_get
+        c(fn(self.ptr, None, 0, ctypes.byref(needed), None, None, ctypes.byref(c.err)))
+        buf = ctypes.create_string_buffer(needed.value + 1)
+        c(fn(self.ptr, buf, len(buf), ctypes.byref(needed), ctypes.byref(generation),
+             ctypes.byref(renewed), ctypes.byref(c.err)))
+        return Origin(_s(buf.value), generation.value, bool(renewed.value))
+
+    def member_by_uid(self, uid: str) -> Member:
+        return _scoped("loy_member_free",
+                       _owned(load().loy_member_find_by_uid, self.ptr, _b(uid)), Member._from)
+
+    def sale_by_uid(self, uid: str) -> int:
+        out = ctypes.c_int64(0)
+        _call(load().loy_sale_find_by_uid, self.ptr, _b(uid), ctypes.byref(out))
+        return out.value
+
+    def receipt(self, uid: str) -> Receipt:
+        """A sale's (…:S12), refund's or void's (…:R3) receipt again, e.g. to reprint it."""
+        return _scoped("loy_receipt_free", _owned(load().loy_receipt_get, self.ptr, _b(uid)),
+                       _receipt)
+
+    def coupon_by_uid(self, uid: str) -> Coupon:
+        return _scoped("loy_coupon_free",
+                       _owned(load().loy_coupon_find_by_uid, self.ptr, _b(uid)), self._coupon)
+
+    def journal(self, origin: Optional[str] = None, after_seq: int = 0,
+                limit: int = 1000) -> List[JournalRecord]:
+        """The records of `origin` (None: this handle's) after `after_seq`, in order."""
         L = load()
 
-        def read(c):
-            return Coupon(_s(L.loy_coupon_code(c)), _s(L.loy_coupon_campaign(c)),
-                          L.loy_coupon_member_id(c), L.loy_coupon_max_uses(c),
-                          L.loy_coupon_uses(c), L.loy_coupon_valid_until(c),
-                          bool(L.loy_coupon_revoked(c)))
-        return _scoped("loy_coupon_free", _owned(L.loy_coupon_get, self.ptr, _b(code)), read)
+        def read(j):
+            return [JournalRecord(_s(L.loy_journal_origin(j, i)), L.loy_journal_seq(j, i),
+                                  _s(L.loy_journal_kind(j, i)), _s(L.loy_journal_key(j, i)),
+                                  _s(L.loy_journal_body(j, i)), _s(L.loy_journal_prev(j, i)),
+                                  _s(L.loy_journal_hash(j, i)), L.loy_journal_created_at(j, i))
+                    for i in range(L.loy_journal_count(j))]
+        return _scoped("loy_journal_free",
+                       _owned(L.loy_journal_read, self.ptr, _b(origin), after_seq, limit), read)
 
     def revoke_coupon(self, code: str, idempotency_key: str) -> None:
         _call(load().loy_coupon_revoke, self.ptr, _b(code), _b(idempotency_key))

@@ -237,5 +237,51 @@ class LibraryLookupTest(unittest.TestCase):
                          ["X:\\l.dll"])
 
 
+class JournalTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = libloyalty.Database.open(os.path.join(self.dir.name, "club.db"),
+                                          default_currency="IRT", origin="golestan-t1")
+        self.db.set_clock(NOW)
+        self.db.load_programme_file(PROGRAMME)
+
+    def tearDown(self):
+        self.db.close()
+        self.dir.cleanup()
+
+    def test_ids_events_and_journal(self):
+        origin = self.db.origin()
+        self.assertEqual((origin.name, origin.generation, origin.new_generation),
+                         ("golestan-t1", 1, False))
+        sara = self.db.enrol(phone="09123456789", name="Sara", idempotency_key="e-1")
+        self.assertEqual(sara.uid, "golestan-t1:M1")
+        self.assertEqual(self.db.member_by_uid(sara.uid).id, sara.id)
+        with self.db.basket(member=sara.id) as b:
+            b.add_line("LATTE", "coffee", 1000, 150_000)
+            receipt = self.db.commit(b, "s-1")
+        self.assertEqual(self.db.sale_by_uid(receipt.uid), receipt.sale_id)
+        self.assertEqual(self.db.receipt(receipt.uid).total, receipt.total)
+        code = self.db.issue_coupon("comeback", sara.id, "c-1")
+        coupon = self.db.coupon(code)
+        self.assertEqual(self.db.coupon_by_uid(coupon.uid).code, coupon.code)
+        with self.assertRaises(LoyaltyError) as e:
+            self.db.member_by_uid("golestan-t1:M99")
+        self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NOT_FOUND)
+
+        self.db.update_member(sara.id, idempotency_key="u-1", email="sara@example.com")
+        self.db.update_member(sara.id, idempotency_key="u-1", email="sara@example.com")
+        self.db.erase(sara.id, idempotency_key="x-1")
+        records = self.db.journal()
+        self.assertEqual([r.kind for r in records],
+                         ["enrol", "sale", "issue_coupon", "member_update", "member_erase"])
+        self.assertEqual([r.seq for r in records], [1, 2, 3, 4, 5])
+        for before, after in zip(records, records[1:]):
+            self.assertEqual(after.prev, before.hash)
+        sale = next(f for f in records[1].facts() if f["t"] == "sale")
+        self.assertEqual((sale["id"], sale["member_id"]), (receipt.uid, sara.uid))
+        self.assertNotIn("Sara", "".join(r.body for r in records))
+        self.assertEqual([r.seq for r in self.db.journal(after_seq=3, limit=1)], [4])
+
+
 if __name__ == "__main__":
     unittest.main()

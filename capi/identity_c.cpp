@@ -1,0 +1,168 @@
+// The C ABI of chain-wide ids and the journal: the origin, look-ups by id, member events with an
+// idempotency key, and reading the journal (docs/journal.md).
+#include "handles.hpp"
+
+using namespace loyalty;
+using namespace loyalty::capi;
+
+struct loy_journal {
+    std::vector<JournalRecord> r;
+};
+
+namespace {
+
+const JournalRecord* record(const loy_journal* j, std::size_t i) {
+    return j && i < j->r.size() ? &j->r[i] : nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t loy_origin_get(loy_db* db, char* buf, size_t capacity, size_t* out_needed,
+                       int64_t* out_generation, int32_t* out_new_generation, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    if (out_generation) *out_generation = 0;
+    if (out_new_generation) *out_new_generation = 0;
+    return guard(err, [&] {
+        Origin o = db_of(db).origin();
+        copy_out(o.name, buf, capacity, out_needed);
+        if (out_generation) *out_generation = o.generation;
+        if (out_new_generation) *out_new_generation = o.new_generation ? 1 : 0;
+    });
+}
+
+int32_t loy_member_find_by_uid(loy_db* db, const char* uid, loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_member");
+        *out = wrap(db_of(db).member_by_uid(req(uid, "uid")));
+    });
+}
+
+int32_t loy_sale_find_by_uid(loy_db* db, const char* uid, int64_t* out_sale_id, loy_error* err) {
+    if (out_sale_id) *out_sale_id = 0;
+    return guard(err, [&] {
+        if (!out_sale_id) null_arg("out_sale_id");
+        *out_sale_id = db_of(db).sale_by_uid(req(uid, "uid"));
+    });
+}
+
+int32_t loy_receipt_get(loy_db* db, const char* uid, loy_receipt** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_receipt");
+        *out = new loy_receipt{db_of(db).receipt(req(uid, "uid"))};
+    });
+}
+
+int32_t loy_coupon_find_by_uid(loy_db* db, const char* uid, loy_coupon** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_coupon");
+        *out = new_coupon_handle(db_of(db).coupon_by_uid(req(uid, "uid")));
+    });
+}
+
+const char* loy_coupon_uid(const loy_coupon* c) {
+    return c ? c->c.uid.c_str() : "";
+}
+
+const char* loy_redemption_uid(const loy_redemption* r) {
+    return r ? r->r.uid.c_str() : "";
+}
+
+int32_t loy_member_update_with_key(loy_db* db, int64_t id, const loy_member_fields* fields,
+                                   const char* key, loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!fields) null_arg("fields");
+        Database& d = db_of(db);
+        MemberFields mf = to_fields(fields, true);
+        auto h = std::make_unique<loy_member>();
+        h->m = d.update(id, mf, opt(key));
+        if (out) *out = h.release();
+    });
+}
+
+int32_t loy_member_deactivate_with_key(loy_db* db, int64_t id, const char* key, loy_error* err) {
+    return guard(err, [&] { db_of(db).deactivate(id, opt(key)); });
+}
+
+int32_t loy_member_reactivate_with_key(loy_db* db, int64_t id, const char* key, loy_error* err) {
+    return guard(err, [&] { db_of(db).reactivate(id, opt(key)); });
+}
+
+int32_t loy_member_erase_with_key(loy_db* db, int64_t id, const char* key, loy_error* err) {
+    return guard(err, [&] { db_of(db).erase(id, opt(key)); });
+}
+
+int32_t loy_member_merge_with_key(loy_db* db, int64_t survivor, int64_t absorbed, const char* key,
+                                  loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        auto h = std::make_unique<loy_member>();
+        h->m = d.merge(survivor, absorbed, opt(key));
+        if (out) *out = h.release();
+    });
+}
+
+int32_t loy_journal_read(loy_db* db, const char* origin, int64_t after_seq, int32_t max_records,
+                         loy_journal** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_journal");
+        *out = new loy_journal{db_of(db).journal(opt(origin), after_seq, max_records)};
+    });
+}
+
+void loy_journal_free(loy_journal* j) {
+    delete j;
+}
+
+size_t loy_journal_count(const loy_journal* j) {
+    return j ? j->r.size() : 0;
+}
+
+const char* loy_journal_origin(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->origin.c_str() : "";
+}
+
+int64_t loy_journal_seq(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->seq : 0;
+}
+
+const char* loy_journal_kind(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->kind.c_str() : "";
+}
+
+const char* loy_journal_key(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->key.c_str() : "";
+}
+
+const char* loy_journal_body(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->body.c_str() : "";
+}
+
+const char* loy_journal_prev(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->prev.c_str() : "";
+}
+
+const char* loy_journal_hash(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->hash.c_str() : "";
+}
+
+int64_t loy_journal_created_at(const loy_journal* j, size_t i) {
+    const JournalRecord* r = record(j, i);
+    return r ? r->created_at : 0;
+}
+
+}  // extern "C"

@@ -1,0 +1,392 @@
+// The journal: per origin, one record per committed write transaction, hash-chained, holding
+// the facts the transaction wrote with their chain-wide ids (docs/journal.md). Temporary
+// triggers note each fact row a transaction inserts or changes; just before COMMIT the record is
+// built from those rows and appended in the same transaction, so a fact and its record are
+// committed together or not at all. Personal data (phone, card, name, e-mail, birthday, gender,
+// language, tags) is never put in a record: it stays in the member's row, which erasure clears.
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+namespace {
+
+// A table whose rows are facts: the type a record names it by, its id letter, and the
+// statements that read a row and its chain-wide id (fixed texts: statements are cached by
+// their text's address).
+struct FactTable {
+    const char* table;
+    const char* type;
+    char letter;
+    const char* row_sql;
+    const char* uid_sql;
+    std::vector<std::string_view> omit;  // columns that are personal data or projections
+};
+
+#define LOY_FACT_SQL(t)                  \
+    "SELECT * FROM " t " WHERE rowid=?", \
+        "SELECT origin, COALESCE(origin_seq, id) FROM " t " WHERE id=?"
+
+const std::vector<FactTable>& fact_tables() {
+    static const std::vector<FactTable> tables = {
+        {"members",
+         "member",
+         'M',
+         LOY_FACT_SQL("members"),
+         {"phone", "card", "name", "name_key", "email", "birth_year", "birth_month", "birth_day",
+          "gender", "language", "balance", "lifetime_earned", "tier", "tier_since",
+          "tier_at_risk_since", "wallet_balance", "updated_at"}},
+        {"sales",
+         "sale",
+         'S',
+         LOY_FACT_SQL("sales"),
+         {"balance_after", "available_after", "status", "tier_before", "tier_after"}},
+        {"refunds", "refund", 'R', LOY_FACT_SQL("refunds"), {"balance_after", "available_after"}},
+        {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {}},
+        {"wallet_entries", "wallet_entry", 'W', LOY_FACT_SQL("wallet_entries"), {}},
+        {"coupons", "coupon", 'C', LOY_FACT_SQL("coupons"), {}},
+        {"coupon_uses", "coupon_use", 'U', LOY_FACT_SQL("coupon_uses"), {"restored_at"}},
+        {"reward_redemptions", "reward_redemption", 'X', LOY_FACT_SQL("reward_redemptions"), {}},
+        {"subscriptions", "subscription", 'P', LOY_FACT_SQL("subscriptions"), {}},
+        {"tier_events", "tier_event", 'T', LOY_FACT_SQL("tier_events"), {}},
+    };
+    return tables;
+}
+#undef LOY_FACT_SQL
+
+const FactTable* fact_table(std::string_view name) {
+    for (const auto& t : fact_tables())
+        if (name == t.table) return &t;
+    return nullptr;
+}
+
+// Columns holding another fact's local id, and the table it is in ("" = the same table).
+const char* reference_of(std::string_view column) {
+    if (column == "member_id" || column == "referrer_id" || column == "merged_into" ||
+        column == "survivor_id" || column == "absorbed_id")
+        return "members";
+    if (column == "sale_id" || column == "issued_sale_id") return "sales";
+    if (column == "refund_id") return "refunds";
+    if (column == "entry_id") return "ledger";
+    if (column == "coupon_id") return "coupons";
+    if (column == "wallet_entry_id") return "wallet_entries";
+    if (column == "corrects") return "";
+    return nullptr;
+}
+
+// JSON written straight into one buffer (a record is built with few allocations: a sweep of
+// thousands of facts must not fail more often under memory pressure than the writes did).
+struct JsonOut {
+    std::string& out;
+    bool first = true;
+    void name(std::string_view n) {
+        if (!first) out += ',';
+        first = false;
+        text::append_json_string(out, n);
+        out += ':';
+    }
+    void number(std::string_view n, std::int64_t v) {
+        name(n);
+        char buf[24];
+        const int len = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+        out.append(buf, static_cast<std::size_t>(len));
+    }
+    void string(std::string_view n, std::string_view v) {
+        name(n);
+        text::append_json_string(out, v);
+    }
+    void column(std::string_view n, const storage::Query& q, int col) {
+        if (q.type(col) == SQLITE_INTEGER)
+            number(n, q.i64(col));
+        else
+            string(n, q.view(col));
+    }
+};
+
+// The rows a fact owns, embedded in it: a sale's lines and tenders, a refund's lines, the lots
+// an entry opened (with the dates its points become available and expire). `skip`: a column
+// left out (the owner's id). Writes nothing when there are none and `omit_empty`.
+void child_rows(JsonOut& f, std::string_view name, Connection& c, const char* sql, std::int64_t id,
+                std::string_view skip = {}, bool omit_empty = false) {
+    auto q = c.query(sql, id);
+    bool any = false;
+    while (q.next()) {
+        if (!any) {
+            f.name(name);
+            f.out += '[';
+        } else {
+            f.out += ',';
+        }
+        any = true;
+        f.out += '{';
+        JsonOut r{f.out};
+        for (int i = 0; i < q.columns(); ++i)
+            if (!q.is_null(i) && q.column_name(i) != skip) r.column(q.column_name(i), q, i);
+        f.out += '}';
+    }
+    if (any) {
+        f.out += ']';
+    } else if (!omit_empty) {
+        f.name(name);
+        f.out += "[]";
+    }
+}
+
+}  // namespace
+
+// Temporary triggers (this connection only) note every fact row a write inserts, and the
+// changes to members, coupons, subscriptions and reward redemptions that are facts themselves
+// (status, consent, revocation, cancellation, refund). Rolled back with the transaction.
+void Database::Impl::watch_facts() {
+    c.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS journal_facts(n INTEGER PRIMARY KEY, tbl INTEGER, "
+        "row INTEGER);"
+        "CREATE TEMP TABLE IF NOT EXISTS journal_op(n INTEGER PRIMARY KEY, kind TEXT, key TEXT)");
+    std::string sql;
+    const auto& tables = fact_tables();
+    auto index_of = [&tables](std::string_view table) {
+        for (std::size_t i = 0; i < tables.size(); ++i)
+            if (table == tables[i].table) return std::to_string(i);
+        throw Error(Status::Internal, "not a fact table");
+    };
+    for (const auto& t : tables)
+        sql += std::string("CREATE TEMP TRIGGER IF NOT EXISTS journal_i_") + t.table +
+               " AFTER INSERT ON main." + t.table +
+               " BEGIN INSERT INTO journal_facts(tbl, row) VALUES (" + index_of(t.table) +
+               ", NEW.id); END;\n";
+    const char* changes[][2] = {
+        {"members",
+         "status, merged_into, phone, card, name, email, birth_year, birth_month, birth_day, "
+         "gender, language, consent_sms, consent_email, consent_push, branch, referrer_id"},
+        {"coupons", "revoked_at"},
+        {"subscriptions", "cancelled_at"},
+        {"reward_redemptions", "refunded_at"},
+    };
+    for (const auto& ch : changes)
+        sql += std::string("CREATE TEMP TRIGGER IF NOT EXISTS journal_u_") + ch[0] +
+               " AFTER UPDATE OF " + ch[1] + " ON main." + ch[0] +
+               " BEGIN INSERT INTO journal_facts(tbl, row) VALUES (" + index_of(ch[0]) +
+               ", NEW.id); END;\n";
+    c.exec(sql.c_str());
+    c.before_commit = [this] { journal_flush(); };
+}
+
+// The name of origins row `id`, cached: origins are never renamed.
+const std::string& Database::Impl::origin_name(std::int64_t id) {
+    auto it = origin_names.find(id);
+    if (it != origin_names.end()) return it->second;
+    auto q = c.query("SELECT name FROM origins WHERE id=?", id);
+    if (!q.next()) throw Error(Status::Internal, "no origin " + std::to_string(id));
+    return origin_names.emplace(id, q.text(0)).first->second;
+}
+
+namespace {
+
+// Appends `"<origin>:<letter><seq>"`.
+void append_uid(std::string& out, const std::string& origin, char letter, std::int64_t seq) {
+    char buf[24];
+    const int len = std::snprintf(buf, sizeof buf, ":%c%lld", letter, static_cast<long long>(seq));
+    out += '"';
+    out += origin;  // origin names are checked text: nothing to escape
+    out.append(buf, static_cast<std::size_t>(len));
+    out += '"';
+}
+
+}  // namespace
+
+// Appends the JSON string of the chain-wide id of `table`'s row `id` (remembered for the record
+// being built: a sale's entries all name its member and the sale).
+void Database::Impl::append_fact_uid(std::string& out, const char* table, std::int64_t id) {
+    for (const auto& [t, row, text] : uid_memo)
+        if (t == table && row == id) {
+            out += text;
+            return;
+        }
+    const FactTable* t = fact_table(table);
+    auto q = c.query(t->uid_sql, id);
+    if (!q.next())
+        throw Error(Status::Internal, std::string("no ") + table + " row " + std::to_string(id));
+    const std::size_t at = out.size();
+    append_uid(out, origin_name(q.i64(0)), t->letter, q.i64(1));
+    uid_memo.emplace_back(table, id, out.substr(at));
+}
+
+namespace {
+
+// One fact as a JSON object: its type, its chain-wide id, its columns (references to other facts
+// as their chain-wide ids; personal data and projections left out) and the rows it owns.
+void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int64_t id) {
+    out += '{';
+    JsonOut f{out};
+    f.string("t", t.type);
+    {
+        auto q = d.c.query(t.row_sql, id);
+        if (!q.next()) throw Error(Status::Internal, std::string("no ") + t.table + " row");
+        std::int64_t origin = 0, seq = id;
+        for (int i = 0; i < q.columns(); ++i) {
+            const std::string_view name = q.column_name(i);
+            if (name == "origin") origin = q.i64(i);
+            if (name == "origin_seq" && !q.is_null(i)) seq = q.i64(i);
+        }
+        f.name("id");
+        append_uid(out, d.origin_name(origin), t.letter, seq);
+        for (int i = 0; i < q.columns(); ++i) {
+            const std::string_view name = q.column_name(i);
+            if (name == "id" || name == "origin" || name == "origin_seq" || q.is_null(i)) continue;
+            if (std::find(t.omit.begin(), t.omit.end(), name) != t.omit.end()) continue;
+            if (const char* ref = reference_of(name)) {
+                f.name(name);
+                d.append_fact_uid(out, *ref ? ref : t.table, q.i64(i));
+            } else {
+                f.column(name, q, i);
+            }
+        }
+    }
+    const std::string_view table = t.table;
+    if (table == "sales") {
+        child_rows(f, "lines", d.c, "SELECT * FROM sale_lines WHERE sale_id=? ORDER BY line_no", id,
+                   "sale_id");
+        child_rows(f, "tenders", d.c,
+                   "SELECT line_no, type, amount FROM sale_tenders WHERE sale_id=? ORDER BY "
+                   "line_no",
+                   id);
+    } else if (table == "refunds") {
+        child_rows(f, "lines", d.c,
+                   "SELECT line_no, quantity_milli, amount, points FROM refund_lines WHERE "
+                   "refund_id=? ORDER BY line_no",
+                   id);
+    } else if (table == "ledger") {
+        child_rows(f, "lots", d.c,
+                   "SELECT points, available_at, expires_at FROM lots WHERE entry_id=? ORDER BY "
+                   "id",
+                   id, {}, true);
+    }
+    out += '}';
+}
+
+std::string record_hash(const std::string& prev, const std::string& origin, std::int64_t seq,
+                        const std::string& kind, const std::string& key, std::int64_t at,
+                        const std::string& body) {
+    return sha256_hex(canonical("prev", prev, "origin", origin, "seq", seq, "kind", kind, "key",
+                                key, "at", at, "body", body));
+}
+
+const std::string kGenesis(64, '0');
+
+}  // namespace
+
+// Names the operation the current transaction's record is for (the first one named wins), and
+// its idempotency key. Rolled back with the transaction, like the facts.
+void Database::Impl::journal_operation(const std::string& kind, const std::string& key) {
+    if (opt.read_only) return;  // nothing is written: the write itself is refused as read-only
+    c.query("INSERT INTO temp.journal_op(kind, key) VALUES (?, ?)", kind, key).run();
+}
+
+// Builds the transaction's record from the noted facts and appends it to this origin's chain.
+void Database::Impl::journal_flush() {
+    noted_facts.clear();
+    uid_memo.clear();
+    {
+        auto q = c.query("DELETE FROM temp.journal_facts RETURNING tbl, row");
+        while (q.next())
+            noted_facts.emplace_back(q.i64(0), q.i64(1));
+    }
+    auto& noted = noted_facts;
+    std::string kind, key;
+    {
+        auto q = c.query("DELETE FROM temp.journal_op RETURNING n, kind, key");
+        std::int64_t first = INT64_MAX;
+        while (q.next())
+            if (q.i64(0) < first) {  // the first operation named
+                first = q.i64(0);
+                kind = q.text(1);
+                key = q.text(2);
+            }
+    }
+    if (noted.empty()) return;
+    // By table (in fact_tables order: members before the sales that name them), then row.
+    std::sort(noted.begin(), noted.end());
+    noted.erase(std::unique(noted.begin(), noted.end()), noted.end());
+    std::string& body = journal_body;
+    body.clear();
+    body += '[';
+    const auto& tables = fact_tables();
+    for (const auto& [index, row] : noted) {
+        if (body.size() > 1) body += ',';
+        fact_json(body, *this, tables.at(static_cast<std::size_t>(index)), row);
+    }
+    body += ']';
+    const std::string first_type = tables.at(static_cast<std::size_t>(noted.front().first)).type;
+    auto last = c.query("SELECT seq, hash FROM journal WHERE origin=? ORDER BY seq DESC LIMIT 1",
+                        origin_id);
+    const bool any = last.next();
+    const std::int64_t seq = any ? last.i64(0) + 1 : 1;
+    const std::string prev = any ? last.text(1) : kGenesis;
+    const std::string k = kind.empty() ? first_type : kind;
+    const std::int64_t at = now();
+    c.query(
+         "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
+         "VALUES (?,?,?,?,?,?,?,?)",
+         origin_id, seq, k, NullIfEmpty{key}, body, prev,
+         record_hash(prev, origin, seq, k, key, at, body), at)
+        .run();
+}
+
+std::vector<JournalRecord> Database::journal(const std::string& origin_name, std::int64_t after_seq,
+                                             std::int64_t limit) {
+    if (after_seq < 0) throw Error(Status::InvalidArgument, "after_seq must be 0 or more");
+    if (limit <= 0 || limit > 10000)
+        throw Error(Status::InvalidArgument, "limit must be 1 to 10000");
+    const std::string name = origin_name.empty() ? origin().name : origin_name;
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    auto q = impl_->c.query(
+        "SELECT j.seq, j.kind, COALESCE(j.idem_key, ''), j.body, j.prev, j.hash, j.created_at "
+        "FROM journal j JOIN origins o ON o.id = j.origin WHERE o.name=? AND j.seq > ? "
+        "ORDER BY j.seq LIMIT ?",
+        name, after_seq, limit);
+    std::vector<JournalRecord> out;
+    while (q.next()) {
+        JournalRecord r;
+        r.origin = name;
+        r.seq = q.i64(0);
+        r.kind = q.text(1);
+        r.key = q.text(2);
+        r.body = q.text(3);
+        r.prev = q.text(4);
+        r.hash = q.text(5);
+        r.created_at = q.i64(6);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+// Every origin's chain: each record's hash is the hash of its content and the record before,
+// and the seqs run 1, 2, 3… without a gap.
+std::int64_t Database::Impl::check_journal(std::vector<std::string>& problems) {
+    std::int64_t records = 0;
+    auto q = c.query(
+        "SELECT o.name, j.seq, j.kind, COALESCE(j.idem_key, ''), j.body, j.prev, j.hash, "
+        "j.created_at FROM journal j JOIN origins o ON o.id = j.origin ORDER BY j.origin, j.seq");
+    std::string origin_name, prev;
+    std::int64_t expect = 1;
+    while (q.next()) {
+        ++records;
+        if (q.text(0) != origin_name) {
+            origin_name = q.text(0);
+            prev = kGenesis;
+            expect = 1;
+        }
+        const std::int64_t seq = q.i64(1);
+        const std::string where = "journal record " + origin_name + ":J" + std::to_string(seq);
+        if (seq != expect) problems.push_back(where + ": expected seq " + std::to_string(expect));
+        if (q.text(5) != prev) problems.push_back(where + ": does not follow the record before");
+        const std::string h =
+            record_hash(q.text(5), origin_name, seq, q.text(2), q.text(3), q.i64(7), q.text(4));
+        if (h != q.text(6)) problems.push_back(where + ": its content does not match its hash");
+        prev = q.text(6);
+        expect = seq + 1;
+    }
+    return records;
+}
+
+}  // namespace loyalty
