@@ -82,6 +82,25 @@ public final class CheckoutTest {
                     "receipt SMS in Persian digits: " + (box.size() > 1 ? box.get(1).get("body") : ""));
             for (var m : box) db.acknowledge(Long.parseLong(m.get("id")), true, null, 0);
             expect(db.fetchMessages(100, 60000).isEmpty(), "acknowledged messages are not fetched again");
+            // Chain-wide ids, member events with keys, and the journal.
+            Loyalty.Origin origin = db.origin();
+            expect(!origin.name().isEmpty() && origin.generation() == 1 && !origin.newGeneration(),
+                    "the origin: " + origin.name());
+            expect(db.memberByUid(sara.uid()).id() == sara.id(), "a member found by its chain-wide id");
+            Receipt sale = db.receipt(origin.name() + ":S1");
+            expect(sale.saleId() == saleId && db.saleByUid(sale.uid()) == saleId,
+                    "a receipt found again by its id");
+            db.deactivate(sara.id(), "T1-deact-1");
+            db.deactivate(sara.id(), "T1-deact-1");
+            db.reactivate(sara.id(), "T1-react-1");
+            var journal = db.journal(null, 0, 1000);
+            boolean chained = !journal.isEmpty() && journal.get(0).seq() == 1;
+            for (int i = 1; i < journal.size(); ++i)
+                chained = chained && journal.get(i).prev().equals(journal.get(i - 1).hash());
+            expect(chained, "the journal: each record carries the hash of the one before");
+            var last = journal.get(journal.size() - 1);
+            expect(last.kind().equals("member_reactivate") && last.key().equals("T1-react-1"),
+                    "member events are records: " + last.kind());
         }
         System.out.println(failures == 0 ? "Java binding: all checks passed" : "Java binding: " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);

@@ -119,6 +119,15 @@ public final class Loyalty {
         }
     }
 
+    /** What a handle writes as (docs/journal.md). */
+    public record Origin(String name, long generation, boolean newGeneration) {
+    }
+
+    /** One record of an origin's journal: the facts (a JSON array) one committed write made. */
+    public record JournalRecord(String origin, long seq, String kind, String key, String body,
+                                String prev, String hash, long createdAt) {
+    }
+
     public record Receipt(int kind, boolean replayed, long saleId, String uid, long total,
                           long pointsEarned, long pointsRedeemed, long redeemValue, long amountDue,
                           long refundAmount, long moneyBack, long balanceAfter,
@@ -272,26 +281,104 @@ public final class Loyalty {
 
         /** Blocks earning and redemption ({@link #reactivate} undoes it). */
         public void deactivate(long memberId) {
+            deactivate(memberId, null);
+        }
+
+        /** With an idempotency key, a retry returns the first call's outcome. */
+        public void deactivate(long memberId, String idempotencyKey) {
             LoyError e = error();
-            check(C.loy_member_deactivate(handle(), memberId, e), e);
+            check(C.loy_member_deactivate_with_key(handle(), memberId, idempotencyKey, e), e);
         }
 
         public void reactivate(long memberId) {
+            reactivate(memberId, null);
+        }
+
+        public void reactivate(long memberId, String idempotencyKey) {
             LoyError e = error();
-            check(C.loy_member_reactivate(handle(), memberId, e), e);
+            check(C.loy_member_reactivate_with_key(handle(), memberId, idempotencyKey, e), e);
         }
 
         /** Erases the member's personal data for good; the history stays, anonymous. */
         public void erase(long memberId) {
+            erase(memberId, null);
+        }
+
+        public void erase(long memberId, String idempotencyKey) {
             LoyError e = error();
-            check(C.loy_member_erase(handle(), memberId, e), e);
+            check(C.loy_member_erase_with_key(handle(), memberId, idempotencyKey, e), e);
         }
 
         public Member merge(long survivorId, long absorbedId) {
+            return merge(survivorId, absorbedId, null);
+        }
+
+        public Member merge(long survivorId, long absorbedId, String idempotencyKey) {
             LoyError e = error();
             PointerByReference out = new PointerByReference();
-            check(C.loy_member_merge(handle(), survivorId, absorbedId, out, e), e);
+            check(C.loy_member_merge_with_key(handle(), survivorId, absorbedId, idempotencyKey, out,
+                    e), e);
             return Member.from(out.getValue());
+        }
+
+        // ---- chain-wide ids and the journal (docs/journal.md)
+
+        /** What this handle writes as: the name in every id it writes, and its generation. */
+        public Origin origin() {
+            LoyError e = error();
+            SizeTByReference needed = new SizeTByReference();
+            LongByReference generation = new LongByReference();
+            IntByReference renewed = new IntByReference();
+            check(C.loy_origin_get(handle(), null, new SizeT(0), needed, generation, renewed, e), e);
+            byte[] buf = new byte[(int) needed.getValue() + 1];
+            check(C.loy_origin_get(handle(), buf, new SizeT(buf.length), needed, generation, renewed,
+                    e), e);
+            return new Origin(new String(buf, 0, (int) needed.getValue(),
+                    StandardCharsets.UTF_8), generation.getValue(), renewed.getValue() == 1);
+        }
+
+        public Member memberByUid(String uid) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_find_by_uid(handle(), uid, out, e), e);
+            return Member.from(out.getValue());
+        }
+
+        public long saleByUid(String uid) {
+            LoyError e = error();
+            LongByReference out = new LongByReference();
+            check(C.loy_sale_find_by_uid(handle(), uid, out, e), e);
+            return out.getValue();
+        }
+
+        /** A sale's (…:S12), refund's or void's (…:R3) receipt again, e.g. to reprint it. */
+        public Receipt receipt(String uid) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_receipt_get(handle(), uid, out, e), e);
+            return Receipt.from(out.getValue());
+        }
+
+        /** The records of {@code origin} (null: this handle's) after {@code afterSeq}, in order. */
+        public List<JournalRecord> journal(String origin, long afterSeq, int limit) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_journal_read(handle(), origin, afterSeq, limit, out, e), e);
+            Pointer j = out.getValue();
+            try {
+                List<JournalRecord> list = new ArrayList<>();
+                long n = C.loy_journal_count(j).longValue();
+                for (long i = 0; i < n; ++i) {
+                    SizeT k = new SizeT(i);
+                    list.add(new JournalRecord(C.loy_journal_origin(j, k), C.loy_journal_seq(j, k),
+                            C.loy_journal_kind(j, k), C.loy_journal_key(j, k),
+                            C.loy_journal_body(j, k), C.loy_journal_prev(j, k),
+                            C.loy_journal_hash(j, k), C.loy_journal_created_at(j, k)));
+                }
+                return list;
+            } finally {
+                C.loy_journal_free(j);
+            }
         }
 
         /** The member's ledger, newest first (members merged into it included). */
