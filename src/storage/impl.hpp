@@ -11,7 +11,6 @@
 #include <limits>
 #include <mutex>
 #include <optional>
-#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -20,6 +19,7 @@
 #include "loyalty/database.hpp"
 #include "loyalty/rules.hpp"
 #include "calendar.hpp"
+#include "lots.hpp"
 #include "periods.hpp"
 #include "platform.hpp"
 #include "sha256.hpp"
@@ -130,7 +130,7 @@ struct Database::Impl {
     // Reused by each journal record (storage/journal.cpp): the facts noted and the body.
     std::vector<std::pair<std::int64_t, std::int64_t>> noted_facts;
     std::string journal_body;
-    std::vector<std::tuple<const char*, std::int64_t, std::string>> uid_memo;
+    std::unordered_map<std::uint64_t, std::string> uid_memo;
     std::unordered_map<std::int64_t, std::string> origin_names;
     std::int64_t program_version = -1;
     Program program;
@@ -156,10 +156,8 @@ struct Database::Impl {
         std::string reason, operator_id, branch, terminal;
     };
 
-    // One step of a lot plan: points taken from one lot.
-    struct Take {
-        std::int64_t lot = 0, points = 0;
-    };
+    // One step of a lot plan (src/lots.hpp): points taken from one lot.
+    using Take = lots::Take;
 
     // The kinds of wallet entries (wallet.kind).
     enum WalletKind : std::int64_t {
@@ -209,6 +207,8 @@ struct Database::Impl {
     void append_fact_uid(std::string& out, const char* table, std::int64_t id);
     const std::string& origin_name(std::int64_t id);
     std::int64_t check_journal(std::vector<std::string>& problems);
+    std::int64_t check_facts(std::vector<std::string>& problems);
+    std::int64_t fact_row(const char* table, std::int64_t o, std::int64_t seq);
 
     // storage/requests.cpp
     std::optional<StoredRequest> find_request(const std::string& key);

@@ -4,6 +4,8 @@
 // built from those rows and appended in the same transaction, so a fact and its record are
 // committed together or not at all. Personal data (phone, card, name, e-mail, birthday, gender,
 // language, tags) is never put in a record: it stays in the member's row, which erasure clears.
+#include <nlohmann/json.hpp>
+
 #include "storage/impl.hpp"
 
 namespace loyalty {
@@ -19,12 +21,16 @@ struct FactTable {
     char letter;
     const char* row_sql;
     const char* uid_sql;
+    const char* by_seq_sql;              // a row copied here: (origin, origin_seq)
+    const char* by_id_sql;               // a row written here: (origin, id), origin_seq NULL
     std::vector<std::string_view> omit;  // columns that are personal data or projections
 };
 
-#define LOY_FACT_SQL(t)                  \
-    "SELECT * FROM " t " WHERE rowid=?", \
-        "SELECT origin, COALESCE(origin_seq, id) FROM " t " WHERE id=?"
+#define LOY_FACT_SQL(t)                                                  \
+    "SELECT * FROM " t " WHERE rowid=?",                                 \
+        "SELECT origin, COALESCE(origin_seq, id) FROM " t " WHERE id=?", \
+        "SELECT id FROM " t " WHERE origin=?1 AND origin_seq=?2",        \
+        "SELECT id FROM " t " WHERE id=?2 AND origin=?1 AND origin_seq IS NULL"
 
 const std::vector<FactTable>& fact_tables() {
     static const std::vector<FactTable> tables = {
@@ -56,6 +62,12 @@ const std::vector<FactTable>& fact_tables() {
 const FactTable* fact_table(std::string_view name) {
     for (const auto& t : fact_tables())
         if (name == t.table) return &t;
+    return nullptr;
+}
+
+const FactTable* fact_table_of(char letter) {
+    for (const auto& t : fact_tables())
+        if (letter == t.letter) return &t;
     return nullptr;
 }
 
@@ -196,18 +208,22 @@ void append_uid(std::string& out, const std::string& origin, char letter, std::i
 // Appends the JSON string of the chain-wide id of `table`'s row `id` (remembered for the record
 // being built: a sale's entries all name its member and the sale).
 void Database::Impl::append_fact_uid(std::string& out, const char* table, std::int64_t id) {
-    for (const auto& [t, row, text] : uid_memo)
-        if (t == table && row == id) {
-            out += text;
-            return;
-        }
     const FactTable* t = fact_table(table);
+    if (!t) throw Error(Status::Internal, std::string("not a fact table: ") + table);
+    // Keyed by the table's letter and the row: one look-up per fact, however often it is named.
+    const std::uint64_t memo_key =
+        (static_cast<std::uint64_t>(static_cast<unsigned char>(t->letter)) << 56) ^
+        static_cast<std::uint64_t>(id);
+    if (auto it = uid_memo.find(memo_key); it != uid_memo.end()) {
+        out += it->second;
+        return;
+    }
     auto q = c.query(t->uid_sql, id);
     if (!q.next())
         throw Error(Status::Internal, std::string("no ") + table + " row " + std::to_string(id));
     const std::size_t at = out.size();
     append_uid(out, origin_name(q.i64(0)), t->letter, q.i64(1));
-    uid_memo.emplace_back(table, id, out.substr(at));
+    uid_memo.emplace(memo_key, out.substr(at));
 }
 
 namespace {
@@ -358,6 +374,63 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
         out.push_back(std::move(r));
     }
     return out;
+}
+
+// The local row of `table` holding fact (origin `o`, seq), or 0.
+std::int64_t Database::Impl::fact_row(const char* table, std::int64_t o, std::int64_t seq) {
+    const FactTable* t = fact_table(table);
+    if (!t) throw Error(Status::Internal, std::string("not a fact table: ") + table);
+    auto q = c.query(t->by_seq_sql, o, seq);
+    if (q.next()) return q.i64(0);
+    auto l = c.query(t->by_id_sql, o, seq);
+    return l.next() ? l.i64(0) : 0;
+}
+
+// Every fact still reads as the last record that wrote it says: a fact's own figures, its text,
+// its references and the lots an entry opened, changed after the record was written, are found.
+// (Facts written before the journal existed have no record and are not compared.)
+std::int64_t Database::Impl::check_facts(std::vector<std::string>& problems) {
+    // The last text of each fact, in the order the records were written.
+    std::unordered_map<std::string, std::string> last;
+    {
+        auto q = c.query("SELECT body FROM journal ORDER BY created_at, origin, seq");
+        while (q.next()) {
+            nlohmann::json body = nlohmann::json::parse(q.view(0), nullptr, false);
+            if (!body.is_array()) continue;  // a damaged body: check_journal reports its hash
+            for (auto& f : body)
+                if (f.is_object() && f.contains("id") && f["id"].is_string())
+                    last[f["id"].get<std::string>()] = f.dump();
+        }
+    }
+    std::int64_t checked = 0;
+    std::string now_text;
+    for (const auto& [id, text] : last) {
+        ++checked;
+        const std::size_t colon = id.rfind(':');
+        const FactTable* t = colon != std::string::npos && colon + 1 < id.size()
+                                 ? fact_table_of(id[colon + 1])
+                                 : nullptr;
+        const std::int64_t o = t ? origin_by_name(id.substr(0, colon)) : 0;
+        const std::int64_t row =
+            o ? fact_row(t->table, o, std::strtoll(id.c_str() + colon + 2, nullptr, 10)) : 0;
+        if (row == 0) {
+            problems.push_back("fact " + id + " is in the journal but not in its table");
+            continue;
+        }
+        now_text.clear();
+        uid_memo.clear();
+        fact_json(now_text, *this, *t, row);
+        const nlohmann::json was = nlohmann::json::parse(text);
+        const nlohmann::json is = nlohmann::json::parse(now_text);
+        if (was == is) continue;
+        std::string fields;
+        for (const auto& [k, v] : was.items())
+            if (!is.contains(k) || is[k] != v) fields += (fields.empty() ? "" : ", ") + k;
+        for (const auto& [k, v] : is.items())
+            if (!was.contains(k)) fields += (fields.empty() ? "" : ", ") + k;
+        problems.push_back("fact " + id + " differs from its journal record (" + fields + ")");
+    }
+    return checked;
 }
 
 // Every origin's chain: each record's hash is the hash of its content and the record before,

@@ -97,44 +97,36 @@ std::int64_t Database::Impl::credit(EntryKind kind, std::int64_t member, std::in
     return entry;
 }
 
-// Plans taking up to `want` points from a member's open lots: lots of `prefer_entry` first,
-// then soonest-expiring first. `spendable_only` limits to available, unexpired lots.
+// Plans taking up to `want` points from a member's open lots (the pure lots::plan: lots of
+// `prefer_entry` first, then soonest-expiring first; `spendable_only` limits to available,
+// unexpired lots).
 std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std::int64_t want,
                                                        bool spendable_only,
                                                        std::int64_t prefer_entry) {
-    std::vector<Take> out;
-    std::int64_t t = now();
-    if (want <= 0) return out;
+    if (want <= 0) return {};
+    const std::int64_t t = now();
+    std::vector<lots::Lot> open;
+    // Two look-ups, each on its own index: the reversed entry's lots, the member's unexpired ones.
     if (prefer_entry) {
-        auto q = c.query("SELECT id, remaining FROM lots WHERE entry_id=? AND remaining > 0",
-                         prefer_entry);
-        while (want > 0 && q.next()) {
-            std::int64_t take = std::min(want, q.i64(1));
-            out.push_back({q.i64(0), take});
-            want -= take;
-        }
+        auto q = c.query(
+            "SELECT id, entry_id, remaining, available_at, expires_at FROM lots WHERE entry_id=? "
+            "AND remaining > 0",
+            prefer_entry);
+        while (q.next())
+            open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
     }
     auto q = c.query(
-        "SELECT id, remaining, available_at FROM lots WHERE member_id=? AND remaining > 0 "
-        "AND expires_at > ? ORDER BY expires_at, id",
+        "SELECT id, entry_id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
+        "AND remaining > 0 AND expires_at > ?",
         member, t);
-    while (want > 0 && q.next()) {
-        std::int64_t lot = q.i64(0);
-        if (spendable_only && q.i64(2) > t) continue;
-        if (std::any_of(out.begin(), out.end(), [&](const Take& k) { return k.lot == lot; }))
-            continue;
-        std::int64_t take = std::min(want, q.i64(1));
-        out.push_back({lot, take});
-        want -= take;
-    }
-    return out;
+    while (q.next())
+        if (q.i64(1) != prefer_entry || prefer_entry == 0)
+            open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
+    return lots::plan(std::move(open), want, t, spendable_only, prefer_entry);
 }
 
 std::int64_t Database::Impl::planned(const std::vector<Take>& p) {
-    std::int64_t s = 0;
-    for (const auto& k : p)
-        s += k.points;
-    return s;
+    return lots::total(p);
 }
 
 void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {

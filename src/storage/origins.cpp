@@ -83,32 +83,8 @@ std::int64_t Database::Impl::local_id(const char* table, char letter, const std:
                                                  std::string(1, letter) + "<number>");
     const std::int64_t seq = std::stoll(text.substr(colon + 2));
     const std::int64_t o = origin_by_name(text.substr(0, colon));
-    // Statements are cached by their text's address: one fixed pair of texts per table.
-    struct Sql {
-        const char* by_seq;
-        const char* by_id;
-    };
-#define LOY_UID_SQL(t)                                                              \
-    Sql {                                                                           \
-        "SELECT id FROM " t " WHERE origin=?1 AND origin_seq=?2",                   \
-            "SELECT id FROM " t " WHERE id=?2 AND origin=?1 AND origin_seq IS NULL" \
-    }
-    static const Sql members = LOY_UID_SQL("members"), sales = LOY_UID_SQL("sales"),
-                     refunds = LOY_UID_SQL("refunds"), coupons = LOY_UID_SQL("coupons");
-#undef LOY_UID_SQL
-    const std::string_view t(table);
-    const Sql& sql = t == "members"   ? members
-                     : t == "sales"   ? sales
-                     : t == "refunds" ? refunds
-                     : t == "coupons"
-                         ? coupons
-                         : throw Error(Status::Internal, "no id look-up for " + std::string(t));
-    if (o != 0) {
-        auto q = c.query(sql.by_seq, o, seq);
-        if (q.next()) return q.i64(0);
-        auto l = c.query(sql.by_id, o, seq);
-        if (l.next()) return l.i64(0);
-    }
+    if (o != 0)
+        if (const std::int64_t row = fact_row(table, o, seq)) return row;
     throw Error(Status::NotFound, "nothing here has the id '" + text + "'");
 }
 

@@ -67,6 +67,7 @@ VerifyReport Database::verify() {
     {
         std::vector<std::string> problems;
         d.check_journal(problems);
+        d.check_facts(problems);
         for (const auto& p : problems)
             add(p);
     }

@@ -539,6 +539,23 @@ TEST_CASE("an SQL total past int64 is an overflow, not an internal error", "[sto
     }
 }
 
+namespace {
+
+// loy_verify's problems, one a line, in a copy of `path` changed by `sql` behind the library's
+// back.
+std::string problems_after(const std::string& path, const std::string& sql) {
+    auto copy = temp_path("tampered.db");
+    raw_exec(path, "VACUUM INTO '" + copy + "'");
+    raw_exec(copy, sql);
+    auto db = open(copy);
+    std::string all;
+    for (const auto& p : db->verify().problems)
+        all += p + "\n";
+    return all;
+}
+
+}  // namespace
+
 TEST_CASE("loy_verify finds a journal record changed or removed after it was written",
           "[journal]") {
     auto path = temp_path("journal-tamper.db");
@@ -550,25 +567,49 @@ TEST_CASE("loy_verify finds a journal record changed or removed after it was wri
         REQUIRE(db->verify().ok());
         REQUIRE(db->journal("", 0, 10).size() == 3);
     }
-    auto problems_with = [&](const std::string& sql) {
-        auto copy = temp_path("journal-tamper-copy.db");
-        raw_exec(path, "VACUUM INTO '" + copy + "'");
-        raw_exec(copy, sql);
-        auto db = open(copy);
-        std::string all;
-        for (const auto& p : db->verify().problems)
-            all += p + "\n";
-        return all;
-    };
+    using Catch::Matchers::Contains;
     // A fact's text changed in its record: the record's hash no longer matches.
-    CHECK_THAT(problems_with("DROP TRIGGER journal_append_only_u; UPDATE journal SET body = "
-                             "replace(body, '\"status\":0', '\"status\":1') WHERE seq = 2"),
-               Catch::Matchers::Contains(":J2: its content does not match its hash"));
+    CHECK_THAT(problems_after(path,
+                              "DROP TRIGGER journal_append_only_u; UPDATE journal SET body = "
+                              "replace(body, '\"status\":0', '\"status\":1') WHERE seq = 2"),
+               Contains(":J2: its content does not match its hash"));
     // A record removed from the middle: the next one neither has its seq nor follows it.
-    const std::string removed =
-        problems_with("DROP TRIGGER journal_append_only_d; DELETE FROM journal WHERE seq = 2");
-    CHECK_THAT(removed, Catch::Matchers::Contains(":J3: expected seq 2"));
-    CHECK_THAT(removed, Catch::Matchers::Contains(":J3: does not follow the record before"));
+    const std::string removed = problems_after(
+        path, "DROP TRIGGER journal_append_only_d; DELETE FROM journal WHERE seq = 2");
+    CHECK_THAT(removed, Contains(":J3: expected seq 2"));
+    CHECK_THAT(removed, Contains(":J3: does not follow the record before"));
     // Untouched, the copy verifies.
-    CHECK(problems_with("SELECT 1").empty());
+    CHECK(problems_after(path, "SELECT 1").empty());
+}
+
+TEST_CASE(
+    "loy_verify finds a fact changed after its record: a sale's figures and text, a lot's "
+    "dates, a member's status",
+    "[journal]") {
+    auto path = temp_path("journal-facts.db");
+    std::string sale, entry, member;
+    {
+        auto db = open(path);
+        db->load_program(kProgramme);
+        auto m = db->enrol(phone("09121234567"), "enrol-1");
+        auto r = db->commit(basket(m.id, {500000}), "sale-1");
+        sale = r.uid;
+        member = m.uid;
+        entry = db->history(m.id, 1, 0).at(0).uid;
+        REQUIRE(db->verify().ok());
+    }
+    using Catch::Matchers::Contains;
+    CHECK_THAT(problems_after(path, "UPDATE sales SET total = total + 1"),
+               Contains("fact " + sale + " differs from its journal record (total)"));
+    CHECK_THAT(problems_after(path, "UPDATE sales SET explanation = 'x' || explanation"),
+               Contains("fact " + sale + " differs from its journal record (explanation)"));
+    // A lot's availability moved to 2039: the entry that opened it no longer reads as recorded.
+    CHECK_THAT(problems_after(path, "UPDATE lots SET available_at = 2200000000000"),
+               Contains("fact " + entry + " differs from its journal record (lots)"));
+    CHECK_THAT(problems_after(path, "UPDATE members SET status = 1"),
+               Contains("fact " + member + " differs from its journal record (status)"));
+    CHECK_THAT(problems_after(path,
+                              "DROP TRIGGER ledger_append_only_d; PRAGMA foreign_keys=OFF; "
+                              "DELETE FROM lots; DELETE FROM ledger"),
+               Contains("fact " + entry + " is in the journal but not in its table"));
 }
