@@ -1131,6 +1131,14 @@ int32_t loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity
     });
 }
 
+int32_t loy_rebuild(loy_db* db, int64_t* out_corrected, loy_error* err) {
+    if (out_corrected) *out_corrected = 0;
+    return guard(err, [&] {
+        const std::int64_t n = db_of(db).rebuild();
+        if (out_corrected) *out_corrected = n;
+    });
+}
+
 }  // extern "C"
 
 // ---- reports, segments, messages, import ------------------------------------------------------

@@ -773,6 +773,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_verify(LoyDbHandle db, out long out_problems, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_rebuild(LoyDbHandle db, out long out_corrected, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_report_options_init(ref LoyReportOptions options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern UIntPtr loy_report_count();

@@ -350,6 +350,7 @@ function declare(koffi, lib) {
   fn.loy_journal_hash = lib.func('const char* loy_journal_hash(const loy_journal* j, size_t i)');
   fn.loy_journal_created_at = lib.func('int64_t loy_journal_created_at(const loy_journal* j, size_t i)');
   fn.loy_verify = lib.func('int32_t loy_verify(loy_db* db, _Out_ int64_t* out_problems, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
+  fn.loy_rebuild = lib.func('int32_t loy_rebuild(loy_db* db, _Out_ int64_t* out_corrected, _Inout_ loy_error* err)');
   fn.loy_report_options_init = lib.func('void loy_report_options_init(_Inout_ loy_report_options* options)');
   fn.loy_report_count = lib.func('size_t loy_report_count(void)');
   fn.loy_report_name = lib.func('const char* loy_report_name(size_t index)');

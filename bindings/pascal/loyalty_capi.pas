@@ -416,6 +416,7 @@ function loy_journal_prev(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external
 function loy_journal_hash(p_j: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_journal_created_at(p_j: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_verify(p_db: Pointer; p_out_problems: PInt64; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_rebuild(p_db: Pointer; p_out_corrected: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_report_options_init(p_options: Ploy_report_options); cdecl; external LoyaltyLib;
 function loy_report_count: size_t; cdecl; external LoyaltyLib;
 function loy_report_name(p_index: size_t): PAnsiChar; cdecl; external LoyaltyLib;

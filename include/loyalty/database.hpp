@@ -170,6 +170,9 @@ class Database {
     std::pair<std::int64_t, std::int64_t> expiring(std::int64_t member_id, std::int64_t before_ms);
     std::vector<LedgerEntry> history(std::int64_t member_id, int limit = 100, int offset = 0);
     VerifyReport verify();
+    // Recomputes the projections from the facts (balances, lifetime earnings, wallet balances,
+    // lot remainders, campaign totals); returns how many rows it corrected (0 on a sound file).
+    std::int64_t rebuild();
 
     // Manager reports by name (report_catalogue(); docs/reports.md defines every column).
     Table report(const std::string& name, const ReportOptions& options);

@@ -853,6 +853,10 @@ LOY_API int64_t LOY_CALL loy_journal_created_at(const loy_journal* j, size_t i);
  * difference. out_problems = 0 means consistent; the text lists the problems found. */
 LOY_API int32_t LOY_CALL loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity,
                                     size_t* out_needed, loy_error* err);
+/* Recompute the projections from the facts: each member's balance, lifetime earnings and wallet
+ * balance, each lot's remainder, each campaign's uses and discount. out_corrected (may be NULL)
+ * is the number of rows that were wrong (0 on a sound file). One transaction. */
+LOY_API int32_t LOY_CALL loy_rebuild(loy_db* db, int64_t* out_corrected, loy_error* err);
 
 /* ===========================================================================================
  * Reports, segments, messages and member import (see docs/reports.md)

@@ -384,6 +384,16 @@ static void test_journal_chain_and_privacy(void) {
     CHECK(strstr(loy_journal_body(j, 0), "\"status\":2") != NULL);
     loy_journal_free(j);
     check_verified(db);
+    /* The projections agree with the facts: a rebuild corrects nothing, and writes no record. */
+    int64_t corrected = -1;
+    CHECK_STATUS(loy_rebuild(db, &corrected, &err), LOY_OK);
+    CHECK(corrected == 0);
+    CHECK_STATUS(loy_rebuild(db, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_rebuild(NULL, &corrected, &err), LOY_ERR_INVALID_ARGUMENT);
+    j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, 4, 10, &j, &err), LOY_OK);
+    CHECK(loy_journal_count(j) == 0);
+    loy_journal_free(j);
     loy_close(db);
 }
 

@@ -396,6 +396,7 @@ FUNCTIONS = {
     'loy_journal_hash': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_journal_created_at': (ctypes.c_int64, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_verify': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
+    'loy_rebuild': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_report_options_init': (None, [ctypes.POINTER(loy_report_options)]),
     'loy_report_count': (ctypes.c_size_t, []),
     'loy_report_name': (ctypes.c_char_p, [ctypes.c_size_t]),

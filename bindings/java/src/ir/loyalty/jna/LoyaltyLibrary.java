@@ -421,6 +421,7 @@ public interface LoyaltyLibrary extends Library {
     String loy_journal_hash(Pointer j, SizeT i);
     long loy_journal_created_at(Pointer j, SizeT i);
     int loy_verify(Pointer db, LongByReference out_problems, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
+    int loy_rebuild(Pointer db, LongByReference out_corrected, LoyError err);
     void loy_report_options_init(LoyReportOptions options);
     SizeT loy_report_count();
     String loy_report_name(SizeT index);

@@ -1,0 +1,81 @@
+// loy_rebuild: the projections recomputed from the facts — each member's balance, lifetime
+// earnings and wallet balance, each lot's remainder, each campaign's uses and discount — in one
+// transaction, after a repair or when loy_verify found a projection that disagrees with its facts.
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+namespace {
+
+constexpr std::int64_t kind_of(EntryKind k) {
+    return static_cast<std::int64_t>(k);
+}
+
+}  // namespace
+
+std::int64_t Database::rebuild() {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& c = impl_->c;
+    Transaction t(c, true);
+    std::int64_t changed = 0;
+    // Lifetime earnings: a member's own earning entries, plus what each member merged into it
+    // had earned (merges in the order they were made, so a chain of merges adds up).
+    std::unordered_map<std::int64_t, std::int64_t> lifetime;
+    {
+        auto q = c.query(
+            "SELECT member_id, SUM(points) FROM ledger WHERE kind IN (?, ?, ?, ?) GROUP BY "
+            "member_id",
+            kind_of(EntryKind::Earn), kind_of(EntryKind::Bonus), kind_of(EntryKind::Event),
+            kind_of(EntryKind::ReverseEarn));
+        while (q.next())
+            lifetime[q.i64(0)] = q.i64(1);
+    }
+    {
+        auto q = c.query("SELECT survivor_id, absorbed_id FROM merges ORDER BY id");
+        while (q.next())
+            lifetime[q.i64(0)] += lifetime[q.i64(1)];
+    }
+    {
+        auto q = c.query(
+            "SELECT m.id, m.balance, m.lifetime_earned, m.wallet_balance, "
+            "COALESCE((SELECT SUM(points) FROM ledger l WHERE l.member_id = m.id), 0), "
+            "COALESCE((SELECT SUM(amount) FROM wallet_entries w WHERE w.member_id = m.id), 0) "
+            "FROM members m");
+        struct Fix {
+            std::int64_t id, balance, lifetime, wallet;
+        };
+        std::vector<Fix> fixes;
+        while (q.next()) {
+            const auto it = lifetime.find(q.i64(0));
+            const std::int64_t life = it == lifetime.end() ? 0 : it->second;
+            if (q.i64(1) != q.i64(4) || q.i64(2) != life || q.i64(3) != q.i64(5))
+                fixes.push_back({q.i64(0), q.i64(4), life, q.i64(5)});
+        }
+        for (const auto& f : fixes)
+            c.query("UPDATE members SET balance=?, lifetime_earned=?, wallet_balance=? WHERE id=?",
+                    f.balance, f.lifetime, f.wallet, f.id)
+                .run();
+        changed += static_cast<std::int64_t>(fixes.size());
+    }
+    c.query(
+         "UPDATE lots SET remaining = points - COALESCE((SELECT SUM(points) FROM lot_moves m "
+         "WHERE m.lot_id = lots.id), 0) WHERE remaining <> points - COALESCE((SELECT "
+         "SUM(points) FROM lot_moves m WHERE m.lot_id = lots.id), 0)")
+        .run();
+    changed += c.changes();
+    c.run(
+        "UPDATE campaign_totals SET uses = 0, discount = 0 WHERE (uses <> 0 OR discount <> 0) "
+        "AND campaign_id NOT IN (SELECT campaign_id FROM coupon_uses WHERE restored_at = 0)");
+    changed += c.changes();
+    c.query(
+         "INSERT INTO campaign_totals(campaign_id, uses, discount) SELECT campaign_id, COUNT(*), "
+         "SUM(discount) FROM coupon_uses WHERE restored_at = 0 GROUP BY campaign_id "
+         "ON CONFLICT(campaign_id) DO UPDATE SET uses = excluded.uses, discount = "
+         "excluded.discount WHERE uses <> excluded.uses OR discount <> excluded.discount")
+        .run();
+    changed += c.changes();
+    t.commit();
+    return changed;
+}
+
+}  // namespace loyalty
