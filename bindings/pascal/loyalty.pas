@@ -102,6 +102,17 @@ type
     function FormatMoney(MinorUnits: Int64; const Currency: string): string;
     { The number of problems loy_verify finds (0: consistent). }
     function Verify: Int64;
+    { Member events; with a Key, a retry returns the first call's outcome. }
+    procedure Deactivate(MemberId: Int64; const Key: string = '');
+    procedure Reactivate(MemberId: Int64; const Key: string = '');
+    procedure Erase(MemberId: Int64; const Key: string = '');
+    { Chain-wide ids (docs/journal.md): the origin this handle writes as, a member by its id, and
+      a sale's, refund's or void's receipt again by its id (to reprint it). }
+    function OriginName: string;
+    function MemberByUid(const Uid: string): TLoyMember;
+    function ReceiptByUid(const Uid: string): TLoyReceipt;
+    { The number of journal records of this handle's origin after AfterSeq (at most 10000). }
+    function JournalCount(AfterSeq: Int64 = 0): Int64;
     property Handle: Pointer read FHandle;
   end;
 
@@ -447,6 +458,88 @@ begin
   Check(loy_coupon_issue(FHandle, PAnsiChar(C), MemberId, OptUtf8(K), @Buf[0], Length(Buf),
     @Needed, @Err), Err);
   Result := FromUtf8(@Buf[0]);
+end;
+
+procedure TLoyDatabase.Deactivate(MemberId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_member_deactivate_with_key(FHandle, MemberId, OptUtf8(K), @Err), Err);
+end;
+
+procedure TLoyDatabase.Reactivate(MemberId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_member_reactivate_with_key(FHandle, MemberId, OptUtf8(K), @Err), Err);
+end;
+
+procedure TLoyDatabase.Erase(MemberId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_member_erase_with_key(FHandle, MemberId, OptUtf8(K), @Err), Err);
+end;
+
+function TLoyDatabase.OriginName: string;
+var
+  Err: TLoyError;
+  Needed: size_t;
+  Buf: array of AnsiChar;
+begin
+  Err := NewError;
+  Needed := 0;
+  Check(loy_origin_get(FHandle, nil, 0, @Needed, nil, nil, @Err), Err);
+  SetLength(Buf, Needed + 1);
+  Check(loy_origin_get(FHandle, @Buf[0], Length(Buf), @Needed, nil, nil, @Err), Err);
+  Result := FromUtf8(@Buf[0]);
+end;
+
+function TLoyDatabase.MemberByUid(const Uid: string): TLoyMember;
+var
+  Err: TLoyError;
+  U: UTF8String;
+  H: Pointer;
+begin
+  Err := NewError;
+  U := ToUtf8(Uid);
+  H := nil;
+  Check(loy_member_find_by_uid(FHandle, PAnsiChar(U), @H, @Err), Err);
+  Result := ReadMember(H);
+end;
+
+function TLoyDatabase.ReceiptByUid(const Uid: string): TLoyReceipt;
+var
+  Err: TLoyError;
+  U: UTF8String;
+  H: Pointer;
+begin
+  Err := NewError;
+  U := ToUtf8(Uid);
+  H := nil;
+  Check(loy_receipt_get(FHandle, PAnsiChar(U), @H, @Err), Err);
+  Result := ReadReceipt(H);
+end;
+
+function TLoyDatabase.JournalCount(AfterSeq: Int64): Int64;
+var
+  Err: TLoyError;
+  H: Pointer;
+begin
+  Err := NewError;
+  H := nil;
+  Check(loy_journal_read(FHandle, nil, AfterSeq, 10000, @H, @Err), Err);
+  Result := Int64(loy_journal_count(H));
+  loy_journal_free(H);
 end;
 
 function TLoyDatabase.FormatMoney(MinorUnits: Int64; const Currency: string): string;

@@ -189,6 +189,12 @@ begin
       Cart.Free;
     end;
     Expect(Shop.Verify = 0, 'classes: the ledger verifies');
+    Expect(Shop.MemberByUid(Sara.Uid).Id = Sara.Id, 'classes: a member found by its chain-wide id');
+    Expect(Shop.ReceiptByUid(Sale.Uid).Total = 300000, 'classes: a receipt found again by its id');
+    Expect(Pos(Shop.OriginName + ':', Sale.Uid) = 1, 'classes: ids carry the origin');
+    Shop.Deactivate(Sara.Id, 'C-deact-1');
+    Shop.Reactivate(Sara.Id, 'C-react-1');
+    Expect(Shop.JournalCount(Shop.JournalCount - 2) = 2, 'classes: member events are records');
     try
       Shop.Enrol('12', 'bad');
       Expect(False, 'classes: a bad phone is refused');
