@@ -192,6 +192,11 @@ inline loy_coupon* new_coupon_handle(CouponInfo c) {
     return new loy_coupon{std::move(c), std::move(display)};
 }
 
+// A result table handle.
+inline loy_table* wrap_table(Table t) {
+    return new loy_table{std::move(t)};
+}
+
 }  // namespace loyalty::capi
 
 #endif
