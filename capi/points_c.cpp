@@ -75,6 +75,7 @@ LOY_TIER_EVENT(reason, const char*, e.reason.c_str(), "")
 LOY_TIER_EVENT(score, int64_t, e.score, 0)
 LOY_TIER_EVENT(sale_id, int64_t, e.sale_id, 0)
 LOY_TIER_EVENT(at, int64_t, e.at, 0)
+LOY_TIER_EVENT(uid, const char*, e.uid.c_str(), "")
 
 int32_t loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* out_reviewed, int64_t* out_upgraded,
                          int64_t* out_downgraded, int64_t* out_at_risk, loy_error* err) {

@@ -613,6 +613,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_tier_status_event_at(LoyTierStatusHandle s, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_tier_status_event_uid(LoyTierStatusHandle s, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_tiers_review(LoyDbHandle db, long now_ms, out long out_reviewed, out long out_upgraded, out long out_downgraded, out long out_at_risk, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_plan_cancel(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);

@@ -154,6 +154,7 @@ struct LedgerEntry {
 struct TierEvent {
     std::string from, to, reason;
     std::int64_t score = 0, sale_id = 0, at = 0;
+    std::string uid;  // chain-wide id, <origin>:T<seq>
 };
 
 struct TierStatus {

@@ -618,6 +618,8 @@ LOY_API const char* LOY_CALL loy_tier_status_event_reason(const loy_tier_status*
 LOY_API int64_t LOY_CALL loy_tier_status_event_score(const loy_tier_status* s, size_t i);
 LOY_API int64_t LOY_CALL loy_tier_status_event_sale_id(const loy_tier_status* s, size_t i);
 LOY_API int64_t LOY_CALL loy_tier_status_event_at(const loy_tier_status* s, size_t i);
+/* The tier event's chain-wide id, <origin>:T<seq> (docs/journal.md). */
+LOY_API const char* LOY_CALL loy_tier_status_event_uid(const loy_tier_status* s, size_t i);
 
 /* Tier review at now_ms (0 = the handle's clock): upgrades whoever qualifies, marks members below
  * their level at risk, and after the grace period moves them down by the programme's policy.

@@ -254,11 +254,13 @@ TierStatus Database::Impl::tier_status(std::int64_t member) {
     if (const Plan* pl = p.plan(plan.id); pl && !plan.id.empty())
         s.benefits.insert(s.benefits.end(), pl->benefits.begin(), pl->benefits.end());
     auto e = c.query(
-        "SELECT from_tier, to_tier, reason, score, COALESCE(sale_id, 0), created_at "
-        "FROM tier_events WHERE member_id=? ORDER BY id DESC LIMIT 50",
+        "SELECT t.from_tier, t.to_tier, t.reason, t.score, COALESCE(t.sale_id, 0), t.created_at, "
+        "o.name, COALESCE(t.origin_seq, t.id) FROM tier_events t JOIN origins o ON o.id = "
+        "t.origin WHERE t.member_id=? ORDER BY t.id DESC LIMIT 50",
         member);
     while (e.next())
-        s.events.push_back({e.text(0), e.text(1), e.text(2), e.i64(3), e.i64(4), e.i64(5)});
+        s.events.push_back({e.text(0), e.text(1), e.text(2), e.i64(3), e.i64(4), e.i64(5),
+                            uid(e.text(6), 'T', e.i64(7))});
     return s;
 }
 

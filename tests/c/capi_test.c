@@ -758,6 +758,8 @@ static void test_tiers_and_plans(void) {
     CHECK(loy_tier_status_event_score(s, 0) == 500);
     CHECK(loy_tier_status_event_sale_id(s, 0) == sale1);
     CHECK(loy_tier_status_event_at(s, 0) == T0);
+    CHECK(strstr(loy_tier_status_event_uid(s, 0), ":T") != NULL);
+    CHECK(strcmp(loy_tier_status_event_uid(s, 9), "") == 0);
     CHECK(strcmp(loy_tier_status_event_to(s, 1), "bronze") == 0); /* joined */
     CHECK(strcmp(loy_tier_status_event_from(s, 9), "") == 0 && loy_tier_status_event_at(s, 9) == 0);
     loy_tier_status_free(s);

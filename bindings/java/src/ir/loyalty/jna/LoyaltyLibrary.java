@@ -341,6 +341,7 @@ public interface LoyaltyLibrary extends Library {
     long loy_tier_status_event_score(Pointer s, SizeT i);
     long loy_tier_status_event_sale_id(Pointer s, SizeT i);
     long loy_tier_status_event_at(Pointer s, SizeT i);
+    String loy_tier_status_event_uid(Pointer s, SizeT i);
     int loy_tiers_review(Pointer db, long now_ms, LongByReference out_reviewed, LongByReference out_upgraded, LongByReference out_downgraded, LongByReference out_at_risk, LoyError err);
     int loy_plan_cancel(Pointer db, long member_id, String idempotency_key, LoyError err);
     void loy_table_free(Pointer t);
