@@ -407,12 +407,13 @@ std::int64_t Database::Impl::check_facts(std::vector<std::string>& problems) {
     for (const auto& [id, text] : last) {
         ++checked;
         const std::size_t colon = id.rfind(':');
-        const FactTable* t = colon != std::string::npos && colon + 1 < id.size()
-                                 ? fact_table_of(id[colon + 1])
-                                 : nullptr;
-        const std::int64_t o = t ? origin_by_name(id.substr(0, colon)) : 0;
-        const std::int64_t row =
-            o ? fact_row(t->table, o, std::strtoll(id.c_str() + colon + 2, nullptr, 10)) : 0;
+        const FactTable* t = colon + 1 < id.size() ? fact_table_of(id[colon + 1]) : nullptr;
+        std::int64_t row = 0;
+        try {
+            if (t) row = local_id(t->table, t->letter, id);
+        } catch (const Error& e) {
+            if (e.status() != Status::NotFound && e.status() != Status::InvalidArgument) throw;
+        }
         if (row == 0) {
             problems.push_back("fact " + id + " is in the journal but not in its table");
             continue;
