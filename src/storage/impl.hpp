@@ -104,12 +104,22 @@ inline bool is_refusal(Status s) {
     }
 }
 
+// The entry kinds that count as earned: they make up a member's lifetime earnings.
+inline constexpr EntryKind kEarningKinds[] = {EntryKind::Earn, EntryKind::Bonus, EntryKind::Event,
+                                              EntryKind::ReverseEarn};
+inline bool is_earning(EntryKind k) {
+    return std::find(std::begin(kEarningKinds), std::end(kEarningKinds), k) !=
+           std::end(kEarningKinds);
+}
+
 }  // namespace storage
 
 using storage::check_currency;
 using storage::check_key;
+using storage::is_earning;
 using storage::is_refusal;
 using storage::kDayMs;
+using storage::kEarningKinds;
 using storage::kMaxKey;
 using storage::kMaxName;
 using storage::kMaxShort;
@@ -255,8 +265,8 @@ struct Database::Impl {
         return result;
     }
 
-    // A member event (update, status, erasure, merge): with a key, exactly once per key like
-    // every keyed write; without one, in a transaction of its own.
+    // A member event (enrolment, update, status, erasure, merge): with a key, exactly once per
+    // key like every keyed write; without one, in a transaction of its own.
     template <typename Body, typename Finish>
     auto member_event(const std::string& key, const std::string& op, const std::string& request,
                       Body body, Finish finish) {
@@ -317,7 +327,6 @@ struct Database::Impl {
                         std::int64_t expires_at);
     std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
                            std::int64_t prefer_entry);
-    static std::int64_t planned(const std::vector<Take>& p);
     void apply(std::int64_t entry, const std::vector<Take>& p);
     std::int64_t debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
                              const EntryContext& ctx);

@@ -60,8 +60,7 @@ std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std:
          std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)})
         .run();
     std::int64_t id = c.last_id();
-    bool earned = kind == EntryKind::Earn || kind == EntryKind::Bonus || kind == EntryKind::Event ||
-                  kind == EntryKind::ReverseEarn;
+    const bool earned = is_earning(kind);
     c.query(
          "UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "
          "WHERE id=?",
@@ -125,10 +124,6 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     return lots::plan(std::move(open), want, t, spendable_only, prefer_entry);
 }
 
-std::int64_t Database::Impl::planned(const std::vector<Take>& p) {
-    return lots::total(p);
-}
-
 void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
     for (const auto& k : p) {
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
@@ -142,9 +137,9 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
 std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
                                          const EntryContext& ctx) {
     auto p = plan(member, points, true, 0);
-    if (planned(p) < points)
+    if (lots::total(p) < points)
         throw Error(Status::InsufficientPoints, std::to_string(points) + " points needed, " +
-                                                    std::to_string(planned(p)) + " available");
+                                                    std::to_string(lots::total(p)) + " available");
     std::int64_t entry = add_entry(kind, member, -points, ctx);
     apply(entry, p);
     return entry;
@@ -157,7 +152,7 @@ std::int64_t Database::Impl::debit_reverse(std::int64_t member, std::int64_t poi
                                            NegativePolicy policy) {
     if (points <= 0) return 0;
     auto p = plan(member, points, false, prefer_entry);
-    std::int64_t covered = planned(p);
+    std::int64_t covered = lots::total(p);
     std::int64_t take = points;
     if (covered < points) {
         if (policy == NegativePolicy::Refuse)

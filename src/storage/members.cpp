@@ -275,20 +275,12 @@ Member Database::enrol(const MemberFields& fields, const std::string& key) {
     MemberFields f = fields;
     impl_->check_fields(f);
     std::lock_guard<std::mutex> lock(impl_->mu);
-    if (key.empty()) {
-        Transaction t(impl_->c, true);
-        impl_->journal_operation("enrol", "");
-        Member m = impl_->load_member(impl_->do_enrol(f));
-        t.commit();
-        return m;
-    }
-    check_key(key);
     const std::string req = canonical(
         "phone", f.phone.value_or(""), "card", f.card.value_or(""), "name", f.name.value_or(""),
         "email", f.email.value_or(""), "by", f.birth_year.value_or(0), "bm",
         f.birth_month.value_or(0), "bd", f.birth_day.value_or(0), "referrer",
         f.referrer.value_or(""), "branch", f.branch.value_or(""));
-    return impl_->idempotent(
+    return impl_->member_event(
         key, "enrol", req,
         [&] { return std::pair<std::int64_t, std::int64_t>(impl_->do_enrol(f), 0); },
         [&](const Impl::Outcome& o) { return impl_->load_member(o.id); });

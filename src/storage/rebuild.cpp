@@ -18,15 +18,17 @@ std::int64_t Database::rebuild() {
     auto& c = impl_->c;
     Transaction t(c, true);
     std::int64_t changed = 0;
-    // Lifetime earnings: a member's own earning entries, plus what each member merged into it
-    // had earned (merges in the order they were made, so a chain of merges adds up).
+    // Lifetime earnings: a member's own earning entries (kEarningKinds, as add_entry counts them),
+    // plus what each member merged into it had earned (merges in the order they were made, so a
+    // chain of merges adds up).
     std::unordered_map<std::int64_t, std::int64_t> lifetime;
+    static_assert(std::size(kEarningKinds) == 4, "the query below binds each earning kind");
     {
         auto q = c.query(
             "SELECT member_id, SUM(points) FROM ledger WHERE kind IN (?, ?, ?, ?) GROUP BY "
             "member_id",
-            kind_of(EntryKind::Earn), kind_of(EntryKind::Bonus), kind_of(EntryKind::Event),
-            kind_of(EntryKind::ReverseEarn));
+            kind_of(kEarningKinds[0]), kind_of(kEarningKinds[1]), kind_of(kEarningKinds[2]),
+            kind_of(kEarningKinds[3]));
         while (q.next())
             lifetime[q.i64(0)] = q.i64(1);
     }
