@@ -125,44 +125,26 @@ size_t loy_journal_count(const loy_journal* j) {
     return j ? j->r.size() : 0;
 }
 
-const char* loy_journal_origin(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->origin.c_str() : "";
-}
-
-int64_t loy_journal_seq(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->seq : 0;
-}
-
-const char* loy_journal_kind(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->kind.c_str() : "";
-}
-
-const char* loy_journal_key(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->key.c_str() : "";
-}
-
-const char* loy_journal_body(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->body.c_str() : "";
-}
-
-const char* loy_journal_prev(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->prev.c_str() : "";
-}
-
-const char* loy_journal_hash(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->hash.c_str() : "";
-}
-
-int64_t loy_journal_created_at(const loy_journal* j, size_t i) {
-    const JournalRecord* r = record(j, i);
-    return r ? r->created_at : 0;
-}
+// One accessor per field of a record, as for the other list handles.
+#define LOY_JOURNAL_STR(name)                                        \
+    const char* loy_journal_##name(const loy_journal* j, size_t i) { \
+        const JournalRecord* r = record(j, i);                       \
+        return r ? r->name.c_str() : "";                             \
+    }
+#define LOY_JOURNAL_INT(name)                                    \
+    int64_t loy_journal_##name(const loy_journal* j, size_t i) { \
+        const JournalRecord* r = record(j, i);                   \
+        return r ? r->name : 0;                                  \
+    }
+LOY_JOURNAL_STR(origin)
+LOY_JOURNAL_INT(seq)
+LOY_JOURNAL_STR(kind)
+LOY_JOURNAL_STR(key)
+LOY_JOURNAL_STR(body)
+LOY_JOURNAL_STR(prev)
+LOY_JOURNAL_STR(hash)
+LOY_JOURNAL_INT(created_at)
+#undef LOY_JOURNAL_STR
+#undef LOY_JOURNAL_INT
 
 }  // extern "C"

@@ -79,9 +79,14 @@ type
 
   { An open database, for VCL, FireMonkey and console programs alike. Every failure raises
     ELoyaltyError with the C status; every write that a till may retry takes a key. }
+  { A member event of the C ABI taking an idempotency key (deactivate, reactivate, erase). }
+  TLoyMemberEvent = function(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar;
+    p_err: Ploy_error): Int32; cdecl;
+
   TLoyDatabase = class
   private
     FHandle: Pointer;
+    procedure MemberEvent(Event: TLoyMemberEvent; MemberId: Int64; const Key: string);
   public
     constructor Open(const Path, DefaultCurrency: string; ReadOnly: Boolean = False);
     destructor Destroy; override;
@@ -460,34 +465,29 @@ begin
   Result := FromUtf8(@Buf[0]);
 end;
 
-procedure TLoyDatabase.Deactivate(MemberId: Int64; const Key: string);
+procedure TLoyDatabase.MemberEvent(Event: TLoyMemberEvent; MemberId: Int64; const Key: string);
 var
   Err: TLoyError;
   K: UTF8String;
 begin
   Err := NewError;
   K := ToUtf8(Key);
-  Check(loy_member_deactivate_with_key(FHandle, MemberId, OptUtf8(K), @Err), Err);
+  Check(Event(FHandle, MemberId, OptUtf8(K), @Err), Err);
+end;
+
+procedure TLoyDatabase.Deactivate(MemberId: Int64; const Key: string);
+begin
+  MemberEvent(@loy_member_deactivate_with_key, MemberId, Key);
 end;
 
 procedure TLoyDatabase.Reactivate(MemberId: Int64; const Key: string);
-var
-  Err: TLoyError;
-  K: UTF8String;
 begin
-  Err := NewError;
-  K := ToUtf8(Key);
-  Check(loy_member_reactivate_with_key(FHandle, MemberId, OptUtf8(K), @Err), Err);
+  MemberEvent(@loy_member_reactivate_with_key, MemberId, Key);
 end;
 
 procedure TLoyDatabase.Erase(MemberId: Int64; const Key: string);
-var
-  Err: TLoyError;
-  K: UTF8String;
 begin
-  Err := NewError;
-  K := ToUtf8(Key);
-  Check(loy_member_erase_with_key(FHandle, MemberId, OptUtf8(K), @Err), Err);
+  MemberEvent(@loy_member_erase_with_key, MemberId, Key);
 end;
 
 function TLoyDatabase.OriginName: string;
