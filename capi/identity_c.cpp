@@ -147,4 +147,44 @@ LOY_JOURNAL_INT(created_at)
 #undef LOY_JOURNAL_STR
 #undef LOY_JOURNAL_INT
 
+int32_t loy_journal_new(loy_journal** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_journal");
+        *out = new loy_journal{};
+    });
+}
+
+int32_t loy_journal_add(loy_journal* j, const char* origin, int64_t seq, const char* kind,
+                        const char* key, const char* body, const char* prev, const char* hash,
+                        int64_t created_at, loy_error* err) {
+    return guard(err, [&] {
+        if (!j) null_arg("journal");
+        if (j->r.size() >= 10000)
+            throw Error(Status::InvalidArgument, "a list holds at most 10000 records");
+        JournalRecord r;
+        r.origin = req(origin, "origin");
+        r.seq = seq;
+        r.kind = req(kind, "kind");
+        r.key = opt(key);
+        r.body = req(body, "body");
+        r.prev = req(prev, "prev");
+        r.hash = req(hash, "hash");
+        r.created_at = created_at;
+        j->r.push_back(std::move(r));
+    });
+}
+
+int32_t loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
+                          int64_t* out_duplicates, loy_error* err) {
+    if (out_applied) *out_applied = 0;
+    if (out_duplicates) *out_duplicates = 0;
+    return guard(err, [&] {
+        if (!j) null_arg("journal");
+        const ApplyResult r = db_of(db).apply_journal(j->r);
+        if (out_applied) *out_applied = r.applied;
+        if (out_duplicates) *out_duplicates = r.duplicates;
+    });
+}
+
 }  // extern "C"

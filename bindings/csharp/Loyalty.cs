@@ -475,6 +475,27 @@ namespace Loyalty
             }
         }
 
+        /// <summary>Applies other origins' records (as another file's Journal() gives them) in one
+        /// transaction: each exactly once per (origin, seq). A fork throws LOY_ERR_SYNC_FORK, a
+        /// record out of order LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md).
+        /// Returns the records applied; `duplicates` the records this file held already.</summary>
+        public long ApplyJournal(IEnumerable<JournalRecord> records, out long duplicates)
+        {
+            LoyError e = Check.NewError();
+            LoyJournalHandle h;
+            Check.Ok(Api.loy_journal_new(out h, ref e), ref e);
+            using (h)
+            {
+                foreach (JournalRecord r in records)
+                    Check.Ok(Api.loy_journal_add(h, Utf8.Z(r.Origin), r.Seq, Utf8.Z(r.Kind), Utf8.Z(r.Key),
+                                                 Utf8.Z(r.Body), Utf8.Z(r.Prev), Utf8.Z(r.Hash), r.CreatedAt,
+                                                 ref e), ref e);
+                long applied;
+                Check.Ok(Api.loy_journal_apply(handle, h, out applied, out duplicates, ref e), ref e);
+                return applied;
+            }
+        }
+
         /// <summary>The member's ledger, newest first (members merged into it included).</summary>
         public List<HistoryEntry> History(long memberId, int limit = 50, int offset = 0)
         {

@@ -42,6 +42,8 @@ namespace Loyalty.Native
         public const int LOY_ERR_COUPON_REJECTED = 29;
         public const int LOY_ERR_OUT_OF_STOCK = 30;
         public const int LOY_ERR_INSUFFICIENT_FUNDS = 31;
+        public const int LOY_ERR_SYNC_FORK = 34;
+        public const int LOY_ERR_SYNC_GAP = 35;
         public const int LOY_DURABILITY_FULL = 0;
         public const int LOY_DURABILITY_NORMAL = 1;
         public const int LOY_MEMBER_ACTIVE = 0;
@@ -772,6 +774,12 @@ namespace Loyalty.Native
         public static extern IntPtr loy_journal_hash(LoyJournalHandle j, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_journal_created_at(LoyJournalHandle j, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_journal_new(out LoyJournalHandle out_journal, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_journal_add(LoyJournalHandle j, byte[] origin, long seq, byte[] kind, byte[] key, byte[] body, byte[] prev, byte[] hash, long created_at, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_journal_apply(LoyDbHandle db, LoyJournalHandle j, out long out_applied, out long out_duplicates, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_verify(LoyDbHandle db, out long out_problems, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

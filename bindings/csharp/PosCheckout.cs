@@ -153,6 +153,22 @@ public static class PosCheckout
             Expect(chained, "each record carries the hash of the one before");
             Expect(journal[journal.Count - 2].Kind == "member_deactivate" &&
                    journal[journal.Count - 1].Key == "T1-react-1", "member events are records");
+            // Another till applies this one's journal: exactly once, the same balance.
+            using (Database other = Database.Open(args[0] + "-t2", "IRT"))
+            {
+                other.LoadProgrammeFile(args[1]);
+                long duplicates;
+                long applied = other.ApplyJournal(journal, out duplicates);
+                Expect(applied == journal.Count && duplicates == 0, "another till applies the journal");
+                applied = other.ApplyJournal(journal, out duplicates);
+                Expect(applied == 0 && duplicates == journal.Count, "applied again, nothing changes");
+                Expect(other.MemberByUid(sara.Uid).Balance == db.MemberByUid(sara.Uid).Balance,
+                       "the same balance in both files");
+                bool gap = false;
+                try { other.ApplyJournal(journal.GetRange(1, journal.Count - 1), out duplicates); }
+                catch (LoyaltyException ex) { gap = ex.Status == Constants.LOY_ERR_SYNC_FORK; }
+                Expect(!gap, "records held already are duplicates, wherever the list starts");
+            }
         }
         Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
         return failures == 0 ? 0 : 1;

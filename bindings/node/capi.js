@@ -37,6 +37,8 @@ const constants = {
   LOY_ERR_COUPON_REJECTED: 29,
   LOY_ERR_OUT_OF_STOCK: 30,
   LOY_ERR_INSUFFICIENT_FUNDS: 31,
+  LOY_ERR_SYNC_FORK: 34,
+  LOY_ERR_SYNC_GAP: 35,
   LOY_DURABILITY_FULL: 0,
   LOY_DURABILITY_NORMAL: 1,
   LOY_MEMBER_ACTIVE: 0,
@@ -350,6 +352,9 @@ function declare(koffi, lib) {
   fn.loy_journal_prev = lib.func('const char* loy_journal_prev(const loy_journal* j, size_t i)');
   fn.loy_journal_hash = lib.func('const char* loy_journal_hash(const loy_journal* j, size_t i)');
   fn.loy_journal_created_at = lib.func('int64_t loy_journal_created_at(const loy_journal* j, size_t i)');
+  fn.loy_journal_new = lib.func('int32_t loy_journal_new(_Out_ loy_journal** out_journal, _Inout_ loy_error* err)');
+  fn.loy_journal_add = lib.func('int32_t loy_journal_add(loy_journal* j, const char* origin, int64_t seq, const char* kind, const char* key, const char* body, const char* prev, const char* hash, int64_t created_at, _Inout_ loy_error* err)');
+  fn.loy_journal_apply = lib.func('int32_t loy_journal_apply(loy_db* db, const loy_journal* j, _Out_ int64_t* out_applied, _Out_ int64_t* out_duplicates, _Inout_ loy_error* err)');
   fn.loy_verify = lib.func('int32_t loy_verify(loy_db* db, _Out_ int64_t* out_problems, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
   fn.loy_rebuild = lib.func('int32_t loy_rebuild(loy_db* db, _Out_ int64_t* out_corrected, _Inout_ loy_error* err)');
   fn.loy_report_options_init = lib.func('void loy_report_options_init(_Inout_ loy_report_options* options)');

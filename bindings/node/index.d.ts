@@ -140,6 +140,8 @@ export class Database {
   receipt(uid: string): Receipt;
   couponByUid(uid: string): Coupon;
   journal(options?: { origin?: string | null; afterSeq?: Int64; limit?: number }): JournalRecord[];
+  /** Applies other origins' records in one transaction (docs/journal.md). */
+  applyJournal(records: JournalRecord[]): { applied: Int64; duplicates: Int64 };
   history(memberId: Int64, options?: { limit?: number; offset?: number }): HistoryEntry[];
   recordEvent(memberId: Int64, action: string, idempotencyKey: string): Int64;
   tierStatus(memberId: Int64): TierStatus;

@@ -384,6 +384,20 @@ class Database extends Handle {
       return out;
     });
   }
+  // Applies other origins' records (as another file's journal() gives them) in one transaction:
+  // { applied, duplicates }. A fork throws LOY_ERR_SYNC_FORK, a record out of order
+  // LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md).
+  applyJournal(records) {
+    const f = load();
+    return scoped(f.loy_journal_free, owned(f.loy_journal_new), (j) => {
+      for (const r of records) {
+        call(f.loy_journal_add, j, r.origin, r.seq, r.kind, r.key || null, r.body, r.prev, r.hash, r.createdAt);
+      }
+      const [applied, duplicates] = [[0], [0]];
+      call(f.loy_journal_apply, this.handle, j, applied, duplicates);
+      return { applied: applied[0], duplicates: duplicates[0] };
+    });
+  }
   // The member's ledger, newest first (members merged into it included).
   history(memberId, { limit = 50, offset = 0 } = {}) {
     const f = load();

@@ -118,6 +118,10 @@ type
     function ReceiptByUid(const Uid: string): TLoyReceipt;
     { The number of journal records of this handle's origin after AfterSeq (at most 10000). }
     function JournalCount(AfterSeq: Int64 = 0): Int64;
+    { Applies to this file the records Source holds of Origin ('' = Source's own), each exactly
+      once; returns the number applied (the rest were held already). A fork raises
+      LOY_ERR_SYNC_FORK, records out of order LOY_ERR_SYNC_GAP; a refusal changes nothing. }
+    function ApplyJournalFrom(Source: TLoyDatabase; const Origin: string = ''): Int64;
     property Handle: Pointer read FHandle;
   end;
 
@@ -540,6 +544,25 @@ begin
   Check(loy_journal_read(FHandle, nil, AfterSeq, 10000, @H, @Err), Err);
   Result := Int64(loy_journal_count(H));
   loy_journal_free(H);
+end;
+
+function TLoyDatabase.ApplyJournalFrom(Source: TLoyDatabase; const Origin: string): Int64;
+var
+  Err: TLoyError;
+  H: Pointer;
+  O: UTF8String;
+  Duplicates: Int64;
+  Status: Int32;
+begin
+  Err := NewError;
+  H := nil;
+  O := ToUtf8(Origin);
+  Check(loy_journal_read(Source.Handle, PAnsiChar(O), 0, 10000, @H, @Err), Err);
+  Result := 0;
+  Duplicates := 0;
+  Status := loy_journal_apply(FHandle, H, @Result, @Duplicates, @Err);
+  loy_journal_free(H);
+  Check(Status, Err);
 end;
 
 function TLoyDatabase.FormatMoney(MinorUnits: Int64; const Currency: string): string;

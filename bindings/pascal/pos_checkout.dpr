@@ -33,7 +33,7 @@ var
   Options: Tloy_report_options;
   Table: Pointer;
   Row: Int64;
-  Shop: TLoyDatabase;
+  Shop, Branch: TLoyDatabase;
   Cart: TLoyBasket;
   Sara: TLoyMember;
   Sale, Back: TLoyReceipt;
@@ -195,6 +195,16 @@ begin
     Shop.Deactivate(Sara.Id, 'C-deact-1');
     Shop.Reactivate(Sara.Id, 'C-react-1');
     Expect(Shop.JournalCount(Shop.JournalCount - 2) = 2, 'classes: member events are records');
+    Branch := TLoyDatabase.Open(ParamStr(1) + '-branch.db', 'IRT');
+    try
+      Branch.LoadProgrammeFile(ParamStr(2));
+      Expect(Branch.ApplyJournalFrom(Shop) = Shop.JournalCount, 'classes: another till applies the journal');
+      Expect(Branch.ApplyJournalFrom(Shop) = 0, 'classes: applied again, nothing changes');
+      Expect(Branch.MemberByUid(Sara.Uid).Balance = Shop.MemberByUid(Sara.Uid).Balance,
+        'classes: the same balance in both files');
+    finally
+      Branch.Free;
+    end;
     try
       Shop.Enrol('12', 'bad');
       Expect(False, 'classes: a bad phone is refused');

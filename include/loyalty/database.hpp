@@ -58,8 +58,15 @@ struct JournalRecord {
     std::string kind;  // the operation: sale, refund, enrol, member_update, ...
     std::string key;   // its idempotency key, or empty
     std::string body;  // the facts, a JSON array, with chain-wide ids and no personal data
-    std::string prev, hash;  // SHA-256 (hex) of the record before (zeros for the first) and of this one
+    std::string prev,
+        hash;  // SHA-256 (hex) of the record before (zeros for the first) and of this one
     std::int64_t created_at = 0;
+};
+
+// What applying records of other origins did: records applied, and records this file already
+// held (the same hash: a replay, which changes nothing).
+struct ApplyResult {
+    std::int64_t applied = 0, duplicates = 0;
 };
 
 class Database {
@@ -87,6 +94,11 @@ class Database {
     // The journal of `origin` (empty: this handle's) after `after_seq`, at most `limit` records.
     std::vector<JournalRecord> journal(const std::string& origin, std::int64_t after_seq,
                                        std::int64_t limit);
+    // Applies other origins' records to this file, in one transaction: each exactly once per
+    // (origin, seq); a record that differs from the one held under its id is a fork (SyncFork),
+    // one that does not follow the last held record of its origin a gap (SyncGap). A refused
+    // batch changes nothing (docs/journal.md, "Applying another origin's records").
+    ApplyResult apply_journal(const std::vector<JournalRecord>& records);
 
     // Members.
     Member enrol(const MemberFields& fields, const std::string& idempotency_key = {});

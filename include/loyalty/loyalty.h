@@ -59,10 +59,10 @@
  *     caller (for example "T03-R000123" for terminal 3, receipt 123; put no personal data in a
  *     key; at most 128 bytes). It is required: NULL or "" is LOY_ERR_INVALID_ARGUMENT, except
  *     for loy_member_enrol, where NULL enrols without one (a retry then finds the phone taken:
- *     LOY_ERR_DUPLICATE). The same key with the same request returns the first result again, marked as
- *     replayed; the same key with a different request is refused with
- *     LOY_ERR_IDEMPOTENCY_CONFLICT. The library keeps, per key, the operation, a SHA-256 digest
- *     of the request (never its text) and the outcome.
+ *     LOY_ERR_DUPLICATE). The same key with the same request returns the first result again, marked
+ * as replayed; the same key with a different request is refused with LOY_ERR_IDEMPOTENCY_CONFLICT.
+ * The library keeps, per key, the operation, a SHA-256 digest of the request (never its text) and
+ * the outcome.
  *
  * 10. Refusals. A refused call changes no business data (members, points, sales, coupons,
  *     wallet, messages). When it carried an idempotency key, a refusal with one of these
@@ -173,6 +173,9 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_COUPON_REJECTED 29    /* a real code that does not apply; the message says why */
 #define LOY_ERR_OUT_OF_STOCK 30       /* the reward's stock is used up */
 #define LOY_ERR_INSUFFICIENT_FUNDS 31 /* the wallet cannot pay that much now */
+/* 32 and 33 are kept for the chain's online checks. */
+#define LOY_ERR_SYNC_FORK 34 /* another file holds different records under the same ids */
+#define LOY_ERR_SYNC_GAP 35  /* a record needs records (or facts) this file does not hold yet */
 
 /* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
 LOY_API const char* LOY_CALL loy_status_name(int32_t status);
@@ -197,17 +200,17 @@ typedef struct loy_db loy_db;
 #define LOY_DURABILITY_NORMAL 1 /* synchronous=NORMAL: survives a crash of the process */
 
 typedef struct loy_open_options {
-    uint32_t size;                /* sizeof(loy_open_options); loy_open_options_init sets it */
-    const char* path;             /* database file, UTF-8 (on Windows too); created when
-                                     missing, owner-only (mode 0600; on Windows the folder's
-                                     access list) */
-    int32_t durability;           /* LOY_DURABILITY_FULL (default) or LOY_DURABILITY_NORMAL */
-    int32_t busy_timeout_ms;      /* how long a writer waits for another; default 5000 */
-    const char* default_country;  /* ISO 3166 alpha-2 for phone numbers; default "IR" */
-    const char* default_currency; /* default "IRR" */
-    const char* origin;           /* this machine's id in entry ids; default: generated once */
-    int32_t read_only;            /* 1 to open read-only (reports, back office); works on a
-                                     read-only medium too (docs/storage.md) */
+    uint32_t size;                     /* sizeof(loy_open_options); loy_open_options_init sets it */
+    const char* path;                  /* database file, UTF-8 (on Windows too); created when
+                                          missing, owner-only (mode 0600; on Windows the folder's
+                                          access list) */
+    int32_t durability;                /* LOY_DURABILITY_FULL (default) or LOY_DURABILITY_NORMAL */
+    int32_t busy_timeout_ms;           /* how long a writer waits for another; default 5000 */
+    const char* default_country;       /* ISO 3166 alpha-2 for phone numbers; default "IR" */
+    const char* default_currency;      /* default "IRR" */
+    const char* origin;                /* this machine's id in entry ids; default: generated once */
+    int32_t read_only;                 /* 1 to open read-only (reports, back office); works on a
+                                          read-only medium too (docs/storage.md) */
     int32_t default_currency_exponent; /* added in 0.4: the default currency's exponent (0-9),
                                      which a writable open records when the file does not know
                                      the code yet (INR 2, JPY 0, KWD 3); -1 (the default): only
@@ -324,8 +327,7 @@ LOY_API int32_t LOY_CALL loy_member_reactivate_with_key(loy_db* db, int64_t memb
 LOY_API int32_t LOY_CALL loy_member_erase_with_key(loy_db* db, int64_t member_id,
                                                    const char* idempotency_key, loy_error* err);
 LOY_API int32_t LOY_CALL loy_member_merge_with_key(loy_db* db, int64_t survivor_id,
-                                                   int64_t absorbed_id,
-                                                   const char* idempotency_key,
+                                                   int64_t absorbed_id, const char* idempotency_key,
                                                    loy_member** out_survivor, loy_error* err);
 
 LOY_API void LOY_CALL loy_member_free(loy_member* member);
@@ -850,6 +852,28 @@ LOY_API const char* LOY_CALL loy_journal_body(const loy_journal* j, size_t i);
 LOY_API const char* LOY_CALL loy_journal_prev(const loy_journal* j, size_t i); /* 64 hex digits */
 LOY_API const char* LOY_CALL loy_journal_hash(const loy_journal* j, size_t i); /* 64 hex digits */
 LOY_API int64_t LOY_CALL loy_journal_created_at(const loy_journal* j, size_t i);
+
+/* Applying other origins' records to this file: how two files, or a till and the chain, come to
+ * hold the same facts. loy_journal_new makes an empty list and loy_journal_add appends a record
+ * received from elsewhere, with its fields as loy_journal_read gives them (at most 10000 records);
+ * loy_journal_apply applies a list, read from another file or built so, in one transaction:
+ *   - each record exactly once per (origin, seq): one held already, with the same hash, changes
+ *     nothing and is counted in out_duplicates;
+ *   - in each origin's order: a record that does not follow the last one held of its origin, or
+ *     whose facts name a fact this file does not hold yet, is LOY_ERR_SYNC_GAP (the message says
+ *     which records to apply first);
+ *   - a record that differs from the one held under its id, or does not chain to the record
+ *     before it, is LOY_ERR_SYNC_FORK: two files wrote as one origin.
+ * A refused list changes nothing. The facts become rows here with their ids, and this file
+ * computes what follows from them (balances, lots, tier, a sale's status), as for its own writes.
+ * Each out-parameter may be NULL. */
+LOY_API int32_t LOY_CALL loy_journal_new(loy_journal** out_journal, loy_error* err);
+LOY_API int32_t LOY_CALL loy_journal_add(loy_journal* j, const char* origin, int64_t seq,
+                                         const char* kind, const char* key, const char* body,
+                                         const char* prev, const char* hash, int64_t created_at,
+                                         loy_error* err);
+LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
+                                           int64_t* out_duplicates, loy_error* err);
 
 /* Recompute every balance from the ledger and every lot from its consumptions; report each
  * difference. out_problems = 0 means consistent; the text lists the problems found. */

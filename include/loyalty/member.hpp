@@ -13,7 +13,7 @@ enum class MemberStatus { Active = 0, Inactive = 1, Erased = 2, Merged = 3 };
 
 struct Member {
     std::int64_t id = 0;
-    std::string uid;  // unique across machines: "<origin>-m<id>"
+    std::string uid;  // the chain-wide id, "<origin>:M<seq>" (docs/journal.md)
     MemberStatus status = MemberStatus::Active;
     std::string phone;  // E.164
     std::string card;

@@ -45,6 +45,9 @@ enum class Status : std::int32_t {
     CouponRejected = 29,
     OutOfStock = 30,
     InsufficientFunds = 31,
+    // 32 and 33 are kept for the chain (docs/journal.md).
+    SyncFork = 34,
+    SyncGap = 35,
 };
 
 // "LOY_ERR_BUSY" and so on; "LOY_ERR_UNKNOWN" for a number that is not a status.

@@ -326,7 +326,7 @@ struct Database::Impl {
                         const EntryContext& ctx, std::int64_t available_at,
                         std::int64_t expires_at);
     std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
-                           std::int64_t prefer_entry);
+                           std::int64_t prefer_entry, std::int64_t at = 0);
     void apply(std::int64_t entry, const std::vector<Take>& p);
     std::int64_t debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
                              const EntryContext& ctx);
@@ -385,6 +385,12 @@ struct Database::Impl {
     std::pair<std::int64_t, std::int64_t> do_refund(std::int64_t sale_id,
                                                     const std::vector<RefundLine>& req,
                                                     bool is_void);
+    void settle_sale(std::int64_t sale_id, bool is_void, bool all_returned, std::int64_t t);
+
+    // storage/apply.cpp
+    bool apply_record(const JournalRecord& r);
+
+    std::int64_t foreign_origin(const std::string& name);
 };
 
 }  // namespace loyalty

@@ -6,84 +6,20 @@
 // language, tags) is never put in a record: it stays in the member's row, which erasure clears.
 #include <nlohmann/json.hpp>
 
+#include "storage/facts.hpp"
 #include "storage/impl.hpp"
 
 namespace loyalty {
 
+using storage::fact_table;
+using storage::fact_table_of;
+using storage::fact_tables;
+using storage::FactTable;
+using storage::kGenesis;
+using storage::record_hash;
+using storage::reference_of;
+
 namespace {
-
-// A table whose rows are facts: the type a record names it by, its id letter, and the
-// statements that read a row and its chain-wide id (fixed texts: statements are cached by
-// their text's address).
-struct FactTable {
-    const char* table;
-    const char* type;
-    char letter;
-    const char* row_sql;
-    const char* uid_sql;
-    const char* by_seq_sql;              // a row copied here: (origin, origin_seq)
-    const char* by_id_sql;               // a row written here: (origin, id), origin_seq NULL
-    std::vector<std::string_view> omit;  // columns that are personal data or projections
-};
-
-#define LOY_FACT_SQL(t)                                                  \
-    "SELECT * FROM " t " WHERE rowid=?",                                 \
-        "SELECT origin, COALESCE(origin_seq, id) FROM " t " WHERE id=?", \
-        "SELECT id FROM " t " WHERE origin=?1 AND origin_seq=?2",        \
-        "SELECT id FROM " t " WHERE id=?2 AND origin=?1 AND origin_seq IS NULL"
-
-const std::vector<FactTable>& fact_tables() {
-    static const std::vector<FactTable> tables = {
-        {"members",
-         "member",
-         'M',
-         LOY_FACT_SQL("members"),
-         {"phone", "card", "name", "name_key", "email", "birth_year", "birth_month", "birth_day",
-          "gender", "language", "balance", "lifetime_earned", "tier", "tier_since",
-          "tier_at_risk_since", "wallet_balance", "updated_at"}},
-        {"sales",
-         "sale",
-         'S',
-         LOY_FACT_SQL("sales"),
-         {"balance_after", "available_after", "status", "tier_before", "tier_after"}},
-        {"refunds", "refund", 'R', LOY_FACT_SQL("refunds"), {"balance_after", "available_after"}},
-        {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {}},
-        {"wallet_entries", "wallet_entry", 'W', LOY_FACT_SQL("wallet_entries"), {}},
-        {"coupons", "coupon", 'C', LOY_FACT_SQL("coupons"), {}},
-        {"coupon_uses", "coupon_use", 'U', LOY_FACT_SQL("coupon_uses"), {"restored_at"}},
-        {"reward_redemptions", "reward_redemption", 'X', LOY_FACT_SQL("reward_redemptions"), {}},
-        {"subscriptions", "subscription", 'P', LOY_FACT_SQL("subscriptions"), {}},
-        {"tier_events", "tier_event", 'T', LOY_FACT_SQL("tier_events"), {}},
-    };
-    return tables;
-}
-#undef LOY_FACT_SQL
-
-const FactTable* fact_table(std::string_view name) {
-    for (const auto& t : fact_tables())
-        if (name == t.table) return &t;
-    return nullptr;
-}
-
-const FactTable* fact_table_of(char letter) {
-    for (const auto& t : fact_tables())
-        if (letter == t.letter) return &t;
-    return nullptr;
-}
-
-// Columns holding another fact's local id, and the table it is in ("" = the same table).
-const char* reference_of(std::string_view column) {
-    if (column == "member_id" || column == "referrer_id" || column == "merged_into" ||
-        column == "survivor_id" || column == "absorbed_id")
-        return "members";
-    if (column == "sale_id" || column == "issued_sale_id") return "sales";
-    if (column == "refund_id") return "refunds";
-    if (column == "entry_id") return "ledger";
-    if (column == "coupon_id") return "coupons";
-    if (column == "wallet_entry_id") return "wallet_entries";
-    if (column == "corrects") return "";
-    return nullptr;
-}
 
 // JSON written straight into one buffer (a record is built with few allocations: a sweep of
 // thousands of facts must not fail more often under memory pressure than the writes did).
@@ -278,15 +214,6 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
     }
     out += '}';
 }
-
-std::string record_hash(const std::string& prev, const std::string& origin, std::int64_t seq,
-                        const std::string& kind, const std::string& key, std::int64_t at,
-                        const std::string& body) {
-    return sha256_hex(canonical("prev", prev, "origin", origin, "seq", seq, "kind", kind, "key",
-                                key, "at", at, "body", body));
-}
-
-const std::string kGenesis(64, '0');
 
 }  // namespace
 

@@ -98,12 +98,12 @@ std::int64_t Database::Impl::credit(EntryKind kind, std::int64_t member, std::in
 
 // Plans taking up to `want` points from a member's open lots (the pure lots::plan: lots of
 // `prefer_entry` first, then soonest-expiring first; `spendable_only` limits to available,
-// unexpired lots).
+// unexpired lots) at time `at` (0: now).
 std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std::int64_t want,
                                                        bool spendable_only,
-                                                       std::int64_t prefer_entry) {
+                                                       std::int64_t prefer_entry, std::int64_t at) {
     if (want <= 0) return {};
-    const std::int64_t t = now();
+    const std::int64_t t = at ? at : now();
     std::vector<lots::Lot> open;
     // Two look-ups, each on its own index: the reversed entry's lots, the member's unexpired ones.
     if (prefer_entry) {

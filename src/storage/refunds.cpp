@@ -214,6 +214,15 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
              reversed, balance_of(member), avail, wallet_back, cashback_back, refund)
             .run();
     }
+    settle_sale(sale_id, is_void, all_returned, t);
+    return {refund, 0};
+}
+
+// What a refund or void leaves of its sale: when the whole sale came back, the coupons it used
+// come back (once) and the unused coupons it issued are withdrawn; then the sale's status (1
+// refunded in part, 2 wholly, 3 voided). `t`: the refund's time.
+void Database::Impl::settle_sale(std::int64_t sale_id, bool is_void, bool all_returned,
+                                 std::int64_t t) {
     if (all_returned) {
         // The coupons used come back (once), and unused coupons this sale issued are withdrawn.
         c.query(
@@ -242,7 +251,6 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
     }
     c.query("UPDATE sales SET status=? WHERE id=?", is_void ? 3 : (all_returned ? 2 : 1), sale_id)
         .run();
-    return {refund, 0};
 }
 
 Receipt Database::refund(std::int64_t sale_id, const std::vector<RefundLine>& lines,

@@ -123,6 +123,9 @@ class Connection {
         (q.bind(++i, args), ...);
         return q;
     }
+    // A statement whose text is made at run time, prepared for one use and finalised after it
+    // (the cache above is keyed by a text's address, which a made text does not keep).
+    Query once(const std::string& sql);
     std::int64_t last_id() const { return sqlite3_last_insert_rowid(db_); }
     // Runs inside every write transaction just before its COMMIT (the journal's record of the
     // transaction is written there); a throw fails the commit, which then rolls back.

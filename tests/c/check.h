@@ -82,6 +82,25 @@ static inline int64_t enrol_phone(loy_db* db, const char* phone, const char* nam
     return id;
 }
 
+/* Copies <dir>/<from> over <dir>/<to>, byte for byte; an existing <to> is written over in place
+ * (the same file, truncated: its identity stays, as when a backup is put back). */
+static inline void copy_file(const char* from, const char* to) {
+    char x[1024], y[1024];
+    snprintf(x, sizeof x, "%s/%s", dir, from);
+    snprintf(y, sizeof y, "%s/%s", dir, to);
+    FILE* in = fopen(x, "rb");
+    FILE* out = fopen(y, "wb");
+    CHECK(in && out);
+    if (in && out) {
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            CHECK(fwrite(buf, 1, n, out) == n);
+    }
+    if (in) fclose(in);
+    if (out) CHECK(fclose(out) == 0);
+}
+
 /* loy_verify finds no problem in the database. */
 static inline void check_verified(loy_db* db) {
     int64_t problems = -1;

@@ -156,24 +156,6 @@ static void test_origin_and_lookups(void) {
     loy_close(db);
 }
 
-static void copy_file(const char* from, const char* to) {
-    char a[1024], b[1024];
-    snprintf(a, sizeof a, "%s/%s", dir, from);
-    snprintf(b, sizeof b, "%s/%s", dir, to);
-    remove_database(to);
-    FILE* in = fopen(a, "rb");
-    FILE* out = fopen(b, "wb");
-    CHECK(in && out);
-    if (in && out) {
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-            CHECK(fwrite(buf, 1, n, out) == n);
-    }
-    if (in) fclose(in);
-    if (out) fclose(out);
-}
-
 static void test_copied_file_gets_a_new_generation(void) {
     loy_db* db = fresh("journal-original.db");
     if (!db) return;
@@ -182,6 +164,7 @@ static void test_copied_file_gets_a_new_generation(void) {
     sell(db, member, "sale-1", NULL, 0);
     loy_close(db); /* the last connection: the WAL is copied into the file and removed */
 
+    remove_database("journal-copy.db");
     copy_file("journal-original.db", "journal-copy.db");
     loy_db* copy = open_with("journal-copy.db", "golestan-t1", 0, LOY_OK);
     if (!copy) return;

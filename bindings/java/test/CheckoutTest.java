@@ -101,6 +101,25 @@ public final class CheckoutTest {
             var last = journal.get(journal.size() - 1);
             expect(last.kind().equals("member_reactivate") && last.key().equals("T1-react-1"),
                     "member events are records: " + last.kind());
+            // Another till applies this one's journal: exactly once, the same balance.
+            try (Database other = Database.open(args[0] + "-t2", "IRT")) {
+                other.loadProgrammeFile(args[1]);
+                var applied = other.applyJournal(journal);
+                expect(applied.applied() == journal.size() && applied.duplicates() == 0,
+                        "another till applies the journal");
+                applied = other.applyJournal(journal);
+                expect(applied.applied() == 0 && applied.duplicates() == journal.size(),
+                        "applied again, nothing changes");
+                expect(other.memberByUid(sara.uid()).balance() == db.memberByUid(sara.uid()).balance(),
+                        "the same balance in both files");
+                int status = 0;
+                try (Database third = Database.open(args[0] + "-t3", "IRT")) {
+                    third.applyJournal(journal.subList(1, journal.size()));
+                } catch (LoyaltyException ex) {
+                    status = ex.status;
+                }
+                expect(status == LoyaltyLibrary.LOY_ERR_SYNC_GAP, "records out of order are a gap");
+            }
         }
         System.out.println(failures == 0 ? "Java binding: all checks passed" : "Java binding: " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);

@@ -205,6 +205,17 @@ test('chain-wide ids, member events with keys and the journal', () => {
   assert.strictEqual(sale.member_id, sara.uid);
   assert.ok(!records.some((x) => x.body.includes('Sara')));
   assert.deepStrictEqual(db.journal({ afterSeq: 3, limit: 1 }).map((x) => x.seq), [4]);
+  // Another till applies the journal: the same facts, exactly once; out of order is a gap.
+  const other = Database.open(path.join(dir, 't2.db'), { defaultCurrency: 'IRT', origin: 'golestan-t2' });
+  other.loadProgrammeFile(PROGRAMME);
+  assert.throws(() => other.applyJournal(records.slice(1)),
+    (e) => e instanceof LoyaltyError && e.status === constants.LOY_ERR_SYNC_GAP);
+  assert.deepStrictEqual(other.applyJournal(records), { applied: records.length, duplicates: 0 });
+  assert.deepStrictEqual(other.applyJournal(records), { applied: 0, duplicates: records.length });
+  const there = other.memberByUid(sara.uid);
+  assert.strictEqual(there.balance, db.member(sara.id).balance);
+  assert.strictEqual(there.status, constants.LOY_MEMBER_ERASED);
+  other.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -679,6 +679,22 @@ class Database(_Handle):
         return _scoped("loy_journal_free",
                        _owned(L.loy_journal_read, self.ptr, _b(origin), after_seq, limit), read)
 
+    def apply_journal(self, records: List[JournalRecord]) -> Tuple[int, int]:
+        """Applies other origins' records (as another file's journal() gives them) in one
+        transaction: returns (applied, duplicates). A fork raises LOY_ERR_SYNC_FORK, a record out
+        of order LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md)."""
+        L = load()
+
+        def apply(j):
+            for r in records:
+                _call(L.loy_journal_add, j, _b(r.origin), r.seq, _b(r.kind), _b(r.key),
+                      _b(r.body), _b(r.prev), _b(r.hash), r.created_at)
+            applied, duplicates = ctypes.c_int64(0), ctypes.c_int64(0)
+            _call(L.loy_journal_apply, self.ptr, j, ctypes.byref(applied),
+                  ctypes.byref(duplicates))
+            return applied.value, duplicates.value
+        return _scoped("loy_journal_free", _owned(L.loy_journal_new), apply)
+
     def revoke_coupon(self, code: str, idempotency_key: str) -> None:
         _call(load().loy_coupon_revoke, self.ptr, _b(code), _b(idempotency_key))
 

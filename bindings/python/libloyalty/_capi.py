@@ -36,6 +36,8 @@ LOY_ERR_COUPON_INVALID = 28
 LOY_ERR_COUPON_REJECTED = 29
 LOY_ERR_OUT_OF_STOCK = 30
 LOY_ERR_INSUFFICIENT_FUNDS = 31
+LOY_ERR_SYNC_FORK = 34
+LOY_ERR_SYNC_GAP = 35
 LOY_DURABILITY_FULL = 0
 LOY_DURABILITY_NORMAL = 1
 LOY_MEMBER_ACTIVE = 0
@@ -396,6 +398,9 @@ FUNCTIONS = {
     'loy_journal_prev': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_journal_hash': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_journal_created_at': (ctypes.c_int64, [ctypes.c_void_p, ctypes.c_size_t]),
+    'loy_journal_new': (ctypes.c_int32, [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_journal_add': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
+    'loy_journal_apply': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_verify': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
     'loy_rebuild': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_report_options_init': (None, [ctypes.POINTER(loy_report_options)]),

@@ -282,6 +282,36 @@ class JournalTest(unittest.TestCase):
         self.assertNotIn("Sara", "".join(r.body for r in records))
         self.assertEqual([r.seq for r in self.db.journal(after_seq=3, limit=1)], [4])
 
+    def test_another_till_applies_the_journal(self):
+        sara = self.db.enrol(phone="09123456789", name="Sara", idempotency_key="e-1")
+        with self.db.basket(member=sara.id) as b:
+            b.add_line("LATTE", "coffee", 1000, 150_000)
+            self.db.commit(b, "s-1")
+        other = libloyalty.Database.open(os.path.join(self.dir.name, "t2.db"),
+                                        default_currency="IRT", origin="golestan-t2")
+        try:
+            other.set_clock(NOW)
+            other.load_programme_file(PROGRAMME)
+            records = self.db.journal()
+            self.assertEqual(other.apply_journal(records), (len(records), 0))
+            self.assertEqual(other.apply_journal(records), (0, len(records)))
+            there = other.member_by_uid(sara.uid)
+            self.assertEqual(there.balance, self.db.member(sara.id).balance)
+            self.assertGreater(there.balance, 0)
+            self.assertEqual(there.phone, "")  # the journal carries no personal data
+        finally:
+            other.close()
+        third = libloyalty.Database.open(os.path.join(self.dir.name, "t3.db"),
+                                        default_currency="IRT", origin="golestan-t3")
+        try:
+            third.load_programme_file(PROGRAMME)
+            with self.assertRaises(LoyaltyError) as e:
+                third.apply_journal(records[1:])  # the sale without the enrolment before it
+            self.assertEqual(e.exception.status, libloyalty.LOY_ERR_SYNC_GAP)
+            self.assertEqual(third.journal("golestan-t1"), [])
+        finally:
+            third.close()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -381,6 +381,32 @@ public final class Loyalty {
             }
         }
 
+        /** What applying records did: records applied, and records this file held already. */
+        public record Applied(long applied, long duplicates) {
+        }
+
+        /**
+         * Applies other origins' records (as another file's {@link #journal} gives them) in one
+         * transaction, each exactly once per (origin, seq). A fork throws LOY_ERR_SYNC_FORK, a
+         * record out of order LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md).
+         */
+        public Applied applyJournal(List<JournalRecord> records) {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_journal_new(out, e), e);
+            Pointer j = out.getValue();
+            try {
+                for (JournalRecord r : records)
+                    check(C.loy_journal_add(j, r.origin(), r.seq(), r.kind(), r.key(), r.body(),
+                            r.prev(), r.hash(), r.createdAt(), e), e);
+                LongByReference applied = new LongByReference(), duplicates = new LongByReference();
+                check(C.loy_journal_apply(handle(), j, applied, duplicates, e), e);
+                return new Applied(applied.getValue(), duplicates.getValue());
+            } finally {
+                C.loy_journal_free(j);
+            }
+        }
+
         /** The member's ledger, newest first (members merged into it included). */
         public List<HistoryEntry> history(long memberId, int limit, int offset) {
             LoyError e = error();

@@ -48,6 +48,8 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ERR_COUPON_REJECTED = 29;
     int LOY_ERR_OUT_OF_STOCK = 30;
     int LOY_ERR_INSUFFICIENT_FUNDS = 31;
+    int LOY_ERR_SYNC_FORK = 34;
+    int LOY_ERR_SYNC_GAP = 35;
     int LOY_DURABILITY_FULL = 0;
     int LOY_DURABILITY_NORMAL = 1;
     int LOY_MEMBER_ACTIVE = 0;
@@ -421,6 +423,9 @@ public interface LoyaltyLibrary extends Library {
     String loy_journal_prev(Pointer j, SizeT i);
     String loy_journal_hash(Pointer j, SizeT i);
     long loy_journal_created_at(Pointer j, SizeT i);
+    int loy_journal_new(PointerByReference out_journal, LoyError err);
+    int loy_journal_add(Pointer j, String origin, long seq, String kind, String key, String body, String prev, String hash, long created_at, LoyError err);
+    int loy_journal_apply(Pointer db, Pointer j, LongByReference out_applied, LongByReference out_duplicates, LoyError err);
     int loy_verify(Pointer db, LongByReference out_problems, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
     int loy_rebuild(Pointer db, LongByReference out_corrected, LoyError err);
     void loy_report_options_init(LoyReportOptions options);

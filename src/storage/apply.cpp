@@ -1,0 +1,568 @@
+// Applying another origin's journal records to this file (docs/journal.md, "Applying another
+// origin's records"): exactly once per (origin, seq), in each origin's order, a record that
+// differs from the one held under its id refused as a fork. Each fact of a record becomes the
+// same row here (with its origin and seq, references found by chain-wide id); the projections
+// that follow from it — balances, lots and what remains of them, wallet, tier, campaign totals,
+// a sale's status — are computed here as a local write computes them.
+#include <nlohmann/json.hpp>
+
+#include "storage/facts.hpp"
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+using storage::fact_table_by_type;
+using storage::FactTable;
+using storage::kGenesis;
+using storage::record_hash;
+using storage::reference_of;
+
+namespace {
+
+using nlohmann::json;
+
+// `<origin>:<letter><seq>` taken apart; false when the text has not that shape.
+struct Uid {
+    std::string origin;
+    char letter = 0;
+    std::int64_t seq = 0;
+};
+
+bool parse_uid(const std::string& text, Uid& out) {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 2 >= text.size() ||
+        text.size() - colon - 2 > 18)
+        return false;
+    for (std::size_t i = colon + 2; i < text.size(); ++i)
+        if (text[i] < '0' || text[i] > '9') return false;
+    out.origin = text.substr(0, colon);
+    out.letter = text[colon + 1];
+    out.seq = std::stoll(text.substr(colon + 2));
+    return out.seq > 0;
+}
+
+bool valid_origin_name(const std::string& name) {
+    return !name.empty() && name.size() <= kMaxShort &&
+           std::none_of(name.begin(), name.end(), [](char ch) {
+               return ch == ':' || ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
+           });
+}
+
+bool is_hex64(const std::string& s) {
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) {
+               return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+           });
+}
+
+// What one record's facts left to do once all of them are in: the sales and refunds whose
+// receipt figures follow from the member's state after the record.
+struct RecordState {
+    std::string where;  // "record <origin>:J<seq>", for messages
+    std::int64_t at = 0;
+    std::vector<std::int64_t> sales, refunds;
+};
+
+}  // namespace
+
+// The origins row for a name seen in another file's records; made on first sight, with its till
+// and generation read from the name (`till~generation-xxxxxx`).
+std::int64_t Database::Impl::foreign_origin(const std::string& name) {
+    if (const std::int64_t o = origin_by_name(name)) return o;
+    if (!valid_origin_name(name))
+        throw Error(Status::InvalidArgument, "'" + name + "' is not an origin name");
+    const std::size_t tilde = name.find('~');
+    std::string till = name.substr(0, tilde);
+    std::int64_t gen = 1;
+    if (tilde != std::string::npos) {
+        const std::string g = name.substr(tilde + 1, name.find('-', tilde) - tilde - 1);
+        if (g.empty() || g.size() > 9 ||
+            !std::all_of(g.begin(), g.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+            throw Error(Status::InvalidArgument, "'" + name + "' is not an origin name");
+        gen = std::stoll(g);
+    }
+    c.query("INSERT INTO origins(name, till, generation) VALUES (?, ?, ?)", name, till, gen).run();
+    return c.last_id();
+}
+
+namespace {
+
+// The columns of a fact table, read once per apply call.
+const std::vector<std::string>& columns_of(
+    Connection& c, const FactTable& t,
+    std::unordered_map<std::string, std::vector<std::string>>& memo) {
+    auto it = memo.find(t.table);
+    if (it != memo.end()) return it->second;
+    std::vector<std::string> cols;
+    auto q = c.once(std::string("PRAGMA table_info(") + t.table + ")");
+    while (q.next())
+        cols.push_back(q.text(1));
+    return memo.emplace(t.table, std::move(cols)).first->second;
+}
+
+// A JSON value as a column value: an integer or a text; anything else is not a fact's field.
+void bind_value(storage::Query& q, int i, const json& v, const std::string& where,
+                const std::string& k) {
+    if (v.is_number_integer() && (!v.is_number_unsigned() ||
+                                  v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)))
+        q.bind(i, v.get<std::int64_t>());
+    else if (v.is_string())
+        q.bind(i, v.get_ref<const std::string&>());
+    else
+        throw Error(Status::InvalidArgument,
+                    where + ": field '" + k + "' is not an integer or text");
+}
+
+// Rows a fact owns (a sale's lines and tenders, a refund's lines) inserted under `owner`.
+void insert_children(Connection& c, const json& rows, const char* table, const char* owner_col,
+                     std::int64_t owner, const std::vector<std::string_view>& allowed,
+                     const std::string& where) {
+    if (!rows.is_array())
+        throw Error(Status::InvalidArgument, where + ": '" + table + "' is not a list");
+    for (const auto& r : rows) {
+        if (!r.is_object())
+            throw Error(Status::InvalidArgument,
+                        where + ": a row of " + table + " is not an object");
+        std::string sql = std::string("INSERT INTO ") + table + "(" + owner_col;
+        std::string values = "?";
+        std::vector<std::pair<std::string, const json*>> vals;
+        for (const auto& [k, v] : r.items()) {
+            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
+                throw Error(Status::InvalidArgument,
+                            where + ": '" + k + "' is not a column of " + table);
+            sql += "," + k;
+            values += ",?";
+            vals.emplace_back(k, &v);
+        }
+        sql += ") VALUES (" + values + ")";
+        auto q = c.once(sql);
+        q.bind(1, owner);
+        int i = 1;
+        for (const auto& [k, v] : vals)
+            bind_value(q, ++i, *v, where, k);
+        q.run();
+    }
+}
+
+const std::vector<std::string_view> kSaleLineCols = {
+    "line_no", "sku",    "category", "quantity_milli",   "unit_price",     "discount",
+    "amount",  "points", "plan_id",  "benefit_discount", "coupon_discount"};
+const std::vector<std::string_view> kTenderCols = {"line_no", "type", "amount"};
+const std::vector<std::string_view> kRefundLineCols = {"line_no", "quantity_milli", "amount",
+                                                       "points"};
+
+std::int64_t int_of(const json& f, const char* k) {
+    auto it = f.find(k);
+    return it != f.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+}  // namespace
+
+namespace {
+
+// Applies one fact: a new one becomes a row here; one already held is a change of state (a
+// member's status, consents or merge; a coupon's revocation; a plan's cancellation; a reward's
+// refund). Then the projections the fact moves.
+struct FactApplier {
+    Database::Impl& d;
+    RecordState& st;
+    std::unordered_map<std::string, std::vector<std::string>>& cols_memo;
+
+    // The local row of the fact `uid` names in `table`, or a gap.
+    std::int64_t resolve(const char* table, const std::string& uid) {
+        const FactTable* t = storage::fact_table(table);
+        Uid u;
+        if (!t || !parse_uid(uid, u) || u.letter != t->letter)
+            throw Error(Status::InvalidArgument,
+                        st.where + ": '" + uid + "' is not an id of a " + (t ? t->type : table));
+        const std::int64_t o = d.origin_by_name(u.origin);
+        const std::int64_t row = o ? d.fact_row(table, o, u.seq) : 0;
+        if (row == 0)
+            throw Error(Status::SyncGap, st.where + " names " + uid +
+                                             ", which this file does not hold: apply the records "
+                                             "of origin " +
+                                             u.origin + " first");
+        return row;
+    }
+
+    void apply(const json& f) {
+        if (!f.is_object() || !f.contains("t") || !f["t"].is_string() || !f.contains("id") ||
+            !f["id"].is_string())
+            throw Error(Status::InvalidArgument, st.where + ": a fact without a type or an id");
+        const FactTable* t = fact_table_by_type(f["t"].get_ref<const std::string&>());
+        const std::string& id = f["id"].get_ref<const std::string&>();
+        Uid u;
+        if (!t || !parse_uid(id, u) || u.letter != t->letter)
+            throw Error(Status::InvalidArgument, st.where + ": '" + id + "' is not a fact's id");
+        const std::int64_t o = d.foreign_origin(u.origin);
+        if (const std::int64_t row = d.fact_row(t->table, o, u.seq)) {
+            change(*t, row, f);
+            return;
+        }
+        if (o == d.origin_id)
+            throw Error(Status::SyncFork, st.where + " holds " + id +
+                                              ", which this file's own origin never wrote: "
+                                              "another file writes as " +
+                                              d.origin);
+        insert(*t, o, u.seq, f, id);
+    }
+
+    // A new fact: its row, its children, its projections.
+    void insert(const FactTable& t, std::int64_t o, std::int64_t seq, const json& f,
+                const std::string& id) {
+        const std::string where = st.where + ", fact " + id;
+        const auto& cols = columns_of(d.c, t, cols_memo);
+        const std::string_view table = t.table;
+        std::string sql = std::string("INSERT INTO ") + t.table + "(origin, origin_seq";
+        std::string values = "?,?";
+        std::vector<std::pair<std::string, const json*>> vals;
+        std::vector<std::pair<std::string, std::int64_t>> refs;
+        for (const auto& [k, v] : f.items()) {
+            if (k == "t" || k == "id") continue;
+            if (v.is_array()) continue;  // children, below
+            if (k == "origin" || k == "origin_seq" ||
+                std::find(cols.begin(), cols.end(), k) == cols.end() ||
+                std::find(t.omit.begin(), t.omit.end(), k) != t.omit.end())
+                throw Error(Status::InvalidArgument,
+                            where + ": '" + k + "' is not a field of a " + t.type);
+            sql += "," + k;
+            values += ",?";
+            if (const char* ref = reference_of(k)) {
+                if (!v.is_string())
+                    throw Error(Status::InvalidArgument, where + ": '" + k + "' is not an id");
+                refs.emplace_back(k, resolve(*ref ? ref : t.table, v.get<std::string>()));
+            } else {
+                vals.emplace_back(k, &v);
+            }
+        }
+        if (table == "members") {  // not a fact: when the row last changed here
+            sql += ",updated_at";
+            values += ",?";
+        }
+        sql += ") VALUES (" + values + ")";
+        std::int64_t row = 0;
+        {
+            auto q = d.c.once(sql);
+            int i = 0;
+            q.bind(++i, o);
+            q.bind(++i, seq);
+            std::size_t r = 0, v = 0;
+            // Bind in the order the columns were named.
+            for (const auto& [k, val] : f.items()) {
+                if (k == "t" || k == "id" || val.is_array()) continue;
+                if (r < refs.size() && refs[r].first == k)
+                    q.bind(++i, refs[r++].second);
+                else
+                    bind_value(q, ++i, *vals[v++].second, where, k);
+            }
+            if (table == "members") q.bind(++i, int_of(f, "created_at"));
+            try {
+                q.run();
+            } catch (const Error& e) {
+                if (e.status() != Status::Internal) throw;
+                // A constraint: a programme item (campaign, reward, plan) unknown here, or a
+                // code or receipt this file already holds for another fact.
+                throw Error(Status::InvalidState, where + " cannot be stored here: " + e.what());
+            }
+            row = d.c.last_id();
+        }
+        const std::int64_t member = [&]() -> std::int64_t {
+            for (const auto& [k, id_] : refs)
+                if (k == "member_id") return id_;
+            return 0;
+        }();
+        if (table == "sales") {
+            if (f.contains("lines"))
+                insert_children(d.c, f["lines"], "sale_lines", "sale_id", row, kSaleLineCols,
+                                where);
+            if (f.contains("tenders"))
+                insert_children(d.c, f["tenders"], "sale_tenders", "sale_id", row, kTenderCols,
+                                where);
+            if (member)
+                d.c.query(
+                       "UPDATE sales SET tier_before = (SELECT tier FROM members WHERE id=?) "
+                       "WHERE id=?",
+                       member, row)
+                    .run();
+            st.sales.push_back(row);
+        } else if (table == "refunds") {
+            if (f.contains("lines"))
+                insert_children(d.c, f["lines"], "refund_lines", "refund_id", row, kRefundLineCols,
+                                where);
+            st.refunds.push_back(row);
+        } else if (table == "ledger") {
+            entry(row, member, f, where);
+        } else if (table == "wallet_entries") {
+            d.c.query("UPDATE members SET wallet_balance = wallet_balance + ? WHERE id=?",
+                      int_of(f, "amount"), member)
+                .run();
+        } else if (table == "coupon_uses") {
+            d.c.query(
+                   "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) "
+                   "ON CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount "
+                   "+ excluded.discount",
+                   f.value("campaign_id", std::string()), int_of(f, "discount"))
+                .run();
+        } else if (table == "tier_events") {
+            d.c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=0 WHERE id=?",
+                      f.value("to_tier", std::string()), int_of(f, "created_at"), member)
+                .run();
+        }
+    }
+
+    // A ledger entry's projections: the balance and lifetime earnings; the lots a credit opened
+    // (repaying a debt first, as a local credit does); the lots a debit takes, planned by the
+    // pure lots::plan at the entry's own time.
+    void entry(std::int64_t row, std::int64_t member, const json& f, const std::string& where) {
+        const std::int64_t points = int_of(f, "points");
+        const auto kind = static_cast<EntryKind>(int_of(f, "kind"));
+        const std::int64_t at = int_of(f, "created_at");
+        std::int64_t balance = d.balance_of(member);
+        d.c.query(
+               "UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "
+               "WHERE id=?",
+               points, storage::is_earning(kind) ? points : 0, member)
+            .run();
+        if (f.contains("lots")) {
+            const json& lots = f["lots"];
+            if (!lots.is_array())
+                throw Error(Status::InvalidArgument, where + ": 'lots' is not a list");
+            for (const auto& l : lots) {
+                if (!l.is_object())
+                    throw Error(Status::InvalidArgument, where + ": a lot is not an object");
+                const std::int64_t p = int_of(l, "points");
+                if (p <= 0) throw Error(Status::InvalidArgument, where + ": a lot without points");
+                d.add_lot(member, row, p, balance, int_of(l, "available_at"),
+                          int_of(l, "expires_at"));
+                balance += p;
+            }
+        }
+        if (points < 0) d.apply(row, takes(member, -points, kind, f, at));
+    }
+
+    // The lots a debit takes, as the write that made it took them: a spend (redeem, negative
+    // adjustment) from available points first; a reversal or an expiry from the lots of the
+    // entry it corrects first; a merge all the absorbed member's lots, whatever their dates.
+    std::vector<lots::Take> takes(std::int64_t member, std::int64_t want, EntryKind kind,
+                                  const json& f, std::int64_t at) {
+        if (kind == EntryKind::MergeOut) {
+            std::vector<lots::Take> all;
+            auto q = d.c.query(
+                "SELECT id, remaining FROM lots WHERE member_id=? AND remaining > 0 ORDER BY "
+                "expires_at, id",
+                member);
+            while (q.next() && want > 0) {
+                const std::int64_t p = std::min(want, q.i64(1));
+                all.push_back({q.i64(0), p});
+                want -= p;
+            }
+            return all;
+        }
+        if (kind == EntryKind::Redeem || kind == EntryKind::Adjust) {
+            auto p = d.plan(member, want, true, 0, at);
+            if (lots::total(p) >= want) return p;
+        }
+        const std::int64_t corrects = f.contains("corrects") && f["corrects"].is_string()
+                                          ? resolve("ledger", f["corrects"].get<std::string>())
+                                          : 0;
+        const bool by_entry = kind == EntryKind::Expire || kind == EntryKind::ReverseEarn;
+        return d.plan(member, want, false, by_entry ? corrects : 0, at);
+    }
+
+    // A fact held already: the changes a record can make to it.
+    void change(const FactTable& t, std::int64_t row, const json& f) {
+        const std::string_view table = t.table;
+        if (table == "members") {
+            member_change(row, f);
+        } else if (table == "coupons") {
+            d.c.query("UPDATE coupons SET revoked_at=? WHERE id=?", int_of(f, "revoked_at"), row)
+                .run();
+        } else if (table == "subscriptions") {
+            d.c.query("UPDATE subscriptions SET cancelled_at=? WHERE id=?",
+                      int_of(f, "cancelled_at"), row)
+                .run();
+        } else if (table == "reward_redemptions") {
+            d.c.query("UPDATE reward_redemptions SET refunded_at=? WHERE id=?",
+                      int_of(f, "refunded_at"), row)
+                .run();
+        }
+        // Entries, sales, refunds, uses and events never change: a record naming one again
+        // (a sweep that touched it) adds nothing.
+    }
+
+    // A member's status, consents, branch, referrer and merge. An erasure clears the profile
+    // this file holds (the journal never held it); a merge moves what a local merge moves.
+    void member_change(std::int64_t row, const json& f) {
+        const auto status = int_of(f, "status");
+        std::int64_t was_status = 0, was_merged = 0;
+        {
+            auto q =
+                d.c.query("SELECT status, COALESCE(merged_into, 0) FROM members WHERE id=?", row);
+            q.next();
+            was_status = q.i64(0);
+            was_merged = q.i64(1);
+        }
+        const std::int64_t merged_into =
+            f.contains("merged_into") ? resolve("members", f["merged_into"].get<std::string>()) : 0;
+        const std::int64_t referrer =
+            f.contains("referrer_id") ? resolve("members", f["referrer_id"].get<std::string>()) : 0;
+        if (status == static_cast<std::int64_t>(MemberStatus::Erased) &&
+            was_status != static_cast<std::int64_t>(MemberStatus::Erased) &&
+            was_status != static_cast<std::int64_t>(MemberStatus::Merged))
+            d.do_erase(row);
+        if (merged_into && !was_merged) {
+            // As a local merge: the lifetime figure carries over, the phone and card go to the
+            // survivor when it has none, and the merge is remembered for loy_rebuild.
+            d.c.query(
+                   "UPDATE members SET lifetime_earned = lifetime_earned + (SELECT "
+                   "lifetime_earned FROM members WHERE id=?1) WHERE id=?2",
+                   row, merged_into)
+                .run();
+            d.c.query(
+                   "UPDATE members SET phone = (SELECT phone FROM members WHERE id=?1) WHERE id=?2 "
+                   "AND phone IS NULL",
+                   row, merged_into)
+                .run();
+            d.c.query(
+                   "UPDATE members SET card = (SELECT card FROM members WHERE id=?1) WHERE id=?2 "
+                   "AND card IS NULL",
+                   row, merged_into)
+                .run();
+            d.c.query(
+                   "INSERT INTO merges(survivor_id, absorbed_id, points_moved, created_at) "
+                   "SELECT ?1, ?2, balance, ?3 FROM members WHERE id=?2",
+                   merged_into, row, st.at)
+                .run();
+            d.c.query("UPDATE members SET phone=NULL, card=NULL WHERE id=?", row).run();
+        }
+        d.c.query(
+               "UPDATE members SET status=?, merged_into=?, consent_sms=?, consent_email=?, "
+               "consent_push=?, branch=?, referrer_id=?, updated_at=? WHERE id=?",
+               status, NullIfZero{merged_into}, int_of(f, "consent_sms"),
+               int_of(f, "consent_email"), int_of(f, "consent_push"),
+               NullIfEmpty{f.value("branch", std::string())}, NullIfZero{referrer}, st.at, row)
+            .run();
+    }
+};
+
+}  // namespace
+
+// Applies one record: false when this file holds it already (the same hash).
+bool Database::Impl::apply_record(const JournalRecord& r) {
+    text::check_field("origin", r.origin, kMaxShort);
+    const std::string where = "record " + r.origin + ":J" + std::to_string(r.seq);
+    if (!valid_origin_name(r.origin))
+        throw Error(Status::InvalidArgument, "'" + r.origin + "' is not an origin name");
+    if (r.seq <= 0) throw Error(Status::InvalidArgument, where + ": seq must be 1 or more");
+    text::check_field("kind", r.kind, kMaxShort);
+    text::check_field("key", r.key, kMaxKey);
+    text::check_field("body", r.body, 64 * 1024 * 1024);
+    if (!is_hex64(r.prev) || !is_hex64(r.hash))
+        throw Error(Status::InvalidArgument, where + ": prev and hash must be 64 hex digits");
+    if (record_hash(r.prev, r.origin, r.seq, r.kind, r.key, r.created_at, r.body) != r.hash)
+        throw Error(Status::InvalidArgument, where + ": its content does not match its hash");
+    std::int64_t o = origin_by_name(r.origin);
+    if (o) {
+        auto held = c.query("SELECT hash FROM journal WHERE origin=? AND seq=?", o, r.seq);
+        if (held.next()) {
+            if (held.view(0) == r.hash) return false;
+            throw Error(Status::SyncFork,
+                        where +
+                            " differs from the record this file holds under that id: two "
+                            "files wrote as " +
+                            r.origin + " (a copied or restored file)");
+        }
+    }
+    if (r.origin == origin)
+        throw Error(Status::SyncFork, where +
+                                          " is of this file's own origin, which never wrote "
+                                          "it: another file writes as " +
+                                          origin);
+    if (!o) o = foreign_origin(r.origin);
+    std::int64_t last = 0;
+    std::string last_hash = kGenesis;
+    {
+        auto q =
+            c.query("SELECT seq, hash FROM journal WHERE origin=? ORDER BY seq DESC LIMIT 1", o);
+        if (q.next()) {
+            last = q.i64(0);
+            last_hash = q.text(1);
+        }
+    }
+    if (r.seq != last + 1)
+        throw Error(Status::SyncGap, where + ": this file holds " + r.origin + " up to seq " +
+                                         std::to_string(last) + "; apply from seq " +
+                                         std::to_string(last + 1));
+    if (r.prev != last_hash)
+        throw Error(Status::SyncFork, where + " does not follow record " + r.origin + ":J" +
+                                          std::to_string(last) + " held here: two files wrote as " +
+                                          r.origin);
+    const json body = json::parse(r.body, nullptr, false);
+    if (!body.is_array()) throw Error(Status::InvalidArgument, where + ": the body is not a list");
+    RecordState st;
+    st.where = where;
+    st.at = r.created_at;
+    std::unordered_map<std::string, std::vector<std::string>> cols;
+    FactApplier a{*this, st, cols};
+    for (const auto& f : body)
+        a.apply(f);
+    // The figures a receipt shows that follow from the facts: the sale's status after a refund,
+    // the balance and tier after the record.
+    for (const std::int64_t refund : st.refunds) {
+        auto q = c.query("SELECT sale_id, kind, created_at FROM refunds WHERE id=?", refund);
+        q.next();
+        const std::int64_t sale = q.i64(0);
+        const bool all =
+            scalar(c.query("SELECT COUNT(*) FROM sale_lines l WHERE l.sale_id=?1 AND "
+                           "l.quantity_milli > COALESCE((SELECT SUM(rl.quantity_milli) FROM "
+                           "refund_lines rl JOIN refunds f ON f.id = rl.refund_id WHERE "
+                           "f.sale_id=?1 AND rl.line_no = l.line_no), 0)",
+                           sale)) == 0;
+        settle_sale(sale, q.i64(1) == 2, all, q.i64(2));
+    }
+    // A receipt's balance and available points: this file's, after the record.
+    auto after = [this](const char* member_sql, std::int64_t id, const char* update_sql) {
+        auto q = c.query(member_sql, id);
+        if (!q.next() || q.is_null(0)) return;
+        const std::int64_t member = q.i64(0);
+        const std::int64_t available = spendable(member).first;
+        c.query(update_sql, balance_of(member), available, id).run();
+    };
+    for (const std::int64_t refund : st.refunds)
+        after("SELECT s.member_id FROM refunds r JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
+              refund, "UPDATE refunds SET balance_after=?, available_after=? WHERE id=?");
+    for (const std::int64_t sale : st.sales) {
+        after("SELECT member_id FROM sales WHERE id=?", sale,
+              "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
+        c.query(
+             "UPDATE sales SET tier_after = COALESCE((SELECT tier FROM members m WHERE m.id = "
+             "sales.member_id), '') WHERE id=?",
+             sale)
+            .run();
+    }
+    c.query(
+         "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
+         "VALUES (?,?,?,?,?,?,?,?)",
+         o, r.seq, r.kind, NullIfEmpty{r.key}, r.body, r.prev, r.hash, r.created_at)
+        .run();
+    return true;
+}
+
+ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records) {
+    if (records.size() > 10000)
+        throw Error(Status::InvalidArgument, "apply at most 10000 records at a time");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    if (d.opt.read_only) throw Error(Status::ReadOnly, "the database was opened read-only");
+    Transaction t(d.c, true);
+    ApplyResult out;
+    for (const auto& r : records)
+        (d.apply_record(r) ? out.applied : out.duplicates) += 1;
+    // The facts were noted as they were written; they are other origins' facts, already in
+    // their records: this origin writes no record of them.
+    d.c.run("DELETE FROM temp.journal_facts");
+    d.c.run("DELETE FROM temp.journal_op");
+    t.commit();
+    return out;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,333 @@
+/* Two tills' files exchanging their journals through the C ABI (no network): each applies the
+ * other's records; members both know reach the same balances, lots, tier and sale status; a
+ * record applied twice changes nothing; a record out of order is a gap; a file restored from a
+ * backup that writes again under its old ids is a fork, refused without a change; a tampered
+ * record is refused; an erasure made at one till clears the profile at the other. */
+#include <loyalty/loyalty.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static const char* PROGRAMME =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"spend\":[{\"id\":\"base\",\"name\":\"1 point per 1,000\",\"points\":1,\"per\":1000,"
+    "\"rounding\":\"floor\"}],"
+    "\"redeem\":{\"point_value\":\"100\",\"min_points\":1,\"max_share\":\"0.5\"},"
+    "\"tiers\":{\"window\":\"lifetime\",\"levels\":[{\"id\":\"bronze\",\"name\":\"Bronze\","
+    "\"threshold\":0},{\"id\":\"silver\",\"name\":\"Silver\",\"threshold\":150}]},"
+    "\"rewards\":[{\"id\":\"tree\",\"name\":\"Plant a tree\",\"type\":\"donation\",\"points\":10,"
+    "\"cause\":\"forests\"}]}";
+
+static const char* ORIGINS[] = {"branch-a", "branch-b"};
+
+static loy_db* till(const char* file, const char* origin) {
+    remove_database(file);
+    loy_db* db = open_with(file, origin, 0, LOY_OK);
+    if (db) CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
+    return db;
+}
+
+/* Applies every record `from` holds of `origin` to `to` (all of them, from seq 1: those `to`
+ * holds already are counted as duplicates). Returns the status; the counts go out. */
+static int32_t send(loy_db* from, loy_db* to, const char* origin, int64_t* applied,
+                    int64_t* duplicates) {
+    loy_journal* j = NULL;
+    int32_t rc = loy_journal_read(from, origin, 0, 10000, &j, &err);
+    if (rc != LOY_OK) return rc;
+    rc = loy_journal_apply(to, j, applied, duplicates, &err);
+    loy_journal_free(j);
+    return rc;
+}
+
+/* Both ways, every origin: afterwards both files hold the same records. */
+static void exchange(loy_db* a, loy_db* b) {
+    for (int round = 0; round < 2; ++round)
+        for (size_t i = 0; i < sizeof ORIGINS / sizeof ORIGINS[0]; ++i) {
+            int64_t applied = 0, duplicates = 0;
+            CHECK_STATUS(send(a, b, ORIGINS[i], &applied, &duplicates), LOY_OK);
+            CHECK_STATUS(send(b, a, ORIGINS[i], &applied, &duplicates), LOY_OK);
+        }
+}
+
+static loy_member* by_uid(loy_db* db, const char* uid) {
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_find_by_uid(db, uid, &m, &err), LOY_OK);
+    return m;
+}
+
+/* The same member seen by two files: the same points, tier and status. */
+static void check_same(loy_db* a, loy_db* b, const char* uid) {
+    loy_member* x = by_uid(a, uid);
+    loy_member* y = by_uid(b, uid);
+    CHECK(x && y);
+    if (x && y) {
+        CHECK(loy_member_balance(x) == loy_member_balance(y));
+        CHECK(loy_member_available(x) == loy_member_available(y));
+        CHECK(loy_member_pending(x) == loy_member_pending(y));
+        CHECK(loy_member_lifetime_earned(x) == loy_member_lifetime_earned(y));
+        CHECK(strcmp(loy_member_tier(x), loy_member_tier(y)) == 0);
+        CHECK(loy_member_status(x) == loy_member_status(y));
+        CHECK(loy_member_wallet_balance(x) == loy_member_wallet_balance(y));
+    }
+    loy_member_free(x);
+    loy_member_free(y);
+}
+
+/* A sale of `amount` to `member`, paying `points` of it with points. */
+static int64_t sell(loy_db* db, int64_t member, int64_t amount, int64_t points, const char* key,
+                    char* uid, size_t cap) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, amount / 2, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, amount - amount / 2, 0, NULL, &err),
+                 LOY_OK);
+    if (points) CHECK_STATUS(loy_basket_redeem_points(b, points, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
+    int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    if (uid) snprintf(uid, cap, "%s", r ? loy_receipt_uid(r) : "");
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return sale;
+}
+
+static int64_t member_id(loy_db* db, const char* uid) {
+    loy_member* m = by_uid(db, uid);
+    int64_t id = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    return id;
+}
+
+static int64_t records_of(loy_db* db, const char* origin) {
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(db, origin, 0, 10000, &j, &err), LOY_OK);
+    int64_t n = (int64_t)loy_journal_count(j);
+    loy_journal_free(j);
+    return n;
+}
+
+static void test_two_tills_converge(void) {
+    loy_db* a = till("chain-a.db", "branch-a");
+    loy_db* b = till("chain-b.db", "branch-b");
+    if (!a || !b) return;
+    /* Branch A enrols Shirin and sells to her; branch B enrols Kaveh. */
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121234567";
+    f.name = "Shirin Farahani";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a, &f, "a-enrol-1", &m, &err), LOY_OK);
+    char shirin[64];
+    snprintf(shirin, sizeof shirin, "%s", m ? loy_member_uid(m) : "");
+    const int64_t shirin_a = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    char sale_a[64];
+    sell(a, shirin_a, 120000, 0, "a-sale-1", sale_a, sizeof sale_a);
+    loy_member_fields_init(&f);
+    f.phone = "09351112233";
+    m = NULL;
+    CHECK_STATUS(loy_member_enrol(b, &f, "b-enrol-1", &m, &err), LOY_OK);
+    char kaveh[64];
+    snprintf(kaveh, sizeof kaveh, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+
+    /* Before the exchange, B does not know Shirin. */
+    m = NULL;
+    CHECK_STATUS(loy_member_find_by_uid(b, shirin, &m, &err), LOY_ERR_NOT_FOUND);
+    exchange(a, b);
+    check_same(a, b, shirin);
+    check_same(a, b, kaveh);
+
+    /* At B, Shirin buys again (reaching silver), spends points, redeems a reward; she returns
+     * A's sale in part at B. */
+    const int64_t shirin_b = member_id(b, shirin);
+    CHECK(shirin_b > 0);
+    sell(b, shirin_b, 80000, 30, "b-sale-1", NULL, 0);
+    loy_redemption* red = NULL;
+    CHECK_STATUS(loy_reward_redeem(b, shirin_b, "tree", 1, "b-reward-1", &red, &err), LOY_OK);
+    loy_redemption_free(red);
+    int64_t sale_at_b = 0;
+    CHECK_STATUS(loy_sale_find_by_uid(b, sale_a, &sale_at_b, &err), LOY_OK);
+    loy_refund* rf = NULL;
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_add_line(rf, 2, 1000, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_refund_sale(b, sale_at_b, rf, "b-refund-1", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    loy_refund_free(rf);
+    /* Meanwhile, at A, she spends points as well (offline: A has not seen B's writes). */
+    sell(a, shirin_a, 40000, 20, "a-sale-2", NULL, 0);
+
+    exchange(a, b);
+    check_same(a, b, shirin);
+    check_same(a, b, kaveh);
+    m = by_uid(a, shirin);
+    /* 120 + 80 - 30 + ... each file computed it from the same facts. */
+    CHECK(m && strcmp(loy_member_tier(m), "silver") == 0);
+    loy_member_free(m);
+    /* The refund made at B reached A: line 2 cannot be returned again there. */
+    rf = NULL;
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_add_line(rf, 2, 1000, &err), LOY_OK);
+    int64_t sale_at_a = 0;
+    CHECK_STATUS(loy_sale_find_by_uid(a, sale_a, &sale_at_a, &err), LOY_OK);
+    r = NULL;
+    CHECK_STATUS(loy_refund_sale(a, sale_at_a, rf, "a-refund-1", &r, &err),
+                 LOY_ERR_REFUND_EXCEEDS_SALE);
+    CHECK(r == NULL);
+    loy_refund_free(rf);
+    check_verified(a);
+    check_verified(b);
+
+    /* Replayed, every record is a duplicate and nothing moves. */
+    int64_t applied = -1, duplicates = -1;
+    CHECK_STATUS(send(a, b, "branch-a", &applied, &duplicates), LOY_OK);
+    CHECK(applied == 0 && duplicates == records_of(a, "branch-a"));
+    CHECK_STATUS(send(b, a, "branch-b", &applied, &duplicates), LOY_OK);
+    CHECK(applied == 0 && duplicates == records_of(b, "branch-b"));
+    check_same(a, b, shirin);
+
+    /* Erased at B, Shirin's profile goes at A too. */
+    CHECK_STATUS(loy_member_erase_with_key(b, shirin_b, "b-erase-1", &err), LOY_OK);
+    exchange(a, b);
+    m = NULL;
+    CHECK_STATUS(loy_member_find_by_phone(a, "09121234567", &m, &err), LOY_ERR_NOT_FOUND);
+    m = by_uid(a, shirin);
+    CHECK(m && loy_member_status(m) == LOY_MEMBER_ERASED);
+    CHECK(m && strcmp(loy_member_name(m), "") == 0);
+    loy_member_free(m);
+    check_same(a, b, shirin);
+    check_verified(a);
+    loy_close(a);
+    loy_close(b);
+}
+
+/* A file that applies every record of both tills in order, from nothing, computes the same. */
+static void test_a_third_file_rebuilds_from_the_journals(void) {
+    loy_db* a = open_with("chain-a.db", "branch-a", 0, LOY_OK);
+    loy_db* b = open_with("chain-b.db", "branch-b", 0, LOY_OK);
+    loy_db* c = till("chain-c.db", "head-office");
+    if (!a || !b || !c) return;
+    /* B's records name Shirin, enrolled at A: without A's records first, a gap. */
+    int64_t applied = 0, duplicates = 0;
+    CHECK_STATUS(send(b, c, "branch-b", &applied, &duplicates), LOY_ERR_SYNC_GAP);
+    CHECK(strstr(err.message, "branch-a") != NULL);
+    CHECK(records_of(c, "branch-b") == 0); /* refused: nothing changed */
+    /* Records out of order are a gap too. */
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(a, "branch-a", 2, 10, &j, &err), LOY_OK);
+    CHECK_STATUS(loy_journal_apply(c, j, &applied, &duplicates, &err), LOY_ERR_SYNC_GAP);
+    CHECK(strstr(err.message, "apply from seq 1") != NULL);
+    loy_journal_free(j);
+    /* A's then B's, then A's again (A applied some of B's records after its own). */
+    exchange(a, c);
+    exchange(b, c);
+    const char* members[] = {"branch-a:M1", "branch-b:M1"};
+    for (int i = 0; i < 2; ++i) {
+        check_same(a, c, members[i]);
+        check_same(b, c, members[i]);
+    }
+    check_verified(c);
+    loy_close(a);
+    loy_close(b);
+    loy_close(c);
+}
+
+/* A till restored in place from last night's backup writes again under ids it had used: the
+ * other file refuses its records as a fork, and changes nothing. */
+static void test_restored_file_is_a_fork(void) {
+    loy_db* a = till("fork-a.db", "branch-a");
+    loy_db* b = till("fork-b.db", "branch-b");
+    if (!a || !b) return;
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09127654321";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a, &f, "a-enrol-1", &m, &err), LOY_OK);
+    const int64_t member = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    loy_close(a); /* the backup: the file alone, WAL checkpointed */
+    remove_database("fork-backup.db");
+    copy_file("fork-a.db", "fork-backup.db");
+    a = open_with("fork-a.db", "branch-a", 0, LOY_OK);
+    if (!a) return;
+    sell(a, member, 50000, 0, "a-sale-1", NULL, 0);
+    exchange(a, b);
+    loy_member* before = by_uid(b, "branch-a:M1");
+    loy_close(a);
+
+    /* Put back over the same file: its identity is unchanged, so it keeps writing as branch-a
+     * and takes seq 2 again with another sale. */
+    char wal[1100];
+    snprintf(wal, sizeof wal, "%s/fork-a.db-wal", dir);
+    remove(wal);
+    copy_file("fork-backup.db", "fork-a.db");
+    a = open_with("fork-a.db", "branch-a", 0, LOY_OK);
+    if (!a) return;
+    sell(a, member, 90000, 0, "a-sale-1-again", NULL, 0);
+    int64_t applied = 0, duplicates = 0;
+    CHECK_STATUS(send(a, b, "branch-a", &applied, &duplicates), LOY_ERR_SYNC_FORK);
+    CHECK(strstr(err.message, "branch-a:J2") != NULL);
+    loy_member* after = by_uid(b, "branch-a:M1");
+    CHECK(before && after && loy_member_balance(before) == loy_member_balance(after));
+    loy_member_free(before);
+    loy_member_free(after);
+    /* And the other way: B's copy of A's records does not follow A's own any more. */
+    CHECK_STATUS(send(b, a, "branch-a", &applied, &duplicates), LOY_ERR_SYNC_FORK);
+
+    /* A record changed on the way does not match its hash. */
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(b, "branch-a", 0, 10, &j, &err), LOY_OK);
+    loy_journal* t = NULL;
+    CHECK_STATUS(loy_journal_new(&t, &err), LOY_OK);
+    if (j && loy_journal_count(j) > 0) {
+        char body[4096];
+        snprintf(body, sizeof body, "%s", loy_journal_body(j, 0));
+        char* status = strstr(body, "\"status\":0");
+        CHECK(status != NULL);
+        if (status) status[10] = '1';
+        CHECK_STATUS(loy_journal_add(t, loy_journal_origin(j, 0), loy_journal_seq(j, 0),
+                                     loy_journal_kind(j, 0), loy_journal_key(j, 0), body,
+                                     loy_journal_prev(j, 0), loy_journal_hash(j, 0),
+                                     loy_journal_created_at(j, 0), &err),
+                     LOY_OK);
+    }
+    loy_db* c = till("fork-c.db", "branch-c");
+    CHECK_STATUS(loy_journal_apply(c, t, &applied, &duplicates, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "does not match its hash") != NULL);
+    /* Bad calls. */
+    CHECK_STATUS(loy_journal_add(t, NULL, 1, "sale", NULL, "[]", "", "", 0, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_journal_add(NULL, "x", 1, "sale", NULL, "[]", "", "", 0, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_journal_apply(c, NULL, NULL, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_journal_new(NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(strcmp(loy_status_name(LOY_ERR_SYNC_FORK), "LOY_ERR_SYNC_FORK") == 0);
+    CHECK(strcmp(loy_status_name(LOY_ERR_SYNC_GAP), "LOY_ERR_SYNC_GAP") == 0);
+    CHECK(!loy_status_is_transient(LOY_ERR_SYNC_FORK) &&
+          !loy_status_is_transient(LOY_ERR_SYNC_GAP));
+    loy_journal_free(t);
+    /* A's own records offered back to A, unchanged, are duplicates. */
+    loy_journal_free(j);
+    j = NULL;
+    CHECK_STATUS(loy_journal_read(a, "branch-a", 0, 10, &j, &err), LOY_OK);
+    CHECK_STATUS(loy_journal_apply(a, j, &applied, &duplicates, &err), LOY_OK);
+    CHECK(applied == 0 && duplicates == (int64_t)loy_journal_count(j));
+    loy_journal_free(j);
+    loy_close(a);
+    loy_close(b);
+    loy_close(c);
+}
+
+int main(int argc, char** argv) {
+    static const struct test tests[] = {
+        {"two tills exchanging journals converge", test_two_tills_converge},
+        {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
+        {"a file restored in place is a fork", test_restored_file_is_a_fork},
+    };
+    return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
+}
