@@ -875,8 +875,10 @@ LOY_API int32_t LOY_CALL loy_journal_add(loy_journal* j, const char* origin, int
 LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
                                            int64_t* out_duplicates, loy_error* err);
 
-/* Recompute every balance from the ledger and every lot from its consumptions; report each
- * difference. out_problems = 0 means consistent; the text lists the problems found. */
+/* Recompute every balance from the ledger and every lot from its consumptions, check the
+ * journal's chain and every fact against its record, and rebuild the projections from the
+ * journal alone to compare them (docs/journal.md); report each difference. out_problems = 0
+ * means consistent; the text lists the problems found. */
 LOY_API int32_t LOY_CALL loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity,
                                     size_t* out_needed, loy_error* err);
 /* Recompute the projections from the facts: each member's balance, lifetime earnings and wallet

@@ -390,6 +390,8 @@ struct Database::Impl {
     // storage/apply.cpp
     bool apply_record(const JournalRecord& r);
 
+    // storage/verify.cpp
+    void check_rebuilt(std::vector<std::string>& problems);
     std::int64_t foreign_origin(const std::string& name);
 };
 

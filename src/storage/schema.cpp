@@ -422,7 +422,9 @@ void migrate_v5(Connection& c) {
 // - A fact's id is (origin, seq). A row written in this file has origin_seq NULL and its seq is
 //   its own id, so every id printed so far stays what it was and a local write costs nothing
 //   more; a row copied from another file keeps its origin and seq (origin_seq set, UNIQUE).
-// - The journal: per origin, one hash-chained record per committed write, append-only.
+// - The journal: per origin, one hash-chained record per committed write, append-only. A file
+//   that held facts before it had a journal says so in meta (`facts_before_journal`): its state
+//   cannot be rebuilt from the journal alone.
 constexpr const char* kSchemaV6 = R"SQL(
 ALTER TABLE origins ADD COLUMN till TEXT;
 ALTER TABLE origins ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
@@ -471,6 +473,10 @@ CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
+  EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
+  EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR
+  EXISTS (SELECT 1 FROM coupons);
 )SQL";
 
 std::int64_t pragma_int(Connection& c, const char* sql) {

@@ -615,6 +615,53 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "loy_verify rebuilds every projection from the journal alone: a tier, a sale's status, a "
+    "campaign's totals or a lot's remainder changed behind the library's back is found",
+    "[journal]") {
+    auto path = temp_path("journal-projections.db");
+    std::string sale, member, entry;
+    {
+        auto db = open(path);
+        db->load_program(R"({"name": "P", "currency": "IRR",
+          "spend": [{"id": "base", "name": "base", "points": 10, "per": 100000}],
+          "redeem": {"point_value": "100", "min_points": 1, "max_share": "0.5"},
+          "tiers": {"levels": [{"id": "base", "threshold": 0}, {"id": "gold", "threshold": 40}]},
+          "campaigns": [{"id": "back", "name": "Back", "effect": "amount", "amount": 1000,
+                         "valid_days": 30}]})");
+        auto m = db->enrol(phone("09121234567"), "enrol-1");
+        member = m.uid;
+        auto b = basket(m.id, {500000});
+        b.coupons.push_back(db->issue_coupon("back", m.id, "coupon-1"));
+        sale = db->commit(b, "sale-1").uid;
+        entry = db->history(m.id, 1, 0).at(0).uid;
+        auto paid = basket(m.id, {200000});
+        paid.redeem_points = 10;  // taken from the first sale's lot
+        db->commit(paid, "sale-2");
+        REQUIRE(db->member(m.id).tier == "gold");
+        REQUIRE(db->verify().ok());
+    }
+    using Catch::Matchers::Contains;
+    CHECK_THAT(problems_after(path, "UPDATE members SET tier = 'base'"),
+               Contains(member + ": balance 50, lifetime 60, wallet 0, status 0, tier 'base', but "
+                                 "the journal gives balance 50, lifetime 60, wallet 0, status 0, "
+                                 "tier 'gold'"));
+    CHECK_THAT(problems_after(path, "UPDATE sales SET status = 3"),
+               Contains(sale + ": status 3, but the journal gives status 0"));
+    CHECK_THAT(problems_after(path, "UPDATE campaign_totals SET uses = 5"),
+               Contains("campaign back: uses 5, discount 1000, but the journal gives uses 1, "
+                        "discount 1000"));
+    // The spend moved to the other lot: every balance and sum still agrees, but the lots no
+    // longer hold what the facts, planned again, leave in them.
+    CHECK_THAT(problems_after(path,
+                              "DROP TRIGGER lot_moves_append_only_u; UPDATE lot_moves SET lot_id = "
+                              "(SELECT MAX(id) FROM lots) WHERE lot_id = (SELECT MIN(id) FROM "
+                              "lots); UPDATE lots SET remaining = points - COALESCE((SELECT "
+                              "SUM(points) FROM lot_moves m WHERE m.lot_id = lots.id), 0)"),
+               Contains("lots of " + entry + ": 40 of 40 left"));
+    CHECK(problems_after(path, "SELECT 1").empty());
+}
+
+TEST_CASE(
     "loy_rebuild recomputes balances, lifetime, wallet, lot remainders and campaign "
     "totals from the facts",
     "[journal]") {
