@@ -881,9 +881,10 @@ LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int
  * means consistent; the text lists the problems found. */
 LOY_API int32_t LOY_CALL loy_verify(loy_db* db, int64_t* out_problems, char* buf, size_t capacity,
                                     size_t* out_needed, loy_error* err);
-/* Recompute the projections from the facts: each member's balance, lifetime earnings and wallet
- * balance, each lot's remainder, each campaign's uses and discount. out_corrected (may be NULL)
- * is the number of rows that were wrong (0 on a sound file). One transaction. */
+/* Recompute the projections from the facts: each member's balance, lifetime earnings, wallet
+ * balance and tier, each lot's remainder, each sale's status, each campaign's uses and discount.
+ * out_corrected (may be NULL) is the number of rows that were wrong (0 on a sound file). One
+ * transaction. */
 LOY_API int32_t LOY_CALL loy_rebuild(loy_db* db, int64_t* out_corrected, loy_error* err);
 
 /* ===========================================================================================

@@ -1,6 +1,7 @@
 // loy_rebuild: the projections recomputed from the facts — each member's balance, lifetime
-// earnings and wallet balance, each lot's remainder, each campaign's uses and discount — in one
-// transaction, after a repair or when loy_verify found a projection that disagrees with its facts.
+// earnings, wallet balance and tier, each lot's remainder, each sale's status, each campaign's
+// uses and discount — in one transaction, after a repair or when loy_verify found a projection
+// that disagrees with its facts.
 #include "storage/impl.hpp"
 
 namespace loyalty {
@@ -75,6 +76,25 @@ std::int64_t Database::rebuild() {
          "ON CONFLICT(campaign_id) DO UPDATE SET uses = excluded.uses, discount = "
          "excluded.discount WHERE uses <> excluded.uses OR discount <> excluded.discount")
         .run();
+    changed += c.changes();
+    // A member's tier: the last tier event's (members with no event keep theirs: a programme
+    // without tiers, or a member the review has not reached).
+    c.run(
+        "UPDATE members SET tier = e.to_tier, tier_since = e.created_at FROM (SELECT member_id, "
+        "to_tier, created_at, MAX(id) FROM tier_events GROUP BY member_id) e WHERE "
+        "e.member_id = members.id AND (members.tier <> e.to_tier OR members.tier_since <> "
+        "e.created_at)");
+    changed += c.changes();
+    // A sale's status: voided, wholly refunded (every line returned), refunded in part, or not.
+    c.run(
+        "UPDATE sales SET status = s.status FROM (SELECT x.id, CASE "
+        "WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = x.id AND r.kind = 2) THEN 3 "
+        "WHEN NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = x.id) THEN 0 "
+        "WHEN NOT EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = x.id AND "
+        "l.quantity_milli > COALESCE((SELECT SUM(rl.quantity_milli) FROM refund_lines rl JOIN "
+        "refunds r ON r.id = rl.refund_id WHERE r.sale_id = l.sale_id AND rl.line_no = "
+        "l.line_no), 0)) THEN 2 ELSE 1 END AS status FROM sales x) s WHERE s.id = sales.id AND "
+        "s.status <> sales.status");
     changed += c.changes();
     t.commit();
     return changed;

@@ -659,6 +659,16 @@ TEST_CASE(
                               "SUM(points) FROM lot_moves m WHERE m.lot_id = lots.id), 0)"),
                Contains("lots of " + entry + ": 40 of 40 left"));
     CHECK(problems_after(path, "SELECT 1").empty());
+    // loy_rebuild puts the tier and the sale's status back from the facts.
+    auto copy = temp_path("projections-rebuilt.db");
+    raw_exec(path, "VACUUM INTO '" + copy + "'");
+    raw_exec(copy, "UPDATE members SET tier = 'base'; UPDATE sales SET status = 3");
+    auto db = open(copy);
+    REQUIRE_FALSE(db->verify().ok());
+    CHECK(db->rebuild() == 3);  // the tier and both sales
+    CHECK(db->verify().ok());
+    CHECK(db->member_by_uid(member).tier == "gold");
+    CHECK(db->rebuild() == 0);
 }
 
 TEST_CASE(
