@@ -175,6 +175,27 @@ int32_t loy_journal_add(loy_journal* j, const char* origin, int64_t seq, const c
     });
 }
 
+int32_t loy_member_profile_apply(loy_db* db, const char* uid, const loy_member_fields* fields,
+                                 loy_member** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!fields) null_arg("fields");
+        Database& d = db_of(db);
+        const MemberFields mf = to_fields(fields, true);
+        auto h = std::make_unique<loy_member>();
+        h->m = d.apply_profile(req(uid, "uid"), mf);
+        if (out) *out = h.release();
+    });
+}
+
+int32_t loy_journal_heads(loy_db* db, loy_journal** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_journal");
+        *out = new loy_journal{db_of(db).journal_heads()};
+    });
+}
+
 int32_t loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
                           int64_t* out_duplicates, loy_error* err) {
     if (out_applied) *out_applied = 0;

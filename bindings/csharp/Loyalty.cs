@@ -456,22 +456,50 @@ namespace Loyalty
             LoyError e = Check.NewError();
             LoyJournalHandle h;
             Check.Ok(Api.loy_journal_read(handle, Utf8.Z(origin), afterSeq, limit, out h, ref e), ref e);
-            using (h)
+            using (h) return Records(h);
+        }
+
+        /// <summary>The last record this file holds of each origin: where a sync resumes.</summary>
+        public List<JournalRecord> JournalHeads()
+        {
+            LoyError e = Check.NewError();
+            LoyJournalHandle h;
+            Check.Ok(Api.loy_journal_heads(handle, out h, ref e), ref e);
+            using (h) return Records(h);
+        }
+
+        private static List<JournalRecord> Records(LoyJournalHandle h)
+        {
+            List<JournalRecord> list = new List<JournalRecord>();
+            ulong n = (ulong)Api.loy_journal_count(h);
+            for (ulong i = 0; i < n; ++i)
             {
-                List<JournalRecord> list = new List<JournalRecord>();
-                ulong n = (ulong)Api.loy_journal_count(h);
-                for (ulong i = 0; i < n; ++i)
-                {
-                    UIntPtr k = new UIntPtr(i);
-                    list.Add(new JournalRecord {
-                        Origin = Utf8.From(Api.loy_journal_origin(h, k)), Seq = Api.loy_journal_seq(h, k),
-                        Kind = Utf8.From(Api.loy_journal_kind(h, k)), Key = Utf8.From(Api.loy_journal_key(h, k)),
-                        Body = Utf8.From(Api.loy_journal_body(h, k)), Prev = Utf8.From(Api.loy_journal_prev(h, k)),
-                        Hash = Utf8.From(Api.loy_journal_hash(h, k)),
-                        CreatedAt = Api.loy_journal_created_at(h, k),
-                    });
-                }
-                return list;
+                UIntPtr k = new UIntPtr(i);
+                list.Add(new JournalRecord {
+                    Origin = Utf8.From(Api.loy_journal_origin(h, k)), Seq = Api.loy_journal_seq(h, k),
+                    Kind = Utf8.From(Api.loy_journal_kind(h, k)), Key = Utf8.From(Api.loy_journal_key(h, k)),
+                    Body = Utf8.From(Api.loy_journal_body(h, k)), Prev = Utf8.From(Api.loy_journal_prev(h, k)),
+                    Hash = Utf8.From(Api.loy_journal_hash(h, k)),
+                    CreatedAt = Api.loy_journal_created_at(h, k),
+                });
+            }
+            return list;
+        }
+
+        /// <summary>A member's profile (phone, name) as another till holds it, written without a
+        /// journal record (docs/chain.md); null leaves a field as it is.</summary>
+        public Member ApplyProfile(string uid, string phone, string name)
+        {
+            LoyMemberFields f = new LoyMemberFields();
+            Api.loy_member_fields_init(ref f);
+            using (Utf8.Pins pins = new Utf8.Pins())
+            {
+                if (phone != null) f.phone = pins.Add(phone);
+                if (name != null) f.name = pins.Add(name);
+                LoyError e = Check.NewError();
+                LoyMemberHandle h;
+                Check.Ok(Api.loy_member_profile_apply(handle, Utf8.Z(uid), ref f, out h, ref e), ref e);
+                return Member.From(h);
             }
         }
 

@@ -168,6 +168,12 @@ public static class PosCheckout
                 try { other.ApplyJournal(journal.GetRange(1, journal.Count - 1), out duplicates); }
                 catch (LoyaltyException ex) { gap = ex.Status == Constants.LOY_ERR_SYNC_FORK; }
                 Expect(!gap, "records held already are duplicates, wherever the list starts");
+                List<JournalRecord> heads = other.JournalHeads();
+                Expect(heads.Count == 1 && heads[0].Seq == journal[journal.Count - 1].Seq,
+                       "the last record held of each origin");
+                Member there = other.ApplyProfile(sara.Uid, "09123456789", "سارا");
+                Expect(there.Name == "سارا" && other.Identify("09123456789").Id == there.Id,
+                       "a profile from the chain, beside the journal");
             }
         }
         Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");

@@ -142,6 +142,10 @@ export class Database {
   journal(options?: { origin?: string | null; afterSeq?: Int64; limit?: number }): JournalRecord[];
   /** Applies other origins' records in one transaction (docs/journal.md). */
   applyJournal(records: JournalRecord[]): { applied: Int64; duplicates: Int64 };
+  /** The last record this file holds of each origin: where a sync resumes. */
+  journalHeads(): JournalRecord[];
+  /** A member's profile as another till holds it, written without a journal record. */
+  applyProfile(uid: string, fields: MemberFields): Member;
   history(memberId: Int64, options?: { limit?: number; offset?: number }): HistoryEntry[];
   recordEvent(memberId: Int64, action: string, idempotencyKey: string): Int64;
   tierStatus(memberId: Int64): TierStatus;

@@ -117,6 +117,21 @@ function textOut(fn, ...args) {
   return buf.toString('utf8', 0, Number(needed[0]));
 }
 
+// The records of a loy_journal handle; each one's facts() parses its body.
+function journalRecords(j) {
+  const f = load();
+  const out = [];
+  for (let i = 0; i < Number(f.loy_journal_count(j)); i++) {
+    const body = f.loy_journal_body(j, i);
+    out.push({
+      origin: f.loy_journal_origin(j, i), seq: f.loy_journal_seq(j, i), kind: f.loy_journal_kind(j, i),
+      key: f.loy_journal_key(j, i), body, prev: f.loy_journal_prev(j, i), hash: f.loy_journal_hash(j, i),
+      createdAt: f.loy_journal_created_at(j, i), facts: () => JSON.parse(body),
+    });
+  }
+  return out;
+}
+
 function scoped(free, handle, read) {
   try {
     return read(handle);
@@ -316,6 +331,12 @@ class Database extends Handle {
     return scoped(f.loy_member_free,
       owned(f.loy_member_update_with_key, this.handle, id, memberFields(fields), idempotencyKey), member);
   }
+  // A member's profile as another till holds it, written without a journal record (docs/chain.md).
+  applyProfile(uid, fields) {
+    const f = load();
+    return scoped(f.loy_member_free,
+      owned(f.loy_member_profile_apply, this.handle, uid, memberFields(fields)), member);
+  }
   member(id) {
     const f = load();
     return scoped(f.loy_member_free, owned(f.loy_member_get, this.handle, id), member);
@@ -371,18 +392,13 @@ class Database extends Handle {
   // parses its body.
   journal({ origin = null, afterSeq = 0, limit = 1000 } = {}) {
     const f = load();
-    return scoped(f.loy_journal_free, owned(f.loy_journal_read, this.handle, origin, afterSeq, limit), (j) => {
-      const out = [];
-      for (let i = 0; i < Number(f.loy_journal_count(j)); i++) {
-        const body = f.loy_journal_body(j, i);
-        out.push({
-          origin: f.loy_journal_origin(j, i), seq: f.loy_journal_seq(j, i), kind: f.loy_journal_kind(j, i),
-          key: f.loy_journal_key(j, i), body, prev: f.loy_journal_prev(j, i), hash: f.loy_journal_hash(j, i),
-          createdAt: f.loy_journal_created_at(j, i), facts: () => JSON.parse(body),
-        });
-      }
-      return out;
-    });
+    return scoped(f.loy_journal_free, owned(f.loy_journal_read, this.handle, origin, afterSeq, limit),
+      journalRecords);
+  }
+  // The last record this file holds of each origin: where a sync resumes.
+  journalHeads() {
+    const f = load();
+    return scoped(f.loy_journal_free, owned(f.loy_journal_heads, this.handle), journalRecords);
   }
   // Applies other origins' records (as another file's journal() gives them) in one transaction:
   // { applied, duplicates }. A fork throws LOY_ERR_SYNC_FORK, a record out of order

@@ -99,6 +99,11 @@ class Database {
     // one that does not follow the last held record of its origin a gap (SyncGap). A refused
     // batch changes nothing (docs/journal.md, "Applying another origin's records").
     ApplyResult apply_journal(const std::vector<JournalRecord>& records);
+    // A member's profile (phone, card, name, e-mail, birthday, gender, language, tags) as another
+    // till holds it, written here without a journal record (docs/chain.md, "Profiles").
+    Member apply_profile(const std::string& uid, const MemberFields& fields);
+    // The last record this file holds of each origin (by origin name): where a sync resumes.
+    std::vector<JournalRecord> journal_heads();
 
     // Members.
     Member enrol(const MemberFields& fields, const std::string& idempotency_key = {});

@@ -874,6 +874,19 @@ LOY_API int32_t LOY_CALL loy_journal_add(loy_journal* j, const char* origin, int
                                          loy_error* err);
 LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
                                            int64_t* out_duplicates, loy_error* err);
+/* A member's profile as another till holds it (phone, card, name, e-mail, birthday, gender,
+ * language, tags; NULL or LOY_UNCHANGED leaves a field, "" clears it), brought by the chain's
+ * authority: written to the member with chain-wide id `uid` without a journal record, since the
+ * journal never holds personal data (docs/chain.md, "Profiles"). Consents, branch and referrer
+ * are facts and travel in the journal: they are ignored here. LOY_ERR_MEMBER_INACTIVE for an
+ * erased or merged member (erasure wins), LOY_ERR_DUPLICATE when another member here has the
+ * phone or card. out_member may be NULL. */
+LOY_API int32_t LOY_CALL loy_member_profile_apply(loy_db* db, const char* uid,
+                                                  const loy_member_fields* fields,
+                                                  loy_member** out_member, loy_error* err);
+/* The last record this file holds of each origin (one per origin, by name): where a sync resumes,
+ * and what a till tells the chain it holds. Read it with the loy_journal accessors. */
+LOY_API int32_t LOY_CALL loy_journal_heads(loy_db* db, loy_journal** out_journal, loy_error* err);
 
 /* Recompute every balance from the ledger and every lot from its consumptions, check the
  * journal's chain and every fact against its record, and rebuild the projections from the

@@ -86,14 +86,14 @@ std::int64_t Database::Impl::foreign_origin(const std::string& name) {
 
 namespace {
 
-// The columns of a fact table, read once per apply call.
+// The columns of a fact table, read once per handle.
 const std::vector<std::string>& columns_of(
     Connection& c, const FactTable& t,
     std::unordered_map<std::string, std::vector<std::string>>& memo) {
     auto it = memo.find(t.table);
     if (it != memo.end()) return it->second;
     std::vector<std::string> cols;
-    auto q = c.once(std::string("PRAGMA table_info(") + t.table + ")");
+    auto q = c.query(c.intern(std::string("PRAGMA table_info(") + t.table + ")"));
     while (q.next())
         cols.push_back(q.text(1));
     return memo.emplace(t.table, std::move(cols)).first->second;
@@ -134,7 +134,7 @@ void insert_children(Connection& c, const json& rows, const char* table, const c
             vals.emplace_back(k, &v);
         }
         sql += ") VALUES (" + values + ")";
-        auto q = c.once(sql);
+        auto q = c.query(c.intern(sql));
         q.bind(1, owner);
         int i = 1;
         for (const auto& [k, v] : vals)
@@ -241,7 +241,7 @@ struct FactApplier {
         sql += ") VALUES (" + values + ")";
         std::int64_t row = 0;
         {
-            auto q = d.c.once(sql);
+            auto q = d.c.query(d.c.intern(sql));
             int i = 0;
             q.bind(++i, o);
             q.bind(++i, seq);
@@ -390,25 +390,31 @@ struct FactApplier {
     }
 
     // A member's status, consents, branch, referrer and merge. An erasure clears the profile
-    // this file holds (the journal never held it); a merge moves what a local merge moves.
+    // this file holds (the journal never held it); a merge moves what a local merge moves. Two
+    // tills may change one member while apart, and each file learns the changes in its own
+    // order: so erasure and merge win over any other change, whenever they arrive, and between
+    // other changes the later by the tills' clocks wins (the member's updated_at), so that every
+    // file ends with the same member whatever the order.
     void member_change(std::int64_t row, const json& f) {
         const auto status = int_of(f, "status");
-        std::int64_t was_status = 0, was_merged = 0;
+        std::int64_t was_status = 0, was_merged = 0, was_at = 0;
         {
-            auto q =
-                d.c.query("SELECT status, COALESCE(merged_into, 0) FROM members WHERE id=?", row);
+            auto q = d.c.query(
+                "SELECT status, COALESCE(merged_into, 0), updated_at FROM members WHERE id=?", row);
             q.next();
             was_status = q.i64(0);
             was_merged = q.i64(1);
+            was_at = q.i64(2);
         }
+        const auto erased = static_cast<std::int64_t>(MemberStatus::Erased);
+        const auto merged = static_cast<std::int64_t>(MemberStatus::Merged);
+        if (was_status == erased || was_status == merged) return;            // for good
+        if (status != erased && status != merged && st.at < was_at) return;  // an older change
         const std::int64_t merged_into =
             f.contains("merged_into") ? resolve("members", f["merged_into"].get<std::string>()) : 0;
         const std::int64_t referrer =
             f.contains("referrer_id") ? resolve("members", f["referrer_id"].get<std::string>()) : 0;
-        if (status == static_cast<std::int64_t>(MemberStatus::Erased) &&
-            was_status != static_cast<std::int64_t>(MemberStatus::Erased) &&
-            was_status != static_cast<std::int64_t>(MemberStatus::Merged))
-            d.do_erase(row);
+        if (status == erased) d.do_erase(row);
         if (merged_into && !was_merged) {
             // As a local merge: the lifetime figure carries over, the phone and card go to the
             // survivor when it has none, and the merge is remembered for loy_rebuild.
@@ -436,7 +442,7 @@ struct FactApplier {
         }
         d.c.query(
                "UPDATE members SET status=?, merged_into=?, consent_sms=?, consent_email=?, "
-               "consent_push=?, branch=?, referrer_id=?, updated_at=? WHERE id=?",
+               "consent_push=?, branch=?, referrer_id=?, updated_at=MAX(updated_at, ?) WHERE id=?",
                status, NullIfZero{merged_into}, int_of(f, "consent_sms"),
                int_of(f, "consent_email"), int_of(f, "consent_push"),
                NullIfEmpty{f.value("branch", std::string())}, NullIfZero{referrer}, st.at, row)
@@ -501,8 +507,7 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     RecordState st;
     st.where = where;
     st.at = r.created_at;
-    std::unordered_map<std::string, std::vector<std::string>> cols;
-    FactApplier a{*this, st, cols};
+    FactApplier a{*this, st, fact_columns};
     for (const auto& f : body)
         a.apply(f);
     // The figures a receipt shows that follow from the facts: the sale's status after a refund,
@@ -545,6 +550,40 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
          o, r.seq, r.kind, NullIfEmpty{r.key}, r.body, r.prev, r.hash, r.created_at)
         .run();
     return true;
+}
+
+// A member's profile as another till holds it (brought by the chain's authority, docs/chain.md):
+// written without a journal record, since the journal never holds a profile. Consents, branch
+// and referrer are facts and come with the journal, not here. An erased or merged member keeps
+// nothing: erasure wins over any profile.
+Member Database::apply_profile(const std::string& uid, const MemberFields& fields) {
+    MemberFields f;
+    f.phone = fields.phone;
+    f.card = fields.card;
+    f.name = fields.name;
+    f.email = fields.email;
+    f.gender = fields.gender;
+    f.language = fields.language;
+    f.tags = fields.tags;
+    f.birth_year = fields.birth_year;
+    f.birth_month = fields.birth_month;
+    f.birth_day = fields.birth_day;
+    impl_->check_fields(f);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    if (d.opt.read_only) throw Error(Status::ReadOnly, "the database was opened read-only");
+    Transaction t(d.c, true);
+    const std::int64_t id = d.local_id("members", 'M', uid);
+    // A profile is not a change of the member's facts: their time (updated_at, by which a later
+    // change wins) stays what it was.
+    const std::int64_t at = scalar(d.c.query("SELECT updated_at FROM members WHERE id=?", id));
+    d.do_update(id, f);
+    d.c.query("UPDATE members SET updated_at=? WHERE id=?", at, id).run();
+    d.c.run("DELETE FROM temp.journal_facts");
+    d.c.run("DELETE FROM temp.journal_op");
+    Member m = d.load_member(id);
+    t.commit();
+    return m;
 }
 
 ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records) {

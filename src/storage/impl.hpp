@@ -142,6 +142,10 @@ struct Database::Impl {
     std::string journal_body;
     std::unordered_map<std::uint64_t, std::string> uid_memo;
     std::unordered_map<std::int64_t, std::string> origin_names;
+    // loy_verify's file rebuilt from the journal alone, kept between checks (storage/verify.cpp).
+    std::unique_ptr<Impl> rebuilt;
+    // The columns of each fact table, for applying other origins' records (storage/apply.cpp).
+    std::unordered_map<std::string, std::vector<std::string>> fact_columns;
     std::int64_t program_version = -1;
     Program program;
     bool created = false;  // this open created the file

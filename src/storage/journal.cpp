@@ -303,6 +303,21 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
     return out;
 }
 
+// The last record this file holds of each origin, by origin name: where a sync resumes.
+std::vector<JournalRecord> Database::journal_heads() {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    auto q = impl_->c.query(
+        "SELECT o.name, j.seq, j.kind, COALESCE(j.idem_key, ''), j.body, j.prev, j.hash, "
+        "j.created_at FROM origins o JOIN journal j ON j.origin = o.id AND j.seq = (SELECT "
+        "MAX(seq) FROM journal m WHERE m.origin = o.id) ORDER BY o.name");
+    std::vector<JournalRecord> out;
+    while (q.next())
+        out.push_back(
+            {q.text(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.i64(7)});
+    return out;
+}
+
 // The local row of `table` holding fact (origin `o`, seq), or 0.
 std::int64_t Database::Impl::fact_row(const char* table, std::int64_t o, std::int64_t seq) {
     const FactTable* t = fact_table(table);

@@ -152,16 +152,6 @@ Query Connection::acquire(const char* sql) {
     return Query(*this, s, false);
 }
 
-Query Connection::once(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    const int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &s, nullptr);
-    if (rc != SQLITE_OK) {
-        sqlite3_finalize(s);
-        throw_sqlite(rc, db_, "prepare: " + sql);
-    }
-    return Query(*this, s, true);
-}
-
 void Connection::rollback() noexcept {
     // ROLLBACK needs no parsing through a cached statement; if even that fails (out of memory),
     // the next transaction's start rolls back again.

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "loyalty/status.hpp"
 
@@ -123,9 +124,9 @@ class Connection {
         (q.bind(++i, args), ...);
         return q;
     }
-    // A statement whose text is made at run time, prepared for one use and finalised after it
-    // (the cache above is keyed by a text's address, which a made text does not keep).
-    Query once(const std::string& sql);
+    // A text made at run time (an INSERT of the columns a fact has), kept for the connection's
+    // life so that its address is stable and its statement is cached like a fixed text's.
+    const char* intern(const std::string& sql) { return texts_.insert(sql).first->c_str(); }
     std::int64_t last_id() const { return sqlite3_last_insert_rowid(db_); }
     // Runs inside every write transaction just before its COMMIT (the journal's record of the
     // transaction is written there); a throw fails the commit, which then rolls back.
@@ -144,6 +145,7 @@ class Connection {
     sqlite3* db_ = nullptr;
     std::unordered_map<const char*, Cached> cache_;
     std::unordered_map<sqlite3_stmt*, Cached*> by_stmt_;
+    std::unordered_set<std::string> texts_;
 };
 
 // BEGIN IMMEDIATE (writers) or BEGIN (readers); rolls back unless committed.

@@ -58,10 +58,11 @@ std::map<std::string, std::string> projections(Connection& c, bool in_order) {
 }  // namespace
 
 // Rebuilds a scratch file (SQLite's private temporary database: deleted when closed, spilling to
-// disk when large) from this file's journal alone, applying each origin's records in order (and
-// the origins in whatever order their references allow), then compares every projection. A file
-// that held facts before it had a journal (upgraded from schema 5) cannot be rebuilt so and is
-// not compared; nor is a journal whose chain check_journal already found broken.
+// disk when large; kept by the handle between checks) from this file's journal alone, applying each
+// origin's records in order (and the origins in whatever order their references allow), then
+// compares every projection. A file that held facts before it had a journal (upgraded from schema
+// 5) cannot be rebuilt so and is not compared; nor is a journal whose chain check_journal already
+// found broken.
 void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
     {
         auto q = c.query("SELECT 1 FROM meta WHERE key = 'facts_before_journal'");
@@ -80,15 +81,47 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
         while (q.next())
             origins.push_back({q.i64(0), q.text(1), 0});
     }
-    Database::Impl scratch;
-    scratch.opt = opt;
+    // The handle keeps its rebuilt file between checks and applies only the records written
+    // since, as long as every record it applied is still the live journal's (same hash at the
+    // same seq); otherwise it starts again from nothing.
+    if (rebuilt) {
+        for (auto& o : origins) {
+            auto q = rebuilt->c.query(
+                "SELECT j.seq, j.hash FROM journal j JOIN origins n ON n.id = j.origin WHERE "
+                "n.name = ? ORDER BY j.seq DESC LIMIT 1",
+                o.name);
+            if (!q.next()) continue;
+            auto live =
+                c.query("SELECT hash FROM journal WHERE origin=? AND seq=?", o.origin, q.i64(0));
+            if (!live.next() || live.view(0) != q.view(1)) {
+                rebuilt.reset();
+                break;
+            }
+            o.seq = q.i64(0);
+        }
+        if (rebuilt) {
+            const std::int64_t held = scalar(rebuilt->c.query("SELECT COUNT(*) FROM journal"));
+            std::int64_t sum = 0;
+            for (const auto& o : origins)
+                sum += o.seq;
+            if (held != sum) rebuilt.reset();  // it holds an origin the file no longer has
+        }
+        if (!rebuilt)
+            for (auto& o : origins)
+                o.seq = 0;
+    }
+    if (!rebuilt) {
+        rebuilt = std::make_unique<Database::Impl>();
+        rebuilt->opt = opt;
+        rebuilt->c.open("", false, true);
+        // Nothing to keep: no rollback journal beyond the transaction's, no syncs.
+        rebuilt->c.exec("PRAGMA synchronous=OFF");
+        rebuilt->c.exec("PRAGMA journal_mode=MEMORY");
+        rebuilt->c.exec("PRAGMA temp_store=MEMORY");
+        storage::prepare_schema(rebuilt->c, false, now());
+    }
+    Database::Impl& scratch = *rebuilt;
     scratch.fixed_clock = now();
-    scratch.c.open("", false, true);
-    // Nothing to keep: no rollback journal beyond the transaction's, no syncs.
-    scratch.c.exec("PRAGMA synchronous=OFF");
-    scratch.c.exec("PRAGMA journal_mode=MEMORY");
-    scratch.c.exec("PRAGMA temp_store=MEMORY");
-    storage::prepare_schema(scratch.c, false, now());
     std::size_t done = 0;
     std::string stuck;
     for (bool progress = true; progress && done < origins.size();) {
@@ -118,6 +151,7 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
                     stuck = e.what();
                     if (e.status() == Status::SyncGap) break;  // another origin first
                     problems.push_back("the journal cannot be replayed: " + stuck);
+                    rebuilt.reset();
                     return;
                 }
                 t.commit();
@@ -128,15 +162,16 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
     }
     if (done < origins.size()) {
         problems.push_back("the journal cannot be replayed: " + stuck);
+        rebuilt.reset();
         return;
     }
     // One origin: the file learnt its facts in that origin's order, as the rebuild did.
     const bool in_order = origins.size() == 1;
     const auto live = projections(c, in_order);
-    const auto rebuilt = projections(scratch.c, in_order);
+    const auto from_journal = projections(scratch.c, in_order);
     for (const auto& [id, is] : live) {
-        auto it = rebuilt.find(id);
-        if (it == rebuilt.end()) {
+        auto it = from_journal.find(id);
+        if (it == from_journal.end()) {
             if (id.rfind("campaign ", 0) == 0 || id.rfind("lots of ", 0) == 0)
                 problems.push_back(id + ": " + is + ", but the journal gives none");
             continue;  // a fact without a record: check_facts names it
@@ -144,7 +179,7 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
         if (it->second != is)
             problems.push_back(id + ": " + is + ", but the journal gives " + it->second);
     }
-    for (const auto& [id, was] : rebuilt)
+    for (const auto& [id, was] : from_journal)
         if (!live.count(id))
             problems.push_back(id + ": the journal gives " + was + ", but the file has none");
 }

@@ -101,6 +101,19 @@ static inline void copy_file(const char* from, const char* to) {
     if (out) CHECK(fclose(out) == 0);
 }
 
+/* Commits basket `b` under `key` (it must succeed) and frees it; the receipt's id goes to `uid`
+ * when not NULL. Returns the sale's id. */
+static inline int64_t commit_basket(loy_db* db, loy_basket* b, const char* key, char* uid,
+                                    size_t cap) {
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
+    int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    if (uid) snprintf(uid, cap, "%s", r ? loy_receipt_uid(r) : "");
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return sale;
+}
+
 /* loy_verify finds no problem in the database. */
 static inline void check_verified(loy_db* db) {
     int64_t problems = -1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -86,13 +87,7 @@ static int64_t sell(loy_db* db, int64_t member, int64_t amount, int64_t points, 
     CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, amount - amount / 2, 0, NULL, &err),
                  LOY_OK);
     if (points) CHECK_STATUS(loy_basket_redeem_points(b, points, &err), LOY_OK);
-    loy_receipt* r = NULL;
-    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
-    int64_t sale = r ? loy_receipt_sale_id(r) : 0;
-    if (uid) snprintf(uid, cap, "%s", r ? loy_receipt_uid(r) : "");
-    loy_receipt_free(r);
-    loy_basket_free(b);
-    return sale;
+    return commit_basket(db, b, key, uid, cap);
 }
 
 static int64_t member_id(loy_db* db, const char* uid) {
@@ -190,6 +185,46 @@ static void test_two_tills_converge(void) {
     CHECK_STATUS(send(b, a, "branch-b", &applied, &duplicates), LOY_OK);
     CHECK(applied == 0 && duplicates == records_of(b, "branch-b"));
     check_same(a, b, shirin);
+    /* Both files hold both origins up to the same record. */
+    loy_journal* ha = NULL;
+    loy_journal* hb = NULL;
+    CHECK_STATUS(loy_journal_heads(a, &ha, &err), LOY_OK);
+    CHECK_STATUS(loy_journal_heads(b, &hb, &err), LOY_OK);
+    CHECK(loy_journal_count(ha) == 2 && loy_journal_count(hb) == 2);
+    for (size_t i = 0; i < loy_journal_count(ha) && i < loy_journal_count(hb); ++i) {
+        CHECK(strcmp(loy_journal_origin(ha, i), ORIGINS[i]) == 0);
+        CHECK(loy_journal_seq(ha, i) == records_of(a, ORIGINS[i]));
+        CHECK(strcmp(loy_journal_hash(ha, i), loy_journal_hash(hb, i)) == 0);
+    }
+    loy_journal_free(ha);
+    loy_journal_free(hb);
+    CHECK_STATUS(loy_journal_heads(a, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+
+    /* Her profile is not in the journal: B knows her by id, not by phone, until the chain brings
+     * the profile (here by hand). It is written without a record; consents are facts and are
+     * not taken from a profile. */
+    m = NULL;
+    CHECK_STATUS(loy_member_find_by_phone(b, "09121234567", &m, &err), LOY_ERR_NOT_FOUND);
+    const int64_t b_records = records_of(b, "branch-b");
+    loy_member_fields_init(&f);
+    f.phone = "09121234567";
+    f.name = "Shirin Farahani";
+    f.consent_sms = 1;
+    m = NULL;
+    CHECK_STATUS(loy_member_profile_apply(b, shirin, &f, &m, &err), LOY_OK);
+    CHECK(m && strcmp(loy_member_name(m), "Shirin Farahani") == 0);
+    CHECK(m && loy_member_consent_sms(m) == 0);
+    loy_member_free(m);
+    m = NULL;
+    CHECK_STATUS(loy_member_find_by_phone(b, "09121234567", &m, &err), LOY_OK);
+    CHECK(m && loy_member_id(m) == shirin_b);
+    loy_member_free(m);
+    CHECK(records_of(b, "branch-b") == b_records);
+    f.phone = "09351112233"; /* Kaveh's */
+    CHECK_STATUS(loy_member_profile_apply(b, shirin, &f, NULL, &err), LOY_ERR_DUPLICATE);
+    CHECK_STATUS(loy_member_profile_apply(b, "branch-a:M99", &f, NULL, &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_member_profile_apply(b, shirin, NULL, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    check_verified(b);
 
     /* Erased at B, Shirin's profile goes at A too. */
     CHECK_STATUS(loy_member_erase_with_key(b, shirin_b, "b-erase-1", &err), LOY_OK);
@@ -201,6 +236,31 @@ static void test_two_tills_converge(void) {
     CHECK(m && strcmp(loy_member_name(m), "") == 0);
     loy_member_free(m);
     check_same(a, b, shirin);
+    /* Kaveh changed at both tills while apart: deactivated at A, his consent given at B a minute
+     * later. Each file learns the other's change after its own; both end with the later one. */
+    const int64_t t0 = (int64_t)time(NULL) * 1000 + 86400000; /* after every write so far */
+    CHECK_STATUS(loy_set_clock(a, t0, &err), LOY_OK);
+    CHECK_STATUS(loy_set_clock(b, t0 + 60000, &err), LOY_OK);
+    CHECK_STATUS(loy_member_deactivate_with_key(a, member_id(a, kaveh), "a-deact-1", &err), LOY_OK);
+    loy_member_fields_init(&f);
+    f.consent_sms = 1;
+    CHECK_STATUS(loy_member_update_with_key(b, member_id(b, kaveh), &f, "b-upd-1", NULL, &err),
+                 LOY_OK);
+    exchange(a, b);
+    check_same(a, b, kaveh);
+    loy_member* ka = by_uid(a, kaveh);
+    loy_member* kb = by_uid(b, kaveh);
+    CHECK(ka && loy_member_status(ka) == LOY_MEMBER_ACTIVE && loy_member_consent_sms(ka) == 1);
+    CHECK(kb && loy_member_status(kb) == LOY_MEMBER_ACTIVE && loy_member_consent_sms(kb) == 1);
+    loy_member_free(ka);
+    loy_member_free(kb);
+    check_verified(a);
+    check_verified(b);
+
+    /* Erasure wins: no profile is taken for an erased member. */
+    loy_member_fields_init(&f);
+    f.phone = "09121234567";
+    CHECK_STATUS(loy_member_profile_apply(a, shirin, &f, NULL, &err), LOY_ERR_MEMBER_INACTIVE);
     check_verified(a);
     loy_close(a);
     loy_close(b);

@@ -50,13 +50,7 @@ static int64_t sell(loy_db* db, int64_t member, const char* key, char* uid, size
     CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
     CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
     CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 2000, 50000, 0, NULL, &err), LOY_OK);
-    loy_receipt* r = NULL;
-    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
-    int64_t sale = r ? loy_receipt_sale_id(r) : 0;
-    if (uid) snprintf(uid, cap, "%s", r ? loy_receipt_uid(r) : "");
-    loy_receipt_free(r);
-    loy_basket_free(b);
-    return sale;
+    return commit_basket(db, b, key, uid, cap);
 }
 
 static int starts_with(const char* s, const char* prefix) {

@@ -96,12 +96,7 @@ static int64_t sell(loy_db* db, int64_t member, int64_t price, const char* key) 
     CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
     CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, price, 0, NULL, &err), LOY_OK);
     CHECK_STATUS(loy_basket_add_line(b, "GIFT", "free", 1000, 0, 0, NULL, &err), LOY_OK);
-    loy_receipt* r = NULL;
-    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
-    int64_t sale = r ? loy_receipt_sale_id(r) : 0;
-    loy_receipt_free(r);
-    loy_basket_free(b);
-    return sale;
+    return commit_basket(db, b, key, NULL, 0);
 }
 
 /* Enrols the person (under `key`, which may be NULL); `f` keeps their fields. */

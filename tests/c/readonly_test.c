@@ -25,12 +25,7 @@ static int64_t sell(loy_db* db, int64_t member, const char* key) {
     CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
     CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
     CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 150000, 0, NULL, &err), LOY_OK);
-    loy_receipt* r = NULL;
-    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
-    int64_t id = r ? loy_receipt_sale_id(r) : 0;
-    loy_receipt_free(r);
-    loy_basket_free(b);
-    return id;
+    return commit_basket(db, b, key, NULL, 0);
 }
 
 static void prepare(void) {

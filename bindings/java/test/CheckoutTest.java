@@ -119,6 +119,12 @@ public final class CheckoutTest {
                     status = ex.status;
                 }
                 expect(status == LoyaltyLibrary.LOY_ERR_SYNC_GAP, "records out of order are a gap");
+                var heads = other.journalHeads();
+                expect(heads.size() == 1 && heads.get(0).seq() == journal.get(journal.size() - 1).seq(),
+                        "the last record held of each origin");
+                var there = other.applyProfile(sara.uid(), "09123456789", "سارا");
+                expect(there.name().equals("سارا") && other.identify("09123456789").id() == there.id(),
+                        "a profile from the chain, beside the journal");
             }
         }
         System.out.println(failures == 0 ? "Java binding: all checks passed" : "Java binding: " + failures + " failed");

@@ -215,6 +215,9 @@ test('chain-wide ids, member events with keys and the journal', () => {
   const there = other.memberByUid(sara.uid);
   assert.strictEqual(there.balance, db.member(sara.id).balance);
   assert.strictEqual(there.status, constants.LOY_MEMBER_ERASED);
+  assert.deepStrictEqual(other.journalHeads().map((h) => [h.origin, h.seq]), [['golestan-t1', records.length]]);
+  assert.throws(() => other.applyProfile(sara.uid, { phone: '09123456789' }),
+    (e) => e instanceof LoyaltyError && e.status === constants.LOY_ERR_MEMBER_INACTIVE);
   other.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -332,6 +332,16 @@ def _owned(fn, *args):
     return out
 
 
+def _journal_records(j) -> List[JournalRecord]:
+    """The records of a loy_journal handle."""
+    L = load()
+    return [JournalRecord(_s(L.loy_journal_origin(j, i)), L.loy_journal_seq(j, i),
+                          _s(L.loy_journal_kind(j, i)), _s(L.loy_journal_key(j, i)),
+                          _s(L.loy_journal_body(j, i)), _s(L.loy_journal_prev(j, i)),
+                          _s(L.loy_journal_hash(j, i)), L.loy_journal_created_at(j, i))
+            for i in range(L.loy_journal_count(j))]
+
+
 def _scoped(free_name, ptr, read):
     try:
         return read(ptr)
@@ -540,6 +550,13 @@ class Database(_Handle):
         return _scoped("loy_member_free", _owned(load().loy_member_get, self.ptr, member_id),
                        Member._from)
 
+    def apply_profile(self, uid: str, **fields) -> Member:
+        """A member's profile as another till holds it (phone, card, name...), written without a
+        journal record; consents are facts and are not taken from it (docs/chain.md)."""
+        f, _keep = self._fields(fields, True)
+        ptr = _owned(load().loy_member_profile_apply, self.ptr, _b(uid), ctypes.byref(f))
+        return _scoped("loy_member_free", ptr, Member._from)
+
     def identify(self, phone_or_card: str) -> Member:
         return _scoped("loy_member_free",
                        _owned(load().loy_member_identify, self.ptr, _b(phone_or_card)),
@@ -669,15 +686,14 @@ class Database(_Handle):
                 limit: int = 1000) -> List[JournalRecord]:
         """The records of `origin` (None: this handle's) after `after_seq`, in order."""
         L = load()
-
-        def read(j):
-            return [JournalRecord(_s(L.loy_journal_origin(j, i)), L.loy_journal_seq(j, i),
-                                  _s(L.loy_journal_kind(j, i)), _s(L.loy_journal_key(j, i)),
-                                  _s(L.loy_journal_body(j, i)), _s(L.loy_journal_prev(j, i)),
-                                  _s(L.loy_journal_hash(j, i)), L.loy_journal_created_at(j, i))
-                    for i in range(L.loy_journal_count(j))]
         return _scoped("loy_journal_free",
-                       _owned(L.loy_journal_read, self.ptr, _b(origin), after_seq, limit), read)
+                       _owned(L.loy_journal_read, self.ptr, _b(origin), after_seq, limit),
+                       _journal_records)
+
+    def journal_heads(self) -> List[JournalRecord]:
+        """The last record this file holds of each origin: where a sync resumes."""
+        L = load()
+        return _scoped("loy_journal_free", _owned(L.loy_journal_heads, self.ptr), _journal_records)
 
     def apply_journal(self, records: List[JournalRecord]) -> Tuple[int, int]:
         """Applies other origins' records (as another file's journal() gives them) in one

@@ -299,6 +299,11 @@ class JournalTest(unittest.TestCase):
             self.assertEqual(there.balance, self.db.member(sara.id).balance)
             self.assertGreater(there.balance, 0)
             self.assertEqual(there.phone, "")  # the journal carries no personal data
+            self.assertEqual([(h.origin, h.seq) for h in other.journal_heads()],
+                             [("golestan-t1", len(records))])
+            # The chain brings the profile beside the journal.
+            there = other.apply_profile(sara.uid, phone="09123456789", name="Sara")
+            self.assertEqual(other.identify("09123456789").id, there.id)
         finally:
             other.close()
         third = libloyalty.Database.open(os.path.join(self.dir.name, "t3.db"),

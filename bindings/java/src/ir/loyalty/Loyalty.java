@@ -258,6 +258,19 @@ public final class Loyalty {
             return Member.from(out.getValue());
         }
 
+        /** A member's profile (phone, name) as another till holds it, written without a journal
+         *  record (docs/chain.md); null leaves a field as it is. */
+        public Member applyProfile(String uid, String phone, String name) {
+            LoyaltyLibrary.LoyMemberFields f = new LoyaltyLibrary.LoyMemberFields();
+            C.loy_member_fields_init(f);
+            f.phone = phone;
+            f.name = name;
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_member_profile_apply(handle(), uid, f, out, e), e);
+            return Member.from(out.getValue());
+        }
+
         public Member member(long id) {
             LoyError e = error();
             PointerByReference out = new PointerByReference();
@@ -364,7 +377,19 @@ public final class Loyalty {
             LoyError e = error();
             PointerByReference out = new PointerByReference();
             check(C.loy_journal_read(handle(), origin, afterSeq, limit, out, e), e);
-            Pointer j = out.getValue();
+            return records(out.getValue());
+        }
+
+        /** The last record this file holds of each origin: where a sync resumes. */
+        public List<JournalRecord> journalHeads() {
+            LoyError e = error();
+            PointerByReference out = new PointerByReference();
+            check(C.loy_journal_heads(handle(), out, e), e);
+            return records(out.getValue());
+        }
+
+        /** The records of a journal handle, which it frees. */
+        private static List<JournalRecord> records(Pointer j) {
             try {
                 List<JournalRecord> list = new ArrayList<>();
                 long n = C.loy_journal_count(j).longValue();
