@@ -1,0 +1,78 @@
+/* libloyalty-sync: a till's journal carried to and from the chain's authority on PostgreSQL
+ * (docs/chain.md). The core library never touches the network; this library links libpq and
+ * the core, and is used by loyalty-syncd (a daemon beside the POS) or linked into an online
+ * shop's backend. Same conventions as loyalty.h: every call returns LOY_OK or a LOY_ERR_*, fills
+ * `err` when not NULL, and never throws across the ABI. */
+#ifndef LOYALTY_SYNC_H
+#define LOYALTY_SYNC_H
+
+#include <loyalty/loyalty.h>
+
+#if defined(_WIN32)
+#if defined(LOYALTY_SYNC_BUILDING)
+#define LOY_SYNC_API __declspec(dllexport)
+#else
+#define LOY_SYNC_API __declspec(dllimport)
+#endif
+#elif defined(LOYALTY_SYNC_BUILDING) && defined(__GNUC__)
+#define LOY_SYNC_API __attribute__((visibility("default")))
+#else
+#define LOY_SYNC_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct loy_sync loy_sync;
+
+typedef struct loy_sync_options {
+    uint32_t size;             /* sizeof(loy_sync_options); loy_sync_options_init sets it */
+    const char* conninfo;      /* libpq connection string or URI: host, port, dbname, user,
+                                  password, sslmode=verify-full, sslrootcert... (required) */
+    int32_t batch_records;     /* records per push or pull transaction, 1 to 10000 (500) */
+    int32_t connect_timeout_s; /* seconds to wait for the authority before giving up (5) */
+} loy_sync_options;
+
+LOY_SYNC_API void LOY_CALL loy_sync_options_init(loy_sync_options* o);
+
+/* What a round did, and what a till can show: "last synced 2 min ago, 14 records waiting". */
+typedef struct loy_sync_report {
+    uint32_t size;      /* sizeof(loy_sync_report); loy_sync_report_init sets it */
+    int64_t pushed;     /* this till's records the authority took in this round */
+    int64_t duplicates; /* records it held already (a resend after a lost answer) */
+    int64_t pulled;     /* other tills' records applied to this file in this round */
+    int64_t profiles;   /* members' profiles (phone, name...) brought to this file */
+    int64_t conflicts;  /* profiles not brought: their phone or card is another member's here */
+    int64_t waiting;    /* this till's records the authority does not hold yet (as last known) */
+    int64_t acked_seq;  /* the last of this till's records the authority holds (-1: unknown) */
+    int64_t last_synced_at; /* when a round last completed, ms since 1970 (0: never) */
+} loy_sync_report;
+
+LOY_SYNC_API void LOY_CALL loy_sync_report_init(loy_sync_report* r);
+
+/* A sync handle for `db` (which must stay open while the handle lives). Nothing is sent until
+ * loy_sync_run_once. LOY_ERR_INVALID_ARGUMENT without a conninfo or with a batch out of range. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_open(loy_db* db, const loy_sync_options* options,
+                                            loy_sync** out_sync, loy_error* err);
+
+/* One round: connects if needed, registers this till's origin, pushes every record the
+ * authority does not hold (in batches, each applied exactly once), then pulls and applies every
+ * other till's record this file does not hold. LOY_ERR_IO when the authority cannot be reached
+ * (transient: retry later; the till goes on selling), LOY_ERR_SYNC_FORK when the authority holds
+ * other records under this till's ids (a file restored or copied: the origin is quarantined and
+ * nothing more is taken from it), LOY_ERR_SYNC_GAP when a pulled record needs records the
+ * authority does not hold. `out` (may be NULL) gets the round's figures, also on failure. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_run_once(loy_sync* s, loy_sync_report* out, loy_error* err);
+
+/* The last known figures, without touching the network: records waiting is this file's last
+ * record less the last one the authority acknowledged. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_status(loy_sync* s, loy_sync_report* out, loy_error* err);
+
+LOY_SYNC_API void LOY_CALL loy_sync_close(loy_sync* s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,473 @@
+// libloyalty-sync: one round pushes this till's journal records the authority does not hold and
+// pulls the other tills' records this file does not hold (docs/chain.md, "The protocol"). It
+// speaks to the core only through its C ABI, as any integrator would, and to PostgreSQL through
+// libpq and the SQL functions of authority.sql (a till's role may execute nothing else).
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loyalty/sync.h"
+
+namespace {
+
+// A failure carried to the C boundary as a status and a message.
+struct Failure {
+    int32_t code;
+    std::string message;
+};
+
+void set_error(loy_error* err, int32_t code, const std::string& message) {
+    if (!err || err->size < sizeof(loy_error)) return;
+    err->code = code;
+    std::snprintf(err->message, sizeof err->message, "%s", message.c_str());
+}
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A core call that failed: its status and message, as they are.
+void check(int32_t rc, const loy_error& e) {
+    if (rc != LOY_OK) throw Failure{rc, e.message};
+}
+
+struct JournalPtr {
+    loy_journal* j = nullptr;
+    ~JournalPtr() { loy_journal_free(j); }
+};
+
+struct Result {
+    PGresult* r = nullptr;
+    ~Result() { PQclear(r); }
+};
+
+}  // namespace
+
+struct loy_sync {
+    loy_db* db = nullptr;
+    std::string conninfo;
+    int batch = 500;
+    int timeout_s = 5;
+    PGconn* conn = nullptr;
+    std::int64_t acked = -1;
+    std::int64_t last_synced = 0;
+
+    ~loy_sync() {
+        if (conn) PQfinish(conn);
+    }
+
+    // The origin this file writes as now (a copied file moves to a new generation).
+    std::string origin() {
+        loy_error e;
+        loy_error_init(&e);
+        char name[256];
+        check(loy_origin_get(db, name, sizeof name, nullptr, nullptr, nullptr, &e), e);
+        return name;
+    }
+
+    // The last seq this file holds of each origin.
+    std::map<std::string, std::int64_t> heads() {
+        loy_error e;
+        loy_error_init(&e);
+        JournalPtr h;
+        check(loy_journal_heads(db, &h.j, &e), e);
+        std::map<std::string, std::int64_t> out;
+        for (std::size_t i = 0; i < loy_journal_count(h.j); ++i)
+            out[loy_journal_origin(h.j, i)] = loy_journal_seq(h.j, i);
+        return out;
+    }
+
+    void connect() {
+        if (conn && PQstatus(conn) == CONNECTION_OK) return;
+        if (conn) {
+            PQfinish(conn);
+            conn = nullptr;
+        }
+        // The caller's settings come last and win; expand_dbname reads `conninfo` whole.
+        const std::string timeout = std::to_string(timeout_s);
+        const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+        const char* values[] = {timeout.c_str(), "libloyalty-sync", conninfo.c_str(), nullptr};
+        conn = PQconnectdbParams(keys, values, 1);
+        if (!conn) throw Failure{LOY_ERR_NO_MEMORY, "cannot allocate a connection"};
+        if (PQstatus(conn) != CONNECTION_OK)
+            throw Failure{LOY_ERR_IO,
+                          std::string("cannot reach the authority: ") + PQerrorMessage(conn)};
+    }
+
+    // Runs one of the authority's functions; a lost connection is LOY_ERR_IO (transient), a
+    // serialization failure or deadlock LOY_ERR_BUSY (transient), a refused argument
+    // LOY_ERR_INVALID_ARGUMENT.
+    Result call(const char* sql, const std::vector<std::string>& params) {
+        std::vector<const char*> p;
+        for (const auto& s : params)
+            p.push_back(s.c_str());
+        Result r;
+        r.r = PQexecParams(conn, sql, static_cast<int>(p.size()), nullptr, p.data(), nullptr,
+                           nullptr, 0);
+        if (r.r && PQresultStatus(r.r) == PGRES_TUPLES_OK) return r;
+        std::string msg = r.r ? PQresultErrorMessage(r.r) : PQerrorMessage(conn);
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+            msg.pop_back();
+        const char* state = r.r ? PQresultErrorField(r.r, PG_DIAG_SQLSTATE) : nullptr;
+        const std::string code = state ? state : "";
+        if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
+            code.rfind("57P", 0) == 0)
+            throw Failure{LOY_ERR_IO, "lost the authority: " + msg};
+        if (code == "40001" || code == "40P01") throw Failure{LOY_ERR_BUSY, msg};
+        if (code == "22023") throw Failure{LOY_ERR_INVALID_ARGUMENT, msg};
+        throw Failure{LOY_ERR_INTERNAL, "the authority refused: " + msg};
+    }
+
+    // The chain-wide ids of the members a record's body names as facts.
+    static void members_in(const char* body, std::vector<std::string>& out) {
+        const auto facts = nlohmann::json::parse(body, nullptr, false);
+        if (!facts.is_array()) return;
+        for (const auto& f : facts)
+            if (f.is_object() && f.value("t", "") == "member" && f.contains("id") &&
+                f["id"].is_string())
+                out.push_back(f["id"].get<std::string>());
+    }
+
+    // A member's profile as this file holds it, for the authority: personal data, which the
+    // journal never carries ({uid, at, erased, profile}).
+    nlohmann::json profile_of(const std::string& uid, std::int64_t at) {
+        loy_error e;
+        loy_error_init(&e);
+        loy_member* m = nullptr;
+        check(loy_member_find_by_uid(db, uid.c_str(), &m, &e), e);
+        const bool erased = loy_member_status(m) == LOY_MEMBER_ERASED;
+        nlohmann::json p = {{"uid", uid}, {"at", at}, {"erased", erased}};
+        if (!erased)
+            p["profile"] = {{"phone", loy_member_phone(m)},
+                            {"card", loy_member_card(m)},
+                            {"name", loy_member_name(m)},
+                            {"email", loy_member_email(m)},
+                            {"birth_year", loy_member_birth_year(m)},
+                            {"birth_month", loy_member_birth_month(m)},
+                            {"birth_day", loy_member_birth_day(m)},
+                            {"gender", loy_member_gender(m)},
+                            {"language", loy_member_language(m)},
+                            {"tags", loy_member_tags(m)}};
+        loy_member_free(m);
+        return p;
+    }
+
+    // Brings the authority's profiles of `uids` to this file.
+    void fetch_profiles(const std::string& name, const std::vector<std::string>& uids,
+                        loy_sync_report& rep) {
+        if (uids.empty()) return;
+        Result r =
+            call("SELECT member_uid, profile, erased FROM loyalty.profiles_of($1, $2::jsonb)",
+                 {name, nlohmann::json(uids).dump()});
+        for (int i = 0; i < PQntuples(r.r); ++i) {
+            if (PQgetvalue(r.r, i, 2)[0] == 't') continue;  // erased: the journal erased it here
+            const auto p = nlohmann::json::parse(PQgetvalue(r.r, i, 1), nullptr, false);
+            if (!p.is_object()) continue;
+            const std::string phone = p.value("phone", ""), card = p.value("card", ""),
+                              name_ = p.value("name", ""), email = p.value("email", ""),
+                              gender = p.value("gender", ""), language = p.value("language", ""),
+                              tags = p.value("tags", "");
+            loy_member_fields f;
+            loy_member_fields_init(&f);
+            f.phone = phone.c_str();
+            f.card = card.c_str();
+            f.name = name_.c_str();
+            f.email = email.c_str();
+            f.gender = gender.c_str();
+            f.language = language.c_str();
+            f.tags = tags.c_str();
+            f.birth_year = p.value("birth_year", 0);
+            f.birth_month = p.value("birth_month", 0);
+            f.birth_day = p.value("birth_day", 0);
+            loy_error e;
+            loy_error_init(&e);
+            const int32_t rc = loy_member_profile_apply(db, PQgetvalue(r.r, i, 0), &f, nullptr, &e);
+            if (rc == LOY_OK)
+                ++rep.profiles;
+            else if (rc == LOY_ERR_DUPLICATE)
+                ++rep.conflicts;  // the phone or card is another member's here: kept apart
+            else if (rc != LOY_ERR_MEMBER_INACTIVE && rc != LOY_ERR_NOT_FOUND)
+                throw Failure{rc, e.message};
+        }
+    }
+
+    static std::int64_t i64(PGresult* r, int row, int col) {
+        return std::strtoll(PQgetvalue(r, row, col), nullptr, 10);
+    }
+
+    // Pushes this till's records after what the authority holds, batch by batch.
+    // Pushes this till's records the authority does not hold, batch by batch. Where this file
+    // and the authority part ways — this file's record at the authority's last seq is not the
+    // one the authority holds, or this file holds fewer records than the authority (restored
+    // from a backup) and writes again — the records sent from there let the authority find the
+    // fork.
+    void push(const std::string& name, loy_sync_report& rep) {
+        std::string acked_hash;
+        {
+            Result r =
+                call("SELECT acked_seq, acked_hash, status FROM loyalty.register($1)", {name});
+            acked = i64(r.r, 0, 0);
+            acked_hash = PQgetvalue(r.r, 0, 1);
+            if (std::strcmp(PQgetvalue(r.r, 0, 2), "quarantined") == 0)
+                throw Failure{LOY_ERR_SYNC_FORK,
+                              "the authority quarantined origin " + name +
+                                  " after a fork: this file wrote records another file had "
+                                  "written under the same ids"};
+        }
+        const auto held = heads();
+        const auto it = held.find(name);
+        std::int64_t after = std::min(acked, it == held.end() ? 0 : it->second);
+        if (after == acked && acked > 0) {
+            loy_error e;
+            loy_error_init(&e);
+            JournalPtr j;
+            check(loy_journal_read(db, name.c_str(), acked - 1, 1, &j.j, &e), e);
+            if (loy_journal_count(j.j) == 1 && acked_hash != loy_journal_hash(j.j, 0))
+                after = acked - 1;  // not the record the authority holds: send it
+        }
+        for (;;) {
+            loy_error e;
+            loy_error_init(&e);
+            JournalPtr j;
+            check(loy_journal_read(db, name.c_str(), after, batch, &j.j, &e), e);
+            const std::size_t n = loy_journal_count(j.j);
+            if (n == 0) return;
+            nlohmann::json records = nlohmann::json::array();
+            nlohmann::json profiles = nlohmann::json::array();
+            std::vector<std::string> members;
+            for (std::size_t i = 0; i < n; ++i) {
+                members.clear();
+                members_in(loy_journal_body(j.j, i), members);
+                for (const auto& uid : members)
+                    profiles.push_back(profile_of(uid, loy_journal_created_at(j.j, i)));
+                records.push_back({{"seq", loy_journal_seq(j.j, i)},
+                                   {"kind", loy_journal_kind(j.j, i)},
+                                   {"key", loy_journal_key(j.j, i)},
+                                   {"body", loy_journal_body(j.j, i)},
+                                   {"prev", loy_journal_prev(j.j, i)},
+                                   {"hash", loy_journal_hash(j.j, i)},
+                                   {"at", loy_journal_created_at(j.j, i)}});
+            }
+            Result r = call(
+                "SELECT status, acked_seq, applied, duplicates, message FROM loyalty.push($1, "
+                "$2::jsonb, $3::jsonb)",
+                {name, records.dump(), profiles.dump()});
+            const std::string status = PQgetvalue(r.r, 0, 0);
+            acked = i64(r.r, 0, 1);
+            rep.pushed += i64(r.r, 0, 2);
+            rep.duplicates += i64(r.r, 0, 3);
+            if (status == "fork") throw Failure{LOY_ERR_SYNC_FORK, PQgetvalue(r.r, 0, 4)};
+            if (status == "gap") {  // the authority lost records it had acknowledged
+                if (acked >= after) throw Failure{LOY_ERR_INTERNAL, PQgetvalue(r.r, 0, 4)};
+                after = acked;
+                continue;
+            }
+            after = loy_journal_seq(j.j, n - 1);
+        }
+    }
+
+    // Applies `rows` (in the authority's order) one transaction; if one of them needs a record
+    // not here yet, each origin's records in order, stopping an origin at its first gap. Returns
+    // the records applied.
+    std::int64_t apply(PGresult* rows) {
+        const int n = PQntuples(rows);
+        loy_error e;
+        loy_error_init(&e);
+        // Each row as a record of a list, in the authority's order.
+        auto add = [&](loy_journal* j, int i) {
+            check(loy_journal_add(j, PQgetvalue(rows, i, 0), i64(rows, i, 1),
+                                  PQgetvalue(rows, i, 2), PQgetvalue(rows, i, 3),
+                                  PQgetvalue(rows, i, 4), PQgetvalue(rows, i, 5),
+                                  PQgetvalue(rows, i, 6), i64(rows, i, 7), &e),
+                  e);
+        };
+        JournalPtr all;
+        check(loy_journal_new(&all.j, &e), e);
+        for (int i = 0; i < n; ++i)
+            add(all.j, i);
+        int64_t applied = 0, duplicates = 0;
+        int32_t rc = loy_journal_apply(db, all.j, &applied, &duplicates, &e);
+        if (rc == LOY_OK) return applied;
+        if (rc != LOY_ERR_SYNC_GAP) throw Failure{rc, e.message};
+        // One record at a time: what can be applied now is, the rest waits for the next round.
+        std::int64_t total = 0;
+        std::map<std::string, bool> blocked;
+        std::string why = e.message;
+        for (int i = 0; i < n; ++i) {
+            const std::string origin = PQgetvalue(rows, i, 0);
+            if (blocked[origin]) continue;
+            JournalPtr one;
+            check(loy_journal_new(&one.j, &e), e);
+            add(one.j, i);
+            rc = loy_journal_apply(db, one.j, &applied, &duplicates, &e);
+            if (rc == LOY_ERR_SYNC_GAP) {
+                blocked[origin] = true;
+                why = e.message;
+                continue;
+            }
+            if (rc != LOY_OK) throw Failure{rc, e.message};
+            total += applied;
+        }
+        if (total == 0) throw Failure{LOY_ERR_SYNC_GAP, why};
+        return total;
+    }
+
+    // Pulls the other tills' records this file does not hold, page by page.
+    void pull(const std::string& name, loy_sync_report& rep) {
+        for (;;) {
+            nlohmann::json held = nlohmann::json::object();
+            for (const auto& [origin, seq] : heads())
+                held[origin] = seq;
+            Result r = call(
+                "SELECT origin, seq, kind, idem_key, body, prev, hash, till_time FROM "
+                "loyalty.pull($1, $2::jsonb, $3)",
+                {name, held.dump(), std::to_string(batch)});
+            if (PQntuples(r.r) == 0) return;
+            rep.pulled += apply(r.r);
+            std::vector<std::string> members;
+            for (int i = 0; i < PQntuples(r.r); ++i)
+                members_in(PQgetvalue(r.r, i, 4), members);
+            std::sort(members.begin(), members.end());
+            members.erase(std::unique(members.begin(), members.end()), members.end());
+            fetch_profiles(name, members, rep);
+            if (PQntuples(r.r) < batch) return;
+        }
+    }
+
+    void report(loy_sync_report& rep) {
+        rep.acked_seq = acked;
+        rep.last_synced_at = last_synced;
+        const std::string name = origin();
+        const auto h = heads();
+        const auto it = h.find(name);
+        const std::int64_t last = it == h.end() ? 0 : it->second;
+        rep.waiting = acked < 0 ? last : std::max<std::int64_t>(0, last - acked);
+    }
+};
+
+namespace {
+
+template <typename F>
+int32_t guard(loy_error* err, F&& f) {
+    try {
+        f();
+        if (err && err->size >= sizeof(loy_error)) {
+            err->code = LOY_OK;
+            err->message[0] = '\0';
+        }
+        return LOY_OK;
+    } catch (const Failure& fl) {
+        set_error(err, fl.code, fl.message);
+        return fl.code;
+    } catch (const std::bad_alloc&) {
+        set_error(err, LOY_ERR_NO_MEMORY, "out of memory");
+        return LOY_ERR_NO_MEMORY;
+    } catch (const std::exception& ex) {
+        set_error(err, LOY_ERR_INTERNAL, ex.what());
+        return LOY_ERR_INTERNAL;
+    } catch (...) {
+        set_error(err, LOY_ERR_INTERNAL, "unknown failure");
+        return LOY_ERR_INTERNAL;
+    }
+}
+
+void clear(loy_sync_report* r) {
+    if (!r || r->size < sizeof(loy_sync_report)) return;
+    r->pushed = r->duplicates = r->pulled = r->profiles = r->conflicts = r->waiting = 0;
+    r->acked_seq = -1;
+    r->last_synced_at = 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+void loy_sync_options_init(loy_sync_options* o) {
+    if (!o) return;
+    std::memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    o->batch_records = 500;
+    o->connect_timeout_s = 5;
+}
+
+void loy_sync_report_init(loy_sync_report* r) {
+    if (!r) return;
+    std::memset(r, 0, sizeof *r);
+    r->size = sizeof *r;
+    r->acked_seq = -1;
+}
+
+int32_t loy_sync_open(loy_db* db, const loy_sync_options* o, loy_sync** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!db || !o || !out)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "db, options and out_sync are required"};
+        if (o->size < sizeof(loy_sync_options))
+            throw Failure{LOY_ERR_INVALID_ARGUMENT,
+                          "options.size is too small: call loy_sync_options_init"};
+        if (!o->conninfo || !*o->conninfo)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT,
+                          "a conninfo (libpq connection string) is required"};
+        if (o->batch_records < 1 || o->batch_records > 10000)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "batch_records must be 1 to 10000"};
+        if (o->connect_timeout_s < 1 || o->connect_timeout_s > 600)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "connect_timeout_s must be 1 to 600"};
+        auto s = std::make_unique<loy_sync>();
+        s->db = db;
+        s->conninfo = o->conninfo;
+        s->batch = o->batch_records;
+        s->timeout_s = o->connect_timeout_s;
+        *out = s.release();
+    });
+}
+
+int32_t loy_sync_run_once(loy_sync* s, loy_sync_report* out, loy_error* err) {
+    clear(out);
+    loy_sync_report rep;
+    loy_sync_report_init(&rep);
+    const int32_t rc = guard(err, [&] {
+        if (!s) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync is NULL"};
+        s->connect();
+        const std::string name = s->origin();
+        s->push(name, rep);
+        s->pull(name, rep);
+        s->last_synced = now_ms();
+    });
+    if (s && out && out->size >= sizeof(loy_sync_report)) {
+        try {
+            s->report(rep);
+        } catch (...) {
+        }
+        *out = rep;
+    }
+    return rc;
+}
+
+int32_t loy_sync_status(loy_sync* s, loy_sync_report* out, loy_error* err) {
+    clear(out);
+    return guard(err, [&] {
+        if (!s || !out) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and out are required"};
+        if (out->size < sizeof(loy_sync_report))
+            throw Failure{LOY_ERR_INVALID_ARGUMENT,
+                          "out.size is too small: call loy_sync_report_init"};
+        loy_sync_report rep;
+        loy_sync_report_init(&rep);
+        s->report(rep);
+        *out = rep;
+    });
+}
+
+void loy_sync_close(loy_sync* s) {
+    delete s;
+}
+
+}  // extern "C"

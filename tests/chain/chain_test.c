@@ -1,0 +1,271 @@
+/* The chain on a real PostgreSQL (started by tests/chain/run.sh): two branches and a web shop,
+ * each with its own file, share members through the authority. A member enrolled at one branch
+ * is found by phone at the other and at the shop, with the same points; sales made while the
+ * authority is unreachable wait and go when it is back; every record is taken exactly once; an
+ * erasure reaches every till; a branch whose file was restored from a backup in place is refused
+ * as a fork and quarantined, and the others carry on.
+ *
+ *   chain_test <scratch dir> <conninfo of the authority without a user>      */
+#include <loyalty/loyalty.h>
+#include <loyalty/sync.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../c/check.h"
+
+static const char* PROGRAMME =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"spend\":[{\"id\":\"base\",\"name\":\"1 point per 1,000\",\"points\":1,\"per\":1000,"
+    "\"rounding\":\"floor\"}],"
+    "\"redeem\":{\"point_value\":\"100\",\"min_points\":1,\"max_share\":\"0.5\"}}";
+
+static char conninfo_base[1024];
+
+struct till {
+    loy_db* db;
+    loy_sync* sync;
+};
+
+static struct till open_till(const char* file, const char* origin, const char* role, int fresh) {
+    struct till t = {NULL, NULL};
+    if (fresh) remove_database(file);
+    t.db = open_with(file, origin, 0, LOY_OK);
+    if (!t.db) return t;
+    if (fresh) CHECK_STATUS(loy_program_load_json(t.db, PROGRAMME, NULL, &err), LOY_OK);
+    char conninfo[1200];
+    snprintf(conninfo, sizeof conninfo, "%s user=%s", conninfo_base, role);
+    loy_sync_options o;
+    loy_sync_options_init(&o);
+    o.conninfo = conninfo;
+    o.batch_records = 3; /* small batches: several transactions per round */
+    CHECK_STATUS(loy_sync_open(t.db, &o, &t.sync, &err), LOY_OK);
+    return t;
+}
+
+static void close_till(struct till* t) {
+    loy_sync_close(t->sync);
+    loy_close(t->db);
+    t->sync = NULL;
+    t->db = NULL;
+}
+
+static loy_sync_report sync_ok(struct till* t) {
+    loy_sync_report r;
+    loy_sync_report_init(&r);
+    CHECK_STATUS(loy_sync_run_once(t->sync, &r, &err), LOY_OK);
+    return r;
+}
+
+static int64_t sell(loy_db* db, int64_t member, int64_t amount, int64_t points, const char* key) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, amount, 0, NULL, &err), LOY_OK);
+    if (points) CHECK_STATUS(loy_basket_redeem_points(b, points, &err), LOY_OK);
+    return commit_basket(db, b, key, NULL, 0);
+}
+
+static loy_member* by_phone(loy_db* db, const char* phone, int32_t want) {
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_find_by_phone(db, phone, &m, &err), want);
+    return m;
+}
+
+static int64_t balance_by_phone(loy_db* db, const char* phone) {
+    loy_member* m = by_phone(db, phone, LOY_OK);
+    int64_t b = m ? loy_member_balance(m) : -1;
+    loy_member_free(m);
+    return b;
+}
+
+static void test_branches_and_shop_share_members(void) {
+    struct till a = open_till("chain-a.db", "branch-a", "branch_a", 1);
+    struct till b = open_till("chain-b.db", "branch-b", "branch_b", 1);
+    struct till shop = open_till("chain-shop.db", "web-shop", "shop", 1);
+    if (!a.sync || !b.sync || !shop.sync) return;
+
+    /* Shirin joins at branch A and buys. */
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121234567";
+    f.name = "Shirin Farahani";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a.db, &f, "a-enrol-1", &m, &err), LOY_OK);
+    const int64_t shirin_a = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    sell(a.db, shirin_a, 120000, 0, "a-sale-1");
+
+    loy_sync_report r = sync_ok(&a);
+    CHECK(r.pushed == 2 && r.pulled == 0 && r.waiting == 0 && r.acked_seq == 2);
+    CHECK(r.last_synced_at > 0);
+    /* Branch B and the shop find her by phone, with her points. */
+    r = sync_ok(&b);
+    CHECK(r.pulled == 2 && r.profiles == 1 && r.conflicts == 0);
+    r = sync_ok(&shop);
+    CHECK(r.pulled == 2);
+    CHECK(balance_by_phone(b.db, "09121234567") == 120);
+    CHECK(balance_by_phone(shop.db, "09121234567") == 120);
+    m = by_phone(b.db, "09121234567", LOY_OK);
+    CHECK(m && strcmp(loy_member_name(m), "Shirin Farahani") == 0);
+    const int64_t shirin_b = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+
+    /* Offline at B: the authority is unreachable, B sells anyway and its records wait. */
+    char dead[1200];
+    snprintf(dead, sizeof dead, "host=/nonexistent-socket-dir port=1 dbname=loyalty user=x");
+    loy_sync_options o;
+    loy_sync_options_init(&o);
+    o.conninfo = dead;
+    o.connect_timeout_s = 2;
+    loy_sync* offline = NULL;
+    CHECK_STATUS(loy_sync_open(b.db, &o, &offline, &err), LOY_OK);
+    sell(b.db, shirin_b, 60000, 40, "b-sale-1");
+    loy_sync_report_init(&r);
+    CHECK_STATUS(loy_sync_run_once(offline, &r, &err), LOY_ERR_IO);
+    CHECK(loy_status_is_transient(LOY_ERR_IO));
+    CHECK(strstr(err.message, "cannot reach the authority") != NULL);
+    loy_sync_close(offline);
+    loy_sync_report_init(&r);
+    CHECK_STATUS(loy_sync_status(b.sync, &r, &err), LOY_OK);
+    CHECK(r.waiting == 1 && r.last_synced_at > 0);
+
+    /* Back online: B's sale reaches A; A's new sale, sent after B's round, reaches B next. */
+    sell(a.db, shirin_a, 30000, 0, "a-sale-2");
+    r = sync_ok(&b);
+    CHECK(r.pushed == 1 && r.pulled == 0 && r.waiting == 0);
+    r = sync_ok(&a);
+    CHECK(r.pushed == 1 && r.pulled == 1);
+    r = sync_ok(&b);
+    CHECK(r.pushed == 0 && r.pulled == 1);
+    r = sync_ok(&shop);
+    CHECK(r.pulled == 2);
+    const int64_t want = 120 - 40 + 60 + 30;
+    CHECK(balance_by_phone(a.db, "09121234567") == want);
+    CHECK(balance_by_phone(b.db, "09121234567") == want);
+    CHECK(balance_by_phone(shop.db, "09121234567") == want);
+
+    /* Nothing new: a round moves nothing, twice. */
+    r = sync_ok(&a);
+    CHECK(r.pushed == 0 && r.pulled == 0 && r.duplicates == 0);
+    r = sync_ok(&b);
+    CHECK(r.pushed == 0 && r.pulled == 0);
+
+    /* The shop's customer changes her e-mail online; the branches see it. */
+    loy_member_fields_init(&f);
+    f.email = "shirin@example.com";
+    m = by_phone(shop.db, "09121234567", LOY_OK);
+    CHECK_STATUS(
+        loy_member_update_with_key(shop.db, m ? loy_member_id(m) : 0, &f, "shop-upd-1", NULL, &err),
+        LOY_OK);
+    loy_member_free(m);
+    sync_ok(&shop);
+    sync_ok(&a);
+    m = by_phone(a.db, "09121234567", LOY_OK);
+    CHECK(m && strcmp(loy_member_email(m), "shirin@example.com") == 0);
+    loy_member_free(m);
+
+    /* Erased at A: gone at B and at the shop too, by phone and by name. */
+    CHECK_STATUS(loy_member_erase_with_key(a.db, shirin_a, "a-erase-1", &err), LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    sync_ok(&shop);
+    by_phone(b.db, "09121234567", LOY_ERR_NOT_FOUND);
+    by_phone(shop.db, "09121234567", LOY_ERR_NOT_FOUND);
+    m = NULL;
+    CHECK_STATUS(loy_member_find_by_uid(b.db, "branch-a:M1", &m, &err), LOY_OK);
+    CHECK(m && loy_member_status(m) == LOY_MEMBER_ERASED && strcmp(loy_member_name(m), "") == 0);
+    loy_member_free(m);
+    check_verified(a.db);
+    check_verified(b.db);
+    check_verified(shop.db);
+    close_till(&a);
+    close_till(&b);
+    close_till(&shop);
+}
+
+/* Branch A's file is put back from last night's backup over the same file: it writes its next
+ * records under ids the authority holds with other content. The authority refuses them as a fork
+ * and quarantines the origin; branch B goes on syncing. */
+static void test_restored_branch_is_quarantined(void) {
+    struct till a = open_till("chain-a.db", "branch-a", "branch_a", 0);
+    if (!a.db) return;
+    loy_close(a.db); /* checkpointed: the file alone is the backup */
+    loy_sync_close(a.sync);
+    copy_file("chain-a.db", "chain-a-backup.db");
+    a = open_till("chain-a.db", "branch-a", "branch_a", 0);
+    loy_member_fields f;
+    loy_member* m = NULL;
+    loy_member_fields_init(&f);
+    f.phone = "09351112233";
+    m = NULL;
+    CHECK_STATUS(loy_member_enrol(a.db, &f, "a-enrol-2", &m, &err), LOY_OK);
+    loy_member_free(m);
+    sync_ok(&a);
+    close_till(&a);
+
+    copy_file("chain-a-backup.db", "chain-a.db"); /* the same file, written over */
+    a = open_till("chain-a.db", "branch-a", "branch_a", 0);
+    loy_member_fields_init(&f);
+    f.phone = "09359998877";
+    m = NULL;
+    CHECK_STATUS(loy_member_enrol(a.db, &f, "a-enrol-2b", &m, &err), LOY_OK);
+    loy_member_free(m);
+    loy_sync_report r;
+    loy_sync_report_init(&r);
+    CHECK_STATUS(loy_sync_run_once(a.sync, &r, &err), LOY_ERR_SYNC_FORK);
+    CHECK(strstr(err.message, "branch-a:J") != NULL);
+    /* Quarantined: refused again at once, whatever it sends. */
+    CHECK_STATUS(loy_sync_run_once(a.sync, &r, &err), LOY_ERR_SYNC_FORK);
+    CHECK(strstr(err.message, "quarantined") != NULL);
+    close_till(&a);
+
+    /* Branch B is not affected, and never receives the forked record. */
+    struct till b = open_till("chain-b.db", "branch-b", "branch_b", 0);
+    if (!b.sync) return;
+    r = sync_ok(&b);
+    CHECK(r.pulled == 1); /* the enrolment made before the restore, nothing after it */
+    by_phone(b.db, "09351112233", LOY_OK);
+    by_phone(b.db, "09359998877", LOY_ERR_NOT_FOUND);
+    check_verified(b.db);
+    close_till(&b);
+}
+
+static void test_bad_calls(void) {
+    loy_sync_options o;
+    loy_sync_options_init(&o);
+    CHECK(o.size == sizeof o && o.batch_records == 500 && o.connect_timeout_s == 5);
+    loy_db* db = open_with("chain-bad.db", "branch-x", 0, LOY_OK);
+    loy_sync* s = NULL;
+    CHECK_STATUS(loy_sync_open(db, &o, &s, &err), LOY_ERR_INVALID_ARGUMENT); /* no conninfo */
+    o.conninfo = "dbname=x";
+    o.batch_records = 0;
+    CHECK_STATUS(loy_sync_open(db, &o, &s, &err), LOY_ERR_INVALID_ARGUMENT);
+    o.batch_records = 10;
+    CHECK_STATUS(loy_sync_open(NULL, &o, &s, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_open(db, &o, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK_STATUS(loy_sync_run_once(NULL, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_status(NULL, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_sync_close(NULL);
+    loy_sync_report r;
+    loy_sync_report_init(&r);
+    CHECK(r.size == sizeof r && r.acked_seq == -1);
+    loy_close(db);
+}
+
+int main(int argc, char** argv) {
+    static const struct test tests[] = {
+        {"two branches and a web shop share members", test_branches_and_shop_share_members},
+        {"a branch restored from a backup is quarantined", test_restored_branch_is_quarantined},
+        {"bad calls", test_bad_calls},
+    };
+    if (argc < 3) {
+        fprintf(stderr, "usage: chain_test DIR CONNINFO\n");
+        return 2;
+    }
+    snprintf(conninfo_base, sizeof conninfo_base, "%s", argv[2]);
+    char* args[] = {argv[0], argv[1], NULL};
+    return test_main(2, args, tests, sizeof tests / sizeof tests[0]);
+}
