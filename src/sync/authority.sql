@@ -10,9 +10,13 @@
 
 CREATE SCHEMA IF NOT EXISTS loyalty;
 
+-- loyalty_till: a till's role may push and pull; loyalty_manager: the chain's reports.
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loyalty_till') THEN
     CREATE ROLE loyalty_till NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loyalty_manager') THEN
+    CREATE ROLE loyalty_manager NOLOGIN;
   END IF;
 END $$;
 
@@ -70,6 +74,40 @@ CREATE TABLE IF NOT EXISTS loyalty.profiles(
   till_time bigint NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now());
 
+-- The facts the chain's reports and balances need, taken from each record as it is pushed
+-- (the record stays the fact of record; these rows are its projection on the authority).
+CREATE TABLE IF NOT EXISTS loyalty.sales(
+  sale_uid text PRIMARY KEY,
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  member_uid text,
+  branch text,
+  terminal text,
+  currency text NOT NULL,
+  total bigint NOT NULL,
+  points_earned bigint NOT NULL,
+  points_redeemed bigint NOT NULL,
+  till_time bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS loyalty.refunds(
+  refund_uid text PRIMARY KEY,
+  sale_uid text NOT NULL,
+  kind smallint NOT NULL,
+  amount bigint NOT NULL,
+  till_time bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS loyalty.entries(
+  member_uid text NOT NULL,
+  entry_uid text NOT NULL,
+  kind smallint NOT NULL,
+  points bigint NOT NULL,
+  sale_uid text,
+  till_time bigint NOT NULL,
+  PRIMARY KEY (member_uid, entry_uid));
+-- Each member's balance and lifetime earnings over the whole chain (the sum of its entries; the
+-- earning kinds: earn, reversal of an earn, bonus, event).
+CREATE TABLE IF NOT EXISTS loyalty.accounts(
+  member_uid text PRIMARY KEY,
+  balance bigint NOT NULL,
+  lifetime bigint NOT NULL);
+
 REVOKE ALL ON ALL TABLES IN SCHEMA loyalty FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA loyalty FROM PUBLIC;
 
@@ -87,6 +125,66 @@ LANGUAGE sql IMMUTABLE AS $$
     loyalty.field('seq', seq::text) || loyalty.field('kind', kind) ||
     loyalty.field('key', coalesce(key, '')) || loyalty.field('at', at::text) ||
     loyalty.field('body', body), 'UTF8')), 'hex')
+$$;
+
+-- A record's facts projected on the authority: sales, refunds and voids, ledger entries, and
+-- each member's account.
+CREATE OR REPLACE FUNCTION loyalty.project(p_origin int, p_body jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO loyalty.sales(sale_uid, origin_id, member_uid, branch, terminal, currency, total,
+                            points_earned, points_redeemed, till_time)
+  SELECT f->>'id', p_origin, f->>'member_id', f->>'branch', f->>'terminal', f->>'currency',
+         (f->>'total')::bigint, coalesce((f->>'points_earned')::bigint, 0),
+         coalesce((f->>'points_redeemed')::bigint, 0), (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'sale'
+  ON CONFLICT DO NOTHING;
+  INSERT INTO loyalty.refunds(refund_uid, sale_uid, kind, amount, till_time)
+  SELECT f->>'id', f->>'sale_id', (f->>'kind')::smallint, (f->>'amount')::bigint,
+         (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'refund'
+  ON CONFLICT DO NOTHING;
+  WITH e AS (
+    INSERT INTO loyalty.entries(member_uid, entry_uid, kind, points, sale_uid, till_time)
+    SELECT f->>'member_id', f->>'id', (f->>'kind')::smallint, (f->>'points')::bigint,
+           f->>'sale_id', (f->>'created_at')::bigint
+    FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'entry'
+    ON CONFLICT DO NOTHING
+    RETURNING member_uid, kind, points)
+  INSERT INTO loyalty.accounts AS a (member_uid, balance, lifetime)
+  SELECT member_uid, sum(points), sum(CASE WHEN kind IN (1, 5, 7, 8) THEN points ELSE 0 END)
+  FROM e GROUP BY member_uid
+  ON CONFLICT (member_uid) DO UPDATE SET balance = a.balance + excluded.balance,
+    lifetime = a.lifetime + excluded.lifetime;
+END $$;
+
+-- The Jalali month ('1405-01') of a till's time in ms, at a UTC offset in minutes: the same
+-- arithmetic as the library's (src/calendar.hpp: ICU's arithmetic Persian calendar).
+CREATE OR REPLACE FUNCTION loyalty.jalali_month(p_ms bigint, p_offset_min int) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  WITH d AS (SELECT floor((p_ms + p_offset_min * 60000::bigint) / 86400000.0)::bigint
+                    + 2440588 - 1948320 AS s),
+       y AS (SELECT s, 1 + floor((33 * s + 3) / 12053.0)::bigint AS y FROM d),
+       n AS (SELECT y, s - (365 * (y - 1) + floor((8 * y + 21) / 33.0)::bigint) AS doy FROM y)
+  SELECT y || '-' || lpad((CASE WHEN doy < 186 THEN doy / 31 ELSE (doy - 6) / 30 END + 1)::text,
+                          2, '0')
+  FROM n
+$$;
+
+-- The chain's sales by branch and Jalali month (a manager's report): sales, distinct members,
+-- the money taken and refunded, points earned and redeemed.
+CREATE OR REPLACE FUNCTION loyalty.report_branches(p_offset_min int)
+RETURNS TABLE(branch text, month text, sales bigint, members bigint, total bigint,
+              refunded bigint, points_earned bigint, points_redeemed bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  SELECT coalesce(s.branch, ''), jalali_month(s.till_time, p_offset_min), count(*),
+         count(DISTINCT s.member_uid), sum(s.total)::bigint,
+         coalesce(sum(r.amount), 0)::bigint, sum(s.points_earned)::bigint,
+         sum(s.points_redeemed)::bigint
+  FROM sales s
+  LEFT JOIN (SELECT sale_uid, sum(amount) AS amount FROM refunds GROUP BY sale_uid) r
+    USING (sale_uid)
+  GROUP BY 1, 2 ORDER BY 2, 1
 $$;
 
 -- Registers an origin (again: it answers what the authority holds of it). A name is the till's,
@@ -179,6 +277,7 @@ BEGIN
     INSERT INTO records(origin_id, seq, kind, idem_key, body, prev, hash, till_time)
     VALUES (o.origin_id, (r->>'seq')::bigint, r->>'kind', nullif(r->>'key', ''), r->>'body',
             r->>'prev', r->>'hash', (r->>'at')::bigint);
+    PERFORM project(o.origin_id, (r->>'body')::jsonb);
     acked_seq := (r->>'seq')::bigint;
     acked_hash := r->>'hash';
     applied := applied + 1;
@@ -224,3 +323,6 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loyalty FROM PUBLIC;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_till;
 GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, jsonb),
   loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb) TO loyalty_till;
+GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
+GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int)
+  TO loyalty_manager;

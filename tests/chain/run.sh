@@ -10,42 +10,15 @@
 set -euo pipefail
 build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
-pgbin=/usr/lib/postgresql/15/bin
-if [ ! -x "$pgbin/initdb" ]; then
-  echo "PostgreSQL 15 is not installed (scripts/install-deps.sh --test installs it)" >&2
-  exit 1
-fi
-work=$(mktemp -d /tmp/loyalty-chain.XXXXXX)
-chmod 755 "$work"
-mkdir "$work/pg" "$work/sock" "$work/tills"
-# PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
-as_pg() { "$@"; }
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres "$work/pg" "$work/sock"
-  as_pg() { runuser -u postgres -- "$@"; }
-fi
-cleanup() {
-  as_pg "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-as_pg "$pgbin/initdb" -D "$work/pg" -U loyalty_owner --auth=trust -E UTF8 --locale=C >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/sock/log" -w \
-  -o "-k $work/sock -c listen_addresses= -c fsync=off" start >/dev/null
-export PGOPTIONS="-c client_min_messages=warning"
-psql=("$pgbin/psql" -h "$work/sock" -U loyalty_owner -v ON_ERROR_STOP=1 -q -X)
-"${psql[@]}" -d postgres -c "CREATE DATABASE loyalty"
-"${psql[@]}" -d loyalty -f "$root/src/sync/authority.sql"
+source "$root/tests/chain/postgres.sh"
 "${psql[@]}" -d loyalty -f "$root/src/sync/authority.sql"  # installing again changes nothing
-for role in branch_a branch_b shop syncd; do
-  "${psql[@]}" -d loyalty -c "CREATE ROLE $role LOGIN IN ROLE loyalty_till"
-done
+for role in branch_a branch_b shop syncd; do pg_role $role; done
 
 # A till's role reads no table and calls nothing but the authority's functions.
 for sql in "SELECT count(*) FROM loyalty.records" "SELECT count(*) FROM loyalty.profiles" \
            "UPDATE loyalty.origins SET status = 'active'" \
            "SELECT loyalty.record_hash('', '', 1, '', '', 0, '')"; do
-  if out=$("$pgbin/psql" -h "$work/sock" -U branch_a -d loyalty -X -q -c "$sql" 2>&1); then
+  if out=$("$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c "$sql" 2>&1); then
     echo "FAIL a till's role could run: $sql" >&2
     exit 1
   fi
@@ -56,7 +29,7 @@ for sql in "SELECT count(*) FROM loyalty.records" "SELECT count(*) FROM loyalty.
 done
 echo "ok   a till's role may only execute the authority's functions"
 
-"$build/tests/chain_test" "$work/tills" "host=$work/sock dbname=loyalty"
+"$build/tests/chain_test" "$pg_work/tills" "$pg_info"
 
 # The authority kept the forked record apart and quarantined the origin.
 forks=$("${psql[@]}" -d loyalty -At -c \
@@ -71,18 +44,46 @@ left=$("${psql[@]}" -d loyalty -At -c \
 [ "$left" = 0 ] || { echo "FAIL the erased member's profile is still on the authority" >&2; exit 1; }
 echo "ok   an erasure leaves no profile on the authority"
 
+# The authority's projection: the member's account over the whole chain (earned 120 at A, 60 at
+# B, 30 at A; spent 40 at B), and the manager's report by branch and Jalali month.
+account=$("${psql[@]}" -d loyalty -At -c \
+  "SELECT balance || ' ' || lifetime FROM loyalty.accounts WHERE member_uid = 'branch-a:M1'")
+[ "$account" = "170 210" ] || { echo "FAIL the authority's account: $account" >&2; exit 1; }
+echo "ok   the authority's account of a member: balance 170, lifetime 210"
+pg_role manager
+"${psql[@]}" -d loyalty -c "GRANT loyalty_manager TO manager"
+month=$("${psql[@]}" -d loyalty -At -c "SELECT loyalty.jalali_month($(date +%s)000, 210)")
+report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
+  "SELECT branch, month, sales, members, total, refunded, points_earned, points_redeemed
+   FROM loyalty.report_branches(210)")
+[ "$report" = "|$month|3|1|210000|0|210|40" ] || { echo "FAIL the chain report: $report" >&2; exit 1; }
+echo "ok   the chain's report by branch and Jalali month: $report"
+if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
+   "SELECT * FROM loyalty.report_branches(210)" >/dev/null 2>&1; then
+  echo "FAIL a till's role could run the manager's report" >&2
+  exit 1
+fi
+# Jalali months on the authority, as the library computes them: Nowruz 1405 at Tehran's
+# midnight, and Esfand 30 of the leap year 1403.
+jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(ms, 210), ' ')
+  FROM unnest(ARRAY[1774038599000, 1774038600000, 1742459400000, 1742502600000,
+                    1796126400000]) ms")
+[ "$jalali" = "1404-12 1405-01 1403-12 1404-01 1405-09" ] ||
+  { echo "FAIL Jalali months on the authority: $jalali" >&2; exit 1; }
+echo "ok   Jalali months on the authority: $jalali"
+
 # loyalty-syncd: one round for a new till's file, from the command line.
-"$build/loyalty-admin" init "$work/tills/syncd.db" --currency IRT >/dev/null
-out=$("$build/loyalty-syncd" --db "$work/tills/syncd.db" --once \
-      --conninfo "host=$work/sock dbname=loyalty user=syncd")
+"$build/loyalty-admin" init "$pg_work/tills/syncd.db" --currency IRT >/dev/null
+out=$("$build/loyalty-syncd" --db "$pg_work/tills/syncd.db" --once \
+      --conninfo "host=$pg_work/sock dbname=loyalty user=syncd")
 case "$out" in
   "synced: 0 sent, "*" received; last synced 0 s ago, 0 records waiting") ;;
   *) echo "FAIL loyalty-syncd printed: $out" >&2; exit 1 ;;
 esac
 echo "ok   loyalty-syncd --once: $out"
 set +e
-out=$("$build/loyalty-syncd" --db "$work/tills/syncd.db" --once \
-      --conninfo "host=$work/nowhere dbname=loyalty user=syncd connect_timeout=2")
+out=$("$build/loyalty-syncd" --db "$pg_work/tills/syncd.db" --once \
+      --conninfo "host=$pg_work/nowhere dbname=loyalty user=syncd connect_timeout=2")
 rc=$?
 set -e
 [ $rc -ne 0 ] || { echo "FAIL loyalty-syncd succeeded without an authority" >&2; exit 1; }
