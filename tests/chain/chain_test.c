@@ -9,6 +9,7 @@
 #include <loyalty/loyalty.h>
 #include <loyalty/sync.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,137 @@ static void test_restored_branch_is_quarantined(void) {
     close_till(&b);
 }
 
+/* Four tills push at once, round after round, while a fifth pulls all the time: the reader ends
+ * with every record of every writer, none twice, in each writer's order, although the writers'
+ * transactions commit on the authority in any order. */
+#define WRITERS 4
+#define ROUNDS 6
+#define SALES 5
+
+struct writer {
+    int n;
+    int64_t last_seq;
+    int failures;
+};
+
+static volatile int writers_done = 0;
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void* write_and_push(void* arg) {
+    struct writer* w = (struct writer*)arg;
+    char file[64], origin[64], key[64];
+    snprintf(file, sizeof file, "race-%d.db", w->n);
+    snprintf(origin, sizeof origin, "race-%d", w->n);
+    loy_error e;
+    loy_error_init(&e);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    remove(path);
+    loy_open_options o;
+    loy_open_options_init(&o);
+    o.path = path;
+    o.origin = origin;
+    o.default_currency = "IRT";
+    loy_db* db = NULL;
+    if (loy_open(&o, &db, &e) != LOY_OK ||
+        loy_program_load_json(db, PROGRAMME, NULL, &e) != LOY_OK) {
+        w->failures++;
+        return NULL;
+    }
+    char conninfo[1200];
+    snprintf(conninfo, sizeof conninfo, "%s user=branch_a", conninfo_base);
+    loy_sync_options so;
+    loy_sync_options_init(&so);
+    so.conninfo = conninfo;
+    so.batch_records = 4;
+    loy_sync* s = NULL;
+    if (loy_sync_open(db, &so, &s, &e) != LOY_OK) w->failures++;
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    char phone[32];
+    snprintf(phone, sizeof phone, "0912555000%d", w->n);
+    f.phone = phone;
+    loy_member* m = NULL;
+    if (loy_member_enrol(db, &f, "enrol", &m, &e) != LOY_OK) w->failures++;
+    const int64_t member = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    for (int round = 0; round < ROUNDS && s; ++round) {
+        for (int i = 0; i < SALES; ++i) {
+            loy_basket* b = NULL;
+            loy_basket_new(&b, &e);
+            loy_basket_set_member(b, member, &e);
+            loy_basket_add_line(b, "TEA", "drinks", 1000, 10000, 0, NULL, &e);
+            snprintf(key, sizeof key, "s-%d-%d", round, i);
+            loy_receipt* r = NULL;
+            if (loy_commit(db, b, key, &r, &e) != LOY_OK) w->failures++;
+            loy_receipt_free(r);
+            loy_basket_free(b);
+        }
+        loy_sync_report rep;
+        loy_sync_report_init(&rep);
+        if (loy_sync_run_once(s, &rep, &e) != LOY_OK) w->failures++;
+    }
+    loy_journal* h = NULL;
+    if (loy_journal_read(db, NULL, 0, 10000, &h, &e) == LOY_OK)
+        w->last_seq = loy_journal_count(h) ? loy_journal_seq(h, loy_journal_count(h) - 1) : 0;
+    loy_journal_free(h);
+    loy_sync_close(s);
+    loy_close(db);
+    pthread_mutex_lock(&done_lock);
+    ++writers_done;
+    pthread_mutex_unlock(&done_lock);
+    return NULL;
+}
+
+static void test_concurrent_pushes_and_pulls(void) {
+    struct till reader = open_till("race-reader.db", "race-reader", "branch_b", 1);
+    if (!reader.sync) return;
+    struct writer w[WRITERS];
+    pthread_t t[WRITERS];
+    for (int i = 0; i < WRITERS; ++i) {
+        w[i].n = i;
+        w[i].last_seq = 0;
+        w[i].failures = 0;
+        CHECK(pthread_create(&t[i], NULL, write_and_push, &w[i]) == 0);
+    }
+    int rounds = 0;
+    for (;;) {
+        pthread_mutex_lock(&done_lock);
+        const int done = writers_done;
+        pthread_mutex_unlock(&done_lock);
+        sync_ok(&reader);
+        ++rounds;
+        if (done == WRITERS) break;
+    }
+    for (int i = 0; i < WRITERS; ++i)
+        pthread_join(t[i], NULL);
+    sync_ok(&reader); /* whatever the last pushes committed */
+    CHECK(rounds > 1);
+    loy_journal* h = NULL;
+    CHECK_STATUS(loy_journal_heads(reader.db, &h, &err), LOY_OK);
+    int seen = 0;
+    for (size_t i = 0; i < loy_journal_count(h); ++i) {
+        for (int k = 0; k < WRITERS; ++k) {
+            char origin[64];
+            snprintf(origin, sizeof origin, "race-%d", k);
+            if (strcmp(loy_journal_origin(h, i), origin) != 0) continue;
+            ++seen;
+            CHECK(w[k].failures == 0);
+            CHECK(w[k].last_seq == 1 + ROUNDS * SALES); /* the enrolment, the sales */
+            CHECK(loy_journal_seq(h, i) == w[k].last_seq);
+        }
+    }
+    loy_journal_free(h);
+    CHECK(seen == WRITERS);
+    for (int k = 0; k < WRITERS; ++k) {
+        char phone[32];
+        snprintf(phone, sizeof phone, "0912555000%d", k);
+        CHECK(balance_by_phone(reader.db, phone) == ROUNDS * SALES * 10);
+    }
+    check_verified(reader.db);
+    close_till(&reader);
+}
+
 static void test_bad_calls(void) {
     loy_sync_options o;
     loy_sync_options_init(&o);
@@ -259,6 +391,7 @@ int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two branches and a web shop share members", test_branches_and_shop_share_members},
         {"a branch restored from a backup is quarantined", test_restored_branch_is_quarantined},
+        {"four tills push at once while a fifth pulls", test_concurrent_pushes_and_pulls},
         {"bad calls", test_bad_calls},
     };
     if (argc < 3) {
