@@ -165,6 +165,15 @@ int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err) 
     });
 }
 
+int32_t loy_basket_set_hold(loy_basket* b, const char* hold_id, int64_t points, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        if (points < 0) throw Error(Status::InvalidAmount, "held points cannot be negative");
+        k.hold_id = opt(hold_id);
+        k.hold_points = k.hold_id.empty() ? 0 : points;
+    });
+}
+
 int32_t loy_quote_basket(loy_db* db, const loy_basket* basket, loy_quote** out, loy_error* err) {
     if (out) *out = nullptr;
     return guard(err, [&] {

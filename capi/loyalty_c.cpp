@@ -77,6 +77,8 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
         if (options->size >=
             offsetof(loy_open_options, default_currency_exponent) + sizeof(int32_t))
             o.default_currency_exponent = options->default_currency_exponent;
+        if (options->size >= offsetof(loy_open_options, chain_mode) + sizeof(int32_t))
+            o.chain_mode = options->chain_mode != 0;
         auto h = std::make_unique<loy_db>();
         h->rep = Database::open(o);
         *out_db = h.release();

@@ -68,6 +68,8 @@ const char* status_name(Status s) noexcept {
             return "LOY_ERR_OUT_OF_STOCK";
         case Status::InsufficientFunds:
             return "LOY_ERR_INSUFFICIENT_FUNDS";
+        case Status::NeedsOnline:
+            return "LOY_ERR_NEEDS_ONLINE";
         case Status::SyncFork:
             return "LOY_ERR_SYNC_FORK";
         case Status::SyncGap:

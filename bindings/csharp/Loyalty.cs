@@ -273,6 +273,14 @@ namespace Loyalty
             return this;
         }
 
+        /// <summary>In chain mode: the authority's hold covering the points this sale spends.</summary>
+        public Basket SetHold(string holdId, long points)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_set_hold(Handle, Utf8.Z(holdId), points, ref e), ref e);
+            return this;
+        }
+
         public void Dispose() { Handle.Dispose(); }
     }
 
@@ -306,8 +314,11 @@ namespace Loyalty
 
         private Database(LoyDbHandle h) { handle = h; }
 
+        /// <summary>Opens (or creates) a database; `chainMode`: a till of a chain, which spends
+        /// points only under the authority's hold (docs/chain.md).</summary>
         public static Database Open(string path, string defaultCurrency = null,
-                                    int durability = Constants.LOY_DURABILITY_FULL)
+                                    int durability = Constants.LOY_DURABILITY_FULL,
+                                    bool chainMode = false)
         {
             Library.EnsureChecked();
             LoyOpenOptions o = new LoyOpenOptions();
@@ -317,6 +328,7 @@ namespace Loyalty
                 o.path = pins.Add(path);
                 if (defaultCurrency != null) o.default_currency = pins.Add(defaultCurrency);
                 o.durability = durability;
+                o.chain_mode = chainMode ? 1 : 0;
                 LoyError e = Check.NewError();
                 LoyDbHandle h;
                 Check.Ok(Api.loy_open(ref o, out h, ref e), ref e);

@@ -42,6 +42,7 @@ namespace Loyalty.Native
         public const int LOY_ERR_COUPON_REJECTED = 29;
         public const int LOY_ERR_OUT_OF_STOCK = 30;
         public const int LOY_ERR_INSUFFICIENT_FUNDS = 31;
+        public const int LOY_ERR_NEEDS_ONLINE = 32;
         public const int LOY_ERR_SYNC_FORK = 34;
         public const int LOY_ERR_SYNC_GAP = 35;
         public const int LOY_DURABILITY_FULL = 0;
@@ -199,6 +200,7 @@ namespace Loyalty.Native
         public IntPtr origin;
         public int read_only;
         public int default_currency_exponent;
+        public int chain_mode;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -406,6 +408,8 @@ namespace Loyalty.Native
         public static extern int loy_basket_pay_wallet(LoyBasketHandle b, long amount, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_redeem_points(LoyBasketHandle b, long points, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_basket_set_hold(LoyBasketHandle b, byte[] hold_id, long points, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_add_plan(LoyBasketHandle b, byte[] plan_id, int periods, out int out_line_no, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -171,6 +171,20 @@ public static class PosCheckout
                 List<JournalRecord> heads = other.JournalHeads();
                 Expect(heads.Count == 1 && heads[0].Seq == journal[journal.Count - 1].Seq,
                        "the last record held of each origin");
+                using (Database till = Database.Open(args[0] + "-t3", "IRT", chainMode: true))
+                using (Basket spend = new Basket())
+                {
+                    till.LoadProgrammeFile(args[1]);
+                    spend.AddLine("LATTE", "coffee", 1000, 150000);
+                    spend.RedeemPoints(50);
+                    int first = 0, second = 0;
+                    try { till.Commit(spend, "spend-1"); } catch (LoyaltyException ex) { first = ex.Status; }
+                    spend.SetHold("hold-1", 50);
+                    try { till.Commit(spend, "spend-1"); } catch (LoyaltyException ex) { second = ex.Status; }
+                    Expect(first == Constants.LOY_ERR_NEEDS_ONLINE && second != 0 &&
+                           second != Constants.LOY_ERR_NEEDS_ONLINE,
+                           "in chain mode, points are spent only under a hold");
+                }
                 Member there = other.ApplyProfile(sara.Uid, "09123456789", "سارا");
                 Expect(there.Name == "سارا" && other.Identify("09123456789").Id == there.Id,
                        "a profile from the chain, beside the journal");

@@ -37,6 +37,7 @@ const constants = {
   LOY_ERR_COUPON_REJECTED: 29,
   LOY_ERR_OUT_OF_STOCK: 30,
   LOY_ERR_INSUFFICIENT_FUNDS: 31,
+  LOY_ERR_NEEDS_ONLINE: 32,
   LOY_ERR_SYNC_FORK: 34,
   LOY_ERR_SYNC_GAP: 35,
   LOY_DURABILITY_FULL: 0,
@@ -85,7 +86,7 @@ function declare(koffi, lib) {
   types.loy_history = koffi.opaque('loy_history');
   types.loy_journal = koffi.opaque('loy_journal');
   types.loy_error = koffi.struct('loy_error', { size: 'uint32_t', code: 'int32_t', message: 'char[512]' });
-  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t' });
+  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t', chain_mode: 'int32_t' });
   types.loy_member_fields = koffi.struct('loy_member_fields', { size: 'uint32_t', phone: 'const char *', card: 'const char *', name: 'const char *', email: 'const char *', birth_year: 'int32_t', birth_month: 'int32_t', birth_day: 'int32_t', gender: 'const char *', tags: 'const char *', language: 'const char *', consent_sms: 'int32_t', consent_email: 'int32_t', consent_push: 'int32_t', branch: 'const char *', referrer: 'const char *' });
   types.loy_member_query = koffi.struct('loy_member_query', { size: 'uint32_t', name_prefix: 'const char *', phone_prefix: 'const char *', tag: 'const char *', include_inactive: 'int32_t', limit: 'int32_t', after_id: 'int64_t' });
   types.loy_report_options = koffi.struct('loy_report_options', { size: 'uint32_t', from_ms: 'int64_t', to_ms: 'int64_t', branch: 'const char *', group_by: 'int32_t', calendar: 'int32_t', limit: 'int32_t' });
@@ -168,6 +169,7 @@ function declare(koffi, lib) {
   fn.loy_basket_add_coupon = lib.func('int32_t loy_basket_add_coupon(loy_basket* b, const char* code, _Inout_ loy_error* err)');
   fn.loy_basket_pay_wallet = lib.func('int32_t loy_basket_pay_wallet(loy_basket* b, int64_t amount, _Inout_ loy_error* err)');
   fn.loy_basket_redeem_points = lib.func('int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, _Inout_ loy_error* err)');
+  fn.loy_basket_set_hold = lib.func('int32_t loy_basket_set_hold(loy_basket* b, const char* hold_id, int64_t points, _Inout_ loy_error* err)');
   fn.loy_basket_add_plan = lib.func('int32_t loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods, _Out_ int32_t* out_line_no, _Inout_ loy_error* err)');
   fn.loy_quote_basket = lib.func('int32_t loy_quote_basket(loy_db* db, const loy_basket* basket, _Out_ loy_quote** out_quote, _Inout_ loy_error* err)');
   fn.loy_quote_free = lib.func('void loy_quote_free(loy_quote* q)');

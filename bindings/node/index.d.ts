@@ -21,6 +21,7 @@ export interface OpenOptions {
   origin?: string;
   readOnly?: boolean;
   currencyExponent?: number;  // for a default currency the file does not know (INR: 2)
+  chainMode?: boolean;        // a till of a chain: points are spent under the authority's hold
 }
 
 export interface MemberFields {
@@ -78,6 +79,8 @@ export class Basket {
   addCoupon(code: string): this;
   payWallet(amount: Int64): this;
   redeemPoints(points: Int64): this;
+  /** In chain mode: the authority's hold covering the points this sale spends. */
+  setHold(holdId: string | null, points?: Int64): this;
   addPlan(planId: string, periods?: number): Int64;
   close(): void;
 }

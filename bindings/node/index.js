@@ -269,6 +269,8 @@ class Basket extends Handle {
   addCoupon(code) { call(load().loy_basket_add_coupon, this.handle, code); return this; }
   payWallet(amount) { call(load().loy_basket_pay_wallet, this.handle, amount); return this; }
   redeemPoints(points) { call(load().loy_basket_redeem_points, this.handle, points); return this; }
+  // In chain mode: the authority's hold covering the points this sale spends (docs/chain.md).
+  setHold(holdId, points = 0) { call(load().loy_basket_set_hold, this.handle, holdId, points); return this; }
   addPlan(planId, periods = 1) {
     return scalarOut(load().loy_basket_add_plan, this.handle, planId, periods);
   }
@@ -306,6 +308,7 @@ class Database extends Handle {
     opts.read_only = options.readOnly ? 1 : 0;
     // The default currency's decimal places, for a currency the file does not know (INR: 2).
     if (options.currencyExponent !== undefined) opts.default_currency_exponent = options.currencyExponent;
+    if (options.chainMode) opts.chain_mode = 1;
     return new Database(owned(f.loy_open, opts), f.loy_close);
   }
 

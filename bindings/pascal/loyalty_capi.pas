@@ -49,6 +49,7 @@ const
   LOY_ERR_COUPON_REJECTED = 29;
   LOY_ERR_OUT_OF_STOCK = 30;
   LOY_ERR_INSUFFICIENT_FUNDS = 31;
+  LOY_ERR_NEEDS_ONLINE = 32;
   LOY_ERR_SYNC_FORK = 34;
   LOY_ERR_SYNC_GAP = 35;
   LOY_DURABILITY_FULL = 0;
@@ -113,6 +114,7 @@ type
     origin: PAnsiChar;
     read_only: Int32;
     default_currency_exponent: Int32;
+    chain_mode: Int32;
   end;
   Ploy_open_options = ^Tloy_open_options;
   Tloy_member_fields = record
@@ -234,6 +236,7 @@ function loy_basket_add_tender(p_b: Pointer; p_type: PAnsiChar; p_amount: Int64;
 function loy_basket_add_coupon(p_b: Pointer; p_code: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_pay_wallet(p_b: Pointer; p_amount: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_redeem_points(p_b: Pointer; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_basket_set_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_add_plan(p_b: Pointer; p_plan_id: PAnsiChar; p_periods: Int32; p_out_line_no: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_quote_basket(p_db: Pointer; p_basket: Pointer; p_out_quote: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_quote_free(p_q: Pointer); cdecl; external LoyaltyLib;

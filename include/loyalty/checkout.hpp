@@ -40,6 +40,10 @@ struct Basket {
     std::vector<Tender> tenders;
     std::vector<std::string> coupons;  // codes presented, as typed
     std::int64_t wallet_amount = 0;    // paid from the member's wallet
+    // In chain mode: the hold the chain's authority granted for the points this sale spends,
+    // and the points it holds (docs/chain.md, "Spending points").
+    std::string hold_id;
+    std::int64_t hold_points = 0;
     // Throws InvalidAmount/Overflow when a line or the total is invalid.
     std::int64_t lines_total() const;
     std::int64_t total() const;

@@ -40,6 +40,9 @@ struct OpenOptions {
     // The default currency's exponent, recorded by a writable open when the file does not know
     // the code yet; -1: the code must be known (built in, or added by set_currency).
     int default_currency_exponent = -1;
+    // A till of a chain (docs/chain.md): points are spent at checkout only under a hold the
+    // chain's authority granted (Basket::hold_id).
+    bool chain_mode = false;
 };
 
 // The origin a handle writes as: every fact it writes has the id `<name>:<letter><seq>`, the same

@@ -173,7 +173,8 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_COUPON_REJECTED 29    /* a real code that does not apply; the message says why */
 #define LOY_ERR_OUT_OF_STOCK 30       /* the reward's stock is used up */
 #define LOY_ERR_INSUFFICIENT_FUNDS 31 /* the wallet cannot pay that much now */
-/* 32 and 33 are kept for the chain's online checks. */
+#define LOY_ERR_NEEDS_ONLINE 32       /* in chain mode, this needs the chain's authority (a hold) */
+/* 33 is kept for the chain's offline allowance. */
 #define LOY_ERR_SYNC_FORK 34 /* another file holds different records under the same ids */
 #define LOY_ERR_SYNC_GAP 35  /* a record needs records (or facts) this file does not hold yet */
 
@@ -215,6 +216,10 @@ typedef struct loy_open_options {
                                      which a writable open records when the file does not know
                                      the code yet (INR 2, JPY 0, KWD 3); -1 (the default): only
                                      codes the file knows (loy_currency_set adds others) */
+    int32_t chain_mode;                /* added in 0.5: 1 when the till belongs to a chain whose
+                                          authority holds the points (docs/chain.md): spending
+                                          points at checkout then needs a hold from it
+                                          (loy_basket_set_hold); 0 (the default): standalone */
 } loy_open_options;
 
 LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);
@@ -446,6 +451,12 @@ LOY_API int32_t LOY_CALL loy_basket_add_coupon(loy_basket* b, const char* code, 
 LOY_API int32_t LOY_CALL loy_basket_pay_wallet(loy_basket* b, int64_t amount, loy_error* err);
 /* Ask to pay part of the sale with points (0 = none). */
 LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err);
+/* In chain mode (loy_open_options.chain_mode): the hold the chain's authority granted for this
+ * sale's points (loy_sync_hold, docs/chain.md) and how many points it holds. A sale that spends
+ * points without a hold covering them is LOY_ERR_NEEDS_ONLINE; the hold's id travels with the
+ * sale to the authority, which settles the hold with it. NULL or "" clears it. */
+LOY_API int32_t LOY_CALL loy_basket_set_hold(loy_basket* b, const char* hold_id, int64_t points,
+                                             loy_error* err);
 
 /* Buy a paid membership plan of the programme on this sale: `periods` months or years (as the
  * plan says), priced by the programme. The member must be set; the plan starts when the sale

@@ -45,7 +45,8 @@ enum class Status : std::int32_t {
     CouponRejected = 29,
     OutOfStock = 30,
     InsufficientFunds = 31,
-    // 32 and 33 are kept for the chain (docs/journal.md).
+    NeedsOnline = 32,
+    // 33 is kept for the chain's offline allowance.
     SyncFork = 34,
     SyncGap = 35,
 };

@@ -69,6 +69,22 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_run_once(loy_sync* s, loy_sync_report* ou
  * record less the last one the authority acknowledged. */
 LOY_SYNC_API int32_t LOY_CALL loy_sync_status(loy_sync* s, loy_sync_report* out, loy_error* err);
 
+/* Spending points in a chain (docs/chain.md, "Spending points"): before a sale spends a member's
+ * points, the till asks the authority to hold them. The till's waiting records are pushed first,
+ * so that the authority counts what this till has written. On success `hold_id_buf` gets the
+ * hold's id (snprintf semantics; 64 bytes are enough) and `out_expires_at` when it lapses (ms
+ * since 1970); set both on the basket (loy_basket_set_hold) and commit: the sale, pushed, posts
+ * the hold. LOY_ERR_INSUFFICIENT_POINTS when what the member has over the whole chain, less
+ * other tills' pending holds, does not cover `points` (the message says how many it does);
+ * LOY_ERR_IO when the authority cannot be reached: the sale cannot spend points now (earning
+ * needs no hold). `ttl_s`: 1 to 86400 seconds. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points,
+                                            int32_t ttl_s, char* hold_id_buf, size_t capacity,
+                                            int64_t* out_expires_at, loy_error* err);
+/* Gives a pending hold back (the customer paid otherwise). LOY_ERR_NOT_FOUND when it is not
+ * this till's pending hold (posted, voided, or unknown). */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err);
+
 LOY_SYNC_API void LOY_CALL loy_sync_close(loy_sync* s);
 
 #ifdef __cplusplus

@@ -53,6 +53,7 @@ void Database::Impl::check_basket(const Basket& b) {
     text::check_field("branch", b.branch, kMaxShort);
     text::check_field("terminal", b.terminal, kMaxShort);
     text::check_field("cashier", b.cashier, kMaxShort);
+    text::check_field("hold", b.hold_id, kMaxShort);
     text::check_field("currency", b.currency, 8);
     if (b.lines.size() > 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
     for (const auto& l : b.lines) {
@@ -233,13 +234,13 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
          "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
-         "benefit_discount, tier_before, tier_after) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "benefit_discount, tier_before, tier_after, hold_id) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
          std::max<std::int64_t>(program_version, 0), storage::encode_rules(ev.rules), t,
-         ev.benefit_discount, tier_before, tier_before)
+         ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id})
         .run();
     std::int64_t sale = c.last_id();
     c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
@@ -387,6 +388,20 @@ Receipt Database::commit(const Basket& basket, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->check_basket(basket);
+    // A till of a chain spends points only under the authority's hold: two branches cannot
+    // both spend the same points while apart. Not remembered for the key: the same sale with a
+    // hold is what the POS sends next.
+    if (impl_->opt.chain_mode && basket.redeem_points > 0) {
+        if (basket.hold_id.empty())
+            throw Error(Status::NeedsOnline,
+                        "in a chain, points are spent under a hold from the chain's authority: "
+                        "take one (loy_sync_hold) and set it on the basket, or pay otherwise");
+        if (basket.hold_points < basket.redeem_points)
+            throw Error(Status::NeedsOnline, "the hold covers " +
+                                                 std::to_string(basket.hold_points) +
+                                                 " points but the basket spends " +
+                                                 std::to_string(basket.redeem_points));
+    }
     return impl_->idempotent(
         key, "sale", impl_->basket_request(basket), [&] { return impl_->do_commit(basket); },
         [&](const Impl::Outcome& o) {

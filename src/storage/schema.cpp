@@ -473,6 +473,7 @@ CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+ALTER TABLE sales ADD COLUMN hold_id TEXT;
 INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
   EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
   EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR

@@ -108,6 +108,22 @@ CREATE TABLE IF NOT EXISTS loyalty.accounts(
   balance bigint NOT NULL,
   lifetime bigint NOT NULL);
 
+-- Holds: points reserved for a sale about to spend them, so that two tills cannot spend the same
+-- points (TigerBeetle's pending transfers: pending, then posted by the sale that spent them, or
+-- voided; a hold past its expiry no longer counts, which needs no process to survive a crash).
+CREATE TABLE IF NOT EXISTS loyalty.holds(
+  hold_id text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+  member_uid text NOT NULL,
+  points bigint NOT NULL CHECK (points > 0),
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'voided')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  posted_sale text,
+  posted_points bigint,
+  late boolean NOT NULL DEFAULT false);
+CREATE INDEX IF NOT EXISTS holds_pending ON loyalty.holds(member_uid) WHERE status = 'pending';
+
 REVOKE ALL ON ALL TABLES IN SCHEMA loyalty FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA loyalty FROM PUBLIC;
 
@@ -144,6 +160,13 @@ BEGIN
          (f->>'created_at')::bigint
   FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'refund'
   ON CONFLICT DO NOTHING;
+  -- A sale that spent points under a hold posts it; one that arrives after its hold expired or
+  -- was voided is taken all the same (the customer has the goods) and marked late.
+  UPDATE loyalty.holds h SET status = 'posted', posted_sale = f->>'id',
+    posted_points = (f->>'points_redeemed')::bigint,
+    late = (h.status = 'voided' OR h.expires_at < now())
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'sale' AND f ? 'hold_id' AND h.hold_id = f->>'hold_id' AND h.status <> 'posted';
   WITH e AS (
     INSERT INTO loyalty.entries(member_uid, entry_uid, kind, points, sale_uid, till_time)
     SELECT f->>'member_id', f->>'id', (f->>'kind')::smallint, (f->>'points')::bigint,
@@ -185,6 +208,52 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   LEFT JOIN (SELECT sale_uid, sum(amount) AS amount FROM refunds GROUP BY sale_uid) r
     USING (sale_uid)
   GROUP BY 1, 2 ORDER BY 2, 1
+$$;
+
+-- Holds `p_points` of member `p_member` for `p_ttl_ms` for a sale at till `p_name`, when what the
+-- member has over the whole chain, less the pending holds, covers them; otherwise answers an
+-- empty hold id. The member's account is locked, so holds on one member are taken one at a time.
+CREATE OR REPLACE FUNCTION loyalty.hold(p_name text, p_member text, p_points bigint,
+  p_ttl_ms bigint, OUT hold_id text, OUT expires_at bigint, OUT available bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+DECLARE
+  o origins%ROWTYPE;
+  bal bigint;
+BEGIN
+  IF p_points IS NULL OR p_points <= 0 OR p_ttl_ms IS NULL OR p_ttl_ms <= 0
+     OR p_ttl_ms > 86400000 THEN
+    RAISE EXCEPTION 'a hold needs points > 0 and a time to live of up to a day'
+      USING ERRCODE = '22023';
+  END IF;
+  SELECT * INTO o FROM origins WHERE name = p_name;
+  IF NOT FOUND OR o.status <> 'active' THEN
+    RAISE EXCEPTION 'origin % is not registered, or is quarantined', p_name
+      USING ERRCODE = '22023';
+  END IF;
+  hold_id := '';
+  expires_at := 0;
+  SELECT balance INTO bal FROM accounts WHERE member_uid = p_member FOR UPDATE;
+  available := coalesce(bal, 0) - coalesce((SELECT sum(points) FROM holds h
+    WHERE h.member_uid = p_member AND h.status = 'pending' AND h.expires_at > now()), 0);
+  IF available < p_points THEN
+    RETURN;
+  END IF;
+  INSERT INTO holds AS h (member_uid, points, origin_id, expires_at)
+  VALUES (p_member, p_points, o.origin_id, now() + p_ttl_ms * interval '1 millisecond')
+  RETURNING h.hold_id, (extract(epoch FROM h.expires_at) * 1000)::bigint
+  INTO hold_id, expires_at;
+  available := available - p_points;
+END $$;
+
+-- Gives back a pending hold the till took (the customer paid otherwise); true when it was pending.
+CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
+LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  WITH v AS (
+    UPDATE holds h SET status = 'voided' FROM origins o
+    WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
+      AND o.name = p_name
+    RETURNING 1)
+  SELECT EXISTS (SELECT 1 FROM v)
 $$;
 
 -- Registers an origin (again: it answers what the authority holds of it). A name is the till's,
@@ -322,7 +391,8 @@ $$;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loyalty FROM PUBLIC;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_till;
 GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, jsonb),
-  loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb) TO loyalty_till;
+  loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb),
+  loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text) TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int)
   TO loyalty_manager;

@@ -466,6 +466,46 @@ int32_t loy_sync_status(loy_sync* s, loy_sync_report* out, loy_error* err) {
     });
 }
 
+int32_t loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points, int32_t ttl_s, char* buf,
+                      size_t capacity, int64_t* out_expires_at, loy_error* err) {
+    if (buf && capacity) buf[0] = '\0';
+    if (out_expires_at) *out_expires_at = 0;
+    return guard(err, [&] {
+        if (!s || !member_uid || !*member_uid)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and member_uid are required"};
+        if (points <= 0) throw Failure{LOY_ERR_INVALID_AMOUNT, "a hold needs points > 0"};
+        if (ttl_s < 1 || ttl_s > 86400)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
+        s->connect();
+        const std::string name = s->origin();
+        loy_sync_report rep;
+        loy_sync_report_init(&rep);
+        s->push(name, rep);
+        Result r =
+            s->call("SELECT hold_id, expires_at, available FROM loyalty.hold($1, $2, $3, $4)",
+                    {name, member_uid, std::to_string(points), std::to_string(ttl_s * 1000LL)});
+        const std::string id = PQgetvalue(r.r, 0, 0);
+        if (id.empty())
+            throw Failure{LOY_ERR_INSUFFICIENT_POINTS, std::to_string(points) + " points asked, " +
+                                                           PQgetvalue(r.r, 0, 2) +
+                                                           " available over the whole chain"};
+        if (buf && capacity) std::snprintf(buf, capacity, "%s", id.c_str());
+        if (out_expires_at) *out_expires_at = std::strtoll(PQgetvalue(r.r, 0, 1), nullptr, 10);
+    });
+}
+
+int32_t loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err) {
+    return guard(err, [&] {
+        if (!s || !hold_id || !*hold_id)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and hold_id are required"};
+        s->connect();
+        Result r = s->call("SELECT loyalty.void_hold($1, $2)", {s->origin(), hold_id});
+        if (PQgetvalue(r.r, 0, 0)[0] != 't')
+            throw Failure{LOY_ERR_NOT_FOUND,
+                          std::string("no pending hold '") + hold_id + "' of this till"};
+    });
+}
+
 void loy_sync_close(loy_sync* s) {
     delete s;
 }

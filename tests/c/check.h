@@ -43,9 +43,9 @@ static inline void remove_database(const char* name) {
 }
 
 /* Opens <dir>/<name> with IRT as the default currency, written as `origin` (NULL: the file's
- * own) and read-only or not; the open must answer `want`. */
-static inline loy_db* open_with(const char* name, const char* origin, int32_t read_only,
-                                int32_t want) {
+ * own), read-only or not, a till of a chain or not; the open must answer `want`. */
+static inline loy_db* open_as(const char* name, const char* origin, int32_t read_only,
+                              int32_t chain_mode, int32_t want) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     loy_open_options o;
@@ -53,10 +53,16 @@ static inline loy_db* open_with(const char* name, const char* origin, int32_t re
     o.path = path;
     o.origin = origin;
     o.read_only = read_only;
+    o.chain_mode = chain_mode;
     o.default_currency = "IRT";
     loy_db* db = NULL;
     CHECK_STATUS(loy_open(&o, &db, &err), want);
     return db;
+}
+
+static inline loy_db* open_with(const char* name, const char* origin, int32_t read_only,
+                                int32_t want) {
+    return open_as(name, origin, read_only, 0, want);
 }
 
 /* Opens <dir>/<name> as a new database (an old file and its -wal and -shm removed), with IRT as

@@ -383,11 +383,53 @@ static void test_restored_file_is_a_fork(void) {
     loy_close(c);
 }
 
+/* A till of a chain spends points only under a hold from the chain's authority; the hold's id
+ * travels with the sale in the journal. Earning needs no hold. */
+static void test_chain_mode_spends_under_a_hold(void) {
+    remove_database("chain-mode.db");
+    loy_open_options o;
+    loy_open_options_init(&o);
+    CHECK(o.chain_mode == 0); /* standalone unless asked */
+    loy_db* db = open_as("chain-mode.db", "branch-c", 0, 1, LOY_OK);
+    if (!db) return;
+    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
+    const int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    sell(db, m, 200000, 0, "earn-1", NULL, 0); /* earning: no hold needed */
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, m, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_redeem_points(b, 50, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "spend-1", &r, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK(strstr(err.message, "hold") != NULL);
+    CHECK(strcmp(loy_status_name(LOY_ERR_NEEDS_ONLINE), "LOY_ERR_NEEDS_ONLINE") == 0);
+    CHECK_STATUS(loy_basket_set_hold(b, "6f1c0e52-hold", 40, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "spend-1", &r, &err), LOY_ERR_NEEDS_ONLINE); /* too few */
+    CHECK(strstr(err.message, "covers 40") != NULL);
+    CHECK_STATUS(loy_basket_set_hold(b, "6f1c0e52-hold", -1, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_basket_set_hold(NULL, "x", 1, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_set_hold(b, "6f1c0e52-hold", 50, &err), LOY_OK);
+    /* The refusals were not remembered: the same key with the hold commits. */
+    CHECK_STATUS(loy_commit(db, b, "spend-1", &r, &err), LOY_OK);
+    CHECK(r && loy_receipt_points_redeemed(r) == 50);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, 0, 100, &j, &err), LOY_OK);
+    const size_t n = loy_journal_count(j);
+    CHECK(n > 0 && strstr(loy_journal_body(j, n - 1), "\"hold_id\":\"6f1c0e52-hold\"") != NULL);
+    loy_journal_free(j);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
+        {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

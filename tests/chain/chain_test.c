@@ -6,6 +6,7 @@
  * as a fork and quarantined, and the others carry on.
  *
  *   chain_test <scratch dir> <conninfo of the authority without a user>      */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <loyalty/loyalty.h>
 #include <loyalty/sync.h>
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../c/check.h"
 
@@ -29,10 +31,12 @@ struct till {
     loy_sync* sync;
 };
 
-static struct till open_till(const char* file, const char* origin, const char* role, int fresh) {
+/* A till's file (new when `fresh`, in chain mode when `chain`) and its sync handle. */
+static struct till open_till_as(const char* file, const char* origin, const char* role, int fresh,
+                                int chain) {
     struct till t = {NULL, NULL};
     if (fresh) remove_database(file);
-    t.db = open_with(file, origin, 0, LOY_OK);
+    t.db = open_as(file, origin, 0, chain, LOY_OK);
     if (!t.db) return t;
     if (fresh) CHECK_STATUS(loy_program_load_json(t.db, PROGRAMME, NULL, &err), LOY_OK);
     char conninfo[1200];
@@ -43,6 +47,10 @@ static struct till open_till(const char* file, const char* origin, const char* r
     o.batch_records = 3; /* small batches: several transactions per round */
     CHECK_STATUS(loy_sync_open(t.db, &o, &t.sync, &err), LOY_OK);
     return t;
+}
+
+static struct till open_till(const char* file, const char* origin, const char* role, int fresh) {
+    return open_till_as(file, origin, role, fresh, 0);
 }
 
 static void close_till(struct till* t) {
@@ -364,6 +372,106 @@ static void test_concurrent_pushes_and_pulls(void) {
     close_till(&reader);
 }
 
+/* Spending points in a chain: each till takes a hold from the authority first, so two branches
+ * cannot spend the same points; a hold given back or lapsed no longer counts; a till that cannot
+ * reach the authority cannot spend points but still sells and earns. */
+static int32_t hold(struct till* t, const char* uid, int64_t points, int32_t ttl_s, char* id,
+                    size_t cap) {
+    int64_t expires = 0;
+    const int32_t rc = loy_sync_hold(t->sync, uid, points, ttl_s, id, cap, &expires, &err);
+    if (rc == LOY_OK) CHECK(expires > (int64_t)time(NULL) * 1000 - 60000 && strlen(id) > 0);
+    return rc;
+}
+
+static int32_t spend(loy_db* db, int64_t member, int64_t points, const char* hold_id,
+                     const char* key) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_redeem_points(b, points, &err), LOY_OK);
+    if (hold_id) CHECK_STATUS(loy_basket_set_hold(b, hold_id, points, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    const int32_t rc = loy_commit(db, b, key, &r, &err);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return rc;
+}
+
+static void test_points_are_spent_under_holds(void) {
+    struct till a = open_till_as("hold-a.db", "hold-a", "branch_a", 1, 1);
+    struct till b = open_till_as("hold-b.db", "hold-b", "branch_b", 1, 1);
+    if (!a.sync || !b.sync) return;
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09127770011";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a.db, &f, "enrol", &m, &err), LOY_OK);
+    const int64_t parisa_a = m ? loy_member_id(m) : 0;
+    char uid[64];
+    snprintf(uid, sizeof uid, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+    sell(a.db, parisa_a, 150000, 0, "earn-1"); /* 150 points, pushed by the first hold */
+    char hold_a[80], hold_b[80], other[80];
+    CHECK_STATUS(hold(&a, uid, 100, 60, hold_a, sizeof hold_a), LOY_OK);
+    sync_ok(&b);
+    m = by_phone(b.db, "09127770011", LOY_OK);
+    const int64_t parisa_b = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    /* B sees 150 points but A holds 100 of them: B cannot take 100 too. */
+    CHECK(balance_by_phone(b.db, "09127770011") == 150);
+    CHECK_STATUS(hold(&b, uid, 100, 60, hold_b, sizeof hold_b), LOY_ERR_INSUFFICIENT_POINTS);
+    CHECK(strstr(err.message, "50 available") != NULL);
+    /* Without a hold, a till of a chain does not spend points at all. */
+    CHECK_STATUS(spend(b.db, parisa_b, 50, NULL, "b-spend-1"), LOY_ERR_NEEDS_ONLINE);
+    CHECK_STATUS(hold(&b, uid, 50, 60, hold_b, sizeof hold_b), LOY_OK);
+    CHECK_STATUS(spend(b.db, parisa_b, 50, hold_b, "b-spend-1"), LOY_OK);
+    CHECK_STATUS(spend(a.db, parisa_a, 100, hold_a, "a-spend-1"), LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    sync_ok(&a);
+    /* 150 - 100 - 50 + 100 + 100 earned by the two spending sales */
+    CHECK(balance_by_phone(a.db, "09127770011") == 200);
+    CHECK(balance_by_phone(b.db, "09127770011") == 200);
+
+    /* A hold given back no longer counts; nor one that lapsed. */
+    CHECK_STATUS(hold(&a, uid, 200, 60, other, sizeof other), LOY_OK);
+    CHECK_STATUS(hold(&b, uid, 1, 60, hold_b, sizeof hold_b), LOY_ERR_INSUFFICIENT_POINTS);
+    CHECK_STATUS(loy_sync_void_hold(a.sync, other, &err), LOY_OK);
+    CHECK_STATUS(loy_sync_void_hold(a.sync, other, &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(hold(&b, uid, 200, 1, hold_b, sizeof hold_b), LOY_OK);
+    CHECK_STATUS(loy_sync_void_hold(a.sync, hold_b, &err), LOY_ERR_NOT_FOUND); /* B's, not A's */
+    struct timespec pause = {1, 300000000};
+    nanosleep(&pause, NULL);
+    CHECK_STATUS(hold(&a, uid, 200, 60, other, sizeof other), LOY_OK);
+    CHECK_STATUS(loy_sync_void_hold(a.sync, other, &err), LOY_OK);
+
+    /* Offline, B cannot spend points, and still sells and earns. */
+    loy_sync_options o;
+    loy_sync_options_init(&o);
+    o.conninfo = "host=/nonexistent-socket-dir port=1 dbname=loyalty user=x";
+    o.connect_timeout_s = 2;
+    loy_sync* offline = NULL;
+    CHECK_STATUS(loy_sync_open(b.db, &o, &offline, &err), LOY_OK);
+    int64_t expires = 0;
+    CHECK_STATUS(loy_sync_hold(offline, uid, 10, 60, hold_b, sizeof hold_b, &expires, &err),
+                 LOY_ERR_IO);
+    loy_sync_close(offline);
+    CHECK_STATUS(spend(b.db, parisa_b, 10, NULL, "b-spend-2"), LOY_ERR_NEEDS_ONLINE);
+    sell(b.db, parisa_b, 20000, 0, "b-earn-2");
+    CHECK(balance_by_phone(b.db, "09127770011") == 220);
+    CHECK_STATUS(loy_sync_hold(a.sync, "", 10, 60, hold_b, sizeof hold_b, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_hold(a.sync, uid, 0, 60, hold_b, sizeof hold_b, &expires, &err),
+                 LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_sync_hold(a.sync, uid, 10, 0, hold_b, sizeof hold_b, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
 static void test_bad_calls(void) {
     loy_sync_options o;
     loy_sync_options_init(&o);
@@ -392,6 +500,7 @@ int main(int argc, char** argv) {
         {"two branches and a web shop share members", test_branches_and_shop_share_members},
         {"a branch restored from a backup is quarantined", test_restored_branch_is_quarantined},
         {"four tills push at once while a fifth pulls", test_concurrent_pushes_and_pulls},
+        {"points are spent under holds", test_points_are_spent_under_holds},
         {"bad calls", test_bad_calls},
     };
     if (argc < 3) {

@@ -56,9 +56,10 @@ month=$("${psql[@]}" -d loyalty -At -c "SELECT loyalty.jalali_month($(date +%s)0
 report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
   "SELECT branch, month, sales, members, total, refunded, points_earned, points_redeemed
    FROM loyalty.report_branches(210)")
-# Shirin's three sales (210,000, 210 points earned, 40 redeemed) and the race's 4 tills x 30
-# sales of 10,000 (10 points each), none counted twice.
-[ "$report" = "|$month|123|5|1410000|0|1410|40" ] ||
+# Shirin's three sales (210,000, 210 points earned, 40 redeemed), the race's 4 tills x 30 sales
+# of 10,000 (10 points each) and Parisa's three (350,000, 350 earned, 150 redeemed under holds),
+# none counted twice.
+[ "$report" = "|$month|126|6|1760000|0|1760|190" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
 if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
@@ -66,6 +67,14 @@ if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
   echo "FAIL a till's role could run the manager's report" >&2
   exit 1
 fi
+# The two sales that spent Parisa's points posted their holds, in time; the others were given
+# back or lapsed.
+holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' ||
+  coalesce(sum(posted_points), 0) || ':' || bool_or(late) FROM loyalty.holds
+  GROUP BY status ORDER BY status" | tr '\n' ' ')
+[ "$holds" = "pending:1:0:false posted:2:150:false voided:2:0:false " ] ||
+  { echo "FAIL the holds on the authority: $holds" >&2; exit 1; }
+echo "ok   holds on the authority: $holds"
 # Jalali months on the authority, as the library computes them: Nowruz 1405 at Tehran's
 # midnight, and Esfand 30 of the leap year 1403.
 jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(ms, 210), ' ')

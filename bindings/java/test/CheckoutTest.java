@@ -122,6 +122,19 @@ public final class CheckoutTest {
                 var heads = other.journalHeads();
                 expect(heads.size() == 1 && heads.get(0).seq() == journal.get(journal.size() - 1).seq(),
                         "the last record held of each origin");
+                int first = 0, second = 0;
+                try (Database till = Database.open(args[0] + "-t4", "IRT", true);
+                     Basket spend = new Basket()) {
+                    till.loadProgrammeFile(args[1]);
+                    spend.addLine("LATTE", "coffee", 1000, 150000, 0);
+                    spend.redeemPoints(50);
+                    try { till.commit(spend, "spend-1"); } catch (LoyaltyException ex) { first = ex.status; }
+                    spend.setHold("hold-1", 50);
+                    try { till.commit(spend, "spend-1"); } catch (LoyaltyException ex) { second = ex.status; }
+                }
+                expect(first == LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE && second != 0
+                        && second != LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE,
+                        "in chain mode, points are spent only under a hold");
                 var there = other.applyProfile(sara.uid(), "09123456789", "سارا");
                 expect(there.name().equals("سارا") && other.identify("09123456789").id() == there.id(),
                         "a profile from the chain, beside the journal");

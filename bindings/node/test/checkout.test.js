@@ -219,6 +219,18 @@ test('chain-wide ids, member events with keys and the journal', () => {
   assert.throws(() => other.applyProfile(sara.uid, { phone: '09123456789' }),
     (e) => e instanceof LoyaltyError && e.status === constants.LOY_ERR_MEMBER_INACTIVE);
   other.close();
+  // A till of a chain spends points only under the authority's hold.
+  const till = Database.open(path.join(dir, 't4.db'), { defaultCurrency: 'IRT', chainMode: true });
+  till.loadProgrammeFile(PROGRAMME);
+  const spend = till.basket({});
+  spend.addLine('LATTE', 'coffee', 1000, 150000);
+  spend.redeemPoints(50);
+  assert.throws(() => till.commit(spend, 'spend-1'), (e) => e.status === constants.LOY_ERR_NEEDS_ONLINE);
+  spend.setHold('hold-1', 50);
+  assert.throws(() => till.commit(spend, 'spend-1'),
+    (e) => e instanceof LoyaltyError && e.status !== constants.LOY_ERR_NEEDS_ONLINE);
+  spend.close();
+  till.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -396,6 +396,11 @@ class Basket(_Handle):
         _call(load().loy_basket_redeem_points, self.ptr, points)
         return self
 
+    def set_hold(self, hold_id: Optional[str], points: int = 0) -> "Basket":
+        """In chain mode: the authority's hold covering the points this sale spends."""
+        _call(load().loy_basket_set_hold, self.ptr, _b(hold_id), points)
+        return self
+
     def add_plan(self, plan_id: str, periods: int = 1) -> int:
         line = ctypes.c_int32(0)
         _call(load().loy_basket_add_plan, self.ptr, _b(plan_id), periods, ctypes.byref(line))
@@ -466,9 +471,10 @@ class Database(_Handle):
     @classmethod
     def open(cls, path: str, durability: int = _capi.LOY_DURABILITY_FULL, busy_timeout_ms=0,
              default_country=None, default_currency=None, origin=None,
-             read_only=False, currency_exponent=None) -> "Database":
+             read_only=False, currency_exponent=None, chain_mode=False) -> "Database":
         """Opens (or creates) a database. `currency_exponent`: the default currency's decimal
-        places, for a currency the file does not know yet (INR: 2)."""
+        places, for a currency the file does not know yet (INR: 2). `chain_mode`: a till of a
+        chain, which spends points only under the authority's hold (docs/chain.md)."""
         L = load()
         opts = _capi.loy_open_options()
         L.loy_open_options_init(ctypes.byref(opts))
@@ -483,6 +489,7 @@ class Database(_Handle):
         opts.read_only = 1 if read_only else 0
         if currency_exponent is not None:
             opts.default_currency_exponent = currency_exponent
+        opts.chain_mode = 1 if chain_mode else 0
         return cls(_owned(L.loy_open, ctypes.byref(opts)).value)
 
     # -- set-up

@@ -36,6 +36,7 @@ LOY_ERR_COUPON_INVALID = 28
 LOY_ERR_COUPON_REJECTED = 29
 LOY_ERR_OUT_OF_STOCK = 30
 LOY_ERR_INSUFFICIENT_FUNDS = 31
+LOY_ERR_NEEDS_ONLINE = 32
 LOY_ERR_SYNC_FORK = 34
 LOY_ERR_SYNC_GAP = 35
 LOY_DURABILITY_FULL = 0
@@ -87,6 +88,7 @@ class loy_open_options(ctypes.Structure):
         ('origin', ctypes.c_char_p),
         ('read_only', ctypes.c_int32),
         ('default_currency_exponent', ctypes.c_int32),
+        ('chain_mode', ctypes.c_int32),
     ]
 
 
@@ -214,6 +216,7 @@ FUNCTIONS = {
     'loy_basket_add_coupon': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(loy_error)]),
     'loy_basket_pay_wallet': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
     'loy_basket_redeem_points': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
+    'loy_basket_set_hold': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
     'loy_basket_add_plan': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(loy_error)]),
     'loy_quote_basket': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_quote_free': (None, [ctypes.c_void_p]),

@@ -306,6 +306,26 @@ class JournalTest(unittest.TestCase):
             self.assertEqual(other.identify("09123456789").id, there.id)
         finally:
             other.close()
+        # A till of a chain spends points only under the authority's hold.
+        till = libloyalty.Database.open(os.path.join(self.dir.name, "t4.db"),
+                                       default_currency="IRT", chain_mode=True)
+        try:
+            till.load_programme_file(PROGRAMME)
+            till.apply_journal(records)
+            with till.basket(member=till.member_by_uid(sara.uid).id) as b:
+                b.add_line("LATTE", "coffee", 1000, 150_000)
+                b.redeem_points(50)
+                with self.assertRaises(LoyaltyError) as e:
+                    till.commit(b, "spend-1")
+                self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NEEDS_ONLINE)
+                # With the hold, the sale goes on to the programme's own checks (her points are
+                # still in their return window).
+                b.set_hold("hold-1", 50)
+                with self.assertRaises(LoyaltyError) as e:
+                    till.commit(b, "spend-1")
+                self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
+        finally:
+            till.close()
         third = libloyalty.Database.open(os.path.join(self.dir.name, "t3.db"),
                                         default_currency="IRT", origin="golestan-t3")
         try:

@@ -187,6 +187,13 @@ public final class Loyalty {
             return this;
         }
 
+        /** In chain mode: the authority's hold covering the points this sale spends. */
+        public Basket setHold(String holdId, long points) {
+            LoyError e = error();
+            check(C.loy_basket_set_hold(handle(), holdId, points, e), e);
+            return this;
+        }
+
         public Basket addCoupon(String code) {
             LoyError e = error();
             check(C.loy_basket_add_coupon(handle(), code, e), e);
@@ -215,10 +222,17 @@ public final class Loyalty {
         private Database(Pointer handle) { this.handle = handle; }
 
         public static Database open(String path, String defaultCurrency) {
+            return open(path, defaultCurrency, false);
+        }
+
+        /** {@code chainMode}: a till of a chain, which spends points only under the authority's
+         *  hold (docs/chain.md). */
+        public static Database open(String path, String defaultCurrency, boolean chainMode) {
             LoyaltyLibrary.LoyOpenOptions o = new LoyaltyLibrary.LoyOpenOptions();
             C.loy_open_options_init(o);
             o.path = path;
             o.default_currency = defaultCurrency;
+            o.chain_mode = chainMode ? 1 : 0;
             LoyError e = error();
             PointerByReference out = new PointerByReference();
             check(C.loy_open(o, out, e), e);

@@ -48,6 +48,7 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ERR_COUPON_REJECTED = 29;
     int LOY_ERR_OUT_OF_STOCK = 30;
     int LOY_ERR_INSUFFICIENT_FUNDS = 31;
+    int LOY_ERR_NEEDS_ONLINE = 32;
     int LOY_ERR_SYNC_FORK = 34;
     int LOY_ERR_SYNC_GAP = 35;
     int LOY_DURABILITY_FULL = 0;
@@ -102,7 +103,7 @@ public interface LoyaltyLibrary extends Library {
         public LoyError() { super(); setStringEncoding("UTF-8"); }
     }
 
-    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent"})
+    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent", "chain_mode"})
     class LoyOpenOptions extends Structure {
         public int size;
         public String path;
@@ -113,6 +114,7 @@ public interface LoyaltyLibrary extends Library {
         public String origin;
         public int read_only;
         public int default_currency_exponent;
+        public int chain_mode;
         public LoyOpenOptions() { super(); setStringEncoding("UTF-8"); }
     }
 
@@ -239,6 +241,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_basket_add_coupon(Pointer b, String code, LoyError err);
     int loy_basket_pay_wallet(Pointer b, long amount, LoyError err);
     int loy_basket_redeem_points(Pointer b, long points, LoyError err);
+    int loy_basket_set_hold(Pointer b, String hold_id, long points, LoyError err);
     int loy_basket_add_plan(Pointer b, String plan_id, int periods, IntByReference out_line_no, LoyError err);
     int loy_quote_basket(Pointer db, Pointer basket, PointerByReference out_quote, LoyError err);
     void loy_quote_free(Pointer q);
