@@ -24,6 +24,8 @@ struct Access {
     // Runs fn under the handle's lock inside a read transaction, or a write transaction
     // (BEGIN IMMEDIATE) when `write`; a write commits when fn returns true, else rolls back.
     static void run(Database& db, bool write, const std::function<bool(Session&)>& fn);
+    // In chain mode, refuses a job that runs once for the whole chain (Impl::not_on_a_till).
+    static void not_on_a_till(Database& db, const char* what);
 };
 
 }  // namespace loyalty::storage

@@ -473,6 +473,7 @@ std::array<std::int64_t, 5> write_occurrences(Database& db, std::int64_t now,
 }  // namespace
 
 std::int64_t Database::generate_messages(std::int64_t now_ms) {
+    storage::Access::not_on_a_till(*this, "generating messages");
     std::vector<Occurrence> found;
     Cursors cursors;
     std::int64_t now = 0;
@@ -486,6 +487,7 @@ std::int64_t Database::generate_messages(std::int64_t now_ms) {
 }
 
 CampaignSendResult Database::send_campaign(const std::string& campaign_id, std::int64_t now_ms) {
+    storage::Access::not_on_a_till(*this, "sending a message campaign");
     CampaignSendResult r;
     std::vector<Occurrence> found;
     std::int64_t now = 0;

@@ -294,6 +294,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         ctx.branch = b.branch;
         ctx.terminal = b.terminal;
         ctx.operator_id = b.cashier;
+        ctx.held = !b.hold_id.empty();
         if (ev.redeem_points > 0) {
             ctx.reason = "points tender";
             debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);

@@ -129,6 +129,7 @@ std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t 
 
 std::int64_t Database::create_coupon_batch(const std::string& campaign_id, std::int64_t count,
                                            const std::string& key) {
+    impl_->not_on_a_till("a batch of coupon codes");
     check_key(key);
     text::check_field("campaign", campaign_id, kMaxShort);
     if (count < 1 || count > 1000000)

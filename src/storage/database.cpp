@@ -238,6 +238,10 @@ std::string Database::export_program(std::int64_t version) {
 
 namespace loyalty::storage {
 
+void Access::not_on_a_till(Database& db, const char* what) {
+    db.impl_->not_on_a_till(what);
+}
+
 void Access::run(Database& db, bool write, const std::function<bool(Session&)>& fn) {
     std::lock_guard<std::mutex> lock(db.impl_->mu);
     auto& d = *db.impl_;

@@ -106,6 +106,7 @@ Table Database::draw_entries(const std::string& draw_id) {
 
 Table Database::draw_run(const std::string& draw_id, const std::string& seed, std::int64_t winners,
                          const std::string& key) {
+    impl_->not_on_a_till("a prize draw");
     check_key(key);
     text::check_field("draw", draw_id, kMaxShort);
     text::check_field("seed", seed, kMaxText);

@@ -168,6 +168,7 @@ struct Database::Impl {
     struct EntryContext {
         std::int64_t sale_id = 0, refund_id = 0, corrects = 0;
         std::string reason, operator_id, branch, terminal;
+        bool held = false;  // in chain mode: a spend under the authority's hold (checkout)
     };
 
     // One step of a lot plan (src/lots.hpp): points taken from one lot.
@@ -208,6 +209,17 @@ struct Database::Impl {
     void record_currency(const std::string& code, int exp);
     int exponent(const std::string& code);
     void checkpoint_truncate();
+
+    // In chain mode, a job that must run once for the whole chain (expiry, tier review, messages,
+    // draws, coupon batches, merges) is refused on a till: it runs on the head office's file
+    // (docs/chain.md, "Jobs run once"). Throws NeedsOnline.
+    void not_on_a_till(const char* what) const {
+        if (opt.chain_mode)
+            throw Error(Status::NeedsOnline,
+                        std::string("in a chain, ") + what +
+                            " runs once for the whole chain, on the head office's file, not on "
+                            "a till");
+    }
 
     // storage/origins.cpp
     void register_origin();

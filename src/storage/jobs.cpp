@@ -4,6 +4,7 @@
 namespace loyalty {
 
 ReviewResult Database::review_tiers(std::int64_t now_ms, const Progress& progress) {
+    impl_->not_on_a_till("the tier review");
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
@@ -51,6 +52,7 @@ ReviewResult Database::review_tiers(std::int64_t now_ms, const Progress& progres
 }
 
 ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
+    impl_->not_on_a_till("the expiry sweep");
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;

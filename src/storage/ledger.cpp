@@ -136,6 +136,12 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
 // Debits points for a spend (redeem, negative adjustment): only available points.
 std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
                                          const EntryContext& ctx) {
+    // In a chain, points are spent only under a hold from the authority, which only a checkout
+    // carries (a reward, a draw entry or a negative adjustment: at the head office).
+    if (opt.chain_mode && !ctx.held)
+        throw Error(Status::NeedsOnline,
+                    "in a chain, points are spent at checkout under a hold from the chain's "
+                    "authority, or at the head office");
     auto p = plan(member, points, true, 0);
     if (lots::total(p) < points)
         throw Error(Status::InsufficientPoints, std::to_string(points) + " points needed, " +

@@ -449,6 +449,7 @@ void Database::Impl::do_erase(std::int64_t id) {
 }
 
 Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id, const std::string& key) {
+    impl_->not_on_a_till("merging members");
     if (survivor_id == absorbed_id)
         throw Error(Status::InvalidArgument, "a member cannot be merged into itself");
     std::lock_guard<std::mutex> lock(impl_->mu);

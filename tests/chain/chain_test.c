@@ -472,6 +472,47 @@ static void test_points_are_spent_under_holds(void) {
     close_till(&b);
 }
 
+/* Jobs that must run once for the whole chain run on the head office's file (a file that syncs
+ * like a till, not in chain mode): a till refuses them; the head office's expiry sweep reaches
+ * every till as facts, so no lot expires twice. */
+static const char* PROGRAMME_30_DAYS =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,\"expiry_days\":30,"
+    "\"spend\":[{\"id\":\"base\",\"name\":\"1 point per 1,000\",\"points\":1,\"per\":1000,"
+    "\"rounding\":\"floor\"}],"
+    "\"redeem\":{\"point_value\":\"100\",\"min_points\":1,\"max_share\":\"0.5\"}}";
+
+static void test_jobs_run_once_at_the_head_office(void) {
+    struct till a = open_till_as("jobs-a.db", "jobs-a", "branch_a", 1, 1);
+    struct till hq = open_till_as("jobs-hq.db", "head-office", "hq", 1, 0);
+    if (!a.sync || !hq.sync) return;
+    CHECK_STATUS(loy_program_load_json(a.db, PROGRAMME_30_DAYS, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(hq.db, PROGRAMME_30_DAYS, NULL, &err), LOY_OK);
+    const int64_t m = enrol_phone(a.db, "09128880022", NULL, 0);
+    sell(a.db, m, 100000, 0, "sale-1");
+    int64_t lots = 0, points = 0;
+    CHECK_STATUS(loy_points_expire(a.db, 0, &lots, &points, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK_STATUS(loy_tiers_review(a.db, 0, &lots, NULL, NULL, NULL, &err), LOY_ERR_NEEDS_ONLINE);
+    sync_ok(&a);
+    sync_ok(&hq);
+    /* Sixty days later, at the head office: the 100 points earned at A expire, once. */
+    const int64_t later = (int64_t)time(NULL) * 1000 + 60LL * 86400000;
+    CHECK_STATUS(loy_set_clock(hq.db, later, &err), LOY_OK);
+    CHECK_STATUS(loy_points_expire(hq.db, 0, &lots, &points, &err), LOY_OK);
+    CHECK(lots == 1 && points == 100);
+    CHECK_STATUS(loy_points_expire(hq.db, 0, &lots, &points, &err), LOY_OK);
+    CHECK(lots == 0);
+    loy_sync_report r = sync_ok(&hq);
+    CHECK(r.pushed == 1);
+    r = sync_ok(&a);
+    CHECK(r.pulled == 1);
+    CHECK(balance_by_phone(a.db, "09128880022") == 0);
+    CHECK(balance_by_phone(hq.db, "09128880022") == 0);
+    check_verified(a.db);
+    check_verified(hq.db);
+    close_till(&a);
+    close_till(&hq);
+}
+
 static void test_bad_calls(void) {
     loy_sync_options o;
     loy_sync_options_init(&o);
@@ -501,6 +542,7 @@ int main(int argc, char** argv) {
         {"a branch restored from a backup is quarantined", test_restored_branch_is_quarantined},
         {"four tills push at once while a fifth pulls", test_concurrent_pushes_and_pulls},
         {"points are spent under holds", test_points_are_spent_under_holds},
+        {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
         {"bad calls", test_bad_calls},
     };
     if (argc < 3) {
