@@ -235,7 +235,7 @@ static void test_restored_branch_is_quarantined(void) {
     if (!b.sync) return;
     r = sync_ok(&b);
     CHECK(r.pulled == 1); /* the enrolment made before the restore, nothing after it */
-    by_phone(b.db, "09351112233", LOY_OK);
+    loy_member_free(by_phone(b.db, "09351112233", LOY_OK));
     by_phone(b.db, "09359998877", LOY_ERR_NOT_FOUND);
     check_verified(b.db);
     close_till(&b);
