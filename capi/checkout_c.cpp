@@ -349,6 +349,9 @@ void loy_receipt_free(loy_receipt* r) {
 int32_t loy_receipt_kind(const loy_receipt* h) {
     return h ? static_cast<int32_t>(h->r.kind) : 0;
 }
+int32_t loy_receipt_redeem_mode(const loy_receipt* h) {
+    return h ? h->r.redeem_mode : 0;
+}
 int32_t loy_receipt_replayed(const loy_receipt* h) {
     return h && h->r.replayed ? 1 : 0;
 }

@@ -79,6 +79,12 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
             o.default_currency_exponent = options->default_currency_exponent;
         if (options->size >= offsetof(loy_open_options, chain_mode) + sizeof(int32_t))
             o.chain_mode = options->chain_mode != 0;
+        if (options->size >= offsetof(loy_open_options, offline_member_points) + sizeof(int64_t)) {
+            if (options->offline_till_points < 0 || options->offline_member_points < 0)
+                throw Error(Status::InvalidArgument, "an offline allowance cannot be negative");
+            o.offline_till_points = options->offline_till_points;
+            o.offline_member_points = options->offline_member_points;
+        }
         auto h = std::make_unique<loy_db>();
         h->rep = Database::open(o);
         *out_db = h.release();

@@ -70,6 +70,8 @@ const char* status_name(Status s) noexcept {
             return "LOY_ERR_INSUFFICIENT_FUNDS";
         case Status::NeedsOnline:
             return "LOY_ERR_NEEDS_ONLINE";
+        case Status::OfflineLimit:
+            return "LOY_ERR_OFFLINE_LIMIT";
         case Status::SyncFork:
             return "LOY_ERR_SYNC_FORK";
         case Status::SyncGap:

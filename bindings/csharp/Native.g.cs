@@ -43,6 +43,7 @@ namespace Loyalty.Native
         public const int LOY_ERR_OUT_OF_STOCK = 30;
         public const int LOY_ERR_INSUFFICIENT_FUNDS = 31;
         public const int LOY_ERR_NEEDS_ONLINE = 32;
+        public const int LOY_ERR_OFFLINE_LIMIT = 33;
         public const int LOY_ERR_SYNC_FORK = 34;
         public const int LOY_ERR_SYNC_GAP = 35;
         public const int LOY_DURABILITY_FULL = 0;
@@ -55,6 +56,9 @@ namespace Loyalty.Native
         public const int LOY_RECEIPT_SALE = 0;
         public const int LOY_RECEIPT_REFUND = 1;
         public const int LOY_RECEIPT_VOID = 2;
+        public const int LOY_REDEEM_NONE = 0;
+        public const int LOY_REDEEM_HOLD = 1;
+        public const int LOY_REDEEM_ALLOWANCE = 2;
         public const int LOY_ENTRY_EARN = 1;
         public const int LOY_ENTRY_REDEEM = 2;
         public const int LOY_ENTRY_EXPIRE = 3;
@@ -201,6 +205,8 @@ namespace Loyalty.Native
         public int read_only;
         public int default_currency_exponent;
         public int chain_mode;
+        public long offline_till_points;
+        public long offline_member_points;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -514,6 +520,8 @@ namespace Loyalty.Native
         public static extern long loy_receipt_member_id(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_receipt_program_version(LoyReceiptHandle r);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_receipt_redeem_mode(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_receipt_total(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -38,6 +38,7 @@ const constants = {
   LOY_ERR_OUT_OF_STOCK: 30,
   LOY_ERR_INSUFFICIENT_FUNDS: 31,
   LOY_ERR_NEEDS_ONLINE: 32,
+  LOY_ERR_OFFLINE_LIMIT: 33,
   LOY_ERR_SYNC_FORK: 34,
   LOY_ERR_SYNC_GAP: 35,
   LOY_DURABILITY_FULL: 0,
@@ -50,6 +51,9 @@ const constants = {
   LOY_RECEIPT_SALE: 0,
   LOY_RECEIPT_REFUND: 1,
   LOY_RECEIPT_VOID: 2,
+  LOY_REDEEM_NONE: 0,
+  LOY_REDEEM_HOLD: 1,
+  LOY_REDEEM_ALLOWANCE: 2,
   LOY_ENTRY_EARN: 1,
   LOY_ENTRY_REDEEM: 2,
   LOY_ENTRY_EXPIRE: 3,
@@ -86,7 +90,7 @@ function declare(koffi, lib) {
   types.loy_history = koffi.opaque('loy_history');
   types.loy_journal = koffi.opaque('loy_journal');
   types.loy_error = koffi.struct('loy_error', { size: 'uint32_t', code: 'int32_t', message: 'char[512]' });
-  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t', chain_mode: 'int32_t' });
+  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t', chain_mode: 'int32_t', offline_till_points: 'int64_t', offline_member_points: 'int64_t' });
   types.loy_member_fields = koffi.struct('loy_member_fields', { size: 'uint32_t', phone: 'const char *', card: 'const char *', name: 'const char *', email: 'const char *', birth_year: 'int32_t', birth_month: 'int32_t', birth_day: 'int32_t', gender: 'const char *', tags: 'const char *', language: 'const char *', consent_sms: 'int32_t', consent_email: 'int32_t', consent_push: 'int32_t', branch: 'const char *', referrer: 'const char *' });
   types.loy_member_query = koffi.struct('loy_member_query', { size: 'uint32_t', name_prefix: 'const char *', phone_prefix: 'const char *', tag: 'const char *', include_inactive: 'int32_t', limit: 'int32_t', after_id: 'int64_t' });
   types.loy_report_options = koffi.struct('loy_report_options', { size: 'uint32_t', from_ms: 'int64_t', to_ms: 'int64_t', branch: 'const char *', group_by: 'int32_t', calendar: 'int32_t', limit: 'int32_t' });
@@ -222,6 +226,7 @@ function declare(koffi, lib) {
   fn.loy_receipt_uid = lib.func('const char* loy_receipt_uid(const loy_receipt* r)');
   fn.loy_receipt_member_id = lib.func('int64_t loy_receipt_member_id(const loy_receipt* r)');
   fn.loy_receipt_program_version = lib.func('int64_t loy_receipt_program_version(const loy_receipt* r)');
+  fn.loy_receipt_redeem_mode = lib.func('int32_t loy_receipt_redeem_mode(const loy_receipt* r)');
   fn.loy_receipt_total = lib.func('int64_t loy_receipt_total(const loy_receipt* r)');
   fn.loy_receipt_points_earned = lib.func('int64_t loy_receipt_points_earned(const loy_receipt* r)');
   fn.loy_receipt_points_redeemed = lib.func('int64_t loy_receipt_points_redeemed(const loy_receipt* r)');

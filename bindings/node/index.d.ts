@@ -22,6 +22,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   currencyExponent?: number;  // for a default currency the file does not know (INR: 2)
   chainMode?: boolean;        // a till of a chain: points are spent under the authority's hold
+  offlineTillPoints?: Int64;  // chain mode: points spendable without a hold in 24 hours
+  offlineMemberPoints?: Int64; // of those, per member
 }
 
 export interface MemberFields {
@@ -56,6 +58,8 @@ export interface Receipt {
   /** Refund and void: the money to hand back by the sale's other tenders. */
   moneyBack: Int64;
   tierBefore: string; tierAfter: string; issuedCodes: string[]; rules: RuleLine[];
+  /** LOY_REDEEM_NONE, _HOLD (a chain's till, under a hold) or _ALLOWANCE (offline allowance). */
+  redeemMode: number;
 }
 
 /** A report or message row: whole numbers as numbers, decimals and labels as text. */

@@ -204,6 +204,7 @@ function receipt(h) {
     amountDue: f.loy_receipt_amount_due(h), refundAmount: f.loy_receipt_refund_amount(h),
     balanceAfter: f.loy_receipt_balance_after(h), availableAfter: f.loy_receipt_available_after(h),
     walletAmount: f.loy_receipt_wallet_amount(h), cashback: f.loy_receipt_cashback(h),
+    redeemMode: f.loy_receipt_redeem_mode(h),
     moneyBack: f.loy_receipt_money_back(h),
     tierBefore: f.loy_receipt_tier_before(h), tierAfter: f.loy_receipt_tier_after(h),
     issuedCodes: issued, rules: rules(f, 'loy_receipt', h),
@@ -309,6 +310,8 @@ class Database extends Handle {
     // The default currency's decimal places, for a currency the file does not know (INR: 2).
     if (options.currencyExponent !== undefined) opts.default_currency_exponent = options.currencyExponent;
     if (options.chainMode) opts.chain_mode = 1;
+    if (options.offlineTillPoints) opts.offline_till_points = options.offlineTillPoints;
+    if (options.offlineMemberPoints) opts.offline_member_points = options.offlineMemberPoints;
     return new Database(owned(f.loy_open, opts), f.loy_close);
   }
 

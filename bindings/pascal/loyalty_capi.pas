@@ -50,6 +50,7 @@ const
   LOY_ERR_OUT_OF_STOCK = 30;
   LOY_ERR_INSUFFICIENT_FUNDS = 31;
   LOY_ERR_NEEDS_ONLINE = 32;
+  LOY_ERR_OFFLINE_LIMIT = 33;
   LOY_ERR_SYNC_FORK = 34;
   LOY_ERR_SYNC_GAP = 35;
   LOY_DURABILITY_FULL = 0;
@@ -62,6 +63,9 @@ const
   LOY_RECEIPT_SALE = 0;
   LOY_RECEIPT_REFUND = 1;
   LOY_RECEIPT_VOID = 2;
+  LOY_REDEEM_NONE = 0;
+  LOY_REDEEM_HOLD = 1;
+  LOY_REDEEM_ALLOWANCE = 2;
   LOY_ENTRY_EARN = 1;
   LOY_ENTRY_REDEEM = 2;
   LOY_ENTRY_EXPIRE = 3;
@@ -115,6 +119,8 @@ type
     read_only: Int32;
     default_currency_exponent: Int32;
     chain_mode: Int32;
+    offline_till_points: Int64;
+    offline_member_points: Int64;
   end;
   Ploy_open_options = ^Tloy_open_options;
   Tloy_member_fields = record
@@ -289,6 +295,7 @@ function loy_receipt_sale_id(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_uid(p_r: Pointer): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_receipt_member_id(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_program_version(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
+function loy_receipt_redeem_mode(p_r: Pointer): Int32; cdecl; external LoyaltyLib;
 function loy_receipt_total(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_points_earned(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_points_redeemed(p_r: Pointer): Int64; cdecl; external LoyaltyLib;

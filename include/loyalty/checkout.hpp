@@ -123,6 +123,9 @@ struct Receipt {
     // refund_amount - redeem_value (the points tender returned) - wallet_amount. The parts of a
     // sale refunded piece by piece add up to what the sale was paid that way.
     std::int64_t money_back = 0;
+    // Sale: how its points were spent: 0 none or standalone, 1 under the authority's hold, 2
+    // within the till's offline allowance (chain mode).
+    int redeem_mode = 0;
 };
 
 struct RefundLine {

@@ -43,6 +43,9 @@ struct OpenOptions {
     // A till of a chain (docs/chain.md): points are spent at checkout only under a hold the
     // chain's authority granted (Basket::hold_id).
     bool chain_mode = false;
+    // In chain mode, the offline allowance (docs/chain.md, "Offline allowance"): points members
+    // may spend at this till without a hold in any 24 hours, in all and per member (0: none).
+    std::int64_t offline_till_points = 0, offline_member_points = 0;
 };
 
 // The origin a handle writes as: every fact it writes has the id `<name>:<letter><seq>`, the same

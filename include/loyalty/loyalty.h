@@ -174,9 +174,9 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_OUT_OF_STOCK 30       /* the reward's stock is used up */
 #define LOY_ERR_INSUFFICIENT_FUNDS 31 /* the wallet cannot pay that much now */
 #define LOY_ERR_NEEDS_ONLINE 32       /* in chain mode, this needs the chain's authority (a hold) */
-/* 33 is kept for the chain's offline allowance. */
-#define LOY_ERR_SYNC_FORK 34 /* another file holds different records under the same ids */
-#define LOY_ERR_SYNC_GAP 35  /* a record needs records (or facts) this file does not hold yet */
+#define LOY_ERR_OFFLINE_LIMIT 33      /* in chain mode, the till's offline allowance is used up */
+#define LOY_ERR_SYNC_FORK 34          /* another file holds different records under the same ids */
+#define LOY_ERR_SYNC_GAP 35 /* a record needs records (or facts) this file does not hold yet */
 
 /* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
 LOY_API const char* LOY_CALL loy_status_name(int32_t status);
@@ -220,6 +220,11 @@ typedef struct loy_open_options {
                                           authority holds the points (docs/chain.md): spending
                                           points at checkout then needs a hold from it
                                           (loy_basket_set_hold); 0 (the default): standalone */
+    int64_t offline_till_points;       /* added in 0.5, chain mode: points this till may let
+                                          members spend without a hold in any 24 hours, while
+                                          the authority cannot be reached (0: none, the default:
+                                          points are spent online only) */
+    int64_t offline_member_points;     /* of those, at most this many per member in 24 hours */
 } loy_open_options;
 
 LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);
@@ -553,6 +558,13 @@ LOY_API int64_t LOY_CALL loy_receipt_sale_id(const loy_receipt* r);
 LOY_API const char* LOY_CALL loy_receipt_uid(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_member_id(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_program_version(const loy_receipt* r);
+/* A sale's points, how they were spent: LOY_REDEEM_NONE (nothing spent, or not a chain's till),
+ * LOY_REDEEM_HOLD (under the authority's hold) or LOY_REDEEM_ALLOWANCE (within the till's offline
+ * allowance: the manager's report lists them, docs/chain.md). */
+#define LOY_REDEEM_NONE 0
+#define LOY_REDEEM_HOLD 1
+#define LOY_REDEEM_ALLOWANCE 2
+LOY_API int32_t LOY_CALL loy_receipt_redeem_mode(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_total(const loy_receipt* r);
 /* Sale: points earned / redeemed. Refund and void: points taken back / restored (positive). */
 LOY_API int64_t LOY_CALL loy_receipt_points_earned(const loy_receipt* r);

@@ -46,7 +46,7 @@ enum class Status : std::int32_t {
     OutOfStock = 30,
     InsufficientFunds = 31,
     NeedsOnline = 32,
-    // 33 is kept for the chain's offline allowance.
+    OfflineLimit = 33,
     SyncFork = 34,
     SyncGap = 35,
 };

@@ -199,7 +199,47 @@ Quote Database::Impl::quote(const Basket& b) {
     return q;
 }
 
+// How a till of a chain may spend the basket's points (docs/chain.md): under the authority's
+// hold (1), or, while the authority cannot be reached, within the till's offline allowance (2);
+// otherwise it may not. 0 when nothing is spent or the file is not a chain's till. A refusal is
+// not remembered for the key: the same sale with a hold is what the POS sends next.
+int Database::Impl::redeem_mode(const Basket& b) {
+    if (!opt.chain_mode || b.redeem_points <= 0) return 0;
+    if (!b.hold_id.empty()) {
+        if (b.hold_points < b.redeem_points)
+            throw Error(Status::NeedsOnline, "the hold covers " + std::to_string(b.hold_points) +
+                                                 " points but the basket spends " +
+                                                 std::to_string(b.redeem_points));
+        return 1;
+    }
+    if (opt.offline_till_points <= 0)
+        throw Error(Status::NeedsOnline,
+                    "in a chain, points are spent under a hold from the chain's authority: "
+                    "take one (loy_sync_hold) and set it on the basket, or pay otherwise");
+    const std::int64_t since = now() - kDayMs;
+    const std::int64_t member = b.member_id ? owner_of(b.member_id) : 0;
+    auto q = c.query(
+        "SELECT COALESCE(SUM(points_redeemed), 0), COALESCE(SUM(CASE WHEN member_id = ?3 THEN "
+        "points_redeemed END), 0) FROM sales WHERE origin = ?1 AND redeem_mode = 2 AND "
+        "created_at > ?2",
+        origin_id, since, member);
+    q.next();
+    const std::int64_t till = q.i64(0), mine = q.i64(1);
+    if (till + b.redeem_points > opt.offline_till_points)
+        throw Error(Status::OfflineLimit,
+                    "this till's offline allowance is used up: " + std::to_string(till) + " of " +
+                        std::to_string(opt.offline_till_points) +
+                        " points spent without a hold in the last 24 hours");
+    if (opt.offline_member_points > 0 && mine + b.redeem_points > opt.offline_member_points)
+        throw Error(Status::OfflineLimit,
+                    "the member's offline allowance at this till is used up: " +
+                        std::to_string(mine) + " of " + std::to_string(opt.offline_member_points) +
+                        " points spent without a hold in the last 24 hours");
+    return 2;
+}
+
 std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b) {
+    const int mode = redeem_mode(b);
     std::int64_t member = 0;
     MemberState st;
     Evaluation ev = evaluate_basket(b, member, st);
@@ -234,13 +274,14 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
          "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
-         "benefit_discount, tier_before, tier_after, hold_id) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "benefit_discount, tier_before, tier_after, hold_id, redeem_mode) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
          std::max<std::int64_t>(program_version, 0), storage::encode_rules(ev.rules), t,
-         ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id})
+         ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id},
+         static_cast<std::int64_t>(mode))
         .run();
     std::int64_t sale = c.last_id();
     c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
@@ -294,7 +335,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         ctx.branch = b.branch;
         ctx.terminal = b.terminal;
         ctx.operator_id = b.cashier;
-        ctx.held = !b.hold_id.empty();
+        ctx.held = mode != 0;
         if (ev.redeem_points > 0) {
             ctx.reason = "points tender";
             debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
@@ -389,20 +430,6 @@ Receipt Database::commit(const Basket& basket, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->check_basket(basket);
-    // A till of a chain spends points only under the authority's hold: two branches cannot
-    // both spend the same points while apart. Not remembered for the key: the same sale with a
-    // hold is what the POS sends next.
-    if (impl_->opt.chain_mode && basket.redeem_points > 0) {
-        if (basket.hold_id.empty())
-            throw Error(Status::NeedsOnline,
-                        "in a chain, points are spent under a hold from the chain's authority: "
-                        "take one (loy_sync_hold) and set it on the basket, or pay otherwise");
-        if (basket.hold_points < basket.redeem_points)
-            throw Error(Status::NeedsOnline, "the hold covers " +
-                                                 std::to_string(basket.hold_points) +
-                                                 " points but the basket spends " +
-                                                 std::to_string(basket.redeem_points));
-    }
     return impl_->idempotent(
         key, "sale", impl_->basket_request(basket), [&] { return impl_->do_commit(basket); },
         [&](const Impl::Outcome& o) {

@@ -389,6 +389,7 @@ struct Database::Impl {
     Basket with_plan_prices(const Basket& b, const Program& p, std::int64_t member);
     std::function<std::int64_t(const ScoreTerm&)> sale_delta(const Evaluation& ev);
     Quote quote(const Basket& b);
+    int redeem_mode(const Basket& b);
     std::pair<std::int64_t, std::int64_t> do_commit(const Basket& b);
     void reward_referral(std::int64_t member, std::int64_t sale, std::int64_t total,
                          EntryContext ctx, std::int64_t avail_at);

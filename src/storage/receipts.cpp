@@ -8,7 +8,8 @@ Receipt Database::Impl::sale_receipt(std::int64_t sale) {
         "SELECT o.name, s.member_id, s.program_version, s.total, s.points_earned, "
         "s.points_redeemed, s.redeem_value, s.amount_due, s.balance_after, s.available_after, "
         "s.created_at, s.explanation, s.benefit_discount, s.tier_before, s.tier_after, "
-        "s.coupon_discount, s.wallet_paid, s.cashback, COALESCE(s.origin_seq, s.id) FROM sales s "
+        "s.coupon_discount, s.wallet_paid, s.cashback, COALESCE(s.origin_seq, s.id), "
+        "s.redeem_mode FROM sales s "
         "JOIN origins o ON o.id = s.origin WHERE s.id=?",
         sale);
     if (!q.next()) throw Error(Status::NotFound, "no sale with id " + std::to_string(sale));
@@ -33,6 +34,7 @@ Receipt Database::Impl::sale_receipt(std::int64_t sale) {
     r.coupon_discount = q.i64(15);
     r.wallet_amount = q.i64(16);
     r.cashback = q.i64(17);
+    r.redeem_mode = static_cast<int>(q.i64(19));
     auto cu = c.query(
         "SELECT code, campaign_id, discount, points, partner_funded FROM coupon_uses "
         "WHERE sale_id=? ORDER BY id",

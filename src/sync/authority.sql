@@ -86,7 +86,10 @@ CREATE TABLE IF NOT EXISTS loyalty.sales(
   total bigint NOT NULL,
   points_earned bigint NOT NULL,
   points_redeemed bigint NOT NULL,
+  redeem_mode smallint NOT NULL DEFAULT 0,  -- 1 under a hold, 2 within a till's offline allowance
   till_time bigint NOT NULL);
+-- An authority made by an earlier authority.sql gains the columns added since.
+ALTER TABLE loyalty.sales ADD COLUMN IF NOT EXISTS redeem_mode smallint NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS loyalty.refunds(
   refund_uid text PRIMARY KEY,
   sale_uid text NOT NULL,
@@ -149,10 +152,11 @@ CREATE OR REPLACE FUNCTION loyalty.project(p_origin int, p_body jsonb) RETURNS v
 LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO loyalty.sales(sale_uid, origin_id, member_uid, branch, terminal, currency, total,
-                            points_earned, points_redeemed, till_time)
+                            points_earned, points_redeemed, redeem_mode, till_time)
   SELECT f->>'id', p_origin, f->>'member_id', f->>'branch', f->>'terminal', f->>'currency',
          (f->>'total')::bigint, coalesce((f->>'points_earned')::bigint, 0),
-         coalesce((f->>'points_redeemed')::bigint, 0), (f->>'created_at')::bigint
+         coalesce((f->>'points_redeemed')::bigint, 0),
+         coalesce((f->>'redeem_mode')::smallint, 0), (f->>'created_at')::bigint
   FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'sale'
   ON CONFLICT DO NOTHING;
   INSERT INTO loyalty.refunds(refund_uid, sale_uid, kind, amount, till_time)
@@ -254,6 +258,21 @@ LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
       AND o.name = p_name
     RETURNING 1)
   SELECT EXISTS (SELECT 1 FROM v)
+$$;
+
+-- Points spent within tills' offline allowances, by till and Jalali month, and how many of the
+-- members who spent so now owe points (their chain-wide balance is below zero: the over-use the
+-- allowance let through while the till could not reach the authority).
+CREATE OR REPLACE FUNCTION loyalty.report_offline_spends(p_offset_min int)
+RETURNS TABLE(till text, month text, sales bigint, points bigint, members_in_debt bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  SELECT o.name, jalali_month(s.till_time, p_offset_min), count(*),
+         sum(s.points_redeemed)::bigint,
+         count(DISTINCT s.member_uid) FILTER (WHERE a.balance < 0)
+  FROM sales s JOIN origins o USING (origin_id)
+  LEFT JOIN accounts a ON a.member_uid = s.member_uid
+  WHERE s.redeem_mode = 2
+  GROUP BY 1, 2 ORDER BY 2, 1
 $$;
 
 -- Registers an origin (again: it answers what the authority holds of it). A name is the till's,
@@ -394,5 +413,5 @@ GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, json
   loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb),
   loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text) TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
-GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int)
-  TO loyalty_manager;
+GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
+  loyalty.report_offline_spends(int) TO loyalty_manager;

@@ -413,6 +413,8 @@ static void test_chain_mode_spends_under_a_hold(void) {
     /* The refusals were not remembered: the same key with the hold commits. */
     CHECK_STATUS(loy_commit(db, b, "spend-1", &r, &err), LOY_OK);
     CHECK(r && loy_receipt_points_redeemed(r) == 50);
+    CHECK(r && loy_receipt_redeem_mode(r) == LOY_REDEEM_HOLD);
+    CHECK(loy_receipt_redeem_mode(NULL) == LOY_REDEEM_NONE);
     loy_receipt_free(r);
     loy_basket_free(b);
     /* Points are spent only at checkout under a hold; jobs that run once for the whole chain
@@ -437,12 +439,75 @@ static void test_chain_mode_spends_under_a_hold(void) {
     loy_close(db);
 }
 
+/* A till of a chain may let members spend a little without a hold while the authority cannot be
+ * reached: within its offline allowance, per till and per member in any 24 hours. */
+static int32_t spend_offline(loy_db* db, int64_t member, int64_t points, const char* key,
+                             int32_t* mode) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_redeem_points(b, points, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    const int32_t rc = loy_commit(db, b, key, &r, &err);
+    *mode = r ? loy_receipt_redeem_mode(r) : -1;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return rc;
+}
+
+static void test_offline_allowance(void) {
+    remove_database("allowance.db");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/allowance.db", dir);
+    loy_open_options o;
+    loy_open_options_init(&o);
+    CHECK(o.offline_till_points == 0 && o.offline_member_points == 0);
+    o.path = path;
+    o.origin = "branch-d";
+    o.default_currency = "IRT";
+    o.chain_mode = 1;
+    o.offline_till_points = -1;
+    loy_db* db = NULL;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_ERR_INVALID_ARGUMENT);
+    o.offline_till_points = 100;
+    o.offline_member_points = 40;
+    CHECK_STATUS(loy_open(&o, &db, &err), LOY_OK);
+    if (!db) return;
+    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
+    const int64_t a = enrol_phone(db, "09121234567", NULL, 0);
+    const int64_t b = enrol_phone(db, "09351112233", NULL, 0);
+    const int64_t c = enrol_phone(db, "09131112233", NULL, 0);
+    sell(db, a, 200000, 0, "earn-a", NULL, 0);
+    sell(db, b, 200000, 0, "earn-b", NULL, 0);
+    sell(db, c, 200000, 0, "earn-c", NULL, 0);
+    int32_t mode = -1;
+    CHECK_STATUS(spend_offline(db, a, 30, "a-1", &mode), LOY_OK);
+    CHECK(mode == LOY_REDEEM_ALLOWANCE);
+    /* 30 + 20 > 40 for one member */
+    CHECK_STATUS(spend_offline(db, a, 20, "a-2", &mode), LOY_ERR_OFFLINE_LIMIT);
+    CHECK(strstr(err.message, "30 of 40") != NULL);
+    CHECK_STATUS(spend_offline(db, b, 40, "b-1", &mode), LOY_OK);
+    /* 70 + 40 > 100 for the till */
+    CHECK_STATUS(spend_offline(db, c, 40, "c-1", &mode), LOY_ERR_OFFLINE_LIMIT);
+    CHECK(strstr(err.message, "70 of 100") != NULL);
+    CHECK(strcmp(loy_status_name(LOY_ERR_OFFLINE_LIMIT), "LOY_ERR_OFFLINE_LIMIT") == 0);
+    /* A day later, the allowance is there again; a replay returns the first result. */
+    CHECK_STATUS(loy_set_clock(db, loy_now(db) + 86400000 + 1000, &err), LOY_OK);
+    CHECK_STATUS(spend_offline(db, c, 30, "c-1", &mode), LOY_OK);
+    CHECK_STATUS(spend_offline(db, a, 30, "a-1", &mode), LOY_OK);
+    CHECK(mode == LOY_REDEEM_ALLOWANCE);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
+        {"the offline allowance", test_offline_allowance},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

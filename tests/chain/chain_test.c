@@ -383,19 +383,26 @@ static int32_t hold(struct till* t, const char* uid, int64_t points, int32_t ttl
     return rc;
 }
 
-static int32_t spend(loy_db* db, int64_t member, int64_t points, const char* hold_id,
-                     const char* key) {
+static int32_t spend_on(loy_db* db, int64_t member, int64_t amount, int64_t points,
+                        const char* hold_id, const char* key) {
     loy_basket* b = NULL;
     CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
     CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
-    CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, amount, 0, NULL, &err), LOY_OK);
     CHECK_STATUS(loy_basket_redeem_points(b, points, &err), LOY_OK);
     if (hold_id) CHECK_STATUS(loy_basket_set_hold(b, hold_id, points, &err), LOY_OK);
     loy_receipt* r = NULL;
     const int32_t rc = loy_commit(db, b, key, &r, &err);
+    if (rc == LOY_OK && hold_id) CHECK(loy_receipt_redeem_mode(r) == LOY_REDEEM_HOLD);
+    if (rc == LOY_OK && !hold_id) CHECK(loy_receipt_redeem_mode(r) == LOY_REDEEM_ALLOWANCE);
     loy_receipt_free(r);
     loy_basket_free(b);
     return rc;
+}
+
+static int32_t spend(loy_db* db, int64_t member, int64_t points, const char* hold_id,
+                     const char* key) {
+    return spend_on(db, member, 100000, points, hold_id, key);
 }
 
 static void test_points_are_spent_under_holds(void) {
@@ -513,6 +520,58 @@ static void test_jobs_run_once_at_the_head_office(void) {
     close_till(&hq);
 }
 
+/* Two tills, apart, each let the same member spend within its offline allowance: the chain's
+ * account goes below zero, and the manager's report shows the over-use, by till. */
+static void test_offline_allowance_over_use_is_reported(void) {
+    struct till a = open_till_as("allow-a.db", "allow-a", "branch_a", 1, 1);
+    struct till b = open_till_as("allow-b.db", "allow-b", "branch_b", 1, 1);
+    if (!a.sync || !b.sync) return;
+    close_till(&a);
+    close_till(&b);
+    /* The same files again, with an allowance of 200 points a day, 100 per member. */
+    loy_open_options o;
+    loy_open_options_init(&o);
+    char path[1024];
+    struct till* tills[] = {&a, &b};
+    const char* files[] = {"allow-a.db", "allow-b.db"};
+    const char* roles[] = {"branch_a", "branch_b"};
+    for (int i = 0; i < 2; ++i) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        o.path = path;
+        o.default_currency = "IRT";
+        o.chain_mode = 1;
+        o.offline_till_points = 200;
+        o.offline_member_points = 100;
+        CHECK_STATUS(loy_open(&o, &tills[i]->db, &err), LOY_OK);
+        char conninfo[1200];
+        snprintf(conninfo, sizeof conninfo, "%s user=%s", conninfo_base, roles[i]);
+        loy_sync_options so;
+        loy_sync_options_init(&so);
+        so.conninfo = conninfo;
+        CHECK_STATUS(loy_sync_open(tills[i]->db, &so, &tills[i]->sync, &err), LOY_OK);
+    }
+    const int64_t m = enrol_phone(a.db, "09129990033", NULL, 0);
+    sell(a.db, m, 100000, 0, "earn"); /* 100 points */
+    sync_ok(&a);
+    sync_ok(&b);
+    loy_member* mb = by_phone(b.db, "09129990033", LOY_OK);
+    const int64_t m_b = mb ? loy_member_id(mb) : 0;
+    loy_member_free(mb);
+    /* Apart, each spends 80 of the 100 points it sees, without a hold, on a sale of 20,000. */
+    CHECK_STATUS(spend_on(a.db, m, 20000, 80, NULL, "a-offline-1"), LOY_OK);
+    CHECK_STATUS(spend_on(b.db, m_b, 20000, 80, NULL, "b-offline-1"), LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    sync_ok(&a);
+    /* 100 - 80 - 80 + 20 + 20 earned by the two sales: a debt of 20, in both files. */
+    CHECK(balance_by_phone(a.db, "09129990033") == -20);
+    CHECK(balance_by_phone(b.db, "09129990033") == -20);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
 static void test_bad_calls(void) {
     loy_sync_options o;
     loy_sync_options_init(&o);
@@ -543,6 +602,7 @@ int main(int argc, char** argv) {
         {"four tills push at once while a fifth pulls", test_concurrent_pushes_and_pulls},
         {"points are spent under holds", test_points_are_spent_under_holds},
         {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
+        {"offline allowance: over-use is reported", test_offline_allowance_over_use_is_reported},
         {"bad calls", test_bad_calls},
     };
     if (argc < 3) {

@@ -63,8 +63,9 @@ report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
    FROM loyalty.report_branches(210)")
 # Shirin's three sales (210,000, 210 points earned, 40 redeemed), the race's 4 tills x 30 sales
 # of 10,000 (10 points each), Parisa's three (350,000, 350 earned, 150 redeemed under holds) and
-# one of 100,000 whose points the head office expired later, none counted twice.
-[ "$report" = "|$month|127|7|1860000|0|1860|190" ] ||
+# one of 100,000 whose points the head office expired later, and three (140,000, 140 earned, 160
+# redeemed within offline allowances), none counted twice.
+[ "$report" = "|$month|130|8|2000000|0|2000|350" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
 if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
@@ -80,6 +81,14 @@ holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' 
 [ "$holds" = "pending:1:0:false posted:2:150:false voided:2:0:false " ] ||
   { echo "FAIL the holds on the authority: $holds" >&2; exit 1; }
 echo "ok   holds on the authority: $holds"
+# The offline allowance's over-use, by till: each spent 80 points without a hold, and the member
+# now owes 20 over the whole chain.
+offline=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
+  "SELECT till || ':' || sales || ':' || points || ':' || members_in_debt
+   FROM loyalty.report_offline_spends(210)" | tr '\n' ' ')
+[ "$offline" = "allow-a:1:80:1 allow-b:1:80:1 " ] ||
+  { echo "FAIL the offline spends report: $offline" >&2; exit 1; }
+echo "ok   the offline allowance's over-use, by till: $offline"
 # Jalali months on the authority, as the library computes them: Nowruz 1405 at Tehran's
 # midnight, and Esfand 30 of the leap year 1403.
 jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(ms, 210), ' ')

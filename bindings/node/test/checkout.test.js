@@ -230,6 +230,10 @@ test('chain-wide ids, member events with keys and the journal', () => {
   assert.throws(() => till.commit(spend, 'spend-1'),
     (e) => e instanceof LoyaltyError && e.status !== constants.LOY_ERR_NEEDS_ONLINE);
   spend.close();
+  const plain = till.basket({});
+  plain.addLine('WATER', 'drinks', 1000, 100000);
+  assert.strictEqual(till.commit(plain, 'plain-1').redeemMode, constants.LOY_REDEEM_NONE);
+  plain.close();
   till.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });

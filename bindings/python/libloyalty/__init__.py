@@ -226,6 +226,7 @@ class Receipt:
     tier_after: str
     issued_codes: Tuple[str, ...]
     rules: Tuple[RuleLine, ...]
+    redeem_mode: int = 0  # LOY_REDEEM_NONE, _HOLD (chain: under a hold), _ALLOWANCE (offline)
 
 
 @dataclass(frozen=True)
@@ -440,7 +441,7 @@ def _receipt(ptr) -> Receipt:
                    L.loy_receipt_balance_after(ptr), L.loy_receipt_available_after(ptr),
                    L.loy_receipt_wallet_amount(ptr), L.loy_receipt_cashback(ptr),
                    L.loy_receipt_money_back(ptr), _s(L.loy_receipt_tier_before(ptr)), _s(L.loy_receipt_tier_after(ptr)), issued,
-                   _rules(L, "loy_receipt", ptr))
+                   _rules(L, "loy_receipt", ptr), L.loy_receipt_redeem_mode(ptr))
 
 
 def _table(ptr) -> List[dict]:
@@ -471,10 +472,12 @@ class Database(_Handle):
     @classmethod
     def open(cls, path: str, durability: int = _capi.LOY_DURABILITY_FULL, busy_timeout_ms=0,
              default_country=None, default_currency=None, origin=None,
-             read_only=False, currency_exponent=None, chain_mode=False) -> "Database":
+             read_only=False, currency_exponent=None, chain_mode=False,
+             offline_till_points=0, offline_member_points=0) -> "Database":
         """Opens (or creates) a database. `currency_exponent`: the default currency's decimal
         places, for a currency the file does not know yet (INR: 2). `chain_mode`: a till of a
-        chain, which spends points only under the authority's hold (docs/chain.md)."""
+        chain, which spends points only under the authority's hold (docs/chain.md), or, offline,
+        within `offline_till_points` a day (`offline_member_points` per member)."""
         L = load()
         opts = _capi.loy_open_options()
         L.loy_open_options_init(ctypes.byref(opts))
@@ -490,6 +493,8 @@ class Database(_Handle):
         if currency_exponent is not None:
             opts.default_currency_exponent = currency_exponent
         opts.chain_mode = 1 if chain_mode else 0
+        opts.offline_till_points = offline_till_points
+        opts.offline_member_points = offline_member_points
         return cls(_owned(L.loy_open, ctypes.byref(opts)).value)
 
     # -- set-up

@@ -37,6 +37,7 @@ LOY_ERR_COUPON_REJECTED = 29
 LOY_ERR_OUT_OF_STOCK = 30
 LOY_ERR_INSUFFICIENT_FUNDS = 31
 LOY_ERR_NEEDS_ONLINE = 32
+LOY_ERR_OFFLINE_LIMIT = 33
 LOY_ERR_SYNC_FORK = 34
 LOY_ERR_SYNC_GAP = 35
 LOY_DURABILITY_FULL = 0
@@ -49,6 +50,9 @@ LOY_UNCHANGED = -1
 LOY_RECEIPT_SALE = 0
 LOY_RECEIPT_REFUND = 1
 LOY_RECEIPT_VOID = 2
+LOY_REDEEM_NONE = 0
+LOY_REDEEM_HOLD = 1
+LOY_REDEEM_ALLOWANCE = 2
 LOY_ENTRY_EARN = 1
 LOY_ENTRY_REDEEM = 2
 LOY_ENTRY_EXPIRE = 3
@@ -89,6 +93,8 @@ class loy_open_options(ctypes.Structure):
         ('read_only', ctypes.c_int32),
         ('default_currency_exponent', ctypes.c_int32),
         ('chain_mode', ctypes.c_int32),
+        ('offline_till_points', ctypes.c_int64),
+        ('offline_member_points', ctypes.c_int64),
     ]
 
 
@@ -269,6 +275,7 @@ FUNCTIONS = {
     'loy_receipt_uid': (ctypes.c_char_p, [ctypes.c_void_p]),
     'loy_receipt_member_id': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_program_version': (ctypes.c_int64, [ctypes.c_void_p]),
+    'loy_receipt_redeem_mode': (ctypes.c_int32, [ctypes.c_void_p]),
     'loy_receipt_total': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_points_earned': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_receipt_points_redeemed': (ctypes.c_int64, [ctypes.c_void_p]),

@@ -324,6 +324,9 @@ class JournalTest(unittest.TestCase):
                 with self.assertRaises(LoyaltyError) as e:
                     till.commit(b, "spend-1")
                 self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
+            with till.basket() as b:
+                b.add_line("WATER", "drinks", 1000, 100_000)
+                self.assertEqual(till.commit(b, "plain-1").redeem_mode, libloyalty.LOY_REDEEM_NONE)
         finally:
             till.close()
         third = libloyalty.Database.open(os.path.join(self.dir.name, "t3.db"),

@@ -49,6 +49,7 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ERR_OUT_OF_STOCK = 30;
     int LOY_ERR_INSUFFICIENT_FUNDS = 31;
     int LOY_ERR_NEEDS_ONLINE = 32;
+    int LOY_ERR_OFFLINE_LIMIT = 33;
     int LOY_ERR_SYNC_FORK = 34;
     int LOY_ERR_SYNC_GAP = 35;
     int LOY_DURABILITY_FULL = 0;
@@ -61,6 +62,9 @@ public interface LoyaltyLibrary extends Library {
     int LOY_RECEIPT_SALE = 0;
     int LOY_RECEIPT_REFUND = 1;
     int LOY_RECEIPT_VOID = 2;
+    int LOY_REDEEM_NONE = 0;
+    int LOY_REDEEM_HOLD = 1;
+    int LOY_REDEEM_ALLOWANCE = 2;
     int LOY_ENTRY_EARN = 1;
     int LOY_ENTRY_REDEEM = 2;
     int LOY_ENTRY_EXPIRE = 3;
@@ -103,7 +107,7 @@ public interface LoyaltyLibrary extends Library {
         public LoyError() { super(); setStringEncoding("UTF-8"); }
     }
 
-    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent", "chain_mode"})
+    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent", "chain_mode", "offline_till_points", "offline_member_points"})
     class LoyOpenOptions extends Structure {
         public int size;
         public String path;
@@ -115,6 +119,8 @@ public interface LoyaltyLibrary extends Library {
         public int read_only;
         public int default_currency_exponent;
         public int chain_mode;
+        public long offline_till_points;
+        public long offline_member_points;
         public LoyOpenOptions() { super(); setStringEncoding("UTF-8"); }
     }
 
@@ -294,6 +300,7 @@ public interface LoyaltyLibrary extends Library {
     String loy_receipt_uid(Pointer r);
     long loy_receipt_member_id(Pointer r);
     long loy_receipt_program_version(Pointer r);
+    int loy_receipt_redeem_mode(Pointer r);
     long loy_receipt_total(Pointer r);
     long loy_receipt_points_earned(Pointer r);
     long loy_receipt_points_redeemed(Pointer r);
