@@ -6,7 +6,7 @@
 # it; then loyalty-syncd runs one round from the command line. The cluster is stopped and
 # removed at exit.
 #
-#   tests/chain/run.sh <build dir>
+#   tests/chain/run.sh <build dir> [--no-python]
 set -euo pipefail
 build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -97,6 +97,19 @@ jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(
 [ "$jalali" = "1404-12 1405-01 1403-12 1404-01 1405-09" ] ||
   { echo "FAIL Jalali months on the authority: $jalali" >&2; exit 1; }
 echo "ok   Jalali months on the authority: $jalali"
+
+# The Python binding of libloyalty-sync: a new till finds Parisa by phone with the balance the
+# authority holds for her.
+if [ "${2:-}" != "--no-python" ]; then
+pg_role py_till
+python_balance=$(LOYALTY_LIBRARY="$build/libloyalty.so.0" python3 "$root/tests/chain/python_sync.py" \
+  "$pg_work/tills/python.db" "$pg_info user=py_till" 09127770011)
+authority_balance=$("${psql[@]}" -d loyalty -At -c \
+  "SELECT balance FROM loyalty.accounts WHERE member_uid = 'hold-a:M1'")
+[ "$python_balance" = "$authority_balance" ] ||
+  { echo "FAIL Python sees $python_balance, the authority $authority_balance" >&2; exit 1; }
+echo "ok   Python (libloyalty.sync): Parisa's balance $python_balance, as on the authority"
+fi
 
 # loyalty-syncd: one round for a new till's file, from the command line.
 "$build/loyalty-admin" init "$pg_work/tills/syncd.db" --currency IRT >/dev/null
