@@ -386,8 +386,8 @@ END $$;
 CREATE OR REPLACE FUNCTION loyalty.profiles_of(p_name text, p_uids jsonb)
 RETURNS TABLE(member_uid text, profile text, erased boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  SELECT p.member_uid, coalesce(p.profile::text, ''), p.erased FROM profiles p
-  WHERE p.member_uid IN (SELECT jsonb_array_elements_text(p_uids))
+  SELECT p.member_uid, coalesce(p.profile::text, ''), p.erased
+  FROM jsonb_array_elements_text(p_uids) u(uid) JOIN profiles p ON p.member_uid = u.uid
 $$;
 
 -- The records a till does not hold yet: of every origin but its own, those after the seq the
@@ -399,10 +399,14 @@ CREATE OR REPLACE FUNCTION loyalty.pull(p_name text, p_held jsonb, p_limit int)
 RETURNS TABLE(origin text, seq bigint, kind text, idem_key text, body text, prev text,
               hash text, till_time bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  -- Per origin, a range of the primary key after the seq held (no scan of what is held).
   SELECT o.name, r.seq, r.kind, coalesce(r.idem_key, ''), r.body, r.prev, r.hash, r.till_time
-  FROM records r JOIN origins o ON o.origin_id = r.origin_id
+  FROM origins o
+  CROSS JOIN LATERAL (
+    SELECT * FROM records x
+    WHERE x.origin_id = o.origin_id AND x.seq > coalesce((p_held ->> o.name)::bigint, 0)
+    ORDER BY x.seq LIMIT least(greatest(p_limit, 1), 10000)) r
   WHERE o.name <> p_name
-    AND r.seq > coalesce((p_held ->> o.name)::bigint, 0)
   ORDER BY r.received_at, r.origin_id, r.seq
   LIMIT least(greatest(p_limit, 1), 10000)
 $$;
