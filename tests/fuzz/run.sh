@@ -7,7 +7,7 @@ SECONDS_EACH="${1:-15}"
 export CC=clang-14 CXX=clang++-14
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_FUZZ=ON \
       -DLOYALTY_BUILD_TESTS=OFF -DLOYALTY_BUILD_EXAMPLES=OFF -DLOYALTY_BUILD_BENCH=OFF \
-      -DLOYALTY_BUILD_TOOLS=OFF >/dev/null
+      -DLOYALTY_BUILD_TOOLS=OFF -DLOYALTY_BUILD_SYNC=OFF >/dev/null
 cmake --build build/fuzz -j"$(nproc)"
 for t in basket programme phone coupon open import; do
   work="build/fuzz/corpus-$t"
