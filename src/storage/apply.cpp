@@ -21,25 +21,8 @@ namespace {
 
 using nlohmann::json;
 
-// `<origin>:<letter><seq>` taken apart; false when the text has not that shape.
-struct Uid {
-    std::string origin;
-    char letter = 0;
-    std::int64_t seq = 0;
-};
-
-bool parse_uid(const std::string& text, Uid& out) {
-    const std::size_t colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 2 >= text.size() ||
-        text.size() - colon - 2 > 18)
-        return false;
-    for (std::size_t i = colon + 2; i < text.size(); ++i)
-        if (text[i] < '0' || text[i] > '9') return false;
-    out.origin = text.substr(0, colon);
-    out.letter = text[colon + 1];
-    out.seq = std::stoll(text.substr(colon + 2));
-    return out.seq > 0;
-}
+using storage::parse_uid;
+using storage::Uid;
 
 bool valid_origin_name(const std::string& name) {
     return !name.empty() && name.size() <= kMaxShort &&
@@ -171,7 +154,7 @@ struct FactApplier {
     std::int64_t resolve(const char* table, const std::string& uid) {
         const FactTable* t = storage::fact_table(table);
         Uid u;
-        if (!t || !parse_uid(uid, u) || u.letter != t->letter)
+        if (!t || !parse_uid(uid, u) || u.letter != t->letter || u.seq <= 0)
             throw Error(Status::InvalidArgument,
                         st.where + ": '" + uid + "' is not an id of a " + (t ? t->type : table));
         const std::int64_t o = d.origin_by_name(u.origin);
@@ -191,7 +174,7 @@ struct FactApplier {
         const FactTable* t = fact_table_by_type(f["t"].get_ref<const std::string&>());
         const std::string& id = f["id"].get_ref<const std::string&>();
         Uid u;
-        if (!t || !parse_uid(id, u) || u.letter != t->letter)
+        if (!t || !parse_uid(id, u) || u.letter != t->letter || u.seq <= 0)
             throw Error(Status::InvalidArgument, st.where + ": '" + id + "' is not a fact's id");
         const std::int64_t o = d.foreign_origin(u.origin);
         if (const std::int64_t row = d.fact_row(t->table, o, u.seq)) {

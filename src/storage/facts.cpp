@@ -71,6 +71,19 @@ const char* reference_of(std::string_view column) {
     return nullptr;
 }
 
+bool parse_uid(const std::string& text, Uid& out) {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 2 >= text.size() ||
+        text.size() - colon - 2 > 18)
+        return false;
+    for (std::size_t i = colon + 2; i < text.size(); ++i)
+        if (text[i] < '0' || text[i] > '9') return false;
+    out.origin = text.substr(0, colon);
+    out.letter = text[colon + 1];
+    out.seq = std::stoll(text.substr(colon + 2));
+    return true;
+}
+
 std::string record_hash(const std::string& prev, const std::string& origin, std::int64_t seq,
                         const std::string& kind, const std::string& key, std::int64_t at,
                         const std::string& body) {

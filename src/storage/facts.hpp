@@ -32,6 +32,15 @@ const FactTable* fact_table(std::string_view table);
 const FactTable* fact_table_by_type(std::string_view type);
 const FactTable* fact_table_of(char letter);
 
+// A chain-wide id `<origin>:<letter><seq>` taken apart (the one parser of ids: look-ups by id and
+// the records of other origins both use it); false when the text has not that shape.
+struct Uid {
+    std::string origin;
+    char letter = 0;
+    std::int64_t seq = 0;
+};
+bool parse_uid(const std::string& text, Uid& out);
+
 // The table a column naming another fact points into ("" = the same table), or nullptr.
 const char* reference_of(std::string_view column);
 

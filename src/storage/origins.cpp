@@ -2,6 +2,7 @@
 // fact written here carries (origin, seq) and is shown as `<origin>:<letter><seq>`. A file found
 // copied, moved to another file or restored from a backup gets a new generation, so its new
 // facts never reuse a seq that another copy has used (docs/journal.md, "Identity").
+#include "storage/facts.hpp"
 #include "storage/impl.hpp"
 
 namespace loyalty {
@@ -73,18 +74,13 @@ std::int64_t Database::Impl::origin_by_name(const std::string& name) {
 // origin_seq NULL and its seq is its id; a row copied from another file keeps its origin_seq.
 std::int64_t Database::Impl::local_id(const char* table, char letter, const std::string& text) {
     text::check_field("id", text, kMaxText);
-    const std::size_t colon = text.rfind(':');
-    const bool shaped = colon != std::string::npos && colon > 0 && colon + 2 < text.size() &&
-                        text[colon + 1] == letter && text.size() - colon - 2 <= 18 &&
-                        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(colon) + 2,
-                                    text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-    if (!shaped)
+    storage::Uid u;
+    if (!storage::parse_uid(text, u) || u.letter != letter)
         throw Error(Status::InvalidArgument, "'" + text + "' is not an id of the form <origin>:" +
                                                  std::string(1, letter) + "<number>");
-    const std::int64_t seq = std::stoll(text.substr(colon + 2));
-    const std::int64_t o = origin_by_name(text.substr(0, colon));
+    const std::int64_t o = origin_by_name(u.origin);
     if (o != 0)
-        if (const std::int64_t row = fact_row(table, o, seq)) return row;
+        if (const std::int64_t row = fact_row(table, o, u.seq)) return row;
     throw Error(Status::NotFound, "nothing here has the id '" + text + "'");
 }
 
