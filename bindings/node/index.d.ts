@@ -37,7 +37,14 @@ export interface Member {
   id: Int64; uid: string; status: number; phone: string; card: string; name: string;
   email: string; tags: string; language: string; tier: string; balance: Int64;
   available: Int64; pending: Int64; lifetimeEarned: Int64; walletBalance: Int64;
-  referralCode: string;
+  referralCode: string; gender: string; branch: string; birthYear: number; birthMonth: number;
+  birthDay: number; consentSms: boolean; consentEmail: boolean; consentPush: boolean;
+  referrerId: Int64; mergedInto: Int64; createdAt: Int64;
+}
+
+/** A coupon presented in a basket: LOY_OK when it applies, else why not (`message`). */
+export interface CouponResult {
+  code: string; campaign: string; status: number; message: string; amount: Int64; points: Int64;
 }
 
 export interface RuleLine { rule: string; points: Int64; explanation: string }
@@ -47,7 +54,10 @@ export interface Quote {
   available: Int64; redeemablePoints: Int64; redeemableValue: Int64; redeemStatus: number;
   redeemPoints: Int64; redeemValue: Int64; amountDue: Int64; benefitDiscount: Int64;
   couponDiscount: Int64; cashback: Int64; tier: string; tierAfter: string; progress: string;
-  rules: RuleLine[];
+  rules: RuleLine[]; coupons: CouponResult[]; freeDelivery: boolean; walletBalance: Int64;
+  walletAvailable: Int64; walletStatus: number; walletAmount: Int64;
+  /** Points per basket line, in line order. */
+  linePoints: Int64[];
 }
 
 export interface Receipt {
@@ -60,6 +70,8 @@ export interface Receipt {
   tierBefore: string; tierAfter: string; issuedCodes: string[]; rules: RuleLine[];
   /** LOY_REDEEM_NONE, _HOLD (a chain's till, under a hold) or _ALLOWANCE (offline allowance). */
   redeemMode: number;
+  createdAt: Int64; benefitDiscount: Int64; couponDiscount: Int64;
+  coupons: Array<{ code: string; amount: Int64 }>;
 }
 
 /** A report or message row: whole numbers as numbers, decimals and labels as text. */
@@ -86,6 +98,8 @@ export class Basket {
   /** In chain mode: the authority's hold covering the points this sale spends. */
   setHold(holdId: string | null, points?: Int64): this;
   addPlan(planId: string, periods?: number): Int64;
+  /** The basket lines added so far (a plan is a line too). */
+  readonly lines: number;
   close(): void;
 }
 
@@ -96,12 +110,31 @@ export interface HistoryEntry {
 
 export interface TierStatus {
   tier: string; tierName: string; score: Int64; nextTier: string; nextTierName: string;
-  missing: Int64; progress: string; plan: string; benefits: string[];
+  missing: Int64; progress: string; plan: string; benefits: string[]; since: Int64;
+  nextThreshold: Int64; atRiskSince: Int64; floorTier: string; multiplier: string;
+  discount: string; freeDelivery: boolean; planEndsAt: Int64; events: TierEvent[];
 }
+
+export interface TierEvent {
+  uid: string; from: string; to: string; reason: string; score: Int64; saleId: Int64; at: Int64;
+}
+
+/** Points spent on a reward of the catalogue. */
+export interface Redemption {
+  id: Int64; uid: string; replayed: boolean; reward: string; quantity: Int64; points: Int64;
+  couponCode: string; walletCredit: Int64; cause: string;
+}
+
+export interface MemberQuery {
+  namePrefix?: string | null; phonePrefix?: string | null; tag?: string | null;
+  includeInactive?: boolean; limit?: number; afterId?: Int64;
+}
+
+export interface ReportInfo { name: string; title: string; description: string }
 
 export interface Coupon {
   code: string; campaign: string; memberId: Int64; maxUses: Int64; uses: Int64;
-  validUntil: Int64; revoked: boolean; uid: string;
+  validUntil: Int64; revoked: boolean; uid: string; batchId: Int64; issuedSaleId: Int64;
 }
 
 /** What a handle writes as (docs/journal.md). */
@@ -176,8 +209,50 @@ export class Database {
   acknowledge(messageId: Int64,
               outcome?: { sent?: boolean; error?: string | null; retryAfterMs?: Int64 }): void;
   verify(): { problems: Int64; text: string };
+  /** The manager's dashboard: one self-contained HTML page. */
+  dashboardHtml(options?: ReportOptions): string;
+  rewardReport(fromMs?: Int64, toMs?: Int64): Row[];
+  segments(atMs?: Int64): Row[];
+  segmentMembers(segmentId: string, atMs?: Int64): Row[];
+  sendCampaign(campaignId: string, nowMs?: Int64):
+      { queued: Int64; holdout: Int64; suppressed: Int64 };
+  findByPhone(phone: string): Member;
+  /** One page of members by id (keyset paging: pass the last id as afterId). */
+  searchMembers(query?: MemberQuery): Member[];
+  importMembersCsv(csv: string, options?: { dryRun?: boolean }):
+      { rows: Int64; imported: Int64; errors: Row[] };
+  memberSales(memberId: Int64, limit?: number): Row[];
+  memberCoupons(memberId: Int64): Row[];
+  memberMessages(memberId: Int64, limit?: number): Row[];
+  memberSegments(memberId: Int64, atMs?: Int64): Row[];
+  reviewTiers(nowMs?: Int64):
+      { reviewed: Int64; upgraded: Int64; downgraded: Int64; atRisk: Int64 };
+  cancelPlan(memberId: Int64, idempotencyKey: string): void;
+  createCouponBatch(campaignId: string, count: Int64, idempotencyKey: string): Int64;
+  exportCouponBatch(batchId: Int64): string[];
+  redeemReward(memberId: Int64, rewardId: string, quantity: Int64,
+               idempotencyKey: string): Redemption;
+  refundReward(redemptionId: Int64, idempotencyKey: string): void;
+  recordPartnerRedemption(partnerId: string, code: string, amount: Int64,
+                          idempotencyKey: string): void;
+  partnerSettlement(partnerId?: string | null, fromMs?: Int64, toMs?: Int64): Row[];
+  enterDraw(drawId: string, memberId: Int64, entries: Int64, idempotencyKey: string): Int64;
+  drawEntries(drawId: string): Row[];
+  runDraw(drawId: string, seed: string, winners: Int64, idempotencyKey: string): Row[];
+  expirePoints(nowMs?: Int64): { lots: Int64; points: Int64 };
+  pointsExpiring(memberId: Int64, beforeMs: Int64): { points: Int64; nextExpiry: Int64 };
+  rebuild(): Int64;
+  saleByKey(idempotencyKey: string): Int64;
+  setCurrency(code: string, exponent: number): void;
+  currencyExponent(code: string): number;
+  programmeVersion(): Int64;
   close(): void;
 }
+
+/** The manager reports this library computes. */
+export function reports(): ReportInfo[];
+/** The loaded library's version, "0.4.0". */
+export function version(): string;
 
 /** LOY_* constants of the C header (statuses, durability, grouping, calendars...). */
 export const constants: Readonly<Record<string, number>>;

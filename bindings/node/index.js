@@ -108,6 +108,21 @@ function scalarOut(fn, ...args) {
   return out[0];
 }
 
+// Calls fn(...args, &out1..&outN, err) and returns the N values.
+function outs(n, fn, ...args) {
+  const cells = Array.from({ length: n }, () => [0]);
+  call(fn, ...args, ...cells);
+  return cells.map((c) => c[0]);
+}
+
+function reportOptions({ groupBy = constants.LOY_GROUP_NONE, calendar = constants.LOY_CALENDAR_GREGORIAN,
+  fromMs = 0, toMs = 0, branch = null, limit = 20 } = {}) {
+  const o = {};
+  load().loy_report_options_init(o);
+  Object.assign(o, { group_by: groupBy, calendar, from_ms: fromMs, to_ms: toMs, branch, limit });
+  return o;
+}
+
 // snprintf-style text out: ask for the size, then fill.
 function textOut(fn, ...args) {
   const needed = [0];
@@ -146,6 +161,7 @@ function coupon(c) {
     code: f.loy_coupon_code(c), campaign: f.loy_coupon_campaign(c), memberId: f.loy_coupon_member_id(c),
     maxUses: f.loy_coupon_max_uses(c), uses: f.loy_coupon_uses(c), validUntil: f.loy_coupon_valid_until(c),
     revoked: f.loy_coupon_revoked(c) === 1, uid: f.loy_coupon_uid(c),
+    batchId: f.loy_coupon_batch_id(c), issuedSaleId: f.loy_coupon_issued_sale_id(c),
   };
 }
 
@@ -171,11 +187,23 @@ function member(h) {
     tier: f.loy_member_tier(h), balance: f.loy_member_balance(h),
     available: f.loy_member_available(h), pending: f.loy_member_pending(h),
     lifetimeEarned: f.loy_member_lifetime_earned(h), walletBalance: f.loy_member_wallet_balance(h),
-    referralCode: f.loy_member_referral_code(h),
+    referralCode: f.loy_member_referral_code(h), gender: f.loy_member_gender(h),
+    branch: f.loy_member_branch(h), birthYear: f.loy_member_birth_year(h),
+    birthMonth: f.loy_member_birth_month(h), birthDay: f.loy_member_birth_day(h),
+    consentSms: f.loy_member_consent_sms(h) === 1, consentEmail: f.loy_member_consent_email(h) === 1,
+    consentPush: f.loy_member_consent_push(h) === 1, referrerId: f.loy_member_referrer_id(h),
+    mergedInto: f.loy_member_merged_into(h), createdAt: f.loy_member_created_at(h),
   };
 }
 
-function quote(h) {
+// Counts calls of an accessor taking (handle, index) into an array.
+function each(count, read) {
+  const out = [];
+  for (let i = 0; i < Number(count); i++) out.push(read(i));
+  return out;
+}
+
+function quote(h, lines = 0) {
   const f = load();
   return {
     memberId: f.loy_quote_member_id(h), programVersion: f.loy_quote_program_version(h),
@@ -188,6 +216,15 @@ function quote(h) {
     couponDiscount: f.loy_quote_coupon_discount(h), cashback: f.loy_quote_cashback(h),
     tier: f.loy_quote_tier(h), tierAfter: f.loy_quote_tier_after(h),
     progress: f.loy_quote_progress(h), rules: rules(f, 'loy_quote', h),
+    coupons: each(f.loy_quote_coupon_count(h), (i) => ({
+      code: f.loy_quote_coupon_code(h, i), campaign: f.loy_quote_coupon_campaign(h, i),
+      status: f.loy_quote_coupon_status(h, i), message: f.loy_quote_coupon_message(h, i),
+      amount: f.loy_quote_coupon_amount(h, i), points: f.loy_quote_coupon_points(h, i),
+    })),
+    freeDelivery: f.loy_quote_free_delivery(h) === 1,
+    walletBalance: f.loy_quote_wallet_balance(h), walletAvailable: f.loy_quote_wallet_available(h),
+    walletStatus: f.loy_quote_wallet_status(h), walletAmount: f.loy_quote_wallet_amount(h),
+    linePoints: each(lines, (i) => f.loy_quote_line_points(h, i + 1)),
   };
 }
 
@@ -208,6 +245,11 @@ function receipt(h) {
     moneyBack: f.loy_receipt_money_back(h),
     tierBefore: f.loy_receipt_tier_before(h), tierAfter: f.loy_receipt_tier_after(h),
     issuedCodes: issued, rules: rules(f, 'loy_receipt', h),
+    createdAt: f.loy_receipt_created_at(h), benefitDiscount: f.loy_receipt_benefit_discount(h),
+    couponDiscount: f.loy_receipt_coupon_discount(h),
+    coupons: each(f.loy_receipt_coupon_count(h), (i) => ({
+      code: f.loy_receipt_coupon_code(h, i), amount: f.loy_receipt_coupon_amount(h, i),
+    })),
   };
 }
 
@@ -251,6 +293,7 @@ class Basket extends Handle {
   constructor() {
     const f = load();
     super(owned(f.loy_basket_new), f.loy_basket_free);
+    this.lines = 0; // basket lines added (a plan is a line too)
   }
   setMember(id) { call(load().loy_basket_set_member, this.handle, id); return this; }
   setContext({ receipt = null, branch = null, terminal = null, cashier = null } = {}) {
@@ -259,8 +302,10 @@ class Basket extends Handle {
   }
   setCurrency(code) { call(load().loy_basket_set_currency, this.handle, code); return this; }
   addLine(sku, category, quantityMilli, unitPrice, lineDiscount = 0) {
-    return scalarOut(load().loy_basket_add_line, this.handle, sku, category, quantityMilli,
+    const line = scalarOut(load().loy_basket_add_line, this.handle, sku, category, quantityMilli,
       unitPrice, lineDiscount);
+    this.lines = Math.max(this.lines, line);
+    return line;
   }
   setCharges(tax = 0, service = 0, tip = 0) {
     call(load().loy_basket_set_charges, this.handle, tax, service, tip);
@@ -273,7 +318,9 @@ class Basket extends Handle {
   // In chain mode: the authority's hold covering the points this sale spends (docs/chain.md).
   setHold(holdId, points = 0) { call(load().loy_basket_set_hold, this.handle, holdId, points); return this; }
   addPlan(planId, periods = 1) {
-    return scalarOut(load().loy_basket_add_plan, this.handle, planId, periods);
+    const line = scalarOut(load().loy_basket_add_plan, this.handle, planId, periods);
+    this.lines = Math.max(this.lines, line);
+    return line;
   }
 }
 
@@ -451,6 +498,17 @@ class Database extends Handle {
         score: f.loy_tier_status_score(s), nextTier: f.loy_tier_status_next_tier(s),
         nextTierName: f.loy_tier_status_next_tier_name(s), missing: f.loy_tier_status_missing(s),
         progress: f.loy_tier_status_progress(s), plan: f.loy_tier_status_plan(s), benefits,
+        since: f.loy_tier_status_since(s), nextThreshold: f.loy_tier_status_next_threshold(s),
+        atRiskSince: f.loy_tier_status_at_risk_since(s), floorTier: f.loy_tier_status_floor_tier(s),
+        multiplier: f.loy_tier_status_multiplier(s), discount: f.loy_tier_status_discount(s),
+        freeDelivery: f.loy_tier_status_free_delivery(s) === 1,
+        planEndsAt: f.loy_tier_status_plan_ends_at(s),
+        events: each(f.loy_tier_status_event_count(s), (i) => ({
+          uid: f.loy_tier_status_event_uid(s, i), from: f.loy_tier_status_event_from(s, i),
+          to: f.loy_tier_status_event_to(s, i), reason: f.loy_tier_status_event_reason(s, i),
+          score: f.loy_tier_status_event_score(s, i), saleId: f.loy_tier_status_event_sale_id(s, i),
+          at: f.loy_tier_status_event_at(s, i),
+        })),
       };
     });
   }
@@ -483,7 +541,8 @@ class Database extends Handle {
   }
   quote(basket) {
     const f = load();
-    return scoped(f.loy_quote_free, owned(f.loy_quote_basket, this.handle, basket.handle), quote);
+    return scoped(f.loy_quote_free, owned(f.loy_quote_basket, this.handle, basket.handle),
+      (q) => quote(q, basket.lines));
   }
   commit(basket, idempotencyKey) {
     const f = load();
@@ -505,14 +564,122 @@ class Database extends Handle {
     return scalarOut(load().loy_points_adjust, this.handle, memberId, points, reason, operator, idempotencyKey);
   }
   // A manager report (docs/reports.md): rows of column name to cell text.
-  report(name, { groupBy = constants.LOY_GROUP_NONE, calendar = constants.LOY_CALENDAR_GREGORIAN,
-    fromMs = 0, toMs = 0, branch = null, limit = 20 } = {}) {
+  report(name, options = {}) {
     const f = load();
-    const o = {};
-    f.loy_report_options_init(o);
-    Object.assign(o, { group_by: groupBy, calendar, from_ms: fromMs, to_ms: toMs, branch, limit });
-    return scoped(f.loy_table_free, owned(f.loy_report, this.handle, name, o), table);
+    return scoped(f.loy_table_free, owned(f.loy_report, this.handle, name, reportOptions(options)), table);
   }
+  // The manager's dashboard: one self-contained HTML page (docs/reports.md).
+  dashboardHtml(options = {}) {
+    return textOut(load().loy_dashboard_html, this.handle, reportOptions(options));
+  }
+  rewardReport(fromMs = 0, toMs = 0) { return this._table('loy_reward_report', fromMs, toMs); }
+  segments(atMs = 0) { return this._table('loy_segments', atMs); }
+  segmentMembers(segmentId, atMs = 0) { return this._table('loy_segment_members', segmentId, atMs); }
+  // Queues a message campaign to its segment (a member gets it at most once).
+  sendCampaign(campaignId, nowMs = 0) {
+    const [queued, holdout, suppressed] = outs(3, load().loy_campaign_send, this.handle, campaignId, nowMs);
+    return { queued, holdout, suppressed };
+  }
+  _table(name, ...args) {
+    const f = load();
+    return scoped(f.loy_table_free, owned(f[name], this.handle, ...args), table);
+  }
+
+  // Members: look-up, search, import, what a member has.
+  findByPhone(phone) {
+    const f = load();
+    return scoped(f.loy_member_free, owned(f.loy_member_find_by_phone, this.handle, phone), member);
+  }
+  // One page of members by id (keyset paging: pass the last id as afterId).
+  searchMembers({ namePrefix = null, phonePrefix = null, tag = null, includeInactive = false,
+    limit = 0, afterId = 0 } = {}) {
+    const f = load();
+    const q = {};
+    f.loy_member_query_init(q);
+    Object.assign(q, { name_prefix: namePrefix, phone_prefix: phonePrefix, tag,
+      include_inactive: includeInactive ? 1 : 0, limit, after_id: afterId });
+    return scoped(f.loy_member_list_free, owned(f.loy_member_search, this.handle, q),
+      (l) => each(f.loy_member_list_count(l), (i) => member(f.loy_member_list_at(l, i))));
+  }
+  // Imports members from CSV, all or nothing: { rows, imported, errors }.
+  importMembersCsv(csv, { dryRun = false } = {}) {
+    const f = load();
+    const [rows, imported, errors] = [[0], [0], [null]];
+    call(f.loy_members_import_csv, this.handle, csv, dryRun ? 1 : 0, rows, imported, errors);
+    return { rows: rows[0], imported: imported[0], errors: scoped(f.loy_table_free, errors[0], table) };
+  }
+  memberSales(memberId, limit = 20) { return this._table('loy_member_sales', memberId, limit); }
+  memberCoupons(memberId) { return this._table('loy_member_coupons', memberId); }
+  memberMessages(memberId, limit = 20) { return this._table('loy_member_messages', memberId, limit); }
+  memberSegments(memberId, atMs = 0) { return this._table('loy_member_segments', memberId, atMs); }
+
+  // Tiers and plans.
+  reviewTiers(nowMs = 0) {
+    const [reviewed, upgraded, downgraded, atRisk] = outs(4, load().loy_tiers_review, this.handle, nowMs);
+    return { reviewed, upgraded, downgraded, atRisk };
+  }
+  cancelPlan(memberId, idempotencyKey) { call(load().loy_plan_cancel, this.handle, memberId, idempotencyKey); }
+
+  // Coupon batches, rewards, partners, prize draws (docs/coupons.md).
+  createCouponBatch(campaignId, count, idempotencyKey) {
+    return scalarOut(load().loy_coupon_batch_create, this.handle, campaignId, count, idempotencyKey);
+  }
+  // A batch's codes (its CSV without the header line).
+  exportCouponBatch(batchId) {
+    return textOut(load().loy_coupon_batch_export, this.handle, batchId).split('\n').slice(1)
+      .filter((line) => line);
+  }
+  redeemReward(memberId, rewardId, quantity, idempotencyKey) {
+    const f = load();
+    return scoped(f.loy_redemption_free,
+      owned(f.loy_reward_redeem, this.handle, memberId, rewardId, quantity, idempotencyKey), (r) => ({
+        id: f.loy_redemption_id(r), uid: f.loy_redemption_uid(r),
+        replayed: f.loy_redemption_replayed(r) === 1, reward: f.loy_redemption_reward(r),
+        quantity: f.loy_redemption_quantity(r), points: f.loy_redemption_points(r),
+        couponCode: f.loy_redemption_coupon_code(r), walletCredit: f.loy_redemption_wallet_credit(r),
+        cause: f.loy_redemption_cause(r),
+      }));
+  }
+  refundReward(redemptionId, idempotencyKey) {
+    call(load().loy_reward_refund, this.handle, redemptionId, idempotencyKey);
+  }
+  // One of our coupons was used at a partner business.
+  recordPartnerRedemption(partnerId, code, amount, idempotencyKey) {
+    call(load().loy_partner_record_redemption, this.handle, partnerId, code, amount, idempotencyKey);
+  }
+  partnerSettlement(partnerId = null, fromMs = 0, toMs = 0) {
+    return this._table('loy_partner_settlement', partnerId, fromMs, toMs);
+  }
+  // Buys entries with points; returns the points spent.
+  enterDraw(drawId, memberId, entries, idempotencyKey) {
+    return scalarOut(load().loy_draw_enter, this.handle, drawId, memberId, entries, idempotencyKey);
+  }
+  drawEntries(drawId) { return this._table('loy_draw_entries', drawId); }
+  // Runs a draw after its period, from a published seed; returns the winners.
+  runDraw(drawId, seed, winners, idempotencyKey) {
+    return this._table('loy_draw_run', drawId, seed, winners, idempotencyKey);
+  }
+
+  // Points outside a sale, and the file's own upkeep.
+  // { lots, points } expired at nowMs (0 = the handle's clock).
+  expirePoints(nowMs = 0) {
+    const [lots, points] = outs(2, load().loy_points_expire, this.handle, nowMs);
+    return { lots, points };
+  }
+  // { points, nextExpiry }: points expiring before beforeMs unless spent.
+  pointsExpiring(memberId, beforeMs) {
+    const [points, nextExpiry] = outs(2, load().loy_points_expiring, this.handle, memberId, beforeMs);
+    return { points, nextExpiry };
+  }
+  // Recomputes every projection from the facts; returns the rows corrected.
+  rebuild() { return scalarOut(load().loy_rebuild, this.handle); }
+  // The sale a commit with this key made (after a timeout: did it land?).
+  saleByKey(idempotencyKey) { return scalarOut(load().loy_sale_find_by_key, this.handle, idempotencyKey); }
+  // Declares a currency and its decimal places (IRR 0, USD 2, KWD 3).
+  setCurrency(code, exponent) { call(load().loy_currency_set, this.handle, code, exponent); }
+  currencyExponent(code) { return scalarOut(load().loy_currency_exponent, this.handle, code); }
+  // The active programme's version (0 = none loaded).
+  programmeVersion() { return load().loy_program_active_version(this.handle); }
   generateMessages(nowMs = 0) { return scalarOut(load().loy_messages_generate, this.handle, nowMs); }
   fetchMessages(limit = 100, leaseMs = 60000, nowMs = 0) {
     const f = load();
@@ -533,4 +700,17 @@ class Database extends Handle {
   }
 }
 
-module.exports = { Database, Basket, LoyaltyError, constants, load, libraryCandidates, checkVersion };
+// The manager reports this library computes (loy_report's names).
+function reports() {
+  const f = load();
+  return each(f.loy_report_count(), (i) => ({
+    name: f.loy_report_name(i), title: f.loy_report_title(i), description: f.loy_report_description(i),
+  }));
+}
+
+// The loaded library's version, "0.4.0".
+function version() { return load().loy_version_string(); }
+
+module.exports = {
+  Database, Basket, LoyaltyError, constants, load, libraryCandidates, checkVersion, reports, version,
+};

@@ -11,6 +11,16 @@ programme="$root/examples/programme.json"
 rm -rf "$work"
 mkdir -p "$work"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# The club's programme: the example programme with a partner, a partner's campaign and a prize
+# draw added (tests/bindings/extras.json), for the tests of rewards, partners and draws.
+export LOYALTY_CLUB_PROGRAMME="$work/club.json"
+python3 - "$programme" "$root/tests/bindings/extras.json" "$LOYALTY_CLUB_PROGRAMME" <<'PY'
+import json, sys
+club = json.load(open(sys.argv[1], encoding="utf-8"))
+for key, value in json.load(open(sys.argv[2], encoding="utf-8")).items():
+    club[key] = club.get(key, []) + value if isinstance(value, list) else value
+json.dump(club, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+PY
 
 case "$lang" in
   python)

@@ -5,7 +5,9 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Database, Basket, LoyaltyError, constants, libraryCandidates, checkVersion } = require('..');
+const {
+  Database, Basket, LoyaltyError, constants, libraryCandidates, checkVersion, reports, version,
+} = require('..');
 
 const PROGRAMME = path.join(__dirname, '..', '..', '..', 'examples', 'programme.json');
 const NOW = 1764000000000;
@@ -237,4 +239,122 @@ test('chain-wide ids, member events with keys and the journal', () => {
   till.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// The example programme with tests/bindings/extras.json's partner, campaign and draw.
+function clubProgramme() {
+  const club = JSON.parse(fs.readFileSync(PROGRAMME, 'utf8'));
+  const extras = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'tests', 'bindings',
+    'extras.json'), 'utf8'));
+  for (const [key, value] of Object.entries(extras)) {
+    club[key] = Array.isArray(value) ? (club[key] || []).concat(value) : value;
+  }
+  return JSON.stringify(club);
+}
+
+function openClub() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-node-'));
+  const db = Database.open(path.join(dir, 'club.db'), { defaultCurrency: 'IRT' });
+  db.setClock(NOW);
+  assert.strictEqual(db.loadProgramme(clubProgramme()), 1);
+  assert.strictEqual(db.programmeVersion(), 1);
+  const sara = db.enrol({ phone: '09123456789', name: 'سارا', tags: 'coffee', consentSms: 1,
+    birthYear: 1990, birthMonth: 5, birthDay: 17 });
+  db.adjustPoints(sara.id, 400, 'opening balance', 'mgr', 'X-adjust-1');
+  return { db, dir, sara };
+}
+
+test('member fields, search by page and CSV import', () => {
+  const { db, dir, sara } = openClub();
+  const m = db.member(sara.id);
+  assert.deepStrictEqual([m.birthYear, m.birthMonth, m.birthDay, m.consentSms, m.consentEmail],
+    [1990, 5, 17, true, false]);
+  assert.strictEqual(m.createdAt, NOW);
+  assert.strictEqual(db.findByPhone('0912 345 6789').id, sara.id);
+  const dry = db.importMembersCsv('phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n',
+    { dryRun: true });
+  assert.deepStrictEqual(dry, { rows: 2, imported: 0, errors: [] });
+  assert.strictEqual(db.searchMembers().length, 1);
+  const bad = db.importMembersCsv('phone,name\n09121111111,Ali\n12,Bad\n');
+  assert.deepStrictEqual(bad.errors.map((e) => [e.row, e.status]), [[3, 'LOY_ERR_INVALID_PHONE']]);
+  assert.strictEqual(db.importMembersCsv('phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n')
+    .imported, 2);
+  assert.deepStrictEqual(db.searchMembers({ tag: 'coffee' }).map((x) => x.name), ['سارا', 'Ali']);
+  assert.deepStrictEqual(db.searchMembers({ phonePrefix: '0912222' }).map((x) => x.name), ['Reza']);
+  const first = db.searchMembers({ limit: 2 });
+  const rest = db.searchMembers({ afterId: first[first.length - 1].id });
+  assert.deepStrictEqual(first.concat(rest).map((x) => x.name), ['سارا', 'Ali', 'Reza']);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('rewards, partners, coupon batches and a prize draw', () => {
+  const { db, dir, sara } = openClub();
+  const r = db.redeemReward(sara.id, 'free-latte', 2, 'X-reward-1');
+  assert.deepStrictEqual([r.reward, r.quantity, r.points, r.replayed], ['free-latte', 2, 300, false]);
+  assert.strictEqual(db.redeemReward(sara.id, 'free-latte', 2, 'X-reward-1').replayed, true);
+  assert.throws(() => db.redeemReward(sara.id, 'free-latte', 1, 'X-reward-2'),
+    (e) => e.status === constants.LOY_ERR_INSUFFICIENT_POINTS);
+  db.refundReward(r.id, 'X-reward-refund-1');
+  assert.strictEqual(db.member(sara.id).balance, 400);
+  assert.strictEqual(db.redeemReward(sara.id, 'trees', 1, 'X-reward-3').cause, 'Hyrcanian forests');
+  assert.deepStrictEqual(db.rewardReport().map((x) => [x.reward, x.points]), [['trees', 50]]);
+  const expiring = db.pointsExpiring(sara.id, NOW + 3650 * 86400000);
+  assert.strictEqual(expiring.points, 350);
+  assert.ok(expiring.nextExpiry > NOW);
+
+  const b = db.basket({ member: sara.id });
+  b.addLine('LATTE', 'coffee', 2000, 150000);
+  b.addCoupon('cinema');
+  const q = db.quote(b);
+  assert.deepStrictEqual(q.coupons.map((c) => [c.code, c.campaign, c.status, c.amount]),
+    [['CINEMA', 'film', constants.LOY_OK, 40000]]);
+  assert.strictEqual(q.linePoints.reduce((s, p) => s + p, 0), q.pointsEarned);
+  const sale = db.commit(b, 'X-sale-1');
+  b.close();
+  assert.deepStrictEqual(sale.coupons, [{ code: 'CINEMA', amount: 40000 }]);
+  assert.strictEqual(db.saleByKey('X-sale-1'), sale.saleId);
+  assert.deepStrictEqual(db.partnerSettlement('cinema').map((x) => [x.direction, x.partner_funds]),
+    [['redeemed here', 30000]]);
+
+  const batch = db.createCouponBatch('comeback', 3, 'X-batch-1');
+  const codes = db.exportCouponBatch(batch);
+  assert.strictEqual(codes.length, 3);
+  assert.ok(codes.every((c) => Database.couponCodeIsValid(c)));
+  assert.strictEqual(db.coupon(codes[0]).batchId, batch);
+  db.recordPartnerRedemption('cinema', codes[0], 20000, 'X-partner-1');
+  assert.strictEqual(db.coupon(codes[0]).uses, 1);
+
+  assert.strictEqual(db.enterDraw('autumn', sara.id, 3, 'X-draw-1'), 30);
+  assert.deepStrictEqual(db.drawEntries('autumn').map((e) => [e.member, e.entries]), [[sara.id, 4]]);
+  assert.throws(() => db.runDraw('autumn', 'seed', 1, 'X-draw-run-0'),
+    (e) => e.status === constants.LOY_ERR_INVALID_STATE);
+  db.setClock(NOW + 7 * 86400000);
+  assert.deepStrictEqual(db.runDraw('autumn', 'published seed', 1, 'X-draw-run-1').map((w) => w.member),
+    [sara.id]);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('tier review, segments, a message campaign and the dashboard', () => {
+  const { db, dir, sara } = openClub();
+  const review = db.reviewTiers();
+  assert.deepStrictEqual([review.reviewed, review.upgraded], [1, 0]);
+  const status = db.tierStatus(sara.id);
+  assert.deepStrictEqual([status.tier, status.nextThreshold, status.multiplier], ['bronze', 500, '1']);
+  assert.strictEqual(status.events[0].to, 'bronze');
+  assert.ok(db.memberSegments(sara.id).some((s) => s.segment === 'coffee-lovers'));
+  assert.deepStrictEqual(db.segmentMembers('coffee-lovers').map((x) => x.member_id), [sara.id]);
+  const sent = db.sendCampaign('yalda-coffee');
+  assert.strictEqual(sent.queued + sent.holdout + sent.suppressed, 1);
+  assert.deepStrictEqual(db.sendCampaign('yalda-coffee'), { queued: 0, holdout: 0, suppressed: 0 });
+  assert.ok(reports().some((x) => x.name === 'sales'));
+  assert.ok(reports().every((x) => x.title));
+  const page = db.dashboardHtml({ calendar: constants.LOY_CALENDAR_JALALI });
+  assert.ok(page.startsWith('<!DOCTYPE html>'));
+  assert.ok(page.includes('dir="rtl"'));
+  assert.ok(version().startsWith(`${constants.LOY_VERSION_MAJOR}.`));
+  assert.strictEqual(db.rebuild(), 0);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
 });

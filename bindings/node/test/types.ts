@@ -1,8 +1,8 @@
 // Type-checked, not run: a till's checkout written against index.d.ts compiles with --strict
 // (tests/bindings/run.sh node runs tsc on it), so the declarations cover the API a till uses.
 import {
-  Basket, Coupon, Database, HistoryEntry, LoyaltyError, Receipt, Row, TierStatus, constants,
-  libraryCandidates,
+  Basket, Coupon, Database, HistoryEntry, LoyaltyError, Member, Receipt, Redemption, Row,
+  TierStatus, constants, libraryCandidates, reports,
 } from '../index';
 
 function sell(db: Database, phone: string): Receipt {
@@ -34,4 +34,10 @@ const ledger: HistoryEntry[] = db.history(receipt.memberId, { limit: 10 });
 const coupon: Coupon = db.coupon(db.issueCoupon('comeback', receipt.memberId, 'C-1'));
 console.log(cash, revenue, where, db.exportMember(receipt.memberId), db.verify().problems,
             status.progress, ledger.length, coupon.revoked, Database.couponCodeIsValid('X'));
+const page: Member[] = db.searchMembers({ tag: 'coffee', limit: 50 });
+const reward: Redemption = db.redeemReward(page[0].id, 'free-latte', 1, 'RW-1');
+const winners: Row[] = db.runDraw('yalda', 'seed', 1, 'DR-1');
+const html: string = db.dashboardHtml({ calendar: constants.LOY_CALENDAR_JALALI });
+console.log(reward.points, winners.length, html.length, reports().map((r) => r.title),
+            db.importMembersCsv('phone\n09121111111', { dryRun: true }).errors.length);
 db.close();

@@ -159,6 +159,17 @@ class Member:
     lifetime_earned: int
     wallet_balance: int
     referral_code: str
+    gender: str = ""
+    branch: str = ""
+    birth_year: int = 0
+    birth_month: int = 0
+    birth_day: int = 0
+    consent_sms: bool = False
+    consent_email: bool = False
+    consent_push: bool = False
+    referrer_id: int = 0
+    merged_into: int = 0
+    created_at: int = 0
 
     @staticmethod
     def _from(ptr) -> "Member":
@@ -170,7 +181,12 @@ class Member:
                       _s(L.loy_member_tier(ptr)), L.loy_member_balance(ptr),
                       L.loy_member_available(ptr), L.loy_member_pending(ptr),
                       L.loy_member_lifetime_earned(ptr), L.loy_member_wallet_balance(ptr),
-                      _s(L.loy_member_referral_code(ptr)))
+                      _s(L.loy_member_referral_code(ptr)), _s(L.loy_member_gender(ptr)),
+                      _s(L.loy_member_branch(ptr)), L.loy_member_birth_year(ptr),
+                      L.loy_member_birth_month(ptr), L.loy_member_birth_day(ptr),
+                      bool(L.loy_member_consent_sms(ptr)), bool(L.loy_member_consent_email(ptr)),
+                      bool(L.loy_member_consent_push(ptr)), L.loy_member_referrer_id(ptr),
+                      L.loy_member_merged_into(ptr), L.loy_member_created_at(ptr))
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,18 @@ class RuleLine:
     rule: str
     points: int
     explanation: str
+
+
+@dataclass(frozen=True)
+class CouponResult:
+    """A coupon presented in a basket: its normalised code, campaign ("" if unknown), status
+    (LOY_OK = applies), why (or what it gives), its money off and its points."""
+    code: str
+    campaign: str
+    status: int
+    message: str
+    amount: int
+    points: int
 
 
 @dataclass(frozen=True)
@@ -201,6 +229,13 @@ class Quote:
     tier_after: str
     progress: str
     rules: Tuple[RuleLine, ...]
+    coupons: Tuple[CouponResult, ...] = ()
+    free_delivery: bool = False
+    wallet_balance: int = 0
+    wallet_available: int = 0
+    wallet_status: int = 0
+    wallet_amount: int = 0
+    line_points: Tuple[int, ...] = ()  # per basket line, in line order
 
 
 @dataclass(frozen=True)
@@ -227,6 +262,10 @@ class Receipt:
     issued_codes: Tuple[str, ...]
     rules: Tuple[RuleLine, ...]
     redeem_mode: int = 0  # LOY_REDEEM_NONE, _HOLD (chain: under a hold), _ALLOWANCE (offline)
+    created_at: int = 0
+    benefit_discount: int = 0
+    coupon_discount: int = 0
+    coupons: Tuple[Tuple[str, int], ...] = ()  # (code, money off) per coupon applied
 
 
 @dataclass(frozen=True)
@@ -254,6 +293,83 @@ class TierStatus:
     progress: str
     plan: str
     benefits: Tuple[str, ...]
+    since: int = 0
+    next_threshold: int = 0
+    at_risk_since: int = 0  # 0 = not at risk
+    floor_tier: str = ""
+    multiplier: str = ""
+    discount: str = ""
+    free_delivery: bool = False
+    plan_ends_at: int = 0
+    events: Tuple["TierEvent", ...] = ()
+
+
+@dataclass(frozen=True)
+class TierEvent:
+    """A tier change: from, to, why, the score then, the sale behind it (0 = none)."""
+    uid: str
+    from_tier: str
+    to_tier: str
+    reason: str
+    score: int
+    sale_id: int
+    at: int
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """Points spent on a reward of the catalogue."""
+    id: int
+    replayed: bool
+    reward: str
+    quantity: int
+    points: int
+    coupon_code: str
+    wallet_credit: int
+    cause: str
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class TierReview:
+    reviewed: int
+    upgraded: int
+    downgraded: int
+    at_risk: int
+
+
+@dataclass(frozen=True)
+class CampaignSend:
+    queued: int
+    holdout: int
+    suppressed: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """rows read, rows written (0 when any failed or on a dry run), and the failed rows."""
+    rows: int
+    imported: int
+    errors: List[dict]
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    name: str
+    title: str
+    description: str
+
+
+def reports() -> List[ReportInfo]:
+    """The manager reports this library computes (loy_report's names)."""
+    L = load()
+    return [ReportInfo(_s(L.loy_report_name(i)), _s(L.loy_report_title(i)),
+                       _s(L.loy_report_description(i))) for i in range(L.loy_report_count())]
+
+
+def version() -> str:
+    """The loaded library's version, "0.4.0"."""
+    return _s(load().loy_version_string())
 
 
 @dataclass(frozen=True)
@@ -266,6 +382,8 @@ class Coupon:
     valid_until: int
     revoked: bool
     uid: str = ""
+    batch_id: int = 0
+    issued_sale_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -356,6 +474,7 @@ class Basket(_Handle):
 
     def __init__(self):
         super().__init__(_owned(load().loy_basket_new).value)
+        self.lines = 0  # basket lines added (a plan is a line too)
 
     def set_member(self, member_id: int) -> "Basket":
         _call(load().loy_basket_set_member, self.ptr, member_id)
@@ -375,6 +494,7 @@ class Basket(_Handle):
         line = ctypes.c_int32(0)
         _call(load().loy_basket_add_line, self.ptr, _b(sku), _b(category), quantity_milli,
               unit_price, line_discount, ctypes.byref(line))
+        self.lines = max(self.lines, line.value)
         return line.value
 
     def set_charges(self, tax: int = 0, service: int = 0, tip: int = 0) -> "Basket":
@@ -405,6 +525,7 @@ class Basket(_Handle):
     def add_plan(self, plan_id: str, periods: int = 1) -> int:
         line = ctypes.c_int32(0)
         _call(load().loy_basket_add_plan, self.ptr, _b(plan_id), periods, ctypes.byref(line))
+        self.lines = max(self.lines, line.value)
         return line.value
 
 
@@ -416,8 +537,15 @@ def _rules(L, prefix, ptr):
                  for i in range(count))
 
 
-def _quote(ptr) -> Quote:
+def _quote(ptr, lines: int = 0) -> Quote:
     L = load()
+    coupons = tuple(CouponResult(_s(L.loy_quote_coupon_code(ptr, i)),
+                                 _s(L.loy_quote_coupon_campaign(ptr, i)),
+                                 L.loy_quote_coupon_status(ptr, i),
+                                 _s(L.loy_quote_coupon_message(ptr, i)),
+                                 L.loy_quote_coupon_amount(ptr, i),
+                                 L.loy_quote_coupon_points(ptr, i))
+                    for i in range(L.loy_quote_coupon_count(ptr)))
     return Quote(L.loy_quote_member_id(ptr), L.loy_quote_program_version(ptr),
                  L.loy_quote_total(ptr), L.loy_quote_points_earned(ptr), L.loy_quote_balance(ptr),
                  L.loy_quote_available(ptr), L.loy_quote_redeemable_points(ptr),
@@ -426,7 +554,11 @@ def _quote(ptr) -> Quote:
                  L.loy_quote_amount_due(ptr), L.loy_quote_benefit_discount(ptr),
                  L.loy_quote_coupon_discount(ptr), L.loy_quote_cashback(ptr),
                  _s(L.loy_quote_tier(ptr)), _s(L.loy_quote_tier_after(ptr)),
-                 _s(L.loy_quote_progress(ptr)), _rules(L, "loy_quote", ptr))
+                 _s(L.loy_quote_progress(ptr)), _rules(L, "loy_quote", ptr), coupons,
+                 bool(L.loy_quote_free_delivery(ptr)), L.loy_quote_wallet_balance(ptr),
+                 L.loy_quote_wallet_available(ptr), L.loy_quote_wallet_status(ptr),
+                 L.loy_quote_wallet_amount(ptr),
+                 tuple(L.loy_quote_line_points(ptr, n) for n in range(1, lines + 1)))
 
 
 def _receipt(ptr) -> Receipt:
@@ -441,7 +573,11 @@ def _receipt(ptr) -> Receipt:
                    L.loy_receipt_balance_after(ptr), L.loy_receipt_available_after(ptr),
                    L.loy_receipt_wallet_amount(ptr), L.loy_receipt_cashback(ptr),
                    L.loy_receipt_money_back(ptr), _s(L.loy_receipt_tier_before(ptr)), _s(L.loy_receipt_tier_after(ptr)), issued,
-                   _rules(L, "loy_receipt", ptr), L.loy_receipt_redeem_mode(ptr))
+                   _rules(L, "loy_receipt", ptr), L.loy_receipt_redeem_mode(ptr),
+                   L.loy_receipt_created_at(ptr), L.loy_receipt_benefit_discount(ptr),
+                   L.loy_receipt_coupon_discount(ptr),
+                   tuple((_s(L.loy_receipt_coupon_code(ptr, i)), L.loy_receipt_coupon_amount(ptr, i))
+                         for i in range(L.loy_receipt_coupon_count(ptr))))
 
 
 def _table(ptr) -> List[dict]:
@@ -457,6 +593,25 @@ def _table(ptr) -> List[dict]:
             row[name] = number if L.loy_table_is_number(ptr, r, c) and text == str(number) else text
         rows.append(row)
     return rows
+
+
+def _report_options(from_ms, to_ms, branch, group_by, calendar, limit):
+    o = _capi.loy_report_options()
+    load().loy_report_options_init(ctypes.byref(o))
+    o.from_ms, o.to_ms, o.group_by, o.calendar, o.limit = from_ms, to_ms, group_by, calendar, limit
+    o.branch = _b(branch)
+    return o
+
+
+def _ints(n):
+    return tuple(ctypes.c_int64(0) for _ in range(n))
+
+
+def _outs(fn, *args, n: int):
+    """Calls fn(*args, &out1..&outN, &err) and returns the N int64 values."""
+    outs = _ints(n)
+    _call(fn, *args, *(ctypes.byref(o) for o in outs))
+    return tuple(o.value for o in outs)
 
 
 _MEMBER_FIELDS = ("phone", "card", "name", "email", "gender", "tags", "language", "branch",
@@ -498,6 +653,14 @@ class Database(_Handle):
         return cls(_owned(L.loy_open, ctypes.byref(opts)).value)
 
     # -- set-up
+    def set_currency(self, code: str, exponent: int) -> None:
+        """Declares a currency and its decimal places (IRR 0, USD 2, KWD 3)."""
+        _call(load().loy_currency_set, self.ptr, _b(code), exponent)
+
+    def programme_version(self) -> int:
+        """The active programme's version (0 = none loaded)."""
+        return load().loy_program_active_version(self.ptr)
+
     def set_clock(self, now_ms: int):
         _call(load().loy_set_clock, self.ptr, now_ms)
 
@@ -574,6 +737,52 @@ class Database(_Handle):
                        _owned(load().loy_member_identify, self.ptr, _b(phone_or_card)),
                        Member._from)
 
+    def find_by_phone(self, phone: str) -> Member:
+        return _scoped("loy_member_free",
+                       _owned(load().loy_member_find_by_phone, self.ptr, _b(phone)), Member._from)
+
+    def search_members(self, name_prefix: Optional[str] = None,
+                       phone_prefix: Optional[str] = None, tag: Optional[str] = None,
+                       include_inactive: bool = False, limit: int = 0,
+                       after_id: int = 0) -> List[Member]:
+        """One page of members by id (keyset paging: pass the last id as after_id)."""
+        L = load()
+        q = _capi.loy_member_query()
+        L.loy_member_query_init(ctypes.byref(q))
+        q.name_prefix, q.phone_prefix, q.tag = _b(name_prefix), _b(phone_prefix), _b(tag)
+        q.include_inactive, q.limit, q.after_id = 1 if include_inactive else 0, limit, after_id
+
+        def read(lst):
+            return [Member._from(L.loy_member_list_at(lst, i))
+                    for i in range(L.loy_member_list_count(lst))]
+        return _scoped("loy_member_list_free", _owned(L.loy_member_search, self.ptr,
+                                                      ctypes.byref(q)), read)
+
+    def import_members_csv(self, csv: str, dry_run: bool = False) -> ImportResult:
+        """Imports members from CSV (docs/reports.md), all or nothing."""
+        L = load()
+        rows, imported, errors = ctypes.c_int64(0), ctypes.c_int64(0), ctypes.c_void_p()
+        _call(L.loy_members_import_csv, self.ptr, _b(csv), 1 if dry_run else 0,
+              ctypes.byref(rows), ctypes.byref(imported), ctypes.byref(errors))
+        return ImportResult(rows.value, imported.value,
+                            _scoped("loy_table_free", errors, _table))
+
+    def member_sales(self, member_id: int, limit: int = 20) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_member_sales, self.ptr, member_id, limit), _table)
+
+    def member_coupons(self, member_id: int) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_member_coupons, self.ptr, member_id), _table)
+
+    def member_messages(self, member_id: int, limit: int = 20) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_member_messages, self.ptr, member_id, limit), _table)
+
+    def member_segments(self, member_id: int, at_ms: int = 0) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_member_segments, self.ptr, member_id, at_ms), _table)
+
     def find_by_card(self, card: str) -> Member:
         return _scoped("loy_member_free",
                        _owned(load().loy_member_find_by_card, self.ptr, _b(card)), Member._from)
@@ -628,9 +837,32 @@ class Database(_Handle):
                               L.loy_tier_status_missing(s), _s(L.loy_tier_status_progress(s)),
                               _s(L.loy_tier_status_plan(s)),
                               tuple(_s(L.loy_tier_status_benefit(s, i))
-                                    for i in range(L.loy_tier_status_benefit_count(s))))
+                                    for i in range(L.loy_tier_status_benefit_count(s))),
+                              L.loy_tier_status_since(s), L.loy_tier_status_next_threshold(s),
+                              L.loy_tier_status_at_risk_since(s),
+                              _s(L.loy_tier_status_floor_tier(s)),
+                              _s(L.loy_tier_status_multiplier(s)),
+                              _s(L.loy_tier_status_discount(s)),
+                              bool(L.loy_tier_status_free_delivery(s)),
+                              L.loy_tier_status_plan_ends_at(s),
+                              tuple(TierEvent(_s(L.loy_tier_status_event_uid(s, i)),
+                                              _s(L.loy_tier_status_event_from(s, i)),
+                                              _s(L.loy_tier_status_event_to(s, i)),
+                                              _s(L.loy_tier_status_event_reason(s, i)),
+                                              L.loy_tier_status_event_score(s, i),
+                                              L.loy_tier_status_event_sale_id(s, i),
+                                              L.loy_tier_status_event_at(s, i))
+                                    for i in range(L.loy_tier_status_event_count(s))))
         return _scoped("loy_tier_status_free",
                        _owned(L.loy_tier_status_get, self.ptr, member_id), read)
+
+    def review_tiers(self, now_ms: int = 0) -> TierReview:
+        """The tier review at period end (docs/tiers.md); idempotent."""
+        return TierReview(*_outs(load().loy_tiers_review, self.ptr, now_ms, n=4))
+
+    def cancel_plan(self, member_id: int, idempotency_key: str) -> None:
+        """Ends a paid plan at the end of its paid period (no renewal)."""
+        _call(load().loy_plan_cancel, self.ptr, member_id, _b(idempotency_key))
 
     # -- wallet and coupons
     def wallet(self, member_id: int) -> Tuple[int, int, int]:
@@ -659,7 +891,8 @@ class Database(_Handle):
         return Coupon(_s(L.loy_coupon_code(c)), _s(L.loy_coupon_campaign(c)),
                       L.loy_coupon_member_id(c), L.loy_coupon_max_uses(c), L.loy_coupon_uses(c),
                       L.loy_coupon_valid_until(c), bool(L.loy_coupon_revoked(c)),
-                      _s(L.loy_coupon_uid(c)))
+                      _s(L.loy_coupon_uid(c)), L.loy_coupon_batch_id(c),
+                      L.loy_coupon_issued_sale_id(c))
 
     def coupon(self, code: str) -> Coupon:
         return _scoped("loy_coupon_free", _owned(load().loy_coupon_get, self.ptr, _b(code)),
@@ -679,6 +912,10 @@ class Database(_Handle):
     def member_by_uid(self, uid: str) -> Member:
         return _scoped("loy_member_free",
                        _owned(load().loy_member_find_by_uid, self.ptr, _b(uid)), Member._from)
+
+    def sale_by_key(self, idempotency_key: str) -> int:
+        """The sale a commit with this key made (after a timeout: did it land?)."""
+        return _outs(load().loy_sale_find_by_key, self.ptr, _b(idempotency_key), n=1)[0]
 
     def sale_by_uid(self, uid: str) -> int:
         out = ctypes.c_int64(0)
@@ -723,6 +960,60 @@ class Database(_Handle):
             return applied.value, duplicates.value
         return _scoped("loy_journal_free", _owned(L.loy_journal_new), apply)
 
+    def create_coupon_batch(self, campaign_id: str, count: int, idempotency_key: str) -> int:
+        """Codes of a campaign to print or hand out; returns the batch's id."""
+        return _outs(load().loy_coupon_batch_create, self.ptr, _b(campaign_id), count,
+                     _b(idempotency_key), n=1)[0]
+
+    def export_coupon_batch(self, batch_id: int) -> List[str]:
+        """A batch's codes (its CSV, without the header line)."""
+        csv = _text_out(load().loy_coupon_batch_export, self.ptr, batch_id)
+        return [line for line in csv.splitlines()[1:] if line]
+
+    # -- rewards, partners, prize draws (docs/coupons.md)
+    def redeem_reward(self, member_id: int, reward_id: str, quantity: int,
+                      idempotency_key: str) -> Redemption:
+        L = load()
+
+        def read(r):
+            return Redemption(L.loy_redemption_id(r), bool(L.loy_redemption_replayed(r)),
+                              _s(L.loy_redemption_reward(r)), L.loy_redemption_quantity(r),
+                              L.loy_redemption_points(r), _s(L.loy_redemption_coupon_code(r)),
+                              L.loy_redemption_wallet_credit(r), _s(L.loy_redemption_cause(r)),
+                              _s(L.loy_redemption_uid(r)))
+        return _scoped("loy_redemption_free",
+                       _owned(L.loy_reward_redeem, self.ptr, member_id, _b(reward_id), quantity,
+                              _b(idempotency_key)), read)
+
+    def refund_reward(self, redemption_id: int, idempotency_key: str) -> None:
+        _call(load().loy_reward_refund, self.ptr, redemption_id, _b(idempotency_key))
+
+    def record_partner_redemption(self, partner_id: str, code: str, amount: int,
+                                  idempotency_key: str) -> None:
+        """One of our coupons was used at a partner business."""
+        _call(load().loy_partner_record_redemption, self.ptr, _b(partner_id), _b(code), amount,
+              _b(idempotency_key))
+
+    def partner_settlement(self, partner_id: Optional[str] = None, from_ms: int = 0,
+                           to_ms: int = 0) -> List[dict]:
+        return _scoped("loy_table_free", _owned(load().loy_partner_settlement, self.ptr,
+                                                _b(partner_id), from_ms, to_ms), _table)
+
+    def enter_draw(self, draw_id: str, member_id: int, entries: int,
+                   idempotency_key: str) -> int:
+        """Buys entries with points; returns the points spent."""
+        return _outs(load().loy_draw_enter, self.ptr, _b(draw_id), member_id, entries,
+                     _b(idempotency_key), n=1)[0]
+
+    def draw_entries(self, draw_id: str) -> List[dict]:
+        return _scoped("loy_table_free", _owned(load().loy_draw_entries, self.ptr, _b(draw_id)),
+                       _table)
+
+    def run_draw(self, draw_id: str, seed: str, winners: int, idempotency_key: str) -> List[dict]:
+        """Runs a draw after its period, from a published seed; returns the winners."""
+        return _scoped("loy_table_free", _owned(load().loy_draw_run, self.ptr, _b(draw_id),
+                                                _b(seed), winners, _b(idempotency_key)), _table)
+
     def revoke_coupon(self, code: str, idempotency_key: str) -> None:
         _call(load().loy_coupon_revoke, self.ptr, _b(code), _b(idempotency_key))
 
@@ -743,7 +1034,7 @@ class Database(_Handle):
 
     def quote(self, basket: Basket) -> Quote:
         return _scoped("loy_quote_free", _owned(load().loy_quote_basket, self.ptr, basket.ptr),
-                       _quote)
+                       lambda q: _quote(q, basket.lines))
 
     def commit(self, basket: Basket, idempotency_key: str) -> Receipt:
         return _scoped("loy_receipt_free",
@@ -780,6 +1071,14 @@ class Database(_Handle):
         _call(load().loy_points_expire, self.ptr, now_ms, ctypes.byref(lots), ctypes.byref(points))
         return lots.value, points.value
 
+    def points_expiring(self, member_id: int, before_ms: int) -> Tuple[int, int]:
+        """(points that expire before before_ms unless spent, the next expiry date or 0)."""
+        return _outs(load().loy_points_expiring, self.ptr, member_id, before_ms, n=2)
+
+    def rebuild(self) -> int:
+        """Recomputes every projection from the facts; returns the rows corrected."""
+        return _outs(load().loy_rebuild, self.ptr, n=1)[0]
+
     def verify(self) -> Tuple[int, str]:
         problems = ctypes.c_int64(0)
         L = load()
@@ -801,12 +1100,24 @@ class Database(_Handle):
                group_by: int = _capi.LOY_GROUP_NONE,
                calendar: int = _capi.LOY_CALENDAR_GREGORIAN, limit: int = 20) -> List[dict]:
         """A manager report as a list of rows (dicts); percentages are text ("66.7")."""
-        o = _capi.loy_report_options()
-        load().loy_report_options_init(ctypes.byref(o))
-        o.from_ms, o.to_ms, o.group_by, o.calendar, o.limit = from_ms, to_ms, group_by, calendar, limit
-        o.branch = _b(branch)
+        o = _report_options(from_ms, to_ms, branch, group_by, calendar, limit)
         return _scoped("loy_table_free", _owned(load().loy_report, self.ptr, _b(name),
                                                 ctypes.byref(o)), _table)
+
+    def dashboard_html(self, from_ms: int = 0, to_ms: int = 0, branch: Optional[str] = None,
+                       calendar: int = _capi.LOY_CALENDAR_GREGORIAN) -> str:
+        """The manager's dashboard: one self-contained HTML page (docs/reports.md)."""
+        o = _report_options(from_ms, to_ms, branch, _capi.LOY_GROUP_NONE, calendar, 20)
+        return _text_out(load().loy_dashboard_html, self.ptr, ctypes.byref(o))
+
+    def segment_members(self, segment_id: str, at_ms: int = 0) -> List[dict]:
+        return _scoped("loy_table_free",
+                       _owned(load().loy_segment_members, self.ptr, _b(segment_id), at_ms), _table)
+
+    def send_campaign(self, campaign_id: str, now_ms: int = 0) -> CampaignSend:
+        """Queues a message campaign to its segment (a member gets it at most once)."""
+        return CampaignSend(*_outs(load().loy_campaign_send, self.ptr, _b(campaign_id), now_ms,
+                                   n=3))
 
     def segments(self, at_ms: int = 0) -> List[dict]:
         return _scoped("loy_table_free", _owned(load().loy_segments, self.ptr, at_ms), _table)

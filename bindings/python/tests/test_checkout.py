@@ -194,6 +194,136 @@ class MembersCouponsWalletTest(unittest.TestCase):
                          (libloyalty.LOY_MEMBER_ERASED, "", ""))
 
 
+def club_programme() -> str:
+    """The example programme with tests/bindings/extras.json's partner, campaign and draw."""
+    import json
+    with open(PROGRAMME, encoding="utf-8") as f:
+        club = json.load(f)
+    with open(os.path.join(ROOT, "tests", "bindings", "extras.json"), encoding="utf-8") as f:
+        for key, value in json.load(f).items():
+            club[key] = club.get(key, []) + value if isinstance(value, list) else value
+    return json.dumps(club, ensure_ascii=False)
+
+
+class ClubTest(unittest.TestCase):
+    """Rewards, partners, draws, batches, search, import, campaigns and the dashboard."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = libloyalty.Database.open(os.path.join(self.dir.name, "club.db"),
+                                          default_currency="IRT")
+        self.db.set_clock(NOW)
+        self.assertEqual(self.db.load_programme(club_programme()), 1)
+        self.assertEqual(self.db.programme_version(), 1)
+        self.sara = self.db.enrol(phone="09123456789", name="سارا", tags="coffee",
+                                  consent_sms=1, birth_year=1990, birth_month=5, birth_day=17)
+        self.db.adjust_points(self.sara.id, 400, "opening balance", "mgr", "X-adjust-1")
+
+    def tearDown(self):
+        self.db.close()
+        self.dir.cleanup()
+
+    def test_member_fields_search_and_import(self):
+        m = self.db.member(self.sara.id)
+        self.assertEqual((m.birth_year, m.birth_month, m.birth_day, m.consent_sms, m.consent_email),
+                         (1990, 5, 17, True, False))
+        self.assertEqual(m.created_at, NOW)
+        self.assertEqual(self.db.find_by_phone("0912 345 6789").id, self.sara.id)
+        result = self.db.import_members_csv(
+            "phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n", dry_run=True)
+        self.assertEqual((result.rows, result.imported, result.errors), (2, 0, []))
+        self.assertEqual(len(self.db.search_members()), 1)  # a dry run writes nothing
+        bad = self.db.import_members_csv("phone,name\n09121111111,Ali\n12,Bad\n")
+        self.assertEqual((bad.rows, bad.imported), (2, 0))
+        self.assertEqual([(e["row"], e["status"]) for e in bad.errors],
+                         [(3, "LOY_ERR_INVALID_PHONE")])
+        done = self.db.import_members_csv(
+            "phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n")
+        self.assertEqual(done.imported, 2)
+        self.assertEqual([x.name for x in self.db.search_members(tag="coffee")], ["سارا", "Ali"])
+        self.assertEqual([x.name for x in self.db.search_members(phone_prefix="0912222")],
+                         ["Reza"])
+        first = self.db.search_members(limit=2)
+        rest = self.db.search_members(after_id=first[-1].id)
+        self.assertEqual([x.name for x in first + rest], ["سارا", "Ali", "Reza"])
+
+    def test_rewards_and_points_expiring(self):
+        r = self.db.redeem_reward(self.sara.id, "free-latte", 2, "X-reward-1")
+        self.assertEqual((r.reward, r.quantity, r.points, r.replayed), ("free-latte", 2, 300, False))
+        self.assertTrue(self.db.redeem_reward(self.sara.id, "free-latte", 2, "X-reward-1").replayed)
+        self.assertEqual(self.db.member(self.sara.id).balance, 100)
+        with self.assertRaises(LoyaltyError) as e:
+            self.db.redeem_reward(self.sara.id, "free-latte", 1, "X-reward-2")
+        self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
+        self.db.refund_reward(r.id, "X-reward-refund-1")
+        self.assertEqual(self.db.member(self.sara.id).balance, 400)
+        trees = self.db.redeem_reward(self.sara.id, "trees", 1, "X-reward-3")
+        self.assertEqual(trees.cause, "Hyrcanian forests")
+        self.assertEqual([(row["reward"], row["points"]) for row in self.db.reward_report()],
+                         [("trees", 50)])
+        points, next_expiry = self.db.points_expiring(self.sara.id, NOW + 3650 * 86_400_000)
+        self.assertEqual(points, 350)
+        self.assertGreater(next_expiry, NOW)
+
+    def test_partners_draws_and_batches(self):
+        with self.db.basket(member=self.sara.id) as b:
+            b.add_line("LATTE", "coffee", 2000, 150_000)
+            b.add_coupon("cinema")
+            q = self.db.quote(b)
+            self.assertEqual([(c.code, c.campaign, c.status, c.amount) for c in q.coupons],
+                             [("CINEMA", "film", libloyalty.LOY_OK, 40_000)])
+            self.assertEqual(sum(q.line_points), q.points_earned)
+            sale = self.db.commit(b, "X-sale-1")
+        self.assertEqual(sale.coupons, (("CINEMA", 40_000),))
+        self.assertEqual(self.db.sale_by_key("X-sale-1"), sale.sale_id)
+        settlement = self.db.partner_settlement("cinema")
+        self.assertEqual([(row["direction"], row["partner_funds"]) for row in settlement],
+                         [("redeemed here", 30_000)])
+
+        batch = self.db.create_coupon_batch("comeback", 3, "X-batch-1")
+        codes = self.db.export_coupon_batch(batch)
+        self.assertEqual(len(codes), 3)
+        self.assertTrue(all(libloyalty.Database.coupon_code_is_valid(c) for c in codes))
+        self.assertEqual(self.db.coupon(codes[0]).batch_id, batch)
+        self.db.record_partner_redemption("cinema", codes[0], 20_000, "X-partner-1")
+        self.assertEqual(self.db.coupon(codes[0]).uses, 1)
+
+        self.assertEqual(self.db.enter_draw("autumn", self.sara.id, 3, "X-draw-1"), 30)
+        entries = self.db.draw_entries("autumn")
+        self.assertEqual([(e["member"], e["entries"]) for e in entries],
+                         [(self.sara.id, 4)])  # 3 bought + 1 for the purchase
+        with self.assertRaises(LoyaltyError) as e:
+            self.db.run_draw("autumn", "seed", 1, "X-draw-run-0")  # still open
+        self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INVALID_STATE)
+        self.db.set_clock(NOW + 7 * 86_400_000)
+        winners = self.db.run_draw("autumn", "published seed", 1, "X-draw-run-1")
+        self.assertEqual([w["member"] for w in winners], [self.sara.id])
+
+    def test_tiers_campaigns_segments_and_dashboard(self):
+        review = self.db.review_tiers()
+        self.assertEqual((review.reviewed, review.upgraded), (1, 0))
+        status = self.db.tier_status(self.sara.id)
+        self.assertEqual((status.tier, status.next_threshold, status.multiplier),
+                         ("bronze", 500, "1"))
+        self.assertEqual(status.events[0].to_tier, "bronze")
+        self.assertIn("coffee-lovers",
+                      [row["segment"] for row in self.db.member_segments(self.sara.id)])
+        self.assertEqual([row["member_id"] for row in self.db.segment_members("coffee-lovers")],
+                         [self.sara.id])
+        sent = self.db.send_campaign("yalda-coffee")
+        self.assertEqual(sent.queued + sent.holdout + sent.suppressed, 1)
+        self.assertEqual(self.db.send_campaign("yalda-coffee"), libloyalty.CampaignSend(0, 0, 0))
+        names = [r.name for r in libloyalty.reports()]
+        self.assertIn("sales", names)
+        self.assertTrue(all(r.title for r in libloyalty.reports()))
+        page = self.db.dashboard_html(calendar=libloyalty.LOY_CALENDAR_JALALI)
+        self.assertTrue(page.startswith("<!DOCTYPE html>"))
+        self.assertIn('dir="rtl"', page)
+        self.assertTrue(libloyalty.version().startswith(str(libloyalty.load().loy_version_number()
+                                                            // 10000) + "."))
+        self.assertEqual(self.db.rebuild(), 0)
+
+
 class VersionTest(unittest.TestCase):
     def test_the_library_of_another_major_version_is_refused(self):
         libloyalty.check_version(libloyalty.load().loy_version_number())  # the one loaded
