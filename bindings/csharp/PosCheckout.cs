@@ -1,5 +1,6 @@
 // A POS checkout through the C# binding; exits non-zero when any expectation fails.
-// Run: mono PosCheckout.exe <database file> <programme.json>   (ctest: binding_csharp)
+// Run: mono PosCheckout.exe <database file> <programme.json> <club.json>   (ctest: binding_csharp)
+// club.json: the example programme with tests/bindings/extras.json added (tests/bindings/run.sh).
 using System;
 using System.Collections.Generic;
 using Loyalty;
@@ -15,7 +16,131 @@ public static class PosCheckout
         if (!ok) failures++;
     }
 
+    const long Now = 1764000000000;
+    const long Day = 86400000;
+
     public static int Main(string[] args)
+    {
+        if (args.Length != 3)
+        {
+            Console.Error.WriteLine("usage: PosCheckout.exe <database file> <programme.json> <club.json>");
+            return 2;
+        }
+        Checkout(args);
+        Club(args[0] + "-club", System.IO.File.ReadAllText(args[2]));
+        Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
+        return failures == 0 ? 0 : 1;
+    }
+
+    static int Status(Action call)
+    {
+        try { call(); }
+        catch (LoyaltyException e) { return e.Status; }
+        return Constants.LOY_OK;
+    }
+
+    // Rewards, partners, draws, batches, member search and import, campaigns, the dashboard.
+    static void Club(string path, string programme)
+    {
+        using (Database db = Database.Open(path, new OpenOptions { DefaultCurrency = "IRT" }))
+        {
+            db.SetClock(Now);
+            Expect(db.LoadProgramme(programme) == 1 && db.ProgrammeVersion() == 1, "the club's programme");
+            Member sara = db.Enrol(new MemberFields { Phone = "09123456789", Name = "سارا", Tags = "coffee",
+                                                      ConsentSms = true, BirthYear = 1990, BirthMonth = 5,
+                                                      BirthDay = 17 });
+            Expect(sara.BirthYear == 1990 && sara.BirthDay == 17 && sara.ConsentSms && !sara.ConsentEmail &&
+                   sara.CreatedAt == Now, "every member field comes back");
+            Expect(db.AdjustPoints(sara.Id, 400, "opening balance", "mgr", "X-adjust-1") == 400, "adjusted");
+            Expect(db.FindByPhone("0912 345 6789").Id == sara.Id, "found by phone");
+
+            ImportResult dry = db.ImportMembersCsv("phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n",
+                                                   dryRun: true);
+            Expect(dry.Rows == 2 && dry.Imported == 0 && dry.Errors.Count == 0 &&
+                   db.SearchMembers(new MemberQuery()).Count == 1, "a dry-run import writes nothing");
+            ImportResult bad = db.ImportMembersCsv("phone,name\n09121111111,Ali\n12,Bad\n");
+            Expect(bad.Imported == 0 && bad.Errors.Count == 1 && bad.Errors[0].Int("row") == 3 &&
+                   bad.Errors[0]["status"] == "LOY_ERR_INVALID_PHONE", "a bad row fails the whole import");
+            Expect(db.ImportMembersCsv("phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n")
+                       .Imported == 2, "two members imported");
+            List<Member> coffee = db.SearchMembers(new MemberQuery { Tag = "coffee" });
+            Expect(coffee.Count == 2 && coffee[0].Name == "سارا" && coffee[1].Name == "Ali", "search by tag");
+            List<Member> page1 = db.SearchMembers(new MemberQuery { Limit = 2 });
+            List<Member> page2 = db.SearchMembers(new MemberQuery { AfterId = page1[1].Id });
+            Expect(page1.Count == 2 && page2.Count == 1 && page2[0].Name == "Reza", "keyset paging");
+
+            Redemption r = db.RedeemReward(sara.Id, "free-latte", 2, "X-reward-1");
+            Expect(r.Reward == "free-latte" && r.Quantity == 2 && r.Points == 300 && !r.Replayed, "a reward");
+            Expect(db.RedeemReward(sara.Id, "free-latte", 2, "X-reward-1").Replayed, "replayed by key");
+            Expect(Status(() => db.RedeemReward(sara.Id, "free-latte", 1, "X-reward-2")) ==
+                   Constants.LOY_ERR_INSUFFICIENT_POINTS, "no points left for a third latte");
+            db.RefundReward(r.Id, "X-reward-refund-1");
+            Expect(db.GetMember(sara.Id).Balance == 400, "a refunded reward gives the points back");
+            Expect(db.RedeemReward(sara.Id, "trees", 1, "X-reward-3").Cause == "Hyrcanian forests", "a donation");
+            List<Row> rewards = db.RewardReport();
+            Expect(rewards.Count == 1 && rewards[0]["reward"] == "trees" && rewards[0].Int("points") == 50,
+                   "the rewards report");
+            long next;
+            Expect(db.PointsExpiring(sara.Id, Now + 3650 * Day, out next) == 350 && next > Now, "points expiring");
+
+            using (Basket b = new Basket())
+            {
+                b.SetMember(sara.Id).AddLine("LATTE", "coffee", 2000, 150000);
+                b.AddCoupon("cinema");
+                Quote q = db.Quote(b);
+                Expect(q.Coupons.Count == 1 && q.Coupons[0].Code == "CINEMA" && q.Coupons[0].Campaign == "film" &&
+                       q.Coupons[0].Status == Constants.LOY_OK && q.Coupons[0].Amount == 40000,
+                       "a partner's coupon in the quote");
+                long sum = 0;
+                foreach (long p in q.LinePoints) sum += p;
+                Expect(q.LinePoints.Count == 1 && sum == q.PointsEarned, "points per line");
+                Receipt sale = db.Commit(b, "X-sale-1");
+                Expect(sale.Coupons.Count == 1 && sale.Coupons[0].Value == 40000, "the coupon on the receipt");
+                Expect(db.SaleByKey("X-sale-1") == sale.SaleId, "a sale found by its key");
+            }
+            List<Row> settlement = db.PartnerSettlement("cinema");
+            Expect(settlement.Count == 1 && settlement[0]["direction"] == "redeemed here" &&
+                   settlement[0].Int("partner_funds") == 30000, "the partner funds 75%");
+
+            long batch = db.CreateCouponBatch("comeback", 3, "X-batch-1");
+            List<string> codes = db.ExportCouponBatch(batch);
+            Expect(codes.Count == 3 && codes.TrueForAll(Database.CouponCodeIsValid), "a batch of three codes");
+            Expect(db.GetCoupon(codes[0]).BatchId == batch, "a code knows its batch");
+            db.RecordPartnerRedemption("cinema", codes[0], 20000, "X-partner-1");
+            Expect(db.GetCoupon(codes[0]).Uses == 1, "a code used at the partner");
+
+            Expect(db.EnterDraw("autumn", sara.Id, 3, "X-draw-1") == 30, "three entries for 30 points");
+            List<Row> entries = db.DrawEntries("autumn");
+            Expect(entries.Count == 1 && entries[0].Int("member") == sara.Id && entries[0].Int("entries") == 4,
+                   "bought entries and one for the purchase");
+            Expect(Status(() => db.RunDraw("autumn", "seed", 1, "X-draw-run-0")) == Constants.LOY_ERR_INVALID_STATE,
+                   "a draw runs after its period");
+
+            TierReview review = db.ReviewTiers();
+            Expect(review.Reviewed == 3 && review.Upgraded == 0, "the tier review of three members");
+            TierStatus tier = db.TierStatus(sara.Id);
+            Expect(tier.Tier == "bronze" && tier.NextThreshold == 500 && tier.Multiplier == "1" &&
+                   tier.Events.Count > 0 && tier.Events[0].To == "bronze", "tier status with its events");
+            Expect(db.MemberSegments(sara.Id).Exists(x => x["segment"] == "coffee-lovers"), "her segments");
+            List<Row> lovers = db.SegmentMembers("coffee-lovers");
+            Expect(lovers.Count == 1 && lovers[0].Int("member_id") == sara.Id, "a segment's members");
+            CampaignSend sent = db.SendCampaign("yalda-coffee");
+            Expect(sent.Queued + sent.Holdout + sent.Suppressed == 1, "a campaign to the segment");
+            CampaignSend again = db.SendCampaign("yalda-coffee");
+            Expect(again.Queued + again.Holdout + again.Suppressed == 0, "sent once per member");
+            Expect(Database.Reports().Exists(x => x.Name == "sales" && x.Title.Length > 0), "the report catalogue");
+            string page = db.DashboardHtml(Constants.LOY_CALENDAR_JALALI);
+            Expect(page.StartsWith("<!DOCTYPE html>") && page.Contains("dir=\"rtl\""), "the dashboard");
+            Expect(Database.Version().StartsWith(Constants.LOY_VERSION_MAJOR + "."), "the version");
+            Expect(db.Rebuild() == 0, "nothing to rebuild");
+
+            db.SetClock(Now + 7 * Day);
+            List<Row> winners = db.RunDraw("autumn", "published seed", 1, "X-draw-run-1");
+            Expect(winners.Count == 1 && winners[0].Int("member") == sara.Id, "the draw's winner");
+        }
+    }
+
+    static void Checkout(string[] args)
     {
         using (Database db = Database.Open(args[0], "IRT"))
         {
@@ -190,7 +315,5 @@ public static class PosCheckout
                        "a profile from the chain, beside the journal");
             }
         }
-        Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
-        return failures == 0 ? 0 : 1;
     }
 }

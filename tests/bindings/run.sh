@@ -86,7 +86,7 @@ JS
   csharp)
     mcs -warnaserror -out:"$work/PosCheckout.exe" "$root/bindings/csharp/Native.g.cs" \
         "$root/bindings/csharp/Loyalty.cs" "$root/bindings/csharp/PosCheckout.cs"
-    mono "$work/PosCheckout.exe" "$work/club.db" "$programme"
+    mono "$work/PosCheckout.exe" "$work/club.db" "$programme" "$LOYALTY_CLUB_PROGRAMME"
     ;;
   java)
     jna=/usr/share/java/jna.jar
@@ -110,7 +110,8 @@ JS
        "$work/app/"
     mcs -warnaserror -r:"$work/app/Loyalty.dll" -out:"$work/app/PosCheckout.exe" \
         "$root/bindings/csharp/PosCheckout.cs"
-    (cd "$work/app" && env -u LD_LIBRARY_PATH mono PosCheckout.exe "$work/club.db" "$programme")
+    (cd "$work/app" && env -u LD_LIBRARY_PATH mono PosCheckout.exe "$work/club.db" "$programme" \
+       "$LOYALTY_CLUB_PROGRAMME")
     ;;
   java-jar)
     # The jar with the library inside and its JUnit test, run with nothing else on the class path
