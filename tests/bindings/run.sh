@@ -119,9 +119,10 @@ JS
     jar="$(bash "$root/bindings/java/build-jar.sh" "$work/dist" "$lib:linux-x86-64")"
     cp=/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar:/usr/share/java/jna.jar
     javac -Werror -Xlint:all -encoding UTF-8 -cp "$jar:$cp" -d "$work/test-classes" \
-      "$root/bindings/java/junit/ir/loyalty/LoyaltyTest.java"
+      "$root/bindings/java/junit/ir/loyalty/LoyaltyTest.java" "$root/bindings/java/junit/ir/loyalty/ClubTest.java"
     env -u LOYALTY_LIBRARY -u LD_LIBRARY_PATH java -Dloyalty.programme="$programme" \
-      -cp "$work/test-classes:$jar:$cp" org.junit.runner.JUnitCore ir.loyalty.LoyaltyTest
+      -Dloyalty.club="$LOYALTY_CLUB_PROGRAMME" -cp "$work/test-classes:$jar:$cp" \
+      org.junit.runner.JUnitCore ir.loyalty.LoyaltyTest ir.loyalty.ClubTest
     ;;
   pascal)
     fpc -Mdelphi -Sew -vw -l- -FU"$work" -FE"$work" -Fl"$libdir" "$root/bindings/pascal/pos_checkout.dpr"

@@ -13,7 +13,6 @@ import ir.loyalty.jna.LoyaltyLibrary;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -79,9 +78,10 @@ public class LoyaltyTest {
     public void reportsAndAccessRequests() {
         Loyalty.Member sara = db.enrol("09123456789", "سارا", "T1-enrol-2", true);
         sell(sara.id(), "T1-R-2");
-        List<Map<String, String>> sales = db.report("sales", LoyaltyLibrary.LOY_GROUP_MONTH,
+        List<Loyalty.Row> sales = db.report("sales", LoyaltyLibrary.LOY_GROUP_MONTH,
                                                      LoyaltyLibrary.LOY_CALENDAR_JALALI);
         assertEquals("400000", sales.get(0).get("revenue"));
+        assertEquals(400000, sales.get(0).getLong("revenue"));
         String data = db.exportMember(sara.id());
         assertTrue(data.contains("\"format\": \"libloyalty member export 1\""));
         assertTrue(data.contains("سارا"));

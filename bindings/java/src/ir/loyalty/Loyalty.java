@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * libloyalty for Java: an idiomatic layer over the generated JNA interface. Database and Basket
@@ -74,45 +76,240 @@ public final class Loyalty {
         }
     }
 
+    /** A C function handing back an owned handle through its out-parameter. */
+    @FunctionalInterface
+    interface HandleCall {
+        int call(PointerByReference out, LoyError e);
+    }
+
+    /** A C function with snprintf semantics (convention 6), its other arguments bound. */
+    @FunctionalInterface
+    interface TextCall {
+        int call(byte[] buf, SizeT capacity, SizeTByReference needed, LoyError e);
+    }
+
+    static Pointer owned(HandleCall call) {
+        LoyError e = error();
+        PointerByReference out = new PointerByReference();
+        check(call.call(out, e), e);
+        return out.getValue();
+    }
+
+    /** Calls a text-out function twice: once for the size, once for the text. */
+    static String text(TextCall call) {
+        LoyError e = error();
+        SizeTByReference needed = new SizeTByReference();
+        check(call.call(null, new SizeT(0), needed, e), e);
+        byte[] buf = new byte[(int) needed.getValue() + 1];
+        check(call.call(buf, new SizeT(buf.length), needed, e), e);
+        return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads count items of a result handle through an accessor taking an index. */
+    static <T> List<T> each(SizeT count, IntFunction<T> read) {
+        List<T> items = new ArrayList<>();
+        for (long i = 0; i < count.longValue(); i++) items.add(read.apply((int) i));
+        return Collections.unmodifiableList(items);
+    }
+
+    static SizeT at(int i) { return new SizeT(i); }
+
+    /** A table row (report, segment, draw...): each cell as text, whole numbers also as long. */
+    public static final class Row {
+        private final Map<String, String> cells = new LinkedHashMap<>();
+        private final Map<String, Long> numbers = new LinkedHashMap<>();
+
+        public String get(String column) { return cells.get(column); }
+        public Set<String> columns() { return Collections.unmodifiableSet(cells.keySet()); }
+
+        /** The cell as a whole number; IllegalArgumentException for text. */
+        public long getLong(String column) {
+            Long n = numbers.get(column);
+            if (n == null) throw new IllegalArgumentException(column + " is not a whole number: " + cells.get(column));
+            return n;
+        }
+
+        /** The rows of a table handle, which it frees. */
+        static List<Row> read(Pointer t) {
+            try {
+                List<Row> rows = new ArrayList<>();
+                long cols = C.loy_table_column_count(t).longValue();
+                long n = C.loy_table_row_count(t).longValue();
+                for (long r = 0; r < n; r++) {
+                    Row row = new Row();
+                    for (long c = 0; c < cols; c++) {
+                        SizeT ri = new SizeT(r), ci = new SizeT(c);
+                        String name = C.loy_table_column_name(t, ci), text = C.loy_table_text(t, ri, ci);
+                        row.cells.put(name, text);
+                        long number = C.loy_table_int(t, ri, ci);
+                        if (C.loy_table_is_number(t, ri, ci) == 1 && text.equals(Long.toString(number)))
+                            row.numbers.put(name, number);
+                    }
+                    rows.add(row);
+                }
+                return Collections.unmodifiableList(rows);
+            } finally {
+                C.loy_table_free(t);
+            }
+        }
+    }
+
     public record RuleLine(String rule, long points, String explanation) {}
 
     public record HistoryEntry(String uid, int kind, long points, long saleId, String reason,
-                               long createdAt, long expiresAt) {}
+                               String branch, String terminal, long createdAt, long expiresAt,
+                               String corrects) {}
 
-    public record TierStatus(String tier, String tierName, long score, String nextTier, long missing,
-                             String progress) {}
+    /** A tier change: from, to, why, the score then, the sale behind it (0 = none). */
+    public record TierEvent(String uid, String from, String to, String reason, long score, long saleId,
+                            long at) {}
+
+    public record TierStatus(String tier, String tierName, long since, long score, String nextTier,
+                             String nextTierName, long nextThreshold, long missing, String progress,
+                             long atRiskSince, String floorTier, String multiplier, String discount,
+                             boolean freeDelivery, List<String> benefits, String plan, long planEndsAt,
+                             List<TierEvent> events) {}
+
+    /** A member's fields for enrol and updateMember; null leaves a field absent or as it is. */
+    public static final class MemberFields {
+        public String phone, card, name, email, gender, tags, language, branch, referrer;
+        public Integer birthYear, birthMonth, birthDay;
+        public Boolean consentSms, consentEmail, consentPush;
+
+        LoyaltyLibrary.LoyMemberFields toC() {
+            LoyaltyLibrary.LoyMemberFields f = new LoyaltyLibrary.LoyMemberFields();
+            C.loy_member_fields_init(f);
+            f.phone = phone;
+            f.card = card;
+            f.name = name;
+            f.email = email;
+            f.gender = gender;
+            f.tags = tags;
+            f.language = language;
+            f.branch = branch;
+            f.referrer = referrer;
+            if (birthYear != null) f.birth_year = birthYear;
+            if (birthMonth != null) f.birth_month = birthMonth;
+            if (birthDay != null) f.birth_day = birthDay;
+            if (consentSms != null) f.consent_sms = consentSms ? 1 : 0;
+            if (consentEmail != null) f.consent_email = consentEmail ? 1 : 0;
+            if (consentPush != null) f.consent_push = consentPush ? 1 : 0;
+            return f;
+        }
+    }
+
+    /** Which members {@link Database#searchMembers} returns; null = any. */
+    public static final class MemberQuery {
+        public String namePrefix, phonePrefix, tag;
+        public boolean includeInactive;
+        public int limit;     // 1..1000; 0 = 100
+        public long afterId;  // keyset paging: the last id of the previous page
+    }
 
     public record Member(long id, String uid, int status, String phone, String card, String name,
-                         String tier, long balance, long available, long pending, long walletBalance) {
+                         String email, String tags, String language, String gender, String branch,
+                         int birthYear, int birthMonth, int birthDay, boolean consentSms,
+                         boolean consentEmail, boolean consentPush, String tier, long balance,
+                         long available, long pending, long lifetimeEarned, long walletBalance,
+                         String referralCode, long referrerId, long mergedInto, long createdAt) {
+        /** Reads a member the caller keeps (a list's, borrowed). */
+        static Member read(Pointer h) {
+            return new Member(C.loy_member_id(h), C.loy_member_uid(h), C.loy_member_status(h),
+                    C.loy_member_phone(h), C.loy_member_card(h), C.loy_member_name(h),
+                    C.loy_member_email(h), C.loy_member_tags(h), C.loy_member_language(h),
+                    C.loy_member_gender(h), C.loy_member_branch(h), C.loy_member_birth_year(h),
+                    C.loy_member_birth_month(h), C.loy_member_birth_day(h),
+                    C.loy_member_consent_sms(h) == 1, C.loy_member_consent_email(h) == 1,
+                    C.loy_member_consent_push(h) == 1, C.loy_member_tier(h), C.loy_member_balance(h),
+                    C.loy_member_available(h), C.loy_member_pending(h), C.loy_member_lifetime_earned(h),
+                    C.loy_member_wallet_balance(h), C.loy_member_referral_code(h),
+                    C.loy_member_referrer_id(h), C.loy_member_merged_into(h), C.loy_member_created_at(h));
+        }
+
+        /** Reads an owned member handle and frees it. */
         static Member from(Pointer h) {
             try {
-                return new Member(C.loy_member_id(h), C.loy_member_uid(h), C.loy_member_status(h),
-                        C.loy_member_phone(h), C.loy_member_card(h), C.loy_member_name(h),
-                        C.loy_member_tier(h), C.loy_member_balance(h), C.loy_member_available(h),
-                        C.loy_member_pending(h), C.loy_member_wallet_balance(h));
+                return read(h);
             } finally {
                 C.loy_member_free(h);
             }
         }
     }
 
-    public record Quote(long total, long pointsEarned, long balance, long available,
-                        long redeemablePoints, long redeemableValue, int redeemStatus,
-                        long amountDue, String tier, String tierAfter, List<RuleLine> rules) {
-        static Quote from(Pointer h) {
+    /** A coupon presented in a basket: status LOY_OK when it applies, else message says why. */
+    public record CouponResult(String code, String campaign, int status, String message, long amount,
+                               long points) {}
+
+    /** A coupon applied on a receipt and its money off. */
+    public record AppliedCoupon(String code, long amount) {}
+
+    /** One coupon code: its campaign, owner, uses and state. */
+    public record Coupon(String code, String uid, String campaign, long memberId, long batchId, long maxUses,
+                         long uses, long validUntil, long issuedSaleId, boolean revoked) {
+        static Coupon from(Pointer c) {
             try {
-                List<RuleLine> rules = new ArrayList<>();
-                long n = C.loy_quote_rule_count(h).longValue();
-                for (long i = 0; i < n; i++) {
-                    SizeT k = new SizeT(i);
-                    rules.add(new RuleLine(C.loy_quote_rule_id(h, k), C.loy_quote_rule_points(h, k),
-                            C.loy_quote_rule_explanation(h, k)));
-                }
-                return new Quote(C.loy_quote_total(h), C.loy_quote_points_earned(h),
+                return new Coupon(C.loy_coupon_code(c), C.loy_coupon_uid(c), C.loy_coupon_campaign(c),
+                        C.loy_coupon_member_id(c), C.loy_coupon_batch_id(c), C.loy_coupon_max_uses(c),
+                        C.loy_coupon_uses(c), C.loy_coupon_valid_until(c), C.loy_coupon_issued_sale_id(c),
+                        C.loy_coupon_revoked(c) == 1);
+            } finally {
+                C.loy_coupon_free(c);
+            }
+        }
+    }
+
+    /** Points spent on a reward of the catalogue. */
+    public record Redemption(long id, String uid, boolean replayed, String reward, long quantity, long points,
+                             String couponCode, long walletCredit, String cause) {}
+
+    public record TierReview(long reviewed, long upgraded, long downgraded, long atRisk) {}
+
+    public record CampaignSend(long queued, long holdout, long suppressed) {}
+
+    /** Rows read, rows written (0 when any failed or on a dry run), the failed rows. */
+    public record ImportResult(long rows, long imported, List<Row> errors) {}
+
+    /** A manager report this library computes. */
+    public record ReportInfo(String name, String title, String description) {}
+
+    /** The manager reports this library computes ({@link Database#report}'s names). */
+    public static List<ReportInfo> reports() {
+        return each(C.loy_report_count(), i -> new ReportInfo(C.loy_report_name(at(i)),
+                C.loy_report_title(at(i)), C.loy_report_description(at(i))));
+    }
+
+    /** The loaded library's version, "0.4.0". */
+    public static String version() { return C.loy_version_string(); }
+
+    public record Quote(long memberId, long programVersion, long total, long pointsEarned, long balance,
+                        long available, long redeemablePoints, long redeemableValue, int redeemStatus,
+                        long redeemPoints, long redeemValue, long amountDue, long benefitDiscount,
+                        boolean freeDelivery, long couponDiscount, long cashback, String tier,
+                        String tierAfter, String progress, List<RuleLine> rules,
+                        List<CouponResult> coupons, long walletBalance, long walletAvailable,
+                        int walletStatus, long walletAmount, List<Long> linePoints) {
+        static Quote from(Pointer h, int lines) {
+            try {
+                List<Long> linePoints = new ArrayList<>();
+                for (int line = 1; line <= lines; line++) linePoints.add(C.loy_quote_line_points(h, line));
+                return new Quote(C.loy_quote_member_id(h), C.loy_quote_program_version(h),
+                        C.loy_quote_total(h), C.loy_quote_points_earned(h),
                         C.loy_quote_balance(h), C.loy_quote_available(h),
                         C.loy_quote_redeemable_points(h), C.loy_quote_redeemable_value(h),
-                        C.loy_quote_redeem_status(h), C.loy_quote_amount_due(h), C.loy_quote_tier(h),
-                        C.loy_quote_tier_after(h), Collections.unmodifiableList(rules));
+                        C.loy_quote_redeem_status(h), C.loy_quote_redeem_points(h),
+                        C.loy_quote_redeem_value(h), C.loy_quote_amount_due(h),
+                        C.loy_quote_benefit_discount(h), C.loy_quote_free_delivery(h) == 1,
+                        C.loy_quote_coupon_discount(h), C.loy_quote_cashback(h), C.loy_quote_tier(h),
+                        C.loy_quote_tier_after(h), C.loy_quote_progress(h),
+                        each(C.loy_quote_rule_count(h), i -> new RuleLine(C.loy_quote_rule_id(h, at(i)),
+                                C.loy_quote_rule_points(h, at(i)), C.loy_quote_rule_explanation(h, at(i)))),
+                        each(C.loy_quote_coupon_count(h), i -> new CouponResult(
+                                C.loy_quote_coupon_code(h, at(i)), C.loy_quote_coupon_campaign(h, at(i)),
+                                C.loy_quote_coupon_status(h, at(i)), C.loy_quote_coupon_message(h, at(i)),
+                                C.loy_quote_coupon_amount(h, at(i)), C.loy_quote_coupon_points(h, at(i)))),
+                        C.loy_quote_wallet_balance(h), C.loy_quote_wallet_available(h),
+                        C.loy_quote_wallet_status(h), C.loy_quote_wallet_amount(h),
+                        Collections.unmodifiableList(linePoints));
             } finally {
                 C.loy_quote_free(h);
             }
@@ -131,7 +328,10 @@ public final class Loyalty {
     public record Receipt(int kind, boolean replayed, long saleId, String uid, long total,
                           long pointsEarned, long pointsRedeemed, long redeemValue, long amountDue,
                           long refundAmount, long moneyBack, long balanceAfter,
-                          long availableAfter) {
+                          long availableAfter, long memberId, long programVersion, long createdAt,
+                          long walletAmount, long cashback, long benefitDiscount, long couponDiscount,
+                          int redeemMode, String tierBefore, String tierAfter, List<String> issuedCodes,
+                          List<AppliedCoupon> coupons, List<RuleLine> rules) {
         static Receipt from(Pointer h) {
             try {
                 return new Receipt(C.loy_receipt_kind(h), C.loy_receipt_replayed(h) == 1,
@@ -139,7 +339,17 @@ public final class Loyalty {
                         C.loy_receipt_points_earned(h), C.loy_receipt_points_redeemed(h),
                         C.loy_receipt_redeem_value(h), C.loy_receipt_amount_due(h),
                         C.loy_receipt_refund_amount(h), C.loy_receipt_money_back(h),
-                        C.loy_receipt_balance_after(h), C.loy_receipt_available_after(h));
+                        C.loy_receipt_balance_after(h), C.loy_receipt_available_after(h),
+                        C.loy_receipt_member_id(h), C.loy_receipt_program_version(h),
+                        C.loy_receipt_created_at(h), C.loy_receipt_wallet_amount(h),
+                        C.loy_receipt_cashback(h), C.loy_receipt_benefit_discount(h),
+                        C.loy_receipt_coupon_discount(h), C.loy_receipt_redeem_mode(h),
+                        C.loy_receipt_tier_before(h), C.loy_receipt_tier_after(h),
+                        each(C.loy_receipt_issued_count(h), i -> C.loy_receipt_issued_code(h, at(i))),
+                        each(C.loy_receipt_coupon_count(h), i -> new AppliedCoupon(
+                                C.loy_receipt_coupon_code(h, at(i)), C.loy_receipt_coupon_amount(h, at(i)))),
+                        each(C.loy_receipt_rule_count(h), i -> new RuleLine(C.loy_receipt_rule_id(h, at(i)),
+                                C.loy_receipt_rule_points(h, at(i)), C.loy_receipt_rule_explanation(h, at(i)))));
             } finally {
                 C.loy_receipt_free(h);
             }
@@ -149,6 +359,10 @@ public final class Loyalty {
     /** A basket builder: quantities in thousandths, amounts in minor units. */
     public static final class Basket implements AutoCloseable {
         private Pointer handle;
+        private int lines;
+
+        /** The basket lines added so far (a plan is a line too). */
+        public int lines() { return lines; }
 
         public Basket() {
             LoyError e = error();
@@ -178,7 +392,37 @@ public final class Loyalty {
             LoyError e = error();
             IntByReference line = new IntByReference();
             check(C.loy_basket_add_line(handle(), sku, category, quantityMilli, unitPrice, lineDiscount, line, e), e);
+            lines = Math.max(lines, line.getValue());
             return line.getValue();
+        }
+
+        /** A paid plan sold as a line (docs/tiers.md); returns its line number. */
+        public int addPlan(String planId, int periods) {
+            LoyError e = error();
+            IntByReference line = new IntByReference();
+            check(C.loy_basket_add_plan(handle(), planId, periods, line, e), e);
+            lines = Math.max(lines, line.getValue());
+            return line.getValue();
+        }
+
+        public Basket currency(String code) {
+            LoyError e = error();
+            check(C.loy_basket_set_currency(handle(), code, e), e);
+            return this;
+        }
+
+        /** Tax, service charge and tip: paid, but never earning points. */
+        public Basket charges(long tax, long service, long tip) {
+            LoyError e = error();
+            check(C.loy_basket_set_charges(handle(), tax, service, tip, e), e);
+            return this;
+        }
+
+        /** Pays part of the sale from the member's wallet. */
+        public Basket payWallet(long amount) {
+            LoyError e = error();
+            check(C.loy_basket_pay_wallet(handle(), amount, e), e);
+            return this;
         }
 
         public Basket redeemPoints(long points) {
@@ -215,6 +459,20 @@ public final class Loyalty {
         }
     }
 
+    /** How {@link Database#open} opens a file (loy_open_options). */
+    public static final class OpenOptions {
+        public String defaultCurrency;   // default "IRR"
+        public String defaultCountry;    // ISO 3166 alpha-2, default "IR"
+        public String origin;            // the name in every chain-wide id this file writes
+        public int durability = LoyaltyLibrary.LOY_DURABILITY_FULL;
+        public int busyTimeoutMs;        // 0 = the library's default
+        public boolean readOnly;
+        public Integer currencyExponent; // for a default currency the file does not know (INR: 2)
+        public boolean chainMode;        // a till of a chain: points spent under the authority's hold
+        public long offlineTillPoints;   // chain mode: points spendable without a hold in 24 hours
+        public long offlineMemberPoints; // of those, per member
+    }
+
     /** An open database; one handle may be shared by threads (calls are serialised inside). */
     public static final class Database implements AutoCloseable {
         private Pointer handle;
@@ -228,11 +486,27 @@ public final class Loyalty {
         /** {@code chainMode}: a till of a chain, which spends points only under the authority's
          *  hold (docs/chain.md). */
         public static Database open(String path, String defaultCurrency, boolean chainMode) {
+            OpenOptions o = new OpenOptions();
+            o.defaultCurrency = defaultCurrency;
+            o.chainMode = chainMode;
+            return open(path, o);
+        }
+
+        /** Opens (or creates) a database with every option of loy_open_options. */
+        public static Database open(String path, OpenOptions options) {
             LoyaltyLibrary.LoyOpenOptions o = new LoyaltyLibrary.LoyOpenOptions();
             C.loy_open_options_init(o);
             o.path = path;
-            o.default_currency = defaultCurrency;
-            o.chain_mode = chainMode ? 1 : 0;
+            o.default_currency = options.defaultCurrency;
+            o.default_country = options.defaultCountry;
+            o.origin = options.origin;
+            o.durability = options.durability;
+            if (options.busyTimeoutMs > 0) o.busy_timeout_ms = options.busyTimeoutMs;
+            o.read_only = options.readOnly ? 1 : 0;
+            if (options.currencyExponent != null) o.default_currency_exponent = options.currencyExponent;
+            o.chain_mode = options.chainMode ? 1 : 0;
+            o.offline_till_points = options.offlineTillPoints;
+            o.offline_member_points = options.offlineMemberPoints;
             LoyError e = error();
             PointerByReference out = new PointerByReference();
             check(C.loy_open(o, out, e), e);
@@ -254,6 +528,102 @@ public final class Loyalty {
             LongByReference version = new LongByReference();
             check(C.loy_program_load_file(handle(), path, version, e), e);
             return version.getValue();
+        }
+
+        public long loadProgramme(String json) {
+            LoyError e = error();
+            LongByReference version = new LongByReference();
+            check(C.loy_program_load_json(handle(), json, version, e), e);
+            return version.getValue();
+        }
+
+        /** A programme version's canonical JSON (0 = the active one). */
+        public String exportProgramme(long version) {
+            return text((b, c, n, e) -> C.loy_program_export_json(handle(), version, b, c, n, e));
+        }
+
+        /** The active programme's version (0 = none loaded). */
+        public long programmeVersion() { return C.loy_program_active_version(handle()); }
+
+        /** The handle's clock (ms since 1970, UTC). */
+        public long now() { return C.loy_now(handle()); }
+
+        /** Declares a currency and its decimal places (IRR 0, USD 2, KWD 3). */
+        public void setCurrency(String code, int exponent) {
+            LoyError e = error();
+            check(C.loy_currency_set(handle(), code, exponent, e), e);
+        }
+
+        public int currencyExponent(String code) {
+            LoyError e = error();
+            IntByReference exponent = new IntByReference();
+            check(C.loy_currency_exponent(handle(), code, exponent, e), e);
+            return exponent.getValue();
+        }
+
+        /** A phone number in its stored form (+98912...), as the till would look it up. */
+        public String normalizePhone(String phone) {
+            return text((b, c, n, e) -> C.loy_phone_normalize(handle(), phone, b, c, n, e));
+        }
+
+        public Member enrol(MemberFields fields, String idempotencyKey) {
+            LoyaltyLibrary.LoyMemberFields f = fields.toC();
+            return Member.from(owned((out, e) -> C.loy_member_enrol(handle(), f, idempotencyKey, out, e)));
+        }
+
+        /** Changes the fields given (null ones stay as they are). */
+        public Member updateMember(long memberId, MemberFields fields, String idempotencyKey) {
+            LoyaltyLibrary.LoyMemberFields f = fields.toC();
+            return Member.from(owned((out, e) -> C.loy_member_update_with_key(handle(), memberId, f,
+                    idempotencyKey, out, e)));
+        }
+
+        public Member findByPhone(String phone) {
+            return Member.from(owned((out, e) -> C.loy_member_find_by_phone(handle(), phone, out, e)));
+        }
+
+        /** One page of members by id (keyset paging: the last id as afterId). */
+        public List<Member> searchMembers(MemberQuery query) {
+            LoyaltyLibrary.LoyMemberQuery q = new LoyaltyLibrary.LoyMemberQuery();
+            C.loy_member_query_init(q);
+            q.name_prefix = query.namePrefix;
+            q.phone_prefix = query.phonePrefix;
+            q.tag = query.tag;
+            q.include_inactive = query.includeInactive ? 1 : 0;
+            q.limit = query.limit;
+            q.after_id = query.afterId;
+            Pointer list = owned((out, e) -> C.loy_member_search(handle(), q, out, e));
+            try {
+                return each(C.loy_member_list_count(list), i -> Member.read(C.loy_member_list_at(list, at(i))));
+            } finally {
+                C.loy_member_list_free(list);
+            }
+        }
+
+        /** Imports members from CSV (docs/reports.md): all rows or none. */
+        public ImportResult importMembersCsv(String csv, boolean dryRun) {
+            LoyError e = error();
+            LongByReference rows = new LongByReference(), imported = new LongByReference();
+            PointerByReference errors = new PointerByReference();
+            check(C.loy_members_import_csv(handle(), csv, dryRun ? 1 : 0, rows, imported, errors, e), e);
+            return new ImportResult(rows.getValue(), imported.getValue(), Row.read(errors.getValue()));
+        }
+
+        /** A member's recent sales, newest first (docs/reports.md). */
+        public List<Row> memberSales(long memberId, int limit) {
+            return Row.read(owned((out, e) -> C.loy_member_sales(handle(), memberId, limit, out, e)));
+        }
+
+        public List<Row> memberCoupons(long memberId) {
+            return Row.read(owned((out, e) -> C.loy_member_coupons(handle(), memberId, out, e)));
+        }
+
+        public List<Row> memberMessages(long memberId, int limit) {
+            return Row.read(owned((out, e) -> C.loy_member_messages(handle(), memberId, limit, out, e)));
+        }
+
+        public List<Row> memberSegments(long memberId, long atMs) {
+            return Row.read(owned((out, e) -> C.loy_member_segments(handle(), memberId, atMs, out, e)));
         }
 
         public Member enrol(String phone, String name, String idempotencyKey) {
@@ -459,8 +829,9 @@ public final class Loyalty {
                     SizeT k = new SizeT(i);
                     list.add(new HistoryEntry(C.loy_history_uid(h, k), C.loy_history_kind(h, k),
                             C.loy_history_points(h, k), C.loy_history_sale_id(h, k),
-                            C.loy_history_reason(h, k), C.loy_history_created_at(h, k),
-                            C.loy_history_expires_at(h, k)));
+                            C.loy_history_reason(h, k), C.loy_history_branch(h, k),
+                            C.loy_history_terminal(h, k), C.loy_history_created_at(h, k),
+                            C.loy_history_expires_at(h, k), C.loy_history_corrects(h, k)));
                 }
                 return list;
             } finally {
@@ -483,8 +854,19 @@ public final class Loyalty {
             Pointer s = out.getValue();
             try {
                 return new TierStatus(C.loy_tier_status_tier(s), C.loy_tier_status_tier_name(s),
-                        C.loy_tier_status_score(s), C.loy_tier_status_next_tier(s),
-                        C.loy_tier_status_missing(s), C.loy_tier_status_progress(s));
+                        C.loy_tier_status_since(s), C.loy_tier_status_score(s),
+                        C.loy_tier_status_next_tier(s), C.loy_tier_status_next_tier_name(s),
+                        C.loy_tier_status_next_threshold(s), C.loy_tier_status_missing(s),
+                        C.loy_tier_status_progress(s), C.loy_tier_status_at_risk_since(s),
+                        C.loy_tier_status_floor_tier(s), C.loy_tier_status_multiplier(s),
+                        C.loy_tier_status_discount(s), C.loy_tier_status_free_delivery(s) == 1,
+                        each(C.loy_tier_status_benefit_count(s), i -> C.loy_tier_status_benefit(s, at(i))),
+                        C.loy_tier_status_plan(s), C.loy_tier_status_plan_ends_at(s),
+                        each(C.loy_tier_status_event_count(s), i -> new TierEvent(
+                                C.loy_tier_status_event_uid(s, at(i)), C.loy_tier_status_event_from(s, at(i)),
+                                C.loy_tier_status_event_to(s, at(i)), C.loy_tier_status_event_reason(s, at(i)),
+                                C.loy_tier_status_event_score(s, at(i)),
+                                C.loy_tier_status_event_sale_id(s, at(i)), C.loy_tier_status_event_at(s, at(i)))));
             } finally {
                 C.loy_tier_status_free(s);
             }
@@ -500,14 +882,120 @@ public final class Loyalty {
 
         /** One code of a campaign, to a member (or to anyone: 0), in display form. */
         public String issueCoupon(String campaignId, long memberId, String idempotencyKey) {
+            return text((b, c, n, e) -> C.loy_coupon_issue(handle(), campaignId, memberId, idempotencyKey,
+                    b, c, n, e));
+        }
+
+        public Coupon coupon(String code) {
+            return Coupon.from(owned((out, e) -> C.loy_coupon_get(handle(), code, out, e)));
+        }
+
+        public Coupon couponByUid(String uid) {
+            return Coupon.from(owned((out, e) -> C.loy_coupon_find_by_uid(handle(), uid, out, e)));
+        }
+
+        /** Withdraws a code: it can no longer be used. */
+        public void revokeCoupon(String code, String idempotencyKey) {
             LoyError e = error();
-            SizeTByReference needed = new SizeTByReference();
-            check(C.loy_coupon_issue(handle(), campaignId, memberId, idempotencyKey, null, new SizeT(0),
-                    needed, e), e);
-            byte[] buf = new byte[(int) needed.getValue() + 1];
-            check(C.loy_coupon_issue(handle(), campaignId, memberId, idempotencyKey, buf,
-                    new SizeT(buf.length), needed, e), e);
-            return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+            check(C.loy_coupon_revoke(handle(), code, idempotencyKey, e), e);
+        }
+
+        /** Codes of a campaign to print or hand out; returns the batch's id. */
+        public long createCouponBatch(String campaignId, long count, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference batch = new LongByReference();
+            check(C.loy_coupon_batch_create(handle(), campaignId, count, idempotencyKey, batch, e), e);
+            return batch.getValue();
+        }
+
+        /** A batch's codes (its CSV without the header line). */
+        public List<String> exportCouponBatch(long batchId) {
+            String csv = text((b, c, n, e) -> C.loy_coupon_batch_export(handle(), batchId, b, c, n, e));
+            List<String> codes = new ArrayList<>(List.of(csv.split("\n")));
+            codes.remove(0);
+            codes.removeIf(String::isEmpty);
+            return Collections.unmodifiableList(codes);
+        }
+
+        /** Credits money to the member's wallet; returns the new balance. */
+        public long creditWallet(long memberId, long amount, String reason, String operatorId,
+                                 String idempotencyKey) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(C.loy_wallet_credit(handle(), memberId, amount, reason, operatorId, idempotencyKey, balance,
+                    e), e);
+            return balance.getValue();
+        }
+
+        // ---- rewards, partners, prize draws (docs/coupons.md)
+
+        public Redemption redeemReward(long memberId, String rewardId, long quantity, String idempotencyKey) {
+            Pointer r = owned((out, e) -> C.loy_reward_redeem(handle(), memberId, rewardId, quantity,
+                    idempotencyKey, out, e));
+            try {
+                return new Redemption(C.loy_redemption_id(r), C.loy_redemption_uid(r),
+                        C.loy_redemption_replayed(r) == 1, C.loy_redemption_reward(r),
+                        C.loy_redemption_quantity(r), C.loy_redemption_points(r),
+                        C.loy_redemption_coupon_code(r), C.loy_redemption_wallet_credit(r),
+                        C.loy_redemption_cause(r));
+            } finally {
+                C.loy_redemption_free(r);
+            }
+        }
+
+        /** Undoes a redemption: points and stock back, once. */
+        public void refundReward(long redemptionId, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_reward_refund(handle(), redemptionId, idempotencyKey, e), e);
+        }
+
+        public List<Row> rewardReport(long fromMs, long toMs) {
+            return Row.read(owned((out, e) -> C.loy_reward_report(handle(), fromMs, toMs, out, e)));
+        }
+
+        /** One of our coupons was used at a partner business. */
+        public void recordPartnerRedemption(String partnerId, String code, long amount, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_partner_record_redemption(handle(), partnerId, code, amount, idempotencyKey, e), e);
+        }
+
+        public List<Row> partnerSettlement(String partnerId, long fromMs, long toMs) {
+            return Row.read(owned((out, e) -> C.loy_partner_settlement(handle(), partnerId, fromMs, toMs, out, e)));
+        }
+
+        /** Buys entries with points; returns the points spent. */
+        public long enterDraw(String drawId, long memberId, long entries, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference points = new LongByReference();
+            check(C.loy_draw_enter(handle(), drawId, memberId, entries, idempotencyKey, points, e), e);
+            return points.getValue();
+        }
+
+        public List<Row> drawEntries(String drawId) {
+            return Row.read(owned((out, e) -> C.loy_draw_entries(handle(), drawId, out, e)));
+        }
+
+        /** Runs a draw after its period, from a published seed; returns the winners. */
+        public List<Row> runDraw(String drawId, String seed, long winners, String idempotencyKey) {
+            return Row.read(owned((out, e) -> C.loy_draw_run(handle(), drawId, seed, winners, idempotencyKey,
+                    out, e)));
+        }
+
+        // ---- tiers and plans
+
+        /** The tier review at period end (docs/tiers.md); idempotent. */
+        public TierReview reviewTiers(long nowMs) {
+            LoyError e = error();
+            LongByReference r = new LongByReference(), u = new LongByReference(), d = new LongByReference(),
+                    a = new LongByReference();
+            check(C.loy_tiers_review(handle(), nowMs, r, u, d, a, e), e);
+            return new TierReview(r.getValue(), u.getValue(), d.getValue(), a.getValue());
+        }
+
+        /** Ends a paid plan at the end of its paid period (no renewal). */
+        public void cancelPlan(long memberId, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_plan_cancel(handle(), memberId, idempotencyKey, e), e);
         }
 
         /** The check symbol catches a mistyped code before any lookup. */
@@ -519,7 +1007,7 @@ public final class Loyalty {
             LoyError e = error();
             PointerByReference out = new PointerByReference();
             check(C.loy_quote_basket(handle(), b.handle(), out, e), e);
-            return Quote.from(out.getValue());
+            return Quote.from(out.getValue(), b.lines());
         }
 
         public Receipt commit(Basket b, String idempotencyKey) {
@@ -545,24 +1033,15 @@ public final class Loyalty {
         }
 
         public String formatMoney(long minorUnits, String currency) {
-            LoyError e = error();
-            SizeTByReference needed = new SizeTByReference();
-            check(C.loy_money_format(handle(), minorUnits, currency, 1, null, new SizeT(0), needed, e), e);
-            byte[] buf = new byte[(int) needed.getValue() + 1];
-            check(C.loy_money_format(handle(), minorUnits, currency, 1, buf, new SizeT(buf.length), needed, e), e);
-            return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+            return text((b, c, n, e) -> C.loy_money_format(handle(), minorUnits, currency, 1, b, c, n, e));
         }
 
         /** Everything held about a member, as JSON (an access request). */
         public String exportMember(long memberId) {
-            LoyError e = error();
-            SizeTByReference needed = new SizeTByReference();
-            check(C.loy_member_export(handle(), memberId, null, new SizeT(0), needed, e), e);
-            byte[] buf = new byte[(int) needed.getValue() + 1];
-            check(C.loy_member_export(handle(), memberId, buf, new SizeT(buf.length), needed, e), e);
-            return new String(buf, 0, (int) needed.getValue(), StandardCharsets.UTF_8);
+            return text((b, c, n, e) -> C.loy_member_export(handle(), memberId, b, c, n, e));
         }
 
+        /** Checks the ledger; returns the problems found (0 = consistent). */
         public long verify() {
             LoyError e = error();
             LongByReference problems = new LongByReference();
@@ -570,16 +1049,105 @@ public final class Loyalty {
             return problems.getValue();
         }
 
-        /** A manager report (docs/reports.md): rows of column name to cell text. */
-        public List<Map<String, String>> report(String name, int groupBy, int calendar) {
+        /** What loy_verify found: each problem on a line ("" when consistent). */
+        public String verifyReport() {
+            LongByReference problems = new LongByReference();
+            return text((b, c, n, e) -> C.loy_verify(handle(), problems, b, c, n, e));
+        }
+
+        /** Recomputes every projection from the facts; returns the rows corrected. */
+        public long rebuild() {
+            LoyError e = error();
+            LongByReference corrected = new LongByReference();
+            check(C.loy_rebuild(handle(), corrected, e), e);
+            return corrected.getValue();
+        }
+
+        /** Voids a whole sale (a mistake at the till): everything it did is undone. */
+        public Receipt voidSale(long saleId, String idempotencyKey) {
+            return Receipt.from(owned((out, e) -> C.loy_void_sale(handle(), saleId, idempotencyKey, out, e)));
+        }
+
+        /** The sale a commit with this key made (after a timeout: did it land?). */
+        public long saleByKey(String idempotencyKey) {
+            LoyError e = error();
+            LongByReference id = new LongByReference();
+            check(C.loy_sale_find_by_key(handle(), idempotencyKey, id, e), e);
+            return id.getValue();
+        }
+
+        /** A manual adjustment with a reason and operator; returns the new balance. */
+        public long adjustPoints(long memberId, long points, String reason, String operatorId,
+                                 String idempotencyKey) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(C.loy_points_adjust(handle(), memberId, points, reason, operatorId, idempotencyKey, balance,
+                    e), e);
+            return balance.getValue();
+        }
+
+        /** The expiry sweep at nowMs (0 = the handle's clock): {lots, points} expired. */
+        public long[] expirePoints(long nowMs) {
+            LoyError e = error();
+            LongByReference lots = new LongByReference(), points = new LongByReference();
+            check(C.loy_points_expire(handle(), nowMs, lots, points, e), e);
+            return new long[] {lots.getValue(), points.getValue()};
+        }
+
+        /** {points expiring before beforeMs unless spent, the next expiry date or 0}. */
+        public long[] pointsExpiring(long memberId, long beforeMs) {
+            LoyError e = error();
+            LongByReference points = new LongByReference(), next = new LongByReference();
+            check(C.loy_points_expiring(handle(), memberId, beforeMs, points, next, e), e);
+            return new long[] {points.getValue(), next.getValue()};
+        }
+
+        /** A manager report (docs/reports.md). */
+        public List<Row> report(String name, int groupBy, int calendar) {
+            return report(name, groupBy, calendar, 0, 0, null, 20);
+        }
+
+        public List<Row> report(String name, int groupBy, int calendar, long fromMs, long toMs, String branch,
+                                int limit) {
+            LoyaltyLibrary.LoyReportOptions o = reportOptions(groupBy, calendar, fromMs, toMs, branch, limit);
+            return Row.read(owned((out, e) -> C.loy_report(handle(), name, o, out, e)));
+        }
+
+        /** The manager's dashboard: one self-contained HTML page (docs/reports.md). */
+        public String dashboardHtml(int calendar, long fromMs, long toMs, String branch) {
+            LoyaltyLibrary.LoyReportOptions o = reportOptions(LoyaltyLibrary.LOY_GROUP_NONE, calendar, fromMs,
+                    toMs, branch, 20);
+            return text((b, c, n, e) -> C.loy_dashboard_html(handle(), o, b, c, n, e));
+        }
+
+        private static LoyaltyLibrary.LoyReportOptions reportOptions(int groupBy, int calendar, long fromMs,
+                                                                     long toMs, String branch, int limit) {
             LoyaltyLibrary.LoyReportOptions o = new LoyaltyLibrary.LoyReportOptions();
             C.loy_report_options_init(o);
             o.group_by = groupBy;
             o.calendar = calendar;
+            o.from_ms = fromMs;
+            o.to_ms = toMs;
+            o.branch = branch;
+            o.limit = limit;
+            return o;
+        }
+
+        /** RFM groups and the programme's segments with their sizes. */
+        public List<Row> segments(long atMs) {
+            return Row.read(owned((out, e) -> C.loy_segments(handle(), atMs, out, e)));
+        }
+
+        public List<Row> segmentMembers(String segmentId, long atMs) {
+            return Row.read(owned((out, e) -> C.loy_segment_members(handle(), segmentId, atMs, out, e)));
+        }
+
+        /** Queues a message campaign to its segment (a member gets it at most once). */
+        public CampaignSend sendCampaign(String campaignId, long nowMs) {
             LoyError e = error();
-            PointerByReference out = new PointerByReference();
-            check(C.loy_report(handle(), name, o, out, e), e);
-            return table(out.getValue());
+            LongByReference q = new LongByReference(), h = new LongByReference(), s = new LongByReference();
+            check(C.loy_campaign_send(handle(), campaignId, nowMs, q, h, s, e), e);
+            return new CampaignSend(q.getValue(), h.getValue(), s.getValue());
         }
 
         /** Writes the messages the programme's triggers call for; returns how many are due. */
@@ -591,11 +1159,8 @@ public final class Loyalty {
         }
 
         /** Due messages, leased for leaseMs; acknowledge each. */
-        public List<Map<String, String>> fetchMessages(int limit, long leaseMs) {
-            LoyError e = error();
-            PointerByReference out = new PointerByReference();
-            check(C.loy_outbox_fetch(handle(), 0, limit, leaseMs, out, e), e);
-            return table(out.getValue());
+        public List<Row> fetchMessages(int limit, long leaseMs) {
+            return Row.read(owned((out, e) -> C.loy_outbox_fetch(handle(), 0, limit, leaseMs, out, e)));
         }
 
         public void acknowledge(long messageId, boolean sent, String error, long retryAfterMs) {
@@ -603,24 +1168,6 @@ public final class Loyalty {
             check(C.loy_outbox_ack(handle(), messageId,
                     sent ? LoyaltyLibrary.LOY_DELIVERY_SENT : LoyaltyLibrary.LOY_DELIVERY_FAILED,
                     error, retryAfterMs, e), e);
-        }
-
-        private static List<Map<String, String>> table(Pointer t) {
-            try {
-                List<Map<String, String>> rows = new ArrayList<>();
-                long cols = C.loy_table_column_count(t).longValue();
-                long n = C.loy_table_row_count(t).longValue();
-                for (long r = 0; r < n; r++) {
-                    Map<String, String> row = new LinkedHashMap<>();
-                    for (long c = 0; c < cols; c++)
-                        row.put(C.loy_table_column_name(t, new SizeT(c)),
-                                C.loy_table_text(t, new SizeT(r), new SizeT(c)));
-                    rows.add(row);
-                }
-                return rows;
-            } finally {
-                C.loy_table_free(t);
-            }
         }
 
         @Override
