@@ -1,15 +1,20 @@
 { A POS checkout through the Delphi declarations, compiled with fpc -Mdelphi (ctest:
-  binding_pascal). Usage: pos_checkout <database file> <programme.json>. Exits 1 on a failed check. }
+  binding_pascal). Usage: pos_checkout <database file> <programme.json> <club.json>, club.json
+  being the example programme with tests/bindings/extras.json added. Exits 1 on a failed check. }
 program pos_checkout;
 
 {$IFDEF FPC}{$MODE DELPHI}{$H+}{$CODEPAGE UTF8}{$ENDIF}
 {$IFNDEF FPC}{$APPTYPE CONSOLE}{$ENDIF}
 
 uses
-  SysUtils, loyalty_capi, loyalty;
+  SysUtils, loyalty_capi, loyalty, loyalty_office;
 
 var
   Failures: Integer = 0;
+
+const
+  NowMs: Int64 = 1764000000000;
+  DayMs: Int64 = 86400000;
 
 procedure Expect(Ok: Boolean; const What: string);
 begin
@@ -19,6 +24,157 @@ begin
   begin
     WriteLn('  FAIL  ', What);
     Inc(Failures);
+  end;
+end;
+
+{ Rewards, partners, draws, batches, member search and import, the tier review, segments, a
+  campaign and the dashboard, through the classes (loyalty and loyalty_office). }
+procedure Club(const Path, Programme: string);
+var
+  Db: TLoyDatabase;
+  F: TLoyMemberFields;
+  Sara, M: TLoyMember;
+  Q: TLoyMemberQuery;
+  Page: TLoyMembers;
+  Imported: TLoyImportResult;
+  R: TLoyRedemption;
+  Rows: TLoyRows;
+  Next: Int64;
+  Cart: TLoyBasket;
+  Quoted: TLoyQuote;
+  Sale: TLoyReceipt;
+  Batch: Int64;
+  Codes: TLoyStrings;
+  Review: TLoyTierReview;
+  Status: TLoyTierStatus;
+  Sent: TLoyCampaignSend;
+  Refused: Int32;
+  I: Integer;
+  Sum: Int64;
+begin
+  Db := TLoyDatabase.Open(Path, 'IRT');
+  try
+    Db.SetClock(NowMs);
+    Expect((Db.LoadProgrammeFile(Programme) = 1) and (Db.ProgrammeVersion = 1), 'club: programme');
+    F := TLoyMemberFields.Empty;
+    F.Phone := '09123456789';
+    F.Name := 'سارا';
+    F.Tags := 'coffee';
+    F.ConsentSms := 1;
+    F.BirthYear := 1990;
+    F.BirthMonth := 5;
+    F.BirthDay := 17;
+    Sara := Db.EnrolFields(F);
+    Expect((Sara.BirthYear = 1990) and (Sara.BirthDay = 17) and Sara.ConsentSms and
+      (not Sara.ConsentEmail) and (Sara.CreatedAt = NowMs), 'club: every member field comes back');
+    Expect(Db.AdjustPoints(Sara.Id, 400, 'opening balance', 'mgr', 'X-adjust-1') = 400, 'club: adjusted');
+    Expect(Db.FindByPhone('0912 345 6789').Id = Sara.Id, 'club: found by phone');
+
+    Imported := Db.ImportMembersCsv('phone,name,tags'#10'09121111111,Ali,coffee'#10 +
+      '09122222222,Reza,tea'#10, True);
+    Q := Default(TLoyMemberQuery);
+    Expect((Imported.Rows = 2) and (Imported.Imported = 0) and (Length(Imported.Errors) = 0) and
+      (Length(Db.SearchMembers(Q)) = 1), 'club: a dry-run import writes nothing');
+    Imported := Db.ImportMembersCsv('phone,name'#10'09121111111,Ali'#10'12,Bad'#10);
+    Expect((Imported.Imported = 0) and (Length(Imported.Errors) = 1) and
+      (Imported.Errors[0].Int('row') = 3) and
+      (Imported.Errors[0].Text('status') = 'LOY_ERR_INVALID_PHONE'), 'club: a bad row fails the import');
+    Expect(Db.ImportMembersCsv('phone,name,tags'#10'09121111111,Ali,coffee'#10 +
+      '09122222222,Reza,tea'#10).Imported = 2, 'club: two members imported');
+    Q.Tag := 'coffee';
+    Page := Db.SearchMembers(Q);
+    Expect((Length(Page) = 2) and (Page[0].Id = Sara.Id) and (Page[1].Name = 'Ali'),
+      'club: search by tag');
+    Q := Default(TLoyMemberQuery);
+    Q.Limit := 2;
+    Page := Db.SearchMembers(Q);
+    Q.Limit := 0;
+    Q.AfterId := Page[1].Id;
+    Page := Db.SearchMembers(Q);
+    Expect((Length(Page) = 1) and (Page[0].Name = 'Reza'), 'club: keyset paging');
+    F := TLoyMemberFields.Empty;
+    F.Email := 'reza@example.com';
+    M := Db.UpdateMember(Page[0].Id, F, 'X-update-1');
+    Expect((M.Email = 'reza@example.com') and (M.Name = 'Reza'), 'club: an update keeps other fields');
+
+    R := Db.RedeemReward(Sara.Id, 'free-latte', 2, 'X-reward-1');
+    Expect((R.Reward = 'free-latte') and (R.Quantity = 2) and (R.Points = 300) and not R.Replayed,
+      'club: a reward');
+    Expect(Db.RedeemReward(Sara.Id, 'free-latte', 2, 'X-reward-1').Replayed, 'club: replayed by key');
+    Refused := LOY_OK;
+    try
+      Db.RedeemReward(Sara.Id, 'free-latte', 1, 'X-reward-2');
+    except
+      on E: ELoyaltyError do Refused := E.Status;
+    end;
+    Expect(Refused = LOY_ERR_INSUFFICIENT_POINTS, 'club: no points left for a third latte');
+    Db.RefundReward(R.Id, 'X-reward-refund-1');
+    Expect(Db.Member(Sara.Id).Balance = 400, 'club: a refunded reward gives the points back');
+    Expect(Db.RedeemReward(Sara.Id, 'trees', 1, 'X-reward-3').Cause = 'Hyrcanian forests',
+      'club: a donation');
+    Rows := Db.RewardReport;
+    Expect((Length(Rows) = 1) and (Rows[0].Text('reward') = 'trees') and (Rows[0].Int('points') = 50),
+      'club: the rewards report');
+    Expect((Db.PointsExpiring(Sara.Id, NowMs + 3650 * DayMs, Next) = 350) and (Next > NowMs),
+      'club: points expiring');
+
+    Cart := TLoyBasket.Create;
+    try
+      Cart.SetMember(Sara.Id);
+      Cart.AddLine('LATTE', 'coffee', 2000, 150000);
+      Cart.AddCoupon('cinema');
+      Quoted := Db.Quote(Cart);
+      Expect((Length(Quoted.Coupons) = 1) and (Quoted.Coupons[0].Code = 'CINEMA') and
+        (Quoted.Coupons[0].Campaign = 'film') and (Quoted.Coupons[0].Status = LOY_OK) and
+        (Quoted.Coupons[0].Amount = 40000), 'club: a partner''s coupon in the quote');
+      Sum := 0;
+      for I := 0 to High(Quoted.LinePoints) do
+        Sum := Sum + Quoted.LinePoints[I];
+      Expect((Length(Quoted.LinePoints) = 1) and (Sum = Quoted.PointsEarned), 'club: points per line');
+      Sale := Db.Commit(Cart, 'X-sale-1');
+      Expect((Length(Sale.CouponCodes) = 1) and (Sale.CouponAmounts[0] = 40000),
+        'club: the coupon on the receipt');
+      Expect(Db.SaleByKey('X-sale-1') = Sale.SaleId, 'club: a sale found by its key');
+    finally
+      Cart.Free;
+    end;
+    Rows := Db.PartnerSettlement('cinema');
+    Expect((Length(Rows) = 1) and (Rows[0].Text('direction') = 'redeemed here') and
+      (Rows[0].Int('partner_funds') = 30000), 'club: the partner funds 75%');
+
+    Batch := Db.CreateCouponBatch('comeback', 3, 'X-batch-1');
+    Codes := Db.ExportCouponBatch(Batch);
+    Expect((Length(Codes) = 3) and TLoyDatabase.CouponCodeIsValid(Codes[2]), 'club: a batch of codes');
+    Expect(Db.Coupon(Codes[0]).BatchId = Batch, 'club: a code knows its batch');
+    Db.RecordPartnerRedemption('cinema', Codes[0], 20000, 'X-partner-1');
+    Expect(Db.Coupon(Codes[0]).UseCount = 1, 'club: a code used at the partner');
+
+    Expect(Db.EnterDraw('autumn', Sara.Id, 3, 'X-draw-1') = 30, 'club: three entries for 30 points');
+    Rows := Db.DrawEntries('autumn');
+    Expect((Length(Rows) = 1) and (Rows[0].Int('member') = Sara.Id) and (Rows[0].Int('entries') = 4),
+      'club: bought entries and one for the purchase');
+
+    Review := Db.ReviewTiers;
+    Expect((Review.Reviewed = 3) and (Review.Upgraded = 0), 'club: the tier review of three members');
+    Status := Db.TierStatus(Sara.Id);
+    Expect((Status.Tier = 'bronze') and (Status.NextThreshold = 500) and (Status.Multiplier = '1') and
+      (Length(Status.Events) > 0) and (Status.Events[0].ToTier = 'bronze'), 'club: tier status');
+    Rows := Db.SegmentMembers('coffee-lovers');
+    Expect((Length(Rows) = 1) and (Rows[0].Int('member_id') = Sara.Id), 'club: a segment''s members');
+    Sent := Db.SendCampaign('yalda-coffee');
+    Expect(Sent.Queued + Sent.Holdout + Sent.Suppressed = 1, 'club: a campaign to the segment');
+    Sent := Db.SendCampaign('yalda-coffee');
+    Expect(Sent.Queued + Sent.Holdout + Sent.Suppressed = 0, 'club: sent once per member');
+    Expect((Length(LoyReports) > 5) and (LoyReports[0].Title <> ''), 'club: the report catalogue');
+    Expect(Pos('dir="rtl"', Db.DashboardHtml(LOY_CALENDAR_JALALI)) > 0, 'club: the dashboard');
+    Expect(Pos(IntToStr(LOY_VERSION_MAJOR) + '.', LoyVersion) = 1, 'club: the version');
+    Expect((Db.Rebuild = 0) and (Db.VerifyReport = ''), 'club: the ledger is consistent');
+
+    Db.SetClock(NowMs + 7 * DayMs);
+    Rows := Db.RunDraw('autumn', 'published seed', 1, 'X-draw-run-1');
+    Expect((Length(Rows) = 1) and (Rows[0].Int('member') = Sara.Id), 'club: the draw''s winner');
+  finally
+    Db.Free;
   end;
 end;
 
@@ -39,6 +195,8 @@ var
   Sale, Back: TLoyReceipt;
   Found: Boolean;
   Queued: Int64;
+  Records, Heads: TLoyJournal;
+  Duplicates: Int64;
 begin
   Db := OpenDatabase(ParamStr(1), 'IRT');
   try
@@ -202,6 +360,14 @@ begin
       Expect(Branch.ApplyJournalFrom(Shop) = 0, 'classes: applied again, nothing changes');
       Expect(Branch.MemberByUid(Sara.Uid).Balance = Shop.MemberByUid(Sara.Uid).Balance,
         'classes: the same balance in both files');
+      Records := Shop.Journal;
+      Expect((Length(Records) = Shop.JournalCount) and (Records[1].Prev = Records[0].Hash),
+        'classes: the journal''s records, each chained to the one before');
+      Expect((Branch.ApplyJournal(Records, Duplicates) = 0) and (Duplicates = Length(Records)),
+        'classes: records held already are duplicates');
+      Heads := Branch.JournalHeads;
+      Expect((Length(Heads) = 1) and (Heads[0].Seq = Records[High(Records)].Seq),
+        'classes: the last record held of each origin');
     finally
       Branch.Free;
     end;
@@ -214,6 +380,7 @@ begin
   finally
     Shop.Free;
   end;
+  Club(ParamStr(1) + '-club.db', ParamStr(3));
   if Failures = 0 then
     WriteLn('Pascal binding: all checks passed')
   else

@@ -126,7 +126,7 @@ JS
     ;;
   pascal)
     fpc -Mdelphi -Sew -vw -l- -FU"$work" -FE"$work" -Fl"$libdir" "$root/bindings/pascal/pos_checkout.dpr"
-    "$work/pos_checkout" "$work/club.db" "$programme"
+    "$work/pos_checkout" "$work/club.db" "$programme" "$LOYALTY_CLUB_PROGRAMME"
     # The example on docs/integration/delphi.md, as a reader would copy it.
     awk '/^```pascal$/{c=1; next} c && /^```$/{exit} c{print}' "$root/docs/integration/delphi.md" \
       > "$work/sale.dpr"
