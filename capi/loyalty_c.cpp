@@ -35,6 +35,9 @@ const char* loy_status_name(int32_t status) {
 int32_t loy_status_is_transient(int32_t status) {
     return is_transient(static_cast<Status>(status)) ? 1 : 0;
 }
+int32_t loy_status_family(int32_t status) {
+    return static_cast<int32_t>(family_of(static_cast<Status>(status)));
+}
 
 void loy_error_init(loy_error* err) {
     if (!err) return;

@@ -2,6 +2,55 @@
 
 namespace loyalty {
 
+Family family_of(Status s) noexcept {
+    switch (s) {
+        case Status::Ok:
+            return Family::Ok;
+        case Status::InvalidArgument:
+        case Status::InvalidUtf8:
+        case Status::TooLong:
+        case Status::InvalidPhone:
+        case Status::Overflow:
+        case Status::InvalidAmount:
+        case Status::InvalidRate:
+        case Status::UnknownCurrency:
+        case Status::InvalidProgram:
+        case Status::EmptyBasket:
+            return Family::InvalidInput;
+        case Status::NotFound:
+            return Family::NotFound;
+        case Status::Duplicate:
+        case Status::MemberInactive:
+        case Status::IdempotencyConflict:
+        case Status::RefundExceedsSale:
+        case Status::SaleVoided:
+        case Status::InvalidState:
+        case Status::SyncFork:
+        case Status::SyncGap:
+            return Family::Conflict;
+        case Status::InsufficientPoints:
+        case Status::RedemptionNotAllowed:
+        case Status::CapReached:
+        case Status::CouponInvalid:
+        case Status::CouponRejected:
+        case Status::OutOfStock:
+        case Status::InsufficientFunds:
+        case Status::NeedsOnline:
+        case Status::OfflineLimit:
+            return Family::Declined;
+        case Status::Busy:
+        case Status::Io:
+        case Status::NoMemory:
+            return Family::Transient;
+        case Status::NotADatabase:
+        case Status::SchemaTooNew:
+        case Status::ReadOnly:
+        case Status::Internal:
+            return Family::Failure;
+    }
+    return Family::Failure;
+}
+
 const char* status_name(Status s) noexcept {
     switch (s) {
         case Status::Ok:

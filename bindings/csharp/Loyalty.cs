@@ -9,8 +9,9 @@ using Loyalty.Native;
 
 namespace Loyalty
 {
-    /// <summary>A call failed: Status is the LOY_ERR_* code, StatusName its symbol.</summary>
-    public sealed class LoyaltyException : Exception
+    /// <summary>A call failed: Status is the LOY_ERR_* code, StatusName its symbol. What is thrown
+    /// is the subclass of the status's family (Family, loy_status_family).</summary>
+    public class LoyaltyException : Exception
     {
         public int Status { get; }
         public string StatusName { get; }
@@ -26,6 +27,59 @@ namespace Loyalty
 
         /// <summary>True when retrying with the same idempotency key may succeed.</summary>
         public bool Transient { get { return Api.loy_status_is_transient(Status) == 1; } }
+
+        /// <summary>LOY_FAMILY_*: what to do about it.</summary>
+        public int Family { get { return Api.loy_status_family(Status); } }
+
+        /// <summary>The exception of a status's family, e.g. NotFoundException for LOY_ERR_NOT_FOUND.</summary>
+        public static LoyaltyException Of(int status, string detail)
+        {
+            switch (Api.loy_status_family(status))
+            {
+                case Constants.LOY_FAMILY_INVALID_INPUT: return new InvalidInputException(status, detail);
+                case Constants.LOY_FAMILY_NOT_FOUND: return new NotFoundException(status, detail);
+                case Constants.LOY_FAMILY_CONFLICT: return new ConflictException(status, detail);
+                case Constants.LOY_FAMILY_DECLINED: return new DeclinedException(status, detail);
+                case Constants.LOY_FAMILY_TRANSIENT: return new TransientException(status, detail);
+                default: return new FailureException(status, detail);
+            }
+        }
+    }
+
+    /// <summary>Fix the call: an argument, amount, phone, currency or programme is wrong.</summary>
+    public sealed class InvalidInputException : LoyaltyException
+    {
+        public InvalidInputException(int status, string detail) : base(status, detail) { }
+    }
+
+    /// <summary>No such member, sale, coupon, reward, report...</summary>
+    public sealed class NotFoundException : LoyaltyException
+    {
+        public NotFoundException(int status, string detail) : base(status, detail) { }
+    }
+
+    /// <summary>The data's state refuses: a duplicate, a key reused, a voided sale, an inactive member.</summary>
+    public sealed class ConflictException : LoyaltyException
+    {
+        public ConflictException(int status, string detail) : base(status, detail) { }
+    }
+
+    /// <summary>The programme refuses (tell the customer): not enough points, a coupon, a cap, stock.</summary>
+    public sealed class DeclinedException : LoyaltyException
+    {
+        public DeclinedException(int status, string detail) : base(status, detail) { }
+    }
+
+    /// <summary>Nothing was written: retry with the same idempotency key.</summary>
+    public sealed class TransientException : LoyaltyException
+    {
+        public TransientException(int status, string detail) : base(status, detail) { }
+    }
+
+    /// <summary>The file or the library: not a database, too new, read-only, internal.</summary>
+    public sealed class FailureException : LoyaltyException
+    {
+        public FailureException(int status, string detail) : base(status, detail) { }
     }
 
     /// <summary>UTF-8 in and out, the same on Mono and .NET.</summary>
@@ -91,7 +145,7 @@ namespace Loyalty
 
         public static void Ok(int status, ref LoyError e)
         {
-            if (status != Constants.LOY_OK) throw new LoyaltyException(status, Utf8.From(e.message));
+            if (status != Constants.LOY_OK) throw LoyaltyException.Of(status, Utf8.From(e.message));
         }
 
         /// <summary>A function with snprintf semantics (convention 6), its other arguments bound.</summary>

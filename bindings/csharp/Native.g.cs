@@ -46,6 +46,13 @@ namespace Loyalty.Native
         public const int LOY_ERR_OFFLINE_LIMIT = 33;
         public const int LOY_ERR_SYNC_FORK = 34;
         public const int LOY_ERR_SYNC_GAP = 35;
+        public const int LOY_FAMILY_OK = 0;
+        public const int LOY_FAMILY_INVALID_INPUT = 1;
+        public const int LOY_FAMILY_NOT_FOUND = 2;
+        public const int LOY_FAMILY_CONFLICT = 3;
+        public const int LOY_FAMILY_DECLINED = 4;
+        public const int LOY_FAMILY_TRANSIENT = 5;
+        public const int LOY_FAMILY_FAILURE = 6;
         public const int LOY_DURABILITY_FULL = 0;
         public const int LOY_DURABILITY_NORMAL = 1;
         public const int LOY_MEMBER_ACTIVE = 0;
@@ -266,6 +273,8 @@ namespace Loyalty.Native
         public static extern IntPtr loy_status_name(int status);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_status_is_transient(int status);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_status_family(int status);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_error_init(ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -187,11 +187,19 @@ public static class PosCheckout
                 db.Enrol("12", "bad");
                 Expect(false, "a bad phone is refused");
             }
-            catch (LoyaltyException e)
+            catch (InvalidInputException e)
             {
                 Expect(e.Status == Constants.LOY_ERR_INVALID_PHONE && e.StatusName == "LOY_ERR_INVALID_PHONE" &&
-                       e.Detail.Length > 0 && !e.Transient, "bad phone: " + e.Message);
+                       e.Detail.Length > 0 && !e.Transient && e.Family == Constants.LOY_FAMILY_INVALID_INPUT,
+                       "bad phone, an InvalidInputException: " + e.Message);
             }
+            bool missing = false;
+            try { db.GetMember(999); }
+            catch (NotFoundException) { missing = true; }
+            Expect(missing, "an unknown member is a NotFoundException");
+            Expect(LoyaltyException.Of(Constants.LOY_ERR_BUSY, "busy") is TransientException &&
+                   LoyaltyException.Of(Constants.LOY_ERR_READONLY, "ro") is FailureException,
+                   "one exception type per status family");
 
             using (Basket b = new Basket())
             {
@@ -202,7 +210,7 @@ public static class PosCheckout
                     db.Commit(b, "T1-R-2");
                     Expect(false, "redeeming more than the balance is refused");
                 }
-                catch (LoyaltyException e)
+                catch (DeclinedException e)
                 {
                     Expect(e.Status == Constants.LOY_ERR_INSUFFICIENT_POINTS, "over-redemption: " + e.StatusName);
                 }

@@ -41,6 +41,13 @@ const constants = {
   LOY_ERR_OFFLINE_LIMIT: 33,
   LOY_ERR_SYNC_FORK: 34,
   LOY_ERR_SYNC_GAP: 35,
+  LOY_FAMILY_OK: 0,
+  LOY_FAMILY_INVALID_INPUT: 1,
+  LOY_FAMILY_NOT_FOUND: 2,
+  LOY_FAMILY_CONFLICT: 3,
+  LOY_FAMILY_DECLINED: 4,
+  LOY_FAMILY_TRANSIENT: 5,
+  LOY_FAMILY_FAILURE: 6,
   LOY_DURABILITY_FULL: 0,
   LOY_DURABILITY_NORMAL: 1,
   LOY_MEMBER_ACTIVE: 0,
@@ -99,6 +106,7 @@ function declare(koffi, lib) {
   fn.loy_version_string = lib.func('const char* loy_version_string(void)');
   fn.loy_status_name = lib.func('const char* loy_status_name(int32_t status)');
   fn.loy_status_is_transient = lib.func('int32_t loy_status_is_transient(int32_t status)');
+  fn.loy_status_family = lib.func('int32_t loy_status_family(int32_t status)');
   fn.loy_error_init = lib.func('void loy_error_init(_Inout_ loy_error* err)');
   fn.loy_open_options_init = lib.func('void loy_open_options_init(_Inout_ loy_open_options* options)');
   fn.loy_open = lib.func('int32_t loy_open(const loy_open_options* options, _Out_ loy_db** out_db, _Inout_ loy_error* err)');

@@ -11,7 +11,23 @@ export class LoyaltyError extends Error {
   readonly detail: string;
   /** True for LOY_ERR_BUSY, _IO and _NO_MEMORY: retry with the same idempotency key. */
   readonly transient: boolean;
+  /** LOY_FAMILY_*: what to do about it. The error thrown is the family's subclass. */
+  readonly family: number;
 }
+/** Fix the call: an argument, amount, phone, currency or programme is wrong. */
+export class InvalidInputError extends LoyaltyError {}
+/** No such member, sale, coupon, reward, report... */
+export class NotFoundError extends LoyaltyError {}
+/** The data's state refuses: a duplicate, a key reused, a voided sale, an inactive member. */
+export class ConflictError extends LoyaltyError {}
+/** The programme refuses (tell the customer): not enough points, a coupon, a cap, stock. */
+export class DeclinedError extends LoyaltyError {}
+/** Nothing was written: retry with the same idempotency key. */
+export class TransientError extends LoyaltyError {}
+/** The file or the library: not a database, too new, read-only, internal. */
+export class FailureError extends LoyaltyError {}
+/** The error of a status's family, as the binding throws it. */
+export function error(status: number, message: string): LoyaltyError;
 
 export interface OpenOptions {
   durability?: number;        // constants.LOY_DURABILITY_FULL (default) or _NORMAL

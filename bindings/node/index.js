@@ -81,6 +81,33 @@ class LoyaltyError extends Error {
   get transient() {
     return load().loy_status_is_transient(this.status) === 1;
   }
+  // LOY_FAMILY_*: what to do about it (loy_status_family).
+  get family() {
+    return load().loy_status_family(this.status);
+  }
+}
+
+// One error class per status family; every one is a LoyaltyError.
+class InvalidInputError extends LoyaltyError {} // fix the call
+class NotFoundError extends LoyaltyError {}
+class ConflictError extends LoyaltyError {} // the data's state refuses
+class DeclinedError extends LoyaltyError {} // the programme refuses: tell the customer
+class TransientError extends LoyaltyError {} // nothing written: retry with the same key
+class FailureError extends LoyaltyError {} // the file or the library
+
+const FAMILIES = {
+  [constants.LOY_FAMILY_INVALID_INPUT]: InvalidInputError,
+  [constants.LOY_FAMILY_NOT_FOUND]: NotFoundError,
+  [constants.LOY_FAMILY_CONFLICT]: ConflictError,
+  [constants.LOY_FAMILY_DECLINED]: DeclinedError,
+  [constants.LOY_FAMILY_TRANSIENT]: TransientError,
+  [constants.LOY_FAMILY_FAILURE]: FailureError,
+};
+
+// The error of a status's family, e.g. NotFoundError for LOY_ERR_NOT_FOUND.
+function error(status, message) {
+  const Family = FAMILIES[load().loy_status_family(status)] || FailureError;
+  return new Family(status, message);
 }
 
 function newError() {
@@ -92,7 +119,7 @@ function call(fn, ...args) {
   const err = newError();
   load().loy_error_init(err);
   const status = fn(...args, err);
-  if (status !== constants.LOY_OK) throw new LoyaltyError(status, err.message);
+  if (status !== constants.LOY_OK) throw error(status, err.message);
 }
 
 // Calls fn(...args, out, err) for a function that hands back an owned handle.
@@ -278,7 +305,7 @@ class Handle {
     this._free = free;
   }
   get handle() {
-    if (!this._h) throw new LoyaltyError(constants.LOY_ERR_INVALID_STATE, 'the handle is closed');
+    if (!this._h) throw error(constants.LOY_ERR_INVALID_STATE, 'the handle is closed');
     return this._h;
   }
   close() {
@@ -712,5 +739,7 @@ function reports() {
 function version() { return load().loy_version_string(); }
 
 module.exports = {
-  Database, Basket, LoyaltyError, constants, load, libraryCandidates, checkVersion, reports, version,
+  Database, Basket, LoyaltyError, InvalidInputError, NotFoundError, ConflictError, DeclinedError,
+  TransientError, FailureError, error, constants, load, libraryCandidates, checkVersion, reports,
+  version,
 };

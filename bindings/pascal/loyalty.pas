@@ -18,9 +18,23 @@ type
     Detail: string;
     constructor CreateStatus(AStatus: Int32; const ADetail: string);
     function Transient: Boolean;
+    { LOY_FAMILY_*: what to do about it. }
+    function Family: Int32;
   end;
+  ELoyaltyErrorClass = class of ELoyaltyError;
+
+  { What Check raises: the subclass of the status's family (loy_status_family). }
+  ELoyInvalidInput = class(ELoyaltyError);  { fix the call }
+  ELoyNotFound = class(ELoyaltyError);
+  ELoyConflict = class(ELoyaltyError);      { the data's state refuses }
+  ELoyDeclined = class(ELoyaltyError);      { the programme refuses: tell the customer }
+  ELoyTransient = class(ELoyaltyError);     { nothing written: retry with the same key }
+  ELoyFailure = class(ELoyaltyError);       { the file or the library }
 
   TLoyError = Tloy_error;
+
+{ The exception class of a status's family, e.g. ELoyNotFound for LOY_ERR_NOT_FOUND. }
+function LoyErrorClass(Status: Int32): ELoyaltyErrorClass;
 
 { A fresh loy_error for one call. }
 function NewError: TLoyError;
@@ -353,6 +367,24 @@ begin
   Result := loy_status_is_transient(Status) = 1;
 end;
 
+function ELoyaltyError.Family: Int32;
+begin
+  Result := loy_status_family(Status);
+end;
+
+function LoyErrorClass(Status: Int32): ELoyaltyErrorClass;
+begin
+  case loy_status_family(Status) of
+    LOY_FAMILY_INVALID_INPUT: Result := ELoyInvalidInput;
+    LOY_FAMILY_NOT_FOUND: Result := ELoyNotFound;
+    LOY_FAMILY_CONFLICT: Result := ELoyConflict;
+    LOY_FAMILY_DECLINED: Result := ELoyDeclined;
+    LOY_FAMILY_TRANSIENT: Result := ELoyTransient;
+  else
+    Result := ELoyFailure;
+  end;
+end;
+
 function NewError: TLoyError;
 begin
   FillChar(Result, SizeOf(Result), 0);
@@ -362,7 +394,7 @@ end;
 procedure Check(AStatus: Int32; const AErr: TLoyError);
 begin
   if AStatus <> LOY_OK then
-    raise ELoyaltyError.CreateStatus(AStatus, FromUtf8(@AErr.message[0]));
+    raise LoyErrorClass(AStatus).CreateStatus(AStatus, FromUtf8(@AErr.message[0]));
 end;
 
 function FromUtf8(P: PAnsiChar): string;
@@ -499,7 +531,7 @@ begin
   for I := 0 to High(Columns) do
     if (Columns[I] = Column) and IsNumber[I] then
       Exit(Numbers[I]);
-  raise ELoyaltyError.CreateStatus(LOY_ERR_INVALID_ARGUMENT,
+  raise ELoyInvalidInput.CreateStatus(LOY_ERR_INVALID_ARGUMENT,
     'no whole number in column ' + Column);
 end;
 
@@ -1439,7 +1471,7 @@ var
   I: Integer;
 begin
   if Length(LineNos) <> Length(Quantities) then
-    raise ELoyaltyError.CreateStatus(LOY_ERR_INVALID_ARGUMENT,
+    raise ELoyInvalidInput.CreateStatus(LOY_ERR_INVALID_ARGUMENT,
       'a refund needs one quantity per line number');
   Err := NewError;
   R := nil;

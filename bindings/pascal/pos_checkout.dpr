@@ -105,7 +105,7 @@ begin
     try
       Db.RedeemReward(Sara.Id, 'free-latte', 1, 'X-reward-2');
     except
-      on E: ELoyaltyError do Refused := E.Status;
+      on E: ELoyDeclined do Refused := E.Status;
     end;
     Expect(Refused = LOY_ERR_INSUFFICIENT_POINTS, 'club: no points left for a third latte');
     Db.RefundReward(R.Id, 'X-reward-refund-1');
@@ -375,8 +375,18 @@ begin
       Shop.Enrol('12', 'bad');
       Expect(False, 'classes: a bad phone is refused');
     except
-      on E: ELoyaltyError do Expect(E.Status = LOY_ERR_INVALID_PHONE, 'classes: ' + E.StatusName);
+      on E: ELoyInvalidInput do Expect((E.Status = LOY_ERR_INVALID_PHONE) and
+        (E.Family = LOY_FAMILY_INVALID_INPUT), 'classes: an ELoyInvalidInput, ' + E.StatusName);
     end;
+    Found := False;
+    try
+      Shop.Member(999);
+    except
+      on E: ELoyNotFound do Found := True;
+    end;
+    Expect(Found, 'classes: an unknown member is an ELoyNotFound');
+    Expect((LoyErrorClass(LOY_ERR_BUSY) = ELoyTransient) and (LoyErrorClass(LOY_ERR_READONLY) = ELoyFailure)
+      and (LoyErrorClass(LOY_ERR_OUT_OF_STOCK) = ELoyDeclined), 'classes: one exception per status family');
   finally
     Shop.Free;
   end;

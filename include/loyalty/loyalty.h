@@ -183,6 +183,28 @@ LOY_API const char* LOY_CALL loy_status_name(int32_t status);
 /* 1 when retrying the same call (same idempotency key) may succeed: BUSY, IO, NO_MEMORY. */
 LOY_API int32_t LOY_CALL loy_status_is_transient(int32_t status);
 
+/* What a caller does about a status: its family (docs/c-abi.md). Bindings raise one exception
+ * type per family.
+ *   INVALID_INPUT  fix the call: INVALID_ARGUMENT, INVALID_UTF8, TOO_LONG, INVALID_PHONE, OVERFLOW,
+ *                  INVALID_AMOUNT, INVALID_RATE, UNKNOWN_CURRENCY, INVALID_PROGRAM, EMPTY_BASKET
+ *   NOT_FOUND      NOT_FOUND
+ *   CONFLICT       the data's state refuses: DUPLICATE, MEMBER_INACTIVE, IDEMPOTENCY_CONFLICT,
+ *                  REFUND_EXCEEDS_SALE, SALE_VOIDED, INVALID_STATE, SYNC_FORK, SYNC_GAP
+ *   DECLINED       the programme refuses (tell the customer): INSUFFICIENT_POINTS,
+ *                  REDEMPTION_NOT_ALLOWED, CAP_REACHED, COUPON_INVALID, COUPON_REJECTED,
+ *                  OUT_OF_STOCK, INSUFFICIENT_FUNDS, NEEDS_ONLINE, OFFLINE_LIMIT
+ *   TRANSIENT      nothing was written; retry with the same key: BUSY, IO, NO_MEMORY
+ *   FAILURE        the file or the library: NOT_A_DATABASE, SCHEMA_TOO_NEW, READONLY, INTERNAL,
+ *                  and any number that is not a status */
+#define LOY_FAMILY_OK 0
+#define LOY_FAMILY_INVALID_INPUT 1
+#define LOY_FAMILY_NOT_FOUND 2
+#define LOY_FAMILY_CONFLICT 3
+#define LOY_FAMILY_DECLINED 4
+#define LOY_FAMILY_TRANSIENT 5
+#define LOY_FAMILY_FAILURE 6
+LOY_API int32_t LOY_CALL loy_status_family(int32_t status);
+
 typedef struct loy_error {
     uint32_t size;     /* set to sizeof(loy_error) by the caller (loy_error_init) */
     int32_t code;      /* LOY_OK or LOY_ERR_* */

@@ -59,6 +59,20 @@ inline bool is_transient(Status s) noexcept {
     return s == Status::Busy || s == Status::Io || s == Status::NoMemory;
 }
 
+// What a caller does about a status: the LOY_FAMILY_* numbers of loyalty.h.
+enum class Family : std::int32_t {
+    Ok = 0,
+    InvalidInput = 1,  // fix the call: an argument, amount, phone, currency or programme is wrong
+    NotFound = 2,      // no such member, sale, coupon, reward, report...
+    Conflict = 3,      // the data's state refuses: a duplicate, a key reused, voided, inactive
+    Declined = 4,      // the programme refuses: not enough points, a coupon, a cap, online only
+    Transient = 5,     // nothing was written; retry with the same idempotency key
+    Failure = 6,       // the file or the library: not a database, too new, read-only, internal
+};
+
+// The family of a status; Failure for a number that is not a status.
+Family family_of(Status s) noexcept;
+
 class Error : public std::runtime_error {
   public:
     Error(Status status, const std::string& message)

@@ -74,6 +74,27 @@ static void test_version_and_status(void) {
     CHECK(loy_status_is_transient(LOY_ERR_BUSY) == 1);
     CHECK(loy_status_is_transient(LOY_ERR_IO) == 1);
     CHECK(loy_status_is_transient(LOY_ERR_INSUFFICIENT_POINTS) == 0);
+    CHECK(loy_status_family(LOY_OK) == LOY_FAMILY_OK);
+    CHECK(loy_status_family(LOY_ERR_INVALID_PHONE) == LOY_FAMILY_INVALID_INPUT);
+    CHECK(loy_status_family(LOY_ERR_EMPTY_BASKET) == LOY_FAMILY_INVALID_INPUT);
+    CHECK(loy_status_family(LOY_ERR_NOT_FOUND) == LOY_FAMILY_NOT_FOUND);
+    CHECK(loy_status_family(LOY_ERR_IDEMPOTENCY_CONFLICT) == LOY_FAMILY_CONFLICT);
+    CHECK(loy_status_family(LOY_ERR_SYNC_GAP) == LOY_FAMILY_CONFLICT);
+    CHECK(loy_status_family(LOY_ERR_INSUFFICIENT_POINTS) == LOY_FAMILY_DECLINED);
+    CHECK(loy_status_family(LOY_ERR_NEEDS_ONLINE) == LOY_FAMILY_DECLINED);
+    CHECK(loy_status_family(LOY_ERR_BUSY) == LOY_FAMILY_TRANSIENT);
+    CHECK(loy_status_family(LOY_ERR_READONLY) == LOY_FAMILY_FAILURE);
+    CHECK(loy_status_family(9999) == LOY_FAMILY_FAILURE);
+    {
+        /* Every status has a family, and the transient ones are exactly LOY_FAMILY_TRANSIENT. */
+        int32_t s;
+        for (s = 1; s <= LOY_ERR_SYNC_GAP; ++s) {
+            CHECK(loy_status_family(s) >= LOY_FAMILY_INVALID_INPUT &&
+                  loy_status_family(s) <= LOY_FAMILY_FAILURE);
+            CHECK((loy_status_family(s) == LOY_FAMILY_TRANSIENT) ==
+                  (loy_status_is_transient(s) == 1));
+        }
+    }
     loy_error e;
     loy_error_init(&e);
     CHECK(e.size == sizeof e && e.code == 0 && e.message[0] == 0);

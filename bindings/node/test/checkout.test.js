@@ -7,6 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const {
   Database, Basket, LoyaltyError, constants, libraryCandidates, checkVersion, reports, version,
+  InvalidInputError, NotFoundError, DeclinedError, TransientError, FailureError, error,
 } = require('..');
 
 const PROGRAMME = path.join(__dirname, '..', '..', '..', 'examples', 'programme.json');
@@ -263,6 +264,19 @@ function openClub() {
   db.adjustPoints(sara.id, 400, 'opening balance', 'mgr', 'X-adjust-1');
   return { db, dir, sara };
 }
+
+test('one error class per status family', () => {
+  const { db, dir, sara } = openClub();
+  assert.throws(() => db.enrol({ phone: '12' }),
+    (e) => e instanceof InvalidInputError && e instanceof LoyaltyError &&
+      e.family === constants.LOY_FAMILY_INVALID_INPUT);
+  assert.throws(() => db.member(999), NotFoundError);
+  assert.throws(() => db.redeemReward(sara.id, 'free-latte', 9, 'F-1'), DeclinedError);
+  assert.ok(error(constants.LOY_ERR_BUSY, 'busy') instanceof TransientError);
+  assert.ok(error(constants.LOY_ERR_READONLY, 'read-only') instanceof FailureError);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
 
 test('member fields, search by page and CSV import', () => {
   const { db, dir, sara } = openClub();

@@ -2,7 +2,7 @@
 // (tests/bindings/run.sh node runs tsc on it), so the declarations cover the API a till uses.
 import {
   Basket, Coupon, Database, HistoryEntry, LoyaltyError, Member, Receipt, Redemption, Row,
-  TierStatus, constants, libraryCandidates, reports,
+  TierStatus, TransientError, constants, libraryCandidates, reports,
 } from '../index';
 
 function sell(db: Database, phone: string): Receipt {
@@ -15,7 +15,8 @@ function sell(db: Database, phone: string): Receipt {
   try {
     return db.commit(basket, 'T1-R-1');
   } catch (e) {
-    if (e instanceof LoyaltyError && e.transient) return db.commit(basket, 'T1-R-1');
+    if (e instanceof TransientError) return db.commit(basket, 'T1-R-1');
+    if (e instanceof LoyaltyError && e.family === constants.LOY_FAMILY_DECLINED) console.log(e.detail);
     throw e;
   } finally {
     basket.close();

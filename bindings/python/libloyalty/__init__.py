@@ -105,6 +105,48 @@ class LoyaltyError(Exception):
         """True when the same call with the same idempotency key may succeed if retried."""
         return bool(load().loy_status_is_transient(self.status))
 
+    @property
+    def family(self) -> int:
+        """LOY_FAMILY_*: what to do about it (loy_status_family)."""
+        return load().loy_status_family(self.status)
+
+
+class InvalidInputError(LoyaltyError):
+    """Fix the call: an argument, amount, phone, currency or programme is wrong."""
+
+
+class NotFoundError(LoyaltyError):
+    """No such member, sale, coupon, reward, report..."""
+
+
+class ConflictError(LoyaltyError):
+    """The data's state refuses: a duplicate, a key reused, a voided sale, an inactive member."""
+
+
+class DeclinedError(LoyaltyError):
+    """The programme refuses (tell the customer): not enough points, a coupon, a cap, stock."""
+
+
+class TransientError(LoyaltyError):
+    """Nothing was written: retry with the same idempotency key."""
+
+
+class FailureError(LoyaltyError):
+    """The file or the library: not a database, too new, read-only, internal."""
+
+
+_FAMILIES = {_capi.LOY_FAMILY_INVALID_INPUT: InvalidInputError,
+             _capi.LOY_FAMILY_NOT_FOUND: NotFoundError,
+             _capi.LOY_FAMILY_CONFLICT: ConflictError,
+             _capi.LOY_FAMILY_DECLINED: DeclinedError,
+             _capi.LOY_FAMILY_TRANSIENT: TransientError,
+             _capi.LOY_FAMILY_FAILURE: FailureError}
+
+
+def error(status: int, message: str) -> LoyaltyError:
+    """The exception of a status's family, e.g. NotFoundError for LOY_ERR_NOT_FOUND."""
+    return _FAMILIES.get(load().loy_status_family(status), FailureError)(status, message)
+
 
 def _b(text: Optional[str]) -> Optional[bytes]:
     return None if text is None else text.encode("utf-8")
@@ -123,7 +165,7 @@ class _Call:
 
     def __call__(self, status: int):
         if status != _capi.LOY_OK:
-            raise LoyaltyError(status, _s(self.err.message))
+            raise error(status, _s(self.err.message))
 
 
 def _call(fn, *args):
@@ -422,7 +464,7 @@ class _Handle:
     @property
     def ptr(self):
         if not self._ptr.value:
-            raise LoyaltyError(_capi.LOY_ERR_INVALID_STATE, "the handle is closed")
+            raise error(_capi.LOY_ERR_INVALID_STATE, "the handle is closed")
         return self._ptr
 
     def close(self):

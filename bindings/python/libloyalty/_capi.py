@@ -40,6 +40,13 @@ LOY_ERR_NEEDS_ONLINE = 32
 LOY_ERR_OFFLINE_LIMIT = 33
 LOY_ERR_SYNC_FORK = 34
 LOY_ERR_SYNC_GAP = 35
+LOY_FAMILY_OK = 0
+LOY_FAMILY_INVALID_INPUT = 1
+LOY_FAMILY_NOT_FOUND = 2
+LOY_FAMILY_CONFLICT = 3
+LOY_FAMILY_DECLINED = 4
+LOY_FAMILY_TRANSIENT = 5
+LOY_FAMILY_FAILURE = 6
 LOY_DURABILITY_FULL = 0
 LOY_DURABILITY_NORMAL = 1
 LOY_MEMBER_ACTIVE = 0
@@ -148,6 +155,7 @@ FUNCTIONS = {
     'loy_version_string': (ctypes.c_char_p, []),
     'loy_status_name': (ctypes.c_char_p, [ctypes.c_int32]),
     'loy_status_is_transient': (ctypes.c_int32, [ctypes.c_int32]),
+    'loy_status_family': (ctypes.c_int32, [ctypes.c_int32]),
     'loy_error_init': (None, [ctypes.POINTER(loy_error)]),
     'loy_open_options_init': (None, [ctypes.POINTER(loy_open_options)]),
     'loy_open': (ctypes.c_int32, [ctypes.POINTER(loy_open_options), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),

@@ -4,7 +4,7 @@ it is built on Linux where libpq is installed.
 
     with libloyalty.Database.open("till.db", chain_mode=True) as db, \\
          Sync(db, "host=hq dbname=loyalty user=golestan_t1") as sync:
-        report = sync.run_once()      # push, pull, apply; raises LoyaltyError (IO: offline)
+        report = sync.run_once()      # push, pull, apply; raises TransientError when offline
         hold_id, expires_at = sync.hold(member.uid, 80, ttl_s=120)
 """
 import ctypes
@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import Tuple
 
-from . import LoyaltyError, _b, _capi, _s, load
+from . import _b, _capi, _s, error, load
 
 _sync = None
 
@@ -78,7 +78,7 @@ def _check(fn, *args):
     load().loy_error_init(ctypes.byref(err))
     status = fn(*args, ctypes.byref(err))
     if status != _capi.LOY_OK:
-        raise LoyaltyError(status, _s(err.message))
+        raise error(status, _s(err.message))
 
 
 class Sync:

@@ -70,13 +70,22 @@ class CheckoutTest(unittest.TestCase):
         self.assertEqual(ctx.exception.name, "LOY_ERR_INVALID_PHONE")
         self.assertTrue(ctx.exception.message)
         self.assertFalse(ctx.exception.transient)
+        # One exception type per status family (loy_status_family).
+        self.assertIsInstance(ctx.exception, libloyalty.InvalidInputError)
+        self.assertEqual(ctx.exception.family, libloyalty.LOY_FAMILY_INVALID_INPUT)
+        with self.assertRaises(libloyalty.NotFoundError):
+            self.db.member(999)
+        with self.assertRaises(libloyalty.FailureError):
+            raise libloyalty.error(libloyalty.LOY_ERR_READONLY, "read-only")
+        self.assertIsInstance(libloyalty.error(libloyalty.LOY_ERR_BUSY, "busy"),
+                              libloyalty.TransientError)
 
         ali = self.db.enrol(phone="09121111111", name="Ali")
         with self.db.basket(member=ali.id) as b:
             b.add_line("LATTE", "coffee", 1000, 150_000)
             b.redeem_points(500)
             self.assertEqual(self.db.quote(b).redeem_status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
-            with self.assertRaises(LoyaltyError) as ctx:
+            with self.assertRaises(libloyalty.DeclinedError) as ctx:
                 self.db.commit(b, "T1-R-2")
             self.assertEqual(ctx.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
             # The refusal sticks to its key, and nothing was written.

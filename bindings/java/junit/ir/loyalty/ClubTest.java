@@ -58,6 +58,15 @@ public class ClubTest {
     }
 
     @Test
+    public void oneExceptionTypePerStatusFamily() {
+        assertThrows(Loyalty.NotFoundException.class, () -> db.member(999));
+        assertThrows(Loyalty.InvalidInputException.class, () -> db.enrol("12", "bad", null));
+        assertTrue(LoyaltyException.of(LoyaltyLibrary.LOY_ERR_BUSY, "busy") instanceof Loyalty.TransientException);
+        assertTrue(LoyaltyException.of(LoyaltyLibrary.LOY_ERR_READONLY, "ro") instanceof Loyalty.FailureException);
+        assertTrue(LoyaltyException.of(LoyaltyLibrary.LOY_ERR_DUPLICATE, "dup") instanceof Loyalty.ConflictException);
+    }
+
+    @Test
     public void memberFieldsSearchAndImport() {
         Loyalty.Member m = db.member(sara.id());
         assertEquals(1990, m.birthYear());
@@ -96,8 +105,9 @@ public class ClubTest {
         assertEquals(300, r.points());
         assertFalse(r.replayed());
         assertTrue(db.redeemReward(sara.id(), "free-latte", 2, "X-reward-1").replayed());
-        LoyaltyException none = assertThrows(LoyaltyException.class,
+        LoyaltyException none = assertThrows(Loyalty.DeclinedException.class,
                 () -> db.redeemReward(sara.id(), "free-latte", 1, "X-reward-2"));
+        assertEquals(LoyaltyLibrary.LOY_FAMILY_DECLINED, none.family());
         assertEquals(LoyaltyLibrary.LOY_ERR_INSUFFICIENT_POINTS, none.status);
         db.refundReward(r.id(), "X-reward-refund-1");
         assertEquals(400, db.member(sara.id()).balance());

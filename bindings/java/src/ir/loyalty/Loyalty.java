@@ -45,8 +45,9 @@ public final class Loyalty {
                     number / 10000, number / 100 % 100, number % 100, LoyaltyLibrary.LOY_VERSION_MAJOR));
     }
 
-    /** A failed call: status is the LOY_ERR_* code. */
-    public static final class LoyaltyException extends RuntimeException {
+    /** A failed call: status is the LOY_ERR_* code. What is thrown is the subclass of the
+     *  status's family ({@link #family}, loy_status_family). */
+    public static class LoyaltyException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         public final int status;
         public final String statusName;
@@ -60,6 +61,57 @@ public final class Loyalty {
         }
 
         public boolean transient_() { return C.loy_status_is_transient(status) == 1; }
+
+        /** LOY_FAMILY_*: what to do about it. */
+        public int family() { return C.loy_status_family(status); }
+
+        /** The exception of a status's family, e.g. NotFoundException for LOY_ERR_NOT_FOUND. */
+        public static LoyaltyException of(int status, String detail) {
+            return switch (C.loy_status_family(status)) {
+                case LoyaltyLibrary.LOY_FAMILY_INVALID_INPUT -> new InvalidInputException(status, detail);
+                case LoyaltyLibrary.LOY_FAMILY_NOT_FOUND -> new NotFoundException(status, detail);
+                case LoyaltyLibrary.LOY_FAMILY_CONFLICT -> new ConflictException(status, detail);
+                case LoyaltyLibrary.LOY_FAMILY_DECLINED -> new DeclinedException(status, detail);
+                case LoyaltyLibrary.LOY_FAMILY_TRANSIENT -> new TransientException(status, detail);
+                default -> new FailureException(status, detail);
+            };
+        }
+    }
+
+    /** Fix the call: an argument, amount, phone, currency or programme is wrong. */
+    public static final class InvalidInputException extends LoyaltyException {
+        private static final long serialVersionUID = 1L;
+        InvalidInputException(int status, String detail) { super(status, detail); }
+    }
+
+    /** No such member, sale, coupon, reward, report... */
+    public static final class NotFoundException extends LoyaltyException {
+        private static final long serialVersionUID = 1L;
+        NotFoundException(int status, String detail) { super(status, detail); }
+    }
+
+    /** The data's state refuses: a duplicate, a key reused, a voided sale, an inactive member. */
+    public static final class ConflictException extends LoyaltyException {
+        private static final long serialVersionUID = 1L;
+        ConflictException(int status, String detail) { super(status, detail); }
+    }
+
+    /** The programme refuses (tell the customer): not enough points, a coupon, a cap, stock. */
+    public static final class DeclinedException extends LoyaltyException {
+        private static final long serialVersionUID = 1L;
+        DeclinedException(int status, String detail) { super(status, detail); }
+    }
+
+    /** Nothing was written: retry with the same idempotency key. */
+    public static final class TransientException extends LoyaltyException {
+        private static final long serialVersionUID = 1L;
+        TransientException(int status, String detail) { super(status, detail); }
+    }
+
+    /** The file or the library: not a database, too new, read-only, internal. */
+    public static final class FailureException extends LoyaltyException {
+        private static final long serialVersionUID = 1L;
+        FailureException(int status, String detail) { super(status, detail); }
     }
 
     static LoyError error() {
@@ -72,7 +124,7 @@ public final class Loyalty {
         if (status != LoyaltyLibrary.LOY_OK) {
             int n = 0;
             while (n < e.message.length && e.message[n] != 0) n++;
-            throw new LoyaltyException(status, new String(e.message, 0, n, StandardCharsets.UTF_8));
+            throw LoyaltyException.of(status, new String(e.message, 0, n, StandardCharsets.UTF_8));
         }
     }
 
@@ -372,7 +424,7 @@ public final class Loyalty {
         }
 
         Pointer handle() {
-            if (handle == null) throw new LoyaltyException(LoyaltyLibrary.LOY_ERR_INVALID_STATE, "the basket is closed");
+            if (handle == null) throw LoyaltyException.of(LoyaltyLibrary.LOY_ERR_INVALID_STATE, "the basket is closed");
             return handle;
         }
 
@@ -514,7 +566,7 @@ public final class Loyalty {
         }
 
         Pointer handle() {
-            if (handle == null) throw new LoyaltyException(LoyaltyLibrary.LOY_ERR_INVALID_STATE, "the database is closed");
+            if (handle == null) throw LoyaltyException.of(LoyaltyLibrary.LOY_ERR_INVALID_STATE, "the database is closed");
             return handle;
         }
 

@@ -52,6 +52,13 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ERR_OFFLINE_LIMIT = 33;
     int LOY_ERR_SYNC_FORK = 34;
     int LOY_ERR_SYNC_GAP = 35;
+    int LOY_FAMILY_OK = 0;
+    int LOY_FAMILY_INVALID_INPUT = 1;
+    int LOY_FAMILY_NOT_FOUND = 2;
+    int LOY_FAMILY_CONFLICT = 3;
+    int LOY_FAMILY_DECLINED = 4;
+    int LOY_FAMILY_TRANSIENT = 5;
+    int LOY_FAMILY_FAILURE = 6;
     int LOY_DURABILITY_FULL = 0;
     int LOY_DURABILITY_NORMAL = 1;
     int LOY_MEMBER_ACTIVE = 0;
@@ -173,6 +180,7 @@ public interface LoyaltyLibrary extends Library {
     String loy_version_string();
     String loy_status_name(int status);
     int loy_status_is_transient(int status);
+    int loy_status_family(int status);
     void loy_error_init(LoyError err);
     void loy_open_options_init(LoyOpenOptions options);
     int loy_open(LoyOpenOptions options, PointerByReference out_db, LoyError err);
