@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "calendar.hpp"
+#include "coupon_split.hpp"
 #include "phrases.hpp"
 #include "rounding.hpp"
 
@@ -230,25 +231,151 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// Decides each coupon presented (priority order, then basket order) and takes the money-off
-// ones off `net`. Points coupons are settled after earning (see evaluate).
+// The order coupons are decided in, whatever order the cashier scanned them: priority (higher
+// first); then percentages, free items, fixed amounts and points (a percentage taken first leaves
+// the most off in total); then the narrowest (least eligible money) first; then campaign and
+// code. Unknown or refused codes go last.
+std::vector<std::size_t> coupon_order(const Basket& basket,
+                                      const std::vector<CouponCandidate>& cands,
+                                      const std::vector<std::int64_t>& net) {
+    struct Key {
+        int priority = 0, kind = 4;
+        std::int64_t eligible = 0;
+        std::string campaign, code;
+    };
+    std::vector<Key> keys(cands.size());
+    for (std::size_t k = 0; k < cands.size(); ++k) {
+        keys[k].code = cands[k].code;
+        const Campaign* c = cands[k].campaign;
+        if (!c || cands[k].status != Status::Ok) continue;
+        keys[k].priority = c->priority;
+        keys[k].campaign = c->id;
+        switch (c->effect) {
+            case Campaign::Effect::Percent:
+                keys[k].kind = 0;
+                break;
+            case Campaign::Effect::FreeItem:
+                keys[k].kind = 1;
+                break;
+            case Campaign::Effect::Amount:
+                keys[k].kind = 2;
+                break;
+            case Campaign::Effect::BonusPoints:
+            case Campaign::Effect::Multiplier:
+                keys[k].kind = 3;
+                break;
+        }
+        for (std::size_t i = 0; i < basket.lines.size(); ++i) {
+            const auto& l = basket.lines[i];
+            if (l.plan_id.empty() && c->selector.matches(l.sku, l.category) && net[i] > 0)
+                keys[k].eligible = checked_add(keys[k].eligible, net[i]);
+        }
+    }
+    std::vector<std::size_t> order(cands.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const Key &x = keys[a], &y = keys[b];
+        if (x.kind == 4 || y.kind == 4) {
+            if (x.kind != y.kind) return x.kind < y.kind;
+        } else if (x.priority != y.priority) {
+            return x.priority > y.priority;
+        }
+        return std::tie(x.kind, x.eligible, x.campaign, x.code, a) <
+               std::tie(y.kind, y.eligible, y.campaign, y.code, b);
+    });
+    return order;
+}
+
+// Decides each coupon presented (in coupon_order) and takes the money-off ones off `net`.
+// Fixed-amount coupons of one priority are placed together: each is spread over its eligible
+// lines in proportion, unless overlapping lines would then leave money off that another placement
+// gives; then the largest total is placed (coupon_split::max_split). Points coupons are settled
+// after earning (see evaluate).
 void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& member,
                    const Program& program, std::int64_t now_ms, int exponent,
                    const std::vector<CouponCandidate>& cands, std::vector<std::int64_t>& net) {
     const std::size_t n = basket.lines.size();
     ev.line_coupon_discounts.assign(n, 0);
-    std::vector<std::size_t> order(cands.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        int pa = cands[a].campaign ? cands[a].campaign->priority : 0;
-        int pb = cands[b].campaign ? cands[b].campaign->priority : 0;
-        return pa > pb;
-    });
+    const std::vector<std::size_t> order = coupon_order(basket, cands, net);
     ev.coupons.resize(cands.size());
     std::string first;  // the first coupon applied
     bool exclusive = false;
     std::vector<std::string> used_campaigns;
-    for (std::size_t k : order) {
+    const phrases::Writer words(program, exponent);
+
+    // Takes `alloc` (per line) off for coupon k.
+    auto grant = [&](std::size_t k, const std::vector<std::int64_t>& alloc) {
+        const Campaign& c = *cands[k].campaign;
+        CouponResult& res = ev.coupons[k];
+        std::int64_t d = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            net[i] -= alloc[i];
+            ev.line_coupon_discounts[i] = checked_add(ev.line_coupon_discounts[i], alloc[i]);
+            d = checked_add(d, alloc[i]);
+        }
+        res.discount = d;
+        res.partner_funded = apply_ratio(d, c.partner_share, Rounding::Floor);
+        ev.coupon_discount = checked_add(ev.coupon_discount, d);
+        res.message = words.say(phrases::Id::CouponOff, {{"name", words.name(c.names, c.name)},
+                                                         {"amount", words.money(d)}});
+    };
+    // The fixed-amount coupons accepted at the current priority: (candidate, most it may take).
+    std::vector<std::pair<std::size_t, std::int64_t>> amounts;
+    auto place_amounts = [&]() {
+        if (amounts.empty()) return;
+        const std::size_t m = amounts.size();
+        std::vector<std::vector<bool>> elig(m, std::vector<bool>(n, false));
+        std::vector<std::int64_t> wish(m);
+        for (std::size_t j = 0; j < m; ++j) {
+            const Campaign& c = *cands[amounts[j].first].campaign;
+            wish[j] = amounts[j].second;
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& l = basket.lines[i];
+                elig[j][i] =
+                    l.plan_id.empty() && c.selector.matches(l.sku, l.category) && net[i] > 0;
+            }
+        }
+        // In proportion, one after the other (narrowest first)...
+        std::vector<std::vector<std::int64_t>> spread(m);
+        std::vector<std::int64_t> left(net);
+        std::int64_t spread_total = 0;
+        for (std::size_t j = 0; j < m; ++j) {
+            std::vector<Rational> w(n);
+            std::int64_t eligible = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (elig[j][i] && left[i] > 0) {
+                    w[i] = left[i];
+                    eligible = checked_add(eligible, left[i]);
+                }
+            spread[j] = allocate(std::min(wish[j], eligible), w);
+            for (std::size_t i = 0; i < n; ++i) {
+                left[i] -= spread[j][i];
+                spread_total = checked_add(spread_total, spread[j][i]);
+            }
+        }
+        // ...unless that leaves money off on the table.
+        auto take = coupon_split::max_split(wish, elig, net);
+        std::int64_t most = 0;
+        for (const auto& row : take)
+            for (std::int64_t v : row)
+                most = checked_add(most, v);
+        const auto& chosen = spread_total >= most ? spread : take;
+        for (std::size_t j = 0; j < m; ++j) {
+            const std::size_t k = amounts[j].first;
+            if (std::all_of(chosen[j].begin(), chosen[j].end(),
+                            [](std::int64_t v) { return v == 0; })) {
+                ev.coupons[k].status = Status::CouponRejected;
+                ev.coupons[k].message = "the other coupons already take its items' whole price";
+                continue;
+            }
+            grant(k, chosen[j]);
+        }
+        amounts.clear();
+    };
+
+    int level = 0;
+    for (std::size_t pos = 0; pos < order.size(); ++pos) {
+        const std::size_t k = order[pos];
         const CouponCandidate& cand = cands[k];
         CouponResult& res = ev.coupons[k];
         res.code = cand.code;
@@ -257,10 +384,13 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
             res.message = why;
         };
         if (cand.status != Status::Ok) {
+            place_amounts();
             reject(cand.status, cand.message);
             continue;
         }
         const Campaign& c = *cand.campaign;
+        if (pos == 0 || c.priority != level) place_amounts();
+        level = c.priority;
         res.campaign_id = c.id;
         // Eligible lines and their amount after earlier discounts.
         std::int64_t eligible = 0;
@@ -310,7 +440,7 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
                 if (c.cap > 0) d = std::min(d, c.cap);
                 break;
             case Campaign::Effect::Amount:
-                d = std::min(c.amount, eligible);
+                amounts.emplace_back(k, std::min({c.amount, eligible, left}));
                 break;
             case Campaign::Effect::FreeItem: {
                 d = 0;
@@ -335,25 +465,14 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
                 break;
         }
         d = std::min(d, left);
-        if (d > 0) {
-            auto alloc = allocate(d, w);
-            for (std::size_t i = 0; i < n; ++i) {
-                net[i] -= alloc[i];
-                ev.line_coupon_discounts[i] = checked_add(ev.line_coupon_discounts[i], alloc[i]);
-            }
-            res.discount = d;
-            res.partner_funded = apply_ratio(d, c.partner_share, Rounding::Floor);
-            ev.coupon_discount = checked_add(ev.coupon_discount, d);
-            const phrases::Writer words(program, exponent);
-            res.message = words.say(phrases::Id::CouponOff, {{"name", words.name(c.names, c.name)},
-                                                             {"amount", words.money(d)}});
-        }
+        if (d > 0) grant(k, allocate(d, w));
         used_campaigns.push_back(c.id);
         if (first.empty()) {
             first = c.name;
             exclusive = !c.combinable;
         }
     }
+    place_amounts();
 }
 
 }  // namespace

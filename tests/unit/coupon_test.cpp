@@ -6,6 +6,7 @@
 #include <unistd.h>
 #endif
 
+#include <numeric>
 #include <set>
 
 #include "db_fixture.hpp"
@@ -166,6 +167,100 @@ TEST_CASE("stacking: priority order, exclusive and combinable coupons", "[coupon
     // The same campaign twice.
     auto q4 = db->quote(with_coupons(basket(m.id, {100000}), {"A", "a"}));
     CHECK(q4.coupons[1].message == "this campaign is already applied to the basket");
+}
+
+TEST_CASE(
+    "overlapping fixed-amount coupons: the same discount in any scan order, the most "
+    "that can be given",
+    "[coupons][regression]") {
+    auto db = open(temp_path("c-overlap.db"));
+    // -5.00 on A and B, -10.00 on A alone (amounts in rials here: 500 and 1000).
+    db->load_program(programme(R"(
+        {"id": "ab", "name": "5 off A or B", "effect": "amount", "amount": 500, "code": "AB",
+         "skus": ["A", "B"], "combinable": true},
+        {"id": "a", "name": "10 off A", "effect": "amount", "amount": 1000, "code": "ONLYA",
+         "skus": ["A"], "combinable": true})"));
+    auto m = db->enrol(phone("09121234567"));
+    Basket b;
+    b.member_id = m.id;
+    b.lines = {{"A", "general", 1000, 1000, 0, {}}, {"B", "general", 1000, 200, 0, {}}};
+    const auto one = db->quote(with_coupons(b, {"AB", "ONLYA"}));
+    const auto other = db->quote(with_coupons(b, {"ONLYA", "AB"}));
+    // 12.00 is the most: 10 off A, and the 5 off goes to B, which costs only 2.
+    CHECK(one.coupon_discount == 1200);
+    CHECK(other.coupon_discount == 1200);
+    CHECK(one.coupons[0].discount == 200);
+    CHECK(one.coupons[1].discount == 1000);
+    CHECK(other.coupons[0].discount == 1000);
+    CHECK(other.coupons[1].discount == 200);
+    CHECK(one.total == 0);
+    // Without contention each amount is still spread in proportion over its lines.
+    Basket wide = b;
+    wide.lines[1].unit_price = 5000;
+    const auto spread = db->commit(with_coupons(wide, {"ONLYA", "AB"}), "S-wide");
+    CHECK(spread.coupon_discount == 1500);
+    // A refund of B returns B's share of the 5 off: (5000 / 5000) of what was left after A.
+    REQUIRE(spread.coupons.size() == 2);
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("any scan order of a basket's coupons gives the same discounts", "[coupons][property]") {
+    auto db = open(temp_path("c-orders.db"));
+    db->load_program(programme(R"(
+        {"id": "p10", "name": "10% off drinks", "effect": "percent", "percent": "0.1", "code": "P10",
+         "categories": ["drink"], "combinable": true},
+        {"id": "a3", "name": "3,000 off food", "effect": "amount", "amount": 3000, "code": "A3",
+         "categories": ["food"], "combinable": true},
+        {"id": "a5", "name": "5,000 off", "effect": "amount", "amount": 5000, "code": "A5",
+         "combinable": true},
+        {"id": "a4", "name": "4,000 off cake", "effect": "amount", "amount": 4000, "code": "A4",
+         "skus": ["CAKE"], "combinable": true},
+        {"id": "x", "name": "Exclusive", "effect": "amount", "amount": 7000, "code": "X"})"));
+    auto m = db->enrol(phone("09121234567"));
+    std::uint64_t seed = 12345;
+    auto next = [&](std::uint64_t bound) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (seed >> 33) % bound;
+    };
+    const char* skus[] = {"CAKE", "BREAD", "TEA", "LATTE"};
+    const char* cats[] = {"food", "food", "drink", "drink"};
+    for (int round = 0; round < 200; ++round) {
+        Basket b;
+        b.member_id = m.id;
+        const auto lines = 1 + next(4);
+        for (std::uint64_t i = 0; i < lines; ++i) {
+            const auto k = next(4);
+            b.lines.push_back(
+                {skus[k], cats[k], 1000, static_cast<std::int64_t>(500 + next(6000)), 0, {}});
+        }
+        std::vector<std::string> codes = {"P10", "A3", "A5", "A4"};
+        if (next(3) == 0) codes.push_back("X");
+        codes.resize(1 + next(codes.size()));
+        Basket first = b;
+        for (const auto& c : codes)
+            first.coupons.push_back(c);
+        const auto reference = db->quote(first);
+        std::int64_t gross = 0;
+        for (const auto& l : b.lines)
+            gross += l.unit_price;
+        CHECK(reference.coupon_discount <= gross);
+        for (int shuffle = 0; shuffle < 4; ++shuffle) {
+            std::vector<std::size_t> perm(codes.size());
+            std::iota(perm.begin(), perm.end(), 0);
+            for (std::size_t i = perm.size(); i > 1; --i)
+                std::swap(perm[i - 1], perm[next(i)]);
+            Basket again = b;
+            for (auto i : perm)
+                again.coupons.push_back(codes[i]);
+            const auto q = db->quote(again);
+            CHECK(q.coupon_discount == reference.coupon_discount);
+            CHECK(q.total == reference.total);
+            for (std::size_t i = 0; i < perm.size(); ++i) {
+                CHECK(q.coupons[i].status == reference.coupons[perm[i]].status);
+                CHECK(q.coupons[i].discount == reference.coupons[perm[i]].discount);
+            }
+        }
+    }
 }
 
 TEST_CASE("free item, bonus points and multiplier coupons", "[coupons]") {
