@@ -33,6 +33,8 @@ const Phrase kPhrases[] = {
     {Id::Boost, "boost", "name factor delta", "{name} (x{factor}): {delta} points",
      "{name} (×{factor}): {delta} امتیاز"},
     {Id::Visit, "visit", "points", "Visit: {points} points", "مراجعه: {points} امتیاز"},
+    {Id::FirstPurchase, "first_purchase", "points", "First purchase: {points} bonus points",
+     "نخستین خرید: {points} امتیاز هدیه"},
     {Id::Challenge, "challenge", "name count target period points",
      "{name}: purchase {count} of {target} this {period} → {points} bonus points",
      "{name}: خرید {count} از {target} در این {period} ← {points} امتیاز هدیه"},

@@ -21,6 +21,7 @@ enum class Id {
     Item,
     Boost,
     Visit,
+    FirstPurchase,
     Challenge,
     Birthday,
     CouponBonus,

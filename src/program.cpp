@@ -20,6 +20,13 @@ bool Selector::matches(std::string_view sku, std::string_view category) const {
     return in(skus, sku) || in(categories, category);
 }
 
+bool Where::allows(std::string_view branch, std::string_view terminal) const {
+    auto in = [](const std::vector<std::string>& v, std::string_view s) {
+        return v.empty() || std::find(v.begin(), v.end(), s) != v.end();
+    };
+    return in(branches, branch) && in(terminals, terminal);
+}
+
 bool Schedule::active_at(std::int64_t now_ms, int offset) const {
     if (from_ms != 0 && now_ms < from_ms) return false;
     if (to_ms != 0 && now_ms >= to_ms) return false;

@@ -99,6 +99,12 @@ class Reader {
         }
         return out;
     }
+    Where where() {
+        Where w;
+        w.branches = strings("branches");
+        w.terminals = strings("terminals");
+        return w;
+    }
     Selector selector() {
         Selector s;
         s.skus = strings("skus");
@@ -275,6 +281,7 @@ Program parse_program(std::string_view text) {
     }
     p.min_basket = top.integer("min_basket", 0, 0, kMaxAmount);
     p.visit_points = top.integer("visit_points", 0, 0, kMaxPoints);
+    p.first_purchase_points = top.integer("first_purchase_points", 0, 0, kMaxPoints);
     p.expiry_days = top.integer("expiry_days", 0, 0, 36500);
     p.pending_days = top.integer("pending_days", 0, 0, 365);
     {
@@ -301,6 +308,8 @@ Program parse_program(std::string_view text) {
         s.include_service = r.boolean("include_service", false);
         s.include_tips = r.boolean("include_tips", false);
         s.selector = r.selector();
+        s.where = r.where();
+        s.stop = r.boolean("stop", false);
         p.spend.push_back(std::move(s));
     });
     each(top, "multipliers", [&](Reader& r) {
@@ -311,6 +320,7 @@ Program parse_program(std::string_view text) {
         m.factor = r.rate("factor", Ratio{1, 1});
         if (m.factor.num == 0) r.field_fail("factor", "must be greater than 0");
         m.selector = r.selector();
+        m.where = r.where();
         p.multipliers.push_back(std::move(m));
     });
     each(top, "items", [&](Reader& r) {
@@ -320,6 +330,7 @@ Program parse_program(std::string_view text) {
         it.names = read_names(r);
         it.points = r.integer("points", 0, 1, kMaxPoints);
         it.selector = r.selector();
+        it.where = r.where();
         if (it.selector.skus.empty() && it.selector.categories.empty())
             r.fail("needs skus or categories");
         p.items.push_back(std::move(it));
@@ -333,6 +344,7 @@ Program parse_program(std::string_view text) {
         if (pr.factor.num == 0) r.field_fail("factor", "must be greater than 0");
         pr.schedule = parse_schedule(r, p.utc_offset_minutes);
         pr.selector = r.selector();
+        pr.where = r.where();
         p.promotions.push_back(std::move(pr));
     });
     each(top, "events", [&](Reader& r) {
@@ -371,6 +383,7 @@ Program parse_program(std::string_view text) {
         Reader r(top.raw("redeem"), "redeem");
         p.point_value = r.rate("point_value", Ratio{0, 1});
         p.min_redeem = r.integer("min_points", 0, 0, kMaxPoints);
+        p.redeem_multiple = r.integer("multiple_of", 0, 0, kMaxPoints);
         p.max_share = r.rate("max_share", Ratio{1, 1});
         if (p.max_share.num > p.max_share.den) r.field_fail("max_share", "must be at most 1");
         r.done();
@@ -478,9 +491,12 @@ Program parse_program(std::string_view text) {
             c.effect = Campaign::Effect::BonusPoints;
         else if (e == "multiplier")
             c.effect = Campaign::Effect::Multiplier;
+        else if (e == "cheapest")
+            c.effect = Campaign::Effect::Cheapest;
         else
             r.field_fail("effect",
-                         "must be percent, amount, free_item, bonus_points or multiplier");
+                         "must be percent, amount, free_item, cheapest, bonus_points or "
+                         "multiplier");
         switch (c.effect) {
             case Campaign::Effect::Percent:
                 c.rate = r.rate("percent", Ratio{0, 1});
@@ -502,8 +518,15 @@ Program parse_program(std::string_view text) {
                 c.rate = r.rate("factor", Ratio{1, 1});
                 if (c.rate.num <= c.rate.den) r.field_fail("factor", "must be above 1");
                 break;
+            case Campaign::Effect::Cheapest:
+                c.rate = r.rate("percent", Ratio{1, 1});
+                if (c.rate.num == 0 || c.rate.num > c.rate.den)
+                    r.field_fail("percent", "must be a share above 0 and at most 1 (1 = free)");
+                break;
         }
         c.min_basket = r.integer("min_basket", 0, 0, kMaxAmount);
+        c.min_basket_with_tax = r.boolean("min_basket_with_tax", false);
+        c.min_quantity = r.integer("min_quantity", 0, 0, 1000000) * 1000;
         c.selector = r.selector();
         c.tiers = r.strings("tiers");
         c.tag = r.str("tag", "", 64);

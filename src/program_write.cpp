@@ -62,6 +62,11 @@ void put_schedule(json& o, const Schedule& s, int offset) {
     o["end"] = format_minute(s.end_minute);
 }
 
+void put_where(json& o, const Where& w) {
+    if (!w.branches.empty()) o["branches"] = w.branches;
+    if (!w.terminals.empty()) o["terminals"] = w.terminals;
+}
+
 void put_selector(json& o, const Selector& s) {
     if (!s.skus.empty()) o["skus"] = s.skus;
     if (!s.categories.empty()) o["categories"] = s.categories;
@@ -90,6 +95,7 @@ std::string program_to_json(const Program& p) {
     j["week_start"] = kWeekdays[p.week_start];
     j["min_basket"] = p.min_basket;
     j["visit_points"] = p.visit_points;
+    if (p.first_purchase_points > 0) j["first_purchase_points"] = p.first_purchase_points;
     j["expiry_days"] = p.expiry_days;
     j["pending_days"] = p.pending_days;
     j["negative_balance"] = p.negative == NegativePolicy::Allow   ? "allow"
@@ -107,6 +113,8 @@ std::string program_to_json(const Program& p) {
                   {"include_service", s.include_service},
                   {"include_tips", s.include_tips}};
         put_selector(o, s.selector);
+        put_where(o, s.where);
+        if (s.stop) o["stop"] = true;
         put_names(o, s.names);
         spend.push_back(o);
     }
@@ -115,6 +123,7 @@ std::string program_to_json(const Program& p) {
     for (const auto& m : p.multipliers) {
         json o = {{"id", m.id}, {"name", m.name}, {"factor", rate_to_string(m.factor)}};
         put_selector(o, m.selector);
+        put_where(o, m.where);
         put_names(o, m.names);
         mult.push_back(o);
     }
@@ -123,6 +132,7 @@ std::string program_to_json(const Program& p) {
     for (const auto& it : p.items) {
         json o = {{"id", it.id}, {"name", it.name}, {"points", it.points}};
         put_selector(o, it.selector);
+        put_where(o, it.where);
         put_names(o, it.names);
         items.push_back(o);
     }
@@ -132,6 +142,7 @@ std::string program_to_json(const Program& p) {
         json o = {{"id", pr.id}, {"name", pr.name}, {"factor", rate_to_string(pr.factor)}};
         put_schedule(o, pr.schedule, p.utc_offset_minutes);
         put_selector(o, pr.selector);
+        put_where(o, pr.where);
         put_names(o, pr.names);
         promos.push_back(o);
     }
@@ -239,8 +250,14 @@ std::string program_to_json(const Program& p) {
                 o["effect"] = "multiplier";
                 o["factor"] = rate_to_string(c.rate);
                 break;
+            case Campaign::Effect::Cheapest:
+                o["effect"] = "cheapest";
+                o["percent"] = rate_to_string(c.rate);
+                break;
         }
         o["min_basket"] = c.min_basket;
+        if (c.min_basket_with_tax) o["min_basket_with_tax"] = true;
+        if (c.min_quantity > 0) o["min_quantity"] = c.min_quantity / 1000;
         put_selector(o, c.selector);
         if (!c.tiers.empty()) o["tiers"] = c.tiers;
         if (!c.tag.empty()) o["tag"] = c.tag;
@@ -364,6 +381,7 @@ std::string program_to_json(const Program& p) {
     j["redeem"] = {{"point_value", rate_to_string(p.point_value)},
                    {"min_points", p.min_redeem},
                    {"max_share", rate_to_string(p.max_share)}};
+    if (p.redeem_multiple > 0) j["redeem"]["multiple_of"] = p.redeem_multiple;
     return j.dump(2);
 }
 

@@ -255,6 +255,7 @@ std::vector<std::size_t> coupon_order(const Basket& basket,
                 keys[k].kind = 0;
                 break;
             case Campaign::Effect::FreeItem:
+            case Campaign::Effect::Cheapest:
                 keys[k].kind = 1;
                 break;
             case Campaign::Effect::Amount:
@@ -392,16 +393,23 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
         if (pos == 0 || c.priority != level) place_amounts();
         level = c.priority;
         res.campaign_id = c.id;
-        // Eligible lines and their amount after earlier discounts.
-        std::int64_t eligible = 0;
+        // Eligible lines, their amount after earlier discounts and their quantity.
+        std::int64_t eligible = 0, quantity = 0, goods = 0;
         std::vector<Rational> w(n);
         for (std::size_t i = 0; i < n; ++i) {
             const auto& l = basket.lines[i];
+            if (l.plan_id.empty() && net[i] > 0) goods = checked_add(goods, net[i]);
             if (!l.plan_id.empty() || !c.selector.matches(l.sku, l.category) || net[i] <= 0)
                 continue;
             w[i] = net[i];
             eligible = checked_add(eligible, net[i]);
+            quantity = checked_add(quantity, l.quantity_milli);
         }
+        // The minimum counts the eligible lines' share of the sale's tax when the campaign says.
+        const std::int64_t counted =
+            c.min_basket_with_tax && goods > 0
+                ? checked_add(eligible, mul_div(basket.tax, eligible, goods, Rounding::Floor))
+                : eligible;
         const std::int64_t left = c.budget > 0 ? c.budget - cand.budget_used : INT64_MAX;
         if (!c.schedule.active_at(now_ms, program.utc_offset_minutes))
             reject(Status::CouponRejected, "outside the campaign's dates or hours");
@@ -415,12 +423,17 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
             reject(Status::CouponRejected, "not for the member's tier");
         else if (!c.tag.empty() && !contains(member.tags, c.tag))
             reject(Status::CouponRejected, "not for this member's segment");
-        else if (eligible < c.min_basket || eligible == 0)
+        else if (counted < c.min_basket || eligible == 0)
             reject(Status::CouponRejected,
                    eligible == 0 ? "nothing in the basket qualifies"
-                                 : fmt::format("eligible items total {}, below the minimum of {}",
-                                               money(eligible, exponent, program.currency),
+                                 : fmt::format("eligible items total {}{}, below the minimum of {}",
+                                               money(counted, exponent, program.currency),
+                                               c.min_basket_with_tax ? " with tax" : "",
                                                money(c.min_basket, exponent, program.currency)));
+        else if (quantity < c.min_quantity)
+            reject(Status::CouponRejected,
+                   fmt::format("{} eligible item{} in the basket, {} needed", qty(quantity),
+                               quantity == 1000 ? "" : "s", qty(c.min_quantity)));
         else if (c.max_uses > 0 && cand.campaign_uses >= c.max_uses)
             reject(Status::CouponRejected, "the campaign's uses are used up");
         else if (c.max_uses_per_member > 0 && cand.member_uses >= c.max_uses_per_member)
@@ -458,6 +471,29 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
                            "the free item " + c.free_sku + " is not in the basket");
                     continue;
                 }
+                break;
+            }
+            case Campaign::Effect::Cheapest: {
+                // A share of one unit of the cheapest eligible item (by its price after the
+                // discounts so far), on that line.
+                std::size_t pick = n;
+                Rational best;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto& l = basket.lines[i];
+                    if (w[i] == 0 || l.quantity_milli < 1000) continue;
+                    Rational unit = Rational(net[i]) * 1000 / l.quantity_milli;
+                    if (pick == n || unit < best) {
+                        pick = i;
+                        best = unit;
+                    }
+                }
+                if (pick == n) {
+                    reject(Status::CouponRejected, "no whole eligible item in the basket");
+                    continue;
+                }
+                d = to_i64(round_rational(best * ratio(c.rate), Rounding::Floor));
+                w.assign(n, Rational(0));
+                w[pick] = 1;
                 break;
             }
             case Campaign::Effect::BonusPoints:
@@ -527,6 +563,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         for (const auto& pr : program.promotions)
             if (pr.schedule.active_at(now_ms, program.utc_offset_minutes)) promos.push_back(&pr);
         for (const auto& rule : program.spend) {
+            if (!rule.where.allows(basket.branch, basket.terminal)) continue;
             std::vector<Rational> weight(n);
             std::int64_t eligible = 0;
             for (std::size_t i = 0; i < n; ++i) {
@@ -558,8 +595,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                                                   {"points", say.number(pts)}})});
             // Each multiplier and promotion in turn.
             auto apply = [&](const std::string& id, const std::string& name, const Ratio& f,
-                             const Selector& sel) {
+                             const Selector& sel, const Where& where) {
                 // (`name` is already in the programme's language.)
+                if (!where.allows(basket.branch, basket.terminal)) return;
                 std::size_t hit = 0;
                 for (std::size_t i = 0; i < n; ++i) {
                     const auto& l = basket.lines[i];
@@ -580,9 +618,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 pts = next;
             };
             for (const auto& m : program.multipliers)
-                apply(m.id, say.name(m.names, m.name), m.factor, m.selector);
+                apply(m.id, say.name(m.names, m.name), m.factor, m.selector, m.where);
             for (const auto* pr : promos)
-                apply(pr->id, say.name(pr->names, pr->name), pr->factor, pr->selector);
+                apply(pr->id, say.name(pr->names, pr->name), pr->factor, pr->selector, pr->where);
             // Attribute the rule's points to lines (and charges) exactly.
             std::vector<Rational> w = weight;
             w.push_back(Rational(charges));
@@ -590,8 +628,10 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             for (std::size_t i = 0; i < n; ++i)
                 ev.line_points[i] = checked_add(ev.line_points[i], alloc[i]);
             ev.charge_points = checked_add(ev.charge_points, alloc[n]);
+            if (rule.stop && pts > 0) break;  // the spend rules after it give nothing
         }
         for (const auto& it : program.items) {
+            if (!it.where.allows(basket.branch, basket.terminal)) continue;
             std::int64_t got = 0, units = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const auto& l = basket.lines[i];
@@ -641,6 +681,12 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             ev.rules.push_back(
                 {"visit", program.visit_points,
                  say.say(phrases::Id::Visit, {{"points", say.number(program.visit_points)}})});
+        }
+        if (program.first_purchase_points > 0 && !member.has_purchased) {
+            ev.bonuses.push_back({"first_purchase", "", program.first_purchase_points});
+            ev.rules.push_back({"first_purchase", program.first_purchase_points,
+                                say.say(phrases::Id::FirstPurchase,
+                                        {{"points", say.number(program.first_purchase_points)}})});
         }
     }
     if (earns) {
@@ -709,6 +755,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         std::int64_t by_value =
             mul_div(max_money, program.point_value.den, program.point_value.num, Rounding::Floor);
         std::int64_t r = std::min(std::max<std::int64_t>(member.available, 0), by_value);
+        if (program.redeem_multiple > 1) r -= r % program.redeem_multiple;
         if (r < program.min_redeem) r = 0;
         ev.redeemable_points = r;
         ev.redeemable_value = points_value(program, r);
@@ -727,6 +774,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         } else if (want < program.min_redeem) {
             refuse(Status::RedemptionNotAllowed,
                    fmt::format("at least {} points must be redeemed at once", program.min_redeem));
+        } else if (program.redeem_multiple > 1 && want % program.redeem_multiple != 0) {
+            refuse(Status::RedemptionNotAllowed,
+                   fmt::format("points are redeemed in multiples of {}", program.redeem_multiple));
         } else if (want > member.available) {
             refuse(Status::InsufficientPoints,
                    fmt::format("{} points requested, {} available", want, member.available));

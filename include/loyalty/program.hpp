@@ -32,6 +32,13 @@ struct Selector {
     bool matches(std::string_view sku, std::string_view category) const;
 };
 
+// Where a rule applies: the sale's branch and till (empty lists = everywhere).
+struct Where {
+    std::vector<std::string> branches;
+    std::vector<std::string> terminals;
+    bool allows(std::string_view branch, std::string_view terminal) const;
+};
+
 // "Every `per` minor units of eligible spend = `points` points": the number of whole blocks of
 // `per` in the eligible spend (rounded by `rounding`, floor by default) times `points`. So
 // {points 10, per 100000} gives 0 points for 99,999 and 10 for 100,000; a proportional rule is
@@ -48,6 +55,8 @@ struct SpendRule {
     bool include_service = false;
     bool include_tips = false;
     Selector selector;
+    Where where;
+    bool stop = false;  // when it gives points, the spend rules after it give none
 };
 
 // Multiplies the spend-rule weight of matching lines (x2 on coffee).
@@ -57,6 +66,7 @@ struct Multiplier {
     DisplayNames names;  // per language (the name as explanations show it)
     Ratio factor{1, 1};
     Selector selector;
+    Where where;
 };
 
 // Fixed points per unit of a matching item (5 points per cake).
@@ -66,6 +76,7 @@ struct ItemPoints {
     DisplayNames names;  // per language (the name as explanations show it)
     std::int64_t points = 0;
     Selector selector;
+    Where where;
 };
 
 // When something applies, in the programme's local time: dates, weekdays and a time of day.
@@ -86,6 +97,7 @@ struct Promotion {
     Ratio factor{1, 1};
     Schedule schedule;
     Selector selector;
+    Where where;
 };
 
 enum class Period { Day, Week, Month, Year };
@@ -185,20 +197,22 @@ enum class NegativePolicy {
 
 // A coupon campaign: what it gives, when it applies, and how often.
 struct Campaign {
-    enum class Effect { Percent, Amount, FreeItem, BonusPoints, Multiplier };
+    enum class Effect { Percent, Amount, FreeItem, BonusPoints, Multiplier, Cheapest };
     std::string id;
     std::string name;
     DisplayNames names;  // per language (the name as explanations show it)
     Effect effect = Effect::Percent;
-    Ratio rate{0, 1};         // percent (as a share: "0.1") or multiplier ("2")
+    Ratio rate{0, 1};  // percent (as a share: "0.1"), multiplier ("2"), cheapest item's share
     std::int64_t amount = 0;  // amount off (minor units) or bonus points
     std::int64_t cap = 0;     // most money off per use (percent); 0 = no cap
     std::string free_sku;     // free item: one unit of this SKU
     std::int64_t min_basket = 0;
-    Selector selector;               // eligible lines
-    std::vector<std::string> tiers;  // member must hold one of these (empty = anyone)
-    std::string tag;                 // member must carry this tag (segment)
-    bool members_only = false;       // anonymous baskets cannot use it
+    bool min_basket_with_tax = false;  // the minimum counts the eligible lines' share of the tax
+    std::int64_t min_quantity = 0;     // at least this many eligible items (thousandths)
+    Selector selector;                 // eligible lines
+    std::vector<std::string> tiers;    // member must hold one of these (empty = anyone)
+    std::string tag;                   // member must carry this tag (segment)
+    bool members_only = false;         // anonymous baskets cannot use it
     Schedule schedule;
     std::vector<std::string> branches;  // empty = every branch
     std::string code;                   // public code (e.g. NOROOZ1405), "" = issued codes only
@@ -328,10 +342,11 @@ struct Program {
     std::map<std::string, std::map<std::string, std::string>> phrases;
     std::string language = "en";  // the programme's own language: messages' fallback, dashboard
     std::string currency = "IRR";
-    int utc_offset_minutes = 210;   // Iran Standard Time
-    int week_start = 5;             // 0 = Monday ... 5 = Saturday
-    std::int64_t min_basket = 0;    // eligible spend below this earns nothing
-    std::int64_t visit_points = 0;  // per member sale that reaches the minimum
+    int utc_offset_minutes = 210;            // Iran Standard Time
+    int week_start = 5;                      // 0 = Monday ... 5 = Saturday
+    std::int64_t min_basket = 0;             // eligible spend below this earns nothing
+    std::int64_t visit_points = 0;           // per member sale that reaches the minimum
+    std::int64_t first_purchase_points = 0;  // a member's first purchase ever (that stands)
     std::vector<SpendRule> spend;
     std::vector<Multiplier> multipliers;
     std::vector<ItemPoints> items;
@@ -342,9 +357,10 @@ struct Program {
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;
-    Ratio max_share{1, 1};          // at most this share of the total can be paid with points
-    std::int64_t expiry_days = 0;   // 0 = points never expire
-    std::int64_t pending_days = 0;  // return window before earned points can be spent
+    std::int64_t redeem_multiple = 0;  // points are spent in multiples of this (0 = any number)
+    Ratio max_share{1, 1};             // at most this share of the total can be paid with points
+    std::int64_t expiry_days = 0;      // 0 = points never expire
+    std::int64_t pending_days = 0;     // return window before earned points can be spent
     NegativePolicy negative = NegativePolicy::Allow;
     TierProgram tiers;
     std::vector<Plan> plans;

@@ -45,6 +45,7 @@ struct MemberState {
     std::string tier;
     std::vector<std::string> tags;
     std::int64_t wallet_available = 0;
+    bool has_purchased = false;  // a sale of the member stands already (first-purchase bonus)
 };
 
 // A coupon presented at the till, with what storage knows of it and its use so far.

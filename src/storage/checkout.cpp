@@ -17,6 +17,11 @@ MemberState Database::Impl::member_state(std::int64_t member_id, const Program& 
     s.tier = m.tier;
     s.tags = m.tags;
     s.wallet_available = wallet_balance(member_id).available;
+    if (p.first_purchase_points > 0) {
+        auto q = c.query("SELECT 1 FROM sales WHERE member_id=? AND status IN (0, 1) LIMIT 1",
+                         member_id);
+        s.has_purchased = q.next();
+    }
     std::int64_t t = now();
     auto awarded = [&](const std::string& key) {
         auto q = c.query(

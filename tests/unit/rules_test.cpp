@@ -331,3 +331,125 @@ TEST_CASE("a programme words the phrases its own way, per language", "[rules][ph
           std::string::npos);
     CHECK(error_of(R"({"phrases": {"fa": "x"}})").find("phrases") != std::string::npos);
 }
+
+// Rules and coupons that other loyalty systems' test suites exercise (Odoo loyalty and
+// pos_loyalty, ERPNext pricing rules, Open Loyalty earning rules).
+
+TEST_CASE("peers: a spend rule that stops the rules after it", "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT",
+      "spend": [{"id": "coffee", "points": 5, "per": 10000, "categories": ["coffee"], "stop": true},
+                {"id": "base", "points": 1, "per": 10000}]})");
+    Basket b = basket({100000});
+    b.lines[0].category = "coffee";
+    auto coffee = evaluate(b, member(), p, kSat10);
+    CHECK(coffee.points == 50);  // the base rule after it gives nothing
+    REQUIRE(coffee.rules.size() == 1);
+    CHECK(coffee.rules[0].rule_id == "coffee");
+    auto other = evaluate(basket({100000}), member(), p, kSat10);
+    CHECK(other.points == 10);  // the stop rule gave nothing, so the base rule applies
+    // The programme file says so, and reads back equal.
+    CHECK(program_to_json(parse_program(program_to_json(p))) == program_to_json(p));
+    CHECK(program_to_json(p).find("\"stop\": true") != std::string::npos);
+}
+
+TEST_CASE("peers: rules limited to some branches and tills", "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT",
+      "spend": [{"id": "base", "points": 1, "per": 10000},
+                {"id": "airport", "points": 2, "per": 10000, "branches": ["airport"]}],
+      "multipliers": [{"id": "t9", "factor": "2", "terminals": ["T9"]}],
+      "items": [{"id": "cake", "points": 7, "skus": ["CAKE"], "branches": ["north"]}]})");
+    Basket b = basket({100000});
+    b.lines[0].sku = "CAKE";
+    CHECK(evaluate(b, member(), p, kSat10).points == 10);
+    b.branch = "airport";
+    CHECK(evaluate(b, member(), p, kSat10).points == 10 + 20);
+    b.terminal = "T9";
+    CHECK(evaluate(b, member(), p, kSat10).points == 2 * (10 + 20));
+    b.branch = "north";
+    CHECK(evaluate(b, member(), p, kSat10).points == 2 * 10 + 7);
+    CHECK(program_to_json(p).find("\"terminals\": [\n        \"T9\"") != std::string::npos);
+    CHECK_THROWS_AS(parse_program(R"({"spend": [{"id": "x", "points": 1, "per": 1,
+        "branches": "airport"}]})"),
+                    Error);
+}
+
+TEST_CASE("peers: a bonus on a member's first purchase ever", "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT", "first_purchase_points": 100,
+      "spend": [{"id": "base", "points": 1, "per": 10000}]})");
+    auto first = evaluate(basket({100000}), member(), p, kSat10);
+    CHECK(first.points == 110);
+    REQUIRE(first.bonuses.size() == 1);
+    CHECK(first.bonuses[0].rule_id == "first_purchase");
+    MemberState again = member();
+    again.has_purchased = true;
+    CHECK(evaluate(basket({100000}), again, p, kSat10).points == 10);
+    MemberState guest;
+    CHECK(evaluate(basket({100000}), guest, p, kSat10).points == 0);
+}
+
+TEST_CASE("peers: redemption only in multiples of N points", "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT",
+      "spend": [{"id": "base", "points": 1, "per": 10000}],
+      "redeem": {"point_value": "100", "multiple_of": 50}})");
+    Basket b = basket({1000000});
+    b.redeem_points = 120;
+    auto refused = evaluate(b, member(180), p, kSat10);
+    CHECK(refused.redeem_status == Status::RedemptionNotAllowed);
+    CHECK(refused.redeem_message == "points are redeemed in multiples of 50");
+    CHECK(refused.redeemable_points == 150);  // what may be offered: 180 down to a multiple
+    b.redeem_points = 150;
+    auto ok = evaluate(b, member(180), p, kSat10);
+    CHECK(ok.redeem_status == Status::Ok);
+    CHECK(ok.redeem_value == 15000);
+}
+
+TEST_CASE("peers: a coupon needing a minimum quantity, and a minimum counted with tax",
+          "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT",
+      "campaigns": [{"id": "two", "effect": "amount", "amount": 1000, "code": "TWO",
+                     "skus": ["LATTE"], "min_quantity": 2},
+                    {"id": "taxed", "effect": "amount", "amount": 1000, "code": "TAXED",
+                     "min_basket": 110000, "min_basket_with_tax": true}]})");
+    auto with = [&](const char* code, Basket b) {
+        std::vector<CouponCandidate> c(1);
+        c[0].code = code;
+        c[0].campaign = p.campaign(code == std::string("TWO") ? "two" : "taxed");
+        return evaluate(b, member(), p, kSat10, 0, c).coupons[0];
+    };
+    Basket one = basket({50000});
+    one.lines[0].sku = "LATTE";
+    auto refused = with("TWO", one);
+    CHECK(refused.status == Status::CouponRejected);
+    CHECK(refused.message == "1 eligible item in the basket, 2 needed");
+    Basket two = one;
+    two.lines[0].quantity_milli = 2000;
+    CHECK(with("TWO", two).status == Status::Ok);
+    // 100,000 of goods: below 110,000 without tax, above it with 10,000 of tax.
+    Basket goods = basket({100000});
+    CHECK(with("TAXED", goods).status == Status::CouponRejected);
+    goods.tax = 10000;
+    CHECK(with("TAXED", goods).status == Status::Ok);
+}
+
+TEST_CASE("peers: a discount on the cheapest eligible item", "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT",
+      "campaigns": [{"id": "half", "effect": "cheapest", "percent": "0.5", "code": "HALF",
+                     "categories": ["bakery"]},
+                    {"id": "free", "effect": "cheapest", "code": "FREE"}]})");
+    Basket b = basket({90000, 15000, 10000});
+    b.lines[0].category = b.lines[1].category = "bakery";
+    b.lines[1].quantity_milli = 2000;  // two at 15,000 each: the cheapest bakery unit
+    std::vector<CouponCandidate> c(1);
+    c[0].code = "HALF";
+    c[0].campaign = p.campaign("half");
+    auto ev = evaluate(b, member(), p, kSat10, 0, c);
+    CHECK(ev.coupons[0].status == Status::Ok);
+    CHECK(ev.coupons[0].discount == 7500);
+    CHECK(ev.line_coupon_discounts == std::vector<std::int64_t>{0, 7500, 0});
+    c[0].code = "FREE";
+    c[0].campaign = p.campaign("free");
+    auto free = evaluate(b, member(), p, kSat10, 0, c);
+    CHECK(free.coupons[0].discount == 10000);  // the cheapest item of all
+    CHECK(free.line_coupon_discounts == std::vector<std::int64_t>{0, 0, 10000});
+    CHECK(program_to_json(p).find("\"effect\": \"cheapest\"") != std::string::npos);
+}

@@ -1,0 +1,180 @@
+/*
+ * Scenarios that other loyalty systems' own test suites exercise (Odoo loyalty and pos_loyalty,
+ * ERPNext pricing rules, Open Loyalty earning rules), through the public C header: overlapping
+ * coupons in any scan order, a rule that stops the rules after it, rules for some branches and
+ * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
+ * with tax, and a discount on the cheapest item.
+ *
+ *   peers_test <scratch-directory> [test-name]
+ */
+#include <loyalty/loyalty.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+/* Amounts in toman: 1 point per 10,000 (5 on coffee, which stops the base rule; 2 more at the
+ * airport branch); 100 points on a first purchase; points worth 100 each, spent in fifties. */
+static const char* PROGRAMME =
+    "{\"name\":\"Peers\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"first_purchase_points\":100,"
+    "\"spend\":[{\"id\":\"coffee\",\"points\":5,\"per\":10000,\"categories\":[\"coffee\"],"
+    "\"stop\":true},"
+    "{\"id\":\"base\",\"points\":1,\"per\":10000},"
+    "{\"id\":\"airport\",\"points\":2,\"per\":10000,\"branches\":[\"airport\"]}],"
+    "\"redeem\":{\"point_value\":\"100\",\"multiple_of\":50},"
+    "\"campaigns\":["
+    "{\"id\":\"ab\",\"name\":\"5,000 off A or B\",\"effect\":\"amount\",\"amount\":5000,"
+    "\"code\":\"AB\",\"skus\":[\"A\",\"B\"],\"combinable\":true},"
+    "{\"id\":\"a\",\"name\":\"10,000 off A\",\"effect\":\"amount\",\"amount\":10000,"
+    "\"code\":\"ONLYA\",\"skus\":[\"A\"],\"combinable\":true},"
+    "{\"id\":\"two\",\"name\":\"Two lattes\",\"effect\":\"amount\",\"amount\":3000,"
+    "\"code\":\"TWO\",\"skus\":[\"LATTE\"],\"min_quantity\":2},"
+    "{\"id\":\"taxed\",\"name\":\"Over 110,000 with tax\",\"effect\":\"amount\",\"amount\":1000,"
+    "\"code\":\"TAXED\",\"min_basket\":110000,\"min_basket_with_tax\":true},"
+    "{\"id\":\"cheap\",\"name\":\"Cheapest free\",\"effect\":\"cheapest\",\"code\":\"CHEAP\"}]}";
+
+static loy_basket* new_basket(int64_t member) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    return b;
+}
+
+static void line(loy_basket* b, const char* sku, const char* category, int64_t milli,
+                 int64_t price) {
+    CHECK_STATUS(loy_basket_add_line(b, sku, category, milli, price, 0, NULL, &err), LOY_OK);
+}
+
+static void test_overlapping_coupons_in_any_order(void) {
+    loy_db* db = open_fresh("peers-overlap.db", PROGRAMME);
+    if (!db) return;
+    const char* orders[2][2] = {{"AB", "ONLYA"}, {"ONLYA", "AB"}};
+    for (int o = 0; o < 2; ++o) {
+        loy_basket* b = new_basket(0);
+        line(b, "A", "goods", 1000, 10000);
+        line(b, "B", "goods", 1000, 2000);
+        CHECK_STATUS(loy_basket_add_coupon(b, orders[o][0], &err), LOY_OK);
+        CHECK_STATUS(loy_basket_add_coupon(b, orders[o][1], &err), LOY_OK);
+        loy_quote* q = NULL;
+        CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+        /* 10,000 off A, and the 5,000 coupon gives the 2,000 that B costs. */
+        CHECK(loy_quote_coupon_discount(q) == 12000 && loy_quote_total(q) == 0);
+        for (size_t i = 0; i < 2; ++i)
+            CHECK(loy_quote_coupon_amount(q, i) ==
+                  (strcmp(loy_quote_coupon_code(q, i), "AB") == 0 ? 2000 : 10000));
+        loy_quote_free(q);
+        loy_basket_free(b);
+    }
+    loy_close(db);
+}
+
+static void test_stop_branches_and_first_purchase(void) {
+    loy_db* db = open_fresh("peers-earning.db", PROGRAMME);
+    if (!db) return;
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    loy_basket* b = new_basket(m);
+    line(b, "LATTE", "coffee", 1000, 100000);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "peer-s1", &r, &err), LOY_OK);
+    /* Coffee: 50 points and the base rule stops; 100 for the first purchase. */
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 150);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    CHECK_STATUS(loy_basket_set_context(b, "R2", "airport", "T9", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "peer-s2", &r, &err), LOY_OK);
+    /* Bread: 10 base + 20 at the airport; no second first-purchase bonus. */
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 30);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    check_verified(db);
+    loy_close(db);
+}
+
+static void test_redemption_in_multiples(void) {
+    loy_db* db = open_fresh("peers-redeem.db", PROGRAMME);
+    if (!db) return;
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    CHECK_STATUS(loy_points_adjust(db, m, 180, "opening balance", "mgr", "adj-1", NULL, &err),
+                 LOY_OK);
+    loy_basket* b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    CHECK_STATUS(loy_basket_redeem_points(b, 120, &err), LOY_OK);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(loy_quote_redeem_status(q) == LOY_ERR_REDEMPTION_NOT_ALLOWED);
+    CHECK(loy_quote_redeemable_points(q) == 150);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "peer-r1", &r, &err), LOY_ERR_REDEMPTION_NOT_ALLOWED);
+    CHECK(strstr(err.message, "multiples of 50") != NULL);
+    CHECK_STATUS(loy_basket_redeem_points(b, 150, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "peer-r2", &r, &err), LOY_OK); /* a new sale, a new key */
+    CHECK(r != NULL && loy_receipt_points_redeemed(r) == 150 &&
+          loy_receipt_redeem_value(r) == 15000);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    loy_close(db);
+}
+
+/* The status and amount of the one coupon of a basket's quote. */
+static int32_t coupon_in(loy_db* db, loy_basket* b, int64_t* amount) {
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    int32_t status = q ? loy_quote_coupon_status(q, 0) : -1;
+    *amount = q ? loy_quote_coupon_amount(q, 0) : -1;
+    loy_quote_free(q);
+    return status;
+}
+
+static void test_coupon_conditions_and_the_cheapest_item(void) {
+    loy_db* db = open_fresh("peers-coupons.db", PROGRAMME);
+    if (!db) return;
+    int64_t amount = 0;
+    loy_basket* b = new_basket(0);
+    line(b, "LATTE", "coffee", 1000, 50000);
+    CHECK_STATUS(loy_basket_add_coupon(b, "TWO", &err), LOY_OK);
+    CHECK(coupon_in(db, b, &amount) == LOY_ERR_COUPON_REJECTED);
+    loy_basket_free(b);
+    b = new_basket(0);
+    line(b, "LATTE", "coffee", 2000, 50000);
+    CHECK_STATUS(loy_basket_add_coupon(b, "TWO", &err), LOY_OK);
+    CHECK(coupon_in(db, b, &amount) == LOY_OK && amount == 3000);
+    loy_basket_free(b);
+
+    b = new_basket(0);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    CHECK_STATUS(loy_basket_add_coupon(b, "TAXED", &err), LOY_OK);
+    CHECK(coupon_in(db, b, &amount) == LOY_ERR_COUPON_REJECTED);
+    CHECK_STATUS(loy_basket_set_charges(b, 10000, 0, 0, &err), LOY_OK);
+    CHECK(coupon_in(db, b, &amount) == LOY_OK && amount == 1000);
+    loy_basket_free(b);
+
+    b = new_basket(0);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    line(b, "TEA", "drinks", 3000, 20000);
+    CHECK_STATUS(loy_basket_add_coupon(b, "CHEAP", &err), LOY_OK);
+    CHECK(coupon_in(db, b, &amount) == LOY_OK && amount == 20000); /* one tea of three */
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "peer-c1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_total(r) == 100000 + 60000 - 20000);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    check_verified(db);
+    loy_close(db);
+}
+
+int main(int argc, char** argv) {
+    static const struct test tests[] = {
+        {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
+        {"a stop rule, branch rules and a first-purchase bonus",
+         test_stop_branches_and_first_purchase},
+        {"redemption in multiples", test_redemption_in_multiples},
+        {"coupon conditions and the cheapest item", test_coupon_conditions_and_the_cheapest_item},
+    };
+    return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
+}
