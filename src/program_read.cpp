@@ -541,9 +541,14 @@ Program parse_program(std::string_view text) {
         c.uses_per_code = r.integer("uses_per_code", 1, 1, kMaxAmount);
         c.budget = r.integer("budget", 0, 0, kMaxAmount);
         c.combinable = r.boolean("combinable", false);
+        c.automatic = r.boolean("auto", false);
         c.priority = static_cast<int>(r.integer("priority", 0, -1000000, 1000000));
         c.valid_days = r.integer("valid_days", 0, 0, 36500);
         c.issue_min_spend = r.integer("issue_on_purchase_min_spend", -1, -1, kMaxAmount);
+        if (c.automatic && !c.code.empty())
+            r.field_fail("auto", "is for promotions without a code; remove the code");
+        if (c.automatic && (c.issue_min_spend >= 0 || c.valid_days > 0))
+            r.field_fail("auto", "is for promotions without a code, not for issued codes");
         c.partner = r.str("partner", "", 64);
         c.partner_share = r.rate("partner_share", Ratio{c.partner.empty() ? 0 : 1, 1});
         if (c.partner_share.num > c.partner_share.den)

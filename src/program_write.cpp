@@ -270,6 +270,7 @@ std::string program_to_json(const Program& p) {
         o["uses_per_code"] = c.uses_per_code;
         o["budget"] = c.budget;
         o["combinable"] = c.combinable;
+        if (c.automatic) o["auto"] = true;
         o["priority"] = c.priority;
         o["valid_days"] = c.valid_days;
         o["issue_on_purchase_min_spend"] = c.issue_min_spend;

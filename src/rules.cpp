@@ -227,6 +227,12 @@ std::int64_t multiply_points(Evaluation& ev, const std::vector<bool>& lines, con
     return extra;
 }
 
+// How a coupon's points show among the rules: "coupon:CODE", or "promotion:ID" for an
+// automatic promotion.
+std::string coupon_rule_id(const CouponResult& r) {
+    return r.automatic ? "promotion:" + r.campaign_id : "coupon:" + r.code;
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -380,6 +386,7 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
         const CouponCandidate& cand = cands[k];
         CouponResult& res = ev.coupons[k];
         res.code = cand.code;
+        res.automatic = cand.automatic;
         auto reject = [&](Status s, const std::string& why) {
             res.status = s;
             res.message = why;
@@ -674,7 +681,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 say.say(phrases::Id::Boost, {{"name", say.name(c->names, c->name)},
                                              {"factor", say.text(rate_to_string(c->rate))},
                                              {"delta", say.signed_number(extra)}});
-            ev.rules.push_back({"coupon:" + ev.coupons[k].code, extra, ev.coupons[k].message});
+            ev.rules.push_back({coupon_rule_id(ev.coupons[k]), extra, ev.coupons[k].message});
         }
         if (program.visit_points > 0) {
             ev.bonuses.push_back({"visit", "", program.visit_points});
@@ -736,8 +743,8 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         ev.coupons[k].message =
             say.say(phrases::Id::CouponBonus,
                     {{"name", say.name(c->names, c->name)}, {"points", say.number(c->amount)}});
-        ev.bonuses.push_back({"coupon", "coupon:" + ev.coupons[k].code, c->amount});
-        ev.rules.push_back({"coupon:" + ev.coupons[k].code, c->amount, ev.coupons[k].message});
+        ev.bonuses.push_back({"coupon", coupon_rule_id(ev.coupons[k]), c->amount});
+        ev.rules.push_back({coupon_rule_id(ev.coupons[k]), c->amount, ev.coupons[k].message});
     }
     std::int64_t total_points = ev.charge_points;
     for (auto p : ev.line_points)
@@ -800,6 +807,11 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         }
         ev.cashback = apply_ratio(eligible, program.cashback.rate, Rounding::Floor);
     }
+    // Automatic promotions that do not apply are not shown (nobody presented them).
+    ev.coupons.erase(
+        std::remove_if(ev.coupons.begin(), ev.coupons.end(),
+                       [](const CouponResult& r) { return r.automatic && r.status != Status::Ok; }),
+        ev.coupons.end());
     // Wallet as tender.
     if (basket.wallet_amount < 0)
         throw Error(Status::InvalidAmount, "a wallet payment cannot be negative");

@@ -58,12 +58,13 @@ struct RuleResult {
 
 // What happened to one coupon presented at the till.
 struct CouponResult {
-    std::string code;         // normalised
+    std::string code;         // normalised; "" for an automatic promotion (no code)
     std::string campaign_id;  // "" when the code is unknown
     Status status = Status::Ok;
     std::string message;  // why it was rejected, or what it gave
     std::int64_t discount = 0, points = 0;
     std::int64_t partner_funded = 0;
+    bool automatic = false;  // an automatic promotion (it applied; those that do not are left out)
 };
 
 struct Quote {

@@ -527,7 +527,8 @@ LOY_API const char* LOY_CALL loy_quote_tier(const loy_quote* q);
 LOY_API const char* LOY_CALL loy_quote_tier_after(const loy_quote* q);
 LOY_API const char* LOY_CALL loy_quote_progress(const loy_quote* q);
 /* Coupons presented, in basket order: the normalised code, its campaign ("" if unknown), its
- * status (LOY_OK = applies), why (or what it gives), its money off and its points. */
+ * status (LOY_OK = applies), why (or what it gives), its money off and its points. Then the
+ * automatic promotions that apply (docs/coupons.md), each with an empty code. */
 LOY_API size_t LOY_CALL loy_quote_coupon_count(const loy_quote* q);
 LOY_API const char* LOY_CALL loy_quote_coupon_code(const loy_quote* q, size_t i);
 LOY_API const char* LOY_CALL loy_quote_coupon_campaign(const loy_quote* q, size_t i);

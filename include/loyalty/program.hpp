@@ -216,6 +216,7 @@ struct Campaign {
     Schedule schedule;
     std::vector<std::string> branches;  // empty = every branch
     std::string code;                   // public code (e.g. NOROOZ1405), "" = issued codes only
+    bool automatic = false;             // applied by the basket alone, without a code
     std::int64_t max_uses = 0;          // 0 = unlimited
     std::int64_t max_uses_per_member = 0;
     std::int64_t uses_per_code = 1;  // issued and batch codes

@@ -57,6 +57,8 @@ struct CouponCandidate {
     std::int64_t campaign_uses = 0;  // uses not restored, all members
     std::int64_t member_uses = 0;    // by this member
     std::int64_t budget_used = 0;    // discount given so far
+    bool automatic = false;          // an automatic promotion: applied without a code when it
+                                     // applies, left out of the results when it does not
 };
 
 // A sale-level bonus (visit, challenge, birthday). `key` names the occurrence so it is given once.

@@ -83,22 +83,34 @@ std::vector<CouponCandidate> Database::Impl::coupon_candidates(const Basket& b, 
             }
         }
         cand.campaign = camp;
-        if (camp) {
-            auto q =
-                c.query("SELECT uses, discount FROM campaign_totals WHERE campaign_id=?", camp->id);
-            if (q.next()) {
-                cand.campaign_uses = q.i64(0);
-                cand.budget_used = q.i64(1);
-            }
-            if (member && camp->max_uses_per_member > 0)
-                cand.member_uses = scalar(c.query(
-                    "SELECT COUNT(*) FROM coupon_uses WHERE campaign_id=? AND member_id=? AND "
-                    "restored_at = 0",
-                    camp->id, member));
-        }
+        if (camp) fill_uses(cand, member);
+        out.push_back(std::move(cand));
+    }
+    // Then the automatic promotions, as if presented; rules.cpp keeps those that apply.
+    for (const auto& cp : p.campaigns) {
+        if (!cp.automatic) continue;
+        CouponCandidate cand;
+        cand.automatic = true;
+        cand.campaign = &cp;
+        fill_uses(cand, member);
         out.push_back(std::move(cand));
     }
     return out;
+}
+
+// A campaign's uses and money off so far, and the member's uses of it.
+void Database::Impl::fill_uses(CouponCandidate& cand, std::int64_t member) {
+    const Campaign* camp = cand.campaign;
+    auto q = c.query("SELECT uses, discount FROM campaign_totals WHERE campaign_id=?", camp->id);
+    if (q.next()) {
+        cand.campaign_uses = q.i64(0);
+        cand.budget_used = q.i64(1);
+    }
+    if (member && camp->max_uses_per_member > 0)
+        cand.member_uses = scalar(
+            c.query("SELECT COUNT(*) FROM coupon_uses WHERE campaign_id=? AND member_id=? AND "
+                    "restored_at = 0",
+                    camp->id, member));
 }
 
 std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t member_id,

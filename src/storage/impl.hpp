@@ -362,6 +362,7 @@ struct Database::Impl {
     std::int64_t code_uses(std::int64_t coupon_id, const std::string& code);
     CouponInfo coupon_info(std::int64_t id);
     const Campaign& campaign_of(const Program& p, const std::string& id);
+    void fill_uses(CouponCandidate& cand, std::int64_t member);
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
                                                    const Program& p);
 

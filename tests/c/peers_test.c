@@ -3,7 +3,7 @@
  * ERPNext pricing rules, Open Loyalty earning rules), through the public C header: overlapping
  * coupons in any scan order, a rule that stops the rules after it, rules for some branches and
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
- * with tax, and a discount on the cheapest item.
+ * with tax, a discount on the cheapest item, and an automatic promotion (no code).
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -34,7 +34,9 @@ static const char* PROGRAMME =
     "\"code\":\"TWO\",\"skus\":[\"LATTE\"],\"min_quantity\":2},"
     "{\"id\":\"taxed\",\"name\":\"Over 110,000 with tax\",\"effect\":\"amount\",\"amount\":1000,"
     "\"code\":\"TAXED\",\"min_basket\":110000,\"min_basket_with_tax\":true},"
-    "{\"id\":\"cheap\",\"name\":\"Cheapest free\",\"effect\":\"cheapest\",\"code\":\"CHEAP\"}]}";
+    "{\"id\":\"cheap\",\"name\":\"Cheapest free\",\"effect\":\"cheapest\",\"code\":\"CHEAP\"},"
+    "{\"id\":\"scone\",\"name\":\"Scone 1,000 off\",\"effect\":\"amount\",\"amount\":1000,"
+    "\"auto\":true,\"skus\":[\"SCONE\"],\"combinable\":true,\"max_uses_per_member\":1}]}";
 
 static loy_basket* new_basket(int64_t member) {
     loy_basket* b = NULL;
@@ -168,6 +170,33 @@ static void test_coupon_conditions_and_the_cheapest_item(void) {
     loy_close(db);
 }
 
+static void test_an_automatic_promotion(void) {
+    loy_db* db = open_fresh("peers-auto.db", PROGRAMME);
+    if (!db) return;
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    loy_basket* b = new_basket(m);
+    line(b, "SCONE", "bakery", 1000, 30000);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    /* Applied without a code: an empty code, and its campaign. */
+    CHECK(q != NULL && loy_quote_coupon_count(q) == 1);
+    CHECK(strcmp(loy_quote_coupon_code(q, 0), "") == 0);
+    CHECK(strcmp(loy_quote_coupon_campaign(q, 0), "scone") == 0);
+    CHECK(loy_quote_coupon_status(q, 0) == LOY_OK && loy_quote_coupon_amount(q, 0) == 1000);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "peer-a1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_coupon_discount(r) == 1000 && loy_receipt_total(r) == 29000);
+    loy_receipt_free(r);
+    /* Once per member: the second sale has no promotion, and is not refused for it. */
+    CHECK_STATUS(loy_commit(db, b, "peer-a2", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_coupon_count(r) == 0 && loy_receipt_total(r) == 30000);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -175,6 +204,7 @@ int main(int argc, char** argv) {
          test_stop_branches_and_first_purchase},
         {"redemption in multiples", test_redemption_in_multiples},
         {"coupon conditions and the cheapest item", test_coupon_conditions_and_the_cheapest_item},
+        {"an automatic promotion", test_an_automatic_promotion},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -263,6 +263,59 @@ TEST_CASE("any scan order of a basket's coupons gives the same discounts", "[cou
     }
 }
 
+TEST_CASE("automatic promotions apply by the basket alone, within their limits",
+          "[coupons][promotions]") {
+    auto db = open(temp_path("c-auto.db"));
+    db->load_program(programme(R"(
+        {"id": "cake", "name": "2,000 off cake", "effect": "amount", "amount": 2000, "auto": true,
+         "skus": ["CAKE"], "combinable": true, "max_uses_per_member": 2},
+        {"id": "gold", "name": "50 points for gold", "effect": "bonus_points", "points": 50,
+         "auto": true, "tiers": ["gold"], "combinable": true},
+        {"id": "north", "name": "30 points up north", "effect": "bonus_points", "points": 30,
+         "auto": true, "branches": ["north"], "combinable": true},
+        {"id": "ten", "name": "10% off", "effect": "percent", "percent": "0.1", "code": "TEN",
+         "combinable": true})"));
+    auto m = db->enrol(phone("09121234567"));
+    Basket b;
+    b.member_id = m.id;
+    b.lines = {{"CAKE", "bakery", 1000, 100000, 0, {}}};
+    auto q = db->quote(b);
+    REQUIRE(q.coupons.size() == 1);  // the cake promotion; the gold one does not apply
+    CHECK(q.coupons[0].code.empty());
+    CHECK(q.coupons[0].automatic);
+    CHECK(q.coupons[0].campaign_id == "cake");
+    CHECK(q.coupon_discount == 2000);
+    // With a code presented: the code first (basket order), then the promotion.
+    auto both = db->quote(with_coupons(b, {"TEN"}));
+    REQUIRE(both.coupons.size() == 2);
+    CHECK(both.coupons[0].code == "TEN");
+    CHECK(both.coupons[1].campaign_id == "cake");
+    CHECK(both.coupon_discount == 10000 + 2000);
+    // Nothing eligible: no promotion, and the sale commits.
+    Basket bread = b;
+    bread.lines[0].sku = "BREAD";
+    CHECK(db->quote(bread).coupons.empty());
+    // Twice per member, then it stops applying (and is not refused).
+    auto r1 = db->commit(b, "S1");
+    CHECK(r1.coupon_discount == 2000);
+    CHECK(db->commit(b, "S2").coupon_discount == 2000);
+    auto r3 = db->commit(b, "S3");
+    CHECK(r3.coupon_discount == 0);
+    CHECK(r3.coupons.empty());
+    // A refund gives the use back.
+    db->refund(r1.sale_id, {}, "R1");
+    CHECK(db->quote(b).coupon_discount == 2000);
+    // +N points at one branch, as well as money off.
+    Basket north = b;
+    north.branch = "north";
+    auto there = db->quote(north);
+    REQUIRE(there.coupons.size() == 2);
+    CHECK(there.coupons[1].campaign_id == "north");
+    CHECK(there.points_earned == 30);
+    CHECK(db->commit(north, "S4").points_earned == 30);
+    CHECK(db->verify().ok());
+}
+
 TEST_CASE("free item, bonus points and multiplier coupons", "[coupons]") {
     auto db = open(temp_path("c-effects.db"));
     db->load_program(programme(R"(
