@@ -538,6 +538,12 @@ Program parse_program(std::string_view text) {
             if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
         c.max_uses = r.integer("max_uses", 0, 0, kMaxAmount);
         c.max_uses_per_member = r.integer("max_uses_per_member", 0, 0, kMaxAmount);
+        if (r.has("max_uses_per_member_per")) {
+            c.per_member_in_period = true;
+            c.member_period = parse_period(r.str("max_uses_per_member_per", "day"));
+            if (c.max_uses_per_member == 0)
+                r.field_fail("max_uses_per_member_per", "needs max_uses_per_member");
+        }
         c.uses_per_code = r.integer("uses_per_code", 1, 1, kMaxAmount);
         c.budget = r.integer("budget", 0, 0, kMaxAmount);
         c.combinable = r.boolean("combinable", false);

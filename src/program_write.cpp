@@ -267,6 +267,7 @@ std::string program_to_json(const Program& p) {
         if (!c.code.empty()) o["code"] = c.code;
         o["max_uses"] = c.max_uses;
         o["max_uses_per_member"] = c.max_uses_per_member;
+        if (c.per_member_in_period) o["max_uses_per_member_per"] = period_name(c.member_period);
         o["uses_per_code"] = c.uses_per_code;
         o["budget"] = c.budget;
         o["combinable"] = c.combinable;

@@ -444,7 +444,11 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
         else if (c.max_uses > 0 && cand.campaign_uses >= c.max_uses)
             reject(Status::CouponRejected, "the campaign's uses are used up");
         else if (c.max_uses_per_member > 0 && cand.member_uses >= c.max_uses_per_member)
-            reject(Status::CouponRejected, "the member has used this campaign already");
+            reject(Status::CouponRejected,
+                   c.per_member_in_period
+                       ? std::string("the member has used this campaign already this ") +
+                             period_name(c.member_period)
+                       : std::string("the member has used this campaign already"));
         else if (left <= 0)
             reject(Status::CouponRejected, "the campaign's budget is used up");
         else if (contains(used_campaigns, c.id))

@@ -219,6 +219,8 @@ struct Campaign {
     bool automatic = false;             // applied by the basket alone, without a code
     std::int64_t max_uses = 0;          // 0 = unlimited
     std::int64_t max_uses_per_member = 0;
+    bool per_member_in_period = false;  // max_uses_per_member counts within member_period only
+    Period member_period = Period::Day;
     std::int64_t uses_per_code = 1;  // issued and batch codes
     std::int64_t budget = 0;         // most money off in total; 0 = unlimited
     bool combinable = false;         // may be used with other combinable coupons

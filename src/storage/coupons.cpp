@@ -106,11 +106,18 @@ void Database::Impl::fill_uses(CouponCandidate& cand, std::int64_t member) {
         cand.campaign_uses = q.i64(0);
         cand.budget_used = q.i64(1);
     }
-    if (member && camp->max_uses_per_member > 0)
+    if (member && camp->max_uses_per_member > 0) {
+        // Within the current day, week, month or year (local time) when the campaign says so.
+        const std::int64_t since = camp->per_member_in_period
+                                       ? window_of(camp->member_period, now(),
+                                                   program.utc_offset_minutes, program.week_start)
+                                             .start_ms
+                                       : 0;
         cand.member_uses = scalar(
             c.query("SELECT COUNT(*) FROM coupon_uses WHERE campaign_id=? AND member_id=? AND "
-                    "restored_at = 0",
-                    camp->id, member));
+                    "restored_at = 0 AND created_at >= ?",
+                    camp->id, member, since));
+    }
 }
 
 std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t member_id,

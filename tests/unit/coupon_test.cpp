@@ -316,6 +316,20 @@ TEST_CASE("automatic promotions apply by the basket alone, within their limits",
     CHECK(db->verify().ok());
 }
 
+TEST_CASE("a promotion limited per member per day (Square's trigger limit)",
+          "[coupons][promotions]") {
+    auto db = open(temp_path("c-auto-day.db"));
+    db->load_program(programme(R"(
+        {"id": "coffee", "name": "Coffee 1,000 off", "effect": "amount", "amount": 1000,
+         "auto": true, "max_uses_per_member": 1, "max_uses_per_member_per": "day"})"));
+    auto m = db->enrol(phone("09121234567"));
+    CHECK(db->commit(basket(m.id, {50000}), "D1").coupon_discount == 1000);
+    CHECK(db->commit(basket(m.id, {50000}), "D2").coupon_discount == 0);
+    db->set_clock(db->now() + 86400000);  // the next day
+    CHECK(db->commit(basket(m.id, {50000}), "D3").coupon_discount == 1000);
+    CHECK(db->export_program().find("\"max_uses_per_member_per\": \"day\"") != std::string::npos);
+}
+
 TEST_CASE("free item, bonus points and multiplier coupons", "[coupons]") {
     auto db = open(temp_path("c-effects.db"));
     db->load_program(programme(R"(
