@@ -35,6 +35,8 @@ const Phrase kPhrases[] = {
     {Id::Visit, "visit", "points", "Visit: {points} points", "مراجعه: {points} امتیاز"},
     {Id::FirstPurchase, "first_purchase", "points", "First purchase: {points} bonus points",
      "نخستین خرید: {points} امتیاز هدیه"},
+    {Id::EarnCap, "earn_cap", "cap period delta", "At most {cap} points a {period}: {delta} points",
+     "سقف {cap} امتیاز در هر {period}: {delta} امتیاز"},
     {Id::Challenge, "challenge", "name count target period points",
      "{name}: purchase {count} of {target} this {period} → {points} bonus points",
      "{name}: خرید {count} از {target} در این {period} ← {points} امتیاز هدیه"},

@@ -22,6 +22,7 @@ enum class Id {
     Boost,
     Visit,
     FirstPurchase,
+    EarnCap,
     Challenge,
     Birthday,
     CouponBonus,

@@ -379,6 +379,12 @@ Program parse_program(std::string_view text) {
             r.field_fail("when", "must be day or month");
         r.done();
     }
+    if (top.has("earn_cap")) {
+        Reader r(top.raw("earn_cap"), "earn_cap");
+        p.earn_cap.points = r.integer("points", 0, 1, kMaxPoints);
+        p.earn_cap.period = parse_period(r.str("per", "day"));
+        r.done();
+    }
     if (top.has("redeem")) {
         Reader r(top.raw("redeem"), "redeem");
         p.point_value = r.rate("point_value", Ratio{0, 1});

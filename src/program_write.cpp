@@ -169,6 +169,8 @@ std::string program_to_json(const Program& p) {
     j["challenges"] = ch;
     j["birthday"] = {{"points", p.birthday.points},
                      {"when", p.birthday.whole_month ? "month" : "day"}};
+    if (p.earn_cap.points > 0)
+        j["earn_cap"] = {{"points", p.earn_cap.points}, {"per", period_name(p.earn_cap.period)}};
     if (p.tiers.enabled()) {
         const TierProgram& t = p.tiers;
         json score = json::array();

@@ -227,6 +227,41 @@ std::int64_t multiply_points(Evaluation& ev, const std::vector<bool>& lines, con
     return extra;
 }
 
+// The earn cap: what the sale earns (lines, charges, bonuses) scaled down in proportion
+// (largest remainder) to the room left in the cap's period, so the parts still add up.
+void cap_earning(Evaluation& ev, const MemberState& member, const Program& program,
+                 const phrases::Writer& say) {
+    const std::size_t n = ev.line_points.size();
+    std::vector<Rational> w;
+    std::int64_t total = 0;
+    for (auto p : ev.line_points)
+        w.emplace_back(p);
+    w.emplace_back(ev.charge_points);
+    for (const auto& b : ev.bonuses)
+        w.emplace_back(b.points);
+    for (const auto& x : w) {
+        if (x < 0) return;  // a negative part (never from the rules today): leave the sale be
+        total = checked_add(total, to_i64(round_rational(x, Rounding::Floor)));
+    }
+    const std::int64_t room =
+        std::max<std::int64_t>(0, program.earn_cap.points - member.earned_in_cap_period);
+    if (total <= room) return;
+    auto alloc = allocate(room, w);
+    for (std::size_t i = 0; i < n; ++i)
+        ev.line_points[i] = alloc[i];
+    ev.charge_points = alloc[n];
+    for (std::size_t k = 0; k < ev.bonuses.size(); ++k)
+        ev.bonuses[k].points = alloc[n + 1 + k];
+    ev.bonuses.erase(std::remove_if(ev.bonuses.begin(), ev.bonuses.end(),
+                                    [](const BonusAward& b) { return b.points == 0; }),
+                     ev.bonuses.end());
+    ev.rules.push_back({"earn_cap", room - total,
+                        say.say(phrases::Id::EarnCap,
+                                {{"cap", say.number(program.earn_cap.points)},
+                                 {"period", say.period(period_name(program.earn_cap.period))},
+                                 {"delta", say.signed_number(room - total)}})});
+}
+
 // How a coupon's points show among the rules: "coupon:CODE", or "promotion:ID" for an
 // automatic promotion.
 std::string coupon_rule_id(const CouponResult& r) {
@@ -750,6 +785,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         ev.bonuses.push_back({"coupon", coupon_rule_id(ev.coupons[k]), c->amount});
         ev.rules.push_back({coupon_rule_id(ev.coupons[k]), c->amount, ev.coupons[k].message});
     }
+    if (earns && program.earn_cap.points > 0) cap_earning(ev, member, program, say);
     std::int64_t total_points = ev.charge_points;
     for (auto p : ev.line_points)
         total_points = checked_add(total_points, p);

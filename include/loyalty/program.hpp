@@ -124,6 +124,12 @@ struct Challenge {
     std::int64_t min_spend = 0;  // a purchase counts when its total is at least this
 };
 
+// At most `points` earned by a member's sales per day (week, month, year), in local time.
+struct EarnCap {
+    std::int64_t points = 0;  // 0 = no cap
+    Period period = Period::Day;
+};
+
 struct BirthdayBonus {
     std::int64_t points = 0;   // 0 = none
     bool whole_month = false;  // false: on the day itself
@@ -357,6 +363,7 @@ struct Program {
     std::vector<EventRule> events;
     std::vector<Challenge> challenges;
     BirthdayBonus birthday;
+    EarnCap earn_cap;
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;

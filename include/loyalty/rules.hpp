@@ -46,6 +46,7 @@ struct MemberState {
     std::vector<std::string> tags;
     std::int64_t wallet_available = 0;
     bool has_purchased = false;  // a sale of the member stands already (first-purchase bonus)
+    std::int64_t earned_in_cap_period = 0;  // points the member's sales earned in the cap's period
 };
 
 // A coupon presented at the till, with what storage knows of it and its use so far.

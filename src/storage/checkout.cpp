@@ -17,6 +17,13 @@ MemberState Database::Impl::member_state(std::int64_t member_id, const Program& 
     s.tier = m.tier;
     s.tags = m.tags;
     s.wallet_available = wallet_balance(member_id).available;
+    if (p.earn_cap.points > 0) {
+        Window w = window_of(p.earn_cap.period, now(), p.utc_offset_minutes, p.week_start);
+        s.earned_in_cap_period =
+            scalar(c.query("SELECT COALESCE(SUM(points_earned), 0) FROM sales WHERE member_id=? "
+                           "AND created_at >= ? AND status IN (0, 1)",
+                           member_id, w.start_ms));
+    }
     if (p.first_purchase_points > 0) {
         auto q = c.query("SELECT 1 FROM sales WHERE member_id=? AND status IN (0, 1) LIMIT 1",
                          member_id);

@@ -3,7 +3,8 @@
  * ERPNext pricing rules, Open Loyalty earning rules), through the public C header: overlapping
  * coupons in any scan order, a rule that stops the rules after it, rules for some branches and
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
- * with tax, a discount on the cheapest item, and an automatic promotion (no code).
+ * with tax, a discount on the cheapest item, an automatic promotion (no code), and a cap on the
+ * points a member earns a day.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -197,6 +198,33 @@ static void test_an_automatic_promotion(void) {
     loy_close(db);
 }
 
+/* At most 100 points a day: the second sale of the day earns what is left, the next day
+ * earns again. */
+static void test_a_daily_earning_cap(void) {
+    loy_db* db = open_fresh("peers-cap.db",
+                            "{\"name\":\"Cap\",\"currency\":\"IRT\","
+                            "\"utc_offset_minutes\":210,"
+                            "\"spend\":[{\"id\":\"base\",\"points\":1,"
+                            "\"per\":10000}],"
+                            "\"earn_cap\":{\"points\":100,\"per\":\"day\"}}");
+    if (!db) return;
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    const int64_t earned[3] = {70, 30, 50};
+    const char* keys[3] = {"cap-1", "cap-2", "cap-3"};
+    for (int i = 0; i < 3; ++i) {
+        if (i == 2) CHECK_STATUS(loy_set_clock(db, loy_now(db) + 86400000, &err), LOY_OK);
+        loy_basket* b = new_basket(m);
+        line(b, "BREAD", "bakery", 1000, i == 0 ? 700000 : 500000);
+        loy_receipt* r = NULL;
+        CHECK_STATUS(loy_commit(db, b, keys[i], &r, &err), LOY_OK);
+        CHECK(r != NULL && loy_receipt_points_earned(r) == earned[i]);
+        loy_receipt_free(r);
+        loy_basket_free(b);
+    }
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -205,6 +233,7 @@ int main(int argc, char** argv) {
         {"redemption in multiples", test_redemption_in_multiples},
         {"coupon conditions and the cheapest item", test_coupon_conditions_and_the_cheapest_item},
         {"an automatic promotion", test_an_automatic_promotion},
+        {"a daily earning cap", test_a_daily_earning_cap},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

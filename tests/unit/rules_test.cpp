@@ -453,3 +453,31 @@ TEST_CASE("peers: a discount on the cheapest eligible item", "[rules][peers]") {
     CHECK(free.line_coupon_discounts == std::vector<std::int64_t>{0, 0, 10000});
     CHECK(program_to_json(p).find("\"effect\": \"cheapest\"") != std::string::npos);
 }
+
+TEST_CASE("peers: a cap on the points a member earns a day", "[rules][peers]") {
+    Program p = parse_program(R"({"currency": "IRT", "visit_points": 5,
+      "spend": [{"id": "base", "points": 1, "per": 10000}],
+      "earn_cap": {"points": 100, "per": "day"}})");
+    auto capped = evaluate(basket({600000, 600000}), member(), p, kSat10);
+    CHECK(capped.points == 100);  // 120 + 5 earned, 100 allowed
+    std::int64_t lines = 0;
+    for (auto x : capped.line_points)
+        lines += x;
+    std::int64_t bonus = 0;
+    for (const auto& b : capped.bonuses)
+        bonus += b.points;
+    CHECK(lines + capped.charge_points + bonus == 100);
+    std::int64_t explained = 0;
+    for (const auto& r : capped.rules)
+        explained += r.points;
+    CHECK(explained == 100);  // the breakdown still adds up, with the cap's own line
+    CHECK(capped.rules.back().rule_id == "earn_cap");
+    CHECK(capped.rules.back().explanation == "At most 100 points a day: -25 points");
+    MemberState busy = member();
+    busy.earned_in_cap_period = 90;
+    CHECK(evaluate(basket({600000}), busy, p, kSat10).points == 10);
+    busy.earned_in_cap_period = 150;
+    CHECK(evaluate(basket({600000}), busy, p, kSat10).points == 0);
+    CHECK(evaluate(basket({100000}), member(), p, kSat10).points == 15);  // under the cap
+    CHECK(program_to_json(p).find("\"earn_cap\"") != std::string::npos);
+}
