@@ -112,11 +112,20 @@ int32_t loy_event_record(loy_db* db, int64_t member_id, const char* action, cons
 int32_t loy_points_adjust(loy_db* db, int64_t member_id, int64_t points, const char* reason,
                           const char* operator_id, const char* key, int64_t* out_balance,
                           loy_error* err) {
+    return loy_points_adjust_approved(db, member_id, points, reason, operator_id, nullptr, key,
+                                      out_balance, err);
+}
+
+int32_t loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points,
+                                   const char* reason, const char* operator_id,
+                                   const char* approver, const char* key, int64_t* out_balance,
+                                   loy_error* err) {
     if (out_balance) *out_balance = 0;
     return guard(err, [&] {
         Database& d = db_of(db);
-        int64_t b = d.adjust(member_id, points, req(reason, "reason"),
-                             req(operator_id, "operator_id"), req(key, "idempotency_key"));
+        int64_t b =
+            d.adjust(member_id, points, req(reason, "reason"), req(operator_id, "operator_id"),
+                     req(key, "idempotency_key"), opt(approver));
         if (out_balance) *out_balance = b;
     });
 }
@@ -177,6 +186,8 @@ LOY_HISTORY_GET(sale_id, int64_t, e.sale_id)
 LOY_HISTORY_STR(reason, reason)
 LOY_HISTORY_STR(branch, branch)
 LOY_HISTORY_STR(terminal, terminal)
+LOY_HISTORY_STR(operator, operator_id)
+LOY_HISTORY_STR(approver, approver)
 LOY_HISTORY_GET(created_at, int64_t, e.created_at)
 LOY_HISTORY_GET(expires_at, int64_t, e.expires_at)
 LOY_HISTORY_STR(corrects, corrects)

@@ -379,6 +379,12 @@ Program parse_program(std::string_view text) {
             r.field_fail("when", "must be day or month");
         r.done();
     }
+    if (top.has("adjustments")) {
+        Reader r(top.raw("adjustments"), "adjustments");
+        p.adjustments.approval_above = r.integer("approval_above", 0, 0, kMaxPoints);
+        p.adjustments.operator_daily_points = r.integer("operator_daily_points", 0, 0, kMaxPoints);
+        r.done();
+    }
     if (top.has("earn_cap")) {
         Reader r(top.raw("earn_cap"), "earn_cap");
         p.earn_cap.points = r.integer("points", 0, 1, kMaxPoints);

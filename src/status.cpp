@@ -37,6 +37,7 @@ Family family_of(Status s) noexcept {
         case Status::InsufficientFunds:
         case Status::NeedsOnline:
         case Status::OfflineLimit:
+        case Status::NeedsApproval:
             return Family::Declined;
         case Status::Busy:
         case Status::Io:
@@ -125,6 +126,8 @@ const char* status_name(Status s) noexcept {
             return "LOY_ERR_SYNC_FORK";
         case Status::SyncGap:
             return "LOY_ERR_SYNC_GAP";
+        case Status::NeedsApproval:
+            return "LOY_ERR_NEEDS_APPROVAL";
     }
     return "LOY_ERR_UNKNOWN";
 }

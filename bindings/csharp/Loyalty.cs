@@ -256,6 +256,8 @@ namespace Loyalty
         public string Uid; public int Kind; public long Points; public long SaleId; public string Reason;
         public string Branch; public string Terminal; public long CreatedAt; public long ExpiresAt;
         public string Corrects;
+        /// <summary>The sale's cashier, the adjustment's operator, and who approved an adjustment.</summary>
+        public string Operator; public string Approver;
     }
 
     /// <summary>A tier change: from, to, why, the score then, the sale behind it (0 = none).</summary>
@@ -1021,6 +1023,8 @@ namespace Loyalty
                         CreatedAt = Api.loy_history_created_at(h, k),
                         ExpiresAt = Api.loy_history_expires_at(h, k),
                         Corrects = Utf8.From(Api.loy_history_corrects(h, k)),
+                        Operator = Utf8.From(Api.loy_history_operator(h, k)),
+                        Approver = Utf8.From(Api.loy_history_approver(h, k)),
                     });
                 }
                 return list;
@@ -1330,13 +1334,17 @@ namespace Loyalty
             return id;
         }
 
-        /// <summary>A manual adjustment with a reason and operator; returns the new balance.</summary>
-        public long AdjustPoints(long memberId, long points, string reason, string operatorId, string idempotencyKey)
+        /// <summary>A manual adjustment with a reason and operator; returns the new balance.
+        /// `approver`: the second operator the programme's adjustments.approval_above asks for
+        /// (else a DeclinedException, LOY_ERR_NEEDS_APPROVAL).</summary>
+        public long AdjustPoints(long memberId, long points, string reason, string operatorId, string idempotencyKey,
+                                 string approver = null)
         {
             LoyError e = Check.NewError();
             long balance;
-            Check.Ok(Api.loy_points_adjust(handle, memberId, points, Utf8.Z(reason), Utf8.Z(operatorId),
-                                           Utf8.Z(idempotencyKey), out balance, ref e), ref e);
+            Check.Ok(Api.loy_points_adjust_approved(handle, memberId, points, Utf8.Z(reason), Utf8.Z(operatorId),
+                                                    Utf8.Z(approver), Utf8.Z(idempotencyKey), out balance,
+                                                    ref e), ref e);
             return balance;
         }
 

@@ -46,6 +46,7 @@ namespace Loyalty.Native
         public const int LOY_ERR_OFFLINE_LIMIT = 33;
         public const int LOY_ERR_SYNC_FORK = 34;
         public const int LOY_ERR_SYNC_GAP = 35;
+        public const int LOY_ERR_NEEDS_APPROVAL = 36;
         public const int LOY_FAMILY_OK = 0;
         public const int LOY_FAMILY_INVALID_INPUT = 1;
         public const int LOY_FAMILY_NOT_FOUND = 2;
@@ -730,6 +731,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_adjust(LoyDbHandle db, long member_id, long points, byte[] reason, byte[] operator_id, byte[] idempotency_key, out long out_balance, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_points_adjust_approved(LoyDbHandle db, long member_id, long points, byte[] reason, byte[] operator_id, byte[] approver, byte[] idempotency_key, out long out_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_expire(LoyDbHandle db, long now_ms, out long out_lots, out long out_points, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_expiring(LoyDbHandle db, long member_id, long before_ms, out long out_points, out long out_next_expiry, ref LoyError err);
@@ -753,6 +756,10 @@ namespace Loyalty.Native
         public static extern IntPtr loy_history_branch(LoyHistoryHandle h, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern IntPtr loy_history_terminal(LoyHistoryHandle h, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_history_operator(LoyHistoryHandle h, UIntPtr i);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_history_approver(LoyHistoryHandle h, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_history_created_at(LoyHistoryHandle h, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -52,6 +52,15 @@ public static class PosCheckout
             Expect(sara.BirthYear == 1990 && sara.BirthDay == 17 && sara.ConsentSms && !sara.ConsentEmail &&
                    sara.CreatedAt == Now, "every member field comes back");
             Expect(db.AdjustPoints(sara.Id, 400, "opening balance", "mgr", "X-adjust-1") == 400, "adjusted");
+            bool needsApproval = false;
+            try { db.AdjustPoints(sara.Id, 600, "complaint", "mgr", "X-big-1"); }
+            catch (DeclinedException ex) { needsApproval = ex.Status == Constants.LOY_ERR_NEEDS_APPROVAL; }
+            Expect(needsApproval, "an adjustment above 500 needs a second operator");
+            Expect(db.AdjustPoints(sara.Id, 600, "complaint", "mgr", "X-big-2", "reza") == 1000 &&
+                   db.History(sara.Id)[0].Approver == "reza" && db.History(sara.Id)[0].Operator == "mgr",
+                   "approved by reza, and the history says who");
+            Expect(db.AdjustPoints(sara.Id, -600, "back to 400", "mgr", "X-big-3", "reza") == 400,
+                   "and taken back, approved");
             Expect(db.FindByPhone("0912 345 6789").Id == sara.Id, "found by phone");
 
             ImportResult dry = db.ImportMembersCsv("phone,name,tags\n09121111111,Ali,coffee\n09122222222,Reza,tea\n",

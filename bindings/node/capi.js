@@ -41,6 +41,7 @@ const constants = {
   LOY_ERR_OFFLINE_LIMIT: 33,
   LOY_ERR_SYNC_FORK: 34,
   LOY_ERR_SYNC_GAP: 35,
+  LOY_ERR_NEEDS_APPROVAL: 36,
   LOY_FAMILY_OK: 0,
   LOY_FAMILY_INVALID_INPUT: 1,
   LOY_FAMILY_NOT_FOUND: 2,
@@ -334,6 +335,7 @@ function declare(koffi, lib) {
   fn.loy_draw_run = lib.func('int32_t loy_draw_run(loy_db* db, const char* draw_id, const char* seed, int64_t winners, const char* idempotency_key, _Out_ loy_table** out_table, _Inout_ loy_error* err)');
   fn.loy_event_record = lib.func('int32_t loy_event_record(loy_db* db, int64_t member_id, const char* action, const char* idempotency_key, _Out_ int64_t* out_points, _Inout_ loy_error* err)');
   fn.loy_points_adjust = lib.func('int32_t loy_points_adjust(loy_db* db, int64_t member_id, int64_t points, const char* reason, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
+  fn.loy_points_adjust_approved = lib.func('int32_t loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points, const char* reason, const char* operator_id, const char* approver, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_points_expire = lib.func('int32_t loy_points_expire(loy_db* db, int64_t now_ms, _Out_ int64_t* out_lots, _Out_ int64_t* out_points, _Inout_ loy_error* err)');
   fn.loy_points_expiring = lib.func('int32_t loy_points_expiring(loy_db* db, int64_t member_id, int64_t before_ms, _Out_ int64_t* out_points, _Out_ int64_t* out_next_expiry, _Inout_ loy_error* err)');
   fn.loy_history_get = lib.func('int32_t loy_history_get(loy_db* db, int64_t member_id, int32_t limit, int32_t offset, _Out_ loy_history** out_history, _Inout_ loy_error* err)');
@@ -346,6 +348,8 @@ function declare(koffi, lib) {
   fn.loy_history_reason = lib.func('const char* loy_history_reason(const loy_history* h, size_t i)');
   fn.loy_history_branch = lib.func('const char* loy_history_branch(const loy_history* h, size_t i)');
   fn.loy_history_terminal = lib.func('const char* loy_history_terminal(const loy_history* h, size_t i)');
+  fn.loy_history_operator = lib.func('const char* loy_history_operator(const loy_history* h, size_t i)');
+  fn.loy_history_approver = lib.func('const char* loy_history_approver(const loy_history* h, size_t i)');
   fn.loy_history_created_at = lib.func('int64_t loy_history_created_at(const loy_history* h, size_t i)');
   fn.loy_history_expires_at = lib.func('int64_t loy_history_expires_at(const loy_history* h, size_t i)');
   fn.loy_history_corrects = lib.func('const char* loy_history_corrects(const loy_history* h, size_t i)');

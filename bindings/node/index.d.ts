@@ -122,6 +122,8 @@ export class Basket {
 export interface HistoryEntry {
   uid: string; kind: number; points: Int64; saleId: Int64; reason: string; branch: string;
   terminal: string; createdAt: Int64; expiresAt: Int64; corrects: string;
+  /** The sale's cashier, the adjustment's operator, and who approved an adjustment. */
+  operator: string; approver: string;
 }
 
 export interface TierStatus {
@@ -218,7 +220,7 @@ export class Database {
   refund(saleId: Int64, lines: Array<[number, Int64]>, idempotencyKey: string): Receipt;
   void(saleId: Int64, idempotencyKey: string): Receipt;
   adjustPoints(memberId: Int64, points: Int64, reason: string, operator: string,
-               idempotencyKey: string): Int64;
+               idempotencyKey: string, approver?: string | null): Int64;
   report(name: string, options?: ReportOptions): Row[];
   generateMessages(nowMs?: Int64): Int64;
   fetchMessages(limit?: number, leaseMs?: Int64, nowMs?: Int64): Row[];

@@ -505,7 +505,8 @@ class Database extends Handle {
           saleId: f.loy_history_sale_id(h, i), reason: f.loy_history_reason(h, i),
           branch: f.loy_history_branch(h, i), terminal: f.loy_history_terminal(h, i),
           createdAt: f.loy_history_created_at(h, i), expiresAt: f.loy_history_expires_at(h, i),
-          corrects: f.loy_history_corrects(h, i),
+          corrects: f.loy_history_corrects(h, i), operator: f.loy_history_operator(h, i),
+          approver: f.loy_history_approver(h, i),
         });
       }
       return out;
@@ -587,8 +588,11 @@ class Database extends Handle {
     const f = load();
     return scoped(f.loy_receipt_free, owned(f.loy_void_sale, this.handle, saleId, idempotencyKey), receipt);
   }
-  adjustPoints(memberId, points, reason, operator, idempotencyKey) {
-    return scalarOut(load().loy_points_adjust, this.handle, memberId, points, reason, operator, idempotencyKey);
+  // `approver`: the second operator the programme's adjustments.approval_above asks for (else a
+  // DeclinedError, LOY_ERR_NEEDS_APPROVAL).
+  adjustPoints(memberId, points, reason, operator, idempotencyKey, approver = null) {
+    return scalarOut(load().loy_points_adjust_approved, this.handle, memberId, points, reason, operator,
+      approver, idempotencyKey);
   }
   // A manager report (docs/reports.md): rows of column name to cell text.
   report(name, options = {}) {

@@ -150,8 +150,9 @@ type
     Rules: TLoyRuleLines;
   end;
 
+  { OperatorId: the sale's cashier or the adjustment's operator; Approver: who approved it. }
   TLoyHistoryEntry = record
-    Uid, Reason, Branch, Terminal, Corrects: string;
+    Uid, Reason, Branch, Terminal, Corrects, OperatorId, Approver: string;
     Kind: Int32;
     Points, SaleId, CreatedAt, ExpiresAt: Int64;
   end;
@@ -329,7 +330,10 @@ type
     class function CouponCodeIsValid(const Code: string): Boolean;
 
     { Points outside a sale, and the file's upkeep. }
-    function AdjustPoints(MemberId, Points: Int64; const Reason, OperatorId, Key: string): Int64;
+    { Approver: the second operator the programme's adjustments.approval_above asks for (else
+      ELoyDeclined, LOY_ERR_NEEDS_APPROVAL). }
+    function AdjustPoints(MemberId, Points: Int64; const Reason, OperatorId, Key: string;
+      const Approver: string = ''): Int64;
     { The expiry sweep at NowMs (0 = the handle's clock): the points expired; Lots the lots. }
     function ExpirePoints(out Lots: Int64; NowMs: Int64 = 0): Int64;
     { Points expiring before BeforeMs unless spent; NextExpiry the next date (0 = none). }
@@ -1329,6 +1333,8 @@ begin
       Result[I].CreatedAt := loy_history_created_at(H, I);
       Result[I].ExpiresAt := loy_history_expires_at(H, I);
       Result[I].Corrects := FromUtf8(loy_history_corrects(H, I));
+      Result[I].OperatorId := FromUtf8(loy_history_operator(H, I));
+      Result[I].Approver := FromUtf8(loy_history_approver(H, I));
     end;
   finally
     loy_history_free(H);
@@ -1613,18 +1619,19 @@ begin
 end;
 
 function TLoyDatabase.AdjustPoints(MemberId, Points: Int64;
-  const Reason, OperatorId, Key: string): Int64;
+  const Reason, OperatorId, Key: string; const Approver: string): Int64;
 var
   Err: TLoyError;
-  R, O, K: UTF8String;
+  R, O, K, A: UTF8String;
 begin
   Err := NewError;
   R := ToUtf8(Reason);
   O := ToUtf8(OperatorId);
   K := ToUtf8(Key);
+  A := ToUtf8(Approver);
   Result := 0;
-  Check(loy_points_adjust(FHandle, MemberId, Points, OptUtf8(R), OptUtf8(O), OptUtf8(K), @Result,
-    @Err), Err);
+  Check(loy_points_adjust_approved(FHandle, MemberId, Points, OptUtf8(R), OptUtf8(O), OptUtf8(A),
+    OptUtf8(K), @Result, @Err), Err);
 end;
 
 function TLoyDatabase.ExpirePoints(out Lots: Int64; NowMs: Int64): Int64;

@@ -53,6 +53,7 @@ const
   LOY_ERR_OFFLINE_LIMIT = 33;
   LOY_ERR_SYNC_FORK = 34;
   LOY_ERR_SYNC_GAP = 35;
+  LOY_ERR_NEEDS_APPROVAL = 36;
   LOY_FAMILY_OK = 0;
   LOY_FAMILY_INVALID_INPUT = 1;
   LOY_FAMILY_NOT_FOUND = 2;
@@ -403,6 +404,7 @@ function loy_draw_entries(p_db: Pointer; p_draw_id: PAnsiChar; p_out_table: PPoi
 function loy_draw_run(p_db: Pointer; p_draw_id: PAnsiChar; p_seed: PAnsiChar; p_winners: Int64; p_idempotency_key: PAnsiChar; p_out_table: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_event_record(p_db: Pointer; p_member_id: Int64; p_action: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_points: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_adjust(p_db: Pointer; p_member_id: Int64; p_points: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_points_adjust_approved(p_db: Pointer; p_member_id: Int64; p_points: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_approver: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_expire(p_db: Pointer; p_now_ms: Int64; p_out_lots: PInt64; p_out_points: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_expiring(p_db: Pointer; p_member_id: Int64; p_before_ms: Int64; p_out_points: PInt64; p_out_next_expiry: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_history_get(p_db: Pointer; p_member_id: Int64; p_limit: Int32; p_offset: Int32; p_out_history: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
@@ -415,6 +417,8 @@ function loy_history_sale_id(p_h: Pointer; p_i: size_t): Int64; cdecl; external 
 function loy_history_reason(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_history_branch(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_history_terminal(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_history_operator(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
+function loy_history_approver(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_history_created_at(p_h: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_history_expires_at(p_h: Pointer; p_i: size_t): Int64; cdecl; external LoyaltyLib;
 function loy_history_corrects(p_h: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;

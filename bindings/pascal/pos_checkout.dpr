@@ -68,6 +68,19 @@ begin
     Expect((Sara.BirthYear = 1990) and (Sara.BirthDay = 17) and Sara.ConsentSms and
       (not Sara.ConsentEmail) and (Sara.CreatedAt = NowMs), 'club: every member field comes back');
     Expect(Db.AdjustPoints(Sara.Id, 400, 'opening balance', 'mgr', 'X-adjust-1') = 400, 'club: adjusted');
+    Refused := LOY_OK;
+    try
+      Db.AdjustPoints(Sara.Id, 600, 'complaint', 'mgr', 'X-big-1');
+    except
+      on E: ELoyDeclined do Refused := E.Status;
+    end;
+    Expect(Refused = LOY_ERR_NEEDS_APPROVAL, 'club: an adjustment above 500 needs a second operator');
+    Expect(Db.AdjustPoints(Sara.Id, 600, 'complaint', 'mgr', 'X-big-2', 'reza') = 1000,
+      'club: approved by another operator');
+    Expect((Db.History(Sara.Id)[0].Approver = 'reza') and (Db.History(Sara.Id)[0].OperatorId = 'mgr'),
+      'club: the history says who');
+    Expect(Db.AdjustPoints(Sara.Id, -600, 'back to 400', 'mgr', 'X-big-3', 'reza') = 400,
+      'club: taken back, approved');
     Expect(Db.FindByPhone('0912 345 6789').Id = Sara.Id, 'club: found by phone');
 
     Imported := Db.ImportMembersCsv('phone,name,tags'#10'09121111111,Ali,coffee'#10 +

@@ -154,6 +154,7 @@ struct LedgerEntry {
     std::int64_t points = 0;
     std::int64_t sale_id = 0;
     std::string reason, branch, terminal, operator_id;
+    std::string approver;  // the second operator who approved an adjustment, or ""
     std::int64_t created_at = 0, expires_at = 0;
     std::string corrects;  // uid of the entry this one corrects
 };

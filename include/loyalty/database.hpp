@@ -185,8 +185,10 @@ class Database {
     // Points outside a basket.
     std::int64_t record_event(std::int64_t member_id, const std::string& action,
                               const std::string& idempotency_key);
+    // `approver`: a second operator, for an adjustment above the programme's approval size.
     std::int64_t adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
-                        const std::string& operator_id, const std::string& idempotency_key);
+                        const std::string& operator_id, const std::string& idempotency_key,
+                        const std::string& approver = "");
     // `progress(done, total)` is called after each batch (500 lots).
     ExpireResult expire(std::int64_t now_ms = 0, const Progress& progress = {});
     // Points expiring before `before_ms`, and the earliest expiry date (0 = none).

@@ -177,6 +177,7 @@ LOY_API const char* LOY_CALL loy_version_string(void);
 #define LOY_ERR_OFFLINE_LIMIT 33      /* in chain mode, the till's offline allowance is used up */
 #define LOY_ERR_SYNC_FORK 34          /* another file holds different records under the same ids */
 #define LOY_ERR_SYNC_GAP 35 /* a record needs records (or facts) this file does not hold yet */
+#define LOY_ERR_NEEDS_APPROVAL 36 /* a large adjustment needs a second operator's approval */
 
 /* Human-readable, English, static name of a status code ("LOY_ERR_BUSY"). Never NULL. */
 LOY_API const char* LOY_CALL loy_status_name(int32_t status);
@@ -192,7 +193,8 @@ LOY_API int32_t LOY_CALL loy_status_is_transient(int32_t status);
  *                  REFUND_EXCEEDS_SALE, SALE_VOIDED, INVALID_STATE, SYNC_FORK, SYNC_GAP
  *   DECLINED       the programme refuses (tell the customer): INSUFFICIENT_POINTS,
  *                  REDEMPTION_NOT_ALLOWED, CAP_REACHED, COUPON_INVALID, COUPON_REJECTED,
- *                  OUT_OF_STOCK, INSUFFICIENT_FUNDS, NEEDS_ONLINE, OFFLINE_LIMIT
+ *                  OUT_OF_STOCK, INSUFFICIENT_FUNDS, NEEDS_ONLINE, OFFLINE_LIMIT,
+ *                  NEEDS_APPROVAL
  *   TRANSIENT      nothing was written; retry with the same key: BUSY, IO, NO_MEMORY
  *   FAILURE        the file or the library: NOT_A_DATABASE, SCHEMA_TOO_NEW, READONLY, INTERNAL,
  *                  and any number that is not a status */
@@ -805,11 +807,21 @@ LOY_API int32_t LOY_CALL loy_event_record(loy_db* db, int64_t member_id, const c
                                           const char* idempotency_key, int64_t* out_points,
                                           loy_error* err);
 /* Manual adjustment (goodwill points, corrections): points may be negative; reason and operator
- * are required. A negative adjustment cannot take the available balance below zero. */
+ * are required. A negative adjustment cannot take the available balance below zero. The
+ * programme's `adjustments` may limit the points an operator adjusts a day (LOY_ERR_CAP_REACHED)
+ * and require a second operator above a size (LOY_ERR_NEEDS_APPROVAL): see
+ * loy_points_adjust_approved. */
 LOY_API int32_t LOY_CALL loy_points_adjust(loy_db* db, int64_t member_id, int64_t points,
                                            const char* reason, const char* operator_id,
                                            const char* idempotency_key, int64_t* out_balance,
                                            loy_error* err);
+/* The same, approved by a second operator (`approver`, not the operator; NULL = none), for an
+ * adjustment above the programme's `adjustments.approval_above` points. */
+LOY_API int32_t LOY_CALL loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points,
+                                                    const char* reason, const char* operator_id,
+                                                    const char* approver,
+                                                    const char* idempotency_key,
+                                                    int64_t* out_balance, loy_error* err);
 /* Expiry sweep: writes an expire entry for each lot whose date is <= now_ms (0 = the handle's
  * clock). Idempotent. Returns the number of lots and points expired. */
 LOY_API int32_t LOY_CALL loy_points_expire(loy_db* db, int64_t now_ms, int64_t* out_lots,
@@ -844,6 +856,9 @@ LOY_API int64_t LOY_CALL loy_history_sale_id(const loy_history* h, size_t i);
 LOY_API const char* LOY_CALL loy_history_reason(const loy_history* h, size_t i);
 LOY_API const char* LOY_CALL loy_history_branch(const loy_history* h, size_t i);
 LOY_API const char* LOY_CALL loy_history_terminal(const loy_history* h, size_t i);
+/* Who: the cashier of a sale's entry, the operator of an adjustment, and who approved it. */
+LOY_API const char* LOY_CALL loy_history_operator(const loy_history* h, size_t i);
+LOY_API const char* LOY_CALL loy_history_approver(const loy_history* h, size_t i);
 LOY_API int64_t LOY_CALL loy_history_created_at(const loy_history* h, size_t i);
 LOY_API int64_t LOY_CALL loy_history_expires_at(const loy_history* h, size_t i); /* 0 = never */
 /* The entry this one corrects (reversal of an earn, restore of a redeem), or "". */

@@ -124,6 +124,13 @@ struct Challenge {
     std::int64_t min_spend = 0;  // a purchase counts when its total is at least this
 };
 
+// Controls on manual adjustments (loy_points_adjust): a second operator above a size, and the
+// points one operator may adjust a day (both ways counted). 0 = no control.
+struct AdjustmentLimits {
+    std::int64_t approval_above = 0;
+    std::int64_t operator_daily_points = 0;
+};
+
 // At most `points` earned by a member's sales per day (week, month, year), in local time.
 struct EarnCap {
     std::int64_t points = 0;  // 0 = no cap
@@ -364,6 +371,7 @@ struct Program {
     std::vector<Challenge> challenges;
     BirthdayBonus birthday;
     EarnCap earn_cap;
+    AdjustmentLimits adjustments;
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;

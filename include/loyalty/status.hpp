@@ -49,6 +49,7 @@ enum class Status : std::int32_t {
     OfflineLimit = 33,
     SyncFork = 34,
     SyncGap = 35,
+    NeedsApproval = 36,
 };
 
 // "LOY_ERR_BUSY" and so on; "LOY_ERR_UNKNOWN" for a number that is not a status.

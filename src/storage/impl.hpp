@@ -168,7 +168,8 @@ struct Database::Impl {
     struct EntryContext {
         std::int64_t sale_id = 0, refund_id = 0, corrects = 0;
         std::string reason, operator_id, branch, terminal;
-        bool held = false;  // in chain mode: a spend under the authority's hold (checkout)
+        std::string approver;  // a manual adjustment's second operator
+        bool held = false;     // in chain mode: a spend under the authority's hold (checkout)
     };
 
     // One step of a lot plan (src/lots.hpp): points taken from one lot.
@@ -363,6 +364,8 @@ struct Database::Impl {
     CouponInfo coupon_info(std::int64_t id);
     const Campaign& campaign_of(const Program& p, const std::string& id);
     void fill_uses(CouponCandidate& cand, std::int64_t member);
+    void check_adjustment_limits(const Program& p, const std::string& operator_id,
+                                 const std::string& approver, std::int64_t size, std::int64_t t);
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
                                                    const Program& p);
 

@@ -52,12 +52,13 @@ std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std:
                                        const EntryContext& ctx) {
     c.query(
          "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
-         "reason, operator, branch, terminal, program_version, created_at, source) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "reason, operator, branch, terminal, program_version, created_at, source, approver) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, member, static_cast<std::int64_t>(kind), points, NullIfZero{ctx.sale_id},
          NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects}, NullIfEmpty{ctx.reason},
          NullIfEmpty{ctx.operator_id}, NullIfEmpty{ctx.branch}, NullIfEmpty{ctx.terminal},
-         std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)})
+         std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)},
+         NullIfEmpty{ctx.approver})
         .run();
     std::int64_t id = c.last_id();
     const bool earned = is_earning(kind);
@@ -236,10 +237,11 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
 
 std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
                               const std::string& reason, const std::string& operator_id,
-                              const std::string& key) {
+                              const std::string& key, const std::string& approver) {
     check_key(key);
     text::check_field("reason", reason, kMaxText);
     text::check_field("operator", operator_id, kMaxShort);
+    text::check_field("approver", approver, kMaxShort);
     if (reason.empty()) throw Error(Status::InvalidArgument, "an adjustment needs a reason");
     if (operator_id.empty())
         throw Error(Status::InvalidArgument, "an adjustment needs an operator");
@@ -247,16 +249,18 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
     if (points == INT64_MIN) throw Error(Status::Overflow, "adjustment too large");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    const std::string req =
-        canonical("member", member_id, "points", points, "reason", reason, "operator", operator_id);
+    const std::string req = canonical("member", member_id, "points", points, "reason", reason,
+                                      "operator", operator_id, "approver", approver);
     auto out = d.idempotent(key, "adjust", req, [&] {
-        d.active_program();
+        const Program& p = d.active_program();
         std::int64_t member = d.owner_of(member_id);
         d.require_active(member);
         Impl::EntryContext ctx;
         ctx.reason = reason;
         ctx.operator_id = operator_id;
+        ctx.approver = approver;
         std::int64_t t = d.now();
+        d.check_adjustment_limits(p, operator_id, approver, points < 0 ? -points : points, t);
         checked_add(d.balance_of(member), points);
         std::int64_t entry =
             points > 0 ? d.credit(EntryKind::Adjust, member, points, ctx, t, d.expiry_for(t))
@@ -264,6 +268,34 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
         return std::pair<std::int64_t, std::int64_t>(entry, d.balance_of(member));
     });
     return out.value;
+}
+
+// The programme's controls on manual adjustments: a second operator above a size, and the points
+// one operator may adjust in a local day (both ways counted).
+void Database::Impl::check_adjustment_limits(const Program& p, const std::string& operator_id,
+                                             const std::string& approver, std::int64_t size,
+                                             std::int64_t t) {
+    const AdjustmentLimits& lim = p.adjustments;
+    if (lim.approval_above > 0 && size > lim.approval_above) {
+        if (approver.empty())
+            throw Error(Status::NeedsApproval,
+                        fmt::format("an adjustment of {} points needs a second operator's "
+                                    "approval (more than {})",
+                                    size, lim.approval_above));
+        if (approver == operator_id)
+            throw Error(Status::NeedsApproval, "the approver must be another operator");
+    }
+    if (lim.operator_daily_points > 0) {
+        const Window day = window_of(Period::Day, t, p.utc_offset_minutes, p.week_start);
+        const std::int64_t used = scalar(
+            c.query("SELECT COALESCE(SUM(ABS(points)), 0) FROM ledger WHERE kind=? AND "
+                    "operator=? AND created_at >= ?",
+                    static_cast<std::int64_t>(EntryKind::Adjust), operator_id, day.start_ms));
+        if (checked_add(used, size) > lim.operator_daily_points)
+            throw Error(Status::CapReached,
+                        fmt::format("operator {} may adjust {} points a day; {} adjusted today",
+                                    operator_id, lim.operator_daily_points, used));
+    }
 }
 
 std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id,
@@ -297,7 +329,7 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
         "ORDER BY expires_at DESC LIMIT 1), (SELECT COALESCE(c.origin_seq, c.id) FROM ledger c "
         "WHERE "
         "c.id = l.corrects), (SELECT o2.name FROM ledger c JOIN origins o2 ON o2.id = c.origin "
-        "WHERE c.id = l.corrects) "
+        "WHERE c.id = l.corrects), l.approver "
         "FROM ledger l JOIN origins o ON o.id = l.origin WHERE l.member_id IN fam "
         "ORDER BY l.created_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
         member_id, limit, offset);
@@ -316,6 +348,7 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
         e.created_at = q.i64(10);
         e.expires_at = q.is_null(11) || q.i64(11) == kNever ? 0 : q.i64(11);
         if (!q.is_null(12)) e.corrects = d.uid(q.text(13), 'L', q.i64(12));
+        e.approver = q.text(14);
         out.push_back(std::move(e));
     }
     return out;

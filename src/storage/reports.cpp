@@ -440,20 +440,19 @@ Table rules_report(Session& s, const Span& sp, const ReportOptions& o) {
     return t;
 }
 
-Table branches_report(Session& s, const Span& sp) {
-    Table t;
-    t.columns = {"branch",    "sales",         "revenue",    "member_sales", "member_revenue_pct",
-                 "avg_spend", "points_earned", "new_members"};
-    struct Acc {
-        std::int64_t n = 0, rev = 0, mn = 0, mrev = 0, pts = 0, fresh = 0;
-    };
-    std::map<std::string, Acc> acc;
-    auto q = s.c.query("SELECT COALESCE(branch, ''), member_id IS NOT NULL, " LOY_NET_AMOUNT
-                       ", points_earned FROM sales s WHERE status IN (0, 1) AND "
-                       "created_at >= ?1 AND created_at < ?2",
+// Counted sales in the span, per value of one of the sale's columns (branch, cashier).
+struct SalesBy {
+    std::int64_t n = 0, rev = 0, mn = 0, mrev = 0, pts = 0, fresh = 0;
+};
+template <typename Acc>
+void sales_by(Session& s, const Span& sp, const char* column, std::map<std::string, Acc>& acc) {
+    auto q = s.c.query(s.c.intern(std::string("SELECT COALESCE(") + column +
+                                  ", ''), member_id IS NOT NULL, " LOY_NET_AMOUNT
+                                  ", points_earned FROM sales s WHERE status IN (0, 1) AND "
+                                  "created_at >= ?1 AND created_at < ?2"),
                        sp.from_ms, sp.to_ms);
     while (q.next()) {
-        Acc& a = acc[q.text(0)];
+        SalesBy& a = acc[q.text(0)];
         ++a.n;
         a.rev = checked_add(a.rev, q.i64(2));
         if (q.i64(1)) {
@@ -462,6 +461,14 @@ Table branches_report(Session& s, const Span& sp) {
         }
         a.pts = checked_add(a.pts, q.i64(3));
     }
+}
+
+Table branches_report(Session& s, const Span& sp) {
+    Table t;
+    t.columns = {"branch",    "sales",         "revenue",    "member_sales", "member_revenue_pct",
+                 "avg_spend", "points_earned", "new_members"};
+    std::map<std::string, SalesBy> acc;
+    sales_by(s, sp, "branch", acc);
     auto m = s.c.query(
         "SELECT COALESCE(branch, ''), COUNT(*) FROM members WHERE status <> 3 AND "
         "created_at >= ?1 AND created_at < ?2 GROUP BY 1",
@@ -473,6 +480,40 @@ Table branches_report(Session& s, const Span& sp) {
                           percent(a.mrev, a.rev), average(a.rev, a.n), cell(a.pts), cell(a.fresh)});
     std::stable_sort(t.rows.begin(), t.rows.end(),
                      [](const auto& x, const auto& y) { return x[2].number > y[2].number; });
+    return t;
+}
+
+// Per operator: the sales they rang up (as cashier) and the manual adjustments they made or
+// approved, over the span.
+Table operators_report(Session& s, const Span& sp) {
+    Table t;
+    t.columns = {"operator",       "sales",        "revenue",        "points_earned",
+                 "adjustments",    "points_added", "points_removed", "approved_by_another",
+                 "approvals_given"};
+    struct Acc : SalesBy {
+        std::int64_t adj = 0, added = 0, removed = 0, approved = 0, gave = 0;
+    };
+    std::map<std::string, Acc> acc;
+    sales_by(s, sp, "cashier", acc);
+    auto l = s.c.query(
+        "SELECT COALESCE(operator, ''), points, COALESCE(approver, '') FROM ledger WHERE kind=?3 "
+        "AND created_at >= ?1 AND created_at < ?2",
+        sp.from_ms, sp.to_ms, static_cast<std::int64_t>(EntryKind::Adjust));
+    while (l.next()) {
+        Acc& a = acc[l.text(0)];
+        ++a.adj;
+        const std::int64_t p = l.i64(1);
+        if (p > 0) a.added = checked_add(a.added, p);
+        if (p < 0) a.removed = checked_add(a.removed, -p);
+        if (!l.text(2).empty()) {
+            ++a.approved;
+            ++acc[l.text(2)].gave;
+        }
+    }
+    for (const auto& [op, a] : acc)
+        t.rows.push_back({cell(op.empty() ? "(none)" : op), cell(a.n), cell(a.rev), cell(a.pts),
+                          cell(a.adj), cell(a.added), cell(a.removed), cell(a.approved),
+                          cell(a.gave)});
     return t;
 }
 
@@ -571,6 +612,7 @@ const std::vector<ReportInfo>& report_catalogue() {
         {"campaigns", "Message campaigns", false, "messaged, holdout, response and lift"},
         {"rules", "Rule performance", false, "points given by each rule and sales touched"},
         {"branches", "Branches", false, "sales, revenue, members and points per branch"},
+        {"operators", "Operators", false, "sales per cashier; manual adjustments and approvals"},
         {"top_members", "Top members", false, "the members who spent most in the period"},
         {"segments", "Segments", false, "RFM groups and custom segments with their sizes"},
         {"messages", "Messages", false, "messages produced per trigger, by delivery status"},
@@ -609,6 +651,7 @@ Table Database::report(const std::string& name, const ReportOptions& o) {
         if (name == "campaigns") out = campaigns_report(s, sp);
         if (name == "rules") out = rules_report(s, sp, o);
         if (name == "branches") out = branches_report(s, sp);
+        if (name == "operators") out = operators_report(s, sp);
         if (name == "top_members") out = top_members_report(s, sp, o);
         if (name == "segments") out = audience::summary(s, o.to_ms);
         if (name == "messages") out = messages_report(s, sp);

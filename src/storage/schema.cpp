@@ -475,6 +475,7 @@ CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 ALTER TABLE sales ADD COLUMN hold_id TEXT;
 ALTER TABLE sales ADD COLUMN redeem_mode INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger ADD COLUMN approver TEXT;
 INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
   EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
   EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR

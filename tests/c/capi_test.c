@@ -88,7 +88,7 @@ static void test_version_and_status(void) {
     {
         /* Every status has a family, and the transient ones are exactly LOY_FAMILY_TRANSIENT. */
         int32_t s;
-        for (s = 1; s <= LOY_ERR_SYNC_GAP; ++s) {
+        for (s = 1; s <= LOY_ERR_NEEDS_APPROVAL; ++s) {
             CHECK(loy_status_family(s) >= LOY_FAMILY_INVALID_INPUT &&
                   loy_status_family(s) <= LOY_FAMILY_FAILURE);
             CHECK((loy_status_family(s) == LOY_FAMILY_TRANSIENT) ==

@@ -3,8 +3,8 @@
  * ERPNext pricing rules, Open Loyalty earning rules), through the public C header: overlapping
  * coupons in any scan order, a rule that stops the rules after it, rules for some branches and
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
- * with tax, a discount on the cheapest item, an automatic promotion (no code), and a cap on the
- * points a member earns a day.
+ * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
+ * points a member earns a day, and operators' limits, approvals and audit.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -225,6 +225,70 @@ static void test_a_daily_earning_cap(void) {
     loy_close(db);
 }
 
+/* Open Loyalty's operator limits and audit: a second operator above 100 points, at most 300
+ * points adjusted by an operator a day; who did what, in the history and the operators report. */
+static void test_operator_controls(void) {
+    loy_db* db = open_fresh("peers-operators.db",
+                            "{\"name\":\"Ops\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+                            "\"spend\":[{\"id\":\"base\",\"points\":1,\"per\":10000}],"
+                            "\"adjustments\":{\"approval_above\":100,"
+                            "\"operator_daily_points\":300}}");
+    if (!db) return;
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    int64_t balance = -1;
+    CHECK_STATUS(loy_points_adjust(db, m, 80, "goodwill", "sara", "op-1", &balance, &err), LOY_OK);
+    CHECK(balance == 80);
+    CHECK_STATUS(loy_points_adjust(db, m, 150, "complaint", "sara", "op-2", &balance, &err),
+                 LOY_ERR_NEEDS_APPROVAL);
+    CHECK(loy_status_family(LOY_ERR_NEEDS_APPROVAL) == LOY_FAMILY_DECLINED);
+    CHECK_STATUS(
+        loy_points_adjust_approved(db, m, 150, "complaint", "sara", "sara", "op-3", &balance, &err),
+        LOY_ERR_NEEDS_APPROVAL); /* not by herself */
+    CHECK_STATUS(
+        loy_points_adjust_approved(db, m, 150, "complaint", "sara", "reza", "op-4", &balance, &err),
+        LOY_OK);
+    CHECK(balance == 230);
+    /* 80 + 150 adjusted today: another 100 would pass 300. */
+    CHECK_STATUS(loy_points_adjust_approved(db, m, -100, "correction", "sara", "reza", "op-5",
+                                            &balance, &err),
+                 LOY_ERR_CAP_REACHED);
+    CHECK_STATUS(loy_points_adjust(db, m, -60, "correction", "reza", "op-6", &balance, &err),
+                 LOY_OK);
+    loy_basket* b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    CHECK_STATUS(loy_basket_set_context(b, "R1", "north", "T1", "mina", &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "op-sale", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+
+    loy_history* h = NULL;
+    CHECK_STATUS(loy_history_get(db, m, 10, 0, &h, &err), LOY_OK);
+    CHECK(h != NULL && loy_history_count(h) == 4);
+    CHECK(strcmp(loy_history_operator(h, 0), "mina") == 0); /* the sale's cashier */
+    CHECK(strcmp(loy_history_approver(h, 0), "") == 0);
+    CHECK(strcmp(loy_history_operator(h, 2), "sara") == 0 &&
+          strcmp(loy_history_approver(h, 2), "reza") == 0);
+    CHECK(strcmp(loy_history_operator(h, 9), "") == 0 &&
+          strcmp(loy_history_approver(NULL, 0), "") == 0);
+    loy_history_free(h);
+
+    loy_report_options o;
+    loy_report_options_init(&o);
+    loy_table* t = NULL;
+    CHECK_STATUS(loy_report(db, "operators", &o, &t, &err), LOY_OK);
+    /* mina, reza, sara: by name. */
+    CHECK(t != NULL && loy_table_row_count(t) == 3);
+    CHECK(strcmp(loy_table_text(t, 0, 0), "mina") == 0 && loy_table_int(t, 0, 1) == 1);
+    CHECK(strcmp(loy_table_text(t, 1, 0), "reza") == 0 && loy_table_int(t, 1, 6) == 60 &&
+          loy_table_int(t, 1, 8) == 1);
+    CHECK(strcmp(loy_table_text(t, 2, 0), "sara") == 0 && loy_table_int(t, 2, 4) == 2 &&
+          loy_table_int(t, 2, 5) == 230 && loy_table_int(t, 2, 7) == 1);
+    loy_table_free(t);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -234,6 +298,7 @@ int main(int argc, char** argv) {
         {"coupon conditions and the cheapest item", test_coupon_conditions_and_the_cheapest_item},
         {"an automatic promotion", test_an_automatic_promotion},
         {"a daily earning cap", test_a_daily_earning_cap},
+        {"operator controls", test_operator_controls},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

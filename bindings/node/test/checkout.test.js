@@ -350,6 +350,19 @@ test('rewards, partners, coupon batches and a prize draw', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('an adjustment above the limit needs a second operator', () => {
+  const { db, dir, sara } = openClub();
+  assert.throws(() => db.adjustPoints(sara.id, 600, 'complaint', 'mgr', 'X-big-1'),
+    (e) => e instanceof DeclinedError && e.status === constants.LOY_ERR_NEEDS_APPROVAL);
+  assert.strictEqual(db.adjustPoints(sara.id, 600, 'complaint', 'mgr', 'X-big-2', 'reza'), 1000);
+  const latest = db.history(sara.id)[0];
+  assert.deepStrictEqual([latest.operator, latest.approver], ['mgr', 'reza']);
+  const ops = Object.fromEntries(db.report('operators').map((r) => [r.operator, r]));
+  assert.deepStrictEqual([ops.mgr.points_added, ops.reza.approvals_given], [1000, 1]);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('tier review, segments, a message campaign and the dashboard', () => {
   const { db, dir, sara } = openClub();
   const review = db.reviewTiers();

@@ -322,6 +322,8 @@ class HistoryEntry:
     created_at: int
     expires_at: int
     corrects: str
+    operator: str = ""  # the sale's cashier, the adjustment's operator
+    approver: str = ""  # the second operator who approved an adjustment
 
 
 @dataclass(frozen=True)
@@ -857,7 +859,8 @@ class Database(_Handle):
                                  _s(L.loy_history_reason(h, i)), _s(L.loy_history_branch(h, i)),
                                  _s(L.loy_history_terminal(h, i)),
                                  L.loy_history_created_at(h, i), L.loy_history_expires_at(h, i),
-                                 _s(L.loy_history_corrects(h, i)))
+                                 _s(L.loy_history_corrects(h, i)), _s(L.loy_history_operator(h, i)),
+                                 _s(L.loy_history_approver(h, i)))
                     for i in range(L.loy_history_count(h))]
         return _scoped("loy_history_free",
                        _owned(L.loy_history_get, self.ptr, member_id, limit, offset), read)
@@ -1102,10 +1105,12 @@ class Database(_Handle):
 
     # -- points
     def adjust_points(self, member_id: int, points: int, reason: str, operator: str,
-                      idempotency_key: str) -> int:
+                      idempotency_key: str, approver: Optional[str] = None) -> int:
+        """A manual adjustment; `approver`: the second operator the programme's
+        `adjustments.approval_above` asks for (else DeclinedError, LOY_ERR_NEEDS_APPROVAL)."""
         balance = ctypes.c_int64(0)
-        _call(load().loy_points_adjust, self.ptr, member_id, points, _b(reason), _b(operator),
-              _b(idempotency_key), ctypes.byref(balance))
+        _call(load().loy_points_adjust_approved, self.ptr, member_id, points, _b(reason),
+              _b(operator), _b(approver), _b(idempotency_key), ctypes.byref(balance))
         return balance.value
 
     def expire_points(self, now_ms: int = 0) -> Tuple[int, int]:

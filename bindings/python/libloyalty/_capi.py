@@ -40,6 +40,7 @@ LOY_ERR_NEEDS_ONLINE = 32
 LOY_ERR_OFFLINE_LIMIT = 33
 LOY_ERR_SYNC_FORK = 34
 LOY_ERR_SYNC_GAP = 35
+LOY_ERR_NEEDS_APPROVAL = 36
 LOY_FAMILY_OK = 0
 LOY_FAMILY_INVALID_INPUT = 1
 LOY_FAMILY_NOT_FOUND = 2
@@ -383,6 +384,7 @@ FUNCTIONS = {
     'loy_draw_run': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_event_record': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_adjust': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_points_adjust_approved': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_expire': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_expiring': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_history_get': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
@@ -395,6 +397,8 @@ FUNCTIONS = {
     'loy_history_reason': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_history_branch': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_history_terminal': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
+    'loy_history_operator': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
+    'loy_history_approver': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_history_created_at': (ctypes.c_int64, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_history_expires_at': (ctypes.c_int64, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_history_corrects': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),

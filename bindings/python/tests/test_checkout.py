@@ -308,6 +308,17 @@ class ClubTest(unittest.TestCase):
         winners = self.db.run_draw("autumn", "published seed", 1, "X-draw-run-1")
         self.assertEqual([w["member"] for w in winners], [self.sara.id])
 
+    def test_adjustments_above_the_limit_need_a_second_operator(self):
+        with self.assertRaises(libloyalty.DeclinedError) as e:
+            self.db.adjust_points(self.sara.id, 600, "complaint", "mgr", "X-big-1")
+        self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NEEDS_APPROVAL)
+        self.assertEqual(self.db.adjust_points(self.sara.id, 600, "complaint", "mgr", "X-big-2",
+                                               approver="reza"), 1000)
+        latest = self.db.history(self.sara.id)[0]
+        self.assertEqual((latest.operator, latest.approver), ("mgr", "reza"))
+        ops = {row["operator"]: row for row in self.db.report("operators")}
+        self.assertEqual((ops["mgr"]["points_added"], ops["reza"]["approvals_given"]), (1000, 1))
+
     def test_tiers_campaigns_segments_and_dashboard(self):
         review = self.db.review_tiers()
         self.assertEqual((review.reviewed, review.upgraded), (1, 0))

@@ -58,6 +58,17 @@ public class ClubTest {
     }
 
     @Test
+    public void anAdjustmentAboveTheLimitNeedsASecondOperator() {
+        Loyalty.DeclinedException e = assertThrows(Loyalty.DeclinedException.class,
+                () -> db.adjustPoints(sara.id(), 600, "complaint", "mgr", "X-big-1"));
+        assertEquals(LoyaltyLibrary.LOY_ERR_NEEDS_APPROVAL, e.status);
+        assertEquals(1000, db.adjustPoints(sara.id(), 600, "complaint", "mgr", "X-big-2", "reza"));
+        Loyalty.HistoryEntry latest = db.history(sara.id(), 5, 0).get(0);
+        assertEquals("mgr", latest.operator());
+        assertEquals("reza", latest.approver());
+    }
+
+    @Test
     public void oneExceptionTypePerStatusFamily() {
         assertThrows(Loyalty.NotFoundException.class, () -> db.member(999));
         assertThrows(Loyalty.InvalidInputException.class, () -> db.enrol("12", "bad", null));

@@ -208,9 +208,11 @@ public final class Loyalty {
 
     public record RuleLine(String rule, long points, String explanation) {}
 
+    /** One ledger entry; operator: the sale's cashier or the adjustment's operator; approver: who
+     *  approved an adjustment. */
     public record HistoryEntry(String uid, int kind, long points, long saleId, String reason,
                                String branch, String terminal, long createdAt, long expiresAt,
-                               String corrects) {}
+                               String corrects, String operator, String approver) {}
 
     /** A tier change: from, to, why, the score then, the sale behind it (0 = none). */
     public record TierEvent(String uid, String from, String to, String reason, long score, long saleId,
@@ -883,7 +885,8 @@ public final class Loyalty {
                             C.loy_history_points(h, k), C.loy_history_sale_id(h, k),
                             C.loy_history_reason(h, k), C.loy_history_branch(h, k),
                             C.loy_history_terminal(h, k), C.loy_history_created_at(h, k),
-                            C.loy_history_expires_at(h, k), C.loy_history_corrects(h, k)));
+                            C.loy_history_expires_at(h, k), C.loy_history_corrects(h, k),
+                            C.loy_history_operator(h, k), C.loy_history_approver(h, k)));
                 }
                 return list;
             } finally {
@@ -1131,10 +1134,17 @@ public final class Loyalty {
         /** A manual adjustment with a reason and operator; returns the new balance. */
         public long adjustPoints(long memberId, long points, String reason, String operatorId,
                                  String idempotencyKey) {
+            return adjustPoints(memberId, points, reason, operatorId, idempotencyKey, null);
+        }
+
+        /** The same, approved by a second operator, as the programme's adjustments.approval_above
+         *  asks above its size (else a DeclinedException, LOY_ERR_NEEDS_APPROVAL). */
+        public long adjustPoints(long memberId, long points, String reason, String operatorId,
+                                 String idempotencyKey, String approver) {
             LoyError e = error();
             LongByReference balance = new LongByReference();
-            check(C.loy_points_adjust(handle(), memberId, points, reason, operatorId, idempotencyKey, balance,
-                    e), e);
+            check(C.loy_points_adjust_approved(handle(), memberId, points, reason, operatorId, approver,
+                    idempotencyKey, balance, e), e);
             return balance.getValue();
         }
 

@@ -52,6 +52,7 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ERR_OFFLINE_LIMIT = 33;
     int LOY_ERR_SYNC_FORK = 34;
     int LOY_ERR_SYNC_GAP = 35;
+    int LOY_ERR_NEEDS_APPROVAL = 36;
     int LOY_FAMILY_OK = 0;
     int LOY_FAMILY_INVALID_INPUT = 1;
     int LOY_FAMILY_NOT_FOUND = 2;
@@ -408,6 +409,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_draw_run(Pointer db, String draw_id, String seed, long winners, String idempotency_key, PointerByReference out_table, LoyError err);
     int loy_event_record(Pointer db, long member_id, String action, String idempotency_key, LongByReference out_points, LoyError err);
     int loy_points_adjust(Pointer db, long member_id, long points, String reason, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
+    int loy_points_adjust_approved(Pointer db, long member_id, long points, String reason, String operator_id, String approver, String idempotency_key, LongByReference out_balance, LoyError err);
     int loy_points_expire(Pointer db, long now_ms, LongByReference out_lots, LongByReference out_points, LoyError err);
     int loy_points_expiring(Pointer db, long member_id, long before_ms, LongByReference out_points, LongByReference out_next_expiry, LoyError err);
     int loy_history_get(Pointer db, long member_id, int limit, int offset, PointerByReference out_history, LoyError err);
@@ -420,6 +422,8 @@ public interface LoyaltyLibrary extends Library {
     String loy_history_reason(Pointer h, SizeT i);
     String loy_history_branch(Pointer h, SizeT i);
     String loy_history_terminal(Pointer h, SizeT i);
+    String loy_history_operator(Pointer h, SizeT i);
+    String loy_history_approver(Pointer h, SizeT i);
     long loy_history_created_at(Pointer h, SizeT i);
     long loy_history_expires_at(Pointer h, SizeT i);
     String loy_history_corrects(Pointer h, SizeT i);
