@@ -130,6 +130,17 @@ int32_t loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points
     });
 }
 
+int32_t loy_points_transfer(loy_db* db, int64_t from_member_id, int64_t to_member_id,
+                            int64_t points, const char* reason, const char* operator_id,
+                            const char* key, int64_t* out_from_balance, loy_error* err) {
+    if (out_from_balance) *out_from_balance = 0;
+    return guard(err, [&] {
+        int64_t b = db_of(db).transfer_points(from_member_id, to_member_id, points, opt(reason),
+                                              opt(operator_id), req(key, "idempotency_key"));
+        if (out_from_balance) *out_from_balance = b;
+    });
+}
+
 int32_t loy_points_expire(loy_db* db, int64_t now_ms, int64_t* out_lots, int64_t* out_points,
                           loy_error* err) {
     if (out_lots) *out_lots = 0;

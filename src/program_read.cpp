@@ -379,6 +379,13 @@ Program parse_program(std::string_view text) {
             r.field_fail("when", "must be day or month");
         r.done();
     }
+    if (top.has("transfers")) {
+        Reader r(top.raw("transfers"), "transfers");
+        p.transfers.enabled = true;
+        p.transfers.min_points = r.integer("min_points", 1, 1, kMaxPoints);
+        p.transfers.daily_max = r.integer("daily_max", 0, 0, kMaxPoints);
+        r.done();
+    }
     if (top.has("adjustments")) {
         Reader r(top.raw("adjustments"), "adjustments");
         p.adjustments.approval_above = r.integer("approval_above", 0, 0, kMaxPoints);

@@ -1348,6 +1348,19 @@ namespace Loyalty
             return balance;
         }
 
+        /// <summary>Gives points to another member (they keep their expiry dates), when the programme
+        /// allows transfers; returns the giver's balance.</summary>
+        public long TransferPoints(long fromMember, long toMember, long points, string idempotencyKey,
+                                   string reason = null, string operatorId = null)
+        {
+            LoyError e = Check.NewError();
+            long balance;
+            Check.Ok(Api.loy_points_transfer(handle, fromMember, toMember, points, Utf8.Z(reason),
+                                             Utf8.Z(operatorId), Utf8.Z(idempotencyKey), out balance, ref e),
+                     ref e);
+            return balance;
+        }
+
         /// <summary>The expiry sweep at nowMs (0 = the handle's clock); returns the points expired.</summary>
         public long ExpirePoints(out long lots, long nowMs = 0)
         {

@@ -77,6 +77,8 @@ namespace Loyalty.Native
         public const int LOY_ENTRY_EVENT = 8;
         public const int LOY_ENTRY_MERGE_OUT = 9;
         public const int LOY_ENTRY_MERGE_IN = 10;
+        public const int LOY_ENTRY_TRANSFER_OUT = 11;
+        public const int LOY_ENTRY_TRANSFER_IN = 12;
         public const int LOY_GROUP_NONE = 0;
         public const int LOY_GROUP_DAY = 1;
         public const int LOY_GROUP_WEEK = 2;
@@ -732,6 +734,8 @@ namespace Loyalty.Native
         public static extern int loy_points_adjust(LoyDbHandle db, long member_id, long points, byte[] reason, byte[] operator_id, byte[] idempotency_key, out long out_balance, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_adjust_approved(LoyDbHandle db, long member_id, long points, byte[] reason, byte[] operator_id, byte[] approver, byte[] idempotency_key, out long out_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_points_transfer(LoyDbHandle db, long from_member_id, long to_member_id, long points, byte[] reason, byte[] operator_id, byte[] idempotency_key, out long out_from_balance, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_expire(LoyDbHandle db, long now_ms, out long out_lots, out long out_points, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

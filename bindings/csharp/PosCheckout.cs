@@ -142,6 +142,12 @@ public static class PosCheckout
             Expect(page.StartsWith("<!DOCTYPE html>") && page.Contains("dir=\"rtl\""), "the dashboard");
             Expect(Database.Version().StartsWith(Constants.LOY_VERSION_MAJOR + "."), "the version");
             Expect(db.Rebuild() == 0, "nothing to rebuild");
+            long saraBefore = db.GetMember(sara.Id).Balance;
+            Member son = db.Enrol(new MemberFields { Phone = "09127654321", Name = "Arash" });
+            Expect(db.TransferPoints(sara.Id, son.Id, 100, "X-gift-1", "gift") == saraBefore - 100 &&
+                   db.GetMember(son.Id).Balance == 100 &&
+                   db.History(son.Id)[0].Kind == Constants.LOY_ENTRY_TRANSFER_IN, "a points transfer");
+            Expect(db.TransferPoints(son.Id, sara.Id, 100, "X-gift-2") == 0, "and back");
 
             db.SetClock(Now + 7 * Day);
             List<Row> winners = db.RunDraw("autumn", "published seed", 1, "X-draw-run-1");

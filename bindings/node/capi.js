@@ -72,6 +72,8 @@ const constants = {
   LOY_ENTRY_EVENT: 8,
   LOY_ENTRY_MERGE_OUT: 9,
   LOY_ENTRY_MERGE_IN: 10,
+  LOY_ENTRY_TRANSFER_OUT: 11,
+  LOY_ENTRY_TRANSFER_IN: 12,
   LOY_GROUP_NONE: 0,
   LOY_GROUP_DAY: 1,
   LOY_GROUP_WEEK: 2,
@@ -336,6 +338,7 @@ function declare(koffi, lib) {
   fn.loy_event_record = lib.func('int32_t loy_event_record(loy_db* db, int64_t member_id, const char* action, const char* idempotency_key, _Out_ int64_t* out_points, _Inout_ loy_error* err)');
   fn.loy_points_adjust = lib.func('int32_t loy_points_adjust(loy_db* db, int64_t member_id, int64_t points, const char* reason, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_points_adjust_approved = lib.func('int32_t loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points, const char* reason, const char* operator_id, const char* approver, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
+  fn.loy_points_transfer = lib.func('int32_t loy_points_transfer(loy_db* db, int64_t from_member_id, int64_t to_member_id, int64_t points, const char* reason, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_from_balance, _Inout_ loy_error* err)');
   fn.loy_points_expire = lib.func('int32_t loy_points_expire(loy_db* db, int64_t now_ms, _Out_ int64_t* out_lots, _Out_ int64_t* out_points, _Inout_ loy_error* err)');
   fn.loy_points_expiring = lib.func('int32_t loy_points_expiring(loy_db* db, int64_t member_id, int64_t before_ms, _Out_ int64_t* out_points, _Out_ int64_t* out_next_expiry, _Inout_ loy_error* err)');
   fn.loy_history_get = lib.func('int32_t loy_history_get(loy_db* db, int64_t member_id, int32_t limit, int32_t offset, _Out_ loy_history** out_history, _Inout_ loy_error* err)');

@@ -257,6 +257,9 @@ export class Database {
   enterDraw(drawId: string, memberId: Int64, entries: Int64, idempotencyKey: string): Int64;
   drawEntries(drawId: string): Row[];
   runDraw(drawId: string, seed: string, winners: Int64, idempotencyKey: string): Row[];
+  /** Gives points to another member, with their expiry dates; returns the giver's balance. */
+  transferPoints(fromMember: Int64, toMember: Int64, points: Int64, idempotencyKey: string,
+                 options?: { reason?: string | null; operator?: string | null }): Int64;
   expirePoints(nowMs?: Int64): { lots: Int64; points: Int64 };
   pointsExpiring(memberId: Int64, beforeMs: Int64): { points: Int64; nextExpiry: Int64 };
   rebuild(): Int64;

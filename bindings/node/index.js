@@ -692,6 +692,12 @@ class Database extends Handle {
   }
 
   // Points outside a sale, and the file's own upkeep.
+  // Gives points to another member (they keep their expiry dates), when the programme allows
+  // `transfers`; returns the giver's balance.
+  transferPoints(fromMember, toMember, points, idempotencyKey, { reason = null, operator = null } = {}) {
+    return scalarOut(load().loy_points_transfer, this.handle, fromMember, toMember, points, reason,
+      operator, idempotencyKey);
+  }
   // { lots, points } expired at nowMs (0 = the handle's clock).
   expirePoints(nowMs = 0) {
     const [lots, points] = outs(2, load().loy_points_expire, this.handle, nowMs);

@@ -334,6 +334,10 @@ type
       ELoyDeclined, LOY_ERR_NEEDS_APPROVAL). }
     function AdjustPoints(MemberId, Points: Int64; const Reason, OperatorId, Key: string;
       const Approver: string = ''): Int64;
+    { Gives points to another member (they keep their expiry dates), when the programme allows
+      transfers; returns the giver's balance. }
+    function TransferPoints(FromMember, ToMember, Points: Int64; const Key: string;
+      const Reason: string = ''; const OperatorId: string = ''): Int64;
     { The expiry sweep at NowMs (0 = the handle's clock): the points expired; Lots the lots. }
     function ExpirePoints(out Lots: Int64; NowMs: Int64 = 0): Int64;
     { Points expiring before BeforeMs unless spent; NextExpiry the next date (0 = none). }
@@ -1631,6 +1635,21 @@ begin
   A := ToUtf8(Approver);
   Result := 0;
   Check(loy_points_adjust_approved(FHandle, MemberId, Points, OptUtf8(R), OptUtf8(O), OptUtf8(A),
+    OptUtf8(K), @Result, @Err), Err);
+end;
+
+function TLoyDatabase.TransferPoints(FromMember, ToMember, Points: Int64; const Key: string;
+  const Reason: string; const OperatorId: string): Int64;
+var
+  Err: TLoyError;
+  R, O, K: UTF8String;
+begin
+  Err := NewError;
+  R := ToUtf8(Reason);
+  O := ToUtf8(OperatorId);
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(loy_points_transfer(FHandle, FromMember, ToMember, Points, OptUtf8(R), OptUtf8(O),
     OptUtf8(K), @Result, @Err), Err);
 end;
 

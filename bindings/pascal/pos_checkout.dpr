@@ -183,6 +183,14 @@ begin
     Expect(Pos(IntToStr(LOY_VERSION_MAJOR) + '.', LoyVersion) = 1, 'club: the version');
     Expect((Db.Rebuild = 0) and (Db.VerifyReport = ''), 'club: the ledger is consistent');
 
+    Next := Db.Member(Sara.Id).Balance;
+    F := TLoyMemberFields.Empty;
+    F.Phone := '09127654321';
+    M := Db.EnrolFields(F);
+    Expect((Db.TransferPoints(Sara.Id, M.Id, 100, 'X-gift-1', 'gift') = Next - 100) and
+      (Db.Member(M.Id).Balance = 100) and (Db.History(M.Id)[0].Kind = LOY_ENTRY_TRANSFER_IN),
+      'club: a points transfer');
+
     Db.SetClock(NowMs + 7 * DayMs);
     Rows := Db.RunDraw('autumn', 'published seed', 1, 'X-draw-run-1');
     Expect((Length(Rows) = 1) and (Rows[0].Int('member') = Sara.Id), 'club: the draw''s winner');

@@ -145,6 +145,8 @@ enum class EntryKind {
     Event = 8,
     MergeOut = 9,
     MergeIn = 10,
+    TransferOut = 11,  // points given to another member
+    TransferIn = 12,   // points received from another member, with their dates
 };
 
 struct LedgerEntry {

@@ -189,6 +189,11 @@ class Database {
     std::int64_t adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
                         const std::string& operator_id, const std::string& idempotency_key,
                         const std::string& approver = "");
+    // Gives points of one member to another, with their dates; returns the giver's balance.
+    std::int64_t transfer_points(std::int64_t from_member_id, std::int64_t to_member_id,
+                                 std::int64_t points, const std::string& reason,
+                                 const std::string& operator_id,
+                                 const std::string& idempotency_key);
     // `progress(done, total)` is called after each batch (500 lots).
     ExpireResult expire(std::int64_t now_ms = 0, const Progress& progress = {});
     // Points expiring before `before_ms`, and the earliest expiry date (0 = none).

@@ -822,6 +822,16 @@ LOY_API int32_t LOY_CALL loy_points_adjust_approved(loy_db* db, int64_t member_i
                                                     const char* approver,
                                                     const char* idempotency_key,
                                                     int64_t* out_balance, loy_error* err);
+/* Gives `points` of one member's available points to another (a gift, a family pooling its
+ * points), when the programme allows transfers (`transfers`, docs/ledger.md): the points keep
+ * their expiry dates. out_from_balance (may be NULL): the giver's balance after. Refused in chain
+ * mode (LOY_ERR_NEEDS_ONLINE: the head office transfers), below the programme's minimum or over
+ * its daily maximum (LOY_ERR_CAP_REACHED). */
+LOY_API int32_t LOY_CALL loy_points_transfer(loy_db* db, int64_t from_member_id,
+                                             int64_t to_member_id, int64_t points,
+                                             const char* reason, const char* operator_id,
+                                             const char* idempotency_key, int64_t* out_from_balance,
+                                             loy_error* err);
 /* Expiry sweep: writes an expire entry for each lot whose date is <= now_ms (0 = the handle's
  * clock). Idempotent. Returns the number of lots and points expired. */
 LOY_API int32_t LOY_CALL loy_points_expire(loy_db* db, int64_t now_ms, int64_t* out_lots,
@@ -843,6 +853,8 @@ typedef struct loy_history loy_history;
 #define LOY_ENTRY_EVENT 8        /* points for an action */
 #define LOY_ENTRY_MERGE_OUT 9
 #define LOY_ENTRY_MERGE_IN 10
+#define LOY_ENTRY_TRANSFER_OUT 11 /* points given to another member */
+#define LOY_ENTRY_TRANSFER_IN 12  /* points received from another member, with their dates */
 
 /* The member's ledger, newest first, including members merged into it. */
 LOY_API int32_t LOY_CALL loy_history_get(loy_db* db, int64_t member_id, int32_t limit,

@@ -131,6 +131,13 @@ struct AdjustmentLimits {
     std::int64_t operator_daily_points = 0;
 };
 
+// Points given by one member to another (loy_points_transfer); absent = not allowed.
+struct Transfers {
+    bool enabled = false;
+    std::int64_t min_points = 1;
+    std::int64_t daily_max = 0;  // most a member may give in a local day; 0 = no limit
+};
+
 // At most `points` earned by a member's sales per day (week, month, year), in local time.
 struct EarnCap {
     std::int64_t points = 0;  // 0 = no cap
@@ -372,6 +379,7 @@ struct Program {
     BirthdayBonus birthday;
     EarnCap earn_cap;
     AdjustmentLimits adjustments;
+    Transfers transfers;
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;

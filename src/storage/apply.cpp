@@ -340,7 +340,8 @@ struct FactApplier {
             }
             return all;
         }
-        if (kind == EntryKind::Redeem || kind == EntryKind::Adjust) {
+        if (kind == EntryKind::Redeem || kind == EntryKind::Adjust ||
+            kind == EntryKind::TransferOut) {
             auto p = d.plan(member, want, true, 0, at);
             if (lots::total(p) >= want) return p;
         }

@@ -38,6 +38,8 @@ std::string Database::Impl::source_of(EntryKind kind, const EntryContext& ctx) {
             return "adjust";
         case EntryKind::MergeIn:
             return "merge";
+        case EntryKind::TransferIn:
+            return "transfer";
         case EntryKind::ReverseEarn: {
             if (!ctx.corrects) return "";
             auto q = c.query("SELECT source FROM ledger WHERE id=?", ctx.corrects);

@@ -4,7 +4,7 @@
  * coupons in any scan order, a rule that stops the rules after it, rules for some branches and
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
- * points a member earns a day, and operators' limits, approvals and audit.
+ * points a member earns a day, operators' limits, approvals and audit, and a points transfer.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -289,6 +289,48 @@ static void test_operator_controls(void) {
     loy_close(db);
 }
 
+/* Open Loyalty's points transfer: a member gives points to another; they keep their expiry. */
+static void test_points_transfer(void) {
+    loy_db* db = open_fresh("peers-transfer.db",
+                            "{\"name\":\"Gift\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+                            "\"expiry_days\":30,"
+                            "\"spend\":[{\"id\":\"base\",\"points\":1,\"per\":10000}],"
+                            "\"transfers\":{\"min_points\":10,\"daily_max\":150}}");
+    if (!db) return;
+    int64_t mom = enrol_phone(db, "09121234567", NULL, 0);
+    int64_t son = enrol_phone(db, "09127654321", NULL, 0);
+    CHECK_STATUS(loy_points_adjust(db, mom, 100, "opening", "mgr", "tr-a1", NULL, &err), LOY_OK);
+    int64_t mom_expiry = 0, points = 0;
+    CHECK_STATUS(loy_points_expiring(db, mom, INT64_MAX, &points, &mom_expiry, &err), LOY_OK);
+    CHECK_STATUS(loy_set_clock(db, loy_now(db) + 5 * 86400000LL, &err), LOY_OK);
+    int64_t left = -1;
+    CHECK_STATUS(loy_points_transfer(db, mom, son, 5, "gift", "app", "tr-1", &left, &err),
+                 LOY_ERR_REDEMPTION_NOT_ALLOWED); /* below the minimum */
+    CHECK_STATUS(loy_points_transfer(db, mom, mom, 50, "gift", "app", "tr-2", &left, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_points_transfer(db, mom, son, 120, "gift", "app", "tr-3", &left, &err),
+                 LOY_ERR_INSUFFICIENT_POINTS);
+    CHECK_STATUS(loy_points_transfer(db, mom, son, 60, "gift", "app", "tr-4", &left, &err), LOY_OK);
+    CHECK(left == 40);
+    CHECK_STATUS(loy_points_transfer(db, mom, son, 60, "gift", "app", "tr-4", &left, &err), LOY_OK);
+    CHECK(left == 40); /* a retry with the same key gives nothing twice */
+    /* The son's points expire when the mother's would have, 30 days after she got them. */
+    int64_t son_expiry = 0;
+    CHECK_STATUS(loy_points_expiring(db, son, INT64_MAX, &points, &son_expiry, &err), LOY_OK);
+    CHECK(points == 60 && son_expiry == mom_expiry);
+    loy_history* h = NULL;
+    CHECK_STATUS(loy_history_get(db, son, 5, 0, &h, &err), LOY_OK);
+    CHECK(h != NULL && loy_history_kind(h, 0) == LOY_ENTRY_TRANSFER_IN &&
+          loy_history_points(h, 0) == 60);
+    loy_history_free(h);
+    /* 60 given today; 100 more would pass the daily 150. */
+    CHECK_STATUS(loy_points_adjust(db, mom, 200, "more", "mgr", "tr-a2", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_points_transfer(db, mom, son, 100, "gift", "app", "tr-5", &left, &err),
+                 LOY_ERR_CAP_REACHED);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -299,6 +341,7 @@ int main(int argc, char** argv) {
         {"an automatic promotion", test_an_automatic_promotion},
         {"a daily earning cap", test_a_daily_earning_cap},
         {"operator controls", test_operator_controls},
+        {"a points transfer", test_points_transfer},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -363,6 +363,17 @@ test('an adjustment above the limit needs a second operator', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a member gives points to another', () => {
+  const { db, dir, sara } = openClub();
+  const son = db.enrol({ phone: '09127654321', name: 'Arash' });
+  assert.strictEqual(db.transferPoints(sara.id, son.id, 100, 'X-gift-1', { reason: 'gift' }), 300);
+  assert.strictEqual(db.member(son.id).balance, 100);
+  assert.strictEqual(db.history(son.id)[0].kind, constants.LOY_ENTRY_TRANSFER_IN);
+  assert.throws(() => db.transferPoints(son.id, sara.id, 500, 'X-gift-2'), DeclinedError);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('tier review, segments, a message campaign and the dashboard', () => {
   const { db, dir, sara } = openClub();
   const review = db.reviewTiers();

@@ -1113,6 +1113,13 @@ class Database(_Handle):
               _b(operator), _b(approver), _b(idempotency_key), ctypes.byref(balance))
         return balance.value
 
+    def transfer_points(self, from_member: int, to_member: int, points: int,
+                        idempotency_key: str, reason: str = "", operator: str = "") -> int:
+        """Gives points to another member (they keep their expiry dates), when the programme
+        allows `transfers`; returns the giver's balance."""
+        return _outs(load().loy_points_transfer, self.ptr, from_member, to_member, points,
+                     _b(reason), _b(operator), _b(idempotency_key), n=1)[0]
+
     def expire_points(self, now_ms: int = 0) -> Tuple[int, int]:
         lots, points = ctypes.c_int64(0), ctypes.c_int64(0)
         _call(load().loy_points_expire, self.ptr, now_ms, ctypes.byref(lots), ctypes.byref(points))

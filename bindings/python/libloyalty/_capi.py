@@ -71,6 +71,8 @@ LOY_ENTRY_BONUS = 7
 LOY_ENTRY_EVENT = 8
 LOY_ENTRY_MERGE_OUT = 9
 LOY_ENTRY_MERGE_IN = 10
+LOY_ENTRY_TRANSFER_OUT = 11
+LOY_ENTRY_TRANSFER_IN = 12
 LOY_GROUP_NONE = 0
 LOY_GROUP_DAY = 1
 LOY_GROUP_WEEK = 2
@@ -385,6 +387,7 @@ FUNCTIONS = {
     'loy_event_record': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_adjust': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_adjust_approved': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_points_transfer': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_expire': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_points_expiring': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_history_get': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),

@@ -319,6 +319,15 @@ class ClubTest(unittest.TestCase):
         ops = {row["operator"]: row for row in self.db.report("operators")}
         self.assertEqual((ops["mgr"]["points_added"], ops["reza"]["approvals_given"]), (1000, 1))
 
+    def test_a_member_gives_points_to_another(self):
+        son = self.db.enrol(phone="09127654321", name="Arash")
+        self.assertEqual(self.db.transfer_points(self.sara.id, son.id, 100, "X-gift-1",
+                                                 reason="gift"), 300)
+        self.assertEqual(self.db.member(son.id).balance, 100)
+        self.assertEqual(self.db.history(son.id)[0].kind, libloyalty.LOY_ENTRY_TRANSFER_IN)
+        with self.assertRaises(libloyalty.DeclinedError):
+            self.db.transfer_points(son.id, self.sara.id, 500, "X-gift-2")
+
     def test_tiers_campaigns_segments_and_dashboard(self):
         review = self.db.review_tiers()
         self.assertEqual((review.reviewed, review.upgraded), (1, 0))

@@ -69,6 +69,16 @@ public class ClubTest {
     }
 
     @Test
+    public void aMemberGivesPointsToAnother() {
+        Loyalty.Member son = db.enrol("09127654321", "Arash", null);
+        assertEquals(300, db.transferPoints(sara.id(), son.id(), 100, "gift", "app", "X-gift-1"));
+        assertEquals(100, db.member(son.id()).balance());
+        assertEquals(LoyaltyLibrary.LOY_ENTRY_TRANSFER_IN, db.history(son.id(), 5, 0).get(0).kind());
+        assertThrows(Loyalty.DeclinedException.class,
+                () -> db.transferPoints(son.id(), sara.id(), 500, null, null, "X-gift-2"));
+    }
+
+    @Test
     public void oneExceptionTypePerStatusFamily() {
         assertThrows(Loyalty.NotFoundException.class, () -> db.member(999));
         assertThrows(Loyalty.InvalidInputException.class, () -> db.enrol("12", "bad", null));

@@ -1148,6 +1148,17 @@ public final class Loyalty {
             return balance.getValue();
         }
 
+        /** Gives points to another member (they keep their expiry dates), when the programme allows
+         *  transfers; returns the giver's balance. */
+        public long transferPoints(long fromMember, long toMember, long points, String reason,
+                                   String operatorId, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(C.loy_points_transfer(handle(), fromMember, toMember, points, reason, operatorId,
+                    idempotencyKey, balance, e), e);
+            return balance.getValue();
+        }
+
         /** The expiry sweep at nowMs (0 = the handle's clock): {lots, points} expired. */
         public long[] expirePoints(long nowMs) {
             LoyError e = error();

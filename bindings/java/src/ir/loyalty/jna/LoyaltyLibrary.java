@@ -83,6 +83,8 @@ public interface LoyaltyLibrary extends Library {
     int LOY_ENTRY_EVENT = 8;
     int LOY_ENTRY_MERGE_OUT = 9;
     int LOY_ENTRY_MERGE_IN = 10;
+    int LOY_ENTRY_TRANSFER_OUT = 11;
+    int LOY_ENTRY_TRANSFER_IN = 12;
     int LOY_GROUP_NONE = 0;
     int LOY_GROUP_DAY = 1;
     int LOY_GROUP_WEEK = 2;
@@ -410,6 +412,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_event_record(Pointer db, long member_id, String action, String idempotency_key, LongByReference out_points, LoyError err);
     int loy_points_adjust(Pointer db, long member_id, long points, String reason, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
     int loy_points_adjust_approved(Pointer db, long member_id, long points, String reason, String operator_id, String approver, String idempotency_key, LongByReference out_balance, LoyError err);
+    int loy_points_transfer(Pointer db, long from_member_id, long to_member_id, long points, String reason, String operator_id, String idempotency_key, LongByReference out_from_balance, LoyError err);
     int loy_points_expire(Pointer db, long now_ms, LongByReference out_lots, LongByReference out_points, LoyError err);
     int loy_points_expiring(Pointer db, long member_id, long before_ms, LongByReference out_points, LongByReference out_next_expiry, LoyError err);
     int loy_history_get(Pointer db, long member_id, int limit, int offset, PointerByReference out_history, LoyError err);
