@@ -379,6 +379,11 @@ Program parse_program(std::string_view text) {
             r.field_fail("when", "must be day or month");
         r.done();
     }
+    if (top.has("gift_cards")) {
+        Reader r(top.raw("gift_cards"), "gift_cards");
+        p.gift_cards.max_balance = r.integer("max_balance", 0, 0, kMaxAmount);
+        r.done();
+    }
     if (top.has("transfers")) {
         Reader r(top.raw("transfers"), "transfers");
         p.transfers.enabled = true;

@@ -169,6 +169,7 @@ std::string program_to_json(const Program& p) {
     j["challenges"] = ch;
     j["birthday"] = {{"points", p.birthday.points},
                      {"when", p.birthday.whole_month ? "month" : "day"}};
+    if (p.gift_cards.max_balance > 0) j["gift_cards"] = {{"max_balance", p.gift_cards.max_balance}};
     if (p.transfers.enabled)
         j["transfers"] = {{"min_points", p.transfers.min_points},
                           {"daily_max", p.transfers.daily_max}};

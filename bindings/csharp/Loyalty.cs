@@ -1150,6 +1150,58 @@ namespace Loyalty
             return balance;
         }
 
+        // ---- gift cards (docs/wallet.md)
+
+        /// <summary>Sells a gift card with its first amount; returns its code (the same key, the
+        /// same card).</summary>
+        public string SellGiftCard(long amount, string idempotencyKey, string reference = null,
+                                   string operatorId = null)
+        {
+            return Check.Text((byte[] b, UIntPtr c, out UIntPtr n, ref LoyError e) =>
+                                  Api.loy_giftcard_sell(handle, amount, Utf8.Z(reference), Utf8.Z(operatorId),
+                                                        Utf8.Z(idempotencyKey), b, c, out n, ref e));
+        }
+
+        private delegate int GiftCardCall(LoyDbHandle db, byte[] code, long amount, byte[] reference,
+                                          byte[] operatorId, byte[] key, out long balance, ref LoyError e);
+
+        private long GiftCard(GiftCardCall call, string code, long amount, string key, string reference,
+                              string operatorId)
+        {
+            LoyError e = Check.NewError();
+            long balance;
+            Check.Ok(call(handle, Utf8.Z(code), amount, Utf8.Z(reference), Utf8.Z(operatorId), Utf8.Z(key),
+                          out balance, ref e), ref e);
+            return balance;
+        }
+
+        public long LoadGiftCard(string code, long amount, string idempotencyKey, string reference = null,
+                                 string operatorId = null)
+        {
+            return GiftCard(Api.loy_giftcard_load, code, amount, idempotencyKey, reference, operatorId);
+        }
+
+        /// <summary>Pays `amount` with the card (a DeclinedException beyond its balance).</summary>
+        public long RedeemGiftCard(string code, long amount, string idempotencyKey, string reference = null,
+                                   string operatorId = null)
+        {
+            return GiftCard(Api.loy_giftcard_redeem, code, amount, idempotencyKey, reference, operatorId);
+        }
+
+        public long RefundGiftCard(string code, long amount, string idempotencyKey, string reference = null,
+                                   string operatorId = null)
+        {
+            return GiftCard(Api.loy_giftcard_refund, code, amount, idempotencyKey, reference, operatorId);
+        }
+
+        public long GiftCardBalance(string code)
+        {
+            LoyError e = Check.NewError();
+            long balance;
+            Check.Ok(Api.loy_giftcard_balance(handle, Utf8.Z(code), out balance, ref e), ref e);
+            return balance;
+        }
+
         // ---- rewards, partners, prize draws (docs/coupons.md)
 
         public Redemption RedeemReward(long memberId, string rewardId, long quantity, string idempotencyKey)

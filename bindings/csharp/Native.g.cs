@@ -695,6 +695,16 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_wallet_get(LoyDbHandle db, long member_id, out long out_balance, out long out_available, out long out_pending, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_giftcard_sell(LoyDbHandle db, long amount, byte[] reference, byte[] operator_id, byte[] idempotency_key, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_giftcard_load(LoyDbHandle db, byte[] code, long amount, byte[] reference, byte[] operator_id, byte[] idempotency_key, out long out_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_giftcard_redeem(LoyDbHandle db, byte[] code, long amount, byte[] reference, byte[] operator_id, byte[] idempotency_key, out long out_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_giftcard_refund(LoyDbHandle db, byte[] code, long amount, byte[] reference, byte[] operator_id, byte[] idempotency_key, out long out_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_giftcard_balance(LoyDbHandle db, byte[] code, out long out_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_reward_redeem(LoyDbHandle db, long member_id, byte[] reward_id, long quantity, byte[] idempotency_key, out LoyRedemptionHandle out_redemption, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_redemption_free(IntPtr r);

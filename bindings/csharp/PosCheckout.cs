@@ -142,6 +142,14 @@ public static class PosCheckout
             Expect(page.StartsWith("<!DOCTYPE html>") && page.Contains("dir=\"rtl\""), "the dashboard");
             Expect(Database.Version().StartsWith(Constants.LOY_VERSION_MAJOR + "."), "the version");
             Expect(db.Rebuild() == 0, "nothing to rebuild");
+            string card = db.SellGiftCard(500000, "X-gc-1", "R1", "mina");
+            Expect(db.SellGiftCard(500000, "X-gc-1", "R1", "mina") == card &&
+                   db.LoadGiftCard(card, 200000, "X-gc-2") == 700000 &&
+                   db.RedeemGiftCard(card, 300000, "X-gc-3") == 400000 &&
+                   db.RefundGiftCard(card, 100000, "X-gc-5") == 500000 && db.GiftCardBalance(card) == 500000,
+                   "a gift card sold, loaded, spent in part and credited back");
+            Expect(Status(() => db.RedeemGiftCard(card, 600000, "X-gc-4")) == Constants.LOY_ERR_INSUFFICIENT_FUNDS,
+                   "not beyond its balance");
             long saraBefore = db.GetMember(sara.Id).Balance;
             Member son = db.Enrol(new MemberFields { Phone = "09127654321", Name = "Arash" });
             Expect(db.TransferPoints(sara.Id, son.Id, 100, "X-gift-1", "gift") == saraBefore - 100 &&

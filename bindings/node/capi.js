@@ -318,6 +318,11 @@ function declare(koffi, lib) {
   fn.loy_coupon_revoke = lib.func('int32_t loy_coupon_revoke(loy_db* db, const char* code, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_wallet_credit = lib.func('int32_t loy_wallet_credit(loy_db* db, int64_t member_id, int64_t amount, const char* reason, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_wallet_get = lib.func('int32_t loy_wallet_get(loy_db* db, int64_t member_id, _Out_ int64_t* out_balance, _Out_ int64_t* out_available, _Out_ int64_t* out_pending, _Inout_ loy_error* err)');
+  fn.loy_giftcard_sell = lib.func('int32_t loy_giftcard_sell(loy_db* db, int64_t amount, const char* reference, const char* operator_id, const char* idempotency_key, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
+  fn.loy_giftcard_load = lib.func('int32_t loy_giftcard_load(loy_db* db, const char* code, int64_t amount, const char* reference, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
+  fn.loy_giftcard_redeem = lib.func('int32_t loy_giftcard_redeem(loy_db* db, const char* code, int64_t amount, const char* reference, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
+  fn.loy_giftcard_refund = lib.func('int32_t loy_giftcard_refund(loy_db* db, const char* code, int64_t amount, const char* reference, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
+  fn.loy_giftcard_balance = lib.func('int32_t loy_giftcard_balance(loy_db* db, const char* code, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_reward_redeem = lib.func('int32_t loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id, int64_t quantity, const char* idempotency_key, _Out_ loy_redemption** out_redemption, _Inout_ loy_error* err)');
   fn.loy_redemption_free = lib.func('void loy_redemption_free(loy_redemption* r)');
   fn.loy_redemption_id = lib.func('int64_t loy_redemption_id(const loy_redemption* r)');

@@ -150,6 +150,9 @@ export interface MemberQuery {
 
 export interface ReportInfo { name: string; title: string; description: string }
 
+/** Where and by whom a gift card changed. */
+export interface GiftCardContext { reference?: string | null; operator?: string | null }
+
 export interface Coupon {
   code: string; campaign: string; memberId: Int64; maxUses: Int64; uses: Int64;
   validUntil: Int64; revoked: boolean; uid: string; batchId: Int64; issuedSaleId: Int64;
@@ -246,6 +249,14 @@ export class Database {
   reviewTiers(nowMs?: Int64):
       { reviewed: Int64; upgraded: Int64; downgraded: Int64; atRisk: Int64 };
   cancelPlan(memberId: Int64, idempotencyKey: string): void;
+  /** Gift cards: sold with a first amount (returns the code), loaded, redeemed, credited back. */
+  sellGiftCard(amount: Int64, idempotencyKey: string, options?: GiftCardContext): string;
+  loadGiftCard(code: string, amount: Int64, idempotencyKey: string, options?: GiftCardContext): Int64;
+  redeemGiftCard(code: string, amount: Int64, idempotencyKey: string,
+                 options?: GiftCardContext): Int64;
+  refundGiftCard(code: string, amount: Int64, idempotencyKey: string,
+                 options?: GiftCardContext): Int64;
+  giftCardBalance(code: string): Int64;
   createCouponBatch(campaignId: string, count: Int64, idempotencyKey: string): Int64;
   exportCouponBatch(batchId: Int64): string[];
   redeemReward(memberId: Int64, rewardId: string, quantity: Int64,

@@ -651,6 +651,22 @@ class Database extends Handle {
   }
   cancelPlan(memberId, idempotencyKey) { call(load().loy_plan_cancel, this.handle, memberId, idempotencyKey); }
 
+  // Gift cards (docs/wallet.md): sold with a first amount (returns the code), loaded, redeemed in
+  // part, credited back; each change returns the balance after.
+  sellGiftCard(amount, idempotencyKey, { reference = null, operator = null } = {}) {
+    return textOut(load().loy_giftcard_sell, this.handle, amount, reference, operator, idempotencyKey);
+  }
+  loadGiftCard(code, amount, idempotencyKey, { reference = null, operator = null } = {}) {
+    return scalarOut(load().loy_giftcard_load, this.handle, code, amount, reference, operator, idempotencyKey);
+  }
+  redeemGiftCard(code, amount, idempotencyKey, { reference = null, operator = null } = {}) {
+    return scalarOut(load().loy_giftcard_redeem, this.handle, code, amount, reference, operator, idempotencyKey);
+  }
+  refundGiftCard(code, amount, idempotencyKey, { reference = null, operator = null } = {}) {
+    return scalarOut(load().loy_giftcard_refund, this.handle, code, amount, reference, operator, idempotencyKey);
+  }
+  giftCardBalance(code) { return scalarOut(load().loy_giftcard_balance, this.handle, code); }
+
   // Coupon batches, rewards, partners, prize draws (docs/coupons.md).
   createCouponBatch(campaignId, count, idempotencyKey) {
     return scalarOut(load().loy_coupon_batch_create, this.handle, campaignId, count, idempotencyKey);

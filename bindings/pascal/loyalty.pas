@@ -329,6 +329,19 @@ type
     { The check symbol catches a mistyped code before any lookup. }
     class function CouponCodeIsValid(const Code: string): Boolean;
 
+    { Gift cards: sold with a first amount (returns the code; the same key, the same card),
+      loaded, redeemed in part (ELoyDeclined beyond the balance), credited back; each change
+      returns the balance after. }
+    function SellGiftCard(Amount: Int64; const Key: string; const Reference: string = '';
+      const OperatorId: string = ''): string;
+    function LoadGiftCard(const Code: string; Amount: Int64; const Key: string;
+      const Reference: string = ''; const OperatorId: string = ''): Int64;
+    function RedeemGiftCard(const Code: string; Amount: Int64; const Key: string;
+      const Reference: string = ''; const OperatorId: string = ''): Int64;
+    function RefundGiftCard(const Code: string; Amount: Int64; const Key: string;
+      const Reference: string = ''; const OperatorId: string = ''): Int64;
+    function GiftCardBalance(const Code: string): Int64;
+
     { Points outside a sale, and the file's upkeep. }
     { Approver: the second operator the programme's adjustments.approval_above asks for (else
       ELoyDeclined, LOY_ERR_NEEDS_APPROVAL). }
@@ -1620,6 +1633,73 @@ var
 begin
   C := ToUtf8(Code);
   Result := loy_coupon_code_check(PAnsiChar(C)) = LOY_OK;
+end;
+
+function TLoyDatabase.SellGiftCard(Amount: Int64; const Key, Reference, OperatorId: string): string;
+var
+  Err: TLoyError;
+  T: TLoyTextBuffer;
+  R, O, K: UTF8String;
+begin
+  Err := NewError;
+  T := Default(TLoyTextBuffer);
+  R := ToUtf8(Reference);
+  O := ToUtf8(OperatorId);
+  K := ToUtf8(Key);
+  Check(loy_giftcard_sell(FHandle, Amount, OptUtf8(R), OptUtf8(O), OptUtf8(K), nil, 0, @T.Needed,
+    @Err), Err);
+  Check(loy_giftcard_sell(FHandle, Amount, OptUtf8(R), OptUtf8(O), OptUtf8(K), T.Grow, T.Capacity,
+    @T.Needed, @Err), Err);
+  Result := T.Text;
+end;
+
+type
+  TLoyGiftCardCall = function(p_db: Pointer; p_code: PAnsiChar; p_amount: Int64;
+    p_reference: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar;
+    p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl;
+
+function GiftCardChange(Call: TLoyGiftCardCall; Db: Pointer; const Code: string; Amount: Int64;
+  const Key, Reference, OperatorId: string): Int64;
+var
+  Err: TLoyError;
+  C, R, O, K: UTF8String;
+begin
+  Err := NewError;
+  C := ToUtf8(Code);
+  R := ToUtf8(Reference);
+  O := ToUtf8(OperatorId);
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(Call(Db, PAnsiChar(C), Amount, OptUtf8(R), OptUtf8(O), OptUtf8(K), @Result, @Err), Err);
+end;
+
+function TLoyDatabase.LoadGiftCard(const Code: string; Amount: Int64;
+  const Key, Reference, OperatorId: string): Int64;
+begin
+  Result := GiftCardChange(@loy_giftcard_load, FHandle, Code, Amount, Key, Reference, OperatorId);
+end;
+
+function TLoyDatabase.RedeemGiftCard(const Code: string; Amount: Int64;
+  const Key, Reference, OperatorId: string): Int64;
+begin
+  Result := GiftCardChange(@loy_giftcard_redeem, FHandle, Code, Amount, Key, Reference, OperatorId);
+end;
+
+function TLoyDatabase.RefundGiftCard(const Code: string; Amount: Int64;
+  const Key, Reference, OperatorId: string): Int64;
+begin
+  Result := GiftCardChange(@loy_giftcard_refund, FHandle, Code, Amount, Key, Reference, OperatorId);
+end;
+
+function TLoyDatabase.GiftCardBalance(const Code: string): Int64;
+var
+  Err: TLoyError;
+  C: UTF8String;
+begin
+  Err := NewError;
+  C := ToUtf8(Code);
+  Result := 0;
+  Check(loy_giftcard_balance(FHandle, PAnsiChar(C), @Result, @Err), Err);
 end;
 
 function TLoyDatabase.AdjustPoints(MemberId, Points: Int64;

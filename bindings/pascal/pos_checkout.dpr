@@ -51,6 +51,7 @@ var
   Refused: Int32;
   I: Integer;
   Sum: Int64;
+  Card: string;
 begin
   Db := TLoyDatabase.Open(Path, 'IRT');
   try
@@ -190,6 +191,20 @@ begin
     Expect((Db.TransferPoints(Sara.Id, M.Id, 100, 'X-gift-1', 'gift') = Next - 100) and
       (Db.Member(M.Id).Balance = 100) and (Db.History(M.Id)[0].Kind = LOY_ENTRY_TRANSFER_IN),
       'club: a points transfer');
+
+    Card := Db.SellGiftCard(500000, 'X-gc-1', 'R1', 'mina');
+    Expect((Db.SellGiftCard(500000, 'X-gc-1', 'R1', 'mina') = Card) and
+      (Db.LoadGiftCard(Card, 200000, 'X-gc-2') = 700000) and
+      (Db.RedeemGiftCard(Card, 300000, 'X-gc-3') = 400000) and
+      (Db.RefundGiftCard(Card, 100000, 'X-gc-5') = 500000) and (Db.GiftCardBalance(Card) = 500000),
+      'club: a gift card sold, loaded, spent in part and credited back');
+    Refused := LOY_OK;
+    try
+      Db.RedeemGiftCard(Card, 600000, 'X-gc-4');
+    except
+      on E: ELoyDeclined do Refused := E.Status;
+    end;
+    Expect(Refused = LOY_ERR_INSUFFICIENT_FUNDS, 'club: not beyond its balance');
 
     Db.SetClock(NowMs + 7 * DayMs);
     Rows := Db.RunDraw('autumn', 'published seed', 1, 'X-draw-run-1');

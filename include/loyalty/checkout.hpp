@@ -214,6 +214,21 @@ struct WalletBalance {
     std::int64_t pending = 0;    // cashback inside its return window
 };
 
+// Where and by whom a gift card changed: the till's receipt or sale reference, branch, terminal
+// and operator; each optional.
+struct GiftCardContext {
+    std::string reference, branch, terminal, operator_id;
+    void check() const;  // throws TooLong / InvalidUtf8
+};
+
+// A gift card: its code (display form), balance in minor units of its currency.
+struct GiftCard {
+    std::string code, currency;
+    std::int64_t balance = 0;
+    std::int64_t created_at = 0;
+    std::int64_t activities = 0;  // sold, loads, redemptions and refunds so far
+};
+
 struct RewardRedemption {
     std::int64_t id = 0;
     std::string reward_id;

@@ -243,7 +243,22 @@ class Database {
 
     struct Impl;
 
+    // Gift cards (docs/wallet.md): sold with a first amount (returns the code), loaded,
+    // redeemed in part as a tender, credited back on a refund; each returns the balance after.
+    std::string gift_card_sell(std::int64_t amount, const GiftCardContext& ctx,
+                               const std::string& idempotency_key);
+    std::int64_t gift_card_load(const std::string& code, std::int64_t amount,
+                                const GiftCardContext& ctx, const std::string& idempotency_key);
+    std::int64_t gift_card_redeem(const std::string& code, std::int64_t amount,
+                                  const GiftCardContext& ctx, const std::string& idempotency_key);
+    std::int64_t gift_card_refund(const std::string& code, std::int64_t amount,
+                                  const GiftCardContext& ctx, const std::string& idempotency_key);
+    GiftCard gift_card(const std::string& code);
+
   private:
+    std::int64_t gift_card_change(const std::string& op, const std::string& code,
+                                  std::int64_t amount, const GiftCardContext& ctx,
+                                  const std::string& idempotency_key);
     friend struct storage::Access;
     explicit Database(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -748,6 +748,32 @@ LOY_API int32_t LOY_CALL loy_wallet_get(loy_db* db, int64_t member_id, int64_t* 
                                         int64_t* out_available, int64_t* out_pending,
                                         loy_error* err);
 
+/* Gift cards (docs/wallet.md): stored value by code, not tied to a member. Sold at the till with
+ * its first amount (the code comes back with snprintf semantics: call with buf NULL and capacity 0
+ * to learn its size; the same key returns the same code), loaded again, redeemed in part as a
+ * tender (LOY_ERR_INSUFFICIENT_FUNDS beyond its balance; in chain mode LOY_ERR_NEEDS_ONLINE), and
+ * credited back when a sale it paid for is refunded. `reference` (the till's receipt) and
+ * `operator_id` may be NULL. out_balance (may be NULL): the card's balance after. A mistyped code
+ * is LOY_ERR_COUPON_INVALID, an unknown one LOY_ERR_NOT_FOUND. */
+LOY_API int32_t LOY_CALL loy_giftcard_sell(loy_db* db, int64_t amount, const char* reference,
+                                           const char* operator_id, const char* idempotency_key,
+                                           char* buf, size_t capacity, size_t* out_needed,
+                                           loy_error* err);
+LOY_API int32_t LOY_CALL loy_giftcard_load(loy_db* db, const char* code, int64_t amount,
+                                           const char* reference, const char* operator_id,
+                                           const char* idempotency_key, int64_t* out_balance,
+                                           loy_error* err);
+LOY_API int32_t LOY_CALL loy_giftcard_redeem(loy_db* db, const char* code, int64_t amount,
+                                             const char* reference, const char* operator_id,
+                                             const char* idempotency_key, int64_t* out_balance,
+                                             loy_error* err);
+LOY_API int32_t LOY_CALL loy_giftcard_refund(loy_db* db, const char* code, int64_t amount,
+                                             const char* reference, const char* operator_id,
+                                             const char* idempotency_key, int64_t* out_balance,
+                                             loy_error* err);
+LOY_API int32_t LOY_CALL loy_giftcard_balance(loy_db* db, const char* code, int64_t* out_balance,
+                                              loy_error* err);
+
 /* Rewards catalogue: spend points on a reward of the programme (product, coupon, wallet credit
  * or donation to a cause), within its stock and per-member limit. */
 LOY_API int32_t LOY_CALL loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id,
@@ -881,7 +907,8 @@ LOY_API const char* LOY_CALL loy_history_corrects(const loy_history* h, size_t i
  *
  * Every fact has an id `<origin>:<letter><seq>` (M member, S sale, R refund or void, C coupon,
  * L ledger entry, W wallet entry, U coupon use, X reward redemption, P plan subscription,
- * T tier event) that stays the same in every file the fact is copied to. The origin is the
+ * T tier event, G gift card, A gift card activity) that stays the same in every file the fact
+ * is copied to. The origin is the
  * till's name (loy_open_options.origin), or `<till>~<generation>-<6 hex>` once the file was found
  * copied, moved to another file or restored from a backup.
  * =========================================================================================== */

@@ -131,6 +131,11 @@ struct AdjustmentLimits {
     std::int64_t operator_daily_points = 0;
 };
 
+// Gift cards (docs/wallet.md): the most one card may hold (0 = no limit).
+struct GiftCards {
+    std::int64_t max_balance = 0;
+};
+
 // Points given by one member to another (loy_points_transfer); absent = not allowed.
 struct Transfers {
     bool enabled = false;
@@ -380,6 +385,7 @@ struct Program {
     EarnCap earn_cap;
     AdjustmentLimits adjustments;
     Transfers transfers;
+    GiftCards gift_cards;
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;

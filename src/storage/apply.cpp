@@ -274,6 +274,12 @@ struct FactApplier {
             st.refunds.push_back(row);
         } else if (table == "ledger") {
             entry(row, member, f, where);
+        } else if (table == "gift_card_activities") {
+            d.c.query(
+                   "UPDATE gift_cards SET balance = balance + ? WHERE id = (SELECT card_id FROM "
+                   "gift_card_activities WHERE id=?)",
+                   int_of(f, "amount"), row)
+                .run();
         } else if (table == "wallet_entries") {
             d.c.query("UPDATE members SET wallet_balance = wallet_balance + ? WHERE id=?",
                       int_of(f, "amount"), member)

@@ -34,6 +34,12 @@ const std::vector<FactTable>& fact_tables() {
         {"reward_redemptions", "reward_redemption", 'X', LOY_FACT_SQL("reward_redemptions"), {}},
         {"subscriptions", "subscription", 'P', LOY_FACT_SQL("subscriptions"), {}},
         {"tier_events", "tier_event", 'T', LOY_FACT_SQL("tier_events"), {}},
+        {"gift_cards", "gift_card", 'G', LOY_FACT_SQL("gift_cards"), {"balance"}},
+        {"gift_card_activities",
+         "gift_card_activity",
+         'A',
+         LOY_FACT_SQL("gift_card_activities"),
+         {}},
     };
     return tables;
 }
@@ -67,6 +73,7 @@ const char* reference_of(std::string_view column) {
     if (column == "entry_id") return "ledger";
     if (column == "coupon_id") return "coupons";
     if (column == "wallet_entry_id") return "wallet_entries";
+    if (column == "card_id") return "gift_cards";
     if (column == "corrects") return "";
     return nullptr;
 }

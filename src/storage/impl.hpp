@@ -364,6 +364,10 @@ struct Database::Impl {
     CouponInfo coupon_info(std::int64_t id);
     const Campaign& campaign_of(const Program& p, const std::string& id);
     void fill_uses(CouponCandidate& cand, std::int64_t member);
+
+    // storage/giftcards.cpp
+    void gift_card_activity(std::int64_t card, std::int64_t kind, std::int64_t amount,
+                            const GiftCardContext& ctx);
     void check_adjustment_limits(const Program& p, const std::string& operator_id,
                                  const std::string& approver, std::int64_t size, std::int64_t t);
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,

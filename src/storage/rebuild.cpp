@@ -67,6 +67,11 @@ std::int64_t Database::rebuild() {
         .run();
     changed += c.changes();
     c.run(
+        "UPDATE gift_cards SET balance = (SELECT COALESCE(SUM(amount), 0) FROM "
+        "gift_card_activities a WHERE a.card_id = gift_cards.id) WHERE balance <> (SELECT "
+        "COALESCE(SUM(amount), 0) FROM gift_card_activities a WHERE a.card_id = gift_cards.id)");
+    changed += c.changes();
+    c.run(
         "UPDATE campaign_totals SET uses = 0, discount = 0 WHERE (uses <> 0 OR discount <> 0) "
         "AND campaign_id NOT IN (SELECT campaign_id FROM coupon_uses WHERE restored_at = 0)");
     changed += c.changes();

@@ -517,6 +517,28 @@ Table operators_report(Session& s, const Span& sp) {
     return t;
 }
 
+// Gift cards over the span (sold, loaded, redeemed, credited back; from the first activity when
+// no start is given), and the liability: what all cards hold now.
+Table gift_cards_report(Session& s, const Span& sp, const ReportOptions& o) {
+    Table t;
+    t.columns = {"cards_sold", "sold",        "loaded",          "redeemed",
+                 "refunded",   "outstanding", "cards_with_value"};
+    auto q = s.c.query(
+        "SELECT COALESCE(SUM(kind = 1), 0), COALESCE(SUM(CASE kind WHEN 1 THEN amount END), 0), "
+        "COALESCE(SUM(CASE kind WHEN 2 THEN amount END), 0), "
+        "COALESCE(-SUM(CASE kind WHEN 3 THEN amount END), 0), "
+        "COALESCE(SUM(CASE kind WHEN 4 THEN amount END), 0) FROM gift_card_activities WHERE "
+        "created_at >= ?1 AND created_at < ?2",
+        o.from_ms == 0 ? 0 : sp.from_ms, sp.to_ms);
+    q.next();
+    auto held = s.c.query(
+        "SELECT COALESCE(SUM(balance), 0), COALESCE(SUM(balance > 0), 0) FROM gift_cards");
+    held.next();
+    t.rows.push_back({cell(q.i64(0)), cell(q.i64(1)), cell(q.i64(2)), cell(q.i64(3)),
+                      cell(q.i64(4)), cell(held.i64(0)), cell(held.i64(1))});
+    return t;
+}
+
 Table top_members_report(Session& s, const Span& sp, const ReportOptions& o) {
     if (o.limit < 1 || o.limit > 1000)
         throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
@@ -612,6 +634,7 @@ const std::vector<ReportInfo>& report_catalogue() {
         {"campaigns", "Message campaigns", false, "messaged, holdout, response and lift"},
         {"rules", "Rule performance", false, "points given by each rule and sales touched"},
         {"branches", "Branches", false, "sales, revenue, members and points per branch"},
+        {"gift_cards", "Gift cards", false, "sold, loaded, redeemed; what the cards hold"},
         {"operators", "Operators", false, "sales per cashier; manual adjustments and approvals"},
         {"top_members", "Top members", false, "the members who spent most in the period"},
         {"segments", "Segments", false, "RFM groups and custom segments with their sizes"},
@@ -652,6 +675,7 @@ Table Database::report(const std::string& name, const ReportOptions& o) {
         if (name == "rules") out = rules_report(s, sp, o);
         if (name == "branches") out = branches_report(s, sp);
         if (name == "operators") out = operators_report(s, sp);
+        if (name == "gift_cards") out = gift_cards_report(s, sp, o);
         if (name == "top_members") out = top_members_report(s, sp, o);
         if (name == "segments") out = audience::summary(s, o.to_ms);
         if (name == "messages") out = messages_report(s, sp);

@@ -476,6 +476,34 @@ CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
 ALTER TABLE sales ADD COLUMN hold_id TEXT;
 ALTER TABLE sales ADD COLUMN redeem_mode INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ledger ADD COLUMN approver TEXT;
+CREATE TABLE gift_cards(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  code TEXT NOT NULL UNIQUE,
+  currency TEXT NOT NULL,
+  balance INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX gift_cards_origin_seq ON gift_cards(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TABLE gift_card_activities(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  card_id INTEGER NOT NULL REFERENCES gift_cards(id),
+  kind INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  reference TEXT,
+  branch TEXT,
+  terminal TEXT,
+  operator TEXT,
+  created_at INTEGER NOT NULL);
+CREATE INDEX gift_card_activities_card ON gift_card_activities(card_id);
+CREATE INDEX gift_card_activities_time ON gift_card_activities(created_at);
+CREATE UNIQUE INDEX gift_card_activities_origin_seq ON gift_card_activities(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TRIGGER gift_card_activities_append_only_u BEFORE UPDATE ON gift_card_activities
+  BEGIN SELECT RAISE(ABORT, 'gift card activities are append-only'); END;
+CREATE TRIGGER gift_card_activities_append_only_d BEFORE DELETE ON gift_card_activities
+  BEGIN SELECT RAISE(ABORT, 'gift card activities are append-only'); END;
 INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
   EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
   EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR

@@ -239,6 +239,15 @@ VerifyReport Database::verify() {
                 " but the wallet ledger sums to " + std::to_string(w.i64(2)));
     }
     {
+        auto g = d.c.query(
+            "SELECT g.code, g.balance, COALESCE((SELECT SUM(amount) FROM gift_card_activities a "
+            "WHERE a.card_id = g.id), 0) AS s FROM gift_cards g WHERE g.balance <> s OR g.balance "
+            "< 0");
+        while (g.next())
+            add("gift card " + g.text(0) + ": balance " + std::to_string(g.i64(1)) +
+                " but its activities sum to " + std::to_string(g.i64(2)));
+    }
+    {
         auto q = d.c.query(
             "SELECT key FROM requests WHERE status = 0 AND op = 'sale' AND result_id "
             "NOT IN (SELECT id FROM sales)");

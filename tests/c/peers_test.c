@@ -4,7 +4,8 @@
  * coupons in any scan order, a rule that stops the rules after it, rules for some branches and
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
- * points a member earns a day, operators' limits, approvals and audit, and a points transfer.
+ * points a member earns a day, operators' limits, approvals and audit, a points transfer, and
+ * gift cards.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -331,6 +332,60 @@ static void test_points_transfer(void) {
     loy_close(db);
 }
 
+/* Gift cards (Odoo's gift_card programmes, Square's Gift Cards API): sold at the till, loaded,
+ * redeemed in part, credited back on a refund; the liability report. */
+static void test_gift_cards(void) {
+    loy_db* db = open_fresh("peers-gift.db",
+                            "{\"name\":\"Gifts\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+                            "\"gift_cards\":{\"max_balance\":5000000}}");
+    if (!db) return;
+    char code[32];
+    size_t need = 0;
+    CHECK_STATUS(loy_giftcard_sell(db, 0, "R1", "mina", "gc-0", code, sizeof code, &need, &err),
+                 LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_giftcard_sell(db, 500000, "R1", "mina", "gc-1", NULL, 0, &need, &err), LOY_OK);
+    CHECK(need == 11);
+    CHECK_STATUS(
+        loy_giftcard_sell(db, 500000, "R1", "mina", "gc-1", code, sizeof code, &need, &err),
+        LOY_OK); /* the same key: the same card, sold once */
+    CHECK(loy_coupon_code_check(code) == LOY_OK);
+    int64_t balance = -1;
+    CHECK_STATUS(loy_giftcard_balance(db, code, &balance, &err), LOY_OK);
+    CHECK(balance == 500000);
+    CHECK_STATUS(loy_giftcard_load(db, code, 200000, "R2", "mina", "gc-2", &balance, &err), LOY_OK);
+    CHECK(balance == 700000);
+    CHECK_STATUS(loy_giftcard_redeem(db, code, 800000, "R3", "reza", "gc-3", &balance, &err),
+                 LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK_STATUS(loy_giftcard_redeem(db, code, 300000, "R3", "reza", "gc-4", &balance, &err),
+                 LOY_OK);
+    CHECK(balance == 400000);
+    CHECK_STATUS(loy_giftcard_redeem(db, code, 300000, "R3", "reza", "gc-4", &balance, &err),
+                 LOY_OK);
+    CHECK(balance == 400000); /* a retry takes nothing twice */
+    CHECK_STATUS(loy_giftcard_refund(db, code, 100000, "R3", "reza", "gc-5", &balance, &err),
+                 LOY_OK);
+    CHECK(balance == 500000);
+    CHECK_STATUS(loy_giftcard_load(db, code, 4600000, "R4", "mina", "gc-6", &balance, &err),
+                 LOY_ERR_INVALID_AMOUNT); /* over the programme's 5,000,000 */
+    {
+        char typo[32];
+        snprintf(typo, sizeof typo, "%s", code);
+        typo[0] = typo[0] == 'A' ? 'B' : 'A';
+        CHECK_STATUS(loy_giftcard_balance(db, typo, &balance, &err), LOY_ERR_COUPON_INVALID);
+    }
+    CHECK_STATUS(loy_giftcard_balance(db, NULL, &balance, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_report_options o;
+    loy_report_options_init(&o);
+    loy_table* t = NULL;
+    CHECK_STATUS(loy_report(db, "gift_cards", &o, &t, &err), LOY_OK);
+    CHECK(t != NULL && loy_table_int(t, 0, 0) == 1 && loy_table_int(t, 0, 1) == 500000 &&
+          loy_table_int(t, 0, 2) == 200000 && loy_table_int(t, 0, 3) == 300000 &&
+          loy_table_int(t, 0, 4) == 100000 && loy_table_int(t, 0, 5) == 500000);
+    loy_table_free(t);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -342,6 +397,7 @@ int main(int argc, char** argv) {
         {"a daily earning cap", test_a_daily_earning_cap},
         {"operator controls", test_operator_controls},
         {"a points transfer", test_points_transfer},
+        {"gift cards", test_gift_cards},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

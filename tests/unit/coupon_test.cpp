@@ -751,3 +751,29 @@ TEST_CASE("transfers conserve points, keep their dates, and another file agrees"
     }
     CHECK(other->verify().ok());
 }
+
+TEST_CASE("gift cards: exact balances, retries once, and another file agrees", "[giftcards]") {
+    const std::string prog = R"({"currency": "IRR"})";
+    auto db = open(temp_path("g-cards.db"));
+    db->load_program(prog);
+    GiftCardContext at;
+    at.reference = "R1";
+    at.branch = "north";
+    const std::string code = db->gift_card_sell(1000000, at, "g1");
+    CHECK(db->gift_card_sell(1000000, at, "g1") == code);  // a retry: the same card
+    CHECK(db->gift_card_redeem(code, 250000, at, "g2") == 750000);
+    CHECK(db->gift_card_redeem(code, 250000, at, "g2") == 750000);  // once
+    CHECK(status_of([&] { db->gift_card_redeem(code, 800000, at, "g3"); }) ==
+          Status::InsufficientFunds);
+    CHECK(db->gift_card_refund(code, 50000, at, "g4") == 800000);
+    CHECK(db->gift_card_load(code, 200000, at, "g5") == 1000000);
+    const GiftCard g = db->gift_card(code);
+    CHECK((g.balance == 1000000 && g.activities == 4 && g.currency == "IRR"));
+    CHECK(db->verify().ok());
+    auto other = open(temp_path("g-cards-2.db"));
+    other->load_program(prog);
+    other->apply_journal(db->journal("", 0, 1000));
+    CHECK(other->gift_card(code).balance == 1000000);
+    CHECK(other->verify().ok());
+    CHECK(other->gift_card_redeem(code, 1000000, at, "g6") == 0);  // spendable there too
+}

@@ -374,6 +374,20 @@ test('a member gives points to another', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a gift card sold, loaded and spent in part', () => {
+  const { db, dir } = openClub();
+  const code = db.sellGiftCard(500000, 'X-gc-1', { reference: 'R1', operator: 'mina' });
+  assert.strictEqual(db.sellGiftCard(500000, 'X-gc-1', { reference: 'R1', operator: 'mina' }), code);
+  assert.strictEqual(db.loadGiftCard(code, 200000, 'X-gc-2'), 700000);
+  assert.strictEqual(db.redeemGiftCard(code, 300000, 'X-gc-3'), 400000);
+  assert.throws(() => db.redeemGiftCard(code, 500000, 'X-gc-4'), DeclinedError);
+  assert.strictEqual(db.refundGiftCard(code, 100000, 'X-gc-5'), 500000);
+  assert.strictEqual(db.giftCardBalance(code), 500000);
+  assert.strictEqual(db.report('gift_cards')[0].outstanding, 500000);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('tier review, segments, a message campaign and the dashboard', () => {
   const { db, dir, sara } = openClub();
   const review = db.reviewTiers();

@@ -1015,6 +1015,36 @@ class Database(_Handle):
         csv = _text_out(load().loy_coupon_batch_export, self.ptr, batch_id)
         return [line for line in csv.splitlines()[1:] if line]
 
+    # -- gift cards (docs/wallet.md)
+    def sell_gift_card(self, amount: int, idempotency_key: str, reference: Optional[str] = None,
+                       operator: Optional[str] = None) -> str:
+        """Sells a gift card with its first amount; returns its code (the same key, the same
+        card)."""
+        return _text_out(load().loy_giftcard_sell, self.ptr, amount, _b(reference), _b(operator),
+                         _b(idempotency_key))
+
+    def _gift_card(self, fn, code, amount, key, reference, operator) -> int:
+        return _outs(fn, self.ptr, _b(code), amount, _b(reference), _b(operator), _b(key), n=1)[0]
+
+    def load_gift_card(self, code: str, amount: int, idempotency_key: str,
+                       reference: Optional[str] = None, operator: Optional[str] = None) -> int:
+        return self._gift_card(load().loy_giftcard_load, code, amount, idempotency_key, reference,
+                               operator)
+
+    def redeem_gift_card(self, code: str, amount: int, idempotency_key: str,
+                         reference: Optional[str] = None, operator: Optional[str] = None) -> int:
+        """Pays `amount` with the card (DeclinedError beyond its balance); the balance left."""
+        return self._gift_card(load().loy_giftcard_redeem, code, amount, idempotency_key,
+                               reference, operator)
+
+    def refund_gift_card(self, code: str, amount: int, idempotency_key: str,
+                         reference: Optional[str] = None, operator: Optional[str] = None) -> int:
+        return self._gift_card(load().loy_giftcard_refund, code, amount, idempotency_key,
+                               reference, operator)
+
+    def gift_card_balance(self, code: str) -> int:
+        return _outs(load().loy_giftcard_balance, self.ptr, _b(code), n=1)[0]
+
     # -- rewards, partners, prize draws (docs/coupons.md)
     def redeem_reward(self, member_id: int, reward_id: str, quantity: int,
                       idempotency_key: str) -> Redemption:

@@ -328,6 +328,19 @@ class ClubTest(unittest.TestCase):
         with self.assertRaises(libloyalty.DeclinedError):
             self.db.transfer_points(son.id, self.sara.id, 500, "X-gift-2")
 
+    def test_a_gift_card_sold_loaded_and_spent_in_part(self):
+        code = self.db.sell_gift_card(500_000, "X-gc-1", reference="R1", operator="mina")
+        self.assertEqual(self.db.sell_gift_card(500_000, "X-gc-1", reference="R1",
+                                                operator="mina"), code)
+        self.assertTrue(libloyalty.Database.coupon_code_is_valid(code))
+        self.assertEqual(self.db.load_gift_card(code, 200_000, "X-gc-2"), 700_000)
+        self.assertEqual(self.db.redeem_gift_card(code, 300_000, "X-gc-3"), 400_000)
+        with self.assertRaises(libloyalty.DeclinedError):
+            self.db.redeem_gift_card(code, 500_000, "X-gc-4")
+        self.assertEqual(self.db.refund_gift_card(code, 100_000, "X-gc-5"), 500_000)
+        self.assertEqual(self.db.gift_card_balance(code), 500_000)
+        self.assertEqual(self.db.report("gift_cards")[0]["outstanding"], 500_000)
+
     def test_tiers_campaigns_segments_and_dashboard(self):
         review = self.db.review_tiers()
         self.assertEqual((review.reviewed, review.upgraded), (1, 0))

@@ -69,6 +69,17 @@ public class ClubTest {
     }
 
     @Test
+    public void aGiftCardSoldLoadedAndSpentInPart() {
+        String code = db.sellGiftCard(500000, "R1", "mina", "X-gc-1");
+        assertEquals(code, db.sellGiftCard(500000, "R1", "mina", "X-gc-1"));
+        assertEquals(700000, db.loadGiftCard(code, 200000, null, null, "X-gc-2"));
+        assertEquals(400000, db.redeemGiftCard(code, 300000, "R3", "reza", "X-gc-3"));
+        assertThrows(Loyalty.DeclinedException.class, () -> db.redeemGiftCard(code, 500000, null, null, "X-gc-4"));
+        assertEquals(500000, db.refundGiftCard(code, 100000, "R3", "reza", "X-gc-5"));
+        assertEquals(500000, db.giftCardBalance(code));
+    }
+
+    @Test
     public void aMemberGivesPointsToAnother() {
         Loyalty.Member son = db.enrol("09127654321", "Arash", null);
         assertEquals(300, db.transferPoints(sara.id(), son.id(), 100, "gift", "app", "X-gift-1"));

@@ -982,6 +982,48 @@ public final class Loyalty {
             return balance.getValue();
         }
 
+        // ---- gift cards (docs/wallet.md)
+
+        /** Sells a gift card with its first amount; returns its code (the same key, the same card). */
+        public String sellGiftCard(long amount, String reference, String operatorId, String idempotencyKey) {
+            return text((b, c, n, e) -> C.loy_giftcard_sell(handle(), amount, reference, operatorId,
+                    idempotencyKey, b, c, n, e));
+        }
+
+        @FunctionalInterface
+        interface GiftCardCall {
+            int call(Pointer db, String code, long amount, String reference, String operatorId, String key,
+                     LongByReference balance, LoyError e);
+        }
+
+        private long giftCard(GiftCardCall call, String code, long amount, String reference, String operatorId,
+                              String key) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(call.call(handle(), code, amount, reference, operatorId, key, balance, e), e);
+            return balance.getValue();
+        }
+
+        public long loadGiftCard(String code, long amount, String reference, String operatorId, String key) {
+            return giftCard(C::loy_giftcard_load, code, amount, reference, operatorId, key);
+        }
+
+        /** Pays {@code amount} with the card (a DeclinedException beyond its balance). */
+        public long redeemGiftCard(String code, long amount, String reference, String operatorId, String key) {
+            return giftCard(C::loy_giftcard_redeem, code, amount, reference, operatorId, key);
+        }
+
+        public long refundGiftCard(String code, long amount, String reference, String operatorId, String key) {
+            return giftCard(C::loy_giftcard_refund, code, amount, reference, operatorId, key);
+        }
+
+        public long giftCardBalance(String code) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(C.loy_giftcard_balance(handle(), code, balance, e), e);
+            return balance.getValue();
+        }
+
         // ---- rewards, partners, prize draws (docs/coupons.md)
 
         public Redemption redeemReward(long memberId, String rewardId, long quantity, String idempotencyKey) {

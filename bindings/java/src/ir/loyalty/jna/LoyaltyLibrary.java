@@ -392,6 +392,11 @@ public interface LoyaltyLibrary extends Library {
     int loy_coupon_revoke(Pointer db, String code, String idempotency_key, LoyError err);
     int loy_wallet_credit(Pointer db, long member_id, long amount, String reason, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
     int loy_wallet_get(Pointer db, long member_id, LongByReference out_balance, LongByReference out_available, LongByReference out_pending, LoyError err);
+    int loy_giftcard_sell(Pointer db, long amount, String reference, String operator_id, String idempotency_key, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
+    int loy_giftcard_load(Pointer db, String code, long amount, String reference, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
+    int loy_giftcard_redeem(Pointer db, String code, long amount, String reference, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
+    int loy_giftcard_refund(Pointer db, String code, long amount, String reference, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
+    int loy_giftcard_balance(Pointer db, String code, LongByReference out_balance, LoyError err);
     int loy_reward_redeem(Pointer db, long member_id, String reward_id, long quantity, String idempotency_key, PointerByReference out_redemption, LoyError err);
     void loy_redemption_free(Pointer r);
     long loy_redemption_id(Pointer r);

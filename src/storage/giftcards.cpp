@@ -1,0 +1,160 @@
+// Gift cards: stored value by code, not tied to a member. A card is sold (activated) with its
+// first amount, loaded again, redeemed in part as a tender, and credited back when a sale it paid
+// for is refunded. Every change is an append-only activity; the card's balance is their sum.
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+namespace {
+
+enum GiftCardActivity : std::int64_t { kActivate = 1, kLoad = 2, kRedeem = 3, kRefund = 4 };
+
+// A card's id and balance by its code (any form: dashes, spaces, case); a typo is caught by the
+// check symbol before any lookup.
+std::pair<std::int64_t, std::int64_t> find_card(Connection& c, const std::string& typed) {
+    const std::string code = coupon::normalize(typed);
+    if (!coupon::well_formed(code))
+        throw Error(Status::CouponInvalid, "'" + typed + "' is not a valid gift card code");
+    auto q = c.query("SELECT id, balance FROM gift_cards WHERE code=?", code);
+    if (!q.next()) throw Error(Status::NotFound, "no gift card " + coupon::display(code));
+    return {q.i64(0), q.i64(1)};
+}
+
+void check_amount(std::int64_t amount) {
+    if (amount <= 0) throw Error(Status::InvalidAmount, "a gift card amount must be more than 0");
+}
+
+}  // namespace
+
+void Database::Impl::gift_card_activity(std::int64_t card, std::int64_t kind, std::int64_t amount,
+                                        const GiftCardContext& ctx) {
+    c.query(
+         "INSERT INTO gift_card_activities(origin, card_id, kind, amount, reference, branch, "
+         "terminal, operator, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+         origin_id, card, kind, amount, NullIfEmpty{ctx.reference}, NullIfEmpty{ctx.branch},
+         NullIfEmpty{ctx.terminal}, NullIfEmpty{ctx.operator_id}, now())
+        .run();
+    c.query("UPDATE gift_cards SET balance = balance + ? WHERE id=?", amount, card).run();
+}
+
+std::string Database::gift_card_sell(std::int64_t amount, const GiftCardContext& ctx,
+                                     const std::string& key) {
+    check_key(key);
+    check_amount(amount);
+    ctx.check();
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    const std::string req =
+        canonical("amount", amount, "reference", ctx.reference, "branch", ctx.branch, "terminal",
+                  ctx.terminal, "operator", ctx.operator_id);
+    return d.idempotent(
+        key, "gift_card_sell", req,
+        [&] {
+            const Program& p = d.active_program();
+            if (p.gift_cards.max_balance > 0 && amount > p.gift_cards.max_balance)
+                throw Error(Status::InvalidAmount,
+                            fmt::format("a gift card holds at most {}", p.gift_cards.max_balance));
+            std::string code;
+            for (int attempt = 0; attempt < 20 && code.empty(); ++attempt) {
+                code = coupon::generate();
+                if (scalar(d.c.query("SELECT (SELECT COUNT(*) FROM gift_cards WHERE code=?1) + "
+                                     "(SELECT COUNT(*) FROM coupons WHERE code=?1)",
+                                     code)) != 0)
+                    code.clear();
+            }
+            if (code.empty()) throw Error(Status::Internal, "cannot find a free gift card code");
+            d.c.query("INSERT INTO gift_cards(origin, code, currency, created_at) VALUES (?,?,?,?)",
+                      d.origin_id, code, p.currency, d.now())
+                .run();
+            const std::int64_t card = d.c.last_id();
+            d.gift_card_activity(card, kActivate, amount, ctx);
+            return std::pair<std::int64_t, std::int64_t>(card, amount);
+        },
+        [&](const Impl::Outcome& out) {
+            auto q = d.c.query("SELECT code FROM gift_cards WHERE id=?", out.id);
+            q.next();
+            return coupon::display(q.text(0));
+        });
+}
+
+// Load, redeem and refund: one activity on a card, its balance after.
+std::int64_t Database::gift_card_change(const std::string& op, const std::string& code,
+                                        std::int64_t amount, const GiftCardContext& ctx,
+                                        const std::string& key) {
+    check_key(key);
+    check_amount(amount);
+    ctx.check();
+    text::check_field("gift card code", code, 40);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    const std::string req =
+        canonical("card", coupon::normalize(code), "amount", amount, "reference", ctx.reference,
+                  "branch", ctx.branch, "terminal", ctx.terminal, "operator", ctx.operator_id);
+    auto out = d.idempotent(key, "gift_card_" + op, req, [&] {
+        const Program& p = d.active_program();
+        auto [card, balance] = find_card(d.c, code);
+        std::int64_t kind = kLoad, signed_amount = amount;
+        if (op == "redeem") {
+            // In a chain a card may have been spent at another branch: its balance is the
+            // authority's to hold (docs/chain.md).
+            if (d.opt.chain_mode)
+                throw Error(Status::NeedsOnline,
+                            "in a chain, gift cards are redeemed under the chain's authority");
+            if (amount > balance)
+                throw Error(Status::InsufficientFunds,
+                            fmt::format("the gift card holds {}, {} asked", balance, amount));
+            kind = kRedeem;
+            signed_amount = -amount;
+        } else if (op == "refund") {
+            kind = kRefund;
+        }
+        const std::int64_t after = checked_add(balance, signed_amount);
+        if (signed_amount > 0 && p.gift_cards.max_balance > 0 && after > p.gift_cards.max_balance)
+            throw Error(Status::InvalidAmount,
+                        fmt::format("a gift card holds at most {}", p.gift_cards.max_balance));
+        d.gift_card_activity(card, kind, signed_amount, ctx);
+        return std::pair<std::int64_t, std::int64_t>(card, after);
+    });
+    return out.value;
+}
+
+std::int64_t Database::gift_card_load(const std::string& code, std::int64_t amount,
+                                      const GiftCardContext& ctx, const std::string& key) {
+    return gift_card_change("load", code, amount, ctx, key);
+}
+std::int64_t Database::gift_card_redeem(const std::string& code, std::int64_t amount,
+                                        const GiftCardContext& ctx, const std::string& key) {
+    return gift_card_change("redeem", code, amount, ctx, key);
+}
+std::int64_t Database::gift_card_refund(const std::string& code, std::int64_t amount,
+                                        const GiftCardContext& ctx, const std::string& key) {
+    return gift_card_change("refund", code, amount, ctx, key);
+}
+
+GiftCard Database::gift_card(const std::string& code) {
+    text::check_field("gift card code", code, 40);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    Transaction t(impl_->c, false);
+    auto [card, balance] = find_card(impl_->c, code);
+    auto q = impl_->c.query(
+        "SELECT code, currency, created_at, (SELECT COUNT(*) FROM gift_card_activities WHERE "
+        "card_id = g.id) FROM gift_cards g WHERE id=?",
+        card);
+    q.next();
+    GiftCard g;
+    g.code = coupon::display(q.text(0));
+    g.currency = q.text(1);
+    g.created_at = q.i64(2);
+    g.activities = q.i64(3);
+    g.balance = balance;
+    return g;
+}
+
+void GiftCardContext::check() const {
+    text::check_field("reference", reference, kMaxShort);
+    text::check_field("branch", branch, kMaxShort);
+    text::check_field("terminal", terminal, kMaxShort);
+    text::check_field("operator", operator_id, kMaxShort);
+}
+
+}  // namespace loyalty
