@@ -130,6 +130,30 @@ int32_t loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points
     });
 }
 
+int32_t loy_points_hold(loy_db* db, int64_t member_id, int64_t points, int64_t ttl_ms,
+                        const char* reference, const char* key, int64_t* out_hold_id,
+                        loy_error* err) {
+    if (out_hold_id) *out_hold_id = 0;
+    return guard(err, [&] {
+        if (!out_hold_id) null_arg("out_hold_id");
+        *out_hold_id = db_of(db).hold_points(member_id, points, ttl_ms, opt(reference),
+                                             req(key, "idempotency_key"));
+    });
+}
+
+int32_t loy_points_hold_capture(loy_db* db, int64_t hold_id, int64_t points, const char* key,
+                                int64_t* out_balance, loy_error* err) {
+    if (out_balance) *out_balance = 0;
+    return guard(err, [&] {
+        int64_t b = db_of(db).capture_hold(hold_id, points, req(key, "idempotency_key"));
+        if (out_balance) *out_balance = b;
+    });
+}
+
+int32_t loy_points_hold_release(loy_db* db, int64_t hold_id, const char* key, loy_error* err) {
+    return guard(err, [&] { db_of(db).release_hold(hold_id, req(key, "idempotency_key")); });
+}
+
 int32_t loy_points_transfer(loy_db* db, int64_t from_member_id, int64_t to_member_id,
                             int64_t points, const char* reason, const char* operator_id,
                             const char* key, int64_t* out_from_balance, loy_error* err) {

@@ -1400,6 +1400,32 @@ namespace Loyalty
             return balance;
         }
 
+        /// <summary>Reserves points for ttlMs (a tab, a web order); returns the hold's id.</summary>
+        public long HoldPoints(long memberId, long points, long ttlMs, string idempotencyKey, string reference = null)
+        {
+            LoyError e = Check.NewError();
+            long hold;
+            Check.Ok(Api.loy_points_hold(handle, memberId, points, ttlMs, Utf8.Z(reference), Utf8.Z(idempotencyKey),
+                                         out hold, ref e), ref e);
+            return hold;
+        }
+
+        /// <summary>Spends 0..the held points (the rest is released); returns the balance after.</summary>
+        public long CaptureHold(long holdId, long points, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            long balance;
+            Check.Ok(Api.loy_points_hold_capture(handle, holdId, points, Utf8.Z(idempotencyKey), out balance,
+                                                 ref e), ref e);
+            return balance;
+        }
+
+        public void ReleaseHold(long holdId, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_points_hold_release(handle, holdId, Utf8.Z(idempotencyKey), ref e), ref e);
+        }
+
         /// <summary>Gives points to another member (they keep their expiry dates), when the programme
         /// allows transfers; returns the giver's balance.</summary>
         public long TransferPoints(long fromMember, long toMember, long points, string idempotencyKey,

@@ -150,6 +150,12 @@ public static class PosCheckout
                    "a gift card sold, loaded, spent in part and credited back");
             Expect(Status(() => db.RedeemGiftCard(card, 600000, "X-gc-4")) == Constants.LOY_ERR_INSUFFICIENT_FUNDS,
                    "not beyond its balance");
+            long hold = db.HoldPoints(sara.Id, 100, 3600000, "X-hold-1", "table 7");
+            long held = db.GetMember(sara.Id).Available;
+            Expect(db.CaptureHold(hold, 60, "X-hold-2") == db.GetMember(sara.Id).Balance &&
+                   db.GetMember(sara.Id).Available == held + 40, "a hold captured in part, the rest released");
+            Expect(Status(() => db.ReleaseHold(hold, "X-hold-3")) == Constants.LOY_ERR_INVALID_STATE,
+                   "a captured hold cannot be released");
             long saraBefore = db.GetMember(sara.Id).Balance;
             Member son = db.Enrol(new MemberFields { Phone = "09127654321", Name = "Arash" });
             Expect(db.TransferPoints(sara.Id, son.Id, 100, "X-gift-1", "gift") == saraBefore - 100 &&

@@ -268,6 +268,12 @@ export class Database {
   enterDraw(drawId: string, memberId: Int64, entries: Int64, idempotencyKey: string): Int64;
   drawEntries(drawId: string): Row[];
   runDraw(drawId: string, seed: string, winners: Int64, idempotencyKey: string): Row[];
+  /** Reserves points for ttlMs (a tab, a web order); returns the hold's id. */
+  holdPoints(memberId: Int64, points: Int64, ttlMs: Int64, idempotencyKey: string,
+             options?: { reference?: string | null }): Int64;
+  /** Spends 0..the held points (the rest is released); returns the balance after. */
+  captureHold(holdId: Int64, points: Int64, idempotencyKey: string): Int64;
+  releaseHold(holdId: Int64, idempotencyKey: string): void;
   /** Gives points to another member, with their expiry dates; returns the giver's balance. */
   transferPoints(fromMember: Int64, toMember: Int64, points: Int64, idempotencyKey: string,
                  options?: { reason?: string | null; operator?: string | null }): Int64;

@@ -708,6 +708,15 @@ class Database extends Handle {
   }
 
   // Points outside a sale, and the file's own upkeep.
+  // Two-phase holds: reserve points for ttlMs (a tab, a web order); capture 0..held (the rest is
+  // released; returns the balance after) or release them.
+  holdPoints(memberId, points, ttlMs, idempotencyKey, { reference = null } = {}) {
+    return scalarOut(load().loy_points_hold, this.handle, memberId, points, ttlMs, reference, idempotencyKey);
+  }
+  captureHold(holdId, points, idempotencyKey) {
+    return scalarOut(load().loy_points_hold_capture, this.handle, holdId, points, idempotencyKey);
+  }
+  releaseHold(holdId, idempotencyKey) { call(load().loy_points_hold_release, this.handle, holdId, idempotencyKey); }
   // Gives points to another member (they keep their expiry dates), when the programme allows
   // `transfers`; returns the giver's balance.
   transferPoints(fromMember, toMember, points, idempotencyKey, { reason = null, operator = null } = {}) {

@@ -347,6 +347,12 @@ type
       ELoyDeclined, LOY_ERR_NEEDS_APPROVAL). }
     function AdjustPoints(MemberId, Points: Int64; const Reason, OperatorId, Key: string;
       const Approver: string = ''): Int64;
+    { Two-phase holds: reserve points for TtlMs (a tab, a web order; returns the hold's id);
+      capture 0..the held points (the rest is released; returns the balance after) or release. }
+    function HoldPoints(MemberId, Points, TtlMs: Int64; const Key: string;
+      const Reference: string = ''): Int64;
+    function CaptureHold(HoldId, Points: Int64; const Key: string): Int64;
+    procedure ReleaseHold(HoldId: Int64; const Key: string);
     { Gives points to another member (they keep their expiry dates), when the programme allows
       transfers; returns the giver's balance. }
     function TransferPoints(FromMember, ToMember, Points: Int64; const Key: string;
@@ -1716,6 +1722,39 @@ begin
   Result := 0;
   Check(loy_points_adjust_approved(FHandle, MemberId, Points, OptUtf8(R), OptUtf8(O), OptUtf8(A),
     OptUtf8(K), @Result, @Err), Err);
+end;
+
+function TLoyDatabase.HoldPoints(MemberId, Points, TtlMs: Int64; const Key, Reference: string): Int64;
+var
+  Err: TLoyError;
+  R, K: UTF8String;
+begin
+  Err := NewError;
+  R := ToUtf8(Reference);
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(loy_points_hold(FHandle, MemberId, Points, TtlMs, OptUtf8(R), OptUtf8(K), @Result, @Err), Err);
+end;
+
+function TLoyDatabase.CaptureHold(HoldId, Points: Int64; const Key: string): Int64;
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(loy_points_hold_capture(FHandle, HoldId, Points, OptUtf8(K), @Result, @Err), Err);
+end;
+
+procedure TLoyDatabase.ReleaseHold(HoldId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_points_hold_release(FHandle, HoldId, OptUtf8(K), @Err), Err);
 end;
 
 function TLoyDatabase.TransferPoints(FromMember, ToMember, Points: Int64; const Key: string;

@@ -412,6 +412,9 @@ function loy_draw_run(p_db: Pointer; p_draw_id: PAnsiChar; p_seed: PAnsiChar; p_
 function loy_event_record(p_db: Pointer; p_member_id: Int64; p_action: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_points: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_adjust(p_db: Pointer; p_member_id: Int64; p_points: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_adjust_approved(p_db: Pointer; p_member_id: Int64; p_points: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_approver: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_points_hold(p_db: Pointer; p_member_id: Int64; p_points: Int64; p_ttl_ms: Int64; p_reference: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_hold_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_points_hold_capture(p_db: Pointer; p_hold_id: Int64; p_points: Int64; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_points_hold_release(p_db: Pointer; p_hold_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_transfer(p_db: Pointer; p_from_member_id: Int64; p_to_member_id: Int64; p_points: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_from_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_expire(p_db: Pointer; p_now_ms: Int64; p_out_lots: PInt64; p_out_points: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_expiring(p_db: Pointer; p_member_id: Int64; p_before_ms: Int64; p_out_points: PInt64; p_out_next_expiry: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;

@@ -184,6 +184,17 @@ begin
     Expect(Pos(IntToStr(LOY_VERSION_MAJOR) + '.', LoyVersion) = 1, 'club: the version');
     Expect((Db.Rebuild = 0) and (Db.VerifyReport = ''), 'club: the ledger is consistent');
 
+    Batch := Db.HoldPoints(Sara.Id, 100, 3600000, 'X-hold-1', 'table 7');
+    Next := Db.Member(Sara.Id).Available;
+    Expect((Db.CaptureHold(Batch, 60, 'X-hold-2') = Db.Member(Sara.Id).Balance) and
+      (Db.Member(Sara.Id).Available = Next + 40), 'club: a hold captured in part, the rest released');
+    Refused := LOY_OK;
+    try
+      Db.ReleaseHold(Batch, 'X-hold-3');
+    except
+      on E: ELoyConflict do Refused := E.Status;
+    end;
+    Expect(Refused = LOY_ERR_INVALID_STATE, 'club: a captured hold cannot be released');
     Next := Db.Member(Sara.Id).Balance;
     F := TLoyMemberFields.Empty;
     F.Phone := '09127654321';

@@ -189,6 +189,13 @@ class Database {
     std::int64_t adjust(std::int64_t member_id, std::int64_t points, const std::string& reason,
                         const std::string& operator_id, const std::string& idempotency_key,
                         const std::string& approver = "");
+    // Points holds (docs/ledger.md): reserve points for `ttl_ms` (a tab, a web order); capture
+    // all or part (the rest is released; returns the balance after) or release them.
+    std::int64_t hold_points(std::int64_t member_id, std::int64_t points, std::int64_t ttl_ms,
+                             const std::string& reference, const std::string& idempotency_key);
+    std::int64_t capture_hold(std::int64_t hold_id, std::int64_t points,
+                              const std::string& idempotency_key);
+    void release_hold(std::int64_t hold_id, const std::string& idempotency_key);
     // Gives points of one member to another, with their dates; returns the giver's balance.
     std::int64_t transfer_points(std::int64_t from_member_id, std::int64_t to_member_id,
                                  std::int64_t points, const std::string& reason,

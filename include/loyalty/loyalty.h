@@ -848,6 +848,22 @@ LOY_API int32_t LOY_CALL loy_points_adjust_approved(loy_db* db, int64_t member_i
                                                     const char* approver,
                                                     const char* idempotency_key,
                                                     int64_t* out_balance, loy_error* err);
+/* Points holds (docs/ledger.md): reserve `points` of a member's available points for an open
+ * tab or a web order for `ttl_ms` (one minute to 30 days): until captured, released or expired
+ * the member's available points are that much lower (a hold left by a crashed till ends by itself
+ * at its expiry). Capture spends 0..the held points (the rest is released; out_balance: the
+ * balance after); capture of an ended hold is LOY_ERR_INVALID_STATE. Release frees them (an
+ * expired hold too; a captured one is LOY_ERR_INVALID_STATE). In chain mode the authority holds
+ * points instead (loy_sync_hold): LOY_ERR_NEEDS_ONLINE. */
+LOY_API int32_t LOY_CALL loy_points_hold(loy_db* db, int64_t member_id, int64_t points,
+                                         int64_t ttl_ms, const char* reference,
+                                         const char* idempotency_key, int64_t* out_hold_id,
+                                         loy_error* err);
+LOY_API int32_t LOY_CALL loy_points_hold_capture(loy_db* db, int64_t hold_id, int64_t points,
+                                                 const char* idempotency_key, int64_t* out_balance,
+                                                 loy_error* err);
+LOY_API int32_t LOY_CALL loy_points_hold_release(loy_db* db, int64_t hold_id,
+                                                 const char* idempotency_key, loy_error* err);
 /* Gives `points` of one member's available points to another (a gift, a family pooling its
  * points), when the programme allows transfers (`transfers`, docs/ledger.md): the points keep
  * their expiry dates. out_from_balance (may be NULL): the giver's balance after. Refused in chain
@@ -907,8 +923,8 @@ LOY_API const char* LOY_CALL loy_history_corrects(const loy_history* h, size_t i
  *
  * Every fact has an id `<origin>:<letter><seq>` (M member, S sale, R refund or void, C coupon,
  * L ledger entry, W wallet entry, U coupon use, X reward redemption, P plan subscription,
- * T tier event, G gift card, A gift card activity) that stays the same in every file the fact
- * is copied to. The origin is the
+ * T tier event, G gift card, A gift card activity, H points hold) that stays the same in every
+ * file the fact is copied to. The origin is the
  * till's name (loy_open_options.origin), or `<till>~<generation>-<6 hex>` once the file was found
  * copied, moved to another file or restored from a backup.
  * =========================================================================================== */

@@ -333,6 +333,7 @@ struct Database::Impl {
 
     // storage/ledger.cpp
     std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);
+    std::int64_t held_points(std::int64_t member_id, std::int64_t t);
     std::int64_t balance_of(std::int64_t member_id);
     std::string source_of(EntryKind kind, const EntryContext& ctx);
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,

@@ -5,6 +5,7 @@
 namespace loyalty {
 
 // Available (spendable now) and pending points of a member.
+// Available (spendable now, less the points open holds reserve) and pending points.
 std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t member_id) {
     std::int64_t t = now();
     auto q = c.query(
@@ -13,7 +14,17 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t mem
         "FROM lots WHERE member_id = ?1 AND remaining > 0 AND expires_at > ?2",
         member_id, t);
     q.next();
-    return {q.i64(0), q.i64(1)};
+    const std::int64_t available = q.i64(0), pending = q.i64(1);
+    return {std::max<std::int64_t>(0, available - held_points(member_id, t)), pending};
+}
+
+// Points reserved by the member's open holds that have not timed out (a hold left behind by a
+// crash ends by itself at its expiry).
+std::int64_t Database::Impl::held_points(std::int64_t member_id, std::int64_t t) {
+    return scalar(c.query(
+        "SELECT COALESCE(SUM(points), 0) FROM point_holds WHERE member_id=? AND status=0 AND "
+        "expires_at > ?",
+        member_id, t));
 }
 
 std::int64_t Database::Impl::balance_of(std::int64_t member_id) {
@@ -146,9 +157,11 @@ std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, st
                     "in a chain, points are spent at checkout under a hold from the chain's "
                     "authority, or at the head office");
     auto p = plan(member, points, true, 0);
-    if (lots::total(p) < points)
-        throw Error(Status::InsufficientPoints, std::to_string(points) + " points needed, " +
-                                                    std::to_string(lots::total(p)) + " available");
+    const std::int64_t free = std::min(lots::total(p), spendable(member).first);
+    if (free < points)
+        throw Error(Status::InsufficientPoints,
+                    std::to_string(points) + " points needed, " + std::to_string(free) +
+                        " available" + (free < lots::total(p) ? " (the rest is held)" : ""));
     std::int64_t entry = add_entry(kind, member, -points, ctx);
     apply(entry, p);
     return entry;

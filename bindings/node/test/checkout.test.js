@@ -7,7 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const {
   Database, Basket, LoyaltyError, constants, libraryCandidates, checkVersion, reports, version,
-  InvalidInputError, NotFoundError, DeclinedError, TransientError, FailureError, error,
+  InvalidInputError, NotFoundError, ConflictError, DeclinedError, TransientError, FailureError, error,
 } = require('..');
 
 const PROGRAMME = path.join(__dirname, '..', '..', '..', 'examples', 'programme.json');
@@ -359,6 +359,18 @@ test('an adjustment above the limit needs a second operator', () => {
   assert.deepStrictEqual([latest.operator, latest.approver], ['mgr', 'reza']);
   const ops = Object.fromEntries(db.report('operators').map((r) => [r.operator, r]));
   assert.deepStrictEqual([ops.mgr.points_added, ops.reza.approvals_given], [1000, 1]);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('points held for a tab, then captured in part', () => {
+  const { db, dir, sara } = openClub();
+  const hold = db.holdPoints(sara.id, 100, 3600000, 'X-hold-1', { reference: 'table 7' });
+  assert.strictEqual(db.member(sara.id).available, 300);
+  assert.strictEqual(db.captureHold(hold, 60, 'X-hold-2'), 340);
+  assert.throws(() => db.releaseHold(hold, 'X-hold-3'), ConflictError);
+  db.releaseHold(db.holdPoints(sara.id, 40, 60000, 'X-hold-4'), 'X-hold-5');
+  assert.strictEqual(db.member(sara.id).available, 340);
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

@@ -1143,6 +1143,20 @@ class Database(_Handle):
               _b(operator), _b(approver), _b(idempotency_key), ctypes.byref(balance))
         return balance.value
 
+    def hold_points(self, member_id: int, points: int, ttl_ms: int, idempotency_key: str,
+                    reference: Optional[str] = None) -> int:
+        """Reserves points for an open tab or a web order for ttl_ms; returns the hold's id."""
+        return _outs(load().loy_points_hold, self.ptr, member_id, points, ttl_ms, _b(reference),
+                     _b(idempotency_key), n=1)[0]
+
+    def capture_hold(self, hold_id: int, points: int, idempotency_key: str) -> int:
+        """Spends 0..the held points (the rest is released); returns the balance after."""
+        return _outs(load().loy_points_hold_capture, self.ptr, hold_id, points,
+                     _b(idempotency_key), n=1)[0]
+
+    def release_hold(self, hold_id: int, idempotency_key: str) -> None:
+        _call(load().loy_points_hold_release, self.ptr, hold_id, _b(idempotency_key))
+
     def transfer_points(self, from_member: int, to_member: int, points: int,
                         idempotency_key: str, reason: str = "", operator: str = "") -> int:
         """Gives points to another member (they keep their expiry dates), when the programme

@@ -319,6 +319,17 @@ class ClubTest(unittest.TestCase):
         ops = {row["operator"]: row for row in self.db.report("operators")}
         self.assertEqual((ops["mgr"]["points_added"], ops["reza"]["approvals_given"]), (1000, 1))
 
+    def test_points_held_for_a_tab_then_captured_in_part(self):
+        hold = self.db.hold_points(self.sara.id, 100, 3_600_000, "X-hold-1", reference="table 7")
+        self.assertEqual(self.db.member(self.sara.id).available, 300)
+        self.assertEqual(self.db.capture_hold(hold, 60, "X-hold-2"), 340)
+        self.assertEqual(self.db.member(self.sara.id).available, 340)
+        with self.assertRaises(libloyalty.ConflictError):
+            self.db.release_hold(hold, "X-hold-3")  # captured already
+        other = self.db.hold_points(self.sara.id, 40, 60_000, "X-hold-4")
+        self.db.release_hold(other, "X-hold-5")
+        self.assertEqual(self.db.member(self.sara.id).available, 340)
+
     def test_a_member_gives_points_to_another(self):
         son = self.db.enrol(phone="09127654321", name="Arash")
         self.assertEqual(self.db.transfer_points(self.sara.id, son.id, 100, "X-gift-1",

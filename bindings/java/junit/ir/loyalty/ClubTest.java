@@ -80,6 +80,15 @@ public class ClubTest {
     }
 
     @Test
+    public void pointsHeldForATabThenCapturedInPart() {
+        long hold = db.holdPoints(sara.id(), 100, 3600000, "table 7", "X-hold-1");
+        assertEquals(300, db.member(sara.id()).available());
+        assertEquals(340, db.captureHold(hold, 60, "X-hold-2"));
+        assertThrows(Loyalty.ConflictException.class, () -> db.releaseHold(hold, "X-hold-3"));
+        assertEquals(340, db.member(sara.id()).available());
+    }
+
+    @Test
     public void aMemberGivesPointsToAnother() {
         Loyalty.Member son = db.enrol("09127654321", "Arash", null);
         assertEquals(300, db.transferPoints(sara.id(), son.id(), 100, "gift", "app", "X-gift-1"));

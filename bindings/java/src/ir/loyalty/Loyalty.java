@@ -1190,6 +1190,27 @@ public final class Loyalty {
             return balance.getValue();
         }
 
+        /** Reserves points for ttlMs (a tab, a web order); returns the hold's id. */
+        public long holdPoints(long memberId, long points, long ttlMs, String reference, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference hold = new LongByReference();
+            check(C.loy_points_hold(handle(), memberId, points, ttlMs, reference, idempotencyKey, hold, e), e);
+            return hold.getValue();
+        }
+
+        /** Spends 0..the held points (the rest is released); returns the balance after. */
+        public long captureHold(long holdId, long points, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(C.loy_points_hold_capture(handle(), holdId, points, idempotencyKey, balance, e), e);
+            return balance.getValue();
+        }
+
+        public void releaseHold(long holdId, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_points_hold_release(handle(), holdId, idempotencyKey, e), e);
+        }
+
         /** Gives points to another member (they keep their expiry dates), when the programme allows
          *  transfers; returns the giver's balance. */
         public long transferPoints(long fromMember, long toMember, long points, String reason,
