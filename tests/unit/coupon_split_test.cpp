@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "coupon_split.hpp"
+#include "db_fixture.hpp"
 
 using loyalty::coupon_split::max_split;
 
@@ -47,11 +48,7 @@ TEST_CASE("max_split: the overlapping coupons of the defect report", "[coupons][
 
 TEST_CASE("max_split: random instances reach the minimum cut and stay feasible",
           "[coupons][split][property]") {
-    std::uint64_t seed = 7;
-    auto next = [&](std::uint64_t bound) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (seed >> 33) % bound;
-    };
+    fixture::Lcg next{7};
     for (int round = 0; round < 500; ++round) {
         const std::size_t m = 1 + next(5), n = 1 + next(6);
         std::vector<std::int64_t> wish(m), net(n);

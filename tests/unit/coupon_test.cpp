@@ -217,11 +217,7 @@ TEST_CASE("any scan order of a basket's coupons gives the same discounts", "[cou
          "skus": ["CAKE"], "combinable": true},
         {"id": "x", "name": "Exclusive", "effect": "amount", "amount": 7000, "code": "X"})"));
     auto m = db->enrol(phone("09121234567"));
-    std::uint64_t seed = 12345;
-    auto next = [&](std::uint64_t bound) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (seed >> 33) % bound;
-    };
+    fixture::Lcg next{12345};
     const char* skus[] = {"CAKE", "BREAD", "TEA", "LATTE"};
     const char* cats[] = {"food", "food", "drink", "drink"};
     for (int round = 0; round < 200; ++round) {
@@ -720,11 +716,7 @@ TEST_CASE("transfers conserve points, keep their dates, and another file agrees"
         return sum;
     };
     const std::int64_t before = total();
-    std::uint64_t seed = 99;
-    auto next = [&](std::uint64_t bound) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (seed >> 33) % bound;
-    };
+    fixture::Lcg next{99};
     int refused = 0;
     for (int i = 0; i < 200; ++i) {
         const auto from = ids[next(ids.size())], to = ids[next(ids.size())];

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #endif
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -88,6 +89,16 @@ inline void raw_exec(const std::string& path, const std::string& sql,
     sqlite3_free(msg);
     sqlite3_close(db);
 }
+
+// A small seeded generator for property tests: next(bound) is in [0, bound), the same sequence
+// on every platform (64-bit arithmetic, a size_t result for 32-bit Windows too).
+struct Lcg {
+    std::uint64_t seed;
+    std::size_t operator()(std::size_t bound) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>((seed >> 33) % bound);
+    }
+};
 
 inline loyalty::Status status_of(const std::function<void()>& f) {
     try {

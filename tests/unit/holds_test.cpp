@@ -17,11 +17,7 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
     db->load_program(prog);
     const std::int64_t m = db->enrol(phone("09121234567")).id;
     db->adjust(m, 500, "opening", "mgr", "open");
-    std::uint64_t seed = 5;
-    auto next = [&](std::uint64_t bound) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (seed >> 33) % bound;
-    };
+    fixture::Lcg next{5};
     struct Held {
         std::int64_t id, points;
     };
