@@ -4,24 +4,32 @@
 
 namespace loyalty {
 
+// A new random code that no coupon and no gift card has (they share one form of code).
+std::string Database::Impl::free_code() {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        std::string code = coupon::generate();
+        if (scalar(c.query("SELECT (SELECT COUNT(*) FROM coupons WHERE code=?1) + "
+                           "(SELECT COUNT(*) FROM gift_cards WHERE code=?1)",
+                           code)) == 0)
+            return code;
+    }
+    throw Error(Status::Internal, "cannot find a free code");
+}
+
 // A new unique code for a campaign (issued to a member, or in a batch).
 std::string Database::Impl::new_coupon(const Campaign& camp, std::int64_t member,
                                        std::int64_t batch, std::int64_t sale) {
     std::int64_t t = now();
     std::int64_t until =
         camp.valid_days > 0 ? expiry_of(t, camp.valid_days, program.utc_offset_minutes) : 0;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-        std::string code = coupon::generate();
-        if (scalar(c.query("SELECT COUNT(*) FROM coupons WHERE code=?", code)) != 0) continue;
-        c.query(
-             "INSERT INTO coupons(origin, campaign_id, code, member_id, batch_id, max_uses, "
-             "valid_until, issued_sale_id, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-             origin_id, camp.id, code, NullIfZero{member}, NullIfZero{batch}, camp.uses_per_code,
-             until, NullIfZero{sale}, t)
-            .run();
-        return code;
-    }
-    throw Error(Status::Internal, "cannot find a free coupon code");
+    std::string code = free_code();
+    c.query(
+         "INSERT INTO coupons(origin, campaign_id, code, member_id, batch_id, max_uses, "
+         "valid_until, issued_sale_id, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+         origin_id, camp.id, code, NullIfZero{member}, NullIfZero{batch}, camp.uses_per_code, until,
+         NullIfZero{sale}, t)
+        .run();
+    return code;
 }
 
 // Uses of an issued code that count against its limit: at our tills (not restored by a

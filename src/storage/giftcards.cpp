@@ -24,6 +24,13 @@ void check_amount(std::int64_t amount) {
     if (amount <= 0) throw Error(Status::InvalidAmount, "a gift card amount must be more than 0");
 }
 
+// The programme's most one card may hold.
+void check_most(const Program& p, std::int64_t balance) {
+    if (p.gift_cards.max_balance > 0 && balance > p.gift_cards.max_balance)
+        throw Error(Status::InvalidAmount,
+                    fmt::format("a gift card holds at most {}", p.gift_cards.max_balance));
+}
+
 }  // namespace
 
 void Database::Impl::gift_card_activity(std::int64_t card, std::int64_t kind, std::int64_t amount,
@@ -51,18 +58,8 @@ std::string Database::gift_card_sell(std::int64_t amount, const GiftCardContext&
         key, "gift_card_sell", req,
         [&] {
             const Program& p = d.active_program();
-            if (p.gift_cards.max_balance > 0 && amount > p.gift_cards.max_balance)
-                throw Error(Status::InvalidAmount,
-                            fmt::format("a gift card holds at most {}", p.gift_cards.max_balance));
-            std::string code;
-            for (int attempt = 0; attempt < 20 && code.empty(); ++attempt) {
-                code = coupon::generate();
-                if (scalar(d.c.query("SELECT (SELECT COUNT(*) FROM gift_cards WHERE code=?1) + "
-                                     "(SELECT COUNT(*) FROM coupons WHERE code=?1)",
-                                     code)) != 0)
-                    code.clear();
-            }
-            if (code.empty()) throw Error(Status::Internal, "cannot find a free gift card code");
+            check_most(p, amount);
+            const std::string code = d.free_code();
             d.c.query("INSERT INTO gift_cards(origin, code, currency, created_at) VALUES (?,?,?,?)",
                       d.origin_id, code, p.currency, d.now())
                 .run();
@@ -109,9 +106,7 @@ std::int64_t Database::gift_card_change(const std::string& op, const std::string
             kind = kRefund;
         }
         const std::int64_t after = checked_add(balance, signed_amount);
-        if (signed_amount > 0 && p.gift_cards.max_balance > 0 && after > p.gift_cards.max_balance)
-            throw Error(Status::InvalidAmount,
-                        fmt::format("a gift card holds at most {}", p.gift_cards.max_balance));
+        if (signed_amount > 0) check_most(p, after);
         d.gift_card_activity(card, kind, signed_amount, ctx);
         return std::pair<std::int64_t, std::int64_t>(card, after);
     });

@@ -359,6 +359,7 @@ struct Database::Impl {
                             const EntryContext& ctx, std::int64_t available_at);
 
     // storage/coupons.cpp
+    std::string free_code();
     std::string new_coupon(const Campaign& camp, std::int64_t member, std::int64_t batch,
                            std::int64_t sale);
     std::int64_t code_uses(std::int64_t coupon_id, const std::string& code);

@@ -157,11 +157,14 @@ std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, st
                     "in a chain, points are spent at checkout under a hold from the chain's "
                     "authority, or at the head office");
     auto p = plan(member, points, true, 0);
-    const std::int64_t free = std::min(lots::total(p), spendable(member).first);
-    if (free < points)
+    // Points open holds reserve are not spendable; the lots are summed again only when some are.
+    if (lots::total(p) < points ||
+        (held_points(member, now()) > 0 && spendable(member).first < points)) {
+        const std::int64_t free = std::min(lots::total(p), spendable(member).first);
         throw Error(Status::InsufficientPoints,
                     std::to_string(points) + " points needed, " + std::to_string(free) +
                         " available" + (free < lots::total(p) ? " (the rest is held)" : ""));
+    }
     std::int64_t entry = add_entry(kind, member, -points, ctx);
     apply(entry, p);
     return entry;
