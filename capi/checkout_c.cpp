@@ -338,6 +338,27 @@ int32_t loy_sale_find_by_key(loy_db* db, const char* key, int64_t* out_sale_id, 
     });
 }
 
+int32_t loy_sale_find_by_receipt(loy_db* db, const char* receipt, const char* branch,
+                                 int64_t* out_sale_id, loy_error* err) {
+    if (out_sale_id) *out_sale_id = 0;
+    return guard(err, [&] {
+        if (!out_sale_id) null_arg("out_sale_id");
+        Database& d = db_of(db);
+        *out_sale_id = d.sale_by_receipt(req(receipt, "receipt"), opt(branch));
+    });
+}
+
+int32_t loy_sale_claim(loy_db* db, int64_t sale_id, int64_t member_id, const char* cashier,
+                       const char* key, loy_receipt** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        if (!out) null_arg("out_receipt");
+        Database& d = db_of(db);
+        *out = new loy_receipt{
+            d.claim_sale(sale_id, member_id, opt(cashier), req(key, "idempotency_key"))};
+    });
+}
+
 void loy_receipt_free(loy_receipt* r) {
     delete r;
 }

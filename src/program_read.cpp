@@ -391,6 +391,12 @@ Program parse_program(std::string_view text) {
         p.transfers.daily_max = r.integer("daily_max", 0, 0, kMaxPoints);
         r.done();
     }
+    if (top.has("claims")) {
+        Reader r(top.raw("claims"), "claims");
+        p.claims.enabled = true;
+        p.claims.window_days = r.integer("window_days", 30, 1, 366);
+        r.done();
+    }
     if (top.has("adjustments")) {
         Reader r(top.raw("adjustments"), "adjustments");
         p.adjustments.approval_above = r.integer("approval_above", 0, 0, kMaxPoints);

@@ -173,6 +173,7 @@ std::string program_to_json(const Program& p) {
     if (p.transfers.enabled)
         j["transfers"] = {{"min_points", p.transfers.min_points},
                           {"daily_max", p.transfers.daily_max}};
+    if (p.claims.enabled) j["claims"] = {{"window_days", p.claims.window_days}};
     if (p.adjustments.approval_above > 0 || p.adjustments.operator_daily_points > 0)
         j["adjustments"] = {{"approval_above", p.adjustments.approval_above},
                             {"operator_daily_points", p.adjustments.operator_daily_points}};

@@ -1386,6 +1386,25 @@ namespace Loyalty
             return id;
         }
 
+        /// <summary>The latest sale with this receipt number (at this branch, when given).</summary>
+        public long SaleByReceipt(string receipt, string branch = null)
+        {
+            LoyError e = Check.NewError();
+            long id;
+            Check.Ok(Api.loy_sale_find_by_receipt(handle, Utf8.Z(receipt), Utf8.Z(branch), out id, ref e), ref e);
+            return id;
+        }
+
+        /// <summary>Claims a past receipt: attaches a member to a sale made without one, within the
+        /// programme's `claims` window, exactly once. The receipt shows the member and the points.</summary>
+        public Receipt ClaimSale(long saleId, long memberId, string idempotencyKey, string cashier = null)
+        {
+            LoyError e = Check.NewError();
+            LoyReceiptHandle h;
+            Check.Ok(Api.loy_sale_claim(handle, saleId, memberId, Utf8.Z(cashier), Utf8.Z(idempotencyKey), out h, ref e), ref e);
+            return Receipt.From(h);
+        }
+
         /// <summary>A manual adjustment with a reason and operator; returns the new balance.
         /// `approver`: the second operator the programme's adjustments.approval_above asks for
         /// (else a DeclinedException, LOY_ERR_NEEDS_APPROVAL).</summary>

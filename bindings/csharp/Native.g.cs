@@ -519,6 +519,10 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_sale_find_by_key(LoyDbHandle db, byte[] idempotency_key, out long out_sale_id, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_sale_find_by_receipt(LoyDbHandle db, byte[] receipt, byte[] branch, out long out_sale_id, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_sale_claim(LoyDbHandle db, long sale_id, long member_id, byte[] cashier, byte[] idempotency_key, out LoyReceiptHandle out_receipt, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_receipt_free(IntPtr r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_receipt_kind(LoyReceiptHandle r);

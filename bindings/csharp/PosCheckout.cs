@@ -162,6 +162,19 @@ public static class PosCheckout
                    db.GetMember(son.Id).Balance == 100 &&
                    db.History(son.Id)[0].Kind == Constants.LOY_ENTRY_TRANSFER_IN, "a points transfer");
             Expect(db.TransferPoints(son.Id, sara.Id, 100, "X-gift-2") == 0, "and back");
+            using (Basket anon = new Basket())
+            {
+                anon.SetContext("R-77", "north", null, null).AddLine("LATTE", "coffee", 2000, 150000);
+                Receipt sold = db.Commit(anon, "X-anon-1");
+                Expect(db.SaleByReceipt("R-77") == sold.SaleId && db.SaleByReceipt("R-77", "north") == sold.SaleId,
+                       "a sale found by its receipt number");
+                long saraHad = db.GetMember(sara.Id).Balance;
+                Receipt claimed = db.ClaimSale(sold.SaleId, sara.Id, "X-claim-1", "mina");
+                Expect(claimed.MemberId == sara.Id && claimed.PointsEarned > 0 &&
+                       db.GetMember(sara.Id).Balance == saraHad + claimed.PointsEarned, "a past receipt claimed");
+                Expect(Status(() => db.ClaimSale(sold.SaleId, son.Id, "X-claim-2")) == Constants.LOY_ERR_DUPLICATE,
+                       "and only once");
+            }
 
             db.SetClock(Now + 7 * Day);
             List<Row> winners = db.RunDraw("autumn", "published seed", 1, "X-draw-run-1");

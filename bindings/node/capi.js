@@ -230,6 +230,8 @@ function declare(koffi, lib) {
   fn.loy_refund_sale = lib.func('int32_t loy_refund_sale(loy_db* db, int64_t sale_id, const loy_refund* refund, const char* idempotency_key, _Out_ loy_receipt** out_receipt, _Inout_ loy_error* err)');
   fn.loy_void_sale = lib.func('int32_t loy_void_sale(loy_db* db, int64_t sale_id, const char* idempotency_key, _Out_ loy_receipt** out_receipt, _Inout_ loy_error* err)');
   fn.loy_sale_find_by_key = lib.func('int32_t loy_sale_find_by_key(loy_db* db, const char* idempotency_key, _Out_ int64_t* out_sale_id, _Inout_ loy_error* err)');
+  fn.loy_sale_find_by_receipt = lib.func('int32_t loy_sale_find_by_receipt(loy_db* db, const char* receipt, const char* branch, _Out_ int64_t* out_sale_id, _Inout_ loy_error* err)');
+  fn.loy_sale_claim = lib.func('int32_t loy_sale_claim(loy_db* db, int64_t sale_id, int64_t member_id, const char* cashier, const char* idempotency_key, _Out_ loy_receipt** out_receipt, _Inout_ loy_error* err)');
   fn.loy_receipt_free = lib.func('void loy_receipt_free(loy_receipt* r)');
   fn.loy_receipt_kind = lib.func('int32_t loy_receipt_kind(const loy_receipt* r)');
   fn.loy_receipt_replayed = lib.func('int32_t loy_receipt_replayed(const loy_receipt* r)');

@@ -222,6 +222,7 @@ export class Database {
   commit(basket: Basket, idempotencyKey: string): Receipt;
   refund(saleId: Int64, lines: Array<[number, Int64]>, idempotencyKey: string): Receipt;
   void(saleId: Int64, idempotencyKey: string): Receipt;
+  claimSale(saleId: Int64, memberId: Int64, idempotencyKey: string, cashier?: string | null): Receipt;
   adjustPoints(memberId: Int64, points: Int64, reason: string, operator: string,
                idempotencyKey: string, approver?: string | null): Int64;
   report(name: string, options?: ReportOptions): Row[];
@@ -281,6 +282,7 @@ export class Database {
   pointsExpiring(memberId: Int64, beforeMs: Int64): { points: Int64; nextExpiry: Int64 };
   rebuild(): Int64;
   saleByKey(idempotencyKey: string): Int64;
+  saleByReceipt(receipt: string, branch?: string | null): Int64;
   setCurrency(code: string, exponent: number): void;
   currencyExponent(code: string): number;
   programmeVersion(): Int64;

@@ -588,6 +588,11 @@ class Database extends Handle {
     const f = load();
     return scoped(f.loy_receipt_free, owned(f.loy_void_sale, this.handle, saleId, idempotencyKey), receipt);
   }
+  // A sale made without a member, claimed by one within the programme's `claims` window, once.
+  claimSale(saleId, memberId, idempotencyKey, cashier = null) {
+    const f = load();
+    return scoped(f.loy_receipt_free, owned(f.loy_sale_claim, this.handle, saleId, memberId, cashier, idempotencyKey), receipt);
+  }
   // `approver`: the second operator the programme's adjustments.approval_above asks for (else a
   // DeclinedError, LOY_ERR_NEEDS_APPROVAL).
   adjustPoints(memberId, points, reason, operator, idempotencyKey, approver = null) {
@@ -737,6 +742,8 @@ class Database extends Handle {
   rebuild() { return scalarOut(load().loy_rebuild, this.handle); }
   // The sale a commit with this key made (after a timeout: did it land?).
   saleByKey(idempotencyKey) { return scalarOut(load().loy_sale_find_by_key, this.handle, idempotencyKey); }
+  // The latest sale with this receipt number (at this branch, when given).
+  saleByReceipt(receipt, branch = null) { return scalarOut(load().loy_sale_find_by_receipt, this.handle, receipt, branch); }
   // Declares a currency and its decimal places (IRR 0, USD 2, KWD 3).
   setCurrency(code, exponent) { call(load().loy_currency_set, this.handle, code, exponent); }
   currencyExponent(code) { return scalarOut(load().loy_currency_exponent, this.handle, code); }

@@ -319,6 +319,11 @@ type
     { The sale a commit with this key made (after a timeout: did it land?). }
     function SaleByKey(const Key: string): Int64;
     function SaleByUid(const Uid: string): Int64;
+    { The latest sale with this receipt number (at this branch, when not ''). }
+    function SaleByReceipt(const Receipt: string; const Branch: string = ''): Int64;
+    { Claims a past receipt: attaches a member to a sale made without one, within the
+      programme's "claims" window, exactly once. }
+    function ClaimSale(SaleId, MemberId: Int64; const Cashier, Key: string): TLoyReceipt;
 
     { Wallet and coupons. }
     function Wallet(MemberId: Int64): TLoyWallet;
@@ -1527,6 +1532,32 @@ begin
   K := ToUtf8(Key);
   H := nil;
   Check(loy_void_sale(FHandle, SaleId, OptUtf8(K), @H, @Err), Err);
+  Result := ReadReceipt(H);
+end;
+
+function TLoyDatabase.SaleByReceipt(const Receipt: string; const Branch: string): Int64;
+var
+  Err: TLoyError;
+  R, B: UTF8String;
+begin
+  Err := NewError;
+  R := ToUtf8(Receipt);
+  B := ToUtf8(Branch);
+  Result := 0;
+  Check(loy_sale_find_by_receipt(FHandle, PAnsiChar(R), OptUtf8(B), @Result, @Err), Err);
+end;
+
+function TLoyDatabase.ClaimSale(SaleId, MemberId: Int64; const Cashier, Key: string): TLoyReceipt;
+var
+  Err: TLoyError;
+  C, K: UTF8String;
+  H: Pointer;
+begin
+  Err := NewError;
+  C := ToUtf8(Cashier);
+  K := ToUtf8(Key);
+  H := nil;
+  Check(loy_sale_claim(FHandle, SaleId, MemberId, OptUtf8(C), OptUtf8(K), @H, @Err), Err);
   Result := ReadReceipt(H);
 end;
 

@@ -299,6 +299,8 @@ function loy_refund_add_line(p_r: Pointer; p_line_no: Int32; p_quantity_milli: I
 function loy_refund_sale(p_db: Pointer; p_sale_id: Int64; p_refund: Pointer; p_idempotency_key: PAnsiChar; p_out_receipt: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_void_sale(p_db: Pointer; p_sale_id: Int64; p_idempotency_key: PAnsiChar; p_out_receipt: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_sale_find_by_key(p_db: Pointer; p_idempotency_key: PAnsiChar; p_out_sale_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_sale_find_by_receipt(p_db: Pointer; p_receipt: PAnsiChar; p_branch: PAnsiChar; p_out_sale_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_sale_claim(p_db: Pointer; p_sale_id: Int64; p_member_id: Int64; p_cashier: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_receipt: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_receipt_free(p_r: Pointer); cdecl; external LoyaltyLib;
 function loy_receipt_kind(p_r: Pointer): Int32; cdecl; external LoyaltyLib;
 function loy_receipt_replayed(p_r: Pointer): Int32; cdecl; external LoyaltyLib;

@@ -203,6 +203,28 @@ begin
       (Db.Member(M.Id).Balance = 100) and (Db.History(M.Id)[0].Kind = LOY_ENTRY_TRANSFER_IN),
       'club: a points transfer');
 
+    Cart := TLoyBasket.Create;
+    try
+      Cart.SetContext('R-77', 'north', '', '');
+      Cart.AddLine('LATTE', 'coffee', 2000, 150000);
+      Sale := Db.Commit(Cart, 'X-anon-1');
+    finally
+      Cart.Free;
+    end;
+    Expect((Db.SaleByReceipt('R-77') = Sale.SaleId) and
+      (Db.SaleByReceipt('R-77', 'north') = Sale.SaleId), 'club: a sale found by its receipt');
+    Next := Db.Member(Sara.Id).Balance;
+    Sale := Db.ClaimSale(Sale.SaleId, Sara.Id, 'mina', 'X-claim-1');
+    Expect((Sale.MemberId = Sara.Id) and (Sale.PointsEarned > 0) and
+      (Db.Member(Sara.Id).Balance = Next + Sale.PointsEarned), 'club: a past receipt claimed');
+    Refused := 0;
+    try
+      Db.ClaimSale(Sale.SaleId, M.Id, '', 'X-claim-2');
+    except
+      on E: ELoyConflict do Refused := E.Status;
+    end;
+    Expect(Refused = LOY_ERR_DUPLICATE, 'club: a receipt is claimed once');
+
     Card := Db.SellGiftCard(500000, 'X-gc-1', 'R1', 'mina');
     Expect((Db.SellGiftCard(500000, 'X-gc-1', 'R1', 'mina') = Card) and
       (Db.LoadGiftCard(Card, 200000, 'X-gc-2') = 700000) and

@@ -139,6 +139,12 @@ class Database {
                    const std::string& idempotency_key);
     Receipt void_sale(std::int64_t sale_id, const std::string& idempotency_key);
     std::int64_t sale_by_key(const std::string& idempotency_key);
+    // Attaches a member to a sale made before they showed their card (docs/checkout.md,
+    // "Claiming a past receipt"): the member earns what the sale would have earned, once.
+    Receipt claim_sale(std::int64_t sale_id, std::int64_t member_id, const std::string& cashier,
+                       const std::string& idempotency_key);
+    // The latest sale with this receipt number (at this branch, when one is given).
+    std::int64_t sale_by_receipt(const std::string& receipt, const std::string& branch);
 
     // Tiers and plans. A plan is bought as a basket line (BasketLine::plan_id).
     TierStatus tier_status(std::int64_t member_id);

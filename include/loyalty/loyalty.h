@@ -570,6 +570,18 @@ LOY_API int32_t LOY_CALL loy_void_sale(loy_db* db, int64_t sale_id, const char* 
 /* Find a sale by the idempotency key it was committed with. */
 LOY_API int32_t LOY_CALL loy_sale_find_by_key(loy_db* db, const char* idempotency_key,
                                               int64_t* out_sale_id, loy_error* err);
+/* The latest sale with this receipt number; branch NULL or "" = at any branch. */
+LOY_API int32_t LOY_CALL loy_sale_find_by_receipt(loy_db* db, const char* receipt,
+                                                  const char* branch, int64_t* out_sale_id,
+                                                  loy_error* err);
+/* Claim a past receipt: attach a member to a sale made without one, within the programme's
+ * "claims" window, exactly once. The member earns what the sale's lines earn by the earning rules
+ * (at the prices paid, at the time of the sale); coupons, promotions and discounts are not
+ * replayed. Only the till that made the sale may claim it. cashier may be NULL. The receipt is
+ * the sale's, now with the member and the points. */
+LOY_API int32_t LOY_CALL loy_sale_claim(loy_db* db, int64_t sale_id, int64_t member_id,
+                                        const char* cashier, const char* idempotency_key,
+                                        loy_receipt** out_receipt, loy_error* err);
 
 #define LOY_RECEIPT_SALE 0
 #define LOY_RECEIPT_REFUND 1

@@ -143,6 +143,13 @@ struct Transfers {
     std::int64_t daily_max = 0;  // most a member may give in a local day; 0 = no limit
 };
 
+// Claiming a past receipt (loy_sale_claim): a member shown after the sale earns what the sale
+// would have earned, within `window_days` of it; absent = not allowed.
+struct Claims {
+    bool enabled = false;
+    std::int64_t window_days = 30;
+};
+
 // At most `points` earned by a member's sales per day (week, month, year), in local time.
 struct EarnCap {
     std::int64_t points = 0;  // 0 = no cap
@@ -385,6 +392,7 @@ struct Program {
     EarnCap earn_cap;
     AdjustmentLimits adjustments;
     Transfers transfers;
+    Claims claims;
     GiftCards gift_cards;
     // Redemption: value of one point in minor units (exact ratio); 0 = points cannot be spent.
     Ratio point_value{0, 1};

@@ -295,6 +295,10 @@ struct FactApplier {
             d.c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=0 WHERE id=?",
                       f.value("to_tier", std::string()), int_of(f, "created_at"), member)
                 .run();
+        } else if (table == "sale_claims") {
+            d.project_claim(row);
+            st.sales.push_back(
+                scalar(d.c.query("SELECT sale_id FROM sale_claims WHERE id=?", row)));
         }
     }
 

@@ -352,19 +352,8 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
             ctx.reason = "points tender";
             debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
         }
-        std::int64_t line_part = ev.charge_points;
-        for (auto p : ev.line_points)
-            line_part = checked_add(line_part, p);
-        std::int64_t avail_at = t + program.pending_days * kDayMs;
-        if (line_part > 0) {
-            ctx.reason = "purchase";
-            credit(EntryKind::Earn, member, line_part, ctx, avail_at, expiry_for(t));
-        }
-        for (const auto& bonus : ev.bonuses) {
-            if (bonus.points <= 0) continue;
-            ctx.reason = bonus.key.empty() ? bonus.rule_id : bonus.key;
-            credit(EntryKind::Bonus, member, bonus.points, ctx, avail_at, expiry_for(t));
-        }
+        const std::int64_t avail_at = t + program.pending_days * kDayMs;
+        credit_earnings(member, ev, ctx, "purchase", avail_at);
         if (ev.wallet_amount > 0) {
             ctx.reason = "wallet tender";
             wallet_add(member, kTender, -ev.wallet_amount, ctx, t);
@@ -386,6 +375,25 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
             .run();
     }
     return {sale, 0};
+}
+
+// What an evaluated sale earns, credited: the lines' and charges' points as one entry (`reason`),
+// each bonus as its own; available from `avail_at`, expiring as points earned now do.
+void Database::Impl::credit_earnings(std::int64_t member, const Evaluation& ev, EntryContext ctx,
+                                     const char* reason, std::int64_t avail_at) {
+    const std::int64_t t = now();
+    std::int64_t line_part = ev.charge_points;
+    for (auto p : ev.line_points)
+        line_part = checked_add(line_part, p);
+    if (line_part > 0) {
+        ctx.reason = reason;
+        credit(EntryKind::Earn, member, line_part, ctx, avail_at, expiry_for(t));
+    }
+    for (const auto& bonus : ev.bonuses) {
+        if (bonus.points <= 0) continue;
+        ctx.reason = bonus.key.empty() ? bonus.rule_id : bonus.key;
+        credit(EntryKind::Bonus, member, bonus.points, ctx, avail_at, expiry_for(t));
+    }
 }
 
 // Referral: when a referred member's purchase qualifies (the first one, or every one), the

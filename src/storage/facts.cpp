@@ -27,6 +27,7 @@ const std::vector<FactTable>& fact_tables() {
          LOY_FACT_SQL("sales"),
          {"balance_after", "available_after", "status", "tier_before", "tier_after"}},
         {"refunds", "refund", 'R', LOY_FACT_SQL("refunds"), {"balance_after", "available_after"}},
+        {"sale_claims", "sale_claim", 'K', LOY_FACT_SQL("sale_claims"), {}},
         {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {}},
         {"wallet_entries", "wallet_entry", 'W', LOY_FACT_SQL("wallet_entries"), {}},
         {"coupons", "coupon", 'C', LOY_FACT_SQL("coupons"), {}},

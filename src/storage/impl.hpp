@@ -403,6 +403,13 @@ struct Database::Impl {
     std::pair<std::int64_t, std::int64_t> do_commit(const Basket& b);
     void reward_referral(std::int64_t member, std::int64_t sale, std::int64_t total,
                          EntryContext ctx, std::int64_t avail_at);
+    void credit_earnings(std::int64_t member, const Evaluation& ev, EntryContext ctx,
+                         const char* reason, std::int64_t avail_at);
+
+    // storage/claims.cpp
+    std::pair<std::int64_t, std::int64_t> do_claim(std::int64_t sale_id, std::int64_t member_id,
+                                                   const std::string& cashier);
+    void project_claim(std::int64_t claim);
 
     // storage/receipts.cpp
     Receipt sale_receipt(std::int64_t sale);

@@ -329,6 +329,35 @@ std::int64_t Database::Impl::fact_row(const char* table, std::int64_t o, std::in
     return l.next() ? l.i64(0) : 0;
 }
 
+// A sale's record as its claim (storage/claims.cpp) left it: the member, the points and the
+// explanation of the claim, each line's points.
+namespace {
+
+void claimed(Database::Impl& d, nlohmann::json& sale, std::int64_t row) {
+    auto q = d.c.query(
+        "SELECT member_id, points_earned, charge_points, line_points, explanation FROM "
+        "sale_claims WHERE sale_id=?",
+        row);
+    if (!q.next()) return;
+    std::string uid;
+    d.append_fact_uid(uid, "members", q.i64(0));
+    sale["member_id"] = nlohmann::json::parse(uid);
+    sale["points_earned"] = q.i64(1);
+    sale["charge_points"] = q.i64(2);
+    sale["explanation"] = q.text(4);
+    const std::string points = q.text(3);
+    std::size_t at = 0;
+    if (!sale.contains("lines") || !sale["lines"].is_array()) return;
+    for (auto& l : sale["lines"]) {
+        if (at > points.size() || !l.is_object()) break;
+        const std::size_t end = std::min(points.find(',', at), points.size());
+        l["points"] = std::strtoll(points.c_str() + at, nullptr, 10);
+        at = end + 1;
+    }
+}
+
+}  // namespace
+
 // Every fact still reads as the last record that wrote it says: a fact's own figures, its text,
 // its references and the lots an entry opened, changed after the record was written, are found.
 // (Facts written before the journal existed have no record and are not compared.)
@@ -364,7 +393,8 @@ std::int64_t Database::Impl::check_facts(std::vector<std::string>& problems) {
         now_text.clear();
         uid_memo.clear();
         fact_json(now_text, *this, *t, row);
-        const nlohmann::json was = nlohmann::json::parse(text);
+        nlohmann::json was = nlohmann::json::parse(text);
+        if (t->letter == 'S') claimed(*this, was, row);
         const nlohmann::json is = nlohmann::json::parse(now_text);
         if (was == is) continue;
         std::string fields;

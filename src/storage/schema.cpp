@@ -518,6 +518,24 @@ CREATE TABLE point_holds(
   created_at INTEGER NOT NULL);
 CREATE INDEX point_holds_open ON point_holds(member_id) WHERE status = 0;
 CREATE UNIQUE INDEX point_holds_origin_seq ON point_holds(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TABLE sale_claims(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  sale_id INTEGER NOT NULL UNIQUE REFERENCES sales(id),
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  points_earned INTEGER NOT NULL,
+  charge_points INTEGER NOT NULL,
+  line_points TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  operator TEXT,
+  created_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX sale_claims_origin_seq ON sale_claims(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TRIGGER sale_claims_append_only_u BEFORE UPDATE ON sale_claims
+  BEGIN SELECT RAISE(ABORT, 'sale claims are append-only'); END;
+CREATE TRIGGER sale_claims_append_only_d BEFORE DELETE ON sale_claims
+  BEGIN SELECT RAISE(ABORT, 'sale claims are append-only'); END;
+CREATE INDEX sales_receipt ON sales(receipt, created_at) WHERE receipt IS NOT NULL;
 INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
   EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
   EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR

@@ -501,6 +501,56 @@ static void test_offline_allowance(void) {
     loy_close(db);
 }
 
+/* A receipt claimed at the till that made the sale travels: the other file's sale takes the
+ * member and the points, and a void made there takes them back at both. */
+static void test_a_claimed_receipt_travels(void) {
+    loy_db* a = till("claim-a.db", "branch-a");
+    loy_db* b = till("claim-b.db", "branch-b");
+    if (!a || !b) return;
+    char claims[1024];
+    snprintf(claims, sizeof claims, "%.*s,\"claims\":{}}", (int)strlen(PROGRAMME) - 1, PROGRAMME);
+    CHECK_STATUS(loy_program_load_json(a, claims, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(b, claims, NULL, &err), LOY_OK);
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121234567";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a, &f, "a-enrol", &m, &err), LOY_OK);
+    char shirin[64];
+    snprintf(shirin, sizeof shirin, "%s", m ? loy_member_uid(m) : "");
+    const int64_t shirin_a = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    char sale[64];
+    const int64_t sale_a = sell(a, 0, 80000, 0, "a-anonymous", sale, sizeof sale);
+    exchange(a, b);
+    int64_t sale_b = 0;
+    CHECK_STATUS(loy_sale_find_by_uid(b, sale, &sale_b, &err), LOY_OK);
+    /* Only the till that made the sale claims it. */
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_sale_claim(b, sale_b, member_id(b, shirin), NULL, "b-claim", &r, &err),
+                 LOY_ERR_INVALID_STATE);
+    CHECK_STATUS(loy_sale_claim(a, sale_a, shirin_a, "sara", "a-claim", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 80);
+    loy_receipt_free(r);
+    exchange(a, b);
+    check_same(a, b, shirin);
+    m = by_uid(b, shirin);
+    CHECK(m != NULL && loy_member_balance(m) == 80);
+    loy_member_free(m);
+    CHECK_STATUS(loy_void_sale(b, sale_b, "b-void", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_balance_after(r) == 0);
+    loy_receipt_free(r);
+    exchange(a, b);
+    check_same(a, b, shirin);
+    m = by_uid(a, shirin);
+    CHECK(m != NULL && loy_member_balance(m) == 0);
+    loy_member_free(m);
+    check_verified(a);
+    check_verified(b);
+    loy_close(a);
+    loy_close(b);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
@@ -508,6 +558,7 @@ int main(int argc, char** argv) {
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
         {"the offline allowance", test_offline_allowance},
+        {"a claimed receipt travels", test_a_claimed_receipt_travels},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -5,7 +5,7 @@
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
  * points a member earns a day, operators' limits, approvals and audit, a points transfer, gift
- * cards, and two-phase points holds.
+ * cards, two-phase points holds, and claiming a past receipt.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -50,6 +50,14 @@ static loy_basket* new_basket(int64_t member) {
 static void line(loy_basket* b, const char* sku, const char* category, int64_t milli,
                  int64_t price) {
     CHECK_STATUS(loy_basket_add_line(b, sku, category, milli, price, 0, NULL, &err), LOY_OK);
+}
+
+static int64_t balance_of(loy_db* db, int64_t member) {
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_get(db, member, &m, &err), LOY_OK);
+    const int64_t balance = m ? loy_member_balance(m) : -1;
+    loy_member_free(m);
+    return balance;
 }
 
 static void test_overlapping_coupons_in_any_order(void) {
@@ -441,6 +449,93 @@ static void test_points_holds(void) {
     loy_close(db);
 }
 
+/* Claiming a past receipt (Oracle's "point recovery"): the customer shows the card after paying.
+ * The sale earns by the earning rules at the price paid, once, within the window; a later void
+ * takes the points back. */
+static void test_claiming_a_past_receipt(void) {
+    char programme[2048];
+    snprintf(programme, sizeof programme, "%.*s,\"claims\":{\"window_days\":7}}",
+             (int)strlen(PROGRAMME) - 1, PROGRAMME);
+    loy_db* db = open_fresh("peers-claim.db", programme);
+    if (!db) return;
+    int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    int64_t other = enrol_phone(db, "09127654321", NULL, 0);
+    loy_basket* b = new_basket(0);
+    line(b, "A", "goods", 1000, 100000);
+    line(b, "B", "goods", 2000, 20000);
+    CHECK_STATUS(loy_basket_set_context(b, "R-100", "airport", "T1", "ali", &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_coupon(b, "ONLYA", &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "claim-sale", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_member_id(r) == 0 && loy_receipt_points_earned(r) == 0);
+    const int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+
+    int64_t found = 0;
+    CHECK_STATUS(loy_sale_find_by_receipt(db, "R-100", NULL, &found, &err), LOY_OK);
+    CHECK(found == sale);
+    CHECK_STATUS(loy_sale_find_by_receipt(db, "R-100", "airport", &found, &err), LOY_OK);
+    CHECK(found == sale);
+    CHECK_STATUS(loy_sale_find_by_receipt(db, "R-100", "downtown", &found, &err),
+                 LOY_ERR_NOT_FOUND);
+    CHECK(found == 0);
+    CHECK_STATUS(loy_sale_find_by_receipt(db, NULL, NULL, &found, &err), LOY_ERR_INVALID_ARGUMENT);
+
+    CHECK_STATUS(loy_set_clock(db, loy_now(db) + 3 * 86400000LL, &err), LOY_OK);
+    CHECK_STATUS(loy_sale_claim(db, sale, m, "sara", "claim-1", &r, &err), LOY_OK);
+    /* 130,000 paid (10,000 off A): 13 base + 26 at the airport + 100 for a first purchase. */
+    CHECK(r != NULL && loy_receipt_member_id(r) == m && loy_receipt_points_earned(r) == 139 &&
+          loy_receipt_balance_after(r) == 139 && !loy_receipt_replayed(r));
+    loy_receipt_free(r);
+    CHECK_STATUS(loy_sale_claim(db, sale, m, "sara", "claim-1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_replayed(r) && loy_receipt_points_earned(r) == 139);
+    loy_receipt_free(r);
+    CHECK(balance_of(db, m) == 139);
+    /* Exactly once: not for another member, not again under another key. */
+    CHECK_STATUS(loy_sale_claim(db, sale, other, NULL, "claim-2", &r, &err), LOY_ERR_DUPLICATE);
+    CHECK(r == NULL && balance_of(db, other) == 0);
+    CHECK_STATUS(loy_sale_claim(db, sale + 100, other, NULL, "claim-3", &r, &err),
+                 LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_sale_claim(db, sale, m, NULL, NULL, &r, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_history* h = NULL;
+    CHECK_STATUS(loy_history_get(db, m, 5, 0, &h, &err), LOY_OK);
+    CHECK(h != NULL && loy_history_count(h) == 2 && loy_history_sale_id(h, 0) == sale);
+    loy_history_free(h);
+
+    /* A sale older than the window is refused. */
+    b = new_basket(0);
+    line(b, "B", "goods", 1000, 50000);
+    CHECK_STATUS(loy_commit(db, b, "claim-old", &r, &err), LOY_OK);
+    const int64_t old = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_set_clock(db, loy_now(db) + 8 * 86400000LL, &err), LOY_OK);
+    CHECK_STATUS(loy_sale_claim(db, old, other, NULL, "claim-4", &r, &err), LOY_ERR_INVALID_STATE);
+    CHECK(balance_of(db, other) == 0);
+
+    /* Voiding the claimed sale takes back what the claim gave. */
+    CHECK_STATUS(loy_void_sale(db, sale, "claim-void", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    CHECK(balance_of(db, m) == 0);
+    check_verified(db);
+    loy_close(db);
+
+    /* Without "claims" in the programme, claims are refused. */
+    db = open_fresh("peers-claim-off.db", PROGRAMME);
+    if (!db) return;
+    m = enrol_phone(db, "09121234567", NULL, 0);
+    b = new_basket(0);
+    line(b, "B", "goods", 1000, 50000);
+    CHECK_STATUS(loy_commit(db, b, "claim-off", &r, &err), LOY_OK);
+    const int64_t s2 = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_sale_claim(db, s2, m, NULL, "claim-off-1", &r, &err),
+                 LOY_ERR_REDEMPTION_NOT_ALLOWED);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -454,6 +549,7 @@ int main(int argc, char** argv) {
         {"a points transfer", test_points_transfer},
         {"gift cards", test_gift_cards},
         {"points holds", test_points_holds},
+        {"claiming a past receipt", test_claiming_a_past_receipt},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

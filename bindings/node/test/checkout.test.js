@@ -375,6 +375,24 @@ test('points held for a tab, then captured in part', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a past receipt claimed once', () => {
+  const { db, dir, sara } = openClub();
+  const b = db.basket({ receipt: 'R-77', branch: 'north' });
+  b.addLine('LATTE', 'coffee', 2000, 150000);
+  const sale = db.commit(b, 'X-anon-1');
+  b.close();
+  assert.strictEqual(sale.pointsEarned, 0);
+  assert.strictEqual(db.saleByReceipt('R-77'), sale.saleId);
+  assert.strictEqual(db.saleByReceipt('R-77', 'north'), sale.saleId);
+  const claimed = db.claimSale(sale.saleId, sara.id, 'X-claim-1', 'mina');
+  assert.strictEqual(claimed.memberId, sara.id);
+  assert.ok(claimed.pointsEarned > 0);
+  assert.strictEqual(db.member(sara.id).balance, 400 + claimed.pointsEarned);
+  assert.throws(() => db.claimSale(sale.saleId, sara.id, 'X-claim-2'), ConflictError);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a member gives points to another', () => {
   const { db, dir, sara } = openClub();
   const son = db.enrol({ phone: '09127654321', name: 'Arash' });

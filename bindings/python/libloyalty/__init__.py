@@ -962,6 +962,10 @@ class Database(_Handle):
         """The sale a commit with this key made (after a timeout: did it land?)."""
         return _outs(load().loy_sale_find_by_key, self.ptr, _b(idempotency_key), n=1)[0]
 
+    def sale_by_receipt(self, receipt: str, branch: Optional[str] = None) -> int:
+        """The latest sale with this receipt number (at this branch, when given)."""
+        return _outs(load().loy_sale_find_by_receipt, self.ptr, _b(receipt), _b(branch), n=1)[0]
+
     def sale_by_uid(self, uid: str) -> int:
         out = ctypes.c_int64(0)
         _call(load().loy_sale_find_by_uid, self.ptr, _b(uid), ctypes.byref(out))
@@ -1131,6 +1135,15 @@ class Database(_Handle):
     def void(self, sale_id: int, idempotency_key: str) -> Receipt:
         return _scoped("loy_receipt_free",
                        _owned(load().loy_void_sale, self.ptr, sale_id, _b(idempotency_key)),
+                       _receipt)
+
+    def claim_sale(self, sale_id: int, member_id: int, idempotency_key: str,
+                   cashier: Optional[str] = None) -> Receipt:
+        """Attach a member to a sale made without one, within the programme's `claims` window,
+        exactly once; the receipt now shows the member and the points."""
+        return _scoped("loy_receipt_free",
+                       _owned(load().loy_sale_claim, self.ptr, sale_id, member_id, _b(cashier),
+                              _b(idempotency_key)),
                        _receipt)
 
     # -- points

@@ -279,6 +279,8 @@ FUNCTIONS = {
     'loy_refund_sale': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_void_sale': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_sale_find_by_key': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_sale_find_by_receipt': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_sale_claim': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_receipt_free': (None, [ctypes.c_void_p]),
     'loy_receipt_kind': (ctypes.c_int32, [ctypes.c_void_p]),
     'loy_receipt_replayed': (ctypes.c_int32, [ctypes.c_void_p]),

@@ -330,6 +330,21 @@ class ClubTest(unittest.TestCase):
         self.db.release_hold(other, "X-hold-5")
         self.assertEqual(self.db.member(self.sara.id).available, 340)
 
+    def test_a_past_receipt_claimed_once(self):
+        with self.db.basket() as b:
+            b.set_context(receipt="R-77", branch="north")
+            b.add_line("LATTE", "coffee", 2000, 150_000)
+            sale = self.db.commit(b, "X-anon-1")
+        self.assertEqual((sale.member_id, sale.points_earned), (0, 0))
+        self.assertEqual(self.db.sale_by_receipt("R-77"), sale.sale_id)
+        self.assertEqual(self.db.sale_by_receipt("R-77", branch="north"), sale.sale_id)
+        claimed = self.db.claim_sale(sale.sale_id, self.sara.id, "X-claim-1", cashier="mina")
+        self.assertEqual(claimed.member_id, self.sara.id)
+        self.assertGreater(claimed.points_earned, 0)
+        self.assertEqual(self.db.member(self.sara.id).balance, 400 + claimed.points_earned)
+        with self.assertRaises(libloyalty.ConflictError):
+            self.db.claim_sale(sale.sale_id, self.sara.id, "X-claim-2")
+
     def test_a_member_gives_points_to_another(self):
         son = self.db.enrol(phone="09127654321", name="Arash")
         self.assertEqual(self.db.transfer_points(self.sara.id, son.id, 100, "X-gift-1",

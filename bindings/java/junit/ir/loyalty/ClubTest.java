@@ -89,6 +89,24 @@ public class ClubTest {
     }
 
     @Test
+    public void aPastReceiptClaimedOnce() {
+        try (Basket b = new Basket()) {
+            b.context("R-77", "north", null, null);
+            b.addLine("LATTE", "coffee", 2000, 150000, 0);
+            Loyalty.Receipt sale = db.commit(b, "X-anon-1");
+            assertEquals(0, sale.pointsEarned());
+            assertEquals(sale.saleId(), db.saleByReceipt("R-77", null));
+            assertEquals(sale.saleId(), db.saleByReceipt("R-77", "north"));
+            Loyalty.Receipt claimed = db.claimSale(sale.saleId(), sara.id(), "mina", "X-claim-1");
+            assertEquals(sara.id(), claimed.memberId());
+            assertTrue(claimed.pointsEarned() > 0);
+            assertEquals(400 + claimed.pointsEarned(), db.member(sara.id()).balance());
+            assertThrows(Loyalty.ConflictException.class,
+                    () -> db.claimSale(sale.saleId(), sara.id(), null, "X-claim-2"));
+        }
+    }
+
+    @Test
     public void aMemberGivesPointsToAnother() {
         Loyalty.Member son = db.enrol("09127654321", "Arash", null);
         assertEquals(300, db.transferPoints(sara.id(), son.id(), 100, "gift", "app", "X-gift-1"));

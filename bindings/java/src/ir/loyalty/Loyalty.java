@@ -1173,6 +1173,21 @@ public final class Loyalty {
             return id.getValue();
         }
 
+        /** The latest sale with this receipt number (at this branch, when not null). */
+        public long saleByReceipt(String receipt, String branch) {
+            LoyError e = error();
+            LongByReference id = new LongByReference();
+            check(C.loy_sale_find_by_receipt(handle(), receipt, branch, id, e), e);
+            return id.getValue();
+        }
+
+        /** Claims a past receipt: attaches a member to a sale made without one, within the
+         *  programme's {@code claims} window, exactly once. {@code cashier} may be null. */
+        public Receipt claimSale(long saleId, long memberId, String cashier, String idempotencyKey) {
+            return Receipt.from(owned((out, e) -> C.loy_sale_claim(handle(), saleId, memberId, cashier,
+                                                                   idempotencyKey, out, e)));
+        }
+
         /** A manual adjustment with a reason and operator; returns the new balance. */
         public long adjustPoints(long memberId, long points, String reason, String operatorId,
                                  String idempotencyKey) {

@@ -304,6 +304,8 @@ public interface LoyaltyLibrary extends Library {
     int loy_refund_sale(Pointer db, long sale_id, Pointer refund, String idempotency_key, PointerByReference out_receipt, LoyError err);
     int loy_void_sale(Pointer db, long sale_id, String idempotency_key, PointerByReference out_receipt, LoyError err);
     int loy_sale_find_by_key(Pointer db, String idempotency_key, LongByReference out_sale_id, LoyError err);
+    int loy_sale_find_by_receipt(Pointer db, String receipt, String branch, LongByReference out_sale_id, LoyError err);
+    int loy_sale_claim(Pointer db, long sale_id, long member_id, String cashier, String idempotency_key, PointerByReference out_receipt, LoyError err);
     void loy_receipt_free(Pointer r);
     int loy_receipt_kind(Pointer r);
     int loy_receipt_replayed(Pointer r);
