@@ -57,6 +57,8 @@ LOY_TIER_STR(discount, h->s.discount)
 LOY_TIER_GET(free_delivery, int32_t, h->s.free_delivery ? 1 : 0)
 LOY_TIER_GET(benefit_count, size_t, h->s.benefits.size())
 LOY_TIER_STR(plan, h->s.plan)
+LOY_TIER_STR(assigned_tier, h->s.assigned_tier)
+LOY_TIER_GET(assigned_until, int64_t, h->s.assigned_until)
 LOY_TIER_GET(plan_ends_at, int64_t, h->s.plan_ends_at)
 LOY_TIER_GET(event_count, size_t, h->s.events.size())
 
@@ -87,6 +89,16 @@ int32_t loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* out_reviewed, int6
         if (out_upgraded) *out_upgraded = r.upgraded;
         if (out_downgraded) *out_downgraded = r.downgraded;
         if (out_at_risk) *out_at_risk = r.at_risk;
+    });
+}
+
+int32_t loy_tier_assign(loy_db* db, int64_t member_id, const char* tier_id, int64_t until_ms,
+                        const char* reason, const char* operator_id, const char* key,
+                        loy_error* err) {
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        d.assign_tier(member_id, opt(tier_id), until_ms, req(reason, "reason"), opt(operator_id),
+                      req(key, "idempotency_key"));
     });
 }
 

@@ -274,6 +274,8 @@ namespace Loyalty
         public string Progress; public long AtRiskSince; public string FloorTier; public string Multiplier;
         public string Discount; public bool FreeDelivery; public List<string> Benefits;
         public string Plan; public long PlanEndsAt; public List<TierEvent> Events;
+        /// <summary>A level staff assigned as a floor ("" = none in force), and when it ends (0 = until withdrawn).</summary>
+        public string AssignedTier; public long AssignedUntil;
     }
 
     /// <summary>A member's fields for Enrol and UpdateMember; null leaves a field absent or as it is.</summary>
@@ -1066,6 +1068,8 @@ namespace Loyalty
                                           k => Utf8.From(Api.loy_tier_status_benefit(s, k))),
                     Plan = Utf8.From(Api.loy_tier_status_plan(s)),
                     PlanEndsAt = Api.loy_tier_status_plan_ends_at(s),
+                    AssignedTier = Utf8.From(Api.loy_tier_status_assigned_tier(s)),
+                    AssignedUntil = Api.loy_tier_status_assigned_until(s),
                     Events = Check.Each(Api.loy_tier_status_event_count(s), k => new TierEvent {
                         Uid = Utf8.From(Api.loy_tier_status_event_uid(s, k)),
                         From = Utf8.From(Api.loy_tier_status_event_from(s, k)),
@@ -1282,6 +1286,16 @@ namespace Loyalty
             Check.Ok(Api.loy_tiers_review(handle, nowMs, out r.Reviewed, out r.Upgraded, out r.Downgraded,
                                           out r.AtRisk, ref e), ref e);
             return r;
+        }
+
+        /// <summary>Staff assign a level as a floor until `untilMs` (0 = until withdrawn); a null or
+        /// empty tier withdraws it (docs/tiers.md).</summary>
+        public void AssignTier(long memberId, string tier, string reason, string idempotencyKey,
+                               long untilMs = 0, string operatorId = null)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_tier_assign(handle, memberId, Utf8.Z(tier), untilMs, Utf8.Z(reason), Utf8.Z(operatorId),
+                                         Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
         /// <summary>Ends a paid plan at the end of its paid period (no renewal).</summary>

@@ -615,6 +615,10 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern IntPtr loy_tier_status_floor_tier(LoyTierStatusHandle s);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr loy_tier_status_assigned_tier(LoyTierStatusHandle s);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long loy_tier_status_assigned_until(LoyTierStatusHandle s);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern IntPtr loy_tier_status_multiplier(LoyTierStatusHandle s);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern IntPtr loy_tier_status_discount(LoyTierStatusHandle s);
@@ -646,6 +650,8 @@ namespace Loyalty.Native
         public static extern IntPtr loy_tier_status_event_uid(LoyTierStatusHandle s, UIntPtr i);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_tiers_review(LoyDbHandle db, long now_ms, out long out_reviewed, out long out_upgraded, out long out_downgraded, out long out_at_risk, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_tier_assign(LoyDbHandle db, long member_id, byte[] tier_id, long until_ms, byte[] reason, byte[] operator_id, byte[] idempotency_key, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_plan_cancel(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

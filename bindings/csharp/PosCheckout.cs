@@ -130,6 +130,12 @@ public static class PosCheckout
             TierStatus tier = db.TierStatus(sara.Id);
             Expect(tier.Tier == "bronze" && tier.NextThreshold == 500 && tier.Multiplier == "1" &&
                    tier.Events.Count > 0 && tier.Events[0].To == "bronze", "tier status with its events");
+            db.AssignTier(sara.Id, "silver", "status match", "X-assign-1", Now + Day, "mgr");
+            tier = db.TierStatus(sara.Id);
+            Expect(tier.Tier == "silver" && tier.AssignedTier == "silver" && tier.AssignedUntil == Now + Day,
+                   "a tier assigned by staff");
+            db.AssignTier(sara.Id, "", "back to the score", "X-assign-2", 0, "mgr");
+            Expect(db.TierStatus(sara.Id).AssignedTier == "", "and withdrawn");
             Expect(db.MemberSegments(sara.Id).Exists(x => x["segment"] == "coffee-lovers"), "her segments");
             List<Row> lovers = db.SegmentMembers("coffee-lovers");
             Expect(lovers.Count == 1 && lovers[0].Int("member_id") == sara.Id, "a segment's members");

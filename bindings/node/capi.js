@@ -278,6 +278,8 @@ function declare(koffi, lib) {
   fn.loy_tier_status_progress = lib.func('const char* loy_tier_status_progress(const loy_tier_status* s)');
   fn.loy_tier_status_at_risk_since = lib.func('int64_t loy_tier_status_at_risk_since(const loy_tier_status* s)');
   fn.loy_tier_status_floor_tier = lib.func('const char* loy_tier_status_floor_tier(const loy_tier_status* s)');
+  fn.loy_tier_status_assigned_tier = lib.func('const char* loy_tier_status_assigned_tier(const loy_tier_status* s)');
+  fn.loy_tier_status_assigned_until = lib.func('int64_t loy_tier_status_assigned_until(const loy_tier_status* s)');
   fn.loy_tier_status_multiplier = lib.func('const char* loy_tier_status_multiplier(const loy_tier_status* s)');
   fn.loy_tier_status_discount = lib.func('const char* loy_tier_status_discount(const loy_tier_status* s)');
   fn.loy_tier_status_free_delivery = lib.func('int32_t loy_tier_status_free_delivery(const loy_tier_status* s)');
@@ -294,6 +296,7 @@ function declare(koffi, lib) {
   fn.loy_tier_status_event_at = lib.func('int64_t loy_tier_status_event_at(const loy_tier_status* s, size_t i)');
   fn.loy_tier_status_event_uid = lib.func('const char* loy_tier_status_event_uid(const loy_tier_status* s, size_t i)');
   fn.loy_tiers_review = lib.func('int32_t loy_tiers_review(loy_db* db, int64_t now_ms, _Out_ int64_t* out_reviewed, _Out_ int64_t* out_upgraded, _Out_ int64_t* out_downgraded, _Out_ int64_t* out_at_risk, _Inout_ loy_error* err)');
+  fn.loy_tier_assign = lib.func('int32_t loy_tier_assign(loy_db* db, int64_t member_id, const char* tier_id, int64_t until_ms, const char* reason, const char* operator_id, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_plan_cancel = lib.func('int32_t loy_plan_cancel(loy_db* db, int64_t member_id, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_table_free = lib.func('void loy_table_free(loy_table* t)');
   fn.loy_table_column_count = lib.func('size_t loy_table_column_count(const loy_table* t)');

@@ -131,6 +131,7 @@ export interface TierStatus {
   missing: Int64; progress: string; plan: string; benefits: string[]; since: Int64;
   nextThreshold: Int64; atRiskSince: Int64; floorTier: string; multiplier: string;
   discount: string; freeDelivery: boolean; planEndsAt: Int64; events: TierEvent[];
+  assignedTier: string; assignedUntil: Int64;
 }
 
 export interface TierEvent {
@@ -249,6 +250,8 @@ export class Database {
   memberSegments(memberId: Int64, atMs?: Int64): Row[];
   reviewTiers(nowMs?: Int64):
       { reviewed: Int64; upgraded: Int64; downgraded: Int64; atRisk: Int64 };
+  assignTier(memberId: Int64, tier: string | null, reason: string, idempotencyKey: string,
+             options?: { untilMs?: Int64; operator?: string | null }): void;
   cancelPlan(memberId: Int64, idempotencyKey: string): void;
   /** Gift cards: sold with a first amount (returns the code), loaded, redeemed, credited back. */
   sellGiftCard(amount: Int64, idempotencyKey: string, options?: GiftCardContext): string;

@@ -531,6 +531,8 @@ class Database extends Handle {
         multiplier: f.loy_tier_status_multiplier(s), discount: f.loy_tier_status_discount(s),
         freeDelivery: f.loy_tier_status_free_delivery(s) === 1,
         planEndsAt: f.loy_tier_status_plan_ends_at(s),
+        assignedTier: f.loy_tier_status_assigned_tier(s),
+        assignedUntil: f.loy_tier_status_assigned_until(s),
         events: each(f.loy_tier_status_event_count(s), (i) => ({
           uid: f.loy_tier_status_event_uid(s, i), from: f.loy_tier_status_event_from(s, i),
           to: f.loy_tier_status_event_to(s, i), reason: f.loy_tier_status_event_reason(s, i),
@@ -653,6 +655,11 @@ class Database extends Handle {
   reviewTiers(nowMs = 0) {
     const [reviewed, upgraded, downgraded, atRisk] = outs(4, load().loy_tiers_review, this.handle, nowMs);
     return { reviewed, upgraded, downgraded, atRisk };
+  }
+  // Staff assign a level as a floor until `untilMs` (0 = until withdrawn); tier null or ''
+  // withdraws it.
+  assignTier(memberId, tier, reason, idempotencyKey, { untilMs = 0, operator = null } = {}) {
+    call(load().loy_tier_assign, this.handle, memberId, tier, untilMs, reason, operator, idempotencyKey);
   }
   cancelPlan(memberId, idempotencyKey) { call(load().loy_plan_cancel, this.handle, memberId, idempotencyKey); }
 

@@ -165,8 +165,8 @@ type
 
   TLoyTierStatus = record
     Tier, TierName, NextTier, NextTierName, Progress, FloorTier, Multiplier, Discount,
-      Plan: string;
-    Since, Score, NextThreshold, Missing, AtRiskSince, PlanEndsAt: Int64;
+      Plan, AssignedTier: string;
+    Since, Score, NextThreshold, Missing, AtRiskSince, PlanEndsAt, AssignedUntil: Int64;
     FreeDelivery: Boolean;
     Benefits: TLoyStrings;
     Events: array of TLoyTierEvent;
@@ -307,6 +307,9 @@ type
     function RecordEvent(MemberId: Int64; const Action, Key: string): Int64;
     function TierStatus(MemberId: Int64): TLoyTierStatus;
     { Ends a paid plan at the end of its paid period. }
+    { Staff assign a level as a floor until UntilMs (0 = until withdrawn); Tier '' withdraws it. }
+    procedure AssignTier(MemberId: Int64; const Tier, Reason, OperatorId, Key: string;
+      UntilMs: Int64 = 0);
     procedure CancelPlan(MemberId: Int64; const Key: string);
 
     { Checkout. }
@@ -1408,6 +1411,8 @@ begin
     Result.FreeDelivery := loy_tier_status_free_delivery(S) = 1;
     Result.Plan := FromUtf8(loy_tier_status_plan(S));
     Result.PlanEndsAt := loy_tier_status_plan_ends_at(S);
+    Result.AssignedTier := FromUtf8(loy_tier_status_assigned_tier(S));
+    Result.AssignedUntil := loy_tier_status_assigned_until(S);
     SetLength(Result.Benefits, loy_tier_status_benefit_count(S));
     for I := 0 to High(Result.Benefits) do
       Result.Benefits[I] := FromUtf8(loy_tier_status_benefit(S, I));
@@ -1425,6 +1430,21 @@ begin
   finally
     loy_tier_status_free(S);
   end;
+end;
+
+procedure TLoyDatabase.AssignTier(MemberId: Int64; const Tier, Reason, OperatorId, Key: string;
+  UntilMs: Int64);
+var
+  Err: TLoyError;
+  T, R, O, K: UTF8String;
+begin
+  Err := NewError;
+  T := ToUtf8(Tier);
+  R := ToUtf8(Reason);
+  O := ToUtf8(OperatorId);
+  K := ToUtf8(Key);
+  Check(loy_tier_assign(FHandle, MemberId, OptUtf8(T), UntilMs, OptUtf8(R), OptUtf8(O), OptUtf8(K),
+    @Err), Err);
 end;
 
 procedure TLoyDatabase.CancelPlan(MemberId: Int64; const Key: string);

@@ -173,6 +173,10 @@ begin
     Status := Db.TierStatus(Sara.Id);
     Expect((Status.Tier = 'bronze') and (Status.NextThreshold = 500) and (Status.Multiplier = '1') and
       (Length(Status.Events) > 0) and (Status.Events[0].ToTier = 'bronze'), 'club: tier status');
+    Db.AssignTier(Sara.Id, 'silver', 'status match', 'mgr', 'X-assign-1', NowMs + DayMs);
+    Status := Db.TierStatus(Sara.Id);
+    Expect((Status.Tier = 'silver') and (Status.AssignedTier = 'silver') and
+      (Status.AssignedUntil = NowMs + DayMs), 'club: a tier assigned by staff');
     Rows := Db.SegmentMembers('coffee-lovers');
     Expect((Length(Rows) = 1) and (Rows[0].Int('member_id') = Sara.Id), 'club: a segment''s members');
     Sent := Db.SendCampaign('yalda-coffee');

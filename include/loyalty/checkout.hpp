@@ -182,7 +182,9 @@ struct TierStatus {
     bool free_delivery = false;
     std::string plan;  // active plan id, "" when none
     std::int64_t plan_ends_at = 0;
-    std::vector<TierEvent> events;  // newest first
+    std::string assigned_tier;        // a level staff assigned as a floor ("" = none in force)
+    std::int64_t assigned_until = 0;  // when that assignment ends (0 = until withdrawn)
+    std::vector<TierEvent> events;    // newest first
 };
 
 // A small result table (reports, settlements, draw entries): named columns, rows of cells.

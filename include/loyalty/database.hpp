@@ -151,6 +151,12 @@ class Database {
     // Re-evaluates every active member at `now_ms` (0 = the clock): upgrades, marks members below
     // their level at risk, and after the grace period steps them down. Idempotent for one time.
     ReviewResult review_tiers(std::int64_t now_ms = 0, const Progress& progress = {});
+    // Staff assign a level as a floor (a VIP, a compensation, a status match) until `until_ms`
+    // (0 = until withdrawn): the member is raised to it now and cannot fall below it while it is
+    // in force. An empty tier withdraws it (the member then keeps the level until a review).
+    void assign_tier(std::int64_t member_id, const std::string& tier, std::int64_t until_ms,
+                     const std::string& reason, const std::string& operator_id,
+                     const std::string& idempotency_key);
     // Ends the member's active plan now (its benefits and tier floor stop).
     void cancel_plan(std::int64_t member_id, const std::string& idempotency_key);
 

@@ -664,6 +664,10 @@ LOY_API const char* LOY_CALL loy_tier_status_progress(const loy_tier_status* s);
 LOY_API int64_t LOY_CALL loy_tier_status_at_risk_since(const loy_tier_status* s);
 /* A level the member cannot lose now (plan floor, permanent level), or "". */
 LOY_API const char* LOY_CALL loy_tier_status_floor_tier(const loy_tier_status* s);
+/* A level staff assigned as a floor (loy_tier_assign) and when it ends (0 = until withdrawn);
+ * "" and 0 when none is in force. */
+LOY_API const char* LOY_CALL loy_tier_status_assigned_tier(const loy_tier_status* s);
+LOY_API int64_t LOY_CALL loy_tier_status_assigned_until(const loy_tier_status* s);
 /* Effective benefits (best of tier and plan): multiplier and discount as decimal strings. */
 LOY_API const char* LOY_CALL loy_tier_status_multiplier(const loy_tier_status* s);
 LOY_API const char* LOY_CALL loy_tier_status_discount(const loy_tier_status* s);
@@ -690,6 +694,15 @@ LOY_API int32_t LOY_CALL loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* o
                                           int64_t* out_upgraded, int64_t* out_downgraded,
                                           int64_t* out_at_risk, loy_error* err);
 
+/* Staff assign a level as a floor (a VIP guest, a compensation, a status match) until until_ms
+ * (0 = until withdrawn): the member is raised to it now and cannot fall below it while it is in
+ * force; above it, the score moves them as usual. tier_id NULL or "" withdraws the assignment
+ * (the member keeps the level until a review moves them). reason is required; operator_id may be
+ * NULL. The latest assignment of a member, in any file, is the one in force (docs/tiers.md). */
+LOY_API int32_t LOY_CALL loy_tier_assign(loy_db* db, int64_t member_id, const char* tier_id,
+                                         int64_t until_ms, const char* reason,
+                                         const char* operator_id, const char* idempotency_key,
+                                         loy_error* err);
 /* End the member's active plan now: its benefits and tier floor stop. */
 LOY_API int32_t LOY_CALL loy_plan_cancel(loy_db* db, int64_t member_id, const char* idempotency_key,
                                          loy_error* err);

@@ -34,6 +34,7 @@ const std::vector<FactTable>& fact_tables() {
         {"coupon_uses", "coupon_use", 'U', LOY_FACT_SQL("coupon_uses"), {"restored_at"}},
         {"reward_redemptions", "reward_redemption", 'X', LOY_FACT_SQL("reward_redemptions"), {}},
         {"subscriptions", "subscription", 'P', LOY_FACT_SQL("subscriptions"), {}},
+        {"tier_assignments", "tier_assignment", 'F', LOY_FACT_SQL("tier_assignments"), {}},
         {"tier_events", "tier_event", 'T', LOY_FACT_SQL("tier_events"), {}},
         {"gift_cards", "gift_card", 'G', LOY_FACT_SQL("gift_cards"), {"balance"}},
         {"gift_card_activities",

@@ -381,7 +381,13 @@ struct Database::Impl {
     std::int64_t score_of(std::int64_t member, const Program& p,
                           const std::function<std::int64_t(const ScoreTerm&)>& extra = nullptr);
     ActivePlan active_plan(std::int64_t member, const Program& p);
-    int floor_index(const Program& p, int current, const ActivePlan& plan);
+    int floor_index(const Program& p, int current, const ActivePlan& plan, std::int64_t member,
+                    std::string* why = nullptr);
+    struct Assignment {
+        std::string tier, reason;
+        std::int64_t until = 0;
+    };
+    Assignment assignment(std::int64_t member);
     void set_tier(std::int64_t member, const std::string& from, const std::string& to,
                   const std::string& reason, std::int64_t score, std::int64_t sale,
                   std::int64_t at_risk_since);

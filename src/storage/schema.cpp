@@ -536,6 +536,22 @@ CREATE TRIGGER sale_claims_append_only_u BEFORE UPDATE ON sale_claims
 CREATE TRIGGER sale_claims_append_only_d BEFORE DELETE ON sale_claims
   BEGIN SELECT RAISE(ABORT, 'sale claims are append-only'); END;
 CREATE INDEX sales_receipt ON sales(receipt, created_at) WHERE receipt IS NOT NULL;
+CREATE TABLE tier_assignments(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  tier TEXT NOT NULL,           -- '' withdraws the assignment in force
+  until INTEGER NOT NULL,       -- 0 = until withdrawn
+  reason TEXT NOT NULL,
+  operator TEXT,
+  created_at INTEGER NOT NULL);
+CREATE INDEX tier_assignments_member ON tier_assignments(member_id, created_at);
+CREATE UNIQUE INDEX tier_assignments_origin_seq ON tier_assignments(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TRIGGER tier_assignments_append_only_u BEFORE UPDATE ON tier_assignments
+  BEGIN SELECT RAISE(ABORT, 'tier assignments are append-only'); END;
+CREATE TRIGGER tier_assignments_append_only_d BEFORE DELETE ON tier_assignments
+  BEGIN SELECT RAISE(ABORT, 'tier assignments are append-only'); END;
 INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
   EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
   EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR

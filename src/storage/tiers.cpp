@@ -115,13 +115,32 @@ Database::Impl::ActivePlan Database::Impl::active_plan(std::int64_t member, cons
     return found;
 }
 
-// The lowest level the member may hold: an active plan's floor, or a permanent level reached.
-int Database::Impl::floor_index(const Program& p, int current, const ActivePlan& plan) {
+// The assignment by staff in force for the member (the latest made, in any file), if any.
+Database::Impl::Assignment Database::Impl::assignment(std::int64_t member) {
+    auto q = c.query(
+        "SELECT tier, until, reason FROM tier_assignments WHERE member_id=? ORDER BY created_at "
+        "DESC, origin DESC, id DESC LIMIT 1",
+        member);
+    if (!q.next() || q.text(0).empty() || (q.i64(1) != 0 && q.i64(1) <= now())) return {};
+    return {q.text(0), q.text(2), q.i64(1)};
+}
+
+// The lowest level the member may hold: an active plan's floor, a level staff assigned, or a
+// permanent level reached. `why`: which of them sets it.
+int Database::Impl::floor_index(const Program& p, int current, const ActivePlan& plan,
+                                std::int64_t member, std::string* why) {
     int f = -1;
+    auto raise = [&](int level, const std::string& reason) {
+        if (level <= f) return;
+        f = level;
+        if (why) *why = reason;
+    };
     if (const Plan* pl = p.plan(plan.id); pl && !plan.id.empty())
-        f = std::max(f, p.level_index(pl->tier_floor));
+        raise(p.level_index(pl->tier_floor), "plan floor");
+    if (const Assignment a = assignment(member); !a.tier.empty())
+        raise(p.level_index(a.tier), "assigned by staff: " + a.reason);
     if (current >= 0 && p.tiers.levels[static_cast<std::size_t>(current)].permanent)
-        f = std::max(f, current);
+        raise(current, "permanent level");
     return f;
 }
 
@@ -154,11 +173,11 @@ std::string Database::Impl::maybe_upgrade(std::int64_t member, std::int64_t sale
     int cur = p.level_index(cur_id);
     std::int64_t score = score_of(member, p);
     int target = level_for_score(p.tiers, score);
-    int fl = floor_index(p, cur, active_plan(member, p));
-    std::string why;
+    std::string floor_why, why;
+    int fl = floor_index(p, cur, active_plan(member, p), member, &floor_why);
     if (fl > target) {
         target = fl;
-        why = "plan floor";
+        why = floor_why;
     }
     if (target <= cur) return cur_id;
     const TierLevel& to = p.tiers.levels[static_cast<std::size_t>(target)];
@@ -182,7 +201,7 @@ int Database::Impl::review_member(std::int64_t member, std::int64_t at) {
     const int cur = p.level_index(cur_id);
     const std::int64_t score = score_of(member, p);
     const int by_score = level_for_score(p.tiers, score);
-    const int fl = floor_index(p, cur, active_plan(member, p));
+    const int fl = floor_index(p, cur, active_plan(member, p), member);
     const int target = std::max(by_score, fl);
     if (target > cur) {
         maybe_upgrade(member, 0);
@@ -248,9 +267,12 @@ TierStatus Database::Impl::tier_status(std::int64_t member) {
             s.missing = std::max<std::int64_t>(0, n.threshold - s.score);
         }
         s.progress = progress_text(p, cur, s.score, exponent(p.currency));
-        int fl = floor_index(p, cur, plan);
+        int fl = floor_index(p, cur, plan, member);
         if (fl >= 0) s.floor_tier = p.tiers.levels[static_cast<std::size_t>(fl)].id;
     }
+    const Assignment a = assignment(member);
+    s.assigned_tier = a.tier;
+    s.assigned_until = a.until;
     if (const Plan* pl = p.plan(plan.id); pl && !plan.id.empty())
         s.benefits.insert(s.benefits.end(), pl->benefits.begin(), pl->benefits.end());
     auto e = c.query(
@@ -290,6 +312,43 @@ TierStatus Database::tier_status(std::int64_t member_id) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     Transaction t(impl_->c, false);
     return impl_->tier_status(member_id);
+}
+
+void Database::assign_tier(std::int64_t member_id, const std::string& tier, std::int64_t until_ms,
+                           const std::string& reason, const std::string& operator_id,
+                           const std::string& key) {
+    check_key(key);
+    text::check_field("tier", tier, kMaxShort);
+    text::check_field("reason", reason, kMaxShort);
+    text::check_field("operator", operator_id, kMaxShort);
+    if (reason.empty()) throw Error(Status::InvalidArgument, "a tier assignment needs a reason");
+    if (until_ms < 0) throw Error(Status::InvalidArgument, "the end of an assignment is negative");
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    const std::string req = canonical("member", member_id, "tier", tier, "until", until_ms,
+                                      "reason", reason, "operator", operator_id);
+    d.idempotent(key, "tier_assign", req, [&] {
+        const Program& p = d.active_program();
+        if (!p.tiers.enabled()) throw Error(Status::InvalidState, "the programme has no tiers");
+        if (!tier.empty() && p.level_index(tier) < 0)
+            throw Error(Status::NotFound, "the programme has no tier '" + tier + "'");
+        const std::int64_t t = d.now();
+        if (until_ms != 0 && until_ms <= t)
+            throw Error(Status::InvalidArgument, "the assignment would end before it starts");
+        const std::int64_t member = d.owner_of(member_id);
+        d.require_active(member);
+        if (tier.empty() && d.assignment(member).tier.empty())
+            throw Error(Status::NotFound, "member " + std::to_string(member_id) +
+                                              " has no assigned tier to withdraw");
+        d.c.query(
+               "INSERT INTO tier_assignments(origin, member_id, tier, until, reason, operator, "
+               "created_at) VALUES (?,?,?,?,?,?,?)",
+               d.origin_id, member, tier, until_ms, reason, NullIfEmpty{operator_id}, t)
+            .run();
+        const std::int64_t row = d.c.last_id();
+        d.maybe_upgrade(member, 0);
+        return std::pair<std::int64_t, std::int64_t>(row, 0);
+    });
 }
 
 void Database::cancel_plan(std::int64_t member_id, const std::string& key) {

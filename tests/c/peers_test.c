@@ -5,7 +5,7 @@
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
  * points a member earns a day, operators' limits, approvals and audit, a points transfer, gift
- * cards, two-phase points holds, and claiming a past receipt.
+ * cards, two-phase points holds, claiming a past receipt, and a tier assigned by staff.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -536,6 +536,73 @@ static void test_claiming_a_past_receipt(void) {
     loy_close(db);
 }
 
+/* A tier assigned by staff as a floor (ERPNext's manual tier, Open Loyalty's level assigned by an
+ * operator): raised now, kept while in force, and moved by the review again once it ends. */
+static void test_a_tier_assigned_by_staff(void) {
+    loy_db* db = open_fresh(
+        "peers-tier.db",
+        "{\"name\":\"Tiers\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+        "\"spend\":[{\"id\":\"base\",\"points\":1,\"per\":10000}],"
+        "\"tiers\":{\"window\":\"lifetime\",\"levels\":[{\"id\":\"bronze\",\"threshold\":0},"
+        "{\"id\":\"silver\",\"threshold\":150,\"multiplier\":\"2\"},{\"id\":\"gold\","
+        "\"threshold\":1000}]}}");
+    if (!db) return;
+    const int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    const int64_t t0 = loy_now(db), day = 86400000LL;
+    CHECK_STATUS(loy_tier_assign(db, m, "platinum", 0, "match", "mgr", "ta-0", &err),
+                 LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_tier_assign(db, m, "silver", 0, NULL, "mgr", "ta-1", &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_tier_assign(db, m, "silver", t0 - 1, "match", "mgr", "ta-2", &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_tier_assign(db, m, NULL, 0, "none to withdraw", "mgr", "ta-3", &err),
+                 LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(
+        loy_tier_assign(db, m, "silver", t0 + 30 * day, "status match", "mgr", "ta-4", &err),
+        LOY_OK);
+    loy_tier_status* s = NULL;
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(s != NULL && strcmp(loy_tier_status_tier(s), "silver") == 0 &&
+          strcmp(loy_tier_status_floor_tier(s), "silver") == 0 &&
+          strcmp(loy_tier_status_assigned_tier(s), "silver") == 0 &&
+          loy_tier_status_assigned_until(s) == t0 + 30 * day &&
+          strncmp(loy_tier_status_event_reason(s, 0), "assigned by staff: status match", 31) == 0);
+    loy_tier_status_free(s);
+    /* The level's benefits apply at once: silver doubles the points. */
+    loy_basket* b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "ta-sale", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 20);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    /* A review while it is in force keeps the member silver; after it ends, the score rules. */
+    int64_t down = -1;
+    CHECK_STATUS(loy_tiers_review(db, t0 + 10 * day, NULL, NULL, &down, NULL, &err), LOY_OK);
+    CHECK(down == 0);
+    CHECK_STATUS(loy_set_clock(db, t0 + 31 * day, &err), LOY_OK);
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(s != NULL && strcmp(loy_tier_status_assigned_tier(s), "") == 0 &&
+          loy_tier_status_assigned_until(s) == 0);
+    loy_tier_status_free(s);
+    CHECK_STATUS(loy_tiers_review(db, t0 + 31 * day, NULL, NULL, &down, NULL, &err), LOY_OK);
+    CHECK(down == 1);
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(s != NULL && strcmp(loy_tier_status_tier(s), "bronze") == 0);
+    loy_tier_status_free(s);
+    /* Until withdrawn: gold now; withdrawn, the member keeps it until the next review. */
+    CHECK_STATUS(loy_tier_assign(db, m, "gold", 0, "compensation", NULL, "ta-5", &err), LOY_OK);
+    CHECK_STATUS(loy_tier_assign(db, m, "", 0, "withdrawn", "mgr", "ta-6", &err), LOY_OK);
+    CHECK_STATUS(loy_tier_status_get(db, m, &s, &err), LOY_OK);
+    CHECK(s != NULL && strcmp(loy_tier_status_tier(s), "gold") == 0 &&
+          strcmp(loy_tier_status_assigned_tier(s), "") == 0);
+    loy_tier_status_free(s);
+    CHECK_STATUS(loy_tiers_review(db, t0 + 32 * day, NULL, NULL, &down, NULL, &err), LOY_OK);
+    CHECK(down == 1);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -550,6 +617,7 @@ int main(int argc, char** argv) {
         {"gift cards", test_gift_cards},
         {"points holds", test_points_holds},
         {"claiming a past receipt", test_claiming_a_past_receipt},
+        {"a tier assigned by staff", test_a_tier_assigned_by_staff},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

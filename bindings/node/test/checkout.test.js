@@ -425,6 +425,11 @@ test('tier review, segments, a message campaign and the dashboard', () => {
   const status = db.tierStatus(sara.id);
   assert.deepStrictEqual([status.tier, status.nextThreshold, status.multiplier], ['bronze', 500, '1']);
   assert.strictEqual(status.events[0].to, 'bronze');
+  db.assignTier(sara.id, 'silver', 'status match', 'X-assign-1', { untilMs: NOW + 86400000, operator: 'mgr' });
+  const assigned = db.tierStatus(sara.id);
+  assert.deepStrictEqual([assigned.tier, assigned.assignedTier, assigned.assignedUntil],
+    ['silver', 'silver', NOW + 86400000]);
+  assert.throws(() => db.assignTier(sara.id, 'diamond', 'typo', 'X-assign-2'), NotFoundError);
   assert.ok(db.memberSegments(sara.id).some((s) => s.segment === 'coffee-lovers'));
   assert.deepStrictEqual(db.segmentMembers('coffee-lovers').map((x) => x.member_id), [sara.id]);
   const sent = db.sendCampaign('yalda-coffee');

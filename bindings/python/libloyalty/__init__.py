@@ -346,6 +346,8 @@ class TierStatus:
     free_delivery: bool = False
     plan_ends_at: int = 0
     events: Tuple["TierEvent", ...] = ()
+    assigned_tier: str = ""  # a level staff assigned as a floor ("" = none in force)
+    assigned_until: int = 0  # when it ends (0 = until withdrawn)
 
 
 @dataclass(frozen=True)
@@ -897,13 +899,22 @@ class Database(_Handle):
                                               L.loy_tier_status_event_score(s, i),
                                               L.loy_tier_status_event_sale_id(s, i),
                                               L.loy_tier_status_event_at(s, i))
-                                    for i in range(L.loy_tier_status_event_count(s))))
+                                    for i in range(L.loy_tier_status_event_count(s))),
+                              assigned_tier=_s(L.loy_tier_status_assigned_tier(s)),
+                              assigned_until=L.loy_tier_status_assigned_until(s))
         return _scoped("loy_tier_status_free",
                        _owned(L.loy_tier_status_get, self.ptr, member_id), read)
 
     def review_tiers(self, now_ms: int = 0) -> TierReview:
         """The tier review at period end (docs/tiers.md); idempotent."""
         return TierReview(*_outs(load().loy_tiers_review, self.ptr, now_ms, n=4))
+
+    def assign_tier(self, member_id: int, tier: Optional[str], reason: str, idempotency_key: str,
+                    until_ms: int = 0, operator: Optional[str] = None) -> None:
+        """Staff assign a level as a floor until `until_ms` (0 = until withdrawn); tier None or
+        "" withdraws it (docs/tiers.md)."""
+        _call(load().loy_tier_assign, self.ptr, member_id, _b(tier), until_ms, _b(reason),
+              _b(operator), _b(idempotency_key))
 
     def cancel_plan(self, member_id: int, idempotency_key: str) -> None:
         """Ends a paid plan at the end of its paid period (no renewal)."""

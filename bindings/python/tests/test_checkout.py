@@ -374,6 +374,13 @@ class ClubTest(unittest.TestCase):
         self.assertEqual((status.tier, status.next_threshold, status.multiplier),
                          ("bronze", 500, "1"))
         self.assertEqual(status.events[0].to_tier, "bronze")
+        self.db.assign_tier(self.sara.id, "silver", "status match", "X-assign-1",
+                            until_ms=NOW + 86_400_000, operator="mgr")
+        status = self.db.tier_status(self.sara.id)
+        self.assertEqual((status.tier, status.assigned_tier, status.assigned_until),
+                         ("silver", "silver", NOW + 86_400_000))
+        with self.assertRaises(libloyalty.NotFoundError):
+            self.db.assign_tier(self.sara.id, "diamond", "typo", "X-assign-2")
         self.assertIn("coffee-lovers",
                       [row["segment"] for row in self.db.member_segments(self.sara.id)])
         self.assertEqual([row["member_id"] for row in self.db.segment_members("coffee-lovers")],

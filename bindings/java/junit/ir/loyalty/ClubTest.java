@@ -223,6 +223,13 @@ public class ClubTest {
         assertEquals(500, status.nextThreshold());
         assertEquals("1", status.multiplier());
         assertEquals("bronze", status.events().get(0).to());
+        db.assignTier(sara.id(), "silver", NOW + 86400000L, "status match", "mgr", "X-assign-1");
+        Loyalty.TierStatus assigned = db.tierStatus(sara.id());
+        assertEquals("silver", assigned.tier());
+        assertEquals("silver", assigned.assignedTier());
+        assertEquals(NOW + 86400000L, assigned.assignedUntil());
+        assertThrows(Loyalty.NotFoundException.class,
+                () -> db.assignTier(sara.id(), "diamond", 0, "typo", null, "X-assign-2"));
         assertTrue(db.memberSegments(sara.id(), 0).stream().anyMatch(x -> x.get("segment").equals("coffee-lovers")));
         assertEquals(sara.id(), db.segmentMembers("coffee-lovers", 0).get(0).getLong("member_id"));
         Loyalty.CampaignSend sent = db.sendCampaign("yalda-coffee", 0);

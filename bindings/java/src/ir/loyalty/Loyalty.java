@@ -222,7 +222,7 @@ public final class Loyalty {
                              String nextTierName, long nextThreshold, long missing, String progress,
                              long atRiskSince, String floorTier, String multiplier, String discount,
                              boolean freeDelivery, List<String> benefits, String plan, long planEndsAt,
-                             List<TierEvent> events) {}
+                             List<TierEvent> events, String assignedTier, long assignedUntil) {}
 
     /** A member's fields for enrol and updateMember; null leaves a field absent or as it is. */
     public static final class MemberFields {
@@ -921,7 +921,8 @@ public final class Loyalty {
                                 C.loy_tier_status_event_uid(s, at(i)), C.loy_tier_status_event_from(s, at(i)),
                                 C.loy_tier_status_event_to(s, at(i)), C.loy_tier_status_event_reason(s, at(i)),
                                 C.loy_tier_status_event_score(s, at(i)),
-                                C.loy_tier_status_event_sale_id(s, at(i)), C.loy_tier_status_event_at(s, at(i)))));
+                                C.loy_tier_status_event_sale_id(s, at(i)), C.loy_tier_status_event_at(s, at(i)))),
+                        C.loy_tier_status_assigned_tier(s), C.loy_tier_status_assigned_until(s));
             } finally {
                 C.loy_tier_status_free(s);
             }
@@ -1087,6 +1088,14 @@ public final class Loyalty {
                     a = new LongByReference();
             check(C.loy_tiers_review(handle(), nowMs, r, u, d, a, e), e);
             return new TierReview(r.getValue(), u.getValue(), d.getValue(), a.getValue());
+        }
+
+        /** Staff assign a level as a floor until {@code untilMs} (0 = until withdrawn); a null or
+         *  empty tier withdraws it. {@code operatorId} may be null. */
+        public void assignTier(long memberId, String tier, long untilMs, String reason, String operatorId,
+                               String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_tier_assign(handle(), memberId, tier, untilMs, reason, operatorId, idempotencyKey, e), e);
         }
 
         /** Ends a paid plan at the end of its paid period (no renewal). */

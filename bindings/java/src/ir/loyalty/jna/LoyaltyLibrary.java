@@ -352,6 +352,8 @@ public interface LoyaltyLibrary extends Library {
     String loy_tier_status_progress(Pointer s);
     long loy_tier_status_at_risk_since(Pointer s);
     String loy_tier_status_floor_tier(Pointer s);
+    String loy_tier_status_assigned_tier(Pointer s);
+    long loy_tier_status_assigned_until(Pointer s);
     String loy_tier_status_multiplier(Pointer s);
     String loy_tier_status_discount(Pointer s);
     int loy_tier_status_free_delivery(Pointer s);
@@ -368,6 +370,7 @@ public interface LoyaltyLibrary extends Library {
     long loy_tier_status_event_at(Pointer s, SizeT i);
     String loy_tier_status_event_uid(Pointer s, SizeT i);
     int loy_tiers_review(Pointer db, long now_ms, LongByReference out_reviewed, LongByReference out_upgraded, LongByReference out_downgraded, LongByReference out_at_risk, LoyError err);
+    int loy_tier_assign(Pointer db, long member_id, String tier_id, long until_ms, String reason, String operator_id, String idempotency_key, LoyError err);
     int loy_plan_cancel(Pointer db, long member_id, String idempotency_key, LoyError err);
     void loy_table_free(Pointer t);
     SizeT loy_table_column_count(Pointer t);
