@@ -414,6 +414,11 @@ Program parse_program(std::string_view text) {
         p.point_value = r.rate("point_value", Ratio{0, 1});
         p.min_redeem = r.integer("min_points", 0, 0, kMaxPoints);
         p.redeem_multiple = r.integer("multiple_of", 0, 0, kMaxPoints);
+        p.redeem_same_sale = r.boolean("same_sale", false);
+        if (p.redeem_same_sale && p.pending_days > 0)
+            r.field_fail("same_sale",
+                         "cannot be used with pending_days: the points a sale earns are not yet "
+                         "available when it is paid");
         p.max_share = r.rate("max_share", Ratio{1, 1});
         if (p.max_share.num > p.max_share.den) r.field_fail("max_share", "must be at most 1");
         r.done();

@@ -394,6 +394,7 @@ std::string program_to_json(const Program& p) {
                    {"min_points", p.min_redeem},
                    {"max_share", rate_to_string(p.max_share)}};
     if (p.redeem_multiple > 0) j["redeem"]["multiple_of"] = p.redeem_multiple;
+    if (p.redeem_same_sale) j["redeem"]["same_sale"] = true;
     return j.dump(2);
 }
 

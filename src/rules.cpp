@@ -796,12 +796,16 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     }
     ev.points = total_points;
 
-    // Redemption.
+    // Redemption: from the points available, and those this sale earns when the programme lets
+    // a sale spend them (Odoo's `applies_on: both`).
     std::int64_t max_money = apply_ratio(ev.total, program.max_share, Rounding::Floor);
+    const std::int64_t available =
+        program.redeem_same_sale && ev.points > 0 ? checked_add(member.available, ev.points)
+                                                  : member.available;
     if (member.is_member && program.point_value.num > 0) {
         std::int64_t by_value =
             mul_div(max_money, program.point_value.den, program.point_value.num, Rounding::Floor);
-        std::int64_t r = std::min(std::max<std::int64_t>(member.available, 0), by_value);
+        std::int64_t r = std::min(std::max<std::int64_t>(available, 0), by_value);
         if (program.redeem_multiple > 1) r -= r % program.redeem_multiple;
         if (r < program.min_redeem) r = 0;
         ev.redeemable_points = r;
@@ -824,9 +828,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         } else if (program.redeem_multiple > 1 && want % program.redeem_multiple != 0) {
             refuse(Status::RedemptionNotAllowed,
                    fmt::format("points are redeemed in multiples of {}", program.redeem_multiple));
-        } else if (want > member.available) {
+        } else if (want > available) {
             refuse(Status::InsufficientPoints,
-                   fmt::format("{} points requested, {} available", want, member.available));
+                   fmt::format("{} points requested, {} available", want, available));
         } else if (points_value(program, want) > max_money) {
             refuse(Status::RedemptionNotAllowed,
                    fmt::format("at most {} of this basket may be paid with points ({} points)",

@@ -398,6 +398,7 @@ struct Program {
     Ratio point_value{0, 1};
     std::int64_t min_redeem = 0;
     std::int64_t redeem_multiple = 0;  // points are spent in multiples of this (0 = any number)
+    bool redeem_same_sale = false;     // a sale may spend the points it earns itself
     Ratio max_share{1, 1};             // at most this share of the total can be paid with points
     std::int64_t expiry_days = 0;      // 0 = points never expire
     std::int64_t pending_days = 0;     // return window before earned points can be spent

@@ -348,12 +348,15 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         ctx.terminal = b.terminal;
         ctx.operator_id = b.cashier;
         ctx.held = mode != 0;
+        // A programme that lets a sale spend what it earns credits the earnings first.
+        const bool earn_first = program.redeem_same_sale;
+        const std::int64_t avail_at = t + program.pending_days * kDayMs;
+        if (earn_first) credit_earnings(member, ev, ctx, "purchase", avail_at);
         if (ev.redeem_points > 0) {
             ctx.reason = "points tender";
             debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
         }
-        const std::int64_t avail_at = t + program.pending_days * kDayMs;
-        credit_earnings(member, ev, ctx, "purchase", avail_at);
+        if (!earn_first) credit_earnings(member, ev, ctx, "purchase", avail_at);
         if (ev.wallet_amount > 0) {
             ctx.reason = "wallet tender";
             wallet_add(member, kTender, -ev.wallet_amount, ctx, t);

@@ -5,7 +5,8 @@
  * tills, a first-purchase bonus, redemption in multiples, a minimum quantity, a minimum counted
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
  * points a member earns a day, operators' limits, approvals and audit, a points transfer, gift
- * cards, two-phase points holds, claiming a past receipt, and a tier assigned by staff.
+ * cards, two-phase points holds, claiming a past receipt, a tier assigned by staff, and points
+ * spent in the sale that earns them.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -603,6 +604,59 @@ static void test_a_tier_assigned_by_staff(void) {
     loy_close(db);
 }
 
+/* Points a sale earns spent in that same sale (Odoo's `applies_on: both`): with
+ * redeem.same_sale the member buys, earns and pays with those points at once; without it the same
+ * basket is refused. */
+static void test_points_spent_in_the_sale_that_earns_them(void) {
+    static const char* SAME_SALE =
+        "{\"name\":\"Now\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+        "\"spend\":[{\"id\":\"base\",\"points\":1,\"per\":1000}],"
+        "\"redeem\":{\"point_value\":\"100\",\"max_share\":\"0.2\",\"same_sale\":true}}";
+    loy_db* db = open_fresh("peers-same-sale.db", SAME_SALE);
+    if (!db) return;
+    const int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    loy_basket* b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    CHECK_STATUS(loy_basket_redeem_points(b, 100, &err), LOY_OK);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    /* 100 points earned; 20,000 (200 points) may be paid with points, 100 of them this sale's. */
+    CHECK(q != NULL && loy_quote_redeemable_points(q) == 100 &&
+          loy_quote_redeem_status(q) == LOY_OK && loy_quote_amount_due(q) == 90000);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "same-1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 100 &&
+          loy_receipt_points_redeemed(r) == 100 && loy_receipt_balance_after(r) == 0 &&
+          loy_receipt_amount_due(r) == 90000);
+    const int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    /* Voided, both the earning and the spending are undone. */
+    CHECK_STATUS(loy_void_sale(db, sale, "same-void", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    CHECK(balance_of(db, m) == 0);
+    check_verified(db);
+    loy_close(db);
+
+    /* Without the option the member has nothing to spend yet. */
+    db = open_fresh("peers-same-sale-off.db", PROGRAMME);
+    if (!db) return;
+    const int64_t n = enrol_phone(db, "09121234567", NULL, 0);
+    b = new_basket(n);
+    line(b, "BREAD", "bakery", 1000, 1000000);
+    CHECK_STATUS(loy_basket_redeem_points(b, 50, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "same-2", &r, &err), LOY_ERR_INSUFFICIENT_POINTS);
+    loy_basket_free(b);
+    /* Nor with points that are not available at once. */
+    CHECK_STATUS(loy_program_load_json(db,
+                                       "{\"name\":\"Later\",\"currency\":\"IRT\",\"pending_days\":"
+                                       "7,\"redeem\":{\"point_value\":\"1\",\"same_sale\":true}}",
+                                       NULL, &err),
+                 LOY_ERR_INVALID_PROGRAM);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -618,6 +672,7 @@ int main(int argc, char** argv) {
         {"points holds", test_points_holds},
         {"claiming a past receipt", test_claiming_a_past_receipt},
         {"a tier assigned by staff", test_a_tier_assigned_by_staff},
+        {"points spent in the sale that earns them", test_points_spent_in_the_sale_that_earns_them},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
