@@ -18,6 +18,34 @@
 using namespace loyalty;
 using namespace loyalty::capi;
 
+namespace {
+
+// A hold of points or wallet money (the Database method that opens it), and its capture.
+using OpenHold = std::int64_t (Database::*)(std::int64_t, std::int64_t, std::int64_t,
+                                            const std::string&, const std::string&);
+using CaptureHold = std::int64_t (Database::*)(std::int64_t, std::int64_t, const std::string&);
+
+int32_t open_hold(OpenHold fn, loy_db* db, int64_t member_id, int64_t amount, int64_t ttl_ms,
+                  const char* reference, const char* key, int64_t* out_hold_id, loy_error* err) {
+    if (out_hold_id) *out_hold_id = 0;
+    return guard(err, [&] {
+        if (!out_hold_id) null_arg("out_hold_id");
+        *out_hold_id =
+            (db_of(db).*fn)(member_id, amount, ttl_ms, opt(reference), req(key, "idempotency_key"));
+    });
+}
+
+int32_t capture(CaptureHold fn, loy_db* db, int64_t hold_id, int64_t amount, const char* key,
+                int64_t* out_balance, loy_error* err) {
+    if (out_balance) *out_balance = 0;
+    return guard(err, [&] {
+        const int64_t b = (db_of(db).*fn)(hold_id, amount, req(key, "idempotency_key"));
+        if (out_balance) *out_balance = b;
+    });
+}
+
+}  // namespace
+
 extern "C" {
 
 // ---- tiers and plans ----------------------------------------------------------------------------
@@ -145,25 +173,34 @@ int32_t loy_points_adjust_approved(loy_db* db, int64_t member_id, int64_t points
 int32_t loy_points_hold(loy_db* db, int64_t member_id, int64_t points, int64_t ttl_ms,
                         const char* reference, const char* key, int64_t* out_hold_id,
                         loy_error* err) {
-    if (out_hold_id) *out_hold_id = 0;
-    return guard(err, [&] {
-        if (!out_hold_id) null_arg("out_hold_id");
-        *out_hold_id = db_of(db).hold_points(member_id, points, ttl_ms, opt(reference),
-                                             req(key, "idempotency_key"));
-    });
+    return open_hold(&Database::hold_points, db, member_id, points, ttl_ms, reference, key,
+                     out_hold_id, err);
 }
 
 int32_t loy_points_hold_capture(loy_db* db, int64_t hold_id, int64_t points, const char* key,
                                 int64_t* out_balance, loy_error* err) {
-    if (out_balance) *out_balance = 0;
-    return guard(err, [&] {
-        int64_t b = db_of(db).capture_hold(hold_id, points, req(key, "idempotency_key"));
-        if (out_balance) *out_balance = b;
-    });
+    return capture(&Database::capture_hold, db, hold_id, points, key, out_balance, err);
 }
 
 int32_t loy_points_hold_release(loy_db* db, int64_t hold_id, const char* key, loy_error* err) {
     return guard(err, [&] { db_of(db).release_hold(hold_id, req(key, "idempotency_key")); });
+}
+
+int32_t loy_wallet_hold(loy_db* db, int64_t member_id, int64_t amount, int64_t ttl_ms,
+                        const char* reference, const char* key, int64_t* out_hold_id,
+                        loy_error* err) {
+    return open_hold(&Database::hold_wallet, db, member_id, amount, ttl_ms, reference, key,
+                     out_hold_id, err);
+}
+
+int32_t loy_wallet_hold_capture(loy_db* db, int64_t hold_id, int64_t amount, const char* key,
+                                int64_t* out_wallet_balance, loy_error* err) {
+    return capture(&Database::capture_wallet_hold, db, hold_id, amount, key, out_wallet_balance,
+                   err);
+}
+
+int32_t loy_wallet_hold_release(loy_db* db, int64_t hold_id, const char* key, loy_error* err) {
+    return loy_points_hold_release(db, hold_id, key, err);
 }
 
 int32_t loy_points_transfer(loy_db* db, int64_t from_member_id, int64_t to_member_id,

@@ -1459,6 +1459,32 @@ namespace Loyalty
             Check.Ok(Api.loy_points_hold_release(handle, holdId, Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
+        /// <summary>Reserves wallet money (minor units) for ttlMs; returns the hold's id.</summary>
+        public long HoldWallet(long memberId, long amount, long ttlMs, string idempotencyKey, string reference = null)
+        {
+            LoyError e = Check.NewError();
+            long hold;
+            Check.Ok(Api.loy_wallet_hold(handle, memberId, amount, ttlMs, Utf8.Z(reference), Utf8.Z(idempotencyKey),
+                                         out hold, ref e), ref e);
+            return hold;
+        }
+
+        /// <summary>Pays 0..the held money from the wallet; returns the wallet's balance after.</summary>
+        public long CaptureWalletHold(long holdId, long amount, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            long balance;
+            Check.Ok(Api.loy_wallet_hold_capture(handle, holdId, amount, Utf8.Z(idempotencyKey), out balance,
+                                                 ref e), ref e);
+            return balance;
+        }
+
+        public void ReleaseWalletHold(long holdId, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_wallet_hold_release(handle, holdId, Utf8.Z(idempotencyKey), ref e), ref e);
+        }
+
         /// <summary>Gives points to another member (they keep their expiry dates), when the programme
         /// allows transfers; returns the giver's balance.</summary>
         public long TransferPoints(long fromMember, long toMember, long points, string idempotencyKey,

@@ -761,6 +761,12 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_hold_release(LoyDbHandle db, long hold_id, byte[] idempotency_key, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_wallet_hold(LoyDbHandle db, long member_id, long amount, long ttl_ms, byte[] reference, byte[] idempotency_key, out long out_hold_id, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_wallet_hold_capture(LoyDbHandle db, long hold_id, long amount, byte[] idempotency_key, out long out_wallet_balance, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_wallet_hold_release(LoyDbHandle db, long hold_id, byte[] idempotency_key, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_transfer(LoyDbHandle db, long from_member_id, long to_member_id, long points, byte[] reason, byte[] operator_id, byte[] idempotency_key, out long out_from_balance, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_points_expire(LoyDbHandle db, long now_ms, out long out_lots, out long out_points, ref LoyError err);

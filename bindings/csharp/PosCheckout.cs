@@ -162,6 +162,14 @@ public static class PosCheckout
                    db.GetMember(sara.Id).Available == held + 40, "a hold captured in part, the rest released");
             Expect(Status(() => db.ReleaseHold(hold, "X-hold-3")) == Constants.LOY_ERR_INVALID_STATE,
                    "a captured hold cannot be released");
+            long walletHad = db.CreditWallet(sara.Id, 100000, "top-up", "mgr", "X-wallet-1");
+            long money = db.HoldWallet(sara.Id, 1000, 3600000, "X-hold-4", "web 9");
+            Expect(db.Wallet(sara.Id)[1] == db.Wallet(sara.Id)[0] - 1000 &&
+                   db.CaptureWalletHold(money, 600, "X-hold-5") == walletHad - 600, "wallet money held and captured in part");
+            Expect(Status(() => db.CaptureHold(money, 1, "X-hold-6")) == Constants.LOY_ERR_INVALID_ARGUMENT,
+                   "a wallet hold is not a points hold");
+            db.ReleaseWalletHold(db.HoldWallet(sara.Id, 100, 60000, "X-hold-7"), "X-hold-8");
+            Expect(db.Wallet(sara.Id)[1] == walletHad - 600, "a wallet hold released");
             long saraBefore = db.GetMember(sara.Id).Balance;
             Member son = db.Enrol(new MemberFields { Phone = "09127654321", Name = "Arash" });
             Expect(db.TransferPoints(sara.Id, son.Id, 100, "X-gift-1", "gift") == saraBefore - 100 &&

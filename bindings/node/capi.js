@@ -351,6 +351,9 @@ function declare(koffi, lib) {
   fn.loy_points_hold = lib.func('int32_t loy_points_hold(loy_db* db, int64_t member_id, int64_t points, int64_t ttl_ms, const char* reference, const char* idempotency_key, _Out_ int64_t* out_hold_id, _Inout_ loy_error* err)');
   fn.loy_points_hold_capture = lib.func('int32_t loy_points_hold_capture(loy_db* db, int64_t hold_id, int64_t points, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_points_hold_release = lib.func('int32_t loy_points_hold_release(loy_db* db, int64_t hold_id, const char* idempotency_key, _Inout_ loy_error* err)');
+  fn.loy_wallet_hold = lib.func('int32_t loy_wallet_hold(loy_db* db, int64_t member_id, int64_t amount, int64_t ttl_ms, const char* reference, const char* idempotency_key, _Out_ int64_t* out_hold_id, _Inout_ loy_error* err)');
+  fn.loy_wallet_hold_capture = lib.func('int32_t loy_wallet_hold_capture(loy_db* db, int64_t hold_id, int64_t amount, const char* idempotency_key, _Out_ int64_t* out_wallet_balance, _Inout_ loy_error* err)');
+  fn.loy_wallet_hold_release = lib.func('int32_t loy_wallet_hold_release(loy_db* db, int64_t hold_id, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_points_transfer = lib.func('int32_t loy_points_transfer(loy_db* db, int64_t from_member_id, int64_t to_member_id, int64_t points, const char* reason, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_from_balance, _Inout_ loy_error* err)');
   fn.loy_points_expire = lib.func('int32_t loy_points_expire(loy_db* db, int64_t now_ms, _Out_ int64_t* out_lots, _Out_ int64_t* out_points, _Inout_ loy_error* err)');
   fn.loy_points_expiring = lib.func('int32_t loy_points_expiring(loy_db* db, int64_t member_id, int64_t before_ms, _Out_ int64_t* out_points, _Out_ int64_t* out_next_expiry, _Inout_ loy_error* err)');

@@ -278,6 +278,12 @@ export class Database {
   /** Spends 0..the held points (the rest is released); returns the balance after. */
   captureHold(holdId: Int64, points: Int64, idempotencyKey: string): Int64;
   releaseHold(holdId: Int64, idempotencyKey: string): void;
+  /** Reserves wallet money (minor units) for ttlMs; returns the hold's id. */
+  holdWallet(memberId: Int64, amount: Int64, ttlMs: Int64, idempotencyKey: string,
+             options?: { reference?: string | null }): Int64;
+  /** Pays 0..the held money from the wallet; returns the wallet's balance after. */
+  captureWalletHold(holdId: Int64, amount: Int64, idempotencyKey: string): Int64;
+  releaseWalletHold(holdId: Int64, idempotencyKey: string): void;
   /** Gives points to another member, with their expiry dates; returns the giver's balance. */
   transferPoints(fromMember: Int64, toMember: Int64, points: Int64, idempotencyKey: string,
                  options?: { reason?: string | null; operator?: string | null }): Int64;

@@ -729,6 +729,14 @@ class Database extends Handle {
     return scalarOut(load().loy_points_hold_capture, this.handle, holdId, points, idempotencyKey);
   }
   releaseHold(holdId, idempotencyKey) { call(load().loy_points_hold_release, this.handle, holdId, idempotencyKey); }
+  // The same for wallet money (minor units); capture returns the wallet's balance after.
+  holdWallet(memberId, amount, ttlMs, idempotencyKey, { reference = null } = {}) {
+    return scalarOut(load().loy_wallet_hold, this.handle, memberId, amount, ttlMs, reference, idempotencyKey);
+  }
+  captureWalletHold(holdId, amount, idempotencyKey) {
+    return scalarOut(load().loy_wallet_hold_capture, this.handle, holdId, amount, idempotencyKey);
+  }
+  releaseWalletHold(holdId, idempotencyKey) { call(load().loy_wallet_hold_release, this.handle, holdId, idempotencyKey); }
   // Gives points to another member (they keep their expiry dates), when the programme allows
   // `transfers`; returns the giver's balance.
   transferPoints(fromMember, toMember, points, idempotencyKey, { reason = null, operator = null } = {}) {

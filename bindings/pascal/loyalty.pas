@@ -361,6 +361,11 @@ type
       const Reference: string = ''): Int64;
     function CaptureHold(HoldId, Points: Int64; const Key: string): Int64;
     procedure ReleaseHold(HoldId: Int64; const Key: string);
+    { The same for wallet money (minor units); capture returns the wallet's balance after. }
+    function HoldWallet(MemberId, Amount, TtlMs: Int64; const Key: string;
+      const Reference: string = ''): Int64;
+    function CaptureWalletHold(HoldId, Amount: Int64; const Key: string): Int64;
+    procedure ReleaseWalletHold(HoldId: Int64; const Key: string);
     { Gives points to another member (they keep their expiry dates), when the programme allows
       transfers; returns the giver's balance. }
     function TransferPoints(FromMember, ToMember, Points: Int64; const Key: string;
@@ -1806,6 +1811,39 @@ begin
   Err := NewError;
   K := ToUtf8(Key);
   Check(loy_points_hold_release(FHandle, HoldId, OptUtf8(K), @Err), Err);
+end;
+
+function TLoyDatabase.HoldWallet(MemberId, Amount, TtlMs: Int64; const Key, Reference: string): Int64;
+var
+  Err: TLoyError;
+  R, K: UTF8String;
+begin
+  Err := NewError;
+  R := ToUtf8(Reference);
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(loy_wallet_hold(FHandle, MemberId, Amount, TtlMs, OptUtf8(R), OptUtf8(K), @Result, @Err), Err);
+end;
+
+function TLoyDatabase.CaptureWalletHold(HoldId, Amount: Int64; const Key: string): Int64;
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(loy_wallet_hold_capture(FHandle, HoldId, Amount, OptUtf8(K), @Result, @Err), Err);
+end;
+
+procedure TLoyDatabase.ReleaseWalletHold(HoldId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_wallet_hold_release(FHandle, HoldId, OptUtf8(K), @Err), Err);
 end;
 
 function TLoyDatabase.TransferPoints(FromMember, ToMember, Points: Int64; const Key: string;

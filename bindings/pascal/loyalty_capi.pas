@@ -420,6 +420,9 @@ function loy_points_adjust_approved(p_db: Pointer; p_member_id: Int64; p_points:
 function loy_points_hold(p_db: Pointer; p_member_id: Int64; p_points: Int64; p_ttl_ms: Int64; p_reference: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_hold_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_hold_capture(p_db: Pointer; p_hold_id: Int64; p_points: Int64; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_hold_release(p_db: Pointer; p_hold_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_wallet_hold(p_db: Pointer; p_member_id: Int64; p_amount: Int64; p_ttl_ms: Int64; p_reference: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_hold_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_wallet_hold_capture(p_db: Pointer; p_hold_id: Int64; p_amount: Int64; p_idempotency_key: PAnsiChar; p_out_wallet_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_wallet_hold_release(p_db: Pointer; p_hold_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_transfer(p_db: Pointer; p_from_member_id: Int64; p_to_member_id: Int64; p_points: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_from_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_expire(p_db: Pointer; p_now_ms: Int64; p_out_lots: PInt64; p_out_points: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_points_expiring(p_db: Pointer; p_member_id: Int64; p_before_ms: Int64; p_out_points: PInt64; p_out_next_expiry: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;

@@ -199,6 +199,13 @@ begin
       on E: ELoyConflict do Refused := E.Status;
     end;
     Expect(Refused = LOY_ERR_INVALID_STATE, 'club: a captured hold cannot be released');
+    Next := Db.CreditWallet(Sara.Id, 100000, 'top-up', 'mgr', 'X-wallet-1');
+    Batch := Db.HoldWallet(Sara.Id, 1000, 3600000, 'X-hold-4', 'web 9');
+    Expect((Db.Wallet(Sara.Id).Available = Next - 1000) and
+      (Db.CaptureWalletHold(Batch, 600, 'X-hold-5') = Next - 600),
+      'club: wallet money held and captured in part');
+    Db.ReleaseWalletHold(Db.HoldWallet(Sara.Id, 100, 60000, 'X-hold-6'), 'X-hold-7');
+    Expect(Db.Wallet(Sara.Id).Available = Next - 600, 'club: a wallet hold released');
     Next := Db.Member(Sara.Id).Balance;
     F := TLoyMemberFields.Empty;
     F.Phone := '09127654321';

@@ -207,6 +207,12 @@ class Database {
                              const std::string& reference, const std::string& idempotency_key);
     std::int64_t capture_hold(std::int64_t hold_id, std::int64_t points,
                               const std::string& idempotency_key);
+    // Wallet holds, the same for wallet money (minor units); capture returns the wallet balance
+    // after. release_hold releases a hold of either kind.
+    std::int64_t hold_wallet(std::int64_t member_id, std::int64_t amount, std::int64_t ttl_ms,
+                             const std::string& reference, const std::string& idempotency_key);
+    std::int64_t capture_wallet_hold(std::int64_t hold_id, std::int64_t amount,
+                                     const std::string& idempotency_key);
     void release_hold(std::int64_t hold_id, const std::string& idempotency_key);
     // Gives points of one member to another, with their dates; returns the giver's balance.
     std::int64_t transfer_points(std::int64_t from_member_id, std::int64_t to_member_id,

@@ -889,6 +889,20 @@ LOY_API int32_t LOY_CALL loy_points_hold_capture(loy_db* db, int64_t hold_id, in
                                                  loy_error* err);
 LOY_API int32_t LOY_CALL loy_points_hold_release(loy_db* db, int64_t hold_id,
                                                  const char* idempotency_key, loy_error* err);
+/* Wallet holds: the same for wallet money (`amount` in minor units): while open and unexpired the
+ * wallet's available money is that much lower (LOY_ERR_INSUFFICIENT_FUNDS beyond it). Capture
+ * pays 0..the held amount from the wallet (out_wallet_balance: the wallet's balance after).
+ * Capturing a points hold with the wallet function, or the reverse, is
+ * LOY_ERR_INVALID_ARGUMENT. Refused in chain mode (LOY_ERR_NEEDS_ONLINE). */
+LOY_API int32_t LOY_CALL loy_wallet_hold(loy_db* db, int64_t member_id, int64_t amount,
+                                         int64_t ttl_ms, const char* reference,
+                                         const char* idempotency_key, int64_t* out_hold_id,
+                                         loy_error* err);
+LOY_API int32_t LOY_CALL loy_wallet_hold_capture(loy_db* db, int64_t hold_id, int64_t amount,
+                                                 const char* idempotency_key,
+                                                 int64_t* out_wallet_balance, loy_error* err);
+LOY_API int32_t LOY_CALL loy_wallet_hold_release(loy_db* db, int64_t hold_id,
+                                                 const char* idempotency_key, loy_error* err);
 /* Gives `points` of one member's available points to another (a gift, a family pooling its
  * points), when the programme allows transfers (`transfers`, docs/ledger.md): the points keep
  * their expiry dates. out_from_balance (may be NULL): the giver's balance after. Refused in chain

@@ -378,8 +378,8 @@ struct FactApplier {
             d.c.query("UPDATE reward_redemptions SET refunded_at=? WHERE id=?",
                       int_of(f, "refunded_at"), row)
                 .run();
-        } else if (table == "point_holds") {
-            d.c.query("UPDATE point_holds SET status=?, captured=?, closed_at=? WHERE id=?",
+        } else if (table == "holds") {
+            d.c.query("UPDATE holds SET status=?, captured=?, closed_at=? WHERE id=?",
                       int_of(f, "status"), int_of(f, "captured"), int_of(f, "closed_at"), row)
                 .run();
         }

@@ -42,7 +42,7 @@ const std::vector<FactTable>& fact_tables() {
          'A',
          LOY_FACT_SQL("gift_card_activities"),
          {}},
-        {"point_holds", "point_hold", 'H', LOY_FACT_SQL("point_holds"), {}},
+        {"holds", "hold", 'H', LOY_FACT_SQL("holds"), {}},
     };
     return tables;
 }

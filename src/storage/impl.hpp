@@ -412,6 +412,13 @@ struct Database::Impl {
     void credit_earnings(std::int64_t member, const Evaluation& ev, EntryContext ctx,
                          const char* reason, std::int64_t avail_at);
 
+    // storage/holds.cpp (asset 0 points, 1 wallet money)
+    std::int64_t open_hold(std::int64_t asset, std::int64_t member_id, std::int64_t amount,
+                           std::int64_t ttl_ms, const std::string& reference,
+                           const std::string& key);
+    std::int64_t capture(std::int64_t asset, std::int64_t hold_id, std::int64_t amount,
+                         const std::string& key);
+
     // storage/claims.cpp
     std::pair<std::int64_t, std::int64_t> do_claim(std::int64_t sale_id, std::int64_t member_id,
                                                    const std::string& cashier);

@@ -108,7 +108,7 @@ void Database::Impl::watch_facts() {
         {"coupons", "revoked_at"},
         {"subscriptions", "cancelled_at"},
         {"reward_redemptions", "refunded_at"},
-        {"point_holds", "status, captured, closed_at"},
+        {"holds", "status, captured, closed_at"},
     };
     for (const auto& ch : changes)
         sql += std::string("CREATE TEMP TRIGGER IF NOT EXISTS journal_u_") + ch[0] +

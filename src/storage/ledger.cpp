@@ -22,8 +22,8 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t mem
 // crash ends by itself at its expiry).
 std::int64_t Database::Impl::held_points(std::int64_t member_id, std::int64_t t) {
     return scalar(c.query(
-        "SELECT COALESCE(SUM(points), 0) FROM point_holds WHERE member_id=? AND status=0 AND "
-        "expires_at > ?",
+        "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE member_id=? AND asset=0 AND status=0 "
+        "AND expires_at > ?",
         member_id, t));
 }
 

@@ -539,6 +539,33 @@ Table gift_cards_report(Session& s, const Span& sp, const ReportOptions& o) {
     return t;
 }
 
+// Holds of points and of wallet money: opened, captured, released and timed out in the period,
+// and what open holds reserve now (one row per kind).
+Table holds_report(Session& s, const Span& sp, const ReportOptions& o) {
+    Table t;
+    t.columns = {"asset",      "opened",    "held",       "captured", "captured_amount",
+                 "released",   "timed_out", "open_now",   "reserved_now"};
+    const std::int64_t now = s.now;
+    for (std::int64_t asset = 0; asset < 2; ++asset) {
+        auto q = s.c.query(
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(status = 1), 0), "
+            "COALESCE(SUM(CASE WHEN status = 1 THEN captured END), 0), COALESCE(SUM(status = 2), "
+            "0), COALESCE(SUM(status = 0 AND expires_at <= ?4), 0) FROM holds WHERE asset = ?1 "
+            "AND created_at >= ?2 AND created_at < ?3",
+            asset, o.from_ms == 0 ? 0 : sp.from_ms, sp.to_ms, now);
+        q.next();
+        auto open = s.c.query(
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM holds WHERE asset = ? AND status = 0 "
+            "AND expires_at > ?",
+            asset, now);
+        open.next();
+        t.rows.push_back({cell(std::string(asset == 0 ? "points" : "wallet")), cell(q.i64(0)),
+                          cell(q.i64(1)), cell(q.i64(2)), cell(q.i64(3)), cell(q.i64(4)),
+                          cell(q.i64(5)), cell(open.i64(0)), cell(open.i64(1))});
+    }
+    return t;
+}
+
 Table top_members_report(Session& s, const Span& sp, const ReportOptions& o) {
     if (o.limit < 1 || o.limit > 1000)
         throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
@@ -636,6 +663,7 @@ const std::vector<ReportInfo>& report_catalogue() {
         {"branches", "Branches", false, "sales, revenue, members and points per branch"},
         {"gift_cards", "Gift cards", false, "sold, loaded, redeemed; what the cards hold"},
         {"operators", "Operators", false, "sales per cashier; manual adjustments and approvals"},
+        {"holds", "Holds", false, "points and wallet money held, captured, released; open now"},
         {"top_members", "Top members", false, "the members who spent most in the period"},
         {"segments", "Segments", false, "RFM groups and custom segments with their sizes"},
         {"messages", "Messages", false, "messages produced per trigger, by delivery status"},
@@ -676,6 +704,7 @@ Table Database::report(const std::string& name, const ReportOptions& o) {
         if (name == "branches") out = branches_report(s, sp);
         if (name == "operators") out = operators_report(s, sp);
         if (name == "gift_cards") out = gift_cards_report(s, sp, o);
+        if (name == "holds") out = holds_report(s, sp, o);
         if (name == "top_members") out = top_members_report(s, sp, o);
         if (name == "segments") out = audience::summary(s, o.to_ms);
         if (name == "messages") out = messages_report(s, sp);

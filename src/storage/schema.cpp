@@ -504,20 +504,21 @@ CREATE TRIGGER gift_card_activities_append_only_u BEFORE UPDATE ON gift_card_act
   BEGIN SELECT RAISE(ABORT, 'gift card activities are append-only'); END;
 CREATE TRIGGER gift_card_activities_append_only_d BEFORE DELETE ON gift_card_activities
   BEGIN SELECT RAISE(ABORT, 'gift card activities are append-only'); END;
-CREATE TABLE point_holds(
+CREATE TABLE holds(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),
   origin_seq INTEGER,
   member_id INTEGER NOT NULL REFERENCES members(id),
-  points INTEGER NOT NULL,
+  asset INTEGER NOT NULL,       -- 0 points, 1 wallet money (minor units)
+  amount INTEGER NOT NULL,
   reference TEXT,
   expires_at INTEGER NOT NULL,
   status INTEGER NOT NULL DEFAULT 0,
   captured INTEGER NOT NULL DEFAULT 0,
   closed_at INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL);
-CREATE INDEX point_holds_open ON point_holds(member_id) WHERE status = 0;
-CREATE UNIQUE INDEX point_holds_origin_seq ON point_holds(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE INDEX holds_open ON holds(member_id, asset) WHERE status = 0;
+CREATE UNIQUE INDEX holds_origin_seq ON holds(origin, origin_seq) WHERE origin_seq IS NOT NULL;
 CREATE TABLE sale_claims(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),

@@ -446,6 +446,49 @@ static void test_points_holds(void) {
     CHECK(available_of(db, m) == 90);
     CHECK_STATUS(loy_points_hold_capture(db, hold, 10, "h-10", &balance, &err),
                  LOY_ERR_INVALID_STATE); /* expired */
+
+    /* Wallet money held for a web order: not spendable at the till meanwhile; captured in part. */
+    int64_t wallet = 0, wallet_available = 0;
+    CHECK_STATUS(loy_wallet_credit(db, m, 100000, "top-up", "mgr", "hw-0", &wallet, &err), LOY_OK);
+    CHECK_STATUS(loy_wallet_hold(db, m, 150000, 3600000, "web 42", "hw-1", &hold, &err),
+                 LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK_STATUS(loy_wallet_hold(db, m, 60000, 3600000, "web 42", "hw-2", &hold, &err), LOY_OK);
+    CHECK_STATUS(loy_wallet_get(db, m, &wallet, &wallet_available, NULL, &err), LOY_OK);
+    CHECK(wallet == 100000 && wallet_available == 40000);
+    b = new_basket(m);
+    line(b, "TEA", "drinks", 1000, 100000);
+    CHECK_STATUS(loy_basket_pay_wallet(b, 50000, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "hw-sale", &r, &err), LOY_ERR_INSUFFICIENT_FUNDS);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_points_hold_capture(db, hold, 100, "hw-3", &balance, &err),
+                 LOY_ERR_INVALID_ARGUMENT); /* a wallet hold, not points */
+    CHECK_STATUS(loy_wallet_hold_capture(db, hold, 45000, "hw-4", &wallet, &err), LOY_OK);
+    CHECK(wallet == 55000);
+    CHECK_STATUS(loy_wallet_get(db, m, &wallet, &wallet_available, NULL, &err), LOY_OK);
+    CHECK(wallet == 55000 && wallet_available == 55000);
+    CHECK_STATUS(loy_wallet_hold(db, m, 5000, 3600000, NULL, "hw-5", &hold, &err), LOY_OK);
+    CHECK_STATUS(loy_wallet_hold_release(db, hold, "hw-6", &err), LOY_OK);
+    CHECK_STATUS(loy_wallet_hold_capture(db, hold, 1000, "hw-7", &wallet, &err),
+                 LOY_ERR_INVALID_STATE);
+    CHECK_STATUS(loy_wallet_hold(db, m, 7000, 3600000, NULL, "hw-8", &hold, &err), LOY_OK);
+
+    /* The holds report: per kind, what was held and what open holds reserve now. */
+    loy_report_options o;
+    loy_report_options_init(&o);
+    loy_table* t = NULL;
+    CHECK_STATUS(loy_report(db, "holds", &o, &t, &err), LOY_OK);
+    CHECK(t != NULL && loy_table_row_count(t) == 2);
+    /* points: 3 holds of 220, one captured for 60, one released, one timed out, none open. */
+    CHECK(strcmp(loy_table_text(t, 0, 0), "points") == 0 && loy_table_int(t, 0, 1) == 3 &&
+          loy_table_int(t, 0, 2) == 220 && loy_table_int(t, 0, 3) == 1 &&
+          loy_table_int(t, 0, 4) == 60 && loy_table_int(t, 0, 5) == 1 &&
+          loy_table_int(t, 0, 6) == 1 && loy_table_int(t, 0, 7) == 0);
+    /* wallet: 3 holds of 72,000, one captured for 45,000, one released, 7,000 open now. */
+    CHECK(strcmp(loy_table_text(t, 1, 0), "wallet") == 0 && loy_table_int(t, 1, 1) == 3 &&
+          loy_table_int(t, 1, 2) == 72000 && loy_table_int(t, 1, 4) == 45000 &&
+          loy_table_int(t, 1, 5) == 1 && loy_table_int(t, 1, 7) == 1 &&
+          loy_table_int(t, 1, 8) == 7000);
+    loy_table_free(t);
     check_verified(db);
     loy_close(db);
 }
@@ -669,7 +712,7 @@ int main(int argc, char** argv) {
         {"operator controls", test_operator_controls},
         {"a points transfer", test_points_transfer},
         {"gift cards", test_gift_cards},
-        {"points holds", test_points_holds},
+        {"points and wallet holds", test_points_holds},
         {"claiming a past receipt", test_claiming_a_past_receipt},
         {"a tier assigned by staff", test_a_tier_assigned_by_staff},
         {"points spent in the sale that earns them", test_points_spent_in_the_sale_that_earns_them},

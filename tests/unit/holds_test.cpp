@@ -1,6 +1,7 @@
-// Two-phase points holds: whatever the order of holds, captures, releases, spends and time, a
-// member's available points never go below zero, a hold never gives more than it reserved, and
-// another file applying the journal holds the same balances and reservations.
+// Two-phase holds of points and wallet money: whatever the order of holds, captures, releases,
+// spends and time, a member's available points and wallet money never go below zero, a hold never
+// gives more than it reserved, and another file applying the journal holds the same balances and
+// reservations.
 #include <catch2/catch.hpp>
 
 #include "db_fixture.hpp"
@@ -17,9 +18,11 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
     db->load_program(prog);
     const std::int64_t m = db->enrol(phone("09121234567")).id;
     db->adjust(m, 500, "opening", "mgr", "open");
+    db->wallet_credit(m, 50000, "opening", "mgr", "open-wallet");
     fixture::Lcg next{5};
     struct Held {
         std::int64_t id, points;
+        bool wallet;
     };
     std::vector<Held> open_holds;
     std::int64_t captured = 0, held_total = 0;
@@ -27,18 +30,27 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
         const std::string key = "k" + std::to_string(i);
         const auto pick = next(5);
         if (pick == 0) {
-            const auto points = static_cast<std::int64_t>(1 + next(150));
+            const bool wallet = next(2) == 1;
+            const auto amount = static_cast<std::int64_t>(1 + next(150)) * (wallet ? 100 : 1);
+            const std::int64_t ttl = 60000 * static_cast<std::int64_t>(1 + next(5));
             std::int64_t id = 0;
             if (status_of([&] {
-                    id = db->hold_points(m, points, 60000 * (1 + next(5)), "", key);
+                    id = wallet ? db->hold_wallet(m, amount, ttl, "", key)
+                                : db->hold_points(m, amount, ttl, "", key);
                 }) == Status::Ok) {
-                open_holds.push_back({id, points});
-                held_total += points;
+                open_holds.push_back({id, amount, wallet});
+                held_total += amount;
             }
         } else if (pick == 1 && !open_holds.empty()) {
             const auto k = next(open_holds.size());
-            const auto want = static_cast<std::int64_t>(next(200));
-            const Status s = status_of([&] { db->capture_hold(open_holds[k].id, want, key); });
+            const Held h = open_holds[k];
+            const auto want = static_cast<std::int64_t>(next(200)) * (h.wallet ? 100 : 1);
+            const Status s = status_of([&] {
+                if (h.wallet)
+                    db->capture_wallet_hold(h.id, want, key);
+                else
+                    db->capture_hold(h.id, want, key);
+            });
             if (s == Status::Ok) {
                 CHECK(want <= open_holds[k].points);  // never more than reserved
                 captured += want;
@@ -49,11 +61,13 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
             status_of([&] { db->release_hold(open_holds[k].id, key); });
             open_holds.erase(open_holds.begin() + static_cast<std::ptrdiff_t>(k));
         } else if (pick == 3) {
-            db->adjust(m, 40, "top-up", "mgr", key);  // more points arrive
+            db->adjust(m, 40, "top-up", "mgr", key);  // more points and money arrive
+            db->wallet_credit(m, 4000, "top-up", "mgr", key + "w");
         } else {
             db->set_clock(db->now() + 30000 * static_cast<std::int64_t>(1 + next(4)));
         }
         CHECK(db->member(m).available >= 0);
+        CHECK(db->wallet(m).available >= 0);
     }
     CHECK(captured <= held_total);
     CHECK(db->verify().ok());
@@ -64,5 +78,7 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
     const Member here = db->member(m), there = other->member_by_uid(here.uid);
     CHECK(there.balance == here.balance);
     CHECK(there.available == here.available);
+    CHECK(other->wallet(there.id).balance == db->wallet(m).balance);
+    CHECK(other->wallet(there.id).available == db->wallet(m).available);
     CHECK(other->verify().ok());
 }

@@ -371,6 +371,13 @@ test('points held for a tab, then captured in part', () => {
   assert.throws(() => db.releaseHold(hold, 'X-hold-3'), ConflictError);
   db.releaseHold(db.holdPoints(sara.id, 40, 60000, 'X-hold-4'), 'X-hold-5');
   assert.strictEqual(db.member(sara.id).available, 340);
+  db.creditWallet(sara.id, 100000, 'top-up', 'mgr', 'X-wallet-1');
+  const money = db.holdWallet(sara.id, 60000, 3600000, 'X-hold-6', { reference: 'web 9' });
+  assert.strictEqual(db.wallet(sara.id).available, 40000);
+  assert.strictEqual(db.captureWalletHold(money, 45000, 'X-hold-7'), 55000);
+  assert.throws(() => db.captureHold(money, 1, 'X-hold-8'), InvalidInputError);
+  db.releaseWalletHold(db.holdWallet(sara.id, 5000, 60000, 'X-hold-9'), 'X-hold-10');
+  assert.deepStrictEqual(db.wallet(sara.id), { balance: 55000, available: 55000, pending: 0 });
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

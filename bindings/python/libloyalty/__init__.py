@@ -1179,7 +1179,22 @@ class Database(_Handle):
                      _b(idempotency_key), n=1)[0]
 
     def release_hold(self, hold_id: int, idempotency_key: str) -> None:
+        """Releases a hold of points or of wallet money."""
         _call(load().loy_points_hold_release, self.ptr, hold_id, _b(idempotency_key))
+
+    def hold_wallet(self, member_id: int, amount: int, ttl_ms: int, idempotency_key: str,
+                    reference: Optional[str] = None) -> int:
+        """Reserves wallet money (minor units) for ttl_ms; returns the hold's id."""
+        return _outs(load().loy_wallet_hold, self.ptr, member_id, amount, ttl_ms, _b(reference),
+                     _b(idempotency_key), n=1)[0]
+
+    def capture_wallet_hold(self, hold_id: int, amount: int, idempotency_key: str) -> int:
+        """Pays 0..the held money from the wallet; returns the wallet's balance after."""
+        return _outs(load().loy_wallet_hold_capture, self.ptr, hold_id, amount,
+                     _b(idempotency_key), n=1)[0]
+
+    def release_wallet_hold(self, hold_id: int, idempotency_key: str) -> None:
+        _call(load().loy_wallet_hold_release, self.ptr, hold_id, _b(idempotency_key))
 
     def transfer_points(self, from_member: int, to_member: int, points: int,
                         idempotency_key: str, reason: str = "", operator: str = "") -> int:

@@ -329,6 +329,18 @@ class ClubTest(unittest.TestCase):
         other = self.db.hold_points(self.sara.id, 40, 60_000, "X-hold-4")
         self.db.release_hold(other, "X-hold-5")
         self.assertEqual(self.db.member(self.sara.id).available, 340)
+        self.db.credit_wallet(self.sara.id, 100_000, "top-up", "mgr", "X-wallet-1")
+        money = self.db.hold_wallet(self.sara.id, 60_000, 3_600_000, "X-hold-6", reference="web 9")
+        self.assertEqual(self.db.wallet(self.sara.id)[:2], (100_000, 40_000))
+        self.assertEqual(self.db.capture_wallet_hold(money, 45_000, "X-hold-7"), 55_000)
+        with self.assertRaises(libloyalty.InvalidInputError):
+            self.db.capture_hold(money, 1, "X-hold-8")  # a wallet hold, not points
+        self.db.release_wallet_hold(self.db.hold_wallet(self.sara.id, 5_000, 60_000, "X-hold-9"),
+                                    "X-hold-10")
+        self.assertEqual(self.db.wallet(self.sara.id)[:2], (55_000, 55_000))
+        holds = {row["asset"]: row for row in self.db.report("holds")}
+        self.assertEqual((holds["wallet"]["opened"], holds["wallet"]["captured_amount"]),
+                         (2, 45_000))
 
     def test_a_past_receipt_claimed_once(self):
         with self.db.basket() as b:

@@ -86,6 +86,13 @@ public class ClubTest {
         assertEquals(340, db.captureHold(hold, 60, "X-hold-2"));
         assertThrows(Loyalty.ConflictException.class, () -> db.releaseHold(hold, "X-hold-3"));
         assertEquals(340, db.member(sara.id()).available());
+        db.creditWallet(sara.id(), 100000, "top-up", "mgr", "X-wallet-1");
+        long money = db.holdWallet(sara.id(), 60000, 3600000, "web 9", "X-hold-4");
+        assertEquals(40000, db.wallet(sara.id())[1]);
+        assertEquals(55000, db.captureWalletHold(money, 45000, "X-hold-5"));
+        assertThrows(Loyalty.InvalidInputException.class, () -> db.captureHold(money, 1, "X-hold-6"));
+        db.releaseWalletHold(db.holdWallet(sara.id(), 5000, 60000, null, "X-hold-7"), "X-hold-8");
+        assertEquals(55000, db.wallet(sara.id())[1]);
     }
 
     @Test

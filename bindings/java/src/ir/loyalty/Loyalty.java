@@ -1235,6 +1235,27 @@ public final class Loyalty {
             check(C.loy_points_hold_release(handle(), holdId, idempotencyKey, e), e);
         }
 
+        /** Reserves wallet money (minor units) for ttlMs; returns the hold's id. */
+        public long holdWallet(long memberId, long amount, long ttlMs, String reference, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference hold = new LongByReference();
+            check(C.loy_wallet_hold(handle(), memberId, amount, ttlMs, reference, idempotencyKey, hold, e), e);
+            return hold.getValue();
+        }
+
+        /** Pays 0..the held money from the wallet; returns the wallet's balance after. */
+        public long captureWalletHold(long holdId, long amount, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference balance = new LongByReference();
+            check(C.loy_wallet_hold_capture(handle(), holdId, amount, idempotencyKey, balance, e), e);
+            return balance.getValue();
+        }
+
+        public void releaseWalletHold(long holdId, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_wallet_hold_release(handle(), holdId, idempotencyKey, e), e);
+        }
+
         /** Gives points to another member (they keep their expiry dates), when the programme allows
          *  transfers; returns the giver's balance. */
         public long transferPoints(long fromMember, long toMember, long points, String reason,

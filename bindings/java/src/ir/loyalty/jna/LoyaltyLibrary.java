@@ -425,6 +425,9 @@ public interface LoyaltyLibrary extends Library {
     int loy_points_hold(Pointer db, long member_id, long points, long ttl_ms, String reference, String idempotency_key, LongByReference out_hold_id, LoyError err);
     int loy_points_hold_capture(Pointer db, long hold_id, long points, String idempotency_key, LongByReference out_balance, LoyError err);
     int loy_points_hold_release(Pointer db, long hold_id, String idempotency_key, LoyError err);
+    int loy_wallet_hold(Pointer db, long member_id, long amount, long ttl_ms, String reference, String idempotency_key, LongByReference out_hold_id, LoyError err);
+    int loy_wallet_hold_capture(Pointer db, long hold_id, long amount, String idempotency_key, LongByReference out_wallet_balance, LoyError err);
+    int loy_wallet_hold_release(Pointer db, long hold_id, String idempotency_key, LoyError err);
     int loy_points_transfer(Pointer db, long from_member_id, long to_member_id, long points, String reason, String operator_id, String idempotency_key, LongByReference out_from_balance, LoyError err);
     int loy_points_expire(Pointer db, long now_ms, LongByReference out_lots, LongByReference out_points, LoyError err);
     int loy_points_expiring(Pointer db, long member_id, long before_ms, LongByReference out_points, LongByReference out_next_expiry, LoyError err);
