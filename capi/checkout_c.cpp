@@ -137,6 +137,23 @@ int32_t loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods,
     });
 }
 
+int32_t loy_basket_add_wallet_topup(loy_basket* b, int64_t amount, int32_t* out_line_no,
+                                    loy_error* err) {
+    if (out_line_no) *out_line_no = 0;
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        if (amount <= 0) throw Error(Status::InvalidAmount, "a wallet top-up must be positive");
+        BasketLine l;
+        l.wallet_topup = true;
+        l.quantity_milli = 1000;
+        l.unit_price = amount;
+        if (k.lines.size() >= 10000)
+            throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
+        k.lines.push_back(std::move(l));
+        if (out_line_no) *out_line_no = static_cast<int32_t>(k.lines.size());
+    });
+}
+
 int32_t loy_basket_add_coupon(loy_basket* b, const char* code, loy_error* err) {
     return guard(err, [&] {
         Basket& k = basket_of(b);

@@ -309,7 +309,7 @@ std::vector<std::size_t> coupon_order(const Basket& basket,
         }
         for (std::size_t i = 0; i < basket.lines.size(); ++i) {
             const auto& l = basket.lines[i];
-            if (l.plan_id.empty() && c->selector.matches(l.sku, l.category) && net[i] > 0)
+            if (l.is_goods() && c->selector.matches(l.sku, l.category) && net[i] > 0)
                 keys[k].eligible = checked_add(keys[k].eligible, net[i]);
         }
     }
@@ -373,8 +373,7 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
             wish[j] = amounts[j].second;
             for (std::size_t i = 0; i < n; ++i) {
                 const auto& l = basket.lines[i];
-                elig[j][i] =
-                    l.plan_id.empty() && c.selector.matches(l.sku, l.category) && net[i] > 0;
+                elig[j][i] = l.is_goods() && c.selector.matches(l.sku, l.category) && net[i] > 0;
             }
         }
         // In proportion, one after the other (narrowest first)...
@@ -440,9 +439,8 @@ void apply_coupons(Evaluation& ev, const Basket& basket, const MemberState& memb
         std::vector<Rational> w(n);
         for (std::size_t i = 0; i < n; ++i) {
             const auto& l = basket.lines[i];
-            if (l.plan_id.empty() && net[i] > 0) goods = checked_add(goods, net[i]);
-            if (!l.plan_id.empty() || !c.selector.matches(l.sku, l.category) || net[i] <= 0)
-                continue;
+            if (l.is_goods() && net[i] > 0) goods = checked_add(goods, net[i]);
+            if (!l.is_goods() || !c.selector.matches(l.sku, l.category) || net[i] <= 0) continue;
             w[i] = net[i];
             eligible = checked_add(eligible, net[i]);
             quantity = checked_add(quantity, l.quantity_milli);
@@ -579,7 +577,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     for (std::size_t i = 0; i < n; ++i) {
         const auto& l = basket.lines[i];
         net[i] = l.amount();
-        if (!l.plan_id.empty()) continue;  // a plan's fee is neither discounted nor earning
+        if (!l.is_goods()) continue;  // a plan's fee or a top-up is neither discounted nor earning
         if (member.is_member && ben.discount.num > 0 &&
             ben.discount_selector.matches(l.sku, l.category)) {
             ev.line_discounts[i] = apply_ratio(net[i], ben.discount, Rounding::Floor);
@@ -590,7 +588,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
     // Then coupons, in priority order.
     apply_coupons(ev, basket, member, program, now_ms, exponent, coupons, net);
     for (std::size_t i = 0; i < n; ++i)
-        if (basket.lines[i].plan_id.empty()) goods_total = checked_add(goods_total, net[i]);
+        if (basket.lines[i].is_goods()) goods_total = checked_add(goods_total, net[i]);
     ev.total = checked_sub(checked_sub(basket.total(), ev.benefit_discount), ev.coupon_discount);
     ev.free_delivery = member.is_member && ben.free_delivery;
 
@@ -614,7 +612,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             std::int64_t eligible = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const auto& l = basket.lines[i];
-                if (!l.plan_id.empty() || !rule.selector.matches(l.sku, l.category)) continue;
+                if (!l.is_goods() || !rule.selector.matches(l.sku, l.category)) continue;
                 std::int64_t base = rule.after_discounts ? net[i] : l.gross();
                 weight[i] = base;
                 eligible = checked_add(eligible, base);
@@ -681,7 +679,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             std::int64_t got = 0, units = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const auto& l = basket.lines[i];
-                if (!l.plan_id.empty() || !it.selector.matches(l.sku, l.category)) continue;
+                if (!l.is_goods() || !it.selector.matches(l.sku, l.category)) continue;
                 std::int64_t p = mul_div(it.points, l.quantity_milli, 1000, Rounding::Floor);
                 ev.line_points[i] = checked_add(ev.line_points[i], p);
                 got = checked_add(got, p);
@@ -712,7 +710,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
                 continue;
             std::vector<bool> lines(n);
             for (std::size_t i = 0; i < n; ++i)
-                lines[i] = basket.lines[i].plan_id.empty() &&
+                lines[i] = basket.lines[i].is_goods() &&
                            c->selector.matches(basket.lines[i].sku, basket.lines[i].category);
             std::int64_t extra = multiply_points(ev, lines, c->rate);
             ev.coupons[k].points = extra;
@@ -798,10 +796,15 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
 
     // Redemption: from the points available, and those this sale earns when the programme lets
     // a sale spend them (Odoo's `applies_on: both`).
-    std::int64_t max_money = apply_ratio(ev.total, program.max_share, Rounding::Floor);
-    const std::int64_t available =
-        program.redeem_same_sale && ev.points > 0 ? checked_add(member.available, ev.points)
-                                                  : member.available;
+    // Points and wallet money never pay for a wallet top-up (that would turn them into money).
+    std::int64_t topups = 0;
+    for (const auto& l : basket.lines)
+        if (l.wallet_topup) topups = checked_add(topups, l.amount());
+    std::int64_t max_money =
+        apply_ratio(checked_sub(ev.total, topups), program.max_share, Rounding::Floor);
+    const std::int64_t available = program.redeem_same_sale && ev.points > 0
+                                       ? checked_add(member.available, ev.points)
+                                       : member.available;
     if (member.is_member && program.point_value.num > 0) {
         std::int64_t by_value =
             mul_div(max_money, program.point_value.den, program.point_value.num, Rounding::Floor);
@@ -846,7 +849,7 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
         std::int64_t eligible = 0;
         for (std::size_t i = 0; i < n; ++i) {
             const auto& l = basket.lines[i];
-            if (l.plan_id.empty() && program.cashback.selector.matches(l.sku, l.category))
+            if (l.is_goods() && program.cashback.selector.matches(l.sku, l.category))
                 eligible = checked_add(eligible, net[i]);
         }
         ev.cashback = apply_ratio(eligible, program.cashback.rate, Rounding::Floor);
@@ -873,6 +876,9 @@ Evaluation evaluate(const Basket& basket, const MemberState& member, const Progr
             ev.wallet_status = Status::InvalidAmount;
             ev.wallet_message = fmt::format("the wallet payment is more than the {} due",
                                             money(ev.amount_due, exponent, cur));
+        } else if (basket.wallet_amount > ev.amount_due - topups) {
+            ev.wallet_status = Status::InvalidAmount;
+            ev.wallet_message = "wallet money cannot pay for a wallet top-up";
         } else {
             ev.wallet_amount = basket.wallet_amount;
             ev.amount_due -= ev.wallet_amount;

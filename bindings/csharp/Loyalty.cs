@@ -544,6 +544,17 @@ namespace Loyalty
             return line;
         }
 
+        /// <summary>A wallet top-up sold as a line: the member's wallet gets `amount` when the sale
+        /// commits (docs/wallet.md); returns its line number.</summary>
+        public int AddWalletTopup(long amount)
+        {
+            LoyError e = Check.NewError();
+            int line;
+            Check.Ok(Api.loy_basket_add_wallet_topup(Handle, amount, out line, ref e), ref e);
+            Lines = Math.Max(Lines, line);
+            return line;
+        }
+
         /// <summary>A paid plan sold as a line (docs/tiers.md); returns its line number.</summary>
         public int AddPlan(string planId, int periods = 1)
         {

@@ -431,6 +431,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_add_plan(LoyBasketHandle b, byte[] plan_id, int periods, out int out_line_no, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_basket_add_wallet_topup(LoyBasketHandle b, long amount, out int out_line_no, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_quote_basket(LoyDbHandle db, LoyBasketHandle basket, out LoyQuoteHandle out_quote, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_quote_free(IntPtr q);

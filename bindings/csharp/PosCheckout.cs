@@ -176,6 +176,15 @@ public static class PosCheckout
                    db.GetMember(son.Id).Balance == 100 &&
                    db.History(son.Id)[0].Kind == Constants.LOY_ENTRY_TRANSFER_IN, "a points transfer");
             Expect(db.TransferPoints(son.Id, sara.Id, 100, "X-gift-2") == 0, "and back");
+            using (Basket topup = new Basket())
+            {
+                long walletBefore = db.Wallet(sara.Id)[0];
+                topup.SetMember(sara.Id).AddLine("LATTE", "coffee", 1000, 150000);
+                Expect(topup.AddWalletTopup(200000) == 2, "a wallet top-up line");
+                Receipt sold = db.Commit(topup, "X-topup-1");
+                Expect(sold.Total == 350000 && db.Wallet(sara.Id)[0] == walletBefore + 200000 + sold.Cashback,
+                       "the top-up is in the wallet");
+            }
             using (Basket anon = new Basket())
             {
                 anon.SetContext("R-77", "north", null, null).AddLine("LATTE", "coffee", 2000, 150000);

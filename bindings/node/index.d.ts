@@ -114,6 +114,8 @@ export class Basket {
   /** In chain mode: the authority's hold covering the points this sale spends. */
   setHold(holdId: string | null, points?: Int64): this;
   addPlan(planId: string, periods?: number): Int64;
+  /** A wallet top-up sold as a line; returns its line number. */
+  addWalletTopup(amount: Int64): Int64;
   /** The basket lines added so far (a plan is a line too). */
   readonly lines: number;
   close(): void;

@@ -349,6 +349,12 @@ class Basket extends Handle {
     this.lines = Math.max(this.lines, line);
     return line;
   }
+  // A wallet top-up sold as a line: the wallet gets `amount` when the sale commits.
+  addWalletTopup(amount) {
+    const line = scalarOut(load().loy_basket_add_wallet_topup, this.handle, amount);
+    this.lines = Math.max(this.lines, line);
+    return line;
+  }
 }
 
 const MEMBER_TEXT = ['phone', 'card', 'name', 'email', 'gender', 'tags', 'language', 'branch', 'referrer'];

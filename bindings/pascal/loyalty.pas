@@ -217,6 +217,8 @@ type
     procedure SetHold(const HoldId: string; Points: Int64);
     { A paid plan sold as a line; returns its line number. }
     function AddPlan(const PlanId: string; Periods: Int32 = 1): Int32;
+    { A wallet top-up sold as a line: the member's wallet gets Amount when the sale commits. }
+    function AddWalletTopup(Amount: Int64): Int32;
     property Handle: Pointer read FHandle;
     { The basket lines added so far (a plan is a line too). }
     property Lines: Int32 read FLines;
@@ -747,6 +749,17 @@ begin
   Result := 0;
   Check(loy_basket_add_line(FHandle, PAnsiChar(S), OptUtf8(C), QuantityMilli, UnitPrice,
     LineDiscount, @Result, @Err), Err);
+  if Result > FLines then
+    FLines := Result;
+end;
+
+function TLoyBasket.AddWalletTopup(Amount: Int64): Int32;
+var
+  Err: TLoyError;
+begin
+  Err := NewError;
+  Result := 0;
+  Check(loy_basket_add_wallet_topup(FHandle, Amount, @Result, @Err), Err);
   if Result > FLines then
     FLines := Result;
 end;

@@ -255,6 +255,7 @@ function loy_basket_pay_wallet(p_b: Pointer; p_amount: Int64; p_err: Ploy_error)
 function loy_basket_redeem_points(p_b: Pointer; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_set_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_add_plan(p_b: Pointer; p_plan_id: PAnsiChar; p_periods: Int32; p_out_line_no: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_basket_add_wallet_topup(p_b: Pointer; p_amount: Int64; p_out_line_no: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_quote_basket(p_db: Pointer; p_basket: Pointer; p_out_quote: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_quote_free(p_q: Pointer); cdecl; external LoyaltyLib;
 function loy_quote_member_id(p_q: Pointer): Int64; cdecl; external LoyaltyLib;

@@ -214,6 +214,18 @@ begin
       (Db.Member(M.Id).Balance = 100) and (Db.History(M.Id)[0].Kind = LOY_ENTRY_TRANSFER_IN),
       'club: a points transfer');
 
+    Next := Db.Wallet(Sara.Id).Balance;
+    Cart := TLoyBasket.Create;
+    try
+      Cart.SetMember(Sara.Id);
+      Cart.AddLine('LATTE', 'coffee', 1000, 150000);
+      Expect(Cart.AddWalletTopup(200000) = 2, 'club: a wallet top-up line');
+      Sale := Db.Commit(Cart, 'X-topup-1');
+    finally
+      Cart.Free;
+    end;
+    Expect((Sale.Total = 350000) and (Db.Wallet(Sara.Id).Balance = Next + 200000 + Sale.Cashback),
+      'club: the top-up is in the wallet');
     Cart := TLoyBasket.Create;
     try
       Cart.SetContext('R-77', 'north', '', '');

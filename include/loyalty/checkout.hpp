@@ -17,6 +17,9 @@ struct BasketLine {
     std::int64_t unit_price = 0;      // minor units
     std::int64_t discount = 0;        // minor units, for the whole line
     std::string plan_id;              // non-empty: this line buys a paid membership plan
+    bool wallet_topup = false;        // this line loads its amount into the member's wallet
+    // Goods: neither a plan nor a wallet top-up (the lines that earn, take coupons and discounts).
+    bool is_goods() const { return plan_id.empty() && !wallet_topup; }
     // round_half_up(quantity_milli * unit_price / 1000) - discount; throws on overflow.
     std::int64_t amount() const;
     std::int64_t gross() const;

@@ -493,6 +493,13 @@ LOY_API int32_t LOY_CALL loy_basket_set_hold(loy_basket* b, const char* hold_id,
  * line ends the plan. Its benefits apply from the next sale. */
 LOY_API int32_t LOY_CALL loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods,
                                              int32_t* out_line_no, loy_error* err);
+/* A wallet top-up sold as a line (docs/wallet.md): the customer pays `amount` and the member's
+ * wallet is credited with it when the sale commits. The member must be set. The line earns no
+ * points and takes no discount or coupon, and neither points nor wallet money may pay for it.
+ * Refunding the line takes the money back out of the wallet (LOY_ERR_INSUFFICIENT_FUNDS once it
+ * has been spent). out_line_no may be NULL. */
+LOY_API int32_t LOY_CALL loy_basket_add_wallet_topup(loy_basket* b, int64_t amount,
+                                                     int32_t* out_line_no, loy_error* err);
 
 /* Read-only: what this basket earns and what the member may redeem. Changes nothing. */
 LOY_API int32_t LOY_CALL loy_quote_basket(loy_db* db, const loy_basket* basket,

@@ -127,8 +127,8 @@ void insert_children(Connection& c, const json& rows, const char* table, const c
 }
 
 const std::vector<std::string_view> kSaleLineCols = {
-    "line_no", "sku",    "category", "quantity_milli",   "unit_price",     "discount",
-    "amount",  "points", "plan_id",  "benefit_discount", "coupon_discount"};
+    "line_no", "sku",    "category", "quantity_milli",   "unit_price",      "discount",
+    "amount",  "points", "plan_id",  "benefit_discount", "coupon_discount", "wallet_topup"};
 const std::vector<std::string_view> kTenderCols = {"line_no", "type", "amount"};
 const std::vector<std::string_view> kRefundLineCols = {"line_no", "quantity_milli", "amount",
                                                        "points"};

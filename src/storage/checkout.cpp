@@ -96,9 +96,12 @@ std::string Database::Impl::basket_request(const Basket& b) {
         canonical("member", b.member_id, "receipt", b.receipt, "branch", b.branch, "terminal",
                   b.terminal, "cashier", b.cashier, "currency", b.currency, "tax", b.tax, "service",
                   b.service, "tip", b.tip, "redeem", b.redeem_points, "wallet", b.wallet_amount);
-    for (const auto& l : b.lines)
+    for (const auto& l : b.lines) {
         storage::put_fields(out, "sku", l.sku, "category", l.category, "qty", l.quantity_milli,
                             "price", l.unit_price, "discount", l.discount, "plan", l.plan_id);
+        // Only when set: a request made before top-ups existed keeps its digest.
+        if (l.wallet_topup) storage::put_fields(out, "topup", 1);
+    }
     for (const auto& code : b.coupons)
         storage::put_fields(out, "coupon", coupon::normalize(code));
     for (const auto& t : b.tenders)
@@ -125,10 +128,19 @@ Evaluation Database::Impl::evaluate_basket(const Basket& b, std::int64_t& member
                     coupon_candidates(b, member_out, p));
 }
 
-// Plan lines take their price from the programme: one period per 1.000 of quantity.
+// Plan lines take their price from the programme: one period per 1.000 of quantity. A wallet
+// top-up is the member's, whole and undiscounted.
 Basket Database::Impl::with_plan_prices(const Basket& b, const Program& p, std::int64_t member) {
     Basket out = b;
     for (auto& l : out.lines) {
+        if (l.wallet_topup) {
+            if (member == 0)
+                throw Error(Status::InvalidArgument, "a wallet top-up is loaded for a member");
+            if (l.discount != 0 || l.quantity_milli != 1000 || l.unit_price <= 0)
+                throw Error(Status::InvalidAmount, "a wallet top-up is one line of its amount");
+            if (l.sku.empty()) l.sku = "wallet-topup";
+            if (l.category.empty()) l.category = "wallet";
+        }
         if (l.plan_id.empty()) continue;
         const Plan* plan = p.plan(l.plan_id);
         if (!plan) throw Error(Status::NotFound, "the programme has no plan '" + l.plan_id + "'");
@@ -324,12 +336,12 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         // discount): refunds are proportional to it.
         c.query(
              "INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
-             "unit_price, discount, amount, points, plan_id, benefit_discount) "
-             "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+             "unit_price, discount, amount, points, plan_id, benefit_discount, wallet_topup) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
              sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
              l.unit_price, l.discount,
              l.amount() - ev.line_discounts[i] - ev.line_coupon_discounts[i], ev.line_points[i],
-             NullIfEmpty{l.plan_id}, ev.line_discounts[i])
+             NullIfEmpty{l.plan_id}, ev.line_discounts[i], NullIfZero{l.wallet_topup ? 1 : 0})
             .run();
         if (ev.line_coupon_discounts[i] != 0)
             c.query("UPDATE sale_lines SET coupon_discount=? WHERE sale_id=? AND line_no=?",
@@ -361,6 +373,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
             ctx.reason = "wallet tender";
             wallet_add(member, kTender, -ev.wallet_amount, ctx, t);
         }
+        for (const auto& l : pb.lines)
+            if (l.wallet_topup) {
+                ctx.reason = "wallet top-up";
+                wallet_add(member, kTopUp, l.amount(), ctx, t);
+            }
         if (ev.cashback > 0) {
             ctx.reason = "cashback";
             wallet_add(member, kCashback, ev.cashback, ctx,

@@ -184,6 +184,8 @@ struct Database::Impl {
         kCashbackBack = 5,
         kRewardCredit = 6,
         kRewardBack = 7,
+        kTopUp = 8,      // a wallet top-up sold as a basket line
+        kTopUpBack = 9,  // ...and returned
     };
 
     // A member's running plan subscription, if any (id empty: none).

@@ -28,6 +28,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
     struct Line {
         std::int64_t qty, amount, points, returned;
         std::string plan_id;
+        bool topup;
     };
     std::vector<Line> lines;
     {
@@ -35,10 +36,12 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
             "SELECT l.quantity_milli, l.amount, l.points, COALESCE((SELECT "
             "SUM(rl.quantity_milli) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id "
             "WHERE r.sale_id = l.sale_id AND rl.line_no = l.line_no), 0), "
-            "COALESCE(l.plan_id, '') FROM sale_lines l WHERE l.sale_id=? ORDER BY l.line_no",
+            "COALESCE(l.plan_id, ''), COALESCE(l.wallet_topup, 0) FROM sale_lines l WHERE "
+            "l.sale_id=? ORDER BY l.line_no",
             sale_id);
         while (lq.next())
-            lines.push_back({lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3), lq.text(4)});
+            lines.push_back(
+                {lq.i64(0), lq.i64(1), lq.i64(2), lq.i64(3), lq.text(4), lq.i64(5) != 0});
     }
     std::vector<std::int64_t> give(lines.size(), 0);
     if (req.empty()) {
@@ -55,6 +58,9 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         }
     }
     std::int64_t amount = 0, points_back = 0, prior_amount = 0;
+    // Wallet top-up lines: never paid with points or wallet money, so left out of the tenders'
+    // shares below.
+    std::int64_t topup_total = 0, topup_prior = 0, topup_back = 0;
     bool all_returned = true;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const Line& l = lines[i];
@@ -66,8 +72,14 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         std::int64_t before = l.returned, after = l.returned + give[i];
         // Cumulative shares, so that many partial refunds add up exactly to the line.
         prior_amount += mul_div(l.amount, before, l.qty, Rounding::HalfUp);
-        amount += mul_div(l.amount, after, l.qty, Rounding::HalfUp) -
-                  mul_div(l.amount, before, l.qty, Rounding::HalfUp);
+        const std::int64_t line_back = mul_div(l.amount, after, l.qty, Rounding::HalfUp) -
+                                       mul_div(l.amount, before, l.qty, Rounding::HalfUp);
+        amount += line_back;
+        if (l.topup) {
+            topup_total += l.amount;
+            topup_prior += mul_div(l.amount, before, l.qty, Rounding::HalfUp);
+            topup_back += line_back;
+        }
         points_back += mul_div(l.points, after, l.qty, Rounding::Floor) -
                        mul_div(l.points, before, l.qty, Rounding::Floor);
         if (after != l.qty) all_returned = false;
@@ -83,11 +95,12 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
     // refunds actually returned: the parts always add up to the whole tender, and the last
     // refund settles it exactly. The money those points stand for is the value of exactly
     // those points (33 of 100 points worth 10,000 are worth 3,300, not a third of 10,000).
-    std::int64_t after_amount = prior_amount + amount;
-    if (all_returned) after_amount = total;
-    std::int64_t prior_for_tender = prior_amount;
+    const std::int64_t goods_total = total - topup_total;
+    std::int64_t after_amount = prior_amount + amount - topup_prior - topup_back;
+    if (all_returned) after_amount = goods_total;
+    std::int64_t prior_for_tender = prior_amount - topup_prior;
     std::int64_t restore = 0, value_back = 0;
-    if (total > 0 && redeemed > 0) {
+    if (goods_total > 0 && redeemed > 0) {
         auto pq = c.query(
             "SELECT COALESCE(SUM(points_restored), 0), COALESCE(SUM(value_restored), 0) "
             "FROM refunds WHERE sale_id=?",
@@ -95,7 +108,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         pq.next();
         const std::int64_t points_before = pq.i64(0), value_before = pq.i64(1);
         const std::int64_t points_after =
-            all_returned ? redeemed : mul_div(redeemed, after_amount, total, Rounding::Floor);
+            all_returned ? redeemed : mul_div(redeemed, after_amount, goods_total, Rounding::Floor);
         restore = std::max<std::int64_t>(0, points_after - points_before);
         const std::int64_t value_after =
             all_returned
@@ -182,11 +195,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         // Money: the wallet tender comes back and the cashback goes, in proportion to the
         // money refunded (cumulatively, so a full refund settles them exactly).
         auto share = [&](std::int64_t whole) {
-            return mul_div(whole, after_amount, total, Rounding::Floor) -
-                   mul_div(whole, prior_for_tender, total, Rounding::Floor);
+            return mul_div(whole, after_amount, goods_total, Rounding::Floor) -
+                   mul_div(whole, prior_for_tender, goods_total, Rounding::Floor);
         };
-        const std::int64_t wallet_back = total > 0 ? share(wallet_paid) : 0;
-        const std::int64_t cashback_back = total > 0 ? share(cashback) : 0;
+        const std::int64_t wallet_back = goods_total > 0 ? share(wallet_paid) : 0;
+        const std::int64_t cashback_back = goods_total > 0 ? share(cashback) : 0;
         ctx.corrects = 0;
         if (wallet_back > 0) {
             ctx.reason = "refund: wallet tender returned";
@@ -205,6 +218,18 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
             ctx.reason = "refund: cashback taken back";
             // Same availability as the cashback it corrects: pending cashback nets out.
             wallet_add(member, kCashbackBack, -cashback_back, ctx, cb_available);
+        }
+        // A returned wallet top-up takes its money back out of the wallet, while it is there.
+        if (topup_back > 0) {
+            const std::int64_t left = wallet_balance(member).available;
+            if (left < topup_back)
+                throw Error(Status::InsufficientFunds,
+                            fmt::format("the wallet top-up was spent: {} to take back, {} left in "
+                                        "the wallet",
+                                        topup_back, left));
+            ctx.corrects = 0;
+            ctx.reason = is_void ? "void: wallet top-up taken back" : "refund: wallet top-up";
+            wallet_add(member, kTopUpBack, -topup_back, ctx, t);
         }
         auto [avail, pend] = spendable(member);
         (void)pend;

@@ -543,8 +543,8 @@ Table gift_cards_report(Session& s, const Span& sp, const ReportOptions& o) {
 // and what open holds reserve now (one row per kind).
 Table holds_report(Session& s, const Span& sp, const ReportOptions& o) {
     Table t;
-    t.columns = {"asset",      "opened",    "held",       "captured", "captured_amount",
-                 "released",   "timed_out", "open_now",   "reserved_now"};
+    t.columns = {"asset",    "opened",    "held",     "captured",    "captured_amount",
+                 "released", "timed_out", "open_now", "reserved_now"};
     const std::int64_t now = s.now;
     for (std::int64_t asset = 0; asset < 2; ++asset) {
         auto q = s.c.query(

@@ -537,6 +537,7 @@ CREATE TRIGGER sale_claims_append_only_u BEFORE UPDATE ON sale_claims
 CREATE TRIGGER sale_claims_append_only_d BEFORE DELETE ON sale_claims
   BEGIN SELECT RAISE(ABORT, 'sale claims are append-only'); END;
 CREATE INDEX sales_receipt ON sales(receipt, created_at) WHERE receipt IS NOT NULL;
+ALTER TABLE sale_lines ADD COLUMN wallet_topup INTEGER; -- 1: the line loaded the wallet
 CREATE TABLE tier_assignments(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),

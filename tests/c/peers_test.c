@@ -6,7 +6,7 @@
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
  * points a member earns a day, operators' limits, approvals and audit, a points transfer, gift
  * cards, two-phase points holds, claiming a past receipt, a tier assigned by staff, and points
- * spent in the sale that earns them.
+ * spent in the sale that earns them, and a wallet top-up sold in the basket.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -700,6 +700,90 @@ static void test_points_spent_in_the_sale_that_earns_them(void) {
     loy_close(db);
 }
 
+/* A wallet top-up sold as a basket line (Odoo's eWallet top-up product): paid with the sale,
+ * credited to the wallet, earning nothing, never paid with points or wallet money, and taken back
+ * from the wallet when the line is returned, while the money is still there. */
+static void test_a_wallet_top_up_in_the_basket(void) {
+    loy_db* db = open_fresh("peers-topup.db", PROGRAMME);
+    if (!db) return;
+    const int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    CHECK_STATUS(loy_points_adjust(db, m, 2000, "opening", "mgr", "tu-a", NULL, &err), LOY_OK);
+    loy_basket* b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    int32_t no = 0;
+    CHECK_STATUS(loy_basket_add_wallet_topup(b, 0, &no, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_basket_add_wallet_topup(b, 500000, &no, &err), LOY_OK);
+    CHECK(no == 2);
+    /* Points may pay for the bread (1,000 points = 100,000), not for the top-up. */
+    CHECK_STATUS(loy_basket_redeem_points(b, 1050, &err), LOY_OK);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(q != NULL && loy_quote_total(q) == 600000 && loy_quote_points_earned(q) == 110 &&
+          loy_quote_redeemable_points(q) == 1000 &&
+          loy_quote_redeem_status(q) == LOY_ERR_REDEMPTION_NOT_ALLOWED);
+    loy_quote_free(q);
+    CHECK_STATUS(loy_basket_redeem_points(b, 1000, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "tu-1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_amount_due(r) == 500000 && loy_receipt_points_earned(r) == 110);
+    const int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    int64_t wallet = 0, available = 0;
+    CHECK_STATUS(loy_wallet_get(db, m, &wallet, &available, NULL, &err), LOY_OK);
+    CHECK(wallet == 500000 && available == 500000);
+
+    /* Wallet money cannot buy more wallet money; an anonymous sale has no wallet to load. */
+    b = new_basket(m);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    CHECK_STATUS(loy_basket_add_wallet_topup(b, 50000, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_pay_wallet(b, 120000, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "tu-2", &r, &err), LOY_ERR_INVALID_AMOUNT);
+    loy_basket_free(b);
+    b = new_basket(0);
+    CHECK_STATUS(loy_basket_add_wallet_topup(b, 50000, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "tu-3", &r, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_basket_free(b);
+
+    /* 450,000 of it is spent; returning the top-up line is then refused, the bread is not. */
+    b = new_basket(m);
+    line(b, "CAKE", "bakery", 1000, 450000);
+    CHECK_STATUS(loy_basket_pay_wallet(b, 450000, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "tu-4", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    loy_refund* rf = NULL;
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_add_line(rf, 2, 1000, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_sale(db, sale, rf, "tu-5", &r, &err), LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK_STATUS(loy_wallet_get(db, m, &wallet, &available, NULL, &err), LOY_OK);
+    CHECK(wallet == 50000); /* the refused refund changed nothing */
+    loy_refund_free(rf);
+    CHECK_STATUS(loy_wallet_credit(db, m, 450000, "cash back in", "mgr", "tu-6", NULL, &err),
+                 LOY_OK);
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_add_line(rf, 2, 1000, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_sale(db, sale, rf, "tu-7", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_refund_amount(r) == 500000);
+    loy_receipt_free(r);
+    loy_refund_free(rf);
+    CHECK_STATUS(loy_wallet_get(db, m, &wallet, &available, NULL, &err), LOY_OK);
+    CHECK(wallet == 0);
+    /* The points paid for the bread, not for the top-up: none come back with it. */
+    CHECK(balance_of(db, m) == 2000 - 1000 + 110 + 45); /* 45 earned by the cake */
+    /* The bread returned: its points tender comes back whole, its points and the first-purchase
+     * bonus go. */
+    CHECK_STATUS(loy_void_sale(db, sale, "tu-8", &r, &err), LOY_ERR_INVALID_STATE);
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_add_line(rf, 1, 1000, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_sale(db, sale, rf, "tu-9", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    loy_refund_free(rf);
+    CHECK(balance_of(db, m) == 2000 + 45);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -716,6 +800,7 @@ int main(int argc, char** argv) {
         {"claiming a past receipt", test_claiming_a_past_receipt},
         {"a tier assigned by staff", test_a_tier_assigned_by_staff},
         {"points spent in the sale that earns them", test_points_spent_in_the_sale_that_earns_them},
+        {"a wallet top-up in the basket", test_a_wallet_top_up_in_the_basket},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -382,6 +382,19 @@ test('points held for a tab, then captured in part', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a wallet top-up sold in the basket', () => {
+  const { db, dir, sara } = openClub();
+  const b = db.basket({ member: sara.id });
+  b.addLine('LATTE', 'coffee', 1000, 150000);
+  assert.strictEqual(b.addWalletTopup(200000), 2);
+  const sale = db.commit(b, 'X-topup-1');
+  b.close();
+  assert.strictEqual(sale.total, 350000);
+  assert.strictEqual(db.wallet(sara.id).balance - sale.cashback, 200000);
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a past receipt claimed once', () => {
   const { db, dir, sara } = openClub();
   const b = db.basket({ receipt: 'R-77', branch: 'north' });

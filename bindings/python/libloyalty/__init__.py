@@ -574,6 +574,14 @@ class Basket(_Handle):
         self.lines = max(self.lines, line.value)
         return line.value
 
+    def add_wallet_topup(self, amount: int) -> int:
+        """A wallet top-up sold as a line: the member's wallet gets `amount` when the sale
+        commits (docs/wallet.md); returns its line number."""
+        line = ctypes.c_int32(0)
+        _call(load().loy_basket_add_wallet_topup, self.ptr, amount, ctypes.byref(line))
+        self.lines = max(self.lines, line.value)
+        return line.value
+
 
 def _rules(L, prefix, ptr):
     count = getattr(L, prefix + "_rule_count")(ptr)

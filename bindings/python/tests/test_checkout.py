@@ -342,6 +342,14 @@ class ClubTest(unittest.TestCase):
         self.assertEqual((holds["wallet"]["opened"], holds["wallet"]["captured_amount"]),
                          (2, 45_000))
 
+    def test_a_wallet_top_up_sold_in_the_basket(self):
+        with self.db.basket(member=self.sara.id) as b:
+            b.add_line("LATTE", "coffee", 1000, 150_000)
+            self.assertEqual(b.add_wallet_topup(200_000), 2)
+            sale = self.db.commit(b, "X-topup-1")
+        self.assertEqual(sale.total, 350_000)
+        self.assertEqual(self.db.wallet(self.sara.id)[0] - sale.cashback, 200_000)
+
     def test_a_past_receipt_claimed_once(self):
         with self.db.basket() as b:
             b.set_context(receipt="R-77", branch="north")

@@ -96,6 +96,18 @@ public class ClubTest {
     }
 
     @Test
+    public void aWalletTopUpSoldInTheBasket() {
+        try (Basket b = new Basket()) {
+            b.member(sara.id());
+            b.addLine("LATTE", "coffee", 1000, 150000, 0);
+            assertEquals(2, b.addWalletTopup(200000));
+            Loyalty.Receipt sale = db.commit(b, "X-topup-1");
+            assertEquals(350000, sale.total());
+            assertEquals(200000, db.wallet(sara.id())[0] - sale.cashback());
+        }
+    }
+
+    @Test
     public void aPastReceiptClaimedOnce() {
         try (Basket b = new Basket()) {
             b.context("R-77", "north", null, null);

@@ -450,6 +450,16 @@ public final class Loyalty {
             return line.getValue();
         }
 
+        /** A wallet top-up sold as a line: the member's wallet gets {@code amount} when the sale
+         *  commits (docs/wallet.md); returns its line number. */
+        public int addWalletTopup(long amount) {
+            LoyError e = error();
+            IntByReference line = new IntByReference();
+            check(C.loy_basket_add_wallet_topup(handle(), amount, line, e), e);
+            lines = Math.max(lines, line.getValue());
+            return line.getValue();
+        }
+
         /** A paid plan sold as a line (docs/tiers.md); returns its line number. */
         public int addPlan(String planId, int periods) {
             LoyError e = error();

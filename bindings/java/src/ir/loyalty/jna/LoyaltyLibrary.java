@@ -260,6 +260,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_basket_redeem_points(Pointer b, long points, LoyError err);
     int loy_basket_set_hold(Pointer b, String hold_id, long points, LoyError err);
     int loy_basket_add_plan(Pointer b, String plan_id, int periods, IntByReference out_line_no, LoyError err);
+    int loy_basket_add_wallet_topup(Pointer b, long amount, IntByReference out_line_no, LoyError err);
     int loy_quote_basket(Pointer db, Pointer basket, PointerByReference out_quote, LoyError err);
     void loy_quote_free(Pointer q);
     long loy_quote_member_id(Pointer q);
