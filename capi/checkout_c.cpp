@@ -174,6 +174,18 @@ int32_t loy_basket_pay_wallet(loy_basket* b, int64_t amount, loy_error* err) {
     });
 }
 
+int32_t loy_basket_pay_giftcard(loy_basket* b, const char* code, int64_t amount, loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        std::string typed = req(code, "code");
+        text::check_field("gift card code", typed, 40);
+        if (amount <= 0) throw Error(Status::InvalidAmount, "a gift card payment must be positive");
+        if (k.gift_cards.size() >= 5)
+            throw Error(Status::TooLong, "a sale takes at most 5 gift cards");
+        k.gift_cards.push_back({std::move(typed), amount});
+    });
+}
+
 int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err) {
     return guard(err, [&] {
         Basket& k = basket_of(b);
@@ -288,6 +300,9 @@ int32_t loy_quote_wallet_status(const loy_quote* h) {
 }
 int64_t loy_quote_wallet_amount(const loy_quote* h) {
     return h ? h->q.wallet_amount : 0;
+}
+int64_t loy_quote_gift_card_amount(const loy_quote* h) {
+    return h ? h->q.gift_card_amount : 0;
 }
 
 int32_t loy_commit(loy_db* db, const loy_basket* basket, const char* key, loy_receipt** out,
@@ -451,6 +466,9 @@ const char* loy_receipt_issued_code(const loy_receipt* h, size_t i) {
 }
 int64_t loy_receipt_wallet_amount(const loy_receipt* h) {
     return h ? h->r.wallet_amount : 0;
+}
+int64_t loy_receipt_gift_card_amount(const loy_receipt* h) {
+    return h ? h->r.gift_card_amount : 0;
 }
 int64_t loy_receipt_cashback(const loy_receipt* h) {
     return h ? h->r.cashback : 0;

@@ -409,6 +409,8 @@ namespace Loyalty
         public long BenefitDiscount; public bool FreeDelivery; public long CouponDiscount; public long Cashback;
         public List<CouponResult> Coupons; public long WalletBalance; public long WalletAvailable;
         public int WalletStatus; public long WalletAmount;
+        /// <summary>Paid with the basket's gift cards (already off AmountDue).</summary>
+        public long GiftCardAmount;
         /// <summary>Points per basket line, in line order.</summary>
         public List<long> LinePoints = new List<long>();
 
@@ -433,6 +435,7 @@ namespace Loyalty
                     WalletBalance = Api.loy_quote_wallet_balance(h),
                     WalletAvailable = Api.loy_quote_wallet_available(h),
                     WalletStatus = Api.loy_quote_wallet_status(h), WalletAmount = Api.loy_quote_wallet_amount(h),
+                    GiftCardAmount = Api.loy_quote_gift_card_amount(h),
                 };
                 q.Rules = RuleLine.Read(Api.loy_quote_rule_count(h), k => Api.loy_quote_rule_id(h, k),
                                         k => Api.loy_quote_rule_points(h, k),
@@ -464,6 +467,8 @@ namespace Loyalty
         public long RefundAmount; public long MoneyBack; public long BalanceAfter; public long AvailableAfter;
         public string TierBefore; public string TierAfter; public List<RuleLine> Rules = new List<RuleLine>();
         public long MemberId; public long ProgramVersion; public long CreatedAt; public long WalletAmount;
+        /// <summary>Sale: paid with gift cards. Refund: credited back to them.</summary>
+        public long GiftCardAmount;
         public long Cashback; public long BenefitDiscount; public long CouponDiscount;
         /// <summary>LOY_REDEEM_NONE, _HOLD (a chain's till, under a hold) or _ALLOWANCE (offline).</summary>
         public int RedeemMode;
@@ -492,6 +497,7 @@ namespace Loyalty
                     CreatedAt = Api.loy_receipt_created_at(h), WalletAmount = Api.loy_receipt_wallet_amount(h),
                     Cashback = Api.loy_receipt_cashback(h), BenefitDiscount = Api.loy_receipt_benefit_discount(h),
                     CouponDiscount = Api.loy_receipt_coupon_discount(h), RedeemMode = Api.loy_receipt_redeem_mode(h),
+                    GiftCardAmount = Api.loy_receipt_gift_card_amount(h),
                 };
                 r.IssuedCodes = Check.Each(Api.loy_receipt_issued_count(h),
                                            k => Utf8.From(Api.loy_receipt_issued_code(h, k)));
@@ -585,6 +591,14 @@ namespace Loyalty
         {
             LoyError e = Check.NewError();
             Check.Ok(Api.loy_basket_pay_wallet(Handle, amount, ref e), ref e);
+            return this;
+        }
+
+        /// <summary>Pays part of the sale with a gift card, redeemed with the sale.</summary>
+        public Basket PayGiftCard(string code, long amount)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_pay_giftcard(Handle, Utf8.Z(code), amount, ref e), ref e);
             return this;
         }
 

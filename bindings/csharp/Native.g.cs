@@ -425,6 +425,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_pay_wallet(LoyBasketHandle b, long amount, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_basket_pay_giftcard(LoyBasketHandle b, byte[] code, long amount, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_redeem_points(LoyBasketHandle b, long points, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_set_hold(LoyBasketHandle b, byte[] hold_id, long points, ref LoyError err);
@@ -506,6 +508,8 @@ namespace Loyalty.Native
         public static extern int loy_quote_wallet_status(LoyQuoteHandle q);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_quote_wallet_amount(LoyQuoteHandle q);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long loy_quote_gift_card_amount(LoyQuoteHandle q);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_commit(LoyDbHandle db, LoyBasketHandle basket, byte[] idempotency_key, out LoyReceiptHandle out_receipt, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -590,6 +594,8 @@ namespace Loyalty.Native
         public static extern long loy_receipt_wallet_amount(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_receipt_cashback(LoyReceiptHandle r);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long loy_receipt_gift_card_amount(LoyReceiptHandle r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_tier_status_get(LoyDbHandle db, long member_id, out LoyTierStatusHandle out_status, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

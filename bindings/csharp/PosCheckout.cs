@@ -156,6 +156,18 @@ public static class PosCheckout
                    "a gift card sold, loaded, spent in part and credited back");
             Expect(Status(() => db.RedeemGiftCard(card, 600000, "X-gc-4")) == Constants.LOY_ERR_INSUFFICIENT_FUNDS,
                    "not beyond its balance");
+            using (Basket paid = new Basket())
+            {
+                paid.AddLine("LATTE", "coffee", 2000, 150000);
+                paid.PayGiftCard(card, 200000);
+                Expect(db.Quote(paid).GiftCardAmount == 200000, "a gift card in the quote");
+                Receipt sold = db.Commit(paid, "X-gc-6");
+                Expect(sold.GiftCardAmount == 200000 && sold.AmountDue == 100000 && db.GiftCardBalance(card) == 300000,
+                       "a gift card as a tender in the basket");
+                Receipt back = db.Void(sold.SaleId, "X-gc-7");
+                Expect(back.GiftCardAmount == 200000 && back.MoneyBack == 100000 && db.GiftCardBalance(card) == 500000,
+                       "credited back when the sale is voided");
+            }
             long hold = db.HoldPoints(sara.Id, 100, 3600000, "X-hold-1", "table 7");
             long held = db.GetMember(sara.Id).Available;
             Expect(db.CaptureHold(hold, 60, "X-hold-2") == db.GetMember(sara.Id).Balance &&

@@ -183,6 +183,7 @@ function declare(koffi, lib) {
   fn.loy_basket_add_tender = lib.func('int32_t loy_basket_add_tender(loy_basket* b, const char* type, int64_t amount, _Inout_ loy_error* err)');
   fn.loy_basket_add_coupon = lib.func('int32_t loy_basket_add_coupon(loy_basket* b, const char* code, _Inout_ loy_error* err)');
   fn.loy_basket_pay_wallet = lib.func('int32_t loy_basket_pay_wallet(loy_basket* b, int64_t amount, _Inout_ loy_error* err)');
+  fn.loy_basket_pay_giftcard = lib.func('int32_t loy_basket_pay_giftcard(loy_basket* b, const char* code, int64_t amount, _Inout_ loy_error* err)');
   fn.loy_basket_redeem_points = lib.func('int32_t loy_basket_redeem_points(loy_basket* b, int64_t points, _Inout_ loy_error* err)');
   fn.loy_basket_set_hold = lib.func('int32_t loy_basket_set_hold(loy_basket* b, const char* hold_id, int64_t points, _Inout_ loy_error* err)');
   fn.loy_basket_add_plan = lib.func('int32_t loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods, _Out_ int32_t* out_line_no, _Inout_ loy_error* err)');
@@ -224,6 +225,7 @@ function declare(koffi, lib) {
   fn.loy_quote_wallet_available = lib.func('int64_t loy_quote_wallet_available(const loy_quote* q)');
   fn.loy_quote_wallet_status = lib.func('int32_t loy_quote_wallet_status(const loy_quote* q)');
   fn.loy_quote_wallet_amount = lib.func('int64_t loy_quote_wallet_amount(const loy_quote* q)');
+  fn.loy_quote_gift_card_amount = lib.func('int64_t loy_quote_gift_card_amount(const loy_quote* q)');
   fn.loy_commit = lib.func('int32_t loy_commit(loy_db* db, const loy_basket* basket, const char* idempotency_key, _Out_ loy_receipt** out_receipt, _Inout_ loy_error* err)');
   fn.loy_refund_new = lib.func('int32_t loy_refund_new(_Out_ loy_refund** out_refund, _Inout_ loy_error* err)');
   fn.loy_refund_free = lib.func('void loy_refund_free(loy_refund* r)');
@@ -266,6 +268,7 @@ function declare(koffi, lib) {
   fn.loy_receipt_issued_code = lib.func('const char* loy_receipt_issued_code(const loy_receipt* r, size_t i)');
   fn.loy_receipt_wallet_amount = lib.func('int64_t loy_receipt_wallet_amount(const loy_receipt* r)');
   fn.loy_receipt_cashback = lib.func('int64_t loy_receipt_cashback(const loy_receipt* r)');
+  fn.loy_receipt_gift_card_amount = lib.func('int64_t loy_receipt_gift_card_amount(const loy_receipt* r)');
   fn.loy_tier_status_get = lib.func('int32_t loy_tier_status_get(loy_db* db, int64_t member_id, _Out_ loy_tier_status** out_status, _Inout_ loy_error* err)');
   fn.loy_tier_status_free = lib.func('void loy_tier_status_free(loy_tier_status* s)');
   fn.loy_tier_status_tier = lib.func('const char* loy_tier_status_tier(const loy_tier_status* s)');

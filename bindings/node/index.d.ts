@@ -71,7 +71,7 @@ export interface Quote {
   redeemPoints: Int64; redeemValue: Int64; amountDue: Int64; benefitDiscount: Int64;
   couponDiscount: Int64; cashback: Int64; tier: string; tierAfter: string; progress: string;
   rules: RuleLine[]; coupons: CouponResult[]; freeDelivery: boolean; walletBalance: Int64;
-  walletAvailable: Int64; walletStatus: number; walletAmount: Int64;
+  walletAvailable: Int64; walletStatus: number; walletAmount: Int64; giftCardAmount: Int64;
   /** Points per basket line, in line order. */
   linePoints: Int64[];
 }
@@ -80,7 +80,7 @@ export interface Receipt {
   kind: number; replayed: boolean; saleId: Int64; uid: string; memberId: Int64;
   programVersion: Int64; total: Int64; pointsEarned: Int64; pointsRedeemed: Int64;
   redeemValue: Int64; amountDue: Int64; refundAmount: Int64; balanceAfter: Int64;
-  availableAfter: Int64; walletAmount: Int64; cashback: Int64;
+  availableAfter: Int64; walletAmount: Int64; cashback: Int64; giftCardAmount: Int64;
   /** Refund and void: the money to hand back by the sale's other tenders. */
   moneyBack: Int64;
   tierBefore: string; tierAfter: string; issuedCodes: string[]; rules: RuleLine[];
@@ -110,6 +110,7 @@ export class Basket {
   addTender(type: string, amount: Int64): this;
   addCoupon(code: string): this;
   payWallet(amount: Int64): this;
+  payGiftCard(code: string, amount: Int64): this;
   redeemPoints(points: Int64): this;
   /** In chain mode: the authority's hold covering the points this sale spends. */
   setHold(holdId: string | null, points?: Int64): this;

@@ -251,6 +251,7 @@ function quote(h, lines = 0) {
     freeDelivery: f.loy_quote_free_delivery(h) === 1,
     walletBalance: f.loy_quote_wallet_balance(h), walletAvailable: f.loy_quote_wallet_available(h),
     walletStatus: f.loy_quote_wallet_status(h), walletAmount: f.loy_quote_wallet_amount(h),
+    giftCardAmount: f.loy_quote_gift_card_amount(h),
     linePoints: each(lines, (i) => f.loy_quote_line_points(h, i + 1)),
   };
 }
@@ -268,6 +269,7 @@ function receipt(h) {
     amountDue: f.loy_receipt_amount_due(h), refundAmount: f.loy_receipt_refund_amount(h),
     balanceAfter: f.loy_receipt_balance_after(h), availableAfter: f.loy_receipt_available_after(h),
     walletAmount: f.loy_receipt_wallet_amount(h), cashback: f.loy_receipt_cashback(h),
+    giftCardAmount: f.loy_receipt_gift_card_amount(h),
     redeemMode: f.loy_receipt_redeem_mode(h),
     moneyBack: f.loy_receipt_money_back(h),
     tierBefore: f.loy_receipt_tier_before(h), tierAfter: f.loy_receipt_tier_after(h),
@@ -341,6 +343,8 @@ class Basket extends Handle {
   addTender(type, amount) { call(load().loy_basket_add_tender, this.handle, type, amount); return this; }
   addCoupon(code) { call(load().loy_basket_add_coupon, this.handle, code); return this; }
   payWallet(amount) { call(load().loy_basket_pay_wallet, this.handle, amount); return this; }
+  // Pays part of the sale with a gift card, redeemed with the sale.
+  payGiftCard(code, amount) { call(load().loy_basket_pay_giftcard, this.handle, code, amount); return this; }
   redeemPoints(points) { call(load().loy_basket_redeem_points, this.handle, points); return this; }
   // In chain mode: the authority's hold covering the points this sale spends (docs/chain.md).
   setHold(holdId, points = 0) { call(load().loy_basket_set_hold, this.handle, holdId, points); return this; }

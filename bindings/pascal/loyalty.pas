@@ -125,7 +125,7 @@ type
   TLoyQuote = record
     MemberId, ProgramVersion, Total, PointsEarned, Balance, Available, RedeemablePoints,
       RedeemableValue, RedeemPoints, RedeemValue, AmountDue, BenefitDiscount, CouponDiscount,
-      Cashback, WalletBalance, WalletAvailable, WalletAmount: Int64;
+      Cashback, WalletBalance, WalletAvailable, WalletAmount, GiftCardAmount: Int64;
     RedeemStatus, WalletStatus: Int32;
     FreeDelivery: Boolean;
     Tier, TierAfter, Progress: string;
@@ -143,7 +143,7 @@ type
     Uid, TierBefore, TierAfter: string;
     Total, PointsEarned, PointsRedeemed, RedeemValue, AmountDue, RefundAmount, MoneyBack,
       BalanceAfter, AvailableAfter, WalletAmount, Cashback, BenefitDiscount,
-      CouponDiscount: Int64;
+      CouponDiscount, GiftCardAmount: Int64;
     { Codes this sale issued (print them); coupons applied with their money off. }
     IssuedCodes, CouponCodes: TLoyStrings;
     CouponAmounts: TLoyInt64s;
@@ -213,6 +213,8 @@ type
     procedure AddTender(const Kind: string; Amount: Int64);
     { Pays part of the sale from the member's wallet. }
     procedure PayWallet(Amount: Int64);
+    { Pays part of the sale with a gift card, redeemed with the sale. }
+    procedure PayGiftCard(const Code: string; Amount: Int64);
     { In chain mode: the authority's hold covering the points this sale spends. }
     procedure SetHold(const HoldId: string; Points: Int64);
     { A paid plan sold as a line; returns its line number. }
@@ -679,6 +681,7 @@ begin
     Result.Cashback := loy_receipt_cashback(H);
     Result.BenefitDiscount := loy_receipt_benefit_discount(H);
     Result.CouponDiscount := loy_receipt_coupon_discount(H);
+    Result.GiftCardAmount := loy_receipt_gift_card_amount(H);
     SetLength(Result.IssuedCodes, loy_receipt_issued_count(H));
     for I := 0 to High(Result.IssuedCodes) do
       Result.IssuedCodes[I] := FromUtf8(loy_receipt_issued_code(H, I));
@@ -811,6 +814,16 @@ var
 begin
   Err := NewError;
   Check(loy_basket_pay_wallet(FHandle, Amount, @Err), Err);
+end;
+
+procedure TLoyBasket.PayGiftCard(const Code: string; Amount: Int64);
+var
+  Err: TLoyError;
+  C: UTF8String;
+begin
+  Err := NewError;
+  C := ToUtf8(Code);
+  Check(loy_basket_pay_giftcard(FHandle, PAnsiChar(C), Amount, @Err), Err);
 end;
 
 procedure TLoyBasket.SetHold(const HoldId: string; Points: Int64);
@@ -1506,6 +1519,7 @@ begin
     Result.WalletAvailable := loy_quote_wallet_available(H);
     Result.WalletStatus := loy_quote_wallet_status(H);
     Result.WalletAmount := loy_quote_wallet_amount(H);
+    Result.GiftCardAmount := loy_quote_gift_card_amount(H);
     Result.Tier := FromUtf8(loy_quote_tier(H));
     Result.TierAfter := FromUtf8(loy_quote_tier_after(H));
     Result.Progress := FromUtf8(loy_quote_progress(H));

@@ -252,6 +252,7 @@ function loy_basket_set_charges(p_b: Pointer; p_tax: Int64; p_service: Int64; p_
 function loy_basket_add_tender(p_b: Pointer; p_type: PAnsiChar; p_amount: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_add_coupon(p_b: Pointer; p_code: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_pay_wallet(p_b: Pointer; p_amount: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_basket_pay_giftcard(p_b: Pointer; p_code: PAnsiChar; p_amount: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_redeem_points(p_b: Pointer; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_set_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_add_plan(p_b: Pointer; p_plan_id: PAnsiChar; p_periods: Int32; p_out_line_no: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
@@ -293,6 +294,7 @@ function loy_quote_wallet_balance(p_q: Pointer): Int64; cdecl; external LoyaltyL
 function loy_quote_wallet_available(p_q: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_quote_wallet_status(p_q: Pointer): Int32; cdecl; external LoyaltyLib;
 function loy_quote_wallet_amount(p_q: Pointer): Int64; cdecl; external LoyaltyLib;
+function loy_quote_gift_card_amount(p_q: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_commit(p_db: Pointer; p_basket: Pointer; p_idempotency_key: PAnsiChar; p_out_receipt: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_refund_new(p_out_refund: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_refund_free(p_r: Pointer); cdecl; external LoyaltyLib;
@@ -335,6 +337,7 @@ function loy_receipt_issued_count(p_r: Pointer): size_t; cdecl; external Loyalty
 function loy_receipt_issued_code(p_r: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_receipt_wallet_amount(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_receipt_cashback(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
+function loy_receipt_gift_card_amount(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_tier_status_get(p_db: Pointer; p_member_id: Int64; p_out_status: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_tier_status_free(p_s: Pointer); cdecl; external LoyaltyLib;
 function loy_tier_status_tier(p_s: Pointer): PAnsiChar; cdecl; external LoyaltyLib;

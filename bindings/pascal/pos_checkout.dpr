@@ -249,6 +249,20 @@ begin
     Expect(Refused = LOY_ERR_DUPLICATE, 'club: a receipt is claimed once');
 
     Card := Db.SellGiftCard(500000, 'X-gc-1', 'R1', 'mina');
+    Cart := TLoyBasket.Create;
+    try
+      Cart.AddLine('LATTE', 'coffee', 2000, 150000);
+      Cart.PayGiftCard(Card, 200000);
+      Expect(Db.Quote(Cart).GiftCardAmount = 200000, 'club: a gift card in the quote');
+      Sale := Db.Commit(Cart, 'X-gc-0');
+    finally
+      Cart.Free;
+    end;
+    Expect((Sale.GiftCardAmount = 200000) and (Sale.AmountDue = 100000) and
+      (Db.GiftCardBalance(Card) = 300000), 'club: a gift card as a tender in the basket');
+    Sale := Db.VoidSale(Sale.SaleId, 'X-gc-00');
+    Expect((Sale.GiftCardAmount = 200000) and (Sale.MoneyBack = 100000) and
+      (Db.GiftCardBalance(Card) = 500000), 'club: credited back when the sale is voided');
     Expect((Db.SellGiftCard(500000, 'X-gc-1', 'R1', 'mina') = Card) and
       (Db.LoadGiftCard(Card, 200000, 'X-gc-2') = 700000) and
       (Db.RedeemGiftCard(Card, 300000, 'X-gc-3') = 400000) and

@@ -43,6 +43,12 @@ struct Basket {
     std::vector<Tender> tenders;
     std::vector<std::string> coupons;  // codes presented, as typed
     std::int64_t wallet_amount = 0;    // paid from the member's wallet
+    // Paid with gift cards (code as typed, amount), after points and wallet (docs/wallet.md).
+    struct GiftCardPayment {
+        std::string code;
+        std::int64_t amount = 0;
+    };
+    std::vector<GiftCardPayment> gift_cards;
     // In chain mode: the hold the chain's authority granted for the points this sale spends,
     // and the points it holds (docs/chain.md, "Spending points").
     std::string hold_id;
@@ -96,6 +102,8 @@ struct Quote {
     Status wallet_status = Status::Ok;
     std::string wallet_message;
     std::int64_t wallet_amount = 0;  // accepted wallet tender
+    std::int64_t gift_card_amount =
+        0;  // paid with the basket's gift cards (already off amount_due)
 };
 
 enum class ReceiptKind { Sale = 0, Refund = 1, Void = 2 };
@@ -123,8 +131,10 @@ struct Receipt {
     std::vector<std::string> coupons_issued;  // sale: codes issued to the member by this sale
     std::int64_t wallet_amount = 0;           // sale: paid from the wallet; refund: returned to it
     std::int64_t cashback = 0;                // sale: credited; refund: taken back
+    std::int64_t gift_card_amount = 0;        // sale: paid with gift cards; refund: credited back
     // Refund and void: the money to hand back by the sale's other tenders (cash, card):
-    // refund_amount - redeem_value (the points tender returned) - wallet_amount. The parts of a
+    // refund_amount - redeem_value (the points tender returned) - wallet_amount -
+    // gift_card_amount. The parts of a
     // sale refunded piece by piece add up to what the sale was paid that way.
     std::int64_t money_back = 0;
     // Sale: how its points were spent: 0 none or standalone, 1 under the authority's hold, 2

@@ -478,6 +478,13 @@ LOY_API int32_t LOY_CALL loy_basket_add_tender(loy_basket* b, const char* type, 
 LOY_API int32_t LOY_CALL loy_basket_add_coupon(loy_basket* b, const char* code, loy_error* err);
 /* Pay part of the sale from the member's wallet (money, minor units; 0 = none). */
 LOY_API int32_t LOY_CALL loy_basket_pay_wallet(loy_basket* b, int64_t amount, loy_error* err);
+/* Pay part of the sale with a gift card (code as typed; amount in minor units), after points and
+ * wallet; up to 5 cards (docs/wallet.md). The quote and the commit check each card's balance
+ * (LOY_ERR_INSUFFICIENT_FUNDS), code (LOY_ERR_COUPON_INVALID, LOY_ERR_NOT_FOUND) and that the
+ * cards pay no more than is due (LOY_ERR_INVALID_AMOUNT); the commit redeems them with the sale,
+ * in one transaction, and a refund credits them back in proportion. */
+LOY_API int32_t LOY_CALL loy_basket_pay_giftcard(loy_basket* b, const char* code, int64_t amount,
+                                                 loy_error* err);
 /* Ask to pay part of the sale with points (0 = none). */
 LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points, loy_error* err);
 /* In chain mode (loy_open_options.chain_mode): the hold the chain's authority granted for this
@@ -554,6 +561,8 @@ LOY_API int64_t LOY_CALL loy_quote_wallet_balance(const loy_quote* q);
 LOY_API int64_t LOY_CALL loy_quote_wallet_available(const loy_quote* q);
 LOY_API int32_t LOY_CALL loy_quote_wallet_status(const loy_quote* q);
 LOY_API int64_t LOY_CALL loy_quote_wallet_amount(const loy_quote* q);
+/* What the basket's gift cards pay (already off the amount due). */
+LOY_API int64_t LOY_CALL loy_quote_gift_card_amount(const loy_quote* q);
 
 /* Commit the sale in one transaction: points tender, earning, the sale record. The
  * idempotency_key is required (see convention 9). */
@@ -647,6 +656,8 @@ LOY_API const char* LOY_CALL loy_receipt_issued_code(const loy_receipt* r, size_
 /* Sale: paid from the wallet / cashback credited. Refund: returned to / taken from the wallet. */
 LOY_API int64_t LOY_CALL loy_receipt_wallet_amount(const loy_receipt* r);
 LOY_API int64_t LOY_CALL loy_receipt_cashback(const loy_receipt* r);
+/* Sale: paid with gift cards. Refund: credited back to them (money_back leaves it out). */
+LOY_API int64_t LOY_CALL loy_receipt_gift_card_amount(const loy_receipt* r);
 
 /* ===========================================================================================
  * Tiers and paid plans (defined in the programme file: see docs/tiers.md)

@@ -80,6 +80,12 @@ void Database::Impl::check_basket(const Basket& b) {
     }
     if (b.wallet_amount < 0)
         throw Error(Status::InvalidAmount, "a wallet payment cannot be negative");
+    if (b.gift_cards.size() > 5) throw Error(Status::TooLong, "a sale takes at most 5 gift cards");
+    for (const auto& g : b.gift_cards) {
+        text::check_field("gift card code", g.code, 40);
+        if (g.amount <= 0)
+            throw Error(Status::InvalidAmount, "a gift card payment must be positive");
+    }
     for (const auto& t : b.tenders) {
         text::check_field("tender type", t.type, kMaxShort);
         if (t.type.empty()) throw Error(Status::InvalidArgument, "a tender needs a type");
@@ -106,6 +112,8 @@ std::string Database::Impl::basket_request(const Basket& b) {
         storage::put_fields(out, "coupon", coupon::normalize(code));
     for (const auto& t : b.tenders)
         storage::put_fields(out, "tender", t.type, "amount", t.amount);
+    for (const auto& g : b.gift_cards)
+        storage::put_fields(out, "gift_card", coupon::normalize(g.code), "amount", g.amount);
     return out;
 }
 
@@ -181,6 +189,10 @@ Quote Database::Impl::quote(const Basket& b) {
     MemberState st;
     Evaluation ev = evaluate_basket(b, member, st);
     Quote q;
+    for (const auto& [card, amount] : basket_gift_cards(b, ev)) {
+        (void)card;
+        q.gift_card_amount = checked_add(q.gift_card_amount, amount);
+    }
     q.member_id = member;
     q.program_version = program_version;
     q.total = ev.total;
@@ -275,6 +287,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         if (cr.status != Status::Ok)
             throw Error(cr.status, "coupon " + coupon::display(cr.code) + ": " + cr.message);
     if (ev.wallet_status != Status::Ok) throw Error(ev.wallet_status, ev.wallet_message);
+    const auto gift_cards = basket_gift_cards(b, ev);
     if (!b.tenders.empty()) {
         std::int64_t paid = 0;
         for (const auto& tn : b.tenders)
@@ -282,7 +295,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         if (paid != ev.amount_due)
             throw Error(Status::InvalidAmount, "the tenders add up to " + std::to_string(paid) +
                                                    " but " + std::to_string(ev.amount_due) +
-                                                   " is due after the points tender");
+                                                   " is due after points, wallet and gift cards");
     }
     std::string currency = b.currency.empty() ? opt.default_currency : b.currency;
     std::int64_t t = now();
@@ -311,6 +324,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
     c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
             ev.coupon_discount, ev.wallet_amount, ev.cashback, sale)
         .run();
+    pay_gift_cards(gift_cards, b, sale);
     for (const CouponResult& cr : ev.coupons) {
         const Campaign& camp = *program.campaign(cr.campaign_id);
         auto cq = c.query("SELECT id FROM coupons WHERE code=?", cr.code);

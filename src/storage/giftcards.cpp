@@ -34,14 +34,85 @@ void check_most(const Program& p, std::int64_t balance) {
 }  // namespace
 
 void Database::Impl::gift_card_activity(std::int64_t card, std::int64_t kind, std::int64_t amount,
-                                        const GiftCardContext& ctx) {
+                                        const GiftCardContext& ctx, std::int64_t sale,
+                                        std::int64_t refund) {
     c.query(
          "INSERT INTO gift_card_activities(origin, card_id, kind, amount, reference, branch, "
-         "terminal, operator, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+         "terminal, operator, created_at, sale_id, refund_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, card, kind, amount, NullIfEmpty{ctx.reference}, NullIfEmpty{ctx.branch},
-         NullIfEmpty{ctx.terminal}, NullIfEmpty{ctx.operator_id}, now())
+         NullIfEmpty{ctx.terminal}, NullIfEmpty{ctx.operator_id}, now(), NullIfZero{sale},
+         NullIfZero{refund})
         .run();
     c.query("UPDATE gift_cards SET balance = balance + ? WHERE id=?", amount, card).run();
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> Database::Impl::basket_gift_cards(
+    const Basket& b, Evaluation& ev) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> cards;
+    if (b.gift_cards.empty()) return cards;
+    if (opt.chain_mode)
+        throw Error(Status::NeedsOnline,
+                    "in a chain, gift cards are redeemed under the chain's authority");
+    std::int64_t paid = 0, topups = 0;
+    for (const auto& l : b.lines)
+        if (l.wallet_topup) topups = checked_add(topups, l.amount());
+    for (const auto& g : b.gift_cards) {
+        auto [card, balance] = find_card(c, g.code);
+        auto q = c.query("SELECT currency FROM gift_cards WHERE id=?", card);
+        q.next();
+        if (q.text(0) != program.currency)
+            throw Error(Status::UnknownCurrency, "gift card " + coupon::display(q.text(0)) +
+                                                     " holds " + q.text(0) + ", not " +
+                                                     program.currency);
+        std::int64_t already = 0;  // the same card presented twice
+        for (const auto& [id, amount] : cards)
+            if (id == card) already = checked_add(already, amount);
+        if (checked_add(already, g.amount) > balance)
+            throw Error(Status::InsufficientFunds,
+                        fmt::format("gift card {} holds {}, {} asked", coupon::display(g.code),
+                                    balance, checked_add(already, g.amount)));
+        cards.emplace_back(card, g.amount);
+        paid = checked_add(paid, g.amount);
+    }
+    if (paid > ev.amount_due - topups)
+        throw Error(
+            Status::InvalidAmount,
+            fmt::format("the gift cards pay {}, more than the {} due{}", paid,
+                        ev.amount_due - topups,
+                        topups > 0 ? " (a wallet top-up is not paid with a gift card)" : ""));
+    ev.amount_due -= paid;
+    return cards;
+}
+
+void Database::Impl::pay_gift_cards(const std::vector<std::pair<std::int64_t, std::int64_t>>& cards,
+                                    const Basket& b, std::int64_t sale) {
+    GiftCardContext ctx{b.receipt, b.branch, b.terminal, b.cashier};
+    for (const auto& [card, amount] : cards)
+        gift_card_activity(card, kRedeem, -amount, ctx, sale);
+}
+
+// What a refund gives back to the cards that paid its sale: each card its `share` (cumulative,
+// so the refunds of a sale add up to what each card paid). Returns the total credited.
+std::int64_t Database::Impl::refund_gift_cards(
+    std::int64_t sale, std::int64_t refund, const std::function<std::int64_t(std::int64_t)>& share,
+    const GiftCardContext& ctx) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> paid;
+    {
+        auto q = c.query(
+            "SELECT card_id, -SUM(amount) FROM gift_card_activities WHERE sale_id=? AND kind=? "
+            "GROUP BY card_id ORDER BY MIN(id)",
+            sale, static_cast<std::int64_t>(kRedeem));
+        while (q.next())
+            paid.emplace_back(q.i64(0), q.i64(1));
+    }
+    std::int64_t total = 0;
+    for (const auto& [card, amount] : paid) {
+        const std::int64_t back = share(amount);
+        if (back <= 0) continue;
+        gift_card_activity(card, kRefund, back, ctx, sale, refund);
+        total = checked_add(total, back);
+    }
+    return total;
 }
 
 std::string Database::gift_card_sell(std::int64_t amount, const GiftCardContext& ctx,

@@ -371,7 +371,17 @@ struct Database::Impl {
 
     // storage/giftcards.cpp
     void gift_card_activity(std::int64_t card, std::int64_t kind, std::int64_t amount,
-                            const GiftCardContext& ctx);
+                            const GiftCardContext& ctx, std::int64_t sale = 0,
+                            std::int64_t refund = 0);
+    // A basket's gift cards: checked against their balances and what is due (after points and
+    // wallet, top-ups left out); each card's id and amount, in basket order.
+    std::vector<std::pair<std::int64_t, std::int64_t>> basket_gift_cards(const Basket& b,
+                                                                         Evaluation& ev);
+    void pay_gift_cards(const std::vector<std::pair<std::int64_t, std::int64_t>>& cards,
+                        const Basket& b, std::int64_t sale);
+    std::int64_t refund_gift_cards(std::int64_t sale, std::int64_t refund,
+                                   const std::function<std::int64_t(std::int64_t)>& share,
+                                   const GiftCardContext& ctx);
     void check_adjustment_limits(const Program& p, const std::string& operator_id,
                                  const std::string& approver, std::int64_t size, std::int64_t t);
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,

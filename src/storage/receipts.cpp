@@ -35,6 +35,10 @@ Receipt Database::Impl::sale_receipt(std::int64_t sale) {
     r.wallet_amount = q.i64(16);
     r.cashback = q.i64(17);
     r.redeem_mode = static_cast<int>(q.i64(19));
+    r.gift_card_amount = scalar(
+        c.query("SELECT COALESCE(-SUM(amount), 0) FROM gift_card_activities WHERE sale_id=? AND "
+                "refund_id IS NULL",
+                sale));
     auto cu = c.query(
         "SELECT code, campaign_id, discount, points, partner_funded FROM coupon_uses "
         "WHERE sale_id=? ORDER BY id",
@@ -74,7 +78,9 @@ Receipt Database::Impl::refund_receipt(std::int64_t refund) {
     r.balance_after = q.i64(7);
     // Money for the cashier to hand back by the sale's other tenders: what the returned
     // goods cost, less the points tender and the wallet money given back.
-    r.money_back = r.refund_amount - r.redeem_value - q.i64(13);
+    r.gift_card_amount = scalar(c.query(
+        "SELECT COALESCE(SUM(amount), 0) FROM gift_card_activities WHERE refund_id=?", refund));
+    r.money_back = r.refund_amount - r.redeem_value - q.i64(13) - r.gift_card_amount;
     r.available_after = q.i64(8);
     r.created_at = q.i64(9);
     r.member_id = q.is_null(10) ? 0 : owner_of(q.i64(10));

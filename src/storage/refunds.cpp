@@ -144,6 +144,16 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
                  "cancelled_at=0",
                  t, sale_id, static_cast<std::int64_t>(i + 1))
                 .run();
+    // A tender's part of this refund: its share of the goods returned so far, less the share of
+    // those returned before (so the refunds of a sale add up to the tender exactly).
+    auto share = [&](std::int64_t whole) {
+        return mul_div(whole, after_amount, goods_total, Rounding::Floor) -
+               mul_div(whole, prior_for_tender, goods_total, Rounding::Floor);
+    };
+    // The gift cards that paid for the sale are credited back, member or not.
+    if (goods_total > 0)
+        refund_gift_cards(sale_id, refund, share,
+                          GiftCardContext{is_void ? "void" : "refund", branch, terminal, ""});
     std::int64_t reversed = 0;
     if (sale_member) {
         std::int64_t member = owner_of(sale_member);
@@ -194,10 +204,6 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         }
         // Money: the wallet tender comes back and the cashback goes, in proportion to the
         // money refunded (cumulatively, so a full refund settles them exactly).
-        auto share = [&](std::int64_t whole) {
-            return mul_div(whole, after_amount, goods_total, Rounding::Floor) -
-                   mul_div(whole, prior_for_tender, goods_total, Rounding::Floor);
-        };
         const std::int64_t wallet_back = goods_total > 0 ? share(wallet_paid) : 0;
         const std::int64_t cashback_back = goods_total > 0 ? share(cashback) : 0;
         ctx.corrects = 0;

@@ -538,6 +538,9 @@ CREATE TRIGGER sale_claims_append_only_d BEFORE DELETE ON sale_claims
   BEGIN SELECT RAISE(ABORT, 'sale claims are append-only'); END;
 CREATE INDEX sales_receipt ON sales(receipt, created_at) WHERE receipt IS NOT NULL;
 ALTER TABLE sale_lines ADD COLUMN wallet_topup INTEGER; -- 1: the line loaded the wallet
+ALTER TABLE gift_card_activities ADD COLUMN sale_id INTEGER REFERENCES sales(id);
+ALTER TABLE gift_card_activities ADD COLUMN refund_id INTEGER REFERENCES refunds(id);
+CREATE INDEX gift_card_activities_sale ON gift_card_activities(sale_id) WHERE sale_id IS NOT NULL;
 CREATE TABLE tier_assignments(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),

@@ -342,7 +342,8 @@ static void test_points_transfer(void) {
 }
 
 /* Gift cards (Odoo's gift_card programmes, Square's Gift Cards API): sold at the till, loaded,
- * redeemed in part, credited back on a refund; the liability report. */
+ * redeemed in part, credited back on a refund; the liability report; a card as a tender in the
+ * basket, credited back in proportion when goods are returned. */
 static void test_gift_cards(void) {
     loy_db* db = open_fresh("peers-gift.db",
                             "{\"name\":\"Gifts\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
@@ -391,6 +392,61 @@ static void test_gift_cards(void) {
           loy_table_int(t, 0, 2) == 200000 && loy_table_int(t, 0, 3) == 300000 &&
           loy_table_int(t, 0, 4) == 100000 && loy_table_int(t, 0, 5) == 500000);
     loy_table_free(t);
+
+    /* The card as a tender in the basket: redeemed with the sale, in one transaction. */
+    loy_basket* b = new_basket(0);
+    line(b, "SCARF", "clothes", 1000, 300000);
+    line(b, "HAT", "clothes", 1000, 100000);
+    CHECK_STATUS(loy_basket_pay_giftcard(b, code, 0, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_basket_pay_giftcard(b, code, 600000, &err), LOY_OK);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_ERR_INSUFFICIENT_FUNDS);
+    loy_basket_free(b);
+    b = new_basket(0);
+    line(b, "SCARF", "clothes", 1000, 300000);
+    line(b, "HAT", "clothes", 1000, 100000);
+    CHECK_STATUS(loy_basket_pay_giftcard(b, code, 450000, &err), LOY_OK);
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_ERR_INVALID_AMOUNT); /* more than due */
+    loy_basket_free(b);
+    b = new_basket(0);
+    line(b, "SCARF", "clothes", 1000, 300000);
+    line(b, "HAT", "clothes", 1000, 100000);
+    CHECK_STATUS(loy_basket_pay_giftcard(b, code, 250000, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_tender(b, "cash", 150000, &err), LOY_OK);
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    CHECK(q != NULL && loy_quote_gift_card_amount(q) == 250000 &&
+          loy_quote_amount_due(q) == 150000);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "gc-sale", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_gift_card_amount(r) == 250000 &&
+          loy_receipt_amount_due(r) == 150000);
+    const int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    CHECK_STATUS(loy_commit(db, b, "gc-sale", &r, &err), LOY_OK); /* a retry pays once */
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_giftcard_balance(db, code, &balance, &err), LOY_OK);
+    CHECK(balance == 250000);
+    /* The hat returned (a quarter of the goods): a quarter of the card's part goes back to it. */
+    loy_refund* rf = NULL;
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_add_line(rf, 2, 1000, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_sale(db, sale, rf, "gc-refund", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_gift_card_amount(r) == 62500 &&
+          loy_receipt_money_back(r) == 37500);
+    loy_receipt_free(r);
+    loy_refund_free(rf);
+    CHECK_STATUS(loy_giftcard_balance(db, code, &balance, &err), LOY_OK);
+    CHECK(balance == 312500);
+    /* The rest returned: the card has all it paid back. */
+    CHECK_STATUS(loy_refund_new(&rf, &err), LOY_OK);
+    CHECK_STATUS(loy_refund_sale(db, sale, rf, "gc-refund-2", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_gift_card_amount(r) == 187500);
+    loy_receipt_free(r);
+    loy_refund_free(rf);
+    CHECK_STATUS(loy_giftcard_balance(db, code, &balance, &err), LOY_OK);
+    CHECK(balance == 500000);
     check_verified(db);
     loy_close(db);
 }

@@ -434,6 +434,17 @@ test('a gift card sold, loaded and spent in part', () => {
   assert.strictEqual(db.refundGiftCard(code, 100000, 'X-gc-5'), 500000);
   assert.strictEqual(db.giftCardBalance(code), 500000);
   assert.strictEqual(db.report('gift_cards')[0].outstanding, 500000);
+  const b = db.basket({});
+  b.addLine('LATTE', 'coffee', 2000, 150000);
+  b.payGiftCard(code, 200000);
+  assert.strictEqual(db.quote(b).giftCardAmount, 200000);
+  const sale = db.commit(b, 'X-gc-6');
+  b.close();
+  assert.deepStrictEqual([sale.giftCardAmount, sale.amountDue], [200000, 100000]);
+  assert.strictEqual(db.giftCardBalance(code), 300000);
+  const back = db.void(sale.saleId, 'X-gc-7');
+  assert.deepStrictEqual([back.giftCardAmount, back.moneyBack], [200000, 100000]);
+  assert.strictEqual(db.giftCardBalance(code), 500000);
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

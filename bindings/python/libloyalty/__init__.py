@@ -278,6 +278,7 @@ class Quote:
     wallet_status: int = 0
     wallet_amount: int = 0
     line_points: Tuple[int, ...] = ()  # per basket line, in line order
+    gift_card_amount: int = 0  # paid with the basket's gift cards
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ class Receipt:
     benefit_discount: int = 0
     coupon_discount: int = 0
     coupons: Tuple[Tuple[str, int], ...] = ()  # (code, money off) per coupon applied
+    gift_card_amount: int = 0  # sale: paid with gift cards; refund: credited back to them
 
 
 @dataclass(frozen=True)
@@ -559,6 +561,11 @@ class Basket(_Handle):
         _call(load().loy_basket_pay_wallet, self.ptr, amount)
         return self
 
+    def pay_gift_card(self, code: str, amount: int) -> "Basket":
+        """Pays part of the sale with a gift card, redeemed with the sale (docs/wallet.md)."""
+        _call(load().loy_basket_pay_giftcard, self.ptr, _b(code), amount)
+        return self
+
     def redeem_points(self, points: int) -> "Basket":
         _call(load().loy_basket_redeem_points, self.ptr, points)
         return self
@@ -612,7 +619,8 @@ def _quote(ptr, lines: int = 0) -> Quote:
                  bool(L.loy_quote_free_delivery(ptr)), L.loy_quote_wallet_balance(ptr),
                  L.loy_quote_wallet_available(ptr), L.loy_quote_wallet_status(ptr),
                  L.loy_quote_wallet_amount(ptr),
-                 tuple(L.loy_quote_line_points(ptr, n) for n in range(1, lines + 1)))
+                 tuple(L.loy_quote_line_points(ptr, n) for n in range(1, lines + 1)),
+                 L.loy_quote_gift_card_amount(ptr))
 
 
 def _receipt(ptr) -> Receipt:
@@ -631,7 +639,8 @@ def _receipt(ptr) -> Receipt:
                    L.loy_receipt_created_at(ptr), L.loy_receipt_benefit_discount(ptr),
                    L.loy_receipt_coupon_discount(ptr),
                    tuple((_s(L.loy_receipt_coupon_code(ptr, i)), L.loy_receipt_coupon_amount(ptr, i))
-                         for i in range(L.loy_receipt_coupon_count(ptr))))
+                         for i in range(L.loy_receipt_coupon_count(ptr))),
+                   L.loy_receipt_gift_card_amount(ptr))
 
 
 def _table(ptr) -> List[dict]:

@@ -386,6 +386,16 @@ class ClubTest(unittest.TestCase):
         self.assertEqual(self.db.refund_gift_card(code, 100_000, "X-gc-5"), 500_000)
         self.assertEqual(self.db.gift_card_balance(code), 500_000)
         self.assertEqual(self.db.report("gift_cards")[0]["outstanding"], 500_000)
+        with self.db.basket() as b:  # the card as a tender in the basket
+            b.add_line("LATTE", "coffee", 2000, 150_000)
+            b.pay_gift_card(code, 200_000)
+            self.assertEqual(self.db.quote(b).gift_card_amount, 200_000)
+            sale = self.db.commit(b, "X-gc-6")
+        self.assertEqual((sale.gift_card_amount, sale.amount_due), (200_000, 100_000))
+        self.assertEqual(self.db.gift_card_balance(code), 300_000)
+        back = self.db.void(sale.sale_id, "X-gc-7")
+        self.assertEqual((back.gift_card_amount, back.money_back), (200_000, 100_000))
+        self.assertEqual(self.db.gift_card_balance(code), 500_000)
 
     def test_tiers_campaigns_segments_and_dashboard(self):
         review = self.db.review_tiers()

@@ -77,6 +77,19 @@ public class ClubTest {
         assertThrows(Loyalty.DeclinedException.class, () -> db.redeemGiftCard(code, 500000, null, null, "X-gc-4"));
         assertEquals(500000, db.refundGiftCard(code, 100000, "R3", "reza", "X-gc-5"));
         assertEquals(500000, db.giftCardBalance(code));
+        try (Basket b = new Basket()) {
+            b.addLine("LATTE", "coffee", 2000, 150000, 0);
+            b.payGiftCard(code, 200000);
+            assertEquals(200000, db.quote(b).giftCardAmount());
+            Loyalty.Receipt sale = db.commit(b, "X-gc-6");
+            assertEquals(200000, sale.giftCardAmount());
+            assertEquals(100000, sale.amountDue());
+            assertEquals(300000, db.giftCardBalance(code));
+            Loyalty.Receipt back = db.voidSale(sale.saleId(), "X-gc-7");
+            assertEquals(200000, back.giftCardAmount());
+            assertEquals(100000, back.moneyBack());
+            assertEquals(500000, db.giftCardBalance(code));
+        }
     }
 
     @Test

@@ -341,7 +341,8 @@ public final class Loyalty {
                         boolean freeDelivery, long couponDiscount, long cashback, String tier,
                         String tierAfter, String progress, List<RuleLine> rules,
                         List<CouponResult> coupons, long walletBalance, long walletAvailable,
-                        int walletStatus, long walletAmount, List<Long> linePoints) {
+                        int walletStatus, long walletAmount, List<Long> linePoints,
+                        long giftCardAmount) {
         static Quote from(Pointer h, int lines) {
             try {
                 List<Long> linePoints = new ArrayList<>();
@@ -363,7 +364,7 @@ public final class Loyalty {
                                 C.loy_quote_coupon_amount(h, at(i)), C.loy_quote_coupon_points(h, at(i)))),
                         C.loy_quote_wallet_balance(h), C.loy_quote_wallet_available(h),
                         C.loy_quote_wallet_status(h), C.loy_quote_wallet_amount(h),
-                        Collections.unmodifiableList(linePoints));
+                        Collections.unmodifiableList(linePoints), C.loy_quote_gift_card_amount(h));
             } finally {
                 C.loy_quote_free(h);
             }
@@ -385,7 +386,7 @@ public final class Loyalty {
                           long availableAfter, long memberId, long programVersion, long createdAt,
                           long walletAmount, long cashback, long benefitDiscount, long couponDiscount,
                           int redeemMode, String tierBefore, String tierAfter, List<String> issuedCodes,
-                          List<AppliedCoupon> coupons, List<RuleLine> rules) {
+                          List<AppliedCoupon> coupons, List<RuleLine> rules, long giftCardAmount) {
         static Receipt from(Pointer h) {
             try {
                 return new Receipt(C.loy_receipt_kind(h), C.loy_receipt_replayed(h) == 1,
@@ -403,7 +404,8 @@ public final class Loyalty {
                         each(C.loy_receipt_coupon_count(h), i -> new AppliedCoupon(
                                 C.loy_receipt_coupon_code(h, at(i)), C.loy_receipt_coupon_amount(h, at(i)))),
                         each(C.loy_receipt_rule_count(h), i -> new RuleLine(C.loy_receipt_rule_id(h, at(i)),
-                                C.loy_receipt_rule_points(h, at(i)), C.loy_receipt_rule_explanation(h, at(i)))));
+                                C.loy_receipt_rule_points(h, at(i)), C.loy_receipt_rule_explanation(h, at(i)))),
+                        C.loy_receipt_gift_card_amount(h));
             } finally {
                 C.loy_receipt_free(h);
             }
@@ -486,6 +488,13 @@ public final class Loyalty {
         public Basket payWallet(long amount) {
             LoyError e = error();
             check(C.loy_basket_pay_wallet(handle(), amount, e), e);
+            return this;
+        }
+
+        /** Pays part of the sale with a gift card, redeemed with the sale. */
+        public Basket payGiftCard(String code, long amount) {
+            LoyError e = error();
+            check(C.loy_basket_pay_giftcard(handle(), code, amount, e), e);
             return this;
         }
 

@@ -257,6 +257,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_basket_add_tender(Pointer b, String type, long amount, LoyError err);
     int loy_basket_add_coupon(Pointer b, String code, LoyError err);
     int loy_basket_pay_wallet(Pointer b, long amount, LoyError err);
+    int loy_basket_pay_giftcard(Pointer b, String code, long amount, LoyError err);
     int loy_basket_redeem_points(Pointer b, long points, LoyError err);
     int loy_basket_set_hold(Pointer b, String hold_id, long points, LoyError err);
     int loy_basket_add_plan(Pointer b, String plan_id, int periods, IntByReference out_line_no, LoyError err);
@@ -298,6 +299,7 @@ public interface LoyaltyLibrary extends Library {
     long loy_quote_wallet_available(Pointer q);
     int loy_quote_wallet_status(Pointer q);
     long loy_quote_wallet_amount(Pointer q);
+    long loy_quote_gift_card_amount(Pointer q);
     int loy_commit(Pointer db, Pointer basket, String idempotency_key, PointerByReference out_receipt, LoyError err);
     int loy_refund_new(PointerByReference out_refund, LoyError err);
     void loy_refund_free(Pointer r);
@@ -340,6 +342,7 @@ public interface LoyaltyLibrary extends Library {
     String loy_receipt_issued_code(Pointer r, SizeT i);
     long loy_receipt_wallet_amount(Pointer r);
     long loy_receipt_cashback(Pointer r);
+    long loy_receipt_gift_card_amount(Pointer r);
     int loy_tier_status_get(Pointer db, long member_id, PointerByReference out_status, LoyError err);
     void loy_tier_status_free(Pointer s);
     String loy_tier_status_tier(Pointer s);
