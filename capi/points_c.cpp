@@ -120,6 +120,15 @@ int32_t loy_tiers_review(loy_db* db, int64_t now_ms, int64_t* out_reviewed, int6
     });
 }
 
+int32_t loy_member_stamps(loy_db* db, int64_t member_id, const char* card_id, int64_t* out_stamps,
+                          loy_error* err) {
+    if (out_stamps) *out_stamps = 0;
+    return guard(err, [&] {
+        if (!out_stamps) null_arg("out_stamps");
+        *out_stamps = db_of(db).stamps(member_id, req(card_id, "card_id"));
+    });
+}
+
 int32_t loy_tier_assign(loy_db* db, int64_t member_id, const char* tier_id, int64_t until_ms,
                         const char* reason, const char* operator_id, const char* key,
                         loy_error* err) {

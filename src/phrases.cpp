@@ -53,6 +53,12 @@ const Phrase kPhrases[] = {
      "{missing} امتیاز تا {tier}"},
     {Id::ProgressScore, "progress_score", "missing tier", "{missing} more score to {tier}",
      "{missing} امتیاز سطح تا {tier}"},
+    {Id::Stamps, "stamps", "name added count target",
+     "{name}: +{added} stamp{s:added}, {count} of {target}",
+     "{name}: {added} مهر، {count} از {target}"},
+    {Id::StampReward, "stamp_reward", "name rewards",
+     "{name}: card full, {rewards} reward coupon{s:rewards} issued",
+     "{name}: کارت پر شد، {rewards} کوپن جایزه صادر می‌شود"},
 };
 
 const Phrase& phrase(Id id) {

@@ -31,6 +31,8 @@ enum class Id {
     ProgressSpend,
     ProgressPoints,
     ProgressScore,
+    Stamps,
+    StampReward,
 };
 
 // The phrase's key in a programme file ("spend"), and the placeholders it may use ("rule

@@ -367,6 +367,27 @@ Program parse_program(std::string_view text) {
         c.min_spend = r.integer("min_spend", 0, 0, kMaxAmount);
         p.challenges.push_back(std::move(c));
     });
+    each(top, "stamp_cards", [&](Reader& r) {
+        StampCard sc;
+        sc.id = r.str("id", "", 64);
+        if (sc.id.empty()) r.field_fail("id", "is required");
+        sc.name = r.str("name", sc.id);
+        sc.names = read_names(r);
+        sc.selector = r.selector();
+        if (sc.selector.skus.empty() && sc.selector.categories.empty())
+            r.fail("needs skus or categories");
+        sc.stamps = r.integer("stamps", 0, 2, 1000);
+        const std::string per = r.str("per", "item");
+        if (per == "item")
+            sc.per_purchase = false;
+        else if (per == "purchase")
+            sc.per_purchase = true;
+        else
+            r.field_fail("per", "must be item or purchase");
+        sc.campaign = r.str("campaign", "");
+        if (sc.campaign.empty()) r.field_fail("campaign", "is required (the reward's coupons)");
+        p.stamp_cards.push_back(std::move(sc));
+    });
     if (top.has("birthday")) {
         Reader r(top.raw("birthday"), "birthday");
         p.birthday.points = r.integer("points", 0, 0, kMaxPoints);
@@ -798,6 +819,8 @@ Program parse_program(std::string_view text) {
     };
     for (const auto& w : p.rewards)
         known_campaign(w.campaign, "reward '" + w.id + "'");
+    for (const auto& sc : p.stamp_cards)
+        known_campaign(sc.campaign, "stamp card '" + sc.id + "'");
     known_campaign(p.referral.referrer_campaign, "referral");
     known_campaign(p.referral.referee_campaign, "referral");
     for (const auto& c : p.campaigns) {
@@ -873,6 +896,7 @@ Program parse_program(std::string_view text) {
     check_ids(ids_of(p.rewards), "reward");
     check_ids(ids_of(p.partners), "partner");
     check_ids(ids_of(p.draws), "draw");
+    check_ids(ids_of(p.stamp_cards), "stamp card");
     check_ids(ids_of(p.segments), "segment");
     check_ids(ids_of(p.messages.campaigns), "message campaign");
     return p;

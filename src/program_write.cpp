@@ -167,6 +167,20 @@ std::string program_to_json(const Program& p) {
         ch.push_back(o);
     }
     j["challenges"] = ch;
+    if (!p.stamp_cards.empty()) {
+        json cards = json::array();
+        for (const auto& sc : p.stamp_cards) {
+            json o = {{"id", sc.id},
+                      {"name", sc.name},
+                      {"stamps", sc.stamps},
+                      {"per", sc.per_purchase ? "purchase" : "item"},
+                      {"campaign", sc.campaign}};
+            put_selector(o, sc.selector);
+            put_names(o, sc.names);
+            cards.push_back(o);
+        }
+        j["stamp_cards"] = cards;
+    }
     j["birthday"] = {{"points", p.birthday.points},
                      {"when", p.birthday.whole_month ? "month" : "day"}};
     if (p.gift_cards.max_balance > 0) j["gift_cards"] = {{"max_balance", p.gift_cards.max_balance}};

@@ -1323,6 +1323,15 @@ namespace Loyalty
                                          Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
+        /// <summary>The member's stamps on one of the programme's stamp cards.</summary>
+        public long Stamps(long memberId, string card)
+        {
+            LoyError e = Check.NewError();
+            long stamps;
+            Check.Ok(Api.loy_member_stamps(handle, memberId, Utf8.Z(card), out stamps, ref e), ref e);
+            return stamps;
+        }
+
         /// <summary>Ends a paid plan at the end of its paid period (no renewal).</summary>
         public void CancelPlan(long memberId, string idempotencyKey)
         {

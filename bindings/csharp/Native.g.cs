@@ -661,6 +661,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_tier_assign(LoyDbHandle db, long member_id, byte[] tier_id, long until_ms, byte[] reason, byte[] operator_id, byte[] idempotency_key, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_stamps(LoyDbHandle db, long member_id, byte[] card_id, out long out_stamps, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_plan_cancel(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_table_free(IntPtr t);

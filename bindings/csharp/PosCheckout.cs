@@ -191,11 +191,13 @@ public static class PosCheckout
             using (Basket topup = new Basket())
             {
                 long walletBefore = db.Wallet(sara.Id)[0];
+                long stampsBefore = db.Stamps(sara.Id, "coffee");
                 topup.SetMember(sara.Id).AddLine("LATTE", "coffee", 1000, 150000);
                 Expect(topup.AddWalletTopup(200000) == 2, "a wallet top-up line");
                 Receipt sold = db.Commit(topup, "X-topup-1");
                 Expect(sold.Total == 350000 && db.Wallet(sara.Id)[0] == walletBefore + 200000 + sold.Cashback,
                        "the top-up is in the wallet");
+                Expect(db.Stamps(sara.Id, "coffee") == stampsBefore + 1, "a stamp for the latte");
             }
             using (Basket anon = new Basket())
             {

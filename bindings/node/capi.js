@@ -301,6 +301,7 @@ function declare(koffi, lib) {
   fn.loy_tier_status_event_uid = lib.func('const char* loy_tier_status_event_uid(const loy_tier_status* s, size_t i)');
   fn.loy_tiers_review = lib.func('int32_t loy_tiers_review(loy_db* db, int64_t now_ms, _Out_ int64_t* out_reviewed, _Out_ int64_t* out_upgraded, _Out_ int64_t* out_downgraded, _Out_ int64_t* out_at_risk, _Inout_ loy_error* err)');
   fn.loy_tier_assign = lib.func('int32_t loy_tier_assign(loy_db* db, int64_t member_id, const char* tier_id, int64_t until_ms, const char* reason, const char* operator_id, const char* idempotency_key, _Inout_ loy_error* err)');
+  fn.loy_member_stamps = lib.func('int32_t loy_member_stamps(loy_db* db, int64_t member_id, const char* card_id, _Out_ int64_t* out_stamps, _Inout_ loy_error* err)');
   fn.loy_plan_cancel = lib.func('int32_t loy_plan_cancel(loy_db* db, int64_t member_id, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_table_free = lib.func('void loy_table_free(loy_table* t)');
   fn.loy_table_column_count = lib.func('size_t loy_table_column_count(const loy_table* t)');

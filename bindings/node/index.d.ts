@@ -255,6 +255,8 @@ export class Database {
       { reviewed: Int64; upgraded: Int64; downgraded: Int64; atRisk: Int64 };
   assignTier(memberId: Int64, tier: string | null, reason: string, idempotencyKey: string,
              options?: { untilMs?: Int64; operator?: string | null }): void;
+  /** The member's stamps on one of the programme's stamp cards. */
+  stamps(memberId: Int64, card: string): Int64;
   cancelPlan(memberId: Int64, idempotencyKey: string): void;
   /** Gift cards: sold with a first amount (returns the code), loaded, redeemed, credited back. */
   sellGiftCard(amount: Int64, idempotencyKey: string, options?: GiftCardContext): string;

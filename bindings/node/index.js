@@ -671,6 +671,8 @@ class Database extends Handle {
   assignTier(memberId, tier, reason, idempotencyKey, { untilMs = 0, operator = null } = {}) {
     call(load().loy_tier_assign, this.handle, memberId, tier, untilMs, reason, operator, idempotencyKey);
   }
+  // The member's stamps on one of the programme's stamp cards.
+  stamps(memberId, card) { return scalarOut(load().loy_member_stamps, this.handle, memberId, card); }
   cancelPlan(memberId, idempotencyKey) { call(load().loy_plan_cancel, this.handle, memberId, idempotencyKey); }
 
   // Gift cards (docs/wallet.md): sold with a first amount (returns the code), loaded, redeemed in

@@ -311,6 +311,8 @@ type
     function RecordEvent(MemberId: Int64; const Action, Key: string): Int64;
     function TierStatus(MemberId: Int64): TLoyTierStatus;
     { Ends a paid plan at the end of its paid period. }
+    { The member's stamps on one of the programme's stamp cards. }
+    function Stamps(MemberId: Int64; const Card: string): Int64;
     { Staff assign a level as a floor until UntilMs (0 = until withdrawn); Tier '' withdraws it. }
     procedure AssignTier(MemberId: Int64; const Tier, Reason, OperatorId, Key: string;
       UntilMs: Int64 = 0);
@@ -1461,6 +1463,17 @@ begin
   finally
     loy_tier_status_free(S);
   end;
+end;
+
+function TLoyDatabase.Stamps(MemberId: Int64; const Card: string): Int64;
+var
+  Err: TLoyError;
+  C: UTF8String;
+begin
+  Err := NewError;
+  C := ToUtf8(Card);
+  Result := 0;
+  Check(loy_member_stamps(FHandle, MemberId, PAnsiChar(C), @Result, @Err), Err);
 end;
 
 procedure TLoyDatabase.AssignTier(MemberId: Int64; const Tier, Reason, OperatorId, Key: string;

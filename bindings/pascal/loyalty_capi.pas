@@ -370,6 +370,7 @@ function loy_tier_status_event_at(p_s: Pointer; p_i: size_t): Int64; cdecl; exte
 function loy_tier_status_event_uid(p_s: Pointer; p_i: size_t): PAnsiChar; cdecl; external LoyaltyLib;
 function loy_tiers_review(p_db: Pointer; p_now_ms: Int64; p_out_reviewed: PInt64; p_out_upgraded: PInt64; p_out_downgraded: PInt64; p_out_at_risk: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_tier_assign(p_db: Pointer; p_member_id: Int64; p_tier_id: PAnsiChar; p_until_ms: Int64; p_reason: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_stamps(p_db: Pointer; p_member_id: Int64; p_card_id: PAnsiChar; p_out_stamps: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_plan_cancel(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_table_free(p_t: Pointer); cdecl; external LoyaltyLib;
 function loy_table_column_count(p_t: Pointer): size_t; cdecl; external LoyaltyLib;

@@ -215,6 +215,7 @@ begin
       'club: a points transfer');
 
     Next := Db.Wallet(Sara.Id).Balance;
+    Batch := Db.Stamps(Sara.Id, 'coffee');
     Cart := TLoyBasket.Create;
     try
       Cart.SetMember(Sara.Id);
@@ -226,6 +227,7 @@ begin
     end;
     Expect((Sale.Total = 350000) and (Db.Wallet(Sara.Id).Balance = Next + 200000 + Sale.Cashback),
       'club: the top-up is in the wallet');
+    Expect(Db.Stamps(Sara.Id, 'coffee') = Batch + 1, 'club: a stamp for the latte');
     Cart := TLoyBasket.Create;
     try
       Cart.SetContext('R-77', 'north', '', '');

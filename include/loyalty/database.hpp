@@ -157,6 +157,8 @@ class Database {
     void assign_tier(std::int64_t member_id, const std::string& tier, std::int64_t until_ms,
                      const std::string& reason, const std::string& operator_id,
                      const std::string& idempotency_key);
+    // The member's stamps on a stamp card of the programme (docs/programme.md).
+    std::int64_t stamps(std::int64_t member_id, const std::string& card);
     // Ends the member's active plan now (its benefits and tier floor stop).
     void cancel_plan(std::int64_t member_id, const std::string& idempotency_key);
 

@@ -721,6 +721,10 @@ LOY_API int32_t LOY_CALL loy_tier_assign(loy_db* db, int64_t member_id, const ch
                                          int64_t until_ms, const char* reason,
                                          const char* operator_id, const char* idempotency_key,
                                          loy_error* err);
+/* The member's stamps on one of the programme's stamp cards (`stamp_cards`, docs/programme.md):
+ * what the card holds now, towards its next reward. An unknown card is LOY_ERR_NOT_FOUND. */
+LOY_API int32_t LOY_CALL loy_member_stamps(loy_db* db, int64_t member_id, const char* card_id,
+                                           int64_t* out_stamps, loy_error* err);
 /* End the member's active plan now: its benefits and tier floor stop. */
 LOY_API int32_t LOY_CALL loy_plan_cancel(loy_db* db, int64_t member_id, const char* idempotency_key,
                                          loy_error* err);

@@ -113,6 +113,19 @@ struct EventRule {
     Period period = Period::Day;
 };
 
+// A stamp card beside the points: "9 coffees, the 10th free". Each qualifying item of a member's
+// sale (or each qualifying purchase) gives a stamp; every `stamps` stamps issue the member a
+// coupon of `campaign` (docs/programme.md, "Stamp cards").
+struct StampCard {
+    std::string id;
+    std::string name;
+    DisplayNames names;
+    Selector selector;
+    std::int64_t stamps = 0;    // stamps that fill the card
+    bool per_purchase = false;  // one stamp per qualifying purchase, not per item
+    std::string campaign;       // the reward: a coupon of this campaign
+};
+
 // "3 purchases in one calendar month = 20 extra points", once per window.
 struct Challenge {
     std::string id;
@@ -388,6 +401,7 @@ struct Program {
     std::vector<Promotion> promotions;
     std::vector<EventRule> events;
     std::vector<Challenge> challenges;
+    std::vector<StampCard> stamp_cards;
     BirthdayBonus birthday;
     EarnCap earn_cap;
     AdjustmentLimits adjustments;

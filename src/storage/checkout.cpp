@@ -198,6 +198,7 @@ Quote Database::Impl::quote(const Basket& b) {
     q.total = ev.total;
     q.points_earned = ev.points;
     q.rules = ev.rules;
+    stamp_rules(member, with_plan_prices(b, active_program(), member), ev, q.rules);
     q.line_points = ev.line_points;
     q.balance = st.balance;
     q.available = st.available;
@@ -306,6 +307,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         auto q = c.query("SELECT tier FROM members WHERE id=?", member);
         q.next();
         tier_before = q.text(0);
+        stamp_rules(member, pb, ev, ev.rules);
     }
     c.query(
          "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
@@ -401,6 +403,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
             if (camp.issue_min_spend >= 0 && ev.total >= camp.issue_min_spend)
                 new_coupon(camp, member, 0, sale);
         reward_referral(member, sale, ev.total, ctx, avail_at);
+        give_stamps(member, pb, ev, sale);
         std::string tier_after = maybe_upgrade(member, sale);
         auto [avail, pend] = spendable(member);
         (void)pend;

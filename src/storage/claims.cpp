@@ -130,7 +130,8 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_claim(std::int64_t sale
     // The sale was paid: a member discount cannot be given now, only the points.
     st.benefits.discount = Ratio{0, 1};
     st.benefits.free_delivery = false;
-    const Evaluation ev = evaluate(b, st, p, sold_at, exponent(currency));
+    Evaluation ev = evaluate(b, st, p, sold_at, exponent(currency));
+    stamp_rules(member, b, ev, ev.rules);
 
     c.query(
          "INSERT INTO sale_claims(origin, sale_id, member_id, points_earned, charge_points, "
@@ -149,6 +150,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_claim(std::int64_t sale
     // The points become available as the sale's would have, counted from the sale.
     credit_earnings(member, ev, ctx, "claimed receipt",
                     std::max(t, sold_at + p.pending_days * kDayMs));
+    give_stamps(member, b, ev, sale_id);
     const std::string tier_after = maybe_upgrade(member, sale_id);
     c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
             balance_of(member), spendable(member).first, tier_after, sale_id)

@@ -36,6 +36,7 @@ const std::vector<FactTable>& fact_tables() {
         {"subscriptions", "subscription", 'P', LOY_FACT_SQL("subscriptions"), {}},
         {"tier_assignments", "tier_assignment", 'F', LOY_FACT_SQL("tier_assignments"), {}},
         {"tier_events", "tier_event", 'T', LOY_FACT_SQL("tier_events"), {}},
+        {"stamp_entries", "stamp_entry", 'Y', LOY_FACT_SQL("stamp_entries"), {}},
         {"gift_cards", "gift_card", 'G', LOY_FACT_SQL("gift_cards"), {"balance"}},
         {"gift_card_activities",
          "gift_card_activity",

@@ -431,6 +431,17 @@ struct Database::Impl {
     std::int64_t capture(std::int64_t asset, std::int64_t hold_id, std::int64_t amount,
                          const std::string& key);
 
+    // storage/stamps.cpp
+    std::int64_t stamps_of(std::int64_t member, const std::string& card);
+    std::vector<std::int64_t> basket_stamps(const Basket& b);
+    void stamp_rules(std::int64_t member, const Basket& pb, const Evaluation& ev,
+                     std::vector<RuleResult>& rules);
+    void give_stamps(std::int64_t member, const Basket& pb, const Evaluation& ev,
+                     std::int64_t sale);
+    void take_back_stamps(std::int64_t member, std::int64_t sale, std::int64_t refund,
+                          const std::vector<std::int64_t>& before,
+                          const std::vector<std::int64_t>& after, bool all_returned);
+
     // storage/claims.cpp
     std::pair<std::int64_t, std::int64_t> do_claim(std::int64_t sale_id, std::int64_t member_id,
                                                    const std::string& cashier);

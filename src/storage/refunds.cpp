@@ -225,6 +225,14 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
             // Same availability as the cashback it corrects: pending cashback nets out.
             wallet_add(member, kCashbackBack, -cashback_back, ctx, cb_available);
         }
+        {
+            std::vector<std::int64_t> before(lines.size()), after(lines.size());
+            for (std::size_t i = 0; i < lines.size(); ++i) {
+                before[i] = lines[i].returned;
+                after[i] = lines[i].returned + give[i];
+            }
+            take_back_stamps(member, sale_id, refund, before, after, all_returned);
+        }
         // A returned wallet top-up takes its money back out of the wallet, while it is there.
         if (topup_back > 0) {
             const std::int64_t left = wallet_balance(member).available;

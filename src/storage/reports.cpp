@@ -566,6 +566,33 @@ Table holds_report(Session& s, const Span& sp, const ReportOptions& o) {
     return t;
 }
 
+// Stamp cards: per card of the programme, stamps given and taken back in the span, rewards
+// issued and used, and the members holding stamps now with the stamps they hold.
+Table stamp_cards_report(Session& s, const Span& sp, const ReportOptions& o) {
+    Table t;
+    t.columns = {"card",         "stamps_given",    "stamps_returned", "rewards_issued",
+                 "rewards_used", "members_holding", "stamps_held"};
+    for (const auto& sc : s.program.stamp_cards) {
+        auto q = s.c.query(
+            "SELECT COALESCE(SUM(CASE WHEN stamps > 0 AND refund_id IS NULL THEN stamps END), 0), "
+            "COALESCE(-SUM(CASE WHEN stamps < 0 AND coupon_id IS NULL THEN stamps END), 0), "
+            "COALESCE(SUM(coupon_id IS NOT NULL), 0), COALESCE(SUM(coupon_id IS NOT NULL AND "
+            "EXISTS (SELECT 1 FROM coupon_uses u WHERE u.coupon_id = stamp_entries.coupon_id AND "
+            "u.restored_at = 0)), 0) FROM stamp_entries WHERE stamp_card=?1 AND created_at >= ?2 "
+            "AND created_at < ?3",
+            sc.id, o.from_ms == 0 ? 0 : sp.from_ms, sp.to_ms);
+        q.next();
+        auto h = s.c.query(
+            "SELECT COUNT(*), COALESCE(SUM(n), 0) FROM (SELECT SUM(stamps) n FROM stamp_entries "
+            "WHERE stamp_card=? GROUP BY member_id HAVING SUM(stamps) > 0)",
+            sc.id);
+        h.next();
+        t.rows.push_back({cell(sc.id), cell(q.i64(0)), cell(q.i64(1)), cell(q.i64(2)),
+                          cell(q.i64(3)), cell(h.i64(0)), cell(h.i64(1))});
+    }
+    return t;
+}
+
 Table top_members_report(Session& s, const Span& sp, const ReportOptions& o) {
     if (o.limit < 1 || o.limit > 1000)
         throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
@@ -664,6 +691,7 @@ const std::vector<ReportInfo>& report_catalogue() {
         {"gift_cards", "Gift cards", false, "sold, loaded, redeemed; what the cards hold"},
         {"operators", "Operators", false, "sales per cashier; manual adjustments and approvals"},
         {"holds", "Holds", false, "points and wallet money held, captured, released; open now"},
+        {"stamp_cards", "Stamp cards", false, "stamps given and returned, rewards issued and used"},
         {"top_members", "Top members", false, "the members who spent most in the period"},
         {"segments", "Segments", false, "RFM groups and custom segments with their sizes"},
         {"messages", "Messages", false, "messages produced per trigger, by delivery status"},
@@ -705,6 +733,7 @@ Table Database::report(const std::string& name, const ReportOptions& o) {
         if (name == "operators") out = operators_report(s, sp);
         if (name == "gift_cards") out = gift_cards_report(s, sp, o);
         if (name == "holds") out = holds_report(s, sp, o);
+        if (name == "stamp_cards") out = stamp_cards_report(s, sp, o);
         if (name == "top_members") out = top_members_report(s, sp, o);
         if (name == "segments") out = audience::summary(s, o.to_ms);
         if (name == "messages") out = messages_report(s, sp);

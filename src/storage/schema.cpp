@@ -541,6 +541,24 @@ ALTER TABLE sale_lines ADD COLUMN wallet_topup INTEGER; -- 1: the line loaded th
 ALTER TABLE gift_card_activities ADD COLUMN sale_id INTEGER REFERENCES sales(id);
 ALTER TABLE gift_card_activities ADD COLUMN refund_id INTEGER REFERENCES refunds(id);
 CREATE INDEX gift_card_activities_sale ON gift_card_activities(sale_id) WHERE sale_id IS NOT NULL;
+CREATE TABLE stamp_entries(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  stamp_card TEXT NOT NULL,
+  stamps INTEGER NOT NULL,      -- + given, - taken back or spent on a reward
+  sale_id INTEGER REFERENCES sales(id),
+  refund_id INTEGER REFERENCES refunds(id),
+  coupon_id INTEGER REFERENCES coupons(id),  -- the reward a full card issued
+  created_at INTEGER NOT NULL);
+CREATE INDEX stamp_entries_member ON stamp_entries(member_id, stamp_card);
+CREATE INDEX stamp_entries_sale ON stamp_entries(sale_id) WHERE sale_id IS NOT NULL;
+CREATE UNIQUE INDEX stamp_entries_origin_seq ON stamp_entries(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TRIGGER stamp_entries_append_only_u BEFORE UPDATE ON stamp_entries
+  BEGIN SELECT RAISE(ABORT, 'stamp entries are append-only'); END;
+CREATE TRIGGER stamp_entries_append_only_d BEFORE DELETE ON stamp_entries
+  BEGIN SELECT RAISE(ABORT, 'stamp entries are append-only'); END;
 CREATE TABLE tier_assignments(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),

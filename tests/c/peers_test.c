@@ -6,7 +6,7 @@
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
  * points a member earns a day, operators' limits, approvals and audit, a points transfer, gift
  * cards, two-phase points holds, claiming a past receipt, a tier assigned by staff, and points
- * spent in the sale that earns them, and a wallet top-up sold in the basket.
+ * spent in the sale that earns them, a wallet top-up sold in the basket, and a stamp card.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -840,6 +840,94 @@ static void test_a_wallet_top_up_in_the_basket(void) {
     loy_close(db);
 }
 
+/* A stamp card beside the points (Odoo's "buy 9, the 10th free", Open Loyalty's wallet types):
+ * each coffee bought gives a stamp, a full card issues a free-coffee coupon, a free coffee gives
+ * no stamp, and a voided sale takes its stamps back and withdraws the reward it issued unused. */
+static void test_a_stamp_card(void) {
+    loy_db* db = open_fresh(
+        "peers-stamps.db",
+        "{\"name\":\"Cafe\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+        "\"spend\":[{\"id\":\"base\",\"points\":1,\"per\":10000}],"
+        "\"campaigns\":[{\"id\":\"free-coffee\",\"name\":\"A free coffee\",\"effect\":\"cheapest\","
+        "\"categories\":[\"coffee\"],\"valid_days\":30}],"
+        "\"stamp_cards\":[{\"id\":\"coffee\",\"name\":\"Coffee card\",\"categories\":[\"coffee\"],"
+        "\"stamps\":9,\"campaign\":\"free-coffee\"}]}");
+    if (!db) return;
+    const int64_t m = enrol_phone(db, "09121234567", NULL, 0);
+    int64_t stamps = -1;
+    CHECK_STATUS(loy_member_stamps(db, m, "tea", &stamps, &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_member_stamps(db, m, "coffee", NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    /* Four lattes and a cake: four stamps, and the points as usual. */
+    loy_basket* b = new_basket(m);
+    line(b, "LATTE", "coffee", 4000, 60000);
+    line(b, "CAKE", "bakery", 1000, 90000);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    int found = 0;
+    for (size_t i = 0; q && i < loy_quote_rule_count(q); ++i)
+        if (strcmp(loy_quote_rule_id(q, i), "stamps:coffee") == 0) {
+            found = 1;
+            CHECK(strcmp(loy_quote_rule_explanation(q, i), "Coffee card: +4 stamps, 4 of 9") == 0);
+        }
+    CHECK(found && loy_quote_points_earned(q) == 33);
+    loy_quote_free(q);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "st-1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_issued_count(r) == 0);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_member_stamps(db, m, "coffee", &stamps, &err), LOY_OK);
+    CHECK(stamps == 4);
+    /* Six more fill the card: a reward coupon, and one stamp carried over. */
+    b = new_basket(m);
+    line(b, "LATTE", "coffee", 6000, 60000);
+    CHECK_STATUS(loy_commit(db, b, "st-2", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_issued_count(r) == 1);
+    const int64_t filled = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_member_stamps(db, m, "coffee", &stamps, &err), LOY_OK);
+    CHECK(stamps == 1);
+    /* That sale voided: its six stamps go, the unused reward is withdrawn and its nine come back.
+     */
+    CHECK_STATUS(loy_void_sale(db, filled, "st-3", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    CHECK_STATUS(loy_member_stamps(db, m, "coffee", &stamps, &err), LOY_OK);
+    CHECK(stamps == 4);
+    /* Five more: full again; the reward pays for a coffee, which gives no stamp. */
+    b = new_basket(m);
+    line(b, "ESPRESSO", "coffee", 5000, 40000);
+    CHECK_STATUS(loy_commit(db, b, "st-4", &r, &err), LOY_OK);
+    char reward[32] = "";
+    if (r && loy_receipt_issued_count(r) == 1)
+        snprintf(reward, sizeof reward, "%s", loy_receipt_issued_code(r, 0));
+    CHECK(reward[0] != 0);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    b = new_basket(m);
+    line(b, "LATTE", "coffee", 1000, 60000);
+    CHECK_STATUS(loy_basket_add_coupon(b, reward, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "st-5", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_coupon_discount(r) == 60000 && loy_receipt_total(r) == 0);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_member_stamps(db, m, "coffee", &stamps, &err), LOY_OK);
+    CHECK(stamps == 0);
+    /* The manager's view. */
+    loy_report_options o;
+    loy_report_options_init(&o);
+    loy_table* t = NULL;
+    CHECK_STATUS(loy_report(db, "stamp_cards", &o, &t, &err), LOY_OK);
+    /* given 4 + 6 + 5, returned 6, two rewards issued, one used, nobody holds stamps now. */
+    CHECK(t != NULL && loy_table_row_count(t) == 1 &&
+          strcmp(loy_table_text(t, 0, 0), "coffee") == 0 && loy_table_int(t, 0, 1) == 15 &&
+          loy_table_int(t, 0, 2) == 6 && loy_table_int(t, 0, 3) == 2 &&
+          loy_table_int(t, 0, 4) == 1 && loy_table_int(t, 0, 5) == 0);
+    loy_table_free(t);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -857,6 +945,7 @@ int main(int argc, char** argv) {
         {"a tier assigned by staff", test_a_tier_assigned_by_staff},
         {"points spent in the sale that earns them", test_points_spent_in_the_sale_that_earns_them},
         {"a wallet top-up in the basket", test_a_wallet_top_up_in_the_basket},
+        {"a stamp card", test_a_stamp_card},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

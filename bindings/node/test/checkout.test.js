@@ -391,6 +391,8 @@ test('a wallet top-up sold in the basket', () => {
   b.close();
   assert.strictEqual(sale.total, 350000);
   assert.strictEqual(db.wallet(sara.id).balance - sale.cashback, 200000);
+  assert.strictEqual(db.stamps(sara.id, 'coffee'), 1); // one latte, one stamp
+  assert.throws(() => db.stamps(sara.id, 'tea'), NotFoundError);
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

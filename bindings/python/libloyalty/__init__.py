@@ -933,6 +933,10 @@ class Database(_Handle):
         _call(load().loy_tier_assign, self.ptr, member_id, _b(tier), until_ms, _b(reason),
               _b(operator), _b(idempotency_key))
 
+    def stamps(self, member_id: int, card: str) -> int:
+        """The member's stamps on one of the programme's stamp cards."""
+        return _outs(load().loy_member_stamps, self.ptr, member_id, _b(card), n=1)[0]
+
     def cancel_plan(self, member_id: int, idempotency_key: str) -> None:
         """Ends a paid plan at the end of its paid period (no renewal)."""
         _call(load().loy_plan_cancel, self.ptr, member_id, _b(idempotency_key))

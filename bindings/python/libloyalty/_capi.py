@@ -350,6 +350,7 @@ FUNCTIONS = {
     'loy_tier_status_event_uid': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     'loy_tiers_review': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_tier_assign': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(loy_error)]),
+    'loy_member_stamps': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_plan_cancel': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.POINTER(loy_error)]),
     'loy_table_free': (None, [ctypes.c_void_p]),
     'loy_table_column_count': (ctypes.c_size_t, [ctypes.c_void_p]),

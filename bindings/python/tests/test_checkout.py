@@ -349,6 +349,9 @@ class ClubTest(unittest.TestCase):
             sale = self.db.commit(b, "X-topup-1")
         self.assertEqual(sale.total, 350_000)
         self.assertEqual(self.db.wallet(self.sara.id)[0] - sale.cashback, 200_000)
+        self.assertEqual(self.db.stamps(self.sara.id, "coffee"), 1)  # one latte, one stamp
+        with self.assertRaises(libloyalty.NotFoundError):
+            self.db.stamps(self.sara.id, "tea")
 
     def test_a_past_receipt_claimed_once(self):
         with self.db.basket() as b:

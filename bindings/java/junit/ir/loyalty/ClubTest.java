@@ -117,6 +117,8 @@ public class ClubTest {
             Loyalty.Receipt sale = db.commit(b, "X-topup-1");
             assertEquals(350000, sale.total());
             assertEquals(200000, db.wallet(sara.id())[0] - sale.cashback());
+            assertEquals(1, db.stamps(sara.id(), "coffee"));
+            assertThrows(Loyalty.NotFoundException.class, () -> db.stamps(sara.id(), "tea"));
         }
     }
 

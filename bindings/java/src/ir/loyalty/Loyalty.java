@@ -1117,6 +1117,14 @@ public final class Loyalty {
             check(C.loy_tier_assign(handle(), memberId, tier, untilMs, reason, operatorId, idempotencyKey, e), e);
         }
 
+        /** The member's stamps on one of the programme's stamp cards. */
+        public long stamps(long memberId, String card) {
+            LoyError e = error();
+            LongByReference out = new LongByReference();
+            check(C.loy_member_stamps(handle(), memberId, card, out, e), e);
+            return out.getValue();
+        }
+
         /** Ends a paid plan at the end of its paid period (no renewal). */
         public void cancelPlan(long memberId, String idempotencyKey) {
             LoyError e = error();

@@ -375,6 +375,7 @@ public interface LoyaltyLibrary extends Library {
     String loy_tier_status_event_uid(Pointer s, SizeT i);
     int loy_tiers_review(Pointer db, long now_ms, LongByReference out_reviewed, LongByReference out_upgraded, LongByReference out_downgraded, LongByReference out_at_risk, LoyError err);
     int loy_tier_assign(Pointer db, long member_id, String tier_id, long until_ms, String reason, String operator_id, String idempotency_key, LoyError err);
+    int loy_member_stamps(Pointer db, long member_id, String card_id, LongByReference out_stamps, LoyError err);
     int loy_plan_cancel(Pointer db, long member_id, String idempotency_key, LoyError err);
     void loy_table_free(Pointer t);
     SizeT loy_table_column_count(Pointer t);
