@@ -94,6 +94,38 @@ int32_t loy_member_merge(loy_db* db, int64_t survivor, int64_t absorbed, loy_mem
     return loy_member_merge_with_key(db, survivor, absorbed, nullptr, out, err);
 }
 
+int32_t loy_household_create(loy_db* db, int64_t head, const char* key, int64_t* out_id,
+                             loy_error* err) {
+    if (out_id) *out_id = 0;
+    return guard(err, [&] {
+        if (!out_id) null_arg("out_household_id");
+        *out_id = db_of(db).household_create(head, req(key, "idempotency_key"));
+    });
+}
+
+int32_t loy_household_join(loy_db* db, int64_t household, int64_t member, const char* key,
+                           loy_error* err) {
+    return guard(err,
+                 [&] { db_of(db).household_join(household, member, req(key, "idempotency_key")); });
+}
+
+int32_t loy_household_leave(loy_db* db, int64_t member, const char* key, loy_error* err) {
+    return guard(err, [&] { db_of(db).household_leave(member, req(key, "idempotency_key")); });
+}
+
+int32_t loy_member_household(loy_db* db, int64_t member, int64_t* out_id, int64_t* out_head,
+                             int64_t* out_members, loy_error* err) {
+    if (out_id) *out_id = 0;
+    if (out_head) *out_head = 0;
+    if (out_members) *out_members = 0;
+    return guard(err, [&] {
+        const Household h = db_of(db).household(member);
+        if (out_id) *out_id = h.id;
+        if (out_head) *out_head = h.head_id;
+        if (out_members) *out_members = h.members;
+    });
+}
+
 void loy_member_free(loy_member* m) {
     delete m;
 }

@@ -1323,6 +1323,36 @@ namespace Loyalty
                                          Utf8.Z(idempotencyKey), ref e), ref e);
         }
 
+        /// <summary>A household pooling its members' points in its head's account; returns its id.</summary>
+        public long CreateHousehold(long headMemberId, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            long id;
+            Check.Ok(Api.loy_household_create(handle, headMemberId, Utf8.Z(idempotencyKey), out id, ref e), ref e);
+            return id;
+        }
+
+        public void JoinHousehold(long householdId, long memberId, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_household_join(handle, householdId, memberId, Utf8.Z(idempotencyKey), ref e), ref e);
+        }
+
+        public void LeaveHousehold(long memberId, string idempotencyKey)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_household_leave(handle, memberId, Utf8.Z(idempotencyKey), ref e), ref e);
+        }
+
+        /// <summary>The member's household: {id, head member id, members}; id 0 when none.</summary>
+        public long[] Household(long memberId)
+        {
+            LoyError e = Check.NewError();
+            long id, head, members;
+            Check.Ok(Api.loy_member_household(handle, memberId, out id, out head, out members, ref e), ref e);
+            return new long[] {id, head, members};
+        }
+
         /// <summary>The member's stamps on one of the programme's stamp cards.</summary>
         public long Stamps(long memberId, string card)
         {

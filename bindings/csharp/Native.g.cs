@@ -331,6 +331,14 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_member_merge_with_key(LoyDbHandle db, long survivor_id, long absorbed_id, byte[] idempotency_key, out LoyMemberHandle out_survivor, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_household_create(LoyDbHandle db, long head_member_id, byte[] idempotency_key, out long out_household_id, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_household_join(LoyDbHandle db, long household_id, long member_id, byte[] idempotency_key, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_household_leave(LoyDbHandle db, long member_id, byte[] idempotency_key, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_member_household(LoyDbHandle db, long member_id, out long out_household_id, out long out_head_id, out long out_members, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_member_free(IntPtr member);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_member_id(LoyMemberHandle m);

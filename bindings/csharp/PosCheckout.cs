@@ -188,6 +188,13 @@ public static class PosCheckout
                    db.GetMember(son.Id).Balance == 100 &&
                    db.History(son.Id)[0].Kind == Constants.LOY_ENTRY_TRANSFER_IN, "a points transfer");
             Expect(db.TransferPoints(son.Id, sara.Id, 100, "X-gift-2") == 0, "and back");
+            long house = db.CreateHousehold(sara.Id, "X-house-1");
+            db.JoinHousehold(house, son.Id, "X-house-2");
+            long[] hh = db.Household(son.Id);
+            Expect(hh[0] == house && hh[1] == sara.Id && hh[2] == 2 &&
+                   db.GetMember(son.Id).Balance == db.GetMember(sara.Id).Balance, "a household shares one balance");
+            db.LeaveHousehold(son.Id, "X-house-3");
+            Expect(db.Household(son.Id)[0] == 0 && db.GetMember(son.Id).Balance == 0, "and a member leaves it");
             using (Basket topup = new Basket())
             {
                 long walletBefore = db.Wallet(sara.Id)[0];

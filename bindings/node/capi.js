@@ -136,6 +136,10 @@ function declare(koffi, lib) {
   fn.loy_member_reactivate_with_key = lib.func('int32_t loy_member_reactivate_with_key(loy_db* db, int64_t member_id, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_member_erase_with_key = lib.func('int32_t loy_member_erase_with_key(loy_db* db, int64_t member_id, const char* idempotency_key, _Inout_ loy_error* err)');
   fn.loy_member_merge_with_key = lib.func('int32_t loy_member_merge_with_key(loy_db* db, int64_t survivor_id, int64_t absorbed_id, const char* idempotency_key, _Out_ loy_member** out_survivor, _Inout_ loy_error* err)');
+  fn.loy_household_create = lib.func('int32_t loy_household_create(loy_db* db, int64_t head_member_id, const char* idempotency_key, _Out_ int64_t* out_household_id, _Inout_ loy_error* err)');
+  fn.loy_household_join = lib.func('int32_t loy_household_join(loy_db* db, int64_t household_id, int64_t member_id, const char* idempotency_key, _Inout_ loy_error* err)');
+  fn.loy_household_leave = lib.func('int32_t loy_household_leave(loy_db* db, int64_t member_id, const char* idempotency_key, _Inout_ loy_error* err)');
+  fn.loy_member_household = lib.func('int32_t loy_member_household(loy_db* db, int64_t member_id, _Out_ int64_t* out_household_id, _Out_ int64_t* out_head_id, _Out_ int64_t* out_members, _Inout_ loy_error* err)');
   fn.loy_member_free = lib.func('void loy_member_free(loy_member* member)');
   fn.loy_member_id = lib.func('int64_t loy_member_id(const loy_member* m)');
   fn.loy_member_uid = lib.func('const char* loy_member_uid(const loy_member* m)');

@@ -255,6 +255,11 @@ export class Database {
       { reviewed: Int64; upgraded: Int64; downgraded: Int64; atRisk: Int64 };
   assignTier(memberId: Int64, tier: string | null, reason: string, idempotencyKey: string,
              options?: { untilMs?: Int64; operator?: string | null }): void;
+  createHousehold(headMemberId: Int64, idempotencyKey: string): Int64;
+  joinHousehold(householdId: Int64, memberId: Int64, idempotencyKey: string): void;
+  leaveHousehold(memberId: Int64, idempotencyKey: string): void;
+  /** The member's household: id 0 when none. */
+  household(memberId: Int64): { id: Int64; headId: Int64; members: Int64 };
   /** The member's stamps on one of the programme's stamp cards. */
   stamps(memberId: Int64, card: string): Int64;
   cancelPlan(memberId: Int64, idempotencyKey: string): void;

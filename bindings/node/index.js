@@ -671,6 +671,19 @@ class Database extends Handle {
   assignTier(memberId, tier, reason, idempotencyKey, { untilMs = 0, operator = null } = {}) {
     call(load().loy_tier_assign, this.handle, memberId, tier, untilMs, reason, operator, idempotencyKey);
   }
+  // Households (docs/members.md): one points account, the head's.
+  createHousehold(headMemberId, idempotencyKey) {
+    return scalarOut(load().loy_household_create, this.handle, headMemberId, idempotencyKey);
+  }
+  joinHousehold(householdId, memberId, idempotencyKey) {
+    call(load().loy_household_join, this.handle, householdId, memberId, idempotencyKey);
+  }
+  leaveHousehold(memberId, idempotencyKey) { call(load().loy_household_leave, this.handle, memberId, idempotencyKey); }
+  household(memberId) {
+    const [id, head, members] = [[0], [0], [0]];
+    call(load().loy_member_household, this.handle, memberId, id, head, members);
+    return { id: id[0], headId: head[0], members: members[0] };
+  }
   // The member's stamps on one of the programme's stamp cards.
   stamps(memberId, card) { return scalarOut(load().loy_member_stamps, this.handle, memberId, card); }
   cancelPlan(memberId, idempotencyKey) { call(load().loy_plan_cancel, this.handle, memberId, idempotencyKey); }

@@ -311,6 +311,12 @@ type
     function RecordEvent(MemberId: Int64; const Action, Key: string): Int64;
     function TierStatus(MemberId: Int64): TLoyTierStatus;
     { Ends a paid plan at the end of its paid period. }
+    { Households: one points account, the head's (docs/members.md). }
+    function CreateHousehold(HeadMemberId: Int64; const Key: string): Int64;
+    procedure JoinHousehold(HouseholdId, MemberId: Int64; const Key: string);
+    procedure LeaveHousehold(MemberId: Int64; const Key: string);
+    { The member's household id (0 = none) and its head. }
+    function HouseholdOf(MemberId: Int64; out HeadId: Int64): Int64;
     { The member's stamps on one of the programme's stamp cards. }
     function Stamps(MemberId: Int64; const Card: string): Int64;
     { Staff assign a level as a floor until UntilMs (0 = until withdrawn); Tier '' withdraws it. }
@@ -1463,6 +1469,47 @@ begin
   finally
     loy_tier_status_free(S);
   end;
+end;
+
+function TLoyDatabase.CreateHousehold(HeadMemberId: Int64; const Key: string): Int64;
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Result := 0;
+  Check(loy_household_create(FHandle, HeadMemberId, OptUtf8(K), @Result, @Err), Err);
+end;
+
+procedure TLoyDatabase.JoinHousehold(HouseholdId, MemberId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_household_join(FHandle, HouseholdId, MemberId, OptUtf8(K), @Err), Err);
+end;
+
+procedure TLoyDatabase.LeaveHousehold(MemberId: Int64; const Key: string);
+var
+  Err: TLoyError;
+  K: UTF8String;
+begin
+  Err := NewError;
+  K := ToUtf8(Key);
+  Check(loy_household_leave(FHandle, MemberId, OptUtf8(K), @Err), Err);
+end;
+
+function TLoyDatabase.HouseholdOf(MemberId: Int64; out HeadId: Int64): Int64;
+var
+  Err: TLoyError;
+begin
+  Err := NewError;
+  Result := 0;
+  HeadId := 0;
+  Check(loy_member_household(FHandle, MemberId, @Result, @HeadId, nil, @Err), Err);
 end;
 
 function TLoyDatabase.Stamps(MemberId: Int64; const Card: string): Int64;

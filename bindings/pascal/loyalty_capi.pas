@@ -205,6 +205,10 @@ function loy_member_deactivate_with_key(p_db: Pointer; p_member_id: Int64; p_ide
 function loy_member_reactivate_with_key(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_erase_with_key(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_merge_with_key(p_db: Pointer; p_survivor_id: Int64; p_absorbed_id: Int64; p_idempotency_key: PAnsiChar; p_out_survivor: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_household_create(p_db: Pointer; p_head_member_id: Int64; p_idempotency_key: PAnsiChar; p_out_household_id: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_household_join(p_db: Pointer; p_household_id: Int64; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_household_leave(p_db: Pointer; p_member_id: Int64; p_idempotency_key: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_member_household(p_db: Pointer; p_member_id: Int64; p_out_household_id: PInt64; p_out_head_id: PInt64; p_out_members: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_member_free(p_member: Pointer); cdecl; external LoyaltyLib;
 function loy_member_id(p_m: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_member_uid(p_m: Pointer): PAnsiChar; cdecl; external LoyaltyLib;

@@ -213,6 +213,13 @@ begin
     Expect((Db.TransferPoints(Sara.Id, M.Id, 100, 'X-gift-1', 'gift') = Next - 100) and
       (Db.Member(M.Id).Balance = 100) and (Db.History(M.Id)[0].Kind = LOY_ENTRY_TRANSFER_IN),
       'club: a points transfer');
+    Batch := Db.CreateHousehold(Sara.Id, 'X-house-1');
+    Db.JoinHousehold(Batch, M.Id, 'X-house-2');
+    Expect((Db.HouseholdOf(M.Id, Next) = Batch) and (Next = Sara.Id) and
+      (Db.Member(M.Id).Balance = Db.Member(Sara.Id).Balance), 'club: a household shares one balance');
+    Db.LeaveHousehold(M.Id, 'X-house-3');
+    Expect((Db.HouseholdOf(M.Id, Next) = 0) and (Db.Member(M.Id).Balance = 0),
+      'club: a member leaves the household');
 
     Next := Db.Wallet(Sara.Id).Balance;
     Batch := Db.Stamps(Sara.Id, 'coffee');

@@ -157,6 +157,14 @@ class Database {
     void assign_tier(std::int64_t member_id, const std::string& tier, std::int64_t until_ms,
                      const std::string& reason, const std::string& operator_id,
                      const std::string& idempotency_key);
+    // Households (docs/members.md): a family pooling its points in the head's account. Create
+    // with its head; a member who joins brings their points (with their dates) and from then on
+    // earns into and spends from the household's balance; leaving leaves the points behind.
+    std::int64_t household_create(std::int64_t head_member_id, const std::string& idempotency_key);
+    void household_join(std::int64_t household_id, std::int64_t member_id,
+                        const std::string& idempotency_key);
+    void household_leave(std::int64_t member_id, const std::string& idempotency_key);
+    Household household(std::int64_t member_id);
     // The member's stamps on a stamp card of the programme (docs/programme.md).
     std::int64_t stamps(std::int64_t member_id, const std::string& card);
     // Ends the member's active plan now (its benefits and tier floor stop).

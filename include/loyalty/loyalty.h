@@ -364,6 +364,26 @@ LOY_API int32_t LOY_CALL loy_member_merge_with_key(loy_db* db, int64_t survivor_
                                                    int64_t absorbed_id, const char* idempotency_key,
                                                    loy_member** out_survivor, loy_error* err);
 
+/* Households (docs/members.md): a family pooling its points in one account, its head's. Each
+ * member keeps their own card, phone, profile, wallet, coupons and stamps; their points are
+ * earned into and spent from the household's balance, and the household has the head's tier
+ * (loy_member_get of any member shows the household's balance and tier). Joining brings the
+ * member's points with their dates (LOY_ERR_INVALID_STATE for a member with a negative balance
+ * or in another household); leaving leaves the pooled points behind; the head leaves last, which
+ * ends the household. Members of a household cannot be merged; an erased member leaves it. */
+LOY_API int32_t LOY_CALL loy_household_create(loy_db* db, int64_t head_member_id,
+                                              const char* idempotency_key,
+                                              int64_t* out_household_id, loy_error* err);
+LOY_API int32_t LOY_CALL loy_household_join(loy_db* db, int64_t household_id, int64_t member_id,
+                                            const char* idempotency_key, loy_error* err);
+LOY_API int32_t LOY_CALL loy_household_leave(loy_db* db, int64_t member_id,
+                                             const char* idempotency_key, loy_error* err);
+/* The member's household now: its id (0 = none), its head, its members (the head included).
+ * Each out-parameter may be NULL. */
+LOY_API int32_t LOY_CALL loy_member_household(loy_db* db, int64_t member_id,
+                                              int64_t* out_household_id, int64_t* out_head_id,
+                                              int64_t* out_members, loy_error* err);
+
 LOY_API void LOY_CALL loy_member_free(loy_member* member);
 
 LOY_API int64_t LOY_CALL loy_member_id(const loy_member* m);

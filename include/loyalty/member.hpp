@@ -11,6 +11,13 @@ namespace loyalty {
 
 enum class MemberStatus { Active = 0, Inactive = 1, Erased = 2, Merged = 3 };
 
+// A member's household (docs/members.md, "Households"): one points account, its head's.
+struct Household {
+    std::int64_t id = 0;       // 0: the member belongs to none
+    std::int64_t head_id = 0;  // whose ledger holds the household's points
+    std::int64_t members = 0;  // members now, the head included
+};
+
 struct Member {
     std::int64_t id = 0;
     std::string uid;  // the chain-wide id, "<origin>:M<seq>" (docs/journal.md)

@@ -264,7 +264,7 @@ struct FactApplier {
                 d.c.query(
                        "UPDATE sales SET tier_before = (SELECT tier FROM members WHERE id=?) "
                        "WHERE id=?",
-                       member, row)
+                       d.account_of(d.owner_of(member)), row)
                     .run();
             st.sales.push_back(row);
         } else if (table == "refunds") {
@@ -377,6 +377,10 @@ struct FactApplier {
         } else if (table == "reward_redemptions") {
             d.c.query("UPDATE reward_redemptions SET refunded_at=? WHERE id=?",
                       int_of(f, "refunded_at"), row)
+                .run();
+        } else if (table == "household_members") {
+            d.c.query("UPDATE household_members SET left_at=? WHERE id=?", int_of(f, "left_at"),
+                      row)
                 .run();
         } else if (table == "holds") {
             d.c.query("UPDATE holds SET status=?, captured=?, closed_at=? WHERE id=?",
@@ -522,24 +526,32 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
                            sale)) == 0;
         settle_sale(sale, q.i64(1) == 2, all, q.i64(2));
     }
-    // A receipt's balance and available points: this file's, after the record.
-    auto after = [this](const char* member_sql, std::int64_t id, const char* update_sql) {
+    // A receipt's balance and available points: this file's, after the record, of the points
+    // account its entries moved (a household's head's), or else the member's account now.
+    auto after = [this](const char* member_sql, const char* entries_sql, std::int64_t id,
+                        const char* update_sql) -> std::int64_t {
         auto q = c.query(member_sql, id);
-        if (!q.next() || q.is_null(0)) return;
-        const std::int64_t member = q.i64(0);
-        const std::int64_t available = spendable(member).first;
-        c.query(update_sql, balance_of(member), available, id).run();
+        if (!q.next() || q.is_null(0)) return 0;
+        std::int64_t account = account_of(owner_of(q.i64(0)));
+        auto e = c.query(entries_sql, id);
+        if (e.next()) account = owner_of(e.i64(0));
+        const std::int64_t available = spendable(account).first;
+        c.query(update_sql, balance_of(account), available, id).run();
+        return account;
     };
     for (const std::int64_t refund : st.refunds)
         after("SELECT s.member_id FROM refunds r JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
-              refund, "UPDATE refunds SET balance_after=?, available_after=? WHERE id=?");
+              "SELECT member_id FROM ledger WHERE refund_id=? LIMIT 1", refund,
+              "UPDATE refunds SET balance_after=?, available_after=? WHERE id=?");
     for (const std::int64_t sale : st.sales) {
-        after("SELECT member_id FROM sales WHERE id=?", sale,
-              "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
+        const std::int64_t account =
+            after("SELECT member_id FROM sales WHERE id=?",
+                  "SELECT member_id FROM ledger WHERE sale_id=? AND refund_id IS NULL LIMIT 1",
+                  sale, "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
         c.query(
-             "UPDATE sales SET tier_after = COALESCE((SELECT tier FROM members m WHERE m.id = "
-             "sales.member_id), '') WHERE id=?",
-             sale)
+             "UPDATE sales SET tier_after = COALESCE((SELECT tier FROM members m WHERE m.id = ?), "
+             "'') WHERE id=?",
+             account, sale)
             .run();
     }
     c.query(

@@ -30,13 +30,17 @@ MemberState Database::Impl::member_state(std::int64_t member_id, const Program& 
         s.has_purchased = q.next();
     }
     std::int64_t t = now();
+    // Bonuses land in the member's points account (a household's head's): one given for this
+    // member is one whose sale was theirs.
+    const std::int64_t account = account_of(member_id);
     auto awarded = [&](const std::string& key) {
         auto q = c.query(
             // `kind IN (7, 8)` matches the partial index ledger_reason.
-            "SELECT 1 FROM ledger b WHERE b.member_id=? AND b.kind=? AND b.kind IN (7, 8) AND "
-            "b.reason=? AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id) LIMIT "
-            "1",
-            member_id, static_cast<std::int64_t>(EntryKind::Bonus), key);
+            "SELECT 1 FROM ledger b WHERE b.member_id=?1 AND b.kind=?2 AND b.kind IN (7, 8) AND "
+            "b.reason=?3 AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id) AND "
+            "(?1 = ?4 OR EXISTS (SELECT 1 FROM sales s WHERE s.id = b.sale_id AND s.member_id = "
+            "?4)) LIMIT 1",
+            account, static_cast<std::int64_t>(EntryKind::Bonus), key, member_id);
         return q.next();
     };
     if (p.birthday.points > 0 && m.birth_month > 0) {
@@ -224,11 +228,12 @@ Quote Database::Impl::quote(const Basket& b) {
     }
     const Program& p = program;
     if (member && p.tiers.enabled()) {
-        auto mq = c.query("SELECT tier FROM members WHERE id=?", member);
+        const std::int64_t account = account_of(member);  // a household's tier is its head's
+        auto mq = c.query("SELECT tier FROM members WHERE id=?", account);
         mq.next();
         q.tier = mq.text(0);
         int cur = p.level_index(q.tier);
-        std::int64_t after = score_of(member, p, sale_delta(ev));
+        std::int64_t after = score_of(account, p, sale_delta(ev));
         int target = std::max(level_for_score(p.tiers, after), cur);
         q.tier_after = target >= 0 ? p.tiers.levels[static_cast<std::size_t>(target)].id : q.tier;
         q.progress = progress_text(p, target, after, exponent(p.currency));
@@ -304,7 +309,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
     const Basket pb = with_plan_prices(b, program, member);
     std::string tier_before;
     if (member) {
-        auto q = c.query("SELECT tier FROM members WHERE id=?", member);
+        auto q = c.query("SELECT tier FROM members WHERE id=?", account_of(member));
         q.next();
         tier_before = q.text(0);
         stamp_rules(member, pb, ev, ev.rules);
@@ -379,12 +384,15 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         // A programme that lets a sale spend what it earns credits the earnings first.
         const bool earn_first = program.redeem_same_sale;
         const std::int64_t avail_at = t + program.pending_days * kDayMs;
-        if (earn_first) credit_earnings(member, ev, ctx, "purchase", avail_at);
+        // Points move in the member's account (a household's head's); money, coupons and
+        // stamps stay the member's own.
+        const std::int64_t account = account_of(member);
+        if (earn_first) credit_earnings(account, ev, ctx, "purchase", avail_at);
         if (ev.redeem_points > 0) {
             ctx.reason = "points tender";
-            debit_spend(EntryKind::Redeem, member, ev.redeem_points, ctx);
+            debit_spend(EntryKind::Redeem, account, ev.redeem_points, ctx);
         }
-        if (!earn_first) credit_earnings(member, ev, ctx, "purchase", avail_at);
+        if (!earn_first) credit_earnings(account, ev, ctx, "purchase", avail_at);
         if (ev.wallet_amount > 0) {
             ctx.reason = "wallet tender";
             wallet_add(member, kTender, -ev.wallet_amount, ctx, t);
@@ -404,11 +412,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
                 new_coupon(camp, member, 0, sale);
         reward_referral(member, sale, ev.total, ctx, avail_at);
         give_stamps(member, pb, ev, sale);
-        std::string tier_after = maybe_upgrade(member, sale);
-        auto [avail, pend] = spendable(member);
+        std::string tier_after = maybe_upgrade(account, sale);
+        auto [avail, pend] = spendable(account);
         (void)pend;
         c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
-                balance_of(member), avail, tier_after, sale)
+                balance_of(account), avail, tier_after, sale)
             .run();
     }
     return {sale, 0};
@@ -455,12 +463,14 @@ void Database::Impl::reward_referral(std::int64_t member, std::int64_t sale, std
         scalar(c.query("SELECT status FROM members WHERE id=?", referrer)) == 0;
     if (rf.referrer_points > 0 && referrer_active) {
         ctx.reason = "referral:" + std::to_string(member);
-        credit(EntryKind::Bonus, referrer, rf.referrer_points, ctx, avail_at, expiry_for(t));
-        maybe_upgrade(referrer, sale);
+        const std::int64_t account = account_of(referrer);
+        credit(EntryKind::Bonus, account, rf.referrer_points, ctx, avail_at, expiry_for(t));
+        maybe_upgrade(account, sale);
     }
     if (rf.referee_points > 0) {
         ctx.reason = "referral-welcome";
-        credit(EntryKind::Bonus, member, rf.referee_points, ctx, avail_at, expiry_for(t));
+        credit(EntryKind::Bonus, account_of(member), rf.referee_points, ctx, avail_at,
+               expiry_for(t));
         // On the referee's receipt, with the rest of what the sale earned.
         auto sq = c.query("SELECT explanation FROM sales WHERE id=?", sale);
         sq.next();

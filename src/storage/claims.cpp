@@ -148,12 +148,13 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_claim(std::int64_t sale
     ctx.terminal = b.terminal;
     ctx.operator_id = cashier;
     // The points become available as the sale's would have, counted from the sale.
-    credit_earnings(member, ev, ctx, "claimed receipt",
+    const std::int64_t account = account_of(member);
+    credit_earnings(account, ev, ctx, "claimed receipt",
                     std::max(t, sold_at + p.pending_days * kDayMs));
     give_stamps(member, b, ev, sale_id);
-    const std::string tier_after = maybe_upgrade(member, sale_id);
+    const std::string tier_after = maybe_upgrade(account, sale_id);
     c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
-            balance_of(member), spendable(member).first, tier_after, sale_id)
+            balance_of(account), spendable(account).first, tier_after, sale_id)
         .run();
     return {sale_id, claim};
 }

@@ -83,7 +83,7 @@ std::int64_t Database::draw_enter(const std::string& draw_id, std::int64_t membe
         const std::int64_t points = checked_mul(dr->points_per_entry, entries);
         Impl::EntryContext ctx;
         ctx.reason = "draw:" + dr->id;
-        std::int64_t entry = d.debit_spend(EntryKind::Redeem, member, points, ctx);
+        std::int64_t entry = d.debit_spend(EntryKind::Redeem, d.account_of(member), points, ctx);
         d.c.query(
                "INSERT INTO draw_tickets(draw_id, member_id, entries, entry_id, created_at) VALUES "
                "(?,?,?,?,?)",

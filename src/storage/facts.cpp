@@ -21,6 +21,8 @@ const std::vector<FactTable>& fact_tables() {
          {"phone", "card", "name", "name_key", "email", "birth_year", "birth_month", "birth_day",
           "gender", "language", "balance", "lifetime_earned", "tier", "tier_since",
           "tier_at_risk_since", "wallet_balance", "updated_at"}},
+        {"households", "household", 'O', LOY_FACT_SQL("households"), {}},
+        {"household_members", "household_member", 'N', LOY_FACT_SQL("household_members"), {}},
         {"sales",
          "sale",
          'S',
@@ -70,7 +72,7 @@ const FactTable* fact_table_of(char letter) {
 // Columns holding another fact's local id, and the table it is in ("" = the same table).
 const char* reference_of(std::string_view column) {
     if (column == "member_id" || column == "referrer_id" || column == "merged_into" ||
-        column == "survivor_id" || column == "absorbed_id")
+        column == "survivor_id" || column == "absorbed_id" || column == "head_id")
         return "members";
     if (column == "sale_id" || column == "issued_sale_id") return "sales";
     if (column == "refund_id") return "refunds";
@@ -78,6 +80,7 @@ const char* reference_of(std::string_view column) {
     if (column == "coupon_id") return "coupons";
     if (column == "wallet_entry_id") return "wallet_entries";
     if (column == "card_id") return "gift_cards";
+    if (column == "household_id") return "households";
     if (column == "corrects") return "";
     return nullptr;
 }

@@ -442,6 +442,13 @@ struct Database::Impl {
                           const std::vector<std::int64_t>& before,
                           const std::vector<std::int64_t>& after, bool all_returned);
 
+    // storage/households.cpp
+    std::int64_t account_of(std::int64_t member);
+    std::int64_t household_of(std::int64_t member);
+    void leave_household(std::int64_t member);
+    void move_points(std::int64_t from, std::int64_t to, const EntryContext& ctx,
+                     EntryKind out_kind, EntryKind in_kind);
+
     // storage/claims.cpp
     std::pair<std::int64_t, std::int64_t> do_claim(std::int64_t sale_id, std::int64_t member_id,
                                                    const std::string& cashier);

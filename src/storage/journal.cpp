@@ -109,6 +109,7 @@ void Database::Impl::watch_facts() {
         {"subscriptions", "cancelled_at"},
         {"reward_redemptions", "refunded_at"},
         {"holds", "status, captured, closed_at"},
+        {"household_members", "left_at"},
     };
     for (const auto& ch : changes)
         sql += std::string("CREATE TEMP TRIGGER IF NOT EXISTS journal_u_") + ch[0] +

@@ -230,6 +230,7 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
                         "the programme gives no points for action '" + action + "'");
         std::int64_t member = d.owner_of(member_id);
         d.require_active(member);
+        member = d.account_of(member);  // a household's points are its head's
         std::int64_t t = d.now();
         if (rule->cap > 0) {
             Window w = window_of(rule->period, t, p.utc_offset_minutes, p.week_start);
@@ -273,6 +274,7 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
         const Program& p = d.active_program();
         std::int64_t member = d.owner_of(member_id);
         d.require_active(member);
+        member = d.account_of(member);  // a household's points are its head's
         Impl::EntryContext ctx;
         ctx.reason = reason;
         ctx.operator_id = operator_id;
@@ -339,8 +341,12 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
     auto& d = *impl_;
     Transaction t(d.c, false);
     d.load_member(member_id);
+    // The member's entries and, in a household, the household account's (its head's), with
+    // those of the members merged into either.
+    const std::int64_t account = d.account_of(d.owner_of(member_id));
     auto q = d.c.query(
-        LOY_FAMILY
+        "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT ?4 UNION SELECT m.id FROM members m "
+        "JOIN fam ON m.merged_into = fam.id) "
         "SELECT COALESCE(l.origin_seq, l.id), o.name, l.kind, l.member_id, l.points, l.sale_id, "
         "l.reason, l.branch, "
         "l.terminal, l.operator, l.created_at, (SELECT expires_at FROM lots WHERE entry_id = l.id "
@@ -350,7 +356,7 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
         "WHERE c.id = l.corrects), l.approver "
         "FROM ledger l JOIN origins o ON o.id = l.origin WHERE l.member_id IN fam "
         "ORDER BY l.created_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
-        member_id, limit, offset);
+        member_id, limit, offset, account);
     std::vector<LedgerEntry> out;
     while (q.next()) {
         LedgerEntry e;

@@ -38,7 +38,16 @@ void Database::Impl::complete_member(Member& m) {
     while (t.next())
         m.tags.push_back(t.text(0));
     m.tags_text = text::join(m.tags, ",");
-    auto [avail, pend] = spendable(m.id);
+    // A household's member shows the household's points and tier (its head's account).
+    const std::int64_t account = m.status == MemberStatus::Active ? account_of(m.id) : m.id;
+    if (account != m.id) {
+        auto a = c.query("SELECT balance, tier FROM members WHERE id=?", account);
+        if (a.next()) {
+            m.balance = a.i64(0);
+            m.tier = a.text(1);
+        }
+    }
+    auto [avail, pend] = spendable(account);
     m.available = avail;
     m.pending = pend;
 }
@@ -425,6 +434,9 @@ void Database::Impl::do_erase(std::int64_t id) {
     if (m.status == MemberStatus::Merged)
         throw Error(Status::InvalidState, "member " + std::to_string(id) +
                                               " was merged; erase the surviving member instead");
+    // An erased member leaves their household (the pooled points stay with it); a head with
+    // members is refused by leave_household.
+    if (household_of(id) != 0) leave_household(id);
     // The person is the member and every member merged into it: all their profiles are cleared
     // (an absorbed member kept its name, e-mail and birthday).
     c.query(LOY_FAMILY
@@ -470,44 +482,33 @@ void Database::Impl::do_merge(std::int64_t survivor_id, std::int64_t absorbed_id
         throw Error(Status::MemberInactive, "the surviving member must be active");
     if (a.status == MemberStatus::Erased || a.status == MemberStatus::Merged)
         throw Error(Status::InvalidState, "the absorbed member was erased or merged already");
+    if (d.household_of(survivor_id) != 0 || d.household_of(absorbed_id) != 0)
+        throw Error(Status::InvalidState,
+                    "a member of a household cannot be merged: leave the household first");
     d.active_program();
     std::int64_t tnow = d.now();
     EntryContext ctx;
     ctx.reason =
         "merge of member " + std::to_string(absorbed_id) + " into " + std::to_string(survivor_id);
     std::int64_t moved = a.balance;
-    // Move each open lot with its dates; a negative balance (debt) moves as debt.
-    struct LotCopy {
-        std::int64_t id, remaining, available_at, expires_at;
-    };
-    std::vector<LotCopy> lots;
-    {
-        auto q = d.c.query(
-            "SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
-            "AND remaining > 0 ORDER BY expires_at, id",
-            absorbed_id);
-        while (q.next())
-            lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
-    }
-    if (moved != 0) {
-        std::int64_t out_entry = d.add_entry(EntryKind::MergeOut, absorbed_id, -moved, ctx);
+    // Each open lot moves with its dates; a negative balance (debt) moves as debt.
+    if (moved > 0) {
+        d.move_points(absorbed_id, survivor_id, ctx, EntryKind::MergeOut, EntryKind::MergeIn);
+    } else if (moved < 0) {
         std::vector<Take> takes;
-        for (const auto& l : lots)
-            takes.push_back({l.id, l.remaining});
-        d.apply(out_entry, takes);
-        std::int64_t before = d.balance_of(survivor_id);
-        if (moved > 0) {
-            std::int64_t in_entry = d.add_entry(EntryKind::MergeIn, survivor_id, moved, ctx);
-            std::int64_t bal = before;
-            for (const auto& l : lots) {
-                d.add_lot(survivor_id, in_entry, l.remaining, bal, l.available_at, l.expires_at);
-                bal += l.remaining;
-            }
-        } else {
-            auto p = d.plan(survivor_id, -moved, false, 0);
-            std::int64_t in_entry = d.add_entry(EntryKind::MergeIn, survivor_id, moved, ctx);
-            d.apply(in_entry, p);
+        {
+            auto q = d.c.query(
+                "SELECT id, remaining FROM lots WHERE member_id=? AND remaining > 0 ORDER BY "
+                "expires_at, id",
+                absorbed_id);
+            while (q.next())
+                takes.push_back({q.i64(0), q.i64(1)});
         }
+        std::int64_t out_entry = d.add_entry(EntryKind::MergeOut, absorbed_id, -moved, ctx);
+        d.apply(out_entry, takes);
+        auto p = d.plan(survivor_id, -moved, false, 0);
+        std::int64_t in_entry = d.add_entry(EntryKind::MergeIn, survivor_id, moved, ctx);
+        d.apply(in_entry, p);
         // MergeOut/MergeIn are not earnings; carry the absorbed member's lifetime figure over.
     }
     d.c.query("UPDATE members SET lifetime_earned = lifetime_earned + ? WHERE id=?",

@@ -157,6 +157,17 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
     std::int64_t reversed = 0;
     if (sale_member) {
         std::int64_t member = owner_of(sale_member);
+        // The points account the sale's points moved in (a household's head's, even if the
+        // member has left it since); money and stamps are the member's own.
+        std::int64_t account = account_of(member);
+        {
+            auto aq = c.query(
+                "SELECT member_id FROM ledger WHERE sale_id=? AND kind IN (?, ?) AND refund_id IS "
+                "NULL LIMIT 1",
+                sale_id, static_cast<std::int64_t>(EntryKind::Earn),
+                static_cast<std::int64_t>(EntryKind::Redeem));
+            if (aq.next()) account = owner_of(aq.i64(0));
+        }
         const Program& p = active_program();
         EntryContext ctx;
         ctx.sale_id = sale_id;
@@ -169,7 +180,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
             ctx.corrects = rq.next() ? rq.i64(0) : 0;
             ctx.reason =
                 is_void ? "void: points tender returned" : "refund: points tender returned";
-            restore_spent(member, restore, ctx);
+            restore_spent(account, restore, ctx);
         }
         // Earned points of the returned lines, from the sale's earn lot first.
         std::int64_t earn_entry = 0;
@@ -180,7 +191,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         }
         ctx.corrects = earn_entry;
         ctx.reason = is_void ? "void" : "refund";
-        reversed += debit_reverse(member, points_back, ctx, earn_entry, p.negative);
+        reversed += debit_reverse(account, points_back, ctx, earn_entry, p.negative);
         if (all_returned) {
             // Sale-level bonuses (visit, challenge, birthday) go back with the whole sale.
             // A referral bonus sits on the referrer: it is taken back from them.
@@ -199,7 +210,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
                 ctx.corrects = bn.id;
                 const std::int64_t who = owner_of(bn.member);
                 std::int64_t back = debit_reverse(who, bn.points, ctx, bn.id, p.negative);
-                if (who == member) reversed += back;
+                if (who == account) reversed += back;
             }
         }
         // Money: the wallet tender comes back and the cashback goes, in proportion to the
@@ -245,12 +256,12 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
             ctx.reason = is_void ? "void: wallet top-up taken back" : "refund: wallet top-up";
             wallet_add(member, kTopUpBack, -topup_back, ctx, t);
         }
-        auto [avail, pend] = spendable(member);
+        auto [avail, pend] = spendable(account);
         (void)pend;
         c.query(
              "UPDATE refunds SET points_reversed=?, balance_after=?, available_after=?, "
              "wallet_restored=?, cashback_reversed=? WHERE id=?",
-             reversed, balance_of(member), avail, wallet_back, cashback_back, refund)
+             reversed, balance_of(account), avail, wallet_back, cashback_back, refund)
             .run();
     }
     settle_sale(sale_id, is_void, all_returned, t);

@@ -51,7 +51,8 @@ RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::stri
             const std::int64_t points = checked_mul(w->points, quantity);
             Impl::EntryContext ctx;
             ctx.reason = "reward:" + w->id;
-            std::int64_t entry = d.debit_spend(EntryKind::Redeem, member, points, ctx);
+            std::int64_t entry =
+                d.debit_spend(EntryKind::Redeem, d.account_of(member), points, ctx);
             std::int64_t coupon_id = 0, wallet_entry = 0;
             if (w->type == Reward::Type::Coupon) {
                 d.new_coupon(d.campaign_of(p, w->campaign), member, 0, 0);
@@ -132,7 +133,9 @@ void Database::refund_reward(std::int64_t redemption_id, const std::string& key)
             d.wallet_add(member, Impl::kRewardBack, -amount, ctx, t);
         }
         ctx.corrects = entry;
-        d.restore_spent(member, points, ctx);
+        d.restore_spent(
+            d.owner_of(scalar(d.c.query("SELECT member_id FROM ledger WHERE id=?", entry))), points,
+            ctx);
         d.c.query("UPDATE reward_redemptions SET refunded_at=? WHERE id=?", t, redemption_id).run();
         return std::pair<std::int64_t, std::int64_t>(redemption_id, 0);
     });

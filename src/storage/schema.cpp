@@ -541,6 +541,23 @@ ALTER TABLE sale_lines ADD COLUMN wallet_topup INTEGER; -- 1: the line loaded th
 ALTER TABLE gift_card_activities ADD COLUMN sale_id INTEGER REFERENCES sales(id);
 ALTER TABLE gift_card_activities ADD COLUMN refund_id INTEGER REFERENCES refunds(id);
 CREATE INDEX gift_card_activities_sale ON gift_card_activities(sale_id) WHERE sale_id IS NOT NULL;
+CREATE TABLE households(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  head_id INTEGER NOT NULL REFERENCES members(id),  -- whose ledger holds the pooled points
+  created_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX households_origin_seq ON households(origin, origin_seq) WHERE origin_seq IS NOT NULL;
+CREATE TABLE household_members(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  household_id INTEGER NOT NULL REFERENCES households(id),
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  left_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX household_members_member ON household_members(member_id) WHERE left_at = 0;
+CREATE UNIQUE INDEX household_members_origin_seq ON household_members(origin, origin_seq) WHERE origin_seq IS NOT NULL;
 CREATE TABLE stamp_entries(
   id INTEGER PRIMARY KEY,
   origin INTEGER NOT NULL REFERENCES origins(id),

@@ -194,6 +194,8 @@ std::string Database::Impl::maybe_upgrade(std::int64_t member, std::int64_t sale
 // Returns +1 upgraded, -1 downgraded, 2 newly at risk, 0 nothing.
 int Database::Impl::review_member(std::int64_t member, std::int64_t at) {
     const Program& p = program;
+    // A household's tier is its head's account: its other members are not reviewed apart.
+    if (account_of(member) != member) return 0;
     auto q = c.query("SELECT tier, tier_since, tier_at_risk_since FROM members WHERE id=?", member);
     if (!q.next()) return 0;
     const std::string cur_id = q.text(0);
@@ -311,7 +313,10 @@ void Database::Impl::subscribe(std::int64_t member, const Plan& plan, std::int64
 TierStatus Database::tier_status(std::int64_t member_id) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     Transaction t(impl_->c, false);
-    return impl_->tier_status(member_id);
+    auto& d = *impl_;
+    d.load_member(member_id);  // NotFound first
+    // A household's tier is its points account's (its head's).
+    return d.tier_status(d.account_of(d.owner_of(member_id)));
 }
 
 void Database::assign_tier(std::int64_t member_id, const std::string& tier, std::int64_t until_ms,

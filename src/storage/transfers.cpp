@@ -23,11 +23,14 @@ std::int64_t Database::transfer_points(std::int64_t from_member_id, std::int64_t
             throw Error(
                 Status::RedemptionNotAllowed,
                 fmt::format("at least {} points are transferred at once", p.transfers.min_points));
-        const std::int64_t from = d.owner_of(from_member_id), to = d.owner_of(to_member_id);
+        d.require_active(d.owner_of(from_member_id));
+        d.require_active(d.owner_of(to_member_id));
+        // Between points accounts: a household's members share one.
+        const std::int64_t from = d.account_of(d.owner_of(from_member_id)),
+                           to = d.account_of(d.owner_of(to_member_id));
         if (from == to)
-            throw Error(Status::InvalidArgument, "a member cannot transfer points to themself");
-        d.require_active(from);
-        d.require_active(to);
+            throw Error(Status::InvalidArgument,
+                        "the points are already the receiver's (the same member or household)");
         const std::int64_t t = d.now();
         if (p.transfers.daily_max > 0) {
             const Window day = window_of(Period::Day, t, p.utc_offset_minutes, p.week_start);

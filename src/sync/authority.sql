@@ -146,8 +146,8 @@ LANGUAGE sql IMMUTABLE AS $$
     loyalty.field('body', body), 'UTF8')), 'hex')
 $$;
 
--- A record's facts projected on the authority: sales, refunds and voids, ledger entries, and
--- each member's account.
+-- A record's facts projected on the authority: sales (with their claims), refunds and voids,
+-- ledger entries, and each member's account.
 CREATE OR REPLACE FUNCTION loyalty.project(p_origin int, p_body jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -164,6 +164,11 @@ BEGIN
          (f->>'created_at')::bigint
   FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'refund'
   ON CONFLICT DO NOTHING;
+  -- A past receipt claimed at the till that made it: the sale becomes the member's.
+  UPDATE loyalty.sales s SET member_uid = f->>'member_id',
+    points_earned = (f->>'points_earned')::bigint
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'sale_claim' AND s.sale_uid = f->>'sale_id';
   -- A sale that spent points under a hold posts it; one that arrives after its hold expired or
   -- was voided is taken all the same (the customer has the goods) and marked late.
   UPDATE loyalty.holds h SET status = 'posted', posted_sale = f->>'id',

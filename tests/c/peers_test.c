@@ -6,7 +6,8 @@
  * with tax, a discount on the cheapest item, an automatic promotion (no code), a cap on the
  * points a member earns a day, operators' limits, approvals and audit, a points transfer, gift
  * cards, two-phase points holds, claiming a past receipt, a tier assigned by staff, and points
- * spent in the sale that earns them, a wallet top-up sold in the basket, and a stamp card.
+ * spent in the sale that earns them, a wallet top-up sold in the basket, a stamp card, and a
+ * household pooling its points.
  *
  *   peers_test <scratch-directory> [test-name]
  */
@@ -928,6 +929,82 @@ static void test_a_stamp_card(void) {
     loy_close(db);
 }
 
+/* A household pooling its points (Talon.One's shared cards, Open Loyalty's pooled wallets): the
+ * members' points go into one account, the head's, with one tier; each card earns and spends
+ * from it; a member who leaves leaves the points behind. */
+static void test_a_household_pools_its_points(void) {
+    loy_db* db = open_fresh(
+        "peers-household.db",
+        "{\"name\":\"Family\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+        "\"spend\":[{\"id\":\"base\",\"points\":1,\"per\":10000}],"
+        "\"redeem\":{\"point_value\":\"100\"},"
+        "\"tiers\":{\"window\":\"lifetime\",\"levels\":[{\"id\":\"bronze\",\"threshold\":0},"
+        "{\"id\":\"silver\",\"threshold\":10}]}}");
+    if (!db) return;
+    const int64_t mom = enrol_phone(db, "09121234567", "Maryam", 0);
+    const int64_t son = enrol_phone(db, "09127654321", "Arash", 0);
+    const int64_t aunt = enrol_phone(db, "09351112233", "Leila", 0);
+    CHECK_STATUS(loy_points_adjust(db, mom, 100, "opening", "mgr", "hh-a1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_points_adjust(db, son, 40, "opening", "mgr", "hh-a2", NULL, &err), LOY_OK);
+    int64_t house = 0, head = 0, members = 0;
+    CHECK_STATUS(loy_household_create(db, mom, "hh-1", &house, &err), LOY_OK);
+    CHECK_STATUS(loy_household_create(db, mom, "hh-1b", &house, &err), LOY_ERR_INVALID_STATE);
+    CHECK_STATUS(loy_household_create(db, mom, "hh-1", &house, &err), LOY_OK); /* replayed */
+    CHECK_STATUS(loy_household_join(db, house, son, "hh-2", &err), LOY_OK);
+    CHECK_STATUS(loy_household_join(db, house + 7, aunt, "hh-3", &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_member_household(db, son, &house, &head, &members, &err), LOY_OK);
+    CHECK(house > 0 && head == mom && members == 2);
+    CHECK_STATUS(loy_member_household(db, aunt, &house, &head, NULL, &err), LOY_OK);
+    CHECK(house == 0 && head == 0);
+    CHECK_STATUS(loy_member_household(db, son, &house, NULL, NULL, &err), LOY_OK);
+    /* One balance: the son's 40 joined the mother's 100, and either card shows 140. */
+    CHECK(balance_of(db, mom) == 140 && balance_of(db, son) == 140);
+    /* The son's card earns into it, and the household reaches silver (10 points earned). */
+    loy_basket* b = new_basket(son);
+    line(b, "BREAD", "bakery", 1000, 100000);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "hh-sale-1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_member_id(r) == son && loy_receipt_balance_after(r) == 150 &&
+          strcmp(loy_receipt_tier_after(r), "silver") == 0);
+    const int64_t sale = r ? loy_receipt_sale_id(r) : 0;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    loy_tier_status* ts = NULL;
+    CHECK_STATUS(loy_tier_status_get(db, son, &ts, &err), LOY_OK);
+    CHECK(ts != NULL && strcmp(loy_tier_status_tier(ts), "silver") == 0);
+    loy_tier_status_free(ts);
+    /* The mother's card spends what the son earned; never more than the household has. */
+    b = new_basket(mom);
+    line(b, "CAKE", "bakery", 1000, 500000);
+    CHECK_STATUS(loy_basket_redeem_points(b, 151, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "hh-sale-2", &r, &err), LOY_ERR_INSUFFICIENT_POINTS);
+    CHECK_STATUS(loy_basket_redeem_points(b, 120, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "hh-sale-3", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK(balance_of(db, son) == 30 + 50); /* 50 earned by the cake */
+    loy_history* h = NULL;
+    CHECK_STATUS(loy_history_get(db, son, 20, 0, &h, &err), LOY_OK);
+    CHECK(h != NULL && loy_history_count(h) >= 5); /* the household's entries and his own */
+    loy_history_free(h);
+    /* The head leaves last; members of a household are not merged. */
+    CHECK_STATUS(loy_household_leave(db, mom, "hh-4", &err), LOY_ERR_INVALID_STATE);
+    loy_member* merged = NULL;
+    CHECK_STATUS(loy_member_merge(db, aunt, son, &merged, &err), LOY_ERR_INVALID_STATE);
+    /* The son leaves: the points stay with the household; his card starts again at zero. */
+    CHECK_STATUS(loy_household_leave(db, son, "hh-5", &err), LOY_OK);
+    CHECK(balance_of(db, son) == 0 && balance_of(db, mom) == 80);
+    /* His earlier sale returned: its points come off the household that got them. */
+    CHECK_STATUS(loy_void_sale(db, sale, "hh-void", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    CHECK(balance_of(db, mom) == 70 && balance_of(db, son) == 0);
+    CHECK_STATUS(loy_household_leave(db, son, "hh-6", &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(loy_household_leave(db, mom, "hh-7", &err), LOY_OK); /* the household ends */
+    CHECK_STATUS(loy_household_join(db, house, aunt, "hh-8", &err), LOY_ERR_INVALID_STATE);
+    check_verified(db);
+    loy_close(db);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"overlapping coupons in any scan order", test_overlapping_coupons_in_any_order},
@@ -946,6 +1023,7 @@ int main(int argc, char** argv) {
         {"points spent in the sale that earns them", test_points_spent_in_the_sale_that_earns_them},
         {"a wallet top-up in the basket", test_a_wallet_top_up_in_the_basket},
         {"a stamp card", test_a_stamp_card},
+        {"a household pools its points", test_a_household_pools_its_points},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

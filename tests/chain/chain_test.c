@@ -595,6 +595,33 @@ static void test_bad_calls(void) {
     loy_close(db);
 }
 
+/* A past receipt claimed at the till that made the sale, in chain mode: the claim travels, the
+ * other till finds the member with the points, and the authority's sale becomes the member's. */
+static void test_a_claimed_receipt_reaches_the_chain(void) {
+    static const char* CLAIMS =
+        "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+        "\"spend\":[{\"id\":\"base\",\"name\":\"1 point per 1,000\",\"points\":1,\"per\":1000,"
+        "\"rounding\":\"floor\"}],\"claims\":{\"window_days\":7}}";
+    struct till a = open_till_as("claim-a.db", "claim-a", "branch_a", 1, 1);
+    struct till b = open_till_as("claim-b.db", "claim-b", "branch_b", 1, 1);
+    if (!a.sync || !b.sync) return;
+    CHECK_STATUS(loy_program_load_json(a.db, CLAIMS, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(b.db, CLAIMS, NULL, &err), LOY_OK);
+    const int64_t m = enrol_phone(a.db, "09128880033", NULL, 0);
+    const int64_t sale = sell(a.db, 0, 50000, 0, "anonymous-1");
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_sale_claim(a.db, sale, m, "sara", "claim-1", &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 50);
+    loy_receipt_free(r);
+    sync_ok(&a);
+    sync_ok(&b);
+    CHECK(balance_by_phone(b.db, "09128880033") == 50);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two branches and a web shop share members", test_branches_and_shop_share_members},
@@ -603,6 +630,7 @@ int main(int argc, char** argv) {
         {"points are spent under holds", test_points_are_spent_under_holds},
         {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
         {"offline allowance: over-use is reported", test_offline_allowance_over_use_is_reported},
+        {"a claimed receipt reaches the chain", test_a_claimed_receipt_reaches_the_chain},
         {"bad calls", test_bad_calls},
     };
     if (argc < 3) {

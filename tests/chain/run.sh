@@ -50,6 +50,11 @@ account=$("${psql[@]}" -d loyalty -At -c \
   "SELECT balance || ' ' || lifetime FROM loyalty.accounts WHERE member_uid = 'branch-a:M1'")
 [ "$account" = "170 210" ] || { echo "FAIL the authority's account: $account" >&2; exit 1; }
 echo "ok   the authority's account of a member: balance 170, lifetime 210"
+# A past receipt claimed at its till: the authority's sale is now the member's, with its points.
+claimed=$("${psql[@]}" -d loyalty -At -c \
+  "SELECT member_uid || ' ' || points_earned FROM loyalty.sales WHERE sale_uid = 'claim-a:S1'")
+[ "$claimed" = "claim-a:M1 50" ] || { echo "FAIL the claimed sale on the authority: $claimed" >&2; exit 1; }
+echo "ok   a claimed receipt is the member's sale on the authority"
 expired=$("${psql[@]}" -d loyalty -At -c "SELECT a.balance || ' ' || count(e.*) FROM loyalty.accounts a
   JOIN loyalty.entries e USING (member_uid) WHERE member_uid = 'jobs-a:M1' AND e.kind = 3
   GROUP BY a.balance")

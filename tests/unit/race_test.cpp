@@ -92,6 +92,25 @@ int wait_for(pid_t pid) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 100;
 }
 
+// A till in another process: 20 sales of 10,000 paying 10 points each for `member`; exits with
+// the number that went through (50: a refusal other than not enough points).
+pid_t spender(const std::string& path, std::int64_t member, int who) {
+    return spawn([&path, member, who] {
+        auto db = open(path, 10000);
+        int ok = 0;
+        for (int i = 0; i < 20; ++i) {
+            try {
+                db->commit(basket(member, {10000}, 10),
+                           "P" + std::to_string(who) + "-" + std::to_string(i));
+                ++ok;
+            } catch (const Error& e) {
+                if (e.status() != Status::InsufficientPoints) return 50;
+            }
+        }
+        return ok;
+    });
+}
+
 }  // namespace
 
 TEST_CASE("two processes spending one balance never overspend (fuint#71, medusa PR 16347)",
@@ -104,29 +123,38 @@ TEST_CASE("two processes spending one balance never overspend (fuint#71, medusa 
         member = db->enrol(phone("09121234567")).id;
         db->adjust(member, 100, "float", "mgr", "A1");
     }
-    auto worker = [&](int who) {
-        return spawn([&, who] {
-            auto db = open(path, 10000);
-            int ok = 0;
-            for (int i = 0; i < 20; ++i) {
-                try {
-                    db->commit(basket(member, {10000}, 10),
-                               "P" + std::to_string(who) + "-" + std::to_string(i));
-                    ++ok;
-                } catch (const Error& e) {
-                    if (e.status() != Status::InsufficientPoints) return 50;
-                }
-            }
-            return ok;  // successes, as the exit code
-        });
-    };
-    pid_t a = worker(1), b = worker(2);
+    pid_t a = spender(path, member, 1), b = spender(path, member, 2);
     int ok_a = wait_for(a), ok_b = wait_for(b);
     REQUIRE(ok_a < 50);
     REQUIRE(ok_b < 50);
     CHECK(ok_a + ok_b == 10);
     auto db = open(path);
     CHECK(db->member(member).balance == 0);  // a 10,000 basket earns nothing: 10 x 10 spent
+    CHECK(db->verify().ok());
+}
+
+TEST_CASE("two tills spending a household's points from two cards never overspend",
+          "[race][households]") {
+    auto path = temp_path("race-household.db");
+    std::int64_t cards[2] = {0, 0};
+    {
+        auto db = open(path);
+        db->load_program(kProgramme);
+        cards[0] = db->enrol(phone("09121234567")).id;
+        cards[1] = db->enrol(phone("09127654321")).id;
+        db->adjust(cards[0], 60, "float", "mgr", "A1");
+        db->adjust(cards[1], 40, "float", "mgr", "A2");
+        const std::int64_t house = db->household_create(cards[0], "H1");
+        db->household_join(house, cards[1], "H2");
+    }
+    pid_t a = spender(path, cards[0], 0), b = spender(path, cards[1], 1);
+    int ok_a = wait_for(a), ok_b = wait_for(b);
+    REQUIRE(ok_a < 50);
+    REQUIRE(ok_b < 50);
+    CHECK(ok_a + ok_b == 10);  // the household's 100 points, 10 at a time, once
+    auto db = open(path);
+    CHECK(db->member(cards[0]).balance == 0);
+    CHECK(db->member(cards[1]).balance == 0);
     CHECK(db->verify().ok());
 }
 

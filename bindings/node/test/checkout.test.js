@@ -422,6 +422,12 @@ test('a member gives points to another', () => {
   assert.strictEqual(db.member(son.id).balance, 100);
   assert.strictEqual(db.history(son.id)[0].kind, constants.LOY_ENTRY_TRANSFER_IN);
   assert.throws(() => db.transferPoints(son.id, sara.id, 500, 'X-gift-2'), DeclinedError);
+  const house = db.createHousehold(sara.id, 'X-house-1');
+  db.joinHousehold(house, son.id, 'X-house-2'); // his 100 join her 300
+  assert.deepStrictEqual(db.household(son.id), { id: house, headId: sara.id, members: 2 });
+  assert.strictEqual(db.member(son.id).balance, 400);
+  db.leaveHousehold(son.id, 'X-house-3');
+  assert.deepStrictEqual([db.member(son.id).balance, db.member(sara.id).balance], [0, 400]);
   db.close();
   fs.rmSync(dir, { recursive: true });
 });

@@ -933,6 +933,22 @@ class Database(_Handle):
         _call(load().loy_tier_assign, self.ptr, member_id, _b(tier), until_ms, _b(reason),
               _b(operator), _b(idempotency_key))
 
+    # -- households (docs/members.md): one points account, the head's
+    def create_household(self, head_member_id: int, idempotency_key: str) -> int:
+        return _outs(load().loy_household_create, self.ptr, head_member_id, _b(idempotency_key),
+                     n=1)[0]
+
+    def join_household(self, household_id: int, member_id: int, idempotency_key: str) -> None:
+        """The member's points move into the household's account, with their dates."""
+        _call(load().loy_household_join, self.ptr, household_id, member_id, _b(idempotency_key))
+
+    def leave_household(self, member_id: int, idempotency_key: str) -> None:
+        _call(load().loy_household_leave, self.ptr, member_id, _b(idempotency_key))
+
+    def household(self, member_id: int) -> Tuple[int, int, int]:
+        """(household id, head member id, members); (0, 0, 0) when none."""
+        return tuple(_outs(load().loy_member_household, self.ptr, member_id, n=3))
+
     def stamps(self, member_id: int, card: str) -> int:
         """The member's stamps on one of the programme's stamp cards."""
         return _outs(load().loy_member_stamps, self.ptr, member_id, _b(card), n=1)[0]

@@ -376,6 +376,13 @@ class ClubTest(unittest.TestCase):
         self.assertEqual(self.db.history(son.id)[0].kind, libloyalty.LOY_ENTRY_TRANSFER_IN)
         with self.assertRaises(libloyalty.DeclinedError):
             self.db.transfer_points(son.id, self.sara.id, 500, "X-gift-2")
+        house = self.db.create_household(self.sara.id, "X-house-1")
+        self.db.join_household(house, son.id, "X-house-2")  # his 100 join her 300
+        self.assertEqual(self.db.household(son.id), (house, self.sara.id, 2))
+        self.assertEqual(self.db.member(son.id).balance, 400)
+        self.db.leave_household(son.id, "X-house-3")
+        self.assertEqual((self.db.member(son.id).balance, self.db.member(self.sara.id).balance),
+                         (0, 400))
 
     def test_a_gift_card_sold_loaded_and_spent_in_part(self):
         code = self.db.sell_gift_card(500_000, "X-gc-1", reference="R1", operator="mina")

@@ -1,5 +1,6 @@
 package ir.loyalty;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
@@ -148,6 +149,13 @@ public class ClubTest {
         assertEquals(LoyaltyLibrary.LOY_ENTRY_TRANSFER_IN, db.history(son.id(), 5, 0).get(0).kind());
         assertThrows(Loyalty.DeclinedException.class,
                 () -> db.transferPoints(son.id(), sara.id(), 500, null, null, "X-gift-2"));
+        long house = db.createHousehold(sara.id(), "X-house-1");
+        db.joinHousehold(house, son.id(), "X-house-2");  // his 100 join her 300
+        assertArrayEquals(new long[] {house, sara.id(), 2}, db.household(son.id()));
+        assertEquals(400, db.member(son.id()).balance());
+        db.leaveHousehold(son.id(), "X-house-3");
+        assertEquals(0, db.member(son.id()).balance());
+        assertEquals(400, db.member(sara.id()).balance());
     }
 
     @Test

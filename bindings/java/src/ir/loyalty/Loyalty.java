@@ -1117,6 +1117,33 @@ public final class Loyalty {
             check(C.loy_tier_assign(handle(), memberId, tier, untilMs, reason, operatorId, idempotencyKey, e), e);
         }
 
+        /** A household pooling its members' points in its head's account; returns its id. */
+        public long createHousehold(long headMemberId, String idempotencyKey) {
+            LoyError e = error();
+            LongByReference out = new LongByReference();
+            check(C.loy_household_create(handle(), headMemberId, idempotencyKey, out, e), e);
+            return out.getValue();
+        }
+
+        public void joinHousehold(long householdId, long memberId, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_household_join(handle(), householdId, memberId, idempotencyKey, e), e);
+        }
+
+        public void leaveHousehold(long memberId, String idempotencyKey) {
+            LoyError e = error();
+            check(C.loy_household_leave(handle(), memberId, idempotencyKey, e), e);
+        }
+
+        /** The member's household: {id, head member id, members}; id 0 when none. */
+        public long[] household(long memberId) {
+            LoyError e = error();
+            LongByReference id = new LongByReference(), head = new LongByReference(),
+                    members = new LongByReference();
+            check(C.loy_member_household(handle(), memberId, id, head, members, e), e);
+            return new long[] {id.getValue(), head.getValue(), members.getValue()};
+        }
+
         /** The member's stamps on one of the programme's stamp cards. */
         public long stamps(long memberId, String card) {
             LoyError e = error();

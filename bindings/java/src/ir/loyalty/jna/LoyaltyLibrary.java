@@ -210,6 +210,10 @@ public interface LoyaltyLibrary extends Library {
     int loy_member_reactivate_with_key(Pointer db, long member_id, String idempotency_key, LoyError err);
     int loy_member_erase_with_key(Pointer db, long member_id, String idempotency_key, LoyError err);
     int loy_member_merge_with_key(Pointer db, long survivor_id, long absorbed_id, String idempotency_key, PointerByReference out_survivor, LoyError err);
+    int loy_household_create(Pointer db, long head_member_id, String idempotency_key, LongByReference out_household_id, LoyError err);
+    int loy_household_join(Pointer db, long household_id, long member_id, String idempotency_key, LoyError err);
+    int loy_household_leave(Pointer db, long member_id, String idempotency_key, LoyError err);
+    int loy_member_household(Pointer db, long member_id, LongByReference out_household_id, LongByReference out_head_id, LongByReference out_members, LoyError err);
     void loy_member_free(Pointer member);
     long loy_member_id(Pointer m);
     String loy_member_uid(Pointer m);
