@@ -566,6 +566,46 @@ Table holds_report(Session& s, const Span& sp, const ReportOptions& o) {
     return t;
 }
 
+// Points moved between members in the span: gifts (loy_points_transfer) and members joining
+// households, with the points, the givers and receivers; and the households now.
+Table transfers_report(Session& s, const Span& sp, const ReportOptions& o) {
+    Table t;
+    t.columns = {"kind",           "transfers",         "points", "givers", "receivers",
+                 "households_now", "members_pooled_now"};
+    // Per kind: transfers out (count, points, givers), then the receivers of transfers in.
+    std::map<std::string, std::vector<std::int64_t>> by;
+    const std::int64_t from = o.from_ms == 0 ? 0 : sp.from_ms;
+    for (const EntryKind k : {EntryKind::TransferOut, EntryKind::TransferIn}) {
+        auto q = s.c.query(
+            "SELECT CASE WHEN reason LIKE 'joined household %' THEN 'household' ELSE 'gift' END, "
+            "COUNT(*), COALESCE(-SUM(points), 0), COUNT(DISTINCT member_id) FROM ledger WHERE "
+            "kind=?3 AND created_at >= ?1 AND created_at < ?2 GROUP BY 1",
+            from, sp.to_ms, static_cast<std::int64_t>(k));
+        while (q.next()) {
+            auto& v = by[q.text(0)];
+            v.resize(4, 0);
+            if (k == EntryKind::TransferOut) {
+                v[0] = q.i64(1);
+                v[1] = q.i64(2);
+                v[2] = q.i64(3);
+            } else {
+                v[3] = q.i64(3);
+            }
+        }
+    }
+    auto now = s.c.query(
+        "SELECT COUNT(DISTINCT household_id), COUNT(*) FROM household_members WHERE left_at = 0");
+    now.next();
+    for (const char* kind : {"gift", "household"}) {
+        const auto it = by.find(kind);
+        const std::vector<std::int64_t> v =
+            it == by.end() ? std::vector<std::int64_t>(4, 0) : it->second;
+        t.rows.push_back({cell(std::string(kind)), cell(v[0]), cell(v[1]), cell(v[2]), cell(v[3]),
+                          cell(now.i64(0)), cell(now.i64(1))});
+    }
+    return t;
+}
+
 // Stamp cards: per card of the programme, stamps given and taken back in the span, rewards
 // issued and used, and the members holding stamps now with the stamps they hold.
 Table stamp_cards_report(Session& s, const Span& sp, const ReportOptions& o) {
@@ -692,6 +732,7 @@ const std::vector<ReportInfo>& report_catalogue() {
         {"operators", "Operators", false, "sales per cashier; manual adjustments and approvals"},
         {"holds", "Holds", false, "points and wallet money held, captured, released; open now"},
         {"stamp_cards", "Stamp cards", false, "stamps given and returned, rewards issued and used"},
+        {"transfers", "Transfers", false, "points given between members and pooled by households"},
         {"top_members", "Top members", false, "the members who spent most in the period"},
         {"segments", "Segments", false, "RFM groups and custom segments with their sizes"},
         {"messages", "Messages", false, "messages produced per trigger, by delivery status"},
@@ -734,6 +775,7 @@ Table Database::report(const std::string& name, const ReportOptions& o) {
         if (name == "gift_cards") out = gift_cards_report(s, sp, o);
         if (name == "holds") out = holds_report(s, sp, o);
         if (name == "stamp_cards") out = stamp_cards_report(s, sp, o);
+        if (name == "transfers") out = transfers_report(s, sp, o);
         if (name == "top_members") out = top_members_report(s, sp, o);
         if (name == "segments") out = audience::summary(s, o.to_ms);
         if (name == "messages") out = messages_report(s, sp);

@@ -999,6 +999,17 @@ static void test_a_household_pools_its_points(void) {
     loy_receipt_free(r);
     CHECK(balance_of(db, mom) == 70 && balance_of(db, son) == 0);
     CHECK_STATUS(loy_household_leave(db, son, "hh-6", &err), LOY_ERR_NOT_FOUND);
+    loy_report_options o;
+    loy_report_options_init(&o);
+    loy_table* t = NULL;
+    CHECK_STATUS(loy_report(db, "transfers", &o, &t, &err), LOY_OK);
+    /* No gifts; the son's 40 points pooled when he joined; the mother alone in it now. */
+    CHECK(t != NULL && loy_table_row_count(t) == 2 &&
+          strcmp(loy_table_text(t, 1, 0), "household") == 0 && loy_table_int(t, 0, 1) == 0 &&
+          loy_table_int(t, 1, 1) == 1 && loy_table_int(t, 1, 2) == 40 &&
+          loy_table_int(t, 1, 3) == 1 && loy_table_int(t, 1, 4) == 1 &&
+          loy_table_int(t, 1, 5) == 1 && loy_table_int(t, 1, 6) == 1);
+    loy_table_free(t);
     CHECK_STATUS(loy_household_leave(db, mom, "hh-7", &err), LOY_OK); /* the household ends */
     CHECK_STATUS(loy_household_join(db, house, aunt, "hh-8", &err), LOY_ERR_INVALID_STATE);
     check_verified(db);
