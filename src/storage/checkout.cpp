@@ -308,8 +308,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
     std::int64_t earned_total = ev.points;
     const Basket pb = with_plan_prices(b, program, member);
     std::string tier_before;
+    // Points move in the member's account (a household's head's); money, coupons and stamps
+    // stay the member's own.
+    const std::int64_t account = member ? account_of(member) : 0;
     if (member) {
-        auto q = c.query("SELECT tier FROM members WHERE id=?", account_of(member));
+        auto q = c.query("SELECT tier FROM members WHERE id=?", account);
         q.next();
         tier_before = q.text(0);
         stamp_rules(member, pb, ev, ev.rules);
@@ -384,9 +387,6 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         // A programme that lets a sale spend what it earns credits the earnings first.
         const bool earn_first = program.redeem_same_sale;
         const std::int64_t avail_at = t + program.pending_days * kDayMs;
-        // Points move in the member's account (a household's head's); money, coupons and
-        // stamps stay the member's own.
-        const std::int64_t account = account_of(member);
         if (earn_first) credit_earnings(account, ev, ctx, "purchase", avail_at);
         if (ev.redeem_points > 0) {
             ctx.reason = "points tender";

@@ -20,8 +20,11 @@ std::string encode_points(const std::vector<std::int64_t>& points) {
     return out;
 }
 
+}  // namespace
+
 // "12,0,5" back into numbers; a list that is not one (another file's damaged record) is refused.
-std::vector<std::int64_t> decode_points(const std::string& text, std::size_t lines) {
+std::vector<std::int64_t> Database::Impl::claim_line_points(const std::string& text,
+                                                            std::size_t lines) {
     std::vector<std::int64_t> out;
     std::size_t at = 0;
     while (!text.empty() && at <= text.size()) {
@@ -39,8 +42,6 @@ std::vector<std::int64_t> decode_points(const std::string& text, std::size_t lin
     return out;
 }
 
-}  // namespace
-
 // The sale takes the member and the points of its claim (local and applied claims alike).
 void Database::Impl::project_claim(std::int64_t claim) {
     auto q = c.query(
@@ -51,7 +52,7 @@ void Database::Impl::project_claim(std::int64_t claim) {
     const std::int64_t sale = q.i64(0), member = q.i64(1);
     const std::int64_t lines =
         scalar(c.query("SELECT COUNT(*) FROM sale_lines WHERE sale_id=?", sale));
-    const auto points = decode_points(q.text(4), static_cast<std::size_t>(lines));
+    const auto points = claim_line_points(q.text(4), static_cast<std::size_t>(lines));
     c.query(
          "UPDATE sales SET member_id=?, points_earned=?, charge_points=?, explanation=?, "
          "tier_before=(SELECT tier FROM members WHERE id=?1) WHERE id=?",

@@ -453,6 +453,7 @@ struct Database::Impl {
     std::pair<std::int64_t, std::int64_t> do_claim(std::int64_t sale_id, std::int64_t member_id,
                                                    const std::string& cashier);
     void project_claim(std::int64_t claim);
+    std::vector<std::int64_t> claim_line_points(const std::string& text, std::size_t lines);
 
     // storage/receipts.cpp
     Receipt sale_receipt(std::int64_t sale);

@@ -346,15 +346,17 @@ void claimed(Database::Impl& d, nlohmann::json& sale, std::int64_t row) {
     sale["points_earned"] = q.i64(1);
     sale["charge_points"] = q.i64(2);
     sale["explanation"] = q.text(4);
-    const std::string points = q.text(3);
-    std::size_t at = 0;
     if (!sale.contains("lines") || !sale["lines"].is_array()) return;
-    for (auto& l : sale["lines"]) {
-        if (at > points.size() || !l.is_object()) break;
-        const std::size_t end = std::min(points.find(',', at), points.size());
-        l["points"] = std::strtoll(points.c_str() + at, nullptr, 10);
-        at = end + 1;
+    auto& lines = sale["lines"];
+    // A list that does not fit the sale's lines is left as recorded: the difference is reported.
+    std::vector<std::int64_t> points;
+    try {
+        points = d.claim_line_points(q.text(3), lines.size());
+    } catch (const Error&) {
+        return;
     }
+    for (std::size_t i = 0; i < points.size(); ++i)
+        if (lines[i].is_object()) lines[i]["points"] = points[i];
 }
 
 }  // namespace
