@@ -88,6 +88,13 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
             o.offline_till_points = options->offline_till_points;
             o.offline_member_points = options->offline_member_points;
         }
+        if (options->size >= offsetof(loy_open_options, checkpoint) + sizeof(int32_t)) {
+            if (options->checkpoint < LOY_CHECKPOINT_BACKGROUND ||
+                options->checkpoint > LOY_CHECKPOINT_MANUAL)
+                throw Error(Status::InvalidArgument,
+                            "checkpoint must be LOY_CHECKPOINT_BACKGROUND, _INLINE or _MANUAL");
+            o.checkpoint = static_cast<CheckpointMode>(options->checkpoint);
+        }
         auto h = std::make_unique<loy_db>();
         h->rep = Database::open(o);
         *out_db = h.release();
@@ -96,6 +103,17 @@ int32_t loy_open(const loy_open_options* options, loy_db** out_db, loy_error* er
 
 void loy_close(loy_db* db) {
     delete db;
+}
+
+int32_t loy_checkpoint(loy_db* db, int32_t* out_wal_frames, int32_t* out_copied_frames,
+                       loy_error* err) {
+    if (out_wal_frames) *out_wal_frames = 0;
+    if (out_copied_frames) *out_copied_frames = 0;
+    return guard(err, [&] {
+        const CheckpointInfo r = db_of(db).checkpoint();
+        if (out_wal_frames) *out_wal_frames = r.wal_frames;
+        if (out_copied_frames) *out_copied_frames = r.copied_frames;
+    });
 }
 
 int32_t loy_set_clock(loy_db* db, int64_t now_ms, loy_error* err) {

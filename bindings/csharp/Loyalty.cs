@@ -670,6 +670,15 @@ namespace Loyalty
         public bool ChainMode;           // a till of a chain: points spent under the authority's hold
         public long OfflineTillPoints;   // chain mode: points spendable without a hold in 24 hours
         public long OfflineMemberPoints; // of those, per member
+        // Who copies the write-ahead log into the file: LOY_CHECKPOINT_BACKGROUND, _INLINE or _MANUAL.
+        public int Checkpoint = Constants.LOY_CHECKPOINT_BACKGROUND;
+    }
+
+    /// <summary>What Database.Checkpoint found (loy_checkpoint).</summary>
+    public struct CheckpointInfo
+    {
+        public int WalFrames;    // frames (pages) in the write-ahead log
+        public int CopiedFrames; // of those, in the database file now
     }
 
     /// <summary>An open database. One handle may be shared by threads (calls are serialised).</summary>
@@ -708,6 +717,7 @@ namespace Loyalty
                 o.chain_mode = options.ChainMode ? 1 : 0;
                 o.offline_till_points = options.OfflineTillPoints;
                 o.offline_member_points = options.OfflineMemberPoints;
+                o.checkpoint = options.Checkpoint;
                 LoyError e = Check.NewError();
                 LoyDbHandle h;
                 Check.Ok(Api.loy_open(ref o, out h, ref e), ref e);
@@ -719,6 +729,16 @@ namespace Loyalty
         {
             LoyError e = Check.NewError();
             Check.Ok(Api.loy_set_clock(handle, nowMs, ref e), ref e);
+        }
+
+        /// <summary>Copies what it can of the write-ahead log into the file now (with
+        /// LOY_CHECKPOINT_MANUAL, when the till is idle).</summary>
+        public CheckpointInfo Checkpoint()
+        {
+            LoyError e = Check.NewError();
+            CheckpointInfo info;
+            Check.Ok(Api.loy_checkpoint(handle, out info.WalFrames, out info.CopiedFrames, ref e), ref e);
+            return info;
         }
 
         public long LoadProgrammeFile(string path)

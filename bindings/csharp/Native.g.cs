@@ -56,6 +56,9 @@ namespace Loyalty.Native
         public const int LOY_FAMILY_FAILURE = 6;
         public const int LOY_DURABILITY_FULL = 0;
         public const int LOY_DURABILITY_NORMAL = 1;
+        public const int LOY_CHECKPOINT_BACKGROUND = 0;
+        public const int LOY_CHECKPOINT_INLINE = 1;
+        public const int LOY_CHECKPOINT_MANUAL = 2;
         public const int LOY_MEMBER_ACTIVE = 0;
         public const int LOY_MEMBER_INACTIVE = 1;
         public const int LOY_MEMBER_ERASED = 2;
@@ -217,6 +220,7 @@ namespace Loyalty.Native
         public int chain_mode;
         public long offline_till_points;
         public long offline_member_points;
+        public int checkpoint;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -286,6 +290,8 @@ namespace Loyalty.Native
         public static extern int loy_open(ref LoyOpenOptions options, out LoyDbHandle out_db, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_close(IntPtr db);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_checkpoint(LoyDbHandle db, out int out_wal_frames, out int out_copied_frames, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_set_clock(LoyDbHandle db, long now_ms, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -28,6 +28,7 @@ public static class PosCheckout
         }
         Checkout(args);
         Club(args[0] + "-club", System.IO.File.ReadAllText(args[2]));
+        ManualCheckpoint(args[0] + "-manual");
         Console.WriteLine(failures == 0 ? "C# binding: all checks passed" : "C# binding: " + failures + " failed");
         return failures == 0 ? 0 : 1;
     }
@@ -37,6 +38,23 @@ public static class PosCheckout
         try { call(); }
         catch (LoyaltyException e) { return e.Status; }
         return Constants.LOY_OK;
+    }
+
+    // A till that checkpoints when idle: the log's pages go into the file on its call.
+    static void ManualCheckpoint(string path)
+    {
+        Expect(Status(() => Database.Open(path, new OpenOptions { DefaultCurrency = "IRT", Checkpoint = 7 })) ==
+               Constants.LOY_ERR_INVALID_ARGUMENT, "an unknown checkpoint mode is refused");
+        using (Database db = Database.Open(path, new OpenOptions { DefaultCurrency = "IRT",
+                                                                   Checkpoint = Constants.LOY_CHECKPOINT_MANUAL }))
+        {
+            for (int i = 0; i < 20; ++i)
+                db.Enrol(new MemberFields { Phone = "0912100" + i.ToString("D4") });
+            long size = new System.IO.FileInfo(path).Length;
+            CheckpointInfo info = db.Checkpoint();
+            Expect(info.WalFrames > 0 && info.CopiedFrames == info.WalFrames, "a manual checkpoint copies the log");
+            Expect(new System.IO.FileInfo(path).Length > size, "the log's pages are in the file");
+        }
     }
 
     // Rewards, partners, draws, batches, member search and import, campaigns, the dashboard.

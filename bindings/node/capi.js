@@ -51,6 +51,9 @@ const constants = {
   LOY_FAMILY_FAILURE: 6,
   LOY_DURABILITY_FULL: 0,
   LOY_DURABILITY_NORMAL: 1,
+  LOY_CHECKPOINT_BACKGROUND: 0,
+  LOY_CHECKPOINT_INLINE: 1,
+  LOY_CHECKPOINT_MANUAL: 2,
   LOY_MEMBER_ACTIVE: 0,
   LOY_MEMBER_INACTIVE: 1,
   LOY_MEMBER_ERASED: 2,
@@ -100,7 +103,7 @@ function declare(koffi, lib) {
   types.loy_history = koffi.opaque('loy_history');
   types.loy_journal = koffi.opaque('loy_journal');
   types.loy_error = koffi.struct('loy_error', { size: 'uint32_t', code: 'int32_t', message: 'char[512]' });
-  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t', chain_mode: 'int32_t', offline_till_points: 'int64_t', offline_member_points: 'int64_t' });
+  types.loy_open_options = koffi.struct('loy_open_options', { size: 'uint32_t', path: 'const char *', durability: 'int32_t', busy_timeout_ms: 'int32_t', default_country: 'const char *', default_currency: 'const char *', origin: 'const char *', read_only: 'int32_t', default_currency_exponent: 'int32_t', chain_mode: 'int32_t', offline_till_points: 'int64_t', offline_member_points: 'int64_t', checkpoint: 'int32_t' });
   types.loy_member_fields = koffi.struct('loy_member_fields', { size: 'uint32_t', phone: 'const char *', card: 'const char *', name: 'const char *', email: 'const char *', birth_year: 'int32_t', birth_month: 'int32_t', birth_day: 'int32_t', gender: 'const char *', tags: 'const char *', language: 'const char *', consent_sms: 'int32_t', consent_email: 'int32_t', consent_push: 'int32_t', branch: 'const char *', referrer: 'const char *' });
   types.loy_member_query = koffi.struct('loy_member_query', { size: 'uint32_t', name_prefix: 'const char *', phone_prefix: 'const char *', tag: 'const char *', include_inactive: 'int32_t', limit: 'int32_t', after_id: 'int64_t' });
   types.loy_report_options = koffi.struct('loy_report_options', { size: 'uint32_t', from_ms: 'int64_t', to_ms: 'int64_t', branch: 'const char *', group_by: 'int32_t', calendar: 'int32_t', limit: 'int32_t' });
@@ -114,6 +117,7 @@ function declare(koffi, lib) {
   fn.loy_open_options_init = lib.func('void loy_open_options_init(_Inout_ loy_open_options* options)');
   fn.loy_open = lib.func('int32_t loy_open(const loy_open_options* options, _Out_ loy_db** out_db, _Inout_ loy_error* err)');
   fn.loy_close = lib.func('void loy_close(loy_db* db)');
+  fn.loy_checkpoint = lib.func('int32_t loy_checkpoint(loy_db* db, _Out_ int32_t* out_wal_frames, _Out_ int32_t* out_copied_frames, _Inout_ loy_error* err)');
   fn.loy_set_clock = lib.func('int32_t loy_set_clock(loy_db* db, int64_t now_ms, _Inout_ loy_error* err)');
   fn.loy_now = lib.func('int64_t loy_now(const loy_db* db)');
   fn.loy_currency_set = lib.func('int32_t loy_currency_set(loy_db* db, const char* code, int32_t exponent, _Inout_ loy_error* err)');

@@ -40,6 +40,7 @@ export interface OpenOptions {
   chainMode?: boolean;        // a till of a chain: points are spent under the authority's hold
   offlineTillPoints?: Int64;  // chain mode: points spendable without a hold in 24 hours
   offlineMemberPoints?: Int64; // of those, per member
+  checkpoint?: number;        // constants.LOY_CHECKPOINT_BACKGROUND (default), _INLINE or _MANUAL
 }
 
 export interface MemberFields {
@@ -181,6 +182,7 @@ export interface ReportOptions {
 export class Database {
   static open(path: string, options?: OpenOptions): Database;
   setClock(nowMs: Int64): void;
+  checkpoint(): { walFrames: number; copiedFrames: number };
   now(): Int64;
   loadProgramme(json: string): Int64;
   loadProgrammeFile(path: string): Int64;

@@ -396,10 +396,18 @@ class Database extends Handle {
     if (options.chainMode) opts.chain_mode = 1;
     if (options.offlineTillPoints) opts.offline_till_points = options.offlineTillPoints;
     if (options.offlineMemberPoints) opts.offline_member_points = options.offlineMemberPoints;
+    // Who copies the write-ahead log into the file: LOY_CHECKPOINT_BACKGROUND, _INLINE or _MANUAL.
+    if (options.checkpoint !== undefined) opts.checkpoint = options.checkpoint;
     return new Database(owned(f.loy_open, opts), f.loy_close);
   }
 
   setClock(nowMs) { call(load().loy_set_clock, this.handle, nowMs); }
+  // Copies what it can of the write-ahead log into the file now (LOY_CHECKPOINT_MANUAL: when
+  // the till is idle): { walFrames, copiedFrames }.
+  checkpoint() {
+    const [walFrames, copiedFrames] = outs(2, load().loy_checkpoint, this.handle);
+    return { walFrames, copiedFrames };
+  }
   now() { return load().loy_now(this.handle); }
   loadProgramme(json) { return scalarOut(load().loy_program_load_json, this.handle, json); }
   loadProgrammeFile(path) { return scalarOut(load().loy_program_load_file, this.handle, path); }

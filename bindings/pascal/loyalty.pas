@@ -237,9 +237,15 @@ type
     FHandle: Pointer;
     procedure MemberEvent(Event: TLoyMemberEvent; MemberId: Int64; const Key: string);
   public
-    constructor Open(const Path, DefaultCurrency: string; ReadOnly: Boolean = False);
+    { Checkpoint: who copies the write-ahead log into the file (LOY_CHECKPOINT_BACKGROUND,
+      _INLINE or _MANUAL). }
+    constructor Open(const Path, DefaultCurrency: string; ReadOnly: Boolean = False;
+      CheckpointMode: Int32 = LOY_CHECKPOINT_BACKGROUND);
     destructor Destroy; override;
     procedure SetClock(NowMs: Int64);
+    { Copies what it can of the write-ahead log into the file now (LOY_CHECKPOINT_MANUAL: when
+      the till is idle): the frames in the log, and of those in the file now. }
+    procedure Checkpoint(out WalFrames, CopiedFrames: Int32);
     function LoadProgrammeFile(const Path: string): Int64;
     { Key may be '' (enrolment is the one write whose key is optional). }
     function Enrol(const Phone, Name: string; const Key: string = ''): TLoyMember;
@@ -862,7 +868,8 @@ begin
   Check(loy_basket_add_coupon(FHandle, PAnsiChar(C), @Err), Err);
 end;
 
-constructor TLoyDatabase.Open(const Path, DefaultCurrency: string; ReadOnly: Boolean);
+constructor TLoyDatabase.Open(const Path, DefaultCurrency: string; ReadOnly: Boolean;
+  CheckpointMode: Int32);
 var
   Opts: Tloy_open_options;
   Err: TLoyError;
@@ -876,6 +883,7 @@ begin
   Opts.default_currency := OptUtf8(C);
   if ReadOnly then
     Opts.read_only := 1;
+  Opts.checkpoint := CheckpointMode;
   Err := NewError;
   Check(loy_open(@Opts, @FHandle, @Err), Err);
 end;
@@ -892,6 +900,16 @@ var
 begin
   Err := NewError;
   Check(loy_set_clock(FHandle, NowMs, @Err), Err);
+end;
+
+procedure TLoyDatabase.Checkpoint(out WalFrames, CopiedFrames: Int32);
+var
+  Err: TLoyError;
+begin
+  Err := NewError;
+  WalFrames := 0;
+  CopiedFrames := 0;
+  Check(loy_checkpoint(FHandle, @WalFrames, @CopiedFrames, @Err), Err);
 end;
 
 function TLoyDatabase.LoadProgrammeFile(const Path: string): Int64;

@@ -63,6 +63,9 @@ const
   LOY_FAMILY_FAILURE = 6;
   LOY_DURABILITY_FULL = 0;
   LOY_DURABILITY_NORMAL = 1;
+  LOY_CHECKPOINT_BACKGROUND = 0;
+  LOY_CHECKPOINT_INLINE = 1;
+  LOY_CHECKPOINT_MANUAL = 2;
   LOY_MEMBER_ACTIVE = 0;
   LOY_MEMBER_INACTIVE = 1;
   LOY_MEMBER_ERASED = 2;
@@ -131,6 +134,7 @@ type
     chain_mode: Int32;
     offline_till_points: Int64;
     offline_member_points: Int64;
+    checkpoint: Int32;
   end;
   Ploy_open_options = ^Tloy_open_options;
   Tloy_member_fields = record
@@ -183,6 +187,7 @@ procedure loy_error_init(p_err: Ploy_error); cdecl; external LoyaltyLib;
 procedure loy_open_options_init(p_options: Ploy_open_options); cdecl; external LoyaltyLib;
 function loy_open(p_options: Ploy_open_options; p_out_db: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_close(p_db: Pointer); cdecl; external LoyaltyLib;
+function loy_checkpoint(p_db: Pointer; p_out_wal_frames: PInteger; p_out_copied_frames: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_set_clock(p_db: Pointer; p_now_ms: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_now(p_db: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_currency_set(p_db: Pointer; p_code: PAnsiChar; p_exponent: Int32; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;

@@ -27,6 +27,32 @@ begin
   end;
 end;
 
+{ A till that checkpoints when idle: the log's pages go into the file on its call. }
+procedure ManualCheckpoint(const Path: string);
+var
+  Till: TLoyDatabase;
+  Frames, Copied, I: Int32;
+  Before: Int64;
+  F: file of Byte;
+begin
+  Till := TLoyDatabase.Open(Path, 'IRT', False, LOY_CHECKPOINT_MANUAL);
+  try
+    for I := 0 to 19 do
+      Till.Enrol(Format('0912100%.4d', [I]), 'm');
+    AssignFile(F, Path);
+    Reset(F);
+    Before := FileSize(F);
+    CloseFile(F);
+    Till.Checkpoint(Frames, Copied);
+    Expect((Frames > 0) and (Copied = Frames), 'a manual checkpoint copies the log');
+    Reset(F);
+    Expect(FileSize(F) > Before, 'the log''s pages are in the file');
+    CloseFile(F);
+  finally
+    Till.Free;
+  end;
+end;
+
 { Rewards, partners, draws, batches, member search and import, the tier review, segments, a
   campaign and the dashboard, through the classes (loyalty and loyalty_office). }
 procedure Club(const Path, Programme: string);
@@ -506,6 +532,7 @@ begin
     Shop.Free;
   end;
   Club(ParamStr(1) + '-club.db', ParamStr(3));
+  ManualCheckpoint(ParamStr(1) + '-manual.db');
   if Failures = 0 then
     WriteLn('Pascal binding: all checks passed')
   else

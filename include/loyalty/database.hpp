@@ -29,6 +29,19 @@ using Progress = std::function<void(std::int64_t, std::int64_t)>;
 
 enum class Durability { Full = 0, Normal = 1 };
 
+// Who copies the write-ahead log into the database file (docs/storage.md, "Checkpoints").
+enum class CheckpointMode {
+    Background = 0,  // a thread of the handle's own, never the committing call (the default)
+    Inline = 1,      // SQLite's own: inside the commit that fills ~16 MiB of WAL
+    Manual = 2,      // the host calls Database::checkpoint when idle (256 MiB backstop inline)
+};
+
+// What a checkpoint found: frames in the WAL, and how many of them are in the main file now.
+struct CheckpointInfo {
+    int wal_frames = 0;
+    int copied_frames = 0;
+};
+
 struct OpenOptions {
     std::string path;
     Durability durability = Durability::Full;
@@ -46,6 +59,7 @@ struct OpenOptions {
     // In chain mode, the offline allowance (docs/chain.md, "Offline allowance"): points members
     // may spend at this till without a hold in any 24 hours, in all and per member (0: none).
     std::int64_t offline_till_points = 0, offline_member_points = 0;
+    CheckpointMode checkpoint = CheckpointMode::Background;
 };
 
 // The origin a handle writes as: every fact it writes has the id `<name>:<letter><seq>`, the same
@@ -85,6 +99,10 @@ class Database {
     // Clock: fixed time for tests and replays (0 = system clock).
     void set_clock(std::int64_t now_ms);
     std::int64_t now() const;
+
+    // Copies what it can of the WAL into the database file now, waiting for no reader or
+    // writer (a passive checkpoint). For CheckpointMode::Manual, when the till is idle.
+    CheckpointInfo checkpoint();
 
     void set_currency(const std::string& code, int exponent);
     int currency_exponent(const std::string& code);

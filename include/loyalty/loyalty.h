@@ -249,11 +249,29 @@ typedef struct loy_open_options {
                                           the authority cannot be reached (0: none, the default:
                                           points are spent online only) */
     int64_t offline_member_points;     /* of those, at most this many per member in 24 hours */
+    int32_t checkpoint;                /* added in 0.5: who copies the write-ahead log into the
+                                          file (docs/storage.md, "Checkpoints"):
+                                          LOY_CHECKPOINT_BACKGROUND (the default) or _INLINE or
+                                          _MANUAL */
 } loy_open_options;
+
+/* loy_open_options.checkpoint: LOY_CHECKPOINT_BACKGROUND, a thread of the handle's own, so a commit
+ * never waits for it; _INLINE, inside the commit that fills ~16 MiB of WAL (SQLite's own way);
+ * _MANUAL, the host calls loy_checkpoint when idle (at 256 MiB of WAL a commit does it). */
+#define LOY_CHECKPOINT_BACKGROUND 0
+#define LOY_CHECKPOINT_INLINE 1
+#define LOY_CHECKPOINT_MANUAL 2
 
 LOY_API void LOY_CALL loy_open_options_init(loy_open_options* options);
 LOY_API int32_t LOY_CALL loy_open(const loy_open_options* options, loy_db** out_db, loy_error* err);
 LOY_API void LOY_CALL loy_close(loy_db* db);
+
+/* Copy what can be copied of the write-ahead log into the database file now, waiting for no reader
+ * or writer (a passive checkpoint); for LOY_CHECKPOINT_MANUAL, call it when the till is idle. Gives
+ * the frames (pages) in the WAL and how many of them are in the file now (both may be NULL). A
+ * read-only handle: LOY_ERR_READONLY. */
+LOY_API int32_t LOY_CALL loy_checkpoint(loy_db* db, int32_t* out_wal_frames,
+                                        int32_t* out_copied_frames, loy_error* err);
 
 /* Fix the clock used by every later call on this handle (epoch ms, UTC); 0 returns to the system
  * clock. For tests, demos and replays. */

@@ -52,13 +52,10 @@ void Database::Impl::open() {
     // memory: up to 32 MiB of page cache.
     c.exec("PRAGMA cache_size=-32768");
     c.exec("PRAGMA temp_store=MEMORY");  // sorts and temporary tables never touch the disk
-    // Checkpoint every ~16 MiB of WAL rather than every 4 MiB: a checkpoint runs in the
-    // committing call, so fewer, larger ones keep most sales clear of it (and copy pages that
-    // many sales touched once).
-    c.exec("PRAGMA wal_autocheckpoint=4000");
     if (!opt.read_only) {
         register_origin();
         watch_facts();
+        start_checkpoints();
     }
 }
 
@@ -121,9 +118,31 @@ int Database::Impl::exponent(const std::string& code) {
     return static_cast<int>(q.i64(0));
 }
 
+// Who copies the WAL into the database file (docs/storage.md, "Checkpoints").
+void Database::Impl::start_checkpoints() {
+    switch (opt.checkpoint) {
+        case CheckpointMode::Background:
+            // Every ~4 MiB of WAL, on the handle's own thread: a commit never waits for it.
+            checkpointer = std::make_unique<storage::Checkpointer>(c.handle(), opt.path, 1000);
+            break;
+        case CheckpointMode::Inline:
+            // Every ~16 MiB rather than every 4 MiB: the checkpoint runs in the committing
+            // call, so fewer, larger ones keep most sales clear of it.
+            c.exec("PRAGMA wal_autocheckpoint=4000");
+            break;
+        case CheckpointMode::Manual:
+            // The host checkpoints when idle; a host that never does still has its WAL
+            // copied, inline, once it reaches 256 MiB.
+            c.exec("PRAGMA wal_autocheckpoint=65536");
+            break;
+    }
+}
+
 // Copies the WAL into the main file and truncates it to zero bytes, if no reader holds an
 // older snapshot; otherwise it is left to the next checkpoint. Never fails the caller.
 void Database::Impl::checkpoint_truncate() {
+    std::unique_lock<std::mutex> paused;
+    if (checkpointer) paused = checkpointer->pause();
     try {
         c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (const Error&) {
@@ -165,6 +184,16 @@ std::unique_ptr<Database> Database::open(const OpenOptions& options) {
         throw;
     }
     return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+CheckpointInfo Database::checkpoint() {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->opt.read_only)
+        throw Error(Status::ReadOnly, "a read-only handle does not checkpoint");
+    std::unique_lock<std::mutex> paused;
+    if (impl_->checkpointer) paused = impl_->checkpointer->pause();
+    const storage::CheckpointResult r = storage::checkpoint_passive(impl_->c.handle());
+    return {r.wal_frames, r.copied_frames};
 }
 
 void Database::set_clock(std::int64_t now_ms) {

@@ -25,6 +25,7 @@
 #include "sha256.hpp"
 #include "storage/access.hpp"
 #include "storage/canonical.hpp"
+#include "storage/checkpointer.hpp"
 #include "storage/family.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -149,6 +150,8 @@ struct Database::Impl {
     std::int64_t program_version = -1;
     Program program;
     bool created = false;  // this open created the file
+    // CheckpointMode::Background's thread; declared after `c`, so it stops before `c` closes.
+    std::unique_ptr<storage::Checkpointer> checkpointer;
 
     // The request log keeps, per idempotency key, the operation, a SHA-256 digest of the
     // canonical request (never its text: no personal data stays behind in it) and the outcome.
@@ -211,6 +214,7 @@ struct Database::Impl {
     const Program& active_program();
     void record_currency(const std::string& code, int exp);
     int exponent(const std::string& code);
+    void start_checkpoints();
     void checkpoint_truncate();
 
     // In chain mode, a job that must run once for the whole chain (expiry, tier review, messages,

@@ -125,6 +125,22 @@ test('a new file with a currency it does not know', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a manual checkpoint copies the log into the file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-node-'));
+  const file = path.join(dir, 'till.db');
+  assert.throws(() => Database.open(file, { defaultCurrency: 'IRT', checkpoint: 7 }),
+                (e) => e.status === constants.LOY_ERR_INVALID_ARGUMENT);
+  const db = Database.open(file, { defaultCurrency: 'IRT', checkpoint: constants.LOY_CHECKPOINT_MANUAL });
+  for (let i = 0; i < 20; ++i) db.enrol({ phone: `0912100${String(i).padStart(4, '0')}` });
+  const size = fs.statSync(file).size;
+  const { walFrames, copiedFrames } = db.checkpoint();
+  assert.ok(walFrames > 0);
+  assert.strictEqual(copiedFrames, walFrames);
+  assert.ok(fs.statSync(file).size > size); // the log's pages are in the file
+  db.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a library of another major version is refused', () => {
   assert.throws(() => checkVersion(10400), /libloyalty 1\.4\.0 was loaded/);
   checkVersion(constants.LOY_VERSION_MAJOR * 10000 + 4 * 100); // this major version: accepted

@@ -691,11 +691,14 @@ class Database(_Handle):
     def open(cls, path: str, durability: int = _capi.LOY_DURABILITY_FULL, busy_timeout_ms=0,
              default_country=None, default_currency=None, origin=None,
              read_only=False, currency_exponent=None, chain_mode=False,
-             offline_till_points=0, offline_member_points=0) -> "Database":
+             offline_till_points=0, offline_member_points=0,
+             checkpoint: int = _capi.LOY_CHECKPOINT_BACKGROUND) -> "Database":
         """Opens (or creates) a database. `currency_exponent`: the default currency's decimal
         places, for a currency the file does not know yet (INR: 2). `chain_mode`: a till of a
         chain, which spends points only under the authority's hold (docs/chain.md), or, offline,
-        within `offline_till_points` a day (`offline_member_points` per member)."""
+        within `offline_till_points` a day (`offline_member_points` per member). `checkpoint`:
+        who copies the write-ahead log into the file (LOY_CHECKPOINT_BACKGROUND, _INLINE or
+        _MANUAL, docs/storage.md)."""
         L = load()
         opts = _capi.loy_open_options()
         L.loy_open_options_init(ctypes.byref(opts))
@@ -713,6 +716,7 @@ class Database(_Handle):
         opts.chain_mode = 1 if chain_mode else 0
         opts.offline_till_points = offline_till_points
         opts.offline_member_points = offline_member_points
+        opts.checkpoint = checkpoint
         return cls(_owned(L.loy_open, ctypes.byref(opts)).value)
 
     # -- set-up
@@ -726,6 +730,13 @@ class Database(_Handle):
 
     def set_clock(self, now_ms: int):
         _call(load().loy_set_clock, self.ptr, now_ms)
+
+    def checkpoint(self) -> tuple:
+        """Copies what it can of the write-ahead log into the file now (for
+        LOY_CHECKPOINT_MANUAL, when the till is idle): (frames in the log, frames copied)."""
+        frames, copied = ctypes.c_int32(0), ctypes.c_int32(0)
+        _call(load().loy_checkpoint, self.ptr, ctypes.byref(frames), ctypes.byref(copied))
+        return frames.value, copied.value
 
     def now(self) -> int:
         return load().loy_now(self.ptr)

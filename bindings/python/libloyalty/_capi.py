@@ -50,6 +50,9 @@ LOY_FAMILY_TRANSIENT = 5
 LOY_FAMILY_FAILURE = 6
 LOY_DURABILITY_FULL = 0
 LOY_DURABILITY_NORMAL = 1
+LOY_CHECKPOINT_BACKGROUND = 0
+LOY_CHECKPOINT_INLINE = 1
+LOY_CHECKPOINT_MANUAL = 2
 LOY_MEMBER_ACTIVE = 0
 LOY_MEMBER_INACTIVE = 1
 LOY_MEMBER_ERASED = 2
@@ -105,6 +108,7 @@ class loy_open_options(ctypes.Structure):
         ('chain_mode', ctypes.c_int32),
         ('offline_till_points', ctypes.c_int64),
         ('offline_member_points', ctypes.c_int64),
+        ('checkpoint', ctypes.c_int32),
     ]
 
 
@@ -163,6 +167,7 @@ FUNCTIONS = {
     'loy_open_options_init': (None, [ctypes.POINTER(loy_open_options)]),
     'loy_open': (ctypes.c_int32, [ctypes.POINTER(loy_open_options), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_close': (None, [ctypes.c_void_p]),
+    'loy_checkpoint': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(loy_error)]),
     'loy_set_clock': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
     'loy_now': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_currency_set': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.POINTER(loy_error)]),

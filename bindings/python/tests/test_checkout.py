@@ -460,6 +460,25 @@ class CurrencyTest(unittest.TestCase):
             db.close()
 
 
+class CheckpointTest(unittest.TestCase):
+    def test_a_manual_checkpoint_copies_the_log_into_the_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "till.db")
+            with self.assertRaises(LoyaltyError) as e:
+                libloyalty.Database.open(path, default_currency="IRT", checkpoint=7)
+            self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INVALID_ARGUMENT)
+            db = libloyalty.Database.open(path, default_currency="IRT",
+                                          checkpoint=libloyalty.LOY_CHECKPOINT_MANUAL)
+            for i in range(20):
+                db.enrol(phone="0912100%04d" % i)
+            size = os.path.getsize(path)
+            frames, copied = db.checkpoint()
+            self.assertGreater(frames, 0)
+            self.assertEqual(copied, frames)
+            self.assertGreater(os.path.getsize(path), size)  # the log's pages are in the file
+            db.close()
+
+
 class LibraryLookupTest(unittest.TestCase):
     """The library is found without configuration on each platform (docs/integration/python.md)."""
 

@@ -68,6 +68,27 @@ public class LoyaltyTest {
     }
 
     @Test
+    public void aManualCheckpointCopiesTheLogIntoTheFile() {
+        File file = new File(dir, "till.db");
+        Loyalty.OpenOptions bad = new Loyalty.OpenOptions();
+        bad.defaultCurrency = "IRT";
+        bad.checkpoint = 7;
+        LoyaltyException e = assertThrows(LoyaltyException.class, () -> Database.open(file.getPath(), bad));
+        assertEquals(LoyaltyLibrary.LOY_ERR_INVALID_ARGUMENT, e.status);
+        Loyalty.OpenOptions o = new Loyalty.OpenOptions();
+        o.defaultCurrency = "IRT";
+        o.checkpoint = LoyaltyLibrary.LOY_CHECKPOINT_MANUAL;
+        try (Database till = Database.open(file.getPath(), o)) {
+            for (int i = 0; i < 20; ++i) till.enrol(String.format("0912100%04d", i), "m", null, false);
+            long size = file.length();
+            Loyalty.CheckpointInfo info = till.checkpoint();
+            assertTrue(info.walFrames() > 0);
+            assertEquals(info.walFrames(), info.copiedFrames());
+            assertTrue(file.length() > size); // the log's pages are in the file
+        }
+    }
+
+    @Test
     public void aRefusalCarriesItsStatusAndChangesNothing() {
         LoyaltyException e = assertThrows(LoyaltyException.class, () -> db.enrol("12", "bad", null));
         assertEquals(LoyaltyLibrary.LOY_ERR_INVALID_PHONE, e.status);

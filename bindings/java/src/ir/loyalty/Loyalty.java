@@ -544,7 +544,12 @@ public final class Loyalty {
         public boolean chainMode;        // a till of a chain: points spent under the authority's hold
         public long offlineTillPoints;   // chain mode: points spendable without a hold in 24 hours
         public long offlineMemberPoints; // of those, per member
+        // Who copies the write-ahead log into the file: LOY_CHECKPOINT_BACKGROUND, _INLINE or _MANUAL.
+        public int checkpoint = LoyaltyLibrary.LOY_CHECKPOINT_BACKGROUND;
     }
+
+    /** What Database.checkpoint found: frames in the write-ahead log, and of those in the file now. */
+    public record CheckpointInfo(int walFrames, int copiedFrames) {}
 
     /** An open database; one handle may be shared by threads (calls are serialised inside). */
     public static final class Database implements AutoCloseable {
@@ -580,6 +585,7 @@ public final class Loyalty {
             o.chain_mode = options.chainMode ? 1 : 0;
             o.offline_till_points = options.offlineTillPoints;
             o.offline_member_points = options.offlineMemberPoints;
+            o.checkpoint = options.checkpoint;
             LoyError e = error();
             PointerByReference out = new PointerByReference();
             check(C.loy_open(o, out, e), e);
@@ -594,6 +600,15 @@ public final class Loyalty {
         public void setClock(long nowMs) {
             LoyError e = error();
             check(C.loy_set_clock(handle(), nowMs, e), e);
+        }
+
+        /** Copies what it can of the write-ahead log into the file now (with
+         *  LOY_CHECKPOINT_MANUAL, when the till is idle). */
+        public CheckpointInfo checkpoint() {
+            LoyError e = error();
+            IntByReference frames = new IntByReference(), copied = new IntByReference();
+            check(C.loy_checkpoint(handle(), frames, copied, e), e);
+            return new CheckpointInfo(frames.getValue(), copied.getValue());
         }
 
         public long loadProgrammeFile(String path) {

@@ -62,6 +62,9 @@ public interface LoyaltyLibrary extends Library {
     int LOY_FAMILY_FAILURE = 6;
     int LOY_DURABILITY_FULL = 0;
     int LOY_DURABILITY_NORMAL = 1;
+    int LOY_CHECKPOINT_BACKGROUND = 0;
+    int LOY_CHECKPOINT_INLINE = 1;
+    int LOY_CHECKPOINT_MANUAL = 2;
     int LOY_MEMBER_ACTIVE = 0;
     int LOY_MEMBER_INACTIVE = 1;
     int LOY_MEMBER_ERASED = 2;
@@ -117,7 +120,7 @@ public interface LoyaltyLibrary extends Library {
         public LoyError() { super(); setStringEncoding("UTF-8"); }
     }
 
-    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent", "chain_mode", "offline_till_points", "offline_member_points"})
+    @Structure.FieldOrder({"size", "path", "durability", "busy_timeout_ms", "default_country", "default_currency", "origin", "read_only", "default_currency_exponent", "chain_mode", "offline_till_points", "offline_member_points", "checkpoint"})
     class LoyOpenOptions extends Structure {
         public int size;
         public String path;
@@ -131,6 +134,7 @@ public interface LoyaltyLibrary extends Library {
         public int chain_mode;
         public long offline_till_points;
         public long offline_member_points;
+        public int checkpoint;
         public LoyOpenOptions() { super(); setStringEncoding("UTF-8"); }
     }
 
@@ -188,6 +192,7 @@ public interface LoyaltyLibrary extends Library {
     void loy_open_options_init(LoyOpenOptions options);
     int loy_open(LoyOpenOptions options, PointerByReference out_db, LoyError err);
     void loy_close(Pointer db);
+    int loy_checkpoint(Pointer db, IntByReference out_wal_frames, IntByReference out_copied_frames, LoyError err);
     int loy_set_clock(Pointer db, long now_ms, LoyError err);
     long loy_now(Pointer db);
     int loy_currency_set(Pointer db, String code, int exponent, LoyError err);

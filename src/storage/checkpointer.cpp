@@ -1,0 +1,90 @@
+// The background checkpointer (storage/checkpointer.hpp).
+#include "storage/checkpointer.hpp"
+
+#include <utility>
+
+namespace loyalty::storage {
+
+CheckpointResult checkpoint_passive(sqlite3* db) {
+    CheckpointResult r;
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &r.wal_frames,
+                              &r.copied_frames);
+    if (r.wal_frames < 0) r.wal_frames = 0;  // not in WAL mode
+    if (r.copied_frames < 0) r.copied_frames = 0;
+    return r;
+}
+
+Checkpointer::Checkpointer(sqlite3* watched, std::string path, int threshold)
+    : watched_(watched), path_(std::move(path)), threshold_(threshold) {
+    // Replaces SQLite's own automatic checkpoint, which runs inside the committing call.
+    sqlite3_wal_hook(watched_, &Checkpointer::on_commit, this);
+}
+
+Checkpointer::~Checkpointer() {
+    sqlite3_wal_hook(watched_, nullptr, nullptr);
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+int Checkpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
+    auto* cp = static_cast<Checkpointer*>(self);
+    if (frames >= cp->threshold_) cp->wake();
+    return SQLITE_OK;
+}
+
+void Checkpointer::wake() {
+    bool here = false;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return;
+        if (!inline_ && !thread_.joinable()) {
+            try {
+                thread_ = std::thread([this] { loop(); });
+            } catch (...) {
+                inline_ = true;
+            }
+        }
+        here = inline_;
+        if (!here) wanted_ = true;
+    }
+    // No thread to be had: the checkpoint runs here, as SQLite's own would.
+    if (here) {
+        std::lock_guard<std::mutex> run(run_mu_);
+        checkpoint_passive(watched_);
+        return;
+    }
+    cv_.notify_one();
+}
+
+void Checkpointer::loop() {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    // A first read opens the file's WAL on this connection: until then it has none to copy.
+    if (sqlite3_open_v2(path_.c_str(), &db, flags, nullptr) != SQLITE_OK ||
+        sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+        sqlite3_exec(db, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
+            SQLITE_OK) {
+        sqlite3_close_v2(db);
+        std::lock_guard<std::mutex> lock(mu_);
+        inline_ = true;  // the next commits checkpoint in their own call
+        wanted_ = false;
+        return;
+    }
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(mu_);
+            cv_.wait(lock, [this] { return wanted_ || stop_; });
+            if (stop_) break;
+            wanted_ = false;
+        }
+        std::lock_guard<std::mutex> run(run_mu_);
+        checkpoint_passive(db);
+    }
+    sqlite3_close_v2(db);
+}
+
+}  // namespace loyalty::storage

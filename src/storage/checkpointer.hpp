@@ -1,0 +1,57 @@
+// Checkpoints out of the committing call: a thread of the handle's own copies the WAL into the
+// database file while the till goes on selling (docs/storage.md, "Checkpoints").
+#ifndef LOYALTY_SRC_STORAGE_CHECKPOINTER_HPP
+#define LOYALTY_SRC_STORAGE_CHECKPOINTER_HPP
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace loyalty::storage {
+
+// What one checkpoint found: frames in the WAL, and how many of them are now in the main file.
+struct CheckpointResult {
+    int wal_frames = 0;
+    int copied_frames = 0;
+};
+
+// Runs a passive checkpoint of `db` now (never waits for readers or writers).
+CheckpointResult checkpoint_passive(sqlite3* db);
+
+// Watches a connection's commits (sqlite3_wal_hook); once its WAL holds `threshold` frames, wakes
+// a thread with its own connection to the file that checkpoints passively. The thread starts
+// with the first checkpoint it is asked for and stops when the Checkpointer is destroyed, which
+// must happen before the watched connection closes.
+class Checkpointer {
+  public:
+    Checkpointer(sqlite3* watched, std::string path, int threshold);
+    ~Checkpointer();
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // Held while the caller runs a checkpoint of its own (TRUNCATE after an erasure): the
+    // thread's passive checkpoint would make it fail with SQLITE_BUSY.
+    std::unique_lock<std::mutex> pause() { return std::unique_lock<std::mutex>(run_mu_); }
+
+  private:
+    static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
+    void wake();
+    void loop();
+
+    sqlite3* watched_;
+    std::string path_;
+    int threshold_;
+    std::mutex mu_;  // guards wanted_, stop_ and the thread's start
+    std::condition_variable cv_;
+    bool wanted_ = false, stop_ = false;
+    bool inline_ = false;  // the thread could not open the file: checkpoints run in the hook
+    std::mutex run_mu_;    // held during each checkpoint the thread runs
+    std::thread thread_;
+};
+
+}  // namespace loyalty::storage
+
+#endif
