@@ -32,7 +32,13 @@ Checkpointer::~Checkpointer() {
 
 int Checkpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
     auto* cp = static_cast<Checkpointer*>(self);
-    if (frames >= cp->threshold_) cp->wake();
+    // Once per `threshold` new frames: a log that keeps growing while the thread copies it is
+    // not asked for again at every commit.
+    if (frames < cp->asked_at_) cp->asked_at_ = 0;  // the log started again
+    if (frames - cp->asked_at_ >= cp->threshold_) {
+        cp->asked_at_ = frames;
+        cp->wake();
+    }
     return SQLITE_OK;
 }
 
@@ -82,7 +88,13 @@ void Checkpointer::loop() {
             wanted_ = false;
         }
         std::lock_guard<std::mutex> run(run_mu_);
-        checkpoint_passive(db);
+        const CheckpointResult r = checkpoint_passive(db);
+        // Sales that never pause leave the log no moment to start again from its beginning, and
+        // it would only grow: once it holds twice the threshold, what the passive checkpoint left
+        // (the last few sales) is copied holding the write lock for that short while, and the
+        // next commit starts the log again.
+        if (r.wal_frames >= 2 * threshold_)
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
     }
     sqlite3_close_v2(db);
 }

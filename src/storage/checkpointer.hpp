@@ -44,7 +44,8 @@ class Checkpointer {
     sqlite3* watched_;
     std::string path_;
     int threshold_;
-    std::mutex mu_;  // guards wanted_, stop_ and the thread's start
+    int asked_at_ = 0;  // frames in the log when a checkpoint was last asked for (hook only)
+    std::mutex mu_;     // guards wanted_, stop_ and the thread's start
     std::condition_variable cv_;
     bool wanted_ = false, stop_ = false;
     bool inline_ = false;  // the thread could not open the file: checkpoints run in the hook

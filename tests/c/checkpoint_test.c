@@ -111,7 +111,7 @@ static void background(void) {
     if (!db) return;
     CHECK_STATUS(loy_checkpoint(db, NULL, NULL, &err), LOY_OK);
     const long before = file_size("background.db");
-    sell(db, member, "B", 150);
+    sell(db, member, "B", 300);
     /* The handle's thread copies the log while the till waits for the next customer. */
     int waited = 0;
     while (file_size("background.db") == before && waited < 20000) {
@@ -122,7 +122,7 @@ static void background(void) {
     /* Every sale is there, and the file reads whole. */
     loy_member* m = NULL;
     CHECK_STATUS(loy_member_get(db, member, &m, &err), LOY_OK);
-    CHECK(m != NULL && loy_member_balance(m) == 150 * 370);
+    CHECK(m != NULL && loy_member_balance(m) == 300 * 370);
     loy_member_free(m);
     check_verified(db);
     loy_close(db);
