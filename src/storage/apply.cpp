@@ -248,6 +248,9 @@ struct FactApplier {
             }
             row = d.c.last_id();
         }
+        // What account_of and any_open_hold remember for the transaction, they look at again.
+        if (table == "household_members") d.no_households_tx = 0;
+        if (table == "holds") d.open_holds_tx = 0;
         const std::int64_t member = [&]() -> std::int64_t {
             for (const auto& [k, id_] : refs)
                 if (k == "member_id") return id_;
@@ -340,7 +343,7 @@ struct FactApplier {
         if (kind == EntryKind::MergeOut) {
             std::vector<lots::Take> all;
             auto q = d.c.query(
-                "SELECT id, remaining FROM lots WHERE member_id=? AND remaining > 0 ORDER BY "
+                "SELECT id, remaining FROM lots WHERE member_id=? AND spent = 0 ORDER BY "
                 "expires_at, id",
                 member);
             while (q.next() && want > 0) {

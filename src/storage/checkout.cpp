@@ -192,6 +192,7 @@ Quote Database::Impl::quote(const Basket& b) {
     std::int64_t member = 0;
     MemberState st;
     Evaluation ev = evaluate_basket(b, member, st);
+    remember_quote(b, member, st, ev);
     Quote q;
     for (const auto& [card, amount] : basket_gift_cards(b, ev)) {
         (void)card;
@@ -280,11 +281,43 @@ int Database::Impl::redeem_mode(const Basket& b) {
     return 2;
 }
 
+void Database::Impl::remember_quote(const Basket& b, std::int64_t member, const MemberState& st,
+                                    const Evaluation& ev) {
+    quote_memo.valid = true;
+    quote_memo.request = basket_request(b);
+    quote_memo.data_version = c.data_version();
+    quote_memo.commits = c.commits();
+    quote_memo.program_version = program_version;
+    quote_memo.minute = now() / 60000;
+    quote_memo.member = member;
+    quote_memo.state = st;
+    quote_memo.ev = ev;
+}
+
+// Inside the commit's write transaction: the quote's evaluation, if the file and the clock's
+// minute are as they were when the basket was quoted (the evaluation would come out the same).
+bool Database::Impl::quoted(const Basket& b, std::int64_t& member, MemberState& st,
+                            Evaluation& ev) {
+    QuoteMemo& m = quote_memo;
+    if (!m.valid) return false;
+    m.valid = false;  // used once
+    active_program();
+    if (m.commits != c.commits() || m.program_version != program_version ||
+        m.minute != now() / 60000 || m.data_version != c.data_version() ||
+        m.request != basket_request(b))
+        return false;
+    member = m.member;
+    st = std::move(m.state);
+    ev = std::move(m.ev);
+    return true;
+}
+
 std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b) {
     const int mode = redeem_mode(b);
     std::int64_t member = 0;
     MemberState st;
-    Evaluation ev = evaluate_basket(b, member, st);
+    Evaluation ev;
+    if (!quoted(b, member, st, ev)) ev = evaluate_basket(b, member, st);
     if (b.redeem_points > 0 && ev.redeem_status != Status::Ok)
         throw Error(ev.redeem_status, ev.redeem_message);
     // What the customer was shown is what is committed: a coupon that does not apply is
@@ -321,19 +354,17 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
          "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
-         "benefit_discount, tier_before, tier_after, hold_id, redeem_mode) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "benefit_discount, tier_before, tier_after, hold_id, redeem_mode, coupon_discount, "
+         "wallet_paid, cashback) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
          std::max<std::int64_t>(program_version, 0), storage::encode_rules(ev.rules), t,
          ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id},
-         static_cast<std::int64_t>(mode))
+         static_cast<std::int64_t>(mode), ev.coupon_discount, ev.wallet_amount, ev.cashback)
         .run();
     std::int64_t sale = c.last_id();
-    c.query("UPDATE sales SET coupon_discount=?, wallet_paid=?, cashback=? WHERE id=?",
-            ev.coupon_discount, ev.wallet_amount, ev.cashback, sale)
-        .run();
     pay_gift_cards(gift_cards, b, sale);
     for (const CouponResult& cr : ev.coupons) {
         const Campaign& camp = *program.campaign(cr.campaign_id);
@@ -360,17 +391,14 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b)
         // discount): refunds are proportional to it.
         c.query(
              "INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
-             "unit_price, discount, amount, points, plan_id, benefit_discount, wallet_topup) "
-             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+             "unit_price, discount, amount, points, plan_id, benefit_discount, wallet_topup, "
+             "coupon_discount) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
              sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
              l.unit_price, l.discount,
              l.amount() - ev.line_discounts[i] - ev.line_coupon_discounts[i], ev.line_points[i],
-             NullIfEmpty{l.plan_id}, ev.line_discounts[i], NullIfZero{l.wallet_topup ? 1 : 0})
+             NullIfEmpty{l.plan_id}, ev.line_discounts[i], NullIfZero{l.wallet_topup ? 1 : 0},
+             ev.line_coupon_discounts[i])
             .run();
-        if (ev.line_coupon_discounts[i] != 0)
-            c.query("UPDATE sale_lines SET coupon_discount=? WHERE sale_id=? AND line_no=?",
-                    ev.line_coupon_discounts[i], sale, static_cast<std::int64_t>(i + 1))
-                .run();
         if (!l.plan_id.empty()) subscribe(member, *program.plan(l.plan_id), sale, i + 1, l);
     }
     for (std::size_t i = 0; i < b.tenders.size(); ++i)

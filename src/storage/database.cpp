@@ -77,6 +77,12 @@ void Database::Impl::open_on_read_only_medium() {
 }
 
 const Program& Database::Impl::active_program() {
+    // Once a transaction: the programme cannot change inside one but by load_program, which
+    // forgets this (program_tx = 0). The body is read only when the version is new.
+    if (program_tx != 0 && program_tx == c.transaction_no()) return program;
+    program_tx = c.transaction_no();
+    const std::int64_t latest = scalar(c.query("SELECT COALESCE(MAX(version), 0) FROM programs"));
+    if (latest != 0 && latest == program_version) return program;
     auto q = c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
     if (!q.next()) {
         if (program_version != 0) {
@@ -108,22 +114,29 @@ void Database::Impl::record_currency(const std::string& code, int exp) {
         return;
     }
     c.query("INSERT INTO currencies(code, exponent) VALUES (?, ?)", code, exp).run();
+    exponent_memo.tx = 0;
     t.commit();
 }
 
 int Database::Impl::exponent(const std::string& code) {
+    // Remembered for the transaction (a checkout asks for its currency's several times);
+    // writing a currency forgets it.
+    if (exponent_memo.tx == c.transaction_no() && exponent_memo.tx != 0 &&
+        exponent_memo.code == code)
+        return exponent_memo.exponent;
     auto q = c.query("SELECT exponent FROM currencies WHERE code=?", code);
     if (!q.next())
         throw Error(Status::UnknownCurrency, "currency '" + code + "' is not configured");
-    return static_cast<int>(q.i64(0));
+    exponent_memo = {c.transaction_no(), code, static_cast<int>(q.i64(0))};
+    return exponent_memo.exponent;
 }
 
 // Who copies the WAL into the database file (docs/storage.md, "Checkpoints").
 void Database::Impl::start_checkpoints() {
     switch (opt.checkpoint) {
         case CheckpointMode::Background:
-            // Every ~4 MiB of WAL, on the handle's own thread: a commit never waits for it.
-            checkpointer = std::make_unique<storage::Checkpointer>(c.handle(), opt.path, 1000);
+            // Each ~16 MiB of new WAL, on the handle's own thread: a commit never waits for it.
+            checkpointer = std::make_unique<storage::Checkpointer>(c.handle(), opt.path, 4000);
             break;
         case CheckpointMode::Inline:
             // Every ~16 MiB rather than every 4 MiB: the checkpoint runs in the committing
@@ -215,6 +228,7 @@ void Database::set_currency(const std::string& code, int exponent) {
             "SET exponent = excluded.exponent",
             code, exponent)
         .run();
+    impl_->exponent_memo.tx = 0;
     t.commit();
 }
 
@@ -237,6 +251,7 @@ std::int64_t Database::load_program(const std::string& json_text) {
     impl_->c.query("INSERT INTO programs(body, created_at) VALUES (?, ?)", canonical, impl_->now())
         .run();
     std::int64_t v = impl_->c.last_id();
+    impl_->program_tx = 0;
     t.commit();
     return v;
 }

@@ -11,6 +11,14 @@ namespace loyalty {
 
 // The member whose ledger holds `member`'s points: the household's head, or the member itself.
 std::int64_t Database::Impl::account_of(std::int64_t member) {
+    // Most files hold no household at all: one look a transaction says so, for every member
+    // the transaction reads (writing a household forgets it: forget_households).
+    const std::uint64_t tx = c.transaction_no();
+    if (tx == 0 || no_households_tx != tx) {
+        no_households = !c.query("SELECT 1 FROM household_members LIMIT 1").next();
+        no_households_tx = tx;
+    }
+    if (no_households) return member;
     auto q = c.query(
         "SELECT h.head_id FROM household_members m JOIN households h ON h.id = m.household_id "
         "WHERE m.member_id=? AND m.left_at=0 LIMIT 1",
@@ -39,7 +47,7 @@ void Database::Impl::move_points(std::int64_t from, std::int64_t to, const Entry
     {
         auto q = c.query(
             "SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? AND "
-            "remaining > 0 ORDER BY expires_at, id",
+            "spent = 0 ORDER BY expires_at, id",
             from);
         while (q.next())
             lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
@@ -78,6 +86,7 @@ std::int64_t Database::household_create(std::int64_t head_id, const std::string&
                "VALUES (?,?,?,?)",
                d.origin_id, household, head, t)
             .run();
+        d.no_households_tx = 0;
         return std::pair<std::int64_t, std::int64_t>(household, head);
     });
     return out.id;
@@ -115,6 +124,7 @@ void Database::household_join(std::int64_t household_id, std::int64_t member_id,
                "VALUES (?,?,?,?)",
                d.origin_id, household_id, member, d.now())
             .run();
+        d.no_households_tx = 0;
         d.maybe_upgrade(head, 0);
         return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
     });

@@ -149,7 +149,19 @@ struct Database::Impl {
     std::unordered_map<std::string, std::vector<std::string>> fact_columns;
     std::int64_t program_version = -1;
     Program program;
+    std::uint64_t program_tx = 0;  // the transaction active_program last looked in
+    struct {
+        std::uint64_t tx = 0;  // the transaction exponent() last looked in
+        std::string code;
+        int exponent = 0;
+    } exponent_memo;
     bool created = false;  // this open created the file
+    // account_of's memory: the file held no household member in transaction no_households_tx.
+    std::uint64_t no_households_tx = 0;
+    bool no_households = false;
+    // any_open_hold's memory: whether the file held an open hold in transaction open_holds_tx.
+    std::uint64_t open_holds_tx = 0;
+    bool open_holds = true;
     // CheckpointMode::Background's thread; declared after `c`, so it stops before `c` closes.
     std::unique_ptr<storage::Checkpointer> checkpointer;
 
@@ -340,6 +352,7 @@ struct Database::Impl {
     // storage/ledger.cpp
     std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);
     std::int64_t held_points(std::int64_t member_id, std::int64_t t);
+    bool any_open_hold();
     std::int64_t balance_of(std::int64_t member_id);
     std::string source_of(EntryKind kind, const EntryContext& ctx);
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
@@ -418,6 +431,21 @@ struct Database::Impl {
     void check_basket(const Basket& b);
     std::string basket_request(const Basket& b);
     Evaluation evaluate_basket(const Basket& b, std::int64_t& member_out, MemberState& state);
+    // The last quote's evaluation, which a commit of the same basket uses instead of evaluating
+    // it again when nothing can have changed its result: no commit to the file since (by this
+    // connection or another), the same programme, the same minute.
+    struct QuoteMemo {
+        bool valid = false;
+        std::string request;  // basket_request of the basket quoted
+        std::int64_t data_version = 0, program_version = 0, minute = 0;
+        std::uint64_t commits = 0;
+        std::int64_t member = 0;
+        MemberState state;
+        Evaluation ev;
+    } quote_memo;
+    void remember_quote(const Basket& b, std::int64_t member, const MemberState& st,
+                        const Evaluation& ev);
+    bool quoted(const Basket& b, std::int64_t& member, MemberState& st, Evaluation& ev);
     Basket with_plan_prices(const Basket& b, const Program& p, std::int64_t member);
     std::function<std::int64_t(const ScoreTerm&)> sale_delta(const Evaluation& ev);
     Quote quote(const Basket& b);

@@ -61,8 +61,8 @@ ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
     std::int64_t due = 0;
     if (progress) {
         Transaction t(d.c, false);
-        due = scalar(
-            d.c.query("SELECT COUNT(*) FROM lots WHERE remaining > 0 AND expires_at <= ?", at));
+        due =
+            scalar(d.c.query("SELECT COUNT(*) FROM lots WHERE spent = 0 AND expires_at <= ?", at));
     }
     // In batches, so a large sweep does not hold the write lock for long.
     for (;;) {
@@ -75,7 +75,7 @@ ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
         std::vector<Lot> lots;
         {
             auto q = d.c.query(
-                "SELECT id, member_id, remaining, entry_id FROM lots WHERE remaining > 0 "
+                "SELECT id, member_id, remaining, entry_id FROM lots WHERE spent = 0 "
                 "AND expires_at <= ? ORDER BY expires_at, id LIMIT 500",
                 at);
             while (q.next())

@@ -11,7 +11,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t mem
     auto q = c.query(
         "SELECT COALESCE(SUM(CASE WHEN available_at <= ?2 THEN remaining END), 0), "
         "COALESCE(SUM(CASE WHEN available_at > ?2 THEN remaining END), 0) "
-        "FROM lots WHERE member_id = ?1 AND remaining > 0 AND expires_at > ?2",
+        "FROM lots WHERE member_id = ?1 AND spent = 0 AND expires_at > ?2",
         member_id, t);
     q.next();
     const std::int64_t available = q.i64(0), pending = q.i64(1);
@@ -21,10 +21,22 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t mem
 // Points reserved by the member's open holds that have not timed out (a hold left behind by a
 // crash ends by itself at its expiry).
 std::int64_t Database::Impl::held_points(std::int64_t member_id, std::int64_t t) {
+    if (!any_open_hold()) return 0;
     return scalar(c.query(
         "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE member_id=? AND asset=0 AND status=0 "
         "AND expires_at > ?",
         member_id, t));
+}
+
+// Whether the file holds any open hold (points or wallet): most never do, and a checkout reads
+// the member's holds several times. One look a transaction; writing a hold forgets it.
+bool Database::Impl::any_open_hold() {
+    const std::uint64_t tx = c.transaction_no();
+    if (tx == 0 || open_holds_tx != tx) {
+        open_holds = c.query("SELECT 1 FROM holds WHERE status = 0 LIMIT 1").next();
+        open_holds_tx = tx;
+    }
+    return open_holds;
 }
 
 std::int64_t Database::Impl::balance_of(std::int64_t member_id) {
@@ -90,9 +102,9 @@ void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64
                              std::int64_t expires_at) {
     std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
     c.query(
-         "INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at) "
-         "VALUES (?,?,?,?,?,?)",
-         member, entry, points, points - repay, available_at, expires_at)
+         "INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at, "
+         "spent) VALUES (?,?,?,?,?,?,?)",
+         member, entry, points, points - repay, available_at, expires_at, repay == points)
         .run();
     if (repay > 0)
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry,
@@ -123,14 +135,14 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     if (prefer_entry) {
         auto q = c.query(
             "SELECT id, entry_id, remaining, available_at, expires_at FROM lots WHERE entry_id=? "
-            "AND remaining > 0",
+            "AND spent = 0",
             prefer_entry);
         while (q.next())
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
     }
     auto q = c.query(
         "SELECT id, entry_id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
-        "AND remaining > 0 AND expires_at > ?",
+        "AND spent = 0 AND expires_at > ?",
         member, t);
     while (q.next())
         if (q.i64(1) != prefer_entry || prefer_entry == 0)
@@ -143,7 +155,15 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
                 k.points)
             .run();
-        c.query("UPDATE lots SET remaining = remaining - ? WHERE id=?", k.points, k.lot).run();
+        // A lot left with points keeps its place in the open-lot indexes (their condition is
+        // `spent`, which this statement does not set): only its row is written.
+        c.query("UPDATE lots SET remaining = remaining - ?1 WHERE id=?2 AND remaining > ?1",
+                k.points, k.lot)
+            .run();
+        if (c.changes() == 0)
+            c.query("UPDATE lots SET remaining = remaining - ?, spent = 1 WHERE id=?", k.points,
+                    k.lot)
+                .run();
     }
 }
 
@@ -326,7 +346,7 @@ std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id,
     d.load_member(member_id);
     auto q = d.c.query(
         "SELECT COALESCE(SUM(CASE WHEN expires_at < ?2 THEN remaining END), 0), "
-        "MIN(expires_at) FROM lots WHERE member_id = ?1 AND remaining > 0 AND "
+        "MIN(expires_at) FROM lots WHERE member_id = ?1 AND spent = 0 AND "
         "expires_at > ?3",
         member_id, before_ms, d.now());
     q.next();

@@ -498,7 +498,7 @@ void Database::Impl::do_merge(std::int64_t survivor_id, std::int64_t absorbed_id
         std::vector<Take> takes;
         {
             auto q = d.c.query(
-                "SELECT id, remaining FROM lots WHERE member_id=? AND remaining > 0 ORDER BY "
+                "SELECT id, remaining FROM lots WHERE member_id=? AND spent = 0 ORDER BY "
                 "expires_at, id",
                 absorbed_id);
             while (q.next())

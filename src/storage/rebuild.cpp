@@ -66,6 +66,8 @@ std::int64_t Database::rebuild() {
          "SUM(points) FROM lot_moves m WHERE m.lot_id = lots.id), 0)")
         .run();
     changed += c.changes();
+    c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");
+    changed += c.changes();
     c.run(
         "UPDATE gift_cards SET balance = (SELECT COALESCE(SUM(amount), 0) FROM "
         "gift_card_activities a WHERE a.card_id = gift_cards.id) WHERE balance <> (SELECT "

@@ -596,6 +596,15 @@ INSERT INTO meta(key, value) SELECT 'facts_before_journal', '1' WHERE
   EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM sales) OR
   EXISTS (SELECT 1 FROM ledger) OR EXISTS (SELECT 1 FROM wallet_entries) OR
   EXISTS (SELECT 1 FROM coupons);
+-- A lot's partial indexes follow a flag that changes once, when the lot is spent to nothing,
+-- rather than `remaining`, which every spend changes: a spend that leaves points in the lot then
+-- writes the lot's row alone, not both indexes too.
+ALTER TABLE lots ADD COLUMN spent INTEGER NOT NULL DEFAULT 0;
+UPDATE lots SET spent = 1 WHERE remaining <= 0;
+DROP INDEX lots_open;
+DROP INDEX lots_expiry;
+CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE spent = 0;
+CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;
 )SQL";
 
 std::int64_t pragma_int(Connection& c, const char* sql) {

@@ -168,6 +168,7 @@ Transaction::Transaction(Connection& c, bool write) : c_(c), write_(write) {
     // A transaction an earlier failure could not roll back is rolled back before a new one.
     if (!sqlite3_get_autocommit(c_.handle())) c_.rollback();
     c_.run(write ? "BEGIN IMMEDIATE" : "BEGIN");
+    ++c_.transactions_;
 }
 
 Transaction::~Transaction() {
@@ -178,6 +179,12 @@ void Transaction::commit() {
     if (write_ && c_.before_commit) c_.before_commit();
     c_.run("COMMIT");
     open_ = false;
+    if (write_) ++c_.commits_;
+}
+
+std::int64_t Connection::data_version() {
+    auto q = query("PRAGMA data_version");
+    return q.next() ? q.i64(0) : 0;
 }
 
 }  // namespace loyalty::storage

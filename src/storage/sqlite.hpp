@@ -132,6 +132,14 @@ class Connection {
     // transaction is written there); a throw fails the commit, which then rolls back.
     std::function<void()> before_commit;
     int changes() const { return sqlite3_changes(db_); }
+    // The number of the transaction open on this connection (they are counted from 1), 0
+    // outside one: what is remembered for the length of one transaction is remembered with
+    // its number.
+    std::uint64_t transaction_no() const { return sqlite3_get_autocommit(db_) ? 0 : transactions_; }
+    // Write transactions this connection committed; with PRAGMA data_version (which other
+    // connections' commits change), whether the file changed since a moment.
+    std::uint64_t commits() const { return commits_; }
+    std::int64_t data_version();
 
   private:
     friend class Query;
@@ -146,6 +154,8 @@ class Connection {
     std::unordered_map<const char*, Cached> cache_;
     std::unordered_map<sqlite3_stmt*, Cached*> by_stmt_;
     std::unordered_set<std::string> texts_;
+    std::uint64_t transactions_ = 0, commits_ = 0;
+    friend class Transaction;
 };
 
 // BEGIN IMMEDIATE (writers) or BEGIN (readers); rolls back unless committed.

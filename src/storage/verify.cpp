@@ -205,10 +205,11 @@ VerifyReport Database::verify() {
         auto q = d.c.query(
             "SELECT l.id, l.remaining, l.points - COALESCE((SELECT SUM(points) FROM lot_moves m "
             "WHERE m.lot_id = l.id), 0) AS r FROM lots l WHERE l.remaining <> r OR l.remaining < 0 "
-            "OR l.remaining > l.points");
+            "OR l.remaining > l.points OR l.spent <> (l.remaining = 0)");
         while (q.next())
             add("lot " + std::to_string(q.i64(0)) + ": remaining " + std::to_string(q.i64(1)) +
-                " but its moves leave " + std::to_string(q.i64(2)));
+                " but its moves leave " + std::to_string(q.i64(2)) +
+                " (or it is marked spent with points left, or open without)");
     }
     {
         auto q = d.c.query(

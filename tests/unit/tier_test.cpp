@@ -339,3 +339,31 @@ TEST_CASE("a version 1 file is migrated to version 2, ledger sources backfilled"
     raw_exec(path, "UPDATE ledger SET points = 1", &error);
     CHECK(error.find("append-only") != std::string::npos);  // the trigger is back
 }
+
+TEST_CASE("a commit takes its quote's evaluation only when nothing changed since", "[checkout]") {
+    const auto path = temp_path("quote-memo.db");
+    auto db = open(path);
+    db->load_program(ladder());
+    const auto a = db->enrol(phone("09121234567"));
+    // Quoted as Bronze (100 points); staff then make the member Gold (10% off, x2: 180 points)
+    // through this handle.
+    CHECK(db->quote(basket(a.id, {1000000})).points_earned == 100);
+    db->assign_tier(a.id, "gold", 0, "compensation", "mgr", "A1");
+    CHECK(db->commit(basket(a.id, {1000000}), "S1").points_earned == 180);
+    // The same through another handle on the file: its commit is seen as well.
+    auto other = open(path);
+    const auto b = db->enrol(phone("09121234568"));
+    CHECK(db->quote(basket(b.id, {1000000})).points_earned == 100);
+    other->assign_tier(b.id, "gold", 0, "compensation", "mgr", "A2");
+    CHECK(db->commit(basket(b.id, {1000000}), "S2").points_earned == 180);
+    // Another basket than the one quoted is evaluated for itself.
+    const auto c = db->enrol(phone("09121234569"));
+    CHECK(db->quote(basket(c.id, {100000})).points_earned == 10);
+    CHECK(db->commit(basket(c.id, {300000}), "S3").points_earned == 30);
+    // Nothing changed: the commit is what the quote showed, and the file checks out.
+    const auto q = db->quote(basket(c.id, {200000}));
+    const auto r = db->commit(basket(c.id, {200000}), "S4");
+    CHECK(r.points_earned == q.points_earned);
+    CHECK(r.points_earned == 20);
+    CHECK(db->verify().ok());
+}
