@@ -1,9 +1,22 @@
 // The background checkpointer (storage/checkpointer.hpp).
 #include "storage/checkpointer.hpp"
 
+#include <chrono>
 #include <utility>
 
 namespace loyalty::storage {
+namespace {
+
+// A pause in the sales this long lets the thread copy the log without slowing a commit (its
+// syncs and a commit's would share the disk).
+constexpr std::int64_t kPauseMs = 20;
+
+std::int64_t steady_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
 
 CheckpointResult checkpoint_passive(sqlite3* db) {
     CheckpointResult r;
@@ -32,6 +45,8 @@ Checkpointer::~Checkpointer() {
 
 int Checkpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
     auto* cp = static_cast<Checkpointer*>(self);
+    cp->last_commit_ms_.store(steady_ms(), std::memory_order_relaxed);
+    cp->frames_.store(frames, std::memory_order_relaxed);
     // Once per `threshold` new frames: a log that keeps growing while the thread copies it is
     // not asked for again at every commit.
     if (frames < cp->asked_at_) cp->asked_at_ = 0;  // the log started again
@@ -84,6 +99,15 @@ void Checkpointer::loop() {
         {
             std::unique_lock<std::mutex> lock(mu_);
             cv_.wait(lock, [this] { return wanted_ || stop_; });
+            // Until the till pauses, or the log grows to twice the threshold.
+            for (;;) {
+                if (stop_) break;
+                const std::int64_t quiet =
+                    steady_ms() - last_commit_ms_.load(std::memory_order_relaxed);
+                if (quiet >= kPauseMs || frames_.load(std::memory_order_relaxed) >= 2 * threshold_)
+                    break;
+                cv_.wait_for(lock, std::chrono::milliseconds(kPauseMs - quiet));
+            }
             if (stop_) break;
             wanted_ = false;
         }

@@ -5,7 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,7 +24,8 @@ struct CheckpointResult {
 CheckpointResult checkpoint_passive(sqlite3* db);
 
 // Watches a connection's commits (sqlite3_wal_hook); once its WAL holds `threshold` frames, wakes
-// a thread with its own connection to the file that checkpoints passively. The thread starts
+// a thread with its own connection to the file that checkpoints passively at the next pause in
+// the sales (or at once when the log holds twice the threshold). The thread starts
 // with the first checkpoint it is asked for and stops when the Checkpointer is destroyed, which
 // must happen before the watched connection closes.
 class Checkpointer {
@@ -45,7 +48,10 @@ class Checkpointer {
     std::string path_;
     int threshold_;
     int asked_at_ = 0;  // frames in the log when a checkpoint was last asked for (hook only)
-    std::mutex mu_;     // guards wanted_, stop_ and the thread's start
+    // What the hook saw last: when a commit ended (steady clock, ms) and the frames in the log.
+    std::atomic<std::int64_t> last_commit_ms_{0};
+    std::atomic<int> frames_{0};
+    std::mutex mu_;  // guards wanted_, stop_ and the thread's start
     std::condition_variable cv_;
     bool wanted_ = false, stop_ = false;
     bool inline_ = false;  // the thread could not open the file: checkpoints run in the hook
