@@ -191,6 +191,7 @@ std::unique_ptr<Database> Database::open(const OpenOptions& options) {
     } catch (...) {
         // A refused open leaves nothing behind: a file it created is removed again.
         if (impl->created) {
+            impl->checkpointer.reset();  // it watches the connection: it stops first
             impl->c.close();
             platform::remove_database_files(options.path);
         }
