@@ -362,6 +362,32 @@ double library_pages(const std::string& path, std::int64_t members, int n) {
     return static_cast<double>(frames) / n;
 }
 
+// Member import: `n` members with a name, a birth date, tags and consents, as one CSV into a new
+// file, in one call (loy_members_import_csv); members a second.
+double import_rate(const std::string& path, std::int64_t n) {
+    for (const char* s : {"", "-wal", "-shm"})
+        std::remove((path + s).c_str());
+    std::string csv = "phone,name,birth_date,tags,consent_sms\n";
+    for (std::int64_t i = 1; i <= n; ++i)
+        csv += phone_of(i) + ",Member " + std::to_string(i) + ",1990-0" +
+               std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + ",\"coffee,vip\"," +
+               (i % 2 ? "yes" : "no") + "\n";
+    loy_db* db = open_db(path, LOY_DURABILITY_NORMAL);
+    int64_t rows = 0, imported = 0;
+    loy_table* errors = nullptr;
+    auto t = Clock::now();
+    check(loy_members_import_csv(db, csv.c_str(), 0, &rows, &imported, &errors, &err), "import");
+    const double secs = ms_since(t) / 1000.0;
+    loy_table_free(errors);
+    loy_close(db);
+    if (imported != n) {
+        std::fprintf(stderr, "import wrote %lld of %lld members\n",
+                     static_cast<long long>(imported), static_cast<long long>(n));
+        std::exit(1);
+    }
+    return static_cast<double>(n) / secs;
+}
+
 double median_of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     if (v.empty()) return 0;
@@ -562,6 +588,10 @@ int main(int argc, char** argv) {
     }
     refund.print("refund (whole sale)");
     loy_close(db);
+    const std::int64_t to_import = std::min<std::int64_t>(o.members, 100000);
+    const double imports = import_rate(o.dir + "/import.db", to_import);
+    std::printf("  %-34s %lld members in one CSV: %.0f members/s\n", "member import",
+                static_cast<long long>(to_import), imports);
 
     db = open_db(path, LOY_DURABILITY_NORMAL);
     t = Clock::now();
@@ -618,6 +648,8 @@ int main(int argc, char** argv) {
     std::printf("  checkout p99 at NORMAL:             %.0f us (target <= 1000)\n",
                 lat[0][2].pct(99));
     std::printf("  lookup flatness @full / @100k:      %.2f  (target <= 1.2)\n", flat);
+    std::printf("  member import:                      %.0f members/s (target >= 50000)\n",
+                imports);
     std::printf(
         "  file bytes per ledger entry:        %.0f  (target <= 200)\n",
         static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(1, o.entries)));
