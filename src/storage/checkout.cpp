@@ -296,15 +296,14 @@ void Database::Impl::remember_quote(const Basket& b, std::int64_t member, const 
 
 // Inside the commit's write transaction: the quote's evaluation, if the file and the clock's
 // minute are as they were when the basket was quoted (the evaluation would come out the same).
-bool Database::Impl::quoted(const Basket& b, std::int64_t& member, MemberState& st,
+bool Database::Impl::quoted(const std::string& request, std::int64_t& member, MemberState& st,
                             Evaluation& ev) {
     QuoteMemo& m = quote_memo;
     if (!m.valid) return false;
     m.valid = false;  // used once
     active_program();
     if (m.commits != c.commits() || m.program_version != program_version ||
-        m.minute != now() / 60000 || m.data_version != c.data_version() ||
-        m.request != basket_request(b))
+        m.minute != now() / 60000 || m.data_version != c.data_version() || m.request != request)
         return false;
     member = m.member;
     st = std::move(m.state);
@@ -312,12 +311,14 @@ bool Database::Impl::quoted(const Basket& b, std::int64_t& member, MemberState& 
     return true;
 }
 
-std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b) {
+// `request`: basket_request(b), which the idempotency key's digest was made of.
+std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
+                                                                const std::string& request) {
     const int mode = redeem_mode(b);
     std::int64_t member = 0;
     MemberState st;
     Evaluation ev;
-    if (!quoted(b, member, st, ev)) ev = evaluate_basket(b, member, st);
+    if (!quoted(request, member, st, ev)) ev = evaluate_basket(b, member, st);
     if (b.redeem_points > 0 && ev.redeem_status != Status::Ok)
         throw Error(ev.redeem_status, ev.redeem_message);
     // What the customer was shown is what is committed: a coupon that does not apply is
@@ -525,8 +526,9 @@ Receipt Database::commit(const Basket& basket, const std::string& key) {
     check_key(key);
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->check_basket(basket);
+    const std::string request = impl_->basket_request(basket);
     return impl_->idempotent(
-        key, "sale", impl_->basket_request(basket), [&] { return impl_->do_commit(basket); },
+        key, "sale", request, [&] { return impl_->do_commit(basket, request); },
         [&](const Impl::Outcome& o) {
             Receipt r = impl_->sale_receipt(o.id);
             r.replayed = o.replayed;

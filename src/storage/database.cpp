@@ -79,7 +79,7 @@ void Database::Impl::open_on_read_only_medium() {
 const Program& Database::Impl::active_program() {
     // Once a transaction: the programme cannot change inside one but by load_program, which
     // forgets this (program_tx = 0). The body is read only when the version is new.
-    if (program_tx != 0 && program_tx == c.transaction_no()) return program;
+    if (c.still_in(program_tx)) return program;
     program_tx = c.transaction_no();
     const std::int64_t latest = scalar(c.query("SELECT COALESCE(MAX(version), 0) FROM programs"));
     if (latest != 0 && latest == program_version) return program;
@@ -121,9 +121,7 @@ void Database::Impl::record_currency(const std::string& code, int exp) {
 int Database::Impl::exponent(const std::string& code) {
     // Remembered for the transaction (a checkout asks for its currency's several times);
     // writing a currency forgets it.
-    if (exponent_memo.tx == c.transaction_no() && exponent_memo.tx != 0 &&
-        exponent_memo.code == code)
-        return exponent_memo.exponent;
+    if (c.still_in(exponent_memo.tx) && exponent_memo.code == code) return exponent_memo.exponent;
     auto q = c.query("SELECT exponent FROM currencies WHERE code=?", code);
     if (!q.next())
         throw Error(Status::UnknownCurrency, "currency '" + code + "' is not configured");
@@ -154,8 +152,7 @@ void Database::Impl::start_checkpoints() {
 // Copies the WAL into the main file and truncates it to zero bytes, if no reader holds an
 // older snapshot; otherwise it is left to the next checkpoint. Never fails the caller.
 void Database::Impl::checkpoint_truncate() {
-    std::unique_lock<std::mutex> paused;
-    if (checkpointer) paused = checkpointer->pause();
+    auto paused = pause_checkpoints();
     try {
         c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (const Error&) {
@@ -204,8 +201,7 @@ CheckpointInfo Database::checkpoint() {
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (impl_->opt.read_only)
         throw Error(Status::ReadOnly, "a read-only handle does not checkpoint");
-    std::unique_lock<std::mutex> paused;
-    if (impl_->checkpointer) paused = impl_->checkpointer->pause();
+    auto paused = impl_->pause_checkpoints();
     const storage::CheckpointResult r = storage::checkpoint_passive(impl_->c.handle());
     return {r.wal_frames, r.copied_frames};
 }

@@ -13,10 +13,9 @@ namespace loyalty {
 std::int64_t Database::Impl::account_of(std::int64_t member) {
     // Most files hold no household at all: one look a transaction says so, for every member
     // the transaction reads (writing a household forgets it: forget_households).
-    const std::uint64_t tx = c.transaction_no();
-    if (tx == 0 || no_households_tx != tx) {
+    if (!c.still_in(no_households_tx)) {
         no_households = !c.query("SELECT 1 FROM household_members LIMIT 1").next();
-        no_households_tx = tx;
+        no_households_tx = c.transaction_no();
     }
     if (no_households) return member;
     auto q = c.query(

@@ -227,6 +227,10 @@ struct Database::Impl {
     void record_currency(const std::string& code, int exp);
     int exponent(const std::string& code);
     void start_checkpoints();
+    // Held while this connection runs a checkpoint of its own: the thread's waits meanwhile.
+    std::unique_lock<std::mutex> pause_checkpoints() {
+        return checkpointer ? checkpointer->pause() : std::unique_lock<std::mutex>();
+    }
     void checkpoint_truncate();
 
     // In chain mode, a job that must run once for the whole chain (expiry, tier review, messages,
@@ -351,7 +355,7 @@ struct Database::Impl {
 
     // storage/ledger.cpp
     std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);
-    std::int64_t held_points(std::int64_t member_id, std::int64_t t);
+    std::int64_t held(std::int64_t member_id, std::int64_t asset, std::int64_t t);
     bool any_open_hold();
     std::int64_t balance_of(std::int64_t member_id);
     std::string source_of(EntryKind kind, const EntryContext& ctx);
@@ -445,12 +449,12 @@ struct Database::Impl {
     } quote_memo;
     void remember_quote(const Basket& b, std::int64_t member, const MemberState& st,
                         const Evaluation& ev);
-    bool quoted(const Basket& b, std::int64_t& member, MemberState& st, Evaluation& ev);
+    bool quoted(const std::string& request, std::int64_t& member, MemberState& st, Evaluation& ev);
     Basket with_plan_prices(const Basket& b, const Program& p, std::int64_t member);
     std::function<std::int64_t(const ScoreTerm&)> sale_delta(const Evaluation& ev);
     Quote quote(const Basket& b);
     int redeem_mode(const Basket& b);
-    std::pair<std::int64_t, std::int64_t> do_commit(const Basket& b);
+    std::pair<std::int64_t, std::int64_t> do_commit(const Basket& b, const std::string& request);
     void reward_referral(std::int64_t member, std::int64_t sale, std::int64_t total,
                          EntryContext ctx, std::int64_t avail_at);
     void credit_earnings(std::int64_t member, const Evaluation& ev, EntryContext ctx,

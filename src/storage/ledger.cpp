@@ -15,26 +15,25 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t mem
         member_id, t);
     q.next();
     const std::int64_t available = q.i64(0), pending = q.i64(1);
-    return {std::max<std::int64_t>(0, available - held_points(member_id, t)), pending};
+    return {std::max<std::int64_t>(0, available - held(member_id, 0, t)), pending};
 }
 
-// Points reserved by the member's open holds that have not timed out (a hold left behind by a
-// crash ends by itself at its expiry).
-std::int64_t Database::Impl::held_points(std::int64_t member_id, std::int64_t t) {
+// Points (asset 0) or wallet money (asset 1) reserved by the member's open holds that have not
+// timed out (a hold left behind by a crash ends by itself at its expiry).
+std::int64_t Database::Impl::held(std::int64_t member_id, std::int64_t asset, std::int64_t t) {
     if (!any_open_hold()) return 0;
     return scalar(c.query(
-        "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE member_id=? AND asset=0 AND status=0 "
+        "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE member_id=? AND asset=? AND status=0 "
         "AND expires_at > ?",
-        member_id, t));
+        member_id, asset, t));
 }
 
 // Whether the file holds any open hold (points or wallet): most never do, and a checkout reads
 // the member's holds several times. One look a transaction; writing a hold forgets it.
 bool Database::Impl::any_open_hold() {
-    const std::uint64_t tx = c.transaction_no();
-    if (tx == 0 || open_holds_tx != tx) {
+    if (!c.still_in(open_holds_tx)) {
         open_holds = c.query("SELECT 1 FROM holds WHERE status = 0 LIMIT 1").next();
-        open_holds_tx = tx;
+        open_holds_tx = c.transaction_no();
     }
     return open_holds;
 }
@@ -179,7 +178,7 @@ std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, st
     auto p = plan(member, points, true, 0);
     // Points open holds reserve are not spendable; the lots are summed again only when some are.
     if (lots::total(p) < points ||
-        (held_points(member, now()) > 0 && spendable(member).first < points)) {
+        (held(member, 0, now()) > 0 && spendable(member).first < points)) {
         const std::int64_t free = std::min(lots::total(p), spendable(member).first);
         throw Error(Status::InsufficientPoints,
                     std::to_string(points) + " points needed, " + std::to_string(free) +

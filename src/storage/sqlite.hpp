@@ -136,6 +136,8 @@ class Connection {
     // outside one: what is remembered for the length of one transaction is remembered with
     // its number.
     std::uint64_t transaction_no() const { return sqlite3_get_autocommit(db_) ? 0 : transactions_; }
+    // Whether what was remembered in transaction `tx` may be used now: it is still open.
+    bool still_in(std::uint64_t tx) const { return tx != 0 && tx == transaction_no(); }
     // Write transactions this connection committed; with PRAGMA data_version (which other
     // connections' commits change), whether the file changed since a moment.
     std::uint64_t commits() const { return commits_; }

@@ -13,13 +13,7 @@ WalletBalance Database::Impl::wallet_balance(std::int64_t member) {
     WalletBalance w;
     w.balance = q.i64(0);
     // Less what open holds reserve (a hold that timed out reserves nothing).
-    const std::int64_t held =
-        !any_open_hold()
-            ? 0
-            : scalar(c.query("SELECT COALESCE(SUM(amount), 0) FROM holds WHERE member_id=? AND "
-                             "asset=1 AND status=0 AND expires_at > ?",
-                             member, now()));
-    w.available = std::max<std::int64_t>(0, q.i64(1) - held);
+    w.available = std::max<std::int64_t>(0, q.i64(1) - held(member, 1, now()));
     w.pending = w.balance - q.i64(1);
     return w;
 }
