@@ -63,6 +63,10 @@ done
 # --- build and test each architecture ------------------------------------------------------------
 export LOYALTY_WINEPREFIX="$root/build/wine"
 bash cmake/wine-run.sh --init  # once, before tests run in parallel
+# One wine server for every test, kept until the script ends: a server that shuts itself down
+# between two programs (its default, 3 s after the last one exits) races the next one's start.
+WINEPREFIX="$LOYALTY_WINEPREFIX" wineserver -p
+trap 'WINEPREFIX="$LOYALTY_WINEPREFIX" wineserver -k 2>/dev/null || true' EXIT
 jobs="$(nproc)"
 for arch in "${arches[@]}"; do
   case "$arch" in

@@ -90,7 +90,7 @@ grep -q "members reviewed: 2 / 2" "$W/review.err" || fail "review progress"
 { A report "$DB" no-such --at 2026-11-21 2>&1 || true; } | contains "LOY_ERR_NOT_FOUND" || fail "bad report"
 
 # Bad input: a clear message and exit status 2, never an abort; nothing created by a failed init.
-status() { set +e; A "$@" >"$W/out" 2>"$W/err"; local rc=$?; set -e; echo $rc; }
+status() { set +e; A "$@" >"$W/out" 2>"$W/err"; local rc=$?; set -e; echo $rc | tee "$W/rc"; }
 A --version | contains "^loyalty-admin [0-9]" || fail "--version"
 [ "$(status report "$DB" sales --from 2026-13-01)" = 2 ] || fail "month 13 is exit 2"
 grep -q "month 13 does not exist" "$W/err" || fail "month 13 message"
