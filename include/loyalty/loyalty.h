@@ -973,8 +973,8 @@ LOY_API int32_t LOY_CALL loy_points_transfer(loy_db* db, int64_t from_member_id,
                                              const char* reason, const char* operator_id,
                                              const char* idempotency_key, int64_t* out_from_balance,
                                              loy_error* err);
-/* Expiry sweep: writes an expire entry for each lot whose date is <= now_ms (0 = the handle's
- * clock). Idempotent. Returns the number of lots and points expired. */
+/* Expiry sweep: for each member with lots whose date is <= now_ms (0 = the handle's clock), one
+ * expire entry taking all of them. Idempotent. Returns the number of lots and points expired. */
 LOY_API int32_t LOY_CALL loy_points_expire(loy_db* db, int64_t now_ms, int64_t* out_lots,
                                            int64_t* out_points, loy_error* err);
 /* Points of the member that will expire before `before_ms` unless spent. */

@@ -361,6 +361,19 @@ struct FactApplier {
         const std::int64_t corrects = f.contains("corrects") && f["corrects"].is_string()
                                           ? resolve("ledger", f["corrects"].get<std::string>())
                                           : 0;
+        if (kind == EntryKind::Expire && corrects == 0) {
+            // An expiry of several entries' lots: the lots past their date, soonest first.
+            std::vector<lots::Take> due;
+            for (const auto& k : d.due_lots(member, at)) {
+                if (want <= 0) break;
+                due.push_back({k.lot, std::min(want, k.points)});
+                want -= due.back().points;
+            }
+            if (want > 0)
+                for (const auto& k : d.plan(member, want, false, 0, at))
+                    due.push_back(k);
+            return due;
+        }
         const bool by_entry = kind == EntryKind::Expire || kind == EntryKind::ReverseEarn;
         return d.plan(member, want, false, by_entry ? corrects : 0, at);
     }

@@ -369,6 +369,11 @@ struct Database::Impl {
     std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
                            std::int64_t prefer_entry, std::int64_t at = 0);
     void apply(std::int64_t entry, const std::vector<Take>& p);
+    // A member's lots past their date at `at`, soonest first, each taken whole.
+    std::vector<Take> due_lots(std::int64_t member, std::int64_t at);
+    // Expires the lots past their date at `at` of the members in [first, last], one entry a
+    // member, in the caller's transaction.
+    ExpireResult expire_members(std::int64_t first, std::int64_t last, std::int64_t at);
     std::int64_t debit_spend(EntryKind kind, std::int64_t member, std::int64_t points,
                              const EntryContext& ctx);
     std::int64_t debit_reverse(std::int64_t member, std::int64_t points, const EntryContext& ctx,

@@ -3,19 +3,29 @@
 
 namespace loyalty {
 
+namespace {
+
+// A job runs "as of" a time (0: now): the handle's clock is set to it for the job's duration, so
+// every fact the job writes carries that time.
+struct AsOf {
+    Database::Impl& d;
+    std::int64_t saved;
+    AsOf(Database::Impl& impl, std::int64_t at) : d(impl), saved(impl.fixed_clock.load()) {
+        if (at != 0) d.fixed_clock.store(at);
+    }
+    ~AsOf() { d.fixed_clock.store(saved); }
+    AsOf(const AsOf&) = delete;
+    AsOf& operator=(const AsOf&) = delete;
+};
+
+}  // namespace
+
 ReviewResult Database::review_tiers(std::int64_t now_ms, const Progress& progress) {
     impl_->not_on_a_till("the tier review");
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    // The review runs "as of" now_ms: the handle's clock is set for its duration.
-    const std::int64_t saved = d.fixed_clock.load();
-    if (now_ms != 0) d.fixed_clock.store(now_ms);
-    struct RestoreClock {
-        Impl& d;
-        std::int64_t saved;
-        ~RestoreClock() { d.fixed_clock.store(saved); }
-    } restore{d, saved};
+    const AsOf as_of(d, now_ms);
     const std::int64_t at = d.now();
     ReviewResult r;
     std::int64_t members = 0;
@@ -56,42 +66,40 @@ ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
     if (now_ms < 0) throw Error(Status::InvalidArgument, "time cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
-    std::int64_t at = now_ms == 0 ? d.now() : now_ms;
+    const AsOf as_of(d, now_ms);
+    const std::int64_t at = d.now();
     ExpireResult total;
+    // The members with lots past their date and how many each has, read once, in member order
+    // (the order of their rows and of their open-lot index entries).
+    std::vector<std::pair<std::int64_t, std::int64_t>> members;
     std::int64_t due = 0;
-    if (progress) {
+    {
         Transaction t(d.c, false);
-        due =
-            scalar(d.c.query("SELECT COUNT(*) FROM lots WHERE spent = 0 AND expires_at <= ?", at));
+        auto q = d.c.query(
+            "SELECT member_id, COUNT(*) FROM lots WHERE spent = 0 AND expires_at <= ? "
+            "GROUP BY member_id ORDER BY member_id",
+            at);
+        while (q.next()) {
+            members.emplace_back(q.i64(0), q.i64(1));
+            due += q.i64(1);
+        }
     }
-    // In batches, so a large sweep does not hold the write lock for long.
-    for (;;) {
+    // Ranges of members with about kLots lots between them, a transaction each: a large sweep
+    // holds the write lock for a short while at a time, and each page it changes is written
+    // once a transaction, not once a lot.
+    constexpr std::int64_t kLots = 10000;
+    for (std::size_t next = 0; next < members.size();) {
+        const std::int64_t first = members[next].first;
+        for (std::int64_t lots = 0; next < members.size() && lots < kLots; ++next)
+            lots += members[next].second;
+        const std::int64_t last = members[next - 1].first;
         Transaction t(d.c, true);
         d.journal_operation("expire", "");
         d.active_program();
-        struct Lot {
-            std::int64_t id, member, remaining, entry;
-        };
-        std::vector<Lot> lots;
-        {
-            auto q = d.c.query(
-                "SELECT id, member_id, remaining, entry_id FROM lots WHERE spent = 0 "
-                "AND expires_at <= ? ORDER BY expires_at, id LIMIT 500",
-                at);
-            while (q.next())
-                lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
-        }
-        if (lots.empty()) break;
-        for (const auto& l : lots) {
-            Impl::EntryContext ctx;
-            ctx.reason = "expired";
-            ctx.corrects = l.entry;
-            std::int64_t entry = d.add_entry(EntryKind::Expire, l.member, -l.remaining, ctx);
-            d.apply(entry, {{l.id, l.remaining}});
-            total.lots += 1;
-            total.points += l.remaining;
-        }
+        const ExpireResult r = d.expire_members(first, last, at);
         t.commit();
+        total.lots += r.lots;
+        total.points += r.points;
         if (progress) progress(total.lots, std::max(due, total.lots));
     }
     return total;

@@ -453,6 +453,56 @@ TEST_CASE("seed: per-action points with caps (login = 1, review = 5)", "[events]
     CHECK(db->member(m.id).balance == 11);
 }
 
+TEST_CASE(
+    "the expiry sweep takes a member's lots past their date as one entry, and a replay "
+    "takes the same lots",
+    "[ledger]") {
+    auto path = temp_path("expiry-member.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    auto n = db->enrol(phone("09121234568"));
+    db->commit(basket(m.id, {300000}), "S1");
+    db->commit(basket(n.id, {100000}), "N1");
+    db->set_clock(kT0 + 10 * kDay);
+    db->commit(basket(m.id, {200000}), "S2");
+    db->set_clock(kT0 + 200 * kDay);
+    db->commit(basket(m.id, {500000}), "S3");  // not due at the sweep
+    const std::int64_t before = db->member(m.id).balance;
+    const auto [later, later_next] = db->expiring(m.id, kT0 + 1000 * kDay);
+    const auto [due, due_next] = db->expiring(m.id, kT0 + 380 * kDay);
+    REQUIRE(due > 0);
+    REQUIRE(later > due);
+    const std::int64_t n_due = db->member(n.id).balance;
+    REQUIRE(n_due > 0);
+    const auto r = db->expire(kT0 + 380 * kDay);
+    CHECK(r.lots == 3);  // two of m's, one of n's
+    CHECK(r.points == due + n_due);
+    std::vector<LedgerEntry> expiries;
+    for (const auto& e : db->history(m.id))
+        if (e.kind == EntryKind::Expire) expiries.push_back(e);
+    REQUIRE(expiries.size() == 1);
+    CHECK(expiries[0].points == -due);
+    CHECK(expiries[0].corrects.empty());  // two entries' lots: it names neither
+    CHECK(expiries[0].created_at == kT0 + 380 * kDay);
+    CHECK(db->member(m.id).balance == before - due);
+    CHECK(db->member(n.id).balance == 0);
+    CHECK(db->expiring(m.id, kT0 + 1000 * kDay).first == later - due);
+    CHECK(db->verify().ok());
+
+    // Another file applying the journal takes the lots past their date, not the newer lot.
+    auto other = open(temp_path("expiry-member-2.db"));
+    other->load_program(kProgramme);
+    other->set_clock(db->now());
+    other->apply_journal(db->journal("", 0, 10000));
+    const Member there = other->member_by_uid(m.uid);
+    CHECK(there.balance == before - due);
+    CHECK(other->expiring(there.id, kT0 + 1000 * kDay).first == later - due);
+    CHECK(other->expiring(there.id, kT0 + 380 * kDay).first == 0);
+    CHECK(other->expire(kT0 + 380 * kDay).points == 0);
+    CHECK(other->verify().ok());
+}
+
 TEST_CASE("the expiry sweep is idempotent and the ledger stays append-only (odoo#206048)",
           "[ledger][regression]") {
     auto path = temp_path("expiry.db");
