@@ -346,7 +346,8 @@ struct Database::Impl {
     std::int64_t resolve_referrer(const std::string& ref);
     void check_unique(const std::optional<std::string>& phone,
                       const std::optional<std::string>& card, std::int64_t self);
-    void write_tags(std::int64_t id, const std::vector<std::string>& tags);
+    // Sets a member's tags; `replace` false for a member just inserted, who has none yet.
+    void write_tags(std::int64_t id, const std::vector<std::string>& tags, bool replace = true);
     std::int64_t do_enrol(const MemberFields& f);
     void do_update(std::int64_t id, const MemberFields& f);
     void set_status(std::int64_t id, MemberStatus from, MemberStatus to);

@@ -174,8 +174,9 @@ void Database::Impl::check_unique(const std::optional<std::string>& phone,
     }
 }
 
-void Database::Impl::write_tags(std::int64_t id, const std::vector<std::string>& tags) {
-    c.query("DELETE FROM member_tags WHERE member_id=?", id).run();
+void Database::Impl::write_tags(std::int64_t id, const std::vector<std::string>& tags,
+                                bool replace) {
+    if (replace) c.query("DELETE FROM member_tags WHERE member_id=?", id).run();
     for (const auto& t : tags)
         c.query("INSERT INTO member_tags(member_id, tag) VALUES (?, ?)", id, t).run();
 }
@@ -215,7 +216,7 @@ std::int64_t Database::Impl::do_enrol(const MemberFields& f) {
          f.consent_push.value_or(false), opt_text(f.branch), NullIfZero{referrer}, code, t, t)
         .run();
     std::int64_t id = c.last_id();
-    if (f.tags) write_tags(id, *f.tags);
+    if (f.tags) write_tags(id, *f.tags, false);
     active_program();
     maybe_upgrade(id, 0);  // the entry level of the tier ladder
     return id;
