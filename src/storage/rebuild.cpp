@@ -1,8 +1,9 @@
 // loy_rebuild: the projections recomputed from the facts — each member's balance, lifetime
 // earnings, wallet balance and tier, each lot's remainder, each sale's status, each campaign's
-// uses and discount — in one transaction, after a repair or when loy_verify found a projection
-// that disagrees with its facts.
+// uses and discount, the report totals by quarter-hour — in one transaction, after a repair or when
+// loy_verify found a projection that disagrees with its facts.
 #include "storage/impl.hpp"
+#include "storage/ledger_totals.hpp"
 
 namespace loyalty {
 
@@ -68,6 +69,19 @@ std::int64_t Database::rebuild() {
     changed += c.changes();
     c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");
     changed += c.changes();
+    // The report totals by quarter-hour: written again when any differs from its entries.
+    const std::int64_t totals_off = scalar(
+        c.query("SELECT (SELECT COUNT(*) FROM (SELECT quarter, branch, kind, points, entries FROM "
+                "ledger_totals EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES
+                ")) + (SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES
+                " EXCEPT SELECT quarter, branch, kind, points, entries FROM ledger_totals))"));
+    if (totals_off > 0) {
+        c.run("DELETE FROM ledger_totals");
+        c.run(
+            "INSERT INTO ledger_totals(quarter, branch, kind, points, "
+            "entries) " LOY_LEDGER_TOTALS_OF_ENTRIES);
+        changed += totals_off;
+    }
     c.run(
         "UPDATE gift_cards SET balance = (SELECT COALESCE(SUM(amount), 0) FROM "
         "gift_card_activities a WHERE a.card_id = gift_cards.id) WHERE balance <> (SELECT "

@@ -10,6 +10,7 @@
 #include "storage/access.hpp"
 #include "storage/audience.hpp"
 #include "storage/canonical.hpp"
+#include "storage/ledger_totals.hpp"
 #include "storage/report_kit.hpp"
 
 namespace loyalty {
@@ -179,14 +180,11 @@ Table points_report(Session& s, const Span& sp, const ReportOptions& o) {
     Table t = periodic(sp, {"earned", "reversed", "redeemed", "expired", "adjusted",
                             "redemption_rate_pct", "breakage_pct"});
     std::vector<PointSums> acc(sp.periods.size());
-    auto q = s.c.query(
-        "SELECT created_at, kind, points FROM ledger WHERE created_at >= ?1 AND created_at < ?2 "
-        "AND (?3 = '' OR branch = ?3)",
-        sp.from_ms, sp.to_ms, o.branch);
-    while (q.next()) {
-        const int i = sp.index(q.i64(0));
-        if (i >= 0) acc[i].add(q.i64(1), q.i64(2));
-    }
+    storage::sum_ledger(
+        s, sp.from_ms, sp.to_ms, o.branch, [&sp](std::int64_t ms) { return sp.index(ms); },
+        [&acc](int i, std::int64_t kind, std::int64_t points) {
+            if (i >= 0) acc[i].add(kind, points);
+        });
     for (std::size_t i = 0; i < acc.size(); ++i) {
         const PointSums& a = acc[i];
         const std::int64_t net_earned = a.earned - a.reversed;
@@ -206,23 +204,23 @@ Table liability_report(Session& s, const Span& sp) {
     Table t = periodic(
         sp, {"points_outstanding", "liability", "breakage_pct", "expected_liability", "currency"});
     const Ratio value = s.program.point_value;
-    // One pass over the ledger up to the span's end: totals before each period's end.
+    // The ledger up to the span's end, by period (-1: before the span): totals before each
+    // period's end.
     std::vector<PointSums> upto(sp.periods.size());
     std::vector<std::int64_t> balance(sp.periods.size(), 0);
     PointSums before;
     std::int64_t before_balance = 0;
-    auto q =
-        s.c.query("SELECT created_at, kind, points FROM ledger WHERE created_at < ?1", sp.to_ms);
-    while (q.next()) {
-        const int i = sp.index(q.i64(0));
-        if (i < 0) {
-            before.add(q.i64(1), q.i64(2));
-            before_balance = checked_add(before_balance, q.i64(2));
-        } else {
-            upto[i].add(q.i64(1), q.i64(2));
-            balance[i] = checked_add(balance[i], q.i64(2));
-        }
-    }
+    storage::sum_ledger(
+        s, 0, sp.to_ms, "", [&sp](std::int64_t ms) { return sp.index(ms); },
+        [&](int i, std::int64_t kind, std::int64_t points) {
+            if (i < 0) {
+                before.add(kind, points);
+                before_balance = checked_add(before_balance, points);
+            } else {
+                upto[i].add(kind, points);
+                balance[i] = checked_add(balance[i], points);
+            }
+        });
     PointSums run = before;
     std::int64_t outstanding = before_balance;
     for (std::size_t i = 0; i < sp.periods.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "storage/impl.hpp"
+#include "storage/ledger_totals.hpp"
 
 namespace loyalty {
 
@@ -229,6 +230,21 @@ VerifyReport Database::verify() {
         while (q.next())
             add("entry " + std::to_string(q.i64(0)) + ": takes " + std::to_string(-q.i64(1)) +
                 " points but consumed " + std::to_string(q.i64(2)) + " from lots");
+    }
+    {
+        // The report totals by quarter-hour against the entries they add up.
+        auto q = d.c.query(
+            "SELECT 't', * FROM (SELECT quarter, branch, kind, points, entries FROM ledger_totals "
+            "EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES
+            ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES
+            " EXCEPT SELECT quarter, branch, kind, points, entries "
+            "FROM ledger_totals) ORDER BY 2, 3, 4, 1");
+        while (q.next())
+            add(std::string(q.text(0) == "t" ? "report totals" : "the entries") + " of quarter " +
+                std::to_string(q.i64(1)) + ", branch '" + q.text(2) + "', kind " +
+                std::to_string(q.i64(3)) + ": " + std::to_string(q.i64(4)) + " points in " +
+                std::to_string(q.i64(5)) + " entries" +
+                (q.text(0) == "t" ? ", which the entries do not give" : ", not in the totals"));
     }
     {
         auto w = d.c.query(

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #endif
 
+#include <algorithm>
 #include <random>
 
 #include "db_fixture.hpp"
@@ -768,4 +769,102 @@ TEST_CASE(
     CHECK(after.available == 100);
     CHECK(m.balance == 107);  // what the tampered file said
     CHECK(db->rebuild() == 0);
+}
+
+TEST_CASE("the points and liability reports add quarter-hour totals and read their edges exactly",
+          "[reports]") {
+    // A UTC offset of 7 minutes puts every local midnight inside a quarter-hour, so the daily
+    // periods split quarter-hours as well as the report's own edges do.
+    std::string prog = kProgramme;
+    prog.replace(prog.find("\"currency\""), 0, "\"utc_offset_minutes\": 7, ");
+    auto path = temp_path("report-totals.db");
+    auto db = open(path);
+    db->load_program(prog);
+    auto m = db->enrol(phone("09121234567"));
+    for (int i = 0; i < 60; ++i) {
+        db->set_clock(kT0 + i * 37 * 60000LL + i * 1000);
+        auto b = basket(m.id, {100000 + 10000 * i}, i % 4 == 3 ? 3 : 0);
+        b.branch = i % 2 ? "north" : "south";
+        db->commit(b, "S" + std::to_string(i));
+        if (i % 5 == 0) db->adjust(m.id, 2 + i, "goodwill", "mgr", "A" + std::to_string(i));
+    }
+    // An entry written elsewhere arrives later with its own, earlier time.
+    {
+        auto other = open(temp_path("report-totals-2.db"));
+        other->load_program(prog);
+        other->set_clock(kT0 + 100 * 60000LL + 777);
+        auto o = other->enrol(phone("09127654321"));
+        other->commit(basket(o.id, {900000}), "O1");
+        db->apply_journal(other->journal("", 0, 1000));
+    }
+    const std::int64_t from = kT0 + 5 * 60000 + 3000, to = kT0 + 35 * 3600000LL + 11 * 60000;
+    std::vector<std::int64_t> bounds = {from};
+    const std::int64_t day = 86400000, midnight_shift = 7 * 60000;
+    for (std::int64_t t = (from / day) * day - midnight_shift; t < to; t += day)
+        if (t > from) bounds.push_back(t);
+    bounds.push_back(to);
+    // Entries on both sides of each local midnight, in the quarter-hour it splits.
+    for (std::size_t i = 1; i + 1 < bounds.size(); ++i)
+        for (const std::int64_t at : {bounds[i] - 120000, bounds[i] + 120000}) {
+            db->set_clock(at);
+            db->adjust(m.id, 1000 + at % 7, "edge", "mgr", "E" + std::to_string(at));
+        }
+    auto sum = [&](const std::string& where) {
+        return raw_int(path, "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE " + where);
+    };
+    auto range = [](std::int64_t a, std::int64_t b) {
+        return "created_at >= " + std::to_string(a) + " AND created_at < " + std::to_string(b);
+    };
+    auto check_reports = [&]() {
+        for (const std::string branch : {"", "north"}) {
+            ReportOptions o;
+            o.from_ms = from;
+            o.to_ms = to;
+            o.group = Grouping::Day;
+            o.branch = branch;
+            const Table p = db->report("points", o);
+            REQUIRE(p.rows.size() == bounds.size() - 1);
+            for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+                const std::string w = range(bounds[i], bounds[i + 1]) +
+                                      (branch.empty() ? "" : " AND branch = '" + branch + "'");
+                CHECK(p.rows[i][1].number == sum(w + " AND kind IN (1, 7, 8)"));
+                CHECK(p.rows[i][3].number == -sum(w + " AND kind IN (2, 6)"));
+                CHECK(p.rows[i][5].number == sum(w + " AND kind = 4"));
+            }
+        }
+        ReportOptions o;
+        o.from_ms = from;
+        o.to_ms = to;
+        o.group = Grouping::Day;
+        const Table l = db->report("liability", o);
+        REQUIRE(l.rows.size() == bounds.size() - 1);
+        for (std::size_t i = 0; i + 1 < bounds.size(); ++i)
+            CHECK(l.rows[i][1].number == sum("created_at < " + std::to_string(bounds[i + 1])));
+    };
+    REQUIRE(bounds.size() >= 3);
+    REQUIRE(sum(range(from, to)) > 0);
+    check_reports();
+    CHECK(db->verify().ok());
+
+    // The reports read the totals: a total made wrong shows in them, verify names it, and
+    // rebuild writes it again from the entries.
+    db.reset();
+    raw_exec(path,
+             "UPDATE ledger_totals SET points = points + 1000 WHERE kind = 1 AND quarter = "
+             "(SELECT quarter FROM ledger_totals WHERE kind = 1 AND quarter * 900000 > " +
+                 std::to_string(from + 900000) + " ORDER BY quarter LIMIT 1)");
+    db = open(path);
+    ReportOptions whole;
+    whole.from_ms = from;
+    whole.to_ms = to;
+    CHECK(db->report("points", whole).rows[0][1].number ==
+          sum(range(from, to) + " AND kind IN (1, 7, 8)") + 1000);
+    const auto rep = db->verify();
+    REQUIRE_FALSE(rep.ok());
+    CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [](const std::string& p) {
+        return p.find("report totals of quarter") != std::string::npos;
+    }));
+    CHECK(db->rebuild() >= 1);
+    CHECK(db->verify().ok());
+    check_reports();
 }

@@ -90,6 +90,18 @@ inline void raw_exec(const std::string& path, const std::string& sql,
     sqlite3_close(db);
 }
 
+// The first column of the first row of `sql` on the file at `path`, as an integer (0: no row).
+inline std::int64_t raw_int(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    const std::int64_t v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
 // A small seeded generator for property tests: next(bound) is in [0, bound), the same sequence
 // on every platform (64-bit arithmetic, a size_t result for 32-bit Windows too).
 struct Lcg {
