@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS loyalty.entries(
   sale_uid text,
   till_time bigint NOT NULL,
   PRIMARY KEY (member_uid, entry_uid));
+ALTER TABLE loyalty.entries ADD COLUMN IF NOT EXISTS branch text;
 -- Each member's balance and lifetime earnings over the whole chain (the sum of its entries; the
 -- earning kinds: earn, reversal of an earn, bonus, event).
 CREATE TABLE IF NOT EXISTS loyalty.accounts(
@@ -177,9 +178,9 @@ BEGIN
   FROM jsonb_array_elements(p_body) f
   WHERE f->>'t' = 'sale' AND f ? 'hold_id' AND h.hold_id = f->>'hold_id' AND h.status <> 'posted';
   WITH e AS (
-    INSERT INTO loyalty.entries(member_uid, entry_uid, kind, points, sale_uid, till_time)
+    INSERT INTO loyalty.entries(member_uid, entry_uid, kind, points, sale_uid, till_time, branch)
     SELECT f->>'member_id', f->>'id', (f->>'kind')::smallint, (f->>'points')::bigint,
-           f->>'sale_id', (f->>'created_at')::bigint
+           f->>'sale_id', (f->>'created_at')::bigint, f->>'branch'
     FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'entry'
     ON CONFLICT DO NOTHING
     RETURNING member_uid, kind, points)
@@ -217,6 +218,41 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   LEFT JOIN (SELECT sale_uid, sum(amount) AS amount FROM refunds GROUP BY sale_uid) r
     USING (sale_uid)
   GROUP BY 1, 2 ORDER BY 2, 1
+$$;
+
+-- The chain's points by branch (the entry's: the till's branch for a sale's entries, '' for the
+-- head office's jobs) and Jalali month, with the library's report's definitions (docs/reports.md,
+-- `points`): earned (purchase, bonus, action), reversed (earned points taken back by refunds),
+-- redeemed (spent, net of restores), expired, adjusted (signed).
+CREATE OR REPLACE FUNCTION loyalty.report_points(p_offset_min int)
+RETURNS TABLE(branch text, month text, earned bigint, reversed bigint, redeemed bigint,
+              expired bigint, adjusted bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  SELECT coalesce(e.branch, ''), jalali_month(e.till_time, p_offset_min),
+         coalesce(sum(e.points) FILTER (WHERE e.kind IN (1, 7, 8)), 0)::bigint,
+         coalesce(-sum(e.points) FILTER (WHERE e.kind = 5), 0)::bigint,
+         coalesce(-sum(e.points) FILTER (WHERE e.kind IN (2, 6)), 0)::bigint,
+         coalesce(-sum(e.points) FILTER (WHERE e.kind = 3), 0)::bigint,
+         coalesce(sum(e.points) FILTER (WHERE e.kind = 4), 0)::bigint
+  FROM entries e GROUP BY 1, 2 ORDER BY 2, 1
+$$;
+
+-- The chain's points liability at the end of each Jalali month with entries: the points every
+-- member holds over the whole chain (the sum of every entry to then), and the points expired and
+-- redeemed to then, whose ratio is the breakage the library's `liability` report shows. In
+-- points: each file's programme gives a point its money value.
+CREATE OR REPLACE FUNCTION loyalty.report_liability(p_offset_min int)
+RETURNS TABLE(month text, points_outstanding bigint, expired_to_date bigint,
+              redeemed_to_date bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  WITH m AS (
+    SELECT jalali_month(till_time, p_offset_min) AS month, sum(points) AS net,
+           coalesce(-sum(points) FILTER (WHERE kind = 3), 0) AS expired,
+           coalesce(-sum(points) FILTER (WHERE kind IN (2, 6)), 0) AS redeemed
+    FROM entries GROUP BY 1)
+  SELECT month, (sum(net) OVER w)::bigint, (sum(expired) OVER w)::bigint,
+         (sum(redeemed) OVER w)::bigint
+  FROM m WINDOW w AS (ORDER BY month) ORDER BY month
 $$;
 
 -- Holds `p_points` of member `p_member` for `p_ttl_ms` for a sale at till `p_name`, when what the
@@ -423,4 +459,5 @@ GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, json
   loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text) TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
-  loyalty.report_offline_spends(int) TO loyalty_manager;
+  loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int)
+  TO loyalty_manager;

@@ -74,11 +74,29 @@ report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
 [ "$report" = "|$month|131|9|2050000|0|2050|350" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
-if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
-   "SELECT * FROM loyalty.report_branches(210)" >/dev/null 2>&1; then
-  echo "FAIL a till's role could run the manager's report" >&2
-  exit 1
-fi
+# The chain's points by branch and Jalali month, and the liability at each month's end: the same
+# 2,050 points earned and 350 redeemed as the sales above, then the 100 the head office expired
+# sixty days later, in a later month; 1,700 outstanding at the first month's end, 1,600 after.
+points=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
+  "SELECT branch, month, earned, reversed, redeemed, expired, adjusted
+   FROM loyalty.report_points(210)" | tr '\n' '/')
+later=$(cut -d/ -f2 <<<"$points" | cut -d' ' -f2)
+[[ "$points" == " $month 2050 0 350 0 0/ $later 0 0 0 100 0/" && "$later" > "$month" ]] ||
+  { echo "FAIL the chain's points report: $points" >&2; exit 1; }
+echo "ok   the chain's points by branch and Jalali month: $points"
+liability=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
+  "SELECT month, points_outstanding, expired_to_date, redeemed_to_date
+   FROM loyalty.report_liability(210)" | tr '\n' '/')
+[ "$liability" = "$month 1700 0 350/$later 1600 100 350/" ] ||
+  { echo "FAIL the chain's liability report: $liability" >&2; exit 1; }
+echo "ok   the chain's points liability at each month's end: $liability"
+for report in report_branches report_points report_liability; do
+  if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
+     "SELECT * FROM loyalty.$report(210)" >/dev/null 2>&1; then
+    echo "FAIL a till's role could run the manager's $report" >&2
+    exit 1
+  fi
+done
 # The two sales that spent Parisa's points posted their holds, in time; the others were given
 # back or lapsed.
 holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' ||
