@@ -249,8 +249,8 @@ struct FactApplier {
             row = d.c.last_id();
         }
         // What account_of and any_open_hold remember for the transaction, they look at again.
-        if (table == "household_members") d.no_households_tx = 0;
-        if (table == "holds") d.open_holds_tx = 0;
+        if (table == "household_members") d.no_households_epoch = 0;
+        if (table == "holds") d.open_holds_epoch = 0;
         const std::int64_t member = [&]() -> std::int64_t {
             for (const auto& [k, id_] : refs)
                 if (k == "member_id") return id_;

@@ -862,7 +862,7 @@ ImportResult Database::import_members_csv(
                 // A failure of the machine (memory, disk, lock) fails the whole import: SQLite
                 // may already have rolled the transaction back, savepoint included.
                 if (is_transient(e.status()) || e.status() == Status::Internal) throw;
-                s.c.run("ROLLBACK TO import_row");
+                s.c.rollback_to("import_row");
                 s.c.run("RELEASE import_row");
                 r.errors.rows.push_back({cell(static_cast<std::int64_t>(i + 1)), cell(column),
                                          cell(status_name(e.status())), cell(e.what())});

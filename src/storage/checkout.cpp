@@ -285,7 +285,7 @@ void Database::Impl::remember_quote(const Basket& b, std::int64_t member, const 
                                     const Evaluation& ev) {
     quote_memo.valid = true;
     quote_memo.request = basket_request(b);
-    quote_memo.data_version = c.data_version();
+    quote_memo.epoch = c.epoch();
     quote_memo.commits = c.commits();
     quote_memo.program_version = program_version;
     quote_memo.minute = now() / 60000;
@@ -303,7 +303,7 @@ bool Database::Impl::quoted(const std::string& request, std::int64_t& member, Me
     m.valid = false;  // used once
     active_program();
     if (m.commits != c.commits() || m.program_version != program_version ||
-        m.minute != now() / 60000 || m.data_version != c.data_version() || m.request != request)
+        m.minute != now() / 60000 || !c.unchanged_since(m.epoch) || m.request != request)
         return false;
     member = m.member;
     st = std::move(m.state);

@@ -77,10 +77,11 @@ void Database::Impl::open_on_read_only_medium() {
 }
 
 const Program& Database::Impl::active_program() {
-    // Once a transaction: the programme cannot change inside one but by load_program, which
-    // forgets this (program_tx = 0). The body is read only when the version is new.
-    if (c.still_in(program_tx)) return program;
-    program_tx = c.transaction_no();
+    // Looked up again only when another connection has committed since: here the programme
+    // changes only by load_program, which forgets this (program_epoch = 0). The body is read
+    // only when the version is new.
+    if (c.unchanged_since(program_epoch)) return program;
+    program_epoch = c.epoch();
     const std::int64_t latest = scalar(c.query("SELECT COALESCE(MAX(version), 0) FROM programs"));
     if (latest != 0 && latest == program_version) return program;
     auto q = c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
@@ -114,18 +115,19 @@ void Database::Impl::record_currency(const std::string& code, int exp) {
         return;
     }
     c.query("INSERT INTO currencies(code, exponent) VALUES (?, ?)", code, exp).run();
-    exponent_memo.tx = 0;
+    exponent_memo.epoch = 0;
     t.commit();
 }
 
 int Database::Impl::exponent(const std::string& code) {
-    // Remembered for the transaction (a checkout asks for its currency's several times);
-    // writing a currency forgets it.
-    if (c.still_in(exponent_memo.tx) && exponent_memo.code == code) return exponent_memo.exponent;
+    // Remembered until another connection commits (a checkout asks for its currency's several
+    // times); writing a currency here forgets it.
+    if (c.unchanged_since(exponent_memo.epoch) && exponent_memo.code == code)
+        return exponent_memo.exponent;
     auto q = c.query("SELECT exponent FROM currencies WHERE code=?", code);
     if (!q.next())
         throw Error(Status::UnknownCurrency, "currency '" + code + "' is not configured");
-    exponent_memo = {c.transaction_no(), code, static_cast<int>(q.i64(0))};
+    exponent_memo = {c.epoch(), code, static_cast<int>(q.i64(0))};
     return exponent_memo.exponent;
 }
 
@@ -225,7 +227,7 @@ void Database::set_currency(const std::string& code, int exponent) {
             "SET exponent = excluded.exponent",
             code, exponent)
         .run();
-    impl_->exponent_memo.tx = 0;
+    impl_->exponent_memo.epoch = 0;
     t.commit();
 }
 
@@ -248,7 +250,7 @@ std::int64_t Database::load_program(const std::string& json_text) {
     impl_->c.query("INSERT INTO programs(body, created_at) VALUES (?, ?)", canonical, impl_->now())
         .run();
     std::int64_t v = impl_->c.last_id();
-    impl_->program_tx = 0;
+    impl_->program_epoch = 0;
     t.commit();
     return v;
 }

@@ -68,7 +68,7 @@ std::int64_t Database::Impl::open_hold(std::int64_t asset, std::int64_t member_i
              "created_at) VALUES (?,?,?,?,?,?,?)",
              origin_id, member, asset, amount, NullIfEmpty{reference}, checked_add(t, ttl_ms), t)
             .run();
-        open_holds_tx = 0;  // any_open_hold looks again
+        open_holds_epoch = 0;  // any_open_hold looks again
         return std::pair<std::int64_t, std::int64_t>(c.last_id(), amount);
     });
     return out.id;

@@ -11,11 +11,11 @@ namespace loyalty {
 
 // The member whose ledger holds `member`'s points: the household's head, or the member itself.
 std::int64_t Database::Impl::account_of(std::int64_t member) {
-    // Most files hold no household at all: one look a transaction says so, for every member
-    // the transaction reads (writing a household forgets it: forget_households).
-    if (!c.still_in(no_households_tx)) {
+    // Most files hold no household at all: one look says so, for every member read until
+    // another connection commits (writing a household here forgets it).
+    if (!c.unchanged_since(no_households_epoch)) {
         no_households = !c.query("SELECT 1 FROM household_members LIMIT 1").next();
-        no_households_tx = c.transaction_no();
+        no_households_epoch = c.epoch();
     }
     if (no_households) return member;
     auto q = c.query(
@@ -85,7 +85,7 @@ std::int64_t Database::household_create(std::int64_t head_id, const std::string&
                "VALUES (?,?,?,?)",
                d.origin_id, household, head, t)
             .run();
-        d.no_households_tx = 0;
+        d.no_households_epoch = 0;
         return std::pair<std::int64_t, std::int64_t>(household, head);
     });
     return out.id;
@@ -123,7 +123,7 @@ void Database::household_join(std::int64_t household_id, std::int64_t member_id,
                "VALUES (?,?,?,?)",
                d.origin_id, household_id, member, d.now())
             .run();
-        d.no_households_tx = 0;
+        d.no_households_epoch = 0;
         d.maybe_upgrade(head, 0);
         return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
     });

@@ -149,18 +149,20 @@ struct Database::Impl {
     std::unordered_map<std::string, std::vector<std::string>> fact_columns;
     std::int64_t program_version = -1;
     Program program;
-    std::uint64_t program_tx = 0;  // the transaction active_program last looked in
+    // What this handle remembers of the file between transactions, while no other connection
+    // commits (Connection::epoch); a write here to what is remembered forgets it (epoch 0).
+    std::uint64_t program_epoch = 0;  // when active_program last looked
     struct {
-        std::uint64_t tx = 0;  // the transaction exponent() last looked in
+        std::uint64_t epoch = 0;  // when exponent() last looked
         std::string code;
         int exponent = 0;
     } exponent_memo;
     bool created = false;  // this open created the file
-    // account_of's memory: the file held no household member in transaction no_households_tx.
-    std::uint64_t no_households_tx = 0;
+    // account_of's memory: whether the file held no household member at no_households_epoch.
+    std::uint64_t no_households_epoch = 0;
     bool no_households = false;
-    // any_open_hold's memory: whether the file held an open hold in transaction open_holds_tx.
-    std::uint64_t open_holds_tx = 0;
+    // any_open_hold's memory: whether the file held an open hold at open_holds_epoch.
+    std::uint64_t open_holds_epoch = 0;
     bool open_holds = true;
     // CheckpointMode::Background's thread; declared after `c`, so it stops before `c` closes.
     std::unique_ptr<storage::Checkpointer> checkpointer;
@@ -291,7 +293,7 @@ struct Database::Impl {
             out.value = value;
         } catch (const Error& e) {
             if (!is_refusal(e.status())) throw;
-            c.run("ROLLBACK TO work");
+            c.rollback_to("work");
             c.run("RELEASE work");
             save_request(key, op, digest, e.status(), e.what(), 0, 0);
             t.commit();
@@ -443,12 +445,13 @@ struct Database::Impl {
     Evaluation evaluate_basket(const Basket& b, std::int64_t& member_out, MemberState& state);
     // The last quote's evaluation, which a commit of the same basket uses instead of evaluating
     // it again when nothing can have changed its result: no commit to the file since (by this
-    // connection or another), the same programme, the same minute.
+    // connection: `commits`; by another: the connection's epoch), the same programme, the same
+    // minute.
     struct QuoteMemo {
         bool valid = false;
         std::string request;  // basket_request of the basket quoted
-        std::int64_t data_version = 0, program_version = 0, minute = 0;
-        std::uint64_t commits = 0;
+        std::int64_t program_version = 0, minute = 0;
+        std::uint64_t epoch = 0, commits = 0;
         std::int64_t member = 0;
         MemberState state;
         Evaluation ev;

@@ -29,11 +29,12 @@ std::int64_t Database::Impl::held(std::int64_t member_id, std::int64_t asset, st
 }
 
 // Whether the file holds any open hold (points or wallet): most never do, and a checkout reads
-// the member's holds several times. One look a transaction; writing a hold forgets it.
+// the member's holds several times. One look until another connection commits; writing a hold
+// here forgets it.
 bool Database::Impl::any_open_hold() {
-    if (!c.still_in(open_holds_tx)) {
+    if (!c.unchanged_since(open_holds_epoch)) {
         open_holds = c.query("SELECT 1 FROM holds WHERE status = 0 LIMIT 1").next();
-        open_holds_tx = c.transaction_no();
+        open_holds_epoch = c.epoch();
     }
     return open_holds;
 }

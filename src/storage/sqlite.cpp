@@ -152,6 +152,11 @@ Query Connection::acquire(const char* sql) {
     return Query(*this, s, false);
 }
 
+void Connection::rollback_to(const char* name) {
+    forget();
+    exec(("ROLLBACK TO " + std::string(name)).c_str());
+}
+
 void Connection::rollback() noexcept {
     // ROLLBACK needs no parsing through a cached statement; if even that fails (out of memory),
     // the next transaction's start rolls back again.
@@ -166,13 +171,21 @@ void Connection::rollback() noexcept {
 
 Transaction::Transaction(Connection& c, bool write) : c_(c), write_(write) {
     // A transaction an earlier failure could not roll back is rolled back before a new one.
-    if (!sqlite3_get_autocommit(c_.handle())) c_.rollback();
+    if (!sqlite3_get_autocommit(c_.handle())) {
+        c_.forget();
+        c_.rollback();
+    }
     c_.run(write ? "BEGIN IMMEDIATE" : "BEGIN");
     ++c_.transactions_;
 }
 
 Transaction::~Transaction() {
-    if (open_) c_.rollback();
+    if (!open_) return;
+    // What a write transaction that ends here let be remembered may have seen its writes (SQLite
+    // may have rolled it back already, on a full disk: forgotten all the same). A read
+    // transaction ends here without a COMMIT and undoes nothing.
+    if (write_) c_.forget();
+    c_.rollback();
 }
 
 void Transaction::commit() {
@@ -185,6 +198,20 @@ void Transaction::commit() {
 std::int64_t Connection::data_version() {
     auto q = query("PRAGMA data_version");
     return q.next() ? q.i64(0) : 0;
+}
+
+std::uint64_t Connection::epoch() {
+    const std::uint64_t tx = transaction_no();
+    if (tx == 0) return 0;
+    if (tx != epoch_tx_) {
+        epoch_tx_ = tx;
+        const std::int64_t v = data_version();
+        if (v != epoch_data_version_ || epoch_ == 0) {
+            epoch_data_version_ = v;
+            ++epoch_;
+        }
+    }
+    return epoch_;
 }
 
 }  // namespace loyalty::storage

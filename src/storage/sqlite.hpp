@@ -138,6 +138,16 @@ class Connection {
     std::uint64_t transaction_no() const { return sqlite3_get_autocommit(db_) ? 0 : transactions_; }
     // Whether what was remembered in transaction `tx` may be used now: it is still open.
     bool still_in(std::uint64_t tx) const { return tx != 0 && tx == transaction_no(); }
+    // A number that stays the same from one transaction to the next while no other connection
+    // commits to the file (PRAGMA data_version, read once a transaction); 0 outside a
+    // transaction. What this connection remembered of the file at one epoch holds at the same
+    // epoch, provided this connection's own writes forget what they change.
+    std::uint64_t epoch();
+    // What was remembered at `epoch` may be used now (inside a transaction only).
+    bool unchanged_since(std::uint64_t e) { return e != 0 && e == epoch(); }
+    // Undoes this transaction's writes since SAVEPOINT `name`; what was remembered meanwhile
+    // (it may have seen them) is forgotten, as it is by a rollback.
+    void rollback_to(const char* name);
     // Write transactions this connection committed; with PRAGMA data_version (which other
     // connections' commits change), whether the file changed since a moment.
     std::uint64_t commits() const { return commits_; }
@@ -157,6 +167,10 @@ class Connection {
     std::unordered_map<sqlite3_stmt*, Cached*> by_stmt_;
     std::unordered_set<std::string> texts_;
     std::uint64_t transactions_ = 0, commits_ = 0;
+    // A new epoch: what was remembered may have seen writes now undone.
+    void forget() noexcept { ++epoch_; }
+    std::uint64_t epoch_ = 0, epoch_tx_ = 0;
+    std::int64_t epoch_data_version_ = -1;
     friend class Transaction;
 };
 

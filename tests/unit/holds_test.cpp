@@ -82,3 +82,31 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
     CHECK(other->wallet(there.id).available == db->wallet(m).available);
     CHECK(other->verify().ok());
 }
+
+TEST_CASE("what a handle remembers of the file between transactions is looked up again after "
+          "another handle commits, or after a refusal undid its writes",
+          "[holds]") {
+    const std::string prog = R"({"currency": "IRR",
+      "spend": [{"id": "base", "points": 10, "per": 100000}],
+      "redeem": {"point_value": "1000"}})";
+    const auto path = temp_path("h-epoch.db");
+    auto a = open(path);
+    a->load_program(prog);
+    const std::int64_t m = a->enrol(phone("09121234567")).id;
+    a->adjust(m, 100, "opening", "mgr", "open");
+    CHECK(a->member(m).available == 100);  // this handle now knows the file has no open hold
+    CHECK(a->member(m).available == 100);
+    // Another handle (a second till process) holds 80 of them.
+    auto b = open(path);
+    const std::int64_t h = b->hold_points(m, 80, 600000, "", "hold-b");
+    CHECK(a->member(m).available == 20);
+    CHECK(status_of([&] { a->adjust(m, -50, "spend", "mgr", "spend-a"); }) ==
+          Status::InsufficientPoints);
+    // Once released there, the points are free here again.
+    b->release_hold(h, "release-b");
+    CHECK(a->member(m).available == 100);
+    // A programme loaded by the other handle is the one this handle's next sale uses.
+    b->load_program(R"({"currency": "IRR", "spend": [{"id": "base", "points": 30, "per": 100000}],
+      "redeem": {"point_value": "1000"}})");
+    CHECK(a->commit(basket(m, {100000}), "S1").points_earned == 30);
+}
