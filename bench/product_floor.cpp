@@ -137,6 +137,15 @@ ProductFloor::~ProductFloor() {
 
 bool ProductFloor::checkout(const std::string& phone, const std::string& key, std::int64_t redeem,
                             std::int64_t earn) {
+    return sale(phone, key, redeem, earn, kLines, true);
+}
+
+bool ProductFloor::minimal(const std::string& phone, const std::string& key, std::int64_t earn) {
+    return sale(phone, key, 0, earn, "", false);
+}
+
+bool ProductFloor::sale(const std::string& phone, const std::string& key, std::int64_t redeem,
+                        std::int64_t earn, const char* lines, bool entries) {
     const std::int64_t now = 1795242600000LL;
     step(begin_);
     sqlite3_bind_text(find_, 1, phone.c_str(), -1, SQLITE_TRANSIENT);
@@ -150,14 +159,14 @@ bool ProductFloor::checkout(const std::string& phone, const std::string& key, st
     sqlite3_bind_int64(sale_, 3, now);
     sqlite3_bind_int64(sale_, 4, earn);
     sqlite3_bind_int64(sale_, 5, redeem);
-    sqlite3_bind_text(sale_, 6, kLines, -1, SQLITE_STATIC);
+    sqlite3_bind_text(sale_, 6, lines, -1, SQLITE_STATIC);
     if (step(sale_) != SQLITE_DONE) {  // the key was used: the sale is not written twice
         step(rollback_);
         return false;
     }
     const std::int64_t sale = sqlite3_last_insert_rowid(db_);
     for (auto [kind, points] : {std::pair<std::int64_t, std::int64_t>{2, -redeem}, {1, earn}}) {
-        if (points == 0) continue;
+        if (!entries || points == 0) continue;
         sqlite3_bind_int64(entry_, 1, member);
         sqlite3_bind_int64(entry_, 2, sale);
         sqlite3_bind_int64(entry_, 3, kind);
@@ -167,32 +176,6 @@ bool ProductFloor::checkout(const std::string& phone, const std::string& key, st
     }
     balance += earn - redeem;
     sqlite3_bind_int64(member_, 1, balance);
-    sqlite3_bind_int64(member_, 2, earn);
-    sqlite3_bind_int64(member_, 3, now);
-    sqlite3_bind_int64(member_, 4, member);
-    step(member_);
-    return step(commit_) == SQLITE_DONE;
-}
-
-bool ProductFloor::minimal(const std::string& phone, const std::string& key, std::int64_t earn) {
-    const std::int64_t now = 1795242600000LL;
-    step(begin_);
-    sqlite3_bind_text(find_, 1, phone.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_step(find_);
-    const std::int64_t member = sqlite3_column_int64(find_, 0);
-    const std::int64_t balance = sqlite3_column_int64(find_, 1);
-    sqlite3_reset(find_);
-    sqlite3_bind_text(sale_, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(sale_, 2, member);
-    sqlite3_bind_int64(sale_, 3, now);
-    sqlite3_bind_int64(sale_, 4, earn);
-    sqlite3_bind_int64(sale_, 5, 0);
-    sqlite3_bind_text(sale_, 6, "", -1, SQLITE_STATIC);
-    if (step(sale_) != SQLITE_DONE) {
-        step(rollback_);
-        return false;
-    }
-    sqlite3_bind_int64(member_, 1, balance + earn);
     sqlite3_bind_int64(member_, 2, earn);
     sqlite3_bind_int64(member_, 3, now);
     sqlite3_bind_int64(member_, 4, member);

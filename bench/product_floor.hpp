@@ -37,6 +37,9 @@ class ProductFloor {
     int checkpoint();
 
   private:
+    // Both: the sale row with `lines` packed in it, and with `entries` its ledger entries.
+    bool sale(const std::string& phone, const std::string& key, std::int64_t redeem,
+              std::int64_t earn, const char* lines, bool entries);
     sqlite3* db_ = nullptr;
     sqlite3_stmt *begin_ = nullptr, *commit_ = nullptr, *rollback_ = nullptr, *find_ = nullptr,
                  *sale_ = nullptr, *entry_ = nullptr, *member_ = nullptr;
