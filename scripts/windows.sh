@@ -63,10 +63,9 @@ done
 # --- build and test each architecture ------------------------------------------------------------
 export LOYALTY_WINEPREFIX="$root/build/wine"
 bash cmake/wine-run.sh --init  # once, before tests run in parallel
-# One wine server for every test, kept until the script ends: a server that shuts itself down
-# between two programs (its default, 3 s after the last one exits) races the next one's start.
-WINEPREFIX="$LOYALTY_WINEPREFIX" wineserver -p
-trap 'WINEPREFIX="$LOYALTY_WINEPREFIX" wineserver -k 2>/dev/null || true' EXIT
+# No persistent wine server (wineserver -p): the services wine starts with its first program
+# (services.exe, winedevice.exe, rpcss.exe) would inherit that test's output pipe and keep it
+# open for as long as the server lives, and ctest waits for the pipe to close.
 jobs="$(nproc)"
 for arch in "${arches[@]}"; do
   case "$arch" in
