@@ -16,6 +16,16 @@ namespace loyalty::storage {
     "SELECT created_at / 900000, COALESCE(branch, ''), kind, SUM(points), COUNT(*) FROM " \
     "ledger GROUP BY 1, 2, 3"
 
+// The rows where ledger_totals and its entries differ: ('t', a total the entries do not give) and
+// ('e', what the entries give that no total holds), each with quarter, branch, kind, points and
+// entries. Empty when the totals are right.
+#define LOY_LEDGER_TOTALS_DIFFERENCES                                                       \
+    "SELECT 't', * FROM (SELECT quarter, branch, kind, points, entries FROM ledger_totals " \
+    "EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES                                                  \
+    ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES                         \
+    " EXCEPT SELECT quarter, branch, kind, points, entries FROM "                           \
+    "ledger_totals)"
+
 // The length of a ledger_totals row's quarter (its key is created_at / kQuarterMs; the SQL of
 // schema version 7 writes the same number).
 constexpr std::int64_t kQuarterMs = 15 * 60 * 1000;

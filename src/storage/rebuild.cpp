@@ -70,11 +70,8 @@ std::int64_t Database::rebuild() {
     c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");
     changed += c.changes();
     // The report totals by quarter-hour: written again when any differs from its entries.
-    const std::int64_t totals_off = scalar(
-        c.query("SELECT (SELECT COUNT(*) FROM (SELECT quarter, branch, kind, points, entries FROM "
-                "ledger_totals EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES
-                ")) + (SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES
-                " EXCEPT SELECT quarter, branch, kind, points, entries FROM ledger_totals))"));
+    const std::int64_t totals_off =
+        scalar(c.query("SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_DIFFERENCES ")"));
     if (totals_off > 0) {
         c.run("DELETE FROM ledger_totals");
         c.run(

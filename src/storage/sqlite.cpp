@@ -206,7 +206,7 @@ std::uint64_t Connection::epoch() {
     if (tx != epoch_tx_) {
         epoch_tx_ = tx;
         const std::int64_t v = data_version();
-        if (v != epoch_data_version_ || epoch_ == 0) {
+        if (v != epoch_data_version_) {  // never at the first look: data_version is never -1
             epoch_data_version_ = v;
             ++epoch_;
         }

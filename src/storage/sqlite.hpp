@@ -136,8 +136,6 @@ class Connection {
     // outside one: what is remembered for the length of one transaction is remembered with
     // its number.
     std::uint64_t transaction_no() const { return sqlite3_get_autocommit(db_) ? 0 : transactions_; }
-    // Whether what was remembered in transaction `tx` may be used now: it is still open.
-    bool still_in(std::uint64_t tx) const { return tx != 0 && tx == transaction_no(); }
     // A number that stays the same from one transaction to the next while no other connection
     // commits to the file (PRAGMA data_version, read once a transaction); 0 outside a
     // transaction. What this connection remembered of the file at one epoch holds at the same
