@@ -631,6 +631,15 @@ namespace Loyalty
             return this;
         }
 
+        /// <summary>In chain mode: the authority's hold covering the coupon uses a limit counts
+        /// over the whole chain (docs/chain.md, "Coupons in a chain").</summary>
+        public Basket SetCouponHold(string holdId)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_set_coupon_hold(Handle, Utf8.Z(holdId), ref e), ref e);
+            return this;
+        }
+
         public void Dispose() { Handle.Dispose(); }
     }
 
@@ -1401,6 +1410,14 @@ namespace Loyalty
             LoyQuoteHandle h;
             Check.Ok(Api.loy_quote_basket(handle, basket.Handle, out h, ref e), ref e);
             return Loyalty.Quote.From(h, basket.Lines);
+        }
+
+        /// <summary>What the basket's coupons use that a limit counts over the whole chain, as
+        /// the JSON the chain's authority holds it by.</summary>
+        public string CouponClaims(Basket basket)
+        {
+            return Check.Text((byte[] b, UIntPtr c, out UIntPtr n, ref LoyError e) =>
+                                  Api.loy_basket_coupon_claims(handle, basket.Handle, b, c, out n, ref e));
         }
 
         public Receipt Commit(Basket basket, string idempotencyKey)

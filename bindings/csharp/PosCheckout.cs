@@ -422,6 +422,21 @@ public static class PosCheckout
                            second != Constants.LOY_ERR_NEEDS_ONLINE,
                            "in chain mode, points are spent only under a hold");
                 }
+                using (Database till = Database.Open(args[0] + "-t5", "IRT", chainMode: true))
+                using (Basket yalda = new Basket())
+                {
+                    till.LoadProgrammeFile(args[1]);
+                    yalda.AddLine("LATTE", "coffee", 1000, 150000);
+                    yalda.AddCoupon("YALDA1405");
+                    string claims = till.CouponClaims(yalda);
+                    int first = 0;
+                    try { till.Commit(yalda, "yalda-1"); } catch (LoyaltyException ex) { first = ex.Status; }
+                    yalda.SetCouponHold("coupon-hold-1");
+                    Receipt used = till.Commit(yalda, "yalda-1");
+                    Expect(claims.Contains("\"campaign\":\"yalda\"") &&
+                           first == Constants.LOY_ERR_NEEDS_ONLINE && used.CouponDiscount > 0,
+                           "in chain mode, a coupon a limit counts is used only under a hold");
+                }
                 Member there = other.ApplyProfile(sara.Uid, "09123456789", "سارا");
                 Expect(there.Name == "سارا" && other.Identify("09123456789").Id == there.Id,
                        "a profile from the chain, beside the journal");

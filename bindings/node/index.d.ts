@@ -115,6 +115,7 @@ export class Basket {
   redeemPoints(points: Int64): this;
   /** In chain mode: the authority's hold covering the points this sale spends. */
   setHold(holdId: string | null, points?: Int64): this;
+  setCouponHold(holdId: string | null): this;
   addPlan(planId: string, periods?: number): Int64;
   /** A wallet top-up sold as a line; returns its line number. */
   addWalletTopup(amount: Int64): Int64;
@@ -225,6 +226,7 @@ export class Database {
   static couponCodeIsValid(code: string): boolean;
   basket(options?: { member?: Int64 } & SaleContext): Basket;
   quote(basket: Basket): Quote;
+  couponClaims(basket: Basket): { member: string; items: Array<Record<string, string | number>> };
   commit(basket: Basket, idempotencyKey: string): Receipt;
   refund(saleId: Int64, lines: Array<[number, Int64]>, idempotencyKey: string): Receipt;
   void(saleId: Int64, idempotencyKey: string): Receipt;

@@ -348,6 +348,8 @@ class Basket extends Handle {
   redeemPoints(points) { call(load().loy_basket_redeem_points, this.handle, points); return this; }
   // In chain mode: the authority's hold covering the points this sale spends (docs/chain.md).
   setHold(holdId, points = 0) { call(load().loy_basket_set_hold, this.handle, holdId, points); return this; }
+  // In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide.
+  setCouponHold(holdId) { call(load().loy_basket_set_coupon_hold, this.handle, holdId); return this; }
   addPlan(planId, periods = 1) {
     const line = scalarOut(load().loy_basket_add_plan, this.handle, planId, periods);
     this.lines = Math.max(this.lines, line);
@@ -591,6 +593,11 @@ class Database extends Handle {
     const f = load();
     return scoped(f.loy_quote_free, owned(f.loy_quote_basket, this.handle, basket.handle),
       (q) => quote(q, basket.lines));
+  }
+  // What the basket's coupons use that a limit counts over the whole chain, as the authority
+  // holds it: {member, items: [{code, campaign, discount, ...}]}.
+  couponClaims(basket) {
+    return JSON.parse(textOut(load().loy_basket_coupon_claims, this.handle, basket.handle));
   }
   commit(basket, idempotencyKey) {
     const f = load();

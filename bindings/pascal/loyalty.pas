@@ -217,6 +217,8 @@ type
     procedure PayGiftCard(const Code: string; Amount: Int64);
     { In chain mode: the authority's hold covering the points this sale spends. }
     procedure SetHold(const HoldId: string; Points: Int64);
+    { In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide. }
+    procedure SetCouponHold(const HoldId: string);
     { A paid plan sold as a line; returns its line number. }
     function AddPlan(const PlanId: string; Periods: Int32 = 1): Int32;
     { A wallet top-up sold as a line: the member's wallet gets Amount when the sale commits. }
@@ -332,6 +334,9 @@ type
 
     { Checkout. }
     function Quote(Basket: TLoyBasket): TLoyQuote;
+    { What the basket's coupons use that a limit counts over the whole chain, as the JSON the
+      chain's authority holds it by. }
+    function CouponClaims(Basket: TLoyBasket): string;
     { Refunds the given lines (line numbers, quantities in thousandths). }
     function Refund(SaleId: Int64; const LineNos: array of Int32; const Quantities: array of Int64;
       const Key: string): TLoyReceipt;
@@ -850,6 +855,16 @@ begin
   Check(loy_basket_set_hold(FHandle, OptUtf8(H), Points, @Err), Err);
 end;
 
+procedure TLoyBasket.SetCouponHold(const HoldId: string);
+var
+  Err: TLoyError;
+  H: UTF8String;
+begin
+  Err := NewError;
+  H := ToUtf8(HoldId);
+  Check(loy_basket_set_coupon_hold(FHandle, OptUtf8(H), @Err), Err);
+end;
+
 procedure TLoyBasket.RedeemPoints(Points: Int64);
 var
   Err: TLoyError;
@@ -1247,6 +1262,19 @@ begin
   T := Default(TLoyTextBuffer);
   Check(loy_program_export_json(FHandle, Version, nil, 0, @T.Needed, @Err), Err);
   Check(loy_program_export_json(FHandle, Version, T.Grow, T.Capacity, @T.Needed, @Err), Err);
+  Result := T.Text;
+end;
+
+function TLoyDatabase.CouponClaims(Basket: TLoyBasket): string;
+var
+  Err: TLoyError;
+  T: TLoyTextBuffer;
+begin
+  Err := NewError;
+  T := Default(TLoyTextBuffer);
+  Check(loy_basket_coupon_claims(FHandle, Basket.Handle, nil, 0, @T.Needed, @Err), Err);
+  Check(loy_basket_coupon_claims(FHandle, Basket.Handle, T.Grow, T.Capacity, @T.Needed, @Err),
+        Err);
   Result := T.Text;
 end;
 

@@ -78,6 +78,7 @@ var
   I: Integer;
   Sum: Int64;
   Card: string;
+  Claims: string;
 begin
   Db := TLoyDatabase.Open(Path, 'IRT');
   try
@@ -175,6 +176,18 @@ begin
       Expect((Length(Sale.CouponCodes) = 1) and (Sale.CouponAmounts[0] = 40000),
         'club: the coupon on the receipt');
       Expect(Db.SaleByKey('X-sale-1') = Sale.SaleId, 'club: a sale found by its key');
+    finally
+      Cart.Free;
+    end;
+    Cart := TLoyBasket.Create;
+    try
+      Cart.SetMember(Sara.Id);
+      Cart.AddLine('LATTE', 'coffee', 1000, 150000);
+      Cart.AddCoupon('YALDA1405');
+      Claims := Db.CouponClaims(Cart);
+      Expect((Pos('"campaign":"yalda"', Claims) > 0) and (Pos('"member_uses":1', Claims) > 0),
+        'club: what a chain''s authority would hold of the coupon');
+      Cart.SetCouponHold('coupon-hold-1');
     finally
       Cart.Free;
     end;

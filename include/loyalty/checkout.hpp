@@ -53,6 +53,10 @@ struct Basket {
     // and the points it holds (docs/chain.md, "Spending points").
     std::string hold_id;
     std::int64_t hold_points = 0;
+    // In chain mode: the hold the chain's authority granted for the coupons this sale uses that
+    // a limit counts (issued codes, campaigns with a limit or a budget): docs/chain.md,
+    // "Coupons in a chain".
+    std::string coupon_hold;
     // Throws InvalidAmount/Overflow when a line or the total is invalid.
     std::int64_t lines_total() const;
     std::int64_t total() const;

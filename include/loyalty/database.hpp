@@ -153,6 +153,10 @@ class Database {
     // Checkout.
     Quote quote(const Basket& basket);
     Receipt commit(const Basket& basket, const std::string& idempotency_key);
+    // In a chain: what the basket uses that a limit counts over the whole chain (issued codes,
+    // campaigns with a limit or a budget), as the JSON the chain's authority holds it by
+    // (docs/chain.md, "Coupons in a chain"): {"member": uid or "", "items": [...]}.
+    std::string coupon_claims(const Basket& basket);
     Receipt refund(std::int64_t sale_id, const std::vector<RefundLine>& lines,
                    const std::string& idempotency_key);
     Receipt void_sale(std::int64_t sale_id, const std::string& idempotency_key);

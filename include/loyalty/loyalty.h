@@ -531,6 +531,22 @@ LOY_API int32_t LOY_CALL loy_basket_redeem_points(loy_basket* b, int64_t points,
  * sale to the authority, which settles the hold with it. NULL or "" clears it. */
 LOY_API int32_t LOY_CALL loy_basket_set_hold(loy_basket* b, const char* hold_id, int64_t points,
                                              loy_error* err);
+/* In chain mode: the hold the chain's authority granted for this sale's coupons that a limit
+ * counts over the whole chain: issued codes, and campaigns with a limit of uses (in all, or per
+ * member) or a budget (loy_sync_hold_coupons sets it; docs/chain.md, "Coupons in a chain"). A
+ * sale that uses such a coupon without one is LOY_ERR_NEEDS_ONLINE; the hold's id travels with
+ * the sale to the authority, which settles the hold with it. NULL or "" clears it. */
+LOY_API int32_t LOY_CALL loy_basket_set_coupon_hold(loy_basket* b, const char* hold_id,
+                                                    loy_error* err);
+/* What the basket's coupons would use that a limit counts over the whole chain, as the JSON the
+ * chain's authority holds them by: {"member": chain-wide id or "", "items": [{"code", "campaign",
+ * "discount", "max_uses", "member_uses", "member_since", "budget", "code_uses"}]} (an empty
+ * list when nothing is counted so). Evaluates the basket as loy_quote_basket does and changes
+ * nothing; a coupon presented that does not apply is refused as loy_commit would refuse it
+ * (LOY_ERR_COUPON_INVALID / LOY_ERR_COUPON_REJECTED). snprintf semantics. */
+LOY_API int32_t LOY_CALL loy_basket_coupon_claims(loy_db* db, const loy_basket* basket, char* buf,
+                                                  size_t capacity, size_t* out_needed,
+                                                  loy_error* err);
 
 /* Buy a paid membership plan of the programme on this sale: `periods` months or years (as the
  * plan says), priced by the programme. The member must be set; the plan starts when the sale

@@ -81,8 +81,25 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_status(loy_sync* s, loy_sync_report* out,
 LOY_SYNC_API int32_t LOY_CALL loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points,
                                             int32_t ttl_s, char* hold_id_buf, size_t capacity,
                                             int64_t* out_expires_at, loy_error* err);
-/* Gives a pending hold back (the customer paid otherwise). LOY_ERR_NOT_FOUND when it is not
- * this till's pending hold (posted, voided, or unknown). */
+/* Using coupons in a chain (docs/chain.md, "Coupons in a chain"): before a sale uses a coupon
+ * that a limit counts over the whole chain (an issued code, or a campaign with a limit of uses,
+ * in all or per member, or a budget), the till asks the authority to hold those uses. A round
+ * runs first (this till's waiting records pushed, the others' pulled), so that the authority
+ * counts what this till has written and a code issued at another branch is known here. The
+ * basket is evaluated as loy_quote_basket does (loy_basket_coupon_claims). On success the hold
+ * is set on the basket (loy_basket_set_coupon_hold: commit it next), `hold_id_buf` (may be
+ * NULL; snprintf semantics) gets its id and `out_expires_at` when it lapses (ms since 1970).
+ * When the basket uses no such coupon, nothing is held: LOY_OK and an empty id.
+ * LOY_ERR_COUPON_REJECTED when a limit is reached over the whole chain (the message says which:
+ * the code's uses, the campaign's, the member's, the budget), counting the other tills' pending
+ * holds; LOY_ERR_IO when the authority cannot be reached: the sale cannot use the coupon now.
+ * `ttl_s`: 1 to 86400 seconds. loy_sync_void_hold gives the hold back. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s,
+                                                    char* hold_id_buf, size_t capacity,
+                                                    int64_t* out_expires_at, loy_error* err);
+/* Gives a pending hold back (the customer paid otherwise), of points or of
+ * coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold (posted, voided, or unknown).
+ */
 LOY_SYNC_API int32_t LOY_CALL loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err);
 
 LOY_SYNC_API void LOY_CALL loy_sync_close(loy_sync* s);

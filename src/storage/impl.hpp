@@ -416,6 +416,11 @@ struct Database::Impl {
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
                                                    const Program& p);
 
+    // storage/coupon_holds.cpp
+    static bool counted_chain_wide(const CouponResult& cr, const Campaign& camp);
+    void require_coupon_hold(const Basket& b, const Evaluation& ev);
+    std::string coupon_claims(const Basket& b);
+
     // storage/tiers.cpp
     std::int64_t tier_window_start(const Program& p);
     std::int64_t metric(const ScoreTerm& t, std::int64_t member, std::int64_t since);

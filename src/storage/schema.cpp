@@ -631,6 +631,12 @@ END;
 CREATE INDEX ledger_time ON ledger(created_at);
 )SQL";
 
+// Version 8: a sale of a chain's till names the authority's hold for the coupons it used that a
+// limit counts over the whole chain (docs/chain.md, "Coupons in a chain").
+constexpr const char* kSchemaV8 = R"SQL(
+ALTER TABLE sales ADD COLUMN coupon_hold TEXT;
+)SQL";
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -678,6 +684,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (from < 5) migrate_v5(c);
         if (from < 6) c.exec(kSchemaV6);
         if (from < 7) c.exec(kSchemaV7);
+        if (from < 8) c.exec(kSchemaV8);
     } catch (const Error& e) {
         // A migration's SQL fails only on a schema that is not what its version says (a damaged
         // or forged file): found by fuzzing database files.

@@ -128,6 +128,50 @@ CREATE TABLE IF NOT EXISTS loyalty.holds(
   late boolean NOT NULL DEFAULT false);
 CREATE INDEX IF NOT EXISTS holds_pending ON loyalty.holds(member_uid) WHERE status = 'pending';
 
+-- Coupons in a chain (docs/chain.md, "Coupons in a chain"): the codes issued and the coupon uses
+-- made at every till, and holds on the uses a limit counts over the whole chain (an issued
+-- code's uses, a campaign's uses in all or per member, its budget), taken before the sale as
+-- points are, and posted by the sale that names them.
+CREATE TABLE IF NOT EXISTS loyalty.coupons(
+  code text PRIMARY KEY,
+  coupon_uid text NOT NULL,
+  campaign_id text NOT NULL,
+  max_uses bigint NOT NULL,
+  till_time bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS loyalty.coupon_uses(
+  use_uid text PRIMARY KEY,
+  code text NOT NULL,
+  campaign_id text NOT NULL,
+  member_uid text,
+  sale_uid text NOT NULL,
+  discount bigint NOT NULL,
+  branch text,
+  till_time bigint NOT NULL,
+  restored boolean NOT NULL DEFAULT false);  -- its sale came back whole: the use no longer counts
+CREATE INDEX IF NOT EXISTS coupon_uses_campaign
+  ON loyalty.coupon_uses(campaign_id, member_uid) WHERE NOT restored;
+CREATE INDEX IF NOT EXISTS coupon_uses_code ON loyalty.coupon_uses(code) WHERE NOT restored;
+CREATE INDEX IF NOT EXISTS coupon_uses_sale ON loyalty.coupon_uses(sale_uid);
+CREATE TABLE IF NOT EXISTS loyalty.coupon_holds(
+  hold_id text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+  member_uid text NOT NULL,  -- '' for an anonymous basket
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'voided')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  posted_sale text,
+  late boolean NOT NULL DEFAULT false);
+CREATE TABLE IF NOT EXISTS loyalty.coupon_hold_items(
+  hold_id text NOT NULL REFERENCES loyalty.coupon_holds,
+  code text NOT NULL,  -- '' for an automatic promotion
+  campaign_id text NOT NULL,
+  discount bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS coupon_hold_items_hold ON loyalty.coupon_hold_items(hold_id);
+CREATE INDEX IF NOT EXISTS coupon_hold_items_campaign ON loyalty.coupon_hold_items(campaign_id);
+-- The lines of sales and refunds, to tell when a sale came back whole.
+ALTER TABLE loyalty.sales ADD COLUMN IF NOT EXISTS lines jsonb;
+ALTER TABLE loyalty.refunds ADD COLUMN IF NOT EXISTS lines jsonb;
+
 REVOKE ALL ON ALL TABLES IN SCHEMA loyalty FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA loyalty FROM PUBLIC;
 
@@ -153,18 +197,49 @@ CREATE OR REPLACE FUNCTION loyalty.project(p_origin int, p_body jsonb) RETURNS v
 LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO loyalty.sales(sale_uid, origin_id, member_uid, branch, terminal, currency, total,
-                            points_earned, points_redeemed, redeem_mode, till_time)
+                            points_earned, points_redeemed, redeem_mode, till_time, lines)
   SELECT f->>'id', p_origin, f->>'member_id', f->>'branch', f->>'terminal', f->>'currency',
          (f->>'total')::bigint, coalesce((f->>'points_earned')::bigint, 0),
          coalesce((f->>'points_redeemed')::bigint, 0),
-         coalesce((f->>'redeem_mode')::smallint, 0), (f->>'created_at')::bigint
+         coalesce((f->>'redeem_mode')::smallint, 0), (f->>'created_at')::bigint,
+         coalesce(f->'lines', '[]'::jsonb)
   FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'sale'
   ON CONFLICT DO NOTHING;
-  INSERT INTO loyalty.refunds(refund_uid, sale_uid, kind, amount, till_time)
+  INSERT INTO loyalty.refunds(refund_uid, sale_uid, kind, amount, till_time, lines)
   SELECT f->>'id', f->>'sale_id', (f->>'kind')::smallint, (f->>'amount')::bigint,
-         (f->>'created_at')::bigint
+         (f->>'created_at')::bigint, coalesce(f->'lines', '[]'::jsonb)
   FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'refund'
   ON CONFLICT DO NOTHING;
+  INSERT INTO loyalty.coupons(code, coupon_uid, campaign_id, max_uses, till_time)
+  SELECT f->>'code', f->>'id', f->>'campaign_id', (f->>'max_uses')::bigint,
+         (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'coupon'
+  ON CONFLICT DO NOTHING;
+  INSERT INTO loyalty.coupon_uses(use_uid, code, campaign_id, member_uid, sale_uid, discount,
+                                  branch, till_time)
+  SELECT f->>'id', f->>'code', f->>'campaign_id', f->>'member_id', f->>'sale_id',
+         (f->>'discount')::bigint, f->>'branch', (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'coupon_use'
+  ON CONFLICT DO NOTHING;
+  -- A sale that used coupons under a hold posts it (late when it had lapsed or was given back).
+  UPDATE loyalty.coupon_holds h SET status = 'posted', posted_sale = f->>'id',
+    late = (h.status = 'voided' OR h.expires_at < now())
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'sale' AND f ? 'coupon_hold' AND h.hold_id = f->>'coupon_hold'
+    AND h.status <> 'posted';
+  -- A sale voided, or refunded until every line came back, gives its coupon uses back, as the
+  -- till that refunds it does.
+  UPDATE loyalty.coupon_uses u SET restored = true
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'refund' AND u.sale_uid = f->>'sale_id' AND NOT u.restored
+    AND ((f->>'kind')::int = 2 OR EXISTS (
+      SELECT 1 FROM loyalty.sales s WHERE s.sale_uid = u.sale_uid AND s.lines IS NOT NULL
+        AND NOT EXISTS (
+          SELECT 1 FROM jsonb_array_elements(s.lines) l
+          WHERE (l->>'quantity_milli')::bigint > (
+            SELECT coalesce(sum((rl->>'quantity_milli')::bigint), 0)
+            FROM loyalty.refunds r CROSS JOIN LATERAL jsonb_array_elements(r.lines) rl
+            WHERE r.sale_uid = s.sale_uid AND rl->>'line_no' = l->>'line_no'))));
   -- A past receipt claimed at the till that made it: the sale becomes the member's.
   UPDATE loyalty.sales s SET member_uid = f->>'member_id',
     points_earned = (f->>'points_earned')::bigint
@@ -255,6 +330,20 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   FROM m WINDOW w AS (ORDER BY month) ORDER BY month
 $$;
 
+-- The origin `p_name`, which must be registered and not quarantined to hold anything.
+CREATE OR REPLACE FUNCTION loyalty.active_origin(p_name text) RETURNS loyalty.origins
+LANGUAGE plpgsql STABLE SET search_path = loyalty, pg_temp AS $$
+DECLARE
+  o origins%ROWTYPE;
+BEGIN
+  SELECT * INTO o FROM origins WHERE name = p_name;
+  IF NOT FOUND OR o.status <> 'active' THEN
+    RAISE EXCEPTION 'origin % is not registered, or is quarantined', p_name
+      USING ERRCODE = '22023';
+  END IF;
+  RETURN o;
+END $$;
+
 -- Holds `p_points` of member `p_member` for `p_ttl_ms` for a sale at till `p_name`, when what the
 -- member has over the whole chain, less the pending holds, covers them; otherwise answers an
 -- empty hold id. The member's account is locked, so holds on one member are taken one at a time.
@@ -270,11 +359,7 @@ BEGIN
     RAISE EXCEPTION 'a hold needs points > 0 and a time to live of up to a day'
       USING ERRCODE = '22023';
   END IF;
-  SELECT * INTO o FROM origins WHERE name = p_name;
-  IF NOT FOUND OR o.status <> 'active' THEN
-    RAISE EXCEPTION 'origin % is not registered, or is quarantined', p_name
-      USING ERRCODE = '22023';
-  END IF;
+  o := active_origin(p_name);
   hold_id := '';
   expires_at := 0;
   SELECT balance INTO bal FROM accounts WHERE member_uid = p_member FOR UPDATE;
@@ -290,15 +375,135 @@ BEGIN
   available := available - p_points;
 END $$;
 
--- Gives back a pending hold the till took (the customer paid otherwise); true when it was pending.
+-- Holds the coupon uses of a sale at till `p_name` for `p_ttl_ms`, when no limit they count
+-- against is reached over the whole chain, counting every till's uses that were not given back
+-- and the pending holds; otherwise answers an empty hold id and, in `refused`, which limit.
+-- `p_items`: what the till's programme says of each use (loy_basket_coupon_claims): a JSON array
+-- of {code, campaign, discount, max_uses, member_uses, member_since, budget, code_uses}; an
+-- issued code's uses are the ones the authority holds for it when it knows the code. Holds on
+-- one campaign are taken one at a time (a transaction lock per campaign, in campaign order).
+CREATE OR REPLACE FUNCTION loyalty.hold_coupons(p_name text, p_member text, p_items jsonb,
+  p_ttl_ms bigint, OUT hold_id text, OUT expires_at bigint, OUT refused text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+DECLARE
+  o origins%ROWTYPE;
+  it jsonb;
+  camp text;
+  lim bigint;
+  used bigint;
+  money bigint;
+BEGIN
+  IF p_ttl_ms IS NULL OR p_ttl_ms <= 0 OR p_ttl_ms > 86400000 OR p_items IS NULL
+     OR jsonb_typeof(p_items) <> 'array' OR jsonb_array_length(p_items) = 0
+     OR jsonb_array_length(p_items) > 50 THEN
+    RAISE EXCEPTION 'a coupon hold needs 1 to 50 uses and a time to live of up to a day'
+      USING ERRCODE = '22023';
+  END IF;
+  o := active_origin(p_name);
+  FOR camp IN SELECT DISTINCT x->>'campaign' FROM jsonb_array_elements(p_items) x ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(hashtextextended('loyalty.campaign:' || camp, 0));
+  END LOOP;
+  refused := '';
+  expires_at := 0;
+  INSERT INTO coupon_holds AS h (member_uid, origin_id, expires_at)
+  VALUES (coalesce(p_member, ''), o.origin_id, now() + p_ttl_ms * interval '1 millisecond')
+  RETURNING h.hold_id, (extract(epoch FROM h.expires_at) * 1000)::bigint
+  INTO hold_id, expires_at;
+  INSERT INTO coupon_hold_items(hold_id, code, campaign_id, discount)
+  SELECT hold_coupons.hold_id, coalesce(x->>'code', ''), x->>'campaign',
+         coalesce((x->>'discount')::bigint, 0)
+  FROM jsonb_array_elements(p_items) x;
+  -- Each limit counts the uses not given back and the pending holds, this one included.
+  FOR it IN SELECT * FROM jsonb_array_elements(p_items) LOOP
+    camp := it->>'campaign';
+    IF coalesce(it->>'code', '') <> '' THEN
+      SELECT c.max_uses INTO lim FROM coupons c WHERE c.code = it->>'code';
+      lim := coalesce(lim, (it->>'code_uses')::bigint, 0);
+      IF lim > 0 THEN
+        used := (SELECT count(*) FROM coupon_uses u WHERE u.code = it->>'code' AND NOT u.restored)
+              + (SELECT count(*) FROM coupon_hold_items i JOIN coupon_holds h ON h.hold_id = i.hold_id
+                 WHERE i.code = it->>'code' AND h.status = 'pending' AND h.expires_at > now());
+        IF used > lim THEN
+          refused := 'coupon ' || (it->>'code') || ' has been used (' || lim || ' use' ||
+                     CASE WHEN lim = 1 THEN '' ELSE 's' END || ' over the whole chain)';
+          EXIT;
+        END IF;
+      END IF;
+    END IF;
+    lim := coalesce((it->>'max_uses')::bigint, 0);
+    IF lim > 0 THEN
+      used := (SELECT count(*) FROM coupon_uses u WHERE u.campaign_id = camp AND NOT u.restored)
+            + (SELECT count(*) FROM coupon_hold_items i JOIN coupon_holds h ON h.hold_id = i.hold_id
+               WHERE i.campaign_id = camp AND h.status = 'pending' AND h.expires_at > now());
+      IF used > lim THEN
+        refused := 'campaign ''' || camp || ''' has had its ' || lim || ' uses over the whole chain';
+        EXIT;
+      END IF;
+    END IF;
+    lim := coalesce((it->>'member_uses')::bigint, 0);
+    IF lim > 0 AND coalesce(p_member, '') <> '' THEN
+      used := (SELECT count(*) FROM coupon_uses u WHERE u.campaign_id = camp
+                 AND u.member_uid = p_member AND NOT u.restored
+                 AND u.till_time >= coalesce((it->>'member_since')::bigint, 0))
+            + (SELECT count(*) FROM coupon_hold_items i JOIN coupon_holds h ON h.hold_id = i.hold_id
+               WHERE i.campaign_id = camp AND h.member_uid = p_member AND h.status = 'pending'
+                 AND h.expires_at > now());
+      IF used > lim THEN
+        refused := 'the member has used campaign ''' || camp || ''' ' || lim || ' time' ||
+                   CASE WHEN lim = 1 THEN '' ELSE 's' END || ' over the whole chain';
+        EXIT;
+      END IF;
+    END IF;
+    lim := coalesce((it->>'budget')::bigint, 0);
+    IF lim > 0 THEN
+      money := (SELECT coalesce(sum(u.discount), 0) FROM coupon_uses u
+                WHERE u.campaign_id = camp AND NOT u.restored)
+             + (SELECT coalesce(sum(i.discount), 0) FROM coupon_hold_items i
+                JOIN coupon_holds h ON h.hold_id = i.hold_id
+                WHERE i.campaign_id = camp AND h.status = 'pending' AND h.expires_at > now());
+      IF money > lim THEN
+        refused := 'campaign ''' || camp || ''' has spent its budget of ' || lim ||
+                   ' over the whole chain';
+        EXIT;
+      END IF;
+    END IF;
+  END LOOP;
+  IF refused <> '' THEN
+    DELETE FROM coupon_hold_items i WHERE i.hold_id = hold_coupons.hold_id;
+    DELETE FROM coupon_holds h WHERE h.hold_id = hold_coupons.hold_id;
+    hold_id := '';
+    expires_at := 0;
+  END IF;
+END $$;
+
+-- Gives back a pending hold the till took (the customer paid otherwise), of points or of coupons;
+-- true when it was pending.
 CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
 LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   WITH v AS (
     UPDATE holds h SET status = 'voided' FROM origins o
     WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
       AND o.name = p_name
+    RETURNING 1),
+  w AS (
+    UPDATE coupon_holds h SET status = 'voided' FROM origins o
+    WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
+      AND o.name = p_name
     RETURNING 1)
-  SELECT EXISTS (SELECT 1 FROM v)
+  SELECT EXISTS (SELECT 1 FROM v) OR EXISTS (SELECT 1 FROM w)
+$$;
+
+-- The chain's coupon uses by campaign, branch and Jalali month: uses and money off that count
+-- (not given back by a refund), and the uses given back.
+CREATE OR REPLACE FUNCTION loyalty.report_campaigns(p_offset_min int)
+RETURNS TABLE(campaign text, branch text, month text, uses bigint, discount bigint,
+              given_back bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  SELECT u.campaign_id, coalesce(u.branch, ''), jalali_month(u.till_time, p_offset_min),
+         count(*) FILTER (WHERE NOT u.restored),
+         coalesce(sum(u.discount) FILTER (WHERE NOT u.restored), 0)::bigint,
+         count(*) FILTER (WHERE u.restored)
+  FROM coupon_uses u GROUP BY 1, 2, 3 ORDER BY 3, 1, 2
 $$;
 
 -- Points spent within tills' offline allowances, by till and Jalali month, and how many of the
@@ -456,8 +661,9 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loyalty FROM PUBLIC;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_till;
 GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, jsonb),
   loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb),
-  loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text) TO loyalty_till;
+  loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text),
+  loyalty.hold_coupons(text, text, jsonb, bigint) TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
-  loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int)
-  TO loyalty_manager;
+  loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),
+  loyalty.report_campaigns(int) TO loyalty_manager;

@@ -50,6 +50,13 @@ struct Result {
     ~Result() { PQclear(r); }
 };
 
+// A hold the authority granted (its id and expiry in ms, the answer's first two columns), handed
+// to the caller's buffers.
+void granted(const Result& r, char* buf, size_t capacity, int64_t* out_expires_at) {
+    if (buf && capacity) std::snprintf(buf, capacity, "%s", PQgetvalue(r.r, 0, 0));
+    if (out_expires_at) *out_expires_at = std::strtoll(PQgetvalue(r.r, 0, 1), nullptr, 10);
+}
+
 }  // namespace
 
 struct loy_sync {
@@ -71,6 +78,17 @@ struct loy_sync {
         loy_error_init(&e);
         char name[256];
         check(loy_origin_get(db, name, sizeof name, nullptr, nullptr, nullptr, &e), e);
+        return name;
+    }
+
+    // Connects and pushes this till's waiting records, so that the authority counts them
+    // before it holds anything: the origin's name.
+    std::string push_waiting() {
+        connect();
+        const std::string name = origin();
+        loy_sync_report rep;
+        loy_sync_report_init(&rep);
+        push(name, rep);
         return name;
     }
 
@@ -476,11 +494,7 @@ int32_t loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points, int32
         if (points <= 0) throw Failure{LOY_ERR_INVALID_AMOUNT, "a hold needs points > 0"};
         if (ttl_s < 1 || ttl_s > 86400)
             throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
-        s->connect();
-        const std::string name = s->origin();
-        loy_sync_report rep;
-        loy_sync_report_init(&rep);
-        s->push(name, rep);
+        const std::string name = s->push_waiting();
         Result r =
             s->call("SELECT hold_id, expires_at, available FROM loyalty.hold($1, $2, $3, $4)",
                     {name, member_uid, std::to_string(points), std::to_string(ttl_s * 1000LL)});
@@ -489,8 +503,41 @@ int32_t loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points, int32
             throw Failure{LOY_ERR_INSUFFICIENT_POINTS, std::to_string(points) + " points asked, " +
                                                            PQgetvalue(r.r, 0, 2) +
                                                            " available over the whole chain"};
-        if (buf && capacity) std::snprintf(buf, capacity, "%s", id.c_str());
-        if (out_expires_at) *out_expires_at = std::strtoll(PQgetvalue(r.r, 0, 1), nullptr, 10);
+        granted(r, buf, capacity, out_expires_at);
+    });
+}
+
+int32_t loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
+                              size_t capacity, int64_t* out_expires_at, loy_error* err) {
+    if (buf && capacity) buf[0] = '\0';
+    if (out_expires_at) *out_expires_at = 0;
+    return guard(err, [&] {
+        if (!s || !basket) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and basket are required"};
+        if (ttl_s < 1 || ttl_s > 86400)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
+        const std::string name = s->push_waiting();
+        loy_sync_report rep;
+        loy_sync_report_init(&rep);
+        s->pull(name, rep);
+        s->last_synced = now_ms();
+        loy_error e;
+        loy_error_init(&e);
+        check(loy_basket_set_coupon_hold(basket, nullptr, &e), e);
+        std::size_t needed = 0;
+        check(loy_basket_coupon_claims(s->db, basket, nullptr, 0, &needed, &e), e);
+        std::string text(needed + 1, '\0');
+        check(loy_basket_coupon_claims(s->db, basket, text.data(), text.size(), &needed, &e), e);
+        text.resize(needed);
+        const nlohmann::json claims = nlohmann::json::parse(text);
+        if (claims.at("items").empty()) return;
+        Result r =
+            s->call("SELECT hold_id, expires_at, refused FROM loyalty.hold_coupons($1, $2, $3, $4)",
+                    {name, claims.at("member").get<std::string>(), claims.at("items").dump(),
+                     std::to_string(ttl_s * 1000LL)});
+        const std::string id = PQgetvalue(r.r, 0, 0);
+        if (id.empty()) throw Failure{LOY_ERR_COUPON_REJECTED, PQgetvalue(r.r, 0, 2)};
+        check(loy_basket_set_coupon_hold(basket, id.c_str(), &e), e);
+        granted(r, buf, capacity, out_expires_at);
     });
 }
 

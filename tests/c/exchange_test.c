@@ -439,6 +439,101 @@ static void test_chain_mode_spends_under_a_hold(void) {
     loy_close(db);
 }
 
+/* In chain mode, a coupon that a limit counts over the whole chain (an issued code, a campaign
+ * with a limit of uses or a budget) is used only under the authority's coupon hold, whose id
+ * travels with the sale; loy_basket_coupon_claims says what the authority is to hold. A coupon
+ * no limit counts needs no hold. */
+static const char* COUPON_PROGRAMME =
+    "{\"name\":\"Club\",\"currency\":\"IRT\","
+    "\"campaigns\":[{\"id\":\"welcome\",\"name\":\"10,000 off\",\"effect\":\"amount\","
+    "\"amount\":10000,\"combinable\":true},"
+    "{\"id\":\"spring\",\"name\":\"10% off\",\"effect\":\"percent\",\"percent\":\"0.1\","
+    "\"code\":\"SPRING\",\"max_uses\":2,\"max_uses_per_member\":1,"
+    "\"max_uses_per_member_per\":\"day\",\"combinable\":true},"
+    "{\"id\":\"open\",\"name\":\"1,000 off\",\"effect\":\"amount\",\"amount\":1000,"
+    "\"code\":\"OPEN\",\"combinable\":true}]}";
+
+static void test_chain_mode_coupons_under_a_hold(void) {
+    remove_database("chain-coupons.db");
+    loy_db* db = open_as("chain-coupons.db", "branch-k", 0, 1, LOY_OK);
+    if (!db) return;
+    CHECK_STATUS(loy_program_load_json(db, COUPON_PROGRAMME, NULL, &err), LOY_OK);
+    const int64_t m = enrol_phone(db, "09121234999", NULL, 0);
+    char code[32];
+    CHECK_STATUS(loy_coupon_issue(db, "welcome", m, "issue-1", code, sizeof code, NULL, &err),
+                 LOY_OK);
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, m, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_coupon(b, "OPEN", &err), LOY_OK);
+    /* A code no limit counts: nothing to hold. */
+    char claims[1024];
+    size_t needed = 0;
+    CHECK_STATUS(loy_basket_coupon_claims(db, b, claims, sizeof claims, &needed, &err), LOY_OK);
+    CHECK(strstr(claims, "\"items\":[]") != NULL && needed == strlen(claims));
+    CHECK_STATUS(loy_basket_add_coupon(b, code, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_coupon(b, "spring", &err), LOY_OK);
+    CHECK_STATUS(loy_basket_coupon_claims(db, b, claims, sizeof claims, &needed, &err), LOY_OK);
+    /* The issued code (one use) and the campaign of two uses, once a day per member. */
+    char normal[32];
+    size_t k = 0;
+    for (const char* c = code; *c && k + 1 < sizeof normal; ++c)
+        if (*c != '-') normal[k++] = *c;
+    normal[k] = '\0';
+    char want[256];
+    snprintf(want, sizeof want,
+             "\"campaign\":\"welcome\",\"code\":\"%s\",\"code_uses\":1,\"discount\":10000", normal);
+    CHECK(strstr(claims, want) != NULL);
+    CHECK(strstr(claims, "\"member\":\"branch-k:M1\"") != NULL);
+    CHECK(strstr(claims, "\"campaign\":\"spring\",\"code\":\"SPRING\",\"code_uses\":0") != NULL);
+    CHECK(strstr(claims, "\"max_uses\":2") != NULL && strstr(claims, "\"member_uses\":1") != NULL);
+    /* The issued code's member uses count ever, the campaign's from the start of today. */
+    CHECK(strstr(claims, "\"member_since\":0") != NULL);
+    CHECK(strstr(claims, "\"member_since\":1") != NULL);
+    CHECK(strstr(claims, "\"campaign\":\"open\"") == NULL);
+    /* snprintf semantics: a short buffer gets the start, `needed` the whole length. */
+    char small[8];
+    size_t whole = 0;
+    CHECK_STATUS(loy_basket_coupon_claims(db, b, small, sizeof small, &whole, &err), LOY_OK);
+    CHECK(whole == needed && strlen(small) == sizeof small - 1);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "coupon-sale-1", &r, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK(strstr(err.message, "loy_sync_hold_coupons") != NULL);
+    char long_id[200];
+    memset(long_id, 'h', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    CHECK_STATUS(loy_basket_set_coupon_hold(b, long_id, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "coupon-sale-1", &r, &err), LOY_ERR_TOO_LONG);
+    CHECK_STATUS(loy_basket_set_coupon_hold(b, "c-hold-1", &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "coupon-sale-1", &r, &err), LOY_OK);
+    CHECK(r && loy_receipt_coupon_count(r) == 3);
+    loy_receipt_free(r);
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, 0, 100, &j, &err), LOY_OK);
+    const size_t n = loy_journal_count(j);
+    CHECK(n > 0 && strstr(loy_journal_body(j, n - 1), "\"coupon_hold\":\"c-hold-1\"") != NULL);
+    loy_journal_free(j);
+    /* The code is used now: the claims refuse it as the commit would. */
+    CHECK_STATUS(loy_basket_coupon_claims(db, b, claims, sizeof claims, &needed, &err),
+                 LOY_ERR_COUPON_REJECTED);
+    CHECK(strstr(err.message, "has been used") != NULL);
+    CHECK_STATUS(loy_basket_coupon_claims(db, NULL, claims, sizeof claims, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_coupon_claims(NULL, b, claims, sizeof claims, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_set_coupon_hold(NULL, "x", &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_set_coupon_hold(b, NULL, &err), LOY_OK); /* cleared */
+    loy_basket_free(b);
+    /* Only a code a limit counts needs the hold. */
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_coupon(b, "OPEN", &err), LOY_OK);
+    commit_basket(db, b, "coupon-sale-2", NULL, 0);
+    check_verified(db);
+    loy_close(db);
+}
+
 /* A till of a chain may let members spend a little without a hold while the authority cannot be
  * reached: within its offline allowance, per till and per member in any 24 hours. */
 static int32_t spend_offline(loy_db* db, int64_t member, int64_t points, const char* key,
@@ -557,6 +652,8 @@ int main(int argc, char** argv) {
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
+        {"in chain mode, counted coupons are used only under a hold",
+         test_chain_mode_coupons_under_a_hold},
         {"the offline allowance", test_offline_allowance},
         {"a claimed receipt travels", test_a_claimed_receipt_travels},
     };

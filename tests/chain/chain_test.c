@@ -622,6 +622,120 @@ static void test_a_claimed_receipt_reaches_the_chain(void) {
     close_till(&b);
 }
 
+/* Coupons in a chain: a member's single-use code and a campaign of two uses are used under holds
+ * from the authority, so that the same code presented at two branches at once is taken once; a
+ * hold given back, or a sale voided, frees the use for the other branch. */
+static const char* COUPONS =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"campaigns\":[{\"id\":\"welcome\",\"name\":\"10,000 off\",\"effect\":\"amount\","
+    "\"amount\":10000},"
+    "{\"id\":\"spring\",\"name\":\"10% off\",\"effect\":\"percent\",\"percent\":\"0.1\","
+    "\"code\":\"SPRING\",\"max_uses\":2,\"combinable\":true}]}";
+
+static loy_basket* coupon_basket(int64_t member, const char* code) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_context(b, NULL, "north", "T1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_coupon(b, code, &err), LOY_OK);
+    return b;
+}
+
+/* Holds the basket's coupons at till `t`: the status; the hold's id in `id`. */
+static int32_t hold_coupons(struct till* t, loy_basket* b, char* id, size_t cap) {
+    int64_t expires = 0;
+    const int32_t rc = loy_sync_hold_coupons(t->sync, b, 60, id, cap, &expires, &err);
+    if (rc == LOY_OK) CHECK(expires > (int64_t)time(NULL) * 1000 && strlen(id) > 0);
+    if (rc != LOY_OK) CHECK(id[0] == '\0' && expires == 0);
+    return rc;
+}
+
+static void test_coupons_are_held_chain_wide(void) {
+    struct till a = open_till_as("coupon-a.db", "coupon-a", "branch_a", 1, 1);
+    struct till b = open_till_as("coupon-b.db", "coupon-b", "branch_b", 1, 1);
+    if (!a.sync || !b.sync) return;
+    CHECK_STATUS(loy_program_load_json(a.db, COUPONS, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(b.db, COUPONS, NULL, &err), LOY_OK);
+    const int64_t ma = enrol_phone(a.db, "09129990044", NULL, 0);
+    char code[32];
+    CHECK_STATUS(loy_coupon_issue(a.db, "welcome", ma, "issue-1", code, sizeof code, NULL, &err),
+                 LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    loy_member* m = by_phone(b.db, "09129990044", LOY_OK);
+    const int64_t mb = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+
+    /* The code at both branches at once: A holds its one use, B is refused. */
+    loy_basket* at_a = coupon_basket(ma, code);
+    loy_basket* at_b = coupon_basket(mb, code);
+    char hold_a[80], hold_b[80];
+    CHECK_STATUS(hold_coupons(&a, at_a, hold_a, sizeof hold_a), LOY_OK);
+    CHECK_STATUS(hold_coupons(&b, at_b, hold_b, sizeof hold_b), LOY_ERR_COUPON_REJECTED);
+    CHECK(strstr(err.message, "has been used (1 use over the whole chain)") != NULL);
+    /* Without a hold, a till of a chain does not take the code at all. */
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(b.db, at_b, "b-sale-1", &r, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK(strstr(err.message, "loy_sync_hold_coupons") != NULL);
+    /* A gives its hold back (the customer changed their mind): B takes the code. */
+    CHECK_STATUS(loy_sync_void_hold(a.sync, hold_a, &err), LOY_OK);
+    CHECK_STATUS(loy_sync_void_hold(a.sync, hold_a, &err), LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(hold_coupons(&b, at_b, hold_b, sizeof hold_b), LOY_OK);
+    CHECK_STATUS(hold_coupons(&a, at_a, hold_a, sizeof hold_a), LOY_ERR_COUPON_REJECTED);
+    CHECK_STATUS(loy_commit(b.db, at_b, "b-sale-1", &r, &err), LOY_OK);
+    const int64_t sale_b = r ? loy_receipt_sale_id(r) : 0;
+    CHECK(r && loy_receipt_coupon_discount(r) == 10000);
+    loy_receipt_free(r);
+    sync_ok(&b);
+    /* Used at B, pushed: A is still refused, by its own file once the sale reached it. */
+    CHECK_STATUS(hold_coupons(&a, at_a, hold_a, sizeof hold_a), LOY_ERR_COUPON_REJECTED);
+    CHECK(strstr(err.message, "the coupon has been used") != NULL);
+    /* B voids the sale: the use comes back, over the whole chain, and A takes the code. */
+    CHECK_STATUS(loy_void_sale(b.db, sale_b, "b-void-1", &r, &err), LOY_OK);
+    loy_receipt_free(r);
+    sync_ok(&b);
+    CHECK_STATUS(hold_coupons(&a, at_a, hold_a, sizeof hold_a), LOY_OK);
+    commit_basket(a.db, at_a, "a-sale-1", NULL, 0);
+    loy_basket_free(at_b);
+
+    /* A campaign of two uses: one at each branch, then a third is refused at either. */
+    loy_basket* spring = coupon_basket(ma, "SPRING");
+    CHECK_STATUS(hold_coupons(&a, spring, hold_a, sizeof hold_a), LOY_OK);
+    commit_basket(a.db, spring, "a-spring-1", NULL, 0);
+    spring = coupon_basket(mb, "SPRING");
+    CHECK_STATUS(hold_coupons(&b, spring, hold_b, sizeof hold_b), LOY_OK);
+    commit_basket(b.db, spring, "b-spring-1", NULL, 0);
+    spring = coupon_basket(ma, "SPRING");
+    CHECK_STATUS(hold_coupons(&a, spring, hold_a, sizeof hold_a), LOY_ERR_COUPON_REJECTED);
+    CHECK(strstr(err.message, "campaign 'spring' has had its 2 uses over the whole chain") != NULL);
+    loy_basket_free(spring);
+
+    /* A basket without such a coupon holds nothing; bad calls. */
+    loy_basket* plain = NULL;
+    CHECK_STATUS(loy_basket_new(&plain, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(plain, "TEA", "drinks", 1000, 20000, 0, NULL, &err), LOY_OK);
+    int64_t expires = -1;
+    hold_a[0] = 'x';
+    CHECK_STATUS(loy_sync_hold_coupons(a.sync, plain, 60, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_OK);
+    CHECK(hold_a[0] == '\0' && expires == 0);
+    CHECK_STATUS(loy_sync_hold_coupons(a.sync, plain, 0, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_hold_coupons(a.sync, NULL, 60, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_hold_coupons(NULL, plain, 60, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    loy_basket_free(plain);
+    sync_ok(&a);
+    sync_ok(&b);
+    sync_ok(&a);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two branches and a web shop share members", test_branches_and_shop_share_members},
@@ -631,6 +745,7 @@ int main(int argc, char** argv) {
         {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
         {"offline allowance: over-use is reported", test_offline_allowance_over_use_is_reported},
         {"a claimed receipt reaches the chain", test_a_claimed_receipt_reaches_the_chain},
+        {"coupons are held chain-wide", test_coupons_are_held_chain_wide},
         {"bad calls", test_bad_calls},
     };
     if (argc < 3) {

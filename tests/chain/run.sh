@@ -70,8 +70,11 @@ report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
 # of 10,000 (10 points each), Parisa's three (350,000, 350 earned, 150 redeemed under holds) and
 # one of 100,000 whose points the head office expired later, and three (140,000, 140 earned, 160
 # redeemed within offline allowances), and a sale of 50,000 claimed by a member afterwards (50
-# points, counted as the member's), none counted twice.
-[ "$report" = "|$month|131|9|2050000|0|2050|350" ] ||
+# points, counted as the member's), none counted twice. At branch "north", the coupon scenario's
+# four sales of 90,000 after their coupons, by one member, one of them voided, earning nothing
+# under their programme.
+[ "$report" = "|$month|131|9|2050000|0|2050|350
+north|$month|4|1|360000|90000|0|0" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
 # The chain's points by branch and Jalali month, and the liability at each month's end: the same
@@ -90,7 +93,21 @@ liability=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F 
 [ "$liability" = "$month 1700 0 350/$later 1600 100 350/" ] ||
   { echo "FAIL the chain's liability report: $liability" >&2; exit 1; }
 echo "ok   the chain's points liability at each month's end: $liability"
-for report in report_branches report_points report_liability; do
+# The chain's coupon uses by campaign: the single-use code used once that counts (and once given
+# back by the void), and the campaign of two uses used at both branches.
+campaigns=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
+  "SELECT campaign, branch, month, uses, discount, given_back
+   FROM loyalty.report_campaigns(210)" | tr '\n' '/')
+[ "$campaigns" = "spring north $month 2 20000 0/welcome north $month 1 10000 1/" ] ||
+  { echo "FAIL the chain's campaign report: $campaigns" >&2; exit 1; }
+echo "ok   the chain's coupon uses by campaign: $campaigns"
+# Every coupon hold was posted by the sale that used it, in time, but the one given back.
+coupon_holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' ||
+  bool_or(late) FROM loyalty.coupon_holds GROUP BY status ORDER BY status" | tr '\n' ' ')
+[ "$coupon_holds" = "posted:4:false voided:1:false " ] ||
+  { echo "FAIL the coupon holds on the authority: $coupon_holds" >&2; exit 1; }
+echo "ok   coupon holds on the authority: $coupon_holds"
+for report in report_branches report_points report_liability report_campaigns; do
   if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
      "SELECT * FROM loyalty.$report(210)" >/dev/null 2>&1; then
     echo "FAIL a till's role could run the manager's $report" >&2

@@ -135,6 +135,20 @@ public final class CheckoutTest {
                 expect(first == LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE && second != 0
                         && second != LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE,
                         "in chain mode, points are spent only under a hold");
+                try (Database till = Database.open(args[0] + "-t5", "IRT", true);
+                     Basket yalda = new Basket()) {
+                    till.loadProgrammeFile(args[1]);
+                    yalda.addLine("LATTE", "coffee", 1000, 150000, 0);
+                    yalda.addCoupon("YALDA1405");
+                    String claims = till.couponClaims(yalda);
+                    int unheld = 0;
+                    try { till.commit(yalda, "yalda-1"); } catch (LoyaltyException ex) { unheld = ex.status; }
+                    yalda.setCouponHold("coupon-hold-1");
+                    Receipt used = till.commit(yalda, "yalda-1");
+                    expect(claims.contains("\"campaign\":\"yalda\"")
+                            && unheld == LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE && used.couponDiscount() > 0,
+                            "in chain mode, a coupon a limit counts is used only under a hold");
+                }
                 var there = other.applyProfile(sara.uid(), "09123456789", "سارا");
                 expect(there.name().equals("سارا") && other.identify("09123456789").id() == there.id(),
                         "a profile from the chain, beside the journal");

@@ -249,6 +249,16 @@ test('chain-wide ids, member events with keys and the journal', () => {
   assert.throws(() => till.commit(spend, 'spend-1'),
     (e) => e instanceof LoyaltyError && e.status !== constants.LOY_ERR_NEEDS_ONLINE);
   spend.close();
+  // A coupon a limit counts over the whole chain is used only under the authority's coupon hold.
+  const yalda = till.basket({});
+  yalda.addLine('LATTE', 'coffee', 1000, 150000);
+  yalda.addCoupon('YALDA1405');
+  assert.deepStrictEqual(till.couponClaims(yalda).items.map((i) => [i.campaign, i.member_uses]),
+    [['yalda', 1]]);
+  assert.throws(() => till.commit(yalda, 'yalda-1'), (e) => e.status === constants.LOY_ERR_NEEDS_ONLINE);
+  yalda.setCouponHold('coupon-hold-1');
+  assert.deepStrictEqual(till.commit(yalda, 'yalda-1').coupons.map((c) => c.code), ['YALDA1405']);
+  yalda.close();
   const plain = till.basket({});
   plain.addLine('WATER', 'drinks', 1000, 100000);
   assert.strictEqual(till.commit(plain, 'plain-1').redeemMode, constants.LOY_REDEEM_NONE);

@@ -575,6 +575,12 @@ class Basket(_Handle):
         _call(load().loy_basket_set_hold, self.ptr, _b(hold_id), points)
         return self
 
+    def set_coupon_hold(self, hold_id: Optional[str]) -> "Basket":
+        """In chain mode: the authority's hold covering the coupon uses a limit counts over the
+        whole chain (Sync.hold_coupons sets it)."""
+        _call(load().loy_basket_set_coupon_hold, self.ptr, _b(hold_id))
+        return self
+
     def add_plan(self, plan_id: str, periods: int = 1) -> int:
         line = ctypes.c_int32(0)
         _call(load().loy_basket_add_plan, self.ptr, _b(plan_id), periods, ctypes.byref(line))
@@ -1173,6 +1179,12 @@ class Database(_Handle):
     def quote(self, basket: Basket) -> Quote:
         return _scoped("loy_quote_free", _owned(load().loy_quote_basket, self.ptr, basket.ptr),
                        lambda q: _quote(q, basket.lines))
+
+    def coupon_claims(self, basket: Basket) -> dict:
+        """What the basket's coupons use that a limit counts over the whole chain, as the
+        authority holds it: {"member": uid or "", "items": [{"code", "campaign", ...}]}."""
+        import json
+        return json.loads(_text_out(load().loy_basket_coupon_claims, self.ptr, basket.ptr))
 
     def commit(self, basket: Basket, idempotency_key: str) -> Receipt:
         return _scoped("loy_receipt_free",

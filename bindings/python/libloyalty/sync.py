@@ -64,6 +64,8 @@ def _load_sync():
             ("loy_sync_status", i32, [vp, ctypes.POINTER(_Report), err]),
             ("loy_sync_hold", i32, [vp, ctypes.c_char_p, i64, i32, ctypes.c_char_p,
                                     ctypes.c_size_t, ctypes.POINTER(i64), err]),
+            ("loy_sync_hold_coupons", i32, [vp, vp, i32, ctypes.c_char_p, ctypes.c_size_t,
+                                            ctypes.POINTER(i64), err]),
             ("loy_sync_void_hold", i32, [vp, ctypes.c_char_p, err]),
             ("loy_sync_close", None, [vp]),
         ]:
@@ -116,6 +118,15 @@ class Sync:
         expires = ctypes.c_int64(0)
         _check(_load_sync().loy_sync_hold, self.ptr, _b(member_uid), points, ttl_s, buf,
                len(buf), ctypes.byref(expires))
+        return _s(buf.value), expires.value
+
+    def hold_coupons(self, basket, ttl_s: int = 120) -> Tuple[str, int]:
+        """Holds the basket's coupon uses that a limit counts over the whole chain, and sets the
+        hold on the basket: (hold id, expires at ms); ("", 0) when it uses none."""
+        buf = ctypes.create_string_buffer(80)
+        expires = ctypes.c_int64(0)
+        _check(_load_sync().loy_sync_hold_coupons, self.ptr, basket.ptr, ttl_s, buf, len(buf),
+               ctypes.byref(expires))
         return _s(buf.value), expires.value
 
     def void_hold(self, hold_id: str) -> None:

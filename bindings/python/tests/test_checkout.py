@@ -588,6 +588,17 @@ class JournalTest(unittest.TestCase):
                 with self.assertRaises(LoyaltyError) as e:
                     till.commit(b, "spend-1")
                 self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
+            # A coupon a limit counts over the whole chain: only under the authority's hold.
+            with till.basket() as b:
+                b.add_line("LATTE", "coffee", 1000, 150_000)
+                b.add_coupon("YALDA1405")
+                self.assertEqual([(i["campaign"], i["member_uses"])
+                                  for i in till.coupon_claims(b)["items"]], [("yalda", 1)])
+                with self.assertRaises(LoyaltyError) as e:
+                    till.commit(b, "yalda-1")
+                self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NEEDS_ONLINE)
+                b.set_coupon_hold("coupon-hold-1")
+                self.assertEqual([c[0] for c in till.commit(b, "yalda-1").coupons], ["YALDA1405"])
             with till.basket() as b:
                 b.add_line("WATER", "drinks", 1000, 100_000)
                 self.assertEqual(till.commit(b, "plain-1").redeem_mode, libloyalty.LOY_REDEEM_NONE)

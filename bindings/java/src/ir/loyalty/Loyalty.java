@@ -511,6 +511,13 @@ public final class Loyalty {
             return this;
         }
 
+        /** In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide. */
+        public Basket setCouponHold(String holdId) {
+            LoyError e = error();
+            check(C.loy_basket_set_coupon_hold(handle(), holdId, e), e);
+            return this;
+        }
+
         public Basket addCoupon(String code) {
             LoyError e = error();
             check(C.loy_basket_add_coupon(handle(), code, e), e);
@@ -1183,6 +1190,12 @@ public final class Loyalty {
             PointerByReference out = new PointerByReference();
             check(C.loy_quote_basket(handle(), b.handle(), out, e), e);
             return Quote.from(out.getValue(), b.lines());
+        }
+
+        /** What the basket's coupons use that a limit counts over the whole chain, as the JSON
+         *  the chain's authority holds it by. */
+        public String couponClaims(Basket b) {
+            return text((buf, c, n, e) -> C.loy_basket_coupon_claims(handle(), b.handle(), buf, c, n, e));
         }
 
         public Receipt commit(Basket b, String idempotencyKey) {

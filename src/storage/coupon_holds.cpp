@@ -1,0 +1,80 @@
+// Coupons in a chain (docs/chain.md, "Coupons in a chain"): a till counts only the coupon uses
+// its file holds, so a use that a limit counts over the whole chain (an issued code's uses, a
+// campaign's uses, a member's uses of it, its budget) is made under a hold from the chain's
+// authority. Here: which uses those are, what a basket claims of them, and the commit's check.
+#include <nlohmann/json.hpp>
+
+#include "storage/impl.hpp"
+
+namespace loyalty {
+
+// An issued code (its uses are counted), or a campaign with a limit or a budget.
+bool Database::Impl::counted_chain_wide(const CouponResult& cr, const Campaign& camp) {
+    const bool issued = !cr.code.empty() && cr.code != camp.code;
+    return issued || camp.max_uses > 0 || camp.max_uses_per_member > 0 || camp.budget > 0;
+}
+
+// In chain mode, a sale whose coupons a limit counts carries the authority's hold for them.
+void Database::Impl::require_coupon_hold(const Basket& b, const Evaluation& ev) {
+    if (!opt.chain_mode || !b.coupon_hold.empty()) return;
+    for (const CouponResult& cr : ev.coupons) {
+        if (cr.status != Status::Ok) continue;
+        const Campaign* camp = program.campaign(cr.campaign_id);
+        if (!camp || !counted_chain_wide(cr, *camp)) continue;
+        const std::string what =
+            cr.code.empty() ? "promotion '" + camp->id + "'" : "coupon " + coupon::display(cr.code);
+        throw Error(Status::NeedsOnline,
+                    "in a chain, " + what +
+                        " counts against a limit over the whole chain: take a hold from the "
+                        "chain's authority (loy_sync_hold_coupons) and set it on the basket");
+    }
+}
+
+// The basket's coupon uses that a limit counts, each with the limits the programme sets, for the
+// authority to hold: {"member": uid or "", "items": [{code, campaign, discount, max_uses,
+// member_uses, member_since, budget, code_uses}]}. A coupon presented that does not apply is
+// refused with its status, as the commit would refuse it. `member_since`: where a member's uses
+// start to count (the campaign's current period, in ms; 0 = ever). `code_uses`: an issued code's
+// uses.
+std::string Database::Impl::coupon_claims(const Basket& b) {
+    check_basket(b);
+    Transaction t(c, false);
+    std::int64_t member = 0;
+    MemberState st;
+    const Evaluation ev = evaluate_basket(b, member, st);
+    const Program& p = program;
+    nlohmann::json items = nlohmann::json::array();
+    for (const CouponResult& cr : ev.coupons) {
+        // A coupon this file refuses is refused as the commit would refuse it: there is nothing
+        // to hold for it.
+        if (cr.status != Status::Ok)
+            throw Error(cr.status, "coupon " + coupon::display(cr.code) + ": " + cr.message);
+        const Campaign* camp = p.campaign(cr.campaign_id);
+        if (!camp || !counted_chain_wide(cr, *camp)) continue;
+        std::int64_t code_uses = 0;
+        if (!cr.code.empty() && cr.code != camp->code)
+            code_uses = scalar(c.query("SELECT max_uses FROM coupons WHERE code=?", cr.code));
+        const std::int64_t since =
+            camp->max_uses_per_member > 0 && camp->per_member_in_period
+                ? window_of(camp->member_period, now(), p.utc_offset_minutes, p.week_start).start_ms
+                : 0;
+        items.push_back({{"code", cr.code},
+                         {"campaign", camp->id},
+                         {"discount", cr.discount},
+                         {"max_uses", camp->max_uses},
+                         {"member_uses", camp->max_uses_per_member},
+                         {"member_since", since},
+                         {"budget", camp->budget},
+                         {"code_uses", code_uses}});
+    }
+    const nlohmann::json out = {{"member", member ? load_member(member).uid : std::string()},
+                                {"items", items}};
+    return out.dump();
+}
+
+std::string Database::coupon_claims(const Basket& basket) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->coupon_claims(basket);
+}
+
+}  // namespace loyalty
