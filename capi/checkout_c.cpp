@@ -207,6 +207,16 @@ int32_t loy_basket_set_coupon_hold(loy_basket* b, const char* hold_id, loy_error
     return guard(err, [&] { basket_of(b).coupon_hold = opt(hold_id); });
 }
 
+int32_t loy_basket_set_wallet_hold(loy_basket* b, const char* hold_id, int64_t amount,
+                                   loy_error* err) {
+    return guard(err, [&] {
+        Basket& k = basket_of(b);
+        if (amount < 0) throw Error(Status::InvalidAmount, "a held amount cannot be negative");
+        k.wallet_hold = opt(hold_id);
+        k.wallet_hold_amount = k.wallet_hold.empty() ? 0 : amount;
+    });
+}
+
 int32_t loy_basket_coupon_claims(loy_db* db, const loy_basket* basket, char* buf, size_t capacity,
                                  size_t* out_needed, loy_error* err) {
     if (out_needed) *out_needed = 0;

@@ -631,6 +631,15 @@ namespace Loyalty
             return this;
         }
 
+        /// <summary>In chain mode: the authority's hold covering the wallet money this sale
+        /// pays.</summary>
+        public Basket SetWalletHold(string holdId, long amount)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_set_wallet_hold(Handle, Utf8.Z(holdId), amount, ref e), ref e);
+            return this;
+        }
+
         /// <summary>In chain mode: the authority's hold covering the coupon uses a limit counts
         /// over the whole chain (docs/chain.md, "Coupons in a chain").</summary>
         public Basket SetCouponHold(string holdId)

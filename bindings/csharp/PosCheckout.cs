@@ -431,6 +431,12 @@ public static class PosCheckout
                     string claims = till.CouponClaims(yalda);
                     int first = 0;
                     try { till.Commit(yalda, "yalda-1"); } catch (LoyaltyException ex) { first = ex.Status; }
+                    int negative = 0;
+                    try { yalda.SetWalletHold("wallet-hold-1", -1); }
+                    catch (LoyaltyException ex) { negative = ex.Status; }
+                    Expect(negative == Constants.LOY_ERR_INVALID_AMOUNT &&
+                           yalda.SetWalletHold("wallet-hold-1", 1000) == yalda,
+                           "a wallet hold on the basket");
                     yalda.SetCouponHold("coupon-hold-1");
                     Receipt used = till.Commit(yalda, "yalda-1");
                     Expect(claims.Contains("\"campaign\":\"yalda\"") &&

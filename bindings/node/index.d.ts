@@ -115,6 +115,7 @@ export class Basket {
   redeemPoints(points: Int64): this;
   /** In chain mode: the authority's hold covering the points this sale spends. */
   setHold(holdId: string | null, points?: Int64): this;
+  setWalletHold(holdId: string | null, amount?: Int64): this;
   setCouponHold(holdId: string | null): this;
   addPlan(planId: string, periods?: number): Int64;
   /** A wallet top-up sold as a line; returns its line number. */

@@ -348,6 +348,8 @@ class Basket extends Handle {
   redeemPoints(points) { call(load().loy_basket_redeem_points, this.handle, points); return this; }
   // In chain mode: the authority's hold covering the points this sale spends (docs/chain.md).
   setHold(holdId, points = 0) { call(load().loy_basket_set_hold, this.handle, holdId, points); return this; }
+  // In chain mode: the authority's hold covering the wallet money this sale pays.
+  setWalletHold(holdId, amount = 0) { call(load().loy_basket_set_wallet_hold, this.handle, holdId, amount); return this; }
   // In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide.
   setCouponHold(holdId) { call(load().loy_basket_set_coupon_hold, this.handle, holdId); return this; }
   addPlan(planId, periods = 1) {

@@ -217,6 +217,8 @@ type
     procedure PayGiftCard(const Code: string; Amount: Int64);
     { In chain mode: the authority's hold covering the points this sale spends. }
     procedure SetHold(const HoldId: string; Points: Int64);
+    { In chain mode: the authority's hold covering the wallet money this sale pays. }
+    procedure SetWalletHold(const HoldId: string; Amount: Int64);
     { In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide. }
     procedure SetCouponHold(const HoldId: string);
     { A paid plan sold as a line; returns its line number. }
@@ -853,6 +855,16 @@ begin
   Err := NewError;
   H := ToUtf8(HoldId);
   Check(loy_basket_set_hold(FHandle, OptUtf8(H), Points, @Err), Err);
+end;
+
+procedure TLoyBasket.SetWalletHold(const HoldId: string; Amount: Int64);
+var
+  Err: TLoyError;
+  H: UTF8String;
+begin
+  Err := NewError;
+  H := ToUtf8(HoldId);
+  Check(loy_basket_set_wallet_hold(FHandle, OptUtf8(H), Amount, @Err), Err);
 end;
 
 procedure TLoyBasket.SetCouponHold(const HoldId: string);

@@ -188,6 +188,14 @@ begin
       Expect((Pos('"campaign":"yalda"', Claims) > 0) and (Pos('"member_uses":1', Claims) > 0),
         'club: what a chain''s authority would hold of the coupon');
       Cart.SetCouponHold('coupon-hold-1');
+      Refused := 0;
+      try
+        Cart.SetWalletHold('wallet-hold-1', -1);
+      except
+        on E: ELoyaltyError do Refused := E.Status;
+      end;
+      Expect(Refused = LOY_ERR_INVALID_AMOUNT, 'club: a wallet hold cannot be negative');
+      Cart.SetWalletHold('wallet-hold-1', 1000);
     finally
       Cart.Free;
     end;

@@ -57,6 +57,10 @@ struct Basket {
     // a limit counts (issued codes, campaigns with a limit or a budget): docs/chain.md,
     // "Coupons in a chain".
     std::string coupon_hold;
+    // In chain mode: the hold the chain's authority granted for the wallet money this sale
+    // pays, and the amount it holds (docs/chain.md, "Wallet money in a chain").
+    std::string wallet_hold;
+    std::int64_t wallet_hold_amount = 0;
     // Throws InvalidAmount/Overflow when a line or the total is invalid.
     std::int64_t lines_total() const;
     std::int64_t total() const;

@@ -538,6 +538,13 @@ LOY_API int32_t LOY_CALL loy_basket_set_hold(loy_basket* b, const char* hold_id,
  * the sale to the authority, which settles the hold with it. NULL or "" clears it. */
 LOY_API int32_t LOY_CALL loy_basket_set_coupon_hold(loy_basket* b, const char* hold_id,
                                                     loy_error* err);
+/* In chain mode: the hold the chain's authority granted for the wallet money this sale pays
+ * (loy_sync_hold_wallet; docs/chain.md, "Wallet money in a chain") and the amount it holds. A
+ * sale that pays from the wallet without a hold covering the amount is LOY_ERR_NEEDS_ONLINE; the
+ * hold's id travels with the sale to the authority, which settles the hold with it. NULL or ""
+ * clears it. */
+LOY_API int32_t LOY_CALL loy_basket_set_wallet_hold(loy_basket* b, const char* hold_id,
+                                                    int64_t amount, loy_error* err);
 /* What the basket's coupons would use that a limit counts over the whole chain, as the JSON the
  * chain's authority holds them by: {"member": chain-wide id or "", "items": [{"code", "campaign",
  * "discount", "max_uses", "member_uses", "member_since", "budget", "code_uses"}]} (an empty

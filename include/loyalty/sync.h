@@ -81,6 +81,16 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_status(loy_sync* s, loy_sync_report* out,
 LOY_SYNC_API int32_t LOY_CALL loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points,
                                             int32_t ttl_s, char* hold_id_buf, size_t capacity,
                                             int64_t* out_expires_at, loy_error* err);
+/* Paying from the wallet in a chain (docs/chain.md, "Wallet money in a chain"): as
+ * loy_sync_hold, for `amount` of the member's wallet money (minor units): what the member has
+ * available over the whole chain, less other tills' pending holds, must cover it. Set the hold on
+ * the basket (loy_basket_set_wallet_hold) and commit. LOY_ERR_INSUFFICIENT_FUNDS when it does
+ * not (the message says how much it does); LOY_ERR_IO when the authority cannot be reached.
+ * `ttl_s`: 1 to 86400 seconds. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_wallet(loy_sync* s, const char* member_uid,
+                                                   int64_t amount, int32_t ttl_s, char* hold_id_buf,
+                                                   size_t capacity, int64_t* out_expires_at,
+                                                   loy_error* err);
 /* Using coupons in a chain (docs/chain.md, "Coupons in a chain"): before a sale uses a coupon
  * that a limit counts over the whole chain (an issued code, or a campaign with a limit of uses,
  * in all or per member, or a budget), the till asks the authority to hold those uses. A round
@@ -97,8 +107,9 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_hold(loy_sync* s, const char* member_uid,
 LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s,
                                                     char* hold_id_buf, size_t capacity,
                                                     int64_t* out_expires_at, loy_error* err);
-/* Gives a pending hold back (the customer paid otherwise), of points or of
- * coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold (posted, voided, or unknown).
+/* Gives a pending hold back (the customer paid otherwise), of points, wallet
+ * money or coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold (posted, voided, or
+ * unknown).
  */
 LOY_SYNC_API int32_t LOY_CALL loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err);
 

@@ -416,8 +416,9 @@ struct Database::Impl {
     std::vector<CouponCandidate> coupon_candidates(const Basket& b, std::int64_t member,
                                                    const Program& p);
 
-    // storage/coupon_holds.cpp
+    // storage/chain_holds.cpp
     static bool counted_chain_wide(const CouponResult& cr, const Campaign& camp);
+    void require_wallet_hold(const Basket& b, const Evaluation& ev);
     void require_coupon_hold(const Basket& b, const Evaluation& ev);
     std::string coupon_claims(const Basket& b);
 

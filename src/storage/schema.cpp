@@ -631,10 +631,12 @@ END;
 CREATE INDEX ledger_time ON ledger(created_at);
 )SQL";
 
-// Version 8: a sale of a chain's till names the authority's hold for the coupons it used that a
-// limit counts over the whole chain (docs/chain.md, "Coupons in a chain").
+// Version 8: a sale of a chain's till names the authority's holds for the coupons it used that a
+// limit counts over the whole chain and for the wallet money it spent (docs/chain.md, "Coupons
+// in a chain", "Wallet money in a chain").
 constexpr const char* kSchemaV8 = R"SQL(
 ALTER TABLE sales ADD COLUMN coupon_hold TEXT;
+ALTER TABLE sales ADD COLUMN wallet_hold TEXT;
 )SQL";
 
 std::int64_t pragma_int(Connection& c, const char* sql) {

@@ -128,6 +128,31 @@ CREATE TABLE IF NOT EXISTS loyalty.holds(
   late boolean NOT NULL DEFAULT false);
 CREATE INDEX IF NOT EXISTS holds_pending ON loyalty.holds(member_uid) WHERE status = 'pending';
 
+-- Wallet money in a chain (docs/chain.md, "Wallet money in a chain"): every till's wallet
+-- entries, and holds on the money a sale is about to pay from the wallet, as on points.
+CREATE TABLE IF NOT EXISTS loyalty.wallet_entries(
+  entry_uid text PRIMARY KEY,
+  member_uid text NOT NULL,
+  kind smallint NOT NULL,
+  amount bigint NOT NULL,
+  available_at bigint NOT NULL,  -- the till's clock, ms: cashback waits before it can be spent
+  sale_uid text,
+  till_time bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS wallet_entries_member ON loyalty.wallet_entries(member_uid);
+CREATE TABLE IF NOT EXISTS loyalty.wallet_holds(
+  hold_id text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+  member_uid text NOT NULL,
+  amount bigint NOT NULL CHECK (amount > 0),
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'voided')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  posted_sale text,
+  posted_amount bigint,
+  late boolean NOT NULL DEFAULT false);
+CREATE INDEX IF NOT EXISTS wallet_holds_pending ON loyalty.wallet_holds(member_uid)
+  WHERE status = 'pending';
+
 -- Coupons in a chain (docs/chain.md, "Coupons in a chain"): the codes issued and the coupon uses
 -- made at every till, and holds on the uses a limit counts over the whole chain (an issued
 -- code's uses, a campaign's uses in all or per member, its budget), taken before the sale as
@@ -221,6 +246,18 @@ BEGIN
          (f->>'discount')::bigint, f->>'branch', (f->>'created_at')::bigint
   FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'coupon_use'
   ON CONFLICT DO NOTHING;
+  INSERT INTO loyalty.wallet_entries(entry_uid, member_uid, kind, amount, available_at, sale_uid,
+                                     till_time)
+  SELECT f->>'id', f->>'member_id', (f->>'kind')::smallint, (f->>'amount')::bigint,
+         (f->>'available_at')::bigint, f->>'sale_id', (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'wallet_entry'
+  ON CONFLICT DO NOTHING;
+  UPDATE loyalty.wallet_holds h SET status = 'posted', posted_sale = f->>'id',
+    posted_amount = (f->>'wallet_paid')::bigint,
+    late = (h.status = 'voided' OR h.expires_at < now())
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'sale' AND f ? 'wallet_hold' AND h.hold_id = f->>'wallet_hold'
+    AND h.status <> 'posted';
   -- A sale that used coupons under a hold posts it (late when it had lapsed or was given back).
   UPDATE loyalty.coupon_holds h SET status = 'posted', posted_sale = f->>'id',
     late = (h.status = 'voided' OR h.expires_at < now())
@@ -375,6 +412,40 @@ BEGIN
   available := available - p_points;
 END $$;
 
+-- Holds `p_amount` of member `p_member`'s wallet money for `p_ttl_ms` for a sale at till
+-- `p_name`, when what the member may spend over the whole chain (every till's wallet entries
+-- available by now, less the pending holds) covers it; otherwise answers an empty hold id. Holds
+-- on one member's wallet are taken one at a time (a transaction lock per member).
+CREATE OR REPLACE FUNCTION loyalty.hold_wallet(p_name text, p_member text, p_amount bigint,
+  p_ttl_ms bigint, OUT hold_id text, OUT expires_at bigint, OUT available bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+DECLARE
+  o origins%ROWTYPE;
+BEGIN
+  IF p_amount IS NULL OR p_amount <= 0 OR p_ttl_ms IS NULL OR p_ttl_ms <= 0
+     OR p_ttl_ms > 86400000 THEN
+    RAISE EXCEPTION 'a hold needs an amount > 0 and a time to live of up to a day'
+      USING ERRCODE = '22023';
+  END IF;
+  o := active_origin(p_name);
+  hold_id := '';
+  expires_at := 0;
+  PERFORM pg_advisory_xact_lock(hashtextextended('loyalty.wallet:' || p_member, 0));
+  available := coalesce((SELECT sum(w.amount) FROM wallet_entries w
+      WHERE w.member_uid = p_member
+        AND w.available_at <= (extract(epoch FROM now()) * 1000)::bigint), 0)
+    - coalesce((SELECT sum(h.amount) FROM wallet_holds h
+      WHERE h.member_uid = p_member AND h.status = 'pending' AND h.expires_at > now()), 0);
+  IF available < p_amount THEN
+    RETURN;
+  END IF;
+  INSERT INTO wallet_holds AS h (member_uid, amount, origin_id, expires_at)
+  VALUES (p_member, p_amount, o.origin_id, now() + p_ttl_ms * interval '1 millisecond')
+  RETURNING h.hold_id, (extract(epoch FROM h.expires_at) * 1000)::bigint
+  INTO hold_id, expires_at;
+  available := available - p_amount;
+END $$;
+
 -- Holds the coupon uses of a sale at till `p_name` for `p_ttl_ms`, when no limit they count
 -- against is reached over the whole chain, counting every till's uses that were not given back
 -- and the pending holds; otherwise answers an empty hold id and, in `refused`, which limit.
@@ -476,8 +547,8 @@ BEGIN
   END IF;
 END $$;
 
--- Gives back a pending hold the till took (the customer paid otherwise), of points or of coupons;
--- true when it was pending.
+-- Gives back a pending hold the till took (the customer paid otherwise), of points, wallet money
+-- or coupons; true when it was pending.
 CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
 LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   WITH v AS (
@@ -489,8 +560,13 @@ LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
     UPDATE coupon_holds h SET status = 'voided' FROM origins o
     WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
       AND o.name = p_name
+    RETURNING 1),
+  m AS (
+    UPDATE wallet_holds h SET status = 'voided' FROM origins o
+    WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
+      AND o.name = p_name
     RETURNING 1)
-  SELECT EXISTS (SELECT 1 FROM v) OR EXISTS (SELECT 1 FROM w)
+  SELECT EXISTS (SELECT 1 FROM v) OR EXISTS (SELECT 1 FROM w) OR EXISTS (SELECT 1 FROM m)
 $$;
 
 -- The chain's coupon uses by campaign, branch and Jalali month: uses and money off that count
@@ -662,7 +738,8 @@ GRANT USAGE ON SCHEMA loyalty TO loyalty_till;
 GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, jsonb),
   loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb),
   loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text),
-  loyalty.hold_coupons(text, text, jsonb, bigint) TO loyalty_till;
+  loyalty.hold_coupons(text, text, jsonb, bigint), loyalty.hold_wallet(text, text, bigint, bigint)
+  TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
   loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),

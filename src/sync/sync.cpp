@@ -484,27 +484,44 @@ int32_t loy_sync_status(loy_sync* s, loy_sync_report* out, loy_error* err) {
     });
 }
 
-int32_t loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points, int32_t ttl_s, char* buf,
-                      size_t capacity, int64_t* out_expires_at, loy_error* err) {
+// A hold of `amount` of a member's points or wallet money, from the authority's function `fn`
+// (loyalty.hold or loyalty.hold_wallet), answered into the caller's buffers; `short_of`: the
+// status when what the member has over the whole chain does not cover it.
+static int32_t hold_amount(loy_sync* s, const char* fn, const char* member_uid, int64_t amount,
+                           int32_t ttl_s, int32_t short_of, const char* unit, char* buf,
+                           size_t capacity, int64_t* out_expires_at, loy_error* err) {
     if (buf && capacity) buf[0] = '\0';
     if (out_expires_at) *out_expires_at = 0;
     return guard(err, [&] {
         if (!s || !member_uid || !*member_uid)
             throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and member_uid are required"};
-        if (points <= 0) throw Failure{LOY_ERR_INVALID_AMOUNT, "a hold needs points > 0"};
+        if (amount <= 0)
+            throw Failure{LOY_ERR_INVALID_AMOUNT, std::string("a hold needs ") + unit + " > 0"};
         if (ttl_s < 1 || ttl_s > 86400)
             throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
         const std::string name = s->push_waiting();
-        Result r =
-            s->call("SELECT hold_id, expires_at, available FROM loyalty.hold($1, $2, $3, $4)",
-                    {name, member_uid, std::to_string(points), std::to_string(ttl_s * 1000LL)});
-        const std::string id = PQgetvalue(r.r, 0, 0);
-        if (id.empty())
-            throw Failure{LOY_ERR_INSUFFICIENT_POINTS, std::to_string(points) + " points asked, " +
-                                                           PQgetvalue(r.r, 0, 2) +
-                                                           " available over the whole chain"};
+        Result r = s->call(
+            (std::string("SELECT hold_id, expires_at, available FROM ") + fn + "($1, $2, $3, $4)")
+                .c_str(),
+            {name, member_uid, std::to_string(amount), std::to_string(ttl_s * 1000LL)});
+        if (PQgetvalue(r.r, 0, 0)[0] == '\0')
+            throw Failure{short_of, std::to_string(amount) + " " + unit + " asked, " +
+                                        PQgetvalue(r.r, 0, 2) + " available over the whole chain"};
         granted(r, buf, capacity, out_expires_at);
     });
+}
+
+int32_t loy_sync_hold(loy_sync* s, const char* member_uid, int64_t points, int32_t ttl_s, char* buf,
+                      size_t capacity, int64_t* out_expires_at, loy_error* err) {
+    return hold_amount(s, "loyalty.hold", member_uid, points, ttl_s, LOY_ERR_INSUFFICIENT_POINTS,
+                       "points", buf, capacity, out_expires_at, err);
+}
+
+int32_t loy_sync_hold_wallet(loy_sync* s, const char* member_uid, int64_t amount, int32_t ttl_s,
+                             char* buf, size_t capacity, int64_t* out_expires_at, loy_error* err) {
+    return hold_amount(s, "loyalty.hold_wallet", member_uid, amount, ttl_s,
+                       LOY_ERR_INSUFFICIENT_FUNDS, "of the wallet", buf, capacity, out_expires_at,
+                       err);
 }
 
 int32_t loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,

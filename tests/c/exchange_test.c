@@ -439,6 +439,45 @@ static void test_chain_mode_spends_under_a_hold(void) {
     loy_close(db);
 }
 
+/* In chain mode, wallet money is spent only under the authority's hold covering it; loading the
+ * wallet needs none. */
+static void test_chain_mode_wallet_under_a_hold(void) {
+    remove_database("chain-wallet.db");
+    loy_db* db = open_as("chain-wallet.db", "branch-w", 0, 1, LOY_OK);
+    if (!db) return;
+    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
+    const int64_t m = enrol_phone(db, "09121234888", NULL, 0);
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, m, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_wallet_topup(b, 50000, NULL, &err), LOY_OK);
+    commit_basket(db, b, "topup-1", NULL, 0);
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, m, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_pay_wallet(b, 30000, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "wallet-1", &r, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK(strstr(err.message, "loy_sync_hold_wallet") != NULL);
+    CHECK_STATUS(loy_basket_set_wallet_hold(b, "w-hold-1", 20000, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "wallet-1", &r, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK(strstr(err.message, "covers 20000 but the basket pays 30000") != NULL);
+    CHECK_STATUS(loy_basket_set_wallet_hold(b, "w-hold-1", -1, &err), LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_basket_set_wallet_hold(NULL, "w-hold-1", 1, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_set_wallet_hold(b, "w-hold-1", 30000, &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "wallet-1", &r, &err), LOY_OK);
+    CHECK(r && loy_receipt_wallet_amount(r) == 30000);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, 0, 100, &j, &err), LOY_OK);
+    const size_t n = loy_journal_count(j);
+    CHECK(n > 0 && strstr(loy_journal_body(j, n - 1), "\"wallet_hold\":\"w-hold-1\"") != NULL);
+    loy_journal_free(j);
+    check_verified(db);
+    loy_close(db);
+}
+
 /* In chain mode, a coupon that a limit counts over the whole chain (an issued code, a campaign
  * with a limit of uses or a budget) is used only under the authority's coupon hold, whose id
  * travels with the sale; loy_basket_coupon_claims says what the authority is to hold. A coupon
@@ -652,6 +691,8 @@ int main(int argc, char** argv) {
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
+        {"in chain mode, wallet money is spent only under a hold",
+         test_chain_mode_wallet_under_a_hold},
         {"in chain mode, counted coupons are used only under a hold",
          test_chain_mode_coupons_under_a_hold},
         {"the offline allowance", test_offline_allowance},

@@ -622,9 +622,7 @@ static void test_a_claimed_receipt_reaches_the_chain(void) {
     close_till(&b);
 }
 
-/* Coupons in a chain: a member's single-use code and a campaign of two uses are used under holds
- * from the authority, so that the same code presented at two branches at once is taken once; a
- * hold given back, or a sale voided, frees the use for the other branch. */
+/* A programme that earns nothing, with an issued code's campaign and a campaign of two uses. */
 static const char* COUPONS =
     "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
     "\"campaigns\":[{\"id\":\"welcome\",\"name\":\"10,000 off\",\"effect\":\"amount\","
@@ -632,6 +630,107 @@ static const char* COUPONS =
     "{\"id\":\"spring\",\"name\":\"10% off\",\"effect\":\"percent\",\"percent\":\"0.1\","
     "\"code\":\"SPRING\",\"max_uses\":2,\"combinable\":true}]}";
 
+/* Wallet money in a chain: each till takes a hold on the money a sale pays from the wallet, so
+ * two branches cannot spend the same money; a hold given back no longer counts. */
+static int32_t pay_from_wallet(struct till* t, int64_t member, int64_t amount, int64_t wallet,
+                               const char* hold_id, const char* key) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_context(b, NULL, "west", "T1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "CAKE", "food", 1000, amount, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_pay_wallet(b, wallet, &err), LOY_OK);
+    if (hold_id) CHECK_STATUS(loy_basket_set_wallet_hold(b, hold_id, wallet, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    const int32_t rc = loy_commit(t->db, b, key, &r, &err);
+    if (rc == LOY_OK) CHECK(r && loy_receipt_wallet_amount(r) == wallet);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return rc;
+}
+
+static int64_t wallet_by_phone(loy_db* db, const char* phone) {
+    loy_member* m = by_phone(db, phone, LOY_OK);
+    const int64_t w = m ? loy_member_wallet_balance(m) : -1;
+    loy_member_free(m);
+    return w;
+}
+
+static void test_wallet_money_is_spent_under_holds(void) {
+    struct till a = open_till_as("wallet-a.db", "wallet-a", "branch_a", 1, 1);
+    struct till b = open_till_as("wallet-b.db", "wallet-b", "branch_b", 1, 1);
+    if (!a.sync || !b.sync) return;
+    CHECK_STATUS(loy_program_load_json(a.db, COUPONS, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(b.db, COUPONS, NULL, &err), LOY_OK);
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09129990055";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a.db, &f, "enrol", &m, &err), LOY_OK);
+    const int64_t ma = m ? loy_member_id(m) : 0;
+    char uid[64];
+    snprintf(uid, sizeof uid, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+    loy_basket* topup = NULL;
+    CHECK_STATUS(loy_basket_new(&topup, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(topup, ma, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_context(topup, NULL, "west", "T1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_wallet_topup(topup, 100000, NULL, &err), LOY_OK);
+    commit_basket(a.db, topup, "topup-1", NULL, 0); /* loading the wallet needs no hold */
+    sync_ok(&a);
+    sync_ok(&b);
+    m = by_phone(b.db, "09129990055", LOY_OK);
+    const int64_t mb = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    CHECK(wallet_by_phone(b.db, "09129990055") == 100000);
+    /* Without a hold, a till of a chain does not pay from the wallet. */
+    CHECK_STATUS(pay_from_wallet(&b, mb, 100000, 80000, NULL, "b-pay-1"), LOY_ERR_NEEDS_ONLINE);
+    char hold_a[80], hold_b[80];
+    int64_t expires = 0;
+    CHECK_STATUS(
+        loy_sync_hold_wallet(a.sync, uid, 80000, 60, hold_a, sizeof hold_a, &expires, &err),
+        LOY_OK);
+    CHECK(expires > (int64_t)time(NULL) * 1000 && strlen(hold_a) > 0);
+    /* B sees 100,000 but A holds 80,000 of it. */
+    CHECK_STATUS(
+        loy_sync_hold_wallet(b.sync, uid, 80000, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK(strstr(err.message, "20000 available") != NULL && hold_b[0] == '\0' && expires == 0);
+    /* A gives its hold back: B takes 80,000, and A may hold only the 20,000 left. */
+    CHECK_STATUS(loy_sync_void_hold(a.sync, hold_a, &err), LOY_OK);
+    CHECK_STATUS(
+        loy_sync_hold_wallet(b.sync, uid, 80000, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_OK);
+    CHECK_STATUS(
+        loy_sync_hold_wallet(a.sync, uid, 80000, 60, hold_a, sizeof hold_a, &expires, &err),
+        LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK_STATUS(
+        loy_sync_hold_wallet(a.sync, uid, 20000, 60, hold_a, sizeof hold_a, &expires, &err),
+        LOY_OK);
+    CHECK_STATUS(pay_from_wallet(&b, mb, 100000, 80000, hold_b, "b-pay-1"), LOY_OK);
+    CHECK_STATUS(pay_from_wallet(&a, ma, 50000, 20000, hold_a, "a-pay-1"), LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    sync_ok(&a);
+    CHECK(wallet_by_phone(a.db, "09129990055") == 0);
+    CHECK(wallet_by_phone(b.db, "09129990055") == 0);
+    CHECK_STATUS(loy_sync_hold_wallet(a.sync, uid, 1, 60, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK_STATUS(loy_sync_hold_wallet(a.sync, uid, 0, 60, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(loy_sync_hold_wallet(a.sync, "", 1, 60, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_hold_wallet(a.sync, uid, 1, 0, hold_a, sizeof hold_a, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
+/* Coupons in a chain: a member's single-use code and a campaign of two uses are used under holds
+ * from the authority, so that the same code presented at two branches at once is taken once; a
+ * hold given back, or a sale voided, frees the use for the other branch. */
 static loy_basket* coupon_basket(int64_t member, const char* code) {
     loy_basket* b = NULL;
     CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
@@ -745,6 +844,7 @@ int main(int argc, char** argv) {
         {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
         {"offline allowance: over-use is reported", test_offline_allowance_over_use_is_reported},
         {"a claimed receipt reaches the chain", test_a_claimed_receipt_reaches_the_chain},
+        {"wallet money is spent under holds", test_wallet_money_is_spent_under_holds},
         {"coupons are held chain-wide", test_coupons_are_held_chain_wide},
         {"bad calls", test_bad_calls},
     };

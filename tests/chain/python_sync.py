@@ -1,6 +1,6 @@
 """The chain from Python (tests/chain/run.sh): a new till's file, in chain mode, syncs through
 libloyalty-sync's Python binding, finds a member enrolled at another branch by phone, holds and
-gives back some of her points, and prints her balance for run.sh to compare with the authority's.
+gives back some of her points, is refused wallet money she does not have, and prints her balance for run.sh to compare with the authority's.
 
     python3 python_sync.py <till file> <conninfo> <phone>
 """
@@ -28,6 +28,15 @@ try:
         except libloyalty.LoyaltyError as e:
             assert e.status == libloyalty.LOY_ERR_NOT_FOUND, e
         assert sync.status().last_synced_at == report.last_synced_at
+        # Her wallet is empty over the whole chain; a basket with no coupon holds nothing.
+        try:
+            sync.hold_wallet(member.uid, 1000, ttl_s=60)
+            raise AssertionError("wallet money held that the member does not have")
+        except libloyalty.LoyaltyError as e:
+            assert e.status == libloyalty.LOY_ERR_INSUFFICIENT_FUNDS, e
+        with db.basket(member=member.id) as basket:
+            basket.add_line("TEA", "drinks", 1000, 20_000)
+            assert sync.hold_coupons(basket, ttl_s=60) == ("", 0)
         print(member.balance)
 finally:
     db.close()

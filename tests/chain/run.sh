@@ -72,9 +72,11 @@ report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
 # redeemed within offline allowances), and a sale of 50,000 claimed by a member afterwards (50
 # points, counted as the member's), none counted twice. At branch "north", the coupon scenario's
 # four sales of 90,000 after their coupons, by one member, one of them voided, earning nothing
-# under their programme.
+# under their programme. At "west", the wallet scenario's top-up of 100,000 and two sales (of
+# 100,000 and 50,000) paid partly from it.
 [ "$report" = "|$month|131|9|2050000|0|2050|350
-north|$month|4|1|360000|90000|0|0" ] ||
+north|$month|4|1|360000|90000|0|0
+west|$month|3|1|250000|0|0|0" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
 # The chain's points by branch and Jalali month, and the liability at each month's end: the same
@@ -122,6 +124,16 @@ holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' 
 [ "$holds" = "pending:1:0:false posted:2:150:false voided:2:0:false " ] ||
   { echo "FAIL the holds on the authority: $holds" >&2; exit 1; }
 echo "ok   holds on the authority: $holds"
+# The wallet: the two payments posted their holds (80,000 and 20,000), the hold given back was
+# voided, and the member's wallet over the whole chain is empty.
+wallet=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' ||
+  coalesce(sum(posted_amount), 0) || ':' || bool_or(late) FROM loyalty.wallet_holds
+  GROUP BY status ORDER BY status" | tr '\n' ' ')
+wallet+=$("${psql[@]}" -d loyalty -At -c "SELECT sum(amount) FROM loyalty.wallet_entries
+  WHERE member_uid = 'wallet-a:M1'")
+[ "$wallet" = "posted:2:100000:false voided:1:0:false 0" ] ||
+  { echo "FAIL the wallet holds on the authority: $wallet" >&2; exit 1; }
+echo "ok   wallet holds on the authority, and the wallet left: $wallet"
 # The offline allowance's over-use, by till: each spent 80 points without a hold, and the member
 # now owes 20 over the whole chain.
 offline=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \

@@ -143,6 +143,10 @@ public final class CheckoutTest {
                     String claims = till.couponClaims(yalda);
                     int unheld = 0;
                     try { till.commit(yalda, "yalda-1"); } catch (LoyaltyException ex) { unheld = ex.status; }
+                    int negative = 0;
+                    try { yalda.setWalletHold("wallet-hold-1", -1); } catch (LoyaltyException ex) { negative = ex.status; }
+                    expect(negative == LoyaltyLibrary.LOY_ERR_INVALID_AMOUNT
+                            && yalda.setWalletHold("wallet-hold-1", 1000) == yalda, "a wallet hold on the basket");
                     yalda.setCouponHold("coupon-hold-1");
                     Receipt used = till.commit(yalda, "yalda-1");
                     expect(claims.contains("\"campaign\":\"yalda\"")

@@ -256,6 +256,9 @@ test('chain-wide ids, member events with keys and the journal', () => {
   assert.deepStrictEqual(till.couponClaims(yalda).items.map((i) => [i.campaign, i.member_uses]),
     [['yalda', 1]]);
   assert.throws(() => till.commit(yalda, 'yalda-1'), (e) => e.status === constants.LOY_ERR_NEEDS_ONLINE);
+  assert.throws(() => yalda.setWalletHold('wallet-hold-1', -1),
+    (e) => e.status === constants.LOY_ERR_INVALID_AMOUNT);
+  assert.strictEqual(yalda.setWalletHold('wallet-hold-1', 1000), yalda);
   yalda.setCouponHold('coupon-hold-1');
   assert.deepStrictEqual(till.commit(yalda, 'yalda-1').coupons.map((c) => c.code), ['YALDA1405']);
   yalda.close();

@@ -575,6 +575,11 @@ class Basket(_Handle):
         _call(load().loy_basket_set_hold, self.ptr, _b(hold_id), points)
         return self
 
+    def set_wallet_hold(self, hold_id: Optional[str], amount: int = 0) -> "Basket":
+        """In chain mode: the authority's hold covering the wallet money this sale pays."""
+        _call(load().loy_basket_set_wallet_hold, self.ptr, _b(hold_id), amount)
+        return self
+
     def set_coupon_hold(self, hold_id: Optional[str]) -> "Basket":
         """In chain mode: the authority's hold covering the coupon uses a limit counts over the
         whole chain (Sync.hold_coupons sets it)."""

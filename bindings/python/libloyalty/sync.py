@@ -6,6 +6,7 @@ it is built on Linux where libpq is installed.
          Sync(db, "host=hq dbname=loyalty user=golestan_t1") as sync:
         report = sync.run_once()      # push, pull, apply; raises TransientError when offline
         hold_id, expires_at = sync.hold(member.uid, 80, ttl_s=120)
+        coupon_hold, expires_at = sync.hold_coupons(basket)   # set on the basket
 """
 import ctypes
 import os
@@ -64,6 +65,8 @@ def _load_sync():
             ("loy_sync_status", i32, [vp, ctypes.POINTER(_Report), err]),
             ("loy_sync_hold", i32, [vp, ctypes.c_char_p, i64, i32, ctypes.c_char_p,
                                     ctypes.c_size_t, ctypes.POINTER(i64), err]),
+            ("loy_sync_hold_wallet", i32, [vp, ctypes.c_char_p, i64, i32, ctypes.c_char_p,
+                                           ctypes.c_size_t, ctypes.POINTER(i64), err]),
             ("loy_sync_hold_coupons", i32, [vp, vp, i32, ctypes.c_char_p, ctypes.c_size_t,
                                             ctypes.POINTER(i64), err]),
             ("loy_sync_void_hold", i32, [vp, ctypes.c_char_p, err]),
@@ -117,6 +120,15 @@ class Sync:
         buf = ctypes.create_string_buffer(80)
         expires = ctypes.c_int64(0)
         _check(_load_sync().loy_sync_hold, self.ptr, _b(member_uid), points, ttl_s, buf,
+               len(buf), ctypes.byref(expires))
+        return _s(buf.value), expires.value
+
+    def hold_wallet(self, member_uid: str, amount: int, ttl_s: int = 120) -> Tuple[str, int]:
+        """Holds `amount` of the member's wallet money on the authority for a sale: (hold id,
+        expires at ms); set it on the basket with Basket.set_wallet_hold."""
+        buf = ctypes.create_string_buffer(80)
+        expires = ctypes.c_int64(0)
+        _check(_load_sync().loy_sync_hold_wallet, self.ptr, _b(member_uid), amount, ttl_s, buf,
                len(buf), ctypes.byref(expires))
         return _s(buf.value), expires.value
 

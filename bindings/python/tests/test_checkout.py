@@ -597,6 +597,10 @@ class JournalTest(unittest.TestCase):
                 with self.assertRaises(LoyaltyError) as e:
                     till.commit(b, "yalda-1")
                 self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NEEDS_ONLINE)
+                with self.assertRaises(LoyaltyError) as e:
+                    b.set_wallet_hold("wallet-hold-1", -1)
+                self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INVALID_AMOUNT)
+                self.assertIs(b.set_wallet_hold("wallet-hold-1", 1000), b)
                 b.set_coupon_hold("coupon-hold-1")
                 self.assertEqual([c[0] for c in till.commit(b, "yalda-1").coupons], ["YALDA1405"])
             with till.basket() as b:

@@ -511,6 +511,13 @@ public final class Loyalty {
             return this;
         }
 
+        /** In chain mode: the authority's hold covering the wallet money this sale pays. */
+        public Basket setWalletHold(String holdId, long amount) {
+            LoyError e = error();
+            check(C.loy_basket_set_wallet_hold(handle(), holdId, amount, e), e);
+            return this;
+        }
+
         /** In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide. */
         public Basket setCouponHold(String holdId) {
             LoyError e = error();

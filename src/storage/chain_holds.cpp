@@ -1,7 +1,9 @@
-// Coupons in a chain (docs/chain.md, "Coupons in a chain"): a till counts only the coupon uses
-// its file holds, so a use that a limit counts over the whole chain (an issued code's uses, a
-// campaign's uses, a member's uses of it, its budget) is made under a hold from the chain's
-// authority. Here: which uses those are, what a basket claims of them, and the commit's check.
+// What a till of a chain spends only under a hold from the chain's authority, besides points
+// (Impl::redeem_mode): wallet money, and coupon uses that a limit counts over the whole chain (an
+// issued code's uses, a campaign's uses, a member's uses of it, its budget), since a till counts
+// only what its own file holds (docs/chain.md, "Wallet money in a chain", "Coupons in a
+// chain"). Here: which coupon uses those are, what a basket claims of them, and the commit's
+// checks.
 #include <nlohmann/json.hpp>
 
 #include "storage/impl.hpp"
@@ -12,6 +14,20 @@ namespace loyalty {
 bool Database::Impl::counted_chain_wide(const CouponResult& cr, const Campaign& camp) {
     const bool issued = !cr.code.empty() && cr.code != camp.code;
     return issued || camp.max_uses > 0 || camp.max_uses_per_member > 0 || camp.budget > 0;
+}
+
+// In chain mode, a sale paying from the wallet carries the authority's hold covering it.
+void Database::Impl::require_wallet_hold(const Basket& b, const Evaluation& ev) {
+    if (!opt.chain_mode || ev.wallet_amount <= 0) return;
+    if (b.wallet_hold.empty())
+        throw Error(Status::NeedsOnline,
+                    "in a chain, wallet money is spent under a hold from the chain's authority: "
+                    "take one (loy_sync_hold_wallet) and set it on the basket, or pay otherwise");
+    if (b.wallet_hold_amount < ev.wallet_amount)
+        throw Error(Status::NeedsOnline, "the wallet hold covers " +
+                                             std::to_string(b.wallet_hold_amount) +
+                                             " but the basket pays " +
+                                             std::to_string(ev.wallet_amount) + " from the wallet");
 }
 
 // In chain mode, a sale whose coupons a limit counts carries the authority's hold for them.
