@@ -50,7 +50,7 @@ void Database::Impl::open() {
     c.exec("PRAGMA secure_delete=ON");
     // A till's working set (hot members, recent lots, the indexes' upper levels) stays in
     // memory: up to 32 MiB of page cache.
-    c.exec("PRAGMA cache_size=-32768");
+    c.exec(("PRAGMA cache_size=-" + std::to_string(kCacheKiB)).c_str());
     c.exec("PRAGMA temp_store=MEMORY");  // sorts and temporary tables never touch the disk
     if (!opt.read_only) {
         register_origin();

@@ -220,6 +220,10 @@ struct Database::Impl {
         "members m JOIN origins o ON "
         "o.id = m.origin ";
 
+    // The page cache of a handle (KiB), and of a job that writes across the whole file.
+    static constexpr int kCacheKiB = 32768;
+    static constexpr int kJobCacheKiB = 131072;
+
     // storage/database.cpp
     std::int64_t now() const;
     std::string uid(const std::string& origin_name, char kind, std::int64_t id) const;
