@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "calendar.hpp"
+#include "html.hpp"
 #include "loyalty/database.hpp"
 #include "loyalty/money.hpp"
 #include "periods.hpp"
@@ -109,26 +110,7 @@ constexpr Words kPersian{"داشبورد باشگاه مشتریان",
                          "امتیاز"};
 
 std::string html(const std::string& s) {
-    std::string out;
-    for (char ch : s) {
-        switch (ch) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += ch;
-        }
-    }
-    return out;
+    return html_escape(s);
 }
 
 // A JSON string literal that is also safe inside <script>.

@@ -115,6 +115,21 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_void_hold(loy_sync* s, const char* hold_i
 
 LOY_SYNC_API void LOY_CALL loy_sync_close(loy_sync* s);
 
+/* The chain's dashboard for the manager (docs/chain.md, "Chain reports"): one self-contained HTML
+ * page of the reports the authority computes over every branch — sales, points, the points
+ * liability at each month's end, coupon uses by campaign, points spent within offline
+ * allowances — by branch and Jalali month. `conninfo` logs in as a member of loyalty_manager (a
+ * read replica will do); needs no till file. `utc_offset_minutes`: where Jalali months start
+ * (210 for Tehran), -720 to 840. `language`: "fa" (right to left, Persian digits and month
+ * names; NULL means "fa") or "en". snprintf semantics (`out_needed`: the page's length; each
+ * call reads the reports again). LOY_ERR_IO when the authority cannot be reached,
+ * LOY_ERR_INVALID_ARGUMENT for a bad argument or a role that may not read the reports. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_dashboard_html(const char* conninfo,
+                                                      int32_t utc_offset_minutes,
+                                                      const char* language, char* buf,
+                                                      size_t capacity, size_t* out_needed,
+                                                      loy_error* err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,20 +15,13 @@
 #include <nlohmann/json.hpp>
 
 #include "loyalty/sync.h"
+#include "pg.hpp"
+
+using loyalty::sync::Failure;
+using loyalty::sync::guard;
+using loyalty::sync::Result;
 
 namespace {
-
-// A failure carried to the C boundary as a status and a message.
-struct Failure {
-    int32_t code;
-    std::string message;
-};
-
-void set_error(loy_error* err, int32_t code, const std::string& message) {
-    if (!err || err->size < sizeof(loy_error)) return;
-    err->code = code;
-    std::snprintf(err->message, sizeof err->message, "%s", message.c_str());
-}
 
 std::int64_t now_ms() {
     using namespace std::chrono;
@@ -43,11 +36,6 @@ void check(int32_t rc, const loy_error& e) {
 struct JournalPtr {
     loy_journal* j = nullptr;
     ~JournalPtr() { loy_journal_free(j); }
-};
-
-struct Result {
-    PGresult* r = nullptr;
-    ~Result() { PQclear(r); }
 };
 
 // A hold the authority granted (its id and expiry in ms, the answer's first two columns), handed
@@ -110,39 +98,11 @@ struct loy_sync {
             PQfinish(conn);
             conn = nullptr;
         }
-        // The caller's settings come last and win; expand_dbname reads `conninfo` whole.
-        const std::string timeout = std::to_string(timeout_s);
-        const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-        const char* values[] = {timeout.c_str(), "libloyalty-sync", conninfo.c_str(), nullptr};
-        conn = PQconnectdbParams(keys, values, 1);
-        if (!conn) throw Failure{LOY_ERR_NO_MEMORY, "cannot allocate a connection"};
-        if (PQstatus(conn) != CONNECTION_OK)
-            throw Failure{LOY_ERR_IO,
-                          std::string("cannot reach the authority: ") + PQerrorMessage(conn)};
+        conn = loyalty::sync::connect(conninfo, timeout_s);
     }
 
-    // Runs one of the authority's functions; a lost connection is LOY_ERR_IO (transient), a
-    // serialization failure or deadlock LOY_ERR_BUSY (transient), a refused argument
-    // LOY_ERR_INVALID_ARGUMENT.
     Result call(const char* sql, const std::vector<std::string>& params) {
-        std::vector<const char*> p;
-        for (const auto& s : params)
-            p.push_back(s.c_str());
-        Result r;
-        r.r = PQexecParams(conn, sql, static_cast<int>(p.size()), nullptr, p.data(), nullptr,
-                           nullptr, 0);
-        if (r.r && PQresultStatus(r.r) == PGRES_TUPLES_OK) return r;
-        std::string msg = r.r ? PQresultErrorMessage(r.r) : PQerrorMessage(conn);
-        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-            msg.pop_back();
-        const char* state = r.r ? PQresultErrorField(r.r, PG_DIAG_SQLSTATE) : nullptr;
-        const std::string code = state ? state : "";
-        if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
-            code.rfind("57P", 0) == 0)
-            throw Failure{LOY_ERR_IO, "lost the authority: " + msg};
-        if (code == "40001" || code == "40P01") throw Failure{LOY_ERR_BUSY, msg};
-        if (code == "22023") throw Failure{LOY_ERR_INVALID_ARGUMENT, msg};
-        throw Failure{LOY_ERR_INTERNAL, "the authority refused: " + msg};
+        return loyalty::sync::call(conn, sql, params);
     }
 
     // The chain-wide ids of the members a record's body names as facts.
@@ -374,30 +334,7 @@ struct loy_sync {
 
 namespace {
 
-template <typename F>
-int32_t guard(loy_error* err, F&& f) {
-    try {
-        f();
-        if (err && err->size >= sizeof(loy_error)) {
-            err->code = LOY_OK;
-            err->message[0] = '\0';
-        }
-        return LOY_OK;
-    } catch (const Failure& fl) {
-        set_error(err, fl.code, fl.message);
-        return fl.code;
-    } catch (const std::bad_alloc&) {
-        set_error(err, LOY_ERR_NO_MEMORY, "out of memory");
-        return LOY_ERR_NO_MEMORY;
-    } catch (const std::exception& ex) {
-        set_error(err, LOY_ERR_INTERNAL, ex.what());
-        return LOY_ERR_INTERNAL;
-    } catch (...) {
-        set_error(err, LOY_ERR_INTERNAL, "unknown failure");
-        return LOY_ERR_INTERNAL;
-    }
-}
-
+// A report the caller passed, emptied before a call fills it.
 void clear(loy_sync_report* r) {
     if (!r || r->size < sizeof(loy_sync_report)) return;
     r->pushed = r->duplicates = r->pulled = r->profiles = r->conflicts = r->waiting = 0;

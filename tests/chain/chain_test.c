@@ -835,6 +835,53 @@ static void test_coupons_are_held_chain_wide(void) {
     close_till(&b);
 }
 
+/* The manager's dashboard, computed on the authority: the manager's role reads it, in Persian or
+ * English; a till's role may not. Run after the scenarios, whose sales it shows. */
+static void test_the_chain_dashboard(void) {
+    char conninfo[1200];
+    snprintf(conninfo, sizeof conninfo, "%s user=manager", conninfo_base);
+    static char page[1 << 18];
+    size_t needed = 0;
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, "en", page, sizeof page, &needed, &err),
+                 LOY_OK);
+    CHECK(needed == strlen(page) && needed < sizeof page);
+    CHECK(strstr(page, "<html lang=\"en\" dir=\"ltr\">") != NULL);
+    /* The coupon scenario's branch: four sales of 90,000, one voided. */
+    CHECK(strstr(page, "<td>north</td>") != NULL);
+    CHECK(strstr(page, "<td class=\"n\">360,000</td><td class=\"n\">90,000</td>") != NULL);
+    /* The campaign of two uses, and the code used once that counts and once given back. */
+    CHECK(strstr(page, "<td>spring</td><td>north</td>") != NULL);
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, NULL, page, sizeof page, &needed, &err),
+                 LOY_OK);
+    CHECK(strstr(page, "dir=\"rtl\"") != NULL && strstr(page, "۳۶۰٬۰۰۰") != NULL);
+    CHECK(strstr(page, "داشبورد") != NULL);
+    /* snprintf semantics: the length alone, then a short buffer. */
+    size_t alone = 0;
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, NULL, NULL, 0, &alone, &err), LOY_OK);
+    CHECK(alone == needed);
+    char small[16];
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, "fa", small, sizeof small, &alone, &err),
+                 LOY_OK);
+    CHECK(alone == needed && strlen(small) == sizeof small - 1);
+    /* A till's role may not read the manager's reports. */
+    char till[1200];
+    snprintf(till, sizeof till, "%s user=branch_a", conninfo_base);
+    CHECK_STATUS(loy_sync_dashboard_html(till, 210, "en", page, sizeof page, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "permission denied") != NULL);
+    CHECK_STATUS(loy_sync_dashboard_html("host=/nonexistent-socket-dir port=1 dbname=x", 210, "en",
+                                         page, sizeof page, &needed, &err),
+                 LOY_ERR_IO);
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 900, "en", page, sizeof page, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, "de", page, sizeof page, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_dashboard_html(NULL, 210, "en", page, sizeof page, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, "en", NULL, 10, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two branches and a web shop share members", test_branches_and_shop_share_members},
@@ -847,6 +894,7 @@ int main(int argc, char** argv) {
         {"wallet money is spent under holds", test_wallet_money_is_spent_under_holds},
         {"coupons are held chain-wide", test_coupons_are_held_chain_wide},
         {"bad calls", test_bad_calls},
+        {"the chain's dashboard", test_the_chain_dashboard},
     };
     if (argc < 3) {
         fprintf(stderr, "usage: chain_test DIR CONNINFO\n");

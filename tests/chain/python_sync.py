@@ -2,7 +2,7 @@
 libloyalty-sync's Python binding, finds a member enrolled at another branch by phone, holds and
 gives back some of her points, is refused wallet money she does not have, and prints her balance for run.sh to compare with the authority's.
 
-    python3 python_sync.py <till file> <conninfo> <phone>
+    python3 python_sync.py <till file> <conninfo> <phone> [<manager's conninfo>]
 """
 import os
 import sys
@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                 "bindings", "python"))
 import libloyalty  # noqa: E402
-from libloyalty.sync import Sync  # noqa: E402
+from libloyalty.sync import Sync, dashboard_html  # noqa: E402
 
 path, conninfo, phone = sys.argv[1:4]
 db = libloyalty.Database.open(path, default_currency="IRT", origin="py-till", chain_mode=True)
@@ -37,6 +37,9 @@ try:
         with db.basket(member=member.id) as basket:
             basket.add_line("TEA", "drinks", 1000, 20_000)
             assert sync.hold_coupons(basket, ttl_s=60) == ("", 0)
+        if len(sys.argv) > 4:  # the manager's conninfo: the chain's dashboard
+            page = dashboard_html(sys.argv[4], 210, "en")
+            assert '<html lang="en" dir="ltr">' in page and "<td>north</td>" in page, page[:200]
         print(member.balance)
 finally:
     db.close()

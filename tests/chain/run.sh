@@ -13,6 +13,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/tests/chain/postgres.sh"
 "${psql[@]}" -d loyalty -f "$root/src/sync/authority.sql"  # installing again changes nothing
 for role in branch_a branch_b shop syncd hq; do pg_role $role; done
+# The manager's role: a till's and the manager's reports.
+pg_role manager
+"${psql[@]}" -d loyalty -c "GRANT loyalty_manager TO manager"
 
 # A till's role reads no table and calls nothing but the authority's functions.
 for sql in "SELECT count(*) FROM loyalty.records" "SELECT count(*) FROM loyalty.profiles" \
@@ -60,8 +63,6 @@ expired=$("${psql[@]}" -d loyalty -At -c "SELECT a.balance || ' ' || count(e.*) 
   GROUP BY a.balance")
 [ "$expired" = "0 1" ] || { echo "FAIL the head office's expiry on the authority: $expired" >&2; exit 1; }
 echo "ok   the head office's expiry reached the authority once: balance 0, one expire entry"
-pg_role manager
-"${psql[@]}" -d loyalty -c "GRANT loyalty_manager TO manager"
 month=$("${psql[@]}" -d loyalty -At -c "SELECT loyalty.jalali_month($(date +%s)000, 210)")
 report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
   "SELECT branch, month, sales, members, total, refunded, points_earned, points_redeemed
@@ -151,12 +152,21 @@ jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(
   { echo "FAIL Jalali months on the authority: $jalali" >&2; exit 1; }
 echo "ok   Jalali months on the authority: $jalali"
 
+# The manager's dashboard from the command line: the page names the branches, in Persian.
+"$build/loyalty-syncd" --dashboard "$pg_work/chain.html" \
+  --conninfo "host=$pg_work/sock dbname=loyalty user=manager" --offset 210 >/dev/null
+for want in 'dir="rtl"' '<td>north</td>' '<td>west</td>' 'بدون شعبه' '۲٬۰۵۰٬۰۰۰'; do
+  grep -qF "$want" "$pg_work/chain.html" ||
+    { echo "FAIL the chain dashboard lacks $want" >&2; exit 1; }
+done
+echo "ok   loyalty-syncd --dashboard: the chain's page in Persian"
+
 # The Python binding of libloyalty-sync: a new till finds Parisa by phone with the balance the
 # authority holds for her.
 if [ "${2:-}" != "--no-python" ]; then
 pg_role py_till
 python_balance=$(LOYALTY_LIBRARY="$build/libloyalty.so.0" python3 "$root/tests/chain/python_sync.py" \
-  "$pg_work/tills/python.db" "$pg_info user=py_till" 09127770011)
+  "$pg_work/tills/python.db" "$pg_info user=py_till" 09127770011 "$pg_info user=manager")
 authority_balance=$("${psql[@]}" -d loyalty -At -c \
   "SELECT balance FROM loyalty.accounts WHERE member_uid = 'hold-a:M1'")
 [ "$python_balance" = "$authority_balance" ] ||

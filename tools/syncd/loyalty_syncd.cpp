@@ -7,6 +7,11 @@
 //
 //   loyalty-syncd --db till.db --conninfo "host=hq dbname=loyalty user=golestan_t1 ..."
 //                 [--interval 5] [--batch 500] [--once]
+//
+// For the manager, the chain's dashboard from the authority (a role of loyalty_manager):
+//
+//   loyalty-syncd --dashboard chain.html --conninfo "host=hq dbname=loyalty user=manager"
+//                 [--offset 210] [--language fa|en]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,8 +27,38 @@ namespace {
 int usage() {
     std::fprintf(stderr,
                  "usage: loyalty-syncd --db FILE --conninfo CONNINFO [--interval SECONDS] "
-                 "[--batch RECORDS] [--once]\n");
+                 "[--batch RECORDS] [--once]\n"
+                 "       loyalty-syncd --dashboard FILE --conninfo CONNINFO [--offset MINUTES] "
+                 "[--language fa|en]\n");
     return 2;
+}
+
+// Writes the chain's dashboard to `path`: 0, or 1 with the reason.
+int write_dashboard(const std::string& path, const std::string& conninfo, int offset,
+                    const std::string& language) {
+    loy_error err;
+    loy_error_init(&err);
+    std::size_t needed = 0;
+    std::string page(1 << 16, '\0');
+    int32_t rc = loy_sync_dashboard_html(conninfo.c_str(), offset, language.c_str(), page.data(),
+                                         page.size(), &needed, &err);
+    if (rc == LOY_OK && needed >= page.size()) {
+        page.assign(needed + 1, '\0');
+        rc = loy_sync_dashboard_html(conninfo.c_str(), offset, language.c_str(), page.data(),
+                                     page.size(), &needed, &err);
+    }
+    if (rc != LOY_OK) {
+        std::fprintf(stderr, "loyalty-syncd: %s: %s\n", loy_status_name(rc), err.message);
+        return 1;
+    }
+    page.resize(needed < page.size() ? needed : page.size() - 1);
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f || std::fwrite(page.data(), 1, page.size(), f) != page.size() || std::fclose(f) != 0) {
+        std::fprintf(stderr, "loyalty-syncd: cannot write %s\n", path.c_str());
+        return 1;
+    }
+    std::printf("dashboard written to %s\n", path.c_str());
+    return 0;
 }
 
 std::string ago(std::int64_t at_ms) {
@@ -39,8 +74,8 @@ std::string ago(std::int64_t at_ms) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string path, conninfo;
-    int interval = 5, batch = 500;
+    std::string path, conninfo, dashboard, language = "fa";
+    int interval = 5, batch = 500, offset = 210;
     bool once = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -54,9 +89,17 @@ int main(int argc, char** argv) {
             batch = std::atoi(argv[++i]);
         else if (a == "--once")
             once = true;
+        else if (a == "--dashboard" && i + 1 < argc)
+            dashboard = argv[++i];
+        else if (a == "--offset" && i + 1 < argc)
+            offset = std::atoi(argv[++i]);
+        else if (a == "--language" && i + 1 < argc)
+            language = argv[++i];
         else
             return usage();
     }
+    if (!dashboard.empty() && !conninfo.empty() && path.empty())
+        return write_dashboard(dashboard, conninfo, offset, language);
     if (path.empty() || conninfo.empty() || interval < 1) return usage();
     loy_error err;
     loy_error_init(&err);

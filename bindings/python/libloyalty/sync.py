@@ -71,6 +71,9 @@ def _load_sync():
                                             ctypes.POINTER(i64), err]),
             ("loy_sync_void_hold", i32, [vp, ctypes.c_char_p, err]),
             ("loy_sync_close", None, [vp]),
+            ("loy_sync_dashboard_html", i32, [ctypes.c_char_p, i32, ctypes.c_char_p,
+                                              ctypes.c_char_p, ctypes.c_size_t,
+                                              ctypes.POINTER(ctypes.c_size_t), err]),
         ]:
             fn = getattr(lib, name)
             fn.restype, fn.argtypes = res, args
@@ -156,4 +159,17 @@ class Sync:
         self.close()
 
 
-__all__ = ["Sync", "Report"]
+def dashboard_html(conninfo: str, utc_offset_minutes: int = 210, language: str = "fa") -> str:
+    """The chain's dashboard computed on the authority, as one HTML page; `conninfo` logs in as
+    a member of loyalty_manager."""
+    L = _load_sync()
+    needed = ctypes.c_size_t(0)
+    _check(L.loy_sync_dashboard_html, _b(conninfo), utc_offset_minutes, _b(language), None, 0,
+           ctypes.byref(needed))
+    buf = ctypes.create_string_buffer(needed.value + 1)
+    _check(L.loy_sync_dashboard_html, _b(conninfo), utc_offset_minutes, _b(language), buf,
+           len(buf), ctypes.byref(needed))
+    return _s(buf.value)
+
+
+__all__ = ["Sync", "Report", "dashboard_html"]
