@@ -174,6 +174,25 @@ int32_t loy_program_load_file(loy_db* db, const char* path, int64_t* out_version
     });
 }
 
+int32_t loy_program_publish(loy_db* db, const char* json, int64_t starts_at_ms,
+                            int64_t* out_version, loy_error* err) {
+    if (out_version) *out_version = 0;
+    return guard(err, [&] {
+        int64_t v = db_of(db).publish_program(req(json, "json"), starts_at_ms);
+        if (out_version) *out_version = v;
+    });
+}
+
+int32_t loy_program_next(loy_db* db, int64_t* out_version, int64_t* out_starts_at, loy_error* err) {
+    if (out_version) *out_version = 0;
+    if (out_starts_at) *out_starts_at = 0;
+    return guard(err, [&] {
+        const ProgramRelease r = db_of(db).next_program();
+        if (out_version) *out_version = r.version;
+        if (out_starts_at) *out_starts_at = r.starts_at;
+    });
+}
+
 int64_t loy_program_active_version(loy_db* db) {
     if (!db || !db->rep) return 0;
     try {

@@ -775,6 +775,26 @@ namespace Loyalty
             return version;
         }
 
+        /// <summary>On the head office's file: a programme for the whole chain, in effect in every
+        /// file from startsAtMs (0 = now). Its version here.</summary>
+        public long PublishProgramme(string json, long startsAtMs)
+        {
+            LoyError e = Check.NewError();
+            long version;
+            Check.Ok(Api.loy_program_publish(handle, Utf8.Z(json), startsAtMs, out version, ref e), ref e);
+            return version;
+        }
+
+        /// <summary>The programme released to start next: its version and start (0, 0 when
+        /// none).</summary>
+        public long NextProgramme(out long startsAt)
+        {
+            LoyError e = Check.NewError();
+            long version;
+            Check.Ok(Api.loy_program_next(handle, out version, out startsAt, ref e), ref e);
+            return version;
+        }
+
         /// <summary>A programme version's canonical JSON (0 = the active one).</summary>
         public string ExportProgramme(long version = 0)
         {

@@ -415,6 +415,10 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_program_load_file(LoyDbHandle db, byte[] path, out long out_version, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_program_publish(LoyDbHandle db, byte[] json, long starts_at_ms, out long out_version, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_program_next(LoyDbHandle db, out long out_version, out long out_starts_at, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_program_active_version(LoyDbHandle db);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_program_export_json(LoyDbHandle db, long version, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);

@@ -439,6 +439,12 @@ public static class PosCheckout
                            "a wallet hold on the basket");
                     yalda.SetCouponHold("coupon-hold-1");
                     Receipt used = till.Commit(yalda, "yalda-1");
+                    int publish = 0;
+                    try { till.PublishProgramme(till.ExportProgramme(), 0); }
+                    catch (LoyaltyException ex) { publish = ex.Status; }
+                    long startsAt;
+                    Expect(publish == Constants.LOY_ERR_NEEDS_ONLINE && till.NextProgramme(out startsAt) == 0 &&
+                           startsAt == 0, "a till of a chain does not publish a programme");
                     Expect(claims.Contains("\"campaign\":\"yalda\"") &&
                            first == Constants.LOY_ERR_NEEDS_ONLINE && used.CouponDiscount > 0,
                            "in chain mode, a coupon a limit counts is used only under a hold");

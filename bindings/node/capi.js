@@ -179,6 +179,8 @@ function declare(koffi, lib) {
   fn.loy_member_list_free = lib.func('void loy_member_list_free(loy_member_list* list)');
   fn.loy_program_load_json = lib.func('int32_t loy_program_load_json(loy_db* db, const char* json, _Out_ int64_t* out_version, _Inout_ loy_error* err)');
   fn.loy_program_load_file = lib.func('int32_t loy_program_load_file(loy_db* db, const char* path, _Out_ int64_t* out_version, _Inout_ loy_error* err)');
+  fn.loy_program_publish = lib.func('int32_t loy_program_publish(loy_db* db, const char* json, int64_t starts_at_ms, _Out_ int64_t* out_version, _Inout_ loy_error* err)');
+  fn.loy_program_next = lib.func('int32_t loy_program_next(loy_db* db, _Out_ int64_t* out_version, _Out_ int64_t* out_starts_at, _Inout_ loy_error* err)');
   fn.loy_program_active_version = lib.func('int64_t loy_program_active_version(loy_db* db)');
   fn.loy_program_export_json = lib.func('int32_t loy_program_export_json(loy_db* db, int64_t version, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
   fn.loy_basket_new = lib.func('int32_t loy_basket_new(_Out_ loy_basket** out_basket, _Inout_ loy_error* err)');

@@ -188,6 +188,8 @@ export class Database {
   now(): Int64;
   loadProgramme(json: string): Int64;
   loadProgrammeFile(path: string): Int64;
+  publishProgramme(json: string, startsAtMs?: Int64): Int64;
+  nextProgramme(): { version: Int64; startsAt: Int64 };
   exportProgramme(version?: Int64): string;
   /** Everything held about a member (an access request). */
   exportMember(memberId: Int64): Record<string, unknown>;

@@ -415,6 +415,15 @@ class Database extends Handle {
   now() { return load().loy_now(this.handle); }
   loadProgramme(json) { return scalarOut(load().loy_program_load_json, this.handle, json); }
   loadProgrammeFile(path) { return scalarOut(load().loy_program_load_file, this.handle, path); }
+  // On the head office's file: a programme for the whole chain, in effect from startsAtMs (0 = now).
+  publishProgramme(json, startsAtMs = 0) {
+    return scalarOut(load().loy_program_publish, this.handle, json, startsAtMs);
+  }
+  // The programme released to start next: {version, startsAt}; both 0 when none.
+  nextProgramme() {
+    const [version, startsAt] = outs(2, load().loy_program_next, this.handle);
+    return { version, startsAt };
+  }
   exportProgramme(version = 0) { return textOut(load().loy_program_export_json, this.handle, version); }
   // Everything held about a member (an access request), parsed from its JSON.
   exportMember(memberId) { return JSON.parse(textOut(load().loy_member_export, this.handle, memberId)); }

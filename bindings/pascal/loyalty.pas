@@ -294,6 +294,11 @@ type
 
     { Set-up. }
     function LoadProgramme(const Json: string): Int64;
+    { On the head office's file: a programme for the whole chain, in effect from StartsAtMs
+      (0 = now). Its version here. }
+    function PublishProgramme(const Json: string; StartsAtMs: Int64): Int64;
+    { The programme released to start next (0 when none), and its start. }
+    function NextProgramme(out StartsAt: Int64): Int64;
     { A programme version's canonical JSON (0 = the active one). }
     function ExportProgramme(Version: Int64 = 0): string;
     { The active programme's version (0 = none loaded). }
@@ -1252,6 +1257,27 @@ begin
   H := nil;
   Check(loy_member_profile_apply(FHandle, PAnsiChar(U), @C.F, @H, @Err), Err);
   Result := ReadMember(H);
+end;
+
+function TLoyDatabase.PublishProgramme(const Json: string; StartsAtMs: Int64): Int64;
+var
+  Err: TLoyError;
+  J: UTF8String;
+begin
+  Err := NewError;
+  J := ToUtf8(Json);
+  Result := 0;
+  Check(loy_program_publish(FHandle, PAnsiChar(J), StartsAtMs, @Result, @Err), Err);
+end;
+
+function TLoyDatabase.NextProgramme(out StartsAt: Int64): Int64;
+var
+  Err: TLoyError;
+begin
+  Err := NewError;
+  Result := 0;
+  StartsAt := 0;
+  Check(loy_program_next(FHandle, @Result, @StartsAt, @Err), Err);
 end;
 
 function TLoyDatabase.LoadProgramme(const Json: string): Int64;

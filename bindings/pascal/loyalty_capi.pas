@@ -249,6 +249,8 @@ function loy_member_list_at(p_list: Pointer; p_index: size_t): Pointer; cdecl; e
 procedure loy_member_list_free(p_list: Pointer); cdecl; external LoyaltyLib;
 function loy_program_load_json(p_db: Pointer; p_json: PAnsiChar; p_out_version: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_program_load_file(p_db: Pointer; p_path: PAnsiChar; p_out_version: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_program_publish(p_db: Pointer; p_json: PAnsiChar; p_starts_at_ms: Int64; p_out_version: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_program_next(p_db: Pointer; p_out_version: PInt64; p_out_starts_at: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_program_active_version(p_db: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_program_export_json(p_db: Pointer; p_version: Int64; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_new(p_out_basket: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;

@@ -196,6 +196,9 @@ begin
       end;
       Expect(Refused = LOY_ERR_INVALID_AMOUNT, 'club: a wallet hold cannot be negative');
       Cart.SetWalletHold('wallet-hold-1', 1000);
+      Next := Db.PublishProgramme(Db.ExportProgramme, Db.Now + 86400000);
+      Expect((Next > Db.ProgrammeVersion) and (Db.NextProgramme(Batch) = Next) and
+        (Batch > Db.Now), 'club: a programme released for tomorrow');
     finally
       Cart.Free;
     end;

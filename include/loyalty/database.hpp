@@ -85,6 +85,12 @@ struct JournalRecord {
 
 // What applying records of other origins did: records applied, and records this file already
 // held (the same hash: a replay, which changes nothing).
+// A programme released to start later: its version in this file and when it starts (ms).
+struct ProgramRelease {
+    std::int64_t version = 0;
+    std::int64_t starts_at = 0;
+};
+
 struct ApplyResult {
     std::int64_t applied = 0, duplicates = 0;
 };
@@ -147,6 +153,13 @@ class Database {
 
     // Programme.
     std::int64_t load_program(const std::string& json);
+    // A programme for the whole chain, on the head office's file: a fact every till learns with
+    // the sync, in effect from `starts_at_ms` (0 = now) in every file (docs/chain.md,
+    // "Programmes for the whole chain"). The version it is here.
+    std::int64_t publish_program(const std::string& json, std::int64_t starts_at_ms);
+    // The programme released to start next, after the one in effect ({0, 0}: none).
+    ProgramRelease next_program();
+    // The version in effect now (0: none).
     std::int64_t active_program_version();
     std::string export_program(std::int64_t version = 0);
 

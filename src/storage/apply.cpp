@@ -195,6 +195,18 @@ struct FactApplier {
         const std::string where = st.where + ", fact " + id;
         const auto& cols = columns_of(d.c, t, cols_memo);
         const std::string_view table = t.table;
+        if (table == "program_releases") {
+            // A release this library cannot read would stop every sale once it starts: it is
+            // refused now, while the record can still be looked at.
+            if (!f.contains("body") || !f["body"].is_string())
+                throw Error(Status::InvalidArgument, where + ": a release without a programme");
+            try {
+                (void)parse_program(f["body"].get<std::string>());
+            } catch (const Error& e) {
+                throw Error(Status::InvalidArgument,
+                            where + ": its programme cannot be read here: " + e.what());
+            }
+        }
         std::string sql = std::string("INSERT INTO ") + t.table + "(origin, origin_seq";
         std::string values = "?,?";
         std::vector<std::pair<std::string, const json*>> vals;
@@ -251,6 +263,7 @@ struct FactApplier {
         // What account_of and any_open_hold remember for the transaction, they look at again.
         if (table == "household_members") d.no_households_epoch = 0;
         if (table == "holds") d.open_holds_epoch = 0;
+        if (table == "program_releases") d.program_epoch = 0;
         const std::int64_t member = [&]() -> std::int64_t {
             for (const auto& [k, id_] : refs)
                 if (k == "member_id") return id_;

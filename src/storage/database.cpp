@@ -77,14 +77,23 @@ void Database::Impl::open_on_read_only_medium() {
 }
 
 const Program& Database::Impl::active_program() {
-    // Looked up again only when another connection has committed since: here the programme
-    // changes only by load_program, which forgets this (program_epoch = 0). The body is read
-    // only when the version is new.
-    if (c.unchanged_since(program_epoch)) return program;
+    // Looked up again only when another connection has committed since, or when a released
+    // programme's start has come: here the programme changes only by load_program and by a
+    // release, which forget this (program_epoch = 0). The body is read only when the version
+    // is new.
+    const std::int64_t t = now();
+    if (c.unchanged_since(program_epoch) && (program_next_start == 0 || t < program_next_start))
+        return program;
     program_epoch = c.epoch();
-    const std::int64_t latest = scalar(c.query("SELECT COALESCE(MAX(version), 0) FROM programs"));
+    // The version in effect: the newest whose start has come (a programme loaded here starts
+    // at once; a release at its start time).
+    const std::int64_t latest =
+        scalar(c.query("SELECT COALESCE(MAX(version), 0) FROM programs WHERE starts_at <= ?", t));
+    program_next_start = scalar(c.query(
+        "SELECT COALESCE(MIN(starts_at), 0) FROM programs WHERE starts_at > ? AND version > ?", t,
+        latest));
     if (latest != 0 && latest == program_version) return program;
-    auto q = c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
+    auto q = c.query("SELECT version, body FROM programs WHERE version = ?", latest);
     if (!q.next()) {
         if (program_version != 0) {
             program = Program{};
@@ -244,7 +253,9 @@ std::int64_t Database::load_program(const std::string& json_text) {
     Transaction t(impl_->c, true);
     impl_->exponent(p.currency);  // the programme's currency must be configured
     {
-        auto q = impl_->c.query("SELECT version, body FROM programs ORDER BY version DESC LIMIT 1");
+        auto q = impl_->c.query(
+            "SELECT version, body FROM programs WHERE starts_at <= ? ORDER BY version DESC LIMIT 1",
+            impl_->now());
         if (q.next() && q.text(1) == canonical) return q.i64(0);
     }
     impl_->c.query("INSERT INTO programs(body, created_at) VALUES (?, ?)", canonical, impl_->now())
@@ -255,19 +266,76 @@ std::int64_t Database::load_program(const std::string& json_text) {
     return v;
 }
 
+// A release for the whole chain: a fact (its record goes to every till with the sync), which
+// the trigger program_releases_i turns into a version here, as in every file that learns it.
+std::int64_t Database::publish_program(const std::string& json_text, std::int64_t starts_at_ms) {
+    impl_->not_on_a_till("publishing a programme");
+    if (starts_at_ms < 0) throw Error(Status::InvalidArgument, "starts_at cannot be negative");
+    Program p = parse_program(json_text);
+    std::string canonical = program_to_json(p);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, true);
+    d.exponent(p.currency);
+    const std::int64_t at = d.now();
+    const std::int64_t starts = starts_at_ms == 0 ? at : starts_at_ms;
+    if (starts < at)
+        throw Error(Status::InvalidArgument,
+                    "a release starts now or later: a till may already have sold under the "
+                    "programme it would replace");
+    {
+        // The same release published again (a retry) is the same version.
+        auto q = d.c.query(
+            "SELECT p.version FROM program_releases r JOIN programs p ON p.release_id = r.id "
+            "WHERE r.origin = ? AND r.body = ? AND r.starts_at = ?",
+            d.origin_id, canonical, starts);
+        if (q.next()) return q.i64(0);
+    }
+    d.journal_operation("program_release", "");
+    d.c.query("INSERT INTO program_releases(origin, body, starts_at, created_at) VALUES (?,?,?,?)",
+              d.origin_id, canonical, starts, at)
+        .run();
+    const std::int64_t v =
+        scalar(d.c.query("SELECT version FROM programs WHERE release_id = ?", d.c.last_id()));
+    d.program_epoch = 0;
+    t.commit();
+    return v;
+}
+
+ProgramRelease Database::next_program() {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto& d = *impl_;
+    Transaction t(d.c, false);
+    const Program& active = d.active_program();
+    (void)active;
+    ProgramRelease r;
+    auto q = d.c.query(
+        "SELECT version, starts_at FROM programs WHERE starts_at > ? AND version > ? "
+        "ORDER BY starts_at, version LIMIT 1",
+        d.now(), std::max<std::int64_t>(d.program_version, 0));
+    if (q.next()) {
+        r.version = q.i64(0);
+        r.starts_at = q.i64(1);
+    }
+    return r;
+}
+
 std::int64_t Database::active_program_version() {
     std::lock_guard<std::mutex> lock(impl_->mu);
-    auto q = impl_->c.query("SELECT COALESCE(MAX(version), 0) FROM programs");
-    q.next();
-    return q.i64(0);
+    Transaction t(impl_->c, false);
+    impl_->active_program();
+    return std::max<std::int64_t>(impl_->program_version, 0);
 }
 
 std::string Database::export_program(std::int64_t version) {
     if (version < 0) throw Error(Status::InvalidArgument, "version cannot be negative");
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (version == 0) {
-        auto q = impl_->c.query("SELECT body FROM programs ORDER BY version DESC LIMIT 1");
-        if (q.next()) return q.text(0);
+        Transaction t(impl_->c, false);
+        impl_->active_program();
+        version = std::max<std::int64_t>(impl_->program_version, 0);
+    }
+    if (version == 0) {
         Program empty;
         empty.currency = impl_->opt.default_currency;
         return program_to_json(empty);

@@ -46,6 +46,7 @@ const std::vector<FactTable>& fact_tables() {
          LOY_FACT_SQL("gift_card_activities"),
          {}},
         {"holds", "hold", 'H', LOY_FACT_SQL("holds"), {}},
+        {"program_releases", "program_release", 'Q', LOY_FACT_SQL("program_releases"), {}},
     };
     return tables;
 }

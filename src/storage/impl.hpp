@@ -152,6 +152,7 @@ struct Database::Impl {
     // What this handle remembers of the file between transactions, while no other connection
     // commits (Connection::epoch); a write here to what is remembered forgets it (epoch 0).
     std::uint64_t program_epoch = 0;  // when active_program last looked
+    std::int64_t program_next_start = 0;  // when a released programme starts next (0: none)
     struct {
         std::uint64_t epoch = 0;  // when exponent() last looked
         std::string code;

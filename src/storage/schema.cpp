@@ -633,10 +633,31 @@ CREATE INDEX ledger_time ON ledger(created_at);
 
 // Version 8: a sale of a chain's till names the authority's holds for the coupons it used that a
 // limit counts over the whole chain and for the wallet money it spent (docs/chain.md, "Coupons
-// in a chain", "Wallet money in a chain").
+// in a chain", "Wallet money in a chain"); programmes released for the whole chain with a start
+// time, a fact each, which every file that learns one turns into a version of its own that
+// takes effect at the start ("Programmes for the whole chain").
 constexpr const char* kSchemaV8 = R"SQL(
 ALTER TABLE sales ADD COLUMN coupon_hold TEXT;
 ALTER TABLE sales ADD COLUMN wallet_hold TEXT;
+ALTER TABLE programs ADD COLUMN starts_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE programs ADD COLUMN release_id INTEGER;
+CREATE TABLE program_releases(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  origin_seq INTEGER,
+  body TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX program_releases_origin_seq ON program_releases(origin, origin_seq)
+  WHERE origin_seq IS NOT NULL;
+CREATE TRIGGER program_releases_append_only_u BEFORE UPDATE ON program_releases
+  BEGIN SELECT RAISE(ABORT, 'programme releases are append-only'); END;
+CREATE TRIGGER program_releases_append_only_d BEFORE DELETE ON program_releases
+  BEGIN SELECT RAISE(ABORT, 'programme releases are append-only'); END;
+CREATE TRIGGER program_releases_i AFTER INSERT ON program_releases BEGIN
+  INSERT INTO programs(body, created_at, starts_at, release_id)
+    VALUES (NEW.body, NEW.created_at, NEW.starts_at, NEW.id);
+END;
 )SQL";
 
 std::int64_t pragma_int(Connection& c, const char* sql) {

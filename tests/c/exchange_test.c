@@ -439,6 +439,84 @@ static void test_chain_mode_spends_under_a_hold(void) {
     loy_close(db);
 }
 
+/* A programme released by the head office for the whole chain reaches a till as a fact and is in
+ * effect there, as at the head office, from its start; until then each keeps the one it has. */
+static const char* RELEASE_A =
+    "{\"name\":\"Club\",\"currency\":\"IRT\",\"spend\":[{\"id\":\"base\",\"name\":\"1 a "
+    "1,000\",\"points\":1,\"per\":1000,\"rounding\":\"floor\"}]}";
+static const char* RELEASE_B =
+    "{\"name\":\"Club\",\"currency\":\"IRT\",\"spend\":[{\"id\":\"base\",\"name\":\"2 a "
+    "1,000\",\"points\":2,\"per\":1000,\"rounding\":\"floor\"}]}";
+
+static int64_t earned_by(loy_db* db, int64_t member, const char* key) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, key, &r, &err), LOY_OK);
+    const int64_t points = r ? loy_receipt_points_earned(r) : -1;
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    return points;
+}
+
+static void test_programmes_released_for_the_chain(void) {
+    remove_database("release-hq.db");
+    remove_database("release-till.db");
+    loy_db* hq = open_as("release-hq.db", "head-office", 0, 0, LOY_OK);
+    loy_db* till = open_as("release-till.db", "branch-r", 0, 1, LOY_OK);
+    if (!hq || !till) return;
+    const int64_t t0 = 1790000000000; /* 2026-09-21 */
+    CHECK_STATUS(loy_set_clock(hq, t0, &err), LOY_OK);
+    CHECK_STATUS(loy_set_clock(till, t0, &err), LOY_OK);
+    int64_t a = 0, b = 0, again = 0;
+    CHECK_STATUS(loy_program_publish(hq, RELEASE_A, 0, &a, &err), LOY_OK); /* now */
+    CHECK(a > 0 && loy_program_active_version(hq) == a);
+    int64_t applied = 0, duplicates = 0;
+    CHECK_STATUS(send(hq, till, "head-office", &applied, &duplicates), LOY_OK);
+    CHECK(applied == 1);
+    const int64_t m = enrol_phone(till, "09121230077", NULL, 0);
+    CHECK(loy_program_active_version(till) > 0);
+    CHECK(earned_by(till, m, "sale-1") == 100);
+    /* B, from tomorrow: published today, in effect nowhere yet. */
+    CHECK_STATUS(loy_program_publish(hq, RELEASE_B, t0 + 86400000, &b, &err), LOY_OK);
+    CHECK(b > a && loy_program_active_version(hq) == a);
+    CHECK_STATUS(loy_program_publish(hq, RELEASE_B, t0 + 86400000, &again, &err), LOY_OK);
+    CHECK(again == b); /* the same release again: no new fact */
+    int64_t next = 0, starts = 0;
+    CHECK_STATUS(loy_program_next(hq, &next, &starts, &err), LOY_OK);
+    CHECK(next == b && starts == t0 + 86400000);
+    CHECK_STATUS(send(hq, till, "head-office", &applied, &duplicates), LOY_OK);
+    CHECK(applied == 1 && duplicates == 1);
+    const int64_t before = loy_program_active_version(till);
+    CHECK_STATUS(loy_program_next(till, &next, &starts, &err), LOY_OK);
+    CHECK(next > before && starts == t0 + 86400000);
+    CHECK(earned_by(till, m, "sale-2") == 100);
+    /* Tomorrow, at the till and at the head office alike. */
+    CHECK_STATUS(loy_set_clock(till, t0 + 86400000, &err), LOY_OK);
+    CHECK(loy_program_active_version(till) == next);
+    CHECK(earned_by(till, m, "sale-3") == 200);
+    CHECK_STATUS(loy_program_next(till, &next, &starts, &err), LOY_OK);
+    CHECK(next == 0 && starts == 0);
+    static char text[65536];
+    CHECK_STATUS(loy_program_export_json(till, 0, text, sizeof text, NULL, &err), LOY_OK);
+    CHECK(strstr(text, "\"2 a 1,000\"") != NULL);
+    CHECK_STATUS(loy_set_clock(hq, t0 + 86400000, &err), LOY_OK);
+    CHECK(loy_program_active_version(hq) == b);
+    /* A till of a chain does not publish; a release does not start in the past. */
+    CHECK_STATUS(loy_program_publish(till, RELEASE_A, 0, &again, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK_STATUS(loy_program_publish(hq, RELEASE_A, t0, &again, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_program_publish(hq, RELEASE_A, -1, &again, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_program_publish(hq, "{\"name\":1}", 0, &again, &err), LOY_ERR_INVALID_PROGRAM);
+    CHECK_STATUS(loy_program_publish(hq, NULL, 0, &again, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_program_next(NULL, &next, &starts, &err), LOY_ERR_INVALID_ARGUMENT);
+    check_verified(hq);
+    check_verified(till);
+    loy_close(hq);
+    loy_close(till);
+}
+
 /* In chain mode, wallet money is spent only under the authority's hold covering it; loading the
  * wallet needs none. */
 static void test_chain_mode_wallet_under_a_hold(void) {
@@ -691,6 +769,8 @@ int main(int argc, char** argv) {
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
+        {"a programme released for the chain takes effect at its start",
+         test_programmes_released_for_the_chain},
         {"in chain mode, wallet money is spent only under a hold",
          test_chain_mode_wallet_under_a_hold},
         {"in chain mode, counted coupons are used only under a hold",

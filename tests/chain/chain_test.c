@@ -520,6 +520,51 @@ static void test_jobs_run_once_at_the_head_office(void) {
     close_till(&hq);
 }
 
+/* A programme released at the head office for tomorrow reaches a till through the authority
+ * before it applies, and the till uses it from its start. */
+static const char* DOUBLE_POINTS =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"spend\":[{\"id\":\"base\",\"name\":\"2 points per 1,000\",\"points\":2,"
+    "\"per\":1000,\"rounding\":\"floor\"}]}";
+
+static int64_t quoted_points(loy_db* db, int64_t member) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_member(b, member, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 50000, 0, NULL, &err), LOY_OK);
+    loy_quote* q = NULL;
+    CHECK_STATUS(loy_quote_basket(db, b, &q, &err), LOY_OK);
+    const int64_t points = q ? loy_quote_points_earned(q) : -1;
+    loy_quote_free(q);
+    loy_basket_free(b);
+    return points;
+}
+
+static void test_a_programme_released_for_tomorrow(void) {
+    struct till a = open_till_as("release-a.db", "release-a", "branch_a", 1, 1);
+    struct till hq = open_till_as("release-hq.db", "release-hq", "hq", 1, 0);
+    if (!a.sync || !hq.sync) return;
+    const int64_t m = enrol_phone(a.db, "09128880044", NULL, 0);
+    CHECK(quoted_points(a.db, m) == 50);
+    const int64_t tomorrow = (int64_t)time(NULL) * 1000 + 86400000;
+    int64_t version = 0, next = 0, starts = 0;
+    CHECK_STATUS(loy_program_publish(hq.db, DOUBLE_POINTS, tomorrow, &version, &err), LOY_OK);
+    CHECK_STATUS(loy_program_publish(a.db, DOUBLE_POINTS, tomorrow, &version, &err),
+                 LOY_ERR_NEEDS_ONLINE);
+    sync_ok(&hq);
+    sync_ok(&a);
+    CHECK_STATUS(loy_program_next(a.db, &next, &starts, &err), LOY_OK);
+    CHECK(next > 0 && starts == tomorrow);
+    CHECK(quoted_points(a.db, m) == 50); /* today, the programme the till had */
+    CHECK_STATUS(loy_set_clock(a.db, tomorrow, &err), LOY_OK);
+    CHECK(loy_program_active_version(a.db) == next);
+    CHECK(quoted_points(a.db, m) == 100);
+    check_verified(a.db);
+    check_verified(hq.db);
+    close_till(&a);
+    close_till(&hq);
+}
+
 /* Two tills, apart, each let the same member spend within its offline allowance: the chain's
  * account goes below zero, and the manager's report shows the over-use, by till. */
 static void test_offline_allowance_over_use_is_reported(void) {
@@ -889,6 +934,7 @@ int main(int argc, char** argv) {
         {"four tills push at once while a fifth pulls", test_concurrent_pushes_and_pulls},
         {"points are spent under holds", test_points_are_spent_under_holds},
         {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
+        {"a programme released for tomorrow", test_a_programme_released_for_tomorrow},
         {"offline allowance: over-use is reported", test_offline_allowance_over_use_is_reported},
         {"a claimed receipt reaches the chain", test_a_claimed_receipt_reaches_the_chain},
         {"wallet money is spent under holds", test_wallet_money_is_spent_under_holds},

@@ -141,6 +141,11 @@ public final class CheckoutTest {
                     yalda.addLine("LATTE", "coffee", 1000, 150000, 0);
                     yalda.addCoupon("YALDA1405");
                     String claims = till.couponClaims(yalda);
+                    int publish = 0;
+                    try { till.publishProgramme(till.exportProgramme(0), 0); } catch (LoyaltyException ex) { publish = ex.status; }
+                    long[] next = till.nextProgramme();
+                    expect(publish == LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE && next[0] == 0 && next[1] == 0,
+                            "a till of a chain does not publish a programme");
                     int unheld = 0;
                     try { till.commit(yalda, "yalda-1"); } catch (LoyaltyException ex) { unheld = ex.status; }
                     int negative = 0;

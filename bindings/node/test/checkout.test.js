@@ -266,6 +266,14 @@ test('chain-wide ids, member events with keys and the journal', () => {
   plain.addLine('WATER', 'drinks', 1000, 100000);
   assert.strictEqual(till.commit(plain, 'plain-1').redeemMode, constants.LOY_REDEEM_NONE);
   plain.close();
+  // A programme for the whole chain is published at the head office, for a start time.
+  assert.throws(() => till.publishProgramme(till.exportProgramme(), 0),
+    (e) => e.status === constants.LOY_ERR_NEEDS_ONLINE);
+  const startsAt = db.now() + 86400000;
+  const active = db.programmeVersion();
+  const release = db.publishProgramme(db.exportProgramme(), startsAt);
+  assert.ok(release > active && db.programmeVersion() === active);
+  assert.deepStrictEqual(db.nextProgramme(), { version: release, startsAt });
   till.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });

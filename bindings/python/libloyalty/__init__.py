@@ -762,6 +762,20 @@ class Database(_Handle):
         _call(load().loy_program_load_file, self.ptr, _b(path), ctypes.byref(version))
         return version.value
 
+    def publish_programme(self, json_text: str, starts_at_ms: int = 0) -> int:
+        """On the head office's file: a programme for the whole chain, in effect in every file
+        from `starts_at_ms` (0 = now). Its version here."""
+        version = ctypes.c_int64(0)
+        _call(load().loy_program_publish, self.ptr, _b(json_text), starts_at_ms,
+              ctypes.byref(version))
+        return version.value
+
+    def next_programme(self) -> Tuple[int, int]:
+        """The programme released to start next: (version, starts at ms); (0, 0) when none."""
+        version, starts = ctypes.c_int64(0), ctypes.c_int64(0)
+        _call(load().loy_program_next, self.ptr, ctypes.byref(version), ctypes.byref(starts))
+        return version.value, starts.value
+
     def export_programme(self, version: int = 0) -> str:
         return _text_out(load().loy_program_export_json, self.ptr, version)
 

@@ -229,6 +229,8 @@ FUNCTIONS = {
     'loy_member_list_free': (None, [ctypes.c_void_p]),
     'loy_program_load_json': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_program_load_file': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_program_publish': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_program_next': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_program_active_version': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_program_export_json': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
     'loy_basket_new': (ctypes.c_int32, [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),

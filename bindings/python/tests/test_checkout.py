@@ -606,6 +606,11 @@ class JournalTest(unittest.TestCase):
             with till.basket() as b:
                 b.add_line("WATER", "drinks", 1000, 100_000)
                 self.assertEqual(till.commit(b, "plain-1").redeem_mode, libloyalty.LOY_REDEEM_NONE)
+            # A programme for the whole chain is published at the head office, not at a till.
+            with self.assertRaises(LoyaltyError) as e:
+                till.publish_programme(till.export_programme(), 0)
+            self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NEEDS_ONLINE)
+            self.assertEqual(till.next_programme(), (0, 0))
         finally:
             till.close()
         third = libloyalty.Database.open(os.path.join(self.dir.name, "t3.db"),

@@ -639,6 +639,22 @@ public final class Loyalty {
             return version.getValue();
         }
 
+        /** On the head office's file: a programme for the whole chain, in effect from startsAtMs (0 = now). */
+        public long publishProgramme(String json, long startsAtMs) {
+            LoyError e = error();
+            LongByReference version = new LongByReference();
+            check(C.loy_program_publish(handle(), json, startsAtMs, version, e), e);
+            return version.getValue();
+        }
+
+        /** The programme released to start next: {version, starts at ms}; {0, 0} when none. */
+        public long[] nextProgramme() {
+            LoyError e = error();
+            LongByReference version = new LongByReference(), starts = new LongByReference();
+            check(C.loy_program_next(handle(), version, starts, e), e);
+            return new long[] {version.getValue(), starts.getValue()};
+        }
+
         /** A programme version's canonical JSON (0 = the active one). */
         public String exportProgramme(long version) {
             return text((b, c, n, e) -> C.loy_program_export_json(handle(), version, b, c, n, e));

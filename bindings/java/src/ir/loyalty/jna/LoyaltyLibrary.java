@@ -254,6 +254,8 @@ public interface LoyaltyLibrary extends Library {
     void loy_member_list_free(Pointer list);
     int loy_program_load_json(Pointer db, String json, LongByReference out_version, LoyError err);
     int loy_program_load_file(Pointer db, String path, LongByReference out_version, LoyError err);
+    int loy_program_publish(Pointer db, String json, long starts_at_ms, LongByReference out_version, LoyError err);
+    int loy_program_next(Pointer db, LongByReference out_version, LongByReference out_starts_at, LoyError err);
     long loy_program_active_version(Pointer db);
     int loy_program_export_json(Pointer db, long version, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
     int loy_basket_new(PointerByReference out_basket, LoyError err);
