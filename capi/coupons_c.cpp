@@ -146,6 +146,20 @@ int32_t loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id, 
         if (out) *out = h.release();
     });
 }
+int32_t loy_reward_redeem_held(loy_db* db, int64_t member_id, const char* reward_id,
+                               int64_t quantity, const char* hold_id, const char* key,
+                               loy_redemption** out, loy_error* err) {
+    if (out) *out = nullptr;
+    return guard(err, [&] {
+        Database& d = db_of(db);
+        std::string reward = req(reward_id, "reward_id"), k = req(key, "idempotency_key");
+        std::string hold = req(hold_id, "hold_id");
+        if (hold.empty()) throw Error(Status::InvalidArgument, "hold_id is empty");
+        auto h = std::make_unique<loy_redemption>();
+        h->r = d.redeem_reward(member_id, reward, quantity, k, hold);
+        if (out) *out = h.release();
+    });
+}
 void loy_redemption_free(loy_redemption* r) {
     delete r;
 }

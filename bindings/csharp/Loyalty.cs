@@ -1291,12 +1291,18 @@ namespace Loyalty
 
         // ---- rewards, partners, prize draws (docs/coupons.md)
 
-        public Redemption RedeemReward(long memberId, string rewardId, long quantity, string idempotencyKey)
+        /// <summary>holdId: at a till of a chain, the authority's hold for the reward.</summary>
+        public Redemption RedeemReward(long memberId, string rewardId, long quantity, string idempotencyKey,
+                                       string holdId = null)
         {
             LoyError e = Check.NewError();
             LoyRedemptionHandle r;
-            Check.Ok(Api.loy_reward_redeem(handle, memberId, Utf8.Z(rewardId), quantity, Utf8.Z(idempotencyKey),
-                                           out r, ref e), ref e);
+            if (holdId != null)
+                Check.Ok(Api.loy_reward_redeem_held(handle, memberId, Utf8.Z(rewardId), quantity, Utf8.Z(holdId),
+                                                    Utf8.Z(idempotencyKey), out r, ref e), ref e);
+            else
+                Check.Ok(Api.loy_reward_redeem(handle, memberId, Utf8.Z(rewardId), quantity, Utf8.Z(idempotencyKey),
+                                               out r, ref e), ref e);
             using (r)
                 return new Redemption {
                     Id = Api.loy_redemption_id(r), Uid = Utf8.From(Api.loy_redemption_uid(r)),

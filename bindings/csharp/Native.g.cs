@@ -751,6 +751,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_reward_redeem(LoyDbHandle db, long member_id, byte[] reward_id, long quantity, byte[] idempotency_key, out LoyRedemptionHandle out_redemption, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_reward_redeem_held(LoyDbHandle db, long member_id, byte[] reward_id, long quantity, byte[] hold_id, byte[] idempotency_key, out LoyRedemptionHandle out_redemption, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void loy_redemption_free(IntPtr r);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern long loy_redemption_id(LoyRedemptionHandle r);

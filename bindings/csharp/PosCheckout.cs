@@ -439,6 +439,15 @@ public static class PosCheckout
                            "a wallet hold on the basket");
                     yalda.SetCouponHold("coupon-hold-1");
                     Receipt used = till.Commit(yalda, "yalda-1");
+                    Member guest = till.Enrol("09125550001", "Guest");
+                    int unheldReward = 0, heldReward = 0;
+                    try { till.RedeemReward(guest.Id, "free-latte", 1, "reward-1"); }
+                    catch (LoyaltyException ex) { unheldReward = ex.Status; }
+                    try { till.RedeemReward(guest.Id, "free-latte", 1, "reward-1", "reward-hold-1"); }
+                    catch (LoyaltyException ex) { heldReward = ex.Status; }
+                    Expect(unheldReward == Constants.LOY_ERR_NEEDS_ONLINE &&
+                           heldReward == Constants.LOY_ERR_INSUFFICIENT_POINTS,
+                           "in chain mode, a reward is redeemed only under a hold");
                     int publish = 0;
                     try { till.PublishProgramme(till.ExportProgramme(), 0); }
                     catch (LoyaltyException ex) { publish = ex.Status; }

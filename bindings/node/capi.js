@@ -347,6 +347,7 @@ function declare(koffi, lib) {
   fn.loy_giftcard_refund = lib.func('int32_t loy_giftcard_refund(loy_db* db, const char* code, int64_t amount, const char* reference, const char* operator_id, const char* idempotency_key, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_giftcard_balance = lib.func('int32_t loy_giftcard_balance(loy_db* db, const char* code, _Out_ int64_t* out_balance, _Inout_ loy_error* err)');
   fn.loy_reward_redeem = lib.func('int32_t loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id, int64_t quantity, const char* idempotency_key, _Out_ loy_redemption** out_redemption, _Inout_ loy_error* err)');
+  fn.loy_reward_redeem_held = lib.func('int32_t loy_reward_redeem_held(loy_db* db, int64_t member_id, const char* reward_id, int64_t quantity, const char* hold_id, const char* idempotency_key, _Out_ loy_redemption** out_redemption, _Inout_ loy_error* err)');
   fn.loy_redemption_free = lib.func('void loy_redemption_free(loy_redemption* r)');
   fn.loy_redemption_id = lib.func('int64_t loy_redemption_id(const loy_redemption* r)');
   fn.loy_redemption_replayed = lib.func('int32_t loy_redemption_replayed(const loy_redemption* r)');

@@ -281,7 +281,7 @@ export class Database {
   createCouponBatch(campaignId: string, count: Int64, idempotencyKey: string): Int64;
   exportCouponBatch(batchId: Int64): string[];
   redeemReward(memberId: Int64, rewardId: string, quantity: Int64,
-               idempotencyKey: string): Redemption;
+               idempotencyKey: string, holdId?: string | null): Redemption;
   refundReward(redemptionId: Int64, idempotencyKey: string): void;
   recordPartnerRedemption(partnerId: string, code: string, amount: Int64,
                           idempotencyKey: string): void;

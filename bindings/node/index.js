@@ -739,10 +739,13 @@ class Database extends Handle {
     return textOut(load().loy_coupon_batch_export, this.handle, batchId).split('\n').slice(1)
       .filter((line) => line);
   }
-  redeemReward(memberId, rewardId, quantity, idempotencyKey) {
+  // holdId: at a till of a chain, the authority's hold for the reward (docs/chain.md).
+  redeemReward(memberId, rewardId, quantity, idempotencyKey, holdId = null) {
     const f = load();
-    return scoped(f.loy_redemption_free,
-      owned(f.loy_reward_redeem, this.handle, memberId, rewardId, quantity, idempotencyKey), (r) => ({
+    const handle = holdId === null
+      ? owned(f.loy_reward_redeem, this.handle, memberId, rewardId, quantity, idempotencyKey)
+      : owned(f.loy_reward_redeem_held, this.handle, memberId, rewardId, quantity, holdId, idempotencyKey);
+    return scoped(f.loy_redemption_free, handle, (r) => ({
         id: f.loy_redemption_id(r), uid: f.loy_redemption_uid(r),
         replayed: f.loy_redemption_replayed(r) === 1, reward: f.loy_redemption_reward(r),
         quantity: f.loy_redemption_quantity(r), points: f.loy_redemption_points(r),

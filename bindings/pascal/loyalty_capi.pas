@@ -417,6 +417,7 @@ function loy_giftcard_redeem(p_db: Pointer; p_code: PAnsiChar; p_amount: Int64; 
 function loy_giftcard_refund(p_db: Pointer; p_code: PAnsiChar; p_amount: Int64; p_reference: PAnsiChar; p_operator_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_giftcard_balance(p_db: Pointer; p_code: PAnsiChar; p_out_balance: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_reward_redeem(p_db: Pointer; p_member_id: Int64; p_reward_id: PAnsiChar; p_quantity: Int64; p_idempotency_key: PAnsiChar; p_out_redemption: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_reward_redeem_held(p_db: Pointer; p_member_id: Int64; p_reward_id: PAnsiChar; p_quantity: Int64; p_hold_id: PAnsiChar; p_idempotency_key: PAnsiChar; p_out_redemption: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 procedure loy_redemption_free(p_r: Pointer); cdecl; external LoyaltyLib;
 function loy_redemption_id(p_r: Pointer): Int64; cdecl; external LoyaltyLib;
 function loy_redemption_replayed(p_r: Pointer): Int32; cdecl; external LoyaltyLib;

@@ -68,8 +68,9 @@ type
     { The tier review at period end; idempotent. }
     function ReviewTiers(NowMs: Int64 = 0): TLoyTierReview;
     { Rewards: spend points on the catalogue; undo a redemption; the rewards report. }
+    { HoldId: at a till of a chain, the authority's hold for the reward ('' = none). }
     function RedeemReward(MemberId: Int64; const RewardId: string; Quantity: Int64;
-      const Key: string): TLoyRedemption;
+      const Key: string; const HoldId: string = ''): TLoyRedemption;
     procedure RefundReward(RedemptionId: Int64; const Key: string);
     function RewardReport(FromMs: Int64 = 0; ToMs: Int64 = 0): TLoyRows;
     { Partners: one of our coupons used at a partner business; the settlement. }
@@ -299,17 +300,22 @@ begin
 end;
 
 function TLoyBackOffice.RedeemReward(MemberId: Int64; const RewardId: string; Quantity: Int64;
-  const Key: string): TLoyRedemption;
+  const Key: string; const HoldId: string): TLoyRedemption;
 var
   Err: TLoyError;
-  R, K: UTF8String;
+  R, K, O: UTF8String;
   H: Pointer;
 begin
   Err := NewError;
   R := ToUtf8(RewardId);
   K := ToUtf8(Key);
+  O := ToUtf8(HoldId);
   H := nil;
-  Check(loy_reward_redeem(Handle, MemberId, PAnsiChar(R), Quantity, OptUtf8(K), @H, @Err), Err);
+  if HoldId <> '' then
+    Check(loy_reward_redeem_held(Handle, MemberId, PAnsiChar(R), Quantity, PAnsiChar(O), OptUtf8(K),
+      @H, @Err), Err)
+  else
+    Check(loy_reward_redeem(Handle, MemberId, PAnsiChar(R), Quantity, OptUtf8(K), @H, @Err), Err);
   try
     Result := Default(TLoyRedemption);
     Result.Id := loy_redemption_id(H);

@@ -221,8 +221,11 @@ class Database {
     WalletBalance wallet(std::int64_t member_id);
 
     // Rewards catalogue.
+    // In chain mode, under the authority's hold for the reward (`hold_id`; docs/chain.md,
+    // "Rewards in a chain").
     RewardRedemption redeem_reward(std::int64_t member_id, const std::string& reward_id,
-                                   std::int64_t quantity, const std::string& idempotency_key);
+                                   std::int64_t quantity, const std::string& idempotency_key,
+                                   const std::string& hold_id = {});
     void refund_reward(std::int64_t redemption_id, const std::string& idempotency_key);
     Table reward_report(std::int64_t from_ms, std::int64_t to_ms);
 

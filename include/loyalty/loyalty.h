@@ -901,6 +901,14 @@ LOY_API int32_t LOY_CALL loy_giftcard_balance(loy_db* db, const char* code, int6
 LOY_API int32_t LOY_CALL loy_reward_redeem(loy_db* db, int64_t member_id, const char* reward_id,
                                            int64_t quantity, const char* idempotency_key,
                                            loy_redemption** out_redemption, loy_error* err);
+/* The same at a till in chain mode, under the hold the chain's authority granted for the
+ * reward's points and stock (loy_sync_hold_reward; docs/chain.md, "Rewards in a chain"); the
+ * redemption carries the hold's id to the authority, which settles it. loy_reward_redeem in
+ * chain mode is LOY_ERR_NEEDS_ONLINE. */
+LOY_API int32_t LOY_CALL loy_reward_redeem_held(loy_db* db, int64_t member_id,
+                                                const char* reward_id, int64_t quantity,
+                                                const char* hold_id, const char* idempotency_key,
+                                                loy_redemption** out_redemption, loy_error* err);
 LOY_API void LOY_CALL loy_redemption_free(loy_redemption* r);
 LOY_API int64_t LOY_CALL loy_redemption_id(const loy_redemption* r);
 LOY_API int32_t LOY_CALL loy_redemption_replayed(const loy_redemption* r);

@@ -91,6 +91,18 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_wallet(loy_sync* s, const char* memb
                                                    int64_t amount, int32_t ttl_s, char* hold_id_buf,
                                                    size_t capacity, int64_t* out_expires_at,
                                                    loy_error* err);
+/* Redeeming a reward at a till of a chain (docs/chain.md, "Rewards in a chain"): the authority
+ * holds the reward's points (`quantity` times its points, from the programme in effect here) of
+ * what the member has over the whole chain, and `quantity` of its stock and of its per-member
+ * limit over every till, counting other tills' pending holds. Then redeem with
+ * loy_reward_redeem_held. LOY_ERR_INSUFFICIENT_POINTS, LOY_ERR_OUT_OF_STOCK or
+ * LOY_ERR_CAP_REACHED with the reason; LOY_ERR_NOT_FOUND for a reward the programme lacks;
+ * LOY_ERR_IO when the authority cannot be reached. `ttl_s`: 1 to 86400. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_reward(loy_sync* s, const char* member_uid,
+                                                   const char* reward_id, int64_t quantity,
+                                                   int32_t ttl_s, char* hold_id_buf,
+                                                   size_t capacity, int64_t* out_expires_at,
+                                                   loy_error* err);
 /* Using coupons in a chain (docs/chain.md, "Coupons in a chain"): before a sale uses a coupon
  * that a limit counts over the whole chain (an issued code, or a campaign with a limit of uses,
  * in all or per member, or a budget), the till asks the authority to hold those uses. A round
@@ -108,8 +120,8 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_coupons(loy_sync* s, loy_basket* bas
                                                     char* hold_id_buf, size_t capacity,
                                                     int64_t* out_expires_at, loy_error* err);
 /* Gives a pending hold back (the customer paid otherwise), of points, wallet
- * money or coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold (posted, voided, or
- * unknown).
+ * money, a reward or coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold (posted,
+ * voided, or unknown).
  */
 LOY_SYNC_API int32_t LOY_CALL loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err);
 

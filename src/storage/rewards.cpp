@@ -8,9 +8,11 @@ namespace loyalty {
 using report_kit::cell;
 
 RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::string& reward_id,
-                                         std::int64_t quantity, const std::string& key) {
+                                         std::int64_t quantity, const std::string& key,
+                                         const std::string& hold_id) {
     check_key(key);
     text::check_field("reward", reward_id, kMaxShort);
+    text::check_field("hold", hold_id, kMaxShort);
     if (quantity < 1 || quantity > 1000)
         throw Error(Status::InvalidAmount, "quantity must be 1 to 1,000");
     std::lock_guard<std::mutex> lock(impl_->mu);
@@ -51,6 +53,13 @@ RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::stri
             const std::int64_t points = checked_mul(w->points, quantity);
             Impl::EntryContext ctx;
             ctx.reason = "reward:" + w->id;
+            // In a chain, under the authority's hold for this reward, its points and its stock
+            // (docs/chain.md, "Rewards in a chain").
+            if (d.opt.chain_mode && hold_id.empty())
+                throw Error(Status::NeedsOnline,
+                            "in a chain, a reward is redeemed under a hold from the chain's "
+                            "authority (loy_sync_hold_reward), or at the head office");
+            ctx.held = !hold_id.empty();
             std::int64_t entry =
                 d.debit_spend(EntryKind::Redeem, d.account_of(member), points, ctx);
             std::int64_t coupon_id = 0, wallet_entry = 0;
@@ -63,11 +72,12 @@ RewardRedemption Database::redeem_reward(std::int64_t member_id, const std::stri
             }
             d.c.query(
                    "INSERT INTO reward_redemptions(origin, member_id, reward_id, quantity, points, "
-                   "entry_id, "
-                   "coupon_id, wallet_entry_id, cause, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   "entry_id, coupon_id, wallet_entry_id, cause, created_at, hold_id) VALUES "
+                   "(?,?,?,?,?,?,?,?,?,?,?)",
                    d.origin_id, member, w->id, quantity, points, entry, NullIfZero{coupon_id},
                    NullIfZero{wallet_entry},
-                   NullIfEmpty{w->type == Reward::Type::Donation ? w->cause : ""}, d.now())
+                   NullIfEmpty{w->type == Reward::Type::Donation ? w->cause : ""}, d.now(),
+                   NullIfEmpty{hold_id})
                 .run();
             return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);
         },

@@ -632,13 +632,15 @@ CREATE INDEX ledger_time ON ledger(created_at);
 )SQL";
 
 // Version 8: a sale of a chain's till names the authority's holds for the coupons it used that a
-// limit counts over the whole chain and for the wallet money it spent (docs/chain.md, "Coupons
-// in a chain", "Wallet money in a chain"); programmes released for the whole chain with a start
+// limit counts over the whole chain and for the wallet money it spent, and a reward redeemed at
+// a till the hold for its points and stock (docs/chain.md, "Coupons in a chain", "Wallet money
+// in a chain", "Rewards in a chain"); programmes released for the whole chain with a start
 // time, a fact each, which every file that learns one turns into a version of its own that
 // takes effect at the start ("Programmes for the whole chain").
 constexpr const char* kSchemaV8 = R"SQL(
 ALTER TABLE sales ADD COLUMN coupon_hold TEXT;
 ALTER TABLE sales ADD COLUMN wallet_hold TEXT;
+ALTER TABLE reward_redemptions ADD COLUMN hold_id TEXT;
 ALTER TABLE programs ADD COLUMN starts_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE programs ADD COLUMN release_id INTEGER;
 CREATE TABLE program_releases(

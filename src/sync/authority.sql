@@ -153,6 +153,33 @@ CREATE TABLE IF NOT EXISTS loyalty.wallet_holds(
 CREATE INDEX IF NOT EXISTS wallet_holds_pending ON loyalty.wallet_holds(member_uid)
   WHERE status = 'pending';
 
+-- Rewards in a chain (docs/chain.md, "Rewards in a chain"): every till's reward redemptions,
+-- and holds on a reward's points and stock taken before a till redeems it.
+CREATE TABLE IF NOT EXISTS loyalty.reward_redemptions(
+  redemption_uid text PRIMARY KEY,
+  member_uid text NOT NULL,
+  reward_id text NOT NULL,
+  quantity bigint NOT NULL,
+  points bigint NOT NULL,
+  refunded boolean NOT NULL DEFAULT false,
+  till_time bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS reward_redemptions_reward
+  ON loyalty.reward_redemptions(reward_id, member_uid) WHERE NOT refunded;
+CREATE TABLE IF NOT EXISTS loyalty.reward_holds(
+  hold_id text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+  member_uid text NOT NULL,
+  reward_id text NOT NULL,
+  quantity bigint NOT NULL CHECK (quantity > 0),
+  points bigint NOT NULL CHECK (points >= 0),
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'voided')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  posted_redemption text,
+  late boolean NOT NULL DEFAULT false);
+CREATE INDEX IF NOT EXISTS reward_holds_pending ON loyalty.reward_holds(reward_id, member_uid)
+  WHERE status = 'pending';
+
 -- Coupons in a chain (docs/chain.md, "Coupons in a chain"): the codes issued and the coupon uses
 -- made at every till, and holds on the uses a limit counts over the whole chain (an issued
 -- code's uses, a campaign's uses in all or per member, its budget), taken before the sale as
@@ -257,6 +284,18 @@ BEGIN
     late = (h.status = 'voided' OR h.expires_at < now())
   FROM jsonb_array_elements(p_body) f
   WHERE f->>'t' = 'sale' AND f ? 'wallet_hold' AND h.hold_id = f->>'wallet_hold'
+    AND h.status <> 'posted';
+  INSERT INTO loyalty.reward_redemptions AS r (redemption_uid, member_uid, reward_id, quantity,
+                                               points, refunded, till_time)
+  SELECT f->>'id', f->>'member_id', f->>'reward_id', (f->>'quantity')::bigint,
+         (f->>'points')::bigint, coalesce((f->>'refunded_at')::bigint, 0) <> 0,
+         (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'reward_redemption'
+  ON CONFLICT (redemption_uid) DO UPDATE SET refunded = excluded.refunded;
+  UPDATE loyalty.reward_holds h SET status = 'posted', posted_redemption = f->>'id',
+    late = (h.status = 'voided' OR h.expires_at < now())
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'reward_redemption' AND f ? 'hold_id' AND h.hold_id = f->>'hold_id'
     AND h.status <> 'posted';
   -- A sale that used coupons under a hold posts it (late when it had lapsed or was given back).
   UPDATE loyalty.coupon_holds h SET status = 'posted', posted_sale = f->>'id',
@@ -367,6 +406,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   FROM m WINDOW w AS (ORDER BY month) ORDER BY month
 $$;
 
+-- The points of member `p_member` that pending holds reserve: for sales and for rewards.
+CREATE OR REPLACE FUNCTION loyalty.points_held(p_member text) RETURNS bigint
+LANGUAGE sql STABLE SET search_path = loyalty, pg_temp AS $$
+  SELECT coalesce((SELECT sum(h.points) FROM holds h WHERE h.member_uid = p_member
+                     AND h.status = 'pending' AND h.expires_at > now()), 0)
+       + coalesce((SELECT sum(h.points) FROM reward_holds h WHERE h.member_uid = p_member
+                     AND h.status = 'pending' AND h.expires_at > now()), 0)
+$$;
+
 -- The origin `p_name`, which must be registered and not quarantined to hold anything.
 CREATE OR REPLACE FUNCTION loyalty.active_origin(p_name text) RETURNS loyalty.origins
 LANGUAGE plpgsql STABLE SET search_path = loyalty, pg_temp AS $$
@@ -400,8 +448,7 @@ BEGIN
   hold_id := '';
   expires_at := 0;
   SELECT balance INTO bal FROM accounts WHERE member_uid = p_member FOR UPDATE;
-  available := coalesce(bal, 0) - coalesce((SELECT sum(points) FROM holds h
-    WHERE h.member_uid = p_member AND h.status = 'pending' AND h.expires_at > now()), 0);
+  available := coalesce(bal, 0) - points_held(p_member);
   IF available < p_points THEN
     RETURN;
   END IF;
@@ -410,6 +457,72 @@ BEGIN
   RETURNING h.hold_id, (extract(epoch FROM h.expires_at) * 1000)::bigint
   INTO hold_id, expires_at;
   available := available - p_points;
+END $$;
+
+-- Holds `p_quantity` of reward `p_reward` for member `p_member` at till `p_name` for `p_ttl_ms`:
+-- `p_points` of what the member has over the whole chain (less the pending holds), and of the
+-- reward's stock `p_stock` and per-member limit `p_per_member` (0 = none; the till's programme's)
+-- over every till's redemptions not refunded and the pending holds. Otherwise an empty hold id,
+-- `status` 'stock', 'member' or 'points' and the reason in `refused`. Holds on one reward are
+-- taken one at a time (a lock per reward, then the member's account).
+CREATE OR REPLACE FUNCTION loyalty.hold_reward(p_name text, p_member text, p_reward text,
+  p_quantity bigint, p_points bigint, p_stock bigint, p_per_member bigint, p_ttl_ms bigint,
+  OUT hold_id text, OUT expires_at bigint, OUT refused text, OUT status text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+DECLARE
+  o origins%ROWTYPE;
+  bal bigint;
+  taken bigint;
+BEGIN
+  IF p_quantity IS NULL OR p_quantity < 1 OR p_points IS NULL OR p_points < 0
+     OR p_ttl_ms IS NULL OR p_ttl_ms <= 0 OR p_ttl_ms > 86400000 THEN
+    RAISE EXCEPTION 'a reward hold needs a quantity, its points and a time to live of up to a day'
+      USING ERRCODE = '22023';
+  END IF;
+  o := active_origin(p_name);
+  hold_id := '';
+  expires_at := 0;
+  refused := '';
+  status := '';
+  PERFORM pg_advisory_xact_lock(hashtextextended('loyalty.reward:' || p_reward, 0));
+  IF coalesce(p_stock, 0) > 0 THEN
+    taken := (SELECT coalesce(sum(r.quantity), 0) FROM reward_redemptions r
+              WHERE r.reward_id = p_reward AND NOT r.refunded)
+           + (SELECT coalesce(sum(h.quantity), 0) FROM reward_holds h
+              WHERE h.reward_id = p_reward AND h.status = 'pending' AND h.expires_at > now());
+    IF taken + p_quantity > p_stock THEN
+      status := 'stock';
+      refused := 'reward ''' || p_reward || ''': ' || greatest(p_stock - taken, 0) ||
+                 ' left over the whole chain';
+      RETURN;
+    END IF;
+  END IF;
+  IF coalesce(p_per_member, 0) > 0 THEN
+    taken := (SELECT coalesce(sum(r.quantity), 0) FROM reward_redemptions r
+              WHERE r.reward_id = p_reward AND r.member_uid = p_member AND NOT r.refunded)
+           + (SELECT coalesce(sum(h.quantity), 0) FROM reward_holds h
+              WHERE h.reward_id = p_reward AND h.member_uid = p_member AND h.status = 'pending'
+                AND h.expires_at > now());
+    IF taken + p_quantity > p_per_member THEN
+      status := 'member';
+      refused := 'reward ''' || p_reward || ''' is limited to ' || p_per_member ||
+                 ' per member over the whole chain';
+      RETURN;
+    END IF;
+  END IF;
+  SELECT balance INTO bal FROM accounts WHERE member_uid = p_member FOR UPDATE;
+  bal := coalesce(bal, 0) - points_held(p_member);
+  IF bal < p_points THEN
+    status := 'points';
+    refused := p_points || ' points asked, ' || bal || ' available over the whole chain';
+    RETURN;
+  END IF;
+  INSERT INTO reward_holds AS h (member_uid, reward_id, quantity, points, origin_id, expires_at)
+  VALUES (p_member, p_reward, p_quantity, p_points, o.origin_id,
+          now() + p_ttl_ms * interval '1 millisecond')
+  RETURNING h.hold_id, (extract(epoch FROM h.expires_at) * 1000)::bigint
+  INTO hold_id, expires_at;
+  status := 'held';
 END $$;
 
 -- Holds `p_amount` of member `p_member`'s wallet money for `p_ttl_ms` for a sale at till
@@ -547,8 +660,8 @@ BEGIN
   END IF;
 END $$;
 
--- Gives back a pending hold the till took (the customer paid otherwise), of points, wallet money
--- or coupons; true when it was pending.
+-- Gives back a pending hold the till took (the customer paid otherwise), of points, wallet money,
+-- a reward or coupons; true when it was pending.
 CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
 LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   WITH v AS (
@@ -565,8 +678,14 @@ LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
     UPDATE wallet_holds h SET status = 'voided' FROM origins o
     WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
       AND o.name = p_name
+    RETURNING 1),
+  r AS (
+    UPDATE reward_holds h SET status = 'voided' FROM origins o
+    WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
+      AND o.name = p_name
     RETURNING 1)
   SELECT EXISTS (SELECT 1 FROM v) OR EXISTS (SELECT 1 FROM w) OR EXISTS (SELECT 1 FROM m)
+      OR EXISTS (SELECT 1 FROM r)
 $$;
 
 -- The chain's coupon uses by campaign, branch and Jalali month: uses and money off that count
@@ -738,8 +857,8 @@ GRANT USAGE ON SCHEMA loyalty TO loyalty_till;
 GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, jsonb),
   loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb),
   loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text),
-  loyalty.hold_coupons(text, text, jsonb, bigint), loyalty.hold_wallet(text, text, bigint, bigint)
-  TO loyalty_till;
+  loyalty.hold_coupons(text, text, jsonb, bigint), loyalty.hold_wallet(text, text, bigint, bigint),
+  loyalty.hold_reward(text, text, text, bigint, bigint, bigint, bigint, bigint) TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
   loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),

@@ -461,6 +461,53 @@ int32_t loy_sync_hold_wallet(loy_sync* s, const char* member_uid, int64_t amount
                        err);
 }
 
+int32_t loy_sync_hold_reward(loy_sync* s, const char* member_uid, const char* reward_id,
+                             int64_t quantity, int32_t ttl_s, char* buf, size_t capacity,
+                             int64_t* out_expires_at, loy_error* err) {
+    if (buf && capacity) buf[0] = '\0';
+    if (out_expires_at) *out_expires_at = 0;
+    return guard(err, [&] {
+        if (!s || !member_uid || !*member_uid || !reward_id || !*reward_id)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync, member_uid and reward_id are required"};
+        if (quantity < 1 || quantity > 1000)
+            throw Failure{LOY_ERR_INVALID_AMOUNT, "quantity must be 1 to 1,000"};
+        if (ttl_s < 1 || ttl_s > 86400)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
+        // The reward as the programme in effect here says: its points, stock and limit.
+        loy_error e;
+        loy_error_init(&e);
+        std::size_t needed = 0;
+        check(loy_program_export_json(s->db, 0, nullptr, 0, &needed, &e), e);
+        std::string text(needed + 1, '\0');
+        check(loy_program_export_json(s->db, 0, text.data(), text.size(), &needed, &e), e);
+        text.resize(needed);
+        const nlohmann::json programme = nlohmann::json::parse(text);
+        const nlohmann::json* reward = nullptr;
+        for (const auto& w : programme.at("rewards"))
+            if (w.at("id").get<std::string>() == reward_id) reward = &w;
+        if (!reward)
+            throw Failure{LOY_ERR_NOT_FOUND,
+                          std::string("the programme has no reward '") + reward_id + "'"};
+        const std::int64_t points = reward->at("points").get<std::int64_t>() * quantity;
+        const std::string name = s->push_waiting();
+        Result r = s->call(
+            "SELECT hold_id, expires_at, refused, status FROM "
+            "loyalty.hold_reward($1, $2, $3, $4, $5, $6, $7, $8)",
+            {name, member_uid, reward_id, std::to_string(quantity), std::to_string(points),
+             std::to_string(reward->at("stock").get<std::int64_t>()),
+             std::to_string(reward->at("per_member").get<std::int64_t>()),
+             std::to_string(ttl_s * 1000LL)});
+        if (r.text(0, 0)[0] == '\0') {
+            const std::string why = r.text(0, 3);
+            throw Failure{why == "stock"    ? LOY_ERR_OUT_OF_STOCK
+                          : why == "member" ? LOY_ERR_CAP_REACHED
+                                            : LOY_ERR_INSUFFICIENT_POINTS,
+                          r.text(0, 2)};
+        }
+        granted(r, buf, capacity, out_expires_at);
+    });
+}
+
 int32_t loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
                               size_t capacity, int64_t* out_expires_at, loy_error* err) {
     if (buf && capacity) buf[0] = '\0';

@@ -435,6 +435,20 @@ static void test_chain_mode_spends_under_a_hold(void) {
     const size_t n = loy_journal_count(j);
     CHECK(n > 2 && strstr(loy_journal_body(j, n - 3), "\"hold_id\":\"6f1c0e52-hold\"") != NULL);
     loy_journal_free(j);
+    /* A reward, under the authority's hold for its points and stock; its id goes with it. */
+    CHECK_STATUS(loy_reward_redeem_held(db, m, "tree", 1, NULL, "reward-1", &red, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_reward_redeem_held(db, m, "tree", 1, "", "reward-1", &red, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_reward_redeem_held(db, m, "tree", 1, "r-hold-1", "reward-1", &red, &err),
+                 LOY_OK);
+    CHECK(red && loy_redemption_quantity(red) == 1 && loy_redemption_points(red) > 0);
+    loy_redemption_free(red);
+    j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, 0, 100, &j, &err), LOY_OK);
+    CHECK(strstr(loy_journal_body(j, loy_journal_count(j) - 1), "\"hold_id\":\"r-hold-1\"") !=
+          NULL);
+    loy_journal_free(j);
     check_verified(db);
     loy_close(db);
 }

@@ -520,6 +520,96 @@ static void test_jobs_run_once_at_the_head_office(void) {
     close_till(&hq);
 }
 
+/* Two tills of a chain, `<name>-a` and `<name>-b` (branch_a's and branch_b's roles), with
+ * `programme` loaded, and a member enrolled at A by `phone`, whose chain-wide id goes to `uid`.
+ * Returns the member's id at A (0 when a till could not be opened). */
+static int64_t two_tills_and_a_member(const char* name, const char* programme, const char* phone,
+                                      struct till* a, struct till* b, char* uid, size_t cap) {
+    char file[64], origin[64];
+    snprintf(file, sizeof file, "%s-a.db", name);
+    snprintf(origin, sizeof origin, "%s-a", name);
+    *a = open_till_as(file, origin, "branch_a", 1, 1);
+    snprintf(file, sizeof file, "%s-b.db", name);
+    snprintf(origin, sizeof origin, "%s-b", name);
+    *b = open_till_as(file, origin, "branch_b", 1, 1);
+    if (!a->sync || !b->sync) return 0;
+    CHECK_STATUS(loy_program_load_json(a->db, programme, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(b->db, programme, NULL, &err), LOY_OK);
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = phone;
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(a->db, &f, "enrol", &m, &err), LOY_OK);
+    const int64_t id = m ? loy_member_id(m) : 0;
+    snprintf(uid, cap, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+    return id;
+}
+
+/* Rewards in a chain: a till redeems a reward under the authority's hold for its points and its
+ * stock, so the last mug is taken once over the whole chain. */
+static const char* REWARDS =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"rewards\":[{\"id\":\"mug\",\"name\":\"Mug\",\"type\":\"product\",\"points\":20,"
+    "\"sku\":\"MUG\",\"stock\":1}]}";
+
+static void test_rewards_are_held_chain_wide(void) {
+    struct till a, b;
+    char uid[64];
+    const int64_t ma =
+        two_tills_and_a_member("reward", REWARDS, "09129990066", &a, &b, uid, sizeof uid);
+    if (!ma) return;
+    loy_member* m = NULL;
+    int64_t balance = 0;
+    CHECK_STATUS(loy_points_adjust(a.db, ma, 100, "welcome", "mgr", "adj-1", &balance, &err),
+                 LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    m = by_phone(b.db, "09129990066", LOY_OK);
+    const int64_t mb = m ? loy_member_id(m) : 0;
+    loy_member_free(m);
+    /* The last mug, asked for at both branches at once: A holds it, B is refused. */
+    char hold_a[80], hold_b[80];
+    int64_t expires = 0;
+    CHECK_STATUS(
+        loy_sync_hold_reward(a.sync, uid, "mug", 1, 60, hold_a, sizeof hold_a, &expires, &err),
+        LOY_OK);
+    CHECK(strlen(hold_a) > 0 && expires > (int64_t)time(NULL) * 1000);
+    CHECK_STATUS(
+        loy_sync_hold_reward(b.sync, uid, "mug", 1, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_ERR_OUT_OF_STOCK);
+    CHECK(strstr(err.message, "0 left over the whole chain") != NULL && hold_b[0] == '\0');
+    loy_redemption* red = NULL;
+    CHECK_STATUS(loy_reward_redeem(b.db, mb, "mug", 1, "b-mug-1", &red, &err),
+                 LOY_ERR_NEEDS_ONLINE);
+    CHECK_STATUS(loy_reward_redeem_held(a.db, ma, "mug", 1, hold_a, "a-mug-1", &red, &err), LOY_OK);
+    CHECK(red && loy_redemption_points(red) == 20);
+    loy_redemption_free(red);
+    sync_ok(&a);
+    sync_ok(&b);
+    /* Redeemed at A and pushed: still none left; the member holds 80 over the chain. */
+    CHECK_STATUS(
+        loy_sync_hold_reward(b.sync, uid, "mug", 1, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_ERR_OUT_OF_STOCK);
+    CHECK_STATUS(loy_sync_hold(b.sync, uid, 81, 60, hold_b, sizeof hold_b, &expires, &err),
+                 LOY_ERR_INSUFFICIENT_POINTS);
+    CHECK(strstr(err.message, "80 available") != NULL);
+    CHECK(balance_by_phone(b.db, "09129990066") == 80);
+    CHECK_STATUS(
+        loy_sync_hold_reward(b.sync, uid, "cup", 1, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_ERR_NOT_FOUND);
+    CHECK_STATUS(
+        loy_sync_hold_reward(b.sync, uid, "mug", 0, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_ERR_INVALID_AMOUNT);
+    CHECK_STATUS(
+        loy_sync_hold_reward(b.sync, NULL, "mug", 1, 60, hold_b, sizeof hold_b, &expires, &err),
+        LOY_ERR_INVALID_ARGUMENT);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
 /* A programme released at the head office for tomorrow reaches a till through the authority
  * before it applies, and the till uses it from its start. */
 static const char* DOUBLE_POINTS =
@@ -702,20 +792,12 @@ static int64_t wallet_by_phone(loy_db* db, const char* phone) {
 }
 
 static void test_wallet_money_is_spent_under_holds(void) {
-    struct till a = open_till_as("wallet-a.db", "wallet-a", "branch_a", 1, 1);
-    struct till b = open_till_as("wallet-b.db", "wallet-b", "branch_b", 1, 1);
-    if (!a.sync || !b.sync) return;
-    CHECK_STATUS(loy_program_load_json(a.db, COUPONS, NULL, &err), LOY_OK);
-    CHECK_STATUS(loy_program_load_json(b.db, COUPONS, NULL, &err), LOY_OK);
-    loy_member_fields f;
-    loy_member_fields_init(&f);
-    f.phone = "09129990055";
-    loy_member* m = NULL;
-    CHECK_STATUS(loy_member_enrol(a.db, &f, "enrol", &m, &err), LOY_OK);
-    const int64_t ma = m ? loy_member_id(m) : 0;
+    struct till a, b;
     char uid[64];
-    snprintf(uid, sizeof uid, "%s", m ? loy_member_uid(m) : "");
-    loy_member_free(m);
+    const int64_t ma =
+        two_tills_and_a_member("wallet", COUPONS, "09129990055", &a, &b, uid, sizeof uid);
+    if (!ma) return;
+    loy_member* m = NULL;
     loy_basket* topup = NULL;
     CHECK_STATUS(loy_basket_new(&topup, &err), LOY_OK);
     CHECK_STATUS(loy_basket_set_member(topup, ma, &err), LOY_OK);
@@ -935,6 +1017,7 @@ int main(int argc, char** argv) {
         {"points are spent under holds", test_points_are_spent_under_holds},
         {"jobs run once, at the head office", test_jobs_run_once_at_the_head_office},
         {"a programme released for tomorrow", test_a_programme_released_for_tomorrow},
+        {"rewards are held chain-wide", test_rewards_are_held_chain_wide},
         {"offline allowance: over-use is reported", test_offline_allowance_over_use_is_reported},
         {"a claimed receipt reaches the chain", test_a_claimed_receipt_reaches_the_chain},
         {"wallet money is spent under holds", test_wallet_money_is_spent_under_holds},

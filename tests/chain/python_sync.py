@@ -34,6 +34,12 @@ try:
             raise AssertionError("wallet money held that the member does not have")
         except libloyalty.LoyaltyError as e:
             assert e.status == libloyalty.LOY_ERR_INSUFFICIENT_FUNDS, e
+        # This till has loaded no programme: it has no reward to hold.
+        try:
+            sync.hold_reward(member.uid, "free-latte", 1, ttl_s=60)
+            raise AssertionError("a reward held that the programme does not have")
+        except libloyalty.LoyaltyError as e:
+            assert e.status == libloyalty.LOY_ERR_NOT_FOUND, e
         with db.basket(member=member.id) as basket:
             basket.add_line("TEA", "drinks", 1000, 20_000)
             assert sync.hold_coupons(basket, ttl_s=60) == ("", 0)

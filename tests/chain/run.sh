@@ -81,19 +81,20 @@ west|$month|3|1|250000|0|0|0" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
 # The chain's points by branch and Jalali month, and the liability at each month's end: the same
-# 2,050 points earned and 350 redeemed as the sales above, then the 100 the head office expired
-# sixty days later, in a later month; 1,700 outstanding at the first month's end, 1,600 after.
+# 2,050 points earned and 350 redeemed as the sales above, and the reward scenario's 100 points
+# adjusted and 20 redeemed for a mug; then the 100 the head office expired sixty days later, in a
+# later month; 1,780 outstanding at the first month's end, 1,680 after.
 points=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
   "SELECT branch, month, earned, reversed, redeemed, expired, adjusted
    FROM loyalty.report_points(210)" | tr '\n' '/')
 later=$(cut -d/ -f2 <<<"$points" | cut -d' ' -f2)
-[[ "$points" == " $month 2050 0 350 0 0/ $later 0 0 0 100 0/" && "$later" > "$month" ]] ||
+[[ "$points" == " $month 2050 0 370 0 100/ $later 0 0 0 100 0/" && "$later" > "$month" ]] ||
   { echo "FAIL the chain's points report: $points" >&2; exit 1; }
 echo "ok   the chain's points by branch and Jalali month: $points"
 liability=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
   "SELECT month, points_outstanding, expired_to_date, redeemed_to_date
    FROM loyalty.report_liability(210)" | tr '\n' '/')
-[ "$liability" = "$month 1700 0 350/$later 1600 100 350/" ] ||
+[ "$liability" = "$month 1780 0 370/$later 1680 100 370/" ] ||
   { echo "FAIL the chain's liability report: $liability" >&2; exit 1; }
 echo "ok   the chain's points liability at each month's end: $liability"
 # The chain's coupon uses by campaign: the single-use code used once that counts (and once given
@@ -125,6 +126,12 @@ holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' 
 [ "$holds" = "pending:1:0:false posted:2:150:false voided:2:0:false " ] ||
   { echo "FAIL the holds on the authority: $holds" >&2; exit 1; }
 echo "ok   holds on the authority: $holds"
+# The mug's hold was posted by its redemption, in time.
+rewards=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' || bool_or(late)
+  || ':' || sum(quantity) FROM loyalty.reward_holds GROUP BY status")
+[ "$rewards" = "posted:1:false:1" ] ||
+  { echo "FAIL the reward holds on the authority: $rewards" >&2; exit 1; }
+echo "ok   reward holds on the authority: $rewards"
 # The wallet: the two payments posted their holds (80,000 and 20,000), the hold given back was
 # voided, and the member's wallet over the whole chain is empty.
 wallet=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' ||

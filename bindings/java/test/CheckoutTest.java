@@ -141,6 +141,15 @@ public final class CheckoutTest {
                     yalda.addLine("LATTE", "coffee", 1000, 150000, 0);
                     yalda.addCoupon("YALDA1405");
                     String claims = till.couponClaims(yalda);
+                    var guest = till.enrol("09125550001", "Guest", null);
+                    int unheldReward = 0, heldReward = 0;
+                    try { till.redeemReward(guest.id(), "free-latte", 1, "reward-1"); }
+                    catch (LoyaltyException ex) { unheldReward = ex.status; }
+                    try { till.redeemReward(guest.id(), "free-latte", 1, "reward-1", "reward-hold-1"); }
+                    catch (LoyaltyException ex) { heldReward = ex.status; }
+                    expect(unheldReward == LoyaltyLibrary.LOY_ERR_NEEDS_ONLINE
+                            && heldReward == LoyaltyLibrary.LOY_ERR_INSUFFICIENT_POINTS,
+                            "in chain mode, a reward is redeemed only under a hold");
                     int publish = 0;
                     try { till.publishProgramme(till.exportProgramme(0), 0); } catch (LoyaltyException ex) { publish = ex.status; }
                     long[] next = till.nextProgramme();

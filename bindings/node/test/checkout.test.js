@@ -266,6 +266,12 @@ test('chain-wide ids, member events with keys and the journal', () => {
   plain.addLine('WATER', 'drinks', 1000, 100000);
   assert.strictEqual(till.commit(plain, 'plain-1').redeemMode, constants.LOY_REDEEM_NONE);
   plain.close();
+  // A reward at a till of a chain: only under the authority's hold, then the till's own checks.
+  const guest = till.enrol({ phone: '09125550001' });
+  assert.throws(() => till.redeemReward(guest.id, 'free-latte', 1, 'reward-1'),
+    (e) => e.status === constants.LOY_ERR_NEEDS_ONLINE);
+  assert.throws(() => till.redeemReward(guest.id, 'free-latte', 1, 'reward-1', 'reward-hold-1'),
+    (e) => e.status === constants.LOY_ERR_INSUFFICIENT_POINTS);
   // A programme for the whole chain is published at the head office, for a start time.
   assert.throws(() => till.publishProgramme(till.exportProgramme(), 0),
     (e) => e.status === constants.LOY_ERR_NEEDS_ONLINE);

@@ -1135,7 +1135,9 @@ class Database(_Handle):
 
     # -- rewards, partners, prize draws (docs/coupons.md)
     def redeem_reward(self, member_id: int, reward_id: str, quantity: int,
-                      idempotency_key: str) -> Redemption:
+                      idempotency_key: str, hold_id: Optional[str] = None) -> Redemption:
+        """`hold_id`: at a till of a chain, the authority's hold for the reward
+        (Sync.hold_reward)."""
         L = load()
 
         def read(r):
@@ -1144,9 +1146,13 @@ class Database(_Handle):
                               L.loy_redemption_points(r), _s(L.loy_redemption_coupon_code(r)),
                               L.loy_redemption_wallet_credit(r), _s(L.loy_redemption_cause(r)),
                               _s(L.loy_redemption_uid(r)))
-        return _scoped("loy_redemption_free",
-                       _owned(L.loy_reward_redeem, self.ptr, member_id, _b(reward_id), quantity,
-                              _b(idempotency_key)), read)
+        if hold_id is not None:
+            handle = _owned(L.loy_reward_redeem_held, self.ptr, member_id, _b(reward_id), quantity,
+                            _b(hold_id), _b(idempotency_key))
+        else:
+            handle = _owned(L.loy_reward_redeem, self.ptr, member_id, _b(reward_id), quantity,
+                            _b(idempotency_key))
+        return _scoped("loy_redemption_free", handle, read)
 
     def refund_reward(self, redemption_id: int, idempotency_key: str) -> None:
         _call(load().loy_reward_refund, self.ptr, redemption_id, _b(idempotency_key))

@@ -397,6 +397,7 @@ FUNCTIONS = {
     'loy_giftcard_refund': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_giftcard_balance': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
     'loy_reward_redeem': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
+    'loy_reward_redeem_held': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_redemption_free': (None, [ctypes.c_void_p]),
     'loy_redemption_id': (ctypes.c_int64, [ctypes.c_void_p]),
     'loy_redemption_replayed': (ctypes.c_int32, [ctypes.c_void_p]),

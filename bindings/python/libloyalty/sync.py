@@ -67,6 +67,9 @@ def _load_sync():
                                     ctypes.c_size_t, ctypes.POINTER(i64), err]),
             ("loy_sync_hold_wallet", i32, [vp, ctypes.c_char_p, i64, i32, ctypes.c_char_p,
                                            ctypes.c_size_t, ctypes.POINTER(i64), err]),
+            ("loy_sync_hold_reward", i32, [vp, ctypes.c_char_p, ctypes.c_char_p, i64, i32,
+                                           ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(i64),
+                                           err]),
             ("loy_sync_hold_coupons", i32, [vp, vp, i32, ctypes.c_char_p, ctypes.c_size_t,
                                             ctypes.POINTER(i64), err]),
             ("loy_sync_void_hold", i32, [vp, ctypes.c_char_p, err]),
@@ -133,6 +136,16 @@ class Sync:
         expires = ctypes.c_int64(0)
         _check(_load_sync().loy_sync_hold_wallet, self.ptr, _b(member_uid), amount, ttl_s, buf,
                len(buf), ctypes.byref(expires))
+        return _s(buf.value), expires.value
+
+    def hold_reward(self, member_uid: str, reward_id: str, quantity: int = 1,
+                    ttl_s: int = 120) -> Tuple[str, int]:
+        """Holds a reward's points and stock on the authority: (hold id, expires at ms); then
+        Database.redeem_reward(..., hold_id=...)."""
+        buf = ctypes.create_string_buffer(80)
+        expires = ctypes.c_int64(0)
+        _check(_load_sync().loy_sync_hold_reward, self.ptr, _b(member_uid), _b(reward_id),
+               quantity, ttl_s, buf, len(buf), ctypes.byref(expires))
         return _s(buf.value), expires.value
 
     def hold_coupons(self, basket, ttl_s: int = 120) -> Tuple[str, int]:

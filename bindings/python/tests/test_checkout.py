@@ -606,6 +606,15 @@ class JournalTest(unittest.TestCase):
             with till.basket() as b:
                 b.add_line("WATER", "drinks", 1000, 100_000)
                 self.assertEqual(till.commit(b, "plain-1").redeem_mode, libloyalty.LOY_REDEEM_NONE)
+            # A reward at a till of a chain: only under the authority's hold, then the till's
+            # own checks (the guest has no points).
+            guest = till.enrol(phone="09125550001")
+            with self.assertRaises(LoyaltyError) as e:
+                till.redeem_reward(guest.id, "free-latte", 1, "reward-1")
+            self.assertEqual(e.exception.status, libloyalty.LOY_ERR_NEEDS_ONLINE)
+            with self.assertRaises(LoyaltyError) as e:
+                till.redeem_reward(guest.id, "free-latte", 1, "reward-1", hold_id="reward-hold-1")
+            self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INSUFFICIENT_POINTS)
             # A programme for the whole chain is published at the head office, not at a till.
             with self.assertRaises(LoyaltyError) as e:
                 till.publish_programme(till.export_programme(), 0)

@@ -1092,8 +1092,15 @@ public final class Loyalty {
         // ---- rewards, partners, prize draws (docs/coupons.md)
 
         public Redemption redeemReward(long memberId, String rewardId, long quantity, String idempotencyKey) {
-            Pointer r = owned((out, e) -> C.loy_reward_redeem(handle(), memberId, rewardId, quantity,
-                    idempotencyKey, out, e));
+            return redeemReward(memberId, rewardId, quantity, idempotencyKey, null);
+        }
+
+        /** holdId: at a till of a chain, the authority's hold for the reward (null: none). */
+        public Redemption redeemReward(long memberId, String rewardId, long quantity, String idempotencyKey,
+                                       String holdId) {
+            Pointer r = owned((out, e) -> holdId != null
+                    ? C.loy_reward_redeem_held(handle(), memberId, rewardId, quantity, holdId, idempotencyKey, out, e)
+                    : C.loy_reward_redeem(handle(), memberId, rewardId, quantity, idempotencyKey, out, e));
             try {
                 return new Redemption(C.loy_redemption_id(r), C.loy_redemption_uid(r),
                         C.loy_redemption_replayed(r) == 1, C.loy_redemption_reward(r),

@@ -422,6 +422,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_giftcard_refund(Pointer db, String code, long amount, String reference, String operator_id, String idempotency_key, LongByReference out_balance, LoyError err);
     int loy_giftcard_balance(Pointer db, String code, LongByReference out_balance, LoyError err);
     int loy_reward_redeem(Pointer db, long member_id, String reward_id, long quantity, String idempotency_key, PointerByReference out_redemption, LoyError err);
+    int loy_reward_redeem_held(Pointer db, long member_id, String reward_id, long quantity, String hold_id, String idempotency_key, PointerByReference out_redemption, LoyError err);
     void loy_redemption_free(Pointer r);
     long loy_redemption_id(Pointer r);
     int loy_redemption_replayed(Pointer r);
