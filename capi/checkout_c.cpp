@@ -217,6 +217,20 @@ int32_t loy_basket_set_wallet_hold(loy_basket* b, const char* hold_id, int64_t a
     });
 }
 
+int32_t loy_basket_set_giftcard_hold(loy_basket* b, const char* hold_id, loy_error* err) {
+    return guard(err, [&] { basket_of(b).giftcard_hold = opt(hold_id); });
+}
+
+int32_t loy_basket_giftcard_claims(loy_db* db, const loy_basket* basket, char* buf, size_t capacity,
+                                   size_t* out_needed, loy_error* err) {
+    if (out_needed) *out_needed = 0;
+    if (buf && capacity) buf[0] = '\0';
+    return guard(err, [&] {
+        if (!basket) null_arg("basket");
+        copy_out(db_of(db).giftcard_claims(basket->b), buf, capacity, out_needed);
+    });
+}
+
 int32_t loy_basket_coupon_claims(loy_db* db, const loy_basket* basket, char* buf, size_t capacity,
                                  size_t* out_needed, loy_error* err) {
     if (out_needed) *out_needed = 0;

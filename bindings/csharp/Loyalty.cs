@@ -640,6 +640,14 @@ namespace Loyalty
             return this;
         }
 
+        /// <summary>In chain mode: the authority's hold covering the basket's gift cards.</summary>
+        public Basket SetGiftcardHold(string holdId)
+        {
+            LoyError e = Check.NewError();
+            Check.Ok(Api.loy_basket_set_giftcard_hold(Handle, Utf8.Z(holdId), ref e), ref e);
+            return this;
+        }
+
         /// <summary>In chain mode: the authority's hold covering the coupon uses a limit counts
         /// over the whole chain (docs/chain.md, "Coupons in a chain").</summary>
         public Basket SetCouponHold(string holdId)
@@ -1445,6 +1453,14 @@ namespace Loyalty
             LoyQuoteHandle h;
             Check.Ok(Api.loy_quote_basket(handle, basket.Handle, out h, ref e), ref e);
             return Loyalty.Quote.From(h, basket.Lines);
+        }
+
+        /// <summary>The basket's gift card payments as the JSON the chain's authority holds them
+        /// by.</summary>
+        public string GiftcardClaims(Basket basket)
+        {
+            return Check.Text((byte[] b, UIntPtr c, out UIntPtr n, ref LoyError e) =>
+                                  Api.loy_basket_giftcard_claims(handle, basket.Handle, b, c, out n, ref e));
         }
 
         /// <summary>What the basket's coupons use that a limit counts over the whole chain, as

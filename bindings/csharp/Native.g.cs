@@ -453,6 +453,10 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_set_wallet_hold(LoyBasketHandle b, byte[] hold_id, long amount, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_basket_set_giftcard_hold(LoyBasketHandle b, byte[] hold_id, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_basket_giftcard_claims(LoyDbHandle db, LoyBasketHandle basket, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_coupon_claims(LoyDbHandle db, LoyBasketHandle basket, byte[] buf, UIntPtr capacity, out UIntPtr out_needed, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_basket_add_plan(LoyBasketHandle b, byte[] plan_id, int periods, out int out_line_no, ref LoyError err);

@@ -437,6 +437,8 @@ public static class PosCheckout
                     Expect(negative == Constants.LOY_ERR_INVALID_AMOUNT &&
                            yalda.SetWalletHold("wallet-hold-1", 1000) == yalda,
                            "a wallet hold on the basket");
+                    Expect(till.GiftcardClaims(yalda) == "{\"cards\":[]}" &&
+                           yalda.SetGiftcardHold("giftcard-hold-1") == yalda, "a gift card hold on the basket");
                     yalda.SetCouponHold("coupon-hold-1");
                     Receipt used = till.Commit(yalda, "yalda-1");
                     Member guest = till.Enrol("09125550001", "Guest");

@@ -198,6 +198,8 @@ function declare(koffi, lib) {
   fn.loy_basket_set_hold = lib.func('int32_t loy_basket_set_hold(loy_basket* b, const char* hold_id, int64_t points, _Inout_ loy_error* err)');
   fn.loy_basket_set_coupon_hold = lib.func('int32_t loy_basket_set_coupon_hold(loy_basket* b, const char* hold_id, _Inout_ loy_error* err)');
   fn.loy_basket_set_wallet_hold = lib.func('int32_t loy_basket_set_wallet_hold(loy_basket* b, const char* hold_id, int64_t amount, _Inout_ loy_error* err)');
+  fn.loy_basket_set_giftcard_hold = lib.func('int32_t loy_basket_set_giftcard_hold(loy_basket* b, const char* hold_id, _Inout_ loy_error* err)');
+  fn.loy_basket_giftcard_claims = lib.func('int32_t loy_basket_giftcard_claims(loy_db* db, const loy_basket* basket, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
   fn.loy_basket_coupon_claims = lib.func('int32_t loy_basket_coupon_claims(loy_db* db, const loy_basket* basket, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');
   fn.loy_basket_add_plan = lib.func('int32_t loy_basket_add_plan(loy_basket* b, const char* plan_id, int32_t periods, _Out_ int32_t* out_line_no, _Inout_ loy_error* err)');
   fn.loy_basket_add_wallet_topup = lib.func('int32_t loy_basket_add_wallet_topup(loy_basket* b, int64_t amount, _Out_ int32_t* out_line_no, _Inout_ loy_error* err)');

@@ -117,6 +117,7 @@ export class Basket {
   setHold(holdId: string | null, points?: Int64): this;
   setWalletHold(holdId: string | null, amount?: Int64): this;
   setCouponHold(holdId: string | null): this;
+  setGiftcardHold(holdId: string | null): this;
   addPlan(planId: string, periods?: number): Int64;
   /** A wallet top-up sold as a line; returns its line number. */
   addWalletTopup(amount: Int64): Int64;
@@ -229,6 +230,7 @@ export class Database {
   static couponCodeIsValid(code: string): boolean;
   basket(options?: { member?: Int64 } & SaleContext): Basket;
   quote(basket: Basket): Quote;
+  giftcardClaims(basket: Basket): { cards: Array<{ code: string; amount: Int64 }> };
   couponClaims(basket: Basket): { member: string; items: Array<Record<string, string | number>> };
   commit(basket: Basket, idempotencyKey: string): Receipt;
   refund(saleId: Int64, lines: Array<[number, Int64]>, idempotencyKey: string): Receipt;

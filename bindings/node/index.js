@@ -350,6 +350,8 @@ class Basket extends Handle {
   setHold(holdId, points = 0) { call(load().loy_basket_set_hold, this.handle, holdId, points); return this; }
   // In chain mode: the authority's hold covering the wallet money this sale pays.
   setWalletHold(holdId, amount = 0) { call(load().loy_basket_set_wallet_hold, this.handle, holdId, amount); return this; }
+  // In chain mode: the authority's hold covering the basket's gift cards.
+  setGiftcardHold(holdId) { call(load().loy_basket_set_giftcard_hold, this.handle, holdId); return this; }
   // In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide.
   setCouponHold(holdId) { call(load().loy_basket_set_coupon_hold, this.handle, holdId); return this; }
   addPlan(planId, periods = 1) {
@@ -604,6 +606,10 @@ class Database extends Handle {
     const f = load();
     return scoped(f.loy_quote_free, owned(f.loy_quote_basket, this.handle, basket.handle),
       (q) => quote(q, basket.lines));
+  }
+  // The basket's gift card payments as the chain's authority holds them: {cards: [{code, amount}]}.
+  giftcardClaims(basket) {
+    return JSON.parse(textOut(load().loy_basket_giftcard_claims, this.handle, basket.handle));
   }
   // What the basket's coupons use that a limit counts over the whole chain, as the authority
   // holds it: {member, items: [{code, campaign, discount, ...}]}.

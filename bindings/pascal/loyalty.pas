@@ -219,6 +219,8 @@ type
     procedure SetHold(const HoldId: string; Points: Int64);
     { In chain mode: the authority's hold covering the wallet money this sale pays. }
     procedure SetWalletHold(const HoldId: string; Amount: Int64);
+    { In chain mode: the authority's hold covering the basket's gift cards. }
+    procedure SetGiftcardHold(const HoldId: string);
     { In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide. }
     procedure SetCouponHold(const HoldId: string);
     { A paid plan sold as a line; returns its line number. }
@@ -344,6 +346,8 @@ type
     { What the basket's coupons use that a limit counts over the whole chain, as the JSON the
       chain's authority holds it by. }
     function CouponClaims(Basket: TLoyBasket): string;
+    { The basket's gift card payments as the JSON the chain's authority holds them by. }
+    function GiftcardClaims(Basket: TLoyBasket): string;
     { Refunds the given lines (line numbers, quantities in thousandths). }
     function Refund(SaleId: Int64; const LineNos: array of Int32; const Quantities: array of Int64;
       const Key: string): TLoyReceipt;
@@ -872,6 +876,16 @@ begin
   Check(loy_basket_set_wallet_hold(FHandle, OptUtf8(H), Amount, @Err), Err);
 end;
 
+procedure TLoyBasket.SetGiftcardHold(const HoldId: string);
+var
+  Err: TLoyError;
+  H: UTF8String;
+begin
+  Err := NewError;
+  H := ToUtf8(HoldId);
+  Check(loy_basket_set_giftcard_hold(FHandle, OptUtf8(H), @Err), Err);
+end;
+
 procedure TLoyBasket.SetCouponHold(const HoldId: string);
 var
   Err: TLoyError;
@@ -1312,6 +1326,19 @@ begin
   T := Default(TLoyTextBuffer);
   Check(loy_basket_coupon_claims(FHandle, Basket.Handle, nil, 0, @T.Needed, @Err), Err);
   Check(loy_basket_coupon_claims(FHandle, Basket.Handle, T.Grow, T.Capacity, @T.Needed, @Err),
+        Err);
+  Result := T.Text;
+end;
+
+function TLoyDatabase.GiftcardClaims(Basket: TLoyBasket): string;
+var
+  Err: TLoyError;
+  T: TLoyTextBuffer;
+begin
+  Err := NewError;
+  T := Default(TLoyTextBuffer);
+  Check(loy_basket_giftcard_claims(FHandle, Basket.Handle, nil, 0, @T.Needed, @Err), Err);
+  Check(loy_basket_giftcard_claims(FHandle, Basket.Handle, T.Grow, T.Capacity, @T.Needed, @Err),
         Err);
   Result := T.Text;
 end;

@@ -268,6 +268,8 @@ function loy_basket_redeem_points(p_b: Pointer; p_points: Int64; p_err: Ploy_err
 function loy_basket_set_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_points: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_set_coupon_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_set_wallet_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_amount: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_basket_set_giftcard_hold(p_b: Pointer; p_hold_id: PAnsiChar; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_basket_giftcard_claims(p_db: Pointer; p_basket: Pointer; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_coupon_claims(p_db: Pointer; p_basket: Pointer; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_add_plan(p_b: Pointer; p_plan_id: PAnsiChar; p_periods: Int32; p_out_line_no: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_basket_add_wallet_topup(p_b: Pointer; p_amount: Int64; p_out_line_no: PInteger; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;

@@ -187,6 +187,8 @@ begin
       Claims := Db.CouponClaims(Cart);
       Expect((Pos('"campaign":"yalda"', Claims) > 0) and (Pos('"member_uses":1', Claims) > 0),
         'club: what a chain''s authority would hold of the coupon');
+      Expect(Db.GiftcardClaims(Cart) = '{"cards":[]}', 'club: no gift card to hold');
+      Cart.SetGiftcardHold('giftcard-hold-1');
       Cart.SetCouponHold('coupon-hold-1');
       Refused := 0;
       try

@@ -61,6 +61,9 @@ struct Basket {
     // pays, and the amount it holds (docs/chain.md, "Wallet money in a chain").
     std::string wallet_hold;
     std::int64_t wallet_hold_amount = 0;
+    // In chain mode: the hold the chain's authority granted for the basket's gift cards
+    // (docs/chain.md, "Gift cards in a chain").
+    std::string giftcard_hold;
     // Throws InvalidAmount/Overflow when a line or the total is invalid.
     std::int64_t lines_total() const;
     std::int64_t total() const;

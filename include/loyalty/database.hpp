@@ -170,6 +170,9 @@ class Database {
     // campaigns with a limit or a budget), as the JSON the chain's authority holds it by
     // (docs/chain.md, "Coupons in a chain"): {"member": uid or "", "items": [...]}.
     std::string coupon_claims(const Basket& basket);
+    // In a chain: the basket's gift card payments as the authority holds them (docs/chain.md,
+    // "Gift cards in a chain"): {"cards": [{"code", "amount"}]}.
+    std::string giftcard_claims(const Basket& basket);
     Receipt refund(std::int64_t sale_id, const std::vector<RefundLine>& lines,
                    const std::string& idempotency_key);
     Receipt void_sale(std::int64_t sale_id, const std::string& idempotency_key);

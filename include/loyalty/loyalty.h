@@ -559,6 +559,17 @@ LOY_API int32_t LOY_CALL loy_basket_set_coupon_hold(loy_basket* b, const char* h
  * clears it. */
 LOY_API int32_t LOY_CALL loy_basket_set_wallet_hold(loy_basket* b, const char* hold_id,
                                                     int64_t amount, loy_error* err);
+/* In chain mode: the hold the chain's authority granted for the basket's gift cards
+ * (loy_sync_hold_giftcards sets it; docs/chain.md, "Gift cards in a chain"). A sale paid with
+ * gift cards without one is LOY_ERR_NEEDS_ONLINE; the hold's id travels with the sale to the
+ * authority, which settles it. NULL or "" clears it. */
+LOY_API int32_t LOY_CALL loy_basket_set_giftcard_hold(loy_basket* b, const char* hold_id,
+                                                      loy_error* err);
+/* The basket's gift card payments as the chain's authority holds them: {"cards": [{"code",
+ * "amount"}]} (codes normalised). Changes nothing. snprintf semantics. */
+LOY_API int32_t LOY_CALL loy_basket_giftcard_claims(loy_db* db, const loy_basket* basket, char* buf,
+                                                    size_t capacity, size_t* out_needed,
+                                                    loy_error* err);
 /* What the basket's coupons would use that a limit counts over the whole chain, as the JSON the
  * chain's authority holds them by: {"member": chain-wide id or "", "items": [{"code", "campaign",
  * "discount", "max_uses", "member_uses", "member_since", "budget", "code_uses"}]} (an empty
@@ -873,7 +884,8 @@ LOY_API int32_t LOY_CALL loy_wallet_get(loy_db* db, int64_t member_id, int64_t* 
 /* Gift cards (docs/wallet.md): stored value by code, not tied to a member. Sold at the till with
  * its first amount (the code comes back with snprintf semantics: call with buf NULL and capacity 0
  * to learn its size; the same key returns the same code), loaded again, redeemed in part as a
- * tender (LOY_ERR_INSUFFICIENT_FUNDS beyond its balance; in chain mode LOY_ERR_NEEDS_ONLINE), and
+ * tender (LOY_ERR_INSUFFICIENT_FUNDS beyond its balance; in chain mode only in a sale, under the
+ * authority's hold: loy_basket_set_giftcard_hold, else LOY_ERR_NEEDS_ONLINE), and
  * credited back when a sale it paid for is refunded. `reference` (the till's receipt) and
  * `operator_id` may be NULL. out_balance (may be NULL): the card's balance after. A mistyped code
  * is LOY_ERR_COUPON_INVALID, an unknown one LOY_ERR_NOT_FOUND. */

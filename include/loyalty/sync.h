@@ -103,6 +103,19 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_reward(loy_sync* s, const char* memb
                                                    int32_t ttl_s, char* hold_id_buf,
                                                    size_t capacity, int64_t* out_expires_at,
                                                    loy_error* err);
+/* Paying with gift cards in a chain (docs/chain.md, "Gift cards in a chain"): a card sold at one
+ * branch may be spent at another, so before a sale pays with gift cards the till asks the
+ * authority to hold the amounts. A round runs first (so a card sold at another branch is known
+ * here). On success the hold is set on the basket (loy_basket_set_giftcard_hold: commit it
+ * next), `hold_id_buf` (may be NULL) gets its id and `out_expires_at` when it lapses; a basket
+ * with no gift card holds nothing (LOY_OK, an empty id). LOY_ERR_INSUFFICIENT_FUNDS when what a
+ * card holds over the whole chain, less the other pending holds, does not cover its amount (the
+ * message says how much it does); LOY_ERR_IO when the authority cannot be reached. `ttl_s`: 1 to
+ * 86400 seconds. */
+LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_giftcards(loy_sync* s, loy_basket* basket,
+                                                      int32_t ttl_s, char* hold_id_buf,
+                                                      size_t capacity, int64_t* out_expires_at,
+                                                      loy_error* err);
 /* Using coupons in a chain (docs/chain.md, "Coupons in a chain"): before a sale uses a coupon
  * that a limit counts over the whole chain (an issued code, or a campaign with a limit of uses,
  * in all or per member, or a budget), the till asks the authority to hold those uses. A round
@@ -120,8 +133,8 @@ LOY_SYNC_API int32_t LOY_CALL loy_sync_hold_coupons(loy_sync* s, loy_basket* bas
                                                     char* hold_id_buf, size_t capacity,
                                                     int64_t* out_expires_at, loy_error* err);
 /* Gives a pending hold back (the customer paid otherwise), of points, wallet
- * money, a reward or coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold (posted,
- * voided, or unknown).
+ * money, a reward, gift cards or coupons. LOY_ERR_NOT_FOUND when it is not this till's pending hold
+ * (posted, voided, or unknown).
  */
 LOY_SYNC_API int32_t LOY_CALL loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err);
 

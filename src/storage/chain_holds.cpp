@@ -1,7 +1,7 @@
 // What a till of a chain spends only under a hold from the chain's authority, besides points
-// (Impl::redeem_mode): wallet money, and coupon uses that a limit counts over the whole chain (an
-// issued code's uses, a campaign's uses, a member's uses of it, its budget), since a till counts
-// only what its own file holds (docs/chain.md, "Wallet money in a chain", "Coupons in a
+// (Impl::redeem_mode): wallet money, gift cards, and coupon uses that a limit counts over the whole
+// chain (an issued code's uses, a campaign's uses, a member's uses of it, its budget), since a till
+// counts only what its own file holds (docs/chain.md, "Wallet money in a chain", "Coupons in a
 // chain"). Here: which coupon uses those are, what a basket claims of them, and the commit's
 // checks.
 #include <nlohmann/json.hpp>
@@ -28,6 +28,29 @@ void Database::Impl::require_wallet_hold(const Basket& b, const Evaluation& ev) 
                                              std::to_string(b.wallet_hold_amount) +
                                              " but the basket pays " +
                                              std::to_string(ev.wallet_amount) + " from the wallet");
+}
+
+// In chain mode, a sale paid with gift cards carries the authority's hold for them.
+void Database::Impl::require_giftcard_hold(const Basket& b) {
+    if (!opt.chain_mode || b.gift_cards.empty() || !b.giftcard_hold.empty()) return;
+    throw Error(Status::NeedsOnline,
+                "in a chain, a gift card may have been spent at another branch: take a hold "
+                "from the chain's authority (loy_sync_hold_giftcards) and set it on the basket");
+}
+
+// The basket's gift card payments, for the authority to hold: {"cards": [{code, amount}]}
+// (codes normalised; a card presented twice, twice).
+std::string Database::Impl::giftcard_claims(const Basket& b) {
+    check_basket(b);
+    nlohmann::json cards = nlohmann::json::array();
+    for (const auto& g : b.gift_cards)
+        cards.push_back({{"code", coupon::normalize(g.code)}, {"amount", g.amount}});
+    return nlohmann::json{{"cards", cards}}.dump();
+}
+
+std::string Database::giftcard_claims(const Basket& basket) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->giftcard_claims(basket);
 }
 
 // In chain mode, a sale whose coupons a limit counts carries the authority's hold for them.

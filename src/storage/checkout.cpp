@@ -72,6 +72,7 @@ void Database::Impl::check_basket(const Basket& b) {
     text::check_field("hold", b.hold_id, kMaxShort);
     text::check_field("coupon hold", b.coupon_hold, kMaxShort);
     text::check_field("wallet hold", b.wallet_hold, kMaxShort);
+    text::check_field("gift card hold", b.giftcard_hold, kMaxShort);
     text::check_field("currency", b.currency, 8);
     if (b.lines.size() > 10000) throw Error(Status::TooLong, "a basket holds at most 10,000 lines");
     for (const auto& l : b.lines) {
@@ -330,6 +331,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
             throw Error(cr.status, "coupon " + coupon::display(cr.code) + ": " + cr.message);
     if (ev.wallet_status != Status::Ok) throw Error(ev.wallet_status, ev.wallet_message);
     require_wallet_hold(b, ev);
+    require_giftcard_hold(b);
     require_coupon_hold(b, ev);
     const auto gift_cards = basket_gift_cards(b, ev);
     if (!b.tenders.empty()) {
@@ -360,15 +362,15 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
          "benefit_discount, tier_before, tier_after, hold_id, redeem_mode, coupon_discount, "
-         "wallet_paid, cashback, coupon_hold, wallet_hold) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "wallet_paid, cashback, coupon_hold, wallet_hold, giftcard_hold) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
          std::max<std::int64_t>(program_version, 0), storage::encode_rules(ev.rules), t,
          ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id},
          static_cast<std::int64_t>(mode), ev.coupon_discount, ev.wallet_amount, ev.cashback,
-         NullIfEmpty{b.coupon_hold}, NullIfEmpty{b.wallet_hold})
+         NullIfEmpty{b.coupon_hold}, NullIfEmpty{b.wallet_hold}, NullIfEmpty{b.giftcard_hold})
         .run();
     std::int64_t sale = c.last_id();
     pay_gift_cards(gift_cards, b, sale);

@@ -50,9 +50,6 @@ std::vector<std::pair<std::int64_t, std::int64_t>> Database::Impl::basket_gift_c
     const Basket& b, Evaluation& ev) {
     std::vector<std::pair<std::int64_t, std::int64_t>> cards;
     if (b.gift_cards.empty()) return cards;
-    if (opt.chain_mode)
-        throw Error(Status::NeedsOnline,
-                    "in a chain, gift cards are redeemed under the chain's authority");
     std::int64_t paid = 0, topups = 0;
     for (const auto& l : b.lines)
         if (l.wallet_topup) topups = checked_add(topups, l.amount());
@@ -164,10 +161,12 @@ std::int64_t Database::gift_card_change(const std::string& op, const std::string
         std::int64_t kind = kLoad, signed_amount = amount;
         if (op == "redeem") {
             // In a chain a card may have been spent at another branch: its balance is the
-            // authority's to hold (docs/chain.md).
+            // authority's to hold, for a sale's gift cards (docs/chain.md, "Gift cards in a
+            // chain"); a redemption on its own is the head office's.
             if (d.opt.chain_mode)
                 throw Error(Status::NeedsOnline,
-                            "in a chain, gift cards are redeemed under the chain's authority");
+                            "in a chain, gift cards pay in a sale under a hold from the chain's "
+                            "authority (loy_sync_hold_giftcards), or at the head office");
             if (amount > balance)
                 throw Error(Status::InsufficientFunds,
                             fmt::format("the gift card holds {}, {} asked", balance, amount));

@@ -151,7 +151,7 @@ struct Database::Impl {
     Program program;
     // What this handle remembers of the file between transactions, while no other connection
     // commits (Connection::epoch); a write here to what is remembered forgets it (epoch 0).
-    std::uint64_t program_epoch = 0;  // when active_program last looked
+    std::uint64_t program_epoch = 0;      // when active_program last looked
     std::int64_t program_next_start = 0;  // when a released programme starts next (0: none)
     struct {
         std::uint64_t epoch = 0;  // when exponent() last looked
@@ -424,6 +424,8 @@ struct Database::Impl {
     // storage/chain_holds.cpp
     static bool counted_chain_wide(const CouponResult& cr, const Campaign& camp);
     void require_wallet_hold(const Basket& b, const Evaluation& ev);
+    void require_giftcard_hold(const Basket& b);
+    std::string giftcard_claims(const Basket& b);
     void require_coupon_hold(const Basket& b, const Evaluation& ev);
     std::string coupon_claims(const Basket& b);
 

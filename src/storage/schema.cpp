@@ -632,7 +632,8 @@ CREATE INDEX ledger_time ON ledger(created_at);
 )SQL";
 
 // Version 8: a sale of a chain's till names the authority's holds for the coupons it used that a
-// limit counts over the whole chain and for the wallet money it spent, and a reward redeemed at
+// limit counts over the whole chain, for the wallet money and the gift cards it spent, and a
+// reward redeemed at
 // a till the hold for its points and stock (docs/chain.md, "Coupons in a chain", "Wallet money
 // in a chain", "Rewards in a chain"); programmes released for the whole chain with a start
 // time, a fact each, which every file that learns one turns into a version of its own that
@@ -640,6 +641,7 @@ CREATE INDEX ledger_time ON ledger(created_at);
 constexpr const char* kSchemaV8 = R"SQL(
 ALTER TABLE sales ADD COLUMN coupon_hold TEXT;
 ALTER TABLE sales ADD COLUMN wallet_hold TEXT;
+ALTER TABLE sales ADD COLUMN giftcard_hold TEXT;
 ALTER TABLE reward_redemptions ADD COLUMN hold_id TEXT;
 ALTER TABLE programs ADD COLUMN starts_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE programs ADD COLUMN release_id INTEGER;

@@ -180,6 +180,33 @@ CREATE TABLE IF NOT EXISTS loyalty.reward_holds(
 CREATE INDEX IF NOT EXISTS reward_holds_pending ON loyalty.reward_holds(reward_id, member_uid)
   WHERE status = 'pending';
 
+-- Gift cards in a chain (docs/chain.md, "Gift cards in a chain"): the cards every till sold and
+-- their activities (loads, payments, refunds), and holds on what a sale is about to pay with them.
+CREATE TABLE IF NOT EXISTS loyalty.gift_cards(
+  card_uid text PRIMARY KEY,
+  code text NOT NULL UNIQUE,
+  till_time bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS loyalty.gift_card_activities(
+  activity_uid text PRIMARY KEY,
+  card_uid text NOT NULL,
+  amount bigint NOT NULL,  -- signed: a load adds, a payment takes
+  sale_uid text,
+  till_time bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS gift_card_activities_card ON loyalty.gift_card_activities(card_uid);
+CREATE TABLE IF NOT EXISTS loyalty.giftcard_holds(
+  hold_id text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'voided')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  posted_sale text,
+  late boolean NOT NULL DEFAULT false);
+CREATE TABLE IF NOT EXISTS loyalty.giftcard_hold_items(
+  hold_id text NOT NULL REFERENCES loyalty.giftcard_holds,
+  code text NOT NULL,
+  amount bigint NOT NULL CHECK (amount > 0));
+CREATE INDEX IF NOT EXISTS giftcard_hold_items_code ON loyalty.giftcard_hold_items(code);
+
 -- Coupons in a chain (docs/chain.md, "Coupons in a chain"): the codes issued and the coupon uses
 -- made at every till, and holds on the uses a limit counts over the whole chain (an issued
 -- code's uses, a campaign's uses in all or per member, its budget), taken before the sale as
@@ -296,6 +323,20 @@ BEGIN
     late = (h.status = 'voided' OR h.expires_at < now())
   FROM jsonb_array_elements(p_body) f
   WHERE f->>'t' = 'reward_redemption' AND f ? 'hold_id' AND h.hold_id = f->>'hold_id'
+    AND h.status <> 'posted';
+  INSERT INTO loyalty.gift_cards(card_uid, code, till_time)
+  SELECT f->>'id', f->>'code', (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'gift_card'
+  ON CONFLICT DO NOTHING;
+  INSERT INTO loyalty.gift_card_activities(activity_uid, card_uid, amount, sale_uid, till_time)
+  SELECT f->>'id', f->>'card_id', (f->>'amount')::bigint, f->>'sale_id',
+         (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'gift_card_activity'
+  ON CONFLICT DO NOTHING;
+  UPDATE loyalty.giftcard_holds h SET status = 'posted', posted_sale = f->>'id',
+    late = (h.status = 'voided' OR h.expires_at < now())
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'sale' AND f ? 'giftcard_hold' AND h.hold_id = f->>'giftcard_hold'
     AND h.status <> 'posted';
   -- A sale that used coupons under a hold posts it (late when it had lapsed or was given back).
   UPDATE loyalty.coupon_holds h SET status = 'posted', posted_sale = f->>'id',
@@ -559,6 +600,54 @@ BEGIN
   available := available - p_amount;
 END $$;
 
+-- Holds the gift card payments of a sale at till `p_name` for `p_ttl_ms` (`p_cards`: a JSON array
+-- of {code, amount}, as loy_basket_giftcard_claims gives), when each card's balance over the whole
+-- chain (the sum of its activities at every till), less the pending holds, covers them; otherwise
+-- answers an empty hold id and, in `refused`, which card. A lock per card, in code order.
+CREATE OR REPLACE FUNCTION loyalty.hold_giftcards(p_name text, p_cards jsonb, p_ttl_ms bigint,
+  OUT hold_id text, OUT expires_at bigint, OUT refused text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+DECLARE
+  o origins%ROWTYPE;
+  card text;
+  wanted bigint;
+  balance bigint;
+BEGIN
+  IF p_ttl_ms IS NULL OR p_ttl_ms <= 0 OR p_ttl_ms > 86400000 OR p_cards IS NULL
+     OR jsonb_typeof(p_cards) <> 'array' OR jsonb_array_length(p_cards) = 0
+     OR jsonb_array_length(p_cards) > 10
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(p_cards) x
+                WHERE coalesce((x->>'amount')::bigint, 0) <= 0) THEN
+    RAISE EXCEPTION 'a gift card hold needs 1 to 10 cards with amounts > 0 and a time to live '
+                    'of up to a day' USING ERRCODE = '22023';
+  END IF;
+  o := active_origin(p_name);
+  refused := '';
+  hold_id := '';
+  expires_at := 0;
+  FOR card, wanted IN SELECT x->>'code', sum((x->>'amount')::bigint)
+                      FROM jsonb_array_elements(p_cards) x GROUP BY 1 ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(hashtextextended('loyalty.giftcard:' || card, 0));
+    balance := (SELECT coalesce(sum(a.amount), 0) FROM gift_card_activities a
+                JOIN gift_cards g ON g.card_uid = a.card_uid WHERE g.code = card)
+             - (SELECT coalesce(sum(i.amount), 0) FROM giftcard_hold_items i
+                JOIN giftcard_holds h ON h.hold_id = i.hold_id
+                WHERE i.code = card AND h.status = 'pending' AND h.expires_at > now());
+    IF balance < wanted THEN
+      refused := 'gift card ' || card || ' holds ' || greatest(balance, 0) ||
+                 ' over the whole chain, ' || wanted || ' asked';
+      RETURN;
+    END IF;
+  END LOOP;
+  INSERT INTO giftcard_holds AS h (origin_id, expires_at)
+  VALUES (o.origin_id, now() + p_ttl_ms * interval '1 millisecond')
+  RETURNING h.hold_id, (extract(epoch FROM h.expires_at) * 1000)::bigint
+  INTO hold_id, expires_at;
+  INSERT INTO giftcard_hold_items(hold_id, code, amount)
+  SELECT hold_giftcards.hold_id, x->>'code', (x->>'amount')::bigint
+  FROM jsonb_array_elements(p_cards) x;
+END $$;
+
 -- Holds the coupon uses of a sale at till `p_name` for `p_ttl_ms`, when no limit they count
 -- against is reached over the whole chain, counting every till's uses that were not given back
 -- and the pending holds; otherwise answers an empty hold id and, in `refused`, which limit.
@@ -661,7 +750,7 @@ BEGIN
 END $$;
 
 -- Gives back a pending hold the till took (the customer paid otherwise), of points, wallet money,
--- a reward or coupons; true when it was pending.
+-- a reward, gift cards or coupons; true when it was pending.
 CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
 LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   WITH v AS (
@@ -683,9 +772,14 @@ LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
     UPDATE reward_holds h SET status = 'voided' FROM origins o
     WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
       AND o.name = p_name
+    RETURNING 1),
+  g AS (
+    UPDATE giftcard_holds h SET status = 'voided' FROM origins o
+    WHERE h.hold_id = p_hold_id AND h.status = 'pending' AND o.origin_id = h.origin_id
+      AND o.name = p_name
     RETURNING 1)
   SELECT EXISTS (SELECT 1 FROM v) OR EXISTS (SELECT 1 FROM w) OR EXISTS (SELECT 1 FROM m)
-      OR EXISTS (SELECT 1 FROM r)
+      OR EXISTS (SELECT 1 FROM r) OR EXISTS (SELECT 1 FROM g)
 $$;
 
 -- The chain's coupon uses by campaign, branch and Jalali month: uses and money off that count
@@ -858,7 +952,8 @@ GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, json
   loyalty.pull(text, jsonb, int), loyalty.profiles_of(text, jsonb),
   loyalty.hold(text, text, bigint, bigint), loyalty.void_hold(text, text),
   loyalty.hold_coupons(text, text, jsonb, bigint), loyalty.hold_wallet(text, text, bigint, bigint),
-  loyalty.hold_reward(text, text, text, bigint, bigint, bigint, bigint, bigint) TO loyalty_till;
+  loyalty.hold_reward(text, text, text, bigint, bigint, bigint, bigint, bigint),
+  loyalty.hold_giftcards(text, jsonb, bigint) TO loyalty_till;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
   loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),

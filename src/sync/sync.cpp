@@ -508,28 +508,64 @@ int32_t loy_sync_hold_reward(loy_sync* s, const char* member_uid, const char* re
     });
 }
 
+// A basket's claims for the authority (loy_basket_coupon_claims or loy_basket_giftcard_claims),
+// after a round, so that what the authority counts and what this file knows are up to date. The
+// basket's hold of that kind is cleared first (`clear_hold`).
+static nlohmann::json basket_claims(loy_sync* s, loy_basket* basket, int32_t ttl_s,
+                                    std::string& name,
+                                    int32_t (*claims)(loy_db*, const loy_basket*, char*, size_t,
+                                                      size_t*, loy_error*),
+                                    int32_t (*clear_hold)(loy_basket*, const char*, loy_error*)) {
+    if (!s || !basket) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and basket are required"};
+    if (ttl_s < 1 || ttl_s > 86400)
+        throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
+    name = s->push_waiting();
+    loy_sync_report rep;
+    loy_sync_report_init(&rep);
+    s->pull(name, rep);
+    s->last_synced = now_ms();
+    loy_error e;
+    loy_error_init(&e);
+    check(clear_hold(basket, nullptr, &e), e);
+    std::size_t needed = 0;
+    check(claims(s->db, basket, nullptr, 0, &needed, &e), e);
+    std::string text(needed + 1, '\0');
+    check(claims(s->db, basket, text.data(), text.size(), &needed, &e), e);
+    text.resize(needed);
+    return nlohmann::json::parse(text);
+}
+
+int32_t loy_sync_hold_giftcards(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
+                                size_t capacity, int64_t* out_expires_at, loy_error* err) {
+    if (buf && capacity) buf[0] = '\0';
+    if (out_expires_at) *out_expires_at = 0;
+    return guard(err, [&] {
+        std::string name;
+        const nlohmann::json claims = basket_claims(
+            s, basket, ttl_s, name, loy_basket_giftcard_claims, loy_basket_set_giftcard_hold);
+        if (claims.at("cards").empty()) return;
+        Result r =
+            s->call("SELECT hold_id, expires_at, refused FROM loyalty.hold_giftcards($1, $2, $3)",
+                    {name, claims.at("cards").dump(), std::to_string(ttl_s * 1000LL)});
+        const std::string id = r.text(0, 0);
+        if (id.empty()) throw Failure{LOY_ERR_INSUFFICIENT_FUNDS, r.text(0, 2)};
+        loy_error e;
+        loy_error_init(&e);
+        check(loy_basket_set_giftcard_hold(basket, id.c_str(), &e), e);
+        granted(r, buf, capacity, out_expires_at);
+    });
+}
+
 int32_t loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
                               size_t capacity, int64_t* out_expires_at, loy_error* err) {
     if (buf && capacity) buf[0] = '\0';
     if (out_expires_at) *out_expires_at = 0;
     return guard(err, [&] {
-        if (!s || !basket) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and basket are required"};
-        if (ttl_s < 1 || ttl_s > 86400)
-            throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
-        const std::string name = s->push_waiting();
-        loy_sync_report rep;
-        loy_sync_report_init(&rep);
-        s->pull(name, rep);
-        s->last_synced = now_ms();
+        std::string name;
+        const nlohmann::json claims = basket_claims(
+            s, basket, ttl_s, name, loy_basket_coupon_claims, loy_basket_set_coupon_hold);
         loy_error e;
         loy_error_init(&e);
-        check(loy_basket_set_coupon_hold(basket, nullptr, &e), e);
-        std::size_t needed = 0;
-        check(loy_basket_coupon_claims(s->db, basket, nullptr, 0, &needed, &e), e);
-        std::string text(needed + 1, '\0');
-        check(loy_basket_coupon_claims(s->db, basket, text.data(), text.size(), &needed, &e), e);
-        text.resize(needed);
-        const nlohmann::json claims = nlohmann::json::parse(text);
         if (claims.at("items").empty()) return;
         Result r =
             s->call("SELECT hold_id, expires_at, refused FROM loyalty.hold_coupons($1, $2, $3, $4)",

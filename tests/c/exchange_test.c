@@ -43,6 +43,16 @@ static int32_t send(loy_db* from, loy_db* to, const char* origin, int64_t* appli
     return rc;
 }
 
+/* The file's last journal record names `text`. */
+static int last_record_has(loy_db* db, const char* text) {
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, 0, 10000, &j, &err), LOY_OK);
+    const size_t n = loy_journal_count(j);
+    const int found = n > 0 && strstr(loy_journal_body(j, n - 1), text) != NULL;
+    loy_journal_free(j);
+    return found;
+}
+
 /* Both ways, every origin: afterwards both files hold the same records. */
 static void exchange(loy_db* a, loy_db* b) {
     for (int round = 0; round < 2; ++round)
@@ -453,6 +463,52 @@ static void test_chain_mode_spends_under_a_hold(void) {
     loy_close(db);
 }
 
+/* In chain mode, a sale paid with gift cards carries the authority's hold for them;
+ * loy_basket_giftcard_claims says what it is to hold. */
+static void test_chain_mode_giftcards_under_a_hold(void) {
+    remove_database("chain-giftcards.db");
+    loy_db* db = open_as("chain-giftcards.db", "branch-g", 0, 1, LOY_OK);
+    if (!db) return;
+    CHECK_STATUS(loy_program_load_json(db, PROGRAMME, NULL, &err), LOY_OK);
+    char code[32];
+    CHECK_STATUS(loy_giftcard_sell(db, 50000, "R-1", NULL, "card-1", code, sizeof code, NULL, &err),
+                 LOY_OK);
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "TEA", "drinks", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_pay_giftcard(b, code, 30000, &err), LOY_OK);
+    char claims[256];
+    size_t needed = 0;
+    CHECK_STATUS(loy_basket_giftcard_claims(db, b, claims, sizeof claims, &needed, &err), LOY_OK);
+    char want[96];
+    char normal[32];
+    size_t k = 0;
+    for (const char* c = code; *c && k + 1 < sizeof normal; ++c)
+        if (*c != '-') normal[k++] = *c;
+    normal[k] = '\0';
+    snprintf(want, sizeof want, "{\"cards\":[{\"amount\":30000,\"code\":\"%s\"}]}", normal);
+    CHECK(strcmp(claims, want) == 0 && needed == strlen(want));
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_commit(db, b, "gift-sale-1", &r, &err), LOY_ERR_NEEDS_ONLINE);
+    CHECK(strstr(err.message, "loy_sync_hold_giftcards") != NULL);
+    int64_t balance = 0;
+    CHECK_STATUS(loy_giftcard_redeem(db, code, 1000, NULL, NULL, "redeem-1", &balance, &err),
+                 LOY_ERR_NEEDS_ONLINE);
+    CHECK_STATUS(loy_basket_set_giftcard_hold(NULL, "g-hold-1", &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_basket_set_giftcard_hold(b, "g-hold-1", &err), LOY_OK);
+    CHECK_STATUS(loy_commit(db, b, "gift-sale-1", &r, &err), LOY_OK);
+    CHECK(r && loy_receipt_gift_card_amount(r) == 30000);
+    loy_receipt_free(r);
+    loy_basket_free(b);
+    CHECK_STATUS(loy_giftcard_balance(db, code, &balance, &err), LOY_OK);
+    CHECK(balance == 20000);
+    CHECK(last_record_has(db, "\"giftcard_hold\":\"g-hold-1\""));
+    CHECK_STATUS(loy_basket_giftcard_claims(db, NULL, claims, sizeof claims, &needed, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    check_verified(db);
+    loy_close(db);
+}
+
 /* A programme released by the head office for the whole chain reaches a till as a fact and is in
  * effect there, as at the head office, from its start; until then each keeps the one it has. */
 static const char* RELEASE_A =
@@ -561,11 +617,7 @@ static void test_chain_mode_wallet_under_a_hold(void) {
     CHECK(r && loy_receipt_wallet_amount(r) == 30000);
     loy_receipt_free(r);
     loy_basket_free(b);
-    loy_journal* j = NULL;
-    CHECK_STATUS(loy_journal_read(db, NULL, 0, 100, &j, &err), LOY_OK);
-    const size_t n = loy_journal_count(j);
-    CHECK(n > 0 && strstr(loy_journal_body(j, n - 1), "\"wallet_hold\":\"w-hold-1\"") != NULL);
-    loy_journal_free(j);
+    CHECK(last_record_has(db, "\"wallet_hold\":\"w-hold-1\""));
     check_verified(db);
     loy_close(db);
 }
@@ -640,11 +692,7 @@ static void test_chain_mode_coupons_under_a_hold(void) {
     CHECK_STATUS(loy_commit(db, b, "coupon-sale-1", &r, &err), LOY_OK);
     CHECK(r && loy_receipt_coupon_count(r) == 3);
     loy_receipt_free(r);
-    loy_journal* j = NULL;
-    CHECK_STATUS(loy_journal_read(db, NULL, 0, 100, &j, &err), LOY_OK);
-    const size_t n = loy_journal_count(j);
-    CHECK(n > 0 && strstr(loy_journal_body(j, n - 1), "\"coupon_hold\":\"c-hold-1\"") != NULL);
-    loy_journal_free(j);
+    CHECK(last_record_has(db, "\"coupon_hold\":\"c-hold-1\""));
     /* The code is used now: the claims refuse it as the commit would. */
     CHECK_STATUS(loy_basket_coupon_claims(db, b, claims, sizeof claims, &needed, &err),
                  LOY_ERR_COUPON_REJECTED);
@@ -783,6 +831,7 @@ int main(int argc, char** argv) {
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
+        {"in chain mode, gift cards pay only under a hold", test_chain_mode_giftcards_under_a_hold},
         {"a programme released for the chain takes effect at its start",
          test_programmes_released_for_the_chain},
         {"in chain mode, wallet money is spent only under a hold",

@@ -855,6 +855,73 @@ static void test_wallet_money_is_spent_under_holds(void) {
     close_till(&b);
 }
 
+/* Gift cards in a chain: a card sold at A is spent at both branches under holds of the
+ * authority, never beyond what it holds. */
+static int32_t pay_with_card(struct till* t, const char* code, int64_t amount, int hold,
+                             const char* key) {
+    loy_basket* b = NULL;
+    CHECK_STATUS(loy_basket_new(&b, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_context(b, NULL, "south", "T1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(b, "BOOK", "books", 1000, amount, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_pay_giftcard(b, code, amount, &err), LOY_OK);
+    char id[80] = "";
+    int64_t expires = 0;
+    int32_t rc = LOY_OK;
+    if (hold) rc = loy_sync_hold_giftcards(t->sync, b, 60, id, sizeof id, &expires, &err);
+    if (rc == LOY_OK) {
+        if (hold) CHECK(strlen(id) > 0 && expires > (int64_t)time(NULL) * 1000);
+        loy_receipt* r = NULL;
+        rc = loy_commit(t->db, b, key, &r, &err);
+        if (rc == LOY_OK) CHECK(r && loy_receipt_gift_card_amount(r) == amount);
+        loy_receipt_free(r);
+    } else {
+        CHECK(id[0] == '\0' && expires == 0);
+    }
+    loy_basket_free(b);
+    return rc;
+}
+
+static void test_gift_cards_are_held_chain_wide(void) {
+    struct till a, b;
+    char uid[64];
+    if (!two_tills_and_a_member("card", COUPONS, "09129990077", &a, &b, uid, sizeof uid)) return;
+    char code[32];
+    CHECK_STATUS(
+        loy_giftcard_sell(a.db, 100000, "R-1", NULL, "card-1", code, sizeof code, NULL, &err),
+        LOY_OK);
+    sync_ok(&a);
+    sync_ok(&b);
+    /* Without a hold, no till of a chain takes the card. */
+    CHECK_STATUS(pay_with_card(&b, code, 80000, 0, "b-card-1"), LOY_ERR_NEEDS_ONLINE);
+    /* Both branches at once: A holds 80,000 of the card's 100,000, B may not. */
+    loy_basket* at_a = NULL;
+    CHECK_STATUS(loy_basket_new(&at_a, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_set_context(at_a, NULL, "south", "T1", NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_add_line(at_a, "BOOK", "books", 1000, 100000, 0, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_basket_pay_giftcard(at_a, code, 80000, &err), LOY_OK);
+    char hold[80];
+    int64_t expires = 0;
+    CHECK_STATUS(loy_sync_hold_giftcards(a.sync, at_a, 60, hold, sizeof hold, &expires, &err),
+                 LOY_OK);
+    CHECK_STATUS(pay_with_card(&b, code, 80000, 1, "b-card-1"), LOY_ERR_INSUFFICIENT_FUNDS);
+    CHECK(strstr(err.message, "holds 20000 over the whole chain, 80000 asked") != NULL);
+    commit_basket(a.db, at_a, "a-card-1", NULL, 0);
+    sync_ok(&a);
+    CHECK_STATUS(pay_with_card(&b, code, 20000, 1, "b-card-2"), LOY_OK);
+    sync_ok(&b);
+    sync_ok(&a);
+    int64_t left_a = -1, left_b = -1;
+    CHECK_STATUS(loy_giftcard_balance(a.db, code, &left_a, &err), LOY_OK);
+    CHECK_STATUS(loy_giftcard_balance(b.db, code, &left_b, &err), LOY_OK);
+    CHECK(left_a == 0 && left_b == 0);
+    CHECK_STATUS(loy_sync_hold_giftcards(NULL, at_a, 60, hold, sizeof hold, &expires, &err),
+                 LOY_ERR_INVALID_ARGUMENT);
+    check_verified(a.db);
+    check_verified(b.db);
+    close_till(&a);
+    close_till(&b);
+}
+
 /* Coupons in a chain: a member's single-use code and a campaign of two uses are used under holds
  * from the authority, so that the same code presented at two branches at once is taken once; a
  * hold given back, or a sale voided, frees the use for the other branch. */
@@ -1022,6 +1089,7 @@ int main(int argc, char** argv) {
         {"a claimed receipt reaches the chain", test_a_claimed_receipt_reaches_the_chain},
         {"wallet money is spent under holds", test_wallet_money_is_spent_under_holds},
         {"coupons are held chain-wide", test_coupons_are_held_chain_wide},
+        {"gift cards are held chain-wide", test_gift_cards_are_held_chain_wide},
         {"bad calls", test_bad_calls},
         {"the chain's dashboard", test_the_chain_dashboard},
     };

@@ -43,6 +43,7 @@ try:
         with db.basket(member=member.id) as basket:
             basket.add_line("TEA", "drinks", 1000, 20_000)
             assert sync.hold_coupons(basket, ttl_s=60) == ("", 0)
+            assert sync.hold_giftcards(basket, ttl_s=60) == ("", 0)
         if len(sys.argv) > 4:  # the manager's conninfo: the chain's dashboard
             page = dashboard_html(sys.argv[4], 210, "en")
             assert '<html lang="en" dir="ltr">' in page and "<td>north</td>" in page, page[:200]

@@ -73,10 +73,12 @@ report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
 # redeemed within offline allowances), and a sale of 50,000 claimed by a member afterwards (50
 # points, counted as the member's), none counted twice. At branch "north", the coupon scenario's
 # four sales of 90,000 after their coupons, by one member, one of them voided, earning nothing
-# under their programme. At "west", the wallet scenario's top-up of 100,000 and two sales (of
+# under their programme. At "south", the gift card's two anonymous sales of 100,000 and 20,000.
+# At "west", the wallet scenario's top-up of 100,000 and two sales (of
 # 100,000 and 50,000) paid partly from it.
 [ "$report" = "|$month|131|9|2050000|0|2050|350
 north|$month|4|1|360000|90000|0|0
+south|$month|2|0|120000|0|0|0
 west|$month|3|1|250000|0|0|0" ] ||
   { echo "FAIL the chain report: $report" >&2; exit 1; }
 echo "ok   the chain's report by branch and Jalali month: $report"
@@ -126,6 +128,14 @@ holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' 
 [ "$holds" = "pending:1:0:false posted:2:150:false voided:2:0:false " ] ||
   { echo "FAIL the holds on the authority: $holds" >&2; exit 1; }
 echo "ok   holds on the authority: $holds"
+# The gift card's two holds were posted by the sales that used them; its activities on the
+# authority add up to nothing left.
+cards=$("${psql[@]}" -d loyalty -At -c "SELECT (SELECT status || ':' || count(*) FROM
+  loyalty.giftcard_holds GROUP BY status) || ' ' || (SELECT sum(amount) FROM
+  loyalty.gift_card_activities)")
+[ "$cards" = "posted:2 0" ] ||
+  { echo "FAIL the gift card holds on the authority: $cards" >&2; exit 1; }
+echo "ok   gift card holds on the authority, and the card's balance: $cards"
 # The mug's hold was posted by its redemption, in time.
 rewards=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) || ':' || bool_or(late)
   || ':' || sum(quantity) FROM loyalty.reward_holds GROUP BY status")

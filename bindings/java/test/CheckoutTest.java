@@ -161,6 +161,8 @@ public final class CheckoutTest {
                     try { yalda.setWalletHold("wallet-hold-1", -1); } catch (LoyaltyException ex) { negative = ex.status; }
                     expect(negative == LoyaltyLibrary.LOY_ERR_INVALID_AMOUNT
                             && yalda.setWalletHold("wallet-hold-1", 1000) == yalda, "a wallet hold on the basket");
+                    expect(till.giftcardClaims(yalda).equals("{\"cards\":[]}")
+                            && yalda.setGiftcardHold("giftcard-hold-1") == yalda, "a gift card hold on the basket");
                     yalda.setCouponHold("coupon-hold-1");
                     Receipt used = till.commit(yalda, "yalda-1");
                     expect(claims.contains("\"campaign\":\"yalda\"")

@@ -259,6 +259,8 @@ test('chain-wide ids, member events with keys and the journal', () => {
   assert.throws(() => yalda.setWalletHold('wallet-hold-1', -1),
     (e) => e.status === constants.LOY_ERR_INVALID_AMOUNT);
   assert.strictEqual(yalda.setWalletHold('wallet-hold-1', 1000), yalda);
+  assert.deepStrictEqual(till.giftcardClaims(yalda), { cards: [] });
+  assert.strictEqual(yalda.setGiftcardHold('giftcard-hold-1'), yalda);
   yalda.setCouponHold('coupon-hold-1');
   assert.deepStrictEqual(till.commit(yalda, 'yalda-1').coupons.map((c) => c.code), ['YALDA1405']);
   yalda.close();

@@ -580,6 +580,11 @@ class Basket(_Handle):
         _call(load().loy_basket_set_wallet_hold, self.ptr, _b(hold_id), amount)
         return self
 
+    def set_giftcard_hold(self, hold_id: Optional[str]) -> "Basket":
+        """In chain mode: the authority's hold covering the basket's gift cards."""
+        _call(load().loy_basket_set_giftcard_hold, self.ptr, _b(hold_id))
+        return self
+
     def set_coupon_hold(self, hold_id: Optional[str]) -> "Basket":
         """In chain mode: the authority's hold covering the coupon uses a limit counts over the
         whole chain (Sync.hold_coupons sets it)."""
@@ -1204,6 +1209,11 @@ class Database(_Handle):
     def quote(self, basket: Basket) -> Quote:
         return _scoped("loy_quote_free", _owned(load().loy_quote_basket, self.ptr, basket.ptr),
                        lambda q: _quote(q, basket.lines))
+
+    def giftcard_claims(self, basket: Basket) -> dict:
+        """The basket's gift card payments as the chain's authority holds them."""
+        import json
+        return json.loads(_text_out(load().loy_basket_giftcard_claims, self.ptr, basket.ptr))
 
     def coupon_claims(self, basket: Basket) -> dict:
         """What the basket's coupons use that a limit counts over the whole chain, as the

@@ -248,6 +248,8 @@ FUNCTIONS = {
     'loy_basket_set_hold': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
     'loy_basket_set_coupon_hold': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(loy_error)]),
     'loy_basket_set_wallet_hold': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
+    'loy_basket_set_giftcard_hold': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(loy_error)]),
+    'loy_basket_giftcard_claims': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
     'loy_basket_coupon_claims': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),
     'loy_basket_add_plan': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(loy_error)]),
     'loy_basket_add_wallet_topup': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(loy_error)]),

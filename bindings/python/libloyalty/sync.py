@@ -70,6 +70,8 @@ def _load_sync():
             ("loy_sync_hold_reward", i32, [vp, ctypes.c_char_p, ctypes.c_char_p, i64, i32,
                                            ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(i64),
                                            err]),
+            ("loy_sync_hold_giftcards", i32, [vp, vp, i32, ctypes.c_char_p, ctypes.c_size_t,
+                                              ctypes.POINTER(i64), err]),
             ("loy_sync_hold_coupons", i32, [vp, vp, i32, ctypes.c_char_p, ctypes.c_size_t,
                                             ctypes.POINTER(i64), err]),
             ("loy_sync_void_hold", i32, [vp, ctypes.c_char_p, err]),
@@ -146,6 +148,15 @@ class Sync:
         expires = ctypes.c_int64(0)
         _check(_load_sync().loy_sync_hold_reward, self.ptr, _b(member_uid), _b(reward_id),
                quantity, ttl_s, buf, len(buf), ctypes.byref(expires))
+        return _s(buf.value), expires.value
+
+    def hold_giftcards(self, basket, ttl_s: int = 120) -> Tuple[str, int]:
+        """Holds the basket's gift card payments and sets the hold on the basket: (hold id,
+        expires at ms); ("", 0) when it pays with none."""
+        buf = ctypes.create_string_buffer(80)
+        expires = ctypes.c_int64(0)
+        _check(_load_sync().loy_sync_hold_giftcards, self.ptr, basket.ptr, ttl_s, buf, len(buf),
+               ctypes.byref(expires))
         return _s(buf.value), expires.value
 
     def hold_coupons(self, basket, ttl_s: int = 120) -> Tuple[str, int]:

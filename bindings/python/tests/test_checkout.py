@@ -601,6 +601,8 @@ class JournalTest(unittest.TestCase):
                     b.set_wallet_hold("wallet-hold-1", -1)
                 self.assertEqual(e.exception.status, libloyalty.LOY_ERR_INVALID_AMOUNT)
                 self.assertIs(b.set_wallet_hold("wallet-hold-1", 1000), b)
+                self.assertEqual(till.giftcard_claims(b), {"cards": []})
+                self.assertIs(b.set_giftcard_hold("giftcard-hold-1"), b)
                 b.set_coupon_hold("coupon-hold-1")
                 self.assertEqual([c[0] for c in till.commit(b, "yalda-1").coupons], ["YALDA1405"])
             with till.basket() as b:

@@ -518,6 +518,13 @@ public final class Loyalty {
             return this;
         }
 
+        /** In chain mode: the authority's hold covering the basket's gift cards. */
+        public Basket setGiftcardHold(String holdId) {
+            LoyError e = error();
+            check(C.loy_basket_set_giftcard_hold(handle(), holdId, e), e);
+            return this;
+        }
+
         /** In chain mode: the authority's hold covering the coupon uses a limit counts chain-wide. */
         public Basket setCouponHold(String holdId) {
             LoyError e = error();
@@ -1220,6 +1227,11 @@ public final class Loyalty {
             PointerByReference out = new PointerByReference();
             check(C.loy_quote_basket(handle(), b.handle(), out, e), e);
             return Quote.from(out.getValue(), b.lines());
+        }
+
+        /** The basket's gift card payments as the JSON the chain's authority holds them by. */
+        public String giftcardClaims(Basket b) {
+            return text((buf, c, n, e) -> C.loy_basket_giftcard_claims(handle(), b.handle(), buf, c, n, e));
         }
 
         /** What the basket's coupons use that a limit counts over the whole chain, as the JSON

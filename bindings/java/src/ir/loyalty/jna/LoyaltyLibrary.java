@@ -273,6 +273,8 @@ public interface LoyaltyLibrary extends Library {
     int loy_basket_set_hold(Pointer b, String hold_id, long points, LoyError err);
     int loy_basket_set_coupon_hold(Pointer b, String hold_id, LoyError err);
     int loy_basket_set_wallet_hold(Pointer b, String hold_id, long amount, LoyError err);
+    int loy_basket_set_giftcard_hold(Pointer b, String hold_id, LoyError err);
+    int loy_basket_giftcard_claims(Pointer db, Pointer basket, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
     int loy_basket_coupon_claims(Pointer db, Pointer basket, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
     int loy_basket_add_plan(Pointer b, String plan_id, int periods, IntByReference out_line_no, LoyError err);
     int loy_basket_add_wallet_topup(Pointer b, long amount, IntByReference out_line_no, LoyError err);
