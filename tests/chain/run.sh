@@ -63,6 +63,23 @@ expired=$("${psql[@]}" -d loyalty -At -c "SELECT a.balance || ' ' || count(e.*) 
   GROUP BY a.balance")
 [ "$expired" = "0 1" ] || { echo "FAIL the head office's expiry on the authority: $expired" >&2; exit 1; }
 echo "ok   the head office's expiry reached the authority once: balance 0, one expire entry"
+# Invariants over every scenario: each record the authority acknowledged is held once and its
+# facts projected once; every member's chain-wide balance is the sum of their entries; no till
+# wrote what only the head office writes (expiry entries, programme releases).
+dups=$("${psql[@]}" -d loyalty -At -c "SELECT
+  (SELECT count(*) FROM (SELECT origin_id, seq FROM loyalty.records GROUP BY 1, 2
+                         HAVING count(*) > 1) d)
+  + (SELECT count(*) FROM loyalty.origins o WHERE o.acked_seq <>
+       (SELECT coalesce(max(seq), 0) FROM loyalty.records r WHERE r.origin_id = o.origin_id))
+  + (SELECT count(*) FROM loyalty.accounts a WHERE a.balance <>
+       (SELECT sum(points) FROM loyalty.entries e WHERE e.member_uid = a.member_uid))")
+[ "$dups" = 0 ] || { echo "FAIL $dups records, acknowledgements or balances out of step" >&2; exit 1; }
+till_jobs=$("${psql[@]}" -d loyalty -At -c "SELECT count(*) FROM loyalty.records r
+  JOIN loyalty.origins o USING (origin_id), jsonb_array_elements(r.body::jsonb) f
+  WHERE o.name NOT IN ('head-office', 'release-hq')
+    AND (f->>'t' = 'program_release' OR (f->>'t' = 'entry' AND f->>'kind' = '3'))")
+[ "$till_jobs" = 0 ] || { echo "FAIL a till wrote $till_jobs head-office facts" >&2; exit 1; }
+echo "ok   every record held once, every balance its entries, no head-office fact from a till"
 month=$("${psql[@]}" -d loyalty -At -c "SELECT loyalty.jalali_month($(date +%s)000, 210)")
 report=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
   "SELECT branch, month, sales, members, total, refunded, points_earned, points_redeemed
