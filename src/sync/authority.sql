@@ -749,6 +749,25 @@ BEGIN
   END IF;
 END $$;
 
+-- The chain's best members by money spent (sales less refunds, every till): the member's
+-- chain-wide id, name (from the profile; empty once erased), purchases, net spend and points held.
+-- Personal data: for the manager's role only.
+CREATE OR REPLACE FUNCTION loyalty.report_top_members(p_limit int)
+RETURNS TABLE(member_uid text, name text, purchases bigint, spend bigint, points bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  SELECT s.member_uid, coalesce(p.profile->>'name', ''), count(*),
+         (sum(s.total) - coalesce(sum(r.amount), 0))::bigint, coalesce(max(a.balance), 0)
+  FROM sales s
+  LEFT JOIN (SELECT sale_uid, sum(amount) AS amount FROM refunds GROUP BY sale_uid) r
+    USING (sale_uid)
+  LEFT JOIN profiles p ON p.member_uid = s.member_uid AND NOT p.erased
+  LEFT JOIN accounts a ON a.member_uid = s.member_uid
+  WHERE s.member_uid IS NOT NULL
+  GROUP BY s.member_uid, p.profile
+  ORDER BY 4 DESC, 1
+  LIMIT least(greatest(coalesce(p_limit, 10), 1), 1000)
+$$;
+
 -- Gives back a pending hold the till took (the customer paid otherwise), of points, wallet money,
 -- a reward, gift cards or coupons; true when it was pending.
 CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
@@ -957,4 +976,4 @@ GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, json
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
   loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),
-  loyalty.report_campaigns(int) TO loyalty_manager;
+  loyalty.report_campaigns(int), loyalty.report_top_members(int) TO loyalty_manager;

@@ -23,7 +23,7 @@ struct Words {
         *branch, *month, *sales, *members, *total, *refunded, *earned, *redeemed, *points,
         *reversed, *expired, *adjusted, *liability, *expired_to_date, *redeemed_to_date, *campaigns,
         *campaign, *uses, *discount, *given_back, *offline, *till, *spent, *in_debt, *no_branch,
-        *no_data, *amounts;
+        *no_data, *amounts, *top, *member, *name, *purchases, *spend;
     const char* months[12];
 };
 
@@ -64,6 +64,11 @@ constexpr Words kPersian{
     "بدون شعبه",
     "هنوز داده‌ای نیست",
     "مبالغ به کوچک‌ترین واحد پول برنامه",
+    "بهترین اعضا",
+    "شناسه عضو",
+    "نام",
+    "خرید",
+    "مبلغ خالص",
     {"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن",
      "اسفند"}};
 
@@ -101,6 +106,11 @@ constexpr Words kEnglish{"Loyalty dashboard: every branch",
                          "No branch",
                          "No data yet",
                          "Amounts in the programme's minor units",
+                         "Top members",
+                         "Member",
+                         "Name",
+                         "Purchases",
+                         "Net spend",
                          {"Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
                           "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"}};
 
@@ -260,6 +270,11 @@ std::string dashboard(PGconn* conn, int offset_minutes, bool fa) {
           "FROM loyalty.report_offline_spends($1)",
           {w.till, w.month, w.sales, w.spent, w.in_debt},
           {C::Text, C::Month, C::Number, C::Number, C::Number});
+    table(out, conn, offset, w, fa, w.top,
+          "SELECT member_uid, name, purchases, spend, points FROM loyalty.report_top_members(20) "
+          "WHERE $1::int IS NOT NULL",
+          {w.member, w.name, w.purchases, w.spend, w.outstanding},
+          {C::Text, C::Text, C::Number, C::Number, C::Number});
     out += "</body></html>\n";
     return out;
 }

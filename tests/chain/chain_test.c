@@ -1045,6 +1045,10 @@ static void test_the_chain_dashboard(void) {
     CHECK(strstr(page, "<td class=\"n\">360,000</td><td class=\"n\">90,000</td>") != NULL);
     /* The campaign of two uses, and the code used once that counts and once given back. */
     CHECK(strstr(page, "<td>spring</td><td>north</td>") != NULL);
+    /* The best member by spend, nameless (enrolled without a name). */
+    CHECK(strstr(page,
+                 "<td>hold-a:M1</td><td></td><td class=\"n\">3</td><td class=\"n\">350,000</td>") !=
+          NULL);
     CHECK_STATUS(loy_sync_dashboard_html(conninfo, 210, NULL, page, sizeof page, &needed, &err),
                  LOY_OK);
     CHECK(strstr(page, "dir=\"rtl\"") != NULL && strstr(page, "۳۶۰٬۰۰۰") != NULL);

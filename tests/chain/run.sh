@@ -130,9 +130,20 @@ coupon_holds=$("${psql[@]}" -d loyalty -At -c "SELECT status || ':' || count(*) 
 [ "$coupon_holds" = "posted:4:false voided:1:false " ] ||
   { echo "FAIL the coupon holds on the authority: $coupon_holds" >&2; exit 1; }
 echo "ok   coupon holds on the authority: $coupon_holds"
-for report in report_branches report_points report_liability report_campaigns; do
+# The chain's best members by spend: Parisa's three sales of 350,000 and her 200 points; Shirin,
+# erased, keeps her figures and loses her name.
+top=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
+  "SELECT member_uid, purchases, spend, points, name = '' FROM loyalty.report_top_members(1)")
+erased=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -c \
+  "SELECT purchases || ' ' || spend || ' ' || (name = '') FROM loyalty.report_top_members(1000)
+   WHERE member_uid = 'branch-a:M1'")
+[ "$top" = "hold-a:M1 3 350000 200 t" ] && [ "$erased" = "3 210000 true" ] ||
+  { echo "FAIL the chain's top members: $top / $erased" >&2; exit 1; }
+echo "ok   the chain's top members: $top; the erased member nameless: $erased"
+for report in report_branches report_points report_liability report_campaigns \
+              report_top_members; do
   if "$pgbin/psql" -h "$pg_work/sock" -U branch_a -d loyalty -X -q -c \
-     "SELECT * FROM loyalty.$report(210)" >/dev/null 2>&1; then
+     "SELECT * FROM loyalty.$report(10)" >/dev/null 2>&1; then
     echo "FAIL a till's role could run the manager's $report" >&2
     exit 1
   fi
