@@ -306,8 +306,7 @@ ProgramRelease Database::next_program() {
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
     Transaction t(d.c, false);
-    const Program& active = d.active_program();
-    (void)active;
+    d.active_program();  // the version in effect now (program_version)
     ProgramRelease r;
     auto q = d.c.query(
         "SELECT version, starts_at FROM programs WHERE starts_at > ? AND version > ? "

@@ -114,10 +114,6 @@ constexpr Words kEnglish{"Loyalty dashboard: every branch",
                          {"Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
                           "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"}};
 
-std::string escape(const std::string& s) {
-    return loyalty::html_escape(s);
-}
-
 // Digits as the page's language writes them: Persian digits and the Arabic thousands separator
 // (U+066C), or ASCII with commas.
 std::string localise(const std::string& ascii, bool fa) {
@@ -153,17 +149,18 @@ std::string number(const char* text, bool fa) {
 std::string month(const char* text, const Words& w, bool fa) {
     const std::string s = text;
     const int m = s.size() == 7 ? std::atoi(s.c_str() + 5) : 0;
-    if (m < 1 || m > 12) return escape(s);
+    if (m < 1 || m > 12) return loyalty::html_escape(s);
     return std::string(w.months[m - 1]) + " " + localise(s.substr(0, 4), fa);
 }
 
 enum class Cell { Text, Number, Month, Branch };
 
-// One report as a table: its columns' headings and kinds, the query's columns in order.
-void table(std::string& out, PGconn* conn, const std::string& offset, const Words& w, bool fa,
+// One report as a table: its columns' headings and kinds, the query's columns in order; `arg`:
+// the query's one parameter.
+void table(std::string& out, PGconn* conn, const std::string& arg, const Words& w, bool fa,
            const char* heading, const char* sql, const std::vector<const char*>& headings,
            const std::vector<Cell>& kinds) {
-    const Result r = loyalty::sync::call(conn, sql, {offset});
+    const Result r = loyalty::sync::call(conn, sql, {arg});
     out += "<section><h2>";
     out += heading;
     out += "</h2>";
@@ -189,10 +186,11 @@ void table(std::string& out, PGconn* conn, const std::string& offset, const Word
                     out += "<td>" + month(v, w, fa) + "</td>";
                     break;
                 case Cell::Branch:
-                    out += "<td>" + (*v ? escape(v) : std::string(w.no_branch)) + "</td>";
+                    out += "<td>" + (*v ? loyalty::html_escape(v) : std::string(w.no_branch)) +
+                           "</td>";
                     break;
                 case Cell::Text:
-                    out += "<td>" + escape(v) + "</td>";
+                    out += "<td>" + loyalty::html_escape(v) + "</td>";
                     break;
             }
         }
@@ -270,9 +268,8 @@ std::string dashboard(PGconn* conn, int offset_minutes, bool fa) {
           "FROM loyalty.report_offline_spends($1)",
           {w.till, w.month, w.sales, w.spent, w.in_debt},
           {C::Text, C::Month, C::Number, C::Number, C::Number});
-    table(out, conn, offset, w, fa, w.top,
-          "SELECT member_uid, name, purchases, spend, points FROM loyalty.report_top_members(20) "
-          "WHERE $1::int IS NOT NULL",
+    table(out, conn, "20", w, fa, w.top,
+          "SELECT member_uid, name, purchases, spend, points FROM loyalty.report_top_members($1)",
           {w.member, w.name, w.purchases, w.spend, w.outstanding},
           {C::Text, C::Text, C::Number, C::Number, C::Number});
     out += "</body></html>\n";

@@ -33,6 +33,19 @@ void check(int32_t rc, const loy_error& e) {
     if (rc != LOY_OK) throw Failure{rc, e.message};
 }
 
+// The whole text of a core call with snprintf semantics: `call(buf, capacity, &needed, &err)`.
+template <typename F>
+std::string core_text(F&& call) {
+    loy_error e;
+    loy_error_init(&e);
+    std::size_t needed = 0;
+    check(call(nullptr, 0, &needed, &e), e);
+    std::string text(needed + 1, '\0');
+    check(call(text.data(), text.size(), &needed, &e), e);
+    text.resize(needed);
+    return text;
+}
+
 struct JournalPtr {
     loy_journal* j = nullptr;
     ~JournalPtr() { loy_journal_free(j); }
@@ -474,14 +487,10 @@ int32_t loy_sync_hold_reward(loy_sync* s, const char* member_uid, const char* re
         if (ttl_s < 1 || ttl_s > 86400)
             throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
         // The reward as the programme in effect here says: its points, stock and limit.
-        loy_error e;
-        loy_error_init(&e);
-        std::size_t needed = 0;
-        check(loy_program_export_json(s->db, 0, nullptr, 0, &needed, &e), e);
-        std::string text(needed + 1, '\0');
-        check(loy_program_export_json(s->db, 0, text.data(), text.size(), &needed, &e), e);
-        text.resize(needed);
-        const nlohmann::json programme = nlohmann::json::parse(text);
+        const nlohmann::json programme =
+            nlohmann::json::parse(core_text([&](char* b, size_t c, size_t* n, loy_error* e) {
+                return loy_program_export_json(s->db, 0, b, c, n, e);
+            }));
         const nlohmann::json* reward = nullptr;
         for (const auto& w : programme.at("rewards"))
             if (w.at("id").get<std::string>() == reward_id) reward = &w;
@@ -508,74 +517,71 @@ int32_t loy_sync_hold_reward(loy_sync* s, const char* member_uid, const char* re
     });
 }
 
-// A basket's claims for the authority (loy_basket_coupon_claims or loy_basket_giftcard_claims),
-// after a round, so that what the authority counts and what this file knows are up to date. The
-// basket's hold of that kind is cleared first (`clear_hold`).
-static nlohmann::json basket_claims(loy_sync* s, loy_basket* basket, int32_t ttl_s,
-                                    std::string& name,
-                                    int32_t (*claims)(loy_db*, const loy_basket*, char*, size_t,
-                                                      size_t*, loy_error*),
-                                    int32_t (*clear_hold)(loy_basket*, const char*, loy_error*)) {
-    if (!s || !basket) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and basket are required"};
-    if (ttl_s < 1 || ttl_s > 86400)
-        throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
-    name = s->push_waiting();
-    loy_sync_report rep;
-    loy_sync_report_init(&rep);
-    s->pull(name, rep);
-    s->last_synced = now_ms();
-    loy_error e;
-    loy_error_init(&e);
-    check(clear_hold(basket, nullptr, &e), e);
-    std::size_t needed = 0;
-    check(claims(s->db, basket, nullptr, 0, &needed, &e), e);
-    std::string text(needed + 1, '\0');
-    check(claims(s->db, basket, text.data(), text.size(), &needed, &e), e);
-    text.resize(needed);
-    return nlohmann::json::parse(text);
+using ClaimsFn = int32_t (*)(loy_db*, const loy_basket*, char*, size_t, size_t*, loy_error*);
+using SetHoldFn = int32_t (*)(loy_basket*, const char*, loy_error*);
+
+// A hold of what a basket claims (loy_basket_coupon_claims or loy_basket_giftcard_claims), after
+// a round, so that what the authority counts and what this file knows are up to date. The
+// basket's hold of that kind is cleared first and set to the granted one; a basket that claims
+// nothing (`list` empty) holds nothing. `sql` is the authority's function, called with what
+// `params` makes of the origin's name and the claims; `refused`: the status when it answers no.
+static int32_t hold_basket(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
+                           size_t capacity, int64_t* out_expires_at, loy_error* err,
+                           ClaimsFn claims, SetHoldFn set_hold, const char* list, const char* sql,
+                           std::vector<std::string> (*params)(const std::string& name,
+                                                              const nlohmann::json& claims),
+                           int32_t refused) {
+    if (buf && capacity) buf[0] = '\0';
+    if (out_expires_at) *out_expires_at = 0;
+    return guard(err, [&] {
+        if (!s || !basket) throw Failure{LOY_ERR_INVALID_ARGUMENT, "sync and basket are required"};
+        if (ttl_s < 1 || ttl_s > 86400)
+            throw Failure{LOY_ERR_INVALID_ARGUMENT, "ttl_s must be 1 to 86400"};
+        const std::string name = s->push_waiting();
+        loy_sync_report rep;
+        loy_sync_report_init(&rep);
+        s->pull(name, rep);
+        s->last_synced = now_ms();
+        loy_error e;
+        loy_error_init(&e);
+        check(set_hold(basket, nullptr, &e), e);
+        const nlohmann::json claimed =
+            nlohmann::json::parse(core_text([&](char* b, size_t c, size_t* n, loy_error* ce) {
+                return claims(s->db, basket, b, c, n, ce);
+            }));
+        if (claimed.at(list).empty()) return;
+        std::vector<std::string> args = params(name, claimed);
+        args.push_back(std::to_string(ttl_s * 1000LL));
+        Result r = s->call(sql, args);
+        const std::string id = r.text(0, 0);
+        if (id.empty()) throw Failure{refused, r.text(0, 2)};
+        check(set_hold(basket, id.c_str(), &e), e);
+        granted(r, buf, capacity, out_expires_at);
+    });
 }
 
 int32_t loy_sync_hold_giftcards(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
                                 size_t capacity, int64_t* out_expires_at, loy_error* err) {
-    if (buf && capacity) buf[0] = '\0';
-    if (out_expires_at) *out_expires_at = 0;
-    return guard(err, [&] {
-        std::string name;
-        const nlohmann::json claims = basket_claims(
-            s, basket, ttl_s, name, loy_basket_giftcard_claims, loy_basket_set_giftcard_hold);
-        if (claims.at("cards").empty()) return;
-        Result r =
-            s->call("SELECT hold_id, expires_at, refused FROM loyalty.hold_giftcards($1, $2, $3)",
-                    {name, claims.at("cards").dump(), std::to_string(ttl_s * 1000LL)});
-        const std::string id = r.text(0, 0);
-        if (id.empty()) throw Failure{LOY_ERR_INSUFFICIENT_FUNDS, r.text(0, 2)};
-        loy_error e;
-        loy_error_init(&e);
-        check(loy_basket_set_giftcard_hold(basket, id.c_str(), &e), e);
-        granted(r, buf, capacity, out_expires_at);
-    });
+    return hold_basket(
+        s, basket, ttl_s, buf, capacity, out_expires_at, err, loy_basket_giftcard_claims,
+        loy_basket_set_giftcard_hold, "cards",
+        "SELECT hold_id, expires_at, refused FROM loyalty.hold_giftcards($1, $2, $3)",
+        [](const std::string& name, const nlohmann::json& c) -> std::vector<std::string> {
+            return {name, c.at("cards").dump()};
+        },
+        LOY_ERR_INSUFFICIENT_FUNDS);
 }
 
 int32_t loy_sync_hold_coupons(loy_sync* s, loy_basket* basket, int32_t ttl_s, char* buf,
                               size_t capacity, int64_t* out_expires_at, loy_error* err) {
-    if (buf && capacity) buf[0] = '\0';
-    if (out_expires_at) *out_expires_at = 0;
-    return guard(err, [&] {
-        std::string name;
-        const nlohmann::json claims = basket_claims(
-            s, basket, ttl_s, name, loy_basket_coupon_claims, loy_basket_set_coupon_hold);
-        loy_error e;
-        loy_error_init(&e);
-        if (claims.at("items").empty()) return;
-        Result r =
-            s->call("SELECT hold_id, expires_at, refused FROM loyalty.hold_coupons($1, $2, $3, $4)",
-                    {name, claims.at("member").get<std::string>(), claims.at("items").dump(),
-                     std::to_string(ttl_s * 1000LL)});
-        const std::string id = PQgetvalue(r.r, 0, 0);
-        if (id.empty()) throw Failure{LOY_ERR_COUPON_REJECTED, PQgetvalue(r.r, 0, 2)};
-        check(loy_basket_set_coupon_hold(basket, id.c_str(), &e), e);
-        granted(r, buf, capacity, out_expires_at);
-    });
+    return hold_basket(
+        s, basket, ttl_s, buf, capacity, out_expires_at, err, loy_basket_coupon_claims,
+        loy_basket_set_coupon_hold, "items",
+        "SELECT hold_id, expires_at, refused FROM loyalty.hold_coupons($1, $2, $3, $4)",
+        [](const std::string& name, const nlohmann::json& c) -> std::vector<std::string> {
+            return {name, c.at("member").get<std::string>(), c.at("items").dump()};
+        },
+        LOY_ERR_COUPON_REJECTED);
 }
 
 int32_t loy_sync_void_hold(loy_sync* s, const char* hold_id, loy_error* err) {
