@@ -21,7 +21,10 @@ fi
 # --windows: the cross build for Windows (scripts/windows.sh): MinGW-w64 (the POSIX-threads g++,
 # for std::thread), wine for 64- and 32-bit programs (wine32 comes from the i386 architecture,
 # enabled here), dpkg-dev with tcl to make SQLite's amalgamation from Debian's source package,
-# and Debian's Python, Java and Mono tooling to build the Windows wheels, jar and NuGet package.
+# and Debian's Python, Java and Mono tooling to build the Windows wheels, jar and NuGet package;
+# libpq-dev and libssl3 name the postgresql-15 and openssl sources libpq.dll is made from
+# (scripts/libpq-mingw.sh, openssl-mingw.sh, which need make and perl), and postgresql-15 with
+# openssl is the authority, over TLS, the Windows chain test runs against.
 if [ "${1:-}" = "--windows" ]; then
   if ! dpkg --print-foreign-architectures | grep -qx i386; then
     echo "enabling the i386 architecture (32-bit wine runs the i686 tests)"
@@ -30,7 +33,7 @@ if [ "${1:-}" = "--windows" ]; then
   packages+=(g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix binutils-mingw-w64-x86-64
              binutils-mingw-w64-i686 wine wine64 wine32:i386 dpkg-dev tcl binutils
              python3-pip python3-setuptools python3-wheel unzip zip openjdk-17-jdk-headless
-             libjna-java mono-mcs)
+             libjna-java mono-mcs libpq-dev postgresql-15 libssl3 make perl openssl)
 fi
 missing=()
 for p in "${packages[@]}"; do

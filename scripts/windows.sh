@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Cross-builds loyalty.dll (with loyalty.lib, loyalty.def and loyalty-admin.exe) for Windows
-# x86_64 and i686 with Debian's MinGW-w64, and runs the Windows tests and the example session
-# under wine. Everything comes from Debian's packages, SQLite included (its amalgamation is made
-# from Debian's own source package of the libsqlite3 the Linux build uses).
+# Cross-builds loyalty.dll (with loyalty.lib, loyalty.def and loyalty-admin.exe) and
+# loyalty-sync.dll with loyalty-syncd.exe and libpq.dll for Windows x86_64 and i686 with Debian's
+# MinGW-w64, and runs the Windows tests, the example session and the chain's test (against a
+# PostgreSQL 15 started for it, on a local TCP port, over TLS) under wine. Everything comes from
+# Debian's packages, SQLite, libpq and OpenSSL included (made from Debian's own source packages of
+# the libsqlite3, libpq and libssl3 the Linux build uses).
 #   bash scripts/windows.sh [x86_64|i686 ...]     (default: both)
 # Results: build/windows-x64/ and build/windows-x86/ (the build trees, with bin/loyalty.dll),
 # and a package to ship in build/windows-*/package/{bin,lib,include}.
@@ -23,34 +25,13 @@ bash scripts/install-deps.sh --windows
 amalg="$root/build/sqlite-amalgamation"
 sqlite_version="$(dpkg-query -W -f='${Version}' libsqlite3-dev)"
 if [ "$(cat "$amalg/VERSION.debian" 2>/dev/null || true)" != "$sqlite_version" ]; then
-  if ! apt-get source --print-uris "sqlite3=$sqlite_version" >/dev/null 2>&1; then
-    echo "adding Debian's source index (deb-src) for apt-get source"
-    codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-    $SUDO tee /etc/apt/sources.list.d/debian-src.sources >/dev/null <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $codename $codename-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: $codename-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    $SUDO apt-get update -qq
-  fi
-  work="$(mktemp -d)"
-  (cd "$work" && apt-get source -qq "sqlite3=$sqlite_version" >/dev/null 2>&1) \
-    || { echo "apt-get source sqlite3=$sqlite_version failed"; exit 1; }
-  src="$(find "$work" -maxdepth 1 -mindepth 1 -type d -name 'sqlite3-*' | head -1)"
+  src="$(bash scripts/debian-source.sh "sqlite3=$sqlite_version")"
   echo "making sqlite3.c from Debian's sqlite3 $sqlite_version"
   (cd "$src" && ./configure -q >/dev/null && make -s sqlite3.c >/dev/null)
   mkdir -p "$amalg"
   cp "$src/sqlite3.c" "$src/sqlite3.h" "$amalg/"
   echo "$sqlite_version" > "$amalg/VERSION.debian"
-  rm -rf "$work"
+  rm -rf "$(dirname "$src")"
 fi
 
 # --- header-only dependencies, from the host's Debian packages ------------------------------------
@@ -74,9 +55,12 @@ for arch in "${arches[@]}"; do
     *) echo "unknown architecture '$arch' (x86_64 or i686)"; exit 2 ;;
   esac
   echo "== Windows $arch: build ($dir)"
+  bash scripts/openssl-mingw.sh "$arch" "$root/build/openssl-$arch"
+  bash scripts/libpq-mingw.sh "$arch" "$root/build/libpq-$arch" "$root/build/openssl-$arch"
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOYALTY_WERROR=ON \
         -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-$arch.cmake" \
         -DLOYALTY_SQLITE_AMALGAMATION="$amalg" -DLOYALTY_HEADER_DEPS_DIR="$deps" \
+        -DLOYALTY_LIBPQ_DIR="$root/build/libpq-$arch" \
         -DLOYALTY_BUILD_BENCH=OFF >/dev/null
   cmake --build "$dir" -j"$jobs"
   rm -rf "$dir/package"
@@ -86,7 +70,9 @@ for arch in "${arches[@]}"; do
   tag="$([ "$arch" = x86_64 ] && echo win_amd64 || echo win32)"
   bash bindings/python/build-wheel.sh "$dir/bin/loyalty.dll" "$dir/package/python" "$tag" >/dev/null
   listing="$(unzip -l "$dir/package/python/libloyalty-"*"-py3-none-$tag.whl")"
-  grep -q "libloyalty/loyalty.dll" <<<"$listing" || { echo "the $tag wheel lacks loyalty.dll"; exit 1; }
+  for d in loyalty.dll loyalty-sync.dll libpq.dll; do
+    grep -q "libloyalty/$d" <<<"$listing" || { echo "the $tag wheel lacks $d"; exit 1; }
+  done
   echo "== Windows $arch: tests under wine"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 done

@@ -6,7 +6,16 @@
 # version resource.
 add_test(NAME dll_exports_imports_version
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_dll.sh $<TARGET_FILE:loyalty>
-                 ${CMAKE_OBJDUMP} ${CMAKE_SYSTEM_PROCESSOR} ${PROJECT_VERSION})
+                 ${CMAKE_OBJDUMP} ${CMAKE_SYSTEM_PROCESSOR} ${PROJECT_VERSION}
+                 ${CMAKE_CURRENT_SOURCE_DIR}/abi/exports.txt)
+# loyalty-sync.dll likewise, with its own functions (tests/abi/sync-exports.txt), importing
+# loyalty.dll and libpq.dll beside it besides Windows' own.
+if(TARGET loyalty_sync)
+  add_test(NAME sync_dll_exports_imports_version
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_dll.sh $<TARGET_FILE:loyalty_sync>
+                   ${CMAKE_OBJDUMP} ${CMAKE_SYSTEM_PROCESSOR} ${PROJECT_VERSION}
+                   ${CMAKE_CURRENT_SOURCE_DIR}/abi/sync-exports.txt loyalty.dll libpq.dll)
+endif()
 
 # The C++ unit suite as one test (discovering each case would run the program under wine at build
 # time).

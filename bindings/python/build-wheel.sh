@@ -14,7 +14,11 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$here/libloyalty" "$here/pyproject.toml" "$here/setup.py" "$work/"
 rm -rf "$work/libloyalty/__pycache__"
 case "$(basename "$lib")" in
-  *.dll) cp "$lib" "$work/libloyalty/loyalty.dll" ;;
+  *.dll) cp "$lib" "$work/libloyalty/loyalty.dll"
+     # libloyalty.sync's loyalty-sync.dll and its libpq.dll, when built beside it.
+     for d in loyalty-sync.dll libpq.dll; do
+       [ ! -f "$(dirname "$lib")/$d" ] || cp "$(dirname "$lib")/$d" "$work/libloyalty/"
+     done ;;
   *.dylib) cp "$lib" "$work/libloyalty/libloyalty.0.dylib" ;;
   *) cp -L "$lib" "$work/libloyalty/libloyalty.so.0"
      # Without its debugging sections (a RelWithDebInfo build's are most of its size).

@@ -29,4 +29,6 @@ if bdist_wheel is not None and any(
 
     cmdclass["bdist_wheel"] = PlatformWheel
 
-setup(cmdclass=cmdclass, package_data={"libloyalty": list(NATIVE)})
+# On Windows, libloyalty.sync's DLLs go beside loyalty.dll when built (scripts/windows.sh).
+SYNC = ("loyalty-sync.dll", "libpq.dll")
+setup(cmdclass=cmdclass, package_data={"libloyalty": list(NATIVE + SYNC)})

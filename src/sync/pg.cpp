@@ -5,6 +5,27 @@
 
 namespace loyalty::sync {
 
+namespace {
+
+// libpq's message as one line a till can show: its line breaks and indents become one space.
+std::string one_line(const char* text) {
+    std::string out;
+    bool space = false;
+    for (const char* p = text ? text : ""; *p; ++p) {
+        const bool ws = *p == '\n' || *p == '\r' || *p == '\t' || *p == ' ';
+        if (ws) {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += *p;
+    }
+    return out;
+}
+
+}  // namespace
+
 std::int64_t Result::i64(int row, int col) const {
     return std::strtoll(PQgetvalue(r, row, col), nullptr, 10);
 }
@@ -17,7 +38,7 @@ PGconn* connect(const std::string& conninfo, int timeout_s) {
     PGconn* conn = PQconnectdbParams(keys, values, 1);
     if (!conn) throw Failure{LOY_ERR_NO_MEMORY, "cannot allocate a connection"};
     if (PQstatus(conn) != CONNECTION_OK) {
-        const std::string why = PQerrorMessage(conn);
+        const std::string why = one_line(PQerrorMessage(conn));
         PQfinish(conn);
         throw Failure{LOY_ERR_IO, "cannot reach the authority: " + why};
     }
@@ -32,9 +53,7 @@ Result call(PGconn* conn, const char* sql, const std::vector<std::string>& param
     r.r =
         PQexecParams(conn, sql, static_cast<int>(p.size()), nullptr, p.data(), nullptr, nullptr, 0);
     if (r.r && PQresultStatus(r.r) == PGRES_TUPLES_OK) return r;
-    std::string msg = r.r ? PQresultErrorMessage(r.r) : PQerrorMessage(conn);
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-        msg.pop_back();
+    const std::string msg = one_line(r.r ? PQresultErrorMessage(r.r) : PQerrorMessage(conn));
     const char* state = r.r ? PQresultErrorField(r.r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string code = state ? state : "";
     if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0)

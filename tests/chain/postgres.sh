@@ -1,9 +1,13 @@
 # Sourced by tests/chain/run.sh and bench/sync_bench.sh: makes and starts a private PostgreSQL 15
 # cluster in a scratch directory (a unix socket there, no TCP port), installs the authority's
 # schema in a database `loyalty`, and stops and removes it all at exit. PostgreSQL refuses to
-# run as root: as root, the cluster belongs to the postgres user. Sets:
+# run as root: as root, the cluster belongs to the postgres user. With pg_tcp=1 set before, the
+# cluster also listens on a free TCP port of 127.0.0.1 only, with TLS only (a certificate for
+# localhost from a CA made for the test, which clients verify), where every role logs in with a
+# password (SCRAM-SHA-256): so Windows programs under wine, which cannot use the unix socket,
+# reach it as a till reaches its authority. Sets:
 #   pg_work   the scratch directory (tills' files may go in $pg_work/tills)
-#   pg_info   the conninfo of the authority, without a user
+#   pg_info   the conninfo of the authority, without a user (over TCP and TLS with pg_tcp=1)
 #   psql      an array: psql as the owner, stopping at the first error
 #   pg_role   a function: pg_role NAME makes a till's login role
 pgbin=/usr/lib/postgresql/15/bin
@@ -24,13 +28,43 @@ pg_cleanup() {
   rm -rf "$pg_work"
 }
 trap pg_cleanup EXIT
-as_pg "$pgbin/initdb" -D "$pg_work/pg" -U loyalty_owner --auth=trust -E UTF8 --locale=C >/dev/null
+listen="-c listen_addresses="
+pg_password=""
+if [ "${pg_tcp:-0}" = 1 ]; then
+  # A port the kernel has just handed out and taken back is free for the moment after.
+  pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  listen="-c listen_addresses=127.0.0.1 -p $pg_port"
+  pg_password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+  export PGPORT=$pg_port  # (the unix socket's name carries the port too)
+  # TLS only, with a certificate for localhost from a CA made here, which clients verify.
+  tls="$pg_work/tls"
+  mkdir "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=libloyalty test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" \
+    -out "$tls/server.csr" 2>/dev/null
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 2 -out "$tls/server.crt" \
+    -extfile <(echo "subjectAltName=DNS:localhost,IP:127.0.0.1") 2>/dev/null
+  chmod 600 "$tls/server.key"
+  [ "$(id -u)" -ne 0 ] || chown postgres "$tls/server.key" "$tls/server.crt"
+  listen+=" -c ssl=on -c ssl_cert_file=$tls/server.crt -c ssl_key_file=$tls/server.key"
+fi
+as_pg "$pgbin/initdb" -D "$pg_work/pg" -U loyalty_owner --auth-local=trust \
+  --auth-host=scram-sha-256 -E UTF8 --locale=C >/dev/null
+# Over TCP, TLS or nothing.
+[ -z "$pg_password" ] || as_pg sed -i 's/^host /hostssl /' "$pg_work/pg/pg_hba.conf"
 # fsync stays on: the benchmark measures what a real authority costs.
 as_pg "$pgbin/pg_ctl" -D "$pg_work/pg" -l "$pg_work/sock/log" -w \
-  -o "-k $pg_work/sock -c listen_addresses=" start >/dev/null
+  -o "-k $pg_work/sock $listen" start >/dev/null
 export PGOPTIONS="-c client_min_messages=warning"
 psql=("$pgbin/psql" -h "$pg_work/sock" -U loyalty_owner -v ON_ERROR_STOP=1 -q -X)
 "${psql[@]}" -d postgres -c "CREATE DATABASE loyalty"
 "${psql[@]}" -d loyalty -f "$root/src/sync/authority.sql"
 pg_info="host=$pg_work/sock dbname=loyalty"
-pg_role() { "${psql[@]}" -d loyalty -c "CREATE ROLE $1 LOGIN IN ROLE loyalty_till"; }
+[ -z "$pg_password" ] || pg_info="host=localhost port=$pg_port dbname=loyalty password=$pg_password \
+sslmode=verify-full sslrootcert=$tls/ca.crt"
+pg_role() {
+  "${psql[@]}" -d loyalty -c "CREATE ROLE $1 LOGIN IN ROLE loyalty_till"
+  [ -z "$pg_password" ] || "${psql[@]}" -d loyalty -c "ALTER ROLE $1 PASSWORD '$pg_password'"
+}

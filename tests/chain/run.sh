@@ -7,9 +7,28 @@
 # removed at exit.
 #
 #   tests/chain/run.sh <build dir> [--no-python]
+#   tests/chain/run.sh <build dir> --windows RUNNER    (a cross build: its .exe programs run
+#                                                      under RUNNER, cmake/wine-run.sh, and reach
+#                                                      the authority over TCP with a password)
 set -euo pipefail
 build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
+python=yes
+run=()
+chain_test="$build/tests/chain_test"
+syncd="$build/loyalty-syncd"
+admin="$build/loyalty-admin"
+case "${2:-}" in
+  --no-python) python=no ;;
+  --windows)
+    python=no
+    run=("$3")
+    chain_test="$build/bin/chain_test.exe"
+    syncd="$build/bin/loyalty-syncd.exe"
+    admin="$build/bin/loyalty-admin.exe"
+    pg_tcp=1
+    ;;
+esac
 source "$root/tests/chain/postgres.sh"
 "${psql[@]}" -d loyalty -f "$root/src/sync/authority.sql"  # installing again changes nothing
 for role in branch_a branch_b shop syncd hq; do pg_role $role; done
@@ -32,7 +51,7 @@ for sql in "SELECT count(*) FROM loyalty.records" "SELECT count(*) FROM loyalty.
 done
 echo "ok   a till's role may only execute the authority's functions"
 
-"$build/tests/chain_test" "$pg_work/tills" "$pg_info"
+"${run[@]}" "$chain_test" "$pg_work/tills" "$pg_info"
 
 # The authority kept the forked record apart and quarantined the origin.
 forks=$("${psql[@]}" -d loyalty -At -c \
@@ -198,8 +217,8 @@ jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(
 echo "ok   Jalali months on the authority: $jalali"
 
 # The manager's dashboard from the command line: the page names the branches, in Persian.
-"$build/loyalty-syncd" --dashboard "$pg_work/chain.html" \
-  --conninfo "host=$pg_work/sock dbname=loyalty user=manager" --offset 210 >/dev/null
+"${run[@]}" "$syncd" --dashboard "$pg_work/chain.html" \
+  --conninfo "$pg_info user=manager" --offset 210 >/dev/null
 for want in 'dir="rtl"' '<td>north</td>' '<td>west</td>' 'بدون شعبه' '۲٬۰۵۰٬۰۰۰'; do
   grep -qF "$want" "$pg_work/chain.html" ||
     { echo "FAIL the chain dashboard lacks $want" >&2; exit 1; }
@@ -208,7 +227,7 @@ echo "ok   loyalty-syncd --dashboard: the chain's page in Persian"
 
 # The Python binding of libloyalty-sync: a new till finds Parisa by phone with the balance the
 # authority holds for her.
-if [ "${2:-}" != "--no-python" ]; then
+if [ "$python" = yes ]; then
 pg_role py_till
 python_balance=$(LOYALTY_LIBRARY="$build/libloyalty.so.0" python3 "$root/tests/chain/python_sync.py" \
   "$pg_work/tills/python.db" "$pg_info user=py_till" 09127770011 "$pg_info user=manager")
@@ -220,17 +239,17 @@ echo "ok   Python (libloyalty.sync): Parisa's balance $python_balance, as on the
 fi
 
 # loyalty-syncd: one round for a new till's file, from the command line.
-"$build/loyalty-admin" init "$pg_work/tills/syncd.db" --currency IRT >/dev/null
-out=$("$build/loyalty-syncd" --db "$pg_work/tills/syncd.db" --once \
-      --conninfo "host=$pg_work/sock dbname=loyalty user=syncd")
+"${run[@]}" "$admin" init "$pg_work/tills/syncd.db" --currency IRT >/dev/null
+out=$("${run[@]}" "$syncd" --db "$pg_work/tills/syncd.db" --once --conninfo "$pg_info user=syncd" |
+     tr -d '\r')
 case "$out" in
   "synced: 0 sent, "*" received; last synced 0 s ago, 0 records waiting") ;;
   *) echo "FAIL loyalty-syncd printed: $out" >&2; exit 1 ;;
 esac
 echo "ok   loyalty-syncd --once: $out"
 set +e
-out=$("$build/loyalty-syncd" --db "$pg_work/tills/syncd.db" --once \
-      --conninfo "host=$pg_work/nowhere dbname=loyalty user=syncd connect_timeout=2")
+out=$("${run[@]}" "$syncd" --db "$pg_work/tills/syncd.db" --once \
+      --conninfo "host=127.0.0.1 port=1 dbname=loyalty user=syncd connect_timeout=2" | tr -d '\r')
 rc=$?
 set -e
 [ $rc -ne 0 ] || { echo "FAIL loyalty-syncd succeeded without an authority" >&2; exit 1; }
@@ -239,4 +258,67 @@ case "$out" in
   *) echo "FAIL loyalty-syncd printed: $out" >&2; exit 1 ;;
 esac
 echo "ok   loyalty-syncd without an authority: exit $rc"
+# Over TCP, the authority speaks TLS only, and the till verifies whom it speaks to.
+if [ "${pg_tcp:-0}" = 1 ]; then
+  for case in "sslmode=disable|no encryption" "sslrootcert=$tls/server.crt|certificate verify failed"; do
+    set +e
+    out=$("${run[@]}" "$syncd" --db "$pg_work/tills/syncd.db" --once \
+          --conninfo "$pg_info user=syncd ${case%%|*}" | tr -d '\r')
+    rc=$?
+    set -e
+    [ $rc -ne 0 ] && [[ "$out" == *"${case#*|}"* ]] ||
+      { echo "FAIL loyalty-syncd with ${case%%|*} (exit $rc): $out" >&2; exit 1; }
+  done
+  echo "ok   loyalty-syncd over TLS only: without it refused, with an unknown CA refused"
+fi
+
+# loyalty-syncd in the foreground with a log: SIGTERM stops it between rounds, with status 0, and
+# the log's last line says so.
+if [ ${#run[@]} -eq 0 ]; then
+  "$syncd" --db "$pg_work/tills/syncd.db" --conninfo "$pg_info user=syncd" --interval 1 \
+    --log "$pg_work/syncd.log" &
+  pid=$!
+  for _ in $(seq 100); do
+    grep -q "synced: " "$pg_work/syncd.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  kill -TERM $pid
+  set +e
+  wait $pid
+  rc=$?
+  set -e
+  last=$(tail -1 "$pg_work/syncd.log")
+  [ $rc -eq 0 ] && [[ "$last" =~ ^[0-9-]{10}T[0-9:]{8}Z\ stopped$ ]] ||
+    { echo "FAIL loyalty-syncd on SIGTERM: exit $rc, last line $last" >&2; exit 1; }
+  echo "ok   loyalty-syncd --log: a round logged, SIGTERM stops it: $last"
+fi
+
+# loyalty-syncd as a Windows service: installed with its options, started by the service control
+# manager, it carries a member enrolled at this till to the authority; removed, it stops between
+# rounds and says so in its log.
+if [ ${#run[@]} -gt 0 ]; then
+  pg_role svc_till
+  till="$pg_work/tills/service.db"
+  "${run[@]}" "$admin" init "$till" --currency IRT >/dev/null
+  printf 'phone,name\n09124440777,Service Test\n' > "$pg_work/member.csv"
+  "${run[@]}" "$admin" members import "$till" "$pg_work/member.csv" >/dev/null
+  service="LoyaltySyncTest$$"
+  "${run[@]}" "$syncd" --install-service "$service" --db "$till" \
+    --conninfo "$pg_info user=svc_till" --interval 1 >/dev/null
+  "${run[@]}" sc start "$service" >/dev/null
+  for _ in $(seq 120); do
+    grep -q "synced: [1-9][0-9]* sent" "$till.sync.log" 2>/dev/null && break
+    sleep 0.5
+  done
+  "${run[@]}" "$syncd" --remove-service "$service" >/dev/null
+  log=$(tr -d '\r' < "$till.sync.log")
+  grep -q "synced: [1-9][0-9]* sent, [1-9][0-9]* received" <<<"$log" &&
+    [ "$(tail -1 <<<"$log" | cut -d' ' -f2-)" = stopped ] ||
+    { echo "FAIL the service's log: $log" >&2; exit 1; }
+  enrolled=$("${psql[@]}" -d loyalty -At -c \
+    "SELECT count(DISTINCT member_uid) FROM loyalty.profiles
+    WHERE profile::text LIKE '%9124440777%'")
+  [ "$enrolled" = 1 ] || { echo "FAIL the service did not carry the member: $enrolled" >&2; exit 1; }
+  echo "ok   loyalty-syncd as a Windows service: installed, synced, stopped on removal"
+fi
 echo "1 passed, 0 failed"

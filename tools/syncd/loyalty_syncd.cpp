@@ -3,35 +3,63 @@
 // tills'; while the authority cannot be reached it retries with exponential backoff and jitter
 // (0.5 s to 60 s), and the till goes on selling. A fork stops it with exit status 3: the till's
 // file wrote records under ids another file had used, and must not send more until it is looked
-// at. Each round prints one status line a till can show.
+// at. Each round writes one status line a till can show, to standard output or, with --log, to
+// the end of a file (with the time). SIGINT or SIGTERM (Ctrl+C) stops it between rounds.
 //
 //   loyalty-syncd --db till.db --conninfo "host=hq dbname=loyalty user=golestan_t1 ..."
-//                 [--interval 5] [--batch 500] [--once]
+//                 [--interval 5] [--batch 500] [--once] [--log FILE]
+//
+// On Windows it runs as a service: --install-service NAME creates one, started at boot, that
+// runs with the options given beside it (its log, unless --log says otherwise, is the till's file
+// with ".sync.log" added); --remove-service NAME stops and deletes it; the service control
+// manager starts it with --service NAME.
 //
 // For the manager, the chain's dashboard from the authority (a role of loyalty_manager):
 //
 //   loyalty-syncd --dashboard chain.html --conninfo "host=hq dbname=loyalty user=manager"
 //                 [--offset 210] [--language fa|en]
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "loyalty/sync.h"
+#include "service.hpp"
 
 namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) {
+    g_stop.store(true);
+}
 
 int usage() {
     std::fprintf(stderr,
                  "usage: loyalty-syncd --db FILE --conninfo CONNINFO [--interval SECONDS] "
-                 "[--batch RECORDS] [--once]\n"
+                 "[--batch RECORDS] [--once] [--log FILE]\n"
+                 "       loyalty-syncd --install-service NAME --db FILE --conninfo CONNINFO "
+                 "[--interval SECONDS] [--batch RECORDS] [--log FILE]   (Windows)\n"
+                 "       loyalty-syncd --remove-service NAME   (Windows)\n"
                  "       loyalty-syncd --dashboard FILE --conninfo CONNINFO [--offset MINUTES] "
                  "[--language fa|en]\n");
     return 2;
 }
+
+struct Options {
+    std::string path, conninfo, dashboard, language = "fa", log, service, install, remove;
+    int interval = 5, batch = 500, offset = 210;
+    bool once = false;
+    std::vector<std::string> to_install;  // what an installed service runs with
+};
 
 // Writes the chain's dashboard to `path`: 0, or 1 with the reason.
 int write_dashboard(const std::string& path, const std::string& conninfo, int offset,
@@ -71,96 +99,181 @@ std::string ago(std::int64_t at_ms) {
     return std::to_string(s / 3600) + " h ago";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    std::string path, conninfo, dashboard, language = "fa";
-    int interval = 5, batch = 500, offset = 210;
-    bool once = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--db" && i + 1 < argc)
-            path = argv[++i];
-        else if (a == "--conninfo" && i + 1 < argc)
-            conninfo = argv[++i];
-        else if (a == "--interval" && i + 1 < argc)
-            interval = std::atoi(argv[++i]);
-        else if (a == "--batch" && i + 1 < argc)
-            batch = std::atoi(argv[++i]);
-        else if (a == "--once")
-            once = true;
-        else if (a == "--dashboard" && i + 1 < argc)
-            dashboard = argv[++i];
-        else if (a == "--offset" && i + 1 < argc)
-            offset = std::atoi(argv[++i]);
-        else if (a == "--language" && i + 1 < argc)
-            language = argv[++i];
-        else
-            return usage();
+// Where status lines go: standard output, or the end of a log file with the UTC time first.
+class Status {
+  public:
+    explicit Status(const std::string& log) {
+        if (!log.empty()) file_ = std::fopen(log.c_str(), "a");
     }
-    if (!dashboard.empty() && !conninfo.empty() && path.empty())
-        return write_dashboard(dashboard, conninfo, offset, language);
-    if (path.empty() || conninfo.empty() || interval < 1) return usage();
+    ~Status() {
+        if (file_) std::fclose(file_);
+    }
+    bool ok(const std::string& log) const { return log.empty() || file_; }
+    void line(const std::string& text) {
+        std::FILE* f = file_ ? file_ : stdout;
+        if (file_) {
+            const std::time_t t = std::time(nullptr);
+            char at[32];
+            std::tm tm{};
+#ifdef _WIN32
+            gmtime_s(&tm, &t);
+#else
+            gmtime_r(&t, &tm);
+#endif
+            std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+            std::fputs(at, f);
+        }
+        std::fputs(text.c_str(), f);
+        std::fputc('\n', f);
+        std::fflush(f);
+    }
+
+  private:
+    std::FILE* file_ = nullptr;
+};
+
+// Rounds until a fork, a stop, or after one round with --once: the exit status.
+int sync_loop(const Options& opt) {
+    Status out(opt.log);
+    if (!out.ok(opt.log)) {
+        std::fprintf(stderr, "loyalty-syncd: cannot write %s\n", opt.log.c_str());
+        return 1;
+    }
     loy_error err;
     loy_error_init(&err);
     loy_open_options o;
     loy_open_options_init(&o);
-    o.path = path.c_str();
+    o.path = opt.path.c_str();
     loy_db* db = nullptr;
     if (loy_open(&o, &db, &err) != LOY_OK) {
-        std::fprintf(stderr, "loyalty-syncd: %s: %s\n", loy_status_name(err.code), err.message);
+        out.line(std::string("not started (") + loy_status_name(err.code) + "): " + err.message);
         return 1;
     }
     loy_sync_options so;
     loy_sync_options_init(&so);
-    so.conninfo = conninfo.c_str();
-    so.batch_records = batch;
+    so.conninfo = opt.conninfo.c_str();
+    so.batch_records = opt.batch;
     loy_sync* sync = nullptr;
     if (loy_sync_open(db, &so, &sync, &err) != LOY_OK) {
-        std::fprintf(stderr, "loyalty-syncd: %s: %s\n", loy_status_name(err.code), err.message);
+        out.line(std::string("not started (") + loy_status_name(err.code) + "): " + err.message);
         loy_close(db);
         return 1;
     }
     std::mt19937 rng(std::random_device{}());
     double backoff = 0.5;
     int status = 0;
-    for (;;) {
+    while (!g_stop.load()) {
         loy_sync_report rep;
         loy_sync_report_init(&rep);
         const int32_t rc = loy_sync_run_once(sync, &rep, &err);
+        char line[2048];
         if (rc == LOY_OK) {
-            std::printf("synced: %lld sent, %lld received; last synced %s, %lld records waiting\n",
-                        static_cast<long long>(rep.pushed), static_cast<long long>(rep.pulled),
-                        ago(rep.last_synced_at).c_str(), static_cast<long long>(rep.waiting));
+            std::snprintf(line, sizeof line,
+                          "synced: %lld sent, %lld received; last synced %s, %lld records waiting",
+                          static_cast<long long>(rep.pushed), static_cast<long long>(rep.pulled),
+                          ago(rep.last_synced_at).c_str(), static_cast<long long>(rep.waiting));
             backoff = 0.5;
         } else {
-            std::printf("not synced (%s): %s; last synced %s, %lld records waiting\n",
-                        loy_status_name(rc), err.message, ago(rep.last_synced_at).c_str(),
-                        static_cast<long long>(rep.waiting));
-            if (rc == LOY_ERR_SYNC_FORK) {
-                status = 3;
-                break;
-            }
-            if (!loy_status_is_transient(rc)) {
-                status = 1;
-                if (once) break;
-            }
+            std::snprintf(line, sizeof line,
+                          "not synced (%s): %s; last synced %s, %lld records waiting",
+                          loy_status_name(rc), err.message, ago(rep.last_synced_at).c_str(),
+                          static_cast<long long>(rep.waiting));
         }
-        std::fflush(stdout);
-        if (once) {
+        out.line(line);
+        if (rc == LOY_ERR_SYNC_FORK) {
+            status = 3;
+            break;
+        }
+        if (rc != LOY_OK && !loy_status_is_transient(rc)) status = 1;
+        if (opt.once) {
             status = rc == LOY_OK ? 0 : (status ? status : 1);
             break;
         }
-        double wait = interval;
+        double wait = opt.interval;
         if (rc != LOY_OK) {
             std::uniform_real_distribution<double> jitter(0.5, 1.0);
             wait = backoff * jitter(rng);
             backoff = backoff * 2 > 60 ? 60 : backoff * 2;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(wait * 1000)));
+        // In steps of 0.1 s, so that a stop is seen at once.
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::milliseconds(static_cast<long>(wait * 1000));
+        while (!g_stop.load() && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    std::fflush(stdout);
+    if (g_stop.load()) {
+        out.line("stopped");
+        status = 0;
+    }
     loy_sync_close(sync);
     loy_close(db);
     return status;
+}
+
+// The absolute form of a path: a service starts in Windows' system folder, not here.
+std::string absolute(const std::string& path) {
+    std::error_code ec;
+    const auto p = std::filesystem::absolute(std::filesystem::u8path(path), ec);
+    return ec ? path : p.u8string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opt;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const bool has_value = i + 1 < argc;
+        if (a == "--db" && has_value) {
+            opt.path = argv[++i];
+            opt.to_install.insert(opt.to_install.end(), {a, absolute(opt.path)});
+        } else if (a == "--conninfo" && has_value) {
+            opt.conninfo = argv[++i];
+            opt.to_install.insert(opt.to_install.end(), {a, opt.conninfo});
+        } else if (a == "--interval" && has_value) {
+            opt.interval = std::atoi(argv[++i]);
+            opt.to_install.insert(opt.to_install.end(), {a, argv[i]});
+        } else if (a == "--batch" && has_value) {
+            opt.batch = std::atoi(argv[++i]);
+            opt.to_install.insert(opt.to_install.end(), {a, argv[i]});
+        } else if (a == "--log" && has_value) {
+            opt.log = argv[++i];
+            opt.to_install.insert(opt.to_install.end(), {a, absolute(opt.log)});
+        } else if (a == "--once") {
+            opt.once = true;
+        } else if (a == "--dashboard" && has_value) {
+            opt.dashboard = argv[++i];
+        } else if (a == "--offset" && has_value) {
+            opt.offset = std::atoi(argv[++i]);
+        } else if (a == "--language" && has_value) {
+            opt.language = argv[++i];
+        } else if (a == "--service" && has_value) {
+            opt.service = argv[++i];
+        } else if (a == "--install-service" && has_value) {
+            opt.install = argv[++i];
+        } else if (a == "--remove-service" && has_value) {
+            opt.remove = argv[++i];
+        } else {
+            return usage();
+        }
+    }
+    if (!opt.remove.empty()) return syncd::remove_service(opt.remove);
+    if (!opt.dashboard.empty() && !opt.conninfo.empty() && opt.path.empty())
+        return write_dashboard(opt.dashboard, opt.conninfo, opt.offset, opt.language);
+    if (opt.path.empty() || opt.conninfo.empty() || opt.interval < 1) return usage();
+    if (!opt.install.empty()) {
+        if (opt.once) return usage();
+        if (opt.log.empty())
+            opt.to_install.insert(opt.to_install.end(),
+                                  {"--log", absolute(opt.path) + ".sync.log"});
+        return syncd::install_service(opt.install, opt.to_install);
+    }
+    if (!opt.service.empty()) {
+        if (opt.log.empty()) opt.log = opt.path + ".sync.log";
+        return syncd::run_as_service(
+            opt.service, [&opt] { return sync_loop(opt); }, g_stop);
+    }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    return sync_loop(opt);
 }

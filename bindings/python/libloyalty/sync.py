@@ -1,6 +1,7 @@
 """libloyalty-sync from Python: a till's journal to and from the chain's authority on PostgreSQL
 (docs/chain.md). The library is looked for beside libloyalty (LOYALTY_SYNC_LIBRARY overrides);
-it is built on Linux where libpq is installed.
+it is built on Linux where libpq is installed, and the Windows wheels carry loyalty-sync.dll with
+its libpq.dll beside loyalty.dll.
 
     with libloyalty.Database.open("till.db", chain_mode=True) as db, \\
          Sync(db, "host=hq dbname=loyalty user=golestan_t1") as sync:
@@ -52,8 +53,9 @@ def _load_sync():
         if not path:
             load()
             core = sys.modules[__package__]._lib_path or ""
-            path = os.path.join(os.path.dirname(core), "libloyalty-sync.so.0") \
-                if os.sep in core else "libloyalty-sync.so.0"
+            # On Windows, loyalty-sync.dll and the libpq.dll it needs lie beside loyalty.dll.
+            name = "loyalty-sync.dll" if os.name == "nt" else "libloyalty-sync.so.0"
+            path = os.path.join(os.path.dirname(core), name) if os.sep in core else name
         lib = ctypes.CDLL(path)
         err = ctypes.POINTER(_capi.loy_error)
         vp, i32, i64 = ctypes.c_void_p, ctypes.c_int32, ctypes.c_int64
