@@ -42,6 +42,10 @@ PGconn* connect(const std::string& conninfo, int timeout_s) {
         PQfinish(conn);
         throw Failure{LOY_ERR_IO, "cannot reach the authority: " + why};
     }
+    // The server's notices and warnings (a shutdown's, say) are not the host's to print: libpq
+    // writes them to stderr by default. What matters reaches the caller as a status.
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
     return conn;
 }
 

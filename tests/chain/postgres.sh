@@ -10,6 +10,8 @@
 #   pg_info   the conninfo of the authority, without a user (over TCP and TLS with pg_tcp=1)
 #   psql      an array: psql as the owner, stopping at the first error
 #   pg_role   a function: pg_role NAME makes a till's login role
+#   pg_crash, pg_start   functions: stop the cluster at once, and start it again
+#   pg_out_of_step       a function: how many of the authority's invariants fail (0 when sound)
 pgbin=/usr/lib/postgresql/15/bin
 if [ ! -x "$pgbin/initdb" ]; then
   echo "PostgreSQL 15 is not installed (scripts/install-deps.sh --test installs it)" >&2
@@ -55,8 +57,13 @@ as_pg "$pgbin/initdb" -D "$pg_work/pg" -U loyalty_owner --auth-local=trust \
 # Over TCP, TLS or nothing.
 [ -z "$pg_password" ] || as_pg sed -i 's/^host /hostssl /' "$pg_work/pg/pg_hba.conf"
 # fsync stays on: the benchmark measures what a real authority costs.
-as_pg "$pgbin/pg_ctl" -D "$pg_work/pg" -l "$pg_work/sock/log" -w \
-  -o "-k $pg_work/sock $listen" start >/dev/null
+pg_start() {
+  as_pg "$pgbin/pg_ctl" -D "$pg_work/pg" -l "$pg_work/sock/log" -w \
+    -o "-k $pg_work/sock $listen" start >/dev/null
+}
+# The authority gone at once, as when its machine loses power (pg_start brings it back).
+pg_crash() { as_pg "$pgbin/pg_ctl" -D "$pg_work/pg" -m immediate stop >/dev/null; }
+pg_start
 export PGOPTIONS="-c client_min_messages=warning"
 psql=("$pgbin/psql" -h "$pg_work/sock" -U loyalty_owner -v ON_ERROR_STOP=1 -q -X)
 "${psql[@]}" -d postgres -c "CREATE DATABASE loyalty"
@@ -67,4 +74,16 @@ sslmode=verify-full sslrootcert=$tls/ca.crt"
 pg_role() {
   "${psql[@]}" -d loyalty -c "CREATE ROLE $1 LOGIN IN ROLE loyalty_till"
   [ -z "$pg_password" ] || "${psql[@]}" -d loyalty -c "ALTER ROLE $1 PASSWORD '$pg_password'"
+}
+# The authority's invariants, as a count of what breaks them: a record held twice, an origin
+# whose acknowledged seq is not the last record held of it, a member whose chain-wide balance is
+# not the sum of their entries. (A sale cannot be projected twice: its uid is the key.)
+pg_out_of_step() {
+  "${psql[@]}" -d loyalty -At -c "SELECT
+    (SELECT count(*) FROM (SELECT origin_id, seq FROM loyalty.records GROUP BY 1, 2
+                           HAVING count(*) > 1) d)
+    + (SELECT count(*) FROM loyalty.origins o WHERE o.acked_seq <>
+         (SELECT coalesce(max(seq), 0) FROM loyalty.records r WHERE r.origin_id = o.origin_id))
+    + (SELECT count(*) FROM loyalty.accounts a WHERE a.balance <>
+         (SELECT sum(points) FROM loyalty.entries e WHERE e.member_uid = a.member_uid))"
 }

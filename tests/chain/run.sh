@@ -85,13 +85,7 @@ echo "ok   the head office's expiry reached the authority once: balance 0, one e
 # Invariants over every scenario: each record the authority acknowledged is held once and its
 # facts projected once; every member's chain-wide balance is the sum of their entries; no till
 # wrote what only the head office writes (expiry entries, programme releases).
-dups=$("${psql[@]}" -d loyalty -At -c "SELECT
-  (SELECT count(*) FROM (SELECT origin_id, seq FROM loyalty.records GROUP BY 1, 2
-                         HAVING count(*) > 1) d)
-  + (SELECT count(*) FROM loyalty.origins o WHERE o.acked_seq <>
-       (SELECT coalesce(max(seq), 0) FROM loyalty.records r WHERE r.origin_id = o.origin_id))
-  + (SELECT count(*) FROM loyalty.accounts a WHERE a.balance <>
-       (SELECT sum(points) FROM loyalty.entries e WHERE e.member_uid = a.member_uid))")
+dups=$(pg_out_of_step)
 [ "$dups" = 0 ] || { echo "FAIL $dups records, acknowledgements or balances out of step" >&2; exit 1; }
 till_jobs=$("${psql[@]}" -d loyalty -At -c "SELECT count(*) FROM loyalty.records r
   JOIN loyalty.origins o USING (origin_id), jsonb_array_elements(r.body::jsonb) f
