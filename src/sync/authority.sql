@@ -2,7 +2,8 @@
 -- exactly once per (origin, seq), forks quarantined, and served to the other tills. A till's
 -- role may only execute the functions below (SECURITY DEFINER); it holds no table privilege.
 --
---   psql -v ON_ERROR_STOP=1 -f authority.sql        (as the owner of the database; re-runnable)
+--   psql -v ON_ERROR_STOP=1 -f authority.sql        (as the owner of the database; re-runnable;
+--                                                   it includes reports.sql beside it)
 --
 -- Records carry their hash: SHA-256 of their canonical text (prev, origin, seq, kind, key, time
 -- and body, each written <name>=<bytes>:<value>;), which the authority computes again, so a
@@ -383,70 +384,6 @@ BEGIN
     lifetime = a.lifetime + excluded.lifetime;
 END $$;
 
--- The Jalali month ('1405-01') of a till's time in ms, at a UTC offset in minutes: the same
--- arithmetic as the library's (src/calendar.hpp: ICU's arithmetic Persian calendar).
-CREATE OR REPLACE FUNCTION loyalty.jalali_month(p_ms bigint, p_offset_min int) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  WITH d AS (SELECT floor((p_ms + p_offset_min * 60000::bigint) / 86400000.0)::bigint
-                    + 2440588 - 1948320 AS s),
-       y AS (SELECT s, 1 + floor((33 * s + 3) / 12053.0)::bigint AS y FROM d),
-       n AS (SELECT y, s - (365 * (y - 1) + floor((8 * y + 21) / 33.0)::bigint) AS doy FROM y)
-  SELECT y || '-' || lpad((CASE WHEN doy < 186 THEN doy / 31 ELSE (doy - 6) / 30 END + 1)::text,
-                          2, '0')
-  FROM n
-$$;
-
--- The chain's sales by branch and Jalali month (a manager's report): sales, distinct members,
--- the money taken and refunded, points earned and redeemed.
-CREATE OR REPLACE FUNCTION loyalty.report_branches(p_offset_min int)
-RETURNS TABLE(branch text, month text, sales bigint, members bigint, total bigint,
-              refunded bigint, points_earned bigint, points_redeemed bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  SELECT coalesce(s.branch, ''), jalali_month(s.till_time, p_offset_min), count(*),
-         count(DISTINCT s.member_uid), sum(s.total)::bigint,
-         coalesce(sum(r.amount), 0)::bigint, sum(s.points_earned)::bigint,
-         sum(s.points_redeemed)::bigint
-  FROM sales s
-  LEFT JOIN (SELECT sale_uid, sum(amount) AS amount FROM refunds GROUP BY sale_uid) r
-    USING (sale_uid)
-  GROUP BY 1, 2 ORDER BY 2, 1
-$$;
-
--- The chain's points by branch (the entry's: the till's branch for a sale's entries, '' for the
--- head office's jobs) and Jalali month, with the library's report's definitions (docs/reports.md,
--- `points`): earned (purchase, bonus, action), reversed (earned points taken back by refunds),
--- redeemed (spent, net of restores), expired, adjusted (signed).
-CREATE OR REPLACE FUNCTION loyalty.report_points(p_offset_min int)
-RETURNS TABLE(branch text, month text, earned bigint, reversed bigint, redeemed bigint,
-              expired bigint, adjusted bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  SELECT coalesce(e.branch, ''), jalali_month(e.till_time, p_offset_min),
-         coalesce(sum(e.points) FILTER (WHERE e.kind IN (1, 7, 8)), 0)::bigint,
-         coalesce(-sum(e.points) FILTER (WHERE e.kind = 5), 0)::bigint,
-         coalesce(-sum(e.points) FILTER (WHERE e.kind IN (2, 6)), 0)::bigint,
-         coalesce(-sum(e.points) FILTER (WHERE e.kind = 3), 0)::bigint,
-         coalesce(sum(e.points) FILTER (WHERE e.kind = 4), 0)::bigint
-  FROM entries e GROUP BY 1, 2 ORDER BY 2, 1
-$$;
-
--- The chain's points liability at the end of each Jalali month with entries: the points every
--- member holds over the whole chain (the sum of every entry to then), and the points expired and
--- redeemed to then, whose ratio is the breakage the library's `liability` report shows. In
--- points: each file's programme gives a point its money value.
-CREATE OR REPLACE FUNCTION loyalty.report_liability(p_offset_min int)
-RETURNS TABLE(month text, points_outstanding bigint, expired_to_date bigint,
-              redeemed_to_date bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  WITH m AS (
-    SELECT jalali_month(till_time, p_offset_min) AS month, sum(points) AS net,
-           coalesce(-sum(points) FILTER (WHERE kind = 3), 0) AS expired,
-           coalesce(-sum(points) FILTER (WHERE kind IN (2, 6)), 0) AS redeemed
-    FROM entries GROUP BY 1)
-  SELECT month, (sum(net) OVER w)::bigint, (sum(expired) OVER w)::bigint,
-         (sum(redeemed) OVER w)::bigint
-  FROM m WINDOW w AS (ORDER BY month) ORDER BY month
-$$;
-
 -- The points of member `p_member` that pending holds reserve: for sales and for rewards.
 CREATE OR REPLACE FUNCTION loyalty.points_held(p_member text) RETURNS bigint
 LANGUAGE sql STABLE SET search_path = loyalty, pg_temp AS $$
@@ -749,25 +686,6 @@ BEGIN
   END IF;
 END $$;
 
--- The chain's best members by money spent (sales less refunds, every till): the member's
--- chain-wide id, name (from the profile; empty once erased), purchases, net spend and points held.
--- Personal data: for the manager's role only.
-CREATE OR REPLACE FUNCTION loyalty.report_top_members(p_limit int)
-RETURNS TABLE(member_uid text, name text, purchases bigint, spend bigint, points bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  SELECT s.member_uid, coalesce(p.profile->>'name', ''), count(*),
-         (sum(s.total) - coalesce(sum(r.amount), 0))::bigint, coalesce(max(a.balance), 0)
-  FROM sales s
-  LEFT JOIN (SELECT sale_uid, sum(amount) AS amount FROM refunds GROUP BY sale_uid) r
-    USING (sale_uid)
-  LEFT JOIN profiles p ON p.member_uid = s.member_uid AND NOT p.erased
-  LEFT JOIN accounts a ON a.member_uid = s.member_uid
-  WHERE s.member_uid IS NOT NULL
-  GROUP BY s.member_uid, p.profile
-  ORDER BY 4 DESC, 1
-  LIMIT least(greatest(coalesce(p_limit, 10), 1), 1000)
-$$;
-
 -- Gives back a pending hold the till took (the customer paid otherwise), of points, wallet money,
 -- a reward, gift cards or coupons; true when it was pending.
 CREATE OR REPLACE FUNCTION loyalty.void_hold(p_name text, p_hold_id text) RETURNS boolean
@@ -799,34 +717,6 @@ LANGUAGE sql SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
     RETURNING 1)
   SELECT EXISTS (SELECT 1 FROM v) OR EXISTS (SELECT 1 FROM w) OR EXISTS (SELECT 1 FROM m)
       OR EXISTS (SELECT 1 FROM r) OR EXISTS (SELECT 1 FROM g)
-$$;
-
--- The chain's coupon uses by campaign, branch and Jalali month: uses and money off that count
--- (not given back by a refund), and the uses given back.
-CREATE OR REPLACE FUNCTION loyalty.report_campaigns(p_offset_min int)
-RETURNS TABLE(campaign text, branch text, month text, uses bigint, discount bigint,
-              given_back bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  SELECT u.campaign_id, coalesce(u.branch, ''), jalali_month(u.till_time, p_offset_min),
-         count(*) FILTER (WHERE NOT u.restored),
-         coalesce(sum(u.discount) FILTER (WHERE NOT u.restored), 0)::bigint,
-         count(*) FILTER (WHERE u.restored)
-  FROM coupon_uses u GROUP BY 1, 2, 3 ORDER BY 3, 1, 2
-$$;
-
--- Points spent within tills' offline allowances, by till and Jalali month, and how many of the
--- members who spent so now owe points (their chain-wide balance is below zero: the over-use the
--- allowance let through while the till could not reach the authority).
-CREATE OR REPLACE FUNCTION loyalty.report_offline_spends(p_offset_min int)
-RETURNS TABLE(till text, month text, sales bigint, points bigint, members_in_debt bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  SELECT o.name, jalali_month(s.till_time, p_offset_min), count(*),
-         sum(s.points_redeemed)::bigint,
-         count(DISTINCT s.member_uid) FILTER (WHERE a.balance < 0)
-  FROM sales s JOIN origins o USING (origin_id)
-  LEFT JOIN accounts a ON a.member_uid = s.member_uid
-  WHERE s.redeem_mode = 2
-  GROUP BY 1, 2 ORDER BY 2, 1
 $$;
 
 -- Registers an origin (again: it answers what the authority holds of it). A name is the till's,
@@ -973,7 +863,6 @@ GRANT EXECUTE ON FUNCTION loyalty.register(text), loyalty.push(text, jsonb, json
   loyalty.hold_coupons(text, text, jsonb, bigint), loyalty.hold_wallet(text, text, bigint, bigint),
   loyalty.hold_reward(text, text, text, bigint, bigint, bigint, bigint, bigint),
   loyalty.hold_giftcards(text, jsonb, bigint) TO loyalty_till;
-GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
-GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
-  loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),
-  loyalty.report_campaigns(int), loyalty.report_top_members(int) TO loyalty_manager;
+
+-- The manager's reports over the whole chain, and what they may run.
+\ir reports.sql
