@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "loyalty/database.hpp"
 #include "loyalty/money.hpp"
 #include "periods.hpp"
+#include "segments.hpp"
 #include "storage/access.hpp"
 #include "storage/report_kit.hpp"
 #include "text.hpp"
@@ -528,16 +530,11 @@ std::string Database::dashboard_html(const ReportOptions& options) {
                                                 count, count_short, "");
     std::vector<std::string> groups;
     std::vector<std::int64_t> sizes;
-    static const char* const kGroupsFa[][2] = {
-        {"champions", "قهرمانان"},        {"loyal", "وفادار"},
-        {"potential", "بالقوه"},          {"new", "تازه"},
-        {"at_risk", "در خطر ریزش"},       {"hibernating", "خواب"},
-        {"lost", "ازدست‌رفته"}};
     for (const auto& row : segs.rows)
         if (row[2].text == "rfm") {
             std::string label = row[1].text;
-            for (const auto& g : kGroupsFa)
-                if (fa && label == g[0]) label = g[1];
+            for (std::size_t g = 0; g < std::size(segments::kRfmGroups); ++g)
+                if (fa && label == segments::kRfmGroups[g]) label = segments::kRfmGroupsFa[g];
             groups.push_back(label);
             sizes.push_back(row[3].number);
         }

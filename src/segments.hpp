@@ -15,6 +15,9 @@ namespace loyalty::segments {
 inline constexpr const char* kRfmGroups[] = {"champions", "loyal",       "potential", "new",
                                              "at_risk",   "hibernating", "lost"};
 bool is_rfm_group(std::string_view name);
+// The groups' names in Persian, in the order above, for the dashboards.
+inline constexpr const char* kRfmGroupsFa[] = {
+    "قهرمانان", "وفادار", "بالقوه", "تازه", "در خطر ریزش", "خواب", "ازدست‌رفته"};
 
 // What segment rules look at, for one active member.
 struct Facts {

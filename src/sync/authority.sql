@@ -252,6 +252,19 @@ CREATE INDEX IF NOT EXISTS coupon_hold_items_campaign ON loyalty.coupon_hold_ite
 ALTER TABLE loyalty.sales ADD COLUMN IF NOT EXISTS lines jsonb;
 ALTER TABLE loyalty.refunds ADD COLUMN IF NOT EXISTS lines jsonb;
 
+-- Members as the chain knows them, for the manager's reports: the till and branch that enrolled
+-- each, when, whether still active (LOY_MEMBER_*: an erased or merged member stays so, whatever
+-- a till that had not heard yet sends later), and the tier of the latest tier event any till
+-- wrote for them (tills place members in tiers as they sell; '' before the first).
+CREATE TABLE IF NOT EXISTS loyalty.members(
+  member_uid text PRIMARY KEY,
+  origin_id int NOT NULL REFERENCES loyalty.origins,
+  branch text NOT NULL DEFAULT '',
+  status smallint NOT NULL,
+  enrolled_at bigint NOT NULL,
+  tier text NOT NULL DEFAULT '',
+  tier_at bigint NOT NULL DEFAULT 0);
+
 REVOKE ALL ON ALL TABLES IN SCHEMA loyalty FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA loyalty FROM PUBLIC;
 
@@ -271,11 +284,36 @@ LANGUAGE sql IMMUTABLE AS $$
     loyalty.field('body', body), 'UTF8')), 'hex')
 $$;
 
+-- Whether sale `p_sale` came back whole: voided, or refunded until every line came back (the
+-- library's sale status 2 or 3). Such a sale gives its coupon uses back, and no report counts it.
+CREATE OR REPLACE FUNCTION loyalty.came_back_whole(p_sale text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = loyalty, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_uid = p_sale AND r.kind = 2)
+      OR EXISTS (
+        SELECT 1 FROM sales s WHERE s.sale_uid = p_sale AND s.lines IS NOT NULL
+          AND EXISTS (SELECT 1 FROM refunds r WHERE r.sale_uid = p_sale)
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_array_elements(s.lines) l
+            WHERE (l->>'quantity_milli')::bigint > (
+              SELECT coalesce(sum((rl->>'quantity_milli')::bigint), 0)
+              FROM refunds r CROSS JOIN LATERAL jsonb_array_elements(r.lines) rl
+              WHERE r.sale_uid = s.sale_uid AND rl->>'line_no' = l->>'line_no')))
+$$;
+
 -- A record's facts projected on the authority: sales (with their claims), refunds and voids,
 -- ledger entries, and each member's account.
 CREATE OR REPLACE FUNCTION loyalty.project(p_origin int, p_body jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+  INSERT INTO loyalty.members AS m (member_uid, origin_id, branch, status, enrolled_at)
+  SELECT f->>'id', p_origin, coalesce(f->>'branch', ''), coalesce((f->>'status')::smallint, 0),
+         (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f WHERE f->>'t' = 'member'
+  ON CONFLICT (member_uid) DO UPDATE SET status = excluded.status WHERE m.status NOT IN (2, 3);
+  UPDATE loyalty.members m SET tier = f->>'to_tier', tier_at = (f->>'created_at')::bigint
+  FROM jsonb_array_elements(p_body) f
+  WHERE f->>'t' = 'tier_event' AND m.member_uid = f->>'member_id'
+    AND (f->>'created_at')::bigint >= m.tier_at;
   INSERT INTO loyalty.sales(sale_uid, origin_id, member_uid, branch, terminal, currency, total,
                             points_earned, points_redeemed, redeem_mode, till_time, lines)
   SELECT f->>'id', p_origin, f->>'member_id', f->>'branch', f->>'terminal', f->>'currency',
@@ -350,14 +388,7 @@ BEGIN
   UPDATE loyalty.coupon_uses u SET restored = true
   FROM jsonb_array_elements(p_body) f
   WHERE f->>'t' = 'refund' AND u.sale_uid = f->>'sale_id' AND NOT u.restored
-    AND ((f->>'kind')::int = 2 OR EXISTS (
-      SELECT 1 FROM loyalty.sales s WHERE s.sale_uid = u.sale_uid AND s.lines IS NOT NULL
-        AND NOT EXISTS (
-          SELECT 1 FROM jsonb_array_elements(s.lines) l
-          WHERE (l->>'quantity_milli')::bigint > (
-            SELECT coalesce(sum((rl->>'quantity_milli')::bigint), 0)
-            FROM loyalty.refunds r CROSS JOIN LATERAL jsonb_array_elements(r.lines) rl
-            WHERE r.sale_uid = s.sale_uid AND rl->>'line_no' = l->>'line_no'))));
+    AND loyalty.came_back_whole(u.sale_uid);
   -- A past receipt claimed at the till that made it: the sale becomes the member's.
   UPDATE loyalty.sales s SET member_uid = f->>'member_id',
     points_earned = (f->>'points_earned')::bigint
@@ -854,6 +885,24 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   ORDER BY r.received_at, r.origin_id, r.seq
   LIMIT least(greatest(p_limit, 1), 10000)
 $$;
+
+-- An authority made before loyalty.members existed: its members from the records it holds (the
+-- tier of each member's latest tier event, the status of the last member fact), once.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM loyalty.members) THEN
+    INSERT INTO loyalty.members(member_uid, origin_id, branch, status, enrolled_at)
+    SELECT DISTINCT ON (f->>'id') f->>'id', r.origin_id, coalesce(f->>'branch', ''),
+           coalesce((f->>'status')::smallint, 0), (f->>'created_at')::bigint
+    FROM loyalty.records r, jsonb_array_elements(r.body::jsonb) f WHERE f->>'t' = 'member'
+    ORDER BY f->>'id', (coalesce((f->>'status')::smallint, 0) IN (2, 3)) DESC, r.received_at DESC;
+    UPDATE loyalty.members m SET tier = t.to_tier, tier_at = t.at
+    FROM (SELECT DISTINCT ON (f->>'member_id') f->>'member_id' AS member_uid,
+                 f->>'to_tier' AS to_tier, (f->>'created_at')::bigint AS at
+          FROM loyalty.records r, jsonb_array_elements(r.body::jsonb) f
+          WHERE f->>'t' = 'tier_event' ORDER BY f->>'member_id', (f->>'created_at')::bigint DESC) t
+    WHERE m.member_uid = t.member_uid;
+  END IF;
+END $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loyalty FROM PUBLIC;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_till;

@@ -5,10 +5,12 @@
 // through a role of loyalty_manager; a read replica will do.
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "../html.hpp"
+#include "../segments.hpp"
 #include "loyalty/sync.h"
 #include "pg.hpp"
 
@@ -23,7 +25,8 @@ struct Words {
         *branch, *month, *sales, *members, *total, *refunded, *earned, *redeemed, *points,
         *reversed, *expired, *adjusted, *liability, *expired_to_date, *redeemed_to_date, *campaigns,
         *campaign, *uses, *discount, *given_back, *offline, *till, *spent, *in_debt, *no_branch,
-        *no_data, *amounts, *top, *member, *name, *purchases, *spend;
+        *no_data, *amounts, *top, *member, *name, *purchases, *spend, *members_by, *enrolled,
+        *buying, *repeat, *tiers, *tier, *no_tier, *rfm, *rfm_group;
     const char* months[12];
 };
 
@@ -69,6 +72,15 @@ constexpr Words kPersian{
     "نام",
     "خرید",
     "مبلغ خالص",
+    "اعضا به تفکیک شعبهٔ عضویت و ماه",
+    "عضو جدید",
+    "خریدار",
+    "خرید تکراری",
+    "اعضای فعال در هر سطح",
+    "سطح",
+    "بدون سطح",
+    "گروه‌های RFM (خرید یک سال اخیر)",
+    "گروه",
     {"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن",
      "اسفند"}};
 
@@ -111,6 +123,15 @@ constexpr Words kEnglish{"Loyalty dashboard: every branch",
                          "Name",
                          "Purchases",
                          "Net spend",
+                         "Members by joining branch and month",
+                         "Enrolled",
+                         "Buying",
+                         "Buying again",
+                         "Active members per tier",
+                         "Tier",
+                         "No tier yet",
+                         "RFM groups (the last year's purchases)",
+                         "Group",
                          {"Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
                           "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"}};
 
@@ -153,14 +174,22 @@ std::string month(const char* text, const Words& w, bool fa) {
     return std::string(w.months[m - 1]) + " " + localise(s.substr(0, 4), fa);
 }
 
-enum class Cell { Text, Number, Month, Branch };
+// An RFM group's name in the page's language.
+std::string group(const char* name, bool fa) {
+    const std::string g = name;
+    for (std::size_t i = 0; fa && i < std::size(loyalty::segments::kRfmGroups); ++i)
+        if (g == loyalty::segments::kRfmGroups[i]) return loyalty::segments::kRfmGroupsFa[i];
+    return loyalty::html_escape(g);
+}
 
-// One report as a table: its columns' headings and kinds, the query's columns in order; `arg`:
-// the query's one parameter.
-void table(std::string& out, PGconn* conn, const std::string& arg, const Words& w, bool fa,
-           const char* heading, const char* sql, const std::vector<const char*>& headings,
+enum class Cell { Text, Number, Month, Branch, Tier, Group };
+
+// One report as a table: its columns' headings and kinds, the query's columns in order; `args`:
+// the query's parameters.
+void table(std::string& out, PGconn* conn, const std::vector<std::string>& args, const Words& w,
+           bool fa, const char* heading, const char* sql, const std::vector<const char*>& headings,
            const std::vector<Cell>& kinds) {
-    const Result r = loyalty::sync::call(conn, sql, {arg});
+    const Result r = loyalty::sync::call(conn, sql, args);
     out += "<section><h2>";
     out += heading;
     out += "</h2>";
@@ -188,6 +217,13 @@ void table(std::string& out, PGconn* conn, const std::string& arg, const Words& 
                 case Cell::Branch:
                     out += "<td>" + (*v ? loyalty::html_escape(v) : std::string(w.no_branch)) +
                            "</td>";
+                    break;
+                case Cell::Tier:
+                    out +=
+                        "<td>" + (*v ? loyalty::html_escape(v) : std::string(w.no_tier)) + "</td>";
+                    break;
+                case Cell::Group:
+                    out += "<td>" + group(v, fa) + "</td>";
                     break;
                 case Cell::Text:
                     out += "<td>" + loyalty::html_escape(v) + "</td>";
@@ -243,32 +279,42 @@ std::string dashboard(PGconn* conn, int offset_minutes, bool fa) {
         out += "</div>\n";
     }
     using C = Cell;
-    table(out, conn, offset, w, fa, w.by_branch,
+    table(out, conn, {offset}, w, fa, w.by_branch,
           "SELECT branch, month, sales, members, total, refunded, points_earned, points_redeemed "
           "FROM loyalty.report_branches($1)",
           {w.branch, w.month, w.sales, w.members, w.total, w.refunded, w.earned, w.redeemed},
           {C::Branch, C::Month, C::Number, C::Number, C::Number, C::Number, C::Number, C::Number});
-    table(out, conn, offset, w, fa, w.points,
+    table(out, conn, {offset}, w, fa, w.points,
           "SELECT branch, month, earned, reversed, redeemed, expired, adjusted "
           "FROM loyalty.report_points($1)",
           {w.branch, w.month, w.earned, w.reversed, w.redeemed, w.expired, w.adjusted},
           {C::Branch, C::Month, C::Number, C::Number, C::Number, C::Number, C::Number});
-    table(out, conn, offset, w, fa, w.liability,
+    table(out, conn, {offset}, w, fa, w.liability,
           "SELECT month, points_outstanding, expired_to_date, redeemed_to_date "
           "FROM loyalty.report_liability($1)",
           {w.month, w.outstanding, w.expired_to_date, w.redeemed_to_date},
           {C::Month, C::Number, C::Number, C::Number});
-    table(out, conn, offset, w, fa, w.campaigns,
+    table(out, conn, {offset}, w, fa, w.campaigns,
           "SELECT campaign, branch, month, uses, discount, given_back "
           "FROM loyalty.report_campaigns($1)",
           {w.campaign, w.branch, w.month, w.uses, w.discount, w.given_back},
           {C::Text, C::Branch, C::Month, C::Number, C::Number, C::Number});
-    table(out, conn, offset, w, fa, w.offline,
+    table(out, conn, {offset}, w, fa, w.offline,
           "SELECT till, month, sales, points, members_in_debt "
           "FROM loyalty.report_offline_spends($1)",
           {w.till, w.month, w.sales, w.spent, w.in_debt},
           {C::Text, C::Month, C::Number, C::Number, C::Number});
-    table(out, conn, "20", w, fa, w.top,
+    table(out, conn, {offset}, w, fa, w.members_by,
+          "SELECT branch, month, enrolled, buying, repeat FROM loyalty.report_members($1)",
+          {w.branch, w.month, w.enrolled, w.buying, w.repeat},
+          {C::Branch, C::Month, C::Number, C::Number, C::Number});
+    table(out, conn, {}, w, fa, w.tiers, "SELECT tier, members FROM loyalty.report_tiers()",
+          {w.tier, w.members}, {C::Tier, C::Number});
+    table(out, conn, {offset}, w, fa, w.rfm,
+          "SELECT rfm_group, members, spend FROM loyalty.report_rfm("
+          "(extract(epoch FROM now()) * 1000)::bigint, $1, 365)",
+          {w.rfm_group, w.members, w.spend}, {C::Group, C::Number, C::Number});
+    table(out, conn, {"20"}, w, fa, w.top,
           "SELECT member_uid, name, purchases, spend, points FROM loyalty.report_top_members($1)",
           {w.member, w.name, w.purchases, w.spend, w.outstanding},
           {C::Text, C::Text, C::Number, C::Number, C::Number});

@@ -113,8 +113,93 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
   GROUP BY 1, 2 ORDER BY 2, 1
 $$;
 
+-- The chain's members by the branch that enrolled them (the till's name when the member fact
+-- names no branch) and Jalali month: members enrolled, members who bought there in the month,
+-- and of those, members who bought there more than once (sales that came back whole do not
+-- count). A member erased since is counted, nameless, as the figures were made.
+CREATE OR REPLACE FUNCTION loyalty.report_members(p_offset_min int)
+RETURNS TABLE(branch text, month text, enrolled bigint, buying bigint, repeat bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  WITH joined AS (
+    SELECT coalesce(nullif(m.branch, ''), o.name) AS branch,
+           jalali_month(m.enrolled_at, p_offset_min) AS month, count(*) AS enrolled
+    FROM members m JOIN origins o USING (origin_id) GROUP BY 1, 2),
+  bought AS (
+    SELECT coalesce(nullif(s.branch, ''), o.name) AS branch,
+           jalali_month(s.till_time, p_offset_min) AS month, s.member_uid, count(*) AS n
+    FROM sales s JOIN origins o USING (origin_id)
+    WHERE s.member_uid IS NOT NULL AND NOT came_back_whole(s.sale_uid)
+    GROUP BY 1, 2, 3),
+  buyers AS (
+    SELECT branch, month, count(*) AS buying, count(*) FILTER (WHERE n > 1) AS repeat
+    FROM bought GROUP BY 1, 2)
+  SELECT branch, month, coalesce(j.enrolled, 0)::bigint, coalesce(b.buying, 0)::bigint,
+         coalesce(b.repeat, 0)::bigint
+  FROM joined j FULL JOIN buyers b USING (branch, month)
+  ORDER BY month, branch
+$$;
+
+-- The chain's active members per tier now: the tier of each member's latest tier event, from
+-- whichever till wrote it ('' for members no till has placed yet).
+CREATE OR REPLACE FUNCTION loyalty.report_tiers()
+RETURNS TABLE(tier text, members bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  SELECT tier, count(*) FROM members WHERE status = 0 GROUP BY 1 ORDER BY 1
+$$;
+
+-- The chain's RFM groups at `p_at_ms`, as the library's segments define them (docs/reports.md,
+-- "Segments", by quintiles): over the last `p_window_days` days, recency = days since the last
+-- counted sale (local days at `p_offset_min`), frequency = counted sales, monetary = their net
+-- amount, every till's sales together; members who bought in the window are scored 1-5 against
+-- each other (a member's score is ceil(5 x members no better / members scored)); one whose last
+-- purchase is older is `lost`; one who never bought has no group. Active members only, as the
+-- library's. Each group with its members and their net spend in the window.
+CREATE OR REPLACE FUNCTION loyalty.report_rfm(p_at_ms bigint, p_offset_min int,
+                                              p_window_days int)
+RETURNS TABLE(rfm_group text, members bigint, spend bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
+  WITH counted AS (
+    SELECT s.member_uid, s.till_time,
+           s.total - coalesce((SELECT sum(r.amount) FROM refunds r
+                               WHERE r.sale_uid = s.sale_uid), 0) AS net
+    FROM sales s JOIN members m USING (member_uid)
+    WHERE m.status = 0 AND s.till_time <= p_at_ms AND NOT came_back_whole(s.sale_uid)),
+  facts AS (
+    SELECT member_uid,
+           floor((p_at_ms + p_offset_min * 60000::bigint) / 86400000.0)
+             - floor((max(till_time) + p_offset_min * 60000::bigint) / 86400000.0) AS recency,
+           count(*) FILTER (WHERE till_time >= p_at_ms - p_window_days * 86400000::bigint)
+             AS visits,
+           coalesce(sum(net) FILTER (WHERE till_time >= p_at_ms
+                                       - p_window_days * 86400000::bigint), 0) AS spend
+    FROM counted GROUP BY member_uid),
+  scored AS (
+    SELECT visits, spend,
+           (5 * count(*) OVER (ORDER BY recency DESC RANGE UNBOUNDED PRECEDING) + n - 1) / n AS r,
+           (5 * count(*) OVER (ORDER BY visits RANGE UNBOUNDED PRECEDING) + n - 1) / n AS f,
+           (5 * count(*) OVER (ORDER BY spend RANGE UNBOUNDED PRECEDING) + n - 1) / n AS m
+    FROM (SELECT *, count(*) OVER () AS n FROM facts WHERE visits > 0) b),
+  grouped AS (
+    SELECT CASE WHEN r >= 4 AND visits = 1 THEN 'new'
+                WHEN r >= 4 AND f >= 4 AND m >= 4 THEN 'champions'
+                WHEN r >= 3 AND f >= 4 THEN 'loyal'
+                WHEN r >= 3 THEN 'potential'
+                WHEN f >= 3 THEN 'at_risk'
+                WHEN r = 2 THEN 'hibernating'
+                ELSE 'lost' END AS rfm_group, spend
+    FROM scored
+    UNION ALL
+    SELECT 'lost', 0 FROM facts WHERE visits = 0)
+  SELECT g, count(x.rfm_group), coalesce(sum(x.spend), 0)::bigint
+  FROM unnest(ARRAY['champions', 'loyal', 'potential', 'new', 'at_risk', 'hibernating', 'lost'])
+         WITH ORDINALITY AS k(g, i)
+  LEFT JOIN grouped x ON x.rfm_group = k.g
+  GROUP BY g, i ORDER BY i
+$$;
+
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loyalty FROM PUBLIC;
 GRANT USAGE ON SCHEMA loyalty TO loyalty_manager;
 GRANT EXECUTE ON FUNCTION loyalty.report_branches(int), loyalty.jalali_month(bigint, int),
   loyalty.report_offline_spends(int), loyalty.report_points(int), loyalty.report_liability(int),
-  loyalty.report_campaigns(int), loyalty.report_top_members(int) TO loyalty_manager;
+  loyalty.report_campaigns(int), loyalty.report_top_members(int), loyalty.report_members(int),
+  loyalty.report_tiers(), loyalty.report_rfm(bigint, int, int) TO loyalty_manager;

@@ -11,6 +11,7 @@
 #   - every member's balance on the authority is the sum of their entries;
 #   - every till holds the same balance as the authority for every member (they converge), and
 #     each till's file passes loy_verify;
+#   - the chain's tiers and RFM groups computed on the authority are the library's at every till;
 #   - the authority holds exactly the sales each till's journal holds, till by till, and at least
 #     as many as the selling processes that were not killed reported.
 #
@@ -22,10 +23,13 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/tests/chain/postgres.sh"
 sim="$build/tests/till_sim"
 syncd="$build/loyalty-syncd"
+admin="$build/loyalty-admin"
 tills=4
 t="$pg_work/tills"
 declare -a seller daemon
 for i in $(seq $tills); do pg_role "camp_till$i"; done
+pg_role camp_manager
+"${psql[@]}" -d loyalty -c "GRANT loyalty_manager TO camp_manager"
 
 start_daemon() {
   "$syncd" --db "$t/till$1.db" --conninfo "$pg_info user=camp_till$1" --interval 1 \
@@ -125,6 +129,27 @@ for i in $(seq $tills); do
   made=$((made + mine))
 done
 
+# The chain's tiers and RFM groups, computed on the authority, are the library's at every till:
+# the tier of each member's latest tier event, whichever till wrote it, and the RFM groups of
+# every till's sales (at the next whole minute, which --at can name).
+at=$(( ($(date +%s) / 60 + 1) * 60 ))
+at_local=$(date -u -d "@$((at + 210 * 60))" +%Y-%m-%dT%H:%M)
+"$pgbin/psql" -h "$pg_work/sock" -U camp_manager -d loyalty -X -q -At -F , -c \
+  "SELECT tier, members FROM loyalty.report_tiers() WHERE members > 0 ORDER BY 1" \
+  > "$pg_work/authority.tiers"
+"$pgbin/psql" -h "$pg_work/sock" -U camp_manager -d loyalty -X -q -At -F , -c \
+  "SELECT rfm_group, members FROM loyalty.report_rfm(${at}000, 210, 365)" > "$pg_work/authority.rfm"
+for i in $(seq $tills); do
+  "$admin" report "$t/till$i.db" tiers --format csv | awk -F, 'NR > 1 && $3 > 0 {print $1 "," $3}' |
+    LC_ALL=C sort > "$t/till$i.tiers"
+  diff -u "$pg_work/authority.tiers" "$t/till$i.tiers" >&2 ||
+    { echo "FAIL till $i's tiers differ from the authority's" >&2; exit 1; }
+  "$admin" segments "$t/till$i.db" --at "$at_local" --format csv |
+    awk -F, '$3 == "rfm" {print $2 "," $4}' > "$t/till$i.rfm"
+  diff -u "$pg_work/authority.rfm" "$t/till$i.rfm" >&2 ||
+    { echo "FAIL till $i's RFM groups differ from the authority's" >&2; exit 1; }
+done
+
 # The sales the processes not killed reported are among them (all of them, when none was killed).
 reported=$(cat "$t"/till*.sold | awk '/^sold/ {n += $2} END {print n + 0}')
 [ "$made" -ge "$reported" ] && [ "$reported" -gt 0 ] &&
@@ -133,5 +158,6 @@ reported=$(cat "$t"/till*.sold | awk '/^sold/ {n += $2} END {print n + 0}')
 points=$("${psql[@]}" -d loyalty -At -c "SELECT coalesce(sum(balance), 0) FROM loyalty.accounts")
 echo "ok   chain campaign, $seconds s, $tills tills: $made sales, each on the authority once" \
   "($reported by processes not killed), $members members holding $points points, the same at" \
-  "every till; faults: $(for k in daemon_killed till_killed daemon_paused authority_crashed; do
+  "every till; tiers $(tr '\n' ' ' < "$pg_work/authority.tiers")and RFM groups" \
+  "$(tr '\n' ' ' < "$pg_work/authority.rfm")as at every till; faults: $(for k in daemon_killed till_killed daemon_paused authority_crashed; do
        echo -n "$k ${faults[$k]} "; done)"

@@ -19,10 +19,15 @@
 #define PHONE_PREFIX "0912777"
 #define MAX_MEMBERS 1000
 
+/* Tiers by points earned, so that tills place members in tiers as they sell. */
 static const char* PROGRAMME =
     "{\"name\":\"Campaign\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
     "\"spend\":[{\"id\":\"base\",\"name\":\"1 point per 1,000\",\"points\":1,\"per\":1000,"
     "\"rounding\":\"floor\"}],"
+    "\"tiers\":{\"score\":[{\"metric\":\"points\"}],\"levels\":["
+    "{\"id\":\"bronze\",\"name\":\"Bronze\",\"threshold\":0},"
+    "{\"id\":\"silver\",\"name\":\"Silver\",\"threshold\":1500},"
+    "{\"id\":\"gold\",\"name\":\"Gold\",\"threshold\":3500}]},"
     "\"redeem\":{\"point_value\":\"100\",\"min_points\":1,\"max_share\":\"0.5\"}}";
 
 static loy_error err;
