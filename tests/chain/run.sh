@@ -233,6 +233,28 @@ jalali=$("${psql[@]}" -d loyalty -At -c "SELECT string_agg(loyalty.jalali_month(
   { echo "FAIL Jalali months on the authority: $jalali" >&2; exit 1; }
 echo "ok   Jalali months on the authority: $jalali"
 
+# Duplicated and gapped batches, sent to the authority as a till's role would: race-0's first
+# three records again are taken as duplicates (nothing applied twice); a record past a gap is
+# refused with the seq to send from, and nothing moves.
+batch() {
+  "${psql[@]}" -d loyalty -At -c "SELECT jsonb_agg(jsonb_build_object('seq', seq + $2,
+    'prev', prev, 'kind', kind, 'key', coalesce(idem_key, ''), 'at', till_time, 'body', body,
+    'hash', CASE WHEN $2 = 0 THEN hash ELSE loyalty.record_hash(prev, 'race-0', seq + $2, kind,
+    coalesce(idem_key, ''), till_time, body) END) ORDER BY seq)
+    FROM loyalty.records r JOIN loyalty.origins o USING (origin_id)
+    WHERE o.name = 'race-0' AND seq <= $1"
+}
+acked=$("${psql[@]}" -d loyalty -At -c "SELECT acked_seq FROM loyalty.origins WHERE name = 'race-0'")
+again=$("$pgbin/psql" -h "$pg_work/sock" -U branch_b -d loyalty -X -q -At -F ' ' -c \
+  "SELECT status, acked_seq, applied, duplicates FROM loyalty.push('race-0', '$(batch 3 0)', '[]')")
+[ "$again" = "ok $acked 0 3" ] || { echo "FAIL a duplicated batch: $again" >&2; exit 1; }
+gap=$("$pgbin/psql" -h "$pg_work/sock" -U branch_b -d loyalty -X -q -At -F '|' -c \
+  "SELECT status, acked_seq, applied, message FROM loyalty.push('race-0', '$(batch 1 $((acked + 1)))', '[]')")
+[ "$gap" = "gap|$acked|0|the authority holds race-0 up to seq $acked; send from seq $((acked + 1))" ] ||
+  { echo "FAIL a gapped batch: $gap" >&2; exit 1; }
+[ "$(pg_out_of_step)" = 0 ] || { echo "FAIL the authority out of step after them" >&2; exit 1; }
+echo "ok   a duplicated batch is taken as duplicates, a gapped one refused: $gap"
+
 # The manager's dashboard from the command line: the page names the branches, in Persian.
 "${run[@]}" "$syncd" --dashboard "$pg_work/chain.html" \
   --conninfo "$pg_info user=manager" --offset 210 >/dev/null
