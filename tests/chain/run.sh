@@ -335,10 +335,12 @@ fi
 
 # loyalty-syncd as a Windows service: installed with its options, started by the service control
 # manager, it carries a member enrolled at this till to the authority; removed, it stops between
-# rounds and says so in its log.
+# rounds and says so in its log. The till's file is in a folder with a Persian name, as under a
+# Persian user's profile (C:\Users\علی\AppData\...).
 if [ ${#run[@]} -gt 0 ]; then
   pg_role svc_till
-  till="$pg_work/tills/service.db"
+  mkdir -p "$pg_work/tills/صندوق ۱"
+  till="$pg_work/tills/صندوق ۱/service.db"
   "${run[@]}" "$admin" init "$till" --currency IRT >/dev/null
   printf 'phone,name\n09124440777,Service Test\n' > "$pg_work/member.csv"
   "${run[@]}" "$admin" members import "$till" "$pg_work/member.csv" >/dev/null

@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "console.hpp"
 #include "loyalty/sync.h"
 #include "service.hpp"
 
@@ -80,7 +81,7 @@ int write_dashboard(const std::string& path, const std::string& conninfo, int of
         return 1;
     }
     page.resize(needed < page.size() ? needed : page.size() - 1);
-    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::FILE* f = syncd::open_file(path, "wb");
     if (!f || std::fwrite(page.data(), 1, page.size(), f) != page.size() || std::fclose(f) != 0) {
         std::fprintf(stderr, "loyalty-syncd: cannot write %s\n", path.c_str());
         return 1;
@@ -103,7 +104,7 @@ std::string ago(std::int64_t at_ms) {
 class Status {
   public:
     explicit Status(const std::string& log) {
-        if (!log.empty()) file_ = std::fopen(log.c_str(), "a");
+        if (!log.empty()) file_ = syncd::open_file(log, "a");
     }
     ~Status() {
         if (file_) std::fclose(file_);
@@ -221,38 +222,39 @@ std::string absolute(const std::string& path) {
 
 int main(int argc, char** argv) {
     Options opt;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        const bool has_value = i + 1 < argc;
+    const std::vector<std::string> args = syncd::arguments(argc, argv);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const bool has_value = i + 1 < args.size();
         if (a == "--db" && has_value) {
-            opt.path = argv[++i];
+            opt.path = args[++i];
             opt.to_install.insert(opt.to_install.end(), {a, absolute(opt.path)});
         } else if (a == "--conninfo" && has_value) {
-            opt.conninfo = argv[++i];
+            opt.conninfo = args[++i];
             opt.to_install.insert(opt.to_install.end(), {a, opt.conninfo});
         } else if (a == "--interval" && has_value) {
-            opt.interval = std::atoi(argv[++i]);
-            opt.to_install.insert(opt.to_install.end(), {a, argv[i]});
+            opt.interval = std::atoi(args[++i].c_str());
+            opt.to_install.insert(opt.to_install.end(), {a, args[i]});
         } else if (a == "--batch" && has_value) {
-            opt.batch = std::atoi(argv[++i]);
-            opt.to_install.insert(opt.to_install.end(), {a, argv[i]});
+            opt.batch = std::atoi(args[++i].c_str());
+            opt.to_install.insert(opt.to_install.end(), {a, args[i]});
         } else if (a == "--log" && has_value) {
-            opt.log = argv[++i];
+            opt.log = args[++i];
             opt.to_install.insert(opt.to_install.end(), {a, absolute(opt.log)});
         } else if (a == "--once") {
             opt.once = true;
         } else if (a == "--dashboard" && has_value) {
-            opt.dashboard = argv[++i];
+            opt.dashboard = args[++i];
         } else if (a == "--offset" && has_value) {
-            opt.offset = std::atoi(argv[++i]);
+            opt.offset = std::atoi(args[++i].c_str());
         } else if (a == "--language" && has_value) {
-            opt.language = argv[++i];
+            opt.language = args[++i];
         } else if (a == "--service" && has_value) {
-            opt.service = argv[++i];
+            opt.service = args[++i];
         } else if (a == "--install-service" && has_value) {
-            opt.install = argv[++i];
+            opt.install = args[++i];
         } else if (a == "--remove-service" && has_value) {
-            opt.remove = argv[++i];
+            opt.remove = args[++i];
         } else {
             return usage();
         }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "console.hpp"
+
 #ifdef _WIN32
 #include <windows.h>
 
@@ -13,7 +15,7 @@ namespace {
 
 // The service control manager calls back into plain functions: what they need lives here for
 // the one service this process runs.
-std::string g_name;
+std::wstring g_name;
 const std::function<int()>* g_body = nullptr;
 std::atomic<bool>* g_stop = nullptr;
 SERVICE_STATUS_HANDLE g_handle = nullptr;
@@ -45,8 +47,8 @@ DWORD WINAPI control(DWORD code, DWORD, LPVOID, LPVOID) {
     }
 }
 
-void WINAPI service_main(DWORD, LPSTR*) {
-    g_handle = RegisterServiceCtrlHandlerExA(g_name.c_str(), control, nullptr);
+void WINAPI service_main(DWORD, LPWSTR*) {
+    g_handle = RegisterServiceCtrlHandlerExW(g_name.c_str(), control, nullptr);
     if (!g_handle) return;
     report(SERVICE_RUNNING);
     g_status = (*g_body)();
@@ -96,11 +98,11 @@ struct Handle {
 
 int run_as_service(const std::string& name, const std::function<int()>& body,
                    std::atomic<bool>& stop) {
-    g_name = name;
+    g_name = widen(name);
     g_body = &body;
     g_stop = &stop;
-    SERVICE_TABLE_ENTRYA table[] = {{g_name.data(), service_main}, {nullptr, nullptr}};
-    if (!StartServiceCtrlDispatcherA(table)) {
+    SERVICE_TABLE_ENTRYW table[] = {{g_name.data(), service_main}, {nullptr, nullptr}};
+    if (!StartServiceCtrlDispatcherW(table)) {
         std::fprintf(stderr,
                      "loyalty-syncd: --service: not started by the service control manager: %s\n",
                      last_error().c_str());
@@ -110,47 +112,47 @@ int run_as_service(const std::string& name, const std::function<int()>& body,
 }
 
 int install_service(const std::string& name, const std::vector<std::string>& args) {
-    char self[MAX_PATH];
-    const DWORD n = GetModuleFileNameA(nullptr, self, sizeof self);
-    if (n == 0 || n == sizeof self) {
+    const std::string self = own_path();
+    if (self.empty()) {
         std::fprintf(stderr, "loyalty-syncd: cannot find its own path: %s\n", last_error().c_str());
         return 1;
     }
     std::string command = quote(self) + " --service " + quote(name);
     for (const auto& a : args)
         command += " " + quote(a);
-    Handle scm{OpenSCManagerA(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE)};
+    Handle scm{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE)};
     if (!scm.h) {
         std::fprintf(stderr, "loyalty-syncd: cannot open the service control manager: %s\n",
                      last_error().c_str());
         return 1;
     }
-    const std::string display = "libloyalty sync (" + name + ")";
-    Handle svc{CreateServiceA(scm.h, name.c_str(), display.c_str(), SERVICE_ALL_ACCESS,
+    const std::wstring display = widen("libloyalty sync (" + name + ")");
+    Handle svc{CreateServiceW(scm.h, widen(name).c_str(), display.c_str(), SERVICE_ALL_ACCESS,
                               SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
-                              command.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr)};
+                              widen(command).c_str(), nullptr, nullptr, nullptr, nullptr, nullptr)};
     if (!svc.h) {
         std::fprintf(stderr, "loyalty-syncd: cannot create the service %s: %s\n", name.c_str(),
                      last_error().c_str());
         return 1;
     }
-    SERVICE_DESCRIPTIONA d{};
-    std::string text = "Keeps this till's loyalty file and the chain's authority in step.";
+    SERVICE_DESCRIPTIONW d{};
+    std::wstring text = L"Keeps this till's loyalty file and the chain's authority in step.";
     d.lpDescription = text.data();
-    ChangeServiceConfig2A(svc.h, SERVICE_CONFIG_DESCRIPTION, &d);
+    ChangeServiceConfig2W(svc.h, SERVICE_CONFIG_DESCRIPTION, &d);
     std::printf("service %s installed (starts at boot; now: sc start %s)\n", name.c_str(),
                 name.c_str());
     return 0;
 }
 
 int remove_service(const std::string& name) {
-    Handle scm{OpenSCManagerA(nullptr, nullptr, SC_MANAGER_CONNECT)};
+    Handle scm{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT)};
     if (!scm.h) {
         std::fprintf(stderr, "loyalty-syncd: cannot open the service control manager: %s\n",
                      last_error().c_str());
         return 1;
     }
-    Handle svc{OpenServiceA(scm.h, name.c_str(), SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE)};
+    Handle svc{
+        OpenServiceW(scm.h, widen(name).c_str(), SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE)};
     if (!svc.h) {
         std::fprintf(stderr, "loyalty-syncd: no service %s: %s\n", name.c_str(),
                      last_error().c_str());
