@@ -32,7 +32,9 @@
 #include <vector>
 
 #include "console.hpp"
+#include "loyalty/status.hpp"
 #include "loyalty/sync.h"
+#include "platform.hpp"
 #include "service.hpp"
 
 namespace {
@@ -81,9 +83,10 @@ int write_dashboard(const std::string& path, const std::string& conninfo, int of
         return 1;
     }
     page.resize(needed < page.size() ? needed : page.size() - 1);
-    std::FILE* f = syncd::open_file(path, "wb");
-    if (!f || std::fwrite(page.data(), 1, page.size(), f) != page.size() || std::fclose(f) != 0) {
-        std::fprintf(stderr, "loyalty-syncd: cannot write %s\n", path.c_str());
+    try {
+        loyalty::platform::write_file(path, page, "the dashboard");
+    } catch (const loyalty::Error& e) {
+        std::fprintf(stderr, "loyalty-syncd: %s\n", e.what());
         return 1;
     }
     std::printf("dashboard written to %s\n", path.c_str());
@@ -222,7 +225,7 @@ std::string absolute(const std::string& path) {
 
 int main(int argc, char** argv) {
     Options opt;
-    const std::vector<std::string> args = syncd::arguments(argc, argv);
+    const std::vector<std::string> args = loyalty::platform::utf8_arguments(argc, argv);
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         const bool has_value = i + 1 < args.size();

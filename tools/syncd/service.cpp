@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "console.hpp"
+#include "platform.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -12,6 +13,8 @@
 
 namespace syncd {
 namespace {
+
+using loyalty::platform::widen;
 
 // The service control manager calls back into plain functions: what they need lives here for
 // the one service this process runs.
