@@ -45,7 +45,8 @@ struct MemberState {
     std::string tier;
     std::vector<std::string> tags;
     std::int64_t wallet_available = 0;
-    bool has_purchased = false;  // a sale of the member stands already (first-purchase bonus)
+    std::int64_t wallet_balance = 0;  // pending cashback included (shown on the quote)
+    bool has_purchased = false;       // a sale of the member stands already (first-purchase bonus)
     std::int64_t earned_in_cap_period = 0;  // points the member's sales earned in the cap's period
 };
 

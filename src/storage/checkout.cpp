@@ -16,7 +16,9 @@ MemberState Database::Impl::member_state(std::int64_t member_id, const Program& 
     s.benefits = benefits_of(p, m.tier, active_plan(member_id, p).id);
     s.tier = m.tier;
     s.tags = m.tags;
-    s.wallet_available = wallet_balance(member_id).available;
+    const WalletBalance wallet = wallet_balance(member_id);
+    s.wallet_available = wallet.available;
+    s.wallet_balance = wallet.balance;
     if (p.earn_cap.points > 0) {
         Window w = window_of(p.earn_cap.period, now(), p.utc_offset_minutes, p.week_start);
         s.earned_in_cap_period =
@@ -225,17 +227,12 @@ Quote Database::Impl::quote(const Basket& b) {
     q.wallet_status = ev.wallet_status;
     q.wallet_message = ev.wallet_message;
     q.wallet_amount = ev.wallet_amount;
-    if (member) {
-        WalletBalance w = wallet_balance(member);
-        q.wallet_balance = w.balance;
-        q.wallet_available = w.available;
-    }
+    q.wallet_balance = st.wallet_balance;
+    q.wallet_available = st.wallet_available;
     const Program& p = program;
     if (member && p.tiers.enabled()) {
         const std::int64_t account = account_of(member);  // a household's tier is its head's
-        auto mq = c.query("SELECT tier FROM members WHERE id=?", account);
-        mq.next();
-        q.tier = mq.text(0);
+        q.tier = st.tier;  // the account's, as the member's state holds it
         int cur = p.level_index(q.tier);
         std::int64_t after = score_of(account, p, sale_delta(ev));
         int target = std::max(level_for_score(p.tiers, after), cur);
@@ -352,9 +349,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
     // stay the member's own.
     const std::int64_t account = member ? account_of(member) : 0;
     if (member) {
-        auto q = c.query("SELECT tier FROM members WHERE id=?", account);
-        q.next();
-        tier_before = q.text(0);
+        tier_before = st.tier;  // the account's, read in this transaction or unchanged since
         stamp_rules(member, pb, ev, ev.rules);
     }
     c.query(

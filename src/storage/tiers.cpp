@@ -24,6 +24,12 @@ std::int64_t Database::Impl::tier_window_start(const Program& p) {
 
 // One metric over the member and every member merged into it, since `since`.
 std::int64_t Database::Impl::metric(const ScoreTerm& t, std::int64_t member, std::int64_t since) {
+    // Every point ever earned, from any source: the member's lifetime earnings, which every
+    // earning entry adds to and a merge carries over to the survivor (the ledger's sum over the
+    // member and its absorbed family, kept as the entries are written): one row, not a scan.
+    if (t.metric == ScoreTerm::Metric::Points && t.source.empty() &&
+        since == std::numeric_limits<std::int64_t>::min())
+        return scalar(c.query("SELECT lifetime_earned FROM members WHERE id=?", member));
     // Most members never absorbed another: then a plain per-member query does, without the
     // recursive family (which costs temporary tables on every sale).
     const bool family =

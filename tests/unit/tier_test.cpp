@@ -367,3 +367,48 @@ TEST_CASE("a commit takes its quote's evaluation only when nothing changed since
     CHECK(r.points_earned == 20);
     CHECK(db->verify().ok());
 }
+
+TEST_CASE("a lifetime score of points is the lifetime earnings, equal to the ledger's sum",
+          "[tiers]") {
+    // The lifetime points score reads members.lifetime_earned instead of summing the ledger: it
+    // must come out as the ledger's sum of earning entries over the member and every member
+    // merged into it, whatever happened to the points.
+    auto path = temp_path("tiers-lifetime.db");
+    auto db = open(path);
+    db->load_program(ladder("", R"(, "transfers": {"min_points": 1})"));
+    auto a = db->enrol(phone("09121234567")).id;
+    auto b = db->enrol(phone("09121234568")).id;
+    auto c = db->enrol(phone("09121234569")).id;
+    auto d = db->enrol(phone("09121234570")).id;
+    db->commit(basket(a, {2000000}), "A1");                  // earn 200
+    auto sb = db->commit(basket(b, {3000000}), "B1");        // earn 300
+    db->record_event(b, "invite", "B-invite");               // an event's 50
+    db->adjust(a, 40, "goodwill", "manager", "A-adj");       // not earned: no score
+    db->commit(basket(a, {1000000}, 30), "A2");              // spend 30, earn 100
+    db->refund(sb.sale_id, {{1, 500}}, "B-half");            // half of B's sale back: -150
+    db->transfer_points(a, c, 20, "gift", "cashier", "T1");  // moved, not earned
+    db->commit(basket(c, {900000}), "C1");                   // earn 90
+    auto h = db->household_create(c, "H1");
+    db->household_join(h, d, "H2");
+    db->commit(basket(d, {400000}), "D1");  // into the head's account: 40
+    db->merge(a, b, "M1");                  // B's 200 come with B
+    auto ledger_sum = [&](std::int64_t id) {
+        return raw_int(path,
+                       "WITH RECURSIVE fam(id) AS (SELECT " + std::to_string(id) +
+                           " UNION SELECT m.id FROM members m JOIN fam ON m.merged_into = fam.id) "
+                           "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE member_id IN fam "
+                           "AND kind IN (1, 5, 7, 8)");
+    };
+    CHECK(ledger_sum(a) == 200 + 100 + 300 + 50 - 150);
+    CHECK(db->tier_status(a).score == ledger_sum(a));
+    CHECK(ledger_sum(c) == 90 + 40);
+    CHECK(db->tier_status(c).score == ledger_sum(c));
+    CHECK(db->tier_status(a).tier == "silver");  // 500, reached with B's points
+    // 5,000,000 at Silver's x1.5 earns 750: 1,250 makes Gold, in the quote and in the commit.
+    CHECK(db->quote(basket(a, {5000000})).tier_after == "gold");
+    auto up = db->commit(basket(a, {5000000}), "A3");
+    CHECK(up.tier_before == "silver");
+    CHECK(up.tier_after == "gold");
+    CHECK(db->tier_status(a).score == ledger_sum(a));
+    CHECK(db->verify().ok());
+}
