@@ -142,6 +142,14 @@ struct Database::Impl {
     std::vector<std::pair<std::int64_t, std::int64_t>> noted_facts;
     std::string journal_body;
     std::unordered_map<std::uint64_t, std::string> uid_memo;
+    // How a record writes each column of a fact table's row, by the table's row statement: worked
+    // out from the columns' names once, not for every row (storage/journal.cpp).
+    struct FactColumn {
+        std::string name;
+        enum Kind { Plain, Skip, Origin, Seq, Reference } kind = Plain;
+        const char* table = nullptr;  // what a Reference names
+    };
+    std::unordered_map<const char*, std::vector<FactColumn>> fact_plans;
     std::unordered_map<std::int64_t, std::string> origin_names;
     // loy_verify's file rebuilt from the journal alone, kept between checks (storage/verify.cpp).
     std::unique_ptr<Impl> rebuilt;

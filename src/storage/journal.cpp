@@ -166,32 +166,65 @@ void Database::Impl::append_fact_uid(std::string& out, const char* table, std::i
 
 namespace {
 
+// What each of the row statement's columns is (Impl::fact_plans): kept while the statement's
+// columns keep their names.
+const std::vector<Database::Impl::FactColumn>& columns_of(Database::Impl& d, const FactTable& t,
+                                                          const storage::Query& q) {
+    using Col = Database::Impl::FactColumn;
+    std::vector<Col>& plan = d.fact_plans[t.row_sql];
+    bool same = static_cast<int>(plan.size()) == q.columns();
+    for (int i = 0; same && i < q.columns(); ++i)
+        same = plan[static_cast<std::size_t>(i)].name == q.column_name(i);
+    if (same) return plan;
+    plan.clear();
+    for (int i = 0; i < q.columns(); ++i) {
+        const std::string_view name = q.column_name(i);
+        Col col;
+        col.name = std::string(name);
+        if (name == "origin") {
+            col.kind = Col::Origin;
+        } else if (name == "origin_seq") {
+            col.kind = Col::Seq;
+        } else if (name == "id" || std::find(t.omit.begin(), t.omit.end(), name) != t.omit.end()) {
+            col.kind = Col::Skip;
+        } else if (const char* ref = reference_of(name)) {
+            col.kind = Col::Reference;
+            col.table = *ref ? ref : t.table;
+        }
+        plan.push_back(std::move(col));
+    }
+    return plan;
+}
+
 // One fact as a JSON object: its type, its chain-wide id, its columns (references to other facts
 // as their chain-wide ids; personal data and projections left out) and the rows it owns.
 void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int64_t id) {
+    using Col = Database::Impl::FactColumn;
     out += '{';
     JsonOut f{out};
     f.string("t", t.type);
     {
         auto q = d.c.query(t.row_sql, id);
         if (!q.next()) throw Error(Status::Internal, std::string("no ") + t.table + " row");
+        const std::vector<Col>& cols = columns_of(d, t, q);
         std::int64_t origin = 0, seq = id;
         for (int i = 0; i < q.columns(); ++i) {
-            const std::string_view name = q.column_name(i);
-            if (name == "origin") origin = q.i64(i);
-            if (name == "origin_seq" && !q.is_null(i)) seq = q.i64(i);
+            const Col& col = cols[static_cast<std::size_t>(i)];
+            if (col.kind == Col::Origin) origin = q.i64(i);
+            if (col.kind == Col::Seq && !q.is_null(i)) seq = q.i64(i);
         }
         f.name("id");
         append_uid(out, d.origin_name(origin), t.letter, seq);
         for (int i = 0; i < q.columns(); ++i) {
-            const std::string_view name = q.column_name(i);
-            if (name == "id" || name == "origin" || name == "origin_seq" || q.is_null(i)) continue;
-            if (std::find(t.omit.begin(), t.omit.end(), name) != t.omit.end()) continue;
-            if (const char* ref = reference_of(name)) {
-                f.name(name);
-                d.append_fact_uid(out, *ref ? ref : t.table, q.i64(i));
+            const Col& col = cols[static_cast<std::size_t>(i)];
+            if (col.kind == Col::Skip || col.kind == Col::Origin || col.kind == Col::Seq ||
+                q.is_null(i))
+                continue;
+            if (col.kind == Col::Reference) {
+                f.name(col.name);
+                d.append_fact_uid(out, col.table, q.i64(i));
             } else {
-                f.column(name, q, i);
+                f.column(col.name, q, i);
             }
         }
     }
