@@ -137,8 +137,7 @@ Evaluation Database::Impl::evaluate_basket(const Basket& b, std::int64_t& member
                     "the basket is in " + currency + " but the programme counts in " + p.currency);
     member_out = 0;
     if (b.member_id != 0) {
-        member_out = owner_of(b.member_id);
-        require_active(member_out);
+        member_out = active_owner(b.member_id);
     }
     state = member_state(member_out, p);
     return evaluate(with_plan_prices(b, p, member_out), state, p, now(), exp,

@@ -100,8 +100,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_claim(std::int64_t sale
     if (currency != p.currency)
         throw Error(Status::UnknownCurrency,
                     "the sale is in " + currency + " but the programme counts in " + p.currency);
-    const std::int64_t member = owner_of(member_id);
-    require_active(member);
+    const std::int64_t member = active_owner(member_id);
 
     Basket b;
     b.member_id = member;

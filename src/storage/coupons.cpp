@@ -141,8 +141,7 @@ std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t 
             const Campaign& camp = d.campaign_of(d.active_program(), campaign_id);
             std::int64_t member = 0;
             if (member_id != 0) {
-                member = d.owner_of(member_id);
-                d.require_active(member);
+                member = d.active_owner(member_id);
             }
             d.new_coupon(camp, member, 0, 0);
             return std::pair<std::int64_t, std::int64_t>(d.c.last_id(), 0);

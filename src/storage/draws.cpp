@@ -78,8 +78,7 @@ std::int64_t Database::draw_enter(const std::string& draw_id, std::int64_t membe
         const std::int64_t t = d.now();
         if (t < dr->from_ms || t >= dr->to_ms)
             throw Error(Status::InvalidState, "the draw is not open now");
-        std::int64_t member = d.owner_of(member_id);
-        d.require_active(member);
+        std::int64_t member = d.active_owner(member_id);
         const std::int64_t points = checked_mul(dr->points_per_entry, entries);
         Impl::EntryContext ctx;
         ctx.reason = "draw:" + dr->id;

@@ -52,8 +52,7 @@ std::int64_t Database::Impl::open_hold(std::int64_t asset, std::int64_t member_i
                         asset == kPoints
                             ? "in a chain, points are held by the chain's authority (loy_sync_hold)"
                             : "in a chain, wallet money is spent online at the chain's authority");
-        const std::int64_t card = owner_of(member_id);
-        require_active(card);
+        const std::int64_t card = active_owner(member_id);
         // Points are held in the member's points account (a household's head's).
         const std::int64_t member = asset == kPoints ? account_of(card) : card;
         const std::int64_t available =

@@ -105,8 +105,7 @@ void Database::household_join(std::int64_t household_id, std::int64_t member_id,
         const std::int64_t head = d.owner_of(q.i64(0));
         if (d.household_of(head) != household_id)
             throw Error(Status::InvalidState, "the household has ended (its head left)");
-        const std::int64_t member = d.owner_of(member_id);
-        d.require_active(member);
+        const std::int64_t member = d.active_owner(member_id);
         d.require_active(head);
         if (d.household_of(member) != 0)
             throw Error(Status::InvalidState,

@@ -355,6 +355,8 @@ struct Database::Impl {
     Member load_member(std::int64_t id);
     std::int64_t owner_of(std::int64_t id);
     void require_active(std::int64_t id);
+    // owner_of(id), refused unless active: one read a hop.
+    std::int64_t active_owner(std::int64_t id);
     std::string normalize_phone(const std::string& p) const;
     void check_fields(MemberFields& f) const;
     void check_birthday(int y, int m, int d) const;

@@ -297,8 +297,7 @@ std::int64_t Database::record_event(std::int64_t member_id, const std::string& a
         if (rule == p.events.end())
             throw Error(Status::NotFound,
                         "the programme gives no points for action '" + action + "'");
-        std::int64_t member = d.owner_of(member_id);
-        d.require_active(member);
+        std::int64_t member = d.active_owner(member_id);
         member = d.account_of(member);  // a household's points are its head's
         std::int64_t t = d.now();
         if (rule->cap > 0) {
@@ -341,8 +340,7 @@ std::int64_t Database::adjust(std::int64_t member_id, std::int64_t points,
                                       "operator", operator_id, "approver", approver);
     auto out = d.idempotent(key, "adjust", req, [&] {
         const Program& p = d.active_program();
-        std::int64_t member = d.owner_of(member_id);
-        d.require_active(member);
+        std::int64_t member = d.active_owner(member_id);
         member = d.account_of(member);  // a household's points are its head's
         Impl::EntryContext ctx;
         ctx.reason = reason;

@@ -83,16 +83,36 @@ std::int64_t Database::Impl::owner_of(std::int64_t id) {
     throw Error(Status::Internal, "merge chain too long");
 }
 
-void Database::Impl::require_active(std::int64_t id) {
-    auto q = c.query("SELECT status FROM members WHERE id=?", id);
-    if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
-    auto s = static_cast<MemberStatus>(q.i64(0));
+namespace {
+
+void refuse_inactive(std::int64_t id, MemberStatus s) {
     if (s != MemberStatus::Active)
         throw Error(Status::MemberInactive,
                     "member " + std::to_string(id) +
                         (s == MemberStatus::Inactive ? " is deactivated"
                          : s == MemberStatus::Erased ? " was erased"
                                                      : " was merged into another member"));
+}
+
+}  // namespace
+
+void Database::Impl::require_active(std::int64_t id) {
+    auto q = c.query("SELECT status FROM members WHERE id=?", id);
+    if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
+    refuse_inactive(id, static_cast<MemberStatus>(q.i64(0)));
+}
+
+std::int64_t Database::Impl::active_owner(std::int64_t id) {
+    for (int hops = 0; hops < 64; ++hops) {
+        auto q = c.query("SELECT merged_into, status FROM members WHERE id=?", id);
+        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
+        if (q.is_null(0)) {
+            refuse_inactive(id, static_cast<MemberStatus>(q.i64(1)));
+            return id;
+        }
+        id = q.i64(0);
+    }
+    throw Error(Status::Internal, "merge chain too long");
 }
 
 std::string Database::Impl::normalize_phone(const std::string& p) const {

@@ -23,11 +23,9 @@ std::int64_t Database::transfer_points(std::int64_t from_member_id, std::int64_t
             throw Error(
                 Status::RedemptionNotAllowed,
                 fmt::format("at least {} points are transferred at once", p.transfers.min_points));
-        d.require_active(d.owner_of(from_member_id));
-        d.require_active(d.owner_of(to_member_id));
         // Between points accounts: a household's members share one.
-        const std::int64_t from = d.account_of(d.owner_of(from_member_id)),
-                           to = d.account_of(d.owner_of(to_member_id));
+        const std::int64_t from = d.account_of(d.active_owner(from_member_id)),
+                           to = d.account_of(d.active_owner(to_member_id));
         if (from == to)
             throw Error(Status::InvalidArgument,
                         "the points are already the receiver's (the same member or household)");
