@@ -76,6 +76,28 @@ loy_sync* sync_of(loy_db* db, const std::string& conninfo, int batch) {
     return s;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// One sale of one line (`quantity_milli` at `price`) to member `id` under key `key`: its latency
+// in microseconds.
+double sell(loy_db* db, std::int64_t id, std::int64_t quantity_milli, std::int64_t price,
+            const std::string& key) {
+    loy_error e;
+    loy_error_init(&e);
+    const auto t0 = std::chrono::steady_clock::now();
+    loy_basket* b = nullptr;
+    loy_basket_new(&b, &e);
+    loy_basket_set_member(b, id, &e);
+    loy_basket_add_line(b, "TEA", "drinks", quantity_milli, price, 0, nullptr, &e);
+    loy_receipt* rc = nullptr;
+    if (loy_commit(db, b, key.c_str(), &rc, &e) != LOY_OK) die("commit", e);
+    loy_receipt_free(rc);
+    loy_basket_free(b);
+    return 1e6 * seconds_since(t0);
+}
+
 // A till's day: `members` enrolments (phones of its own per round), then sales spread over them
 // until `records` records.
 void write_day(loy_db* db, int records, int round) {
@@ -96,22 +118,9 @@ void write_day(loy_db* db, int records, int round) {
         ids.push_back(loy_member_id(m));
         loy_member_free(m);
     }
-    for (int i = 0; i < records - members; ++i) {
-        loy_basket* b = nullptr;
-        loy_basket_new(&b, &e);
-        loy_basket_set_member(b, ids[static_cast<std::size_t>(i) % ids.size()], &e);
-        loy_basket_add_line(b, "TEA", "drinks", 2000, 45000, 0, nullptr, &e);
-        loy_receipt* r = nullptr;
-        if (loy_commit(db, b, ("s" + std::to_string(round) + "-" + std::to_string(i)).c_str(), &r,
-                       &e) != LOY_OK)
-            die("commit", e);
-        loy_receipt_free(r);
-        loy_basket_free(b);
-    }
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    for (int i = 0; i < records - members; ++i)
+        sell(db, ids[static_cast<std::size_t>(i) % ids.size()], 2000, 45000,
+             "s" + std::to_string(round) + "-" + std::to_string(i));
 }
 
 struct Stat {
@@ -307,16 +316,8 @@ void lag(const Config& c) {
         const auto t0 = std::chrono::steady_clock::now();
         loy_member* ma = nullptr;
         if (loy_member_find_by_uid(a.db, uid.c_str(), &ma, &e) != LOY_OK) die("lag: find", e);
-        loy_basket* bk = nullptr;
-        loy_basket_new(&bk, &e);
-        loy_basket_set_member(bk, loy_member_id(ma), &e);
+        sell(a.db, loy_member_id(ma), 1000, 10000, "lag" + std::to_string(i));
         loy_member_free(ma);
-        loy_basket_add_line(bk, "TEA", "drinks", 1000, 10000, 0, nullptr, &e);
-        loy_receipt* rc = nullptr;
-        if (loy_commit(a.db, bk, ("lag" + std::to_string(i)).c_str(), &rc, &e) != LOY_OK)
-            die("lag: commit", e);
-        loy_receipt_free(rc);
-        loy_basket_free(bk);
         round(a.sync, "lag: push");
         round(b.sync, "lag: pull");
         m = nullptr;
@@ -418,22 +419,6 @@ std::vector<std::int64_t> members_of(loy_db* db, int round, int count) {
     return ids;
 }
 
-// One sale of 25,000 to member `id` under key `key`: its latency in microseconds.
-double sell(loy_db* db, std::int64_t id, const std::string& key) {
-    loy_error e;
-    loy_error_init(&e);
-    const auto t0 = std::chrono::steady_clock::now();
-    loy_basket* b = nullptr;
-    loy_basket_new(&b, &e);
-    loy_basket_set_member(b, id, &e);
-    loy_basket_add_line(b, "TEA", "drinks", 1000, 25000, 0, nullptr, &e);
-    loy_receipt* rc = nullptr;
-    if (loy_commit(db, b, key.c_str(), &rc, &e) != LOY_OK) die("commit", e);
-    loy_receipt_free(rc);
-    loy_basket_free(b);
-    return 1e6 * seconds_since(t0);
-}
-
 // Checkout latency at a till, with and without its sync running beside it.
 void p99_while_syncing(const Config& c) {
     const std::string conninfo = fresh_database(c, "bench_p99");
@@ -459,7 +444,7 @@ void p99_while_syncing(const Config& c) {
                     // The other till sells and syncs, and this till's sync runs, all the time.
                     for (int k = 0; !stop.load(); ++k) {
                         for (int i = 0; i < 20; ++i)
-                            sell(other.db, theirs[static_cast<std::size_t>(i)],
+                            sell(other.db, theirs[static_cast<std::size_t>(i)], 1000, 25000,
                                  "o-" + std::to_string(r) + "-" + std::to_string(k) + "-" +
                                      std::to_string(i));
                         round(other.sync, "p99: other till");
@@ -468,7 +453,7 @@ void p99_while_syncing(const Config& c) {
                 });
             std::vector<double> us;
             for (int i = 0; i < sales; ++i)
-                us.push_back(sell(t.db, ids[static_cast<std::size_t>(i) % ids.size()],
+                us.push_back(sell(t.db, ids[static_cast<std::size_t>(i) % ids.size()], 1000, 25000,
                                   "p99-" + std::to_string(key++)));
             stop = true;
             if (beside_thread.joinable()) beside_thread.join();
