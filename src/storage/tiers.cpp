@@ -1,5 +1,7 @@
 // Tiers and plans: the qualifying score over the tier window, upgrades at checkout, reviews,
 // a member's tier status, and plan subscriptions and their cancellation.
+#include <array>
+
 #include "storage/impl.hpp"
 
 namespace loyalty {
@@ -93,19 +95,19 @@ std::int64_t Database::Impl::score_of(std::int64_t member, const Program& p,
 }
 
 Database::Impl::ActivePlan Database::Impl::active_plan(std::int64_t member, const Program& p) {
+    // The subscription in force that ends last, of a plan the programme still has. Chosen here,
+    // not by ORDER BY: sorting on the computed end costs a temporary b-tree at every quote and
+    // sale, and a member has few subscriptions.
     auto q = c.query(
         "SELECT plan_id, CASE WHEN cancelled_at > 0 AND cancelled_at < ends_at THEN "
         "cancelled_at "
         "ELSE ends_at END AS e FROM subscriptions WHERE member_id=?1 AND starts_at <= ?2 AND e "
-        "> ?2 "
-        "ORDER BY e DESC",
+        "> ?2",
         member, now());
     ActivePlan found;
     while (q.next())
-        if (p.plan(q.text(0))) {
+        if ((found.id.empty() || q.i64(1) > found.ends_at) && p.plan(q.text(0)))
             found = ActivePlan{q.text(0), q.i64(1)};
-            break;
-        }
     if (found.id.empty()) return found;
     // Renewals already paid for continue the coverage without a gap.
     for (;;) {
@@ -123,12 +125,24 @@ Database::Impl::ActivePlan Database::Impl::active_plan(std::int64_t member, cons
 
 // The assignment by staff in force for the member (the latest made, in any file), if any.
 Database::Impl::Assignment Database::Impl::assignment(std::int64_t member) {
+    // The latest by (created_at, origin, id), chosen here rather than by ORDER BY, which sorted
+    // in a temporary b-tree at every sale: a member has few assignments.
     auto q = c.query(
-        "SELECT tier, until, reason FROM tier_assignments WHERE member_id=? ORDER BY created_at "
-        "DESC, origin DESC, id DESC LIMIT 1",
+        "SELECT tier, until, reason, created_at, origin, id FROM tier_assignments WHERE "
+        "member_id=?",
         member);
-    if (!q.next() || q.text(0).empty() || (q.i64(1) != 0 && q.i64(1) <= now())) return {};
-    return {q.text(0), q.text(2), q.i64(1)};
+    Assignment latest;
+    bool any = false;
+    std::array<std::int64_t, 3> at{};
+    while (q.next()) {
+        const std::array<std::int64_t, 3> key{q.i64(3), q.i64(4), q.i64(5)};
+        if (any && key < at) continue;
+        any = true;
+        at = key;
+        latest = {q.text(0), q.text(2), q.i64(1)};
+    }
+    if (!any || latest.tier.empty() || (latest.until != 0 && latest.until <= now())) return {};
+    return latest;
 }
 
 // The lowest level the member may hold: an active plan's floor, a level staff assigned, or a
