@@ -26,17 +26,19 @@ std::int64_t Database::Impl::tier_window_start(const Program& p) {
 
 // One metric over the member and every member merged into it, since `since`.
 std::int64_t Database::Impl::metric(const ScoreTerm& t, std::int64_t member, std::int64_t since) {
-    // Every point ever earned, from any source: the member's lifetime earnings, which every
-    // earning entry adds to and a merge carries over to the survivor (the ledger's sum over the
-    // member and its absorbed family, kept as the entries are written): one row, not a scan.
-    if (t.metric == ScoreTerm::Metric::Points && t.source.empty() &&
-        since == std::numeric_limits<std::int64_t>::min())
-        return scalar(c.query("SELECT lifetime_earned FROM members WHERE id=?", member));
     // Most members never absorbed another: then a plain per-member query does, without the
     // recursive family (which costs temporary tables on every sale).
     const bool family =
         scalar(c.query("SELECT EXISTS (SELECT 1 FROM members WHERE merged_into=?)", member)) != 0;
     if (!family) {
+        // Every point ever earned, from any source: the member's lifetime earnings, which every
+        // earning entry adds to as it is written (the sum of the member's own earning entries):
+        // one row, not a scan. A member who absorbed others is summed over the ledger: an entry
+        // another till recorded for the absorbed member after the merge counts with the family
+        // but stays in the absorbed member's own figure.
+        if (t.metric == ScoreTerm::Metric::Points && t.source.empty() &&
+            since == std::numeric_limits<std::int64_t>::min())
+            return scalar(c.query("SELECT lifetime_earned FROM members WHERE id=?", member));
         switch (t.metric) {
             case ScoreTerm::Metric::Points:
                 return scalar(

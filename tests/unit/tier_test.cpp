@@ -370,9 +370,9 @@ TEST_CASE("a commit takes its quote's evaluation only when nothing changed since
 
 TEST_CASE("a lifetime score of points is the lifetime earnings, equal to the ledger's sum",
           "[tiers]") {
-    // The lifetime points score reads members.lifetime_earned instead of summing the ledger: it
-    // must come out as the ledger's sum of earning entries over the member and every member
-    // merged into it, whatever happened to the points.
+    // The lifetime points score of a member who absorbed no other reads members.lifetime_earned
+    // instead of summing the ledger: it must come out as the ledger's sum of earning entries,
+    // whatever happened to the points; a survivor of a merge is summed with its family.
     auto path = temp_path("tiers-lifetime.db");
     auto db = open(path);
     db->load_program(ladder("", R"(, "transfers": {"min_points": 1})"));
@@ -402,6 +402,10 @@ TEST_CASE("a lifetime score of points is the lifetime earnings, equal to the led
     CHECK(ledger_sum(a) == 200 + 100 + 300 + 50 - 150);
     CHECK(db->tier_status(a).score == ledger_sum(a));
     CHECK(ledger_sum(c) == 90 + 40);
+    CHECK(db->tier_status(c).score == ledger_sum(c));
+    // C absorbed no one: its quote and its sale upgrade on the lifetime figure (130 + 400).
+    CHECK(db->quote(basket(c, {4000000})).tier_after == "silver");
+    CHECK(db->commit(basket(c, {4000000}), "C2").tier_after == "silver");
     CHECK(db->tier_status(c).score == ledger_sum(c));
     CHECK(db->tier_status(a).tier == "silver");  // 500, reached with B's points
     // 5,000,000 at Silver's x1.5 earns 750: 1,250 makes Gold, in the quote and in the commit.
