@@ -9,9 +9,19 @@ export WINEDLLOVERRIDES="mscoree,mshtml="
 # Wine reads Unix file names and arguments in the Unix locale's encoding: UTF-8, whatever the
 # caller's locale, so that Persian names reach the program intact.
 export LC_ALL=C.UTF-8
+# Debian's `wine` starts its 32-bit loader whenever wine32 is installed, and that loader starts
+# wine64 for a 64-bit program. A kernel without 32-bit support (no IA32 emulation) cannot run
+# it ("Exec format error"): then 64-bit programs are started by wine64 itself, and 32-bit ones
+# cannot run on this machine at all (scripts/windows.sh says so and runs only the i686 checks
+# that need no wine).
+loader=wine
+if ! /usr/lib/wine/wine --version >/dev/null 2>&1 && [ -x /usr/lib/wine/wine64 ]; then
+  loader=/usr/lib/wine/wine64
+  export WINELOADER=/usr/lib/wine/wine64
+fi
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  WINEARCH=win64 wineboot --init >/dev/null 2>&1 || true
+  WINEARCH=win64 "$loader" wineboot --init >/dev/null 2>&1 || true
   wineserver -w || true
 fi
 [ "${1:-}" = "--init" ] && exit 0
-exec wine "$@"
+exec "$loader" "$@"
