@@ -7,6 +7,7 @@ using namespace loyalty::capi;
 
 struct loy_journal {
     std::vector<JournalRecord> r;
+    std::vector<MemberProfile> p;  // written after the records by loy_journal_apply
 };
 
 namespace {
@@ -113,7 +114,7 @@ int32_t loy_journal_read(loy_db* db, const char* origin, int64_t after_seq, int3
     if (out) *out = nullptr;
     return guard(err, [&] {
         if (!out) null_arg("out_journal");
-        *out = new loy_journal{db_of(db).journal(opt(origin), after_seq, max_records)};
+        *out = new loy_journal{db_of(db).journal(opt(origin), after_seq, max_records), {}};
     });
 }
 
@@ -175,6 +176,20 @@ int32_t loy_journal_add(loy_journal* j, const char* origin, int64_t seq, const c
     });
 }
 
+int32_t loy_journal_add_profile(loy_journal* j, const char* uid, const loy_member_fields* fields,
+                                loy_error* err) {
+    return guard(err, [&] {
+        if (!j) null_arg("journal");
+        if (!fields) null_arg("fields");
+        if (j->p.size() >= 10000)
+            throw Error(Status::InvalidArgument, "a list holds at most 10000 profiles");
+        MemberProfile p;
+        p.uid = req(uid, "uid");
+        p.fields = to_fields(fields, true);
+        j->p.push_back(std::move(p));
+    });
+}
+
 int32_t loy_member_profile_apply(loy_db* db, const char* uid, const loy_member_fields* fields,
                                  loy_member** out, loy_error* err) {
     if (out) *out = nullptr;
@@ -192,7 +207,7 @@ int32_t loy_journal_heads(loy_db* db, loy_journal** out, loy_error* err) {
     if (out) *out = nullptr;
     return guard(err, [&] {
         if (!out) null_arg("out_journal");
-        *out = new loy_journal{db_of(db).journal_heads()};
+        *out = new loy_journal{db_of(db).journal_heads(), {}};
     });
 }
 
@@ -202,7 +217,7 @@ int32_t loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied
     if (out_duplicates) *out_duplicates = 0;
     return guard(err, [&] {
         if (!j) null_arg("journal");
-        const ApplyResult r = db_of(db).apply_journal(j->r);
+        const ApplyResult r = db_of(db).apply_journal(j->r, j->p);
         if (out_applied) *out_applied = r.applied;
         if (out_duplicates) *out_duplicates = r.duplicates;
     });

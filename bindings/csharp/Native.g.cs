@@ -885,6 +885,8 @@ namespace Loyalty.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_journal_apply(LoyDbHandle db, LoyJournalHandle j, out long out_applied, out long out_duplicates, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int loy_journal_add_profile(LoyJournalHandle j, byte[] uid, ref LoyMemberFields fields, ref LoyError err);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_member_profile_apply(LoyDbHandle db, byte[] uid, ref LoyMemberFields fields, out LoyMemberHandle out_member, ref LoyError err);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int loy_journal_heads(LoyDbHandle db, out LoyJournalHandle out_journal, ref LoyError err);

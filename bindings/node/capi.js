@@ -414,6 +414,7 @@ function declare(koffi, lib) {
   fn.loy_journal_new = lib.func('int32_t loy_journal_new(_Out_ loy_journal** out_journal, _Inout_ loy_error* err)');
   fn.loy_journal_add = lib.func('int32_t loy_journal_add(loy_journal* j, const char* origin, int64_t seq, const char* kind, const char* key, const char* body, const char* prev, const char* hash, int64_t created_at, _Inout_ loy_error* err)');
   fn.loy_journal_apply = lib.func('int32_t loy_journal_apply(loy_db* db, const loy_journal* j, _Out_ int64_t* out_applied, _Out_ int64_t* out_duplicates, _Inout_ loy_error* err)');
+  fn.loy_journal_add_profile = lib.func('int32_t loy_journal_add_profile(loy_journal* j, const char* uid, const loy_member_fields* fields, _Inout_ loy_error* err)');
   fn.loy_member_profile_apply = lib.func('int32_t loy_member_profile_apply(loy_db* db, const char* uid, const loy_member_fields* fields, _Out_ loy_member** out_member, _Inout_ loy_error* err)');
   fn.loy_journal_heads = lib.func('int32_t loy_journal_heads(loy_db* db, _Out_ loy_journal** out_journal, _Inout_ loy_error* err)');
   fn.loy_verify = lib.func('int32_t loy_verify(loy_db* db, _Out_ int64_t* out_problems, char* buf, size_t capacity, _Out_ size_t* out_needed, _Inout_ loy_error* err)');

@@ -484,6 +484,7 @@ function loy_journal_created_at(p_j: Pointer; p_i: size_t): Int64; cdecl; extern
 function loy_journal_new(p_out_journal: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_journal_add(p_j: Pointer; p_origin: PAnsiChar; p_seq: Int64; p_kind: PAnsiChar; p_key: PAnsiChar; p_body: PAnsiChar; p_prev: PAnsiChar; p_hash: PAnsiChar; p_created_at: Int64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_journal_apply(p_db: Pointer; p_j: Pointer; p_out_applied: PInt64; p_out_duplicates: PInt64; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
+function loy_journal_add_profile(p_j: Pointer; p_uid: PAnsiChar; p_fields: Ploy_member_fields; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_member_profile_apply(p_db: Pointer; p_uid: PAnsiChar; p_fields: Ploy_member_fields; p_out_member: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_journal_heads(p_db: Pointer; p_out_journal: PPointer_; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;
 function loy_verify(p_db: Pointer; p_out_problems: PInt64; p_buf: PAnsiChar; p_capacity: size_t; p_out_needed: Psize_t; p_err: Ploy_error): Int32; cdecl; external LoyaltyLib;

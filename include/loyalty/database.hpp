@@ -95,6 +95,13 @@ struct ApplyResult {
     std::int64_t applied = 0, duplicates = 0;
 };
 
+// A member's profile as another till holds it (docs/chain.md, "Profiles"), to be applied with the
+// records that name the member.
+struct MemberProfile {
+    std::string uid;  // the member's chain-wide id
+    MemberFields fields;
+};
+
 class Database {
   public:
     static std::unique_ptr<Database> open(const OpenOptions& options);
@@ -127,8 +134,12 @@ class Database {
     // Applies other origins' records to this file, in one transaction: each exactly once per
     // (origin, seq); a record that differs from the one held under its id is a fork (SyncFork),
     // one that does not follow the last held record of its origin a gap (SyncGap). A refused
-    // batch changes nothing (docs/journal.md, "Applying another origin's records").
-    ApplyResult apply_journal(const std::vector<JournalRecord>& records);
+    // batch changes nothing (docs/journal.md, "Applying another origin's records"). `profiles`
+    // are written after the records in the same transaction, as apply_profile writes them, so a
+    // member brought by a record never lands without its profile; one this file cannot take (no
+    // such member, erased or merged, or its phone or card another member's here) is passed over.
+    ApplyResult apply_journal(const std::vector<JournalRecord>& records,
+                              const std::vector<MemberProfile>& profiles = {});
     // A member's profile (phone, card, name, e-mail, birthday, gender, language, tags) as another
     // till holds it, written here without a journal record (docs/chain.md, "Profiles").
     Member apply_profile(const std::string& uid, const MemberFields& fields);

@@ -1146,6 +1146,15 @@ LOY_API int32_t LOY_CALL loy_journal_add(loy_journal* j, const char* origin, int
                                          loy_error* err);
 LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
                                            int64_t* out_duplicates, loy_error* err);
+/* Appends to a list the profile of member `uid` as another till holds it (the fields as for
+ * loy_member_profile_apply, below; at most 10000 profiles). loy_journal_apply writes a list's
+ * profiles after its records, in the same transaction: the members a list brings land with their
+ * profiles or not at all, so a sync stopped between the two never leaves a member without the
+ * phone a cashier finds them by. A profile this file cannot take is passed over, the rest of the
+ * list applied: no member `uid` here yet, an erased or merged one, or a phone or card another
+ * member's here. */
+LOY_API int32_t LOY_CALL loy_journal_add_profile(loy_journal* j, const char* uid,
+                                                 const loy_member_fields* fields, loy_error* err);
 /* A member's profile as another till holds it (phone, card, name, e-mail, birthday, gender,
  * language, tags; NULL or LOY_UNCHANGED leaves a field, "" clears it), brought by the chain's
  * authority: written to the member with chain-wide id `uid` without a journal record, since the

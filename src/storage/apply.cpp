@@ -595,7 +595,7 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
 // written without a journal record, since the journal never holds a profile. Consents, branch
 // and referrer are facts and come with the journal, not here. An erased or merged member keeps
 // nothing: erasure wins over any profile.
-Member Database::apply_profile(const std::string& uid, const MemberFields& fields) {
+std::int64_t Database::Impl::write_profile(const std::string& uid, const MemberFields& fields) {
     MemberFields f;
     f.phone = fields.phone;
     f.card = fields.card;
@@ -607,27 +607,34 @@ Member Database::apply_profile(const std::string& uid, const MemberFields& field
     f.birth_year = fields.birth_year;
     f.birth_month = fields.birth_month;
     f.birth_day = fields.birth_day;
-    impl_->check_fields(f);
+    check_fields(f);
+    const std::int64_t id = local_id("members", 'M', uid);
+    // A profile is not a change of the member's facts: their time (updated_at, by which a later
+    // change wins) stays what it was.
+    const std::int64_t at = scalar(c.query("SELECT updated_at FROM members WHERE id=?", id));
+    do_update(id, f);
+    c.query("UPDATE members SET updated_at=? WHERE id=?", at, id).run();
+    c.run("DELETE FROM temp.journal_facts");
+    c.run("DELETE FROM temp.journal_op");
+    return id;
+}
+
+Member Database::apply_profile(const std::string& uid, const MemberFields& fields) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
     if (d.opt.read_only) throw Error(Status::ReadOnly, "the database was opened read-only");
     Transaction t(d.c, true);
-    const std::int64_t id = d.local_id("members", 'M', uid);
-    // A profile is not a change of the member's facts: their time (updated_at, by which a later
-    // change wins) stays what it was.
-    const std::int64_t at = scalar(d.c.query("SELECT updated_at FROM members WHERE id=?", id));
-    d.do_update(id, f);
-    d.c.query("UPDATE members SET updated_at=? WHERE id=?", at, id).run();
-    d.c.run("DELETE FROM temp.journal_facts");
-    d.c.run("DELETE FROM temp.journal_op");
-    Member m = d.load_member(id);
+    Member m = d.load_member(d.write_profile(uid, fields));
     t.commit();
     return m;
 }
 
-ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records) {
+ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records,
+                                    const std::vector<MemberProfile>& profiles) {
     if (records.size() > 10000)
         throw Error(Status::InvalidArgument, "apply at most 10000 records at a time");
+    if (profiles.size() > 10000)
+        throw Error(Status::InvalidArgument, "apply at most 10000 profiles at a time");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
     if (d.opt.read_only) throw Error(Status::ReadOnly, "the database was opened read-only");
@@ -635,6 +642,23 @@ ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records) {
     ApplyResult out;
     for (const auto& r : records)
         (d.apply_record(r) ? out.applied : out.duplicates) += 1;
+    // The profiles of the members the records name, in the same transaction: a member never
+    // lands without the profile that came with it. One this file cannot take is passed over, as
+    // loy_member_profile_apply refuses it: no such member here (its record waits for a later
+    // list), erased or merged (erasure wins), or its phone or card another member's here.
+    for (const auto& p : profiles) {
+        d.c.run("SAVEPOINT profile");
+        try {
+            d.write_profile(p.uid, p.fields);
+            d.c.run("RELEASE profile");
+        } catch (const Error& e) {
+            if (e.status() != Status::NotFound && e.status() != Status::MemberInactive &&
+                e.status() != Status::Duplicate)
+                throw;
+            d.c.rollback_to("profile");
+            d.c.run("RELEASE profile");
+        }
+    }
     // The facts were noted as they were written; they are other origins' facts, already in
     // their records: this origin writes no record of them.
     d.c.run("DELETE FROM temp.journal_facts");

@@ -535,6 +535,9 @@ struct Database::Impl {
 
     // storage/apply.cpp
     bool apply_record(const JournalRecord& r);
+    // Writes another till's profile of member `uid` (inside a write transaction): the member's
+    // row id.
+    std::int64_t write_profile(const std::string& uid, const MemberFields& fields);
 
     // storage/verify.cpp
     void check_rebuilt(std::vector<std::string>& problems);

@@ -152,42 +152,79 @@ struct loy_sync {
         return p;
     }
 
-    // Brings the authority's profiles of `uids` to this file.
-    void fetch_profiles(const std::string& name, const std::vector<std::string>& uids,
-                        loy_sync_report& rep) {
-        if (uids.empty()) return;
+    // A profile the authority holds, its text kept for loy_member_fields.
+    struct Profile {
+        std::string phone, card, name, email, gender, language, tags;
+        int birth_year = 0, birth_month = 0, birth_day = 0;
+    };
+    using Profiles = std::map<std::string, Profile>;  // by member uid
+
+    // The authority's profiles of `uids`; an erased one is left out (the journal erases it here).
+    Profiles fetch_profiles(const std::string& name, const std::vector<std::string>& uids) {
+        Profiles out;
+        if (uids.empty()) return out;
         Result r =
             call("SELECT member_uid, profile, erased FROM loyalty.profiles_of($1, $2::jsonb)",
                  {name, nlohmann::json(uids).dump()});
         for (int i = 0; i < PQntuples(r.r); ++i) {
-            if (PQgetvalue(r.r, i, 2)[0] == 't') continue;  // erased: the journal erased it here
+            if (PQgetvalue(r.r, i, 2)[0] == 't') continue;
             const auto p = nlohmann::json::parse(PQgetvalue(r.r, i, 1), nullptr, false);
             if (!p.is_object()) continue;
-            const std::string phone = p.value("phone", ""), card = p.value("card", ""),
-                              name_ = p.value("name", ""), email = p.value("email", ""),
-                              gender = p.value("gender", ""), language = p.value("language", ""),
-                              tags = p.value("tags", "");
-            loy_member_fields f;
-            loy_member_fields_init(&f);
-            f.phone = phone.c_str();
-            f.card = card.c_str();
-            f.name = name_.c_str();
-            f.email = email.c_str();
-            f.gender = gender.c_str();
-            f.language = language.c_str();
-            f.tags = tags.c_str();
+            Profile& f = out[PQgetvalue(r.r, i, 0)];
+            f.phone = p.value("phone", "");
+            f.card = p.value("card", "");
+            f.name = p.value("name", "");
+            f.email = p.value("email", "");
+            f.gender = p.value("gender", "");
+            f.language = p.value("language", "");
+            f.tags = p.value("tags", "");
             f.birth_year = p.value("birth_year", 0);
             f.birth_month = p.value("birth_month", 0);
             f.birth_day = p.value("birth_day", 0);
+        }
+        return out;
+    }
+
+    // Adds to list `j` the profile of each member in `uids` the authority holds.
+    static void add_profiles(loy_journal* j, const std::vector<std::string>& uids,
+                             const Profiles& profiles) {
+        for (const auto& uid : uids) {
+            const auto it = profiles.find(uid);
+            if (it == profiles.end()) continue;
+            const Profile& p = it->second;
+            loy_member_fields f;
+            loy_member_fields_init(&f);
+            f.phone = p.phone.c_str();
+            f.card = p.card.c_str();
+            f.name = p.name.c_str();
+            f.email = p.email.c_str();
+            f.gender = p.gender.c_str();
+            f.language = p.language.c_str();
+            f.tags = p.tags.c_str();
+            f.birth_year = p.birth_year;
+            f.birth_month = p.birth_month;
+            f.birth_day = p.birth_day;
             loy_error e;
             loy_error_init(&e);
-            const int32_t rc = loy_member_profile_apply(db, PQgetvalue(r.r, i, 0), &f, nullptr, &e);
-            if (rc == LOY_OK)
-                ++rep.profiles;
-            else if (rc == LOY_ERR_DUPLICATE)
-                ++rep.conflicts;  // the phone or card is another member's here: kept apart
-            else if (rc != LOY_ERR_MEMBER_INACTIVE && rc != LOY_ERR_NOT_FOUND)
-                throw Failure{rc, e.message};
+            check(loy_journal_add_profile(j, uid.c_str(), &f, &e), e);
+        }
+    }
+
+    // Counts the profiles applied, and those kept apart because their phone or card is another
+    // member's here (the member holds neither). A member not here yet, erased or merged counts
+    // in neither.
+    void tally(const Profiles& profiles, loy_sync_report& rep) {
+        for (const auto& [uid, p] : profiles) {
+            loy_error e;
+            loy_error_init(&e);
+            loy_member* m = nullptr;
+            if (loy_member_find_by_uid(db, uid.c_str(), &m, &e) != LOY_OK) continue;
+            const int32_t status = loy_member_status(m);
+            const bool apart = (!p.phone.empty() && p.phone != loy_member_phone(m)) ||
+                               (!p.card.empty() && p.card != loy_member_card(m));
+            loy_member_free(m);
+            if (status == LOY_MEMBER_ERASED || status == LOY_MEMBER_MERGED) continue;
+            ++(apart ? rep.conflicts : rep.profiles);
         }
     }
 
@@ -195,7 +232,6 @@ struct loy_sync {
         return std::strtoll(PQgetvalue(r, row, col), nullptr, 10);
     }
 
-    // Pushes this till's records after what the authority holds, batch by batch.
     // Pushes this till's records the authority does not hold, batch by batch. Where this file
     // and the authority part ways — this file's record at the authority's last seq is not the
     // one the authority holds, or this file holds fewer records than the authority (restored
@@ -266,10 +302,11 @@ struct loy_sync {
         }
     }
 
-    // Applies `rows` (in the authority's order) one transaction; if one of them needs a record
-    // not here yet, each origin's records in order, stopping an origin at its first gap. Returns
-    // the records applied.
-    std::int64_t apply(PGresult* rows) {
+    // Applies `rows` (in the authority's order) and the profiles of the members they name in one
+    // transaction; if one of them needs a record not here yet, each origin's records in order,
+    // each with its members' profiles, stopping an origin at its first gap. Returns the records
+    // applied.
+    std::int64_t apply(PGresult* rows, const Profiles& profiles) {
         const int n = PQntuples(rows);
         loy_error e;
         loy_error_init(&e);
@@ -283,8 +320,12 @@ struct loy_sync {
         };
         JournalPtr all;
         check(loy_journal_new(&all.j, &e), e);
-        for (int i = 0; i < n; ++i)
+        std::vector<std::string> named;
+        for (int i = 0; i < n; ++i) {
             add(all.j, i);
+            members_in(PQgetvalue(rows, i, 4), named);
+        }
+        add_profiles(all.j, unique(named), profiles);
         int64_t applied = 0, duplicates = 0;
         int32_t rc = loy_journal_apply(db, all.j, &applied, &duplicates, &e);
         if (rc == LOY_OK) return applied;
@@ -299,6 +340,9 @@ struct loy_sync {
             JournalPtr one;
             check(loy_journal_new(&one.j, &e), e);
             add(one.j, i);
+            named.clear();
+            members_in(PQgetvalue(rows, i, 4), named);
+            add_profiles(one.j, unique(named), profiles);
             rc = loy_journal_apply(db, one.j, &applied, &duplicates, &e);
             if (rc == LOY_ERR_SYNC_GAP) {
                 blocked[origin] = true;
@@ -312,6 +356,12 @@ struct loy_sync {
         return total;
     }
 
+    static std::vector<std::string> unique(std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        return v;
+    }
+
     // Pulls the other tills' records this file does not hold, page by page.
     void pull(const std::string& name, loy_sync_report& rep) {
         for (;;) {
@@ -323,13 +373,14 @@ struct loy_sync {
                 "loyalty.pull($1, $2::jsonb, $3)",
                 {name, held.dump(), std::to_string(batch)});
             if (PQntuples(r.r) == 0) return;
-            rep.pulled += apply(r.r);
+            // The profiles first: the records and the profiles of the members they name are
+            // applied together, so a round stopped in between leaves no member without one.
             std::vector<std::string> members;
             for (int i = 0; i < PQntuples(r.r); ++i)
                 members_in(PQgetvalue(r.r, i, 4), members);
-            std::sort(members.begin(), members.end());
-            members.erase(std::unique(members.begin(), members.end()), members.end());
-            fetch_profiles(name, members, rep);
+            const Profiles profiles = fetch_profiles(name, unique(std::move(members)));
+            rep.pulled += apply(r.r, profiles);
+            tally(profiles, rep);
             if (PQntuples(r.r) < batch) return;
         }
     }

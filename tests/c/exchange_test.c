@@ -825,6 +825,152 @@ static void test_a_claimed_receipt_travels(void) {
     loy_close(b);
 }
 
+/* Enrols a member at `db` with `phone` and `name`: their chain-wide id, into `uid`. */
+static int64_t enrol_named(loy_db* db, const char* phone, const char* name, const char* key,
+                           char* uid, size_t size) {
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = phone;
+    f.name = name;
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(db, &f, key, &m, &err), LOY_OK);
+    const int64_t id = m ? loy_member_id(m) : 0;
+    snprintf(uid, size, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+    return id;
+}
+
+/* A new list holding branch-a's records at `from` after seq `after`, but the first `skip`. */
+static loy_journal* records_after(loy_db* from, int64_t after, size_t skip) {
+    loy_journal* r = NULL;
+    CHECK_STATUS(loy_journal_read(from, "branch-a", after, 10000, &r, &err), LOY_OK);
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_new(&j, &err), LOY_OK);
+    for (size_t i = skip; r && i < loy_journal_count(r); ++i)
+        CHECK_STATUS(loy_journal_add(j, loy_journal_origin(r, i), loy_journal_seq(r, i),
+                                     loy_journal_kind(r, i), loy_journal_key(r, i),
+                                     loy_journal_body(r, i), loy_journal_prev(r, i),
+                                     loy_journal_hash(r, i), loy_journal_created_at(r, i), &err),
+                     LOY_OK);
+    loy_journal_free(r);
+    return j;
+}
+
+static void add_profile(loy_journal* j, const char* uid, const char* phone, const char* name) {
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = phone;
+    f.name = name;
+    CHECK_STATUS(loy_journal_add_profile(j, uid, &f, &err), LOY_OK);
+}
+
+/* The member with `phone` at `db`: their chain-wide id, or "" when none has it. */
+static const char* uid_by_phone(loy_db* db, const char* phone) {
+    static char uid[64];
+    loy_member* m = NULL;
+    uid[0] = '\0';
+    if (loy_member_find_by_phone(db, phone, &m, &err) == LOY_OK)
+        snprintf(uid, sizeof uid, "%s", loy_member_uid(m));
+    loy_member_free(m);
+    return uid;
+}
+
+static void test_records_and_profiles_land_together(void) {
+    loy_db* a = till("exchange-profiles-a.db", "branch-a");
+    loy_db* b = till("exchange-profiles-b.db", "branch-b");
+    if (!a || !b) return;
+    char nasrin[64], reza[64], kian_a[64], kian_b[64];
+    enrol_named(a, "09121110001", "Nasrin Karimi", "p-enrol-1", nasrin, sizeof nasrin);
+    enrol_named(a, "09121110002", "Reza Ahmadi", "p-enrol-2", reza, sizeof reza);
+    const int64_t held = records_of(a, "branch-a");
+
+    /* A list B cannot apply (its first record missing: a gap) writes no profile either. */
+    loy_journal* j = records_after(a, 0, 1);
+    add_profile(j, nasrin, "09121110001", "Nasrin Karimi");
+    int64_t applied = -1, duplicates = -1;
+    CHECK_STATUS(loy_journal_apply(b, j, &applied, &duplicates, &err), LOY_ERR_SYNC_GAP);
+    CHECK(applied == 0);
+    loy_journal_free(j);
+    CHECK(strcmp(uid_by_phone(b, "09121110001"), "") == 0);
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_find_by_uid(b, nasrin, &m, &err), LOY_ERR_NOT_FOUND);
+
+    /* The whole list: both members arrive with their phones, in one transaction; a profile of a
+     * member B does not hold is passed over. B writes no record of a profile. */
+    const int64_t b_records = records_of(b, "branch-b");
+    j = records_after(a, 0, 0);
+    add_profile(j, nasrin, "09121110001", "Nasrin Karimi");
+    add_profile(j, reza, "09121110002", "Reza Ahmadi");
+    add_profile(j, "branch-a:M99", "09121110009", "Nobody");
+    CHECK_STATUS(loy_journal_apply(b, j, &applied, &duplicates, &err), LOY_OK);
+    CHECK(applied == held && duplicates == 0);
+    loy_journal_free(j);
+    CHECK(strcmp(uid_by_phone(b, "09121110001"), nasrin) == 0);
+    CHECK(strcmp(uid_by_phone(b, "09121110002"), reza) == 0);
+    CHECK(strcmp(uid_by_phone(b, "09121110009"), "") == 0);
+    m = by_uid(b, nasrin);
+    CHECK(m && strcmp(loy_member_name(m), "Nasrin Karimi") == 0);
+    loy_member_free(m);
+    CHECK(records_of(b, "branch-b") == b_records);
+
+    /* One phone enrolled at both branches while apart: A's member arrives without it, B's keeps
+     * it, and the rest of the list is applied. */
+    const int64_t kian_b_id =
+        enrol_named(b, "09121110003", "Kian of B", "p-enrol-3", kian_b, sizeof kian_b);
+    enrol_named(a, "09121110003", "Kian of A", "p-enrol-4", kian_a, sizeof kian_a);
+    j = records_after(a, held, 0);
+    add_profile(j, kian_a, "09121110003", "Kian of A");
+    add_profile(j, reza, "09121110002", "Reza Ahmadi-Tehrani");
+    CHECK_STATUS(loy_journal_apply(b, j, &applied, NULL, &err), LOY_OK);
+    CHECK(applied == 1);
+    loy_journal_free(j);
+    CHECK(strcmp(uid_by_phone(b, "09121110003"), kian_b) == 0);
+    m = by_uid(b, kian_a);
+    CHECK(m && strcmp(loy_member_phone(m), "") == 0 && loy_member_id(m) != kian_b_id);
+    loy_member_free(m);
+    m = by_uid(b, reza);
+    CHECK(m && strcmp(loy_member_name(m), "Reza Ahmadi-Tehrani") == 0);
+    loy_member_free(m);
+
+    /* A list refused (a profile with no id of a member) changes nothing, its other profiles
+     * included. */
+    j = records_after(a, held + 1, 0);
+    add_profile(j, reza, "09121110002", "Reza A.");
+    add_profile(j, "not-an-id", "09121110008", "Nobody");
+    CHECK_STATUS(loy_journal_apply(b, j, &applied, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_journal_free(j);
+    m = by_uid(b, reza);
+    CHECK(m && strcmp(loy_member_name(m), "Reza Ahmadi-Tehrani") == 0);
+    loy_member_free(m);
+
+    /* Erasure wins: a profile that comes with the erasing record is not written. */
+    const int64_t nasrin_a = member_id(a, nasrin);
+    CHECK_STATUS(loy_member_erase_with_key(a, nasrin_a, "p-erase-1", &err), LOY_OK);
+    j = records_after(a, held + 1, 0);
+    add_profile(j, nasrin, "09121110001", "Nasrin Karimi");
+    CHECK_STATUS(loy_journal_apply(b, j, &applied, NULL, &err), LOY_OK);
+    CHECK(applied == 1);
+    loy_journal_free(j);
+    m = by_uid(b, nasrin);
+    CHECK(m && loy_member_status(m) == LOY_MEMBER_ERASED && strcmp(loy_member_phone(m), "") == 0 &&
+          strcmp(loy_member_name(m), "") == 0);
+    loy_member_free(m);
+    CHECK(strcmp(uid_by_phone(b, "09121110001"), "") == 0);
+    check_verified(b);
+
+    /* Bad arguments. */
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121110005";
+    CHECK_STATUS(loy_journal_new(&j, &err), LOY_OK);
+    CHECK_STATUS(loy_journal_add_profile(NULL, reza, &f, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_journal_add_profile(j, NULL, &f, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(loy_journal_add_profile(j, reza, NULL, &err), LOY_ERR_INVALID_ARGUMENT);
+    loy_journal_free(j);
+    loy_close(a);
+    loy_close(b);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
@@ -840,6 +986,8 @@ int main(int argc, char** argv) {
          test_chain_mode_coupons_under_a_hold},
         {"the offline allowance", test_offline_allowance},
         {"a claimed receipt travels", test_a_claimed_receipt_travels},
+        {"records and the profiles of their members land together",
+         test_records_and_profiles_land_together},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -464,6 +464,7 @@ FUNCTIONS = {
     'loy_journal_new': (ctypes.c_int32, [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_journal_add': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(loy_error)]),
     'loy_journal_apply': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(loy_error)]),
+    'loy_journal_add_profile': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(loy_member_fields), ctypes.POINTER(loy_error)]),
     'loy_member_profile_apply': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(loy_member_fields), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_journal_heads': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(loy_error)]),
     'loy_verify': (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(loy_error)]),

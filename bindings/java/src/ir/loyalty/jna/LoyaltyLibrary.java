@@ -489,6 +489,7 @@ public interface LoyaltyLibrary extends Library {
     int loy_journal_new(PointerByReference out_journal, LoyError err);
     int loy_journal_add(Pointer j, String origin, long seq, String kind, String key, String body, String prev, String hash, long created_at, LoyError err);
     int loy_journal_apply(Pointer db, Pointer j, LongByReference out_applied, LongByReference out_duplicates, LoyError err);
+    int loy_journal_add_profile(Pointer j, String uid, LoyMemberFields fields, LoyError err);
     int loy_member_profile_apply(Pointer db, String uid, LoyMemberFields fields, PointerByReference out_member, LoyError err);
     int loy_journal_heads(Pointer db, PointerByReference out_journal, LoyError err);
     int loy_verify(Pointer db, LongByReference out_problems, byte[] buf, SizeT capacity, SizeTByReference out_needed, LoyError err);
