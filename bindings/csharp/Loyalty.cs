@@ -1079,15 +1079,32 @@ namespace Loyalty
         /// Returns the records applied; `duplicates` the records this file held already.</summary>
         public long ApplyJournal(IEnumerable<JournalRecord> records, out long duplicates)
         {
+            return ApplyJournal(records, null, out duplicates);
+        }
+
+        /// <summary>As ApplyJournal, with the profiles of the members the records bring (by member
+        /// uid; the fields as for ApplyProfile), written after the records in the same transaction:
+        /// a member lands with their phone or not at all. A profile the file cannot take (no such
+        /// member, erased, or its phone another member's here) is passed over.</summary>
+        public long ApplyJournal(IEnumerable<JournalRecord> records, IDictionary<string, MemberFields> profiles,
+                                 out long duplicates)
+        {
             LoyError e = Check.NewError();
             LoyJournalHandle h;
             Check.Ok(Api.loy_journal_new(out h, ref e), ref e);
             using (h)
+            using (Utf8.Pins pins = new Utf8.Pins())
             {
                 foreach (JournalRecord r in records)
                     Check.Ok(Api.loy_journal_add(h, Utf8.Z(r.Origin), r.Seq, Utf8.Z(r.Kind), Utf8.Z(r.Key),
                                                  Utf8.Z(r.Body), Utf8.Z(r.Prev), Utf8.Z(r.Hash), r.CreatedAt,
                                                  ref e), ref e);
+                if (profiles != null)
+                    foreach (KeyValuePair<string, MemberFields> p in profiles)
+                    {
+                        LoyMemberFields f = p.Value.Pin(pins);
+                        Check.Ok(Api.loy_journal_add_profile(h, Utf8.Z(p.Key), ref f, ref e), ref e);
+                    }
                 long applied;
                 Check.Ok(Api.loy_journal_apply(handle, h, out applied, out duplicates, ref e), ref e);
                 return applied;

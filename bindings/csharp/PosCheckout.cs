@@ -464,6 +464,21 @@ public static class PosCheckout
                 Expect(there.Name == "سارا" && other.Identify("09123456789").Id == there.Id,
                        "a profile from the chain, beside the journal");
             }
+            // The records with the profiles of the members they bring, in one transaction.
+            using (Database fourth = Database.Open(args[0] + "-t4", "IRT"))
+            {
+                fourth.LoadProgrammeFile(args[1]);
+                string nobody = sara.Uid.Substring(0, sara.Uid.IndexOf(':')) + ":M99";
+                var profiles = new Dictionary<string, MemberFields> {
+                    { sara.Uid, new MemberFields { Phone = "09123456789", Name = "سارا" } },
+                    { nobody, new MemberFields { Phone = "09120000099" } },  // no such member: passed over
+                };
+                long duplicates;
+                long applied = fourth.ApplyJournal(journal, profiles, out duplicates);
+                Member found = fourth.Identify("09123456789");
+                Expect(applied == journal.Count && found.Uid == sara.Uid && found.Name == "سارا",
+                       "a member arrives with the profile that came with the records");
+            }
         }
     }
 }

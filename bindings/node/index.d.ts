@@ -212,8 +212,9 @@ export class Database {
   receipt(uid: string): Receipt;
   couponByUid(uid: string): Coupon;
   journal(options?: { origin?: string | null; afterSeq?: Int64; limit?: number }): JournalRecord[];
-  /** Applies other origins' records in one transaction (docs/journal.md). */
-  applyJournal(records: JournalRecord[]): { applied: Int64; duplicates: Int64 };
+  /** Applies other origins' records, and the profiles of the members they bring (by member uid),
+   * in one transaction (docs/journal.md). */
+  applyJournal(records: JournalRecord[], profiles?: Record<string, MemberFields>): { applied: Int64; duplicates: Int64 };
   /** The last record this file holds of each origin: where a sync resumes. */
   journalHeads(): JournalRecord[];
   /** A member's profile as another till holds it, written without a journal record. */

@@ -515,12 +515,17 @@ class Database extends Handle {
   }
   // Applies other origins' records (as another file's journal() gives them) in one transaction:
   // { applied, duplicates }. A fork throws LOY_ERR_SYNC_FORK, a record out of order
-  // LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md).
-  applyJournal(records) {
+  // LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md). `profiles` ({ member uid:
+  // fields, as for applyProfile }) are written after the records in the same transaction; one
+  // the file cannot take (no such member, erased, or its phone another member's here) is passed over.
+  applyJournal(records, profiles = {}) {
     const f = load();
     return scoped(f.loy_journal_free, owned(f.loy_journal_new), (j) => {
       for (const r of records) {
         call(f.loy_journal_add, j, r.origin, r.seq, r.kind, r.key || null, r.body, r.prev, r.hash, r.createdAt);
+      }
+      for (const [uid, fields] of Object.entries(profiles)) {
+        call(f.loy_journal_add_profile, j, uid, memberFields(fields));
       }
       const [applied, duplicates] = [[0], [0]];
       call(f.loy_journal_apply, this.handle, j, applied, duplicates);

@@ -186,6 +186,14 @@ type
   end;
   TLoyJournal = array of TLoyJournalRecord;
 
+  { A member's profile as another till holds it, to be applied with the records that bring the
+    member (ApplyJournal). }
+  TLoyProfile = record
+    Uid: string;
+    Fields: TLoyMemberFields;
+  end;
+  TLoyProfiles = array of TLoyProfile;
+
   { The wallet in minor units. }
   TLoyWallet = record
     Balance, Available, Pending: Int64;
@@ -290,7 +298,12 @@ type
     function JournalHeads: TLoyJournal;
     { Applies records brought from elsewhere in one transaction; returns those applied,
       Duplicates those held already. }
-    function ApplyJournal(const Records: TLoyJournal; out Duplicates: Int64): Int64;
+    function ApplyJournal(const Records: TLoyJournal; out Duplicates: Int64): Int64; overload;
+    { The same, with the profiles of the members the records bring, written after the records in
+      the same transaction: a member lands with their phone or not at all. A profile the file
+      cannot take (no such member, erased, or its phone another member's here) is passed over. }
+    function ApplyJournal(const Records: TLoyJournal; const Profiles: TLoyProfiles;
+      out Duplicates: Int64): Int64; overload;
     { A member's profile as another till holds it, written without a journal record. }
     function ApplyProfile(const Uid: string; const Fields: TLoyMemberFields): TLoyMember;
 
@@ -1229,11 +1242,18 @@ begin
 end;
 
 function TLoyDatabase.ApplyJournal(const Records: TLoyJournal; out Duplicates: Int64): Int64;
+begin
+  Result := ApplyJournal(Records, nil, Duplicates);
+end;
+
+function TLoyDatabase.ApplyJournal(const Records: TLoyJournal; const Profiles: TLoyProfiles;
+  out Duplicates: Int64): Int64;
 var
   Err: TLoyError;
   J: Pointer;
   I: Integer;
-  O, K, Y, B, P, H: UTF8String;
+  O, K, Y, B, P, H, U: UTF8String;
+  C: TMemberFieldsC;
 begin
   Err := NewError;
   J := nil;
@@ -1249,6 +1269,12 @@ begin
       H := ToUtf8(Records[I].Hash);
       Check(loy_journal_add(J, PAnsiChar(O), Records[I].Seq, PAnsiChar(K), OptUtf8(Y), PAnsiChar(B),
         PAnsiChar(P), PAnsiChar(H), Records[I].CreatedAt, @Err), Err);
+    end;
+    for I := 0 to High(Profiles) do
+    begin
+      FieldsToC(Profiles[I].Fields, C);
+      U := ToUtf8(Profiles[I].Uid);
+      Check(loy_journal_add_profile(J, PAnsiChar(U), @C.F, @Err), Err);
     end;
     Result := 0;
     Duplicates := 0;

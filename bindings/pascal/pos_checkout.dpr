@@ -363,6 +363,7 @@ var
   Found: Boolean;
   Queued: Int64;
   Records, Heads: TLoyJournal;
+  Profiles: TLoyProfiles;
   Duplicates: Int64;
 begin
   Db := OpenDatabase(ParamStr(1), 'IRT');
@@ -535,6 +536,26 @@ begin
       Heads := Branch.JournalHeads;
       Expect((Length(Heads) = 1) and (Heads[0].Seq = Records[High(Records)].Seq),
         'classes: the last record held of each origin');
+    finally
+      Branch.Free;
+    end;
+    { The records with the profiles of the members they bring, in one transaction. }
+    Branch := TLoyDatabase.Open(ParamStr(1) + '-branch2.db', 'IRT');
+    try
+      Branch.LoadProgrammeFile(ParamStr(2));
+      SetLength(Profiles, 2);
+      Profiles[0].Uid := Sara.Uid;
+      Profiles[0].Fields := TLoyMemberFields.Empty;
+      Profiles[0].Fields.Phone := Sara.Phone;
+      Profiles[0].Fields.Name := Sara.Name;
+      Profiles[1].Uid := Copy(Sara.Uid, 1, Pos(':', Sara.Uid)) + 'M99'; { no such member: passed over }
+      Profiles[1].Fields := TLoyMemberFields.Empty;
+      Profiles[1].Fields.Phone := '09120000099';
+      Expect(Branch.ApplyJournal(Records, Profiles, Duplicates) = Length(Records),
+        'classes: the records and their members'' profiles applied together');
+      Expect((Branch.Identify(Sara.Phone).Uid = Sara.Uid) and
+        (Branch.Identify(Sara.Phone).Name = Sara.Name),
+        'classes: a member arrives with the profile that came with the records');
     finally
       Branch.Free;
     end;

@@ -5,6 +5,7 @@ import ir.loyalty.Loyalty.LoyaltyException;
 import ir.loyalty.Loyalty.Quote;
 import ir.loyalty.Loyalty.Receipt;
 import ir.loyalty.jna.LoyaltyLibrary;
+import java.util.Map;
 
 /** A POS checkout through the Java binding (ctest: binding_java). Exits 1 on any failed check. */
 public final class CheckoutTest {
@@ -119,6 +120,22 @@ public final class CheckoutTest {
                     status = ex.status;
                 }
                 expect(status == LoyaltyLibrary.LOY_ERR_SYNC_GAP, "records out of order are a gap");
+                // The records with the profiles of the members they bring, in one transaction.
+                try (Database fifth = Database.open(args[0] + "-t5", "IRT")) {
+                    fifth.loadProgrammeFile(args[1]);
+                    var sara5 = new Loyalty.MemberFields();
+                    sara5.phone = "09123456789";
+                    sara5.name = "Sara";
+                    var nobody = new Loyalty.MemberFields();
+                    nobody.phone = "09120000099";
+                    String saraOrigin = sara.uid().substring(0, sara.uid().indexOf(':'));
+                    var done = fifth.applyJournal(journal,
+                            Map.of(sara.uid(), sara5, saraOrigin + ":M99", nobody)); // M99: passed over
+                    var found = fifth.identify("09123456789");
+                    expect(done.applied() == journal.size() && found.uid().equals(sara.uid())
+                                    && found.name().equals("Sara"),
+                            "a member arrives with the profile that came with the records");
+                }
                 var heads = other.journalHeads();
                 expect(heads.size() == 1 && heads.get(0).seq() == journal.get(journal.size() - 1).seq(),
                         "the last record held of each origin");

@@ -229,8 +229,17 @@ test('chain-wide ids, member events with keys and the journal', () => {
   other.loadProgrammeFile(PROGRAMME);
   assert.throws(() => other.applyJournal(records.slice(1)),
     (e) => e instanceof LoyaltyError && e.status === constants.LOY_ERR_SYNC_GAP);
-  assert.deepStrictEqual(other.applyJournal(records), { applied: records.length, duplicates: 0 });
+  // Her enrolment with her profile, in one transaction: she is found by phone at once.
+  assert.deepStrictEqual(other.applyJournal(records.slice(0, 1), {
+    [sara.uid]: { phone: '09123456789', name: 'Sara' },
+    'golestan-t1:M99': { phone: '09120000099' }, // no such member: passed over
+  }), { applied: 1, duplicates: 0 });
+  assert.strictEqual(other.identify('09123456789').uid, sara.uid);
+  assert.deepStrictEqual(other.applyJournal(records), { applied: records.length - 1, duplicates: 1 });
   assert.deepStrictEqual(other.applyJournal(records), { applied: 0, duplicates: records.length });
+  // Her erasure there clears the profile the list brought.
+  assert.throws(() => other.identify('09123456789'),
+    (e) => e instanceof LoyaltyError && e.status === constants.LOY_ERR_NOT_FOUND);
   const there = other.memberByUid(sara.uid);
   assert.strictEqual(there.balance, db.member(sara.id).balance);
   assert.strictEqual(there.status, constants.LOY_MEMBER_ERASED);

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from . import _capi
 from ._capi import *  # noqa: F401,F403  (the LOY_* constants)
@@ -1082,16 +1082,23 @@ class Database(_Handle):
         L = load()
         return _scoped("loy_journal_free", _owned(L.loy_journal_heads, self.ptr), _journal_records)
 
-    def apply_journal(self, records: List[JournalRecord]) -> Tuple[int, int]:
+    def apply_journal(self, records: List[JournalRecord],
+                      profiles: Optional[Dict[str, dict]] = None) -> Tuple[int, int]:
         """Applies other origins' records (as another file's journal() gives them) in one
         transaction: returns (applied, duplicates). A fork raises LOY_ERR_SYNC_FORK, a record out
-        of order LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md)."""
+        of order LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md). `profiles`
+        ({member uid: fields, as for apply_profile}) are written after the records in the same
+        transaction; one the file cannot take (no such member, erased, or its phone another
+        member's here) is passed over."""
         L = load()
 
         def apply(j):
             for r in records:
                 _call(L.loy_journal_add, j, _b(r.origin), r.seq, _b(r.kind), _b(r.key),
                       _b(r.body), _b(r.prev), _b(r.hash), r.created_at)
+            for uid, fields in (profiles or {}).items():
+                f, _keep = self._fields(fields, True)
+                _call(L.loy_journal_add_profile, j, _b(uid), ctypes.byref(f))
             applied, duplicates = ctypes.c_int64(0), ctypes.c_int64(0)
             _call(L.loy_journal_apply, self.ptr, j, ctypes.byref(applied),
                   ctypes.byref(duplicates))

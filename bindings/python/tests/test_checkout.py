@@ -575,7 +575,14 @@ class JournalTest(unittest.TestCase):
                                        default_currency="IRT", chain_mode=True)
         try:
             till.load_programme_file(PROGRAMME)
-            till.apply_journal(records)
+            # The records with Sara's profile, in one transaction: she is found by phone at once.
+            self.assertEqual(
+                till.apply_journal(records, profiles={
+                    sara.uid: {"phone": "09123456789", "name": "Sara"},
+                    "golestan-t1:M99": {"phone": "09120000099"}}),  # no such member: passed over
+                (len(records), 0))
+            self.assertEqual(till.identify("09123456789").uid, sara.uid)
+            self.assertEqual(till.member_by_uid(sara.uid).name, "Sara")
             with till.basket(member=till.member_by_uid(sara.uid).id) as b:
                 b.add_line("LATTE", "coffee", 1000, 150_000)
                 b.redeem_points(50)

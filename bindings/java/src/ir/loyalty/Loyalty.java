@@ -925,6 +925,16 @@ public final class Loyalty {
          * record out of order LOY_ERR_SYNC_GAP; a refused list changes nothing (docs/journal.md).
          */
         public Applied applyJournal(List<JournalRecord> records) {
+            return applyJournal(records, Map.of());
+        }
+
+        /**
+         * As {@link #applyJournal(List)}, with the profiles of the members the records bring (by
+         * member uid; the fields as for {@link #applyProfile}), written after the records in the
+         * same transaction: a member lands with their phone or not at all. A profile the file
+         * cannot take (no such member, erased, or its phone another member's here) is passed over.
+         */
+        public Applied applyJournal(List<JournalRecord> records, Map<String, MemberFields> profiles) {
             LoyError e = error();
             PointerByReference out = new PointerByReference();
             check(C.loy_journal_new(out, e), e);
@@ -933,6 +943,8 @@ public final class Loyalty {
                 for (JournalRecord r : records)
                     check(C.loy_journal_add(j, r.origin(), r.seq(), r.kind(), r.key(), r.body(),
                             r.prev(), r.hash(), r.createdAt(), e), e);
+                for (Map.Entry<String, MemberFields> p : profiles.entrySet())
+                    check(C.loy_journal_add_profile(j, p.getKey(), p.getValue().toC(), e), e);
                 LongByReference applied = new LongByReference(), duplicates = new LongByReference();
                 check(C.loy_journal_apply(handle(), j, applied, duplicates, e), e);
                 return new Applied(applied.getValue(), duplicates.getValue());
