@@ -2,6 +2,7 @@
 # Runs a Windows program under wine for the cross-built tests: a private prefix (created on first
 # use), no debug chatter, and no offer to download Mono or Gecko (nothing here needs them).
 #   cmake/wine-run.sh program.exe [args...]     cmake/wine-run.sh --init  (make the prefix only)
+#   cmake/wine-run.sh --can-run-32   (exit status 0 when this kernel can run wine's 32-bit loader)
 set -euo pipefail
 export WINEPREFIX="${WINEPREFIX:-${LOYALTY_WINEPREFIX:-${HOME:-/tmp}/.wine-loyalty}}"
 export WINEDEBUG="${WINEDEBUG:--all}"
@@ -14,8 +15,13 @@ export LC_ALL=C.UTF-8
 # it ("Exec format error"): then 64-bit programs are started by wine64 itself, and 32-bit ones
 # cannot run on this machine at all (scripts/windows.sh says so and runs only the i686 checks
 # that need no wine).
+can_run_32() { /usr/lib/wine/wine --version >/dev/null 2>&1; }
+if [ "${1:-}" = "--can-run-32" ]; then
+  can_run_32
+  exit
+fi
 loader=wine
-if ! /usr/lib/wine/wine --version >/dev/null 2>&1 && [ -x /usr/lib/wine/wine64 ]; then
+if ! can_run_32 && [ -x /usr/lib/wine/wine64 ]; then
   loader=/usr/lib/wine/wine64
   export WINELOADER=/usr/lib/wine/wine64
 fi

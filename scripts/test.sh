@@ -9,7 +9,7 @@ jobs="$(nproc)"
 echo "== build and test (warnings are errors)"
 cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_WERROR=ON >/dev/null
 cmake --build build/ci -j"$jobs"
-ctest --test-dir build/ci --output-on-failure -j"$jobs"
+ctest --test-dir build/ci --output-on-failure -j"$jobs" | tee build/ci/ctest.log
 
 echo "== benchmark, quick mode (the full run: see docs/performance.md)"
 mkdir -p build/ci/bench-run
@@ -24,10 +24,11 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLOYALTY_WERROR=ON \
       -DLOYALTY_SANITIZE=ON >/dev/null
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build/asan --output-on-failure -j"$jobs"
+  ctest --test-dir build/asan --output-on-failure -j"$jobs" | tee build/asan/ctest.log
 
 echo "== fuzzing (libFuzzer, ASan + UBSan), 20 s per target"
 bash tests/fuzz/run.sh 20
 
-echo "== the test suite once more, for its summary"
-ctest --test-dir build/ci -j"$jobs" | tail -3
+echo "== summary"
+echo "Linux:" && grep -E "tests passed|Total Test time" build/ci/ctest.log
+echo "ASan + UBSan:" && grep -E "tests passed|Total Test time" build/asan/ctest.log
