@@ -73,17 +73,19 @@ Member Database::Impl::load_member(std::int64_t id) {
 }
 
 // The member that now owns `id`'s points (follows merges).
-std::int64_t Database::Impl::owner_of(std::int64_t id) {
+namespace {
+
+// The member that holds `id`'s points — `id` itself, or the member it was merged into, followed
+// to the end — and that member's status: one read a hop.
+std::pair<std::int64_t, MemberStatus> follow_merges(storage::Connection& c, std::int64_t id) {
     for (int hops = 0; hops < 64; ++hops) {
-        auto q = c.query("SELECT merged_into FROM members WHERE id=?", id);
+        auto q = c.query("SELECT merged_into, status FROM members WHERE id=?", id);
         if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
-        if (q.is_null(0)) return id;
+        if (q.is_null(0)) return {id, static_cast<MemberStatus>(q.i64(1))};
         id = q.i64(0);
     }
     throw Error(Status::Internal, "merge chain too long");
 }
-
-namespace {
 
 void refuse_inactive(std::int64_t id, MemberStatus s) {
     if (s != MemberStatus::Active)
@@ -96,6 +98,10 @@ void refuse_inactive(std::int64_t id, MemberStatus s) {
 
 }  // namespace
 
+std::int64_t Database::Impl::owner_of(std::int64_t id) {
+    return follow_merges(c, id).first;
+}
+
 void Database::Impl::require_active(std::int64_t id) {
     auto q = c.query("SELECT status FROM members WHERE id=?", id);
     if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
@@ -103,16 +109,9 @@ void Database::Impl::require_active(std::int64_t id) {
 }
 
 std::int64_t Database::Impl::active_owner(std::int64_t id) {
-    for (int hops = 0; hops < 64; ++hops) {
-        auto q = c.query("SELECT merged_into, status FROM members WHERE id=?", id);
-        if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
-        if (q.is_null(0)) {
-            refuse_inactive(id, static_cast<MemberStatus>(q.i64(1)));
-            return id;
-        }
-        id = q.i64(0);
-    }
-    throw Error(Status::Internal, "merge chain too long");
+    const auto [owner, status] = follow_merges(c, id);
+    refuse_inactive(owner, status);
+    return owner;
 }
 
 std::string Database::Impl::normalize_phone(const std::string& p) const {
