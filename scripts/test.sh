@@ -21,7 +21,7 @@ bash scripts/windows.sh
 
 echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLOYALTY_WERROR=ON \
-      -DLOYALTY_SANITIZE=ON >/dev/null
+      -DLOYALTY_SANITIZE=ON -DLOYALTY_BUILD_BENCH=OFF >/dev/null
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs" | tee build/asan/ctest.log

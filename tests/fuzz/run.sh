@@ -9,18 +9,33 @@ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_FU
       -DLOYALTY_BUILD_TESTS=OFF -DLOYALTY_BUILD_EXAMPLES=OFF -DLOYALTY_BUILD_BENCH=OFF \
       -DLOYALTY_BUILD_TOOLS=OFF -DLOYALTY_BUILD_SYNC=OFF >/dev/null
 cmake --build build/fuzz -j"$(nproc)"
-for t in basket programme phone coupon open import; do
-  work="build/fuzz/corpus-$t"
+# Each target on a copy of its seeds; as many at a time as there are cores (each is one process).
+fuzz() {
+  local t="$1" work="build/fuzz/corpus-$1"
   rm -rf "$work"
   mkdir -p "$work"
   cp tests/fuzz/corpus/$t/* "$work"/
-  echo "== fuzz_$t for ${SECONDS_EACH}s"
-  if ! ./build/fuzz/tests/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -error_exitcode=77 \
-      -timeout=10 -rss_limit_mb=2048 "$work" > "build/fuzz/fuzz_$t.log" 2>&1; then
-    tail -60 "build/fuzz/fuzz_$t.log"
-    echo "fuzz_$t found a problem (the input is in build/fuzz, see the log above)"
-    exit 1
-  fi
-  grep -E "^Done" "build/fuzz/fuzz_$t.log" || true
+  ./build/fuzz/tests/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -error_exitcode=77 \
+    -timeout=10 -rss_limit_mb=2048 "$work" > "build/fuzz/fuzz_$t.log" 2>&1
+}
+targets=(basket programme phone coupon open import)
+at_once="$(nproc)"
+for ((i = 0; i < ${#targets[@]}; i += at_once)); do
+  batch=("${targets[@]:i:at_once}")
+  declare -A pid=()
+  echo "== ${batch[*]/#/fuzz_}, ${SECONDS_EACH}s each"
+  for t in "${batch[@]}"; do
+    fuzz "$t" &
+    pid[$t]=$!
+  done
+  for t in "${batch[@]}"; do
+    if ! wait "${pid[$t]}"; then
+      tail -60 "build/fuzz/fuzz_$t.log"
+      echo "fuzz_$t found a problem (the input is in build/fuzz, see the log above)"
+      exit 1
+    fi
+    echo "fuzz_$t: $(grep -E "^Done" "build/fuzz/fuzz_$t.log" || true)"
+  done
+  unset pid
 done
 echo "fuzzing: 6 targets, no findings"
