@@ -185,29 +185,23 @@ struct loy_sync {
         return out;
     }
 
-    // Adds to list `j` the profile of each member in `uids` the authority holds.
-    static void add_profiles(loy_journal* j, const std::vector<std::string>& uids,
-                             const Profiles& profiles) {
-        for (const auto& uid : uids) {
-            const auto it = profiles.find(uid);
-            if (it == profiles.end()) continue;
-            const Profile& p = it->second;
-            loy_member_fields f;
-            loy_member_fields_init(&f);
-            f.phone = p.phone.c_str();
-            f.card = p.card.c_str();
-            f.name = p.name.c_str();
-            f.email = p.email.c_str();
-            f.gender = p.gender.c_str();
-            f.language = p.language.c_str();
-            f.tags = p.tags.c_str();
-            f.birth_year = p.birth_year;
-            f.birth_month = p.birth_month;
-            f.birth_day = p.birth_day;
-            loy_error e;
-            loy_error_init(&e);
-            check(loy_journal_add_profile(j, uid.c_str(), &f, &e), e);
-        }
+    // Adds to list `j` the profile of member `uid`.
+    static void add_profile(loy_journal* j, const std::string& uid, const Profile& p) {
+        loy_member_fields f;
+        loy_member_fields_init(&f);
+        f.phone = p.phone.c_str();
+        f.card = p.card.c_str();
+        f.name = p.name.c_str();
+        f.email = p.email.c_str();
+        f.gender = p.gender.c_str();
+        f.language = p.language.c_str();
+        f.tags = p.tags.c_str();
+        f.birth_year = p.birth_year;
+        f.birth_month = p.birth_month;
+        f.birth_day = p.birth_day;
+        loy_error e;
+        loy_error_init(&e);
+        check(loy_journal_add_profile(j, uid.c_str(), &f, &e), e);
     }
 
     // Counts the profiles applied, and those kept apart because their phone or card is another
@@ -320,12 +314,11 @@ struct loy_sync {
         };
         JournalPtr all;
         check(loy_journal_new(&all.j, &e), e);
-        std::vector<std::string> named;
-        for (int i = 0; i < n; ++i) {
+        for (int i = 0; i < n; ++i)
             add(all.j, i);
-            members_in(PQgetvalue(rows, i, 4), named);
-        }
-        add_profiles(all.j, unique(named), profiles);
+        // `profiles` are those of the members the page names (pull fetched them so).
+        for (const auto& [uid, p] : profiles)
+            add_profile(all.j, uid, p);
         int64_t applied = 0, duplicates = 0;
         int32_t rc = loy_journal_apply(db, all.j, &applied, &duplicates, &e);
         if (rc == LOY_OK) return applied;
@@ -340,9 +333,11 @@ struct loy_sync {
             JournalPtr one;
             check(loy_journal_new(&one.j, &e), e);
             add(one.j, i);
-            named.clear();
+            std::vector<std::string> named;
             members_in(PQgetvalue(rows, i, 4), named);
-            add_profiles(one.j, unique(named), profiles);
+            for (const auto& uid : unique(std::move(named)))
+                if (const auto it = profiles.find(uid); it != profiles.end())
+                    add_profile(one.j, uid, it->second);
             rc = loy_journal_apply(db, one.j, &applied, &duplicates, &e);
             if (rc == LOY_ERR_SYNC_GAP) {
                 blocked[origin] = true;
