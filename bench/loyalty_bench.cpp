@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -352,6 +353,49 @@ Block run_block(Side side, const std::string& lib_path, const std::string& floor
     return out;
 }
 
+// The frames in the file's log, by the b-tree (table or index) each page belongs to, per
+// checkout: where a checkout's pages go. Read from the log's frame headers (a page number each)
+// and SQLite's dbstat table (each page's b-tree).
+void print_wal_pages(const std::string& path, int n) {
+    std::FILE* f = std::fopen((path + "-wal").c_str(), "rb");
+    if (!f) return;
+    unsigned char head[32];
+    std::map<std::uint32_t, int> frames;  // page number -> frames
+    if (std::fread(head, 1, 32, f) == 32) {
+        const std::uint32_t page_size = (std::uint32_t{head[8]} << 24) |
+                                        (std::uint32_t{head[9]} << 16) |
+                                        (std::uint32_t{head[10]} << 8) | head[11];
+        std::vector<unsigned char> frame(24 + page_size);
+        while (std::fread(frame.data(), 1, frame.size(), f) == frame.size())
+            ++frames[(std::uint32_t{frame[0]} << 24) | (std::uint32_t{frame[1]} << 16) |
+                     (std::uint32_t{frame[2]} << 8) | frame[3]];
+    }
+    std::fclose(f);
+    sqlite3* db = nullptr;
+    std::map<std::uint32_t, std::string> owner;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* q = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT pageno, name FROM dbstat", -1, &q, nullptr) == SQLITE_OK)
+            while (sqlite3_step(q) == SQLITE_ROW)
+                owner[static_cast<std::uint32_t>(sqlite3_column_int64(q, 0))] =
+                    reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    std::map<std::string, int> by;
+    for (const auto& [page, count] : frames) {
+        auto it = owner.find(page);
+        by[page == 1 ? "page 1" : it == owner.end() ? "(free or new)" : it->second] += count;
+    }
+    std::vector<std::pair<int, std::string>> order;
+    for (const auto& [name, count] : by)
+        order.emplace_back(-count, name);
+    std::sort(order.begin(), order.end());
+    std::printf("\n  WAL pages a library checkout writes, by b-tree (%d checkouts):\n", n);
+    for (const auto& [count, name] : order)
+        std::printf("    %-28s %5.2f\n", name.c_str(), -count / static_cast<double>(n));
+}
+
 // WAL pages a library checkout writes: a manual handle, nothing copied during `n` checkouts.
 double library_pages(const std::string& path, std::int64_t members, int n) {
     loy_db* db = open_db(path, LOY_DURABILITY_NORMAL, LOY_CHECKPOINT_MANUAL);
@@ -366,6 +410,7 @@ double library_pages(const std::string& path, std::int64_t members, int n) {
         loy_receipt_free(r);
         loy_basket_free(b);
     }
+    print_wal_pages(path, n);
     int32_t frames = 0;
     check(loy_checkpoint(db, &frames, nullptr, &err), "checkpoint");
     loy_close(db);

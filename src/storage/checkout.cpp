@@ -1,6 +1,7 @@
 // Checkout: the member's state for the rules, basket checks, the quote, and the commit that
 // writes a sale, its lines, points, coupon uses, tender and referral reward in one transaction.
 #include "storage/impl.hpp"
+#include "storage/sale_lines.hpp"
 
 namespace loyalty {
 
@@ -351,20 +352,42 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
         tier_before = st.tier;  // the account's, read in this transaction or unchanged since
         stamp_rules(member, pb, ev, ev.rules);
     }
+    // The lines, packed in the sale's row (storage/sale_lines.hpp). The stored amount is what
+    // the customer pays for the line (after the benefit and coupon discounts): refunds are
+    // proportional to it.
+    std::vector<storage::SaleLine> lines(pb.lines.size());
+    for (std::size_t i = 0; i < pb.lines.size(); ++i) {
+        const auto& l = pb.lines[i];
+        storage::SaleLine& s = lines[i];
+        s.line_no = static_cast<std::int64_t>(i + 1);
+        s.sku = l.sku;
+        s.category = l.category;
+        s.quantity_milli = l.quantity_milli;
+        s.unit_price = l.unit_price;
+        s.discount = l.discount;
+        s.amount = l.amount() - ev.line_discounts[i] - ev.line_coupon_discounts[i];
+        s.points = ev.line_points[i];
+        s.plan_id = l.plan_id;
+        s.benefit_discount = ev.line_discounts[i];
+        s.coupon_discount = ev.line_coupon_discounts[i];
+        s.wallet_topup = l.wallet_topup;
+    }
+    const std::string line_items = lines.empty() ? std::string() : storage::pack_sale_lines(lines);
     c.query(
          "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
          "benefit_discount, tier_before, tier_after, hold_id, redeem_mode, coupon_discount, "
-         "wallet_paid, cashback, coupon_hold, wallet_hold, giftcard_hold) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "wallet_paid, cashback, coupon_hold, wallet_hold, giftcard_hold, line_items) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
          std::max<std::int64_t>(program_version, 0), storage::encode_rules(ev.rules), t,
          ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id},
          static_cast<std::int64_t>(mode), ev.coupon_discount, ev.wallet_amount, ev.cashback,
-         NullIfEmpty{b.coupon_hold}, NullIfEmpty{b.wallet_hold}, NullIfEmpty{b.giftcard_hold})
+         NullIfEmpty{b.coupon_hold}, NullIfEmpty{b.wallet_hold}, NullIfEmpty{b.giftcard_hold},
+         NullIfEmpty{line_items})
         .run();
     std::int64_t sale = c.last_id();
     pay_gift_cards(gift_cards, b, sale);
@@ -389,18 +412,6 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
     }
     for (std::size_t i = 0; i < pb.lines.size(); ++i) {
         const auto& l = pb.lines[i];
-        // The stored amount is what the customer pays for the line (after the benefit
-        // discount): refunds are proportional to it.
-        c.query(
-             "INSERT INTO sale_lines(sale_id, line_no, sku, category, quantity_milli, "
-             "unit_price, discount, amount, points, plan_id, benefit_discount, wallet_topup, "
-             "coupon_discount) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             sale, static_cast<std::int64_t>(i + 1), l.sku, l.category, l.quantity_milli,
-             l.unit_price, l.discount,
-             l.amount() - ev.line_discounts[i] - ev.line_coupon_discounts[i], ev.line_points[i],
-             NullIfEmpty{l.plan_id}, ev.line_discounts[i], NullIfZero{l.wallet_topup ? 1 : 0},
-             ev.line_coupon_discounts[i])
-            .run();
         if (!l.plan_id.empty()) subscribe(member, *program.plan(l.plan_id), sale, i + 1, l);
     }
     for (std::size_t i = 0; i < b.tenders.size(); ++i)

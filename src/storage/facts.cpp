@@ -27,7 +27,7 @@ const std::vector<FactTable>& fact_tables() {
          "sale",
          'S',
          LOY_FACT_SQL("sales"),
-         {"balance_after", "available_after", "status", "tier_before", "tier_after"}},
+         {"balance_after", "available_after", "status", "tier_before", "tier_after", "line_items"}},
         {"refunds", "refund", 'R', LOY_FACT_SQL("refunds"), {"balance_after", "available_after"}},
         {"sale_claims", "sale_claim", 'K', LOY_FACT_SQL("sale_claims"), {}},
         {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {}},

@@ -61,10 +61,13 @@ std::int64_t Database::rebuild() {
                 .run();
         changed += static_cast<std::int64_t>(fixes.size());
     }
+    // Lot moves are summed by lot in one pass (no index leads with their lot).
     c.query(
-         "UPDATE lots SET remaining = points - COALESCE((SELECT SUM(points) FROM lot_moves m "
-         "WHERE m.lot_id = lots.id), 0) WHERE remaining <> points - COALESCE((SELECT "
-         "SUM(points) FROM lot_moves m WHERE m.lot_id = lots.id), 0)")
+         "WITH moved(lot_id, points) AS (SELECT lot_id, SUM(points) FROM lot_moves GROUP BY "
+         "lot_id), should(id, remaining) AS (SELECT l.id, l.points - COALESCE(m.points, 0) FROM "
+         "lots l LEFT JOIN moved m ON m.lot_id = l.id) UPDATE lots SET remaining = "
+         "should.remaining FROM should WHERE should.id = lots.id AND lots.remaining <> "
+         "should.remaining")
         .run();
     changed += c.changes();
     c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");

@@ -204,8 +204,9 @@ VerifyReport Database::verify() {
     }
     {
         auto q = d.c.query(
-            "SELECT l.id, l.remaining, l.points - COALESCE((SELECT SUM(points) FROM lot_moves m "
-            "WHERE m.lot_id = l.id), 0) AS r FROM lots l WHERE l.remaining <> r OR l.remaining < 0 "
+            "WITH moved(lot_id, points) AS (SELECT lot_id, SUM(points) FROM lot_moves GROUP BY "
+            "lot_id) SELECT l.id, l.remaining, l.points - COALESCE(m.points, 0) AS r FROM lots l "
+            "LEFT JOIN moved m ON m.lot_id = l.id WHERE l.remaining <> r OR l.remaining < 0 "
             "OR l.remaining > l.points OR l.spent <> (l.remaining = 0)");
         while (q.next())
             add("lot " + std::to_string(q.i64(0)) + ": remaining " + std::to_string(q.i64(1)) +

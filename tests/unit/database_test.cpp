@@ -868,3 +868,96 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
     CHECK(db->verify().ok());
     check_reports();
 }
+
+TEST_CASE("a sale's lines are packed in its row and read through the sale_lines view",
+          "[storage]") {
+    auto path = temp_path("packed_lines.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    auto b = basket(m.id, {300000, 120000});
+    b.lines[1].sku = "TEA \"green\"";
+    b.lines[1].quantity_milli = 2500;
+    const std::int64_t sale = db->commit(b, "S1").sale_id;
+    const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
+    // One row holds them: no table of lines is written.
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sale_lines' AND type "
+                  "= 'view'") == 1);
+    CHECK(raw_int(path, "SELECT json_array_length(line_items) FROM sales WHERE id = " +
+                            std::to_string(sale)) == 2);
+    CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 2);
+    CHECK(raw_int(path, "SELECT quantity_milli" + at + " AND line_no = 2") == 2500);
+    CHECK(raw_int(path, "SELECT amount" + at + " AND line_no = 2") == 300000);
+    CHECK(raw_int(path, "SELECT SUM(points)" + at) == 60);
+    CHECK(raw_int(path, "SELECT COUNT(*)" + at +
+                            " AND sku = 'TEA \"green\"' AND wallet_topup "
+                            "IS NULL AND plan_id IS NULL") == 1);
+    // A partial refund reads the line's amount and points from the view.
+    auto r = db->refund(sale, {{2, 1000}}, "R1");
+    CHECK(r.refund_amount == 120000);
+    CHECK(r.points_earned == 12);  // 1 of the line's 2.5 units: 12 of its 30 points
+
+    // Writes to the view keep the table's constraints, and change nothing when refused.
+    // `insert`: the error of inserting (sale, line_no, points); points < 0 leaves them out.
+    auto insert = [&path](std::int64_t into, int line_no, int points) {
+        std::string error;
+        raw_exec(path,
+                 std::string("INSERT INTO sale_lines(sale_id, line_no, sku, category, "
+                             "quantity_milli, unit_price, discount, amount") +
+                     (points < 0 ? "" : ", points") + ") VALUES (" + std::to_string(into) + ", " +
+                     std::to_string(line_no) + ", 'X', 'c', 1000, 5, 0, 5" +
+                     (points < 0 ? "" : ", " + std::to_string(points)) + ")",
+                 &error);
+        return error;
+    };
+    const std::string before = snapshot(path);
+    CHECK(insert(sale, 2, 0).find("UNIQUE constraint failed") != std::string::npos);
+    CHECK(insert(sale, 3, -1).find("NOT NULL constraint failed") != std::string::npos);
+    CHECK(insert(999999, 1, 0).find("FOREIGN KEY constraint failed") != std::string::npos);
+    CHECK(snapshot(path) == before);
+    // Accepted ones append a line, or change one line's points.
+    CHECK(insert(sale, 3, 1).empty());
+    raw_exec(path, "UPDATE sale_lines SET points = 7 WHERE sale_id = " + std::to_string(sale) +
+                       " AND line_no = 1");
+    CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 3);
+    CHECK(raw_int(path, "SELECT points" + at + " AND line_no = 1") == 7);
+    CHECK(raw_int(path, "SELECT points" + at + " AND line_no = 2") == 30);
+    CHECK(raw_int(path, "SELECT default_benefit FROM (SELECT benefit_discount AS default_benefit" +
+                            at + " AND line_no = 3)") == 0);
+}
+
+TEST_CASE("a file whose lines were rows of their own reads the same once upgraded", "[storage]") {
+    auto path = temp_path("lines_v8.db");
+    std::int64_t sale = 0;
+    {
+        auto db = open(path);
+        db->load_program(kProgramme);
+        auto m = db->enrol(phone("09121234567"));
+        sale = db->commit(basket(m.id, {300000, 120000}), "S1").sale_id;
+    }
+    // The file taken back to version 8's shape: a table of lines, no packed column.
+    raw_exec(path,
+             "DROP TRIGGER sale_lines_i; DROP TRIGGER sale_lines_u;"
+             "CREATE TABLE lines8 AS SELECT * FROM sale_lines; DROP VIEW sale_lines;"
+             "CREATE TABLE sale_lines(sale_id INTEGER NOT NULL, line_no INTEGER NOT NULL, "
+             "sku TEXT NOT NULL, category TEXT NOT NULL, quantity_milli INTEGER NOT NULL, "
+             "unit_price INTEGER NOT NULL, discount INTEGER NOT NULL, amount INTEGER NOT NULL, "
+             "points INTEGER NOT NULL, plan_id TEXT, benefit_discount INTEGER NOT NULL DEFAULT 0, "
+             "coupon_discount INTEGER NOT NULL DEFAULT 0, wallet_topup INTEGER, "
+             "PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;"
+             "INSERT INTO sale_lines SELECT * FROM lines8 ORDER BY line_no DESC; DROP TABLE lines8;"
+             "ALTER TABLE sales DROP COLUMN line_items;"
+             "CREATE INDEX lot_moves_lot ON lot_moves(lot_id); PRAGMA user_version = 8;");
+    REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 2);
+    auto db = open(path);
+    CHECK(raw_int(path, "PRAGMA user_version") == 9);
+    const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
+    CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 2);
+    CHECK(raw_int(path, "SELECT group_concat(line_no) = '1,2' FROM (SELECT line_no" + at + ")") ==
+          1);
+    CHECK(raw_int(path, "SELECT points" + at + " AND line_no = 2") == 11);  // 40 as 29 + 11
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'lot_moves_lot'") == 0);
+    CHECK(db->verify().ok());
+    CHECK(db->refund(sale, {{1, 1000}}, "R1").points_earned == 29);
+}
