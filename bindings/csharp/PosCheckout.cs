@@ -50,10 +50,22 @@ public static class PosCheckout
         {
             for (int i = 0; i < 20; ++i)
                 db.Enrol(new MemberFields { Phone = "0912100" + i.ToString("D4") });
-            long size = new System.IO.FileInfo(path).Length;
+            byte[] before = ReadShared(path);
             CheckpointInfo info = db.Checkpoint();
             Expect(info.WalFrames > 0 && info.CopiedFrames == info.WalFrames, "a manual checkpoint copies the log");
-            Expect(new System.IO.FileInfo(path).Length > size, "the log's pages are in the file");
+            Expect(!System.Linq.Enumerable.SequenceEqual(ReadShared(path), before), "the log's pages are in the file");
+        }
+    }
+
+    // The bytes of a file another handle holds open.
+    static byte[] ReadShared(string path)
+    {
+        using (var f = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read,
+                                                System.IO.FileShare.ReadWrite | System.IO.FileShare.Delete))
+        using (var m = new System.IO.MemoryStream())
+        {
+            f.CopyTo(m);
+            return m.ToArray();
         }
     }
 
