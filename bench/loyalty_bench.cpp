@@ -168,8 +168,8 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         -1, &led, nullptr);
     sqlite3_prepare_v2(
         db,
-        "INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO lots(id, member_id, entry_id, points, remaining, available_at, expires_at) "
+        "VALUES (?2 * 1048576, ?1, ?2, ?3, ?4, ?5, ?6)",  // a lot keyed by its entry, as the library does
         -1, &lot, nullptr);
     sqlite3_prepare_v2(
         db,

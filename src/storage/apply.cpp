@@ -335,13 +335,14 @@ struct FactApplier {
             const json& lots = f["lots"];
             if (!lots.is_array())
                 throw Error(Status::InvalidArgument, where + ": 'lots' is not a list");
+            std::int64_t nth = 0;
             for (const auto& l : lots) {
                 if (!l.is_object())
                     throw Error(Status::InvalidArgument, where + ": a lot is not an object");
                 const std::int64_t p = int_of(l, "points");
                 if (p <= 0) throw Error(Status::InvalidArgument, where + ": a lot without points");
                 d.add_lot(member, row, p, balance, int_of(l, "available_at"),
-                          int_of(l, "expires_at"));
+                          int_of(l, "expires_at"), nth++);
                 balance += p;
             }
         }

@@ -58,8 +58,9 @@ void Database::Impl::move_points(std::int64_t from, std::int64_t to, const Entry
     apply(out, takes);
     std::int64_t balance = balance_of(to);
     const std::int64_t in = add_entry(in_kind, to, moved, ctx);
+    std::int64_t nth = 0;
     for (const auto& l : lots) {
-        add_lot(to, in, l.remaining, balance, l.available_at, l.expires_at);
+        add_lot(to, in, l.remaining, balance, l.available_at, l.expires_at, nth++);
         balance = checked_add(balance, l.remaining);
     }
 }

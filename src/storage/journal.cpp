@@ -8,6 +8,7 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
+#include "storage/lot_ids.hpp"
 
 namespace loyalty {
 
@@ -243,8 +244,8 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
                    id);
     } else if (table == "ledger") {
         child_rows(f, "lots", d.c,
-                   "SELECT points, available_at, expires_at FROM lots WHERE entry_id=? ORDER BY "
-                   "id",
+                   "SELECT points, available_at, expires_at FROM lots WHERE " LOY_LOTS_OF_ENTRY(
+                       "?1") " ORDER BY id",
                    id, {}, true);
     }
     out += '}';

@@ -1,6 +1,7 @@
 // The points ledger and its lots: entries, lots and their consumption (which lots a spend,
 // a reversal or an expiry takes), manual adjustments, events, history and what is expiring.
 #include "storage/impl.hpp"
+#include "storage/lot_ids.hpp"
 
 namespace loyalty {
 
@@ -99,16 +100,21 @@ std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std:
 // entry), the debt is repaid from the new lot first.
 void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
                              std::int64_t balance_before, std::int64_t available_at,
-                             std::int64_t expires_at) {
+                             std::int64_t expires_at, std::int64_t nth) {
+    if (nth < 0 || nth >= storage::kLotsPerEntry)
+        throw Error(Status::CapReached,
+                    "one entry opens at most " + std::to_string(storage::kLotsPerEntry) + " lots");
+    if (entry <= 0 || entry > INT64_MAX / storage::kLotsPerEntry - 1)
+        throw Error(Status::Internal, "entry " + std::to_string(entry) + " cannot key its lots");
+    const std::int64_t id = entry * storage::kLotsPerEntry + nth;
     std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
     c.query(
-         "INSERT INTO lots(member_id, entry_id, points, remaining, available_at, expires_at, "
-         "spent) VALUES (?,?,?,?,?,?,?)",
-         member, entry, points, points - repay, available_at, expires_at, repay == points)
+         "INSERT INTO lots(id, member_id, entry_id, points, remaining, available_at, expires_at, "
+         "spent) VALUES (?,?,?,?,?,?,?,?)",
+         id, member, entry, points, points - repay, available_at, expires_at, repay == points)
         .run();
     if (repay > 0)
-        c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry,
-                c.last_id(), repay)
+        c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, id, repay)
             .run();
 }
 
@@ -134,8 +140,8 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     // Two look-ups, each on its own index: the reversed entry's lots, the member's unexpired ones.
     if (prefer_entry) {
         auto q = c.query(
-            "SELECT id, entry_id, remaining, available_at, expires_at FROM lots WHERE entry_id=? "
-            "AND spent = 0",
+            "SELECT id, entry_id, remaining, available_at, expires_at FROM lots "
+            "WHERE " LOY_LOTS_OF_ENTRY("?1") " AND spent = 0",
             prefer_entry);
         while (q.next())
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
@@ -416,8 +422,8 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
         "JOIN fam ON m.merged_into = fam.id) "
         "SELECT COALESCE(l.origin_seq, l.id), o.name, l.kind, l.member_id, l.points, l.sale_id, "
         "l.reason, l.branch, "
-        "l.terminal, l.operator, l.created_at, (SELECT expires_at FROM lots WHERE entry_id = l.id "
-        "ORDER BY expires_at DESC LIMIT 1), (SELECT COALESCE(c.origin_seq, c.id) FROM ledger c "
+        "l.terminal, l.operator, l.created_at, (SELECT MAX(expires_at) FROM lots WHERE "
+        LOY_LOTS_OF_ENTRY("l.id") "), (SELECT COALESCE(c.origin_seq, c.id) FROM ledger c "
         "WHERE "
         "c.id = l.corrects), (SELECT o2.name FROM ledger c JOIN origins o2 ON o2.id = c.origin "
         "WHERE c.id = l.corrects), l.approver "

@@ -673,6 +673,9 @@ END;
 //   late claim's points) go through its triggers, which keep the table's constraints.
 // - `lot_moves_lot` goes: nothing on a sale's path reads lot moves by lot, and the two checks
 //   that add them up by lot (verify, rebuild) group them in one pass instead.
+// - A lot's id is its entry's and its place among the entry's lots (storage/lot_ids.hpp), so
+//   `lots_entry` goes too: the lots of an entry are a range of the table's keys. The lots kept
+//   so far are numbered so, in their order, and their moves follow them.
 constexpr const char* kSchemaV9 = R"SQL(
 ALTER TABLE sales ADD COLUMN line_items TEXT;
 UPDATE sales SET line_items = (
@@ -709,6 +712,42 @@ CREATE TRIGGER sale_lines_u INSTEAD OF UPDATE OF points ON sale_lines BEGIN
   WHERE id = OLD.sale_id;
 END;
 DROP INDEX lot_moves_lot;
+
+CREATE TEMP TABLE lot_ids(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+INSERT INTO lot_ids SELECT id, entry_id * 1048576 + ROW_NUMBER() OVER (PARTITION BY entry_id
+  ORDER BY id) - 1 FROM lots;
+CREATE TEMP TABLE moves AS SELECT m.entry_id, n.new AS lot_id, m.points FROM lot_moves m
+  JOIN lot_ids n ON n.old = m.lot_id;
+CREATE TABLE lots_by_entry(
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  points INTEGER NOT NULL,
+  remaining INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  spent INTEGER NOT NULL DEFAULT 0);
+INSERT INTO lots_by_entry SELECT n.new, l.member_id, l.entry_id, l.points, l.remaining,
+  l.available_at, l.expires_at, l.spent FROM lots l JOIN lot_ids n ON n.old = l.id ORDER BY n.new;
+DROP TRIGGER lot_moves_append_only_u;
+DROP TRIGGER lot_moves_append_only_d;
+DROP TABLE lot_moves;
+DROP TABLE lots;
+ALTER TABLE lots_by_entry RENAME TO lots;
+CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE spent = 0;
+CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;
+CREATE TABLE lot_moves(
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  lot_id INTEGER NOT NULL REFERENCES lots(id),
+  points INTEGER NOT NULL,
+  PRIMARY KEY(entry_id, lot_id)) WITHOUT ROWID;
+INSERT INTO lot_moves SELECT entry_id, lot_id, points FROM temp.moves ORDER BY entry_id, lot_id;
+CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+DROP TABLE temp.moves;
+DROP TABLE temp.lot_ids;
 )SQL";
 
 std::int64_t pragma_int(Connection& c, const char* sql) {

@@ -56,8 +56,8 @@ std::int64_t Database::transfer_points(std::int64_t from_member_id, std::int64_t
         std::int64_t balance = d.balance_of(to);
         const std::int64_t in = d.add_entry(EntryKind::TransferIn, to, points, ctx);
         for (std::size_t i = 0; i < plan.size(); ++i) {
-            d.add_lot(to, in, plan[i].points, balance, std::max(dates[i].first, t),
-                      dates[i].second);
+            d.add_lot(to, in, plan[i].points, balance, std::max(dates[i].first, t), dates[i].second,
+                      static_cast<std::int64_t>(i));
             balance = checked_add(balance, plan[i].points);
         }
         return std::pair<std::int64_t, std::int64_t>(in, d.balance_of(from));

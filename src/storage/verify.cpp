@@ -214,6 +214,13 @@ VerifyReport Database::verify() {
                 " (or it is marked spent with points left, or open without)");
     }
     {
+        // A lot's id says which entry opened it (storage/lot_ids.hpp).
+        auto q = d.c.query("SELECT id, entry_id FROM lots WHERE id / 1048576 <> entry_id");
+        while (q.next())
+            add("lot " + std::to_string(q.i64(0)) + ": its id is not keyed by its entry " +
+                std::to_string(q.i64(1)));
+    }
+    {
         auto q = d.c.query(
             "SELECT m.id, m.balance, COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.member_id "
             "= "

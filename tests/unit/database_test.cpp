@@ -927,7 +927,10 @@ TEST_CASE("a sale's lines are packed in its row and read through the sale_lines 
                             at + " AND line_no = 3)") == 0);
 }
 
-TEST_CASE("a file whose lines were rows of their own reads the same once upgraded", "[storage]") {
+TEST_CASE(
+    "a file whose lines were rows of their own and lots numbered apart from their entries "
+    "reads the same once upgraded",
+    "[storage]") {
     auto path = temp_path("lines_v8.db");
     std::int64_t sale = 0;
     {
@@ -935,6 +938,7 @@ TEST_CASE("a file whose lines were rows of their own reads the same once upgrade
         db->load_program(kProgramme);
         auto m = db->enrol(phone("09121234567"));
         sale = db->commit(basket(m.id, {300000, 120000}), "S1").sale_id;
+        db->commit(basket(m.id, {100000}, 25), "S2");  // moves 25 points out of the first lot
     }
     // The file taken back to version 8's shape: a table of lines, no packed column.
     raw_exec(path,
@@ -948,8 +952,17 @@ TEST_CASE("a file whose lines were rows of their own reads the same once upgrade
              "PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;"
              "INSERT INTO sale_lines SELECT * FROM lines8 ORDER BY line_no DESC; DROP TABLE lines8;"
              "ALTER TABLE sales DROP COLUMN line_items;"
-             "CREATE INDEX lot_moves_lot ON lot_moves(lot_id); PRAGMA user_version = 8;");
-    REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 2);
+             "CREATE INDEX lot_moves_lot ON lot_moves(lot_id);"
+             // Lots numbered as version 8 did, in no relation to their entries.
+             "DROP TRIGGER lot_moves_append_only_u;"
+             "UPDATE lots SET id = 5000 - id / 1048576 * 16 - id % 1048576;"
+             "UPDATE lot_moves SET lot_id = 5000 - lot_id / 1048576 * 16 - lot_id % 1048576;"
+             "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
+             "RAISE(ABORT, 'lot moves are append-only'); END;"
+             "CREATE INDEX lots_entry ON lots(entry_id); PRAGMA user_version = 8;");
+    REQUIRE(raw_int(path, "SELECT MAX(id) FROM lots") < 5000);
+    REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
+    REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == 9);
     const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
@@ -957,7 +970,14 @@ TEST_CASE("a file whose lines were rows of their own reads the same once upgrade
     CHECK(raw_int(path, "SELECT group_concat(line_no) = '1,2' FROM (SELECT line_no" + at + ")") ==
           1);
     CHECK(raw_int(path, "SELECT points" + at + " AND line_no = 2") == 11);  // 40 as 29 + 11
-    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'lot_moves_lot'") == 0);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('lot_moves_lot', "
+                  "'lots_entry')") == 0);
+    // Each lot is keyed by its entry, and its moves followed it.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM lots WHERE id / 1048576 <> entry_id") == 0);
+    CHECK(raw_int(path, "SELECT SUM(m.points) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") ==
+          25);
     CHECK(db->verify().ok());
     CHECK(db->refund(sale, {{1, 1000}}, "R1").points_earned == 29);
+    CHECK(db->verify().ok());
 }
