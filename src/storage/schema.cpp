@@ -676,6 +676,9 @@ END;
 // - A lot's id is its entry's and its place among the entry's lots (storage/lot_ids.hpp), so
 //   `lots_entry` goes too: the lots of an entry are a range of the table's keys. The lots kept
 //   so far are numbered so, in their order, and their moves follow them.
+// - The journal is a table with a rowid and a unique (origin, seq): a record (2 KB for a sale)
+//   then sits whole in a leaf appended at the table's end, where keyed by (origin, seq) alone
+//   it overflowed to a page of its own and split its leaves in the middle.
 constexpr const char* kSchemaV9 = R"SQL(
 ALTER TABLE sales ADD COLUMN line_items TEXT;
 UPDATE sales SET line_items = (
@@ -748,6 +751,29 @@ CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves
   BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
 DROP TABLE temp.moves;
 DROP TABLE temp.lot_ids;
+
+CREATE TABLE journal_rows(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  idem_key TEXT,
+  body TEXT NOT NULL,
+  prev TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE(origin, seq));
+INSERT INTO journal_rows(origin, seq, kind, idem_key, body, prev, hash, created_at)
+  SELECT origin, seq, kind, idem_key, body, prev, hash, created_at FROM journal
+  ORDER BY created_at, origin, seq;
+DROP TRIGGER journal_append_only_u;
+DROP TRIGGER journal_append_only_d;
+DROP TABLE journal;
+ALTER TABLE journal_rows RENAME TO journal;
+CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
+  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
+  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 )SQL";
 
 std::int64_t pragma_int(Connection& c, const char* sql) {
