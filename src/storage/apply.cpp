@@ -318,6 +318,26 @@ struct FactApplier {
         }
     }
 
+    // An entry for a member merged here (a till recorded it before it learned of the merge): the
+    // members it was merged into count its earnings in their lifetime figure too, as loy_rebuild
+    // counts an absorbed member's whole history, so that every file agrees whichever it learned
+    // first; and the member is noted, so that the head office moves the points on
+    // (Impl::settle_merged).
+    void landed_on_merged(std::int64_t member, std::int64_t earned) {
+        bool merged = false;
+        for (std::int64_t id = member, hops = 0; hops < 64; ++hops) {
+            auto q = d.c.query("SELECT merged_into FROM members WHERE id=?", id);
+            if (!q.next() || q.is_null(0)) break;
+            id = q.i64(0);
+            merged = true;
+            if (earned)
+                d.c.query("UPDATE members SET lifetime_earned = lifetime_earned + ? WHERE id=?",
+                          earned, id)
+                    .run();
+        }
+        if (merged) d.landed_on_merged.push_back(member);
+    }
+
     // A ledger entry's projections: the balance and lifetime earnings; the lots a credit opened
     // (repaying a debt first, as a local credit does); the lots a debit takes, planned by the
     // pure lots::plan at the entry's own time.
@@ -331,6 +351,7 @@ struct FactApplier {
                "WHERE id=?",
                points, storage::is_earning(kind) ? points : 0, member)
             .run();
+        landed_on_merged(member, storage::is_earning(kind) ? points : 0);
         if (f.contains("lots")) {
             const json& lots = f["lots"];
             if (!lots.is_array())
@@ -640,6 +661,7 @@ ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records,
     auto& d = *impl_;
     if (d.opt.read_only) throw Error(Status::ReadOnly, "the database was opened read-only");
     Transaction t(d.c, true);
+    d.landed_on_merged.clear();
     ApplyResult out;
     for (const auto& r : records)
         (d.apply_record(r) ? out.applied : out.duplicates) += 1;
@@ -664,6 +686,10 @@ ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records,
     // their records: this origin writes no record of them.
     d.c.run("DELETE FROM temp.journal_facts");
     d.c.run("DELETE FROM temp.journal_op");
+    // What the records left on members merged here moves on, at the head office only: this
+    // origin's record of it is written at the commit.
+    if (!d.opt.chain_mode) d.settle_merged();
+    d.landed_on_merged.clear();
     t.commit();
     return out;
 }

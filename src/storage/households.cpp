@@ -33,24 +33,25 @@ std::int64_t Database::Impl::household_of(std::int64_t member) {
     return q.next() ? q.i64(0) : 0;
 }
 
+// A member's open lots, soonest-expiring first.
+std::vector<Database::Impl::OpenLot> Database::Impl::open_lots(std::int64_t member) {
+    std::vector<OpenLot> lots;
+    auto q = c.query(
+        "SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? AND "
+        "spent = 0 ORDER BY expires_at, id",
+        member);
+    while (q.next())
+        lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
+    return lots;
+}
+
 // Moves all of `from`'s points (a positive balance, available and pending) to `to`, each lot
 // with its dates: an entry out and an entry in (transfer or merge), so both ledgers add up.
 void Database::Impl::move_points(std::int64_t from, std::int64_t to, const EntryContext& ctx,
                                  EntryKind out_kind, EntryKind in_kind) {
     const std::int64_t moved = balance_of(from);
     if (moved <= 0) return;
-    struct LotCopy {
-        std::int64_t id, remaining, available_at, expires_at;
-    };
-    std::vector<LotCopy> lots;
-    {
-        auto q = c.query(
-            "SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? AND "
-            "spent = 0 ORDER BY expires_at, id",
-            from);
-        while (q.next())
-            lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
-    }
+    const std::vector<OpenLot> lots = open_lots(from);
     const std::int64_t out = add_entry(out_kind, from, -moved, ctx);
     std::vector<Take> takes;
     for (const auto& l : lots)

@@ -140,6 +140,8 @@ struct Database::Impl {
     bool new_generation = false;  // this open found the file copied, moved or restored
     // Reused by each journal record (storage/journal.cpp): the facts noted and the body.
     std::vector<std::pair<std::int64_t, std::int64_t>> noted_facts;
+    // Members merged here that applied records gave entries (settle_merged moves their points).
+    std::vector<std::int64_t> landed_on_merged;
     std::string journal_body;
     std::unordered_map<std::uint64_t, std::string> uid_memo;
     // How a record writes each column of a fact table's row, by the table's row statement: worked
@@ -370,6 +372,12 @@ struct Database::Impl {
     void set_status(std::int64_t id, MemberStatus from, MemberStatus to);
     void do_erase(std::int64_t id);
     void do_merge(std::int64_t survivor_id, std::int64_t absorbed_id);
+    std::int64_t carry_points(std::int64_t from, std::int64_t to, const EntryContext& ctx);
+    struct OpenLot {
+        std::int64_t id, remaining, available_at, expires_at;
+    };
+    std::vector<OpenLot> open_lots(std::int64_t member);
+    void settle_merged();
 
     // storage/ledger.cpp
     std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);

@@ -510,27 +510,8 @@ void Database::Impl::do_merge(std::int64_t survivor_id, std::int64_t absorbed_id
     EntryContext ctx;
     ctx.reason =
         "merge of member " + std::to_string(absorbed_id) + " into " + std::to_string(survivor_id);
-    std::int64_t moved = a.balance;
-    // Each open lot moves with its dates; a negative balance (debt) moves as debt.
-    if (moved > 0) {
-        d.move_points(absorbed_id, survivor_id, ctx, EntryKind::MergeOut, EntryKind::MergeIn);
-    } else if (moved < 0) {
-        std::vector<Take> takes;
-        {
-            auto q = d.c.query(
-                "SELECT id, remaining FROM lots WHERE member_id=? AND spent = 0 ORDER BY "
-                "expires_at, id",
-                absorbed_id);
-            while (q.next())
-                takes.push_back({q.i64(0), q.i64(1)});
-        }
-        std::int64_t out_entry = d.add_entry(EntryKind::MergeOut, absorbed_id, -moved, ctx);
-        d.apply(out_entry, takes);
-        auto p = d.plan(survivor_id, -moved, false, 0);
-        std::int64_t in_entry = d.add_entry(EntryKind::MergeIn, survivor_id, moved, ctx);
-        d.apply(in_entry, p);
-        // MergeOut/MergeIn are not earnings; carry the absorbed member's lifetime figure over.
-    }
+    const std::int64_t moved = d.carry_points(absorbed_id, survivor_id, ctx);
+    // MergeOut/MergeIn are not earnings; carry the absorbed member's lifetime figure over.
     d.c.query("UPDATE members SET lifetime_earned = lifetime_earned + ? WHERE id=?",
               a.lifetime_earned, survivor_id)
         .run();
@@ -554,6 +535,49 @@ void Database::Impl::do_merge(std::int64_t survivor_id, std::int64_t absorbed_id
            survivor_id, absorbed_id, moved, tnow)
         .run();
     d.maybe_upgrade(survivor_id, 0);  // the survivor's score now includes the absorbed history
+}
+
+// Moves an absorbed member's balance to the member that absorbs it: each open lot with its dates;
+// a negative balance (debt) moves as debt. Returns the points moved.
+std::int64_t Database::Impl::carry_points(std::int64_t from, std::int64_t to,
+                                          const EntryContext& ctx) {
+    const std::int64_t moved = balance_of(from);
+    if (moved > 0) {
+        move_points(from, to, ctx, EntryKind::MergeOut, EntryKind::MergeIn);
+    } else if (moved < 0) {
+        std::vector<Take> takes;
+        for (const OpenLot& l : open_lots(from))
+            takes.push_back({l.id, l.remaining});
+        std::int64_t out_entry = add_entry(EntryKind::MergeOut, from, -moved, ctx);
+        apply(out_entry, takes);
+        auto p = plan(to, -moved, false, 0);
+        std::int64_t in_entry = add_entry(EntryKind::MergeIn, to, moved, ctx);
+        apply(in_entry, p);
+    }
+    return moved;
+}
+
+// At the head office (a file not in chain mode, docs/chain.md, "Jobs run once"): the points that
+// applied records left on members merged here — a till sold to them, or took their points,
+// before it learned of the merge — move on to the member who absorbed them, as the merge moved
+// the rest. Facts of this file's origin, in the applying transaction, which every till then
+// applies; a till in chain mode never moves them, so they move once for the whole chain.
+void Database::Impl::settle_merged() {
+    std::vector<std::int64_t> ids;
+    ids.swap(landed_on_merged);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    bool named = false;
+    for (const std::int64_t id : ids) {
+        const auto [owner, status] = follow_merges(c, id);
+        if (owner == id || status != MemberStatus::Active || balance_of(id) == 0) continue;
+        if (!named) journal_operation("merge_settle", "");
+        named = true;
+        EntryContext ctx;
+        ctx.reason = "merge of member " + std::to_string(id) + " into " + std::to_string(owner) +
+                     ": points recorded after the merge";
+        carry_points(id, account_of(owner), ctx);
+    }
 }
 
 std::vector<Member> Database::list(const MemberQuery& query) {

@@ -155,6 +155,7 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
                     rebuilt.reset();
                     return;
                 }
+                scratch.landed_on_merged.clear();  // replayed: the head office's moves are records
                 t.commit();
                 o.seq = r.seq;
                 progress = true;

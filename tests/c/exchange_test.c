@@ -971,11 +971,82 @@ static void test_records_and_profiles_land_together(void) {
     loy_close(b);
 }
 
+/* The uid of member `id` of `db`, into `uid`. */
+static void uid_of(loy_db* db, int64_t id, char* uid, size_t cap) {
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_get(db, id, &m, &err), LOY_OK);
+    snprintf(uid, cap, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+}
+
+static int64_t balance_by_uid(loy_db* db, const char* uid) {
+    loy_member* m = by_uid(db, uid);
+    const int64_t b = m ? loy_member_balance(m) : -1;
+    loy_member_free(m);
+    return b;
+}
+
+/* A till sells to a member offline while the head office merges that member into another: the
+ * points the sale earned follow the merge, once, at every file. */
+static void test_points_recorded_after_a_merge_follow_it(void) {
+    remove_database("merge-hq.db");
+    remove_database("merge-till.db");
+    loy_db* hq = open_as("merge-hq.db", "branch-a", 0, 0, LOY_OK);
+    loy_db* tb = open_as("merge-till.db", "branch-b", 0, 1, LOY_OK);
+    if (!hq || !tb) return;
+    CHECK_STATUS(loy_program_load_json(hq, PROGRAMME, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(tb, PROGRAMME, NULL, &err), LOY_OK);
+    const int64_t x = enrol_phone(hq, "09121110001", NULL, 0);
+    const int64_t y = enrol_phone(hq, "09121110002", NULL, 0);
+    sell(hq, x, 100000, 0, "hq-1", NULL, 0); /* 100 points */
+    char ux[64], uy[64];
+    uid_of(hq, x, ux, sizeof ux);
+    uid_of(hq, y, uy, sizeof uy);
+    exchange(hq, tb);
+    CHECK(balance_by_uid(tb, ux) == 100);
+
+    /* Apart: the till sells to x (40 points); the head office merges x into y. */
+    sell(tb, member_id(tb, ux), 40000, 0, "tb-1", NULL, 0);
+    loy_member* s = NULL;
+    CHECK_STATUS(loy_member_merge_with_key(hq, y, x, "merge-1", &s, &err), LOY_OK);
+    CHECK(s && loy_member_balance(s) == 100);
+    loy_member_free(s);
+    const int64_t hq_records = records_of(hq, "branch-a");
+
+    exchange(hq, tb);
+    /* Both files: the 40 points are y's, x holds nothing, and y's lifetime counts all 140. */
+    CHECK(balance_by_uid(hq, uy) == 140 && balance_by_uid(hq, ux) == 0);
+    CHECK(balance_by_uid(tb, uy) == 140 && balance_by_uid(tb, ux) == 0);
+    check_same(hq, tb, uy);
+    check_same(hq, tb, ux);
+    loy_member* m = by_uid(hq, uy);
+    CHECK(m && loy_member_lifetime_earned(m) == 140);
+    loy_member_free(m);
+    /* Moved once, by the head office, in one record of its own; the till wrote only its sale. */
+    CHECK(records_of(hq, "branch-a") == hq_records + 1);
+    CHECK(last_record_has(hq, "points recorded after the merge"));
+    CHECK(records_of(tb, "branch-b") == 1);
+    exchange(hq, tb);
+    CHECK(records_of(hq, "branch-a") == hq_records + 1);
+    CHECK(balance_by_uid(hq, uy) == 140 && balance_by_uid(tb, uy) == 140);
+    /* Every projection is what the facts give, at both files. */
+    int64_t corrected = -1;
+    CHECK_STATUS(loy_rebuild(hq, &corrected, &err), LOY_OK);
+    CHECK(corrected == 0);
+    CHECK_STATUS(loy_rebuild(tb, &corrected, &err), LOY_OK);
+    CHECK(corrected == 0);
+    check_verified(hq);
+    check_verified(tb);
+    loy_close(hq);
+    loy_close(tb);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
+        {"points recorded after a merge follow it", test_points_recorded_after_a_merge_follow_it},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
         {"in chain mode, gift cards pay only under a hold", test_chain_mode_giftcards_under_a_hold},
         {"a programme released for the chain takes effect at its start",
