@@ -98,7 +98,11 @@ std::array<std::uint8_t, 32> Sha256::finish() {
 std::string sha256_hex(std::string_view data) {
     Sha256 s;
     s.update(data);
-    const auto d = s.finish();
+    return s.finish_hex();
+}
+
+std::string Sha256::finish_hex() {
+    const auto d = finish();
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     out.reserve(64);

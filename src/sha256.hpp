@@ -16,6 +16,8 @@ class Sha256 {
     Sha256();
     void update(std::string_view data);
     std::array<std::uint8_t, 32> finish();
+    // finish() as 64 lowercase hexadecimal digits.
+    std::string finish_hex();
 
   private:
     void block(const std::uint8_t* p);
