@@ -387,7 +387,7 @@ struct Database::Impl {
     std::string source_of(EntryKind kind, const EntryContext& ctx);
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
                            const EntryContext& ctx);
-    // `nth`: the lot's place among its entry's lots, from 0 (storage/lot_ids.hpp).
+    // `nth`: the lot's place among its entry's lots, from 0 (storage/lots_sql.hpp).
     void add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
                  std::int64_t balance_before, std::int64_t available_at, std::int64_t expires_at,
                  std::int64_t nth = 0);

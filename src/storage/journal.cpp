@@ -8,7 +8,7 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
-#include "storage/lot_ids.hpp"
+#include "storage/lots_sql.hpp"
 
 namespace loyalty {
 

@@ -1,7 +1,7 @@
 // The points ledger and its lots: entries, lots and their consumption (which lots a spend,
 // a reversal or an expiry takes), manual adjustments, events, history and what is expiring.
 #include "storage/impl.hpp"
-#include "storage/lot_ids.hpp"
+#include "storage/lots_sql.hpp"
 
 namespace loyalty {
 

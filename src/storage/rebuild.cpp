@@ -4,6 +4,7 @@
 // loy_verify found a projection that disagrees with its facts.
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
+#include "storage/lots_sql.hpp"
 
 namespace loyalty {
 
@@ -61,13 +62,9 @@ std::int64_t Database::rebuild() {
                 .run();
         changed += static_cast<std::int64_t>(fixes.size());
     }
-    // Lot moves are summed by lot in one pass (no index leads with their lot).
-    c.query(
-         "WITH moved(lot_id, points) AS (SELECT lot_id, SUM(points) FROM lot_moves GROUP BY "
-         "lot_id), should(id, remaining) AS (SELECT l.id, l.points - COALESCE(m.points, 0) FROM "
-         "lots l LEFT JOIN moved m ON m.lot_id = l.id) UPDATE lots SET remaining = "
-         "should.remaining FROM should WHERE should.id = lots.id AND lots.remaining <> "
-         "should.remaining")
+    c.query("WITH should(id, remaining) AS (" LOY_LOTS_LEFT_BY_MOVES
+            ") UPDATE lots SET remaining = should.remaining FROM should WHERE should.id = "
+            "lots.id AND lots.remaining <> should.remaining")
         .run();
     changed += c.changes();
     c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");

@@ -6,6 +6,7 @@
 
 #include "sha256.hpp"
 #include "storage/ledger_totals.hpp"
+#include "storage/lots_sql.hpp"
 #include "storage/sale_lines.hpp"
 
 namespace loyalty::storage {
@@ -673,7 +674,7 @@ END;
 //   late claim's points) go through its triggers, which keep the table's constraints.
 // - `lot_moves_lot` goes: nothing on a sale's path reads lot moves by lot, and the two checks
 //   that add them up by lot (verify, rebuild) group them in one pass instead.
-// - A lot's id is its entry's and its place among the entry's lots (storage/lot_ids.hpp), so
+// - A lot's id is its entry's and its place among the entry's lots (storage/lots_sql.hpp), so
 //   `lots_entry` goes too: the lots of an entry are a range of the table's keys. The lots kept
 //   so far are numbered so, in their order, and their moves follow them.
 // - The journal is a table with a rowid and a unique (origin, seq): a record (2 KB for a sale)
@@ -717,8 +718,8 @@ END;
 DROP INDEX lot_moves_lot;
 
 CREATE TEMP TABLE lot_ids(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
-INSERT INTO lot_ids SELECT id, entry_id * 1048576 + ROW_NUMBER() OVER (PARTITION BY entry_id
-  ORDER BY id) - 1 FROM lots;
+INSERT INTO lot_ids SELECT id, entry_id * )SQL" LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) R"SQL(
+  + ROW_NUMBER() OVER (PARTITION BY entry_id ORDER BY id) - 1 FROM lots;
 CREATE TEMP TABLE moves AS SELECT m.entry_id, n.new AS lot_id, m.points FROM lot_moves m
   JOIN lot_ids n ON n.old = m.lot_id;
 CREATE TABLE lots_by_entry(

@@ -5,6 +5,7 @@
 
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
+#include "storage/lots_sql.hpp"
 
 namespace loyalty {
 
@@ -205,18 +206,19 @@ VerifyReport Database::verify() {
     }
     {
         auto q = d.c.query(
-            "WITH moved(lot_id, points) AS (SELECT lot_id, SUM(points) FROM lot_moves GROUP BY "
-            "lot_id) SELECT l.id, l.remaining, l.points - COALESCE(m.points, 0) AS r FROM lots l "
-            "LEFT JOIN moved m ON m.lot_id = l.id WHERE l.remaining <> r OR l.remaining < 0 "
-            "OR l.remaining > l.points OR l.spent <> (l.remaining = 0)");
+            "WITH moved(id, r) AS (" LOY_LOTS_LEFT_BY_MOVES
+            ") SELECT l.id, l.remaining, m.r FROM lots l JOIN moved m ON m.id = l.id WHERE "
+            "l.remaining <> m.r OR l.remaining < 0 OR l.remaining > l.points OR l.spent <> "
+            "(l.remaining = 0)");
         while (q.next())
             add("lot " + std::to_string(q.i64(0)) + ": remaining " + std::to_string(q.i64(1)) +
                 " but its moves leave " + std::to_string(q.i64(2)) +
                 " (or it is marked spent with points left, or open without)");
     }
     {
-        // A lot's id says which entry opened it (storage/lot_ids.hpp).
-        auto q = d.c.query("SELECT id, entry_id FROM lots WHERE id / 1048576 <> entry_id");
+        // A lot's id says which entry opened it (storage/lots_sql.hpp).
+        auto q =
+            d.c.query("SELECT id, entry_id FROM lots WHERE " LOY_ENTRY_OF_LOT("id") " <> entry_id");
         while (q.next())
             add("lot " + std::to_string(q.i64(0)) + ": its id is not keyed by its entry " +
                 std::to_string(q.i64(1)));

@@ -1,0 +1,36 @@
+// The lots table in SQL: a lot's id keyed by its entry's (schema version 9), and what a lot's
+// moves leave of its points.
+//
+// A lot's id is its entry's id and its place among the entry's lots: entry * 2^20 + n. The lots
+// of an entry are a range of the lots table's own keys, so finding them needs no index by entry,
+// and a new entry's lots go at the table's end.
+#ifndef LOYALTY_SRC_STORAGE_LOTS_SQL_HPP
+#define LOYALTY_SRC_STORAGE_LOTS_SQL_HPP
+
+#include <cstdint>
+
+namespace loyalty::storage {
+
+// How many lots one entry may open: 2^20 (a transfer opens one for each lot it moves).
+#define LOY_LOTS_PER_ENTRY 1048576
+#define LOY_SQL_NUMBER_(n) #n
+#define LOY_SQL_NUMBER(n) LOY_SQL_NUMBER_(n)
+constexpr std::int64_t kLotsPerEntry = LOY_LOTS_PER_ENTRY;
+
+// SQL: the entry whose lot has the id that is the SQL expression `id`.
+#define LOY_ENTRY_OF_LOT(id) "(" id ") / " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY)
+
+// SQL: the lots of the entry whose id is the SQL expression `e`, as a range of lot ids.
+#define LOY_LOTS_OF_ENTRY(e)                                                                     \
+    "id BETWEEN (" e ") * " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " AND (" e ") * " LOY_SQL_NUMBER( \
+        LOY_LOTS_PER_ENTRY) " + " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " - 1"
+
+// SQL: each lot's id and what its moves leave of its points (its `remaining`, as the facts give
+// it), the moves summed by lot in one pass (no index leads with their lot).
+#define LOY_LOTS_LEFT_BY_MOVES                                                             \
+    "SELECT l.id, l.points - COALESCE(m.points, 0) FROM lots l LEFT JOIN (SELECT lot_id, " \
+    "SUM(points) AS points FROM lot_moves GROUP BY lot_id) m ON m.lot_id = l.id"
+
+}  // namespace loyalty::storage
+
+#endif
