@@ -132,6 +132,9 @@ class Connection {
     // transaction is written there); a throw fails the commit, which then rolls back.
     std::function<void()> before_commit;
     int changes() const { return sqlite3_changes(db_); }
+    // Rows inserted, changed or deleted by every statement this connection completed (those of
+    // triggers included): unchanged across a call, the call wrote nothing.
+    std::int64_t total_changes() const { return sqlite3_total_changes64(db_); }
     // The number of the transaction open on this connection (they are counted from 1), 0
     // outside one: what is remembered for the length of one transaction is remembered with
     // its number.
