@@ -50,7 +50,7 @@ std::vector<int> thresholds(const std::vector<std::int64_t>& v, const std::vecto
     return out;
 }
 
-std::string group_of(int r, int f, int m, std::int64_t visits) {
+std::string_view group_of(int r, int f, int m, std::int64_t visits) {
     if (r >= 4 && visits == 1) return "new";  // one purchase cannot make a champion
     if (r >= 4 && f >= 4 && m >= 4) return "champions";
     if (r >= 3 && f >= 4) return "loyal";
@@ -60,7 +60,8 @@ std::string group_of(int r, int f, int m, std::int64_t visits) {
     return "lost";
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& x) {
+template <typename Texts, typename Text>
+bool contains(const Texts& v, const Text& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 

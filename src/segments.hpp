@@ -19,11 +19,12 @@ bool is_rfm_group(std::string_view name);
 inline constexpr const char* kRfmGroupsFa[] = {
     "قهرمانان", "وفادار", "بالقوه", "تازه", "در خطر ریزش", "خواب", "ازدست‌رفته"};
 
-// What segment rules look at, for one active member.
+// What segment rules look at, for one active member. The texts are views of names the caller
+// keeps (a million members share a few tiers, branches, plans and tags).
 struct Facts {
     std::int64_t id = 0;
-    std::string tier, branch, plan;  // plan: the active plan's id, or ""
-    std::vector<std::string> tags;
+    std::string_view tier, branch, plan;  // plan: the active plan's id, or ""
+    std::vector<std::string_view> tags;
     int birth_month = 0, birth_day = 0;
     bool consent_sms = false, consent_email = false, consent_push = false;
     std::int64_t joined_day = 0;
@@ -33,7 +34,7 @@ struct Facts {
 
 struct Rfm {
     int r = 0, f = 0, m = 0;  // 1..5; 0 = not scored (never bought)
-    std::string group;        // "" when not scored
+    std::string_view group;   // one of kRfmGroups; "" when not scored
 };
 
 // Scores every member of `facts` (same order) on `today` (a local day).

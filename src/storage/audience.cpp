@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "calendar.hpp"
@@ -44,6 +46,21 @@ std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> activity
     return out;
 }
 
+// The facts of member `id`, for ids asked in increasing order: members' facts are in id order.
+class InOrder {
+  public:
+    explicit InOrder(std::vector<segments::Facts>& facts) : facts_(facts) {}
+    segments::Facts* operator()(std::int64_t id) {
+        while (next_ < facts_.size() && facts_[next_].id < id)
+            ++next_;
+        return next_ < facts_.size() && facts_[next_].id == id ? &facts_[next_] : nullptr;
+    }
+
+  private:
+    std::vector<segments::Facts>& facts_;
+    std::size_t next_ = 0;
+};
+
 }  // namespace
 
 namespace audience {
@@ -54,12 +71,15 @@ Population load(Session& s, std::int64_t at_ms) {
     Population pop;
     pop.today = cal::local_day(at, offset);
     const std::int64_t window_start = at - s.program.rfm.window_days * kDayMs;
+    // Room for every member at once (the highest id bounds their number): a million members'
+    // facts are not moved again and again as the vector grows.
+    {
+        auto n = s.c.query("SELECT COALESCE(MAX(id), 0) FROM members");
+        if (n.next()) pop.facts.reserve(static_cast<std::size_t>(n.i64(0)));
+    }
     auto q = s.c.query(
         "SELECT m.id, m.tier, COALESCE(m.branch, ''), m.birth_month, m.birth_day, "
         "m.consent_sms, m.consent_email, m.consent_push, m.created_at, "
-        "(SELECT GROUP_CONCAT(tag, ',') FROM member_tags t WHERE t.member_id = m.id), "
-        "(SELECT plan_id FROM subscriptions p WHERE p.member_id = m.id AND p.cancelled_at = 0 "
-        "AND p.starts_at <= ?2 AND p.ends_at > ?2 ORDER BY p.ends_at DESC LIMIT 1), "
         "st.last, COALESCE(st.visits, 0), COALESCE(st.spend, 0) FROM members m LEFT JOIN "
         "(SELECT member_id, MAX(created_at) last, SUM(created_at >= ?1) visits, "
         "SUM(CASE WHEN created_at >= ?1 THEN " LOY_NET_AMOUNT
@@ -68,22 +88,37 @@ Population load(Session& s, std::int64_t at_ms) {
         "m.created_at <= ?2 ORDER BY m.id",
         window_start, at);
     while (q.next()) {
-        segments::Facts f;
+        segments::Facts& f = pop.facts.emplace_back();
         f.id = q.i64(0);
-        f.tier = q.text(1);
-        f.branch = q.text(2);
+        f.tier = pop.name(q.view(1));
+        f.branch = pop.name(q.view(2));
         f.birth_month = static_cast<int>(q.i64(3));
         f.birth_day = static_cast<int>(q.i64(4));
         f.consent_sms = q.i64(5) != 0;
         f.consent_email = q.i64(6) != 0;
         f.consent_push = q.i64(7) != 0;
         f.joined_day = cal::local_day(q.i64(8), offset);
-        if (!q.is_null(9)) f.tags = text::parse_tags(q.text(9));
-        f.plan = q.text(10);
-        f.last_purchase_day = q.is_null(11) ? -1 : cal::local_day(q.i64(11), offset);
-        f.visits = q.i64(12);
-        f.spend = q.i64(13);
-        pop.facts.push_back(std::move(f));
+        f.last_purchase_day = q.is_null(9) ? -1 : cal::local_day(q.i64(9), offset);
+        f.visits = q.i64(10);
+        f.spend = q.i64(11);
+    }
+    // Tags and plans read in member order beside them (one pass each, not a look-up a member):
+    // the tags in their key's order (sorted, each once); the plan in effect that ends last.
+    {
+        InOrder of(pop.facts);
+        for (auto t = s.c.query("SELECT member_id, tag FROM member_tags ORDER BY member_id, tag");
+             t.next();)
+            if (segments::Facts* f = of(t.i64(0))) f->tags.push_back(pop.name(t.view(1)));
+    }
+    {
+        InOrder of(pop.facts);
+        for (auto p = s.c.query(
+                 "SELECT member_id, plan_id FROM subscriptions WHERE cancelled_at = 0 AND "
+                 "starts_at <= ?1 AND ends_at > ?1 ORDER BY member_id, ends_at DESC, id DESC",
+                 at);
+             p.next();)
+            if (segments::Facts* f = of(p.i64(0)); f && f->plan.empty())
+                f->plan = pop.name(p.view(1));
     }
     pop.rfm = segments::score(pop.facts, s.program.rfm, pop.today);
     return pop;
@@ -120,11 +155,12 @@ Table summary(Session& s, std::int64_t at_ms) {
     const Population pop = load(s, at_ms);
     Table t;
     t.columns = {"segment", "name", "kind", "members"};
-    for (const char* g : segments::kRfmGroups) {
-        const std::string id = std::string("rfm:") + g;
-        t.rows.push_back({cell(id), cell(g), cell("rfm"),
-                          cell(static_cast<std::int64_t>(members_of(s, pop, id, at_ms).size()))});
-    }
+    // The RFM groups counted in one pass over the members.
+    std::map<std::string_view, std::int64_t> in_group;
+    for (const auto& r : pop.rfm)
+        ++in_group[r.group];
+    for (const char* g : segments::kRfmGroups)
+        t.rows.push_back({cell(std::string("rfm:") + g), cell(g), cell("rfm"), cell(in_group[g])});
     for (const auto& g : s.program.segments)
         t.rows.push_back({cell(g.id), cell(g.name), cell("custom"),
                           cell(static_cast<std::int64_t>(members_of(s, pop, g.id, at_ms).size()))});
@@ -187,7 +223,7 @@ Table Database::member_segments(std::int64_t member_id, std::int64_t at_ms) {
             out.rows.push_back({cell(id), cell(name), cell(kind), cell(std::int64_t{r.r}),
                                 cell(std::int64_t{r.f}), cell(std::int64_t{r.m})});
         };
-        if (!r.group.empty()) row("rfm:" + r.group, r.group, "rfm");
+        if (!r.group.empty()) row("rfm:" + std::string(r.group), std::string(r.group), "rfm");
         for (const auto& g : s.program.segments) {
             const auto idx = audience::members_of(s, pop, g.id, at_ms);
             if (std::find(idx.begin(), idx.end(), me) != idx.end()) row(g.id, g.name, "custom");

@@ -3,7 +3,10 @@
 #define LOYALTY_SRC_STORAGE_AUDIENCE_HPP
 
 #include <cstdint>
+#include <functional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "segments.hpp"
@@ -16,6 +19,17 @@ struct Population {
     std::vector<segments::Facts> facts;
     std::vector<segments::Rfm> rfm;
     std::int64_t today = 0;
+    // The texts the facts' views point into (tiers, branches, plans, tags), each kept once.
+    std::set<std::string, std::less<>> names;
+    std::string_view name(std::string_view text) {
+        auto it = names.find(text);
+        if (it == names.end()) it = names.emplace(text).first;
+        return *it;
+    }
+    Population() = default;
+    Population(Population&&) = default;      // the names' nodes move with the set
+    Population(const Population&) = delete;  // a copy's views would name the original's
+    Population& operator=(const Population&) = delete;
 };
 Population load(storage::Session& s, std::int64_t at_ms);
 

@@ -21,6 +21,12 @@ namespace loyalty::report_kit {
 inline Table::Cell cell(std::string s) {
     return Table::Cell{std::move(s), 0, false};
 }
+inline Table::Cell cell(std::string_view s) {
+    return Table::Cell{std::string(s), 0, false};
+}
+inline Table::Cell cell(const char* s) {
+    return Table::Cell{std::string(s), 0, false};
+}
 inline Table::Cell cell(std::int64_t v) {
     return Table::Cell{std::to_string(v), v, true};
 }

@@ -139,6 +139,63 @@ TEST_CASE("an import whose row fails while it is written changes nothing", "[mem
               .imported == 2);
 }
 
+TEST_CASE("segments read each active member's own tags and plan", "[segments]") {
+    auto path = temp_path("segment_facts.db");
+    auto db = open(path);
+    db->load_program(R"({"name": "Segments", "currency": "IRT", "utc_offset_minutes": 210,
+        "spend": [{"id": "base", "name": "1 a 1,000", "points": 1, "per": 1000}],
+        "plans": [{"id": "plus", "name": "Plus", "fee": 100000, "period": "month"},
+                  {"id": "max", "name": "Max", "fee": 300000, "period": "month"}],
+        "segments": [{"id": "tagged", "name": "Coffee VIPs", "tags": ["coffee", "vip"]},
+                     {"id": "plus", "name": "On Plus", "plan": "plus"},
+                     {"id": "any", "name": "Any plan", "plan": "any"},
+                     {"id": "none", "name": "No plan", "plan": "none"}]})");
+    auto member = [&](const char* number, std::vector<std::string> tags) {
+        MemberFields f = phone(number);
+        f.tags = std::move(tags);
+        return db->enrol(f).id;
+    };
+    auto buy = [&](std::int64_t m, const char* plan, const char* key) {
+        Basket b;
+        b.member_id = m;
+        b.currency = "IRT";
+        BasketLine l;
+        l.plan_id = plan;
+        l.quantity_milli = 1000;
+        b.lines.push_back(l);
+        db->commit(b, key);
+    };
+    const auto a = member("09120000001", {"vip", "coffee"});
+    const auto gone = member("09120000002", {"coffee", "vip"});  // erased: its tags go nowhere
+    const auto c = member("09120000003", {"coffee", "tea", "vip"});
+    const auto d = member("09120000004", {});
+    const auto e = member("09120000005", {"coffee"});
+    buy(a, "plus", "P1");
+    buy(c, "plus", "P2");
+    db->cancel_plan(c, "C2");
+    buy(e, "max", "P3");
+    buy(gone, "max", "P4");
+    db->erase(gone, "E1");
+    auto ids = [&](const char* segment) {
+        std::vector<std::int64_t> out;
+        for (const auto& row : db->segment_members(segment).rows)
+            out.push_back(row[0].number);
+        return out;
+    };
+    CHECK(ids("tagged") == std::vector<std::int64_t>{a, c});
+    CHECK(ids("plus") == std::vector<std::int64_t>{a});
+    CHECK(ids("any") == std::vector<std::int64_t>{a, e});
+    CHECK(ids("none") == std::vector<std::int64_t>{c, d});
+    const Table t = db->segments();
+    auto count = [&](const char* id) {
+        for (const auto& row : t.rows)
+            if (row[0].text == id) return row[3].number;
+        return std::int64_t{-1};
+    };
+    CHECK(count("tagged") == 2);
+    CHECK(count("any") == 2);
+}
+
 TEST_CASE("erasing a member removes the person but keeps the ledger and totals", "[members]") {
     auto path = temp_path("erase.db");
     auto db = open(path);
