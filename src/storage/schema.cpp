@@ -777,6 +777,14 @@ CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 )SQL";
 
+// Version 10: no index of open lots by date alone. Every checkout that earned or spent rewrote a
+// leaf of it (1.2 pages a checkout) and an expiry sweep rewrote most of it once a transaction;
+// what read it (the sweep's list of members with lots due, the "expiring" messages) reads the
+// open lots by member (lots_open: member, date, id) in one pass instead.
+constexpr const char* kSchemaV10 = R"SQL(
+DROP INDEX IF EXISTS lots_expiry;
+)SQL";
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -826,6 +834,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (from < 7) c.exec(kSchemaV7);
         if (from < 8) c.exec(kSchemaV8);
         if (from < 9) c.exec(kSchemaV9);
+        if (from < 10) c.exec(kSchemaV10);
     } catch (const Error& e) {
         // A migration's SQL fails only on a schema that is not what its version says (a damaged
         // or forged file): found by fuzzing database files.

@@ -1044,12 +1044,14 @@ TEST_CASE(
              "UPDATE lot_moves SET lot_id = 5000 - lot_id / 1048576 * 16 - lot_id % 1048576;"
              "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
              "RAISE(ABORT, 'lot moves are append-only'); END;"
-             "CREATE INDEX lots_entry ON lots(entry_id); PRAGMA user_version = 8;");
+             "CREATE INDEX lots_entry ON lots(entry_id);"
+             "CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;"
+             "PRAGMA user_version = 8;");
     REQUIRE(raw_int(path, "SELECT MAX(id) FROM lots") < 5000);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
-    CHECK(raw_int(path, "PRAGMA user_version") == 9);
+    CHECK(raw_int(path, "PRAGMA user_version") == 10);
     const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
     CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 2);
     CHECK(raw_int(path, "SELECT group_concat(line_no) = '1,2' FROM (SELECT line_no" + at + ")") ==
@@ -1057,7 +1059,7 @@ TEST_CASE(
     CHECK(raw_int(path, "SELECT points" + at + " AND line_no = 2") == 11);  // 40 as 29 + 11
     CHECK(raw_int(path,
                   "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('lot_moves_lot', "
-                  "'lots_entry')") == 0);
+                  "'lots_entry', 'lots_expiry')") == 0);
     // Each lot is keyed by its entry, and its moves followed it.
     CHECK(raw_int(path, "SELECT COUNT(*) FROM lots WHERE id / 1048576 <> entry_id") == 0);
     CHECK(raw_int(path, "SELECT SUM(m.points) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") ==
