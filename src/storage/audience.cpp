@@ -71,10 +71,11 @@ Population load(Session& s, std::int64_t at_ms) {
     Population pop;
     pop.today = cal::local_day(at, offset);
     const std::int64_t window_start = at - s.program.rfm.window_days * kDayMs;
-    // Room for every member at once (the highest id bounds their number): a million members'
-    // facts are not moved again and again as the vector grows.
+    // Room for every member at once (the table's rows bound their number; counted from its
+    // smallest index): a million members' facts are not moved again and again as the vector
+    // grows.
     {
-        auto n = s.c.query("SELECT COALESCE(MAX(id), 0) FROM members");
+        auto n = s.c.query("SELECT COUNT(*) FROM members");
         if (n.next()) pop.facts.reserve(static_cast<std::size_t>(n.i64(0)));
     }
     auto q = s.c.query(
