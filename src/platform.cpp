@@ -19,6 +19,7 @@
 #include <shellapi.h>
 #else
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +56,43 @@ bool is_read_only_error(DWORD code) {
 
 }  // namespace
 
+namespace {
+
+// Random bytes for symbols, drawn from the system's source a block at a time: a member import
+// draws a referral code for each of its members, and a system call for each code was a twentieth
+// of an import on Linux. The block is per thread; a forked child discards what it inherited, so
+// parent and child never hand out the same bytes. (Windows' BCryptGenRandom runs in the process:
+// no pool there.)
+#ifdef _WIN32
+unsigned char pooled_random_byte() {
+    unsigned char b = 0;
+    random_bytes(&b, 1);
+    return b;
+}
+#else
+struct RandomPool {
+    unsigned char bytes[256];
+    std::size_t next = sizeof bytes;
+};
+thread_local RandomPool random_pool;
+
+unsigned char pooled_random_byte() {
+    static const int registered =
+        pthread_atfork(nullptr, nullptr, [] { random_pool.next = sizeof random_pool.bytes; });
+    (void)registered;
+    RandomPool& p = random_pool;
+    if (p.next == sizeof p.bytes) {
+        random_bytes(p.bytes, sizeof p.bytes);
+        p.next = 0;
+    }
+    const unsigned char b = p.bytes[p.next];
+    p.bytes[p.next++] = 0;  // a byte handed out is not kept
+    return b;
+}
+#endif
+
+}  // namespace
+
 void remove_database_files(const std::string& path) noexcept {
     for (const char* side : {"", "-wal", "-shm"})
         remove_file(path + side);
@@ -64,11 +102,10 @@ std::string random_symbols(std::size_t n, std::string_view alphabet) {
     const unsigned size = static_cast<unsigned>(alphabet.size());
     const unsigned limit = 256 - 256 % size;
     std::string s;
+    s.reserve(n);
     while (s.size() < n) {
-        unsigned char buf[32];
-        random_bytes(buf, sizeof buf);
-        for (unsigned char b : buf)
-            if (b < limit && s.size() < n) s.push_back(alphabet[b % size]);
+        const unsigned char b = pooled_random_byte();
+        if (b < limit) s.push_back(alphabet[b % size]);
     }
     return s;
 }

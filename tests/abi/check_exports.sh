@@ -22,6 +22,7 @@ readelf -d "$1" | awk '/NEEDED/ {gsub(/[][]/, "", $5); print $5}' > "$tmp/needed
 while read -r lib; do
   case "$lib" in
     libsqlite3.so.*|libstdc++.so.*|libgcc_s.so.*|libc.so.*|libm.so.*) ;;
+    ld-linux*.so.*) ;;  # the C runtime's loader, for thread-local storage (the random-byte pool)
     libasan.so.*|libubsan.so.*) ;;  # the sanitizer build's own runtimes
     *) echo "libloyalty.so needs $lib"; status=1 ;;
   esac
