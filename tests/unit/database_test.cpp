@@ -139,6 +139,52 @@ TEST_CASE("an import whose row fails while it is written changes nothing", "[mem
               .imported == 2);
 }
 
+TEST_CASE("an import reads CSV as spreadsheets write it", "[members]") {
+    auto db = open(temp_path("import_csv.db"));
+    // A byte order mark, CRLF and LF line ends, blank lines, quoted fields with commas, line
+    // breaks and doubled quotes, an empty quoted field, and no line end after the last row.
+    const std::string csv =
+        "\xEF\xBB\xBFPhone , name,tags\r\n"
+        "09120000001,\"Sara \"\"the first\"\", Tehran\",\"coffee,vip\"\r\n"
+        "\r\n"
+        "\n"
+        "09120000002,\"two\nlines\",\"\"\n"
+        "09120000003,,tea";
+    int calls = 0;
+    std::int64_t last_done = 0, last_total = 0;
+    const ImportResult r = db->import_members_csv(csv, false, [&](std::int64_t d, std::int64_t t) {
+        ++calls;
+        last_done = d;
+        last_total = t;
+    });
+    CHECK(r.rows == 3);
+    CHECK(r.imported == 3);
+    CHECK(r.errors.rows.empty());
+    CHECK(calls == 1);  // the last row
+    CHECK(last_done == 3);
+    CHECK(last_total == 3);
+    const Member sara = db->find_by_phone("09120000001");
+    CHECK(sara.name == "Sara \"the first\", Tehran");
+    CHECK(sara.tags == std::vector<std::string>{"coffee", "vip"});
+    const Member two = db->find_by_phone("09120000002");
+    CHECK(two.name == "two\nlines");
+    CHECK(two.tags.empty());
+    const Member three = db->find_by_phone("09120000003");
+    CHECK(three.name.empty());
+    CHECK(three.tags == std::vector<std::string>{"tea"});
+    // A row's number counts records, not lines; a short row is named with its count of fields.
+    const ImportResult bad =
+        db->import_members_csv("phone,name\n\n09120000004,Ok\n\n09120000005\n", false);
+    CHECK(bad.rows == 2);
+    REQUIRE(bad.errors.rows.size() == 1);
+    CHECK(bad.errors.rows[0][0].number == 3);
+    CHECK(bad.errors.rows[0][3].text.find("the row has 1 fields, the header 2") !=
+          std::string::npos);
+    CHECK(status_of([&] { db->import_members_csv("phone\n\"0912\n", false); }) ==
+          Status::InvalidArgument);
+    CHECK(status_of([&] { db->import_members_csv("\r\n\n", false); }) == Status::InvalidArgument);
+}
+
 TEST_CASE("segments read each active member's own tags and plan", "[segments]") {
     auto path = temp_path("segment_facts.db");
     auto db = open(path);
