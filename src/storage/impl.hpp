@@ -39,6 +39,7 @@ using storage::kNever;
 using storage::NullIfEmpty;
 using storage::NullIfZero;
 using storage::Transaction;
+using storage::Uncopied;
 
 namespace storage {
 
@@ -151,7 +152,14 @@ struct Database::Impl {
         enum Kind { Plain, Skip, Origin, Seq, Reference } kind = Plain;
         const char* table = nullptr;  // what a Reference names
     };
-    std::unordered_map<const char*, std::vector<FactColumn>> fact_plans;
+    struct FactPlan {
+        std::vector<FactColumn> columns;
+        std::uint64_t checked_in = 0;  // the plan_epoch that last checked it
+    };
+    std::unordered_map<const char*, FactPlan> fact_plans;
+    // Moved on by each record built and each check of the facts: the plans are checked once in
+    // each (the schema does not change within one).
+    std::uint64_t plan_epoch = 0;
     std::unordered_map<std::int64_t, std::string> origin_names;
     // loy_verify's file rebuilt from the journal alone, kept between checks (storage/verify.cpp).
     std::unique_ptr<Impl> rebuilt;

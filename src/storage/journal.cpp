@@ -168,11 +168,14 @@ void Database::Impl::append_fact_uid(std::string& out, const char* table, std::i
 namespace {
 
 // What each of the row statement's columns is (Impl::fact_plans): kept while the statement's
-// columns keep their names.
+// columns keep their names, which is checked once an epoch (Impl::plan_epoch).
 const std::vector<Database::Impl::FactColumn>& columns_of(Database::Impl& d, const FactTable& t,
                                                           const storage::Query& q) {
     using Col = Database::Impl::FactColumn;
-    std::vector<Col>& plan = d.fact_plans[t.row_sql];
+    Database::Impl::FactPlan& fp = d.fact_plans[t.row_sql];
+    std::vector<Col>& plan = fp.columns;
+    if (fp.checked_in == d.plan_epoch) return plan;
+    fp.checked_in = d.plan_epoch;
     bool same = static_cast<int>(plan.size()) == q.columns();
     for (int i = 0; same && i < q.columns(); ++i)
         same = plan[static_cast<std::size_t>(i)].name == q.column_name(i);
@@ -262,6 +265,7 @@ void Database::Impl::journal_operation(const std::string& kind, const std::strin
 
 // Builds the transaction's record from the noted facts and appends it to this origin's chain.
 void Database::Impl::journal_flush() {
+    ++plan_epoch;
     noted_facts.clear();
     uid_memo.clear();
     {
@@ -305,7 +309,7 @@ void Database::Impl::journal_flush() {
     c.query(
          "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
          "VALUES (?,?,?,?,?,?,?,?)",
-         origin_id, seq, k, NullIfEmpty{key}, body, prev,
+         origin_id, seq, k, NullIfEmpty{key}, Uncopied{body}, prev,
          record_hash(prev, origin, seq, k, key, at, body), at)
         .run();
 }
@@ -413,6 +417,7 @@ std::int64_t Database::Impl::check_facts(std::vector<std::string>& problems) {
     }
     std::int64_t checked = 0;
     std::string now_text;
+    ++plan_epoch;
     for (const auto& [id, text] : last) {
         ++checked;
         const std::size_t colon = id.rfind(':');

@@ -29,6 +29,12 @@ struct NullIfEmpty {
     const std::string& v;
 };
 
+// Text bound without a copy (a journal record's body is megabytes after an import): the text must
+// outlive the Query, whose bindings are cleared when it goes out of scope.
+struct Uncopied {
+    std::string_view v;
+};
+
 // A cached statement in use: bound on construction, reset when it goes out of scope.
 class Query {
   public:
@@ -49,6 +55,10 @@ class Query {
             sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     }
     Query& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+    Query& bind(int i, Uncopied u) {
+        return check(
+            sqlite3_bind_text(stmt_, i, u.v.data(), static_cast<int>(u.v.size()), SQLITE_STATIC));
+    }
     Query& bind(int i, const char* v) {
         return v ? bind(i, std::string_view(v)) : bind(i, nullptr);
     }
