@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "storage/wal_writes.hpp"
+
 namespace loyalty::storage {
 
 void throw_sqlite(int rc, sqlite3* db, std::string_view context) {
@@ -78,11 +80,13 @@ void Connection::open(const std::string& path, bool read_only, bool create) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
-    open_v2(path, flags, path);
+    // A writer's commits reach the log in one write each (storage/wal_writes.hpp).
+    open_v2(path, flags, path, read_only ? nullptr : wal_batching_vfs());
 }
 
-void Connection::open_v2(const std::string& name, int flags, const std::string& path) {
-    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
+void Connection::open_v2(const std::string& name, int flags, const std::string& path,
+                         const char* vfs) {
+    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, vfs);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         close();

@@ -167,8 +167,10 @@ class Connection {
   private:
     friend class Query;
     Query acquire(const char* sql);
-    // sqlite3_open_v2 of `name` (a path or a file: URI); a failure names `path`.
-    void open_v2(const std::string& name, int flags, const std::string& path);
+    // sqlite3_open_v2 of `name` (a path or a file: URI) with `vfs` (null: SQLite's default); a
+    // failure names `path`.
+    void open_v2(const std::string& name, int flags, const std::string& path,
+                 const char* vfs = nullptr);
     struct Cached {
         sqlite3_stmt* stmt = nullptr;
         bool in_use = false;
