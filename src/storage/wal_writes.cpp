@@ -36,7 +36,7 @@ struct File {
     sqlite3_file* real = nullptr;
     bool log = false;
     std::string log_name;  // a database file: the name of its log; a log: its own
-    // A log's gathered frames: `gathered` bytes from offset `start`.
+    // A log's gathered frames: `buf`, to be written at offset `start`.
     std::mutex mu;
     std::vector<char> buf;
     sqlite3_int64 start = 0;
@@ -105,11 +105,10 @@ int x_write(sqlite3_file* pf, const void* p, int n, sqlite3_int64 off) {
     const auto* bytes = static_cast<const char*>(p);
     f->buf.insert(f->buf.end(), bytes, bytes + n);
     // A frame header whose "database size after commit" is set ends a transaction: it is written
-    // with the page that follows it, or at once when it follows nothing gathered (SQLite
-    // rewriting the checksums of frames it overwrote, where no page follows).
+    // with the page that follows it. (When no page follows, SQLite is rewriting the checksums of
+    // frames the transaction overwrote, header by header: the barrier writes the last.)
     f->commit_frame = n == kFrameHeader && (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
-    if (page_of_commit || (f->commit_frame && !appends) || f->buf.size() >= kGather)
-        return f->write_out();
+    if (page_of_commit || f->buf.size() >= kGather) return f->write_out();
     return SQLITE_OK;
 }
 
