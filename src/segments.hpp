@@ -19,12 +19,23 @@ bool is_rfm_group(std::string_view name);
 inline constexpr const char* kRfmGroupsFa[] = {
     "قهرمانان", "وفادار", "بالقوه", "تازه", "در خطر ریزش", "خواب", "ازدست‌رفته"};
 
+// A member's tags: a range of views in an array the caller keeps (a million members' tags in one
+// array, not a million arrays to allocate and free).
+struct Tags {
+    const std::string_view* first = nullptr;
+    std::size_t count = 0;
+    const std::string_view* begin() const { return first; }
+    const std::string_view* end() const { return first + count; }
+    bool empty() const { return count == 0; }
+    std::size_t size() const { return count; }
+};
+
 // What segment rules look at, for one active member. The texts are views of names the caller
 // keeps (a million members share a few tiers, branches, plans and tags).
 struct Facts {
     std::int64_t id = 0;
     std::string_view tier, branch, plan;  // plan: the active plan's id, or ""
-    std::vector<std::string_view> tags;
+    Tags tags;
     int birth_month = 0, birth_day = 0;
     bool consent_sms = false, consent_email = false, consent_push = false;
     std::int64_t joined_day = 0;

@@ -109,7 +109,17 @@ Population load(Session& s, std::int64_t at_ms) {
         InOrder of(pop.facts);
         for (auto t = s.c.query("SELECT member_id, tag FROM member_tags ORDER BY member_id, tag");
              t.next();)
-            if (segments::Facts* f = of(t.i64(0))) f->tags.push_back(pop.name(t.view(1)));
+            if (segments::Facts* f = of(t.i64(0))) {
+                pop.tags.push_back(pop.name(t.view(1)));
+                ++f->tags.count;
+            }
+        // The array is whole: each member's range follows the one before, in member order.
+        const std::string_view* next = pop.tags.data();
+        for (segments::Facts& f : pop.facts)
+            if (f.tags.count > 0) {
+                f.tags.first = next;
+                next += f.tags.count;
+            }
     }
     {
         InOrder of(pop.facts);

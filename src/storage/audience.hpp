@@ -19,8 +19,10 @@ struct Population {
     std::vector<segments::Facts> facts;
     std::vector<segments::Rfm> rfm;
     std::int64_t today = 0;
-    // The texts the facts' views point into (tiers, branches, plans, tags), each kept once.
+    // The texts the facts' views point into (tiers, branches, plans, tags), each kept once, and
+    // the members' tags, each member's a range of `tags` in member order.
     std::set<std::string, std::less<>> names;
+    std::vector<std::string_view> tags;
     std::string_view name(std::string_view text) {
         auto it = names.find(text);
         if (it == names.end()) it = names.emplace(text).first;

@@ -87,7 +87,8 @@ TEST_CASE("RFM quintiles share scores on ties; fixed thresholds when given", "[s
 TEST_CASE("custom segment conditions", "[segments]") {
     segments::Facts f;
     f.tier = "gold";
-    f.tags = {"coffee", "vegan"};
+    const std::string_view tags[] = {"coffee", "vegan"};
+    f.tags = {tags, 2};
     f.branch = "north";
     f.consent_sms = true;
     f.last_purchase_day = 100;
