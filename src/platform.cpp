@@ -20,6 +20,7 @@
 #else
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -251,7 +252,23 @@ std::vector<std::string> utf8_arguments(int argc, char** argv) {
     return out;
 }
 
+void prefer_large_pages(void*, std::size_t) noexcept {}
+
 #else
+
+void prefer_large_pages(void* p, std::size_t bytes) noexcept {
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t kLarge = 2u << 20;
+    const auto begin = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t first = (begin + kLarge - 1) & ~(kLarge - 1);
+    const std::uintptr_t last = (begin + bytes) & ~(kLarge - 1);
+    if (p && last > first)
+        (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 void random_bytes(void* buf, std::size_t n) {
     auto* p = static_cast<unsigned char*>(buf);

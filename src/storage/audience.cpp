@@ -8,11 +8,13 @@
 #include <unordered_map>
 
 #include "calendar.hpp"
+#include "platform.hpp"
 #include "loyalty/coupons.hpp"
 #include "loyalty/database.hpp"
 #include "messages.hpp"
 #include "periods.hpp"
 #include "storage/report_kit.hpp"
+#include "platform.hpp"
 #include "text.hpp"
 
 namespace loyalty {
@@ -76,7 +78,11 @@ Population load(Session& s, std::int64_t at_ms) {
     // grows.
     {
         auto n = s.c.query("SELECT COUNT(*) FROM members");
-        if (n.next()) pop.facts.reserve(static_cast<std::size_t>(n.i64(0)));
+        if (n.next()) {
+            pop.facts.reserve(static_cast<std::size_t>(n.i64(0)));
+            platform::prefer_large_pages(pop.facts.data(),
+                                         pop.facts.capacity() * sizeof(segments::Facts));
+        }
     }
     auto q = s.c.query(
         "SELECT m.id, m.tier, COALESCE(m.branch, ''), m.birth_month, m.birth_day, "

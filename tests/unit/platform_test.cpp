@@ -2,7 +2,9 @@
 
 #include <map>
 #include <set>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "platform.hpp"
 
@@ -71,3 +73,23 @@ TEST_CASE("a forked child draws other random symbols than its parent", "[platfor
     CHECK(std::string(buf, 32) != parent);
 }
 #endif
+
+TEST_CASE("a large-page hint leaves memory as it was, whatever the range", "[platform]") {
+    std::vector<std::int64_t> big(3 << 20);  // 24 MiB: whole 2 MiB pages inside it
+    for (std::size_t i = 0; i < big.size(); ++i)
+        big[i] = static_cast<std::int64_t>(i * 7);
+    platform::prefer_large_pages(big.data(), big.size() * sizeof big[0]);
+    platform::prefer_large_pages(big.data() + 1, 100);  // less than a page, unaligned
+    platform::prefer_large_pages(nullptr, 1 << 30);
+    platform::prefer_large_pages(big.data(), 0);
+    bool same = true;
+    for (std::size_t i = 0; i < big.size(); ++i)
+        same = same && big[i] == static_cast<std::int64_t>(i * 7);
+    CHECK(same);
+    std::vector<std::int64_t> fresh;
+    fresh.reserve(1 << 20);
+    platform::prefer_large_pages(fresh.data(), fresh.capacity() * sizeof fresh[0]);
+    fresh.resize(1 << 20, 5);
+    CHECK(fresh.front() == 5);
+    CHECK(fresh.back() == 5);
+}
