@@ -6,9 +6,11 @@
 // virtual machine where a system call is dear. The "loyalty-wal" VFS stands over the platform's
 // own and gathers the appends to a log in memory, handing them to the file in one write:
 //
-// - before the log's new length is published to other connections (SQLite's shared-memory
-//   barrier between the two copies of the wal-index header: no reader can see a frame before it
-//   is in the file, whether in this process or another);
+// - when the frame that ends a transaction has its page (its header gives the database's size
+//   after the commit): a commit is in the file before SQLite publishes it;
+// - as a backstop, before the log's new length is published to other connections (SQLite's
+//   shared-memory barrier between the two copies of the wal-index header: no reader can see a
+//   frame before it is in the file, whether in this process or another);
 // - before anything else is done to the log through that handle (a read, a write elsewhere, a
 //   sync, a truncation, its size asked, its closing);
 // - when 256 KiB have gathered.
