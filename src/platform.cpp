@@ -60,17 +60,9 @@ bool is_read_only_error(DWORD code) {
 namespace {
 
 // Random bytes for symbols, drawn from the system's source a block at a time: a member import
-// draws a referral code for each of its members, and a system call for each code was a twentieth
-// of an import on Linux. The block is per thread; a forked child discards what it inherited, so
-// parent and child never hand out the same bytes. (Windows' BCryptGenRandom runs in the process:
-// no pool there.)
-#ifdef _WIN32
-unsigned char pooled_random_byte() {
-    unsigned char b = 0;
-    random_bytes(&b, 1);
-    return b;
-}
-#else
+// draws a referral code for each of its members, and a system call for each code was a sixth of
+// an import on Linux. The block is per thread; on POSIX a forked child discards what it
+// inherited, so parent and child never hand out the same bytes.
 struct RandomPool {
     unsigned char bytes[256];
     std::size_t next = sizeof bytes;
@@ -78,9 +70,11 @@ struct RandomPool {
 thread_local RandomPool random_pool;
 
 unsigned char pooled_random_byte() {
+#ifndef _WIN32
     static const int registered =
         pthread_atfork(nullptr, nullptr, [] { random_pool.next = sizeof random_pool.bytes; });
     (void)registered;
+#endif
     RandomPool& p = random_pool;
     if (p.next == sizeof p.bytes) {
         random_bytes(p.bytes, sizeof p.bytes);
@@ -90,7 +84,6 @@ unsigned char pooled_random_byte() {
     p.bytes[p.next++] = 0;  // a byte handed out is not kept
     return b;
 }
-#endif
 
 }  // namespace
 

@@ -14,7 +14,6 @@
 #include "messages.hpp"
 #include "periods.hpp"
 #include "storage/report_kit.hpp"
-#include "platform.hpp"
 #include "text.hpp"
 
 namespace loyalty {
