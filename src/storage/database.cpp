@@ -8,8 +8,17 @@ namespace loyalty {
 std::int64_t Database::Impl::now() const {
     std::int64_t f = fixed_clock.load();
     if (f != 0) return f;
+    const std::uint64_t tx = c.transaction_no();
+    if (tx != 0 && tx == clock_tx.load(std::memory_order_relaxed))
+        return clock_at.load(std::memory_order_relaxed);
     using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    const std::int64_t t =
+        duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    if (tx != 0) {
+        clock_at.store(t, std::memory_order_relaxed);
+        clock_tx.store(tx, std::memory_order_relaxed);
+    }
+    return t;
 }
 
 std::string Database::Impl::uid(const std::string& origin_name, char kind, std::int64_t id) const {

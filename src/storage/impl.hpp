@@ -135,6 +135,11 @@ struct Database::Impl {
     Connection c;
     mutable std::mutex mu;
     std::atomic<std::int64_t> fixed_clock{0};
+    // The moment a transaction's first now() read, which every later now() of that transaction
+    // answers: what one operation writes (a tier and its event, a sale and its entries) carries
+    // one time, whichever millisecond the clock turns over in.
+    mutable std::atomic<std::uint64_t> clock_tx{0};
+    mutable std::atomic<std::int64_t> clock_at{0};
     std::int64_t origin_id = 0;  // origins.id of this handle's origin (0: read-only)
     std::string origin;          // its name: the till's, or till~generation-xxxxxx
     std::int64_t generation = 1;
