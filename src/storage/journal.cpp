@@ -299,13 +299,17 @@ void Database::Impl::journal_flush() {
     }
     body += ']';
     const std::string first_type = tables.at(static_cast<std::size_t>(noted.front().first)).type;
-    auto last = c.query("SELECT seq, hash FROM journal WHERE origin=? ORDER BY seq DESC LIMIT 1",
-                        origin_id);
+    auto last = c.query(
+        "SELECT seq, hash, created_at FROM journal WHERE origin=? ORDER BY seq DESC LIMIT 1",
+        origin_id);
     const bool any = last.next();
     const std::int64_t seq = any ? last.i64(0) + 1 : 1;
     const std::string prev = any ? last.text(1) : kGenesis;
     const std::string k = kind.empty() ? first_type : kind;
-    const std::int64_t at = now();
+    // An origin's records never go back in time, though its clock may (set back by hand or by
+    // the network's time): every file orders an origin's records, and weighs one till's change
+    // against another's, by this time, which then agrees with the order they were written in.
+    const std::int64_t at = std::max(now(), any ? last.i64(2) : 0);
     c.query(
          "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
          "VALUES (?,?,?,?,?,?,?,?)",

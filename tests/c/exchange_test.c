@@ -986,23 +986,46 @@ static int64_t balance_by_uid(loy_db* db, const char* uid) {
     return b;
 }
 
+/* Two files, the head office's (branch-a) and a till's (branch-b, of a chain when `chain`), with
+ * members x and y enrolled at the head office, x bought for `amount` there, and both files
+ * exchanged; the clocks fixed at `clock` unless it is 0. Returns 0 if a file did not open. */
+struct two_members {
+    loy_db *hq, *tb;
+    int64_t x, y;
+    char ux[64], uy[64];
+};
+
+static int two_members_known_to_both(struct two_members* p, const char* hq_file,
+                                     const char* tb_file, int32_t chain, int64_t clock,
+                                     int64_t amount) {
+    remove_database(hq_file);
+    remove_database(tb_file);
+    p->hq = open_as(hq_file, "branch-a", 0, 0, LOY_OK);
+    p->tb = open_as(tb_file, "branch-b", 0, chain, LOY_OK);
+    if (!p->hq || !p->tb) return 0;
+    if (clock) {
+        CHECK_STATUS(loy_set_clock(p->hq, clock, &err), LOY_OK);
+        CHECK_STATUS(loy_set_clock(p->tb, clock, &err), LOY_OK);
+    }
+    CHECK_STATUS(loy_program_load_json(p->hq, PROGRAMME, NULL, &err), LOY_OK);
+    CHECK_STATUS(loy_program_load_json(p->tb, PROGRAMME, NULL, &err), LOY_OK);
+    p->x = enrol_phone(p->hq, "09121110001", NULL, 0);
+    p->y = enrol_phone(p->hq, "09121110002", NULL, 0);
+    sell(p->hq, p->x, amount, 0, "hq-1", NULL, 0); /* a point per 1,000 */
+    uid_of(p->hq, p->x, p->ux, sizeof p->ux);
+    uid_of(p->hq, p->y, p->uy, sizeof p->uy);
+    exchange(p->hq, p->tb);
+    return 1;
+}
+
 /* A till sells to a member offline while the head office merges that member into another: the
  * points the sale earned follow the merge, once, at every file. */
 static void test_points_recorded_after_a_merge_follow_it(void) {
-    remove_database("merge-hq.db");
-    remove_database("merge-till.db");
-    loy_db* hq = open_as("merge-hq.db", "branch-a", 0, 0, LOY_OK);
-    loy_db* tb = open_as("merge-till.db", "branch-b", 0, 1, LOY_OK);
-    if (!hq || !tb) return;
-    CHECK_STATUS(loy_program_load_json(hq, PROGRAMME, NULL, &err), LOY_OK);
-    CHECK_STATUS(loy_program_load_json(tb, PROGRAMME, NULL, &err), LOY_OK);
-    const int64_t x = enrol_phone(hq, "09121110001", NULL, 0);
-    const int64_t y = enrol_phone(hq, "09121110002", NULL, 0);
-    sell(hq, x, 100000, 0, "hq-1", NULL, 0); /* 100 points */
-    char ux[64], uy[64];
-    uid_of(hq, x, ux, sizeof ux);
-    uid_of(hq, y, uy, sizeof uy);
-    exchange(hq, tb);
+    struct two_members p;
+    if (!two_members_known_to_both(&p, "merge-hq.db", "merge-till.db", 1, 0, 100000)) return;
+    loy_db *hq = p.hq, *tb = p.tb;
+    const int64_t x = p.x, y = p.y;
+    const char *ux = p.ux, *uy = p.uy;
     CHECK(balance_by_uid(tb, ux) == 100);
 
     /* Apart: the till sells to x (40 points); the head office merges x into y. */
@@ -1041,12 +1064,52 @@ static void test_points_recorded_after_a_merge_follow_it(void) {
     loy_close(tb);
 }
 
+/* A till's clock set back (by hand, or by the network's time) after a member is enrolled: the
+ * merge written then still comes after the enrolment in every file's order of that till's
+ * records, so both files end with the member merged and loy_verify finds each fact as its last
+ * record says. */
+static void test_a_clock_set_back_keeps_a_tills_order(void) {
+    const int64_t t0 = 1795242600000LL;
+    struct two_members p;
+    if (!two_members_known_to_both(&p, "clock-hq.db", "clock-till.db", 0, t0, 60000)) return;
+    loy_db *hq = p.hq, *tb = p.tb;
+    const int64_t x = p.x, y = p.y;
+    const char *ux = p.ux, *uy = p.uy;
+    /* An hour back, then the merge. */
+    CHECK_STATUS(loy_set_clock(hq, t0 - 3600000, &err), LOY_OK);
+    loy_member* s = NULL;
+    CHECK_STATUS(loy_member_merge_with_key(hq, y, x, "clock-merge", &s, &err), LOY_OK);
+    loy_member_free(s);
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_read(hq, "branch-a", 0, 10000, &j, &err), LOY_OK);
+    const size_t n = j ? loy_journal_count(j) : 0;
+    CHECK(n >= 4);
+    for (size_t i = 1; i < n; ++i)
+        CHECK(loy_journal_created_at(j, i) >= loy_journal_created_at(j, i - 1));
+    loy_journal_free(j);
+    exchange(hq, tb);
+    /* Compared at one moment: what is available or pending depends on the file's clock. */
+    CHECK_STATUS(loy_set_clock(hq, t0 + 60000, &err), LOY_OK);
+    CHECK_STATUS(loy_set_clock(tb, t0 + 60000, &err), LOY_OK);
+    CHECK(balance_by_uid(hq, uy) == 60 && balance_by_uid(hq, ux) == 0);
+    check_same(hq, tb, uy);
+    check_same(hq, tb, ux);
+    loy_member* m = by_uid(tb, ux);
+    CHECK(m && loy_member_status(m) == LOY_MEMBER_MERGED);
+    loy_member_free(m);
+    check_verified(hq);
+    check_verified(tb);
+    loy_close(hq);
+    loy_close(tb);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
         {"a third file rebuilds from the journals", test_a_third_file_rebuilds_from_the_journals},
         {"a file restored in place is a fork", test_restored_file_is_a_fork},
         {"points recorded after a merge follow it", test_points_recorded_after_a_merge_follow_it},
+        {"a clock set back keeps a till's order", test_a_clock_set_back_keeps_a_tills_order},
         {"in chain mode, points are spent only under a hold", test_chain_mode_spends_under_a_hold},
         {"in chain mode, gift cards pay only under a hold", test_chain_mode_giftcards_under_a_hold},
         {"a programme released for the chain takes effect at its start",
