@@ -144,7 +144,12 @@ std::string run_seed(unsigned seed, int ops, const std::string& dir) {
                                   "sim", "op", key);
             } else if (op < 86) {
                 what = "clock";
-                now += pick(5 * campaign::kDay);
+                // Mostly forward; one move in four sets the clock back up to two hours, as a
+                // till's clock corrected by hand or by the network's time.
+                if (pick(4) == 0)
+                    now -= 1 + pick(2 * 3600000);
+                else
+                    now += pick(5 * campaign::kDay);
                 db->set_clock(now);
             } else if (op < 89) {
                 what = "expire";
