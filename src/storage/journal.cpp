@@ -407,10 +407,14 @@ void claimed(Database::Impl& d, nlohmann::json& sale, std::int64_t row) {
 // its references and the lots an entry opened, changed after the record was written, are found.
 // (Facts written before the journal existed have no record and are not compared.)
 std::int64_t Database::Impl::check_facts(std::vector<std::string>& problems) {
-    // The last text of each fact, in the order the records were written.
+    // The last text of each fact, the records in order of time, an origin's in the order it wrote
+    // them: by the latest time of the origin's records so far (a file written before records'
+    // times stopped going back may hold a record older than the one before it).
     std::unordered_map<std::string, std::string> last;
     {
-        auto q = c.query("SELECT body FROM journal ORDER BY created_at, origin, seq");
+        auto q = c.query(
+            "SELECT body FROM (SELECT body, origin, seq, MAX(created_at) OVER (PARTITION BY "
+            "origin ORDER BY seq) AS at FROM journal) ORDER BY at, origin, seq");
         while (q.next()) {
             nlohmann::json body = nlohmann::json::parse(q.view(0), nullptr, false);
             if (!body.is_array()) continue;  // a damaged body: check_journal reports its hash

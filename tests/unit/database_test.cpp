@@ -9,6 +9,7 @@
 
 #include "db_fixture.hpp"
 #include "sha256.hpp"
+#include "storage/facts.hpp"
 #include "storage/sqlite.hpp"
 
 using namespace loyalty;
@@ -770,6 +771,54 @@ TEST_CASE("loy_verify finds a journal record changed or removed after it was wri
     CHECK_THAT(removed, Contains(":J3: does not follow the record before"));
     // Untouched, the copy verifies.
     CHECK(problems_after(path, "SELECT 1").empty());
+}
+
+TEST_CASE("a till's record older than the one before it still comes after it (files of 0.4)",
+          "[journal]") {
+    // Before an origin's records' times were kept from going back, a till whose clock was set
+    // back wrote a record older than the one before it: here the merge, an hour "before" the
+    // enrolments. The file's state is the merge's, and loy_verify must read it so.
+    auto path = temp_path("journal-clock-back.db");
+    std::string origin;
+    {
+        auto db = open(path);
+        auto x = db->enrol(phone("09121234567"), "enrol-1");
+        auto y = db->enrol(phone("09121234568"), "enrol-2");
+        db->merge(x.id, y.id, "merge-1");
+        origin = db->origin().name;
+        REQUIRE(db->verify().ok());
+    }
+    {
+        loyalty::storage::Connection c;
+        c.open(path, false, false);
+        std::int64_t seq = 0;
+        std::string hash;
+        const std::int64_t at = kT0 - 3600000;
+        {
+            auto q = c.query(
+                "SELECT seq, kind, COALESCE(idem_key, ''), body, prev FROM journal ORDER BY seq "
+                "DESC LIMIT 1");
+            REQUIRE(q.next());
+            seq = q.i64(0);
+            hash = loyalty::storage::record_hash(q.text(4), origin, seq, q.text(1), q.text(2), at,
+                                                 q.text(3));
+        }
+        c.exec("DROP TRIGGER journal_append_only_u");
+        c.query("UPDATE journal SET created_at = ?, hash = ? WHERE seq = ?", at, hash, seq).run();
+        c.exec(
+            "CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal BEGIN SELECT "
+            "RAISE(ABORT, 'the journal is append-only'); END");
+        auto older = c.query("SELECT COUNT(*) FROM journal WHERE created_at < ?", kT0);
+        REQUIRE(older.next());
+        REQUIRE(older.i64(0) == 1);
+    }
+    auto db = open(path);
+    const auto report = db->verify();
+    std::string all;
+    for (const auto& p : report.problems)
+        all += p + "\n";
+    CHECK(all.empty());
+    CHECK(db->rebuild() == 0);
 }
 
 TEST_CASE(
