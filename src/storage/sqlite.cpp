@@ -190,12 +190,14 @@ Transaction::~Transaction() {
     // transaction ends here without a COMMIT and undoes nothing.
     if (write_) c_.forget();
     c_.rollback();
+    ++c_.transactions_;
 }
 
 void Transaction::commit() {
     if (write_ && c_.before_commit) c_.before_commit();
     c_.run("COMMIT");
     open_ = false;
+    ++c_.transactions_;
     if (write_) ++c_.commits_;
 }
 

@@ -145,9 +145,10 @@ class Connection {
     // Rows inserted, changed or deleted by every statement this connection completed (those of
     // triggers included): unchanged across a call, the call wrote nothing.
     std::int64_t total_changes() const { return sqlite3_total_changes64(db_); }
-    // The number of the transaction open on this connection (they are counted from 1), 0
-    // outside one: what is remembered for the length of one transaction is remembered with
-    // its number.
+    // The number of the transaction open on this connection, 0 outside one: what is
+    // remembered for the length of one transaction is remembered with its number. The number
+    // moves on at each transaction's start and end, so one left open (a rollback that failed)
+    // or begun outside a Transaction never answers to a number an earlier one used.
     std::uint64_t transaction_no() const { return sqlite3_get_autocommit(db_) ? 0 : transactions_; }
     // A number that stays the same from one transaction to the next while no other connection
     // commits to the file (PRAGMA data_version, read once a transaction); 0 outside a

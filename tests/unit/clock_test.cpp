@@ -5,7 +5,6 @@
 // operation's clock turns over between two of its readings. ELF only: not on Windows.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,19 +25,6 @@ long long system_ms() {
     struct timespec ts {};
     syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
     return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// Counts the rows of `sql`'s first column that differ from its second (a raw read of the file).
-long long rows_differing(const std::string& path, const char* sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
-    long long n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
 }
 
 // 10 points per whole 100,000; Silver from 500 points earned.
@@ -97,12 +83,12 @@ TEST_CASE("what one operation writes carries one time", "[clock]") {
     CHECK(db->rebuild() == 0);
     CHECK(db->verify().ok());
     db.reset();
-    CHECK(rows_differing(path,
-                         "SELECT COUNT(*) FROM members m JOIN tier_events e ON e.id = (SELECT "
-                         "MAX(id) FROM tier_events WHERE member_id = m.id) WHERE m.tier_since <> "
-                         "e.created_at") == 0);
-    CHECK(rows_differing(path,
-                         "SELECT COUNT(*) FROM ledger l JOIN sales s ON s.id = l.sale_id WHERE "
-                         "l.created_at <> s.created_at") == 0);
-    CHECK(rows_differing(path, "SELECT COUNT(*) FROM ledger WHERE sale_id IS NOT NULL") >= 2);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM members m JOIN tier_events e ON e.id = (SELECT "
+                  "MAX(id) FROM tier_events WHERE member_id = m.id) WHERE m.tier_since <> "
+                  "e.created_at") == 0);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM ledger l JOIN sales s ON s.id = l.sale_id WHERE "
+                  "l.created_at <> s.created_at") == 0);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger WHERE sale_id IS NOT NULL") >= 2);
 }

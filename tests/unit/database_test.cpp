@@ -730,6 +730,29 @@ TEST_CASE("an SQL total past int64 is an overflow, not an internal error", "[sto
     }
 }
 
+TEST_CASE("a transaction begun after another never answers to its number", "[storage]") {
+    loyalty::storage::Connection c;
+    c.open(":memory:", false, true);
+    std::uint64_t first = 0;
+    {
+        loyalty::storage::Transaction t(c, true);
+        first = c.transaction_no();
+        REQUIRE(first != 0);
+        t.commit();
+    }
+    REQUIRE(c.transaction_no() == 0);
+    // As a rollback that failed leaves one open, or a BEGIN outside a Transaction: what was
+    // remembered for the first (the time of an operation, say) must not answer for it.
+    c.exec("BEGIN");
+    CHECK(c.transaction_no() != 0);
+    CHECK(c.transaction_no() != first);
+    c.exec("ROLLBACK");
+    {
+        loyalty::storage::Transaction t(c, false);
+        CHECK(c.transaction_no() != first);
+    }
+}
+
 namespace {
 
 // loy_verify's problems, one a line, in a copy of `path` changed by `sql` behind the library's

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "loyalty/database.hpp"
@@ -93,10 +94,14 @@ inline void raw_exec(const std::string& path, const std::string& sql,
 // The first column of the first row of `sql` on the file at `path`, as an integer (0: no row).
 inline std::int64_t raw_int(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
-    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    const std::int64_t v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+        const std::string why = std::string(sqlite3_errmsg(db)) + " in: " + sql;
+        sqlite3_close(db);
+        throw std::runtime_error(why);  // a query that cannot run proves nothing
+    }
+    const std::int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
