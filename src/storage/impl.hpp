@@ -191,13 +191,20 @@ struct Database::Impl {
     // CheckpointMode::Background's thread; declared after `c`, so it stops before `c` closes.
     std::unique_ptr<storage::Checkpointer> checkpointer;
 
-    // The request log keeps, per idempotency key, the operation, a SHA-256 digest of the
-    // canonical request (never its text: no personal data stays behind in it) and the outcome.
+    // The request log keeps, per idempotency key, the operation, a digest of the canonical
+    // request (never its text: no personal data stays behind in it) and the outcome. The digest
+    // is the first 16 bytes of the request's SHA-256, stored as a BLOB (schema 11); a row written
+    // before keeps the 64 hexadecimal digits of the whole SHA-256 as TEXT.
     struct StoredRequest {
-        std::string op, digest, message;
+        std::string op, message;
+        std::string digest;  // 16 bytes; or 64 hexadecimal digits when `digest_is_hex`
+        bool digest_is_hex = false;
         Status status = Status::Ok;
         std::int64_t result_id = 0, result_value = 0;
+        // Whether `request`, whose digest is `digest`, is the request this row answered.
+        bool same(const std::string& request, const std::string& digest) const;
     };
+    static std::string request_digest(const std::string& request);
 
     // What a write returns: the row it made and a value; `replayed` when its key was seen before.
     struct Outcome {
@@ -302,11 +309,11 @@ struct Database::Impl {
     template <typename Body, typename Finish>
     auto idempotent(const std::string& key, const std::string& op, const std::string& request,
                     Body body, Finish finish) {
-        const std::string digest = sha256_hex(request);
+        const std::string digest = request_digest(request);
         Transaction t(c, true);
         journal_operation(op.substr(0, op.find(':')), key);  // "refund:12" is a refund
         if (auto r = find_request(key)) {
-            if (r->op != op || r->digest != digest)
+            if (r->op != op || !r->same(request, digest))
                 throw Error(
                     Status::IdempotencyConflict,
                     "idempotency key '" + key + "' was used before for a different request");

@@ -4,6 +4,17 @@
 
 namespace loyalty {
 
+std::string Database::Impl::request_digest(const std::string& request) {
+    Sha256 h;
+    h.update(request);
+    const auto d = h.finish();
+    return std::string(reinterpret_cast<const char*>(d.data()), 16);
+}
+
+bool Database::Impl::StoredRequest::same(const std::string& request, const std::string& d) const {
+    return digest_is_hex ? digest == sha256_hex(request) : digest == d;
+}
+
 std::optional<Database::Impl::StoredRequest> Database::Impl::find_request(const std::string& key) {
     auto q = c.query(
         "SELECT op, digest, status, message, result_id, result_value FROM requests WHERE key=?",
@@ -11,6 +22,7 @@ std::optional<Database::Impl::StoredRequest> Database::Impl::find_request(const 
     if (!q.next()) return std::nullopt;
     StoredRequest r;
     r.op = q.text(0);
+    r.digest_is_hex = q.type(1) == SQLITE_TEXT;  // before text(), which may convert the value
     r.digest = q.text(1);
     r.status = static_cast<Status>(q.i64(2));
     r.message = q.text(3);
@@ -26,8 +38,8 @@ void Database::Impl::save_request(const std::string& key, const std::string& op,
     c.query(
          "INSERT INTO requests(key, op, digest, status, message, result_id, result_value, "
          "created_at) VALUES (?,?,?,?,?,?,?,?)",
-         key, op, digest, static_cast<std::int64_t>(status), message, result_id, result_value,
-         now())
+         key, op, storage::Bytes{digest}, static_cast<std::int64_t>(status), message, result_id,
+         result_value, now())
         .run();
 }
 

@@ -35,6 +35,11 @@ struct Uncopied {
     std::string_view v;
 };
 
+// Bytes bound as a BLOB (a column's TEXT affinity leaves a BLOB as it is).
+struct Bytes {
+    std::string_view v;
+};
+
 // A cached statement in use: bound on construction, reset when it goes out of scope.
 class Query {
   public:
@@ -58,6 +63,10 @@ class Query {
     Query& bind(int i, Uncopied u) {
         return check(
             sqlite3_bind_text(stmt_, i, u.v.data(), static_cast<int>(u.v.size()), SQLITE_STATIC));
+    }
+    Query& bind(int i, Bytes b) {
+        return check(sqlite3_bind_blob(stmt_, i, b.v.data(), static_cast<int>(b.v.size()),
+                                       SQLITE_TRANSIENT));
     }
     Query& bind(int i, const char* v) {
         return v ? bind(i, std::string_view(v)) : bind(i, nullptr);

@@ -9,7 +9,9 @@
 
 #include "db_fixture.hpp"
 #include "sha256.hpp"
+#include "storage/canonical.hpp"
 #include "storage/facts.hpp"
+#include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 
 using namespace loyalty;
@@ -584,6 +586,27 @@ TEST_CASE("seed: per-action points with caps (login = 1, review = 5)", "[events]
     db->set_clock(kT0 + kDay);
     CHECK(db->record_event(m.id, "review", "V3") == 5);
     CHECK(db->member(m.id).balance == 11);
+}
+
+TEST_CASE("a request's digest is 16 bytes; a row with its whole SHA-256 in digits still answers",
+          "[storage]") {
+    auto path = temp_path("request-digest.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    REQUIRE(db->record_event(m.id, "app_login", "L1") == 1);
+    CHECK(raw_int(path,
+                  "SELECT typeof(digest) = 'blob' AND length(digest) = 16 FROM requests "
+                  "WHERE key = 'L1'") == 1);
+    // A row as schema 10 wrote it: the 64 hexadecimal digits of the request's SHA-256.
+    const std::string hex =
+        loyalty::sha256_hex(loyalty::storage::canonical("member", m.id, "action", "app_login"));
+    raw_exec(path, "UPDATE requests SET digest = '" + hex + "' WHERE key = 'L1'");
+    REQUIRE(raw_int(path, "SELECT length(digest) FROM requests WHERE key = 'L1'") == 64);
+    CHECK(db->record_event(m.id, "app_login", "L1") == 1);  // the retry is answered
+    CHECK(status_of([&] { db->record_event(m.id, "review", "L1"); }) ==
+          Status::IdempotencyConflict);
+    CHECK(db->member(m.id).balance == 1);
 }
 
 TEST_CASE(
@@ -1169,7 +1192,7 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
-    CHECK(raw_int(path, "PRAGMA user_version") == 10);
+    CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
     const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
     CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 2);
     CHECK(raw_int(path, "SELECT group_concat(line_no) = '1,2' FROM (SELECT line_no" + at + ")") ==
