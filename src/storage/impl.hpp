@@ -27,6 +27,7 @@
 #include "storage/canonical.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/family.hpp"
+#include "storage/sale_lines.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "text.hpp"
@@ -162,6 +163,8 @@ struct Database::Impl {
         std::uint64_t checked_in = 0;  // the plan_epoch that last checked it
     };
     std::unordered_map<const char*, FactPlan> fact_plans;
+    // A sale's packed lines, read for its journal record (room kept from one sale to the next).
+    std::vector<storage::PackedLine> unpacked_lines;
     // Moved on by each record built and each check of the facts: the plans are checked once in
     // each (the schema does not change within one).
     std::uint64_t plan_epoch = 0;

@@ -11,6 +11,7 @@
 #include "sha256.hpp"
 #include "storage/canonical.hpp"
 #include "storage/facts.hpp"
+#include "storage/sale_lines.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 
@@ -1093,6 +1094,77 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
     CHECK(db->rebuild() >= 1);
     CHECK(db->verify().ok());
     check_reports();
+}
+
+TEST_CASE("packed sale lines read as the sale_lines view reads them, or not at all", "[storage]") {
+    using loyalty::storage::PackedField;
+    std::string names;
+    for (const char* n : loyalty::storage::kSaleLineFieldNames)
+        names += (names.empty() ? "" : ", ") + std::string(n);
+    CHECK(names == LOY_SALE_LINE_FIELDS);
+
+    std::vector<loyalty::storage::SaleLine> lines(3);
+    lines[0].line_no = 3;
+    lines[0].sku = "نان-۳";  // UTF-8 is kept as it is, not escaped
+    lines[0].category = "bakery";
+    lines[0].quantity_milli = 1500;
+    lines[0].unit_price = 45000;
+    lines[0].discount = -7;
+    lines[0].wallet_topup = true;
+    lines[1].line_no = 1;
+    lines[1].plan_id = "gold";
+    lines[1].amount = 123456789012345678;
+    lines[2].line_no = 2;
+    std::vector<loyalty::storage::PackedLine> out;
+    const std::string packed = loyalty::storage::pack_sale_lines(lines);  // `out` views into it
+    REQUIRE(loyalty::storage::unpack_sale_lines(packed, out));
+    REQUIRE(out.size() == 3);
+    CHECK(out[0][0].i == 1);  // in line-number order, as the view is read
+    CHECK(out[0][8].kind == PackedField::Text);
+    CHECK(out[0][8].s == "gold");
+    CHECK(out[0][6].i == 123456789012345678);
+    CHECK(out[1][8].kind == PackedField::Null);
+    CHECK(out[2][1].s == "نان-۳");
+    CHECK(out[2][5].i == -7);
+    CHECK(out[2][11].kind == PackedField::Integer);
+    CHECK(out[2][11].i == 1);
+    CHECK(out[1][11].kind == PackedField::Null);
+    REQUIRE(loyalty::storage::unpack_sale_lines("[]", out));
+    CHECK(out.empty());
+    // What only SQLite's JSON reads right is left to it.
+    for (const char* odd :
+         {R"([[1,"a\"b"]])", "[[1,1.5]]", "[[1,1e3]]", "[[1,-0]]", "[[1,01]]", "[[1, 2]]",
+          "[[1],[1]]", "[[null]]", R"([["1"]])", "[[1,1234567890123456789]]", "[[1]]x", "[[1]",
+          "[[1,true]]", "[[1,2,3,4,5,6,7,8,9,10,11,12,13]]", "", "{}"})
+        CHECK_FALSE(loyalty::storage::unpack_sale_lines(odd, out));
+}
+
+TEST_CASE("a sale's record names its lines as the sale_lines view reads them", "[storage]") {
+    auto path = temp_path("record-lines.db");
+    auto db = open(path);
+    db->load_program(kProgramme);
+    auto m = db->enrol(phone("09121234567"));
+    Basket plain = basket(m.id, {250000, 120000, 99000});
+    plain.lines[1].sku = "نان \"بربری\"";  // an escape in the packed form: the view is read
+    plain.lines[2].discount = 1000;
+    Basket quoted = basket(m.id, {50000, 70000});
+    for (const Basket& b : {plain, quoted}) {
+        const auto r = db->commit(b, "K" + std::to_string(b.lines.size()));
+        // Every field of every line of the record (absent: NULL) is the view's.
+        const std::string lines =
+            "(SELECT l.value AS v FROM journal j, json_each(j.body) f, "
+            "json_each(json_extract(f.value, '$.lines')) l WHERE json_extract(f.value, '$.t') = "
+            "'sale' AND j.id = (SELECT MAX(id) FROM journal))";
+        std::string same = "SELECT COUNT(*) FROM " + lines +
+                           " r JOIN sale_lines s ON s.sale_id = " + std::to_string(r.sale_id) +
+                           " AND s.line_no = json_extract(r.v, '$.line_no')";
+        for (const char* n : loyalty::storage::kSaleLineFieldNames)
+            same += std::string(" AND s.") + n + " IS json_extract(r.v, '$." + n + "')";
+        CHECK(raw_int(path, same) == static_cast<std::int64_t>(b.lines.size()));
+        CHECK(raw_int(path, "SELECT COUNT(*) FROM " + lines) ==
+              static_cast<std::int64_t>(b.lines.size()));
+    }
+    CHECK(db->verify().ok());
 }
 
 TEST_CASE("a sale's lines are packed in its row and read through the sale_lines view",
