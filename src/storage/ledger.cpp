@@ -146,10 +146,11 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
         while (q.next())
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
     }
-    auto q = c.query(
-        "SELECT id, entry_id, remaining, available_at, expires_at FROM lots WHERE member_id=? "
-        "AND spent = 0 AND expires_at > ?",
-        member, t);
+    // The entry named by the lot's id, not read from its row: lots_open covers the query.
+    auto q = c.query("SELECT id, " LOY_LOT_ENTRY
+                     ", remaining, available_at, expires_at FROM lots WHERE member_id=? AND "
+                     "spent = 0 AND expires_at > ?",
+                     member, t);
     while (q.next())
         if (q.i64(1) != prefer_entry || prefer_entry == 0)
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
@@ -161,8 +162,9 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
                 k.points)
             .run();
-        // A lot left with points keeps its place in the open-lot indexes (their condition is
-        // `spent`, which this statement does not set): only its row is written.
+        // A lot left with points keeps its place in lots_open (its condition is `spent`, which
+        // this statement does not set); its entry there, which carries `remaining`, is rewritten
+        // in the member's part of the index, where the sale's new lot goes too.
         c.query("UPDATE lots SET remaining = remaining - ?1 WHERE id=?2 AND remaining > ?1",
                 k.points, k.lot)
             .run();
@@ -193,9 +195,10 @@ ExpireResult Database::Impl::expire_members(std::int64_t first, std::int64_t las
     const std::int64_t before = scalar(c.query("SELECT COALESCE(MAX(id), 0) FROM ledger"));
     c.query(
          "INSERT INTO ledger(origin, member_id, kind, points, corrects, reason, program_version, "
-         "created_at) SELECT ?, member_id, ?, -SUM(remaining), CASE WHEN MIN(entry_id) = "
-         "MAX(entry_id) THEN MIN(entry_id) END, 'expired', ?, ? FROM lots "
-         "WHERE member_id BETWEEN ? AND ? AND spent = 0 AND expires_at <= ? "
+         "created_at) SELECT ?, member_id, ?, -SUM(remaining), CASE WHEN MIN(" LOY_LOT_ENTRY
+         ") = MAX(" LOY_LOT_ENTRY ") THEN MIN(" LOY_LOT_ENTRY
+         ") END, 'expired', ?, ? FROM "
+         "lots WHERE member_id BETWEEN ? AND ? AND spent = 0 AND expires_at <= ? "
          "GROUP BY member_id ORDER BY member_id",
          origin_id, static_cast<std::int64_t>(EntryKind::Expire),
          std::max<std::int64_t>(program_version, 0), now(), first, last, at)

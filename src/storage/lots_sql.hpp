@@ -20,6 +20,10 @@ constexpr std::int64_t kLotsPerEntry = LOY_LOTS_PER_ENTRY;
 // SQL: the entry whose lot has the id that is the SQL expression `id`.
 #define LOY_ENTRY_OF_LOT(id) "(" id ") / " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY)
 
+// SQL: the entry of the lot in the row at hand (its column `id`), without reading `entry_id`: a
+// query of the open lots that names only what lots_open holds is answered from the index alone.
+#define LOY_LOT_ENTRY LOY_ENTRY_OF_LOT("id")
+
 // SQL: the lots of the entry whose id is the SQL expression `e`, as a range of lot ids.
 #define LOY_LOTS_OF_ENTRY(e)                                                                     \
     "id BETWEEN (" e ") * " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " AND (" e ") * " LOY_SQL_NUMBER( \

@@ -1265,6 +1265,13 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
+    // Schema 11: the open lots' index holds what a member's open lots are read for.
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_info('lots_open') WHERE name IN "
+                  "('member_id', 'expires_at', 'id', 'available_at', 'remaining', 'spent')") == 6);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_list('lots') WHERE name = 'lots_open' AND "
+                  "partial = 1") == 1);
     const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
     CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 2);
     CHECK(raw_int(path, "SELECT group_concat(line_no) = '1,2' FROM (SELECT line_no" + at + ")") ==
