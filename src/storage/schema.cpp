@@ -791,12 +791,13 @@ DROP INDEX IF EXISTS lots_expiry;
 // Rows written before keep their digits and are compared as digits; nothing is rewritten. The
 // version says a file may hold the new rows, which a library of version 10 would take for a
 // different request.
-//
-// And lots_open carries what a member's open lots are read for (availability, what is left, the
-// flag of its condition): the points a member may spend, a spend's plan and the expiry sweep read
-// the index alone, not a row of the lots table for each of its entries. A spend rewrites its
-// lot's entry in the member's part of the index, which the sale's new lot writes anyway.
-constexpr const char* kSchemaV11 = R"SQL(
+
+// Version 12: lots_open carries what a member's open lots are read for (availability, what is
+// left, the flag of its condition): the points a member may spend, a spend's plan and the expiry
+// sweep read the index alone, not a row of the lots table for each of its entries. A spend
+// rewrites its lot's entry in the member's part of the index, which the sale's new lot writes
+// anyway.
+constexpr const char* kSchemaV12 = R"SQL(
 DROP INDEX lots_open;
 CREATE INDEX lots_open ON lots(member_id, expires_at, id, available_at, remaining, spent)
   WHERE spent = 0;
@@ -852,7 +853,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (from < 8) c.exec(kSchemaV8);
         if (from < 9) c.exec(kSchemaV9);
         if (from < 10) c.exec(kSchemaV10);
-        if (from < 11) c.exec(kSchemaV11);
+        if (from < 12) c.exec(kSchemaV12);
     } catch (const Error& e) {
         // A migration's SQL fails only on a schema that is not what its version says (a damaged
         // or forged file): found by fuzzing database files.

@@ -1265,7 +1265,7 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
-    // Schema 11: the open lots' index holds what a member's open lots are read for.
+    // Schema 12: the open lots' index holds what a member's open lots are read for.
     CHECK(raw_int(path,
                   "SELECT COUNT(*) FROM pragma_index_info('lots_open') WHERE name IN "
                   "('member_id', 'expires_at', 'id', 'available_at', 'remaining', 'spent')") == 6);
