@@ -82,8 +82,8 @@ void child_rows(JsonOut& f, std::string_view name, Connection& c, const char* sq
 
 // A sale's lines as child_rows writes them from the `sale_lines` view, read from the packed
 // value of its row instead (`kind` its SQLite type): the view's JSON functions parse each line
-// twelve times, a fifth of a checkout's record. False, with nothing written, when the value is
-// not plainly what the library packs (storage::unpack_sale_lines): then the view is read.
+// twelve times, a third of the cost of a checkout's record. False, with nothing written, when the
+// value is not plainly what the library packs (storage::unpack_sale_lines): then the view is read.
 bool lines_of_packed(JsonOut& f, int kind, std::string_view packed,
                      std::vector<storage::PackedLine>& lines) {
     if (kind == SQLITE_NULL) {
