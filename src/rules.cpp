@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 
+#include "allocate.hpp"
 #include "calendar.hpp"
 #include "coupon_split.hpp"
 #include "phrases.hpp"
@@ -17,6 +18,7 @@ namespace loyalty {
 namespace mp = boost::multiprecision;
 using Rational = mp::cpp_rational;
 using BigInt = mp::cpp_int;
+using share::allocate;
 
 namespace {
 
@@ -33,36 +35,6 @@ BigInt round_rational(const Rational& r, Rounding mode) {
 
 Rational ratio(const Ratio& r) {
     return Rational(BigInt(r.num), BigInt(r.den));
-}
-
-// Splits `points` over `weights` in proportion, exactly: floors first, then the remaining points
-// one by one to the largest fractional parts (ties to the earlier line).
-std::vector<std::int64_t> allocate(std::int64_t points, const std::vector<Rational>& weights) {
-    std::vector<std::int64_t> out(weights.size(), 0);
-    Rational total = 0;
-    for (const auto& w : weights)
-        total += w;
-    if (points == 0 || total == 0) return out;
-    std::vector<Rational> frac(weights.size());
-    std::int64_t given = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        Rational share = Rational(points) * weights[i] / total;
-        BigInt f = round_rational(share, Rounding::Floor);
-        out[i] = to_i64(f);
-        frac[i] = share - Rational(f);
-        given += out[i];
-    }
-    std::vector<std::size_t> order(weights.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return frac[a] > frac[b]; });
-    std::int64_t left = points - given;
-    for (std::size_t k = 0; left != 0 && k < order.size(); ++k) {
-        if (weights[order[k]] == 0) continue;
-        out[order[k]] += left > 0 ? 1 : -1;
-        left += left > 0 ? -1 : 1;
-    }
-    return out;
 }
 
 std::string money(std::int64_t minor, int exponent, const std::string& currency) {
