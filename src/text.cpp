@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "loyalty/status.hpp"
 
@@ -276,17 +277,34 @@ std::string json_string(std::string_view s, bool script_safe) {
 
 void append_json_string(std::string& out, std::string_view s, bool script_safe) {
     static const char hex[] = "0123456789abcdef";
-    out += '"';
-    for (unsigned char ch : s) {
-        if (ch == '"' || ch == '\\') {
+    auto escaped = [script_safe](unsigned char ch) {
+        return ch == '"' || ch == '\\' || ch < 0x20 ||
+               (script_safe && (ch == '<' || ch == '>' || ch == '&'));
+    };
+    std::size_t i = 0;
+    while (i < s.size() && !escaped(static_cast<unsigned char>(s[i])))
+        ++i;
+    const std::size_t at = out.size();
+    out.resize(at + 1 + s.size() + 1);  // room for the usual case: nothing to escape
+    char* p = &out[at];
+    *p++ = '"';
+    if (i > 0) std::memcpy(p, s.data(), i);  // s.data() may be null when s is empty
+    if (i == s.size()) {
+        p[i] = '"';
+        return;
+    }
+    out.resize(at + 1 + i);
+    for (; i < s.size(); ++i) {
+        const auto ch = static_cast<unsigned char>(s[i]);
+        if (!escaped(ch)) {
+            out += static_cast<char>(ch);
+        } else if (ch == '"' || ch == '\\') {
             out += '\\';
             out += static_cast<char>(ch);
-        } else if (ch < 0x20 || (script_safe && (ch == '<' || ch == '>' || ch == '&'))) {
+        } else {
             out += "\\u00";
             out += hex[ch >> 4];
             out += hex[ch & 15];
-        } else {
-            out += static_cast<char>(ch);
         }
     }
     out += '"';

@@ -6,6 +6,8 @@
 // language, tags) is never put in a record: it stays in the member's row, which erasure clears.
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
 #include "storage/lots_sql.hpp"
@@ -22,6 +24,13 @@ using storage::reference_of;
 
 namespace {
 
+// The decimal digits of `v` (std::to_chars: no locale, no format string to parse).
+void append_integer(std::string& out, std::int64_t v) {
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    out.append(buf, static_cast<std::size_t>(end - buf));
+}
+
 // JSON written straight into one buffer (a record is built with few allocations: a sweep of
 // thousands of facts must not fail more often under memory pressure than the writes did).
 struct JsonOut {
@@ -35,9 +44,7 @@ struct JsonOut {
     }
     void number(std::string_view n, std::int64_t v) {
         name(n);
-        char buf[24];
-        const int len = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-        out.append(buf, static_cast<std::size_t>(len));
+        append_integer(out, v);
     }
     void string(std::string_view n, std::string_view v) {
         name(n);
@@ -165,11 +172,11 @@ namespace {
 
 // Appends `"<origin>:<letter><seq>"`.
 void append_uid(std::string& out, const std::string& origin, char letter, std::int64_t seq) {
-    char buf[24];
-    const int len = std::snprintf(buf, sizeof buf, ":%c%lld", letter, static_cast<long long>(seq));
     out += '"';
     out += origin;  // origin names are checked text: nothing to escape
-    out.append(buf, static_cast<std::size_t>(len));
+    out += ':';
+    out += letter;
+    append_integer(out, seq);
     out += '"';
 }
 

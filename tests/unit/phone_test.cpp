@@ -76,3 +76,28 @@ TEST_CASE("UTF-8 validation refuses overlongs, surrogates and NUL", "[text]") {
     CHECK_FALSE(text::is_valid_utf8(std::string_view("a\0b", 3)));
     CHECK(text::parse_tags(" b, a,,b ") == std::vector<std::string>{"a", "b"});
 }
+
+TEST_CASE("a JSON string escapes quotes, backslashes and control characters, and only those",
+          "[text]") {
+    using text::json_string;
+    CHECK(json_string("") == "\"\"");
+    CHECK(json_string("plain text") == "\"plain text\"");
+    CHECK(json_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(json_string("\"") == "\"\\\"\"");
+    CHECK(json_string(std::string_view("\x01x\n\x1f", 4)) == "\"\\u0001x\\u000a\\u001f\"");
+    CHECK(json_string(std::string_view("a\0b", 3)) == "\"a\\u0000b\"");
+    // UTF-8 passes through as it is.
+    CHECK(json_string("\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85") ==
+          "\"\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85\"");
+    // <, > and & only in the form for a <script>.
+    CHECK(json_string("<a&b>") == "\"<a&b>\"");
+    CHECK(json_string("<a&b>", true) == "\"\\u003ca\\u0026b\\u003e\"");
+    // Appended to what is there.
+    std::string out = "x:";
+    text::append_json_string(out, "q\"");
+    CHECK(out == "x:\"q\\\"\"");
+}
+
+TEST_CASE("an empty view with no characters behind it is an empty JSON string", "[text]") {
+    CHECK(text::json_string(std::string_view()) == "\"\"");
+}
