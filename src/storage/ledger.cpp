@@ -1,9 +1,12 @@
 // The points ledger and its lots: entries, lots and their consumption (which lots a spend,
 // a reversal or an expiry takes), manual adjustments, events, history and what is expiring.
 #include "storage/impl.hpp"
+#include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 
 namespace loyalty {
+
+static_assert(static_cast<int>(EntryKind::Adjust) == 4, "LOY_ADJUSTMENTS names kind 4");
 
 // Available (spendable now) and pending points of a member.
 // Available (spendable now, less the points open holds reserve) and pending points.
@@ -383,10 +386,10 @@ void Database::Impl::check_adjustment_limits(const Program& p, const std::string
     }
     if (lim.operator_daily_points > 0) {
         const Window day = window_of(Period::Day, t, p.utc_offset_minutes, p.week_start);
-        const std::int64_t used = scalar(
-            c.query("SELECT COALESCE(SUM(ABS(points)), 0) FROM ledger WHERE kind=? AND "
-                    "operator=? AND created_at >= ?",
-                    static_cast<std::int64_t>(EntryKind::Adjust), operator_id, day.start_ms));
+        const std::int64_t used =
+            scalar(c.query("SELECT COALESCE(SUM(ABS(points)), 0) FROM ledger WHERE " LOY_ADJUSTMENTS
+                           " AND operator=? AND created_at >= ?",
+                           operator_id, day.start_ms));
         if (checked_add(used, size) > lim.operator_daily_points)
             throw Error(Status::CapReached,
                         fmt::format("operator {} may adjust {} points a day; {} adjusted today",

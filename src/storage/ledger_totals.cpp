@@ -37,10 +37,33 @@ void sum_ledger(Session& s, std::int64_t from, std::int64_t to, const std::strin
     }
     for (const auto& [a, b] : entries) {
         if (a >= b) continue;
+        // The entries of [a, b) written in time lie between the first and last ids the totals of
+        // its quarter-hours (keyed as the SQL's integer division keys them) name, among others;
+        // the late ones outside those ids are read from ledger_late. Each entry once.
+        std::int64_t lo = 1, hi = 0;
+        {
+            auto r = s.c.query(
+                "SELECT MIN(first_id), MAX(last_id) FROM ledger_totals WHERE "
+                "quarter BETWEEN ?1 AND ?2 AND (?3 = '' OR branch = ?3)",
+                a / kQuarterMs, (b - 1) / kQuarterMs, branch);
+            if (r.next() && !r.is_null(0)) {
+                lo = r.i64(0);
+                hi = r.i64(1);
+            }
+        }
+        if (lo <= hi) {
+            auto q = s.c.query(
+                "SELECT created_at, kind, points FROM ledger WHERE id BETWEEN ?4 AND ?5 AND "
+                "created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR branch = ?3)",
+                a, b, branch, lo, hi);
+            while (q.next())
+                add(classify(q.i64(0)), q.i64(1), q.i64(2));
+        }
         auto q = s.c.query(
-            "SELECT created_at, kind, points FROM ledger WHERE created_at >= ?1 AND "
-            "created_at < ?2 AND (?3 = '' OR branch = ?3)",
-            a, b, branch);
+            "SELECT e.created_at, e.kind, e.points FROM ledger_late l JOIN ledger e ON e.id = l.id "
+            "WHERE l.created_at >= ?1 AND l.created_at < ?2 AND (l.id < ?4 OR l.id > ?5) AND "
+            "(?3 = '' OR e.branch = ?3)",
+            a, b, branch, lo, hi);
         while (q.next())
             add(classify(q.i64(0)), q.i64(1), q.i64(2));
     }

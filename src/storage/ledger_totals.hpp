@@ -11,20 +11,52 @@
 
 namespace loyalty::storage {
 
+// A ledger_totals row's columns: the quarter-hour, branch and kind it adds up, their points and
+// entries, the id of the first of those entries and that of the last written in time (schema
+// version 13; 0 when none was).
+#define LOY_LEDGER_TOTALS_COLUMNS "quarter, branch, kind, points, entries, first_id, last_id"
+
+// An entry is written *late* when an entry of a later quarter-hour is already in the ledger (a
+// till's clock set back, a record synced from another till after newer sales, history written in
+// bulk). The entries written in time go in quarter-hour order, and a quarter-hour's come before
+// its late ones: they are found between the first id its totals name and the last written in
+// time. The late ones are listed by time in ledger_late (created_at, id), kept by a trigger as
+// the totals are. SQL: every entry with `late` 0 or 1, as the ledger gives it.
+#define LOY_LEDGER_WITH_LATE                                                             \
+    "SELECT id, created_at, branch, kind, points, COALESCE(created_at / 900000 < "       \
+    "MAX(created_at / 900000) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 " \
+    "PRECEDING), 0) AS late FROM ledger"
+
 // ledger_totals as the entries give it: what loy_verify compares and loy_rebuild writes.
-#define LOY_LEDGER_TOTALS_OF_ENTRIES                                                      \
-    "SELECT created_at / 900000, COALESCE(branch, ''), kind, SUM(points), COUNT(*) FROM " \
-    "ledger GROUP BY 1, 2, 3"
+#define LOY_LEDGER_TOTALS_OF_ENTRIES                                                           \
+    "SELECT created_at / 900000, COALESCE(branch, ''), kind, SUM(points), COUNT(*), MIN(id), " \
+    "COALESCE(MAX(CASE WHEN NOT late THEN id END), 0) FROM (" LOY_LEDGER_WITH_LATE             \
+    ") GROUP BY 1, 2, 3"
+
+// ledger_late as the entries give it.
+#define LOY_LEDGER_LATE_OF_ENTRIES \
+    "SELECT created_at, id FROM (" LOY_LEDGER_WITH_LATE ") WHERE late"
 
 // The rows where ledger_totals and its entries differ: ('t', a total the entries do not give) and
-// ('e', what the entries give that no total holds), each with quarter, branch, kind, points and
-// entries. Empty when the totals are right.
-#define LOY_LEDGER_TOTALS_DIFFERENCES                                                       \
-    "SELECT 't', * FROM (SELECT quarter, branch, kind, points, entries FROM ledger_totals " \
-    "EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES                                                  \
-    ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES                         \
-    " EXCEPT SELECT quarter, branch, kind, points, entries FROM "                           \
-    "ledger_totals)"
+// ('e', what the entries give that no total holds), each with the columns above. Empty when the
+// totals are right.
+#define LOY_LEDGER_TOTALS_DIFFERENCES                               \
+    "SELECT 't', * FROM (SELECT " LOY_LEDGER_TOTALS_COLUMNS         \
+    " FROM ledger_totals "                                          \
+    "EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES                          \
+    ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES \
+    " EXCEPT SELECT " LOY_LEDGER_TOTALS_COLUMNS " FROM ledger_totals)"
+
+// The same for ledger_late: ('t', a late entry the ledger does not give), ('e', one it lacks).
+#define LOY_LEDGER_LATE_DIFFERENCES                               \
+    "SELECT 't', * FROM (SELECT created_at, id FROM ledger_late " \
+    "EXCEPT " LOY_LEDGER_LATE_OF_ENTRIES                          \
+    ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_LATE_OF_ENTRIES \
+    " EXCEPT SELECT created_at, id FROM ledger_late)"
+
+// SQL: the ledger's adjustments, in the words of the partial index that holds them by time
+// (ledger_adjusts, schema version 13): a query must name its condition as it is written there.
+#define LOY_ADJUSTMENTS "kind = 4"
 
 // The length of a ledger_totals row's quarter (its key is created_at / kQuarterMs; the SQL of
 // schema version 7 writes the same number).
@@ -34,8 +66,9 @@ constexpr std::int64_t kQuarterMs = 15 * 60 * 1000;
 // or of every branch when it is "" — has been counted once, where cls = classify(the entry's
 // created_at). A quarter-hour whose times all classify alike is added as one total per kind;
 // the entries of the others (the range's edges, a period boundary inside a quarter-hour) are
-// read one by one through the ledger's time index. `classify` must give each class to one
-// interval of time (a report period's index, -1 outside).
+// read one by one: those written in time from the range of ids their quarter-hours' totals name,
+// the late ones through ledger_late. `classify` must give each class to one interval of time (a
+// report period's index, -1 outside).
 void sum_ledger(Session& s, std::int64_t from, std::int64_t to, const std::string& branch,
                 const std::function<int(std::int64_t)>& classify,
                 const std::function<void(int, std::int64_t, std::int64_t)>& add);

@@ -69,15 +69,23 @@ std::int64_t Database::rebuild() {
     changed += c.changes();
     c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");
     changed += c.changes();
-    // The report totals by quarter-hour: written again when any differs from its entries.
+    // The report totals by quarter-hour (with the ids of the entries written in time): written
+    // again when any differs from its entries.
     const std::int64_t totals_off =
         scalar(c.query("SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_DIFFERENCES ")"));
     if (totals_off > 0) {
         c.run("DELETE FROM ledger_totals");
-        c.run(
-            "INSERT INTO ledger_totals(quarter, branch, kind, points, "
-            "entries) " LOY_LEDGER_TOTALS_OF_ENTRIES);
+        c.run("INSERT INTO ledger_totals(" LOY_LEDGER_TOTALS_COLUMNS
+              ") " LOY_LEDGER_TOTALS_OF_ENTRIES);
         changed += totals_off;
+    }
+    // The late entries' list, likewise.
+    const std::int64_t late_off =
+        scalar(c.query("SELECT COUNT(*) FROM (" LOY_LEDGER_LATE_DIFFERENCES ")"));
+    if (late_off > 0) {
+        c.run("DELETE FROM ledger_late");
+        c.run("INSERT INTO ledger_late(created_at, id) " LOY_LEDGER_LATE_OF_ENTRIES);
+        changed += late_off;
     }
     c.run(
         "UPDATE gift_cards SET balance = (SELECT COALESCE(SUM(amount), 0) FROM "

@@ -494,9 +494,9 @@ Table operators_report(Session& s, const Span& sp) {
     std::map<std::string, Acc> acc;
     sales_by(s, sp, "cashier", acc);
     auto l = s.c.query(
-        "SELECT COALESCE(operator, ''), points, COALESCE(approver, '') FROM ledger WHERE kind=?3 "
-        "AND created_at >= ?1 AND created_at < ?2",
-        sp.from_ms, sp.to_ms, static_cast<std::int64_t>(EntryKind::Adjust));
+        "SELECT COALESCE(operator, ''), points, COALESCE(approver, '') FROM ledger "
+        "WHERE " LOY_ADJUSTMENTS " AND created_at >= ?1 AND created_at < ?2",
+        sp.from_ms, sp.to_ms);
     while (l.next()) {
         Acc& a = acc[l.text(0)];
         ++a.adj;

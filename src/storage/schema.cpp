@@ -624,7 +624,8 @@ CREATE TABLE ledger_totals(
   entries INTEGER NOT NULL,
   PRIMARY KEY(quarter, branch, kind)) WITHOUT ROWID;
 INSERT INTO ledger_totals(quarter, branch, kind, points, entries)
-)SQL" LOY_LEDGER_TOTALS_OF_ENTRIES R"SQL(;
+  SELECT created_at / 900000, COALESCE(branch, ''), kind, SUM(points), COUNT(*) FROM ledger
+  GROUP BY 1, 2, 3;
 CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN
   INSERT INTO ledger_totals(quarter, branch, kind, points, entries)
     VALUES (NEW.created_at / 900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1)
@@ -803,6 +804,48 @@ CREATE INDEX lots_open ON lots(member_id, expires_at, id, available_at, remainin
   WHERE spent = 0;
 )SQL";
 
+// Version 13: no index of the whole ledger by time. Every entry wrote a leaf of it (1.1 pages a
+// checkout) for two readers. The entries of a report's edge quarter-hours: those written in time
+// (no entry of a later quarter-hour before them: a till's own) are found between the first and
+// last ids their quarter-hour's totals name, two columns more in ledger_totals; the few written
+// late (a clock set back, a record synced after newer sales, history written in bulk) are listed
+// by time in ledger_late. Both kept by the totals' trigger. And the adjustments of a day (an
+// operator's daily limit, the cashiers' report): an index of adjustments alone, which sales never
+// write. The late entries and the ids are found in one pass over the ledger in id order. A
+// checkout's entries, written in time, write no page more than before; each reads the latest
+// quarter-hour twice (two look-ups in the totals' key).
+constexpr const char* kSchemaV13 = R"SQL(
+CREATE TABLE ledger_late(
+  created_at INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY(created_at, id)) WITHOUT ROWID;
+INSERT INTO ledger_late(created_at, id) )SQL" LOY_LEDGER_LATE_OF_ENTRIES R"SQL(;
+ALTER TABLE ledger_totals ADD COLUMN first_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_totals ADD COLUMN last_id INTEGER NOT NULL DEFAULT 0;
+UPDATE ledger_totals SET first_id = e.first, last_id = e.last
+  FROM (SELECT created_at / 900000 AS q, COALESCE(branch, '') AS b, kind AS k, MIN(id) AS first,
+        COALESCE(MAX(CASE WHEN id NOT IN (SELECT id FROM ledger_late) THEN id END), 0) AS last
+        FROM ledger GROUP BY 1, 2, 3) AS e
+  WHERE quarter = e.q AND branch = e.b AND kind = e.k;
+DROP TRIGGER ledger_totals_i;
+CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN
+  INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
+    VALUES (NEW.created_at / 900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1, NEW.id,
+            CASE WHEN NEW.created_at / 900000 < (SELECT MAX(quarter) FROM ledger_totals) THEN 0
+            ELSE NEW.id END)
+    ON CONFLICT DO UPDATE SET points = points + excluded.points, entries = entries + 1,
+      last_id = MAX(last_id, excluded.last_id);
+END;
+-- Whether an entry is late does not depend on the order of the two triggers: the totals' row it
+-- adds to raises the latest quarter-hour only to its own.
+CREATE TRIGGER ledger_late_i AFTER INSERT ON ledger
+  WHEN NEW.created_at / 900000 < (SELECT MAX(quarter) FROM ledger_totals) BEGIN
+  INSERT INTO ledger_late(created_at, id) VALUES (NEW.created_at, NEW.id);
+END;
+CREATE INDEX ledger_adjusts ON ledger(created_at) WHERE )SQL" LOY_ADJUSTMENTS R"SQL(;
+DROP INDEX ledger_time;
+)SQL";
+
 std::int64_t pragma_int(Connection& c, const char* sql) {
     auto q = c.query(sql);
     return q.next() ? q.i64(0) : 0;
@@ -854,6 +897,7 @@ void prepare_schema(Connection& c, bool read_only, std::int64_t now_ms) {
         if (from < 9) c.exec(kSchemaV9);
         if (from < 10) c.exec(kSchemaV10);
         if (from < 12) c.exec(kSchemaV12);
+        if (from < 13) c.exec(kSchemaV13);
     } catch (const Error& e) {
         // A migration's SQL fails only on a schema that is not what its version says (a damaged
         // or forged file): found by fuzzing database files.

@@ -249,8 +249,18 @@ VerifyReport Database::verify() {
             add(std::string(q.text(0) == "t" ? "report totals" : "the entries") + " of quarter " +
                 std::to_string(q.i64(1)) + ", branch '" + q.text(2) + "', kind " +
                 std::to_string(q.i64(3)) + ": " + std::to_string(q.i64(4)) + " points in " +
-                std::to_string(q.i64(5)) + " entries" +
+                std::to_string(q.i64(5)) + " entries, ids " + std::to_string(q.i64(6)) + " to " +
+                std::to_string(q.i64(7)) +
                 (q.text(0) == "t" ? ", which the entries do not give" : ", not in the totals"));
+    }
+    {
+        // The entries written late, listed by time for the reports' edges.
+        auto q = d.c.query(LOY_LEDGER_LATE_DIFFERENCES " ORDER BY 3, 1");
+        while (q.next())
+            add(std::string("entry ") + std::to_string(q.i64(2)) + " (time " +
+                std::to_string(q.i64(1)) + ")" +
+                (q.text(0) == "t" ? " is listed as written late, which it was not"
+                                  : " was written late but is not listed as such"));
     }
     {
         auto w = d.c.query(

@@ -1073,6 +1073,18 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
     check_reports();
     CHECK(db->verify().ok());
 
+    // Verify names the damage done to the file, rebuild mends it, the reports are right again.
+    auto mended = [&](const char* named) {
+        const auto rep = db->verify();
+        REQUIRE_FALSE(rep.ok());
+        CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [named](const std::string& p) {
+            return p.find(named) != std::string::npos;
+        }));
+        CHECK(db->rebuild() >= 1);
+        CHECK(db->verify().ok());
+        check_reports();
+    };
+
     // The reports read the totals: a total made wrong shows in them, verify names it, and
     // rebuild writes it again from the entries.
     db.reset();
@@ -1086,14 +1098,43 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
     whole.to_ms = to;
     CHECK(db->report("points", whole).rows[0][1].number ==
           sum(range(from, to) + " AND kind IN (1, 7, 8)") + 1000);
-    const auto rep = db->verify();
-    REQUIRE_FALSE(rep.ok());
-    CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [](const std::string& p) {
-        return p.find("report totals of quarter") != std::string::npos;
-    }));
-    CHECK(db->rebuild() >= 1);
-    CHECK(db->verify().ok());
-    check_reports();
+    mended("report totals of quarter");
+
+    // The entries of an edge quarter-hour written in time are read between the first and last
+    // ids its totals name, those written late (the adjustments above, made with the clock set
+    // back, and the record from elsewhere) through ledger_late. Either made wrong loses entries
+    // from the report; verify names it; rebuild mends it.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger_late") ==
+          raw_int(path, "SELECT COUNT(*) FROM ledger WHERE reason = 'edge'") + 1);
+    auto points_by_day = [&] {
+        ReportOptions o;
+        o.from_ms = from;
+        o.to_ms = to;
+        o.group = Grouping::Day;
+        return db->report("points", o);
+    };
+    const std::int64_t last_quarter = (to - 1) / 900000;
+    REQUIRE(raw_int(path, "SELECT COUNT(*) FROM ledger WHERE kind = 1 AND created_at < " +
+                              std::to_string(to) +
+                              " AND created_at / 900000 = " + std::to_string(last_quarter)) == 1);
+    const std::string last_day = range(bounds[bounds.size() - 2], bounds.back());
+    db.reset();
+    raw_exec(path,
+             "UPDATE ledger_totals SET first_id = last_id + 1000000, last_id = last_id + "
+             "1000000 WHERE quarter = " +
+                 std::to_string(last_quarter));
+    db = open(path);
+    CHECK(points_by_day().rows.back()[1].number != sum(last_day + " AND kind IN (1, 7, 8)"));
+    mended("report totals of quarter");
+
+    db.reset();
+    const std::int64_t split = bounds[1] / 900000;
+    REQUIRE(raw_int(path, "SELECT COUNT(*) FROM ledger_late WHERE created_at / 900000 = " +
+                              std::to_string(split)) == 2);
+    raw_exec(path, "DELETE FROM ledger_late WHERE created_at / 900000 = " + std::to_string(split));
+    db = open(path);
+    CHECK(points_by_day().rows[0][5].number != sum(range(bounds[0], bounds[1]) + " AND kind = 4"));
+    mended("was written late but is not listed");
 }
 
 TEST_CASE("packed sale lines read as the sale_lines view reads them, or not at all", "[storage]") {
@@ -1259,6 +1300,15 @@ TEST_CASE(
              "RAISE(ABORT, 'lot moves are append-only'); END;"
              "CREATE INDEX lots_entry ON lots(entry_id);"
              "CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;"
+             // The report totals as version 7 kept them, with the ledger's time index.
+             "DROP TRIGGER ledger_totals_i; ALTER TABLE ledger_totals DROP COLUMN first_id;"
+             "ALTER TABLE ledger_totals DROP COLUMN last_id;"
+             "CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN INSERT INTO "
+             "ledger_totals(quarter, branch, kind, points, entries) VALUES (NEW.created_at / "
+             "900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1) ON CONFLICT DO UPDATE "
+             "SET points = points + excluded.points, entries = entries + 1; END;"
+             "DROP INDEX ledger_adjusts; CREATE INDEX ledger_time ON ledger(created_at);"
+             "DROP TRIGGER ledger_late_i; DROP TABLE ledger_late;"
              "PRAGMA user_version = 8;");
     REQUIRE(raw_int(path, "SELECT MAX(id) FROM lots") < 5000);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
@@ -1272,6 +1322,19 @@ TEST_CASE(
     CHECK(raw_int(path,
                   "SELECT COUNT(*) FROM pragma_index_list('lots') WHERE name = 'lots_open' AND "
                   "partial = 1") == 1);
+    // Schema 13: no index of the whole ledger by time; each quarter-hour's totals name the first
+    // and last of its entries written in time, and the adjustments have an index of their own.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ledger_time'") == 0);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_list('ledger') WHERE name = "
+                  "'ledger_adjusts' AND partial = 1") == 1);
+    // Both sales' entries were written in time: the totals name their ids, none is listed late
+    // (verify, below, compares both with what the ledger gives).
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger_totals") >= 2);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM ledger_totals WHERE first_id = 0 OR last_id = 0 OR "
+                  "first_id > last_id") == 0);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger_late") == 0);
     const std::string at = " FROM sale_lines WHERE sale_id = " + std::to_string(sale);
     CHECK(raw_int(path, "SELECT COUNT(*)" + at) == 2);
     CHECK(raw_int(path, "SELECT group_concat(line_no) = '1,2' FROM (SELECT line_no" + at + ")") ==
