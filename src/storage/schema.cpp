@@ -809,9 +809,11 @@ CREATE INDEX lots_open ON lots(member_id, expires_at, id, available_at, remainin
 // (no entry of a later quarter-hour before them: a till's own) are found between the first and
 // last ids their quarter-hour's totals name, two columns more in ledger_totals; the few written
 // late (a clock set back, a record synced after newer sales, history written in bulk) are listed
-// by time in ledger_late. Both kept by the totals' trigger. And the adjustments of a day (an
+// by time in ledger_late, kept by a trigger of its own whose WHEN is false for an entry written
+// in time; the ids by the totals' trigger. And the adjustments of a day (an
 // operator's daily limit, the cashiers' report): an index of adjustments alone, which sales never
-// write. The late entries and the ids are found in one pass over the ledger in id order. A
+// write. The upgrade finds the late entries in a pass over the ledger in id order, then the ids
+// in a second. A
 // checkout's entries, written in time, write no page more than before; each reads the latest
 // quarter-hour twice (two look-ups in the totals' key).
 constexpr const char* kSchemaV13 = R"SQL(
