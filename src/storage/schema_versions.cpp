@@ -809,15 +809,14 @@ CREATE INDEX lots_open ON lots(member_id, expires_at, id, available_at, remainin
 // Version 13: no index of the whole ledger by time. Every entry wrote a leaf of it (1.1 pages a
 // checkout) for two readers. The entries of a report's edge quarter-hours: those written in time
 // (no entry of a later quarter-hour before them: a till's own) are found between the first and
-// last ids their quarter-hour's totals name, two columns more in ledger_totals; the few written
-// late (a clock set back, a record synced after newer sales, history written in bulk) are listed
-// by time in ledger_late, kept by a trigger of its own whose WHEN is false for an entry written
-// in time; the ids by the totals' trigger. And the adjustments of a day (an
-// operator's daily limit, the cashiers' report): an index of adjustments alone, which sales never
-// write. The upgrade finds the late entries in a pass over the ledger in id order, then the ids
-// in a second. A
-// checkout's entries, written in time, write no page more than before; each reads the latest
-// quarter-hour twice (two look-ups in the totals' key).
+// last ids their quarter-hour's totals name, two columns more in ledger_totals, kept by the
+// totals' trigger; the few written late (a clock set back, a record synced after newer sales,
+// history written in bulk) are listed by time in ledger_late, kept by a trigger of its own whose
+// WHEN is false for an entry written in time. And the adjustments of a day (an operator's daily
+// limit, the cashiers' report): an index of adjustments alone, which sales never write. The
+// upgrade writes the list and the totals as loy_rebuild does (ledger_totals.hpp), a pass over the
+// ledger in id order for each. A checkout's entries, written in time, write no page more than
+// before; each reads the latest quarter-hour twice (two look-ups in the totals' key).
 constexpr const char* kSchemaV13 = R"SQL(
 CREATE TABLE ledger_late(
   created_at INTEGER NOT NULL,
@@ -826,11 +825,9 @@ CREATE TABLE ledger_late(
 INSERT INTO ledger_late(created_at, id) )SQL" LOY_LEDGER_LATE_OF_ENTRIES R"SQL(;
 ALTER TABLE ledger_totals ADD COLUMN first_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ledger_totals ADD COLUMN last_id INTEGER NOT NULL DEFAULT 0;
-UPDATE ledger_totals SET first_id = e.first, last_id = e.last
-  FROM (SELECT created_at / 900000 AS q, COALESCE(branch, '') AS b, kind AS k, MIN(id) AS first,
-        COALESCE(MAX(CASE WHEN id NOT IN (SELECT id FROM ledger_late) THEN id END), 0) AS last
-        FROM ledger GROUP BY 1, 2, 3) AS e
-  WHERE quarter = e.q AND branch = e.b AND kind = e.k;
+DELETE FROM ledger_totals;
+INSERT INTO ledger_totals()SQL" LOY_LEDGER_TOTALS_COLUMNS R"SQL()
+)SQL" LOY_LEDGER_TOTALS_OF_ENTRIES R"SQL(;
 DROP TRIGGER ledger_totals_i;
 CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN
   INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
