@@ -5,6 +5,7 @@
 #include "calendar.hpp"
 #include "loyalty/money.hpp"
 #include "periods.hpp"
+#include "storage/ledger_totals.hpp"
 
 namespace loyalty::report_kit {
 
@@ -57,12 +58,18 @@ Span make_span(storage::Session& s, const ReportOptions& o) {
     sp.to_ms = o.to_ms != 0 ? o.to_ms : s.now + 1;
     sp.from_ms = o.from_ms;
     if (sp.from_ms == 0) {
-        // Indexed or by rowid: the first sale by time, the first member and ledger entry by id
-        // (ids grow with time), so an open start does not scan the ledger.
+        // Each read through a key, so an open start does not scan the ledger: the first sale by
+        // time, the first member by id, and the ledger's earliest entry, which is either listed
+        // late (ledger_late, by time) or written in time in the quarter-hour of the first entry
+        // by id, between that entry and the last its quarter-hour's totals name (schema 13).
         auto q = s.c.query(
             "SELECT MIN(t) FROM (SELECT MIN(created_at) t FROM sales UNION ALL "
             "SELECT created_at FROM (SELECT created_at FROM members ORDER BY id LIMIT 1) UNION ALL "
-            "SELECT created_at FROM (SELECT created_at FROM ledger ORDER BY id LIMIT 1))");
+            "SELECT MIN(created_at) FROM ledger_late UNION ALL "
+            "SELECT MIN(created_at) FROM ledger, (SELECT id AS first, created_at / ?1 AS quarter "
+            "FROM ledger ORDER BY id LIMIT 1) f WHERE id BETWEEN f.first AND (SELECT MAX(last_id) "
+            "FROM ledger_totals WHERE ledger_totals.quarter = f.quarter))",
+            storage::kQuarterMs);
         sp.from_ms = q.next() && !q.is_null(0) ? q.i64(0) : sp.to_ms - 1;
         if (sp.from_ms >= sp.to_ms) sp.from_ms = sp.to_ms - 1;
     }
