@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include "storage/sqlite.hpp"
+
 namespace loyalty::storage {
 namespace {
 
@@ -85,10 +87,10 @@ void Checkpointer::loop() {
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     // A first read opens the file's WAL on this connection: until then it has none to copy.
-    if (sqlite3_open_v2(path_.c_str(), &db, flags, nullptr) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
-        sqlite3_exec(db, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
-            SQLITE_OK) {
+    const bool opened = sqlite3_open_v2(path_.c_str(), &db, flags, nullptr) == SQLITE_OK;
+    if (opened) wait_when_busy(db, 5000);
+    if (!opened || sqlite3_exec(db, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr,
+                                nullptr) != SQLITE_OK) {
         sqlite3_close_v2(db);
         std::lock_guard<std::mutex> lock(mu_);
         inline_ = true;  // the next commits checkpoint in their own call

@@ -41,7 +41,7 @@ void Database::Impl::open() {
                     "the database file '" + opt.path +
                         "' cannot be written (a read-only medium, or no write permission); "
                         "open it with read_only = 1 to read it");
-    sqlite3_busy_timeout(c.handle(), opt.busy_timeout_ms);
+    storage::wait_when_busy(c.handle(), opt.busy_timeout_ms);
     try {
         storage::prepare_schema(c, opt.read_only, now());
     } catch (const Error& e) {
@@ -81,7 +81,7 @@ void Database::Impl::open_on_read_only_medium() {
                         "file to writable storage to read it");
     c.close();
     c.open_immutable(opt.path);
-    sqlite3_busy_timeout(c.handle(), opt.busy_timeout_ms);
+    storage::wait_when_busy(c.handle(), opt.busy_timeout_ms);
     storage::prepare_schema(c, true, now());
 }
 

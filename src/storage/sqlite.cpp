@@ -1,11 +1,49 @@
 #include "storage/sqlite.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "storage/wal_writes.hpp"
 
 namespace loyalty::storage {
+
+namespace {
+
+// The n-th sleep (n from 0) of a wait for a lock, in microseconds: 50 doubling to 2,000.
+constexpr std::int64_t kFirstSleepUs = 50, kLongestSleepUs = 2000;
+
+std::int64_t sleep_us(int n) {
+    if (n <= 0) return kFirstSleepUs;
+    return n < 6 ? std::min(kFirstSleepUs << n, kLongestSleepUs) : kLongestSleepUs;
+}
+
+// When this thread's current wait began (SQLite calls the handler with n = 0 first). Measured,
+// not added up from the sleeps: a system may sleep longer, or shorter, than asked.
+thread_local std::chrono::steady_clock::time_point wait_began;
+
+int busy_wait(void* timeout_ms, int n) {
+    const auto now = std::chrono::steady_clock::now();
+    if (n <= 0) wait_began = now;
+    const auto limit = std::chrono::milliseconds(
+        static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(timeout_ms)));
+    if (now - wait_began >= limit) return 0;
+    std::this_thread::sleep_for(std::chrono::microseconds(sleep_us(n)));
+    return 1;
+}
+
+}  // namespace
+
+void wait_when_busy(sqlite3* db, int timeout_ms) {
+    if (timeout_ms <= 0)
+        sqlite3_busy_handler(db, nullptr, nullptr);
+    else
+        sqlite3_busy_handler(db, &busy_wait,
+                             reinterpret_cast<void*>(static_cast<std::intptr_t>(timeout_ms)));
+}
 
 void throw_sqlite(int rc, sqlite3* db, std::string_view context) {
     std::string msg(context);

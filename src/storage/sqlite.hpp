@@ -19,6 +19,13 @@ namespace loyalty::storage {
 
 [[noreturn]] void throw_sqlite(int rc, sqlite3* db, std::string_view context);
 
+// When a lock `db` needs is held by another connection, waits for it up to `timeout_ms` (0: not
+// at all; measured on the steady clock) in short sleeps, from 50 us doubling to 2 ms, instead of
+// SQLite's busy_timeout, whose sleeps of 1, 2, 5, 10, 15, 20, 25 ... 100 ms let a wait of a few
+// hundred microseconds (another connection's commit, the checkpointer starting the log again)
+// cost a till's sale milliseconds.
+void wait_when_busy(sqlite3* db, int timeout_ms);
+
 class Connection;
 
 // Nullable columns: an id of 0 and an empty string are stored as NULL.

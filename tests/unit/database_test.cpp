@@ -5,6 +5,7 @@
 #endif
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "db_fixture.hpp"
@@ -394,7 +395,12 @@ TEST_CASE("a business refusal stays refused for its key; a transient failure rec
     sqlite3_open(path.c_str(), &other);
     REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
     const std::string before = snapshot(path);
+    const auto asked = std::chrono::steady_clock::now();
     CHECK(status_of([&] { db->commit(b, "K2"); }) == Status::Busy);
+    // It waited its 100 ms for the lock (in short sleeps, wait_when_busy) before giving up.
+    const auto waited = std::chrono::steady_clock::now() - asked;
+    CHECK(waited >= std::chrono::milliseconds(100));
+    CHECK(waited < std::chrono::seconds(5));
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(other);
     CHECK(snapshot(path) == before);
