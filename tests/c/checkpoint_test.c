@@ -128,6 +128,24 @@ static void background(void) {
     loy_close(db);
 }
 
+/* Sales that never pause give the log no moment to start again by itself: once it holds twice
+ * the threshold (8,000 pages), the thread copies it and starts it again holding the write lock,
+ * so the -wal file stays bounded (without that, 6,000 sales of ~8 pages would leave ~48,000). */
+static void back_to_back(void) {
+    int64_t member = 0;
+    loy_db* db = open_mode("nonstop.db", LOY_CHECKPOINT_BACKGROUND, &member);
+    if (!db) return;
+    sell(db, member, "S", 6000);
+    CHECK(file_size("nonstop.db-wal") > 8000L * 4096);
+    CHECK(file_size("nonstop.db-wal") < 20000L * 4096);
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_get(db, member, &m, &err), LOY_OK);
+    CHECK(m != NULL && loy_member_balance(m) == 6000 * 370);
+    loy_member_free(m);
+    check_verified(db);
+    loy_close(db);
+}
+
 static void inline_mode(void) {
     int64_t member = 0;
     loy_db* db = open_mode("inline.db", LOY_CHECKPOINT_INLINE, &member);
@@ -177,6 +195,7 @@ int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"manual checkpoints", manual},
         {"background checkpoints", background},
+        {"background checkpoints under sales that never pause", back_to_back},
         {"inline checkpoints", inline_mode},
         {"refused options", refused},
     };
