@@ -14,6 +14,7 @@ ctest --test-dir build/ci --output-on-failure -j"$jobs" | tee build/ci/ctest.log
 echo "== benchmark, quick mode (the full run: see docs/performance.md)"
 mkdir -p build/ci/bench-run
 ./build/ci/bench/loyalty_bench --quick --dir build/ci/bench-run
+./build/ci/bench/checkout_run build/ci/bench-run/bench.db --checkouts 2000 --no-redeem
 bash bench/sync_bench.sh build/ci --quick
 
 echo "== Windows: loyalty.dll for x86_64 and i686 (MinGW-w64), tests under wine"

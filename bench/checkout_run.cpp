@@ -1,0 +1,153 @@
+// checkout_run: back-to-back checkouts on one handle over a file loyalty_bench made, as a till
+// that never pauses makes them. Prints the rate and the whole tail of the latencies (p50, p99,
+// p99.9, the slowest, how many took over 2 and 10 ms): the background checkpointer's work falls
+// among the sales here, where loyalty_bench's blocks of a few hundred rarely see a restart.
+//
+//   checkout_run FILE [--checkouts N] [--members N] [--seed N] [--checkpoint bg|inline|manual]
+//                [--no-redeem]
+//
+// Run it on a copy of the file (it writes sales to it), each version to compare on a fresh copy,
+// alternated: loyalty_bench --dir D, then cp D/bench.db run.db; checkout_run run.db --members
+// 1000000. After loyalty_bench's expiry sweep most members have no points left: --no-redeem.
+#include <loyalty/loyalty.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+loy_error err;
+
+void check(int32_t rc, const char* what) {
+    if (rc == LOY_OK) return;
+    std::fprintf(stderr, "%s failed: %d %s\n", what, rc, err.message);
+    std::exit(1);
+}
+
+// The phone loyalty_bench gave member `i`, as a cashier types it.
+std::string typed_phone(std::int64_t i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0912%07lld", static_cast<long long>(i));
+    return buf;
+}
+
+// loyalty_bench's basket: five lines, its programme's coupon, five points tendered.
+loy_basket* basket(std::int64_t member, int variant, bool redeem) {
+    loy_basket* b = nullptr;
+    check(loy_basket_new(&b, &err), "basket");
+    check(loy_basket_set_member(b, member, &err), "member");
+    check(loy_basket_set_context(b, "R", "branch-1", "T1", "cashier", &err), "context");
+    for (int l = 0; l < 5; ++l) {
+        const std::string sku = "SKU-" + std::to_string((variant * 7 + l * 31) % 300);
+        const std::string cat = "cat-" + std::to_string((variant + l) % 40);
+        check(loy_basket_add_line(b, sku.c_str(), cat.c_str(), 1000 + 250 * l, 45000 + 10000 * l, 0,
+                                  nullptr, &err),
+              "line");
+    }
+    check(loy_basket_add_coupon(b, "BENCH5", &err), "coupon");
+    if (redeem) check(loy_basket_redeem_points(b, 5, &err), "redeem");
+    return b;
+}
+
+double pct(const std::vector<double>& sorted, double p) {
+    const auto i = static_cast<std::size_t>(p / 100.0 * static_cast<double>(sorted.size() - 1));
+    return sorted[i];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') {
+        std::fprintf(stderr,
+                     "usage: checkout_run FILE [--checkouts N] [--members N] [--seed N] "
+                     "[--checkpoint bg|inline|manual] [--no-redeem]\n");
+        return 2;
+    }
+    int n = 4000;
+    std::int64_t members = 20000;
+    unsigned seed = 7;
+    int32_t checkpoint = LOY_CHECKPOINT_BACKGROUND;
+    bool redeem = true;
+    for (int i = 2; i < argc; ++i) {
+        const std::string a = argv[i];
+        const char* v = i + 1 < argc ? argv[i + 1] : "";
+        if (a == "--checkouts") {
+            n = std::max(1, std::atoi(v));
+            ++i;
+        } else if (a == "--members") {
+            members = std::max<std::int64_t>(1, std::atoll(v));
+            ++i;
+        } else if (a == "--seed") {
+            seed = static_cast<unsigned>(std::atoi(v));
+            ++i;
+        } else if (a == "--checkpoint") {
+            const std::string m = v;
+            checkpoint = m == "inline"   ? LOY_CHECKPOINT_INLINE
+                         : m == "manual" ? LOY_CHECKPOINT_MANUAL
+                                         : LOY_CHECKPOINT_BACKGROUND;
+            ++i;
+        } else if (a == "--no-redeem") {
+            redeem = false;
+        } else {
+            std::fprintf(stderr, "checkout_run: unknown argument %s\n", a.c_str());
+            return 2;
+        }
+    }
+    loy_error_init(&err);
+    loy_open_options o;
+    loy_open_options_init(&o);
+    o.path = argv[1];
+    o.durability = LOY_DURABILITY_NORMAL;
+    o.checkpoint = checkpoint;
+    o.origin = "bench";
+    loy_db* db = nullptr;
+    check(loy_open(&o, &db, &err), "open");
+    check(loy_set_clock(db, 1795242600000LL, &err), "clock");  // loyalty_bench's "now"
+    std::mt19937_64 rng(seed);
+    std::vector<double> us;
+    us.reserve(static_cast<std::size_t>(n));
+    int refused = 0;
+    const auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+        const std::int64_t who =
+            1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(members));
+        const std::string key = "run-" + std::to_string(seed) + "-" + std::to_string(i);
+        const auto c0 = Clock::now();
+        loy_member* m = nullptr;
+        check(loy_member_find_by_phone(db, typed_phone(who).c_str(), &m, &err), "find_by_phone");
+        loy_basket* b = basket(loy_member_id(m), i, redeem);
+        loy_member_free(m);
+        loy_quote* q = nullptr;
+        check(loy_quote_basket(db, b, &q, &err), "quote");
+        loy_quote_free(q);
+        loy_receipt* r = nullptr;
+        const int32_t rc = loy_commit(db, b, key.c_str(), &r, &err);
+        if (rc == LOY_ERR_INSUFFICIENT_POINTS)
+            ++refused;
+        else
+            check(rc, "commit");
+        loy_receipt_free(r);
+        loy_basket_free(b);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - c0).count());
+    }
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    loy_close(db);
+    std::sort(us.begin(), us.end());
+    const auto over = [&](double limit) {
+        return us.end() - std::upper_bound(us.begin(), us.end(), limit);
+    };
+    std::printf("%d checkouts in %.3f s = %.0f/s (%d refused: too few points)\n", n, s, n / s,
+                refused);
+    std::printf(
+        "p50 %.0f us  p99 %.0f us  p99.9 %.0f us  slowest %.0f us  over 2 ms: %ld  over "
+        "10 ms: %ld\n",
+        pct(us, 50), pct(us, 99), pct(us, 99.9), us.back(), static_cast<long>(over(2000)),
+        static_cast<long>(over(10000)));
+    return 0;
+}
