@@ -19,41 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "bench_sale.hpp"
+
 namespace {
 
+using bench::check;
+using bench::err;
 using Clock = std::chrono::steady_clock;
-loy_error err;
-
-void check(int32_t rc, const char* what) {
-    if (rc == LOY_OK) return;
-    std::fprintf(stderr, "%s failed: %d %s\n", what, rc, err.message);
-    std::exit(1);
-}
-
-// The phone loyalty_bench gave member `i`, as a cashier types it.
-std::string typed_phone(std::int64_t i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0912%07lld", static_cast<long long>(i));
-    return buf;
-}
-
-// loyalty_bench's basket: five lines, its programme's coupon, five points tendered.
-loy_basket* basket(std::int64_t member, int variant, bool redeem) {
-    loy_basket* b = nullptr;
-    check(loy_basket_new(&b, &err), "basket");
-    check(loy_basket_set_member(b, member, &err), "member");
-    check(loy_basket_set_context(b, "R", "branch-1", "T1", "cashier", &err), "context");
-    for (int l = 0; l < 5; ++l) {
-        const std::string sku = "SKU-" + std::to_string((variant * 7 + l * 31) % 300);
-        const std::string cat = "cat-" + std::to_string((variant + l) % 40);
-        check(loy_basket_add_line(b, sku.c_str(), cat.c_str(), 1000 + 250 * l, 45000 + 10000 * l, 0,
-                                  nullptr, &err),
-              "line");
-    }
-    check(loy_basket_add_coupon(b, "BENCH5", &err), "coupon");
-    if (redeem) check(loy_basket_redeem_points(b, 5, &err), "redeem");
-    return b;
-}
 
 double pct(const std::vector<double>& sorted, double p) {
     const auto i = static_cast<std::size_t>(p / 100.0 * static_cast<double>(sorted.size() - 1));
@@ -108,7 +80,7 @@ int main(int argc, char** argv) {
     o.origin = "bench";
     loy_db* db = nullptr;
     check(loy_open(&o, &db, &err), "open");
-    check(loy_set_clock(db, 1795242600000LL, &err), "clock");  // loyalty_bench's "now"
+    check(loy_set_clock(db, bench::kNow, &err), "clock");
     std::mt19937_64 rng(seed);
     std::vector<double> us;
     us.reserve(static_cast<std::size_t>(n));
@@ -120,8 +92,9 @@ int main(int argc, char** argv) {
         const std::string key = "run-" + std::to_string(seed) + "-" + std::to_string(i);
         const auto c0 = Clock::now();
         loy_member* m = nullptr;
-        check(loy_member_find_by_phone(db, typed_phone(who).c_str(), &m, &err), "find_by_phone");
-        loy_basket* b = basket(loy_member_id(m), i, redeem);
+        check(loy_member_find_by_phone(db, bench::typed_phone(who).c_str(), &m, &err),
+              "find_by_phone");
+        loy_basket* b = bench::basket(loy_member_id(m), i, redeem);
         loy_member_free(m);
         loy_quote* q = nullptr;
         check(loy_quote_basket(db, b, &q, &err), "quote");

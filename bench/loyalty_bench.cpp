@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_sale.hpp"
 #include "product_floor.hpp"
 
 namespace {
@@ -40,17 +41,12 @@ struct Options {
 };
 
 constexpr std::int64_t kDay = 86400000;
-constexpr std::int64_t kNow = 1795242600000LL;  // 2026-11-21 10:00 Tehran
+using bench::check;
+using bench::err;
+using bench::kNow;
+using bench::phone_of;
+using bench::typed_phone;
 constexpr std::int64_t kNever = INT64_MAX;
-
-loy_error err;
-
-void check(int32_t st, const char* what) {
-    if (st != LOY_OK) {
-        std::fprintf(stderr, "%s failed: %s %s\n", what, loy_status_name(st), err.message);
-        std::exit(1);
-    }
-}
 
 void sql(sqlite3* db, const std::string& s) {
     char* msg = nullptr;
@@ -58,12 +54,6 @@ void sql(sqlite3* db, const std::string& s) {
         std::fprintf(stderr, "sql failed: %s\n  %s\n", msg ? msg : "?", s.c_str());
         std::exit(1);
     }
-}
-
-std::string phone_of(std::int64_t i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "+98912%07lld", static_cast<long long>(i));
-    return buf;
 }
 
 double ms_since(Clock::time_point t) {
@@ -169,7 +159,8 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
     sqlite3_prepare_v2(
         db,
         "INSERT INTO lots(id, member_id, entry_id, points, remaining, available_at, expires_at) "
-        "VALUES (?2 * 1048576, ?1, ?2, ?3, ?4, ?5, ?6)",  // a lot keyed by its entry, as the library does
+        "VALUES (?2 * 1048576, ?1, ?2, ?3, ?4, ?5, ?6)",  // a lot keyed by its entry, as the
+                                                          // library does
         -1, &lot, nullptr);
     sqlite3_prepare_v2(
         db,
@@ -239,23 +230,6 @@ void measure_lookups(loy_db* db, std::int64_t members, int n, Stats& st) {
     }
 }
 
-loy_basket* bench_basket(std::int64_t member, int variant) {
-    loy_basket* b = nullptr;
-    check(loy_basket_new(&b, &err), "basket");
-    check(loy_basket_set_member(b, member, &err), "member");
-    check(loy_basket_set_context(b, "R", "branch-1", "T1", "cashier", &err), "context");
-    for (int l = 0; l < 5; ++l) {
-        std::string sku = "SKU-" + std::to_string((variant * 7 + l * 31) % 300);
-        std::string cat = "cat-" + std::to_string((variant + l) % 40);
-        check(loy_basket_add_line(b, sku.c_str(), cat.c_str(), 1000 + 250 * l, 45000 + 10000 * l, 0,
-                                  nullptr, &err),
-              "line");
-    }
-    check(loy_basket_add_coupon(b, "BENCH5", &err), "coupon");
-    check(loy_basket_redeem_points(b, 5, &err), "redeem");
-    return b;
-}
-
 // The members a block of checkouts serves: the same for every side of one round.
 std::vector<std::int64_t> pick_members(std::int64_t members, int n, unsigned seed) {
     std::mt19937_64 rng(seed);
@@ -263,11 +237,6 @@ std::vector<std::int64_t> pick_members(std::int64_t members, int n, unsigned see
     for (int i = 0; i < n; ++i)
         out.push_back(1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(members)));
     return out;
-}
-
-// The phone as a cashier types it (0912...), which the library normalises.
-std::string typed_phone(std::int64_t member) {
-    return "0" + phone_of(member).substr(3);
 }
 
 // One side of the comparison: how it checks out one customer (the i-th of the block).
@@ -335,7 +304,7 @@ Block run_block(Side side, const std::string& lib_path, const std::string& floor
         out.st.add(time_us([&] {
             loy_member* m = nullptr;
             check(loy_member_find_by_phone(db, ph.c_str(), &m, &err), "find_by_phone");
-            loy_basket* b = bench_basket(loy_member_id(m), static_cast<int>(i));
+            loy_basket* b = bench::basket(loy_member_id(m), static_cast<int>(i), true);
             loy_member_free(m);
             loy_quote* q = nullptr;
             check(loy_quote_basket(db, b, &q, &err), "quote");
@@ -402,7 +371,7 @@ double library_pages(const std::string& path, std::int64_t members, int n) {
     check(loy_checkpoint(db, nullptr, nullptr, &err), "checkpoint");
     const auto who = pick_members(members, n, 5);
     for (int i = 0; i < n; ++i) {
-        loy_basket* b = bench_basket(who[static_cast<std::size_t>(i)], i);
+        loy_basket* b = bench::basket(who[static_cast<std::size_t>(i)], i, true);
         loy_receipt* r = nullptr;
         const std::string key = "P-" + std::to_string(i);
         int32_t rc = loy_commit(db, b, key.c_str(), &r, &err);
@@ -559,7 +528,7 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 1000; ++i) {
             std::int64_t member =
                 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(o.members));
-            loy_basket* b = bench_basket(member, i);
+            loy_basket* b = bench::basket(member, i, true);
             quote.add(time_us([&] {
                 loy_quote* q = nullptr;
                 check(loy_quote_basket(db, b, &q, &err), "quote");
