@@ -150,7 +150,7 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         sqlite3_finalize(ins);
         sql(db, "COMMIT");
     }
-    sqlite3_stmt *led = nullptr, *lot = nullptr, *bal = nullptr;
+    sqlite3_stmt *led = nullptr, *lot = nullptr, *left = nullptr, *bal = nullptr;
     sqlite3_prepare_v2(
         db,
         "INSERT INTO ledger(id, origin, member_id, kind, points, reason, program_version, "
@@ -158,10 +158,14 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         -1, &led, nullptr);
     sqlite3_prepare_v2(
         db,
-        "INSERT INTO lots(id, member_id, entry_id, points, remaining, available_at, expires_at) "
-        "VALUES (?2 * 1048576, ?1, ?2, ?3, ?4, ?5, ?6)",  // a lot keyed by its entry, as the
-                                                          // library does
+        "INSERT INTO lots(id, member_id, entry_id, points, available_at, expires_at) "
+        "VALUES (?2 * 1048576, ?1, ?2, ?3, ?5, ?6)",  // a lot keyed by its entry, as the
+                                                      // library does
         -1, &lot, nullptr);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining) "
+                       "VALUES (?1, ?2 * 1048576, ?6, ?5, ?4)",
+                       -1, &left, nullptr);
     sqlite3_prepare_v2(
         db,
         "UPDATE members SET balance = balance + ?2, lifetime_earned = lifetime_earned + ?2 "
@@ -181,14 +185,18 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
             sqlite3_bind_int64(led, 4, at);
             sqlite3_step(led);
             sqlite3_reset(led);
-            sqlite3_bind_int64(lot, 1, member);
-            sqlite3_bind_int64(lot, 2, e + 1);
-            sqlite3_bind_int64(lot, 3, pts);
-            sqlite3_bind_int64(lot, 4, pts);
-            sqlite3_bind_int64(lot, 5, at);
-            sqlite3_bind_int64(lot, 6, at + 365 * kDay);  // half of them are past their date
-            sqlite3_step(lot);
-            sqlite3_reset(lot);
+            // The lot and what is left of it: one numbering of parameters, each statement
+            // naming those it stores.
+            for (sqlite3_stmt* st : {lot, left}) {
+                sqlite3_bind_int64(st, 1, member);
+                sqlite3_bind_int64(st, 2, e + 1);
+                sqlite3_bind_int64(st, 3, pts);
+                sqlite3_bind_int64(st, 4, pts);
+                sqlite3_bind_int64(st, 5, at);
+                sqlite3_bind_int64(st, 6, at + 365 * kDay);  // half of them are past their date
+                sqlite3_step(st);
+                sqlite3_reset(st);
+            }
             sqlite3_bind_int64(bal, 1, member);
             sqlite3_bind_int64(bal, 2, pts);
             sqlite3_step(bal);
@@ -198,6 +206,7 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
     }
     sqlite3_finalize(led);
     sqlite3_finalize(lot);
+    sqlite3_finalize(left);
     sqlite3_finalize(bal);
     sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
     sqlite3_close(db);

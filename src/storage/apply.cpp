@@ -378,8 +378,7 @@ struct FactApplier {
         if (kind == EntryKind::MergeOut) {
             std::vector<lots::Take> all;
             auto q = d.c.query(
-                "SELECT id, remaining FROM lots WHERE member_id=? AND spent = 0 ORDER BY "
-                "expires_at, id",
+                "SELECT id, remaining FROM lots_left WHERE member_id=? ORDER BY expires_at, id",
                 member);
             while (q.next() && want > 0) {
                 const std::int64_t p = std::min(want, q.i64(1));

@@ -444,8 +444,8 @@ void collect(Session& s, std::vector<Occurrence>& found, Cursors& cursors) {
                        std::max(from, max_id(s, "SELECT COALESCE(MAX(id), 0) FROM coupons")));
         } else if (t.trigger == "expiring") {
             auto q = s.c.query(
-                "SELECT member_id, MIN(expires_at), SUM(remaining) FROM lots WHERE spent = 0 "
-                "AND expires_at > ?1 AND expires_at <= ?2 GROUP BY member_id",
+                "SELECT member_id, MIN(expires_at), SUM(remaining) FROM lots_left WHERE "
+                "expires_at > ?1 AND expires_at <= ?2 GROUP BY member_id",
                 s.now, s.now + t.days * kDayMs);
             while (q.next()) {
                 const std::int64_t last_day = cal::local_day(q.i64(1) - 1, offset);

@@ -37,8 +37,8 @@ std::int64_t Database::Impl::household_of(std::int64_t member) {
 std::vector<Database::Impl::OpenLot> Database::Impl::open_lots(std::int64_t member) {
     std::vector<OpenLot> lots;
     auto q = c.query(
-        "SELECT id, remaining, available_at, expires_at FROM lots WHERE member_id=? AND "
-        "spent = 0 ORDER BY expires_at, id",
+        "SELECT id, remaining, available_at, expires_at FROM lots_left WHERE member_id=? "
+        "ORDER BY expires_at, id",
         member);
     while (q.next())
         lots.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3)});

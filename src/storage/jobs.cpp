@@ -88,13 +88,13 @@ ExpireResult Database::expire(std::int64_t now_ms, const Progress& progress) {
     const std::int64_t at = d.now();
     ExpireResult total;
     // The members with lots past their date and how many each has, read once, in member order
-    // (the order of their rows and of their open-lot index entries).
+    // (the order of their rows and of their open lots' rows in lots_left).
     std::vector<std::pair<std::int64_t, std::int64_t>> members;
     std::int64_t due = 0;
     {
         Transaction t(d.c, false);
         auto q = d.c.query(
-            "SELECT member_id, COUNT(*) FROM lots WHERE spent = 0 AND expires_at <= ? "
+            "SELECT member_id, COUNT(*) FROM lots_left WHERE expires_at <= ? "
             "GROUP BY member_id ORDER BY member_id",
             at);
         while (q.next()) {

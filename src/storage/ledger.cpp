@@ -15,7 +15,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t mem
     auto q = c.query(
         "SELECT COALESCE(SUM(CASE WHEN available_at <= ?2 THEN remaining END), 0), "
         "COALESCE(SUM(CASE WHEN available_at > ?2 THEN remaining END), 0) "
-        "FROM lots WHERE member_id = ?1 AND spent = 0 AND expires_at > ?2",
+        "FROM lots_left WHERE member_id = ?1 AND expires_at > ?2",
         member_id, t);
     q.next();
     const std::int64_t available = q.i64(0), pending = q.i64(1);
@@ -112,10 +112,16 @@ void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64
     const std::int64_t id = entry * storage::kLotsPerEntry + nth;
     std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
     c.query(
-         "INSERT INTO lots(id, member_id, entry_id, points, remaining, available_at, expires_at, "
-         "spent) VALUES (?,?,?,?,?,?,?,?)",
-         id, member, entry, points, points - repay, available_at, expires_at, repay == points)
+         "INSERT INTO lots(id, member_id, entry_id, points, available_at, expires_at) VALUES "
+         "(?,?,?,?,?,?)",
+         id, member, entry, points, available_at, expires_at)
         .run();
+    if (repay < points)
+        c.query(
+             "INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining) VALUES "
+             "(?,?,?,?,?)",
+             member, id, expires_at, available_at, points - repay)
+            .run();
     if (repay > 0)
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, id, repay)
             .run();
@@ -143,16 +149,17 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     // Two look-ups, each on its own index: the reversed entry's lots, the member's unexpired ones.
     if (prefer_entry) {
         auto q = c.query(
-            "SELECT id, entry_id, remaining, available_at, expires_at FROM lots "
-            "WHERE " LOY_LOTS_OF_ENTRY("?1") " AND spent = 0",
+            "SELECT l.id, l.entry_id, o.remaining, o.available_at, o.expires_at FROM lots l "
+            "JOIN lots_left o ON o.member_id = l.member_id AND o.id = l.id "
+            "WHERE " LOY_LOT_IDS_OF_ENTRY("l.id", "?1"),
             prefer_entry);
         while (q.next())
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
     }
-    // The entry named by the lot's id, not read from its row: lots_open covers the query.
+    // The entry named by the lot's id: the member's open lots are read from lots_left alone.
     auto q = c.query("SELECT id, " LOY_LOT_ENTRY
-                     ", remaining, available_at, expires_at FROM lots WHERE member_id=? AND "
-                     "spent = 0 AND expires_at > ?",
+                     ", remaining, available_at, expires_at FROM lots_left WHERE member_id=? AND "
+                     "expires_at > ?",
                      member, t);
     while (q.next())
         if (q.i64(1) != prefer_entry || prefer_entry == 0)
@@ -165,15 +172,19 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
                 k.points)
             .run();
-        // A lot left with points keeps its place in lots_open (its condition is `spent`, which
-        // this statement does not set); its entry there, which carries `remaining`, is rewritten
-        // in the member's part of the index, where the sale's new lot goes too.
-        c.query("UPDATE lots SET remaining = remaining - ?1 WHERE id=?2 AND remaining > ?1",
-                k.points, k.lot)
+        // The lot's row in lots_left is rewritten in the member's part of the table, where the
+        // sale's new lot goes too; a lot spent to nothing leaves it. Its member is read from the
+        // lot's facts (a reversal may take the lots of another member's entry).
+        c.query(
+             "UPDATE lots_left SET remaining = remaining - ?1 WHERE member_id = (SELECT member_id "
+             "FROM lots WHERE id = ?2) AND id = ?2 AND remaining > ?1",
+             k.points, k.lot)
             .run();
         if (c.changes() == 0)
-            c.query("UPDATE lots SET remaining = remaining - ?, spent = 1 WHERE id=?", k.points,
-                    k.lot)
+            c.query(
+                 "DELETE FROM lots_left WHERE member_id = (SELECT member_id FROM lots WHERE id = "
+                 "?1) AND id = ?1",
+                 k.lot)
                 .run();
     }
 }
@@ -181,7 +192,7 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
 std::vector<Database::Impl::Take> Database::Impl::due_lots(std::int64_t member, std::int64_t at) {
     std::vector<Take> out;
     auto q = c.query(
-        "SELECT id, remaining FROM lots WHERE member_id=? AND spent = 0 AND expires_at <= ? "
+        "SELECT id, remaining FROM lots_left WHERE member_id=? AND expires_at <= ? "
         "ORDER BY expires_at, id",
         member, at);
     while (q.next())
@@ -201,7 +212,7 @@ ExpireResult Database::Impl::expire_members(std::int64_t first, std::int64_t las
          "created_at) SELECT ?, member_id, ?, -SUM(remaining), CASE WHEN MIN(" LOY_LOT_ENTRY
          ") = MAX(" LOY_LOT_ENTRY ") THEN MIN(" LOY_LOT_ENTRY
          ") END, 'expired', ?, ? FROM "
-         "lots WHERE member_id BETWEEN ? AND ? AND spent = 0 AND expires_at <= ? "
+         "lots_left WHERE member_id BETWEEN ? AND ? AND expires_at <= ? "
          "GROUP BY member_id ORDER BY member_id",
          origin_id, static_cast<std::int64_t>(EntryKind::Expire),
          std::max<std::int64_t>(program_version, 0), now(), first, last, at)
@@ -213,15 +224,13 @@ ExpireResult Database::Impl::expire_members(std::int64_t first, std::int64_t las
         .run();
     c.query(
          "INSERT INTO lot_moves(entry_id, lot_id, points) SELECT e.id, l.id, l.remaining "
-         "FROM ledger e JOIN lots l ON l.member_id = e.member_id AND l.spent = 0 AND "
-         "l.expires_at <= ? WHERE e.id > ? ORDER BY e.id, l.expires_at, l.id",
+         "FROM ledger e JOIN lots_left l ON l.member_id = e.member_id AND "
+         "l.expires_at <= ? WHERE e.id > ? ORDER BY e.id, l.id",
          at, before)
         .run();
     ExpireResult r;
-    c.query(
-         "UPDATE lots SET remaining = 0, spent = 1 WHERE member_id BETWEEN ? AND ? AND spent = 0 "
-         "AND expires_at <= ?",
-         first, last, at)
+    c.query("DELETE FROM lots_left WHERE member_id BETWEEN ? AND ? AND expires_at <= ?", first,
+            last, at)
         .run();
     r.lots = c.changes();
     r.points = -scalar(c.query("SELECT COALESCE(SUM(points), 0) FROM ledger WHERE id > ?", before));
@@ -405,8 +414,7 @@ std::pair<std::int64_t, std::int64_t> Database::expiring(std::int64_t member_id,
     d.load_member(member_id);
     auto q = d.c.query(
         "SELECT COALESCE(SUM(CASE WHEN expires_at < ?2 THEN remaining END), 0), "
-        "MIN(expires_at) FROM lots WHERE member_id = ?1 AND spent = 0 AND "
-        "expires_at > ?3",
+        "MIN(expires_at) FROM lots_left WHERE member_id = ?1 AND expires_at > ?3",
         member_id, before_ms, d.now());
     q.next();
     std::int64_t next = q.is_null(1) || q.i64(1) == kNever ? 0 : q.i64(1);

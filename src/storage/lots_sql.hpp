@@ -21,19 +21,34 @@ constexpr std::int64_t kLotsPerEntry = LOY_LOTS_PER_ENTRY;
 #define LOY_ENTRY_OF_LOT(id) "(" id ") / " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY)
 
 // SQL: the entry of the lot in the row at hand (its column `id`), without reading `entry_id`: a
-// query of the open lots that names only what lots_open holds is answered from the index alone.
+// query of the open lots is answered from lots_left alone, which holds no entry.
 #define LOY_LOT_ENTRY LOY_ENTRY_OF_LOT("id")
 
-// SQL: the lots of the entry whose id is the SQL expression `e`, as a range of lot ids.
-#define LOY_LOTS_OF_ENTRY(e)                                                                     \
-    "id BETWEEN (" e ") * " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " AND (" e ") * " LOY_SQL_NUMBER( \
+// SQL: the lots of the entry whose id is the SQL expression `e`, as a range of the lot ids in
+// the column `col`.
+#define LOY_LOT_IDS_OF_ENTRY(col, e)                                                               \
+    col " BETWEEN (" e ") * " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " AND (" e ") * " LOY_SQL_NUMBER( \
         LOY_LOTS_PER_ENTRY) " + " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " - 1"
+
+// SQL: the same, in the column `id` of the table at hand.
+#define LOY_LOTS_OF_ENTRY(e) LOY_LOT_IDS_OF_ENTRY("id", e)
 
 // SQL: each lot's id and what its moves leave of its points (its `remaining`, as the facts give
 // it), the moves summed by lot in one pass (no index leads with their lot).
 #define LOY_LOTS_LEFT_BY_MOVES                                                             \
     "SELECT l.id, l.points - COALESCE(m.points, 0) FROM lots l LEFT JOIN (SELECT lot_id, " \
     "SUM(points) AS points FROM lot_moves GROUP BY lot_id) m ON m.lot_id = l.id"
+
+// The columns of lots_left (schema version 14), in the order of LOY_LOTS_LEFT_OF_FACTS.
+#define LOY_LOTS_LEFT_COLUMNS "member_id, id, expires_at, available_at, remaining"
+
+// SQL: the rows lots_left should hold as the facts give them: each lot its moves leave points
+// in, with its member, dates and what is left. (A lot its moves overdraw is in neither: verify
+// reports it from LOY_LOTS_LEFT_BY_MOVES.)
+#define LOY_LOTS_LEFT_OF_FACTS                                                                  \
+    "SELECT l.member_id, l.id, l.expires_at, l.available_at, l.points - COALESCE(m.points, 0) " \
+    "FROM lots l LEFT JOIN (SELECT lot_id, SUM(points) AS points FROM lot_moves GROUP BY "      \
+    "lot_id) m ON m.lot_id = l.id WHERE l.points - COALESCE(m.points, 0) > 0"
 
 }  // namespace loyalty::storage
 

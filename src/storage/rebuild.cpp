@@ -62,13 +62,19 @@ std::int64_t Database::rebuild() {
                 .run();
         changed += static_cast<std::int64_t>(fixes.size());
     }
-    c.query("WITH should(id, remaining) AS (" LOY_LOTS_LEFT_BY_MOVES
-            ") UPDATE lots SET remaining = should.remaining FROM should WHERE should.id = "
-            "lots.id AND lots.remaining <> should.remaining")
-        .run();
-    changed += c.changes();
-    c.run("UPDATE lots SET spent = (remaining <= 0) WHERE spent <> (remaining <= 0)");
-    changed += c.changes();
+    // What is left of each open lot, as its moves leave it: written again when any row differs
+    // (each lot whose row is missing, extra or different counts once).
+    const std::int64_t lots_off =
+        scalar(c.query("SELECT COUNT(DISTINCT id) FROM (SELECT id FROM (" LOY_LOTS_LEFT_OF_FACTS
+                       " EXCEPT SELECT " LOY_LOTS_LEFT_COLUMNS
+                       " FROM lots_left) UNION ALL SELECT id FROM (SELECT " LOY_LOTS_LEFT_COLUMNS
+                       " FROM lots_left EXCEPT " LOY_LOTS_LEFT_OF_FACTS "))"));
+    if (lots_off > 0) {
+        c.run("DELETE FROM lots_left");
+        c.run("INSERT INTO lots_left(" LOY_LOTS_LEFT_COLUMNS ") " LOY_LOTS_LEFT_OF_FACTS
+              " ORDER BY 1, 2");
+        changed += lots_off;
+    }
     // The report totals by quarter-hour (with the ids of the entries written in time): written
     // again when any differs from its entries.
     const std::int64_t totals_off =

@@ -847,6 +847,31 @@ CREATE INDEX ledger_adjusts ON ledger(created_at) WHERE )SQL" LOY_ADJUSTMENTS R"
 DROP INDEX ledger_time;
 )SQL";
 
+// Version 14: what is left of each open lot kept apart from the lots' facts. `lots` holds what a
+// lot is (its entry, member, points and dates), written once; `lots_left` holds the open lots
+// alone, ordered by member, with their points left and the dates a member's lots are read for,
+// and loses a lot's row when it is spent to nothing. A spend rewrites its lot's row in the
+// member's part of `lots_left`, where the sale's new lot goes too, and no longer a page of `lots`
+// wherever the spent lot was written; an expiry sweep over a range of members changes only that
+// range's pages of `lots_left`, not the pages of `lots` all over the file that hold their lots.
+// The upgrade copies the open lots as the file has them (loy_rebuild derives them from the lots'
+// moves) and drops the two columns that said it (`DROP COLUMN` rewrites `lots` once).
+constexpr const char* kSchemaV14 = R"SQL(
+CREATE TABLE lots_left(
+  member_id INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  remaining INTEGER NOT NULL,
+  PRIMARY KEY(member_id, id)) WITHOUT ROWID;
+INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining)
+  SELECT member_id, id, expires_at, available_at, remaining FROM lots WHERE spent = 0
+  ORDER BY member_id, id;
+DROP INDEX lots_open;
+ALTER TABLE lots DROP COLUMN spent;
+ALTER TABLE lots DROP COLUMN remaining;
+)SQL";
+
 }  // namespace
 
 void migrate_schema(Connection& c, std::int64_t from, std::int64_t now_ms) {
@@ -865,6 +890,7 @@ void migrate_schema(Connection& c, std::int64_t from, std::int64_t now_ms) {
     if (from < 10) c.exec(kSchemaV10);
     if (from < 12) c.exec(kSchemaV12);
     if (from < 13) c.exec(kSchemaV13);
+    if (from < 14) c.exec(kSchemaV14);
     // Each later version adds one `if (from < N)` step here.
 }
 

@@ -44,9 +44,10 @@ std::map<std::string, std::string> projections(Connection& c, bool in_order) {
     }
     if (in_order) {
         auto q = c.query(
-            "SELECT o.name || ':L' || COALESCE(l.origin_seq, l.id), lt.points, lt.remaining, "
-            "lt.available_at, lt.expires_at FROM lots lt JOIN ledger l ON l.id = lt.entry_id "
-            "JOIN origins o ON o.id = l.origin ORDER BY lt.id");
+            "SELECT o.name || ':L' || COALESCE(l.origin_seq, l.id), lt.points, "
+            "COALESCE(lf.remaining, 0), lt.available_at, lt.expires_at FROM lots lt JOIN ledger l "
+            "ON l.id = lt.entry_id JOIN origins o ON o.id = l.origin LEFT JOIN lots_left lf ON "
+            "lf.member_id = lt.member_id AND lf.id = lt.id ORDER BY lt.id");
         while (q.next()) {
             std::string& lots = out["lots of " + q.text(0)];
             lots += (lots.empty() ? "" : "; ") + std::to_string(q.i64(2)) + " of " +
@@ -205,15 +206,25 @@ VerifyReport Database::verify() {
                 " but ledger sums to " + std::to_string(q.i64(2)));
     }
     {
+        // What lots_left holds of each lot (nothing: spent) against what its moves leave.
         auto q = d.c.query(
             "WITH moved(id, r) AS (" LOY_LOTS_LEFT_BY_MOVES
-            ") SELECT l.id, l.remaining, m.r FROM lots l JOIN moved m ON m.id = l.id WHERE "
-            "l.remaining <> m.r OR l.remaining < 0 OR l.remaining > l.points OR l.spent <> "
-            "(l.remaining = 0)");
+            ") SELECT l.id, COALESCE(o.remaining, 0), m.r FROM lots l JOIN moved m ON m.id = l.id "
+            "LEFT JOIN lots_left o ON o.member_id = l.member_id AND o.id = l.id WHERE "
+            "COALESCE(o.remaining, 0) <> m.r OR m.r < 0 OR m.r > l.points OR o.remaining <= 0 OR "
+            "o.expires_at <> l.expires_at OR o.available_at <> l.available_at");
         while (q.next())
             add("lot " + std::to_string(q.i64(0)) + ": remaining " + std::to_string(q.i64(1)) +
                 " but its moves leave " + std::to_string(q.i64(2)) +
-                " (or it is marked spent with points left, or open without)");
+                " (or its open row is empty, or its dates differ from the lot's)");
+    }
+    {
+        auto q = d.c.query(
+            "SELECT o.id, o.member_id FROM lots_left o LEFT JOIN lots l ON l.id = o.id WHERE "
+            "l.id IS NULL OR l.member_id <> o.member_id");
+        while (q.next())
+            add("open lot " + std::to_string(q.i64(0)) + " of member " + std::to_string(q.i64(1)) +
+                ": no such lot of that member");
     }
     {
         // A lot's id says which entry opened it (storage/lots_sql.hpp).
@@ -225,7 +236,8 @@ VerifyReport Database::verify() {
     }
     {
         auto q = d.c.query(
-            "SELECT m.id, m.balance, COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.member_id "
+            "SELECT m.id, m.balance, COALESCE((SELECT SUM(remaining) FROM lots_left l WHERE "
+            "l.member_id "
             "= "
             "m.id), 0) AS r FROM members m WHERE r <> MAX(m.balance, 0)");
         while (q.next())

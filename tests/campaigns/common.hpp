@@ -96,7 +96,8 @@ inline std::string check_invariants(const std::string& path) {
     else if (one("SELECT COALESCE(SUM(quantity), 0) FROM reward_redemptions WHERE refunded_at=0") >
              25)
         why = "reward stock exceeded";
-    else if (one("SELECT COUNT(*) FROM lots WHERE remaining < 0 OR remaining > points") != 0)
+    else if (one("SELECT COUNT(*) FROM lots_left o JOIN lots l ON l.id = o.id WHERE "
+                 "o.remaining <= 0 OR o.remaining > l.points") != 0)
         why = "a lot outside its bounds";
     sqlite3_close(raw);
     return why;

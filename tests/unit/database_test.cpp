@@ -678,13 +678,31 @@ TEST_CASE("the expiry sweep is idempotent and the ledger stays append-only (odoo
     auto [soon, next] = db->expiring(m.id, kT0 + 366 * kDay);
     CHECK(soon == 20);
     CHECK(next > kT0 + 364 * kDay);
+    // What is left of each open lot: the first lot's 30 less the 10 spent, the second's 20; the
+    // lots themselves keep the points they opened with.
+    const std::string left =
+        "SELECT COALESCE(group_concat(remaining), '') FROM (SELECT "
+        "remaining FROM lots_left ORDER BY id)";
+    const std::string opened =
+        "SELECT group_concat(points) FROM (SELECT points FROM lots "
+        "ORDER BY id)";
+    CHECK(raw_text(path, left) == "20,20");
     auto first = db->expire(kT0 + 366 * kDay);
     CHECK(first.points == 20);
     CHECK(first.lots == 1);
+    CHECK(raw_text(path, left) == "20");  // the first lot's row went with its points
     CHECK(db->expire(kT0 + 366 * kDay).points == 0);
     CHECK(db->member(m.id).balance == 20);
     CHECK(db->expire(kT0 + 600 * kDay).points == 20);
     CHECK(db->member(m.id).balance == 0);
+    CHECK(raw_text(path, left).empty());
+    CHECK(raw_text(path, opened) == "30,20");
+    // A spend that takes all of a lot removes its row too.
+    db->set_clock(kT0 + 601 * kDay);
+    db->commit(basket(m.id, {300000}), "S3");
+    db->set_clock(kT0 + 602 * kDay);
+    db->commit(basket(m.id, {100000}, 30), "S4");  // spends all 30 of S3's lot, earns 10
+    CHECK(raw_text(path, left) == "10");
     std::string error;
     raw_exec(path, "UPDATE ledger SET points = 1000", &error);
     CHECK(error.find("append-only") != std::string::npos);
@@ -704,15 +722,24 @@ TEST_CASE("verify finds a balance that does not match its ledger", "[ledger]") {
     auto rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("ledger sums to 30") != std::string::npos);
-    raw_exec(path, "UPDATE members SET balance = balance - 7; UPDATE lots SET remaining = 1");
+    raw_exec(path, "UPDATE members SET balance = balance - 7; UPDATE lots_left SET remaining = 1");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("lot") != std::string::npos);
-    // A lot with points marked spent drops out of the open lots: found, and rebuilt.
-    raw_exec(path, "UPDATE lots SET remaining = points, spent = 1");
+    // A lot with points dropped from the open lots: found, and rebuilt.
+    raw_exec(path, "DELETE FROM lots_left");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
-    CHECK(rep.problems[0].find("marked spent") != std::string::npos);
+    CHECK(rep.problems[0].find("remaining 0 but its moves leave 30") != std::string::npos);
+    // An open row for no lot of its member.
+    raw_exec(path,
+             "INSERT INTO lots_left SELECT member_id, id, expires_at, available_at, points FROM "
+             "lots; UPDATE lots_left SET member_id = member_id + 1000");
+    rep = db->verify();
+    REQUIRE_FALSE(rep.ok());
+    CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [](const std::string& p) {
+        return p.find(": no such lot of that member") != std::string::npos;
+    }));
     CHECK(db->rebuild() > 0);
     CHECK(db->verify().ok());
     CHECK(db->member(m.id).available == 30);
@@ -947,8 +974,10 @@ TEST_CASE(
     CHECK_THAT(problems_after(path,
                               "DROP TRIGGER lot_moves_append_only_u; UPDATE lot_moves SET lot_id = "
                               "(SELECT MAX(id) FROM lots) WHERE lot_id = (SELECT MIN(id) FROM "
-                              "lots); UPDATE lots SET remaining = points - COALESCE((SELECT "
-                              "SUM(points) FROM lot_moves m WHERE m.lot_id = lots.id), 0)"),
+                              "lots); DELETE FROM lots_left; INSERT INTO lots_left SELECT "
+                              "member_id, id, expires_at, available_at, r FROM (SELECT *, "
+                              "points - COALESCE((SELECT SUM(points) FROM lot_moves m WHERE "
+                              "m.lot_id = lots.id), 0) AS r FROM lots) WHERE r > 0"),
                Contains("lots of " + entry + ": 40 of 40 left"));
     CHECK(problems_after(path, "SELECT 1").empty());
     // loy_rebuild puts the tier and the sale's status back from the facts.
@@ -989,7 +1018,7 @@ TEST_CASE(
     }
     raw_exec(path,
              "UPDATE members SET balance = balance + 7, lifetime_earned = 1, "
-             "wallet_balance = 0; UPDATE lots SET remaining = 0;");
+             "wallet_balance = 0; DELETE FROM lots_left;");
     auto db = open(path);
     const auto m = db->member(member);
     REQUIRE_FALSE(db->verify().ok());
@@ -1298,6 +1327,13 @@ TEST_CASE(
              "INSERT INTO sale_lines SELECT * FROM lines8 ORDER BY line_no DESC; DROP TABLE lines8;"
              "ALTER TABLE sales DROP COLUMN line_items;"
              "CREATE INDEX lot_moves_lot ON lot_moves(lot_id);"
+             // What is left of each lot in its row, as version 13 and before kept it.
+             "ALTER TABLE lots ADD COLUMN remaining INTEGER NOT NULL DEFAULT 0;"
+             "ALTER TABLE lots ADD COLUMN spent INTEGER NOT NULL DEFAULT 0;"
+             "UPDATE lots SET remaining = COALESCE((SELECT remaining FROM lots_left o WHERE o.id "
+             "= lots.id), 0);"
+             "UPDATE lots SET spent = remaining = 0; DROP TABLE lots_left;"
+             "CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE spent = 0;"
              // Lots numbered as version 8 did, in no relation to their entries.
              "DROP TRIGGER lot_moves_append_only_u;"
              "UPDATE lots SET id = 5000 - id / 1048576 * 16 - id % 1048576;"
@@ -1321,13 +1357,28 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
-    // Schema 12: the open lots' index holds what a member's open lots are read for.
+    // Schema 14: what is left of the open lots in a table of its own, keyed by member and lot;
+    // the lots keep their facts alone.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'lots_open'") == 0);
     CHECK(raw_int(path,
-                  "SELECT COUNT(*) FROM pragma_index_info('lots_open') WHERE name IN "
-                  "('member_id', 'expires_at', 'id', 'available_at', 'remaining', 'spent')") == 6);
+                  "SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name IN ('remaining', "
+                  "'spent')") == 0);
     CHECK(raw_int(path,
-                  "SELECT COUNT(*) FROM pragma_index_list('lots') WHERE name = 'lots_open' AND "
-                  "partial = 1") == 1);
+                  "SELECT group_concat(name) = 'member_id,id' FROM (SELECT name FROM "
+                  "pragma_index_info((SELECT name FROM pragma_index_list('lots_left') "
+                  "WHERE origin = 'pk')) ORDER BY seqno)") == 1);
+    const std::int64_t open_lots = raw_int(path, "SELECT COUNT(*) FROM lots_left");
+    CHECK(open_lots == raw_int(path, "SELECT COUNT(*) FROM lots"));  // none spent to nothing
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM lots_left o JOIN lots l ON l.id = o.id AND l.member_id = "
+                  "o.member_id AND l.expires_at = o.expires_at AND l.available_at = "
+                  "o.available_at") == open_lots);
+    CHECK(raw_int(path,
+                  "SELECT MIN(l.points - o.remaining) FROM lots_left o JOIN lots l ON l.id "
+                  "= o.id") == 0);
+    CHECK(raw_int(path,
+                  "SELECT MAX(l.points - o.remaining) FROM lots_left o JOIN lots l ON l.id "
+                  "= o.id") == 25);
     // Schema 13: no index of the whole ledger by time; each quarter-hour's totals name the first
     // and last of its entries written in time, and the adjustments have an index of their own.
     CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ledger_time'") == 0);

@@ -91,8 +91,10 @@ inline void raw_exec(const std::string& path, const std::string& sql,
     sqlite3_close(db);
 }
 
-// The first column of the first row of `sql` on the file at `path`, as an integer (0: no row).
-inline std::int64_t raw_int(const std::string& path, const std::string& sql) {
+// Runs `sql` on the file at `path` (read-only) and gives `read` its statement after the first
+// step (SQLITE_ROW or not).
+template <typename Read>
+auto raw_first(const std::string& path, const std::string& sql, Read read) {
     sqlite3* db = nullptr;
     sqlite3_stmt* st = nullptr;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
@@ -101,10 +103,25 @@ inline std::int64_t raw_int(const std::string& path, const std::string& sql) {
         sqlite3_close(db);
         throw std::runtime_error(why);  // a query that cannot run proves nothing
     }
-    const std::int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    const auto v = read(st, sqlite3_step(st) == SQLITE_ROW);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
+}
+
+// The first column of the first row of `sql` on the file at `path`, as an integer (0: no row).
+inline std::int64_t raw_int(const std::string& path, const std::string& sql) {
+    return raw_first(path, sql, [](sqlite3_stmt* st, bool row) -> std::int64_t {
+        return row ? sqlite3_column_int64(st, 0) : 0;
+    });
+}
+
+// The same as text ("": no row, or NULL).
+inline std::string raw_text(const std::string& path, const std::string& sql) {
+    return raw_first(path, sql, [](sqlite3_stmt* st, bool row) {
+        const unsigned char* t = row ? sqlite3_column_text(st, 0) : nullptr;
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+    });
 }
 
 // A small seeded generator for property tests: next(bound) is in [0, bound), the same sequence
