@@ -383,9 +383,21 @@ def layout_c(hd):
     return "\n".join(out)
 
 
-def main(argv):
+def header_text():
+    """loyalty.h with each part it includes ("base.h", ...) put in place of its #include, in the
+    order loyalty.h gives; a part's own includes name parts that loyalty.h lists too."""
     with open(HEADER, encoding="utf-8") as f:
-        hd = Header(f.read())
+        text = f.read()
+
+    def part(m):
+        with open(os.path.join(os.path.dirname(HEADER), m.group(1)), encoding="utf-8") as f:
+            return f.read()
+
+    return re.sub(r'^#include "(\w+\.h)"$', part, text, flags=re.M)
+
+
+def main(argv):
+    hd = Header(header_text())
     if "--list" in argv:
         for name, _, _ in hd.functions:
             print(name)
