@@ -367,7 +367,7 @@ struct FactApplier {
                 balance += p;
             }
         }
-        if (points < 0) d.apply(row, takes(member, -points, kind, f, at));
+        if (points < 0) d.apply(row, takes(member, -points, kind, f, at), member);
     }
 
     // The lots a debit takes, as the write that made it took them: a spend (redeem, negative

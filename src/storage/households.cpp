@@ -56,7 +56,7 @@ void Database::Impl::move_points(std::int64_t from, std::int64_t to, const Entry
     std::vector<Take> takes;
     for (const auto& l : lots)
         takes.push_back({l.id, l.remaining});
-    apply(out, takes);
+    apply(out, takes, from);
     std::int64_t balance = balance_of(to);
     const std::int64_t in = add_entry(in_kind, to, moved, ctx);
     std::int64_t nth = 0;

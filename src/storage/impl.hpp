@@ -419,7 +419,9 @@ struct Database::Impl {
                         std::int64_t expires_at);
     std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
                            std::int64_t prefer_entry, std::int64_t at = 0);
-    void apply(std::int64_t entry, const std::vector<Take>& p);
+    // Writes a plan of `member`'s lots: the entry's moves, and what they leave of each lot in
+    // lots_left.
+    void apply(std::int64_t entry, const std::vector<Take>& p, std::int64_t member);
     // A member's lots past their date at `at`, soonest first, each taken whole.
     std::vector<Take> due_lots(std::int64_t member, std::int64_t at);
     // Expires the lots past their date at `at` of the members in [first, last], one entry a

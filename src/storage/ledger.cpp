@@ -139,7 +139,8 @@ std::int64_t Database::Impl::credit(EntryKind kind, std::int64_t member, std::in
 
 // Plans taking up to `want` points from a member's open lots (the pure lots::plan: lots of
 // `prefer_entry` first, then soonest-expiring first; `spendable_only` limits to available,
-// unexpired lots) at time `at` (0: now).
+// unexpired lots) at time `at` (0: now). Only the member's own: a debit of one member's balance
+// never takes another's lots, whoever holds `prefer_entry`'s.
 std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std::int64_t want,
                                                        bool spendable_only,
                                                        std::int64_t prefer_entry, std::int64_t at) {
@@ -150,9 +151,9 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     if (prefer_entry) {
         auto q = c.query(
             "SELECT l.id, l.entry_id, o.remaining, o.available_at, o.expires_at FROM lots l "
-            "JOIN lots_left o ON o.member_id = l.member_id AND o.id = l.id "
+            "JOIN lots_left o ON o.member_id = ?2 AND o.id = l.id "
             "WHERE " LOY_LOT_IDS_OF_ENTRY("l.id", "?1"),
-            prefer_entry);
+            prefer_entry, member);
         while (q.next())
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
     }
@@ -167,25 +168,20 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     return lots::plan(std::move(open), want, t, spendable_only, prefer_entry);
 }
 
-void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p) {
+void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p, std::int64_t member) {
     for (const auto& k : p) {
         c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
                 k.points)
             .run();
-        // The lot's row in lots_left is rewritten in the member's part of the table, where the
-        // sale's new lot goes too; a lot spent to nothing leaves it. Its member is read from the
-        // lot's facts (a reversal may take the lots of another member's entry).
+        // The lot's row in the member's part of lots_left (where the sale's new lot goes too):
+        // its points less those taken, or the row gone when nothing is left.
         c.query(
-             "UPDATE lots_left SET remaining = remaining - ?1 WHERE member_id = (SELECT member_id "
-             "FROM lots WHERE id = ?2) AND id = ?2 AND remaining > ?1",
-             k.points, k.lot)
+             "UPDATE lots_left SET remaining = remaining - ?1 WHERE member_id = ?3 AND id = ?2 AND "
+             "remaining > ?1",
+             k.points, k.lot, member)
             .run();
         if (c.changes() == 0)
-            c.query(
-                 "DELETE FROM lots_left WHERE member_id = (SELECT member_id FROM lots WHERE id = "
-                 "?1) AND id = ?1",
-                 k.lot)
-                .run();
+            c.query("DELETE FROM lots_left WHERE member_id = ?2 AND id = ?1", k.lot, member).run();
     }
 }
 
@@ -256,7 +252,7 @@ std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, st
                         " available" + (free < lots::total(p) ? " (the rest is held)" : ""));
     }
     std::int64_t entry = add_entry(kind, member, -points, ctx);
-    apply(entry, p);
+    apply(entry, p, member);
     return entry;
 }
 
@@ -279,7 +275,7 @@ std::int64_t Database::Impl::debit_reverse(std::int64_t member, std::int64_t poi
     }
     if (take == 0) return 0;
     std::int64_t entry = add_entry(EntryKind::ReverseEarn, member, -take, ctx);
-    apply(entry, p);
+    apply(entry, p, member);
     return take;
 }
 

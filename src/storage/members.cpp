@@ -549,10 +549,10 @@ std::int64_t Database::Impl::carry_points(std::int64_t from, std::int64_t to,
         for (const OpenLot& l : open_lots(from))
             takes.push_back({l.id, l.remaining});
         std::int64_t out_entry = add_entry(EntryKind::MergeOut, from, -moved, ctx);
-        apply(out_entry, takes);
+        apply(out_entry, takes, from);
         auto p = plan(to, -moved, false, 0);
         std::int64_t in_entry = add_entry(EntryKind::MergeIn, to, moved, ctx);
-        apply(in_entry, p);
+        apply(in_entry, p, to);
     }
     return moved;
 }
