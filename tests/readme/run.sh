@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's "A sale in C" is a whole program that works as written: it is extracted from
-# README.md, built with the README's own command against the freshly built library, and run twice
-# in an empty folder (a sale, then the same key again: a replay).
+# README.md, built with the README's own command against the freshly built library, and run in an
+# empty folder: it sells, then sends the same basket with the same key again (a replay). The
+# program is run once: in the programme's Friday happy hour a sale earns enough to pay with points,
+# so a second run would send a different basket under the same key (refused, as it should be).
 #   tests/readme/run.sh <directory of the built libloyalty> <work dir>
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,10 +23,12 @@ cmd="${cmd//build\/release/$libdir}"
 cmd="${cmd//\$PWD\/$libdir/$libdir}"
 cmd="${cmd% && ./pos}"
 (cd "$W" && eval "$cmd -Wall -Wextra -pedantic -Werror")
-first="$(cd "$W" && ./pos)"
-second="$(cd "$W" && ./pos)"
-echo "$first"; echo "$second"
-[[ "$first" == sold:* ]] || { echo "FAIL: the first run did not sell"; exit 1; }
+out="$(cd "$W" && ./pos)"
+echo "$out"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] || { echo "FAIL: expected two lines"; exit 1; }
+first="$(printf '%s\n' "$out" | sed -n 1p)"
+second="$(printf '%s\n' "$out" | sed -n 2p)"
+[[ "$first" == sold:* ]] || { echo "FAIL: the first pass did not sell"; exit 1; }
 [[ "$second" == replayed:* ]] || { echo "FAIL: the same key again is not a replay"; exit 1; }
 [ "${first#sold}" = "${second#replayed}" ] || { echo "FAIL: the replay differs"; exit 1; }
 echo "README sale snippet: built and run as written"
