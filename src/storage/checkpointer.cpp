@@ -140,12 +140,15 @@ void Checkpointer::loop() {
         // copied the whole log), and the restart would sync them holding the lock: 32 MiB took
         // ~40 ms to write out, a sale waiting as long. So they are synced first, and the sales
         // made meanwhile copied and synced by passes as before.
+        // On a disk slow to sync, the sales made during a pass can outgrow what it copied, pass
+        // after pass: once the log holds kMostLogFrames, it starts again at once.
         if (r.wal_frames >= 2 * threshold_) {
-            for (int round = 0; round < 2; ++round) {
+            for (int round = 0; round < 2 && r.wal_frames < kMostLogFrames; ++round) {
                 for (int pass = 0; pass < kMorePasses; ++pass) {
                     const int before = r.wal_frames;
                     r = checkpoint_passive(db);
-                    if (r.wal_frames - before <= kFewFrames) break;
+                    if (r.wal_frames - before <= kFewFrames || r.wal_frames >= kMostLogFrames)
+                        break;
                 }
                 sync_database_file(db);
             }

@@ -14,6 +14,11 @@
 
 namespace loyalty::storage {
 
+// The most frames the log may hold before it starts again, whatever the disk's pace: 256 MiB of
+// 4 KiB pages. The background thread's passes stop there and restart the log at once; a manual
+// handle's log is copied inline there (PRAGMA wal_autocheckpoint).
+constexpr int kMostLogFrames = 65536;
+
 // What one checkpoint found: frames in the WAL, and how many of them are now in the main file.
 struct CheckpointResult {
     int wal_frames = 0;

@@ -164,7 +164,8 @@ void Database::Impl::start_checkpoints() {
         case CheckpointMode::Manual:
             // The host checkpoints when idle; a host that never does still has its WAL
             // copied, inline, once it reaches 256 MiB.
-            c.exec("PRAGMA wal_autocheckpoint=65536");
+            c.exec(
+                ("PRAGMA wal_autocheckpoint=" + std::to_string(storage::kMostLogFrames)).c_str());
             break;
     }
 }
