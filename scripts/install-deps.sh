@@ -9,13 +9,14 @@ packages=(g++ cmake ninja-build pkgconf libsqlite3-dev libfmt-dev catch2 libboos
 # --test: the test command also fuzzes (clang and its libFuzzer runtime), checks the Jalali
 # calendar against ICU, and runs the language bindings: Python, Node with npm (koffi), Mono (C#),
 # Java with JNA, Free Pascal (Delphi mode); nm, readelf; Chromium, which renders the HTML
-# dashboard in a test; groff, which renders the man page; and PostgreSQL 15 with libpq, for
-# libloyalty-sync and the chain's test against a real authority (tests/chain/run.sh).
+# dashboard in a test; groff, which renders the man page; PostgreSQL 15 with libpq, for
+# libloyalty-sync and the chain's test against a real authority (tests/chain/run.sh); and
+# libfaketime, which moves the clock of the clock campaign's programs (tests/clock/run.sh).
 if [ "${1:-}" = "--test" ]; then
   packages+=(clang-14 libclang-rt-14-dev binutils python3 mono-mcs mono-runtime libjna-java
              openjdk-17-jdk-headless fp-compiler chromium libicu-dev groff-base
              python3-venv python3-pip python3-setuptools python3-wheel unzip zip junit4
-             libhamcrest-java postgresql-15 libpq-dev)
+             libhamcrest-java postgresql-15 libpq-dev libfaketime)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 # --windows: the cross build for Windows (scripts/windows.sh): MinGW-w64 (the POSIX-threads g++,
