@@ -10,7 +10,8 @@
 #   - 29 February of a leap year: its Tehran midnight crossed 10 s in;
 #   - a day years ahead, when every date written into a test is long past.
 # What runs at each: the C ABI's test programs (but the checkpoints', which the disk decides),
-# the C++ core's tests, the README's sale and the upgrade from release 0.4.0.
+# the README's sale and the upgrade from release 0.4.0; the C++ core's tests, whose fixture
+# fixes the clock and which take longest, at the new year and years ahead only.
 #   tests/clock/run.sh <build dir> <source dir> <work dir>
 set -euo pipefail
 build="$(cd "$1" && pwd)"
@@ -36,8 +37,10 @@ for moment in "${moments[@]}"; do
   for t in capi reports paths privacy refunds journal exchange peers; do
     runs+=("$build/tests/${t}_test $work/scratch")
   done
-  runs+=("$build/tests/loyalty_tests"
-         "bash $src/tests/readme/run.sh $build $work/readme"
+  case "$moment" in
+    2026-12-31*|2031-*) runs+=("$build/tests/loyalty_tests") ;;
+  esac
+  runs+=("bash $src/tests/readme/run.sh $build $work/readme"
          "bash $src/tests/upgrade/run.sh $build/tests/upgrade_club $src/tests/upgrade/v5 $work/upgrade")
   for r in "${runs[@]}"; do
     if ! out="$(LD_PRELOAD="$lib" $r 2>&1)"; then
