@@ -8,6 +8,7 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
+#include "storage/sale_parts.hpp"
 
 namespace loyalty {
 
@@ -43,6 +44,8 @@ struct RecordState {
     std::string where;  // "record <origin>:J<seq>", for messages
     std::int64_t at = 0;
     std::vector<std::int64_t> sales, refunds;
+    // The record's entries and coupon uses (fact table, row), whose sales' ranges it widens.
+    std::vector<std::pair<std::int64_t, std::int64_t>> parts;
 };
 
 }  // namespace
@@ -290,6 +293,7 @@ struct FactApplier {
             st.refunds.push_back(row);
         } else if (table == "ledger") {
             entry(row, member, f, where);
+            st.parts.emplace_back(&t - storage::fact_tables().data(), row);
         } else if (table == "gift_card_activities") {
             d.c.query(
                    "UPDATE gift_cards SET balance = balance + ? WHERE id = (SELECT card_id FROM "
@@ -301,6 +305,7 @@ struct FactApplier {
                       int_of(f, "amount"), member)
                 .run();
         } else if (table == "coupon_uses") {
+            st.parts.emplace_back(&t - storage::fact_tables().data(), row);
             d.c.query(
                    "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) "
                    "ON CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount "
@@ -562,6 +567,8 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     FactApplier a{*this, st, fact_columns};
     for (const auto& f : body)
         a.apply(f);
+    // Where each sale's entries and uses are, before a refund in the record reads them.
+    note_sale_parts(st.parts);
     // The figures a receipt shows that follow from the facts: the sale's status after a refund,
     // the balance and tier after the record.
     for (const std::int64_t refund : st.refunds) {
@@ -596,8 +603,8 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     for (const std::int64_t sale : st.sales) {
         const std::int64_t account =
             after("SELECT member_id FROM sales WHERE id=?",
-                  "SELECT member_id FROM ledger WHERE sale_id=? AND refund_id IS NULL LIMIT 1",
-                  sale, "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
+                  "SELECT member_id FROM ledger WHERE " LOY_SALE_ENTRIES " LIMIT 1", sale,
+                  "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
         c.query(
              "UPDATE sales SET tier_after = COALESCE((SELECT tier FROM members m WHERE m.id = ?), "
              "'') WHERE id=?",

@@ -390,6 +390,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
          NullIfEmpty{line_items})
         .run();
     std::int64_t sale = c.last_id();
+    sale_parts = {sale};
     pay_gift_cards(gift_cards, b, sale);
     for (const CouponResult& cr : ev.coupons) {
         const Campaign& camp = *program.campaign(cr.campaign_id);
@@ -403,6 +404,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
              cr.points, NullIfEmpty{camp.partner}, cr.partner_funded, NullIfEmpty{b.branch}, t,
              origin_id)
             .run();
+        note_sale_use(sale, c.last_id());
         c.query(
              "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) ON "
              "CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount + "
@@ -456,8 +458,17 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
         std::string tier_after = maybe_upgrade(account, sale);
         auto [avail, pend] = spendable(account);
         (void)pend;
-        c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
-                balance_of(account), avail, tier_after, sale)
+        // With where its entries and coupon uses are (storage/sale_parts.hpp).
+        c.query(
+             "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, entries_from=?, "
+             "entries_to=?, uses_from=?, uses_to=? WHERE id=?",
+             balance_of(account), avail, tier_after, NullIfZero{sale_parts.e_lo},
+             NullIfZero{sale_parts.e_hi}, NullIfZero{sale_parts.u_lo}, NullIfZero{sale_parts.u_hi},
+             sale)
+            .run();
+    } else if (sale_parts.u_lo) {
+        c.query("UPDATE sales SET uses_from=?, uses_to=? WHERE id=?", sale_parts.u_lo,
+                sale_parts.u_hi, sale)
             .run();
     }
     return {sale, 0};

@@ -68,6 +68,7 @@ void Database::Impl::project_claim(std::int64_t claim) {
 std::pair<std::int64_t, std::int64_t> Database::Impl::do_claim(std::int64_t sale_id,
                                                                std::int64_t member_id,
                                                                const std::string& cashier) {
+    sale_parts = {sale_id};
     const Program& p = active_program();
     if (!p.claims.enabled)
         throw Error(Status::RedemptionNotAllowed,
@@ -153,8 +154,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_claim(std::int64_t sale
                     std::max(t, sold_at + p.pending_days * kDayMs));
     give_stamps(member, b, ev, sale_id);
     const std::string tier_after = maybe_upgrade(account, sale_id);
-    c.query("UPDATE sales SET balance_after=?, available_after=?, tier_after=? WHERE id=?",
-            balance_of(account), spendable(account).first, tier_after, sale_id)
+    c.query(
+         "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, entries_from=?, "
+         "entries_to=? WHERE id=?",
+         balance_of(account), spendable(account).first, tier_after, NullIfZero{sale_parts.e_lo},
+         NullIfZero{sale_parts.e_hi}, sale_id)
         .run();
     return {sale_id, claim};
 }

@@ -289,6 +289,19 @@ struct Database::Impl {
     std::int64_t origin_by_name(const std::string& name);
     std::int64_t local_id(const char* table, char letter, const std::string& uid_text);
 
+    // storage/sale_parts.cpp
+    // The ids of the entries and coupon uses a checkout or a claim writes for its sale (0:
+    // none), which it writes into the sale's row at its end; reset as each begins.
+    struct SaleParts {
+        std::int64_t sale = 0, e_lo = 0, e_hi = 0, u_lo = 0, u_hi = 0;
+    };
+    SaleParts sale_parts;
+    void note_sale_entry(std::int64_t sale, std::int64_t entry);
+    void note_sale_use(std::int64_t sale, std::int64_t use);
+    // Another origin's record applied: widens the ranges of the sales whose entries and uses
+    // (fact table index, row) it wrote.
+    void note_sale_parts(const std::vector<std::pair<std::int64_t, std::int64_t>>& noted);
+
     // storage/journal.cpp
     void watch_facts();
     void journal_operation(const std::string& kind, const std::string& key);

@@ -90,6 +90,7 @@ std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std:
          NullIfEmpty{ctx.approver})
         .run();
     std::int64_t id = c.last_id();
+    if (ctx.sale_id && !ctx.refund_id) note_sale_entry(ctx.sale_id, id);
     const bool earned = is_earning(kind);
     c.query(
          "UPDATE members SET balance = balance + ?, lifetime_earned = lifetime_earned + ? "

@@ -1,10 +1,12 @@
 // loy_rebuild: the projections recomputed from the facts — each member's balance, lifetime
-// earnings, wallet balance and tier, each lot's remainder, each sale's status, each campaign's
-// uses and discount, the report totals by quarter-hour — in one transaction, after a repair or when
-// loy_verify found a projection that disagrees with its facts.
+// earnings, wallet balance and tier, each lot's remainder, each sale's status and where its
+// entries and coupon uses are, each campaign's uses and discount, the report totals by
+// quarter-hour — in one transaction, after a repair or when loy_verify found a projection that
+// disagrees with its facts.
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/sale_parts.hpp"
 
 namespace loyalty {
 
@@ -127,6 +129,9 @@ std::int64_t Database::rebuild() {
         "refunds r ON r.id = rl.refund_id WHERE r.sale_id = l.sale_id AND rl.line_no = "
         "l.line_no), 0)) THEN 2 ELSE 1 END AS status FROM sales x) s WHERE s.id = sales.id AND "
         "s.status <> sales.status");
+    changed += c.changes();
+    // Where each sale's entries and coupon uses are (schema version 15).
+    c.run(LOY_SALE_PARTS_REWRITE);
     changed += c.changes();
     t.commit();
     return changed;

@@ -1,5 +1,6 @@
 // Receipts: a committed sale's or refund's figures, read back from the rows that record it.
 #include "storage/impl.hpp"
+#include "storage/sale_parts.hpp"
 
 namespace loyalty {
 
@@ -41,7 +42,7 @@ Receipt Database::Impl::sale_receipt(std::int64_t sale) {
                 sale));
     auto cu = c.query(
         "SELECT code, campaign_id, discount, points, partner_funded FROM coupon_uses "
-        "WHERE sale_id=? ORDER BY id",
+        "WHERE " LOY_SALE_COUPON_USES " ORDER BY id",
         sale);
     while (cu.next()) {
         CouponResult cr;

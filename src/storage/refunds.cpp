@@ -1,6 +1,12 @@
 // Refunds and voids: returning lines of a sale (in part or whole) and what follows from it:
 // points taken back, points tender and coupons restored, the sale's status.
 #include "storage/impl.hpp"
+#include "storage/sale_parts.hpp"
+
+static_assert(static_cast<int>(loyalty::EntryKind::Earn) == 1 &&
+                  static_cast<int>(loyalty::EntryKind::Redeem) == 2 &&
+                  static_cast<int>(loyalty::EntryKind::Bonus) == 7,
+              "LOY_SALE_EARN_ENTRY, LOY_SALE_REDEEM_ENTRY and LOY_SALE_BONUS_ENTRY name these");
 
 namespace loyalty {
 
@@ -161,11 +167,9 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         // member has left it since); money and stamps are the member's own.
         std::int64_t account = account_of(member);
         {
-            auto aq = c.query(
-                "SELECT member_id FROM ledger WHERE sale_id=? AND kind IN (?, ?) AND refund_id IS "
-                "NULL LIMIT 1",
-                sale_id, static_cast<std::int64_t>(EntryKind::Earn),
-                static_cast<std::int64_t>(EntryKind::Redeem));
+            auto aq = c.query("SELECT member_id FROM ledger WHERE " LOY_SALE_ENTRIES
+                              " AND (" LOY_SALE_EARN_ENTRY " OR " LOY_SALE_REDEEM_ENTRY ") LIMIT 1",
+                              sale_id);
             if (aq.next()) account = owner_of(aq.i64(0));
         }
         const Program& p = active_program();
@@ -175,8 +179,9 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         ctx.branch = branch;
         ctx.terminal = terminal;
         if (restore > 0) {
-            auto rq = c.query("SELECT id FROM ledger WHERE sale_id=? AND kind=? LIMIT 1", sale_id,
-                              static_cast<std::int64_t>(EntryKind::Redeem));
+            auto rq = c.query("SELECT id FROM ledger WHERE " LOY_SALE_ENTRIES
+                              " AND " LOY_SALE_REDEEM_ENTRY " LIMIT 1",
+                              sale_id);
             ctx.corrects = rq.next() ? rq.i64(0) : 0;
             ctx.reason =
                 is_void ? "void: points tender returned" : "refund: points tender returned";
@@ -185,8 +190,9 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
         // Earned points of the returned lines, from the sale's earn lot first.
         std::int64_t earn_entry = 0;
         {
-            auto eq = c.query("SELECT id FROM ledger WHERE sale_id=? AND kind=? LIMIT 1", sale_id,
-                              static_cast<std::int64_t>(EntryKind::Earn));
+            auto eq = c.query("SELECT id FROM ledger WHERE " LOY_SALE_ENTRIES
+                              " AND " LOY_SALE_EARN_ENTRY " LIMIT 1",
+                              sale_id);
             if (eq.next()) earn_entry = eq.i64(0);
         }
         ctx.corrects = earn_entry;
@@ -199,11 +205,11 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_refund(std::int64_t sal
                 std::int64_t id, points, member;
             };
             std::vector<Bonus> bonuses;
-            auto bq = c.query(
-                "SELECT b.id, b.points, b.member_id FROM ledger b WHERE b.sale_id=? AND "
-                "b.kind=? "
-                "AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id)",
-                sale_id, static_cast<std::int64_t>(EntryKind::Bonus));
+            auto bq =
+                c.query("SELECT b.id, b.points, b.member_id FROM ledger b WHERE " LOY_SALE_ENTRIES
+                        " AND " LOY_SALE_BONUS_ENTRY
+                        " AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.corrects = b.id)",
+                        sale_id);
             while (bq.next())
                 bonuses.push_back({bq.i64(0), bq.i64(1), bq.i64(2)});
             for (const auto& bn : bonuses) {
@@ -275,21 +281,24 @@ void Database::Impl::settle_sale(std::int64_t sale_id, bool is_void, bool all_re
                                  std::int64_t t) {
     if (all_returned) {
         // The coupons used come back (once), and unused coupons this sale issued are withdrawn.
-        c.query(
-             "UPDATE campaign_totals SET uses = uses - (SELECT COUNT(*) FROM coupon_uses u "
-             "WHERE "
-             "u.sale_id = ?1 AND u.restored_at = 0 AND u.campaign_id = "
-             "campaign_totals.campaign_id), "
-             "discount = discount - (SELECT COALESCE(SUM(discount), 0) FROM coupon_uses u "
-             "WHERE "
-             "u.sale_id = ?1 AND u.restored_at = 0 AND u.campaign_id = "
-             "campaign_totals.campaign_id) "
-             "WHERE campaign_id IN (SELECT campaign_id FROM coupon_uses WHERE sale_id = ?1 AND "
-             "restored_at = 0)",
-             sale_id)
-            .run();
-        c.query("UPDATE coupon_uses SET restored_at=? WHERE sale_id=? AND restored_at=0", t,
-                sale_id)
+        std::vector<std::pair<std::string, std::int64_t>> uses;  // campaign, discount
+        {
+            auto q =
+                c.query("SELECT campaign_id, discount FROM coupon_uses WHERE " LOY_SALE_COUPON_USES
+                        " AND restored_at = 0",
+                        sale_id);
+            while (q.next())
+                uses.emplace_back(q.text(0), q.i64(1));
+        }
+        for (const auto& [campaign, discount] : uses)
+            c.query(
+                 "UPDATE campaign_totals SET uses = uses - 1, discount = discount - ? WHERE "
+                 "campaign_id = ?",
+                 discount, campaign)
+                .run();
+        c.query("UPDATE coupon_uses SET restored_at=?2 WHERE " LOY_SALE_COUPON_USES
+                " AND restored_at=0",
+                sale_id, t)
             .run();
         c.query(
              "UPDATE coupons SET revoked_at=? WHERE issued_sale_id=? AND revoked_at=0 AND id "

@@ -9,6 +9,7 @@
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/sale_lines.hpp"
+#include "storage/sale_parts.hpp"
 #include "storage/schema.hpp"
 
 namespace loyalty::storage {
@@ -872,6 +873,20 @@ ALTER TABLE lots DROP COLUMN spent;
 ALTER TABLE lots DROP COLUMN remaining;
 )SQL";
 
+// Version 15: a sale's entries and coupon uses are found through the sale, not by an index of
+// each table by sale: the sale's row names the range of ids of each (storage/sale_parts.hpp),
+// kept by triggers; `ledger_sale` and `coupon_uses_sale` go, which every checkout wrote a leaf of
+// (1.1 and 1.05 pages). The upgrade writes the ranges as the facts give them, as loy_rebuild does.
+constexpr const char* kSchemaV15 = R"SQL(
+ALTER TABLE sales ADD COLUMN entries_from INTEGER;
+ALTER TABLE sales ADD COLUMN entries_to INTEGER;
+ALTER TABLE sales ADD COLUMN uses_from INTEGER;
+ALTER TABLE sales ADD COLUMN uses_to INTEGER;
+)SQL" LOY_SALE_PARTS_REWRITE R"SQL(;
+DROP INDEX ledger_sale;
+DROP INDEX coupon_uses_sale;
+)SQL";
+
 }  // namespace
 
 void migrate_schema(Connection& c, std::int64_t from, std::int64_t now_ms) {
@@ -891,6 +906,7 @@ void migrate_schema(Connection& c, std::int64_t from, std::int64_t now_ms) {
     if (from < 12) c.exec(kSchemaV12);
     if (from < 13) c.exec(kSchemaV13);
     if (from < 14) c.exec(kSchemaV14);
+    if (from < 15) c.exec(kSchemaV15);
     // Each later version adds one `if (from < N)` step here.
 }
 

@@ -6,6 +6,7 @@
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/sale_parts.hpp"
 
 namespace loyalty {
 
@@ -273,6 +274,13 @@ VerifyReport Database::verify() {
                 std::to_string(q.i64(1)) + ")" +
                 (q.text(0) == "t" ? " is listed as written late, which it was not"
                                   : " was written late but is not listed as such"));
+    }
+    {
+        // Each sale's ranges of entries and coupon uses, against the rows that name the sale.
+        auto q = d.c.query(LOY_SALE_PARTS_DIFFERENCES " ORDER BY 1");
+        while (q.next())
+            add("sale " + std::to_string(q.i64(0)) + ": entries and coupon uses " + q.text(1) +
+                ", but its rows give " + q.text(2));
     }
     {
         auto w = d.c.query(

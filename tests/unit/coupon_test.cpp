@@ -403,6 +403,78 @@ TEST_CASE("a refund or void restores the coupon's use exactly once", "[coupons][
           "the coupon belongs to another member");
 }
 
+TEST_CASE("a sale names the ranges of its entries and coupon uses, which refunds read",
+          "[coupons][storage]") {
+    const auto path = temp_path("sale-parts.db");
+    auto db = open(path);
+    db->load_program(programme(
+        R"({"id": "one", "effect": "amount", "amount": 10000, "combinable": true},
+           {"id": "two", "effect": "amount", "amount": 5000, "combinable": true})",
+        R"(, "claims": {"window_days": 30})"));
+    auto m = db->enrol(phone("09121234567"));
+    db->commit(basket(m.id, {500000}), "S0");  // 50 points to spend
+    const std::string one = db->issue_coupon("one", m.id, "I1");
+    const std::string two = db->issue_coupon("two", m.id, "I2");
+    auto s = db->commit(with_coupons(basket(m.id, {300000}, 20), {one.c_str(), two.c_str()}), "S1");
+    REQUIRE(s.coupons.size() == 2);
+    const std::string at = " FROM sales WHERE id = " + std::to_string(s.sale_id);
+    // Its two uses and its two entries (the points tender, then the earn), by their ids.
+    CHECK(raw_int(path, "SELECT uses_to - uses_from" + at) == 1);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM coupon_uses u, sales s WHERE s.id = " +
+                            std::to_string(s.sale_id) +
+                            " AND u.id BETWEEN s.uses_from AND s.uses_to AND u.sale_id = s.id") ==
+          2);
+    CHECK(raw_int(path, "SELECT entries_to - entries_from" + at) == 1);
+    CHECK(raw_int(path, "SELECT kind FROM ledger WHERE id = (SELECT entries_from" + at + ")") ==
+          static_cast<std::int64_t>(EntryKind::Redeem));
+    CHECK(raw_int(path, "SELECT kind FROM ledger WHERE id = (SELECT entries_to" + at + ")") ==
+          static_cast<std::int64_t>(EntryKind::Earn));
+    // No index of either table by sale is left to keep.
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_list('ledger') l, "
+                  "pragma_index_info(l.name) i WHERE i.name = 'sale_id'") == 0);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_list('coupon_uses') l, "
+                  "pragma_index_info(l.name) i WHERE i.name = 'sale_id'") == 0);
+    // The receipt reads its coupons through the range.
+    CHECK(db->receipt(s.uid).coupons.size() == 2);
+
+    // A range that disagrees with its rows is found, and a rebuild writes it again.
+    raw_exec(path, "UPDATE sales SET entries_to = entries_from, uses_from = NULL WHERE id = " +
+                       std::to_string(s.sale_id));
+    const auto bad = db->verify();
+    REQUIRE(bad.problems.size() == 1);
+    CHECK(bad.problems[0].find("sale " + std::to_string(s.sale_id) + ": entries and coupon uses") !=
+          std::string::npos);
+    CHECK(db->rebuild() == 1);
+    CHECK(db->verify().ok());
+
+    // The whole refund finds both uses and both entries: the coupons come back, the tender's 20
+    // points are restored and the sale's earnings taken back.
+    const std::int64_t before = db->member(m.id).balance;
+    auto r = db->refund(s.sale_id, {}, "R1");
+    CHECK(db->coupon(one).uses == 0);
+    CHECK(db->coupon(two).uses == 0);
+    CHECK(db->member(m.id).balance == before + 20 - s.points_earned);
+    CHECK(r.points_earned == s.points_earned);
+
+    // An anonymous sale's entries are its claim's, written later: the claim sets its range.
+    auto anon = db->commit(basket(0, {200000}), "S2");
+    CHECK(raw_int(path, "SELECT entries_from IS NULL FROM sales WHERE id = " +
+                            std::to_string(anon.sale_id)) == 1);
+    db->claim_sale(anon.sale_id, m.id, "cashier", "C2");
+    CHECK(raw_int(path,
+                  "SELECT points FROM ledger WHERE id = (SELECT entries_from FROM sales "
+                  "WHERE id = " +
+                      std::to_string(anon.sale_id) + ")") == 20);
+    const std::int64_t claimed = db->member(m.id).balance;
+    db->refund(anon.sale_id, {}, "R2");  // the claimed points go back with the sale
+    CHECK(db->member(m.id).balance == claimed - 20);
+    const auto end = db->verify();
+    for (const auto& p : end.problems) UNSCOPED_INFO(p);
+    CHECK(end.ok());
+}
+
 TEST_CASE("a void restores a single-use code, again and again", "[coupons]") {
     auto db = open(temp_path("c-void-loop.db"));
     db->load_program(programme(R"({"id": "last", "effect": "amount", "amount": 1000})"));

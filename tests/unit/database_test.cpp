@@ -1351,12 +1351,27 @@ TEST_CASE(
              "SET points = points + excluded.points, entries = entries + 1; END;"
              "DROP INDEX ledger_adjusts; CREATE INDEX ledger_time ON ledger(created_at);"
              "DROP TRIGGER ledger_late_i; DROP TABLE ledger_late;"
+             // A sale's entries and coupon uses by index, as version 14 and before found them.
+             "ALTER TABLE sales DROP COLUMN entries_from; ALTER TABLE sales DROP COLUMN entries_to;"
+             "ALTER TABLE sales DROP COLUMN uses_from; ALTER TABLE sales DROP COLUMN uses_to;"
+             "CREATE INDEX ledger_sale ON ledger(sale_id) WHERE sale_id IS NOT NULL;"
+             "CREATE INDEX coupon_uses_sale ON coupon_uses(sale_id);"
              "PRAGMA user_version = 8;");
     REQUIRE(raw_int(path, "SELECT MAX(id) FROM lots") < 5000);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
+    // Schema 15: no index of entries or coupon uses by sale; each sale names the range of ids of
+    // its own entries (the first sale's earn; the second's redeem and earn).
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ledger_sale', "
+                  "'coupon_uses_sale')") == 0);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM sales s WHERE entries_from = (SELECT MIN(id) FROM ledger l "
+                  "WHERE l.sale_id = s.id) AND entries_to = (SELECT MAX(id) FROM ledger l WHERE "
+                  "l.sale_id = s.id) AND uses_from IS NULL") == 2);
+    CHECK(raw_int(path, "SELECT SUM(entries_to - entries_from + 1) FROM sales") == 3);
     // Schema 14: what is left of the open lots in a table of its own, keyed by member and lot;
     // the lots keep their facts alone.
     CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'lots_open'") == 0);
