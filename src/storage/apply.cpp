@@ -44,8 +44,8 @@ struct RecordState {
     std::string where;  // "record <origin>:J<seq>", for messages
     std::int64_t at = 0;
     std::vector<std::int64_t> sales, refunds;
-    // The record's entries and coupon uses (fact table, row), whose sales' ranges it widens.
-    std::vector<std::pair<std::int64_t, std::int64_t>> parts;
+    // The record's entries and coupon uses, whose sales' ranges it widens.
+    std::vector<std::int64_t> entries, uses;
 };
 
 }  // namespace
@@ -293,7 +293,7 @@ struct FactApplier {
             st.refunds.push_back(row);
         } else if (table == "ledger") {
             entry(row, member, f, where);
-            st.parts.emplace_back(&t - storage::fact_tables().data(), row);
+            st.entries.push_back(row);
         } else if (table == "gift_card_activities") {
             d.c.query(
                    "UPDATE gift_cards SET balance = balance + ? WHERE id = (SELECT card_id FROM "
@@ -305,7 +305,7 @@ struct FactApplier {
                       int_of(f, "amount"), member)
                 .run();
         } else if (table == "coupon_uses") {
-            st.parts.emplace_back(&t - storage::fact_tables().data(), row);
+            st.uses.push_back(row);
             d.c.query(
                    "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) "
                    "ON CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount "
@@ -568,7 +568,7 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     for (const auto& f : body)
         a.apply(f);
     // Where each sale's entries and uses are, before a refund in the record reads them.
-    note_sale_parts(st.parts);
+    note_sale_parts(st.entries, st.uses);
     // The figures a receipt shows that follow from the facts: the sale's status after a refund,
     // the balance and tier after the record.
     for (const std::int64_t refund : st.refunds) {

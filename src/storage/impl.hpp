@@ -298,9 +298,10 @@ struct Database::Impl {
     SaleParts sale_parts;
     void note_sale_entry(std::int64_t sale, std::int64_t entry);
     void note_sale_use(std::int64_t sale, std::int64_t use);
-    // Another origin's record applied: widens the ranges of the sales whose entries and uses
-    // (fact table index, row) it wrote.
-    void note_sale_parts(const std::vector<std::pair<std::int64_t, std::int64_t>>& noted);
+    // Another origin's record applied: widens the ranges of the sales whose entries and coupon
+    // uses (rows) it wrote.
+    void note_sale_parts(const std::vector<std::int64_t>& entries,
+                         const std::vector<std::int64_t>& uses);
 
     // storage/journal.cpp
     void watch_facts();

@@ -5,23 +5,11 @@
 #include <algorithm>
 #include <map>
 
-#include "storage/facts.hpp"
 #include "storage/impl.hpp"
 
 namespace loyalty {
 
 namespace {
-
-std::int64_t table_index(const char* name) {
-    const auto& tables = storage::fact_tables();
-    for (std::size_t i = 0; i < tables.size(); ++i)
-        if (std::string_view(tables[i].table) == name) return static_cast<std::int64_t>(i);
-    throw Error(Status::Internal, std::string("not a fact table: ") + name);
-}
-
-struct Ranges {
-    std::int64_t e_lo = 0, e_hi = 0, u_lo = 0, u_hi = 0;  // 0: none written
-};
 
 void widen(std::int64_t& lo, std::int64_t& hi, std::int64_t id) {
     lo = lo ? std::min(lo, id) : id;
@@ -40,41 +28,37 @@ void Database::Impl::note_sale_use(std::int64_t sale, std::int64_t use) {
     widen(sale_parts.u_lo, sale_parts.u_hi, use);
 }
 
-void Database::Impl::note_sale_parts(
-    const std::vector<std::pair<std::int64_t, std::int64_t>>& noted) {
-    static const std::int64_t ledger = table_index("ledger");
-    static const std::int64_t uses = table_index("coupon_uses");
-    std::map<std::int64_t, Ranges> sales;
-    for (const auto& [table, row] : noted) {
-        if (table == ledger) {
-            auto q = c.query(
-                "SELECT sale_id FROM ledger WHERE id = ? AND sale_id IS NOT NULL AND "
-                "refund_id IS NULL",
-                row);
-            if (q.next()) {
-                Ranges& r = sales[q.i64(0)];
-                widen(r.e_lo, r.e_hi, row);
-            }
-        } else if (table == uses) {
-            auto q = c.query("SELECT sale_id FROM coupon_uses WHERE id = ?", row);
-            if (q.next()) {
-                Ranges& r = sales[q.i64(0)];
-                widen(r.u_lo, r.u_hi, row);
-            }
+void Database::Impl::note_sale_parts(const std::vector<std::int64_t>& entries,
+                                     const std::vector<std::int64_t>& uses) {
+    std::map<std::int64_t, SaleParts> sales;
+    for (const std::int64_t row : entries) {
+        auto q = c.query(
+            "SELECT sale_id FROM ledger WHERE id = ? AND sale_id IS NOT NULL AND refund_id IS NULL",
+            row);
+        if (q.next()) {
+            SaleParts& r = sales[q.i64(0)];
+            widen(r.e_lo, r.e_hi, row);
+        }
+    }
+    for (const std::int64_t row : uses) {
+        auto q = c.query("SELECT sale_id FROM coupon_uses WHERE id = ?", row);
+        if (q.next()) {
+            SaleParts& r = sales[q.i64(0)];
+            widen(r.u_lo, r.u_hi, row);
         }
     }
     // Each sale's row is written only when its ranges grow.
-    for (auto& [sale, add] : sales) {
-        Ranges r;
+    for (const auto& [sale, add] : sales) {
+        SaleParts r;
         {
             auto q = c.query(
                 "SELECT COALESCE(entries_from, 0), COALESCE(entries_to, 0), "
                 "COALESCE(uses_from, 0), COALESCE(uses_to, 0) FROM sales WHERE id = ?",
                 sale);
             if (!q.next()) continue;
-            r = {q.i64(0), q.i64(1), q.i64(2), q.i64(3)};
+            r = {sale, q.i64(0), q.i64(1), q.i64(2), q.i64(3)};
         }
-        const Ranges was = r;
+        const SaleParts was = r;
         if (add.e_lo) widen(r.e_lo, r.e_hi, add.e_lo), widen(r.e_lo, r.e_hi, add.e_hi);
         if (add.u_lo) widen(r.u_lo, r.u_hi, add.u_lo), widen(r.u_lo, r.u_hi, add.u_hi);
         if (r.e_lo == was.e_lo && r.e_hi == was.e_hi && r.u_lo == was.u_lo && r.u_hi == was.u_hi)
