@@ -14,6 +14,9 @@ namespace loyalty::storage {
 // SQL that fails throws Error(Status::Internal).
 void migrate_schema(Connection& c, std::int64_t from, std::int64_t now_ms);
 
+// Its steps from version 9 on (schema_versions_lean.cpp), for a file of version `from`.
+void migrate_lean(Connection& c, std::int64_t from);
+
 }  // namespace loyalty::storage
 
 #endif

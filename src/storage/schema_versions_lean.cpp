@@ -1,0 +1,245 @@
+// Schema versions 9 and after (storage/schema_versions.hpp): the shape of the facts changed so
+// that a checkout writes fewer pages (docs/performance.md, docs/storage.md). Versions 1 to 8 are
+// in schema_versions.cpp.
+#include <string>
+
+#include "storage/ledger_totals.hpp"
+#include "storage/lots_sql.hpp"
+#include "storage/sale_lines.hpp"
+#include "storage/sale_parts.hpp"
+#include "storage/schema_versions.hpp"
+
+namespace loyalty::storage {
+
+namespace {
+
+// Version 9: fewer pages a sale (docs/performance.md).
+// - A sale's lines are packed in its row (`line_items`, one JSON array of arrays, each in the
+//   order of `LOY_SALE_LINE_FIELDS`) instead of a row each in a b-tree of their own: a checkout
+//   writes the sale's page, not the sale's and the lines'. `sale_lines` becomes a view over them,
+//   so every reader keeps its SQL; writes to the view (a journal's sale from another till, a
+//   late claim's points) go through its triggers, which keep the table's constraints.
+// - `lot_moves_lot` goes: nothing on a sale's path reads lot moves by lot, and the two checks
+//   that add them up by lot (verify, rebuild) group them in one pass instead.
+// - A lot's id is its entry's and its place among the entry's lots (storage/lots_sql.hpp), so
+//   `lots_entry` goes too: the lots of an entry are a range of the table's keys. The lots kept
+//   so far are numbered so, in their order, and their moves follow them.
+// - The journal is a table with a rowid and a unique (origin, seq): a record (2 KB for a sale)
+//   then sits whole in a leaf appended at the table's end, where keyed by (origin, seq) alone
+//   it overflowed to a page of its own and split its leaves in the middle.
+constexpr const char* kSchemaV9 = R"SQL(
+ALTER TABLE sales ADD COLUMN line_items TEXT;
+UPDATE sales SET line_items = (
+  SELECT json_group_array(json_array()SQL" LOY_SALE_LINE_FIELDS R"SQL())
+  FROM (SELECT * FROM sale_lines l WHERE l.sale_id = sales.id ORDER BY l.line_no))
+WHERE id IN (SELECT sale_id FROM sale_lines);
+DROP TABLE sale_lines;
+CREATE VIEW sale_lines(sale_id, )SQL" LOY_SALE_LINE_FIELDS R"SQL() AS
+  SELECT s.id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
+    json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'),
+    json_extract(j.value, '$[5]'), json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'),
+    json_extract(j.value, '$[8]'), json_extract(j.value, '$[9]'), json_extract(j.value, '$[10]'),
+    json_extract(j.value, '$[11]')
+  FROM sales s, json_each(s.line_items) j WHERE s.line_items IS NOT NULL;
+CREATE TRIGGER sale_lines_i INSTEAD OF INSERT ON sale_lines BEGIN
+  SELECT RAISE(ABORT, 'NOT NULL constraint failed: a sale line lacks a field')
+    WHERE NEW.line_no IS NULL OR NEW.sku IS NULL OR NEW.category IS NULL
+      OR NEW.quantity_milli IS NULL OR NEW.unit_price IS NULL OR NEW.discount IS NULL
+      OR NEW.amount IS NULL OR NEW.points IS NULL;
+  SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: a sale line of no sale')
+    WHERE NOT EXISTS (SELECT 1 FROM sales WHERE id = NEW.sale_id);
+  SELECT RAISE(ABORT, 'UNIQUE constraint failed: sale_lines.sale_id, sale_lines.line_no')
+    WHERE EXISTS (SELECT 1 FROM sale_lines WHERE sale_id = NEW.sale_id AND line_no = NEW.line_no);
+  UPDATE sales SET line_items = json_insert(COALESCE(line_items, '[]'), '$[#]',
+    json_array(NEW.line_no, NEW.sku, NEW.category, NEW.quantity_milli, NEW.unit_price,
+      NEW.discount, NEW.amount, NEW.points, NEW.plan_id, COALESCE(NEW.benefit_discount, 0),
+      COALESCE(NEW.coupon_discount, 0), NEW.wallet_topup))
+  WHERE id = NEW.sale_id;
+END;
+CREATE TRIGGER sale_lines_u INSTEAD OF UPDATE OF points ON sale_lines BEGIN
+  UPDATE sales SET line_items = json_set(line_items, '$[' || (SELECT j.key FROM
+    json_each(line_items) j WHERE json_extract(j.value, '$[0]') = OLD.line_no) || '][7]',
+    NEW.points)
+  WHERE id = OLD.sale_id;
+END;
+DROP INDEX lot_moves_lot;
+
+CREATE TEMP TABLE lot_ids(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+INSERT INTO lot_ids SELECT id, entry_id * )SQL" LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) R"SQL(
+  + ROW_NUMBER() OVER (PARTITION BY entry_id ORDER BY id) - 1 FROM lots;
+CREATE TEMP TABLE moves AS SELECT m.entry_id, n.new AS lot_id, m.points FROM lot_moves m
+  JOIN lot_ids n ON n.old = m.lot_id;
+CREATE TABLE lots_by_entry(
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members(id),
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  points INTEGER NOT NULL,
+  remaining INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  spent INTEGER NOT NULL DEFAULT 0);
+INSERT INTO lots_by_entry SELECT n.new, l.member_id, l.entry_id, l.points, l.remaining,
+  l.available_at, l.expires_at, l.spent FROM lots l JOIN lot_ids n ON n.old = l.id ORDER BY n.new;
+DROP TRIGGER lot_moves_append_only_u;
+DROP TRIGGER lot_moves_append_only_d;
+DROP TABLE lot_moves;
+DROP TABLE lots;
+ALTER TABLE lots_by_entry RENAME TO lots;
+CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE spent = 0;
+CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;
+CREATE TABLE lot_moves(
+  entry_id INTEGER NOT NULL REFERENCES ledger(id),
+  lot_id INTEGER NOT NULL REFERENCES lots(id),
+  points INTEGER NOT NULL,
+  PRIMARY KEY(entry_id, lot_id)) WITHOUT ROWID;
+INSERT INTO lot_moves SELECT entry_id, lot_id, points FROM temp.moves ORDER BY entry_id, lot_id;
+CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+DROP TABLE temp.moves;
+DROP TABLE temp.lot_ids;
+
+CREATE TABLE journal_rows(
+  id INTEGER PRIMARY KEY,
+  origin INTEGER NOT NULL REFERENCES origins(id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  idem_key TEXT,
+  body TEXT NOT NULL,
+  prev TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE(origin, seq));
+INSERT INTO journal_rows(origin, seq, kind, idem_key, body, prev, hash, created_at)
+  SELECT origin, seq, kind, idem_key, body, prev, hash, created_at FROM journal
+  ORDER BY created_at, origin, seq;
+DROP TRIGGER journal_append_only_u;
+DROP TRIGGER journal_append_only_d;
+DROP TABLE journal;
+ALTER TABLE journal_rows RENAME TO journal;
+CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
+  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
+  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+)SQL";
+
+// Version 10: no index of open lots by date alone. Every checkout that earned or spent rewrote a
+// leaf of it (1.2 pages a checkout) and an expiry sweep rewrote most of it once a transaction;
+// what read it (the sweep's list of members with lots due, the "expiring" messages) reads the
+// open lots by member (lots_open: member, date, id) in one pass instead.
+constexpr const char* kSchemaV10 = R"SQL(
+DROP INDEX IF EXISTS lots_expiry;
+)SQL";
+
+// Version 11: a request's digest is the first 16 bytes of its SHA-256 as a BLOB (Impl::
+// request_digest), not 64 hexadecimal digits: the row is half as long, so the request log's
+// leaves, which keys put all over the table, split half as often (1.6 -> 1.3 pages a checkout).
+// Rows written before keep their digits and are compared as digits; nothing is rewritten. The
+// version says a file may hold the new rows, which a library of version 10 would take for a
+// different request.
+
+// Version 12: lots_open carries what a member's open lots are read for (availability, what is
+// left, the flag of its condition): the points a member may spend, a spend's plan and the expiry
+// sweep read the index alone, not a row of the lots table for each of its entries. A spend
+// rewrites its lot's entry in the member's part of the index, which the sale's new lot writes
+// anyway.
+constexpr const char* kSchemaV12 = R"SQL(
+DROP INDEX lots_open;
+CREATE INDEX lots_open ON lots(member_id, expires_at, id, available_at, remaining, spent)
+  WHERE spent = 0;
+)SQL";
+
+// Version 13: no index of the whole ledger by time. Every entry wrote a leaf of it (1.1 pages a
+// checkout) for two readers. The entries of a report's edge quarter-hours: those written in time
+// (no entry of a later quarter-hour before them: a till's own) are found between the first and
+// last ids their quarter-hour's totals name, two columns more in ledger_totals, kept by the
+// totals' trigger; the few written late (a clock set back, a record synced after newer sales,
+// history written in bulk) are listed by time in ledger_late, kept by a trigger of its own whose
+// WHEN is false for an entry written in time. And the adjustments of a day (an operator's daily
+// limit, the cashiers' report): an index of adjustments alone, which sales never write. The
+// upgrade writes the list and the totals as loy_rebuild does (ledger_totals.hpp), a pass over the
+// ledger in id order for each. A checkout's entries, written in time, write no page more than
+// before; each reads the latest quarter-hour twice (two look-ups in the totals' key).
+constexpr const char* kSchemaV13 = R"SQL(
+CREATE TABLE ledger_late(
+  created_at INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY(created_at, id)) WITHOUT ROWID;
+INSERT INTO ledger_late(created_at, id) )SQL" LOY_LEDGER_LATE_OF_ENTRIES R"SQL(;
+ALTER TABLE ledger_totals ADD COLUMN first_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_totals ADD COLUMN last_id INTEGER NOT NULL DEFAULT 0;
+DELETE FROM ledger_totals;
+INSERT INTO ledger_totals()SQL" LOY_LEDGER_TOTALS_COLUMNS R"SQL()
+)SQL" LOY_LEDGER_TOTALS_OF_ENTRIES R"SQL(;
+DROP TRIGGER ledger_totals_i;
+CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN
+  INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
+    VALUES (NEW.created_at / 900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1, NEW.id,
+            CASE WHEN NEW.created_at / 900000 < (SELECT MAX(quarter) FROM ledger_totals) THEN 0
+            ELSE NEW.id END)
+    ON CONFLICT DO UPDATE SET points = points + excluded.points, entries = entries + 1,
+      last_id = MAX(last_id, excluded.last_id);
+END;
+-- Whether an entry is late does not depend on the order of the two triggers: the totals' row it
+-- adds to raises the latest quarter-hour only to its own.
+CREATE TRIGGER ledger_late_i AFTER INSERT ON ledger
+  WHEN NEW.created_at / 900000 < (SELECT MAX(quarter) FROM ledger_totals) BEGIN
+  INSERT INTO ledger_late(created_at, id) VALUES (NEW.created_at, NEW.id);
+END;
+CREATE INDEX ledger_adjusts ON ledger(created_at) WHERE )SQL" LOY_ADJUSTMENTS R"SQL(;
+DROP INDEX ledger_time;
+)SQL";
+
+// Version 14: what is left of each open lot kept apart from the lots' facts. `lots` holds what a
+// lot is (its entry, member, points and dates), written once; `lots_left` holds the open lots
+// alone, ordered by member, with their points left and the dates a member's lots are read for,
+// and loses a lot's row when it is spent to nothing. A spend rewrites its lot's row in the
+// member's part of `lots_left`, where the sale's new lot goes too, and no longer a page of `lots`
+// wherever the spent lot was written; an expiry sweep over a range of members changes only that
+// range's pages of `lots_left`, not the pages of `lots` all over the file that hold their lots.
+// The upgrade copies the open lots as the file has them (loy_rebuild derives them from the lots'
+// moves) and drops the two columns that said it (`DROP COLUMN` rewrites `lots` once).
+constexpr const char* kSchemaV14 = R"SQL(
+CREATE TABLE lots_left(
+  member_id INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  remaining INTEGER NOT NULL,
+  PRIMARY KEY(member_id, id)) WITHOUT ROWID;
+INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining)
+  SELECT member_id, id, expires_at, available_at, remaining FROM lots WHERE spent = 0
+  ORDER BY member_id, id;
+DROP INDEX lots_open;
+ALTER TABLE lots DROP COLUMN spent;
+ALTER TABLE lots DROP COLUMN remaining;
+)SQL";
+
+// Version 15: a sale's entries and coupon uses are found through the sale, not by an index of
+// each table by sale: the sale's row names the range of ids of each (storage/sale_parts.hpp),
+// kept by triggers; `ledger_sale` and `coupon_uses_sale` go, which every checkout wrote a leaf of
+// (1.1 and 1.05 pages). The upgrade writes the ranges as the facts give them, as loy_rebuild does.
+constexpr const char* kSchemaV15 = R"SQL(
+ALTER TABLE sales ADD COLUMN entries_from INTEGER;
+ALTER TABLE sales ADD COLUMN entries_to INTEGER;
+ALTER TABLE sales ADD COLUMN uses_from INTEGER;
+ALTER TABLE sales ADD COLUMN uses_to INTEGER;
+)SQL" LOY_SALE_PARTS_REWRITE R"SQL(;
+DROP INDEX ledger_sale;
+DROP INDEX coupon_uses_sale;
+)SQL";
+
+}  // namespace
+
+void migrate_lean(Connection& c, std::int64_t from) {
+    if (from < 9) c.exec(kSchemaV9);
+    if (from < 10) c.exec(kSchemaV10);
+    if (from < 12) c.exec(kSchemaV12);
+    if (from < 13) c.exec(kSchemaV13);
+    if (from < 14) c.exec(kSchemaV14);
+    if (from < 15) c.exec(kSchemaV15);
+    // Each later version adds one `if (from < N)` step here.
+}
+
+}  // namespace loyalty::storage
