@@ -8,7 +8,6 @@ namespace loyalty {
 
 static_assert(static_cast<int>(EntryKind::Adjust) == 4, "LOY_ADJUSTMENTS names kind 4");
 
-// Available (spendable now) and pending points of a member.
 // Available (spendable now, less the points open holds reserve) and pending points.
 std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t member_id) {
     std::int64_t t = now();
@@ -123,9 +122,23 @@ void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64
              "(?,?,?,?,?)",
              member, id, expires_at, available_at, points - repay)
             .run();
-    if (repay > 0)
-        c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, id, repay)
-            .run();
+    if (repay > 0) add_moves(entry, {{id, repay}});
+}
+
+// Appends `takes` to the moves packed in `entry`'s row (storage/lots_sql.hpp), as the text of
+// one JSON array of [lot, points] pairs: one statement, on the page the entry was written to.
+void Database::Impl::add_moves(std::int64_t entry, const std::vector<Take>& takes) {
+    if (!takes.empty()) c.query(LOY_LOT_MOVES_APPEND, entry, pack_moves(takes)).run();
+}
+
+// `takes` as ledger.moves holds them: [[lot,points],...].
+std::string Database::Impl::pack_moves(const std::vector<Take>& takes) {
+    std::string moves = "[";
+    for (const auto& k : takes) {
+        if (moves.size() > 1) moves += ',';
+        moves += '[' + std::to_string(k.lot) + ',' + std::to_string(k.points) + ']';
+    }
+    return moves += ']';
 }
 
 // Credits `points` (> 0) to a member as a new entry with a lot.
@@ -170,10 +183,8 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
 }
 
 void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p, std::int64_t member) {
+    add_moves(entry, p);
     for (const auto& k : p) {
-        c.query("INSERT INTO lot_moves(entry_id, lot_id, points) VALUES (?,?,?)", entry, k.lot,
-                k.points)
-            .run();
         // The lot's row in the member's part of lots_left (where the sale's new lot goes too):
         // its points less those taken, or the row gone when nothing is left.
         c.query(
@@ -199,38 +210,53 @@ std::vector<Database::Impl::Take> Database::Impl::due_lots(std::int64_t member, 
 
 // One entry a member takes all of that member's lots past their date; it names the lots' entry
 // when they all came from one (as a reversal does). A replay of it takes the member's lots past
-// the entry's time, soonest first, as this did. Five statements for a whole range of members,
-// whatever the number of lots: each b-tree is walked once, in member order.
+// the entry's time, soonest first, as this did. One pass over the range's due lots in member
+// order (lots_left's key) writes each member's entry with its moves packed in it; then one
+// statement each for the balances and the lots' rows, whatever the number of lots.
 ExpireResult Database::Impl::expire_members(std::int64_t first, std::int64_t last,
                                             std::int64_t at) {
     const std::int64_t before = scalar(c.query("SELECT COALESCE(MAX(id), 0) FROM ledger"));
-    c.query(
-         "INSERT INTO ledger(origin, member_id, kind, points, corrects, reason, program_version, "
-         "created_at) SELECT ?, member_id, ?, -SUM(remaining), CASE WHEN MIN(" LOY_LOT_ENTRY
-         ") = MAX(" LOY_LOT_ENTRY ") THEN MIN(" LOY_LOT_ENTRY
-         ") END, 'expired', ?, ? FROM "
-         "lots_left WHERE member_id BETWEEN ? AND ? AND expires_at <= ? "
-         "GROUP BY member_id ORDER BY member_id",
-         origin_id, static_cast<std::int64_t>(EntryKind::Expire),
-         std::max<std::int64_t>(program_version, 0), now(), first, last, at)
-        .run();
+    ExpireResult r;
+    const std::int64_t t = now(), version = std::max<std::int64_t>(program_version, 0);
+    std::int64_t member = 0, points = 0;
+    std::vector<Take> due;
+    auto write = [&] {
+        if (due.empty()) return;
+        const std::int64_t from = due.front().lot / storage::kLotsPerEntry;
+        bool one_entry = true;
+        for (const auto& k : due)
+            one_entry = one_entry && k.lot / storage::kLotsPerEntry == from;
+        c.query(
+             "INSERT INTO ledger(origin, member_id, kind, points, corrects, reason, "
+             "program_version, created_at, moves) VALUES (?, ?, ?, ?, ?, 'expired', ?, ?, ?)",
+             origin_id, member, static_cast<std::int64_t>(EntryKind::Expire), -points,
+             one_entry ? std::optional<std::int64_t>(from) : std::nullopt, version, t,
+             pack_moves(due))
+            .run();
+        r.points = checked_add(r.points, points);
+        due.clear();
+        points = 0;
+    };
+    auto q = c.query(
+        "SELECT member_id, id, remaining FROM lots_left WHERE member_id BETWEEN ? AND ? AND "
+        "expires_at <= ? ORDER BY member_id, id",
+        first, last, at);
+    while (q.next()) {
+        if (q.i64(0) != member) write();
+        member = q.i64(0);
+        due.push_back({q.i64(1), q.i64(2)});
+        points = checked_add(points, q.i64(2));
+    }
+    write();
     c.query(
          "UPDATE members SET balance = balance + e.points FROM "
          "(SELECT member_id, points FROM ledger WHERE id > ?) AS e WHERE members.id = e.member_id",
          before)
         .run();
-    c.query(
-         "INSERT INTO lot_moves(entry_id, lot_id, points) SELECT e.id, l.id, l.remaining "
-         "FROM ledger e JOIN lots_left l ON l.member_id = e.member_id AND "
-         "l.expires_at <= ? WHERE e.id > ? ORDER BY e.id, l.id",
-         at, before)
-        .run();
-    ExpireResult r;
     c.query("DELETE FROM lots_left WHERE member_id BETWEEN ? AND ? AND expires_at <= ?", first,
             last, at)
         .run();
     r.lots = c.changes();
-    r.points = -scalar(c.query("SELECT COALESCE(SUM(points), 0) FROM ledger WHERE id > ?", before));
     return r;
 }
 

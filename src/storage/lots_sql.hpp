@@ -33,6 +33,22 @@ constexpr std::int64_t kLotsPerEntry = LOY_LOTS_PER_ENTRY;
 // SQL: the same, in the column `id` of the table at hand.
 #define LOY_LOTS_OF_ENTRY(e) LOY_LOT_IDS_OF_ENTRY("id", e)
 
+// A lot move (which entry took how many points of which lot) is packed in the row of the entry
+// that took them (schema version 16): `ledger.moves`, one JSON array of [lot, points] pairs, in
+// the order they were taken. A spend writes its entry's row anyway, so its moves cost no page of
+// a b-tree of their own; `lot_moves` is a view of them for every reader. They are appended,
+// never changed (trigger `ledger_moves_append_only`): SQL with ?1 the entry, ?2 the moves to add
+// as such an array.
+#define LOY_LOT_MOVES_APPEND                                                           \
+    "UPDATE ledger SET moves = CASE WHEN moves IS NULL THEN ?2 ELSE substr(moves, 1, " \
+    "length(moves) - 1) || ',' || substr(?2, 2) END WHERE id = ?1"
+
+// SQL: the view of the moves, a row each (entry_id, lot_id, points).
+#define LOY_LOT_MOVES_VIEW                                                                      \
+    "CREATE VIEW lot_moves(entry_id, lot_id, points) AS SELECT e.id, json_extract(m.value, "    \
+    "'$[0]'), json_extract(m.value, '$[1]') FROM ledger e, json_each(e.moves) m WHERE e.moves " \
+    "IS NOT NULL"
+
 // SQL: each lot's id and what its moves leave of its points (its `remaining`, as the facts give
 // it), the moves summed by lot in one pass (no index leads with their lot).
 #define LOY_LOTS_LEFT_BY_MOVES                                                             \

@@ -219,7 +219,9 @@ ALTER TABLE lots DROP COLUMN remaining;
 // Version 15: a sale's entries and coupon uses are found through the sale, not by an index of
 // each table by sale: the sale's row names the range of ids of each (storage/sale_parts.hpp),
 // kept by triggers; `ledger_sale` and `coupon_uses_sale` go, which every checkout wrote a leaf of
-// (1.1 and 1.05 pages). The upgrade writes the ranges as the facts give them, as loy_rebuild does.
+// (1.1 and 1.05 pages). A checkout notes the ids it writes and sets the ranges in its last update
+// of the sale's row; a record from another till widens them. The upgrade writes the ranges as the
+// facts give them, as loy_rebuild does.
 constexpr const char* kSchemaV15 = R"SQL(
 ALTER TABLE sales ADD COLUMN entries_from INTEGER;
 ALTER TABLE sales ADD COLUMN entries_to INTEGER;
@@ -228,6 +230,31 @@ ALTER TABLE sales ADD COLUMN uses_to INTEGER;
 )SQL" LOY_SALE_PARTS_REWRITE R"SQL(;
 DROP INDEX ledger_sale;
 DROP INDEX coupon_uses_sale;
+)SQL";
+
+// Version 16: a spend's lot moves are packed in its entry's row (storage/lots_sql.hpp), not in a
+// b-tree of their own that every spend wrote a leaf of (1.1 pages a checkout); `lot_moves` is a
+// view of them. The ledger's append-only trigger names the columns of the facts, so that the
+// moves may be appended to; their own trigger refuses any other change of them. The upgrade packs
+// each entry's moves in lot order, as the table kept them.
+constexpr const char* kSchemaV16 = R"SQL(
+ALTER TABLE ledger ADD COLUMN moves TEXT;
+DROP TRIGGER ledger_append_only_u;
+UPDATE ledger SET moves = (SELECT json_group_array(json_array(lot_id, points)) FROM
+  (SELECT lot_id, points FROM lot_moves m WHERE m.entry_id = ledger.id ORDER BY lot_id))
+  WHERE id IN (SELECT entry_id FROM lot_moves);
+CREATE TRIGGER ledger_append_only_u BEFORE UPDATE OF id, origin, member_id, kind, points, sale_id,
+  refund_id, corrects, reason, operator, branch, terminal, program_version, created_at, source,
+  origin_seq, approver ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_moves_append_only BEFORE UPDATE OF moves ON ledger
+  WHEN OLD.moves IS NOT NULL AND (NEW.moves IS NULL OR substr(NEW.moves, 1, length(OLD.moves) - 1)
+    IS NOT substr(OLD.moves, 1, length(OLD.moves) - 1))
+  BEGIN SELECT RAISE(ABORT, 'lot moves are append-only'); END;
+DROP TRIGGER lot_moves_append_only_u;
+DROP TRIGGER lot_moves_append_only_d;
+DROP TABLE lot_moves;
+)SQL" LOY_LOT_MOVES_VIEW R"SQL(;
 )SQL";
 
 }  // namespace
@@ -239,6 +266,7 @@ void migrate_lean(Connection& c, std::int64_t from) {
     if (from < 13) c.exec(kSchemaV13);
     if (from < 14) c.exec(kSchemaV14);
     if (from < 15) c.exec(kSchemaV15);
+    if (from < 16) c.exec(kSchemaV16);
     // Each later version adds one `if (from < N)` step here.
 }
 

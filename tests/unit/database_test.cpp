@@ -703,11 +703,34 @@ TEST_CASE("the expiry sweep is idempotent and the ledger stays append-only (odoo
     db->set_clock(kT0 + 602 * kDay);
     db->commit(basket(m.id, {100000}, 30), "S4");  // spends all 30 of S3's lot, earns 10
     CHECK(raw_text(path, left) == "10");
+    // Each entry that took points from lots holds its moves, [lot, points], in its row (schema
+    // 16): the spends, and the expiries, one entry each taking a whole lot.
+    const auto lot = [](std::int64_t entry) { return std::to_string(entry * 1048576); };
+    const std::int64_t s1 = raw_int(path, "SELECT MIN(id) FROM ledger WHERE kind = 1");
+    const std::int64_t s2 =
+        raw_int(path, "SELECT MIN(id) FROM ledger WHERE kind = 1 AND id > " + std::to_string(s1));
+    const std::int64_t s3 = raw_int(path,
+                                    "SELECT MAX(id) FROM ledger WHERE kind = 1 AND id < "
+                                    "(SELECT MAX(id) FROM ledger WHERE kind = 1)");
+    CHECK(raw_text(path,
+                   "SELECT group_concat(kind || ':' || moves, ' ') FROM (SELECT kind, "
+                   "moves FROM ledger WHERE moves IS NOT NULL ORDER BY id)") ==
+          "2:[[" + lot(s1) + ",10]] 3:[[" + lot(s1) + ",20]] 3:[[" + lot(s2) + ",20]] 2:[[" +
+              lot(s3) + ",30]]");
+    CHECK(raw_int(path, "SELECT SUM(points) FROM lot_moves") == 80);
     std::string error;
     raw_exec(path, "UPDATE ledger SET points = 1000", &error);
     CHECK(error.find("append-only") != std::string::npos);
     raw_exec(path, "DELETE FROM ledger", &error);
     CHECK(error.find("append-only") != std::string::npos);
+    // The moves may be appended to, never changed or taken away.
+    for (const char* change : {"UPDATE ledger SET moves = '[]' WHERE moves IS NOT NULL",
+                               "UPDATE ledger SET moves = NULL WHERE moves IS NOT NULL",
+                               "UPDATE ledger SET moves = replace(moves, ',10]', ',1]')"}) {
+        error.clear();
+        raw_exec(path, change, &error);
+        CHECK(error.find("lot moves are append-only") != std::string::npos);
+    }
     CHECK(db->verify().ok());
 }
 
@@ -972,9 +995,10 @@ TEST_CASE(
     // The spend moved to the other lot: every balance and sum still agrees, but the lots no
     // longer hold what the facts, planned again, leave in them.
     CHECK_THAT(problems_after(path,
-                              "DROP TRIGGER lot_moves_append_only_u; UPDATE lot_moves SET lot_id = "
-                              "(SELECT MAX(id) FROM lots) WHERE lot_id = (SELECT MIN(id) FROM "
-                              "lots); DELETE FROM lots_left; INSERT INTO lots_left SELECT "
+                              "DROP TRIGGER ledger_moves_append_only; UPDATE ledger SET moves = "
+                              "replace(moves, '[' || (SELECT MIN(id) FROM lots) || ',', '[' || "
+                              "(SELECT MAX(id) FROM lots) || ','); DELETE FROM lots_left; INSERT "
+                              "INTO lots_left SELECT "
                               "member_id, id, expires_at, available_at, r FROM (SELECT *, "
                               "points - COALESCE((SELECT SUM(points) FROM lot_moves m WHERE "
                               "m.lot_id = lots.id), 0) AS r FROM lots) WHERE r > 0"),
@@ -1326,6 +1350,20 @@ TEST_CASE(
              "PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;"
              "INSERT INTO sale_lines SELECT * FROM lines8 ORDER BY line_no DESC; DROP TABLE lines8;"
              "ALTER TABLE sales DROP COLUMN line_items;"
+             // Lot moves in a table of their own, as version 15 and before kept them.
+             "CREATE TABLE moves15 AS SELECT * FROM lot_moves; DROP VIEW lot_moves;"
+             "CREATE TABLE lot_moves(entry_id INTEGER NOT NULL REFERENCES ledger(id), lot_id "
+             "INTEGER NOT NULL REFERENCES lots(id), points INTEGER NOT NULL, PRIMARY "
+             "KEY(entry_id, lot_id)) WITHOUT ROWID;"
+             "INSERT INTO lot_moves SELECT * FROM moves15; DROP TABLE moves15;"
+             "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
+             "RAISE(ABORT, 'lot moves are append-only'); END;"
+             "CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves BEGIN SELECT "
+             "RAISE(ABORT, 'lot moves are append-only'); END;"
+             "DROP TRIGGER ledger_moves_append_only; DROP TRIGGER ledger_append_only_u;"
+             "ALTER TABLE ledger DROP COLUMN moves;"
+             "CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger BEGIN SELECT "
+             "RAISE(ABORT, 'the ledger is append-only'); END;"
              "CREATE INDEX lot_moves_lot ON lot_moves(lot_id);"
              // What is left of each lot in its row, as version 13 and before kept it.
              "ALTER TABLE lots ADD COLUMN remaining INTEGER NOT NULL DEFAULT 0;"
@@ -1362,6 +1400,15 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
+    // Schema 16: the second sale's redeem entry holds its one move (25 points of the first lot)
+    // in its row; lot_moves is a view of the entries' moves.
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name = 'lot_moves' AND type = "
+                  "'view'") == 1);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM ledger WHERE moves = '[[' || (SELECT MIN(id) FROM lots) "
+                  "|| ',25]]' AND points = -25") == 1);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger WHERE moves IS NOT NULL") == 1);
     // Schema 15: no index of entries or coupon uses by sale; each sale names the range of ids of
     // its own entries (the first sale's earn; the second's redeem and earn).
     CHECK(raw_int(path,
