@@ -433,7 +433,8 @@ struct Database::Impl {
                         std::int64_t expires_at);
     std::vector<Take> plan(std::int64_t member, std::int64_t want, bool spendable_only,
                            std::int64_t prefer_entry, std::int64_t at = 0);
-    // Appends moves to an entry's (ledger.moves, schema version 16).
+    // Appends `takes` to the lot moves packed in `entry`'s row (ledger.moves, schema version
+    // 16); pack_moves gives them as that column holds them.
     void add_moves(std::int64_t entry, const std::vector<Take>& takes);
     static std::string pack_moves(const std::vector<Take>& takes);
     // Writes a plan of `member`'s lots: the entry's moves, and what they leave of each lot in

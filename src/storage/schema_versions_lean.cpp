@@ -217,9 +217,9 @@ ALTER TABLE lots DROP COLUMN remaining;
 )SQL";
 
 // Version 15: a sale's entries and coupon uses are found through the sale, not by an index of
-// each table by sale: the sale's row names the range of ids of each (storage/sale_parts.hpp),
-// kept by triggers; `ledger_sale` and `coupon_uses_sale` go, which every checkout wrote a leaf of
-// (1.1 and 1.05 pages). A checkout notes the ids it writes and sets the ranges in its last update
+// each table by sale: the sale's row names the range of ids of each (storage/sale_parts.hpp);
+// `ledger_sale` and `coupon_uses_sale` go, which every checkout wrote a leaf of (1.1 and 1.05
+// pages). A checkout notes the ids it writes and sets the ranges in its last update
 // of the sale's row; a record from another till widens them. The upgrade writes the ranges as the
 // facts give them, as loy_rebuild does.
 constexpr const char* kSchemaV15 = R"SQL(
