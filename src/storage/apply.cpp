@@ -8,6 +8,7 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
+#include "storage/record_packing.hpp"
 #include "storage/sale_parts.hpp"
 
 namespace loyalty {
@@ -614,7 +615,8 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     c.query(
          "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
          "VALUES (?,?,?,?,?,?,?,?)",
-         o, r.seq, r.kind, NullIfEmpty{r.key}, r.body, r.prev, r.hash, r.created_at)
+         o, r.seq, r.kind, NullIfEmpty{r.key}, Uncopied{packed_body(r.body)}, r.prev, r.hash,
+         r.created_at)
         .run();
     return true;
 }

@@ -150,6 +150,10 @@ struct Database::Impl {
     // Members merged here that applied records gave entries (settle_merged moves their points).
     std::vector<std::int64_t> landed_on_merged;
     std::string journal_body;
+    // A record's body as the journal stores it (storage/record_packing.hpp): valid until the
+    // next call.
+    std::string_view packed_body(std::string_view body);
+    std::string packed_journal_body;
     std::unordered_map<std::uint64_t, std::string> uid_memo;
     // How a record writes each column of a fact table's row, by the table's row statement: worked
     // out from the columns' names once, not for every row (storage/journal.cpp).

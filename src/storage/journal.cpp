@@ -11,6 +11,7 @@
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/record_packing.hpp"
 
 namespace loyalty {
 
@@ -19,8 +20,10 @@ using storage::fact_table_of;
 using storage::fact_tables;
 using storage::FactTable;
 using storage::kGenesis;
+using storage::pack_record_body;
 using storage::record_hash;
 using storage::reference_of;
+using storage::unpack_record_body;
 
 namespace {
 
@@ -359,9 +362,14 @@ void Database::Impl::journal_flush() {
     c.query(
          "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
          "VALUES (?,?,?,?,?,?,?,?)",
-         origin_id, seq, k, NullIfEmpty{key}, Uncopied{body}, prev,
+         origin_id, seq, k, NullIfEmpty{key}, Uncopied{packed_body(body)}, prev,
          record_hash(prev, origin, seq, k, key, at, body), at)
         .run();
+}
+
+std::string_view Database::Impl::packed_body(std::string_view body) {
+    pack_record_body(body, packed_journal_body);
+    return packed_journal_body;
 }
 
 std::vector<JournalRecord> Database::journal(const std::string& origin_name, std::int64_t after_seq,
@@ -384,7 +392,7 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
         r.seq = q.i64(0);
         r.kind = q.text(1);
         r.key = q.text(2);
-        r.body = q.text(3);
+        unpack_record_body(q.view(3), r.body);
         r.prev = q.text(4);
         r.hash = q.text(5);
         r.created_at = q.i64(6);
@@ -403,8 +411,8 @@ std::vector<JournalRecord> Database::journal_heads() {
         "MAX(seq) FROM journal m WHERE m.origin = o.id) ORDER BY o.name");
     std::vector<JournalRecord> out;
     while (q.next())
-        out.push_back(
-            {q.text(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.i64(7)});
+        out.push_back({q.text(0), q.i64(1), q.text(2), q.text(3), unpack_record_body(q.view(4)),
+                       q.text(5), q.text(6), q.i64(7)});
     return out;
 }
 
@@ -461,8 +469,10 @@ std::int64_t Database::Impl::check_facts(std::vector<std::string>& problems) {
         auto q = c.query(
             "SELECT body FROM (SELECT body, origin, seq, MAX(created_at) OVER (PARTITION BY "
             "origin ORDER BY seq) AS at FROM journal) ORDER BY at, origin, seq");
+        std::string text;
         while (q.next()) {
-            nlohmann::json body = nlohmann::json::parse(q.view(0), nullptr, false);
+            unpack_record_body(q.view(0), text);
+            nlohmann::json body = nlohmann::json::parse(text, nullptr, false);
             if (!body.is_array()) continue;  // a damaged body: check_journal reports its hash
             for (auto& f : body)
                 if (f.is_object() && f.contains("id") && f["id"].is_string())
@@ -523,8 +533,8 @@ std::int64_t Database::Impl::check_journal(std::vector<std::string>& problems) {
         const std::string where = "journal record " + origin_name + ":J" + std::to_string(seq);
         if (seq != expect) problems.push_back(where + ": expected seq " + std::to_string(expect));
         if (q.text(5) != prev) problems.push_back(where + ": does not follow the record before");
-        const std::string h =
-            record_hash(q.text(5), origin_name, seq, q.text(2), q.text(3), q.i64(7), q.text(4));
+        const std::string h = record_hash(q.text(5), origin_name, seq, q.text(2), q.text(3),
+                                          q.i64(7), unpack_record_body(q.view(4)));
         if (h != q.text(6)) problems.push_back(where + ": its content does not match its hash");
         prev = q.text(6);
         expect = seq + 1;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "storage/impl.hpp"
+#include "storage/record_packing.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/sale_parts.hpp"
@@ -144,8 +145,14 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
                         ++done;
                         break;
                     }
-                    r = {o.name,    q.i64(0),  q.text(1), q.text(2),
-                         q.text(3), q.text(4), q.text(5), q.i64(6)};
+                    r = {o.name,
+                         q.i64(0),
+                         q.text(1),
+                         q.text(2),
+                         storage::unpack_record_body(q.view(3)),
+                         q.text(4),
+                         q.text(5),
+                         q.i64(6)};
                 }
                 Transaction t(scratch.c, true);
                 try {
