@@ -8,7 +8,6 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
-#include "storage/record_packing.hpp"
 #include "storage/sale_parts.hpp"
 
 namespace loyalty {
@@ -612,12 +611,7 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
              account, sale)
             .run();
     }
-    c.query(
-         "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
-         "VALUES (?,?,?,?,?,?,?,?)",
-         o, r.seq, r.kind, NullIfEmpty{r.key}, Uncopied{packed_body(r.body)}, r.prev, r.hash,
-         r.created_at)
-        .run();
+    store_record(o, r.seq, r.kind, r.key, r.body, r.prev, r.hash, r.created_at);
     return true;
 }
 

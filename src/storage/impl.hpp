@@ -150,9 +150,12 @@ struct Database::Impl {
     // Members merged here that applied records gave entries (settle_merged moves their points).
     std::vector<std::int64_t> landed_on_merged;
     std::string journal_body;
-    // A record's body as the journal stores it (storage/record_packing.hpp): valid until the
-    // next call.
-    std::string_view packed_body(std::string_view body);
+    // Appends a record to the journal (`origin_row`: origins.id of this origin or another), its
+    // body stored with its keys coded (storage/record_packing.hpp) in `packed_journal_body`,
+    // reused.
+    void store_record(std::int64_t origin_row, std::int64_t seq, const std::string& kind,
+                      const std::string& key, std::string_view body, const std::string& prev,
+                      const std::string& hash, std::int64_t at);
     std::string packed_journal_body;
     std::unordered_map<std::uint64_t, std::string> uid_memo;
     // How a record writes each column of a fact table's row, by the table's row statement: worked

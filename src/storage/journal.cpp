@@ -359,17 +359,20 @@ void Database::Impl::journal_flush() {
     // the network's time): every file orders an origin's records, and weighs one till's change
     // against another's, by this time, which then agrees with the order they were written in.
     const std::int64_t at = std::max(now(), any ? last.i64(2) : 0);
+    store_record(origin_id, seq, k, key, body, prev,
+                 record_hash(prev, origin, seq, k, key, at, body), at);
+}
+
+void Database::Impl::store_record(std::int64_t origin_row, std::int64_t seq,
+                                  const std::string& kind, const std::string& key,
+                                  std::string_view body, const std::string& prev,
+                                  const std::string& hash, std::int64_t at) {
+    pack_record_body(body, packed_journal_body);
     c.query(
          "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
          "VALUES (?,?,?,?,?,?,?,?)",
-         origin_id, seq, k, NullIfEmpty{key}, Uncopied{packed_body(body)}, prev,
-         record_hash(prev, origin, seq, k, key, at, body), at)
+         origin_row, seq, kind, NullIfEmpty{key}, Uncopied{packed_journal_body}, prev, hash, at)
         .run();
-}
-
-std::string_view Database::Impl::packed_body(std::string_view body) {
-    pack_record_body(body, packed_journal_body);
-    return packed_journal_body;
 }
 
 std::vector<JournalRecord> Database::journal(const std::string& origin_name, std::int64_t after_seq,

@@ -4,9 +4,9 @@
 #include <map>
 
 #include "storage/impl.hpp"
-#include "storage/record_packing.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/record_packing.hpp"
 #include "storage/sale_parts.hpp"
 
 namespace loyalty {
