@@ -9,6 +9,7 @@
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
 #include "storage/sale_parts.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty {
 
@@ -235,6 +236,9 @@ struct FactApplier {
         if (table == "members") {  // not a fact: when the row last changed here
             sql += ",updated_at";
             values += ",?";
+        } else if (table == "sales") {  // not a fact: the latest quarter-hour so far here
+            sql += ",quarter_seen";
+            values += "," LOY_SALE_QUARTER_SEEN("");
         }
         sql += ") VALUES (" + values + ")";
         std::int64_t row = 0;
@@ -252,7 +256,7 @@ struct FactApplier {
                 else
                     bind_value(q, ++i, *vals[v++].second, where, k);
             }
-            if (table == "members") q.bind(++i, int_of(f, "created_at"));
+            if (table == "members" || table == "sales") q.bind(++i, int_of(f, "created_at"));
             try {
                 q.run();
             } catch (const Error& e) {

@@ -14,6 +14,7 @@
 #include "messages.hpp"
 #include "periods.hpp"
 #include "storage/report_kit.hpp"
+#include "storage/sales_time.hpp"
 #include "text.hpp"
 
 namespace loyalty {
@@ -38,10 +39,13 @@ std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> activity
                                                                                  std::int64_t from,
                                                                                  std::int64_t to) {
     std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> out;
+    const std::int64_t end = to == INT64_MAX ? to : to + 1;
+    const storage::SaleIds ids = storage::sales_in_time(s.c, from, end);
     auto q = s.c.query("SELECT member_id, COUNT(*), SUM(" LOY_NET_AMOUNT
-                       ") FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
-                       "created_at >= ?1 AND created_at <= ?2 GROUP BY member_id",
-                       from, to);
+                       ") FROM sales s WHERE " LOY_SALES_BETWEEN("1", "2", "3", "4")
+                       " AND member_id IS NOT NULL AND status IN (0, 1) AND created_at >= ?1 "
+                       "AND created_at < ?2 GROUP BY member_id",
+                       from, end, ids.lo, ids.hi);
     while (q.next())
         out[q.i64(0)] = {q.i64(1), q.i64(2)};
     return out;

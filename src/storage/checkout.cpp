@@ -2,6 +2,7 @@
 // writes a sale, its lines, points, coupon uses, tender and referral reward in one transaction.
 #include "storage/impl.hpp"
 #include "storage/sale_lines.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty {
 
@@ -261,11 +262,13 @@ int Database::Impl::redeem_mode(const Basket& b) {
                     "take one (loy_sync_hold) and set it on the basket, or pay otherwise");
     const std::int64_t since = now() - kDayMs;
     const std::int64_t member = b.member_id ? owner_of(b.member_id) : 0;
+    const storage::SaleIds ids = storage::sales_in_time(c, since + 1, INT64_MAX);
     auto q = c.query(
         "SELECT COALESCE(SUM(points_redeemed), 0), COALESCE(SUM(CASE WHEN member_id = ?3 THEN "
-        "points_redeemed END), 0) FROM sales WHERE origin = ?1 AND redeem_mode = 2 AND "
-        "created_at > ?2",
-        origin_id, since, member);
+        "points_redeemed END), 0) FROM sales WHERE " LOY_SALES_BETWEEN(
+            "2", "4", "5",
+            "6") " AND origin = ?1 AND redeem_mode = 2 AND created_at >= ?2 AND created_at < ?4",
+        origin_id, since + 1, member, INT64_MAX, ids.lo, ids.hi);
     q.next();
     const std::int64_t till = q.i64(0), mine = q.i64(1);
     if (till + b.redeem_points > opt.offline_till_points)
@@ -378,8 +381,10 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
          "benefit_discount, tier_before, tier_after, hold_id, redeem_mode, coupon_discount, "
-         "wallet_paid, cashback, coupon_hold, wallet_hold, giftcard_hold, line_items) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "wallet_paid, cashback, coupon_hold, wallet_hold, giftcard_hold, line_items, "
+         "quarter_seen) VALUES "
+         "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, " LOY_SALE_QUARTER_SEEN(
+             "19") ")",  // ?19: created_at
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,

@@ -1,6 +1,7 @@
 // Prize draws: entries (by points or by sale), the entry list and a seeded, replayable run.
 #include "storage/impl.hpp"
 #include "storage/report_kit.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty {
 
@@ -35,11 +36,12 @@ Table draw_entry_list(Database::Impl& d, const Draw& dr) {
     Table out;
     out.columns = {"member",         "purchases", "purchase_entries",
                    "bought_entries", "entries",   "first_ticket"};
+    const storage::SaleIds ids = storage::sales_in_time(d.c, dr.from_ms, dr.to_ms);
     auto q = d.c.query(
         "WITH s AS (SELECT member_id, COUNT(*) AS n, SUM(CASE WHEN ?3 > 0 THEN total / ?3 ELSE 0 "
         "END) AS "
-        "by_amount FROM sales WHERE member_id IS NOT NULL AND status IN (0, 1) AND created_at >= "
-        "?1 AND "
+        "by_amount FROM sales WHERE " LOY_SALES_BETWEEN("1", "2", "6", "7")
+        " AND member_id IS NOT NULL AND status IN (0, 1) AND created_at >= ?1 AND "
         "created_at < ?2 GROUP BY member_id), "
         "b AS (SELECT member_id, SUM(entries) AS e FROM draw_tickets WHERE draw_id = ?4 GROUP BY "
         "member_id) "
@@ -47,7 +49,7 @@ Table draw_entry_list(Database::Impl& d, const Draw& dr) {
         "COALESCE(b.e, 0) "
         "FROM members m LEFT JOIN s ON s.member_id = m.id LEFT JOIN b ON b.member_id = m.id "
         "WHERE (s.member_id IS NOT NULL OR b.member_id IS NOT NULL) ORDER BY m.id",
-        dr.from_ms, dr.to_ms, dr.per_amount, dr.id, dr.per_purchase);
+        dr.from_ms, dr.to_ms, dr.per_amount, dr.id, dr.per_purchase, ids.lo, ids.hi);
     std::int64_t ticket = 1;
     while (q.next()) {
         std::int64_t entries = q.i64(2) + q.i64(3);

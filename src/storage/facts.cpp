@@ -28,7 +28,7 @@ const std::vector<FactTable>& fact_tables() {
          'S',
          LOY_FACT_SQL("sales"),
          {"balance_after", "available_after", "status", "tier_before", "tier_after", "line_items",
-          "entries_from", "entries_to", "uses_from", "uses_to"}},
+          "entries_from", "entries_to", "uses_from", "uses_to", "quarter_seen"}},
         {"refunds", "refund", 'R', LOY_FACT_SQL("refunds"), {"balance_after", "available_after"}},
         {"sale_claims", "sale_claim", 'K', LOY_FACT_SQL("sale_claims"), {}},
         {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {"moves"}},

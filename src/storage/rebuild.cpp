@@ -1,12 +1,14 @@
 // loy_rebuild: the projections recomputed from the facts — each member's balance, lifetime
 // earnings, wallet balance and tier, each lot's remainder, each sale's status and where its
-// entries and coupon uses are, each campaign's uses and discount, the report totals by
-// quarter-hour — in one transaction, after a repair or when loy_verify found a projection that
+// entries and coupon uses are and the latest quarter-hour of the sales up to it, each campaign's
+// uses and discount, the report totals by quarter-hour, the lists of the entries and sales
+// written late — in one transaction, after a repair or when loy_verify found a projection that
 // disagrees with its facts.
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/sale_parts.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty {
 
@@ -77,24 +79,26 @@ std::int64_t Database::rebuild() {
               " ORDER BY 1, 2");
         changed += lots_off;
     }
-    // The report totals by quarter-hour (with the ids of the entries written in time): written
-    // again when any differs from its entries.
-    const std::int64_t totals_off =
-        scalar(c.query("SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_DIFFERENCES ")"));
-    if (totals_off > 0) {
-        c.run("DELETE FROM ledger_totals");
-        c.run("INSERT INTO ledger_totals(" LOY_LEDGER_TOTALS_COLUMNS
-              ") " LOY_LEDGER_TOTALS_OF_ENTRIES);
-        changed += totals_off;
-    }
-    // The late entries' list, likewise.
-    const std::int64_t late_off =
-        scalar(c.query("SELECT COUNT(*) FROM (" LOY_LEDGER_LATE_DIFFERENCES ")"));
-    if (late_off > 0) {
-        c.run("DELETE FROM ledger_late");
-        c.run("INSERT INTO ledger_late(created_at, id) " LOY_LEDGER_LATE_OF_ENTRIES);
-        changed += late_off;
-    }
+    // A table the facts give in whole, written again when any of its rows differs (`differences`
+    // lists them, each once): the report totals by quarter-hour (with the ids of the entries
+    // written in time), the late entries' list, the late sales' list.
+    auto rewrite = [&](const char* differences, const char* table, const char* of_facts) {
+        const std::int64_t off = scalar(c.query(differences));
+        if (off == 0) return;
+        c.run(c.intern(std::string("DELETE FROM ") + table));
+        c.run(of_facts);
+        changed += off;
+    };
+    rewrite("SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_DIFFERENCES ")", "ledger_totals",
+            "INSERT INTO ledger_totals(" LOY_LEDGER_TOTALS_COLUMNS
+            ") " LOY_LEDGER_TOTALS_OF_ENTRIES);
+    rewrite("SELECT COUNT(*) FROM (" LOY_LEDGER_LATE_DIFFERENCES ")", "ledger_late",
+            "INSERT INTO ledger_late(created_at, id) " LOY_LEDGER_LATE_OF_ENTRIES);
+    // Each sale's latest quarter-hour so far (schema version 18), where it differs.
+    c.run(LOY_SALES_SEEN_REWRITE);
+    changed += c.changes();
+    rewrite("SELECT COUNT(*) FROM (" LOY_SALES_LATE_DIFFERENCES ")", "sales_late",
+            "INSERT INTO sales_late(created_at, id) " LOY_SALES_LATE_OF_SALES);
     c.run(
         "UPDATE gift_cards SET balance = (SELECT COALESCE(SUM(amount), 0) FROM "
         "gift_card_activities a WHERE a.card_id = gift_cards.id) WHERE balance <> (SELECT "

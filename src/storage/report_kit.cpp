@@ -6,6 +6,7 @@
 #include "loyalty/money.hpp"
 #include "periods.hpp"
 #include "storage/ledger_totals.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty::report_kit {
 
@@ -58,18 +59,20 @@ Span make_span(storage::Session& s, const ReportOptions& o) {
     sp.to_ms = o.to_ms != 0 ? o.to_ms : s.now + 1;
     sp.from_ms = o.from_ms;
     if (sp.from_ms == 0) {
-        // Each read through a key, so an open start does not scan the ledger: the first sale by
-        // time, the first member by id, and the ledger's earliest entry, which is either listed
-        // late (ledger_late, by time) or written in time in the quarter-hour of the first entry
-        // by id, between that entry and the last its quarter-hour's totals name (schema 13).
+        const std::optional<std::int64_t> first_sale = storage::first_sale_time(s.c);
+        // Each read through a key, so an open start scans neither the sales nor the ledger: the
+        // first sale by time (storage/sales_time.hpp), the first member by id, and the ledger's
+        // earliest entry, which is either listed late (ledger_late, by time) or written in time in
+        // the quarter-hour of the first entry by id, between that entry and the last its
+        // quarter-hour's totals name (schema 13).
         auto q = s.c.query(
-            "SELECT MIN(t) FROM (SELECT MIN(created_at) t FROM sales UNION ALL "
+            "SELECT MIN(t) FROM (SELECT ?2 t WHERE ?2 IS NOT NULL UNION ALL "
             "SELECT created_at FROM (SELECT created_at FROM members ORDER BY id LIMIT 1) UNION ALL "
             "SELECT MIN(created_at) FROM ledger_late UNION ALL "
             "SELECT MIN(created_at) FROM ledger, (SELECT id AS first, created_at / ?1 AS quarter "
             "FROM ledger ORDER BY id LIMIT 1) f WHERE id BETWEEN f.first AND (SELECT MAX(last_id) "
             "FROM ledger_totals WHERE ledger_totals.quarter = f.quarter))",
-            storage::kQuarterMs);
+            storage::kQuarterMs, first_sale);
         sp.from_ms = q.next() && !q.is_null(0) ? q.i64(0) : sp.to_ms - 1;
         if (sp.from_ms >= sp.to_ms) sp.from_ms = sp.to_ms - 1;
     }

@@ -12,6 +12,7 @@
 #include "storage/canonical.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/report_kit.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty {
 
@@ -59,12 +60,14 @@ Table members_report(Session& s, const Span& sp, const ReportOptions& o) {
         t.rows[i][1] = cell(fresh[i]);
         t.rows[i][2] = cell(running);
         for (int w = 0; w < 2; ++w) {
-            const std::int64_t end = sp.periods[i].to_ms;
+            const std::int64_t end = sp.periods[i].to_ms, start = end - (w == 0 ? 30 : 90) * kDayMs;
+            const storage::SaleIds ids = storage::sales_in_time(s.c, start, end);
             auto a = s.c.query(
-                "SELECT COUNT(DISTINCT member_id) FROM sales s WHERE member_id IS NOT NULL AND "
-                "status IN (0, 1) AND created_at >= ?1 AND created_at < ?2 AND "
-                "(?3 = '' OR branch = ?3)",
-                end - (w == 0 ? 30 : 90) * kDayMs, end, o.branch);
+                "SELECT COUNT(DISTINCT member_id) FROM sales s WHERE " LOY_SALES_BETWEEN(
+                    "1", "2", "4", "5") " AND member_id IS NOT NULL AND status IN (0, 1) AND "
+                                        "created_at >= ?1 AND created_at < ?2 AND "
+                                        "(?3 = '' OR branch = ?3)",
+                start, end, o.branch, ids.lo, ids.hi);
             a.next();
             t.rows[i][3 + w] = cell(a.i64(0));
         }
@@ -78,10 +81,12 @@ struct SaleRow {
 
 template <typename F>
 void each_sale(Session& s, const Span& sp, const std::string& branch, F f) {
+    const storage::SaleIds ids = storage::sales_in_time(s.c, sp.from_ms, sp.to_ms);
     auto q = s.c.query("SELECT created_at, COALESCE(member_id, 0), " LOY_NET_AMOUNT
-                       " FROM sales s WHERE status IN (0, 1) AND created_at >= ?1 AND "
-                       "created_at < ?2 AND (?3 = '' OR branch = ?3)",
-                       sp.from_ms, sp.to_ms, branch);
+                       " FROM sales s WHERE " LOY_SALES_BETWEEN("1", "2", "4", "5")
+                       " AND status IN (0, 1) AND created_at >= ?1 AND created_at < ?2 AND "
+                       "(?3 = '' OR branch = ?3)",
+                       sp.from_ms, sp.to_ms, branch, ids.lo, ids.hi);
     while (q.next())
         f(SaleRow{q.i64(0), q.i64(1), q.i64(2)});
 }
@@ -415,10 +420,12 @@ Table rules_report(Session& s, const Span& sp, const ReportOptions& o) {
     t.columns = {"rule", "name", "points", "sales", "share_pct"};
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> acc;
     std::int64_t total = 0;
+    const storage::SaleIds ids = storage::sales_in_time(s.c, sp.from_ms, sp.to_ms);
     auto q = s.c.query(
-        "SELECT explanation FROM sales s WHERE status IN (0, 1) AND created_at >= ?1 AND "
-        "created_at < ?2 AND (?3 = '' OR branch = ?3) AND points_earned <> 0",
-        sp.from_ms, sp.to_ms, o.branch);
+        "SELECT explanation FROM sales s WHERE " LOY_SALES_BETWEEN("1", "2", "4", "5")
+        " AND status IN (0, 1) AND created_at >= ?1 AND created_at < ?2 AND "
+        "(?3 = '' OR branch = ?3) AND points_earned <> 0",
+        sp.from_ms, sp.to_ms, o.branch, ids.lo, ids.hi);
     while (q.next()) {
         for (const auto& r : storage::decode_rules(q.text(0))) {
             if (r.points == 0) continue;
@@ -444,11 +451,13 @@ struct SalesBy {
 };
 template <typename Acc>
 void sales_by(Session& s, const Span& sp, const char* column, std::map<std::string, Acc>& acc) {
+    const storage::SaleIds ids = storage::sales_in_time(s.c, sp.from_ms, sp.to_ms);
     auto q = s.c.query(s.c.intern(std::string("SELECT COALESCE(") + column +
                                   ", ''), member_id IS NOT NULL, " LOY_NET_AMOUNT
-                                  ", points_earned FROM sales s WHERE status IN (0, 1) AND "
-                                  "created_at >= ?1 AND created_at < ?2"),
-                       sp.from_ms, sp.to_ms);
+                                  ", points_earned FROM sales s WHERE " LOY_SALES_BETWEEN(
+                                      "1", "2", "3", "4") " AND status IN (0, 1) AND "
+                                                          "created_at >= ?1 AND created_at < ?2"),
+                       sp.from_ms, sp.to_ms, ids.lo, ids.hi);
     while (q.next()) {
         SalesBy& a = acc[q.text(0)];
         ++a.n;
@@ -636,13 +645,15 @@ Table top_members_report(Session& s, const Span& sp, const ReportOptions& o) {
         throw Error(Status::InvalidArgument, "limit must be between 1 and 1000");
     Table t;
     t.columns = {"rank", "member_id", "name", "phone", "tier", "purchases", "spend", "balance"};
+    const storage::SaleIds ids = storage::sales_in_time(s.c, sp.from_ms, sp.to_ms);
     auto q = s.c.query(
         "SELECT x.member_id, COALESCE(m.name, ''), COALESCE(m.phone, ''), m.tier, x.n, x.spend, "
         "m.balance FROM (SELECT member_id, COUNT(*) n, SUM(" LOY_NET_AMOUNT
-        ") spend FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND created_at "
-        ">= ?1 AND created_at < ?2 AND (?3 = '' OR branch = ?3) GROUP BY member_id) x JOIN "
-        "members m ON m.id = x.member_id ORDER BY x.spend DESC, x.member_id LIMIT ?4",
-        sp.from_ms, sp.to_ms, o.branch, o.limit);
+        ") spend FROM sales s WHERE " LOY_SALES_BETWEEN("1", "2", "5", "6")
+        " AND member_id IS NOT NULL AND status IN (0, 1) AND created_at >= ?1 AND created_at < "
+        "?2 AND (?3 = '' OR branch = ?3) GROUP BY member_id) x JOIN members m ON m.id = "
+        "x.member_id ORDER BY x.spend DESC, x.member_id LIMIT ?4",
+        sp.from_ms, sp.to_ms, o.branch, o.limit, ids.lo, ids.hi);
     std::int64_t rank = 0;
     while (q.next())
         t.rows.push_back({cell(++rank), cell(q.i64(0)), cell(q.text(1)), cell(q.text(2)),

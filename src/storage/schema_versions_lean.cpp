@@ -7,6 +7,7 @@
 #include "storage/lots_sql.hpp"
 #include "storage/sale_lines.hpp"
 #include "storage/sale_parts.hpp"
+#include "storage/sales_time.hpp"
 #include "storage/schema_versions.hpp"
 
 namespace loyalty::storage {
@@ -257,6 +258,29 @@ DROP TABLE lot_moves;
 )SQL" LOY_LOT_MOVES_VIEW R"SQL(;
 )SQL";
 
+// Version 18: no index of the sales by time. Every checkout wrote a leaf of it (1.1 pages) for the
+// reports, the draws, the segments' activity and a till's offline spending limit, which read the
+// sales of a time range. Each sale now holds the latest quarter-hour of the sales up to it
+// (`quarter_seen`), which never falls as ids rise, so the sales of a range written in time are a
+// range of ids found through the table's key; those written late are listed by time in
+// sales_late, kept by a trigger whose condition a sale written in time makes false
+// (storage/sales_time.hpp). The upgrade writes both as loy_rebuild does, a pass over the sales in
+// id order, and rewrites every sale's row once.
+constexpr const char* kSchemaV18 = R"SQL(
+ALTER TABLE sales ADD COLUMN quarter_seen INTEGER NOT NULL DEFAULT 0;
+)SQL" LOY_SALES_SEEN_REWRITE R"SQL(;
+CREATE TABLE sales_late(
+  created_at INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY(created_at, id)) WITHOUT ROWID;
+INSERT INTO sales_late(created_at, id) )SQL" LOY_SALES_LATE_OF_SALES R"SQL(;
+CREATE TRIGGER sales_late_i AFTER INSERT ON sales
+  WHEN NEW.created_at / 900000 < NEW.quarter_seen BEGIN
+  INSERT INTO sales_late(created_at, id) VALUES (NEW.created_at, NEW.id);
+END;
+DROP INDEX sales_time;
+)SQL";
+
 }  // namespace
 
 void migrate_lean(Connection& c, std::int64_t from) {
@@ -273,6 +297,7 @@ void migrate_lean(Connection& c, std::int64_t from) {
     // before read as themselves and stay as they are (the journal is append-only, and rewriting
     // it would make the upgrade of a large file long). The number goes up so that a library of
     // an earlier version, which would take the codes for text, refuses the file.
+    if (from < 18) c.exec(kSchemaV18);
     // Each later version adds one `if (from < N)` step here.
 }
 

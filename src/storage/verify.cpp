@@ -2,12 +2,14 @@
 // the journal's chain, every fact against its record, and every projection against a file
 // rebuilt from the journal alone.
 #include <map>
+#include <utility>
 
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/record_packing.hpp"
 #include "storage/sale_parts.hpp"
+#include "storage/sales_time.hpp"
 
 namespace loyalty {
 
@@ -273,14 +275,23 @@ VerifyReport Database::verify() {
                 std::to_string(q.i64(7)) +
                 (q.text(0) == "t" ? ", which the entries do not give" : ", not in the totals"));
     }
-    {
-        // The entries written late, listed by time for the reports' edges.
-        auto q = d.c.query(LOY_LEDGER_LATE_DIFFERENCES " ORDER BY 3, 1");
+    // The entries and the sales written late, each listed by time for the reports.
+    for (const auto& [what, sql] :
+         {std::pair{"entry ", LOY_LEDGER_LATE_DIFFERENCES " ORDER BY 3, 1"},
+          std::pair{"sale ", LOY_SALES_LATE_DIFFERENCES " ORDER BY 3, 1"}}) {
+        auto q = d.c.query(sql);
         while (q.next())
-            add(std::string("entry ") + std::to_string(q.i64(2)) + " (time " +
-                std::to_string(q.i64(1)) + ")" +
+            add(what + std::to_string(q.i64(2)) + " (time " + std::to_string(q.i64(1)) + ")" +
                 (q.text(0) == "t" ? " is listed as written late, which it was not"
                                   : " was written late but is not listed as such"));
+    }
+    {
+        // Each sale's latest quarter-hour so far, by which the reports find a time's sales.
+        auto q = d.c.query(LOY_SALES_SEEN_DIFFERENCES " ORDER BY 1");
+        while (q.next())
+            add("sale " + std::to_string(q.i64(0)) + ": holds quarter-hour " +
+                std::to_string(q.i64(1)) + " as the latest so far, but the sales give " +
+                std::to_string(q.i64(2)));
     }
     {
         // Each sale's ranges of entries and coupon uses, against the rows that name the sale.

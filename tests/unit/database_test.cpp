@@ -9,6 +9,7 @@
 #include <random>
 
 #include "db_fixture.hpp"
+#include "report_fixture.hpp"
 #include "sha256.hpp"
 #include "storage/canonical.hpp"
 #include "storage/facts.hpp"
@@ -1060,10 +1061,7 @@ TEST_CASE(
 
 TEST_CASE("the points and liability reports add quarter-hour totals and read their edges exactly",
           "[reports]") {
-    // A UTC offset of 7 minutes puts every local midnight inside a quarter-hour, so the daily
-    // periods split quarter-hours as well as the report's own edges do.
-    std::string prog = kProgramme;
-    prog.replace(prog.find("\"currency\""), 0, "\"utc_offset_minutes\": 7, ");
+    const std::string prog = programme_at_offset(7);  // local midnights inside quarter-hours
     auto path = temp_path("report-totals.db");
     auto db = open(path);
     db->load_program(prog);
@@ -1085,11 +1083,7 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
         db->apply_journal(other->journal("", 0, 1000));
     }
     const std::int64_t from = kT0 + 5 * 60000 + 3000, to = kT0 + 35 * 3600000LL + 11 * 60000;
-    std::vector<std::int64_t> bounds = {from};
-    const std::int64_t day = 86400000, midnight_shift = 7 * 60000;
-    for (std::int64_t t = (from / day) * day - midnight_shift; t < to; t += day)
-        if (t > from) bounds.push_back(t);
-    bounds.push_back(to);
+    const std::vector<std::int64_t> bounds = day_bounds(from, to, 7 * 60000);
     // Entries on both sides of each local midnight, in the quarter-hour it splits.
     for (std::size_t i = 1; i + 1 < bounds.size(); ++i)
         for (const std::int64_t at : {bounds[i] - 120000, bounds[i] + 120000}) {
@@ -1104,12 +1098,7 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
     };
     auto check_reports = [&]() {
         for (const std::string branch : {"", "north"}) {
-            ReportOptions o;
-            o.from_ms = from;
-            o.to_ms = to;
-            o.group = Grouping::Day;
-            o.branch = branch;
-            const Table p = db->report("points", o);
+            const Table p = report_by_day(*db, "points", from, to, branch);
             REQUIRE(p.rows.size() == bounds.size() - 1);
             for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
                 const std::string w = range(bounds[i], bounds[i + 1]) +
@@ -1135,13 +1124,7 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
 
     // Verify names the damage done to the file, rebuild mends it, the reports are right again.
     auto mended = [&](const char* named) {
-        const auto rep = db->verify();
-        REQUIRE_FALSE(rep.ok());
-        CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [named](const std::string& p) {
-            return p.find(named) != std::string::npos;
-        }));
-        CHECK(db->rebuild() >= 1);
-        CHECK(db->verify().ok());
+        expect_mended(*db, named);
         check_reports();
     };
 
@@ -1166,13 +1149,7 @@ TEST_CASE("the points and liability reports add quarter-hour totals and read the
     // from the report; verify names it; rebuild mends it.
     CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger_late") ==
           raw_int(path, "SELECT COUNT(*) FROM ledger WHERE reason = 'edge'") + 1);
-    auto points_by_day = [&] {
-        ReportOptions o;
-        o.from_ms = from;
-        o.to_ms = to;
-        o.group = Grouping::Day;
-        return db->report("points", o);
-    };
+    auto points_by_day = [&] { return report_by_day(*db, "points", from, to); };
     const std::int64_t last_quarter = (to - 1) / 900000;
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM ledger WHERE kind = 1 AND created_at < " +
                               std::to_string(to) +
@@ -1406,12 +1383,22 @@ TEST_CASE(
              "ALTER TABLE sales DROP COLUMN uses_from; ALTER TABLE sales DROP COLUMN uses_to;"
              "CREATE INDEX ledger_sale ON ledger(sale_id) WHERE sale_id IS NOT NULL;"
              "CREATE INDEX coupon_uses_sale ON coupon_uses(sale_id);"
+             // The sales by time in an index, as version 17 and before found them.
+             "DROP TRIGGER sales_late_i; DROP TABLE sales_late;"
+             "ALTER TABLE sales DROP COLUMN quarter_seen;"
+             "CREATE INDEX sales_time ON sales(created_at);"
              "PRAGMA user_version = 8;");
     REQUIRE(raw_int(path, "SELECT MAX(id) FROM lots") < 5000);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
+    // Schema 18: no index of the sales by time; each sale holds the latest quarter-hour so far,
+    // its own for both (written in time), and none is listed late.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sales_time'") == 0);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sales WHERE quarter_seen = created_at / 900000") ==
+          2);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sales_late") == 0);
     // Schema 16: the second sale's redeem entry holds its one move (25 points of the first lot)
     // in its row; lot_moves is a view of the entries' moves.
     CHECK(raw_int(path,

@@ -2,18 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "db_fixture.hpp"
+#include "report_fixture.hpp"
 
 using namespace loyalty;
 using namespace fixture;
-
-namespace {
-std::int64_t column(const Table& t, std::size_t row, const std::string& name) {
-    for (std::size_t c = 0; c < t.columns.size(); ++c)
-        if (t.columns[c] == name) return t.rows.at(row).at(c).number;
-    FAIL("no column " << name);
-    return 0;
-}
-}  // namespace
 
 TEST_CASE("a report from the start counts the ledger's earliest entries, late or in time",
           "[reports]") {
