@@ -150,18 +150,16 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         sqlite3_finalize(ins);
         sql(db, "COMMIT");
     }
-    sqlite3_stmt *led = nullptr, *lot = nullptr, *left = nullptr, *bal = nullptr;
+    sqlite3_stmt *led = nullptr, *left = nullptr, *bal = nullptr;
+    // Each entry with its lot packed in its row, as the library writes it (storage/lots_sql.hpp):
+    // [n, points, available_at, expires_at]; one numbering of parameters for it and what is left
+    // of the lot, each statement naming those it stores.
     sqlite3_prepare_v2(
         db,
         "INSERT INTO ledger(id, origin, member_id, kind, points, reason, program_version, "
-        "created_at, source) VALUES (?, 1, ?, 1, ?, 'purchase', 1, ?, 'purchase')",
+        "created_at, source, lots) VALUES (?2, 1, ?1, 1, ?3, 'purchase', 1, ?5, 'purchase', "
+        "json_array(json_array(0, ?3, ?5, ?6)))",
         -1, &led, nullptr);
-    sqlite3_prepare_v2(
-        db,
-        "INSERT INTO lots(id, member_id, entry_id, points, available_at, expires_at) "
-        "VALUES (?2 * 1048576, ?1, ?2, ?3, ?5, ?6)",  // a lot keyed by its entry, as the
-                                                      // library does
-        -1, &lot, nullptr);
     sqlite3_prepare_v2(db,
                        "INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining) "
                        "VALUES (?1, ?2 * 1048576, ?6, ?5, ?4)",
@@ -179,15 +177,7 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
                 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(members));
             std::int64_t pts = 1 + static_cast<std::int64_t>(rng() % 40);
             std::int64_t at = kNow - 730 * kDay + static_cast<std::int64_t>(rng() % (730 * kDay));
-            sqlite3_bind_int64(led, 1, e + 1);
-            sqlite3_bind_int64(led, 2, member);
-            sqlite3_bind_int64(led, 3, pts);
-            sqlite3_bind_int64(led, 4, at);
-            sqlite3_step(led);
-            sqlite3_reset(led);
-            // The lot and what is left of it: one numbering of parameters, each statement
-            // naming those it stores.
-            for (sqlite3_stmt* st : {lot, left}) {
+            for (sqlite3_stmt* st : {led, left}) {
                 sqlite3_bind_int64(st, 1, member);
                 sqlite3_bind_int64(st, 2, e + 1);
                 sqlite3_bind_int64(st, 3, pts);
@@ -205,7 +195,6 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         sql(db, "COMMIT");
     }
     sqlite3_finalize(led);
-    sqlite3_finalize(lot);
     sqlite3_finalize(left);
     sqlite3_finalize(bal);
     sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");

@@ -31,7 +31,7 @@ const std::vector<FactTable>& fact_tables() {
           "entries_from", "entries_to", "uses_from", "uses_to", "quarter_seen"}},
         {"refunds", "refund", 'R', LOY_FACT_SQL("refunds"), {"balance_after", "available_after"}},
         {"sale_claims", "sale_claim", 'K', LOY_FACT_SQL("sale_claims"), {}},
-        {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {"moves"}},
+        {"ledger", "entry", 'L', LOY_FACT_SQL("ledger"), {"moves", "lots"}},
         {"wallet_entries", "wallet_entry", 'W', LOY_FACT_SQL("wallet_entries"), {}},
         {"coupons", "coupon", 'C', LOY_FACT_SQL("coupons"), {}},
         {"coupon_uses", "coupon_use", 'U', LOY_FACT_SQL("coupon_uses"), {"restored_at"}},

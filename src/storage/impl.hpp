@@ -27,6 +27,7 @@
 #include "storage/canonical.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/family.hpp"
+#include "storage/packed_lots.hpp"
 #include "storage/sale_lines.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -172,6 +173,8 @@ struct Database::Impl {
     std::unordered_map<const char*, FactPlan> fact_plans;
     // A sale's packed lines, read for its journal record (room kept from one sale to the next).
     std::vector<storage::PackedLine> unpacked_lines;
+    // An entry's packed lots, likewise.
+    std::vector<storage::PackedLot> unpacked_lots;
     // Moved on by each record built and each check of the facts: the plans are checked once in
     // each (the schema does not change within one).
     std::uint64_t plan_epoch = 0;
@@ -429,12 +432,14 @@ struct Database::Impl {
     bool any_open_hold();
     std::int64_t balance_of(std::int64_t member_id);
     std::string source_of(EntryKind kind, const EntryContext& ctx);
+    // `lots`: the entry's lots as ledger.lots holds them (storage/packed_lots.hpp), "" for none.
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
-                           const EntryContext& ctx);
-    // `nth`: the lot's place among its entry's lots, from 0 (storage/lots_sql.hpp).
+                           const EntryContext& ctx, const std::string& lots = std::string());
+    // `nth`: the lot's place among its entry's lots, from 0 (storage/lots_sql.hpp); `in_row`:
+    // the entry was written with it.
     void add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
                  std::int64_t balance_before, std::int64_t available_at, std::int64_t expires_at,
-                 std::int64_t nth = 0);
+                 std::int64_t nth = 0, bool in_row = false);
     std::int64_t credit(EntryKind kind, std::int64_t member, std::int64_t points,
                         const EntryContext& ctx, std::int64_t available_at,
                         std::int64_t expires_at);

@@ -21,8 +21,10 @@ using storage::fact_tables;
 using storage::FactTable;
 using storage::kGenesis;
 using storage::pack_record_body;
+using storage::PackedLot;
 using storage::record_hash;
 using storage::reference_of;
+using storage::unpack_lots;
 using storage::unpack_record_body;
 
 namespace {
@@ -249,9 +251,9 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
     JsonOut f{out};
     f.string("t", t.type);
     const std::string_view table = t.table;
-    const bool is_sale = table == "sales";
+    const bool is_sale = table == "sales", is_entry = table == "ledger";
     int lines_kind = SQLITE_NULL;
-    std::string packed_lines;
+    std::string packed_lines, packed_lots;
     {
         auto q = d.c.query(t.row_sql, id);
         if (!q.next()) throw Error(Status::Internal, std::string("no ") + t.table + " row");
@@ -265,6 +267,7 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
                 lines_kind = q.type(i);  // before view(), which may convert the value
                 if (lines_kind == SQLITE_TEXT) packed_lines = q.view(i);
             }
+            if (is_entry && col.name == "lots" && q.type(i) == SQLITE_TEXT) packed_lots = q.view(i);
         }
         f.name("id");
         append_uid(out, d.origin_name(origin), t.letter, seq);
@@ -294,11 +297,25 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
                    "SELECT line_no, quantity_milli, amount, points FROM refund_lines WHERE "
                    "refund_id=? ORDER BY line_no",
                    id);
-    } else if (table == "ledger") {
-        child_rows(f, "lots", d.c,
-                   "SELECT points, available_at, expires_at FROM lots WHERE " LOY_LOTS_OF_ENTRY(
-                       "?1") " ORDER BY id",
-                   id, {}, true);
+    } else if (is_entry && !packed_lots.empty()) {
+        // The lots it opened, as child_rows would write them from LOY_LOTS_OF_ENTRY_ROW, read
+        // from the row's text (which SQL reads only when it is not as this library packs it).
+        if (unpack_lots(packed_lots, d.unpacked_lots) && !d.unpacked_lots.empty()) {
+            f.name("lots");
+            out += '[';
+            for (std::size_t i = 0; i < d.unpacked_lots.size(); ++i) {
+                const PackedLot& l = d.unpacked_lots[i];
+                out += i ? ",{" : "{";
+                JsonOut r{out};
+                r.number("points", l.points);
+                r.number("available_at", l.available_at);
+                r.number("expires_at", l.expires_at);
+                out += '}';
+            }
+            out += ']';
+        } else {
+            child_rows(f, "lots", d.c, LOY_LOTS_OF_ENTRY_ROW, id, {}, true);
+        }
     }
     out += '}';
 }

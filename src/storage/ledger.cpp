@@ -77,16 +77,16 @@ std::string Database::Impl::source_of(EntryKind kind, const EntryContext& ctx) {
 }
 
 std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
-                                       const EntryContext& ctx) {
+                                       const EntryContext& ctx, const std::string& lots) {
     c.query(
          "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
-         "reason, operator, branch, terminal, program_version, created_at, source, approver) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "reason, operator, branch, terminal, program_version, created_at, source, approver, "
+         "lots) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, member, static_cast<std::int64_t>(kind), points, NullIfZero{ctx.sale_id},
          NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects}, NullIfEmpty{ctx.reason},
          NullIfEmpty{ctx.operator_id}, NullIfEmpty{ctx.branch}, NullIfEmpty{ctx.terminal},
          std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)},
-         NullIfEmpty{ctx.approver})
+         NullIfEmpty{ctx.approver}, NullIfEmpty{lots})
         .run();
     std::int64_t id = c.last_id();
     if (ctx.sale_id && !ctx.refund_id) note_sale_entry(ctx.sale_id, id);
@@ -100,10 +100,12 @@ std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std:
 }
 
 // Adds a lot for a positive entry; if the member was in debt (negative balance before the
-// entry), the debt is repaid from the new lot first.
+// entry), the debt is repaid from the new lot first. What the lot is goes in its entry's row
+// (storage/packed_lots.hpp), on the page the entry was written to, unless the entry was
+// written with it (`in_row`, as credit writes its one lot).
 void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
                              std::int64_t balance_before, std::int64_t available_at,
-                             std::int64_t expires_at, std::int64_t nth) {
+                             std::int64_t expires_at, std::int64_t nth, bool in_row) {
     if (nth < 0 || nth >= storage::kLotsPerEntry)
         throw Error(Status::CapReached,
                     "one entry opens at most " + std::to_string(storage::kLotsPerEntry) + " lots");
@@ -111,11 +113,15 @@ void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64
         throw Error(Status::Internal, "entry " + std::to_string(entry) + " cannot key its lots");
     const std::int64_t id = entry * storage::kLotsPerEntry + nth;
     std::int64_t repay = balance_before < 0 ? std::min(points, -balance_before) : 0;
-    c.query(
-         "INSERT INTO lots(id, member_id, entry_id, points, available_at, expires_at) VALUES "
-         "(?,?,?,?,?,?)",
-         id, member, entry, points, available_at, expires_at)
-        .run();
+    if (!in_row) {
+        c.query(LOY_LOTS_APPEND, entry, storage::pack_lot({nth, points, available_at, expires_at}),
+                nth)
+            .run();
+        if (c.changes() != 1)
+            throw Error(Status::Internal, "entry " + std::to_string(entry) +
+                                              " is not here or already opened lot " +
+                                              std::to_string(nth));
+    }
     if (repay < points)
         c.query(
              "INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining) VALUES "
@@ -146,8 +152,10 @@ std::int64_t Database::Impl::credit(EntryKind kind, std::int64_t member, std::in
                                     const EntryContext& ctx, std::int64_t available_at,
                                     std::int64_t expires_at) {
     std::int64_t before = balance_of(member);
-    std::int64_t entry = add_entry(kind, member, points, ctx);
-    add_lot(member, entry, points, before, available_at, expires_at);
+    std::int64_t entry =
+        add_entry(kind, member, points, ctx,
+                  "[" + storage::pack_lot({0, points, available_at, expires_at}) + "]");
+    add_lot(member, entry, points, before, available_at, expires_at, 0, true);
     return entry;
 }
 
@@ -164,9 +172,8 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
     // Two look-ups, each on its own index: the reversed entry's lots, the member's unexpired ones.
     if (prefer_entry) {
         auto q = c.query(
-            "SELECT l.id, l.entry_id, o.remaining, o.available_at, o.expires_at FROM lots l "
-            "JOIN lots_left o ON o.member_id = ?2 AND o.id = l.id "
-            "WHERE " LOY_LOT_IDS_OF_ENTRY("l.id", "?1"),
+            "SELECT id, ?1, remaining, available_at, expires_at FROM lots_left WHERE member_id = "
+            "?2 AND " LOY_LOT_IDS_OF_ENTRY("id", "?1"),
             prefer_entry, member);
         while (q.next())
             open.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4)});
@@ -312,11 +319,23 @@ void Database::Impl::restore_spent(std::int64_t member, std::int64_t points,
                                    const EntryContext& ctx) {
     std::int64_t expires = kNever;
     if (ctx.corrects) {
-        auto q = c.query(
-            "SELECT MAX(lt.expires_at) FROM lot_moves m JOIN lots lt ON lt.id = m.lot_id "
-            "WHERE m.entry_id = ?",
-            ctx.corrects);
-        if (q.next() && !q.is_null(0)) expires = q.i64(0);
+        // Each lot's expiry from the row of the entry that opened it.
+        std::vector<std::int64_t> taken;
+        {
+            auto m = c.query("SELECT lot_id FROM lot_moves WHERE entry_id = ?", ctx.corrects);
+            while (m.next())
+                taken.push_back(m.i64(0));
+        }
+        std::int64_t latest = 0;
+        bool any = false;
+        for (const std::int64_t lot : taken) {
+            auto q = c.query(LOY_LOT_DATES, lot);
+            if (q.next() && !q.is_null(1)) {
+                latest = any ? std::max(latest, q.i64(1)) : q.i64(1);
+                any = true;
+            }
+        }
+        if (any) expires = latest;
     }
     credit(EntryKind::Restore, member, points, ctx, now(), expires);
 }
@@ -459,8 +478,9 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
         "JOIN fam ON m.merged_into = fam.id) "
         "SELECT COALESCE(l.origin_seq, l.id), o.name, l.kind, l.member_id, l.points, l.sale_id, "
         "l.reason, l.branch, "
-        "l.terminal, l.operator, l.created_at, (SELECT MAX(expires_at) FROM lots WHERE "
-        LOY_LOTS_OF_ENTRY("l.id") "), (SELECT COALESCE(c.origin_seq, c.id) FROM ledger c "
+        "l.terminal, l.operator, l.created_at, (SELECT MAX(json_extract(j.value, '$[3]')) FROM "
+        "json_each(l.lots) j WHERE l.lots IS NOT NULL), (SELECT COALESCE(c.origin_seq, c.id) FROM "
+        "ledger c "
         "WHERE "
         "c.id = l.corrects), (SELECT o2.name FROM ledger c JOIN origins o2 ON o2.id = c.origin "
         "WHERE c.id = l.corrects), l.approver "

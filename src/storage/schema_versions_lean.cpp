@@ -281,6 +281,27 @@ END;
 DROP INDEX sales_time;
 )SQL";
 
+// Version 19: what a lot is (its points and dates) is packed in the row of the entry that opened
+// it (storage/lots_sql.hpp), not in a table of its own that every earning checkout wrote a leaf
+// of (1.0 pages a checkout); `lots` is a view of them, with the ids and columns it had. The
+// ledger's row is written anyway; `ledger_lots_append_only` refuses any change of its lots but an
+// append, as the moves' trigger does. The upgrade packs each entry's lots in id order, with each
+// lot's place among its entry's (its id less its entry's times 2^20), so every id stays as it was.
+constexpr const char* kSchemaV19 = R"SQL(
+ALTER TABLE ledger ADD COLUMN lots TEXT;
+UPDATE ledger SET lots = (SELECT json_group_array(json_array(n, points, available_at,
+  expires_at)) FROM (SELECT l.id - l.entry_id * )SQL" LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) R"SQL( AS n,
+  l.points, l.available_at, l.expires_at FROM lots l WHERE )SQL" LOY_LOT_IDS_OF_ENTRY(
+    "l.id", "ledger.id") R"SQL( ORDER BY l.id))
+  WHERE id IN (SELECT entry_id FROM lots);
+CREATE TRIGGER ledger_lots_append_only BEFORE UPDATE OF lots ON ledger
+  WHEN OLD.lots IS NOT NULL AND (NEW.lots IS NULL OR substr(NEW.lots, 1, length(OLD.lots) - 1)
+    IS NOT substr(OLD.lots, 1, length(OLD.lots) - 1))
+  BEGIN SELECT RAISE(ABORT, 'lots are append-only'); END;
+DROP TABLE lots;
+)SQL" LOY_LOTS_VIEW R"SQL(;
+)SQL";
+
 }  // namespace
 
 void migrate_lean(Connection& c, std::int64_t from) {
@@ -298,6 +319,7 @@ void migrate_lean(Connection& c, std::int64_t from) {
     // it would make the upgrade of a large file long). The number goes up so that a library of
     // an earlier version, which would take the codes for text, refuses the file.
     if (from < 18) c.exec(kSchemaV18);
+    if (from < 19) c.exec(kSchemaV19);
     // Each later version adds one `if (from < N)` step here.
 }
 

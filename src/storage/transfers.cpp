@@ -1,6 +1,7 @@
 // Points given by one member to another: the giver's available points, taken as a spend takes
 // them (soonest expiry first), arrive with their dates, so a gift never extends an expiry.
 #include "storage/impl.hpp"
+#include "storage/lots_sql.hpp"
 
 namespace loyalty {
 
@@ -48,8 +49,9 @@ std::int64_t Database::transfer_points(std::int64_t from_member_id, std::int64_t
         auto plan = d.plan(from, points, true, 0);
         std::vector<std::pair<std::int64_t, std::int64_t>> dates;  // available_at, expires_at
         for (const auto& take : plan) {
-            auto q = d.c.query("SELECT available_at, expires_at FROM lots WHERE id=?", take.lot);
-            q.next();
+            auto q = d.c.query(LOY_LOT_DATES, take.lot);
+            if (!q.next())
+                throw Error(Status::Internal, "lot " + std::to_string(take.lot) + " is not here");
             dates.emplace_back(q.i64(0), q.i64(1));
         }
         d.debit_spend(EntryKind::TransferOut, from, points, ctx);

@@ -217,32 +217,47 @@ VerifyReport Database::verify() {
     }
     {
         // What lots_left holds of each lot (nothing: spent) against what its moves leave.
+        // One pass over the lots (a view of the entries' rows, which no key finds by lot id).
         auto q = d.c.query(
-            "WITH moved(id, r) AS (" LOY_LOTS_LEFT_BY_MOVES
-            ") SELECT l.id, COALESCE(o.remaining, 0), m.r FROM lots l JOIN moved m ON m.id = l.id "
-            "LEFT JOIN lots_left o ON o.member_id = l.member_id AND o.id = l.id WHERE "
-            "COALESCE(o.remaining, 0) <> m.r OR m.r < 0 OR m.r > l.points OR o.remaining <= 0 OR "
-            "o.expires_at <> l.expires_at OR o.available_at <> l.available_at");
+            "SELECT id, left, r FROM (SELECT l.id, COALESCE(o.remaining, 0) AS left, l.points - "
+            "COALESCE(m.points, 0) AS r, l.points, o.remaining, o.expires_at <> l.expires_at OR "
+            "o.available_at <> l.available_at AS moved_dates FROM lots l LEFT JOIN (SELECT lot_id, "
+            "SUM(points) AS points FROM lot_moves GROUP BY lot_id) m ON m.lot_id = l.id LEFT JOIN "
+            "lots_left o ON o.member_id = l.member_id AND o.id = l.id) WHERE left <> r OR r < 0 OR "
+            "r > points OR remaining <= 0 OR moved_dates");
         while (q.next())
             add("lot " + std::to_string(q.i64(0)) + ": remaining " + std::to_string(q.i64(1)) +
                 " but its moves leave " + std::to_string(q.i64(2)) +
                 " (or its open row is empty, or its dates differ from the lot's)");
     }
     {
+        // Each open lot's own row, read from its entry's (storage/lots_sql.hpp).
         auto q = d.c.query(
-            "SELECT o.id, o.member_id FROM lots_left o LEFT JOIN lots l ON l.id = o.id WHERE "
-            "l.id IS NULL OR l.member_id <> o.member_id");
+            "SELECT o.id, o.member_id FROM lots_left o LEFT JOIN ledger e ON e.id = "
+            LOY_ENTRY_OF_LOT("o.id") " WHERE e.id IS NULL OR e.member_id <> o.member_id OR NOT "
+            "EXISTS (SELECT 1 FROM json_each(e.lots) j WHERE json_extract(j.value, '$[0]') = "
+            "o.id % " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) ")");
         while (q.next())
             add("open lot " + std::to_string(q.i64(0)) + " of member " + std::to_string(q.i64(1)) +
                 ": no such lot of that member");
     }
     {
-        // A lot's id says which entry opened it (storage/lots_sql.hpp).
-        auto q =
-            d.c.query("SELECT id, entry_id FROM lots WHERE " LOY_ENTRY_OF_LOT("id") " <> entry_id");
+        // What an entry's row holds of its lots (storage/lots_sql.hpp): lots of a positive entry
+        // alone, each [n, points, available_at, expires_at] with a place of its own, points above
+        // zero and at most the entry's.
+        auto q = d.c.query(
+            "SELECT e.id, e.lots FROM ledger e WHERE e.lots IS NOT NULL AND (NOT json_valid(e.lots) "
+            "OR e.points <= 0 OR (SELECT COUNT(*) FROM json_each(e.lots) j WHERE json_type(j.value) "
+            "<> 'array' OR json_array_length(j.value) <> 4 OR json_type(j.value, '$[0]') <> "
+            "'integer' OR json_extract(j.value, '$[0]') NOT BETWEEN 0 AND " LOY_SQL_NUMBER(
+                LOY_LOTS_PER_ENTRY) " - 1 OR json_type(j.value, '$[1]') <> 'integer' OR "
+            "json_extract(j.value, '$[1]') <= 0 OR json_type(j.value, '$[2]') <> 'integer' OR "
+            "json_type(j.value, '$[3]') <> 'integer') > 0 OR (SELECT COUNT(DISTINCT "
+            "json_extract(j.value, '$[0]')) FROM json_each(e.lots) j) <> json_array_length(e.lots) "
+            "OR (SELECT SUM(json_extract(j.value, '$[1]')) FROM json_each(e.lots) j) > e.points)");
         while (q.next())
-            add("lot " + std::to_string(q.i64(0)) + ": its id is not keyed by its entry " +
-                std::to_string(q.i64(1)));
+            add("entry " + std::to_string(q.i64(0)) + ": its lots " + q.text(1) +
+                " are not lots it can have opened");
     }
     {
         auto q = d.c.query(
