@@ -30,9 +30,6 @@ constexpr std::int64_t kLotsPerEntry = LOY_LOTS_PER_ENTRY;
     col " BETWEEN (" e ") * " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " AND (" e ") * " LOY_SQL_NUMBER( \
         LOY_LOTS_PER_ENTRY) " + " LOY_SQL_NUMBER(LOY_LOTS_PER_ENTRY) " - 1"
 
-// SQL: the same, in the column `id` of the table at hand.
-#define LOY_LOTS_OF_ENTRY(e) LOY_LOT_IDS_OF_ENTRY("id", e)
-
 // What a lot is — its points, the time they become available and the time they expire — is
 // packed in the row of the entry that opened it (schema version 19; storage/packed_lots.hpp):
 // `ledger.lots`, one JSON array of [n, points, available_at, expires_at], n its place among the
