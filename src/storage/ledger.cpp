@@ -320,22 +320,13 @@ void Database::Impl::restore_spent(std::int64_t member, std::int64_t points,
     std::int64_t expires = kNever;
     if (ctx.corrects) {
         // Each lot's expiry from the row of the entry that opened it.
-        std::vector<std::int64_t> taken;
-        {
-            auto m = c.query("SELECT lot_id FROM lot_moves WHERE entry_id = ?", ctx.corrects);
-            while (m.next())
-                taken.push_back(m.i64(0));
-        }
-        std::int64_t latest = 0;
-        bool any = false;
-        for (const std::int64_t lot : taken) {
-            auto q = c.query(LOY_LOT_DATES, lot);
-            if (q.next() && !q.is_null(1)) {
-                latest = any ? std::max(latest, q.i64(1)) : q.i64(1);
-                any = true;
-            }
-        }
-        if (any) expires = latest;
+        auto q = c.query(
+            "SELECT MAX(json_extract(j.value, '$[3]')) FROM lot_moves m JOIN ledger e ON e.id = "
+            LOY_ENTRY_OF_LOT("m.lot_id") ", json_each(e.lots) j WHERE m.entry_id = ?1 AND "
+            "e.lots IS NOT NULL AND json_extract(j.value, '$[0]') = m.lot_id % " LOY_SQL_NUMBER(
+                LOY_LOTS_PER_ENTRY),
+            ctx.corrects);
+        if (q.next() && !q.is_null(0)) expires = q.i64(0);
     }
     credit(EntryKind::Restore, member, points, ctx, now(), expires);
 }
