@@ -115,11 +115,17 @@ void Connection::close() noexcept {
 }
 
 void Connection::open(const std::string& path, bool read_only, bool create) {
+    quiet_allocator();
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
     // A writer's commits reach the log in one write each (storage/wal_writes.hpp).
     open_v2(path, flags, path, read_only ? nullptr : wal_batching_vfs());
+}
+
+void Connection::quiet_allocator() noexcept {
+    static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)once;
 }
 
 void Connection::open_v2(const std::string& name, int flags, const std::string& path,
@@ -154,6 +160,7 @@ void Connection::open_immutable(const std::string& path) {
         }
     }
     uri += "?immutable=1";
+    quiet_allocator();
     const int flags =
         SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
     open_v2(uri, flags, path);

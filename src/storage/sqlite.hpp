@@ -184,6 +184,9 @@ class Connection {
   private:
     friend class Query;
     Query acquire(const char* sql);
+    // Turns off SQLite's memory statistics (SQLITE_CONFIG_MEMSTATUS) if nothing in the process
+    // has started SQLite yet: each of its allocations then takes no global lock.
+    static void quiet_allocator() noexcept;
     // sqlite3_open_v2 of `name` (a path or a file: URI) with `vfs` (null: SQLite's default); a
     // failure names `path`.
     void open_v2(const std::string& name, int flags, const std::string& path,
