@@ -8,6 +8,7 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
+#include "storage/journal_keys.hpp"
 #include "storage/sale_parts.hpp"
 #include "storage/sales_time.hpp"
 
@@ -15,7 +16,9 @@ namespace loyalty {
 
 using storage::fact_table_by_type;
 using storage::FactTable;
+using storage::journal_key;
 using storage::kGenesis;
+using storage::kJournalSeqs;
 using storage::record_hash;
 using storage::reference_of;
 
@@ -519,7 +522,8 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     const std::string where = "record " + r.origin + ":J" + std::to_string(r.seq);
     if (!valid_origin_name(r.origin))
         throw Error(Status::InvalidArgument, "'" + r.origin + "' is not an origin name");
-    if (r.seq <= 0) throw Error(Status::InvalidArgument, where + ": seq must be 1 or more");
+    if (r.seq <= 0 || r.seq >= kJournalSeqs)
+        throw Error(Status::InvalidArgument, where + ": seq must be 1 to 2^40 - 1");
     text::check_field("kind", r.kind, kMaxShort);
     text::check_field("key", r.key, kMaxKey);
     text::check_field("body", r.body, 64 * 1024 * 1024);
@@ -529,7 +533,8 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
         throw Error(Status::InvalidArgument, where + ": its content does not match its hash");
     std::int64_t o = origin_by_name(r.origin);
     if (o) {
-        auto held = c.query("SELECT hash FROM journal WHERE origin=? AND seq=?", o, r.seq);
+        auto held =
+            c.query("SELECT hash FROM journal WHERE id=?", journal_key(journal_range(o), r.seq));
         if (held.next()) {
             if (held.view(0) == r.hash) return false;
             throw Error(Status::SyncFork,
@@ -548,8 +553,9 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     std::int64_t last = 0;
     std::string last_hash = kGenesis;
     {
-        auto q =
-            c.query("SELECT seq, hash FROM journal WHERE origin=? ORDER BY seq DESC LIMIT 1", o);
+        auto q = c.query(
+            "SELECT seq, hash FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1",
+            journal_key(journal_range(o), 1), journal_key(journal_range(o), kJournalSeqs - 1));
         if (q.next()) {
             last = q.i64(0);
             last_hash = q.text(1);

@@ -179,6 +179,8 @@ struct Database::Impl {
     // each (the schema does not change within one).
     std::uint64_t plan_epoch = 0;
     std::unordered_map<std::int64_t, std::string> origin_names;
+    // Each origin's range of the journal's keys (storage/journal_keys.hpp), which never changes.
+    std::unordered_map<std::int64_t, std::int64_t> journal_ranges;
     // loy_verify's file rebuilt from the journal alone, kept between checks (storage/verify.cpp).
     std::unique_ptr<Impl> rebuilt;
     // The columns of each fact table, for applying other origins' records (storage/apply.cpp).
@@ -297,6 +299,8 @@ struct Database::Impl {
     // storage/origins.cpp
     void register_origin();
     std::int64_t origin_by_name(const std::string& name);
+    // Origin `id`'s range of the journal's keys (storage/journal_keys.hpp); 0: no such origin.
+    std::int64_t journal_range(std::int64_t id);
     std::int64_t local_id(const char* table, char letter, const std::string& uid_text);
 
     // storage/sale_parts.cpp

@@ -10,6 +10,7 @@
 
 #include "storage/facts.hpp"
 #include "storage/impl.hpp"
+#include "storage/journal_keys.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/record_packing.hpp"
 
@@ -19,7 +20,9 @@ using storage::fact_table;
 using storage::fact_table_of;
 using storage::fact_tables;
 using storage::FactTable;
+using storage::journal_key;
 using storage::kGenesis;
+using storage::kJournalSeqs;
 using storage::pack_record_body;
 using storage::PackedLot;
 using storage::record_hash;
@@ -366,8 +369,10 @@ void Database::Impl::journal_flush() {
     body += ']';
     const std::string first_type = tables.at(static_cast<std::size_t>(noted.front().first)).type;
     auto last = c.query(
-        "SELECT seq, hash, created_at FROM journal WHERE origin=? ORDER BY seq DESC LIMIT 1",
-        origin_id);
+        "SELECT seq, hash, created_at FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC "
+        "LIMIT 1",
+        journal_key(journal_range(origin_id), 1),
+        journal_key(journal_range(origin_id), kJournalSeqs - 1));
     const bool any = last.next();
     const std::int64_t seq = any ? last.i64(0) + 1 : 1;
     const std::string prev = any ? last.text(1) : kGenesis;
@@ -386,9 +391,10 @@ void Database::Impl::store_record(std::int64_t origin_row, std::int64_t seq,
                                   const std::string& hash, std::int64_t at) {
     pack_record_body(body, packed_journal_body);
     c.query(
-         "INSERT INTO journal(origin, seq, kind, idem_key, body, prev, hash, created_at) "
-         "VALUES (?,?,?,?,?,?,?,?)",
-         origin_row, seq, kind, NullIfEmpty{key}, Uncopied{packed_journal_body}, prev, hash, at)
+         "INSERT INTO journal(id, origin, seq, kind, idem_key, body, prev, hash, created_at) "
+         "VALUES (?,?,?,?,?,?,?,?,?)",
+         journal_key(journal_range(origin_row), seq), origin_row, seq, kind, NullIfEmpty{key},
+         Uncopied{packed_journal_body}, prev, hash, at)
         .run();
 }
 
@@ -400,12 +406,15 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
     const std::string name = origin_name.empty() ? origin().name : origin_name;
     std::lock_guard<std::mutex> lock(impl_->mu);
     Transaction t(impl_->c, false);
-    auto q = impl_->c.query(
-        "SELECT j.seq, j.kind, COALESCE(j.idem_key, ''), j.body, j.prev, j.hash, j.created_at "
-        "FROM journal j JOIN origins o ON o.id = j.origin WHERE o.name=? AND j.seq > ? "
-        "ORDER BY j.seq LIMIT ?",
-        name, after_seq, limit);
     std::vector<JournalRecord> out;
+    const std::int64_t o = impl_->origin_by_name(name);
+    if (!o) return out;
+    const std::int64_t range = impl_->journal_range(o);
+    auto q = impl_->c.query(
+        "SELECT seq, kind, COALESCE(idem_key, ''), body, prev, hash, created_at FROM journal "
+        "WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?",
+        journal_key(range, std::min(after_seq, kJournalSeqs - 1) + 1),
+        journal_key(range, kJournalSeqs - 1), limit);
     while (q.next()) {
         JournalRecord r;
         r.origin = name;
@@ -427,8 +436,9 @@ std::vector<JournalRecord> Database::journal_heads() {
     Transaction t(impl_->c, false);
     auto q = impl_->c.query(
         "SELECT o.name, j.seq, j.kind, COALESCE(j.idem_key, ''), j.body, j.prev, j.hash, "
-        "j.created_at FROM origins o JOIN journal j ON j.origin = o.id AND j.seq = (SELECT "
-        "MAX(seq) FROM journal m WHERE m.origin = o.id) ORDER BY o.name");
+        "j.created_at FROM origins o JOIN journal j ON j.id = (SELECT m.id FROM journal m "
+        "WHERE " LOY_JOURNAL_OF("m",
+                                "o.journal_range") " ORDER BY m.id DESC LIMIT 1) ORDER BY o.name");
     std::vector<JournalRecord> out;
     while (q.next())
         out.push_back({q.text(0), q.i64(1), q.text(2), q.text(3), unpack_record_body(q.view(4)),
@@ -539,7 +549,8 @@ std::int64_t Database::Impl::check_journal(std::vector<std::string>& problems) {
     std::int64_t records = 0;
     auto q = c.query(
         "SELECT o.name, j.seq, j.kind, COALESCE(j.idem_key, ''), j.body, j.prev, j.hash, "
-        "j.created_at FROM journal j JOIN origins o ON o.id = j.origin ORDER BY j.origin, j.seq");
+        "j.created_at, j.id = " LOY_JOURNAL_KEY("o.journal_range", "j.seq") " FROM journal j "
+        "JOIN origins o ON o.id = j.origin ORDER BY j.id");
     std::string origin_name, prev;
     std::int64_t expect = 1;
     while (q.next()) {
@@ -552,6 +563,7 @@ std::int64_t Database::Impl::check_journal(std::vector<std::string>& problems) {
         const std::int64_t seq = q.i64(1);
         const std::string where = "journal record " + origin_name + ":J" + std::to_string(seq);
         if (seq != expect) problems.push_back(where + ": expected seq " + std::to_string(expect));
+        if (q.i64(8) != 1) problems.push_back(where + ": not under its origin's key");
         if (q.text(5) != prev) problems.push_back(where + ": does not follow the record before");
         const std::string h = record_hash(q.text(5), origin_name, seq, q.text(2), q.text(3),
                                           q.i64(7), unpack_record_body(q.view(4)));

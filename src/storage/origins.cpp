@@ -42,7 +42,9 @@ void Database::Impl::register_origin() {
         current = q.next() ? q.text(0) : till;
     }
     if (till.empty()) current = till = random_hex(12);
-    c.query("INSERT OR IGNORE INTO origins(name, till, generation) VALUES (?, ?, 1)", current, till)
+    // Made here to write this file's facts: a writer, whose records take the journal's top keys.
+    c.query("INSERT OR IGNORE INTO origins(name, till, generation, writer) VALUES (?, ?, 1, 1)",
+            current, till)
         .run();
     if (!recorded_identity.empty() && !identity.empty() && recorded_identity != identity) {
         // Another file than the one this origin last wrote: a copy, or a backup put back. Its
@@ -51,7 +53,8 @@ void Database::Impl::register_origin() {
         const std::int64_t g =
             scalar(c.query("SELECT MAX(generation) FROM origins WHERE till=?", till)) + 1;
         current = till + "~" + std::to_string(g) + "-" + random_hex(6);
-        c.query("INSERT INTO origins(name, till, generation) VALUES (?, ?, ?)", current, till, g)
+        c.query("INSERT INTO origins(name, till, generation, writer) VALUES (?, ?, ?, 1)", current,
+                till, g)
             .run();
         new_generation = true;
     }
@@ -68,6 +71,13 @@ void Database::Impl::register_origin() {
 std::int64_t Database::Impl::origin_by_name(const std::string& name) {
     auto q = c.query("SELECT id FROM origins WHERE name=?", name);
     return q.next() ? q.i64(0) : 0;
+}
+
+std::int64_t Database::Impl::journal_range(std::int64_t id) {
+    if (auto it = journal_ranges.find(id); it != journal_ranges.end()) return it->second;
+    auto q = c.query("SELECT journal_range FROM origins WHERE id=?", id);
+    if (!q.next()) return 0;
+    return journal_ranges.emplace(id, q.i64(0)).first->second;
 }
 
 // `<origin>:<letter><seq>` to the local row id of `table`, or NotFound. A row written here has

@@ -3,6 +3,7 @@
 // in schema_versions.cpp.
 #include <string>
 
+#include "storage/journal_keys.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/sale_lines.hpp"
@@ -11,6 +12,20 @@
 #include "storage/schema_versions.hpp"
 
 namespace loyalty::storage {
+
+// The columns of a journal record after its id, as versions 9 and 20 make the table.
+#define LOY_JOURNAL_RECORD_COLUMNS                                                             \
+    "  origin INTEGER NOT NULL REFERENCES origins(id),\n  seq INTEGER NOT NULL,\n  kind TEXT " \
+    "NOT NULL,\n  idem_key TEXT,\n  body TEXT NOT NULL,\n  prev TEXT NOT NULL,\n  hash TEXT "  \
+    "NOT NULL,\n  created_at INTEGER NOT NULL,"
+// The journal's table `t`, filled, put in place of the journal, append-only as it was.
+#define LOY_JOURNAL_SWAP(t)                                                                 \
+    "DROP TRIGGER journal_append_only_u;\nDROP TRIGGER journal_append_only_d;\nDROP TABLE " \
+    "journal;\nALTER TABLE " t                                                              \
+    " RENAME TO journal;\nCREATE TRIGGER journal_append_only_u "                            \
+    "BEFORE UPDATE ON journal\n  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); " \
+    "END;\nCREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal\n  BEGIN SELECT "  \
+    "RAISE(ABORT, 'the journal is append-only'); END;"
 
 namespace {
 
@@ -103,26 +118,12 @@ DROP TABLE temp.lot_ids;
 
 CREATE TABLE journal_rows(
   id INTEGER PRIMARY KEY,
-  origin INTEGER NOT NULL REFERENCES origins(id),
-  seq INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  idem_key TEXT,
-  body TEXT NOT NULL,
-  prev TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
+)SQL" LOY_JOURNAL_RECORD_COLUMNS R"SQL(
   UNIQUE(origin, seq));
 INSERT INTO journal_rows(origin, seq, kind, idem_key, body, prev, hash, created_at)
   SELECT origin, seq, kind, idem_key, body, prev, hash, created_at FROM journal
   ORDER BY created_at, origin, seq;
-DROP TRIGGER journal_append_only_u;
-DROP TRIGGER journal_append_only_d;
-DROP TABLE journal;
-ALTER TABLE journal_rows RENAME TO journal;
-CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
-  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
-CREATE TRIGGER journal_append_only_d BEFORE DELETE ON journal
-  BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+)SQL" LOY_JOURNAL_SWAP("journal_rows") R"SQL(
 )SQL";
 
 // Version 10: no index of open lots by date alone. Every checkout that earned or spent rewrote a
@@ -302,6 +303,28 @@ DROP TABLE lots;
 )SQL" LOY_LOTS_VIEW R"SQL(;
 )SQL";
 
+// Version 20: a journal record keyed by its origin's range and its seq (storage/journal_keys.hpp),
+// not by the order of writing with a unique index of (origin, seq) beside it that every checkout
+// wrote a leaf of (1.0 pages a checkout). The origins the file has written as so far (its own
+// origin's till: its generations) are its writers. The upgrade copies the records into the new
+// table in key order, as version 9 did into the one it made.
+constexpr const char* kSchemaV20 = R"SQL(
+ALTER TABLE origins ADD COLUMN writer INTEGER NOT NULL DEFAULT 0;
+UPDATE origins SET writer = 1 WHERE till = (SELECT o.till FROM origins o JOIN meta m ON
+  m.key = 'origin' AND o.name = m.value);
+ALTER TABLE origins ADD COLUMN journal_range INTEGER AS ()SQL" LOY_JOURNAL_RANGE R"SQL() VIRTUAL;
+CREATE TABLE journal_keyed(
+  id INTEGER PRIMARY KEY,
+)SQL" LOY_JOURNAL_RECORD_COLUMNS R"SQL(
+  CHECK (origin BETWEEN 1 AND 2097151 AND seq BETWEEN 1 AND 1099511627775
+    AND id % 1099511627776 = seq));
+INSERT INTO journal_keyed(id, origin, seq, kind, idem_key, body, prev, hash, created_at)
+  SELECT )SQL" LOY_JOURNAL_KEY("o.journal_range", "j.seq") R"SQL( AS k, j.origin, j.seq, j.kind,
+    j.idem_key, j.body, j.prev, j.hash, j.created_at FROM journal j JOIN origins o ON
+    o.id = j.origin ORDER BY k;
+)SQL" LOY_JOURNAL_SWAP("journal_keyed") R"SQL(
+)SQL";
+
 }  // namespace
 
 void migrate_lean(Connection& c, std::int64_t from) {
@@ -320,6 +343,7 @@ void migrate_lean(Connection& c, std::int64_t from) {
     // an earlier version, which would take the codes for text, refuses the file.
     if (from < 18) c.exec(kSchemaV18);
     if (from < 19) c.exec(kSchemaV19);
+    if (from < 20) c.exec(kSchemaV20);
     // Each later version adds one `if (from < N)` step here.
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "storage/impl.hpp"
+#include "storage/journal_keys.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 #include "storage/record_packing.hpp"
@@ -12,6 +13,9 @@
 #include "storage/sales_time.hpp"
 
 namespace loyalty {
+
+using storage::journal_key;
+using storage::kJournalSeqs;
 
 namespace {
 
@@ -83,8 +87,8 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
     std::vector<Cursor> origins;
     {
         auto q = c.query(
-            "SELECT o.id, o.name FROM origins o WHERE EXISTS (SELECT 1 FROM journal j WHERE "
-            "j.origin = o.id) ORDER BY o.id");
+            "SELECT o.id, o.name FROM origins o WHERE EXISTS (SELECT 1 FROM journal j "
+            "WHERE " LOY_JOURNAL_OF("j", "o.journal_range") ") ORDER BY o.id");
         while (q.next())
             origins.push_back({q.i64(0), q.text(1), 0});
     }
@@ -94,12 +98,12 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
     if (rebuilt) {
         for (auto& o : origins) {
             auto q = rebuilt->c.query(
-                "SELECT j.seq, j.hash FROM journal j JOIN origins n ON n.id = j.origin WHERE "
-                "n.name = ? ORDER BY j.seq DESC LIMIT 1",
+                "SELECT j.seq, j.hash FROM origins n JOIN journal j ON " LOY_JOURNAL_OF(
+                    "j", "n.journal_range") " WHERE n.name = ? ORDER BY j.id DESC LIMIT 1",
                 o.name);
             if (!q.next()) continue;
-            auto live =
-                c.query("SELECT hash FROM journal WHERE origin=? AND seq=?", o.origin, q.i64(0));
+            auto live = c.query("SELECT hash FROM journal WHERE id=?",
+                                journal_key(journal_range(o.origin), q.i64(0)));
             if (!live.next() || live.view(0) != q.view(1)) {
                 rebuilt.reset();
                 break;
@@ -140,8 +144,9 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
                 {
                     auto q = c.query(
                         "SELECT seq, kind, COALESCE(idem_key, ''), body, prev, hash, created_at "
-                        "FROM journal WHERE origin=? AND seq > ? ORDER BY seq LIMIT 1",
-                        o.origin, o.seq);
+                        "FROM journal WHERE id BETWEEN ? AND ? ORDER BY id LIMIT 1",
+                        journal_key(journal_range(o.origin), o.seq + 1),
+                        journal_key(journal_range(o.origin), kJournalSeqs - 1));
                     if (!q.next()) {
                         o.seq = -1;
                         ++done;

@@ -369,6 +369,15 @@ static void test_restored_file_is_a_fork(void) {
     loy_db* c = till("fork-c.db", "branch-c");
     CHECK_STATUS(loy_journal_apply(c, t, &applied, &duplicates, &err), LOY_ERR_INVALID_ARGUMENT);
     CHECK(strstr(err.message, "does not match its hash") != NULL);
+    /* A seq past what a journal keys (2^40 - 1), refused before anything is read or written. */
+    loy_journal* far = NULL;
+    CHECK_STATUS(loy_journal_new(&far, &err), LOY_OK);
+    CHECK_STATUS(
+        loy_journal_add(far, "branch-a", (int64_t)1 << 40, "sale", NULL, "[]", "", "", 0, &err),
+        LOY_OK);
+    CHECK_STATUS(loy_journal_apply(c, far, &applied, &duplicates, &err), LOY_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "seq must be 1 to 2^40 - 1") != NULL);
+    loy_journal_free(far);
     /* Bad calls. */
     CHECK_STATUS(loy_journal_add(t, NULL, 1, "sale", NULL, "[]", "", "", 0, &err),
                  LOY_ERR_INVALID_ARGUMENT);

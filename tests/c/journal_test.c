@@ -352,6 +352,15 @@ static void test_journal_chain_and_privacy(void) {
     CHECK_STATUS(loy_journal_read(db, "nobody", 0, 10, &j, &err), LOY_OK);
     CHECK(loy_journal_count(j) == 0);
     loy_journal_free(j);
+    /* A cursor past any seq an origin can write: nothing after it, not another origin's. */
+    j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, INT64_MAX, 10, &j, &err), LOY_OK);
+    CHECK(loy_journal_count(j) == 0);
+    loy_journal_free(j);
+    j = NULL;
+    CHECK_STATUS(loy_journal_read(db, NULL, (int64_t)1 << 40, 10, &j, &err), LOY_OK);
+    CHECK(loy_journal_count(j) == 0);
+    loy_journal_free(j);
 
     /* Erased: the erasure is a record, and still no record holds the person's data. */
     CHECK_STATUS(loy_member_erase_with_key(db, member, "erase-1", &err), LOY_OK);

@@ -13,6 +13,7 @@
 #include "sha256.hpp"
 #include "storage/canonical.hpp"
 #include "storage/facts.hpp"
+#include "storage/journal_keys.hpp"
 #include "storage/record_packing.hpp"
 #include "storage/sale_lines.hpp"
 #include "storage/schema.hpp"
@@ -1332,6 +1333,9 @@ TEST_CASE(
     // The file taken back to version 8's shape: a table of lines, no packed column.
     raw_exec(path,
              // Lots in a table of their own, as version 18 and before kept them.
+             // The origins as version 19 and before kept them, with no writer or range.
+             "ALTER TABLE origins DROP COLUMN journal_range; ALTER TABLE origins DROP COLUMN "
+             "writer;"
              "CREATE TABLE lots18 AS SELECT * FROM lots; DROP VIEW lots;"
              "DROP TRIGGER ledger_lots_append_only; ALTER TABLE ledger DROP COLUMN lots;"
              "CREATE TABLE lots(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES "
@@ -1402,6 +1406,21 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
+    // Schema 20: the journal keyed by origin and seq, with no index beside it (version 9 made it
+    // a table in the order of writing with a unique (origin, seq)); the file's own origin, a
+    // writer, has the top range, 2^21 + its id, and its records, all of them here, are at the
+    // table's end.
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'journal' AND type = "
+                  "'index'") == 0);
+    const std::int64_t records = raw_int(path, "SELECT COUNT(*) FROM journal");
+    CHECK(records >= 3);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM journal WHERE id = (2097152 + origin) * 1099511627776 + "
+                  "seq") == records);
+    CHECK(raw_int(path, "SELECT journal_range FROM origins WHERE writer = 1") == 2097153);
+    CHECK(raw_int(path, "SELECT MAX(id) FROM journal") ==
+          loyalty::storage::journal_key(2097153, records));
     // Schema 19: each lot in its entry's row, [n, points, available_at, expires_at]; `lots` is a
     // view of them (the checks below read the lots through it, by the ids they had).
     CHECK(raw_int(path,
