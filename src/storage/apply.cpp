@@ -16,7 +16,9 @@ namespace loyalty {
 
 using storage::fact_table_by_type;
 using storage::FactTable;
+using storage::journal_first;
 using storage::journal_key;
+using storage::journal_last;
 using storage::kGenesis;
 using storage::kJournalSeqs;
 using storage::record_hash;
@@ -555,7 +557,7 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     {
         auto q = c.query(
             "SELECT seq, hash FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1",
-            journal_key(journal_range(o), 1), journal_key(journal_range(o), kJournalSeqs - 1));
+            journal_first(journal_range(o)), journal_last(journal_range(o)));
         if (q.next()) {
             last = q.i64(0);
             last_hash = q.text(1);

@@ -20,7 +20,9 @@ using storage::fact_table;
 using storage::fact_table_of;
 using storage::fact_tables;
 using storage::FactTable;
+using storage::journal_first;
 using storage::journal_key;
+using storage::journal_last;
 using storage::kGenesis;
 using storage::kJournalSeqs;
 using storage::pack_record_body;
@@ -371,8 +373,7 @@ void Database::Impl::journal_flush() {
     auto last = c.query(
         "SELECT seq, hash, created_at FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC "
         "LIMIT 1",
-        journal_key(journal_range(origin_id), 1),
-        journal_key(journal_range(origin_id), kJournalSeqs - 1));
+        journal_first(journal_range(origin_id)), journal_last(journal_range(origin_id)));
     const bool any = last.next();
     const std::int64_t seq = any ? last.i64(0) + 1 : 1;
     const std::string prev = any ? last.text(1) : kGenesis;
@@ -413,8 +414,7 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
     auto q = impl_->c.query(
         "SELECT seq, kind, COALESCE(idem_key, ''), body, prev, hash, created_at FROM journal "
         "WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?",
-        journal_key(range, std::min(after_seq, kJournalSeqs - 1) + 1),
-        journal_key(range, kJournalSeqs - 1), limit);
+        journal_key(range, std::min(after_seq, kJournalSeqs - 1) + 1), journal_last(range), limit);
     while (q.next()) {
         JournalRecord r;
         r.origin = name;

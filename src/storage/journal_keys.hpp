@@ -40,6 +40,14 @@ constexpr std::int64_t journal_key(std::int64_t range, std::int64_t seq) {
     return range * kJournalSeqs + seq;
 }
 
+// The first and last keys a record in range `range` can have.
+constexpr std::int64_t journal_first(std::int64_t range) {
+    return journal_key(range, 1);
+}
+constexpr std::int64_t journal_last(std::int64_t range) {
+    return journal_key(range, kJournalSeqs - 1);
+}
+
 }  // namespace loyalty::storage
 
 #endif

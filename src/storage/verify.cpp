@@ -15,7 +15,7 @@
 namespace loyalty {
 
 using storage::journal_key;
-using storage::kJournalSeqs;
+using storage::journal_last;
 
 namespace {
 
@@ -146,7 +146,7 @@ void Database::Impl::check_rebuilt(std::vector<std::string>& problems) {
                         "SELECT seq, kind, COALESCE(idem_key, ''), body, prev, hash, created_at "
                         "FROM journal WHERE id BETWEEN ? AND ? ORDER BY id LIMIT 1",
                         journal_key(journal_range(o.origin), o.seq + 1),
-                        journal_key(journal_range(o.origin), kJournalSeqs - 1));
+                        journal_last(journal_range(o.origin)));
                     if (!q.next()) {
                         o.seq = -1;
                         ++done;
