@@ -650,8 +650,7 @@ std::int64_t Database::Impl::write_profile(const std::string& uid, const MemberF
     const std::int64_t at = scalar(c.query("SELECT updated_at FROM members WHERE id=?", id));
     do_update(id, f);
     c.query("UPDATE members SET updated_at=? WHERE id=?", at, id).run();
-    c.run("DELETE FROM temp.journal_facts");
-    c.run("DELETE FROM temp.journal_op");
+    drop_journal_notes();
     return id;
 }
 
@@ -684,22 +683,21 @@ ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records,
     // loy_member_profile_apply refuses it: no such member here (its record waits for a later
     // list), erased or merged (erasure wins), or its phone or card another member's here.
     for (const auto& p : profiles) {
-        d.c.run("SAVEPOINT profile");
+        d.c.savepoint("profile");
         try {
             d.write_profile(p.uid, p.fields);
-            d.c.run("RELEASE profile");
+            d.c.release("profile");
         } catch (const Error& e) {
             if (e.status() != Status::NotFound && e.status() != Status::MemberInactive &&
                 e.status() != Status::Duplicate)
                 throw;
             d.c.rollback_to("profile");
-            d.c.run("RELEASE profile");
+            d.c.release("profile");
         }
     }
     // The facts were noted as they were written; they are other origins' facts, already in
     // their records: this origin writes no record of them.
-    d.c.run("DELETE FROM temp.journal_facts");
-    d.c.run("DELETE FROM temp.journal_op");
+    d.drop_journal_notes();
     // What the records left on members merged here moves on, at the head office only: this
     // origin's record of it is written at the commit.
     if (!d.opt.chain_mode) d.settle_merged();

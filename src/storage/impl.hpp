@@ -148,6 +148,12 @@ struct Database::Impl {
     bool new_generation = false;  // this open found the file copied, moved or restored
     // Reused by each journal record (storage/journal.cpp): the facts noted and the body.
     std::vector<std::pair<std::int64_t, std::int64_t>> noted_facts;
+    // The operations journal_operation named, each noted as {kOperationNote, its index here}.
+    std::vector<std::pair<std::string, std::string>> journal_ops;
+    static constexpr std::int64_t kOperationNote = -1;
+    // Forgets the transaction's notes: facts applied from other origins' records, which this
+    // origin writes no record of.
+    void drop_journal_notes();
     // Members merged here that applied records gave entries (settle_merged moves their points).
     std::vector<std::int64_t> landed_on_merged;
     std::string journal_body;
@@ -351,7 +357,7 @@ struct Database::Impl {
             if (r->status != Status::Ok) throw Error(r->status, r->message);
             return finish(Outcome{r->result_id, r->result_value, true});
         }
-        c.run("SAVEPOINT work");
+        c.savepoint("work");
         Outcome out;
         try {
             auto [id, value] = body();
@@ -360,12 +366,12 @@ struct Database::Impl {
         } catch (const Error& e) {
             if (!is_refusal(e.status())) throw;
             c.rollback_to("work");
-            c.run("RELEASE work");
+            c.release("work");
             save_request(key, op, digest, e.status(), e.what(), 0, 0);
             t.commit();
             throw;
         }
-        c.run("RELEASE work");
+        c.release("work");
         save_request(key, op, digest, Status::Ok, "", out.id, out.value);
         auto result = finish(out);
         t.commit();

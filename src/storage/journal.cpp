@@ -132,12 +132,10 @@ bool lines_of_packed(JsonOut& f, int kind, std::string_view packed,
 
 // Temporary triggers (this connection only) note every fact row a write inserts, and the
 // changes to members, coupons, subscriptions and reward redemptions that are facts themselves
-// (status, consent, revocation, cancellation, refund). Rolled back with the transaction.
+// (status, consent, revocation, cancellation, refund): each calls loy_note(table, row), which
+// keeps the note in memory (storage::Connection::notes), undone with the write it notes.
 void Database::Impl::watch_facts() {
-    c.exec(
-        "CREATE TEMP TABLE IF NOT EXISTS journal_facts(n INTEGER PRIMARY KEY, tbl INTEGER, "
-        "row INTEGER);"
-        "CREATE TEMP TABLE IF NOT EXISTS journal_op(n INTEGER PRIMARY KEY, kind TEXT, key TEXT)");
+    c.enable_notes();
     std::string sql;
     const auto& tables = fact_tables();
     auto index_of = [&tables](std::string_view table) {
@@ -147,8 +145,7 @@ void Database::Impl::watch_facts() {
     };
     for (const auto& t : tables)
         sql += std::string("CREATE TEMP TRIGGER IF NOT EXISTS journal_i_") + t.table +
-               " AFTER INSERT ON main." + t.table +
-               " BEGIN INSERT INTO journal_facts(tbl, row) VALUES (" + index_of(t.table) +
+               " AFTER INSERT ON main." + t.table + " BEGIN SELECT loy_note(" + index_of(t.table) +
                ", NEW.id); END;\n";
     const char* changes[][2] = {
         {"members",
@@ -162,9 +159,8 @@ void Database::Impl::watch_facts() {
     };
     for (const auto& ch : changes)
         sql += std::string("CREATE TEMP TRIGGER IF NOT EXISTS journal_u_") + ch[0] +
-               " AFTER UPDATE OF " + ch[1] + " ON main." + ch[0] +
-               " BEGIN INSERT INTO journal_facts(tbl, row) VALUES (" + index_of(ch[0]) +
-               ", NEW.id); END;\n";
+               " AFTER UPDATE OF " + ch[1] + " ON main." + ch[0] + " BEGIN SELECT loy_note(" +
+               index_of(ch[0]) + ", NEW.id); END;\n";
     c.exec(sql.c_str());
     c.before_commit = [this] { journal_flush(); };
 }
@@ -328,10 +324,17 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
 }  // namespace
 
 // Names the operation the current transaction's record is for (the first one named wins), and
-// its idempotency key. Rolled back with the transaction, like the facts.
+// its idempotency key: a note like the facts', undone with the transaction.
 void Database::Impl::journal_operation(const std::string& kind, const std::string& key) {
     if (opt.read_only) return;  // nothing is written: the write itself is refused as read-only
-    c.query("INSERT INTO temp.journal_op(kind, key) VALUES (?, ?)", kind, key).run();
+    if (c.notes().empty()) journal_ops.clear();  // none is named by a note any more
+    journal_ops.emplace_back(kind, key);
+    c.notes().push_back({kOperationNote, static_cast<std::int64_t>(journal_ops.size() - 1)});
+}
+
+void Database::Impl::drop_journal_notes() {
+    c.notes().clear();
+    journal_ops.clear();
 }
 
 // Builds the transaction's record from the noted facts and appends it to this origin's chain.
@@ -339,23 +342,19 @@ void Database::Impl::journal_flush() {
     ++plan_epoch;
     noted_facts.clear();
     uid_memo.clear();
-    {
-        auto q = c.query("DELETE FROM temp.journal_facts RETURNING tbl, row");
-        while (q.next())
-            noted_facts.emplace_back(q.i64(0), q.i64(1));
-    }
-    auto& noted = noted_facts;
     std::string kind, key;
-    {
-        auto q = c.query("DELETE FROM temp.journal_op RETURNING n, kind, key");
-        std::int64_t first = INT64_MAX;
-        while (q.next())
-            if (q.i64(0) < first) {  // the first operation named
-                first = q.i64(0);
-                kind = q.text(1);
-                key = q.text(2);
-            }
+    bool named = false;
+    for (const storage::Note& n : c.notes()) {
+        if (n.kind != kOperationNote) {
+            noted_facts.emplace_back(n.kind, n.row);
+        } else if (!named) {  // the first operation named
+            named = true;
+            kind = journal_ops[static_cast<std::size_t>(n.row)].first;
+            key = journal_ops[static_cast<std::size_t>(n.row)].second;
+        }
     }
+    drop_journal_notes();
+    auto& noted = noted_facts;
     if (noted.empty()) return;
     // By table (in fact_tables order: members before the sales that name them), then row.
     std::sort(noted.begin(), noted.end());

@@ -78,9 +78,17 @@ Query& Query::check(int rc) {
 }
 
 bool Query::next() {
+    if (notes_at_ == kNotStepped) notes_at_ = conn_.notes_.size();
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_DONE) {
+        notes_at_ = kNotStepped;  // a step after this one runs the statement again
+        return false;
+    }
+    // SQLite undid the statement's writes (none of ours is OR FAIL): its notes go too. A read
+    // (which notes nothing) may have been stepped while other statements wrote.
+    if (!sqlite3_stmt_readonly(stmt_)) conn_.drop_notes_from(notes_at_);
+    notes_at_ = kNotStepped;
     // SUM() over stored amounts that no longer fits in int64: an overflow, not a bug.
     if (rc == SQLITE_ERROR &&
         std::string_view(sqlite3_errmsg(conn_.handle())) == "integer overflow")
@@ -201,12 +209,55 @@ Query Connection::acquire(const char* sql) {
     return Query(*this, s, false);
 }
 
+void Connection::savepoint(const char* name) {
+    run(intern(std::string("SAVEPOINT ") + name));
+    marks_.push_back({name, notes_.size()});
+}
+
+void Connection::release(const char* name) {
+    run(intern(std::string("RELEASE ") + name));
+    // RELEASE ends the savepoint named and those opened inside it; their notes stay.
+    for (std::size_t i = marks_.size(); i > 0; --i)
+        if (std::string_view(marks_[i - 1].name) == name) {
+            marks_.resize(i - 1);
+            break;
+        }
+}
+
 void Connection::rollback_to(const char* name) {
     forget();
-    exec(("ROLLBACK TO " + std::string(name)).c_str());
+    run(intern(std::string("ROLLBACK TO ") + name));
+    // ROLLBACK TO keeps the savepoint named, ends those opened inside it.
+    for (std::size_t i = marks_.size(); i > 0; --i)
+        if (std::string_view(marks_[i - 1].name) == name) {
+            drop_notes_from(marks_[i - 1].notes);
+            marks_.resize(i);
+            break;
+        }
+}
+
+namespace {
+
+void note_function(sqlite3_context* ctx, int, sqlite3_value** v) {
+    auto* notes = static_cast<std::vector<Note>*>(sqlite3_user_data(ctx));
+    try {
+        notes->push_back({sqlite3_value_int64(v[0]), sqlite3_value_int64(v[1])});
+    } catch (...) {  // nothing crosses into SQLite: the statement fails, its notes undone
+        sqlite3_result_error_nomem(ctx);
+    }
+}
+
+}  // namespace
+
+void Connection::enable_notes() {
+    const int rc = sqlite3_create_function_v2(db_, "loy_note", 2, SQLITE_UTF8, &notes_,
+                                              &note_function, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) throw_sqlite(rc, db_, "loy_note");
 }
 
 void Connection::rollback() noexcept {
+    notes_.clear();
+    marks_.clear();
     // ROLLBACK needs no parsing through a cached statement; if even that fails (out of memory),
     // the next transaction's start rolls back again.
     for (int attempt = 0; attempt < 3 && db_ && !sqlite3_get_autocommit(db_); ++attempt) {
@@ -241,6 +292,8 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     if (write_ && c_.before_commit) c_.before_commit();
     c_.run("COMMIT");
+    c_.notes_.clear();  // read by before_commit, or not kept (a connection without a journal)
+    c_.marks_.clear();
     open_ = false;
     ++c_.transactions_;
     if (write_) ++c_.commits_;

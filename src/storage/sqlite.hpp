@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "loyalty/status.hpp"
 
@@ -27,6 +28,15 @@ namespace loyalty::storage {
 void wait_when_busy(sqlite3* db, int timeout_ms);
 
 class Connection;
+
+// What a write transaction notes of the rows it writes (the journal's facts, noted by triggers
+// that call loy_note: storage/journal.cpp), kept in memory with the connection and undone as
+// SQLite undoes the writes: a failed statement's notes go with it, a savepoint rolled back
+// takes the notes made since, a rollback takes them all.
+struct Note {
+    std::int64_t kind;
+    std::int64_t row;
+};
 
 // Nullable columns: an id of 0 and an empty string are stored as NULL.
 struct NullIfZero {
@@ -54,7 +64,8 @@ class Query {
     Query(Connection& c, sqlite3_stmt* s, bool owned) : conn_(c), stmt_(s), owned_(owned) {}
     Query(const Query&) = delete;
     Query& operator=(const Query&) = delete;
-    Query(Query&& o) noexcept : conn_(o.conn_), stmt_(o.stmt_), owned_(o.owned_) {
+    Query(Query&& o) noexcept
+        : conn_(o.conn_), stmt_(o.stmt_), owned_(o.owned_), notes_at_(o.notes_at_) {
         o.stmt_ = nullptr;
     }
     ~Query();
@@ -118,6 +129,10 @@ class Query {
     Connection& conn_;
     sqlite3_stmt* stmt_;
     bool owned_;
+    // How many notes the connection held when this statement first stepped: a statement that
+    // fails has its writes undone by SQLite, and the notes made meanwhile here.
+    static constexpr std::size_t kNotStepped = static_cast<std::size_t>(-1);
+    std::size_t notes_at_ = kNotStepped;
 };
 
 class Connection {
@@ -173,9 +188,17 @@ class Connection {
     std::uint64_t epoch();
     // What was remembered at `epoch` may be used now (inside a transaction only).
     bool unchanged_since(std::uint64_t e) { return e != 0 && e == epoch(); }
+    // SAVEPOINT `name` and RELEASE `name` (a name this library writes: no quoting).
+    void savepoint(const char* name);
+    void release(const char* name);
     // Undoes this transaction's writes since SAVEPOINT `name`; what was remembered meanwhile
-    // (it may have seen them) is forgotten, as it is by a rollback.
+    // (it may have seen them) is forgotten, as it is by a rollback, and the notes made since.
     void rollback_to(const char* name);
+    // The SQL function loy_note(kind, row), which appends to notes(): for triggers of this
+    // connection (TEMP triggers) to note the rows a transaction writes.
+    void enable_notes();
+    // The transaction's notes, in the order made; whoever reads them at the commit clears them.
+    std::vector<Note>& notes() noexcept { return notes_; }
     // Write transactions this connection committed; with PRAGMA data_version (which other
     // connections' commits change), whether the file changed since a moment.
     std::uint64_t commits() const { return commits_; }
@@ -200,6 +223,16 @@ class Connection {
     std::unordered_map<sqlite3_stmt*, Cached*> by_stmt_;
     std::unordered_set<std::string> texts_;
     std::uint64_t transactions_ = 0, commits_ = 0;
+    std::vector<Note> notes_;
+    // Each open savepoint, with how many notes there were at its start.
+    struct Mark {
+        const char* name;
+        std::size_t notes;
+    };
+    std::vector<Mark> marks_;
+    void drop_notes_from(std::size_t n) noexcept {
+        if (n < notes_.size()) notes_.resize(n);
+    }
     // A new epoch: what was remembered may have seen writes now undone.
     void forget() noexcept { ++epoch_; }
     std::uint64_t epoch_ = 0, epoch_tx_ = 0;
