@@ -16,10 +16,7 @@ namespace loyalty {
 
 using storage::fact_table_by_type;
 using storage::FactTable;
-using storage::journal_first;
 using storage::journal_key;
-using storage::journal_last;
-using storage::kGenesis;
 using storage::kJournalSeqs;
 using storage::record_hash;
 using storage::reference_of;
@@ -552,17 +549,8 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
                                           "it: another file writes as " +
                                           origin);
     if (!o) o = foreign_origin(r.origin);
-    std::int64_t last = 0;
-    std::string last_hash = kGenesis;
-    {
-        auto q = c.query(
-            "SELECT seq, hash FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1",
-            journal_first(journal_range(o)), journal_last(journal_range(o)));
-        if (q.next()) {
-            last = q.i64(0);
-            last_hash = q.text(1);
-        }
-    }
+    const std::int64_t last = last_record(o).seq;
+    const std::string last_hash = last_record(o).hash;
     if (r.seq != last + 1)
         throw Error(Status::SyncGap, where + ": this file holds " + r.origin + " up to seq " +
                                          std::to_string(last) + "; apply from seq " +

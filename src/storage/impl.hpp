@@ -25,6 +25,7 @@
 #include "sha256.hpp"
 #include "storage/access.hpp"
 #include "storage/canonical.hpp"
+#include "storage/facts.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/family.hpp"
 #include "storage/packed_lots.hpp"
@@ -164,6 +165,19 @@ struct Database::Impl {
                       const std::string& key, std::string_view body, const std::string& prev,
                       const std::string& hash, std::int64_t at);
     std::string packed_journal_body;
+    // An origin's last record: its seq (0 and the genesis hash when it has none), hash and time.
+    struct LastRecord {
+        std::int64_t seq = 0;
+        std::string hash = storage::kGenesis;
+        std::int64_t created_at = 0;
+    };
+    const LastRecord& last_record(std::int64_t origin_row);
+    // The origin last_record read or store_record wrote last, its record and the epoch then.
+    struct LastRecordMemo {
+        std::int64_t origin = 0;
+        std::uint64_t epoch = 0;
+        LastRecord record;
+    } last_record_memo;
     std::unordered_map<std::uint64_t, std::string> uid_memo;
     // How a record writes each column of a fact table's row, by the table's row statement: worked
     // out from the columns' names once, not for every row (storage/journal.cpp).

@@ -369,20 +369,39 @@ void Database::Impl::journal_flush() {
     }
     body += ']';
     const std::string first_type = tables.at(static_cast<std::size_t>(noted.front().first)).type;
-    auto last = c.query(
-        "SELECT seq, hash, created_at FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC "
-        "LIMIT 1",
-        journal_first(journal_range(origin_id)), journal_last(journal_range(origin_id)));
-    const bool any = last.next();
-    const std::int64_t seq = any ? last.i64(0) + 1 : 1;
-    const std::string prev = any ? last.text(1) : kGenesis;
+    const LastRecord& last = last_record(origin_id);
+    const std::int64_t seq = last.seq + 1;
+    const std::string prev = last.hash;
     const std::string k = kind.empty() ? first_type : kind;
     // An origin's records never go back in time, though its clock may (set back by hand or by
     // the network's time): every file orders an origin's records, and weighs one till's change
     // against another's, by this time, which then agrees with the order they were written in.
-    const std::int64_t at = std::max(now(), any ? last.i64(2) : 0);
+    const std::int64_t at = std::max(now(), last.created_at);
     store_record(origin_id, seq, k, key, body, prev,
                  record_hash(prev, origin, seq, k, key, at, body), at);
+}
+
+// The last record this file holds of origins row `origin_row`: remembered from the last read or
+// write of it while nothing else has written to the file since (Connection::epoch: another
+// connection's commit, or a rollback here, moves it on); else read, the last key of the
+// origin's range.
+const Database::Impl::LastRecord& Database::Impl::last_record(std::int64_t origin_row) {
+    LastRecordMemo& m = last_record_memo;
+    if (m.origin == origin_row && c.unchanged_since(m.epoch)) return m.record;
+    m.origin = 0;
+    m.record = LastRecord{};
+    auto q = c.query(
+        "SELECT seq, hash, created_at FROM journal WHERE id BETWEEN ? AND ? ORDER BY id DESC "
+        "LIMIT 1",
+        journal_first(journal_range(origin_row)), journal_last(journal_range(origin_row)));
+    if (q.next()) {
+        m.record.seq = q.i64(0);
+        m.record.hash = q.text(1);
+        m.record.created_at = q.i64(2);
+    }
+    m.origin = origin_row;
+    m.epoch = c.epoch();
+    return m.record;
 }
 
 void Database::Impl::store_record(std::int64_t origin_row, std::int64_t seq,
@@ -396,6 +415,11 @@ void Database::Impl::store_record(std::int64_t origin_row, std::int64_t seq,
          journal_key(journal_range(origin_row), seq), origin_row, seq, kind, NullIfEmpty{key},
          Uncopied{packed_journal_body}, prev, hash, at)
         .run();
+    last_record_memo.origin = origin_row;
+    last_record_memo.epoch = c.epoch();
+    last_record_memo.record.seq = seq;
+    last_record_memo.record.hash = hash;
+    last_record_memo.record.created_at = at;
 }
 
 std::vector<JournalRecord> Database::journal(const std::string& origin_name, std::int64_t after_seq,
