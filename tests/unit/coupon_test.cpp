@@ -41,7 +41,7 @@ const CouponResult& only(const Quote& q) {
 
 }  // namespace
 
-TEST_CASE("a percent coupon with a cap; points are earned on what is paid", "[coupons]") {
+TEST_CASE("a percent coupon with a cap, points are earned on what is paid", "[coupons]") {
     auto db = open(temp_path("c-percent.db"));
     db->load_program(programme(R"({"id": "ten", "name": "10% off", "effect": "percent",
         "percent": "0.1", "cap": 50000, "code": "TEN10"})"));
@@ -354,7 +354,7 @@ TEST_CASE("free item, bonus points and multiplier coupons", "[coupons]") {
           "for club members only");
 }
 
-TEST_CASE("a typo is caught before any lookup; a refused coupon refuses the commit", "[coupons]") {
+TEST_CASE("a typo is caught before any lookup, a refused coupon refuses the commit", "[coupons]") {
     auto path = temp_path("c-typo.db");
     auto db = open(path);
     db->load_program(programme(R"({"id": "x", "effect": "amount", "amount": 1000})"));

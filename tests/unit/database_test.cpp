@@ -380,7 +380,7 @@ TEST_CASE("a retried commit awards points once (odoo PR 222372, OCA/pos#185)",
     CHECK(snapshot(path) == after_first);
 }
 
-TEST_CASE("a business refusal stays refused for its key; a transient failure records nothing",
+TEST_CASE("a business refusal stays refused for its key, a transient failure records nothing",
           "[checkout]") {
     auto path = temp_path("refusal.db");
     auto db = open(path, 100);
@@ -526,7 +526,7 @@ TEST_CASE("void reverses every effect of a sale, bonuses included", "[checkout]"
     CHECK(db->verify().ok());
 }
 
-TEST_CASE("pending points wait out the return window; a refund inside it cancels them",
+TEST_CASE("pending points wait out the return window, a refund inside it cancels them",
           "[checkout]") {
     auto db = open(temp_path("pending.db"));
     db->load_program(R"({"pending_days": 14,
@@ -598,7 +598,7 @@ TEST_CASE("seed: per-action points with caps (login = 1, review = 5)", "[events]
     CHECK(db->member(m.id).balance == 11);
 }
 
-TEST_CASE("a request's digest is 16 bytes; a row with its whole SHA-256 in digits still answers",
+TEST_CASE("a request's digest is 16 bytes, a row with its whole SHA-256 in digits still answers",
           "[storage]") {
     auto path = temp_path("request-digest.db");
     auto db = open(path);

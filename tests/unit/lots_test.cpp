@@ -28,7 +28,7 @@ TEST_CASE("a spend takes the soonest-expiring lots first, each at most once", "[
     CHECK(plan(open, -5, kNow, true, 0).empty());
 }
 
-TEST_CASE("expired lots are never taken; pending lots only when not spendable_only", "[lots]") {
+TEST_CASE("expired lots are never taken, pending lots only when not spendable_only", "[lots]") {
     const std::vector<Lot> open = {{1, 10, 50, 0, kNow},         // expires now: gone
                                    {2, 11, 30, kNow + 1, 2000},  // not available yet
                                    {3, 12, 40, 0, 9000}};

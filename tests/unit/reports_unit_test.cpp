@@ -51,7 +51,7 @@ TEST_CASE("buckets: Jalali months, weeks from the programme's first day", "[peri
     CHECK(greg.label(day(2024, 2, 1)) == "2024-02");
 }
 
-TEST_CASE("RFM quintiles share scores on ties; fixed thresholds when given", "[segments]") {
+TEST_CASE("RFM quintiles share scores on ties, fixed thresholds when given", "[segments]") {
     std::vector<segments::Facts> f(5);
     const std::int64_t today = 1000;
     for (int i = 0; i < 5; ++i) {

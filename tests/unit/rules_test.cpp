@@ -183,7 +183,7 @@ TEST_CASE("a Friday happy-hour promotion applies only in its local hours", "[rul
     CHECK(evaluate(basket({10000}), member(), p, kSat10 + 6 * hour).points == 10);       // Saturday
 }
 
-TEST_CASE("birthday bonus in the birthday month, once a year; 29 February in common years",
+TEST_CASE("birthday bonus in the birthday month, once a year, 29 February in common years",
           "[rules]") {
     Program p = parse_program(R"({"birthday": {"points": 50, "when": "day"}})");
     MemberState m = member();

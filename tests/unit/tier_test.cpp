@@ -152,7 +152,7 @@ TEST_CASE("seed: hybrid score, 80% purchase points + 20% invitation points", "[t
     CHECK(db->member(m.id).tier == "silver");
 }
 
-TEST_CASE("a rolling window drops old points at its edge; leap days count", "[tiers]") {
+TEST_CASE("a rolling window drops old points at its edge, leap days count", "[tiers]") {
     auto db = open(temp_path("tiers-rolling.db"));
     db->load_program(ladder(R"("window": "rolling", "window_days": 366,)"));
     auto m = db->enrol(phone("09121234567"));
