@@ -423,9 +423,24 @@ struct Database::Impl {
 
     // storage/members.cpp
     Member read_member(storage::Query& q);
-    void complete_member(Member& m);
+    // Reads what a member's row does not hold (tags, a household's account, available points).
+    // `until`, if given: the first moment at which what it read would read otherwise by the clock
+    // alone (a lot becoming available or expiring; the moment read, when a hold is open).
+    void complete_member(Member& m, std::int64_t* until = nullptr);
     std::optional<Member> try_member(const char* where, const std::string& arg);
     Member load_member(std::int64_t id);
+    // The member the last look-up or load read, kept for the next load of the same member (a
+    // quote right after the lookup): used while nothing has been written to the file since (the
+    // connection's epoch and count of changes as they were) and the clock is within the span
+    // the member's available points hold for (from the read to complete_member's `until`).
+    struct MemberMemo {
+        std::int64_t id = 0;
+        std::uint64_t epoch = 0;
+        std::int64_t changes = -1, from = 0, until = 0;
+        Member member;
+    } member_memo;
+    void remember_member(const Member& m, std::int64_t until);
+    const Member* remembered_member(std::int64_t id);
     std::int64_t owner_of(std::int64_t id);
     void require_active(std::int64_t id);
     // owner_of(id), refused unless active: one read a hop.
@@ -451,7 +466,11 @@ struct Database::Impl {
     void settle_merged();
 
     // storage/ledger.cpp
-    std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id);
+    // The member's points available now and pending (not yet available). `until`, if given: the
+    // first moment at which the answer would change by the clock alone (a lot becoming
+    // available or expiring; now, when a hold is open: holds time out).
+    std::pair<std::int64_t, std::int64_t> spendable(std::int64_t member_id,
+                                                    std::int64_t* until = nullptr);
     std::int64_t held(std::int64_t member_id, std::int64_t asset, std::int64_t t);
     bool any_open_hold();
     std::int64_t balance_of(std::int64_t member_id);

@@ -9,15 +9,23 @@ namespace loyalty {
 static_assert(static_cast<int>(EntryKind::Adjust) == 4, "LOY_ADJUSTMENTS names kind 4");
 
 // Available (spendable now, less the points open holds reserve) and pending points.
-std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t member_id) {
+std::pair<std::int64_t, std::int64_t> Database::Impl::spendable(std::int64_t member_id,
+                                                                std::int64_t* until) {
     std::int64_t t = now();
     auto q = c.query(
         "SELECT COALESCE(SUM(CASE WHEN available_at <= ?2 THEN remaining END), 0), "
-        "COALESCE(SUM(CASE WHEN available_at > ?2 THEN remaining END), 0) "
+        "COALESCE(SUM(CASE WHEN available_at > ?2 THEN remaining END), 0), "
+        "MIN(CASE WHEN available_at > ?2 THEN available_at END), MIN(expires_at) "
         "FROM lots_left WHERE member_id = ?1 AND expires_at > ?2",
         member_id, t);
     q.next();
     const std::int64_t available = q.i64(0), pending = q.i64(1);
+    if (until) {  // the aggregates are NULL over no lot (and SQL's min(x, NULL) is NULL)
+        *until = INT64_MAX;
+        for (int col : {2, 3})
+            if (!q.is_null(col)) *until = std::min(*until, q.i64(col));
+        if (any_open_hold()) *until = t;
+    }
     return {std::max<std::int64_t>(0, available - held(member_id, 0, t)), pending};
 }
 

@@ -33,7 +33,7 @@ Member Database::Impl::read_member(storage::Query& q) {
     return m;
 }
 
-void Database::Impl::complete_member(Member& m) {
+void Database::Impl::complete_member(Member& m, std::int64_t* until) {
     auto t = c.query("SELECT tag FROM member_tags WHERE member_id=? ORDER BY tag", m.id);
     while (t.next())
         m.tags.push_back(t.text(0));
@@ -47,9 +47,32 @@ void Database::Impl::complete_member(Member& m) {
             m.tier = a.text(1);
         }
     }
-    auto [avail, pend] = spendable(account);
+    auto [avail, pend] = spendable(account, until);
     m.available = avail;
     m.pending = pend;
+}
+
+void Database::Impl::remember_member(const Member& m, std::int64_t until) {
+    MemberMemo& r = member_memo;
+    r.id = 0;
+    const std::uint64_t e = c.epoch();
+    if (e == 0) return;  // outside a transaction: nothing to tell a later read by
+    r.member = m;
+    r.epoch = e;
+    r.changes = c.total_changes();
+    r.from = now();
+    r.until = until;
+    r.id = m.id;
+}
+
+const Member* Database::Impl::remembered_member(std::int64_t id) {
+    const MemberMemo& r = member_memo;
+    // Another connection's commit, or a rollback here, moves the epoch on; a write here (the
+    // only way this connection commits a change) the count of its changes.
+    if (r.id == 0 || r.id != id || r.changes != c.total_changes() || !c.unchanged_since(r.epoch))
+        return nullptr;
+    const std::int64_t t = now();  // a clock set back may find lots not yet available
+    return t >= r.from && t < r.until ? &r.member : nullptr;
 }
 
 std::optional<Member> Database::Impl::try_member(const char* where, const std::string& arg) {
@@ -59,16 +82,21 @@ std::optional<Member> Database::Impl::try_member(const char* where, const std::s
     auto q = c.query(sql.c_str(), arg);
     if (!q.next()) return std::nullopt;
     Member m = read_member(q);
-    complete_member(m);
+    std::int64_t until = 0;
+    complete_member(m, &until);
+    remember_member(m, until);
     return m;
 }
 
 Member Database::Impl::load_member(std::int64_t id) {
+    if (const Member* known = remembered_member(id)) return *known;
     static std::string by_id = std::string(kMemberCols) + "WHERE m.id = ?";
     auto q = c.query(by_id.c_str(), id);
     if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
     Member m = read_member(q);
-    complete_member(m);
+    std::int64_t until = 0;
+    complete_member(m, &until);
+    remember_member(m, until);
     return m;
 }
 
@@ -478,6 +506,7 @@ void Database::Impl::do_erase(std::int64_t id) {
             "status = CASE WHEN status = 0 THEN 3 ELSE status END WHERE member_id IN fam",
             id)
         .run();
+    member_memo = MemberMemo{};  // no copy of the profile kept in memory either
 }
 
 Member Database::merge(std::int64_t survivor_id, std::int64_t absorbed_id, const std::string& key) {

@@ -551,6 +551,52 @@ TEST_CASE("pending points wait out the return window, a refund inside it cancels
     CHECK(db->commit(basket(m.id, {100000}, 10), "S3").points_redeemed == 10);
 }
 
+TEST_CASE("a member read again right after a lookup is what a fresh read would show",
+          "[checkout]") {
+    // The lookup's member is kept for the quote that follows it (Impl::member_memo): whatever
+    // moves between the two, the second read must show what reading the file would.
+    const auto path = temp_path("member-memo.db");
+    auto db = open(path);
+    db->load_program(R"({"pending_days": 14, "expiry_days": 30,
+      "spend": [{"id": "base", "points": 10, "per": 100000}],
+      "redeem": {"point_value": "1000"}})");
+    auto m = db->enrol(phone("09121234567"));
+    db->commit(basket(m.id, {500000}), "S1");  // 50 points, available after 14 days
+    // The clock reaches the day the points become available between the lookup and the read.
+    CHECK(db->find_by_phone("09121234567").pending == 50);
+    db->set_clock(kT0 + 15 * kDay);
+    CHECK(db->member(m.id).available == 50);
+    // ... and is set back before it.
+    CHECK(db->find_by_phone("09121234567").available == 50);
+    db->set_clock(kT0 + 13 * kDay);
+    CHECK(db->member(m.id).available == 0);
+    CHECK(db->member(m.id).pending == 50);
+    // The points expire between the two.
+    db->set_clock(kT0 + 20 * kDay);
+    CHECK(db->find_by_phone("09121234567").available == 50);
+    db->set_clock(kT0 + 60 * kDay);
+    CHECK(db->member(m.id).available == 0);
+    CHECK(db->member(m.id).pending == 0);
+    // A write here between the two (a manual adjustment), and one by another handle.
+    db->set_clock(kT0 + 61 * kDay);
+    CHECK(db->find_by_phone("09121234567").balance == db->member(m.id).balance);
+    const std::int64_t before = db->find_by_phone("09121234567").balance;
+    db->adjust(m.id, 7, "goodwill", "mgr", "A1");
+    CHECK(db->member(m.id).balance == before + 7);
+    CHECK(db->find_by_phone("09121234567").balance == before + 7);
+    auto other = open(path);
+    other->set_clock(kT0 + 61 * kDay);
+    other->adjust(m.id, 5, "goodwill", "mgr", "A2");
+    CHECK(db->member(m.id).balance == before + 12);
+    // A hold taken elsewhere times out by the clock alone: with one open, nothing is kept.
+    CHECK(db->find_by_phone("09121234567").available == 12);
+    other->hold_points(m.id, 10, 60000, "", "H1");
+    CHECK(db->member(m.id).available == 2);
+    CHECK(db->find_by_phone("09121234567").available == 2);
+    db->set_clock(kT0 + 61 * kDay + 120000);
+    CHECK(db->member(m.id).available == 12);
+}
+
 TEST_CASE("refunding points already spent follows the programme's negative-balance policy",
           "[checkout]") {
     for (const char* policy : {"allow", "clamp", "refuse"}) {
