@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const int64_t before = members();
     int64_t rows = -1, imported = -1;
     loy_table* errors = nullptr;
-    int32_t st = loy_members_import_csv(db, csv.c_str(), dry ? 1 : 0, &rows, &imported, &errors,
-                                        &err);
+    int32_t st =
+        loy_members_import_csv(db, csv.c_str(), dry ? 1 : 0, &rows, &imported, &errors, &err);
     check_status(st);
     const int64_t after = members();
     if (st != LOY_OK) {

@@ -471,7 +471,8 @@ TEST_CASE("a sale names the ranges of its entries and coupon uses, which refunds
     db->refund(anon.sale_id, {}, "R2");  // the claimed points go back with the sale
     CHECK(db->member(m.id).balance == claimed - 20);
     const auto end = db->verify();
-    for (const auto& p : end.problems) UNSCOPED_INFO(p);
+    for (const auto& p : end.problems)
+        UNSCOPED_INFO(p);
     CHECK(end.ok());
 }
 

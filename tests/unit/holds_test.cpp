@@ -83,9 +83,10 @@ TEST_CASE("holds: captures within what was held, available never negative, anoth
     CHECK(other->verify().ok());
 }
 
-TEST_CASE("what a handle remembers of the file between transactions is looked up again after "
-          "another handle commits, or after a refusal undid its writes",
-          "[holds]") {
+TEST_CASE(
+    "what a handle remembers of the file between transactions is looked up again after "
+    "another handle commits, or after a refusal undid its writes",
+    "[holds]") {
     const std::string prog = R"({"currency": "IRR",
       "spend": [{"id": "base", "points": 10, "per": 100000}],
       "redeem": {"point_value": "1000"}})";

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     loy_basket_add_line(b, "X", "y", 1000, 1000, 0, NULL, &err);
     loy_receipt* r = NULL;
     rc = loy_commit(db, b, "consumer-sale", &r, &err);
-    printf("consumer: libloyalty %s, sale %lld\n", loy_version_string(), (long long)loy_receipt_sale_id(r));
+    printf("consumer: libloyalty %s, sale %lld\n", loy_version_string(),
+           (long long)loy_receipt_sale_id(r));
     loy_receipt_free(r);
     loy_basket_free(b);
     loy_member_free(m);
