@@ -549,8 +549,10 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
                                           "it: another file writes as " +
                                           origin);
     if (!o) o = foreign_origin(r.origin);
-    const std::int64_t last = last_record(o).seq;
-    const std::string last_hash = last_record(o).hash;
+    // A copy: the record stored below becomes the origin's last.
+    const LastRecord held_last = last_record(o);
+    const std::int64_t last = held_last.seq;
+    const std::string& last_hash = held_last.hash;
     if (r.seq != last + 1)
         throw Error(Status::SyncGap, where + ": this file holds " + r.origin + " up to seq " +
                                          std::to_string(last) + "; apply from seq " +

@@ -25,8 +25,8 @@
 #include "sha256.hpp"
 #include "storage/access.hpp"
 #include "storage/canonical.hpp"
-#include "storage/facts.hpp"
 #include "storage/checkpointer.hpp"
+#include "storage/facts.hpp"
 #include "storage/family.hpp"
 #include "storage/packed_lots.hpp"
 #include "storage/sale_lines.hpp"
@@ -441,6 +441,8 @@ struct Database::Impl {
     } member_memo;
     void remember_member(const Member& m, std::int64_t until);
     const Member* remembered_member(std::int64_t id);
+    // The member of the query's row (kMemberCols), completed and remembered.
+    Member read_and_remember(storage::Query& q);
     std::int64_t owner_of(std::int64_t id);
     void require_active(std::int64_t id);
     // owner_of(id), refused unless active: one read a hop.

@@ -65,6 +65,14 @@ void Database::Impl::remember_member(const Member& m, std::int64_t until) {
     r.id = m.id;
 }
 
+Member Database::Impl::read_and_remember(storage::Query& q) {
+    Member m = read_member(q);
+    std::int64_t until = 0;
+    complete_member(m, &until);
+    remember_member(m, until);
+    return m;
+}
+
 const Member* Database::Impl::remembered_member(std::int64_t id) {
     const MemberMemo& r = member_memo;
     // Another connection's commit, or a rollback here, moves the epoch on; a write here (the
@@ -81,11 +89,7 @@ std::optional<Member> Database::Impl::try_member(const char* where, const std::s
     const std::string& sql = std::strcmp(where, "phone") == 0 ? by_phone : by_card;
     auto q = c.query(sql.c_str(), arg);
     if (!q.next()) return std::nullopt;
-    Member m = read_member(q);
-    std::int64_t until = 0;
-    complete_member(m, &until);
-    remember_member(m, until);
-    return m;
+    return read_and_remember(q);
 }
 
 Member Database::Impl::load_member(std::int64_t id) {
@@ -93,11 +97,7 @@ Member Database::Impl::load_member(std::int64_t id) {
     static std::string by_id = std::string(kMemberCols) + "WHERE m.id = ?";
     auto q = c.query(by_id.c_str(), id);
     if (!q.next()) throw Error(Status::NotFound, "no member with id " + std::to_string(id));
-    Member m = read_member(q);
-    std::int64_t until = 0;
-    complete_member(m, &until);
-    remember_member(m, until);
-    return m;
+    return read_and_remember(q);
 }
 
 // The member that now owns `id`'s points (follows merges).

@@ -214,26 +214,26 @@ void Connection::savepoint(const char* name) {
     marks_.push_back({name, notes_.size()});
 }
 
+std::size_t Connection::marks_to(const char* name) const noexcept {
+    for (std::size_t i = marks_.size(); i > 0; --i)
+        if (std::string_view(marks_[i - 1].name) == name) return i;
+    return 0;
+}
+
 void Connection::release(const char* name) {
     run(intern(std::string("RELEASE ") + name));
     // RELEASE ends the savepoint named and those opened inside it; their notes stay.
-    for (std::size_t i = marks_.size(); i > 0; --i)
-        if (std::string_view(marks_[i - 1].name) == name) {
-            marks_.resize(i - 1);
-            break;
-        }
+    if (const std::size_t n = marks_to(name)) marks_.resize(n - 1);
 }
 
 void Connection::rollback_to(const char* name) {
     forget();
     run(intern(std::string("ROLLBACK TO ") + name));
     // ROLLBACK TO keeps the savepoint named, ends those opened inside it.
-    for (std::size_t i = marks_.size(); i > 0; --i)
-        if (std::string_view(marks_[i - 1].name) == name) {
-            drop_notes_from(marks_[i - 1].notes);
-            marks_.resize(i);
-            break;
-        }
+    if (const std::size_t n = marks_to(name)) {
+        drop_notes_from(marks_[n - 1].notes);
+        marks_.resize(n);
+    }
 }
 
 namespace {

@@ -230,6 +230,8 @@ class Connection {
         std::size_t notes;
     };
     std::vector<Mark> marks_;
+    // How many marks there are up to the innermost savepoint named `name`, it included (0: none).
+    std::size_t marks_to(const char* name) const noexcept;
     void drop_notes_from(std::size_t n) noexcept {
         if (n < notes_.size()) notes_.resize(n);
     }
