@@ -463,14 +463,24 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
         std::string tier_after = maybe_upgrade(account, sale);
         auto [avail, pend] = spendable(account);
         (void)pend;
-        // With where its entries and coupon uses are (storage/sale_parts.hpp).
-        c.query(
-             "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, entries_from=?, "
-             "entries_to=?, uses_from=?, uses_to=? WHERE id=?",
-             balance_of(account), avail, tier_after, NullIfZero{sale_parts.e_lo},
-             NullIfZero{sale_parts.e_hi}, NullIfZero{sale_parts.u_lo}, NullIfZero{sale_parts.u_hi},
-             sale)
-            .run();
+        // With where its entries and coupon uses are (storage/sale_parts.hpp). The uses' range
+        // is in `sales_member`: a sale without uses leaves it as the insert wrote it (NULL), and
+        // its entry in that index unwritten again.
+        const std::int64_t balance = balance_of(account);
+        if (sale_parts.u_lo)
+            c.query(
+                 "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, "
+                 "entries_from=?, entries_to=?, uses_from=?, uses_to=? WHERE id=?",
+                 balance, avail, tier_after, NullIfZero{sale_parts.e_lo},
+                 NullIfZero{sale_parts.e_hi}, sale_parts.u_lo, sale_parts.u_hi, sale)
+                .run();
+        else
+            c.query(
+                 "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, "
+                 "entries_from=?, entries_to=? WHERE id=?",
+                 balance, avail, tier_after, NullIfZero{sale_parts.e_lo},
+                 NullIfZero{sale_parts.e_hi}, sale)
+                .run();
     } else if (sale_parts.u_lo) {
         c.query("UPDATE sales SET uses_from=?, uses_to=? WHERE id=?", sale_parts.u_lo,
                 sale_parts.u_hi, sale)

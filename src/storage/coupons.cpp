@@ -1,6 +1,7 @@
 // Coupons: issuing single codes and batches, looking a code up, revoking it, and the candidate
 // coupons a basket may use.
 #include "storage/impl.hpp"
+#include "storage/sale_parts.hpp"
 
 namespace loyalty {
 
@@ -121,10 +122,7 @@ void Database::Impl::fill_uses(CouponCandidate& cand, std::int64_t member) {
                                                    program.utc_offset_minutes, program.week_start)
                                              .start_ms
                                        : 0;
-        cand.member_uses = scalar(
-            c.query("SELECT COUNT(*) FROM coupon_uses WHERE campaign_id=? AND member_id=? AND "
-                    "restored_at = 0 AND created_at >= ?",
-                    camp->id, member, since));
+        cand.member_uses = scalar(c.query(LOY_MEMBER_CAMPAIGN_USES, camp->id, member, since));
     }
 }
 

@@ -26,6 +26,18 @@
     "id BETWEEN (SELECT uses_from FROM sales WHERE id = ?1) AND " \
     "(SELECT uses_to FROM sales WHERE id = ?1) AND sale_id = ?1"
 
+// A member's coupon uses of a campaign since a moment, not restored: ?1 the campaign, ?2 the
+// member, ?3 the moment. The member's sales in that time come from `sales_member`, which carries
+// each sale's range of uses (schema version 21): only the sales that had a use are looked up in
+// `coupon_uses`, and no index of the uses by campaign and member is kept. A use is written with
+// its sale's time and member; a claim gives an anonymous sale a member but not its uses, which
+// stay nobody's, as they were when made.
+#define LOY_MEMBER_CAMPAIGN_USES                                                                \
+    "SELECT COUNT(*) FROM (SELECT id, uses_from AS lo, uses_to AS hi FROM sales WHERE "         \
+    "member_id = ?2 AND created_at >= ?3 AND uses_from IS NOT NULL) s JOIN coupon_uses u ON "   \
+    "u.id BETWEEN s.lo AND s.hi AND u.sale_id = s.id WHERE u.campaign_id = ?1 AND u.member_id " \
+    "= ?2 AND u.restored_at = 0 AND u.created_at >= ?3"
+
 // A sale's entries of one kind: the kind is written into the statement, not bound. A bound kind
 // makes SQLite plan the statement again at every call (a parameter that decides whether a partial
 // index of the ledger by kind may serve, `ledger_reason`, `ledger_adjusts`, is planned for its

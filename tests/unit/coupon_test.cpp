@@ -141,6 +141,45 @@ TEST_CASE("limits: total uses, uses per member, single-use codes and the budget"
           "the campaign's budget is used up");
 }
 
+TEST_CASE("a member's uses of a campaign are counted through the member's sales",
+          "[coupons][storage]") {
+    const auto path = temp_path("c-member-uses.db");
+    auto db = open(path);
+    db->load_program(programme(
+        R"({"id": "twice", "effect": "amount", "amount": 1000, "code": "TWICE",
+            "max_uses_per_member": 2, "combinable": true},
+           {"id": "other", "effect": "amount", "amount": 500, "code": "OTHER", "combinable": true})",
+        R"(, "claims": {"window_days": 30})"));
+    auto a = db->enrol(phone("09121234567"));
+    auto b = db->enrol(phone("09121234568"));
+    // Another member's uses are theirs, and another campaign's use in the same sale is not one.
+    db->commit(with_coupons(basket(b.id, {10000}), {"TWICE"}), "B1");
+    db->commit(with_coupons(basket(b.id, {10000}), {"TWICE"}), "B2");
+    auto first = db->commit(with_coupons(basket(a.id, {10000}), {"TWICE", "OTHER"}), "A1");
+    REQUIRE(first.coupons.size() == 2);
+    for (int i = 0; i < 30; ++i)
+        db->commit(basket(a.id, {10000}), "A-plain-" + std::to_string(i));
+    CHECK(only(db->quote(with_coupons(basket(a.id, {10000}), {"TWICE"}))).status == Status::Ok);
+    // An anonymous sale's use stays nobody's when a member claims the sale.
+    auto anon = db->commit(with_coupons(basket(0, {10000}), {"TWICE"}), "N1");
+    db->claim_sale(anon.sale_id, a.id, "cashier", "C1");
+    CHECK(only(db->quote(with_coupons(basket(a.id, {10000}), {"TWICE"}))).status == Status::Ok);
+    db->commit(with_coupons(basket(a.id, {10000}), {"TWICE"}), "A2");
+    CHECK(only(db->quote(with_coupons(basket(a.id, {10000}), {"TWICE"}))).message ==
+          "the member has used this campaign already");
+    // A refunded sale's use no longer counts.
+    db->refund(first.sale_id, {}, "R1");
+    CHECK(only(db->quote(with_coupons(basket(a.id, {10000}), {"TWICE"}))).status == Status::Ok);
+    // No index of the uses by campaign is kept; the member's sales carry their ranges of uses.
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_list('coupon_uses') l, "
+                  "pragma_index_info(l.name) i WHERE i.name = 'campaign_id'") == 0);
+    CHECK(raw_int(path,
+                  "SELECT COUNT(*) FROM pragma_index_info('sales_member') WHERE name IN "
+                  "('uses_from', 'uses_to')") == 2);
+    CHECK(db->verify().ok());
+}
+
 TEST_CASE("stacking: priority order, exclusive and combinable coupons", "[coupons]") {
     auto db = open(temp_path("c-stack.db"));
     db->load_program(programme(R"(

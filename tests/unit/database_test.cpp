@@ -1437,6 +1437,11 @@ TEST_CASE(
              "SET points = points + excluded.points, entries = entries + 1; END;"
              "DROP INDEX ledger_adjusts; CREATE INDEX ledger_time ON ledger(created_at);"
              "DROP TRIGGER ledger_late_i; DROP TABLE ledger_late;"
+             // A member's coupon uses by an index of the uses, as version 20 and before found
+             // them.
+             "DROP INDEX sales_member; CREATE INDEX sales_member ON sales(member_id, created_at) "
+             "WHERE member_id IS NOT NULL; CREATE INDEX coupon_uses_campaign ON "
+             "coupon_uses(campaign_id, member_id) WHERE restored_at = 0;"
              // A sale's entries and coupon uses by index, as version 14 and before found them.
              "ALTER TABLE sales DROP COLUMN entries_from; ALTER TABLE sales DROP COLUMN entries_to;"
              "ALTER TABLE sales DROP COLUMN uses_from; ALTER TABLE sales DROP COLUMN uses_to;"
@@ -1452,6 +1457,10 @@ TEST_CASE(
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
     auto db = open(path);
     CHECK(raw_int(path, "PRAGMA user_version") == loyalty::storage::kSchemaVersion);
+    // Schema 21: no index of the coupon uses by campaign; the member's sales carry their uses.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'coupon_uses_campaign'") ==
+          0);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM pragma_index_info('sales_member')") == 4);
     // Schema 20: the journal keyed by origin and seq, with no index beside it (version 9 made it
     // a table in the order of writing with a unique (origin, seq)); the file's own origin, a
     // writer, has the top range, 2^21 + its id, and its records, all of them here, are at the
