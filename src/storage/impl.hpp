@@ -477,9 +477,11 @@ struct Database::Impl {
     bool any_open_hold();
     std::int64_t balance_of(std::int64_t member_id);
     std::string source_of(EntryKind kind, const EntryContext& ctx);
-    // `lots`: the entry's lots as ledger.lots holds them (storage/packed_lots.hpp), "" for none.
+    // `lots`: the entry's lots as ledger.lots holds them (storage/packed_lots.hpp), "" for none;
+    // `takes`: the lots a debit takes, packed in the same insert as ledger.moves holds them.
     std::int64_t add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
-                           const EntryContext& ctx, const std::string& lots = std::string());
+                           const EntryContext& ctx, const std::string& lots = std::string(),
+                           const std::vector<Take>& takes = {});
     // `nth`: the lot's place among its entry's lots, from 0 (storage/lots_sql.hpp); `in_row`:
     // the entry was written with it.
     void add_lot(std::int64_t member, std::int64_t entry, std::int64_t points,
@@ -495,8 +497,9 @@ struct Database::Impl {
     void add_moves(std::int64_t entry, const std::vector<Take>& takes);
     static std::string pack_moves(const std::vector<Take>& takes);
     // Writes a plan of `member`'s lots: the entry's moves, and what they leave of each lot in
-    // lots_left.
+    // lots_left (take_lots alone, for an entry written with its moves).
     void apply(std::int64_t entry, const std::vector<Take>& p, std::int64_t member);
+    void take_lots(const std::vector<Take>& p, std::int64_t member);
     // A member's lots past their date at `at`, soonest first, each taken whole.
     std::vector<Take> due_lots(std::int64_t member, std::int64_t at);
     // Expires the lots past their date at `at` of the members in [first, last], one entry a

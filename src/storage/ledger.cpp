@@ -85,16 +85,18 @@ std::string Database::Impl::source_of(EntryKind kind, const EntryContext& ctx) {
 }
 
 std::int64_t Database::Impl::add_entry(EntryKind kind, std::int64_t member, std::int64_t points,
-                                       const EntryContext& ctx, const std::string& lots) {
+                                       const EntryContext& ctx, const std::string& lots,
+                                       const std::vector<Take>& takes) {
     c.query(
          "INSERT INTO ledger(origin, member_id, kind, points, sale_id, refund_id, corrects, "
          "reason, operator, branch, terminal, program_version, created_at, source, approver, "
-         "lots) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         "lots, moves) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
          origin_id, member, static_cast<std::int64_t>(kind), points, NullIfZero{ctx.sale_id},
          NullIfZero{ctx.refund_id}, NullIfZero{ctx.corrects}, NullIfEmpty{ctx.reason},
          NullIfEmpty{ctx.operator_id}, NullIfEmpty{ctx.branch}, NullIfEmpty{ctx.terminal},
          std::max<std::int64_t>(program_version, 0), now(), NullIfEmpty{source_of(kind, ctx)},
-         NullIfEmpty{ctx.approver}, NullIfEmpty{lots})
+         NullIfEmpty{ctx.approver}, NullIfEmpty{lots},
+         NullIfEmpty{takes.empty() ? std::string() : pack_moves(takes)})
         .run();
     std::int64_t id = c.last_id();
     if (ctx.sale_id && !ctx.refund_id) note_sale_entry(ctx.sale_id, id);
@@ -199,6 +201,10 @@ std::vector<Database::Impl::Take> Database::Impl::plan(std::int64_t member, std:
 
 void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p, std::int64_t member) {
     add_moves(entry, p);
+    take_lots(p, member);
+}
+
+void Database::Impl::take_lots(const std::vector<Take>& p, std::int64_t member) {
     for (const auto& k : p) {
         // The lot's row in the member's part of lots_left (where the sale's new lot goes too):
         // its points less those taken, or the row gone when nothing is left.
@@ -293,8 +299,9 @@ std::int64_t Database::Impl::debit_spend(EntryKind kind, std::int64_t member, st
                     std::to_string(points) + " points needed, " + std::to_string(free) +
                         " available" + (free < lots::total(p) ? " (the rest is held)" : ""));
     }
-    std::int64_t entry = add_entry(kind, member, -points, ctx);
-    apply(entry, p, member);
+    // The entry written with its moves: its row is not written again for them.
+    std::int64_t entry = add_entry(kind, member, -points, ctx, {}, p);
+    take_lots(p, member);
     return entry;
 }
 
@@ -316,8 +323,8 @@ std::int64_t Database::Impl::debit_reverse(std::int64_t member, std::int64_t poi
         if (policy == NegativePolicy::Clamp) take = covered;
     }
     if (take == 0) return 0;
-    std::int64_t entry = add_entry(EntryKind::ReverseEarn, member, -take, ctx);
-    apply(entry, p, member);
+    add_entry(EntryKind::ReverseEarn, member, -take, ctx, {}, p);
+    take_lots(p, member);
     return take;
 }
 
