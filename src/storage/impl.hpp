@@ -183,7 +183,10 @@ struct Database::Impl {
     // out from the columns' names once, not for every row (storage/journal.cpp).
     struct FactColumn {
         std::string name;
+        std::string key;  // the name as the record writes it: `"name":`
         enum Kind { Plain, Skip, Origin, Seq, Reference } kind = Plain;
+        // A column read for the rows it packs (a sale's lines, an entry's lots), not written.
+        enum Packed { NotPacked, Lines, Lots } packed = NotPacked;
         const char* table = nullptr;  // what a Reference names
     };
     struct FactPlan {

@@ -6,6 +6,7 @@
 // language, tags) is never put in a record: it stays in the member's row, which erasure clears.
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <charconv>
 
 #include "storage/facts.hpp"
@@ -51,6 +52,12 @@ struct JsonOut {
         first = false;
         text::append_json_string(out, n);
         out += ':';
+    }
+    // A name written before as `"name":` (FactColumn::key).
+    void key(const std::string& k) {
+        if (!first) out += ',';
+        first = false;
+        out += k;
     }
     void number(std::string_view n, std::int64_t v) {
         name(n);
@@ -108,6 +115,16 @@ bool lines_of_packed(JsonOut& f, int kind, std::string_view packed,
     } else if (kind != SQLITE_TEXT || !storage::unpack_sale_lines(packed, lines)) {
         return false;
     }
+    // The fields' names as the record writes them, `"name":`.
+    static const std::array<std::string, storage::kSaleLineFields> keys = [] {
+        std::array<std::string, storage::kSaleLineFields> k;
+        for (int i = 0; i < storage::kSaleLineFields; ++i) {
+            text::append_json_string(k[static_cast<std::size_t>(i)],
+                                     storage::kSaleLineFieldNames[i]);
+            k[static_cast<std::size_t>(i)] += ':';
+        }
+        return k;
+    }();
     f.name("lines");
     f.out += '[';
     for (std::size_t k = 0; k < lines.size(); ++k) {
@@ -116,10 +133,12 @@ bool lines_of_packed(JsonOut& f, int kind, std::string_view packed,
         JsonOut r{f.out};
         for (int i = 0; i < storage::kSaleLineFields; ++i) {
             const storage::PackedField& v = lines[k][static_cast<std::size_t>(i)];
+            if (v.kind == storage::PackedField::Null) continue;
+            r.key(keys[static_cast<std::size_t>(i)]);
             if (v.kind == storage::PackedField::Integer)
-                r.number(storage::kSaleLineFieldNames[i], v.i);
-            else if (v.kind == storage::PackedField::Text)
-                r.string(storage::kSaleLineFieldNames[i], v.s);
+                append_integer(f.out, v.i);
+            else
+                text::append_json_string(f.out, v.s);
         }
         f.out += '}';
     }
@@ -229,6 +248,10 @@ const std::vector<Database::Impl::FactColumn>& columns_of(Database::Impl& d, con
         const std::string_view name = q.column_name(i);
         Col col;
         col.name = std::string(name);
+        text::append_json_string(col.key, name);
+        col.key += ':';
+        if (std::string_view(t.table) == "sales" && name == "line_items") col.packed = Col::Lines;
+        if (std::string_view(t.table) == "ledger" && name == "lots") col.packed = Col::Lots;
         if (name == "origin") {
             col.kind = Col::Origin;
         } else if (name == "origin_seq") {
@@ -264,11 +287,11 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
             const Col& col = cols[static_cast<std::size_t>(i)];
             if (col.kind == Col::Origin) origin = q.i64(i);
             if (col.kind == Col::Seq && !q.is_null(i)) seq = q.i64(i);
-            if (is_sale && col.name == "line_items") {
+            if (col.packed == Col::Lines) {
                 lines_kind = q.type(i);  // before view(), which may convert the value
                 if (lines_kind == SQLITE_TEXT) packed_lines = q.view(i);
             }
-            if (is_entry && col.name == "lots" && q.type(i) == SQLITE_TEXT) packed_lots = q.view(i);
+            if (col.packed == Col::Lots && q.type(i) == SQLITE_TEXT) packed_lots = q.view(i);
         }
         f.name("id");
         append_uid(out, d.origin_name(origin), t.letter, seq);
@@ -277,12 +300,13 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
             if (col.kind == Col::Skip || col.kind == Col::Origin || col.kind == Col::Seq ||
                 q.is_null(i))
                 continue;
-            if (col.kind == Col::Reference) {
-                f.name(col.name);
+            f.key(col.key);
+            if (col.kind == Col::Reference)
                 d.append_fact_uid(out, col.table, q.i64(i));
-            } else {
-                f.column(col.name, q, i);
-            }
+            else if (q.type(i) == SQLITE_INTEGER)
+                append_integer(out, q.i64(i));
+            else
+                text::append_json_string(out, q.view(i));
         }
     }
     if (is_sale) {
