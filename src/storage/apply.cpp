@@ -312,12 +312,7 @@ struct FactApplier {
                 .run();
         } else if (table == "coupon_uses") {
             st.uses.push_back(row);
-            d.c.query(
-                   "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) "
-                   "ON CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount "
-                   "+ excluded.discount",
-                   f.value("campaign_id", std::string()), int_of(f, "discount"))
-                .run();
+            d.count_campaign_use(f.value("campaign_id", std::string()), int_of(f, "discount"));
         } else if (table == "tier_events") {
             d.c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=0 WHERE id=?",
                       f.value("to_tier", std::string()), int_of(f, "created_at"), member)

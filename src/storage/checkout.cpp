@@ -410,12 +410,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
              origin_id)
             .run();
         note_sale_use(sale, c.last_id());
-        c.query(
-             "INSERT INTO campaign_totals(campaign_id, uses, discount) VALUES (?, 1, ?) ON "
-             "CONFLICT(campaign_id) DO UPDATE SET uses = uses + 1, discount = discount + "
-             "excluded.discount",
-             cr.campaign_id, cr.discount)
-            .run();
+        count_campaign_use(cr.campaign_id, cr.discount);
     }
     for (std::size_t i = 0; i < pb.lines.size(); ++i) {
         const auto& l = pb.lines[i];

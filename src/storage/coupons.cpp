@@ -107,13 +107,28 @@ std::vector<CouponCandidate> Database::Impl::coupon_candidates(const Basket& b, 
     return out;
 }
 
-// A campaign's uses and money off so far, and the member's uses of it.
+// A campaign's uses and money off so far, and the member's uses of it: what its limits read.
 void Database::Impl::fill_uses(CouponCandidate& cand, std::int64_t member) {
     const Campaign* camp = cand.campaign;
-    auto q = c.query("SELECT uses, discount FROM campaign_totals WHERE campaign_id=?", camp->id);
-    if (q.next()) {
-        cand.campaign_uses = q.i64(0);
-        cand.budget_used = q.i64(1);
+    if (camp->max_uses > 0 || camp->budget > 0) {
+        // Its totals, which a stored programme that limits it started
+        // (storage/campaign_totals.hpp); counted from its uses if a hand has taken them away
+        // (loy_verify names that).
+        auto q =
+            c.query("SELECT uses, discount FROM campaign_totals WHERE campaign_id=?", camp->id);
+        auto read = [&cand](storage::Query& totals) {
+            cand.campaign_uses = totals.i64(0);
+            cand.budget_used = totals.i64(1);
+        };
+        if (q.next()) {
+            read(q);
+        } else {
+            auto u = c.query(
+                "SELECT COUNT(*), COALESCE(SUM(discount), 0) FROM coupon_uses WHERE campaign_id=? "
+                "AND restored_at = 0",
+                camp->id);
+            if (u.next()) read(u);
+        }
     }
     if (member && camp->max_uses_per_member > 0) {
         // Within the current day, week, month or year (local time) when the campaign says so.
@@ -124,6 +139,14 @@ void Database::Impl::fill_uses(CouponCandidate& cand, std::int64_t member) {
                                        : 0;
         cand.member_uses = scalar(c.query(LOY_MEMBER_CAMPAIGN_USES, camp->id, member, since));
     }
+}
+
+void Database::Impl::count_campaign_use(const std::string& campaign_id, std::int64_t discount) {
+    c.query(
+         "UPDATE campaign_totals SET uses = uses + 1, discount = discount + ? WHERE campaign_id = "
+         "?",
+         discount, campaign_id)
+        .run();
 }
 
 std::string Database::issue_coupon(const std::string& campaign_id, std::int64_t member_id,

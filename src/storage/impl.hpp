@@ -528,6 +528,8 @@ struct Database::Impl {
     CouponInfo coupon_info(std::int64_t id);
     const Campaign& campaign_of(const Program& p, const std::string& id);
     void fill_uses(CouponCandidate& cand, std::int64_t member);
+    // A use of the campaign, counted in its totals where it has them (storage/campaign_totals.hpp).
+    void count_campaign_use(const std::string& campaign_id, std::int64_t discount);
 
     // storage/giftcards.cpp
     void gift_card_activity(std::int64_t card, std::int64_t kind, std::int64_t amount,

@@ -4,6 +4,7 @@
 // uses and discount, the report totals by quarter-hour, the lists of the entries and sales
 // written late — in one transaction, after a repair or when loy_verify found a projection that
 // disagrees with its facts.
+#include "storage/campaign_totals.hpp"
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
@@ -104,16 +105,13 @@ std::int64_t Database::rebuild() {
         "gift_card_activities a WHERE a.card_id = gift_cards.id) WHERE balance <> (SELECT "
         "COALESCE(SUM(amount), 0) FROM gift_card_activities a WHERE a.card_id = gift_cards.id)");
     changed += c.changes();
+    // A campaign's totals where it has them, as its uses give them, and those of the campaigns a
+    // stored programme limits that have none (storage/campaign_totals.hpp).
     c.run(
-        "UPDATE campaign_totals SET uses = 0, discount = 0 WHERE (uses <> 0 OR discount <> 0) "
-        "AND campaign_id NOT IN (SELECT campaign_id FROM coupon_uses WHERE restored_at = 0)");
+        "UPDATE campaign_totals SET uses = d.n, discount = d.s FROM "
+        "(" LOY_CAMPAIGN_TOTALS_DIFFERENCES ") d WHERE campaign_totals.campaign_id = d.id");
     changed += c.changes();
-    c.query(
-         "INSERT INTO campaign_totals(campaign_id, uses, discount) SELECT campaign_id, COUNT(*), "
-         "SUM(discount) FROM coupon_uses WHERE restored_at = 0 GROUP BY campaign_id "
-         "ON CONFLICT(campaign_id) DO UPDATE SET uses = excluded.uses, discount = "
-         "excluded.discount WHERE uses <> excluded.uses OR discount <> excluded.discount")
-        .run();
+    c.run(LOY_START_CAMPAIGN_TOTALS(LOY_ALL_PROGRAMMES_CAMPAIGNS));
     changed += c.changes();
     // A member's tier: the last tier event's (members with no event keep theirs: a programme
     // without tiers, or a member the review has not reached).

@@ -180,6 +180,71 @@ TEST_CASE("a member's uses of a campaign are counted through the member's sales"
     CHECK(db->verify().ok());
 }
 
+TEST_CASE("a campaign's totals are kept for the campaigns a programme limits",
+          "[coupons][storage]") {
+    const auto path = temp_path("c-campaign-totals.db");
+    auto db = open(path);
+    const auto campaigns = [](const std::string& free_limit) {
+        return programme(R"({"id": "free", "effect": "amount", "amount": 1000, "code": "FREE")" +
+                         free_limit + R"(},
+            {"id": "capped", "effect": "amount", "amount": 1000, "code": "CAP", "max_uses": 3,
+             "combinable": true},
+            {"id": "budget", "effect": "amount", "amount": 1000, "code": "BUD", "budget": 5000,
+             "combinable": true})");
+    };
+    const auto rows = [&path](const char* campaign) {
+        return raw_int(path, std::string("SELECT COUNT(*) FROM campaign_totals WHERE "
+                                         "campaign_id = '") +
+                                 campaign + "'");
+    };
+    const auto uses = [&path](const char* campaign) {
+        return raw_int(path, std::string("SELECT uses FROM campaign_totals WHERE campaign_id = '") +
+                                 campaign + "'");
+    };
+    db->load_program(campaigns(""));
+    auto m = db->enrol(phone("09121234567"));
+    // The limited campaigns have totals from the programme's load on; the other none, used or not.
+    CHECK(rows("capped") == 1);
+    CHECK(rows("budget") == 1);
+    auto f1 = db->commit(with_coupons(basket(m.id, {10000}), {"FREE"}), "F1");
+    db->commit(with_coupons(basket(m.id, {10000}), {"FREE"}), "F2");
+    db->commit(with_coupons(basket(m.id, {10000}), {"CAP", "BUD"}), "C1");
+    CHECK(rows("free") == 0);
+    CHECK(uses("capped") == 1);
+    CHECK(uses("budget") == 1);
+    // A programme that limits it starts its totals from its uses so far: one more, then no more.
+    db->load_program(campaigns(R"(, "max_uses": 3)"));
+    CHECK(uses("free") == 2);
+    db->commit(with_coupons(basket(m.id, {10000}), {"FREE"}), "F3");
+    CHECK(only(db->quote(with_coupons(basket(m.id, {10000}), {"FREE"}))).message ==
+          "the campaign's uses are used up");
+    // A restore gives the use back, and a later programme without the limit keeps counting.
+    db->refund(f1.sale_id, {}, "R1");
+    CHECK(uses("free") == 2);
+    db->load_program(campaigns(""));
+    db->commit(with_coupons(basket(m.id, {10000}), {"FREE"}), "F4");
+    CHECK(uses("free") == 3);
+    CHECK(db->verify().ok());
+    // Totals changed or taken away by hand: found, and written again by a rebuild; meanwhile
+    // the limit counts the uses themselves.
+    raw_exec(path, "UPDATE campaign_totals SET uses = 0 WHERE campaign_id = 'capped'");
+    CHECK_FALSE(db->verify().ok());
+    CHECK(db->rebuild() > 0);
+    CHECK(uses("capped") == 1);
+    raw_exec(path, "DELETE FROM campaign_totals WHERE campaign_id = 'free'");
+    db->load_program(campaigns(R"(, "max_uses": 3)"));  // its totals start again
+    CHECK(uses("free") == 3);
+    raw_exec(path, "DELETE FROM campaign_totals WHERE campaign_id = 'free'");
+    CHECK(only(db->quote(with_coupons(basket(m.id, {10000}), {"FREE"}))).message ==
+          "the campaign's uses are used up");
+    const auto report = db->verify();
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0] == "campaign free: a programme limits it, but it has no totals");
+    CHECK(db->rebuild() > 0);
+    CHECK(uses("free") == 3);
+    CHECK(db->verify().ok());
+}
+
 TEST_CASE("stacking: priority order, exclusive and combinable coupons", "[coupons]") {
     auto db = open(temp_path("c-stack.db"));
     db->load_program(programme(R"(
