@@ -25,7 +25,7 @@ Suites: $codename-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-  $SUDO apt-get update -qq >&2
+  bash "$(dirname "$0")/apt-update.sh" >&2
 fi
 work="$(mktemp -d)"
 # The version asked for first; should a mirror lack its files, the other versions Debian lists,

@@ -43,6 +43,6 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
+  bash "$(dirname "$0")/apt-update.sh"
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
