@@ -51,4 +51,7 @@ part "fuzzing"
 echo "== summary"
 echo "Linux:" && grep -E "tests passed|Total Test time" build/ci/ctest.log
 echo "ASan + UBSan:" && grep -E "tests passed|Total Test time" build/asan/ctest.log
+for d in build/windows-x64 build/windows-x86; do
+  [ ! -f "$d/tests-not-run" ] || echo "Windows ($d): tests under wine NOT run: $(cat "$d/tests-not-run")"
+done
 echo "Time by part (${SECONDS} s in all):" && printf '%s\n' "${times[@]}"
