@@ -47,16 +47,18 @@ void append_integer(std::string& out, std::int64_t v) {
 struct JsonOut {
     std::string& out;
     bool first = true;
-    void name(std::string_view n) {
+    void separate() {
         if (!first) out += ',';
         first = false;
+    }
+    void name(std::string_view n) {
+        separate();
         text::append_json_string(out, n);
         out += ':';
     }
     // A name written before as `"name":` (FactColumn::key).
     void key(const std::string& k) {
-        if (!first) out += ',';
-        first = false;
+        separate();
         out += k;
     }
     void number(std::string_view n, std::int64_t v) {
@@ -67,11 +69,16 @@ struct JsonOut {
         name(n);
         text::append_json_string(out, v);
     }
-    void column(std::string_view n, const storage::Query& q, int col) {
+    // A column's value: an integer as a number, anything else as a string.
+    void value(const storage::Query& q, int col) {
         if (q.type(col) == SQLITE_INTEGER)
-            number(n, q.i64(col));
+            append_integer(out, q.i64(col));
         else
-            string(n, q.view(col));
+            text::append_json_string(out, q.view(col));
+    }
+    void column(std::string_view n, const storage::Query& q, int col) {
+        name(n);
+        value(q, col);
     }
 };
 
@@ -303,10 +310,8 @@ void fact_json(std::string& out, Database::Impl& d, const FactTable& t, std::int
             f.key(col.key);
             if (col.kind == Col::Reference)
                 d.append_fact_uid(out, col.table, q.i64(i));
-            else if (q.type(i) == SQLITE_INTEGER)
-                append_integer(out, q.i64(i));
             else
-                text::append_json_string(out, q.view(i));
+                f.value(q, i);
         }
     }
     if (is_sale) {
