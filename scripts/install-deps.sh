@@ -21,11 +21,12 @@ if [ "${1:-}" = "--test" ]; then
 fi
 # --windows: the cross build for Windows (scripts/windows.sh): MinGW-w64 (the POSIX-threads g++,
 # for std::thread), wine for 64- and 32-bit programs (wine32 comes from the i386 architecture,
-# enabled here, after the rest: see below), dpkg-dev with tcl to make SQLite's amalgamation from Debian's source package,
-# and Debian's Python, Java and Mono tooling to build the Windows wheels, jar and NuGet package;
-# libpq-dev and libssl3 name the postgresql-15 and openssl sources libpq.dll is made from
-# (scripts/libpq-mingw.sh, openssl-mingw.sh, which need make and perl), and postgresql-15 with
-# openssl is the authority, over TLS, the Windows chain test runs against.
+# enabled here, after the rest: see below), dpkg-dev with tcl to make SQLite's amalgamation from
+# Debian's source package, and Debian's Python, Java and Mono tooling to build the Windows
+# wheels, jar and NuGet package; libpq-dev and libssl3 name the postgresql-15 and openssl
+# sources libpq.dll is made from (scripts/libpq-mingw.sh, openssl-mingw.sh, which need make and
+# perl), and postgresql-15 with openssl is the authority, over TLS, the Windows chain test runs
+# against.
 if [ "${1:-}" = "--windows" ]; then
   packages+=(g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix binutils-mingw-w64-x86-64
              binutils-mingw-w64-i686 wine wine64 dpkg-dev tcl binutils
@@ -63,7 +64,8 @@ if [ "${1:-}" = "--windows" ] &&
   else
     echo "wine32 could not be installed from Debian's i386 packages (apt's message above):" \
          "the i686 build will be checked without wine"
-    if [ $added = yes ] && ! dpkg-query -W -f='${binary:Package}\n' 2>/dev/null | grep -q ':i386$'; then
+    if [ $added = yes ] &&
+       ! dpkg-query -W -f='${binary:Package}\n' 2>/dev/null | grep -q ':i386$'; then
       $SUDO dpkg --remove-architecture i386
       bash "$(dirname "$0")/apt-update.sh" 2 || true
     fi
