@@ -33,19 +33,56 @@ namespace loyalty::storage {
     "COALESCE(MAX(CASE WHEN NOT late THEN id END), 0) FROM (" LOY_LEDGER_WITH_LATE             \
     ") GROUP BY 1, 2, 3"
 
+// Since schema version 23 the totals of the newest quarter-hour are not written entry by entry:
+// its entries since the last id the totals count are added up when they are read. `ledger_open`
+// holds that quarter-hour (`quarter`, the latest of any entry) and the first id the totals do
+// not count (`first_id`): every entry from that id on is of that quarter-hour and written in time.
+// The trigger `ledger_totals_i` adds the range to the totals (one grouped pass over it) when an
+// entry of a later quarter-hour comes, when an entry is written late (before counting it in its
+// own quarter-hour and listing it in ledger_late), and when the range reaches
+// LOY_OPEN_RANGE_ENTRIES entries. Any other entry (of the newest quarter-hour, written in time)
+// writes no page of the totals: a checkout's entries wrote one (0.99 pages a checkout).
+#define LOY_OPEN_RANGE_ENTRIES "1024"
+
+// SQL: the entries the totals do not count yet, each as a row of ledger_totals' columns.
+#define LOY_LEDGER_OPEN_ROWS                                                                  \
+    "SELECT o.quarter AS quarter, COALESCE(l.branch, '') AS branch, l.kind AS kind, "         \
+    "l.points AS points, 1 AS entries, l.id AS first_id, l.id AS last_id FROM ledger_open o " \
+    "JOIN ledger l ON l.id >= o.first_id"
+
+// SQL (a table in FROM): ledger_totals' rows and those of the entries it does not count yet: the
+// totals as the reports read them. A quarter-hour may have more than one row of a branch and kind.
+#define LOY_LEDGER_TOTALS_NOW \
+    "(SELECT " LOY_LEDGER_TOTALS_COLUMNS " FROM ledger_totals UNION ALL " LOY_LEDGER_OPEN_ROWS ")"
+
+// SQL: the same, one row a quarter-hour, branch and kind, in ledger_totals' columns.
+#define LOY_LEDGER_TOTALS_COUNTED                                                           \
+    "SELECT quarter, branch, kind, SUM(points), SUM(entries), MIN(first_id), MAX(last_id) " \
+    "FROM " LOY_LEDGER_TOTALS_NOW " GROUP BY 1, 2, 3"
+
+// SQL: 1 when ledger_open is not as the entries give it (its quarter-hour the latest of any
+// entry, none of its range of another, a row when there are entries), else 0.
+#define LOY_LEDGER_OPEN_WRONG                                                                  \
+    "SELECT q IS NOT m OR EXISTS (SELECT 1 FROM ledger WHERE id >= f AND created_at / 900000 " \
+    "<> q) FROM (SELECT (SELECT quarter FROM ledger_open) AS q, (SELECT first_id FROM "        \
+    "ledger_open) AS f, (SELECT MAX(created_at / 900000) FROM ledger) AS m)"
+
+// SQL: ledger_open as written after the totals count every entry (loy_rebuild).
+#define LOY_LEDGER_OPEN_OF_ENTRIES                                                         \
+    "INSERT INTO ledger_open(one, quarter, first_id) SELECT 1, MAX(created_at / 900000), " \
+    "MAX(id) + 1 FROM ledger HAVING COUNT(*) > 0"
+
 // ledger_late as the entries give it.
 #define LOY_LEDGER_LATE_OF_ENTRIES \
     "SELECT created_at, id FROM (" LOY_LEDGER_WITH_LATE ") WHERE late"
 
-// The rows where ledger_totals and its entries differ: ('t', a total the entries do not give) and
-// ('e', what the entries give that no total holds), each with the columns above. Empty when the
-// totals are right.
-#define LOY_LEDGER_TOTALS_DIFFERENCES                               \
-    "SELECT 't', * FROM (SELECT " LOY_LEDGER_TOTALS_COLUMNS         \
-    " FROM ledger_totals "                                          \
-    "EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES                          \
-    ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES \
-    " EXCEPT SELECT " LOY_LEDGER_TOTALS_COLUMNS " FROM ledger_totals)"
+// The rows where the totals (with the entries they do not count yet) and the entries differ: ('t',
+// a total the entries do not give) and ('e', what the entries give that no total holds), each
+// with the columns above. Empty when the totals are right.
+#define LOY_LEDGER_TOTALS_DIFFERENCES                                                        \
+    "SELECT 't', * FROM (" LOY_LEDGER_TOTALS_COUNTED " EXCEPT " LOY_LEDGER_TOTALS_OF_ENTRIES \
+    ") UNION ALL SELECT 'e', * FROM (" LOY_LEDGER_TOTALS_OF_ENTRIES                          \
+    " EXCEPT " LOY_LEDGER_TOTALS_COUNTED ")"
 
 // The same for ledger_late: ('t', a late entry the ledger does not give), ('e', one it lacks).
 #define LOY_LEDGER_LATE_DIFFERENCES                               \

@@ -90,9 +90,20 @@ std::int64_t Database::rebuild() {
         c.run(of_facts);
         changed += off;
     };
-    rewrite("SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_DIFFERENCES ")", "ledger_totals",
-            "INSERT INTO ledger_totals(" LOY_LEDGER_TOTALS_COLUMNS
-            ") " LOY_LEDGER_TOTALS_OF_ENTRIES);
+    // The totals are written to count every entry, the range they do not count yet then empty.
+    {
+        const std::int64_t off =
+            scalar(c.query("SELECT COUNT(*) FROM (" LOY_LEDGER_TOTALS_DIFFERENCES ")")) +
+            scalar(c.query(LOY_LEDGER_OPEN_WRONG));
+        if (off > 0) {
+            c.run("DELETE FROM ledger_totals");
+            c.run("INSERT INTO ledger_totals(" LOY_LEDGER_TOTALS_COLUMNS
+                  ") " LOY_LEDGER_TOTALS_OF_ENTRIES);
+            c.run("DELETE FROM ledger_open");
+            c.run(LOY_LEDGER_OPEN_OF_ENTRIES);
+            changed += off;
+        }
+    }
     rewrite("SELECT COUNT(*) FROM (" LOY_LEDGER_LATE_DIFFERENCES ")", "ledger_late",
             "INSERT INTO ledger_late(created_at, id) " LOY_LEDGER_LATE_OF_ENTRIES);
     // Each sale's latest quarter-hour so far (schema version 18), where it differs.

@@ -64,14 +64,17 @@ Span make_span(storage::Session& s, const ReportOptions& o) {
         // first sale by time (storage/sales_time.hpp), the first member by id, and the ledger's
         // earliest entry, which is either listed late (ledger_late, by time) or written in time in
         // the quarter-hour of the first entry by id, between that entry and the last its
-        // quarter-hour's totals name (schema 13).
+        // quarter-hour's totals name (schema 13) or, when that quarter-hour is the newest, the
+        // last of the entries the totals do not count yet (schema 23).
         auto q = s.c.query(
             "SELECT MIN(t) FROM (SELECT ?2 t WHERE ?2 IS NOT NULL UNION ALL "
             "SELECT created_at FROM (SELECT created_at FROM members ORDER BY id LIMIT 1) UNION ALL "
             "SELECT MIN(created_at) FROM ledger_late UNION ALL "
             "SELECT MIN(created_at) FROM ledger, (SELECT id AS first, created_at / ?1 AS quarter "
-            "FROM ledger ORDER BY id LIMIT 1) f WHERE id BETWEEN f.first AND (SELECT MAX(last_id) "
-            "FROM ledger_totals WHERE ledger_totals.quarter = f.quarter))",
+            "FROM ledger ORDER BY id LIMIT 1) f WHERE id BETWEEN f.first AND MAX((SELECT "
+            "COALESCE(MAX(last_id), 0) FROM ledger_totals WHERE ledger_totals.quarter = "
+            "f.quarter), (SELECT COALESCE(MAX(l.id), 0) FROM ledger_open o, ledger l WHERE "
+            "o.quarter = f.quarter AND l.id >= o.first_id)))",
             storage::kQuarterMs, first_sale);
         sp.from_ms = q.next() && !q.is_null(0) ? q.i64(0) : sp.to_ms - 1;
         if (sp.from_ms >= sp.to_ms) sp.from_ms = sp.to_ms - 1;

@@ -1438,7 +1438,7 @@ TEST_CASE(
              "900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1) ON CONFLICT DO UPDATE "
              "SET points = points + excluded.points, entries = entries + 1; END;"
              "DROP INDEX ledger_adjusts; CREATE INDEX ledger_time ON ledger(created_at);"
-             "DROP TRIGGER ledger_late_i; DROP TABLE ledger_late;"
+             "DROP TABLE ledger_late; DROP TABLE ledger_open;"
              // Every campaign's totals kept, as version 21 and before kept them.
              "DROP TRIGGER programs_campaign_totals;"
              // A member's coupon uses by an index of the uses, as version 20 and before found
