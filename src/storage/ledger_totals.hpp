@@ -42,7 +42,7 @@ namespace loyalty::storage {
 // own quarter-hour and listing it in ledger_late), and when the range reaches
 // LOY_OPEN_RANGE_ENTRIES entries. Any other entry (of the newest quarter-hour, written in time)
 // writes no page of the totals: a checkout's entries wrote one (0.99 pages a checkout).
-#define LOY_OPEN_RANGE_ENTRIES "1024"
+#define LOY_OPEN_RANGE_ENTRIES "256"
 
 // SQL: the entries the totals do not count yet, each as a row of ledger_totals' columns.
 #define LOY_LEDGER_OPEN_ROWS                                                                  \
