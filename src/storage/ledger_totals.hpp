@@ -37,7 +37,7 @@ namespace loyalty::storage {
 // its entries since the last id the totals count are added up when they are read. `ledger_open`
 // holds that quarter-hour (`quarter`, the latest of any entry) and the first id the totals do
 // not count (`first_id`): every entry from that id on is of that quarter-hour and written in time.
-// The trigger `ledger_totals_i` adds the range to the totals (one grouped pass over it) when an
+// The trigger `ledger_totals_add` adds the range to the totals (one grouped pass over it) when an
 // entry of a later quarter-hour comes, when an entry is written late (before counting it in its
 // own quarter-hour and listing it in ledger_late), and when the range reaches
 // LOY_OPEN_RANGE_ENTRIES entries. Any other entry (of the newest quarter-hour, written in time)

@@ -351,9 +351,27 @@ END;
 )SQL" LOY_START_CAMPAIGN_TOTALS(LOY_ALL_PROGRAMMES_CAMPAIGNS) R"SQL(;
 )SQL";
 
+// SQL: the row of ledger_open when NEW ends a range of entries that the totals do not count yet.
+#define LOY_LEDGER_RANGE_ENDS                                                             \
+    "SELECT 1 FROM ledger_open WHERE first_id < NEW.id AND (quarter <> NEW.created_at / " \
+    "900000 OR NEW.id - first_id >= " LOY_OPEN_RANGE_ENTRIES ")"
+
+// SQL, in a trigger on the ledger: a late NEW counted in its own quarter-hour and listed, and the
+// range of entries the totals do not count yet started after NEW (late) or at it.
+#define LOY_LEDGER_RANGE_NEXT                                                                     \
+    "INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id) "       \
+    "SELECT NEW.created_at / 900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1, NEW.id, " \
+    "0 FROM ledger_open WHERE NEW.created_at / 900000 < quarter ON CONFLICT DO UPDATE SET "       \
+    "points = points + excluded.points, entries = entries + 1; INSERT INTO "                      \
+    "ledger_late(created_at, id) SELECT NEW.created_at, NEW.id FROM ledger_open WHERE "           \
+    "NEW.created_at / 900000 < quarter; INSERT INTO ledger_open(one, quarter, first_id) SELECT "  \
+    "1, MAX(NEW.created_at / 900000, COALESCE(MAX(quarter), -1)), CASE WHEN NEW.created_at / "    \
+    "900000 < MAX(quarter) THEN NEW.id + 1 ELSE NEW.id END FROM ledger_open WHERE true ON "       \
+    "CONFLICT DO UPDATE SET quarter = excluded.quarter, first_id = excluded.first_id;"
+
 // Version 23: the newest quarter-hour's entries added to the report totals when the quarter-hour
 // is over, not one by one (storage/ledger_totals.hpp): each entry written in time in it wrote a
-// page of `ledger_totals` (0.99 pages a checkout). One trigger does what the totals' two did,
+// page of `ledger_totals` (0.99 pages a checkout). Two triggers do what the totals' two did,
 // reading the newest quarter-hour from `ledger_open` instead of the totals' last key. The
 // upgrade keeps the totals, which count every entry so far, and opens the range after the last.
 constexpr const char* kSchemaV23 = R"SQL(
@@ -367,12 +385,13 @@ INSERT INTO ledger_open(one, quarter, first_id)
 DROP TRIGGER ledger_late_i;
 DROP TRIGGER ledger_totals_i;
 -- The range of entries the totals do not count yet ends before NEW when NEW is of a later
--- quarter-hour, is late, or would make the range too long; that range is added to the totals.
--- A late entry is then counted in its own quarter-hour and listed, and the range starts after it
--- (none in the range is late); else the range starts at it, in its quarter-hour.
-CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger
-  WHEN NOT EXISTS (SELECT 1 FROM ledger_open WHERE quarter = NEW.created_at / 900000 AND
-    NEW.id - first_id < )SQL" LOY_OPEN_RANGE_ENTRIES R"SQL() BEGIN
+-- quarter-hour, is late, or would make the range too long. A range with entries is then added to
+-- the totals (ledger_totals_add; a grouped pass), and either trigger goes on alike: a late entry
+-- is counted in its own quarter-hour and listed, and the range starts after it (none in the range
+-- is late); else the range starts at NEW, in its quarter-hour. At most one of the two runs for an
+-- entry (their WHENs exclude each other), so their order does not matter.
+CREATE TRIGGER ledger_totals_add AFTER INSERT ON ledger
+  WHEN EXISTS ()SQL" LOY_LEDGER_RANGE_ENDS R"SQL() BEGIN
   INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
     SELECT o.quarter, COALESCE(l.branch, ''), l.kind, SUM(l.points), COUNT(*), MIN(l.id),
       MAX(l.id) FROM ledger_open o JOIN ledger l ON l.id >= o.first_id AND l.id < NEW.id
@@ -380,17 +399,14 @@ CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger
     ON CONFLICT DO UPDATE SET points = points + excluded.points,
       entries = entries + excluded.entries, first_id = MIN(first_id, excluded.first_id),
       last_id = MAX(last_id, excluded.last_id);
-  INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
-    SELECT NEW.created_at / 900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1, NEW.id, 0
-    FROM ledger_open WHERE NEW.created_at / 900000 < quarter
-    ON CONFLICT DO UPDATE SET points = points + excluded.points, entries = entries + 1;
-  INSERT INTO ledger_late(created_at, id)
-    SELECT NEW.created_at, NEW.id FROM ledger_open WHERE NEW.created_at / 900000 < quarter;
-  INSERT INTO ledger_open(one, quarter, first_id)
-    SELECT 1, MAX(NEW.created_at / 900000, COALESCE(MAX(quarter), -1)),
-      CASE WHEN NEW.created_at / 900000 < MAX(quarter) THEN NEW.id + 1 ELSE NEW.id END
-    FROM ledger_open WHERE true
-    ON CONFLICT DO UPDATE SET quarter = excluded.quarter, first_id = excluded.first_id;
+  )SQL" LOY_LEDGER_RANGE_NEXT R"SQL(
+END;
+CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger
+  WHEN NOT EXISTS ()SQL" LOY_LEDGER_RANGE_ENDS R"SQL() AND NOT EXISTS (
+    SELECT 1 FROM ledger_open WHERE quarter = NEW.created_at / 900000 AND
+    NEW.id - first_id < )SQL" LOY_OPEN_RANGE_ENTRIES R"SQL()
+BEGIN
+  )SQL" LOY_LEDGER_RANGE_NEXT R"SQL(
 END;
 )SQL";
 
