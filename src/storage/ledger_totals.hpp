@@ -48,7 +48,7 @@ namespace loyalty::storage {
 #define LOY_LEDGER_OPEN_ROWS                                                                  \
     "SELECT o.quarter AS quarter, COALESCE(l.branch, '') AS branch, l.kind AS kind, "         \
     "l.points AS points, 1 AS entries, l.id AS first_id, l.id AS last_id FROM ledger_open o " \
-    "JOIN ledger l ON l.id >= o.first_id"
+    "CROSS JOIN ledger l ON l.id >= o.first_id"
 
 // SQL (a table in FROM): ledger_totals' rows and those of the entries it does not count yet: the
 // totals as the reports read them. A quarter-hour may have more than one row of a branch and kind.

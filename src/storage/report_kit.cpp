@@ -73,8 +73,8 @@ Span make_span(storage::Session& s, const ReportOptions& o) {
             "SELECT MIN(created_at) FROM ledger, (SELECT id AS first, created_at / ?1 AS quarter "
             "FROM ledger ORDER BY id LIMIT 1) f WHERE id BETWEEN f.first AND MAX((SELECT "
             "COALESCE(MAX(last_id), 0) FROM ledger_totals WHERE ledger_totals.quarter = "
-            "f.quarter), (SELECT COALESCE(MAX(l.id), 0) FROM ledger_open o, ledger l WHERE "
-            "o.quarter = f.quarter AND l.id >= o.first_id)))",
+            "f.quarter), (SELECT COALESCE(MAX(id), 0) FROM ledger WHERE id >= (SELECT first_id "
+            "FROM ledger_open WHERE quarter = f.quarter))))",
             storage::kQuarterMs, first_sale);
         sp.from_ms = q.next() && !q.is_null(0) ? q.i64(0) : sp.to_ms - 1;
         if (sp.from_ms >= sp.to_ms) sp.from_ms = sp.to_ms - 1;

@@ -394,7 +394,7 @@ CREATE TRIGGER ledger_totals_add AFTER INSERT ON ledger
   WHEN EXISTS ()SQL" LOY_LEDGER_RANGE_ENDS R"SQL() BEGIN
   INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
     SELECT o.quarter, COALESCE(l.branch, ''), l.kind, SUM(l.points), COUNT(*), MIN(l.id),
-      MAX(l.id) FROM ledger_open o JOIN ledger l ON l.id >= o.first_id AND l.id < NEW.id
+      MAX(l.id) FROM ledger_open o CROSS JOIN ledger l ON l.id >= o.first_id AND l.id < NEW.id
     WHERE true GROUP BY 1, 2, 3
     ON CONFLICT DO UPDATE SET points = points + excluded.points,
       entries = entries + excluded.entries, first_id = MIN(first_id, excluded.first_id),
