@@ -20,8 +20,7 @@ void sum_ledger(Session& s, std::int64_t from, std::int64_t to, const std::strin
         entries.emplace_back(from, first * kQuarterMs);
         std::int64_t split = -1;  // the last quarter-hour found split between classes
         auto q = s.c.query("SELECT quarter, kind, points FROM " LOY_LEDGER_TOTALS_NOW
-                           " WHERE quarter >= ?1 AND "
-                           "quarter < ?2 AND (?3 = '' OR branch = ?3)",
+                           " WHERE quarter >= ?1 AND quarter < ?2 AND (?3 = '' OR branch = ?3)",
                            first, last, branch);
         while (q.next()) {
             const std::int64_t quarter = q.i64(0), start = quarter * kQuarterMs;
@@ -43,8 +42,7 @@ void sum_ledger(Session& s, std::int64_t from, std::int64_t to, const std::strin
         std::int64_t lo = 1, hi = 0;
         {
             auto r = s.c.query("SELECT MIN(first_id), MAX(last_id) FROM " LOY_LEDGER_TOTALS_NOW
-                               " WHERE "
-                               "quarter BETWEEN ?1 AND ?2 AND (?3 = '' OR branch = ?3)",
+                               " WHERE quarter BETWEEN ?1 AND ?2 AND (?3 = '' OR branch = ?3)",
                                a / kQuarterMs, (b - 1) / kQuarterMs, branch);
             if (r.next() && !r.is_null(0)) {
                 lo = r.i64(0);

@@ -55,10 +55,14 @@ namespace loyalty::storage {
 #define LOY_LEDGER_TOTALS_NOW \
     "(SELECT " LOY_LEDGER_TOTALS_COLUMNS " FROM ledger_totals UNION ALL " LOY_LEDGER_OPEN_ROWS ")"
 
-// SQL: the same, one row a quarter-hour, branch and kind, in ledger_totals' columns.
-#define LOY_LEDGER_TOTALS_COUNTED                                                           \
+// SQL: `rows` (a table in FROM of ledger_totals' columns) where `where` holds, one row a
+// quarter-hour, branch and kind, in ledger_totals' columns.
+#define LOY_LEDGER_TOTALS_OF_ROWS(rows, where)                                              \
     "SELECT quarter, branch, kind, SUM(points), SUM(entries), MIN(first_id), MAX(last_id) " \
-    "FROM " LOY_LEDGER_TOTALS_NOW " GROUP BY 1, 2, 3"
+    "FROM " rows " WHERE " where " GROUP BY 1, 2, 3"
+
+// SQL: the totals as the reports read them, one row a quarter-hour, branch and kind.
+#define LOY_LEDGER_TOTALS_COUNTED LOY_LEDGER_TOTALS_OF_ROWS(LOY_LEDGER_TOTALS_NOW, "true")
 
 // SQL: 1 when ledger_open is not as the entries give it (its quarter-hour the latest of any
 // entry, none of its range of another, a row when there are entries), else 0.

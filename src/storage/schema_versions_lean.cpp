@@ -389,23 +389,21 @@ DROP TRIGGER ledger_totals_i;
 -- the totals (ledger_totals_add; a grouped pass), and either trigger goes on alike: a late entry
 -- is counted in its own quarter-hour and listed, and the range starts after it (none in the range
 -- is late); else the range starts at NEW, in its quarter-hour. At most one of the two runs for an
--- entry (their WHENs exclude each other), so their order does not matter.
+-- entry (their WHENs exclude each other), so their order does not matter: ledger_totals_i when
+-- there is no range yet, or an empty one and NEW is of another quarter-hour; neither when NEW
+-- goes on a range of its own quarter-hour short of the cap.
 CREATE TRIGGER ledger_totals_add AFTER INSERT ON ledger
   WHEN EXISTS ()SQL" LOY_LEDGER_RANGE_ENDS R"SQL() BEGIN
   INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)
-    SELECT o.quarter, COALESCE(l.branch, ''), l.kind, SUM(l.points), COUNT(*), MIN(l.id),
-      MAX(l.id) FROM ledger_open o CROSS JOIN ledger l ON l.id >= o.first_id AND l.id < NEW.id
-    WHERE true GROUP BY 1, 2, 3
+    )SQL" LOY_LEDGER_TOTALS_OF_ROWS("(" LOY_LEDGER_OPEN_ROWS ")", "last_id < NEW.id") R"SQL(
     ON CONFLICT DO UPDATE SET points = points + excluded.points,
       entries = entries + excluded.entries, first_id = MIN(first_id, excluded.first_id),
       last_id = MAX(last_id, excluded.last_id);
   )SQL" LOY_LEDGER_RANGE_NEXT R"SQL(
 END;
 CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger
-  WHEN NOT EXISTS ()SQL" LOY_LEDGER_RANGE_ENDS R"SQL() AND NOT EXISTS (
-    SELECT 1 FROM ledger_open WHERE quarter = NEW.created_at / 900000 AND
-    NEW.id - first_id < )SQL" LOY_OPEN_RANGE_ENTRIES R"SQL()
-BEGIN
+  WHEN NOT EXISTS (SELECT 1 FROM ledger_open WHERE first_id < NEW.id OR
+    quarter = NEW.created_at / 900000) BEGIN
   )SQL" LOY_LEDGER_RANGE_NEXT R"SQL(
 END;
 )SQL";
