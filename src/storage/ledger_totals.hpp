@@ -37,8 +37,9 @@ namespace loyalty::storage {
 // its entries since the last id the totals count are added up when they are read. `ledger_open`
 // holds that quarter-hour (`quarter`, the latest of any entry) and the first id the totals do
 // not count (`first_id`): every entry from that id on is of that quarter-hour and written in time.
-// The trigger `ledger_totals_add` adds the range to the totals (one grouped pass over it) when an
-// entry of a later quarter-hour comes, when an entry is written late (before counting it in its
+// The triggers (since schema version 24 `ledger_range_ends_i`, run by `ledger_totals_i` when a
+// range ends) add the range to the totals (one grouped pass over it) when an entry of a later
+// quarter-hour comes, when an entry is written late (before counting it in its
 // own quarter-hour and listing it in ledger_late), and when the range reaches
 // LOY_OPEN_RANGE_ENTRIES entries. Any other entry (of the newest quarter-hour, written in time)
 // writes no page of the totals: a checkout's entries wrote one (0.99 pages a checkout).

@@ -1431,7 +1431,7 @@ TEST_CASE(
              "CREATE INDEX lots_entry ON lots(entry_id);"
              "CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;"
              // The report totals as version 7 kept them, with the ledger's time index.
-             "DROP TRIGGER ledger_totals_i; DROP TRIGGER ledger_totals_add;"
+             "DROP TRIGGER ledger_totals_i; DROP VIEW ledger_range_ends;"
              "ALTER TABLE ledger_totals DROP COLUMN first_id;"
              "ALTER TABLE ledger_totals DROP COLUMN last_id;"
              "CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN INSERT INTO "
