@@ -374,7 +374,6 @@ struct Database::Impl {
             if (r->status != Status::Ok) throw Error(r->status, r->message);
             return finish(Outcome{r->result_id, r->result_value, true});
         }
-        c.savepoint("work");
         Outcome out;
         try {
             auto [id, value] = body();
@@ -382,13 +381,18 @@ struct Database::Impl {
             out.value = value;
         } catch (const Error& e) {
             if (!is_refusal(e.status())) throw;
-            c.rollback_to("work");
-            c.release("work");
-            save_request(key, op, digest, e.status(), e.what(), 0, 0);
-            t.commit();
+            // The refusal is kept under its key by a transaction of its own, after this one is
+            // rolled back: no savepoint around the body, which would copy every page the body
+            // writes to undo it, for the few writes that are refused. The key is looked up again
+            // (another handle may have used it since the lock was let go): a request stored
+            // meanwhile is the key's, and this call is refused all the same.
+            t.rollback();
+            Transaction kept(c, true);
+            journal_operation(op.substr(0, op.find(':')), key);
+            if (!find_request(key)) save_request(key, op, digest, e.status(), e.what(), 0, 0);
+            kept.commit();
             throw;
         }
-        c.release("work");
         save_request(key, op, digest, Status::Ok, "", out.id, out.value);
         auto result = finish(out);
         t.commit();

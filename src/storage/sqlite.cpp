@@ -280,12 +280,17 @@ Transaction::Transaction(Connection& c, bool write) : c_(c), write_(write) {
 }
 
 Transaction::~Transaction() {
+    rollback();
+}
+
+void Transaction::rollback() noexcept {
     if (!open_) return;
     // What a write transaction that ends here let be remembered may have seen its writes (SQLite
     // may have rolled it back already, on a full disk: forgotten all the same). A read
     // transaction ends here without a COMMIT and undoes nothing.
     if (write_) c_.forget();
     c_.rollback();
+    open_ = false;
     ++c_.transactions_;
 }
 

@@ -248,6 +248,8 @@ class Transaction {
     Transaction(Connection& c, bool write);
     ~Transaction();
     void commit();
+    // Rolls back now, as the destructor would.
+    void rollback() noexcept;
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
 

@@ -388,6 +388,14 @@ TEST_CASE("a business refusal stays refused for its key, a transient failure rec
     auto m = db->enrol(phone("09121234567"));
     Basket b = basket(m.id, {100000}, 30);
     CHECK(status_of([&] { db->commit(b, "K1"); }) == Status::InsufficientPoints);
+    // The refusal is kept under its key, and nothing of the sale: no row, no entry, no record.
+    CHECK(raw_int(path, "SELECT status FROM requests WHERE key = 'K1'") ==
+          static_cast<std::int64_t>(Status::InsufficientPoints));
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sales") == 0);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM ledger") == 0);
+    const std::int64_t records = raw_int(path, "SELECT COUNT(*) FROM journal");
+    CHECK(status_of([&] { db->commit(b, "K1"); }) == Status::InsufficientPoints);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM journal") == records);
     db->adjust(m.id, 100, "goodwill", "mgr", "A1");
     // Now there would be points, but K1 was refused and stays refused.
     CHECK(status_of([&] { db->commit(b, "K1"); }) == Status::InsufficientPoints);
