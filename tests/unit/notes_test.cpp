@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "db_fixture.hpp"
 #include "storage/sqlite.hpp"
@@ -102,4 +105,36 @@ TEST_CASE("a savepoint rolled back takes the notes made since it", "[notes]") {
     }  // ended without COMMIT: rolled back, and every note with it
     CHECK(c.notes().empty());
     CHECK(rows(c) == 0);
+}
+
+TEST_CASE("a checkout's journal record holds every fact row it wrote", "[notes][journal]") {
+    const std::string path = fixture::temp_path("notes-checkout.db");
+    auto db = fixture::open(path);
+    db->load_program(R"({"currency": "IRR",
+      "spend": [{"id": "base", "points": 10, "per": 100000}],
+      "redeem": {"point_value": "1000", "max_share": "1"},
+      "campaigns": [{"id": "ten", "name": "10% off", "effect": "percent", "percent": "0.1",
+                     "code": "TEN10"}]})");
+    auto m = db->enrol(fixture::phone("09121234567"));
+    db->adjust(m.id, 100, "opening balance", "mgr", "A1");
+    Basket b = fixture::basket(m.id, {400000}, 30);
+    b.coupons.push_back("TEN10");
+    const auto tables = {"sales", "ledger", "coupon_uses"};
+    std::map<std::string, std::int64_t> before;
+    for (const char* t : tables)
+        before[t] = fixture::raw_int(path, std::string("SELECT COUNT(*) FROM ") + t);
+    db->commit(b, "S1");
+    const auto records = db->journal("", 0, 100);
+    REQUIRE(!records.empty());
+    REQUIRE(records.back().kind == "sale");
+    std::map<std::string, std::int64_t> facts;
+    for (const auto& f : nlohmann::json::parse(records.back().body))
+        ++facts[f.at("t").get<std::string>()];
+    // One sale, its redeem and earn entries, its coupon use: each inserted row, one fact.
+    CHECK(fixture::raw_int(path, "SELECT COUNT(*) FROM sales") - before["sales"] == 1);
+    CHECK(fixture::raw_int(path, "SELECT COUNT(*) FROM ledger") - before["ledger"] == 2);
+    CHECK(fixture::raw_int(path, "SELECT COUNT(*) FROM coupon_uses") - before["coupon_uses"] == 1);
+    CHECK(facts["sale"] == 1);
+    CHECK(facts["entry"] == 2);
+    CHECK(facts["coupon_use"] == 1);
 }
