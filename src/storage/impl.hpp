@@ -385,10 +385,10 @@ struct Database::Impl {
             // rolled back: no savepoint around the body, which would copy every page the body
             // writes to undo it, for the few writes that are refused. The key is looked up again
             // (another handle may have used it since the lock was let go): a request stored
-            // meanwhile is the key's, and this call is refused all the same.
+            // meanwhile is the key's, and this call is refused all the same. It writes no fact, so
+            // no journal record: it names no operation.
             t.rollback();
             Transaction kept(c, true);
-            journal_operation(op.substr(0, op.find(':')), key);
             if (!find_request(key)) save_request(key, op, digest, e.status(), e.what(), 0, 0);
             kept.commit();
             throw;

@@ -358,13 +358,13 @@ END;
 
 // SQL, in a trigger on the ledger: the range of entries the totals do not count yet, up to NEW,
 // added to them in one grouped pass (nothing when it is empty or there is none).
-#define LOY_LEDGER_RANGE_ADD                                                                    \
-    "INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)\n   " \
-    " " \
-    LOY_LEDGER_TOTALS_OF_ROWS("(" LOY_LEDGER_OPEN_ROWS ")", "last_id < NEW.id")                  \
-    "\n    ON CONFLICT DO UPDATE SET points = points + excluded.points,\n      entries = "        \
-    "entries + excluded.entries, first_id = MIN(first_id, excluded.first_id),\n      last_id = "  \
-    "MAX(last_id, excluded.last_id);"
+#define LOY_LEDGER_RANGE_ADD \
+    "INSERT INTO ledger_totals(quarter, branch, kind, points, entries, first_id, last_id)\n" \
+    "    " LOY_LEDGER_TOTALS_OF_ROWS("(" LOY_LEDGER_OPEN_ROWS ")", "last_id < NEW.id")        \
+    "\n    ON CONFLICT DO UPDATE SET points = points + excluded.points,\n"                   \
+    "      entries = entries + excluded.entries, "                                           \
+    "first_id = MIN(first_id, excluded.first_id),\n"                                         \
+    "      last_id = MAX(last_id, excluded.last_id);"
 
 // SQL, in a trigger on the ledger: a late NEW counted in its own quarter-hour and listed, and the
 // range of entries the totals do not count yet started after NEW (late) or at it.
