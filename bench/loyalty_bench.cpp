@@ -339,23 +339,31 @@ Block run_block(Side side, const std::string& lib_path, const std::string& floor
 }
 
 // The frames in the file's log, by the b-tree (table or index) each page belongs to, per
-// checkout: where a checkout's pages go. Read from the log's frame headers (a page number each)
-// and SQLite's dbstat table (each page's b-tree).
+// checkout: where a checkout's pages go. Read from the log's frame headers (a page number each,
+// and on a transaction's last frame the file's size; frames of an earlier pass through the
+// log, left past its end, carry another salt) and SQLite's dbstat table (each page's
+// b-tree). A commit that writes three or more pages of one b-tree has rebalanced it: SQLite
+// spreads the cells of a full leaf over it and its siblings and rewrites them and their parent.
 void print_wal_pages(const std::string& path, int n) {
     std::FILE* f = std::fopen((path + "-wal").c_str(), "rb");
     if (!f) return;
     unsigned char head[32];
-    std::map<std::uint32_t, int> frames;  // page number -> frames
+    std::vector<std::vector<std::uint32_t>> commits(1);  // the pages of each commit, in order
     if (std::fread(head, 1, 32, f) == 32) {
         const std::uint32_t page_size = (std::uint32_t{head[8]} << 24) |
                                         (std::uint32_t{head[9]} << 16) |
                                         (std::uint32_t{head[10]} << 8) | head[11];
         std::vector<unsigned char> frame(24 + page_size);
-        while (std::fread(frame.data(), 1, frame.size(), f) == frame.size())
-            ++frames[(std::uint32_t{frame[0]} << 24) | (std::uint32_t{frame[1]} << 16) |
-                     (std::uint32_t{frame[2]} << 8) | frame[3]];
+        while (std::fread(frame.data(), 1, frame.size(), f) == frame.size() &&
+               std::memcmp(frame.data() + 8, head + 16, 8) == 0) {  // the log's salt: not stale
+            commits.back().push_back((std::uint32_t{frame[0]} << 24) |
+                                     (std::uint32_t{frame[1]} << 16) |
+                                     (std::uint32_t{frame[2]} << 8) | frame[3]);
+            if (frame[4] | frame[5] | frame[6] | frame[7]) commits.emplace_back();
+        }
     }
     std::fclose(f);
+    commits.pop_back();  // frames after the last commit (none) or the empty list after it
     sqlite3* db = nullptr;
     std::map<std::uint32_t, std::string> owner;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
@@ -367,18 +375,35 @@ void print_wal_pages(const std::string& path, int n) {
         sqlite3_finalize(q);
     }
     sqlite3_close(db);
-    std::map<std::string, int> by;
-    for (const auto& [page, count] : frames) {
-        auto it = owner.find(page);
-        by[page == 1 ? "page 1" : it == owner.end() ? "(free or new)" : it->second] += count;
+    struct Tally {
+        int pages = 0, rebalanced = 0;
+    };
+    std::map<std::string, Tally> by;
+    for (const auto& pages : commits) {
+        std::map<std::string, int> in_commit;
+        for (const std::uint32_t page : pages) {
+            auto it = owner.find(page);
+            ++in_commit[page == 1 ? "page 1" : it == owner.end() ? "(free or new)" : it->second];
+        }
+        for (const auto& [name, count] : in_commit) {
+            by[name].pages += count;
+            by[name].rebalanced += count >= 3;
+        }
     }
     std::vector<std::pair<int, std::string>> order;
-    for (const auto& [name, count] : by)
-        order.emplace_back(-count, name);
+    for (const auto& [name, t] : by)
+        order.emplace_back(-t.pages, name);
     std::sort(order.begin(), order.end());
-    std::printf("\n  WAL pages a library checkout writes, by b-tree (%d checkouts):\n", n);
+    std::printf(
+        "\n  WAL pages a library checkout writes, by b-tree (%d checkouts, %zu commits;"
+        " rebalanced: the commits that rewrote 3+ of its pages):\n",
+        n, commits.size());
     for (const auto& [count, name] : order)
-        std::printf("    %-28s %5.2f\n", name.c_str(), -count / static_cast<double>(n));
+        std::printf("    %-28s %5.2f   rebalanced in %4.1f%%\n", name.c_str(),
+                    -count / static_cast<double>(n),
+                    commits.empty()
+                        ? 0.0
+                        : 100.0 * by[name].rebalanced / static_cast<double>(commits.size()));
 }
 
 // WAL pages a library checkout writes: a manual handle, nothing copied during `n` checkouts.
