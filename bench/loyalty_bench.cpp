@@ -161,10 +161,11 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         "created_at, source, lots) VALUES (?2, 1, ?1, 1, ?3, 'purchase', 1, ?5, 'purchase', "
         "json_array(json_array(0, ?3, ?5, ?6)))",
         -1, &led, nullptr);
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining) "
-                       "VALUES (?1, ?2 * 1048576, ?6, ?5, ?4)",
-                       -1, &left, nullptr);
+    sqlite3_prepare_v2(
+        db,
+        "INSERT INTO member_index(member_id, id, expires_at, available_at, remaining) "
+        "VALUES (?1, ?2 * 1048576, ?6, ?5, ?4)",
+        -1, &left, nullptr);
     sqlite3_prepare_v2(
         db,
         "UPDATE members SET balance = balance + ?2, lifetime_earned = lifetime_earned + ?2 "

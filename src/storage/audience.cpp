@@ -13,6 +13,7 @@
 #include "loyalty/database.hpp"
 #include "messages.hpp"
 #include "periods.hpp"
+#include "storage/member_index.hpp"
 #include "storage/report_kit.hpp"
 #include "storage/sales_time.hpp"
 #include "text.hpp"
@@ -91,10 +92,11 @@ Population load(Session& s, std::int64_t at_ms) {
         "SELECT m.id, m.tier, COALESCE(m.branch, ''), m.birth_month, m.birth_day, "
         "m.consent_sms, m.consent_email, m.consent_push, m.created_at, "
         "st.last, COALESCE(st.visits, 0), COALESCE(st.spend, 0) FROM members m LEFT JOIN "
-        "(SELECT member_id, MAX(created_at) last, SUM(created_at >= ?1) visits, "
-        "SUM(CASE WHEN created_at >= ?1 THEN " LOY_NET_AMOUNT
-        " ELSE 0 END) spend FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
-        "created_at <= ?2 GROUP BY member_id) st ON st.member_id = m.id WHERE m.status = 0 AND "
+        "(SELECT ms.member_id, MAX(ms.created_at) last, SUM(ms.created_at >= ?1) visits, "
+        "SUM(CASE WHEN ms.created_at >= ?1 THEN " LOY_NET_AMOUNT
+        " ELSE 0 END) spend FROM " LOY_SALES_OF_MEMBERS(
+            "ms", "s") " WHERE s.status IN (0, 1) AND ms.created_at <= ?2 GROUP BY ms.member_id) "
+                       "st ON st.member_id = m.id WHERE m.status = 0 AND "
         "m.created_at <= ?2 ORDER BY m.id",
         window_start, at);
     while (q.next()) {
@@ -475,8 +477,9 @@ void collect(Session& s, std::vector<Occurrence>& found, Cursors& cursors) {
             }
         } else if (t.trigger == "winback") {
             auto q = s.c.query(
-                "SELECT member_id, MAX(id), MAX(created_at) FROM sales WHERE member_id IS NOT "
-                "NULL AND status IN (0, 1) GROUP BY member_id HAVING MAX(created_at) <= ?1",
+                "SELECT ms.member_id, MAX(s.id), MAX(ms.created_at) FROM " LOY_SALES_OF_MEMBERS(
+                    "ms", "s") " WHERE s.status IN (0, 1) GROUP BY ms.member_id HAVING "
+                               "MAX(ms.created_at) <= ?1",
                 s.now - t.days * kDayMs);
             while (q.next())
                 emit(base(q.i64(0), "after-sale:" + std::to_string(q.i64(1))));
@@ -709,9 +712,9 @@ Table Database::member_sales(std::int64_t member_id, int limit) {
     static const char* const kStatus[] = {"sold", "partly refunded", "refunded", "voided"};
     storage::Access::run(*this, false, [&](Session& s) {
         auto q = s.c.query(
-            "SELECT id, COALESCE(receipt, ''), COALESCE(branch, ''), total, points_earned, "
-            "points_redeemed, status, created_at FROM sales WHERE member_id = ?1 ORDER BY id "
-            "DESC LIMIT ?2",
+            "SELECT s.id, COALESCE(s.receipt, ''), COALESCE(s.branch, ''), s.total, "
+            "s.points_earned, s.points_redeemed, s.status, s.created_at FROM " LOY_SALES_OF_MEMBERS(
+                "ms", "s") " WHERE ms.member_id = ?1 ORDER BY s.id DESC LIMIT ?2",
             member_id, limit);
         while (q.next()) {
             const std::int64_t st = q.i64(6);

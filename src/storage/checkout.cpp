@@ -1,6 +1,7 @@
 // Checkout: the member's state for the rules, basket checks, the quote, and the commit that
 // writes a sale, its lines, points, coupon uses, tender and referral reward in one transaction.
 #include "storage/impl.hpp"
+#include "storage/member_index.hpp"
 #include "storage/sale_lines.hpp"
 #include "storage/sales_time.hpp"
 
@@ -24,12 +25,14 @@ MemberState Database::Impl::member_state(std::int64_t member_id, const Program& 
     if (p.earn_cap.points > 0) {
         Window w = window_of(p.earn_cap.period, now(), p.utc_offset_minutes, p.week_start);
         s.earned_in_cap_period =
-            scalar(c.query("SELECT COALESCE(SUM(points_earned), 0) FROM sales WHERE member_id=? "
-                           "AND created_at >= ? AND status IN (0, 1)",
+            scalar(c.query("SELECT COALESCE(SUM(s.points_earned), 0) FROM " LOY_SALES_OF_MEMBERS(
+                               "ms", "s") " WHERE ms.member_id = ? AND ms.created_at >= ? AND "
+                                          "s.status IN (0, 1)",
                            member_id, w.start_ms));
     }
     if (p.first_purchase_points > 0) {
-        auto q = c.query("SELECT 1 FROM sales WHERE member_id=? AND status IN (0, 1) LIMIT 1",
+        auto q = c.query("SELECT 1 FROM " LOY_SALES_OF_MEMBERS(
+                             "ms", "s") " WHERE ms.member_id = ? AND s.status IN (0, 1) LIMIT 1",
                          member_id);
         s.has_purchased = q.next();
     }
@@ -56,9 +59,9 @@ MemberState Database::Impl::member_state(std::int64_t member_id, const Program& 
         MemberState::ChallengeState cs;
         cs.id = ch.id;
         auto q = c.query(
-            "SELECT COUNT(*) FROM sales WHERE member_id=? AND created_at >= ? AND created_at < "
-            "? "
-            "AND status IN (0, 1) AND total >= ?",
+            "SELECT COUNT(*) FROM " LOY_SALES_OF_MEMBERS(
+                "ms", "s") " WHERE ms.member_id = ? AND ms.created_at >= ? AND ms.created_at < ? "
+                           "AND s.status IN (0, 1) AND s.total >= ?",
             member_id, w.start_ms, w.end_ms, ch.min_spend);
         q.next();
         cs.purchases = q.i64(0);
@@ -376,15 +379,22 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
         s.wallet_topup = l.wallet_topup;
     }
     const std::string line_items = lines.empty() ? std::string() : storage::pack_sale_lines(lines);
+    // The coupon uses take the next ids of their table, written with the sale: the sale's row
+    // (and its row in the member index) is written with its range of uses at once, not again.
+    const std::int64_t first_use =
+        ev.coupons.empty() ? 0
+                           : scalar(c.query("SELECT COALESCE(MAX(id), 0) + 1 FROM coupon_uses"));
+    const std::int64_t last_use =
+        first_use ? first_use + static_cast<std::int64_t>(ev.coupons.size()) - 1 : 0;
     c.query(
          "INSERT INTO sales(origin, member_id, receipt, branch, terminal, cashier, currency, "
          "total, tax, service, tip, points_earned, charge_points, points_redeemed, "
          "redeem_value, amount_due, program_version, explanation, created_at, "
          "benefit_discount, tier_before, tier_after, hold_id, redeem_mode, coupon_discount, "
          "wallet_paid, cashback, coupon_hold, wallet_hold, giftcard_hold, line_items, "
-         "quarter_seen) VALUES "
-         "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, " LOY_SALE_QUARTER_SEEN(
-             "19") ")",  // ?19: created_at
+         "uses_from, uses_to, quarter_seen) VALUES "
+         "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+         " " LOY_SALE_QUARTER_SEEN("19") ")",  // ?19: created_at
          origin_id, NullIfZero{member}, NullIfEmpty{b.receipt}, NullIfEmpty{b.branch},
          NullIfEmpty{b.terminal}, NullIfEmpty{b.cashier}, currency, ev.total, b.tax, b.service,
          b.tip, earned_total, ev.charge_points, ev.redeem_points, ev.redeem_value, ev.amount_due,
@@ -392,24 +402,25 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
          ev.benefit_discount, tier_before, tier_before, NullIfEmpty{b.hold_id},
          static_cast<std::int64_t>(mode), ev.coupon_discount, ev.wallet_amount, ev.cashback,
          NullIfEmpty{b.coupon_hold}, NullIfEmpty{b.wallet_hold}, NullIfEmpty{b.giftcard_hold},
-         NullIfEmpty{line_items})
+         NullIfEmpty{line_items}, NullIfZero{first_use}, NullIfZero{last_use})
         .run();
     std::int64_t sale = c.last_id();
     sale_parts = {sale};
+    std::int64_t use_id = first_use;
     pay_gift_cards(gift_cards, b, sale);
     for (const CouponResult& cr : ev.coupons) {
         const Campaign& camp = *program.campaign(cr.campaign_id);
         auto cq = c.query("SELECT id FROM coupons WHERE code=?", cr.code);
         std::int64_t coupon_id = cq.next() ? cq.i64(0) : 0;
         c.query(
-             "INSERT INTO coupon_uses(coupon_id, code, campaign_id, sale_id, member_id, "
+             "INSERT INTO coupon_uses(id, coupon_id, code, campaign_id, sale_id, member_id, "
              "discount, points, partner_id, partner_funded, branch, created_at, origin) VALUES "
-             "(?,?,?,?,?,?,?,?,?,?,?,?)",
-             NullIfZero{coupon_id}, cr.code, cr.campaign_id, sale, NullIfZero{member}, cr.discount,
-             cr.points, NullIfEmpty{camp.partner}, cr.partner_funded, NullIfEmpty{b.branch}, t,
-             origin_id)
+             "(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             use_id, NullIfZero{coupon_id}, cr.code, cr.campaign_id, sale, NullIfZero{member},
+             cr.discount, cr.points, NullIfEmpty{camp.partner}, cr.partner_funded,
+             NullIfEmpty{b.branch}, t, origin_id)
             .run();
-        note_sale_use(sale, c.last_id());
+        note_sale_use(sale, use_id++);
         count_campaign_use(cr.campaign_id, cr.discount);
     }
     for (std::size_t i = 0; i < pb.lines.size(); ++i) {
@@ -458,27 +469,14 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
         std::string tier_after = maybe_upgrade(account, sale);
         auto [avail, pend] = spendable(account);
         (void)pend;
-        // With where its entries and coupon uses are (storage/sale_parts.hpp). The uses' range
-        // is in `sales_member`: a sale without uses leaves it as the insert wrote it (NULL), and
-        // its entry in that index unwritten again.
+        // With where its entries are (storage/sale_parts.hpp); its coupon uses' range was
+        // written with it.
         const std::int64_t balance = balance_of(account);
-        if (sale_parts.u_lo)
-            c.query(
-                 "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, "
-                 "entries_from=?, entries_to=?, uses_from=?, uses_to=? WHERE id=?",
-                 balance, avail, tier_after, NullIfZero{sale_parts.e_lo},
-                 NullIfZero{sale_parts.e_hi}, sale_parts.u_lo, sale_parts.u_hi, sale)
-                .run();
-        else
-            c.query(
-                 "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, "
-                 "entries_from=?, entries_to=? WHERE id=?",
-                 balance, avail, tier_after, NullIfZero{sale_parts.e_lo},
-                 NullIfZero{sale_parts.e_hi}, sale)
-                .run();
-    } else if (sale_parts.u_lo) {
-        c.query("UPDATE sales SET uses_from=?, uses_to=? WHERE id=?", sale_parts.u_lo,
-                sale_parts.u_hi, sale)
+        c.query(
+             "UPDATE sales SET balance_after=?, available_after=?, tier_after=?, entries_from=?, "
+             "entries_to=? WHERE id=?",
+             balance, avail, tier_after, NullIfZero{sale_parts.e_lo}, NullIfZero{sale_parts.e_hi},
+             sale)
             .run();
     }
     return {sale, 0};
@@ -516,8 +514,9 @@ void Database::Impl::reward_referral(std::int64_t member, std::int64_t sale, std
     referrer = owner_of(referrer);
     if (referrer == member) return;
     const std::int64_t earlier =
-        scalar(c.query("SELECT COUNT(*) FROM sales WHERE member_id=? AND id<>? AND status IN "
-                       "(0, 1) AND total >= ?",
+        scalar(c.query("SELECT COUNT(*) FROM " LOY_SALES_OF_MEMBERS(
+                           "ms", "s") " WHERE ms.member_id = ? AND ms.sale_id <> ? AND s.status "
+                                      "IN (0, 1) AND s.total >= ?",
                        member, sale, rf.min_spend));
     if (!rf.every_purchase && earlier > 0) return;
     const std::int64_t t = now();

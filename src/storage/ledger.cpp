@@ -134,7 +134,7 @@ void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64
     }
     if (repay < points)
         c.query(
-             "INSERT INTO lots_left(member_id, id, expires_at, available_at, remaining) VALUES "
+             "INSERT INTO member_index(member_id, id, expires_at, available_at, remaining) VALUES "
              "(?,?,?,?,?)",
              member, id, expires_at, available_at, points - repay)
             .run();
@@ -206,15 +206,16 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p, std::
 
 void Database::Impl::take_lots(const std::vector<Take>& p, std::int64_t member) {
     for (const auto& k : p) {
-        // The lot's row in the member's part of lots_left (where the sale's new lot goes too):
-        // its points less those taken, or the row gone when nothing is left.
+        // The lot's row in the member's part of the member index (where the sale's new lot and
+        // the sale go too): its points less those taken, or the row gone when nothing is left.
         c.query(
-             "UPDATE lots_left SET remaining = remaining - ?1 WHERE member_id = ?3 AND id = ?2 AND "
-             "remaining > ?1",
+             "UPDATE member_index SET remaining = remaining - ?1 WHERE member_id = ?3 AND id = ?2 "
+             "AND remaining > ?1",
              k.points, k.lot, member)
             .run();
         if (c.changes() == 0)
-            c.query("DELETE FROM lots_left WHERE member_id = ?2 AND id = ?1", k.lot, member).run();
+            c.query("DELETE FROM member_index WHERE member_id = ?2 AND id = ?1", k.lot, member)
+                .run();
     }
 }
 
@@ -274,8 +275,9 @@ ExpireResult Database::Impl::expire_members(std::int64_t first, std::int64_t las
          "(SELECT member_id, points FROM ledger WHERE id > ?) AS e WHERE members.id = e.member_id",
          before)
         .run();
-    c.query("DELETE FROM lots_left WHERE member_id BETWEEN ? AND ? AND expires_at <= ?", first,
-            last, at)
+    c.query(
+         "DELETE FROM member_index WHERE member_id BETWEEN ? AND ? AND id > 0 AND expires_at <= ?",
+         first, last, at)
         .run();
     r.lots = c.changes();
     return r;

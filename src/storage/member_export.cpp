@@ -29,19 +29,21 @@ const Section kSections[] = {
      LOY_FAMILY "SELECT * FROM merges WHERE survivor_id IN fam OR absorbed_id IN fam ORDER BY id"},
     {"referred_members",
      LOY_FAMILY "SELECT id, created_at FROM members WHERE referrer_id IN fam ORDER BY id"},
-    {"sales", LOY_FAMILY "SELECT * FROM sales WHERE member_id IN fam ORDER BY id"},
-    {"sale_lines", LOY_FAMILY
-     "SELECT * FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE member_id IN fam) "
-     "ORDER BY sale_id, line_no"},
-    {"sale_tenders", LOY_FAMILY
-     "SELECT * FROM sale_tenders WHERE sale_id IN (SELECT id FROM sales WHERE member_id IN fam) "
-     "ORDER BY sale_id"},
-    {"refunds", LOY_FAMILY
-     "SELECT * FROM refunds WHERE sale_id IN (SELECT id FROM sales WHERE member_id IN fam) "
+    {"sales", LOY_FAMILY
+     "SELECT * FROM sales WHERE id IN (SELECT sale_id FROM member_sales WHERE member_id IN fam) "
      "ORDER BY id"},
+    {"sale_lines", LOY_FAMILY "SELECT * FROM sale_lines WHERE sale_id IN (SELECT sale_id FROM "
+                              "member_sales WHERE member_id IN fam) "
+                              "ORDER BY sale_id, line_no"},
+    {"sale_tenders", LOY_FAMILY "SELECT * FROM sale_tenders WHERE sale_id IN (SELECT sale_id FROM "
+                                "member_sales WHERE member_id IN fam) "
+                                "ORDER BY sale_id"},
+    {"refunds", LOY_FAMILY "SELECT * FROM refunds WHERE sale_id IN (SELECT sale_id FROM "
+                           "member_sales WHERE member_id IN fam) "
+                           "ORDER BY id"},
     {"refund_lines", LOY_FAMILY
      "SELECT * FROM refund_lines WHERE refund_id IN (SELECT r.id FROM refunds r WHERE r.sale_id "
-     "IN (SELECT id FROM sales WHERE member_id IN fam)) ORDER BY refund_id, line_no"},
+     "IN (SELECT sale_id FROM member_sales WHERE member_id IN fam)) ORDER BY refund_id, line_no"},
     {"ledger", LOY_FAMILY "SELECT * FROM ledger WHERE member_id IN fam ORDER BY id"},
     {"lots", LOY_FAMILY
      "SELECT l.*, COALESCE(o.remaining, 0) AS remaining FROM lots l LEFT JOIN lots_left o ON "

@@ -8,6 +8,7 @@
 #include "storage/impl.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/member_index.hpp"
 #include "storage/sale_parts.hpp"
 #include "storage/sales_time.hpp"
 
@@ -75,10 +76,19 @@ std::int64_t Database::rebuild() {
                        " FROM lots_left) UNION ALL SELECT id FROM (SELECT " LOY_LOTS_LEFT_COLUMNS
                        " FROM lots_left EXCEPT " LOY_LOTS_LEFT_OF_FACTS "))"));
     if (lots_off > 0) {
-        c.run("DELETE FROM lots_left");
-        c.run("INSERT INTO lots_left(" LOY_LOTS_LEFT_COLUMNS ") " LOY_LOTS_LEFT_OF_FACTS
+        c.run("DELETE FROM member_index WHERE id > 0");
+        c.run("INSERT INTO member_index(" LOY_LOTS_LEFT_COLUMNS ") " LOY_LOTS_LEFT_OF_FACTS
               " ORDER BY 1, 2");
         changed += lots_off;
+    }
+    // The member index's rows of the sales, as the sales give them.
+    const std::int64_t sales_off =
+        scalar(c.query("SELECT COUNT(DISTINCT id) FROM (" LOY_MEMBER_SALES_WRONG ")"));
+    if (sales_off > 0) {
+        c.run("DELETE FROM member_index WHERE id < 0");
+        c.run("INSERT INTO member_index(" LOY_MEMBER_SALES_COLUMNS ") " LOY_MEMBER_SALES_OF_FACTS
+              " ORDER BY 1, 2");
+        changed += sales_off;
     }
     // A table the facts give in whole, written again when any of its rows differs (`differences`
     // lists them, each once): the report totals by quarter-hour (with the ids of the entries

@@ -10,6 +10,7 @@
 #include "storage/access.hpp"
 #include "storage/audience.hpp"
 #include "storage/canonical.hpp"
+#include "storage/member_index.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/report_kit.hpp"
 #include "storage/sales_time.hpp"
@@ -362,11 +363,13 @@ Table campaigns_report(Session& s, const Span& sp) {
         std::int64_t messaged = 0, sent = 0, holdout = 0, suppressed = 0, buy_m = 0, buy_h = 0,
                      revenue = 0;
         auto q = s.c.query(
-            "SELECT o.status, (SELECT COUNT(*) FROM sales s WHERE s.member_id = o.member_id AND "
-            "s.status IN (0, 1) AND s.created_at >= o.created_at AND s.created_at < "
-            "o.created_at + ?3), (SELECT COALESCE(SUM(" LOY_NET_AMOUNT
-            "), 0) FROM sales s WHERE s.member_id = o.member_id AND s.status IN (0, 1) AND "
-            "s.created_at >= o.created_at AND s.created_at < o.created_at + ?3) FROM outbox o "
+            "SELECT o.status, (SELECT COUNT(*) FROM " LOY_SALES_OF_MEMBERS(
+                "ms", "s") " WHERE ms.member_id = o.member_id AND s.status IN (0, 1) AND "
+                           "ms.created_at >= o.created_at AND ms.created_at < o.created_at + ?3), "
+                           "(SELECT COALESCE(SUM(" LOY_NET_AMOUNT "), 0) FROM " LOY_SALES_OF_MEMBERS(
+                               "ms", "s") " WHERE ms.member_id = o.member_id AND s.status IN (0, "
+                                          "1) AND ms.created_at >= o.created_at AND ms.created_at "
+                                          "< o.created_at + ?3) FROM outbox o "
             "WHERE o.kind = 'campaign' AND o.campaign_id = ?4 AND o.created_at >= ?1 AND "
             "o.created_at < ?2",
             sp.from_ms, sp.to_ms, measure, id);

@@ -3,9 +3,11 @@
 // A checkout writes its sale, then its coupon uses, then its entries, each with the next id of
 // its table, so a sale's parts are ranges of their tables' ids: the sale's row names the first
 // and last of each (`entries_from`/`entries_to`, `uses_from`/`uses_to`; NULL: none), and the
-// tables need no index by sale: a checkout writes two b-trees fewer. A checkout notes the ids it
-// writes (Impl::note_sale_entry, note_sale_use) and puts the ranges in the update of the sale's
-// row it ends with (its balance and tier after); a claim of an anonymous sale likewise; another
+// tables need no index by sale: a checkout writes two b-trees fewer. A checkout gives its coupon
+// uses the next ids of their table and writes their range with the sale (so that the sale's row
+// in the member index is written once); it notes the ids of the entries it writes
+// (Impl::note_sale_entry) and puts their range in the update of the sale's row it ends with (its
+// balance and tier after); a claim of an anonymous sale notes both likewise; another
 // origin's record applied here widens its sales' ranges from the rows it wrote
 // (Impl::note_sale_parts). No trigger: a trigger's update of the sale's row on each entry and
 // use cost more than the two indexes did (docs/performance.md). A rebuild, and the upgrade that
@@ -27,14 +29,15 @@
     "(SELECT uses_to FROM sales WHERE id = ?1) AND sale_id = ?1"
 
 // A member's coupon uses of a campaign since a moment, not restored: ?1 the campaign, ?2 the
-// member, ?3 the moment. The member's sales in that time come from `sales_member`, which carries
-// each sale's range of uses (schema version 21): only the sales that had a use are looked up in
-// `coupon_uses`, and no index of the uses by campaign and member is kept. A use is written with
-// its sale's time and member; a claim gives an anonymous sale a member but not its uses, which
-// stay nobody's, as they were when made.
+// member, ?3 the moment. The member's sales in that time come from the member index, which
+// carries each sale's range of uses (schema versions 21 and 25, storage/member_index.hpp): only
+// the sales that had a use are looked up in `coupon_uses`, and no index of the uses by campaign
+// and member is kept. A use is written with its sale's time and member; a claim gives an
+// anonymous sale a member but not its uses, which stay nobody's, as they were when made.
 #define LOY_MEMBER_CAMPAIGN_USES                                                                \
-    "SELECT COUNT(*) FROM (SELECT id, uses_from AS lo, uses_to AS hi FROM sales WHERE "         \
-    "member_id = ?2 AND created_at >= ?3 AND uses_from IS NOT NULL) s JOIN coupon_uses u ON "   \
+    "SELECT COUNT(*) FROM (SELECT sale_id AS id, uses_from AS lo, uses_to AS hi FROM "          \
+    "member_sales WHERE member_id = ?2 AND created_at >= ?3 AND uses_from IS NOT NULL) s JOIN " \
+    "coupon_uses u ON "                                                                         \
     "u.id BETWEEN s.lo AND s.hi AND u.sale_id = s.id WHERE u.campaign_id = ?1 AND u.member_id " \
     "= ?2 AND u.restored_at = 0 AND u.created_at >= ?3"
 

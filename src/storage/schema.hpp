@@ -10,7 +10,7 @@ namespace loyalty::storage {
 
 // 'LOYA': marks a file as a libloyalty database (PRAGMA application_id).
 constexpr std::int32_t kApplicationId = 0x4C4F5941;
-constexpr std::int32_t kSchemaVersion = 24;
+constexpr std::int32_t kSchemaVersion = 25;
 // "Never expires" is stored as the largest time so that ORDER BY expires_at puts it last.
 constexpr std::int64_t kNever = INT64_MAX;
 

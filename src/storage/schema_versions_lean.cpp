@@ -7,6 +7,7 @@
 #include "storage/journal_keys.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/member_index.hpp"
 #include "storage/sale_lines.hpp"
 #include "storage/sale_parts.hpp"
 #include "storage/sales_time.hpp"
@@ -440,6 +441,22 @@ CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger
 END;
 )SQL";
 
+// Version 25: the open lots and the sales by member in one b-tree (storage/member_index.hpp):
+// `lots_left` and `sales_member` each had a leaf written at every checkout. The upgrade copies
+// the open lots and the member's sales into `member_index`, drops the table and the index, and
+// puts views of the two names' rows in their place.
+constexpr const char* kSchemaV25 = R"SQL(
+ALTER TABLE lots_left RENAME TO lots_left_14;
+)SQL" LOY_MEMBER_INDEX R"SQL(
+INSERT INTO member_index(member_id, id, expires_at, available_at, remaining)
+  SELECT member_id, id, expires_at, available_at, remaining FROM lots_left_14
+  ORDER BY member_id, id;
+INSERT INTO member_index()SQL" LOY_MEMBER_SALES_COLUMNS R"SQL()
+  )SQL" LOY_MEMBER_SALES_OF_FACTS R"SQL( ORDER BY 1, 2;
+DROP TABLE lots_left_14;
+DROP INDEX sales_member;
+)SQL";
+
 }  // namespace
 
 void migrate_lean(Connection& c, std::int64_t from) {
@@ -463,6 +480,7 @@ void migrate_lean(Connection& c, std::int64_t from) {
     if (from < 22) c.exec(kSchemaV22);
     if (from < 23) c.exec(kSchemaV23);
     if (from < 24) c.exec(kSchemaV24);
+    if (from < 25) c.exec(kSchemaV25);
     // Each later version adds one `if (from < N)` step here.
 }
 

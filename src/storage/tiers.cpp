@@ -3,6 +3,7 @@
 #include <array>
 
 #include "storage/impl.hpp"
+#include "storage/member_index.hpp"
 
 namespace loyalty {
 
@@ -49,15 +50,20 @@ std::int64_t Database::Impl::metric(const ScoreTerm& t, std::int64_t member, std
             case ScoreTerm::Metric::Spend:
                 return scalar(
                     c.query("SELECT COALESCE(SUM(s.total), 0) - COALESCE((SELECT SUM(r.amount) "
-                            "FROM refunds r JOIN sales s2 ON s2.id = r.sale_id WHERE s2.member_id "
-                            "= ?1 AND s2.created_at >= ?2), 0) FROM sales s WHERE s.member_id = ?1 "
-                            "AND s.created_at >= ?2",
+                            "FROM " LOY_SALES_OF_MEMBERS(
+                                "m2", "s2") " JOIN refunds r ON r.sale_id "
+                                            "= s2.id WHERE m2.member_id = ?1 AND m2.created_at >= "
+                                            "?2), 0) FROM " LOY_SALES_OF_MEMBERS(
+                                                "ms", "s") " WHERE ms.member_id = ?1 AND "
+                                                           "ms.created_at >= ?2",
                             member, since));
             case ScoreTerm::Metric::Purchases:
-                return scalar(
-                    c.query("SELECT COUNT(*) FROM sales WHERE member_id = ?1 AND created_at >= ?2 "
-                            "AND status IN (0, 1)",
-                            member, since));
+                return scalar(c.query(
+                    "SELECT COUNT(*) FROM " LOY_SALES_OF_MEMBERS(
+                        "ms",
+                        "s") " WHERE ms.member_id = ?1 AND ms.created_at >= ?2 AND s.status IN "
+                             "(0, 1)",
+                    member, since));
         }
     }
     switch (t.metric) {
@@ -69,17 +75,21 @@ std::int64_t Database::Impl::metric(const ScoreTerm& t, std::int64_t member, std
                                   member, since, t.source));
         }
         case ScoreTerm::Metric::Spend:
-            return scalar(c.query(LOY_FAMILY
-                                  "SELECT COALESCE(SUM(s.total), 0) - COALESCE((SELECT "
-                                  "SUM(r.amount) FROM refunds r JOIN sales s2 ON s2.id = "
-                                  "r.sale_id WHERE s2.member_id IN fam AND s2.created_at >= ?2), "
-                                  "0) FROM sales s WHERE s.member_id IN fam AND s.created_at >= ?2",
-                                  member, since));
+            return scalar(c.query(
+                LOY_FAMILY
+                "SELECT COALESCE(SUM(s.total), 0) - COALESCE((SELECT "
+                "SUM(r.amount) FROM " LOY_SALES_OF_MEMBERS(
+                    "m2", "s2") " JOIN refunds r ON r.sale_id = s2.id WHERE m2.member_id IN "
+                                "fam AND m2.created_at >= ?2), 0) FROM " LOY_SALES_OF_MEMBERS(
+                                    "ms", "s") " WHERE ms.member_id IN fam AND ms.created_at "
+                                               ">= ?2",
+                member, since));
         case ScoreTerm::Metric::Purchases:
-            return scalar(c.query(LOY_FAMILY
-                                  "SELECT COUNT(*) FROM sales WHERE member_id IN fam AND "
-                                  "created_at >= ?2 AND status IN (0, 1)",
-                                  member, since));
+            return scalar(
+                c.query(LOY_FAMILY "SELECT COUNT(*) FROM " LOY_SALES_OF_MEMBERS(
+                            "ms", "s") " WHERE ms.member_id IN fam AND ms.created_at >= ?2 AND "
+                                       "s.status IN (0, 1)",
+                        member, since));
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "storage/journal_keys.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
+#include "storage/member_index.hpp"
 #include "storage/record_packing.hpp"
 #include "storage/sale_parts.hpp"
 #include "storage/sales_time.hpp"
@@ -257,6 +258,14 @@ VerifyReport Database::verify() {
         while (q.next())
             add("entry " + std::to_string(q.i64(0)) + ": its lots " + q.text(1) +
                 " are not lots it can have opened");
+    }
+    {
+        // Each member's sale in the member index as the sale gives it (storage/member_index.hpp):
+        // a row missing, extra, or with another member, time or range of coupon uses.
+        auto q = d.c.query("SELECT DISTINCT -id FROM (" LOY_MEMBER_SALES_WRONG ") ORDER BY 1");
+        while (q.next())
+            add("sale " + std::to_string(q.i64(0)) +
+                ": its row in the member index is not the sale's member, time and coupon uses");
     }
     {
         auto q = d.c.query(

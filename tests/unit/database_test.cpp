@@ -802,19 +802,22 @@ TEST_CASE("verify finds a balance that does not match its ledger", "[ledger]") {
     auto rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("ledger sums to 30") != std::string::npos);
-    raw_exec(path, "UPDATE members SET balance = balance - 7; UPDATE lots_left SET remaining = 1");
+    raw_exec(path,
+             "UPDATE members SET balance = balance - 7; UPDATE member_index SET remaining = 1 "
+             "WHERE id > 0");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("lot") != std::string::npos);
     // A lot with points dropped from the open lots: found, and rebuilt.
-    raw_exec(path, "DELETE FROM lots_left");
+    raw_exec(path, "DELETE FROM member_index WHERE id > 0");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("remaining 0 but its moves leave 30") != std::string::npos);
     // An open row for no lot of its member.
     raw_exec(path,
-             "INSERT INTO lots_left SELECT member_id, id, expires_at, available_at, points FROM "
-             "lots; UPDATE lots_left SET member_id = member_id + 1000");
+             "INSERT INTO member_index(member_id, id, expires_at, available_at, remaining) SELECT "
+             "member_id, id, expires_at, available_at, points FROM lots; UPDATE member_index SET "
+             "member_id = member_id + 1000 WHERE id > 0");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [](const std::string& p) {
@@ -1058,8 +1061,9 @@ TEST_CASE(
     CHECK_THAT(problems_after(path,
                               "DROP TRIGGER ledger_moves_append_only; UPDATE ledger SET moves = "
                               "replace(moves, '[' || (SELECT MIN(id) FROM lots) || ',', '[' || "
-                              "(SELECT MAX(id) FROM lots) || ','); DELETE FROM lots_left; INSERT "
-                              "INTO lots_left SELECT "
+                              "(SELECT MAX(id) FROM lots) || ','); DELETE FROM member_index WHERE "
+                              "id > 0; INSERT INTO member_index(member_id, id, expires_at, "
+                              "available_at, remaining) SELECT "
                               "member_id, id, expires_at, available_at, r FROM (SELECT *, "
                               "points - COALESCE((SELECT SUM(points) FROM lot_moves m WHERE "
                               "m.lot_id = lots.id), 0) AS r FROM lots) WHERE r > 0"),
@@ -1103,7 +1107,7 @@ TEST_CASE(
     }
     raw_exec(path,
              "UPDATE members SET balance = balance + 7, lifetime_earned = 1, "
-             "wallet_balance = 0; DELETE FROM lots_left;");
+             "wallet_balance = 0; DELETE FROM member_index WHERE id > 0;");
     auto db = open(path);
     const auto m = db->member(member);
     REQUIRE_FALSE(db->verify().ok());
@@ -1387,84 +1391,87 @@ TEST_CASE(
         db->commit(basket(m.id, {100000}, 25), "S2");  // moves 25 points out of the first lot
     }
     // The file taken back to version 8's shape: a table of lines, no packed column.
-    raw_exec(path,
-             // Lots in a table of their own, as version 18 and before kept them.
-             // The origins as version 19 and before kept them, with no writer or range.
-             "ALTER TABLE origins DROP COLUMN journal_range; ALTER TABLE origins DROP COLUMN "
-             "writer;"
-             "CREATE TABLE lots18 AS SELECT * FROM lots; DROP VIEW lots;"
-             "DROP TRIGGER ledger_lots_append_only; ALTER TABLE ledger DROP COLUMN lots;"
-             "CREATE TABLE lots(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES "
-             "members(id), entry_id INTEGER NOT NULL REFERENCES ledger(id), points INTEGER NOT "
-             "NULL, available_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
-             "INSERT INTO lots SELECT * FROM lots18 ORDER BY id; DROP TABLE lots18;"
-             "DROP TRIGGER sale_lines_i; DROP TRIGGER sale_lines_u;"
-             "CREATE TABLE lines8 AS SELECT * FROM sale_lines; DROP VIEW sale_lines;"
-             "CREATE TABLE sale_lines(sale_id INTEGER NOT NULL, line_no INTEGER NOT NULL, "
-             "sku TEXT NOT NULL, category TEXT NOT NULL, quantity_milli INTEGER NOT NULL, "
-             "unit_price INTEGER NOT NULL, discount INTEGER NOT NULL, amount INTEGER NOT NULL, "
-             "points INTEGER NOT NULL, plan_id TEXT, benefit_discount INTEGER NOT NULL DEFAULT 0, "
-             "coupon_discount INTEGER NOT NULL DEFAULT 0, wallet_topup INTEGER, "
-             "PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;"
-             "INSERT INTO sale_lines SELECT * FROM lines8 ORDER BY line_no DESC; DROP TABLE lines8;"
-             "ALTER TABLE sales DROP COLUMN line_items;"
-             // Lot moves in a table of their own, as version 15 and before kept them.
-             "CREATE TABLE moves15 AS SELECT * FROM lot_moves; DROP VIEW lot_moves;"
-             "CREATE TABLE lot_moves(entry_id INTEGER NOT NULL REFERENCES ledger(id), lot_id "
-             "INTEGER NOT NULL REFERENCES lots(id), points INTEGER NOT NULL, PRIMARY "
-             "KEY(entry_id, lot_id)) WITHOUT ROWID;"
-             "INSERT INTO lot_moves SELECT * FROM moves15; DROP TABLE moves15;"
-             "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
-             "RAISE(ABORT, 'lot moves are append-only'); END;"
-             "CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves BEGIN SELECT "
-             "RAISE(ABORT, 'lot moves are append-only'); END;"
-             "DROP TRIGGER ledger_moves_append_only; DROP TRIGGER ledger_append_only_u;"
-             "ALTER TABLE ledger DROP COLUMN moves;"
-             "CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger BEGIN SELECT "
-             "RAISE(ABORT, 'the ledger is append-only'); END;"
-             "CREATE INDEX lot_moves_lot ON lot_moves(lot_id);"
-             // What is left of each lot in its row, as version 13 and before kept it.
-             "ALTER TABLE lots ADD COLUMN remaining INTEGER NOT NULL DEFAULT 0;"
-             "ALTER TABLE lots ADD COLUMN spent INTEGER NOT NULL DEFAULT 0;"
-             "UPDATE lots SET remaining = COALESCE((SELECT remaining FROM lots_left o WHERE o.id "
-             "= lots.id), 0);"
-             "UPDATE lots SET spent = remaining = 0; DROP TABLE lots_left;"
-             "CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE spent = 0;"
-             // Lots numbered as version 8 did, in no relation to their entries.
-             "DROP TRIGGER lot_moves_append_only_u;"
-             "UPDATE lots SET id = 5000 - id / 1048576 * 16 - id % 1048576;"
-             "UPDATE lot_moves SET lot_id = 5000 - lot_id / 1048576 * 16 - lot_id % 1048576;"
-             "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
-             "RAISE(ABORT, 'lot moves are append-only'); END;"
-             "CREATE INDEX lots_entry ON lots(entry_id);"
-             "CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;"
-             // The report totals as version 7 kept them, with the ledger's time index.
-             "DROP TRIGGER ledger_totals_i; DROP VIEW ledger_range_ends;"
-             "ALTER TABLE ledger_totals DROP COLUMN first_id;"
-             "ALTER TABLE ledger_totals DROP COLUMN last_id;"
-             "CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN INSERT INTO "
-             "ledger_totals(quarter, branch, kind, points, entries) VALUES (NEW.created_at / "
-             "900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1) ON CONFLICT DO UPDATE "
-             "SET points = points + excluded.points, entries = entries + 1; END;"
-             "DROP INDEX ledger_adjusts; CREATE INDEX ledger_time ON ledger(created_at);"
-             "DROP TABLE ledger_late; DROP TABLE ledger_open;"
-             // Every campaign's totals kept, as version 21 and before kept them.
-             "DROP TRIGGER programs_campaign_totals;"
-             // A member's coupon uses by an index of the uses, as version 20 and before found
-             // them.
-             "DROP INDEX sales_member; CREATE INDEX sales_member ON sales(member_id, created_at) "
-             "WHERE member_id IS NOT NULL; CREATE INDEX coupon_uses_campaign ON "
-             "coupon_uses(campaign_id, member_id) WHERE restored_at = 0;"
-             // A sale's entries and coupon uses by index, as version 14 and before found them.
-             "ALTER TABLE sales DROP COLUMN entries_from; ALTER TABLE sales DROP COLUMN entries_to;"
-             "ALTER TABLE sales DROP COLUMN uses_from; ALTER TABLE sales DROP COLUMN uses_to;"
-             "CREATE INDEX ledger_sale ON ledger(sale_id) WHERE sale_id IS NOT NULL;"
-             "CREATE INDEX coupon_uses_sale ON coupon_uses(sale_id);"
-             // The sales by time in an index, as version 17 and before found them.
-             "DROP TRIGGER sales_late_i; DROP TABLE sales_late;"
-             "ALTER TABLE sales DROP COLUMN quarter_seen;"
-             "CREATE INDEX sales_time ON sales(created_at);"
-             "PRAGMA user_version = 8;");
+    raw_exec(
+        path,
+        // The open lots and the sales by member apart, as version 24 and before kept them.
+        std::string(kUndoSchema25) +
+            // Lots in a table of their own, as version 18 and before kept them.
+            // The origins as version 19 and before kept them, with no writer or range.
+            "ALTER TABLE origins DROP COLUMN journal_range; ALTER TABLE origins DROP COLUMN "
+            "writer;"
+            "CREATE TABLE lots18 AS SELECT * FROM lots; DROP VIEW lots;"
+            "DROP TRIGGER ledger_lots_append_only; ALTER TABLE ledger DROP COLUMN lots;"
+            "CREATE TABLE lots(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES "
+            "members(id), entry_id INTEGER NOT NULL REFERENCES ledger(id), points INTEGER NOT "
+            "NULL, available_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+            "INSERT INTO lots SELECT * FROM lots18 ORDER BY id; DROP TABLE lots18;"
+            "DROP TRIGGER sale_lines_i; DROP TRIGGER sale_lines_u;"
+            "CREATE TABLE lines8 AS SELECT * FROM sale_lines; DROP VIEW sale_lines;"
+            "CREATE TABLE sale_lines(sale_id INTEGER NOT NULL, line_no INTEGER NOT NULL, "
+            "sku TEXT NOT NULL, category TEXT NOT NULL, quantity_milli INTEGER NOT NULL, "
+            "unit_price INTEGER NOT NULL, discount INTEGER NOT NULL, amount INTEGER NOT NULL, "
+            "points INTEGER NOT NULL, plan_id TEXT, benefit_discount INTEGER NOT NULL DEFAULT 0, "
+            "coupon_discount INTEGER NOT NULL DEFAULT 0, wallet_topup INTEGER, "
+            "PRIMARY KEY(sale_id, line_no)) WITHOUT ROWID;"
+            "INSERT INTO sale_lines SELECT * FROM lines8 ORDER BY line_no DESC; DROP TABLE lines8;"
+            "ALTER TABLE sales DROP COLUMN line_items;"
+            // Lot moves in a table of their own, as version 15 and before kept them.
+            "CREATE TABLE moves15 AS SELECT * FROM lot_moves; DROP VIEW lot_moves;"
+            "CREATE TABLE lot_moves(entry_id INTEGER NOT NULL REFERENCES ledger(id), lot_id "
+            "INTEGER NOT NULL REFERENCES lots(id), points INTEGER NOT NULL, PRIMARY "
+            "KEY(entry_id, lot_id)) WITHOUT ROWID;"
+            "INSERT INTO lot_moves SELECT * FROM moves15; DROP TABLE moves15;"
+            "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
+            "RAISE(ABORT, 'lot moves are append-only'); END;"
+            "CREATE TRIGGER lot_moves_append_only_d BEFORE DELETE ON lot_moves BEGIN SELECT "
+            "RAISE(ABORT, 'lot moves are append-only'); END;"
+            "DROP TRIGGER ledger_moves_append_only; DROP TRIGGER ledger_append_only_u;"
+            "ALTER TABLE ledger DROP COLUMN moves;"
+            "CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger BEGIN SELECT "
+            "RAISE(ABORT, 'the ledger is append-only'); END;"
+            "CREATE INDEX lot_moves_lot ON lot_moves(lot_id);"
+            // What is left of each lot in its row, as version 13 and before kept it.
+            "ALTER TABLE lots ADD COLUMN remaining INTEGER NOT NULL DEFAULT 0;"
+            "ALTER TABLE lots ADD COLUMN spent INTEGER NOT NULL DEFAULT 0;"
+            "UPDATE lots SET remaining = COALESCE((SELECT remaining FROM lots_left o WHERE o.id "
+            "= lots.id), 0);"
+            "UPDATE lots SET spent = remaining = 0; DROP TABLE lots_left;"
+            "CREATE INDEX lots_open ON lots(member_id, expires_at, id) WHERE spent = 0;"
+            // Lots numbered as version 8 did, in no relation to their entries.
+            "DROP TRIGGER lot_moves_append_only_u;"
+            "UPDATE lots SET id = 5000 - id / 1048576 * 16 - id % 1048576;"
+            "UPDATE lot_moves SET lot_id = 5000 - lot_id / 1048576 * 16 - lot_id % 1048576;"
+            "CREATE TRIGGER lot_moves_append_only_u BEFORE UPDATE ON lot_moves BEGIN SELECT "
+            "RAISE(ABORT, 'lot moves are append-only'); END;"
+            "CREATE INDEX lots_entry ON lots(entry_id);"
+            "CREATE INDEX lots_expiry ON lots(expires_at) WHERE spent = 0;"
+            // The report totals as version 7 kept them, with the ledger's time index.
+            "DROP TRIGGER ledger_totals_i; DROP VIEW ledger_range_ends;"
+            "ALTER TABLE ledger_totals DROP COLUMN first_id;"
+            "ALTER TABLE ledger_totals DROP COLUMN last_id;"
+            "CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger BEGIN INSERT INTO "
+            "ledger_totals(quarter, branch, kind, points, entries) VALUES (NEW.created_at / "
+            "900000, COALESCE(NEW.branch, ''), NEW.kind, NEW.points, 1) ON CONFLICT DO UPDATE "
+            "SET points = points + excluded.points, entries = entries + 1; END;"
+            "DROP INDEX ledger_adjusts; CREATE INDEX ledger_time ON ledger(created_at);"
+            "DROP TABLE ledger_late; DROP TABLE ledger_open;"
+            // Every campaign's totals kept, as version 21 and before kept them.
+            "DROP TRIGGER programs_campaign_totals;"
+            // A member's coupon uses by an index of the uses, as version 20 and before found
+            // them.
+            "DROP INDEX sales_member; CREATE INDEX sales_member ON sales(member_id, created_at) "
+            "WHERE member_id IS NOT NULL; CREATE INDEX coupon_uses_campaign ON "
+            "coupon_uses(campaign_id, member_id) WHERE restored_at = 0;"
+            // A sale's entries and coupon uses by index, as version 14 and before found them.
+            "ALTER TABLE sales DROP COLUMN entries_from; ALTER TABLE sales DROP COLUMN entries_to;"
+            "ALTER TABLE sales DROP COLUMN uses_from; ALTER TABLE sales DROP COLUMN uses_to;"
+            "CREATE INDEX ledger_sale ON ledger(sale_id) WHERE sale_id IS NOT NULL;"
+            "CREATE INDEX coupon_uses_sale ON coupon_uses(sale_id);"
+            // The sales by time in an index, as version 17 and before found them.
+            "DROP TRIGGER sales_late_i; DROP TABLE sales_late;"
+            "ALTER TABLE sales DROP COLUMN quarter_seen;"
+            "CREATE INDEX sales_time ON sales(created_at);"
+            "PRAGMA user_version = 8;");
     REQUIRE(raw_int(path, "SELECT MAX(id) FROM lots") < 5000);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM lot_moves m JOIN lots l ON l.id = m.lot_id") == 1);
     REQUIRE(raw_int(path, "SELECT COUNT(*) FROM sale_lines") == 3);
@@ -1473,7 +1480,9 @@ TEST_CASE(
     // Schema 21: no index of the coupon uses by campaign; the member's sales carry their uses.
     CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'coupon_uses_campaign'") ==
           0);
-    CHECK(raw_int(path, "SELECT COUNT(*) FROM pragma_index_info('sales_member')") == 4);
+    // Schema 25: the open lots and the sales by member in one b-tree; the two sales have rows.
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sales_member'") == 0);
+    CHECK(raw_int(path, "SELECT COUNT(*) FROM member_sales") == 2);
     // Schema 20: the journal keyed by origin and seq, with no index beside it (version 9 made it
     // a table in the order of writing with a unique (origin, seq)); the file's own origin, a
     // writer, has the top range, 2^21 + its id, and its records, all of them here, are at the
@@ -1531,7 +1540,7 @@ TEST_CASE(
                   "'spent')") == 0);
     CHECK(raw_int(path,
                   "SELECT group_concat(name) = 'member_id,id' FROM (SELECT name FROM "
-                  "pragma_index_info((SELECT name FROM pragma_index_list('lots_left') "
+                  "pragma_index_info((SELECT name FROM pragma_index_list('member_index') "
                   "WHERE origin = 'pk')) ORDER BY seqno)") == 1);
     const std::int64_t open_lots = raw_int(path, "SELECT COUNT(*) FROM lots_left");
     CHECK(open_lots == raw_int(path, "SELECT COUNT(*) FROM lots"));  // none spent to nothing

@@ -160,6 +160,20 @@ inline loyalty::Basket basket(std::int64_t member, std::initializer_list<std::in
     return b;
 }
 
+// SQL that takes a file back to schema 24's shape (not its version): the open lots in a table of
+// their own, the sales by member in an index of the sales (storage/member_index.hpp).
+constexpr const char* kUndoSchema25 =
+    "DROP TRIGGER sales_member_i; DROP TRIGGER sales_member_u; DROP TRIGGER sales_member_d;"
+    "DROP VIEW member_sales; DROP VIEW lots_left;"
+    "CREATE TABLE lots_left(member_id INTEGER NOT NULL, id INTEGER NOT NULL, expires_at INTEGER "
+    "NOT NULL, available_at INTEGER NOT NULL, remaining INTEGER NOT NULL, PRIMARY KEY(member_id, "
+    "id)) WITHOUT ROWID;"
+    "INSERT INTO lots_left SELECT member_id, id, expires_at, available_at, remaining FROM "
+    "member_index WHERE id > 0;"
+    "DROP TABLE member_index;"
+    "CREATE INDEX sales_member ON sales(member_id, created_at, uses_from, uses_to) WHERE "
+    "member_id IS NOT NULL;";
+
 constexpr const char* kProgramme = R"({
   "currency": "IRR",
   "spend": [{"id": "base", "name": "Every 100,000 = 10 points", "points": 10, "per": 100000}],
