@@ -163,8 +163,8 @@ void generate(const std::string& path, std::int64_t members, std::int64_t from, 
         -1, &led, nullptr);
     sqlite3_prepare_v2(
         db,
-        "INSERT INTO member_index(member_id, id, expires_at, available_at, remaining) "
-        "VALUES (?1, ?2 * 1048576, ?6, ?5, ?4)",
+        "INSERT INTO member_index(member_id, part, id, expires_at, available_at, remaining) "
+        "VALUES (?1, 2, ?2 * 1048576, ?6, ?5, ?4)",
         -1, &left, nullptr);
     sqlite3_prepare_v2(
         db,

@@ -1,6 +1,7 @@
 // The points ledger and its lots: entries, lots and their consumption (which lots a spend,
 // a reversal or an expiry takes), manual adjustments, events, history and what is expiring.
 #include "storage/impl.hpp"
+#include "storage/member_index.hpp"
 #include "storage/ledger_totals.hpp"
 #include "storage/lots_sql.hpp"
 
@@ -134,8 +135,8 @@ void Database::Impl::add_lot(std::int64_t member, std::int64_t entry, std::int64
     }
     if (repay < points)
         c.query(
-             "INSERT INTO member_index(member_id, id, expires_at, available_at, remaining) VALUES "
-             "(?,?,?,?,?)",
+             "INSERT INTO member_index(member_id, part, id, expires_at, available_at, remaining) "
+             "VALUES (?, 2, ?, ?, ?, ?)",
              member, id, expires_at, available_at, points - repay)
             .run();
     if (repay > 0) add_moves(entry, {{id, repay}});
@@ -206,15 +207,17 @@ void Database::Impl::apply(std::int64_t entry, const std::vector<Take>& p, std::
 
 void Database::Impl::take_lots(const std::vector<Take>& p, std::int64_t member) {
     for (const auto& k : p) {
-        // The lot's row in the member's part of the member index (where the sale's new lot and
-        // the sale go too): its points less those taken, or the row gone when nothing is left.
+        // The lot's row in the member's part of the member index (where the sale's entries, new
+        // lot and sale go too): its points less those taken, or the row gone when nothing is
+        // left.
         c.query(
-             "UPDATE member_index SET remaining = remaining - ?1 WHERE member_id = ?3 AND id = ?2 "
-             "AND remaining > ?1",
+             "UPDATE member_index SET remaining = remaining - ?1 WHERE member_id = ?3 AND part = 2 "
+             "AND id = ?2 AND remaining > ?1",
              k.points, k.lot, member)
             .run();
         if (c.changes() == 0)
-            c.query("DELETE FROM member_index WHERE member_id = ?2 AND id = ?1", k.lot, member)
+            c.query("DELETE FROM member_index WHERE member_id = ?2 AND part = 2 AND id = ?1", k.lot,
+                    member)
                 .run();
     }
 }
@@ -276,7 +279,8 @@ ExpireResult Database::Impl::expire_members(std::int64_t first, std::int64_t las
          before)
         .run();
     c.query(
-         "DELETE FROM member_index WHERE member_id BETWEEN ? AND ? AND id > 0 AND expires_at <= ?",
+         "DELETE FROM member_index WHERE member_id BETWEEN ? AND ? AND part = 2 AND expires_at <= "
+         "?",
          first, last, at)
         .run();
     r.lots = c.changes();
@@ -492,7 +496,8 @@ std::vector<LedgerEntry> Database::history(std::int64_t member_id, int limit, in
         "WHERE "
         "c.id = l.corrects), (SELECT o2.name FROM ledger c JOIN origins o2 ON o2.id = c.origin "
         "WHERE c.id = l.corrects), l.approver "
-        "FROM ledger l JOIN origins o ON o.id = l.origin WHERE l.member_id IN fam "
+        "FROM " LOY_ENTRIES_OF_MEMBERS("me", "l") " JOIN origins o ON o.id = l.origin WHERE "
+        "me.member_id IN fam "
         "ORDER BY l.created_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
         member_id, limit, offset, account);
     std::vector<LedgerEntry> out;

@@ -44,10 +44,13 @@ const Section kSections[] = {
     {"refund_lines", LOY_FAMILY
      "SELECT * FROM refund_lines WHERE refund_id IN (SELECT r.id FROM refunds r WHERE r.sale_id "
      "IN (SELECT sale_id FROM member_sales WHERE member_id IN fam)) ORDER BY refund_id, line_no"},
-    {"ledger", LOY_FAMILY "SELECT * FROM ledger WHERE member_id IN fam ORDER BY id"},
+    {"ledger", LOY_FAMILY
+     "SELECT * FROM ledger WHERE id IN (SELECT entry_id FROM member_entries WHERE member_id IN "
+     "fam) ORDER BY id"},
     {"lots", LOY_FAMILY
      "SELECT l.*, COALESCE(o.remaining, 0) AS remaining FROM lots l LEFT JOIN lots_left o ON "
-     "o.member_id = l.member_id AND o.id = l.id WHERE l.member_id IN fam ORDER BY l.entry_id"},
+     "o.member_id = l.member_id AND o.id = l.id WHERE l.entry_id IN (SELECT entry_id FROM "
+     "member_entries WHERE member_id IN fam) ORDER BY l.entry_id"},
     {"tier_events", LOY_FAMILY "SELECT * FROM tier_events WHERE member_id IN fam ORDER BY id"},
     {"subscriptions", LOY_FAMILY "SELECT * FROM subscriptions WHERE member_id IN fam ORDER BY id"},
     {"coupons", LOY_FAMILY "SELECT * FROM coupons WHERE member_id IN fam ORDER BY 1"},

@@ -30,16 +30,20 @@ std::int64_t Database::rebuild() {
     // Lifetime earnings: a member's own earning entries (kEarningKinds, as add_entry counts them),
     // plus what each member merged into it had earned (merges in the order they were made, so a
     // chain of merges adds up).
-    std::unordered_map<std::int64_t, std::int64_t> lifetime;
+    // Balances: the sum of each member's entries. Both from one pass over the ledger itself, not
+    // through the member index, which this rebuilds too.
+    std::unordered_map<std::int64_t, std::int64_t> lifetime, balance;
     static_assert(std::size(kEarningKinds) == 4, "the query below binds each earning kind");
     {
         auto q = c.query(
-            "SELECT member_id, SUM(points) FROM ledger WHERE kind IN (?, ?, ?, ?) GROUP BY "
-            "member_id",
+            "SELECT member_id, SUM(points), SUM(CASE WHEN kind IN (?, ?, ?, ?) THEN points ELSE 0 "
+            "END) FROM ledger GROUP BY member_id",
             kind_of(kEarningKinds[0]), kind_of(kEarningKinds[1]), kind_of(kEarningKinds[2]),
             kind_of(kEarningKinds[3]));
-        while (q.next())
-            lifetime[q.i64(0)] = q.i64(1);
+        while (q.next()) {
+            balance[q.i64(0)] = q.i64(1);
+            lifetime[q.i64(0)] = q.i64(2);
+        }
     }
     {
         auto q = c.query("SELECT survivor_id, absorbed_id FROM merges ORDER BY id");
@@ -49,7 +53,6 @@ std::int64_t Database::rebuild() {
     {
         auto q = c.query(
             "SELECT m.id, m.balance, m.lifetime_earned, m.wallet_balance, "
-            "COALESCE((SELECT SUM(points) FROM ledger l WHERE l.member_id = m.id), 0), "
             "COALESCE((SELECT SUM(amount) FROM wallet_entries w WHERE w.member_id = m.id), 0) "
             "FROM members m");
         struct Fix {
@@ -59,8 +62,10 @@ std::int64_t Database::rebuild() {
         while (q.next()) {
             const auto it = lifetime.find(q.i64(0));
             const std::int64_t life = it == lifetime.end() ? 0 : it->second;
-            if (q.i64(1) != q.i64(4) || q.i64(2) != life || q.i64(3) != q.i64(5))
-                fixes.push_back({q.i64(0), q.i64(4), life, q.i64(5)});
+            const auto bt = balance.find(q.i64(0));
+            const std::int64_t sum = bt == balance.end() ? 0 : bt->second;
+            if (q.i64(1) != sum || q.i64(2) != life || q.i64(3) != q.i64(4))
+                fixes.push_back({q.i64(0), sum, life, q.i64(4)});
         }
         for (const auto& f : fixes)
             c.query("UPDATE members SET balance=?, lifetime_earned=?, wallet_balance=? WHERE id=?",
@@ -76,18 +81,28 @@ std::int64_t Database::rebuild() {
                        " FROM lots_left) UNION ALL SELECT id FROM (SELECT " LOY_LOTS_LEFT_COLUMNS
                        " FROM lots_left EXCEPT " LOY_LOTS_LEFT_OF_FACTS "))"));
     if (lots_off > 0) {
-        c.run("DELETE FROM member_index WHERE id > 0");
-        c.run("INSERT INTO member_index(" LOY_LOTS_LEFT_COLUMNS ") " LOY_LOTS_LEFT_OF_FACTS
-              " ORDER BY 1, 2");
+        c.run("DELETE FROM member_index WHERE part = 2");
+        c.run("INSERT INTO member_index(part, " LOY_LOTS_LEFT_COLUMNS
+              ") SELECT 2, * FROM (" LOY_LOTS_LEFT_OF_FACTS " ORDER BY 1, 2)");
         changed += lots_off;
     }
-    // The member index's rows of the sales, as the sales give them.
+    // The member index's rows of the entries and of the sales, as the ledger and the sales give
+    // them.
+    const std::int64_t entries_off =
+        scalar(c.query("SELECT COUNT(DISTINCT id) FROM (" LOY_MEMBER_ENTRIES_WRONG ")"));
+    if (entries_off > 0) {
+        c.run("DELETE FROM member_index WHERE part = 0");
+        c.run(
+            "INSERT INTO member_index(member_id, part, id) SELECT member_id, 0, id FROM ledger "
+            "ORDER BY member_id, id");
+        changed += entries_off;
+    }
     const std::int64_t sales_off =
         scalar(c.query("SELECT COUNT(DISTINCT id) FROM (" LOY_MEMBER_SALES_WRONG ")"));
     if (sales_off > 0) {
-        c.run("DELETE FROM member_index WHERE id < 0");
+        c.run("DELETE FROM member_index WHERE part = 1");
         c.run("INSERT INTO member_index(" LOY_MEMBER_SALES_COLUMNS ") " LOY_MEMBER_SALES_OF_FACTS
-              " ORDER BY 1, 2");
+              " ORDER BY member_id, id");
         changed += sales_off;
     }
     // A table the facts give in whole, written again when any of its rows differs (`differences`

@@ -441,20 +441,24 @@ CREATE TRIGGER ledger_totals_i AFTER INSERT ON ledger
 END;
 )SQL";
 
-// Version 25: the open lots and the sales by member in one b-tree (storage/member_index.hpp):
-// `lots_left` and `sales_member` each had a leaf written at every checkout. The upgrade copies
-// the open lots and the member's sales into `member_index`, drops the table and the index, and
-// puts views of the two names' rows in their place.
+// Version 25: a member's ledger entries, sales and open lots in one b-tree
+// (storage/member_index.hpp): the ledger's index by member, the sales' index by member and
+// `lots_left` each had a leaf written at every checkout. The upgrade copies the three into
+// `member_index` in its key's order, drops the two indexes and the table, puts views in their
+// place; triggers on the ledger and the sales write their rows from then on.
 constexpr const char* kSchemaV25 = R"SQL(
 ALTER TABLE lots_left RENAME TO lots_left_14;
 )SQL" LOY_MEMBER_INDEX R"SQL(
-INSERT INTO member_index(member_id, id, expires_at, available_at, remaining)
-  SELECT member_id, id, expires_at, available_at, remaining FROM lots_left_14
-  ORDER BY member_id, id;
+INSERT INTO member_index(member_id, part, id)
+  SELECT member_id, 0, id FROM ledger ORDER BY member_id, id;
 INSERT INTO member_index()SQL" LOY_MEMBER_SALES_COLUMNS R"SQL()
-  )SQL" LOY_MEMBER_SALES_OF_FACTS R"SQL( ORDER BY 1, 2;
+  )SQL" LOY_MEMBER_SALES_OF_FACTS R"SQL( ORDER BY member_id, id;
+INSERT INTO member_index(member_id, part, id, expires_at, available_at, remaining)
+  SELECT member_id, 2, id, expires_at, available_at, remaining FROM lots_left_14
+  ORDER BY member_id, id;
 DROP TABLE lots_left_14;
 DROP INDEX sales_member;
+DROP INDEX ledger_member;
 )SQL";
 
 }  // namespace

@@ -43,9 +43,10 @@ std::int64_t Database::Impl::metric(const ScoreTerm& t, std::int64_t member, std
         switch (t.metric) {
             case ScoreTerm::Metric::Points:
                 return scalar(
-                    c.query("SELECT COALESCE(SUM(points), 0) FROM ledger WHERE member_id = ?1 "
-                            "AND kind IN (1, 5, 7, 8) AND created_at >= ?2 AND (?3 = '' OR "
-                            "source = ?3 OR source LIKE ?3 || ':%')",
+                    c.query("SELECT COALESCE(SUM(l.points), 0) FROM " LOY_ENTRIES_OF_MEMBERS(
+                                "me", "l") " WHERE me.member_id = ?1 AND l.kind IN (1, 5, 7, 8) "
+                                           "AND l.created_at >= ?2 AND (?3 = '' OR l.source = ?3 "
+                                           "OR l.source LIKE ?3 || ':%')",
                             member, since, t.source));
             case ScoreTerm::Metric::Spend:
                 return scalar(
@@ -69,9 +70,10 @@ std::int64_t Database::Impl::metric(const ScoreTerm& t, std::int64_t member, std
     switch (t.metric) {
         case ScoreTerm::Metric::Points: {
             return scalar(c.query(LOY_FAMILY
-                                  "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE member_id "
-                                  "IN fam AND kind IN (1, 5, 7, 8) AND created_at >= ?2 AND "
-                                  "(?3 = '' OR source = ?3 OR source LIKE ?3 || ':%')",
+                                  "SELECT COALESCE(SUM(l.points), 0) FROM " LOY_ENTRIES_OF_MEMBERS(
+                                      "me", "l") " WHERE me.member_id IN fam AND l.kind IN (1, 5, "
+                                                 "7, 8) AND l.created_at >= ?2 AND (?3 = '' OR "
+                                                 "l.source = ?3 OR l.source LIKE ?3 || ':%')",
                                   member, since, t.source));
         }
         case ScoreTerm::Metric::Spend:

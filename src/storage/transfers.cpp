@@ -1,6 +1,7 @@
 // Points given by one member to another: the giver's available points, taken as a spend takes
 // them (soonest expiry first), arrive with their dates, so a gift never extends an expiry.
 #include "storage/impl.hpp"
+#include "storage/member_index.hpp"
 #include "storage/lots_sql.hpp"
 
 namespace loyalty {
@@ -34,8 +35,9 @@ std::int64_t Database::transfer_points(std::int64_t from_member_id, std::int64_t
         if (p.transfers.daily_max > 0) {
             const Window day = window_of(Period::Day, t, p.utc_offset_minutes, p.week_start);
             const std::int64_t given = scalar(
-                d.c.query("SELECT COALESCE(-SUM(points), 0) FROM ledger WHERE member_id=? AND "
-                          "kind=? AND created_at >= ?",
+                d.c.query("SELECT COALESCE(-SUM(l.points), 0) FROM " LOY_ENTRIES_OF_MEMBERS(
+                              "me", "l") " WHERE me.member_id = ? AND l.kind = ? AND l.created_at "
+                                         ">= ?",
                           from, static_cast<std::int64_t>(EntryKind::TransferOut), day.start_ms));
             if (checked_add(given, points) > p.transfers.daily_max)
                 throw Error(Status::CapReached,

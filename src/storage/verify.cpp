@@ -207,10 +207,12 @@ VerifyReport Database::verify() {
         if (rep.problems.size() < 1000) rep.problems.push_back(s);
     };
     {
+        // The sums from one pass over the ledger itself, not through the member index (checked
+        // below).
         auto q = d.c.query(
-            "SELECT m.id, m.balance, COALESCE((SELECT SUM(points) FROM ledger l WHERE l.member_id "
-            "= "
-            "m.id), 0) AS s FROM members m WHERE m.balance <> s");
+            "SELECT m.id, m.balance, COALESCE(l.s, 0) AS s FROM members m LEFT JOIN (SELECT "
+            "member_id, SUM(points) AS s FROM ledger GROUP BY member_id) l ON l.member_id = m.id "
+            "WHERE m.balance <> COALESCE(l.s, 0)");
         while (q.next())
             add("member " + std::to_string(q.i64(0)) + ": balance " + std::to_string(q.i64(1)) +
                 " but ledger sums to " + std::to_string(q.i64(2)));
@@ -262,10 +264,17 @@ VerifyReport Database::verify() {
     {
         // Each member's sale in the member index as the sale gives it (storage/member_index.hpp):
         // a row missing, extra, or with another member, time or range of coupon uses.
-        auto q = d.c.query("SELECT DISTINCT -id FROM (" LOY_MEMBER_SALES_WRONG ") ORDER BY 1");
+        auto q = d.c.query("SELECT DISTINCT id FROM (" LOY_MEMBER_SALES_WRONG ") ORDER BY 1");
         while (q.next())
             add("sale " + std::to_string(q.i64(0)) +
                 ": its row in the member index is not the sale's member, time and coupon uses");
+    }
+    {
+        // Each ledger entry's row in the member index: missing, of another member, or of none.
+        auto q = d.c.query("SELECT DISTINCT id FROM (" LOY_MEMBER_ENTRIES_WRONG ") ORDER BY 1");
+        while (q.next())
+            add("entry " + std::to_string(q.i64(0)) +
+                ": its row in the member index is missing or not its member's");
     }
     {
         auto q = d.c.query(

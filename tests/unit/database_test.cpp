@@ -804,20 +804,20 @@ TEST_CASE("verify finds a balance that does not match its ledger", "[ledger]") {
     CHECK(rep.problems[0].find("ledger sums to 30") != std::string::npos);
     raw_exec(path,
              "UPDATE members SET balance = balance - 7; UPDATE member_index SET remaining = 1 "
-             "WHERE id > 0");
+             "WHERE part = 2");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("lot") != std::string::npos);
     // A lot with points dropped from the open lots: found, and rebuilt.
-    raw_exec(path, "DELETE FROM member_index WHERE id > 0");
+    raw_exec(path, "DELETE FROM member_index WHERE part = 2");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems[0].find("remaining 0 but its moves leave 30") != std::string::npos);
     // An open row for no lot of its member.
     raw_exec(path,
-             "INSERT INTO member_index(member_id, id, expires_at, available_at, remaining) SELECT "
-             "member_id, id, expires_at, available_at, points FROM lots; UPDATE member_index SET "
-             "member_id = member_id + 1000 WHERE id > 0");
+             "INSERT INTO member_index(member_id, part, id, expires_at, available_at, remaining) "
+             "SELECT member_id, 2, id, expires_at, available_at, points FROM lots; UPDATE "
+             "member_index SET member_id = member_id + 1000 WHERE part = 2");
     rep = db->verify();
     REQUIRE_FALSE(rep.ok());
     CHECK(std::any_of(rep.problems.begin(), rep.problems.end(), [](const std::string& p) {
@@ -1062,9 +1062,9 @@ TEST_CASE(
                               "DROP TRIGGER ledger_moves_append_only; UPDATE ledger SET moves = "
                               "replace(moves, '[' || (SELECT MIN(id) FROM lots) || ',', '[' || "
                               "(SELECT MAX(id) FROM lots) || ','); DELETE FROM member_index WHERE "
-                              "id > 0; INSERT INTO member_index(member_id, id, expires_at, "
+                              "part = 2; INSERT INTO member_index(member_id, part, id, expires_at, "
                               "available_at, remaining) SELECT "
-                              "member_id, id, expires_at, available_at, r FROM (SELECT *, "
+                              "member_id, 2, id, expires_at, available_at, r FROM (SELECT *, "
                               "points - COALESCE((SELECT SUM(points) FROM lot_moves m WHERE "
                               "m.lot_id = lots.id), 0) AS r FROM lots) WHERE r > 0"),
                Contains("lots of " + entry + ": 40 of 40 left"));
@@ -1107,7 +1107,7 @@ TEST_CASE(
     }
     raw_exec(path,
              "UPDATE members SET balance = balance + 7, lifetime_earned = 1, "
-             "wallet_balance = 0; DELETE FROM member_index WHERE id > 0;");
+             "wallet_balance = 0; DELETE FROM member_index WHERE part = 2;");
     auto db = open(path);
     const auto m = db->member(member);
     REQUIRE_FALSE(db->verify().ok());
@@ -1539,7 +1539,7 @@ TEST_CASE(
                   "SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name IN ('remaining', "
                   "'spent')") == 0);
     CHECK(raw_int(path,
-                  "SELECT group_concat(name) = 'member_id,id' FROM (SELECT name FROM "
+                  "SELECT group_concat(name) = 'member_id,part,id' FROM (SELECT name FROM "
                   "pragma_index_info((SELECT name FROM pragma_index_list('member_index') "
                   "WHERE origin = 'pk')) ORDER BY seqno)") == 1);
     const std::int64_t open_lots = raw_int(path, "SELECT COUNT(*) FROM lots_left");

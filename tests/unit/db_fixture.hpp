@@ -160,19 +160,21 @@ inline loyalty::Basket basket(std::int64_t member, std::initializer_list<std::in
     return b;
 }
 
-// SQL that takes a file back to schema 24's shape (not its version): the open lots in a table of
-// their own, the sales by member in an index of the sales (storage/member_index.hpp).
+// SQL that takes a file back to schema 24's shape (not its version): the ledger's and the sales'
+// indexes by member, the open lots in a table of their own (storage/member_index.hpp).
 constexpr const char* kUndoSchema25 =
+    "DROP TRIGGER ledger_member_i;"
     "DROP TRIGGER sales_member_i; DROP TRIGGER sales_member_u; DROP TRIGGER sales_member_d;"
-    "DROP VIEW member_sales; DROP VIEW lots_left;"
+    "DROP VIEW member_entries; DROP VIEW member_sales; DROP VIEW lots_left;"
     "CREATE TABLE lots_left(member_id INTEGER NOT NULL, id INTEGER NOT NULL, expires_at INTEGER "
     "NOT NULL, available_at INTEGER NOT NULL, remaining INTEGER NOT NULL, PRIMARY KEY(member_id, "
     "id)) WITHOUT ROWID;"
     "INSERT INTO lots_left SELECT member_id, id, expires_at, available_at, remaining FROM "
-    "member_index WHERE id > 0;"
+    "member_index WHERE part = 2;"
     "DROP TABLE member_index;"
     "CREATE INDEX sales_member ON sales(member_id, created_at, uses_from, uses_to) WHERE "
-    "member_id IS NOT NULL;";
+    "member_id IS NOT NULL;"
+    "CREATE INDEX ledger_member ON ledger(member_id, id);";
 
 constexpr const char* kProgramme = R"({
   "currency": "IRR",
