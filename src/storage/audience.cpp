@@ -88,15 +88,16 @@ Population load(Session& s, std::int64_t at_ms) {
                                          pop.facts.capacity() * sizeof(segments::Facts));
         }
     }
+    // Every member's sales in one pass over the sales, grouped: not through the member index,
+    // whose scan would read every member's entries and lots too.
     auto q = s.c.query(
         "SELECT m.id, m.tier, COALESCE(m.branch, ''), m.birth_month, m.birth_day, "
         "m.consent_sms, m.consent_email, m.consent_push, m.created_at, "
         "st.last, COALESCE(st.visits, 0), COALESCE(st.spend, 0) FROM members m LEFT JOIN "
-        "(SELECT ms.member_id, MAX(ms.created_at) last, SUM(ms.created_at >= ?1) visits, "
-        "SUM(CASE WHEN ms.created_at >= ?1 THEN " LOY_NET_AMOUNT
-        " ELSE 0 END) spend FROM " LOY_SALES_OF_MEMBERS(
-            "ms", "s") " WHERE s.status IN (0, 1) AND ms.created_at <= ?2 GROUP BY ms.member_id) "
-                       "st ON st.member_id = m.id WHERE m.status = 0 AND "
+        "(SELECT member_id, MAX(created_at) last, SUM(created_at >= ?1) visits, "
+        "SUM(CASE WHEN created_at >= ?1 THEN " LOY_NET_AMOUNT
+        " ELSE 0 END) spend FROM sales s WHERE member_id IS NOT NULL AND status IN (0, 1) AND "
+        "created_at <= ?2 GROUP BY member_id) st ON st.member_id = m.id WHERE m.status = 0 AND "
         "m.created_at <= ?2 ORDER BY m.id",
         window_start, at);
     while (q.next()) {
@@ -476,10 +477,10 @@ void collect(Session& s, std::vector<Occurrence>& found, Cursors& cursors) {
                 emit(std::move(o));
             }
         } else if (t.trigger == "winback") {
+            // One pass over the sales, as the segments (above) make it.
             auto q = s.c.query(
-                "SELECT ms.member_id, MAX(s.id), MAX(ms.created_at) FROM " LOY_SALES_OF_MEMBERS(
-                    "ms", "s") " WHERE s.status IN (0, 1) GROUP BY ms.member_id HAVING "
-                               "MAX(ms.created_at) <= ?1",
+                "SELECT member_id, MAX(id), MAX(created_at) FROM sales WHERE member_id IS NOT "
+                "NULL AND status IN (0, 1) GROUP BY member_id HAVING MAX(created_at) <= ?1",
                 s.now - t.days * kDayMs);
             while (q.next())
                 emit(base(q.i64(0), "after-sale:" + std::to_string(q.i64(1))));
