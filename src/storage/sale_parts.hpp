@@ -7,7 +7,7 @@
 // uses the next ids of their table and writes their range with the sale (so that the sale's row
 // in the member index is written once); it notes the ids of the entries it writes
 // (Impl::note_sale_entry) and puts their range in the update of the sale's row it ends with (its
-// balance and tier after); a claim of an anonymous sale notes both likewise; another
+// balance and tier after); a claim of an anonymous sale notes its entries likewise; another
 // origin's record applied here widens its sales' ranges from the rows it wrote
 // (Impl::note_sale_parts). No trigger: a trigger's update of the sale's row on each entry and
 // use cost more than the two indexes did (docs/performance.md). A rebuild, and the upgrade that
