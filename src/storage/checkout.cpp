@@ -420,7 +420,7 @@ std::pair<std::int64_t, std::int64_t> Database::Impl::do_commit(const Basket& b,
              cr.discount, cr.points, NullIfEmpty{camp.partner}, cr.partner_funded,
              NullIfEmpty{b.branch}, t, origin_id)
             .run();
-        note_sale_use(sale, use_id++);
+        ++use_id;
         count_campaign_use(cr.campaign_id, cr.discount);
     }
     for (std::size_t i = 0; i < pb.lines.size(); ++i) {

@@ -327,14 +327,15 @@ struct Database::Impl {
     std::int64_t local_id(const char* table, char letter, const std::string& uid_text);
 
     // storage/sale_parts.cpp
-    // The ids of the entries and coupon uses a checkout or a claim writes for its sale (0:
-    // none), which it writes into the sale's row at its end; reset as each begins.
+    // The ids of the entries a checkout or a claim writes for its sale (0: none), which it
+    // writes into the sale's row at its end; reset as each begins. (A checkout's coupon uses
+    // are numbered before the sale and their range written with it; the uses' fields serve
+    // note_sale_parts.)
     struct SaleParts {
         std::int64_t sale = 0, e_lo = 0, e_hi = 0, u_lo = 0, u_hi = 0;
     };
     SaleParts sale_parts;
     void note_sale_entry(std::int64_t sale, std::int64_t entry);
-    void note_sale_use(std::int64_t sale, std::int64_t use);
     // Another origin's record applied: widens the ranges of the sales whose entries and coupon
     // uses (rows) it wrote.
     void note_sale_parts(const std::vector<std::int64_t>& entries,

@@ -23,11 +23,6 @@ void Database::Impl::note_sale_entry(std::int64_t sale, std::int64_t entry) {
     widen(sale_parts.e_lo, sale_parts.e_hi, entry);
 }
 
-void Database::Impl::note_sale_use(std::int64_t sale, std::int64_t use) {
-    if (sale_parts.sale != sale) sale_parts = {sale};
-    widen(sale_parts.u_lo, sale_parts.u_hi, use);
-}
-
 void Database::Impl::note_sale_parts(const std::vector<std::int64_t>& entries,
                                      const std::vector<std::int64_t>& uses) {
     std::map<std::int64_t, SaleParts> sales;
