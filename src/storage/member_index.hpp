@@ -88,6 +88,15 @@
     "SELECT member_id, 1 AS part, id, created_at, uses_from, uses_to FROM sales WHERE member_id " \
     "IS NOT NULL"
 
+// SQL: the entries' rows and the sales' rows written from the ledger and the sales, in the
+// index's order (the upgrade to version 25, and loy_rebuild after emptying a part).
+#define LOY_MEMBER_ENTRIES_WRITE                                                         \
+    "INSERT INTO member_index(member_id, part, id) SELECT member_id, 0, id FROM ledger " \
+    "ORDER BY member_id, id"
+#define LOY_MEMBER_SALES_WRITE                                                          \
+    "INSERT INTO member_index(" LOY_MEMBER_SALES_COLUMNS ") " LOY_MEMBER_SALES_OF_FACTS \
+    " ORDER BY member_id, id"
+
 // SQL: the ids of the sales whose rows differ from what the sales give: missing, extra, or with
 // another member, time or range of coupon uses (a row that differs is listed twice: what it
 // holds and what it should hold).

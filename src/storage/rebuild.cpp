@@ -92,17 +92,14 @@ std::int64_t Database::rebuild() {
         scalar(c.query("SELECT COUNT(DISTINCT id) FROM (" LOY_MEMBER_ENTRIES_WRONG ")"));
     if (entries_off > 0) {
         c.run("DELETE FROM member_index WHERE part = 0");
-        c.run(
-            "INSERT INTO member_index(member_id, part, id) SELECT member_id, 0, id FROM ledger "
-            "ORDER BY member_id, id");
+        c.run(LOY_MEMBER_ENTRIES_WRITE);
         changed += entries_off;
     }
     const std::int64_t sales_off =
         scalar(c.query("SELECT COUNT(DISTINCT id) FROM (" LOY_MEMBER_SALES_WRONG ")"));
     if (sales_off > 0) {
         c.run("DELETE FROM member_index WHERE part = 1");
-        c.run("INSERT INTO member_index(" LOY_MEMBER_SALES_COLUMNS ") " LOY_MEMBER_SALES_OF_FACTS
-              " ORDER BY member_id, id");
+        c.run(LOY_MEMBER_SALES_WRITE);
         changed += sales_off;
     }
     // A table the facts give in whole, written again when any of its rows differs (`differences`

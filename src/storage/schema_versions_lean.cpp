@@ -449,10 +449,8 @@ END;
 constexpr const char* kSchemaV25 = R"SQL(
 ALTER TABLE lots_left RENAME TO lots_left_14;
 )SQL" LOY_MEMBER_INDEX R"SQL(
-INSERT INTO member_index(member_id, part, id)
-  SELECT member_id, 0, id FROM ledger ORDER BY member_id, id;
-INSERT INTO member_index()SQL" LOY_MEMBER_SALES_COLUMNS R"SQL()
-  )SQL" LOY_MEMBER_SALES_OF_FACTS R"SQL( ORDER BY member_id, id;
+)SQL" LOY_MEMBER_ENTRIES_WRITE R"SQL(;
+)SQL" LOY_MEMBER_SALES_WRITE R"SQL(;
 INSERT INTO member_index(member_id, part, id, expires_at, available_at, remaining)
   SELECT member_id, 2, id, expires_at, available_at, remaining FROM lots_left_14
   ORDER BY member_id, id;
