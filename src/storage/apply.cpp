@@ -582,26 +582,33 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     }
     // A receipt's balance and available points: this file's, after the record, of the points
     // account its entries moved (a household's head's), or else the member's account now.
-    auto after = [this](const char* member_sql, const char* entries_sql, std::int64_t id,
+    // A refund's entries are among the record's own (read by id: the ledger has no index by
+    // refund); a sale's, in its range.
+    const auto [first_entry, last_entry] =
+        st.entries.empty() ? std::pair<std::int64_t, std::int64_t>(1, 0)
+                           : std::pair(*std::min_element(st.entries.begin(), st.entries.end()),
+                                       *std::max_element(st.entries.begin(), st.entries.end()));
+    auto after = [this](const char* member_sql, storage::Query entries, std::int64_t id,
                         const char* update_sql) -> std::int64_t {
         auto q = c.query(member_sql, id);
         if (!q.next() || q.is_null(0)) return 0;
         std::int64_t account = account_of(owner_of(q.i64(0)));
-        auto e = c.query(entries_sql, id);
-        if (e.next()) account = owner_of(e.i64(0));
+        if (entries.next()) account = owner_of(entries.i64(0));
         const std::int64_t available = spendable(account).first;
         c.query(update_sql, balance_of(account), available, id).run();
         return account;
     };
     for (const std::int64_t refund : st.refunds)
         after("SELECT s.member_id FROM refunds r JOIN sales s ON s.id = r.sale_id WHERE r.id=?",
-              "SELECT member_id FROM ledger WHERE refund_id=? LIMIT 1", refund,
-              "UPDATE refunds SET balance_after=?, available_after=? WHERE id=?");
+              c.query("SELECT member_id FROM ledger WHERE id BETWEEN ?2 AND ?3 AND refund_id=?1 "
+                      "LIMIT 1",
+                      refund, first_entry, last_entry),
+              refund, "UPDATE refunds SET balance_after=?, available_after=? WHERE id=?");
     for (const std::int64_t sale : st.sales) {
         const std::int64_t account =
             after("SELECT member_id FROM sales WHERE id=?",
-                  "SELECT member_id FROM ledger WHERE " LOY_SALE_ENTRIES " LIMIT 1", sale,
-                  "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
+                  c.query("SELECT member_id FROM ledger WHERE " LOY_SALE_ENTRIES " LIMIT 1", sale),
+                  sale, "UPDATE sales SET balance_after=?, available_after=? WHERE id=?");
         c.query(
              "UPDATE sales SET tier_after = COALESCE((SELECT tier FROM members m WHERE m.id = ?), "
              "'') WHERE id=?",

@@ -1112,6 +1112,43 @@ static void test_a_clock_set_back_keeps_a_tills_order(void) {
     loy_close(tb);
 }
 
+/* A household's void travels with the account it moved: the son's sale earned into the
+ * household's account, he left, and the sale was voided at A. At B, where the void's record
+ * lands after his leaving, its receipt shows the household's balance (the account its entries
+ * moved), as A's does, not his own card's. */
+static void test_a_household_void_travels(void) {
+    loy_db* a = till("household-a.db", "branch-a");
+    loy_db* b = till("household-b.db", "branch-b");
+    if (!a || !b) return;
+    char mom[64], son[64];
+    const int64_t mom_a = enrol_named(a, "09121234567", "Maryam", "hv-1", mom, sizeof mom);
+    const int64_t son_a = enrol_named(a, "09127654321", "Arash", "hv-2", son, sizeof son);
+    CHECK_STATUS(loy_points_adjust(a, mom_a, 100, "opening", "mgr", "hv-3", NULL, &err), LOY_OK);
+    int64_t house = 0;
+    CHECK_STATUS(loy_household_create(a, mom_a, "hv-4", &house, &err), LOY_OK);
+    CHECK_STATUS(loy_household_join(a, house, son_a, "hv-5", &err), LOY_OK);
+    const int64_t sale = sell(a, son_a, 40000, 0, "hv-sale", NULL, 0); /* 40 points */
+    CHECK_STATUS(loy_household_leave(a, son_a, "hv-6", &err), LOY_OK);
+    CHECK(balance_by_uid(a, mom) == 140 && balance_by_uid(a, son) == 0);
+    loy_receipt* r = NULL;
+    CHECK_STATUS(loy_void_sale(a, sale, "hv-void", &r, &err), LOY_OK);
+    char void_uid[64];
+    snprintf(void_uid, sizeof void_uid, "%s", r ? loy_receipt_uid(r) : "");
+    CHECK(r != NULL && loy_receipt_balance_after(r) == 100);
+    loy_receipt_free(r);
+    exchange(a, b);
+    check_same(a, b, mom);
+    check_same(a, b, son);
+    r = NULL;
+    CHECK_STATUS(loy_receipt_get(b, void_uid, &r, &err), LOY_OK);
+    CHECK(r != NULL && loy_receipt_points_earned(r) == 40 && loy_receipt_balance_after(r) == 100);
+    loy_receipt_free(r);
+    check_verified(a);
+    check_verified(b);
+    loy_close(a);
+    loy_close(b);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
@@ -1131,6 +1168,7 @@ int main(int argc, char** argv) {
         {"a claimed receipt travels", test_a_claimed_receipt_travels},
         {"records and the profiles of their members land together",
          test_records_and_profiles_land_together},
+        {"a household's void travels with the account it moved", test_a_household_void_travels},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
