@@ -79,8 +79,11 @@ Receipt Database::Impl::refund_receipt(std::int64_t refund) {
     r.balance_after = q.i64(7);
     // Money for the cashier to hand back by the sale's other tenders: what the returned
     // goods cost, less the points tender and the wallet money given back.
-    r.gift_card_amount = scalar(c.query(
-        "SELECT COALESCE(SUM(amount), 0) FROM gift_card_activities WHERE refund_id=?", refund));
+    // (A refund's card activities name its sale too: found through the sale's, not a scan.)
+    r.gift_card_amount = scalar(
+        c.query("SELECT COALESCE(SUM(amount), 0) FROM gift_card_activities WHERE sale_id=? AND "
+                "refund_id=?",
+                r.sale_id, refund));
     r.money_back = r.refund_amount - r.redeem_value - q.i64(13) - r.gift_card_amount;
     r.available_after = q.i64(8);
     r.created_at = q.i64(9);
