@@ -181,8 +181,11 @@ int32_t loy_journal_add_profile(loy_journal* j, const char* uid, const loy_membe
     return guard(err, [&] {
         if (!j) null_arg("journal");
         if (!fields) null_arg("fields");
-        if (j->p.size() >= 10000)
-            throw Error(Status::InvalidArgument, "a list holds at most 10000 profiles");
+        if (j->p.size() >= most_profiles(j->r.size()))
+            throw Error(Status::InvalidArgument,
+                        j->r.size() == 1
+                            ? "a list of one record holds at most 1000000 profiles"
+                            : "a list holds at most 10000 profiles (one of one record, 1000000)");
         MemberProfile p;
         p.uid = req(uid, "uid");
         p.fields = to_fields(fields, true);

@@ -6,6 +6,7 @@
 #ifndef LOYALTY_DATABASE_HPP
 #define LOYALTY_DATABASE_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -102,6 +103,12 @@ struct MemberProfile {
     MemberFields fields;
 };
 
+// The most profiles applied with `records` records at a time: 10000, or 1000000 with one record,
+// the members one record may name (an import of members is one record).
+constexpr std::size_t most_profiles(std::size_t records) {
+    return records == 1 ? 1000000 : 10000;
+}
+
 class Database {
   public:
     static std::unique_ptr<Database> open(const OpenOptions& options);
@@ -138,6 +145,7 @@ class Database {
     // are written after the records in the same transaction, as apply_profile writes them, so a
     // member brought by a record never lands without its profile; one this file cannot take (no
     // such member, erased or merged, or its phone or card another member's here) is passed over.
+    // At most 10000 records and most_profiles(records.size()) profiles (InvalidArgument).
     ApplyResult apply_journal(const std::vector<JournalRecord>& records,
                               const std::vector<MemberProfile>& profiles = {});
     // A member's profile (phone, card, name, e-mail, birthday, gender, language, tags) as another

@@ -86,7 +86,9 @@ LOY_API int32_t LOY_CALL loy_journal_add(loy_journal* j, const char* origin, int
 LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int64_t* out_applied,
                                            int64_t* out_duplicates, loy_error* err);
 /* Appends to a list the profile of member `uid` as another till holds it (the fields as for
- * loy_member_profile_apply, below; at most 10000 profiles). loy_journal_apply writes a list's
+ * loy_member_profile_apply, below). A list holds at most 10000 profiles; a list of one record,
+ * added first, holds up to 1000000: the members one record may name (a whole import of members
+ * is one record). loy_journal_apply writes a list's
  * profiles after its records, in the same transaction: the members a list brings land with their
  * profiles or not at all, so a sync stopped between the two never leaves a member without the
  * phone a cashier finds them by. A profile this file cannot take is passed over, the rest of the

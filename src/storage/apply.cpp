@@ -660,8 +660,9 @@ ApplyResult Database::apply_journal(const std::vector<JournalRecord>& records,
                                     const std::vector<MemberProfile>& profiles) {
     if (records.size() > 10000)
         throw Error(Status::InvalidArgument, "apply at most 10000 records at a time");
-    if (profiles.size() > 10000)
-        throw Error(Status::InvalidArgument, "apply at most 10000 profiles at a time");
+    if (profiles.size() > most_profiles(records.size()))
+        throw Error(Status::InvalidArgument,
+                    "apply at most 10000 profiles at a time (with one record, 1000000)");
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& d = *impl_;
     if (d.opt.read_only) throw Error(Status::ReadOnly, "the database was opened read-only");

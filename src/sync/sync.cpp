@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ using loyalty::sync::guard;
 using loyalty::sync::Result;
 
 namespace {
+
+// The most profiles loy_journal_add_profile takes in a list of more than one record.
+constexpr std::size_t kListProfiles = 10000;
 
 std::int64_t now_ms() {
     using namespace std::chrono;
@@ -296,12 +300,13 @@ struct loy_sync {
         }
     }
 
-    // Applies `rows` (in the authority's order) and the profiles of the members they name in one
-    // transaction; if one of them needs a record not here yet, each origin's records in order,
-    // each with its members' profiles, stopping an origin at its first gap. Returns the records
-    // applied.
-    std::int64_t apply(PGresult* rows, const Profiles& profiles) {
-        const int n = PQntuples(rows);
+    // Applies rows [from, to) of `rows` (in the authority's order) and the profiles of the
+    // members they name in one transaction; if one of them needs a record not here yet, each
+    // origin's records in order, each with its members' profiles, an origin stopping at its first
+    // gap (`blocked`, kept across the lists of a page, says which; `why`, the gap's message).
+    // Returns the records applied.
+    std::int64_t apply(PGresult* rows, int from, int to, const Profiles& profiles,
+                       std::set<std::string>& blocked, std::string& why) {
         loy_error e;
         loy_error_init(&e);
         // Each row as a record of a list, in the authority's order.
@@ -312,24 +317,26 @@ struct loy_sync {
                                   PQgetvalue(rows, i, 6), i64(rows, i, 7), &e),
                   e);
         };
-        JournalPtr all;
-        check(loy_journal_new(&all.j, &e), e);
-        for (int i = 0; i < n; ++i)
-            add(all.j, i);
-        // `profiles` are those of the members the page names (pull fetched them so).
-        for (const auto& [uid, p] : profiles)
-            add_profile(all.j, uid, p);
         int64_t applied = 0, duplicates = 0;
-        int32_t rc = loy_journal_apply(db, all.j, &applied, &duplicates, &e);
-        if (rc == LOY_OK) return applied;
-        if (rc != LOY_ERR_SYNC_GAP) throw Failure{rc, e.message};
+        int32_t rc = LOY_ERR_SYNC_GAP;
+        if (blocked.empty()) {
+            JournalPtr all;
+            check(loy_journal_new(&all.j, &e), e);
+            for (int i = from; i < to; ++i)
+                add(all.j, i);
+            // `profiles` are those of the members these rows name (pull fetched them so).
+            for (const auto& [uid, p] : profiles)
+                add_profile(all.j, uid, p);
+            rc = loy_journal_apply(db, all.j, &applied, &duplicates, &e);
+            if (rc == LOY_OK) return applied;
+            if (rc != LOY_ERR_SYNC_GAP) throw Failure{rc, e.message};
+            why = e.message;
+        }
         // One record at a time: what can be applied now is, the rest waits for the next round.
         std::int64_t total = 0;
-        std::map<std::string, bool> blocked;
-        std::string why = e.message;
-        for (int i = 0; i < n; ++i) {
+        for (int i = from; i < to; ++i) {
             const std::string origin = PQgetvalue(rows, i, 0);
-            if (blocked[origin]) continue;
+            if (blocked.count(origin)) continue;
             JournalPtr one;
             check(loy_journal_new(&one.j, &e), e);
             add(one.j, i);
@@ -340,14 +347,13 @@ struct loy_sync {
                     add_profile(one.j, uid, it->second);
             rc = loy_journal_apply(db, one.j, &applied, &duplicates, &e);
             if (rc == LOY_ERR_SYNC_GAP) {
-                blocked[origin] = true;
+                blocked.insert(origin);
                 why = e.message;
                 continue;
             }
             if (rc != LOY_OK) throw Failure{rc, e.message};
             total += applied;
         }
-        if (total == 0) throw Failure{LOY_ERR_SYNC_GAP, why};
         return total;
     }
 
@@ -357,7 +363,10 @@ struct loy_sync {
         return v;
     }
 
-    // Pulls the other tills' records this file does not hold, page by page.
+    // Pulls the other tills' records this file does not hold, page by page. A page is applied
+    // in lists of consecutive records naming at most kListProfiles members between them, each
+    // list with those members' profiles in one transaction; a record naming more (an import at
+    // the head office) is a list of its own, with all of them.
     void pull(const std::string& name, loy_sync_report& rep) {
         for (;;) {
             nlohmann::json held = nlohmann::json::object();
@@ -367,16 +376,33 @@ struct loy_sync {
                 "SELECT origin, seq, kind, idem_key, body, prev, hash, till_time FROM "
                 "loyalty.pull($1, $2::jsonb, $3)",
                 {name, held.dump(), std::to_string(batch)});
-            if (PQntuples(r.r) == 0) return;
-            // The profiles first: the records and the profiles of the members they name are
-            // applied together, so a round stopped in between leaves no member without one.
-            std::vector<std::string> members;
-            for (int i = 0; i < PQntuples(r.r); ++i)
-                members_in(PQgetvalue(r.r, i, 4), members);
-            const Profiles profiles = fetch_profiles(name, unique(std::move(members)));
-            rep.pulled += apply(r.r, profiles);
-            tally(profiles, rep);
-            if (PQntuples(r.r) < batch) return;
+            const int n = PQntuples(r.r);
+            if (n == 0) return;
+            std::set<std::string> blocked;
+            std::string why;
+            std::int64_t pulled = 0;
+            for (int from = 0, to = 0; from < n; from = to) {
+                // The profiles first: the records and the profiles of the members they name are
+                // applied together, so a round stopped in between leaves no member without one.
+                std::set<std::string> members;
+                for (to = from; to < n; ++to) {
+                    std::vector<std::string> named;
+                    members_in(PQgetvalue(r.r, to, 4), named);
+                    named = unique(std::move(named));
+                    std::size_t fresh = 0;
+                    for (const auto& uid : named)
+                        fresh += members.count(uid) ? 0 : 1;
+                    if (to > from && members.size() + fresh > kListProfiles) break;
+                    members.insert(named.begin(), named.end());
+                }
+                const Profiles profiles =
+                    fetch_profiles(name, std::vector<std::string>(members.begin(), members.end()));
+                pulled += apply(r.r, from, to, profiles, blocked, why);
+                tally(profiles, rep);
+            }
+            if (pulled == 0 && !blocked.empty()) throw Failure{LOY_ERR_SYNC_GAP, why};
+            rep.pulled += pulled;
+            if (n < batch) return;
         }
     }
 

@@ -1149,6 +1149,58 @@ static void test_a_household_void_travels(void) {
     loy_close(b);
 }
 
+/* A list holds at most 10000 profiles, but a list of one record holds the profiles of all the
+ * members it names: an import of 10,001 members at A is one record, and B takes it with every
+ * profile in one list. A list of two records refuses the 10,001st profile. */
+static void test_one_record_brings_an_import_with_its_profiles(void) {
+    loy_db* a = till("exchange-import-a.db", "branch-a");
+    loy_db* b = till("exchange-import-b.db", "branch-b");
+    if (!a || !b) return;
+    exchange(a, b);
+    const int64_t held = records_of(a, "branch-a");
+    enum { kRows = 10001 };
+    static char csv[16 + kRows * 32];
+    size_t at = (size_t)snprintf(csv, sizeof csv, "phone,name\n");
+    for (int i = 0; i < kRows; ++i)
+        at += (size_t)snprintf(csv + at, sizeof csv - at, "0935%07d,Customer %d\n", 3000000 + i, i);
+    int64_t rows = 0, imported = 0;
+    CHECK_STATUS(loy_members_import_csv(a, csv, 0, &rows, &imported, NULL, &err), LOY_OK);
+    CHECK(imported == kRows && records_of(a, "branch-a") == held + 1);
+    loy_journal* one = records_after(a, held, 0);
+    loy_journal* two = records_after(a, held, 0);
+    CHECK(one && two && loy_journal_count(one) == 1);
+    if (!one || !two || loy_journal_count(one) != 1) return;
+    /* A second record in the list (the same one again, a duplicate at B). */
+    CHECK_STATUS(loy_journal_add(two, loy_journal_origin(one, 0), loy_journal_seq(one, 0),
+                                 loy_journal_kind(one, 0), loy_journal_key(one, 0),
+                                 loy_journal_body(one, 0), loy_journal_prev(one, 0),
+                                 loy_journal_hash(one, 0), loy_journal_created_at(one, 0), &err),
+                 LOY_OK);
+    char phone[16], name[32];
+    for (int i = 0; i < kRows; ++i) {
+        snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
+        snprintf(name, sizeof name, "Customer %d", i);
+        const char* uid = uid_by_phone(a, phone);
+        add_profile(one, uid, phone, name);
+        loy_member_fields f;
+        loy_member_fields_init(&f);
+        f.phone = phone;
+        CHECK_STATUS(loy_journal_add_profile(two, uid, &f, &err),
+                     i < 10000 ? LOY_OK : LOY_ERR_INVALID_ARGUMENT);
+    }
+    int64_t applied = 0, duplicates = 0;
+    CHECK_STATUS(loy_journal_apply(b, one, &applied, &duplicates, &err), LOY_OK);
+    CHECK(applied == 1 && duplicates == 0);
+    CHECK(strcmp(uid_by_phone(b, "09353000000"), uid_by_phone(a, "09353000000")) == 0);
+    CHECK(strcmp(uid_by_phone(b, "09353010000"), uid_by_phone(a, "09353010000")) == 0);
+    CHECK(uid_by_phone(b, "09353010000")[0] != '\0');
+    loy_journal_free(one);
+    loy_journal_free(two);
+    check_verified(b);
+    loy_close(a);
+    loy_close(b);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
@@ -1169,6 +1221,8 @@ int main(int argc, char** argv) {
         {"records and the profiles of their members land together",
          test_records_and_profiles_land_together},
         {"a household's void travels with the account it moved", test_a_household_void_travels},
+        {"one record brings an import with its profiles",
+         test_one_record_brings_an_import_with_its_profiles},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

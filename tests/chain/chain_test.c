@@ -31,9 +31,10 @@ struct till {
     loy_sync* sync;
 };
 
-/* A till's file (new when `fresh`, in chain mode when `chain`) and its sync handle. */
-static struct till open_till_as(const char* file, const char* origin, const char* role, int fresh,
-                                int chain) {
+/* A till's file (new when `fresh`, in chain mode when `chain`) and its sync handle, moving
+ * `batch` records a transaction. */
+static struct till open_till_batch(const char* file, const char* origin, const char* role,
+                                   int fresh, int chain, int batch) {
     struct till t = {NULL, NULL};
     if (fresh) remove_database(file);
     t.db = open_as(file, origin, 0, chain, LOY_OK);
@@ -44,9 +45,15 @@ static struct till open_till_as(const char* file, const char* origin, const char
     loy_sync_options o;
     loy_sync_options_init(&o);
     o.conninfo = conninfo;
-    o.batch_records = 3; /* small batches: several transactions per round */
+    o.batch_records = batch;
     CHECK_STATUS(loy_sync_open(t.db, &o, &t.sync, &err), LOY_OK);
     return t;
+}
+
+/* As open_till_batch, with small batches: several transactions per round. */
+static struct till open_till_as(const char* file, const char* origin, const char* role, int fresh,
+                                int chain) {
+    return open_till_batch(file, origin, role, fresh, chain, 3);
 }
 
 static struct till open_till(const char* file, const char* origin, const char* role, int fresh) {
@@ -1080,6 +1087,42 @@ static void test_the_chain_dashboard(void) {
                  LOY_ERR_INVALID_ARGUMENT);
 }
 
+/* The head office loads its customers: one import of 10,500 members (one record naming them
+ * all, more than a list of several records may bring profiles for) and twelve of 1,000 (records
+ * naming 12,000 between them, one page of a pull). A new till's first round, in pages of 500
+ * records, brings every one of them with the phone a cashier finds them by. */
+static void test_imports_reach_a_new_till(void) {
+    struct till hq = open_till_as("imports-hq.db", "imports-hq", "hq", 1, 0);
+    if (!hq.sync) return;
+    static char csv[16 + 13000 * 32];
+    int phone = 2000000;
+    for (int file = 0; file < 13; ++file) {
+        const int rows = file == 0 ? 10500 : 1000;
+        size_t at = (size_t)snprintf(csv, sizeof csv, "phone,name\n");
+        for (int i = 0; i < rows; ++i, ++phone)
+            at +=
+                (size_t)snprintf(csv + at, sizeof csv - at, "0935%07d,Customer %d\n", phone, phone);
+        int64_t total = 0, imported = 0;
+        CHECK_STATUS(loy_members_import_csv(hq.db, csv, 0, &total, &imported, NULL, &err), LOY_OK);
+        CHECK(imported == rows);
+    }
+    loy_sync_report r = sync_ok(&hq);
+    CHECK(r.pushed >= 13);
+    struct till fresh = open_till_batch("imports-new.db", "imports-new", "branch_b", 1, 0, 500);
+    if (!fresh.sync) return;
+    r = sync_ok(&fresh);
+    CHECK(r.pulled >= 13 && r.profiles >= 22500);
+    const int probes[] = {2000000, 2010499, 2010500, 2016321, 2022499};
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; ++i) {
+        char number[16];
+        snprintf(number, sizeof number, "0935%07d", probes[i]);
+        CHECK(balance_by_phone(fresh.db, number) == 0);
+    }
+    check_verified(fresh.db);
+    close_till(&hq);
+    close_till(&fresh);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two branches and a web shop share members", test_branches_and_shop_share_members},
@@ -1096,6 +1139,7 @@ int main(int argc, char** argv) {
         {"gift cards are held chain-wide", test_gift_cards_are_held_chain_wide},
         {"bad calls", test_bad_calls},
         {"the chain's dashboard", test_the_chain_dashboard},
+        {"the head office's imports reach a new till", test_imports_reach_a_new_till},
     };
     if (argc < 3) {
         fprintf(stderr, "usage: chain_test DIR CONNINFO\n");

@@ -166,23 +166,24 @@ echo "ok   the chain's top members: $top; the erased member nameless: $erased"
 # buying there, buying there more than once. Shirin joined at branch-a (erased since, still
 # counted) and bought at A twice and at B once; the second member of branch-a never bought; the
 # coupon scenario's member (of coupon-a) bought four times at "north", one voided; each race
-# till's member bought thirty times; Parisa (hold-a) bought at A twice and at B once.
+# till's member bought thirty times; Parisa (hold-a) bought at A twice and at B once; the head
+# office of the imports scenario enrolled 22,500 who never bought.
 members=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F ' ' -c \
   "SELECT * FROM loyalty.report_members(210)" | tr '\n' '/')
 want=""
 for row in "allow-a 1 1 1" "allow-b 0 1 0" "branch-a 2 1 1" "branch-b 0 1 0" "card-a 1 0 0" \
-           "claim-a 1 1 0" "coupon-a 1 0 0" "hold-a 1 1 1" "hold-b 0 1 0" "jobs-a 1 1 0" \
-           "north 0 1 1" "race-0 1 1 1" "race-1 1 1 1" "race-2 1 1 1" "race-3 1 1 1" \
+           "claim-a 1 1 0" "coupon-a 1 0 0" "hold-a 1 1 1" "hold-b 0 1 0" "imports-hq 22500 0 0" \
+           "jobs-a 1 1 0" "north 0 1 1" "race-0 1 1 1" "race-1 1 1 1" "race-2 1 1 1" "race-3 1 1 1" \
            "release-a 1 0 0" "reward-a 1 0 0" "wallet-a 1 0 0" "west 0 1 1"; do
   want+="${row%% *} $month ${row#* }/"
 done
 [ "$members" = "$want" ] || { echo "FAIL the chain's members report: $members" >&2; exit 1; }
 echo "ok   the chain's members by branch and Jalali month: ${members:0:60}..."
-# No programme of these scenarios has tiers: the fourteen active members are in none; Shirin,
-# erased, is not counted.
+# No programme of these scenarios has tiers: the fourteen active members and the 22,500 imported
+# are in none; Shirin, erased, is not counted.
 tiers=$("$pgbin/psql" -h "$pg_work/sock" -U manager -d loyalty -X -q -At -F , -c \
   "SELECT * FROM loyalty.report_tiers()")
-[ "$tiers" = ",14" ] || { echo "FAIL the chain's tiers report: $tiers" >&2; exit 1; }
+[ "$tiers" = ",22514" ] || { echo "FAIL the chain's tiers report: $tiers" >&2; exit 1; }
 echo "ok   the chain's tiers: 14 active members, none placed in a tier"
 for report in "report_branches(10)" "report_points(10)" "report_liability(10)" \
               "report_campaigns(10)" "report_top_members(10)" "report_members(10)" \
@@ -268,7 +269,7 @@ echo "ok   a duplicated batch is taken as duplicates, a gapped one refused: $gap
 "${run[@]}" "$syncd" --dashboard "$pg_work/chain.html" \
   --conninfo "$pg_info user=manager" --offset 210 >/dev/null
 for want in 'dir="rtl"' '<td>north</td>' '<td>west</td>' 'بدون شعبه' '۲٬۰۵۰٬۰۰۰' \
-            '<th>عضو جدید</th>' '<td>بدون سطح</td><td class="n">۱۴</td>' '<td>قهرمانان</td>'; do
+            '<th>عضو جدید</th>' '<td>بدون سطح</td><td class="n">۲۲٬۵۱۴</td>' '<td>قهرمانان</td>'; do
   grep -qF "$want" "$pg_work/chain.html" ||
     { echo "FAIL the chain dashboard lacks $want" >&2; exit 1; }
 done
