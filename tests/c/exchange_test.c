@@ -849,6 +849,15 @@ static int64_t enrol_named(loy_db* db, const char* phone, const char* name, cons
     return id;
 }
 
+/* Adds to list `to` record `i` of list `from`, as it is. */
+static void add_record(loy_journal* to, const loy_journal* from, size_t i) {
+    CHECK_STATUS(loy_journal_add(to, loy_journal_origin(from, i), loy_journal_seq(from, i),
+                                 loy_journal_kind(from, i), loy_journal_key(from, i),
+                                 loy_journal_body(from, i), loy_journal_prev(from, i),
+                                 loy_journal_hash(from, i), loy_journal_created_at(from, i), &err),
+                 LOY_OK);
+}
+
 /* A new list holding branch-a's records at `from` after seq `after`, but the first `skip`. */
 static loy_journal* records_after(loy_db* from, int64_t after, size_t skip) {
     loy_journal* r = NULL;
@@ -856,11 +865,7 @@ static loy_journal* records_after(loy_db* from, int64_t after, size_t skip) {
     loy_journal* j = NULL;
     CHECK_STATUS(loy_journal_new(&j, &err), LOY_OK);
     for (size_t i = skip; r && i < loy_journal_count(r); ++i)
-        CHECK_STATUS(loy_journal_add(j, loy_journal_origin(r, i), loy_journal_seq(r, i),
-                                     loy_journal_kind(r, i), loy_journal_key(r, i),
-                                     loy_journal_body(r, i), loy_journal_prev(r, i),
-                                     loy_journal_hash(r, i), loy_journal_created_at(r, i), &err),
-                     LOY_OK);
+        add_record(j, r, i);
     loy_journal_free(r);
     return j;
 }
@@ -1171,11 +1176,7 @@ static void test_one_record_brings_an_import_with_its_profiles(void) {
     CHECK(one && two && loy_journal_count(one) == 1);
     if (!one || !two || loy_journal_count(one) != 1) return;
     /* A second record in the list (the same one again, a duplicate at B). */
-    CHECK_STATUS(loy_journal_add(two, loy_journal_origin(one, 0), loy_journal_seq(one, 0),
-                                 loy_journal_kind(one, 0), loy_journal_key(one, 0),
-                                 loy_journal_body(one, 0), loy_journal_prev(one, 0),
-                                 loy_journal_hash(one, 0), loy_journal_created_at(one, 0), &err),
-                 LOY_OK);
+    add_record(two, one, 0);
     char phone[16], name[32];
     for (int i = 0; i < kRows; ++i) {
         snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
