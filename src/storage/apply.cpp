@@ -584,10 +584,9 @@ bool Database::Impl::apply_record(const JournalRecord& r) {
     // account its entries moved (a household's head's), or else the member's account now.
     // A refund's entries are among the record's own (read by id: the ledger has no index by
     // refund); a sale's, in its range.
-    const auto [first_entry, last_entry] =
-        st.entries.empty() ? std::pair<std::int64_t, std::int64_t>(1, 0)
-                           : std::pair(*std::min_element(st.entries.begin(), st.entries.end()),
-                                       *std::max_element(st.entries.begin(), st.entries.end()));
+    const auto [lo, hi] = std::minmax_element(st.entries.begin(), st.entries.end());
+    const std::int64_t first_entry = st.entries.empty() ? 1 : *lo;
+    const std::int64_t last_entry = st.entries.empty() ? 0 : *hi;
     auto after = [this](const char* member_sql, storage::Query entries, std::int64_t id,
                         const char* update_sql) -> std::int64_t {
         auto q = c.query(member_sql, id);
