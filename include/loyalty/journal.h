@@ -87,8 +87,9 @@ LOY_API int32_t LOY_CALL loy_journal_apply(loy_db* db, const loy_journal* j, int
                                            int64_t* out_duplicates, loy_error* err);
 /* Appends to a list the profile of member `uid` as another till holds it (the fields as for
  * loy_member_profile_apply, below). A list holds at most 10000 profiles; a list of one record,
- * added first, holds up to 1000000: the members one record may name (a whole import of members
- * is one record). loy_journal_apply writes a list's
+ * added first, holds up to 1000000, more than one record names (a record's body ends at the
+ * first fact past 4 MiB: an import of members is a record of about 26,000 of them, then
+ * another). loy_journal_apply writes a list's
  * profiles after its records, in the same transaction: the members a list brings land with their
  * profiles or not at all, so a sync stopped between the two never leaves a member without the
  * phone a cashier finds them by. A profile this file cannot take is passed over, the rest of the

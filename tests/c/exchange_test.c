@@ -1157,46 +1157,110 @@ static void test_a_household_void_travels(void) {
 /* A list holds at most 10000 profiles, but a list of one record holds the profiles of all the
  * members it names: an import of 10,001 members at A is one record, and B takes it with every
  * profile in one list. A list of two records refuses the 10,001st profile. */
-static void test_one_record_brings_an_import_with_its_profiles(void) {
+/* The chain-wide id of the member with `phone` at `db`, quoted as a record's body names it. */
+static const char* quoted_uid(loy_db* db, const char* phone) {
+    static char quoted[72];
+    snprintf(quoted, sizeof quoted, "\"%s\"", uid_by_phone(db, phone));
+    return quoted;
+}
+
+/* How many facts of type `type` a record's body holds. */
+static int64_t facts_in(const char* body, const char* type) {
+    char t[48];
+    snprintf(t, sizeof t, "{\"t\":\"%s\"", type);
+    int64_t n = 0;
+    for (const char* at = strstr(body, t); at; at = strstr(at + 1, t))
+        ++n;
+    return n;
+}
+
+/* Adds the profiles of the import's rows [from, to) to `j`. */
+static void add_import_profiles(loy_journal* j, loy_db* db, int from, int to) {
+    char phone[16], name[32];
+    for (int i = from; i < to; ++i) {
+        snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
+        snprintf(name, sizeof name, "Customer %d", i);
+        add_profile(j, uid_by_phone(db, phone), phone, name);
+    }
+}
+
+static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
     loy_db* a = till("exchange-import-a.db", "branch-a");
     loy_db* b = till("exchange-import-b.db", "branch-b");
     if (!a || !b) return;
     exchange(a, b);
     const int64_t held = records_of(a, "branch-a");
-    enum { kRows = 10001 };
+    /* About 160 bytes of text a member: 30,000 make more than one record of 4 MiB. */
+    enum { kRows = 30000 };
     static char csv[16 + kRows * 32];
     size_t at = (size_t)snprintf(csv, sizeof csv, "phone,name\n");
     for (int i = 0; i < kRows; ++i)
         at += (size_t)snprintf(csv + at, sizeof csv - at, "0935%07d,Customer %d\n", 3000000 + i, i);
     int64_t rows = 0, imported = 0;
     CHECK_STATUS(loy_members_import_csv(a, csv, 0, &rows, &imported, NULL, &err), LOY_OK);
-    CHECK(imported == kRows && records_of(a, "branch-a") == held + 1);
-    loy_journal* one = records_after(a, held, 0);
-    loy_journal* two = records_after(a, held, 0);
-    CHECK(one && two && loy_journal_count(one) == 1);
-    if (!one || !two || loy_journal_count(one) != 1) return;
-    /* A second record in the list (the same one again, a duplicate at B). */
-    add_record(two, one, 0);
-    char phone[16], name[32];
-    for (int i = 0; i < kRows; ++i) {
-        snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
-        snprintf(name, sizeof name, "Customer %d", i);
-        const char* uid = uid_by_phone(a, phone);
-        add_profile(one, uid, phone, name);
+    CHECK(imported == kRows);
+    /* The members' facts, then the tier each joins at (the programme's first tier), in records
+     * each ending at the first fact past 4 MiB. */
+    loy_journal* all = records_after(a, held, 0);
+    const size_t n = all ? loy_journal_count(all) : 0;
+    CHECK(n >= 3);
+    if (n < 3) return;
+    int64_t members = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const size_t bytes = strlen(loy_journal_body(all, i));
+        CHECK(i + 1 == n || (bytes >= 4u << 20 && bytes < (4u << 20) + 1024));
+        CHECK(strcmp(loy_journal_kind(all, i), "member") == 0);
+        members += facts_in(loy_journal_body(all, i), "member");
+    }
+    CHECK(members == kRows && facts_in(loy_journal_body(all, n - 1), "tier_event") > 0);
+    const char* first_body = loy_journal_body(all, 0);
+    const char* second_body = loy_journal_body(all, 1);
+    const int64_t first = facts_in(first_body, "member");
+    CHECK(first > 10000 && first < kRows);
+    char phone[16];
+    snprintf(phone, sizeof phone, "0935%07d", 3000000 + (int)first - 1);
+    CHECK(strstr(first_body, quoted_uid(a, phone)) && !strstr(second_body, quoted_uid(a, phone)));
+    snprintf(phone, sizeof phone, "0935%07d", 3000000 + (int)first);
+    CHECK(strstr(second_body, quoted_uid(a, phone)) && !strstr(first_body, quoted_uid(a, phone)));
+    /* A list of one record takes the profiles of all the members it names (more than 10,000);
+     * a list of two takes 10,000. */
+    loy_journal* rest = records_after(a, held + 1, 0);
+    loy_journal* one = NULL;
+    loy_journal* both = NULL;
+    CHECK_STATUS(loy_journal_new(&one, &err), LOY_OK);
+    CHECK_STATUS(loy_journal_new(&both, &err), LOY_OK);
+    add_record(one, all, 0);
+    add_record(both, all, 0);
+    add_record(both, all, 1);
+    add_import_profiles(one, a, 0, (int)first);
+    for (int i = 0; i < 10001; ++i) {
         loy_member_fields f;
         loy_member_fields_init(&f);
+        snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
         f.phone = phone;
-        CHECK_STATUS(loy_journal_add_profile(two, uid, &f, &err),
+        CHECK_STATUS(loy_journal_add_profile(both, uid_by_phone(a, phone), &f, &err),
                      i < 10000 ? LOY_OK : LOY_ERR_INVALID_ARGUMENT);
     }
     int64_t applied = 0, duplicates = 0;
     CHECK_STATUS(loy_journal_apply(b, one, &applied, &duplicates, &err), LOY_OK);
     CHECK(applied == 1 && duplicates == 0);
-    CHECK(strcmp(uid_by_phone(b, "09353000000"), uid_by_phone(a, "09353000000")) == 0);
-    CHECK(strcmp(uid_by_phone(b, "09353010000"), uid_by_phone(a, "09353010000")) == 0);
-    CHECK(uid_by_phone(b, "09353010000")[0] != '\0');
+    snprintf(phone, sizeof phone, "0935%07d", 3000000 + (int)first - 1);
+    CHECK(strcmp(uid_by_phone(b, phone), uid_by_phone(a, phone)) == 0);
+    CHECK(uid_by_phone(b, phone)[0] != '\0');
+    snprintf(phone, sizeof phone, "0935%07d", 3000000 + (int)first);
+    CHECK(uid_by_phone(b, phone)[0] == '\0');
+    /* The other records, with the profiles of the members they bring. */
+    add_import_profiles(rest, a, (int)first, kRows);
+    CHECK_STATUS(loy_journal_apply(b, rest, &applied, &duplicates, &err), LOY_OK);
+    CHECK(applied == (int64_t)n - 1 && duplicates == 0);
+    CHECK(strcmp(uid_by_phone(b, phone), uid_by_phone(a, phone)) == 0);
+    CHECK(strcmp(uid_by_phone(b, "09353029999"), uid_by_phone(a, "09353029999")) == 0);
+    CHECK(uid_by_phone(b, "09353029999")[0] != '\0');
+    loy_journal_free(all);
+    loy_journal_free(both);
     loy_journal_free(one);
-    loy_journal_free(two);
+    loy_journal_free(rest);
+    check_verified(a);
     check_verified(b);
     loy_close(a);
     loy_close(b);
@@ -1222,8 +1286,8 @@ int main(int argc, char** argv) {
         {"records and the profiles of their members land together",
          test_records_and_profiles_land_together},
         {"a household's void travels with the account it moved", test_a_household_void_travels},
-        {"one record brings an import with its profiles",
-         test_one_record_brings_an_import_with_its_profiles},
+        {"an import is records of 4 MiB, each with its profiles",
+         test_an_import_is_records_of_4_mib_with_their_profiles},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
