@@ -2,8 +2,11 @@
 # Makes OpenSSL's libssl and libcrypto for Windows with MinGW-w64, as static libraries, from
 # Debian's own openssl source package (the version of the installed libssl3), so that libpq.dll
 # (scripts/libpq-mingw.sh) speaks TLS to the chain's authority. Debian ships no OpenSSL for
-# MinGW. Only the libraries are built (no engines, no loadable modules, no legacy provider):
-# about 90 s on two cores.
+# MinGW. Only the libraries are built (no engines, no loadable modules, no legacy provider), and
+# only what a TLS client of PostgreSQL uses: no SSL 3 or DTLS, none of the ciphers, hashes and
+# curves TLS 1.2 and 1.3 do not negotiate with a server (ARIA, Blowfish, Camellia, CAST, IDEA,
+# RC2/4/5, SEED, SM2/3/4, GOST, MD4, MDC2, Whirlpool, binary curves), no CMS, CMP, OCSP,
+# certificate transparency, time stamps or SRP.
 #   bash scripts/openssl-mingw.sh x86_64|i686 OUTDIR
 # Gives OUTDIR/include/openssl, OUTDIR/lib/libssl.a and libcrypto.a, and OUTDIR/LICENSE.openssl.
 # Made again only when Debian's version changes.
@@ -11,7 +14,10 @@ set -euo pipefail
 arch="$1"
 out="$2"
 version="$(dpkg-query -W -f='${Version}\n' libssl3 | head -1)"
-stamp="$arch $version"
+options="no-shared no-tests no-module no-legacy no-engine no-dso no-ssl3 no-ssl3-method no-dtls
+  no-aria no-bf no-camellia no-cast no-idea no-rc2 no-rc4 no-rc5 no-seed no-sm2 no-sm3 no-sm4
+  no-gost no-md4 no-mdc2 no-whirlpool no-ec2m no-cms no-cmp no-ocsp no-ct no-ts no-srp no-comp"
+stamp="$arch $version $(echo $options)"
 if [ "$(cat "$out/VERSION.debian" 2>/dev/null || true)" = "$stamp" ]; then
   exit 0
 fi
@@ -29,7 +35,7 @@ echo "making OpenSSL for $arch from Debian's openssl $(cat "$(dirname "$src")/VE
 build="$(dirname "$src")/build-$arch"
 mkdir -p "$build"
 (cd "$build" &&
- "$src/Configure" "$target" $asm no-shared no-tests no-module no-legacy no-engine no-dso \
+ "$src/Configure" "$target" $asm $options \
    --prefix="$build/install" --libdir=lib --cross-compile-prefix="$arch-w64-mingw32-" \
    >configure.log 2>&1) || { tail -20 "$build/configure.log"; exit 1; }
 (cd "$build" && make -s -j"$(nproc)" build_libs >make.log 2>&1 &&

@@ -3,11 +3,11 @@
 # i686) under wine, then under ASan + UBSan on Linux, then the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --test
-jobs="$(nproc)"
 # Each part's time, printed in the summary: the whole run is kept well inside CI's limit.
 times=()
 part_start=$SECONDS
+bash scripts/install-deps.sh --test
+jobs="$(nproc)"
 part() {
   times+=("$(printf '%5d s  %s' $((SECONDS - part_start)) "$1")")
   part_start=$SECONDS

@@ -48,6 +48,18 @@ bash cmake/wine-run.sh --init  # once, before tests run in parallel
 # (services.exe, winedevice.exe, rpcss.exe) would inherit that test's output pipe and keep it
 # open for as long as the server lives, and ctest waits for the pipe to close.
 jobs="$(nproc)"
+# With both architectures, the i686 libraries (OpenSSL, libpq) are made while the x86_64 build and
+# its tests run: libpq's configure script and the tests under wine each leave a core idle for a
+# minute or more. Their output is shown when the i686 build begins.
+deps_i686_pid=""
+deps_i686_log="$root/build/windows-deps-i686.log"
+if [[ " ${arches[*]} " == *" x86_64 "* && " ${arches[*]} " == *" i686 "* ]]; then
+  (bash scripts/openssl-mingw.sh i686 "$root/build/openssl-i686" &&
+   bash scripts/libpq-mingw.sh i686 "$root/build/libpq-i686" "$root/build/openssl-i686") \
+    >"$deps_i686_log" 2>&1 &
+  deps_i686_pid=$!
+  trap '[ -z "$deps_i686_pid" ] || kill "$deps_i686_pid" 2>/dev/null || true' EXIT
+fi
 for arch in "${arches[@]}"; do
   case "$arch" in
     x86_64) dir=build/windows-x64 ;;
@@ -61,8 +73,16 @@ for arch in "${arches[@]}"; do
   runs=yes
   [ "$arch" = x86_64 ] || bash cmake/wine-run.sh --can-run-32 || runs=no
   echo "== Windows $arch: build ($dir)"
-  bash scripts/openssl-mingw.sh "$arch" "$root/build/openssl-$arch"
-  bash scripts/libpq-mingw.sh "$arch" "$root/build/libpq-$arch" "$root/build/openssl-$arch"
+  if [ "$arch" = i686 ] && [ -n "$deps_i686_pid" ]; then
+    status=0
+    wait "$deps_i686_pid" || status=$?
+    deps_i686_pid=""
+    cat "$deps_i686_log"
+    [ "$status" -eq 0 ] || { echo "making the i686 libraries failed ($status)"; exit 1; }
+  else
+    bash scripts/openssl-mingw.sh "$arch" "$root/build/openssl-$arch"
+    bash scripts/libpq-mingw.sh "$arch" "$root/build/libpq-$arch" "$root/build/openssl-$arch"
+  fi
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOYALTY_WERROR=ON \
         -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-$arch.cmake" \
         -DLOYALTY_SQLITE_AMALGAMATION="$amalg" -DLOYALTY_HEADER_DEPS_DIR="$deps" \
