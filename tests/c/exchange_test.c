@@ -1174,13 +1174,28 @@ static int64_t facts_in(const char* body, const char* type) {
     return n;
 }
 
-/* Adds the profiles of the import's rows [from, to) to `j`. */
-static void add_import_profiles(loy_journal* j, loy_db* db, int from, int to) {
+/* The chain-wide ids of the members whose facts a record's body holds, in its order (an
+ * import's, in the order of its rows): up to `max` into `uids`; returns how many. */
+static int member_uids(const char* body, char (*uids)[40], int max) {
+    static const char kFact[] = "{\"t\":\"member\",\"id\":\"";
+    int n = 0;
+    for (const char* at = strstr(body, kFact); at && n < max; at = strstr(at, kFact)) {
+        at += sizeof kFact - 1;
+        const char* end = strchr(at, '"');
+        if (!end || end - at >= 40) break;
+        memcpy(uids[n], at, (size_t)(end - at));
+        uids[n++][end - at] = '\0';
+    }
+    return n;
+}
+
+/* Adds the profiles of the import's rows [from, to), whose ids are `uids[0]`…, to `j`. */
+static void add_import_profiles(loy_journal* j, char (*uids)[40], int from, int to) {
     char phone[16], name[32];
     for (int i = from; i < to; ++i) {
         snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
         snprintf(name, sizeof name, "Customer %d", i);
-        add_profile(j, uid_by_phone(db, phone), phone, name);
+        add_profile(j, uids[i - from], phone, name);
     }
 }
 
@@ -1222,6 +1237,13 @@ static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
     CHECK(strstr(first_body, quoted_uid(a, phone)) && !strstr(second_body, quoted_uid(a, phone)));
     snprintf(phone, sizeof phone, "0935%07d", 3000000 + (int)first);
     CHECK(strstr(second_body, quoted_uid(a, phone)) && !strstr(first_body, quoted_uid(a, phone)));
+    /* The members' ids in the order of the import's rows: the first record's, then the second's. */
+    static char uids[kRows][40];
+    const int in_first = member_uids(first_body, uids, kRows);
+    const int in_second = member_uids(second_body, uids + in_first, kRows - in_first);
+    CHECK(in_first == first && in_first + in_second == kRows);
+    CHECK(strcmp(uids[0], uid_by_phone(a, "09353000000")) == 0);
+    CHECK(strcmp(uids[kRows - 1], uid_by_phone(a, "09353029999")) == 0);
     /* A list of one record takes the profiles of all the members it names (more than 10,000);
      * a list of two takes 10,000. */
     loy_journal* rest = records_after(a, held + 1, 0);
@@ -1232,13 +1254,13 @@ static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
     add_record(one, all, 0);
     add_record(both, all, 0);
     add_record(both, all, 1);
-    add_import_profiles(one, a, 0, (int)first);
+    add_import_profiles(one, uids, 0, (int)first);
     for (int i = 0; i < 10001; ++i) {
         loy_member_fields f;
         loy_member_fields_init(&f);
         snprintf(phone, sizeof phone, "0935%07d", 3000000 + i);
         f.phone = phone;
-        CHECK_STATUS(loy_journal_add_profile(both, uid_by_phone(a, phone), &f, &err),
+        CHECK_STATUS(loy_journal_add_profile(both, uids[i], &f, &err),
                      i < 10000 ? LOY_OK : LOY_ERR_INVALID_ARGUMENT);
     }
     int64_t applied = 0, duplicates = 0;
@@ -1250,7 +1272,7 @@ static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
     snprintf(phone, sizeof phone, "0935%07d", 3000000 + (int)first);
     CHECK(uid_by_phone(b, phone)[0] == '\0');
     /* The other records, with the profiles of the members they bring. */
-    add_import_profiles(rest, a, (int)first, kRows);
+    add_import_profiles(rest, uids + first, (int)first, kRows);
     CHECK_STATUS(loy_journal_apply(b, rest, &applied, &duplicates, &err), LOY_OK);
     CHECK(applied == (int64_t)n - 1 && duplicates == 0);
     CHECK(strcmp(uid_by_phone(b, phone), uid_by_phone(a, phone)) == 0);
