@@ -1154,9 +1154,6 @@ static void test_a_household_void_travels(void) {
     loy_close(b);
 }
 
-/* A list holds at most 10000 profiles, but a list of one record holds the profiles of all the
- * members it names: an import of 10,001 members at A is one record, and B takes it with every
- * profile in one list. A list of two records refuses the 10,001st profile. */
 /* The chain-wide id of the member with `phone` at `db`, quoted as a record's body names it. */
 static const char* quoted_uid(loy_db* db, const char* phone) {
     static char quoted[72];
@@ -1199,6 +1196,10 @@ static void add_import_profiles(loy_journal* j, char (*uids)[40], int from, int 
     }
 }
 
+/* An import at A is written as records each ending at the first fact past 4 MiB. A list holds
+ * at most 10000 profiles, but a list of one record holds the profiles of all the members it
+ * names: B takes the first record, naming over 10,000 members, with every profile in one list,
+ * then the rest. A list of two records refuses the 10,001st profile. */
 static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
     loy_db* a = till("exchange-import-a.db", "branch-a");
     loy_db* b = till("exchange-import-b.db", "branch-b");
