@@ -136,7 +136,8 @@ class Database {
     Receipt receipt(const std::string& uid);  // a sale's (S) or a refund's or void's (R), again
     CouponInfo coupon_by_uid(const std::string& uid);
 
-    // The journal of `origin` (empty: this handle's) after `after_seq`, at most `limit` records.
+    // The journal of `origin` (empty: this handle's) after `after_seq`, at most `limit` records,
+    // ending with the record whose body brings the bodies read to 8 MiB.
     std::vector<JournalRecord> journal(const std::string& origin, std::int64_t after_seq,
                                        std::int64_t limit);
     // Applies other origins' records to this file, in one transaction: each exactly once per

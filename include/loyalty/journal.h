@@ -47,7 +47,10 @@ LOY_API const char* LOY_CALL loy_redemption_uid(const loy_redemption* r);
 /* The journal: per origin, one record per committed write, in order, each carrying the SHA-256 of
  * the record before it. A record's body is a JSON array of the facts the write made, with
  * chain-wide ids and no personal data. loy_journal_read gives the records of `origin` (NULL or
- * "": this handle's) with seq > after_seq, at most max_records (1 to 10000). */
+ * "": this handle's) with seq > after_seq, at most max_records (1 to 10000), and none after
+ * the record whose body brings the bodies read to 8 MiB (two records of a large import): fewer
+ * than max_records does not mean none is left; read on after the last seq given until a read
+ * gives none. */
 typedef struct loy_journal loy_journal;
 LOY_API int32_t LOY_CALL loy_journal_read(loy_db* db, const char* origin, int64_t after_seq,
                                           int32_t max_records, loy_journal** out_journal,

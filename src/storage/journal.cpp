@@ -39,6 +39,10 @@ namespace {
 // facts of about 26,000 imported members, parsed by a till that applies it in some 40 MB.
 constexpr std::size_t kRecordBodyBytes = 4 * 1024 * 1024;
 
+// A read of the journal ends with the record whose body brings what it has read to 8 MiB: two
+// of an import's records, or thousands of sales. A sync sends what it reads in one call.
+constexpr std::size_t kReadBytes = 8 * 1024 * 1024;
+
 // The decimal digits of `v` (std::to_chars: no locale, no format string to parse).
 void append_integer(std::string& out, std::int64_t v) {
     char buf[24];
@@ -487,6 +491,7 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
         "SELECT seq, kind, COALESCE(idem_key, ''), body, prev, hash, created_at FROM journal "
         "WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?",
         journal_key(range, std::min(after_seq, kJournalSeqs - 1) + 1), journal_last(range), limit);
+    std::size_t bytes = 0;
     while (q.next()) {
         JournalRecord r;
         r.origin = name;
@@ -497,7 +502,9 @@ std::vector<JournalRecord> Database::journal(const std::string& origin_name, std
         r.prev = q.text(4);
         r.hash = q.text(5);
         r.created_at = q.i64(6);
+        bytes += r.body.size();
         out.push_back(std::move(r));
+        if (bytes >= kReadBytes) break;
     }
     return out;
 }

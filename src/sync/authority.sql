@@ -874,16 +874,26 @@ CREATE OR REPLACE FUNCTION loyalty.pull(p_name text, p_held jsonb, p_limit int)
 RETURNS TABLE(origin text, seq bigint, kind text, idem_key text, body text, prev text,
               hash text, till_time bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = loyalty, pg_temp AS $$
-  -- Per origin, a range of the primary key after the seq held (no scan of what is held).
-  SELECT o.name, r.seq, r.kind, coalesce(r.idem_key, ''), r.body, r.prev, r.hash, r.till_time
-  FROM origins o
-  CROSS JOIN LATERAL (
-    SELECT * FROM records x
-    WHERE x.origin_id = o.origin_id AND x.seq > coalesce((p_held ->> o.name)::bigint, 0)
-    ORDER BY x.seq LIMIT least(greatest(p_limit, 1), 10000)) r
-  WHERE o.name <> p_name
-  ORDER BY r.received_at, r.origin_id, r.seq
-  LIMIT least(greatest(p_limit, 1), 10000)
+  -- Per origin, a range of the primary key after the seq held (no scan of what is held); the
+  -- page ends with the record whose body brings it to 8 MiB (two records of a large import),
+  -- as a till's journal read does: a till reads on after a page of 8 MiB or of p_limit records.
+  SELECT p.name, p.seq, p.kind, p.idem_key, p.body, p.prev, p.hash, p.till_time FROM (
+    SELECT q.*, coalesce(sum(octet_length(q.body)) OVER (
+             ORDER BY q.received_at, q.origin_id, q.seq
+             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+    FROM (
+      SELECT o.name, o.origin_id, r.seq, r.kind, coalesce(r.idem_key, '') AS idem_key, r.body,
+             r.prev, r.hash, r.till_time, r.received_at
+      FROM origins o
+      CROSS JOIN LATERAL (
+        SELECT * FROM records x
+        WHERE x.origin_id = o.origin_id AND x.seq > coalesce((p_held ->> o.name)::bigint, 0)
+        ORDER BY x.seq LIMIT least(greatest(p_limit, 1), 10000)) r
+      WHERE o.name <> p_name
+      ORDER BY r.received_at, r.origin_id, r.seq
+      LIMIT least(greatest(p_limit, 1), 10000)) q) p
+  WHERE p.before < 8388608
+  ORDER BY p.received_at, p.origin_id, p.seq
 $$;
 
 -- An authority made before loyalty.members existed: its members from the records it holds (the

@@ -27,6 +27,10 @@ namespace {
 // The most profiles loy_journal_add_profile takes in a list of more than one record.
 constexpr std::size_t kListProfiles = 10000;
 
+// The bodies' bytes at which the authority's loyalty.pull ends a page (authority.sql), as a
+// till's journal read ends at them: a page that reached them may have more behind it.
+constexpr std::size_t kPageBytes = 8 * 1024 * 1024;
+
 std::int64_t now_ms() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -402,7 +406,11 @@ struct loy_sync {
             }
             if (pulled == 0 && !blocked.empty()) throw Failure{LOY_ERR_SYNC_GAP, why};
             rep.pulled += pulled;
-            if (n < batch) return;
+            // A page ends at `batch` records or with the record that brings it to 8 MiB.
+            std::size_t bytes = 0;
+            for (int i = 0; i < n; ++i)
+                bytes += static_cast<std::size_t>(PQgetlength(r.r, i, 4));
+            if (n < batch && bytes < kPageBytes) return;
         }
     }
 

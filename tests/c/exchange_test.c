@@ -108,10 +108,14 @@ static int64_t member_id(loy_db* db, const char* uid) {
 }
 
 static int64_t records_of(loy_db* db, const char* origin) {
-    loy_journal* j = NULL;
-    CHECK_STATUS(loy_journal_read(db, origin, 0, 10000, &j, &err), LOY_OK);
-    int64_t n = (int64_t)loy_journal_count(j);
-    loy_journal_free(j);
+    int64_t n = 0;
+    for (size_t got = 1; got > 0;) {
+        loy_journal* j = NULL;
+        CHECK_STATUS(loy_journal_read(db, origin, n, 10000, &j, &err), LOY_OK);
+        got = loy_journal_count(j);
+        if (got > 0) n = loy_journal_seq(j, got - 1);
+        loy_journal_free(j);
+    }
     return n;
 }
 
@@ -860,13 +864,18 @@ static void add_record(loy_journal* to, const loy_journal* from, size_t i) {
 
 /* A new list holding branch-a's records at `from` after seq `after`, but the first `skip`. */
 static loy_journal* records_after(loy_db* from, int64_t after, size_t skip) {
-    loy_journal* r = NULL;
-    CHECK_STATUS(loy_journal_read(from, "branch-a", after, 10000, &r, &err), LOY_OK);
     loy_journal* j = NULL;
     CHECK_STATUS(loy_journal_new(&j, &err), LOY_OK);
-    for (size_t i = skip; r && i < loy_journal_count(r); ++i)
-        add_record(j, r, i);
-    loy_journal_free(r);
+    /* A read ends at 8 MiB of bodies: read on until none is left. */
+    for (size_t got = 1, seen = 0; got > 0;) {
+        loy_journal* r = NULL;
+        CHECK_STATUS(loy_journal_read(from, "branch-a", after, 10000, &r, &err), LOY_OK);
+        got = loy_journal_count(r);
+        for (size_t i = 0; i < got; ++i, ++seen)
+            if (seen >= skip) add_record(j, r, i);
+        if (got > 0) after = loy_journal_seq(r, got - 1);
+        loy_journal_free(r);
+    }
     return j;
 }
 
@@ -1229,6 +1238,13 @@ static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
         members += facts_in(loy_journal_body(all, i), "member");
     }
     CHECK(members == kRows && facts_in(loy_journal_body(all, n - 1), "tier_event") > 0);
+    /* One read ends with the record that brings its bodies to 8 MiB: the first two. */
+    loy_journal* page = NULL;
+    CHECK_STATUS(loy_journal_read(a, "branch-a", held, 10000, &page, &err), LOY_OK);
+    CHECK(page && loy_journal_count(page) == 2);
+    CHECK(page &&
+          strlen(loy_journal_body(page, 0)) + strlen(loy_journal_body(page, 1)) >= 8u << 20);
+    loy_journal_free(page);
     const char* first_body = loy_journal_body(all, 0);
     const char* second_body = loy_journal_body(all, 1);
     const int64_t first = facts_in(first_body, "member");

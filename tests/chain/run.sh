@@ -31,6 +31,23 @@ case "${2:-}" in
 esac
 source "$root/tests/chain/postgres.sh"
 "${psql[@]}" -d loyalty -f "$root/src/sync/authority.sql"  # installing again changes nothing
+# A pull's page ends with the record whose body brings it to 8 MiB (an import's records are
+# 4 MiB each): on an authority of its own, records of 5 MiB, 5 MiB, 5 MiB and 10 bytes come in
+# pages of two, then of the last two; a page's records at most the count asked for.
+"${psql[@]}" -d postgres -c "CREATE DATABASE pages"
+"${psql[@]}" -d pages -f "$root/src/sync/authority.sql"
+"${psql[@]}" -d pages -c "INSERT INTO loyalty.origins(name, till) VALUES ('big', 'big');
+  INSERT INTO loyalty.records(origin_id, seq, kind, body, prev, hash, till_time)
+  SELECT 1, s, 'member', CASE WHEN s < 4 THEN repeat('x', 5242880) ELSE 'y' END, '', '', 0
+  FROM generate_series(1, 4) s"
+pages=""
+for ask in "'{}', 500" "'{\"big\": 2}', 500" "'{}', 1"; do
+  pages+="$("${psql[@]}" -d pages -At -c "SELECT string_agg(seq::text, ',' ORDER BY seq)
+    FROM loyalty.pull('other', $ask)")/"
+done
+[ "$pages" = "1,2/3,4/1/" ] || { echo "FAIL a pull's pages of 8 MiB: $pages" >&2; exit 1; }
+"${psql[@]}" -d postgres -c "DROP DATABASE pages"
+echo "ok   a pull's pages end at 8 MiB: $pages"
 for role in branch_a branch_b shop syncd hq; do pg_role $role; done
 # The manager's role: a till's and the manager's reports.
 pg_role manager
