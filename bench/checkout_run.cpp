@@ -4,7 +4,7 @@
 // among the sales here, where loyalty_bench's blocks of a few hundred rarely see a restart.
 //
 //   checkout_run FILE [--checkouts N] [--members N] [--seed N] [--checkpoint bg|inline|manual]
-//                [--no-redeem]
+//                [--no-redeem] [--full]
 //
 // Run it on a copy of the file (it writes sales to it), each version to compare on a fresh copy,
 // alternated: loyalty_bench --dir D, then cp D/bench.db run.db; checkout_run run.db --members
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     if (argc < 2 || argv[1][0] == '-') {
         std::fprintf(stderr,
                      "usage: checkout_run FILE [--checkouts N] [--members N] [--seed N] "
-                     "[--checkpoint bg|inline|manual] [--no-redeem]\n");
+                     "[--checkpoint bg|inline|manual] [--no-redeem] [--full]\n");
         return 2;
     }
     int n = 4000;
@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     unsigned seed = 7;
     int32_t checkpoint = LOY_CHECKPOINT_BACKGROUND;
     bool redeem = true;
+    bool full = false;  // synchronous=FULL: the log synced at every commit
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
         const char* v = i + 1 < argc ? argv[i + 1] : "";
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
             ++i;
         } else if (a == "--no-redeem") {
             redeem = false;
+        } else if (a == "--full") {
+            full = true;
         } else {
             std::fprintf(stderr, "checkout_run: unknown argument %s\n", a.c_str());
             return 2;
@@ -75,7 +78,7 @@ int main(int argc, char** argv) {
     loy_open_options o;
     loy_open_options_init(&o);
     o.path = argv[1];
-    o.durability = LOY_DURABILITY_NORMAL;
+    o.durability = full ? LOY_DURABILITY_FULL : LOY_DURABILITY_NORMAL;
     o.checkpoint = checkpoint;
     o.origin = "bench";
     loy_db* db = nullptr;
