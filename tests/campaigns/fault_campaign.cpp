@@ -100,10 +100,12 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 s) {
     if (trip()) return SQLITE_IOERR_TRUNCATE;
     return p->real->pMethods->xTruncate(p->real, s);
 }
-int x_sync(sqlite3_file* f, int flags) {
-    File* p = reinterpret_cast<File*>(f);
+// A sync is counted and may fail, but is not handed to the disk: the campaign cuts no power, so
+// what it checks (a failure's status, the file unchanged, the handle usable) is the same without
+// it, and its thousands of commits at FULL spent most of their time waiting for the disk.
+int x_sync(sqlite3_file*, int) {
     if (trip()) return SQLITE_IOERR_FSYNC;
-    return p->real->pMethods->xSync(p->real, flags);
+    return SQLITE_OK;
 }
 int x_size(sqlite3_file* f, sqlite3_int64* s) {
     File* p = reinterpret_cast<File*>(f);
