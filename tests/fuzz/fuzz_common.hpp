@@ -26,6 +26,27 @@ inline const char* kProgramme =
     "{\"id\":\"f\",\"effect\":\"free_item\",\"sku\":\"S1\",\"code\":\"FREE\"}],"
     "\"cashback\":{\"percent\":\"0.01\"}}";
 
+// Where a target keeps its database: the directory LOYALTY_FUZZ_DIR names (tests/fuzz/run.sh
+// names one in the build directory), else the system's temporary directory. The files of a run
+// that ends normally are removed when it exits; a crash leaves them beside its input.
+inline std::string scratch(const char* what) {
+    const char* dir = std::getenv("LOYALTY_FUZZ_DIR");
+    const std::string path = std::string(dir && *dir ? dir : "/tmp") + "/loyalty-fuzz-" + what +
+                             std::to_string(::getpid()) + ".db";
+    static std::string* last = nullptr;
+    if (!last) {
+        last = new std::string;
+        std::atexit([] {
+            for (const char* s : {"", "-wal", "-shm"})
+                std::remove((*last + s).c_str());
+        });
+    }
+    *last = path;
+    for (const char* s : {"", "-wal", "-shm"})
+        std::remove((path + s).c_str());
+    return path;
+}
+
 // Every status the library may return is a known code.
 inline void check_status(int32_t st) {
     if (st < 0 || st > 31) {
@@ -41,8 +62,7 @@ inline void check_status(int32_t st) {
 inline loy_db* database() {
     static loy_db* db = [] {
         loy_error_init(&err);
-        std::string path = "/tmp/loyalty-fuzz-" + std::to_string(::getpid()) + ".db";
-        std::remove(path.c_str());
+        const std::string path = scratch("");
         loy_open_options o;
         loy_open_options_init(&o);
         o.path = path.c_str();

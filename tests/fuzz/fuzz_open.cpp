@@ -7,7 +7,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace fuzz;
     loy_error_init(&err);
-    const std::string path = "/tmp/loyalty-fuzz-open-" + std::to_string(::getpid()) + ".db";
+    static const std::string path = scratch("open-");
     for (const char* s : {"", "-wal", "-shm"})
         std::remove((path + s).c_str());
     {

@@ -11,12 +11,12 @@ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_FU
 cmake --build build/fuzz -j"$(nproc)"
 # Each target on a copy of its seeds; as many at a time as there are cores (each is one process).
 fuzz() {
-  local t="$1" work="build/fuzz/corpus-$1"
-  rm -rf "$work"
-  mkdir -p "$work"
+  local t="$1" work="build/fuzz/corpus-$1" scratch="build/fuzz/scratch-$1"
+  rm -rf "$work" "$scratch"
+  mkdir -p "$work" "$scratch"
   cp tests/fuzz/corpus/$t/* "$work"/
-  ./build/fuzz/tests/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -error_exitcode=77 \
-    -timeout=10 -rss_limit_mb=2048 "$work" > "build/fuzz/fuzz_$t.log" 2>&1
+  LOYALTY_FUZZ_DIR="$scratch" ./build/fuzz/tests/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -error_exitcode=77 \
+    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="build/fuzz/$t-" "$work" > "build/fuzz/fuzz_$t.log" 2>&1
 }
 targets=(basket programme phone coupon open import)
 at_once="$(nproc)"
