@@ -211,6 +211,8 @@ export class Database {
   saleByUid(uid: string): Int64;
   receipt(uid: string): Receipt;
   couponByUid(uid: string): Coupon;
+  /** The records of `origin` (null: this handle's) after `afterSeq`: at most `limit`, ending
+   * with the record whose body brings them to 8 MiB; read on after the last seq until none. */
   journal(options?: { origin?: string | null; afterSeq?: Int64; limit?: number }): JournalRecord[];
   /** Applies other origins' records, and the profiles of the members they bring (by member uid),
    * in one transaction (docs/journal.md). */

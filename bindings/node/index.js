@@ -501,8 +501,9 @@ class Database extends Handle {
     const f = load();
     return scoped(f.loy_coupon_free, owned(f.loy_coupon_find_by_uid, this.handle, uid), coupon);
   }
-  // The records of `origin` (null: this handle's) after `afterSeq`, in order; each one's facts()
-  // parses its body.
+  // The records of `origin` (null: this handle's) after `afterSeq`, in order: at most `limit`,
+  // ending with the record whose body brings them to 8 MiB (read on after the last seq until a
+  // read gives none); each one's facts() parses its body.
   journal({ origin = null, afterSeq = 0, limit = 1000 } = {}) {
     const f = load();
     return scoped(f.loy_journal_free, owned(f.loy_journal_read, this.handle, origin, afterSeq, limit),
