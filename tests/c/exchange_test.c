@@ -31,22 +31,45 @@ static loy_db* till(const char* file, const char* origin) {
     return db;
 }
 
+/* Adds to list `to` record `i` of list `from`, as it is. */
+static void add_record(loy_journal* to, const loy_journal* from, size_t i) {
+    CHECK_STATUS(loy_journal_add(to, loy_journal_origin(from, i), loy_journal_seq(from, i),
+                                 loy_journal_kind(from, i), loy_journal_key(from, i),
+                                 loy_journal_body(from, i), loy_journal_prev(from, i),
+                                 loy_journal_hash(from, i), loy_journal_created_at(from, i), &err),
+                 LOY_OK);
+}
+
+/* A new list holding the records `db` holds of `origin` (NULL: its own) after seq `after`, but
+ * the first `skip`. A read ends at 8 MiB of bodies: it reads on until a read gives none. */
+static loy_journal* records_of_origin(loy_db* db, const char* origin, int64_t after, size_t skip) {
+    loy_journal* j = NULL;
+    CHECK_STATUS(loy_journal_new(&j, &err), LOY_OK);
+    for (size_t got = 1, seen = 0; got > 0;) {
+        loy_journal* r = NULL;
+        CHECK_STATUS(loy_journal_read(db, origin, after, 10000, &r, &err), LOY_OK);
+        got = loy_journal_count(r);
+        for (size_t i = 0; i < got; ++i, ++seen)
+            if (seen >= skip) add_record(j, r, i);
+        if (got > 0) after = loy_journal_seq(r, got - 1);
+        loy_journal_free(r);
+    }
+    return j;
+}
+
 /* Applies every record `from` holds of `origin` to `to` (all of them, from seq 1: those `to`
  * holds already are counted as duplicates). Returns the status; the counts go out. */
 static int32_t send(loy_db* from, loy_db* to, const char* origin, int64_t* applied,
                     int64_t* duplicates) {
-    loy_journal* j = NULL;
-    int32_t rc = loy_journal_read(from, origin, 0, 10000, &j, &err);
-    if (rc != LOY_OK) return rc;
-    rc = loy_journal_apply(to, j, applied, duplicates, &err);
+    loy_journal* j = records_of_origin(from, origin, 0, 0);
+    const int32_t rc = loy_journal_apply(to, j, applied, duplicates, &err);
     loy_journal_free(j);
     return rc;
 }
 
 /* The file's last journal record names `text`. */
 static int last_record_has(loy_db* db, const char* text) {
-    loy_journal* j = NULL;
-    CHECK_STATUS(loy_journal_read(db, NULL, 0, 10000, &j, &err), LOY_OK);
+    loy_journal* j = records_of_origin(db, NULL, 0, 0);
     const size_t n = loy_journal_count(j);
     const int found = n > 0 && strstr(loy_journal_body(j, n - 1), text) != NULL;
     loy_journal_free(j);
@@ -108,14 +131,9 @@ static int64_t member_id(loy_db* db, const char* uid) {
 }
 
 static int64_t records_of(loy_db* db, const char* origin) {
-    int64_t n = 0;
-    for (size_t got = 1; got > 0;) {
-        loy_journal* j = NULL;
-        CHECK_STATUS(loy_journal_read(db, origin, n, 10000, &j, &err), LOY_OK);
-        got = loy_journal_count(j);
-        if (got > 0) n = loy_journal_seq(j, got - 1);
-        loy_journal_free(j);
-    }
+    loy_journal* j = records_of_origin(db, origin, 0, 0);
+    const int64_t n = (int64_t)loy_journal_count(j);
+    loy_journal_free(j);
     return n;
 }
 
@@ -853,30 +871,9 @@ static int64_t enrol_named(loy_db* db, const char* phone, const char* name, cons
     return id;
 }
 
-/* Adds to list `to` record `i` of list `from`, as it is. */
-static void add_record(loy_journal* to, const loy_journal* from, size_t i) {
-    CHECK_STATUS(loy_journal_add(to, loy_journal_origin(from, i), loy_journal_seq(from, i),
-                                 loy_journal_kind(from, i), loy_journal_key(from, i),
-                                 loy_journal_body(from, i), loy_journal_prev(from, i),
-                                 loy_journal_hash(from, i), loy_journal_created_at(from, i), &err),
-                 LOY_OK);
-}
-
 /* A new list holding branch-a's records at `from` after seq `after`, but the first `skip`. */
 static loy_journal* records_after(loy_db* from, int64_t after, size_t skip) {
-    loy_journal* j = NULL;
-    CHECK_STATUS(loy_journal_new(&j, &err), LOY_OK);
-    /* A read ends at 8 MiB of bodies: read on until none is left. */
-    for (size_t got = 1, seen = 0; got > 0;) {
-        loy_journal* r = NULL;
-        CHECK_STATUS(loy_journal_read(from, "branch-a", after, 10000, &r, &err), LOY_OK);
-        got = loy_journal_count(r);
-        for (size_t i = 0; i < got; ++i, ++seen)
-            if (seen >= skip) add_record(j, r, i);
-        if (got > 0) after = loy_journal_seq(r, got - 1);
-        loy_journal_free(r);
-    }
-    return j;
+    return records_of_origin(from, "branch-a", after, skip);
 }
 
 static void add_profile(loy_journal* j, const char* uid, const char* phone, const char* name) {
