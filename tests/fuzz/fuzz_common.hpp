@@ -29,21 +29,22 @@ inline const char* kProgramme =
 // Where a target keeps its database: the directory LOYALTY_FUZZ_DIR names (tests/fuzz/run.sh
 // names one in the build directory), else the system's temporary directory. The files of a run
 // that ends normally are removed when it exits; a crash leaves them beside its input.
+inline void remove_database(const std::string& path) {
+    for (const char* s : {"", "-wal", "-shm"})
+        std::remove((path + s).c_str());
+}
+
 inline std::string scratch(const char* what) {
     const char* dir = std::getenv("LOYALTY_FUZZ_DIR");
     const std::string path = std::string(dir && *dir ? dir : "/tmp") + "/loyalty-fuzz-" + what +
                              std::to_string(::getpid()) + ".db";
-    static std::string* last = nullptr;
+    static std::string* last = nullptr;  // never destroyed: read at exit
     if (!last) {
         last = new std::string;
-        std::atexit([] {
-            for (const char* s : {"", "-wal", "-shm"})
-                std::remove((*last + s).c_str());
-        });
+        std::atexit([] { remove_database(*last); });
     }
     *last = path;
-    for (const char* s : {"", "-wal", "-shm"})
-        std::remove((path + s).c_str());
+    remove_database(path);
     return path;
 }
 

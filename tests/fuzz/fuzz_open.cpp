@@ -8,8 +8,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace fuzz;
     loy_error_init(&err);
     static const std::string path = scratch("open-");
-    for (const char* s : {"", "-wal", "-shm"})
-        std::remove((path + s).c_str());
+    remove_database(path);
     {
         std::ofstream f(path, std::ios::binary);
         f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
