@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "loyalty/database.hpp"
 
@@ -30,15 +32,32 @@ inline int process_id() {
 #endif
 }
 
+// A database file's path with SQLite's files beside it.
+inline void remove_database(const std::string& p) {
+    for (const char* s : {"", "-wal", "-shm", "-journal"})
+        std::remove((p + s).c_str());
+}
+
+// The paths temp_path gave out, removed when the test program ends (the files of a run that
+// crashed stay, as do all of them when LOYALTY_KEEP_TEST_FILES is set, to look into).
+struct TempFiles {
+    std::vector<std::string> paths;
+    ~TempFiles() {
+        if (std::getenv("LOYALTY_KEEP_TEST_FILES")) return;
+        for (const auto& p : paths)
+            remove_database(p);
+    }
+};
+
 // A fresh path in the system's temporary folder, unique to this process and call.
 inline std::string temp_path(const std::string& name) {
     static int counter = 0;
     static const std::string dir = std::filesystem::temp_directory_path().string();
+    static TempFiles files;
     std::string p = dir + "/loyalty-test-" + std::to_string(process_id()) + "-" +
                     std::to_string(++counter) + "-" + name;
-    std::remove(p.c_str());
-    std::remove((p + "-wal").c_str());
-    std::remove((p + "-shm").c_str());
+    remove_database(p);
+    files.paths.push_back(p);
     return p;
 }
 

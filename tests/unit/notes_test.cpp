@@ -19,9 +19,6 @@ namespace {
 
 // A file with a table whose inserts are noted (kind 7), and whose CHECK fails a statement.
 void open_noted(Connection& c, const std::string& path) {
-    std::remove(path.c_str());
-    std::remove((path + "-wal").c_str());
-    std::remove((path + "-shm").c_str());
     c.open(path, false, true);
     c.exec("PRAGMA journal_mode=WAL");
     c.exec(
