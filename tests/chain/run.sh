@@ -6,7 +6,8 @@
 # it; then loyalty-syncd runs one round from the command line. The cluster is stopped and
 # removed at exit.
 #
-#   tests/chain/run.sh <build dir> [--no-python]
+#   tests/chain/run.sh <build dir> [--no-python | --large]   (--large: chain_test's heavier
+#                                                          scenarios too, after the others)
 #   tests/chain/run.sh <build dir> --windows RUNNER    (a cross build: its .exe programs run
 #                                                      under RUNNER, cmake/wine-run.sh, and reach
 #                                                      the authority over TCP with a password)
@@ -14,12 +15,14 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 python=yes
+large=no
 run=()
 chain_test="$build/tests/chain_test"
 syncd="$build/loyalty-syncd"
 admin="$build/loyalty-admin"
 case "${2:-}" in
   --no-python) python=no ;;
+  --large) large=yes ;;
   --windows)
     python=no
     run=("$3")
@@ -393,5 +396,9 @@ if [ ${#run[@]} -gt 0 ]; then
     WHERE profile::text LIKE '%9124440777%'")
   [ "$enrolled" = 1 ] || { echo "FAIL the service did not carry the member: $enrolled" >&2; exit 1; }
   echo "ok   loyalty-syncd as a Windows service: installed, synced, stopped on removal"
+fi
+# Last, as it adds 56,000 members to the authority: a pull's page past 8 MiB, from the till's side.
+if [ $large = yes ]; then
+  "${run[@]}" "$chain_test" "$pg_work/tills" "$pg_info" --large
 fi
 echo "1 passed, 0 failed"
