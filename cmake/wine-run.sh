@@ -2,6 +2,7 @@
 # Runs a Windows program under wine for the cross-built tests: a private prefix (created on first
 # use), no debug chatter, and no offer to download Mono or Gecko (nothing here needs them).
 #   cmake/wine-run.sh program.exe [args...]     cmake/wine-run.sh --init  (make the prefix only)
+#   cmake/wine-run.sh --keep-server | --stop-server   (a session that outlives its programs)
 #   cmake/wine-run.sh --can-run-32   (exit status 0 when this kernel can run wine's 32-bit loader)
 set -euo pipefail
 export WINEPREFIX="${WINEPREFIX:-${LOYALTY_WINEPREFIX:-${HOME:-/tmp}/.wine-loyalty}}"
@@ -30,4 +31,12 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   wineserver -w || true
 fi
 [ "${1:-}" = "--init" ] && exit 0
+# A wine session lasts while a program runs in it; then wineserver ends it, and with it
+# services.exe and every service it started. --keep-server keeps the session until
+# --stop-server, for a service meant to run between the programs that start and stop it.
+if [ "${1:-}" = "--keep-server" ]; then
+  wineserver -w || true  # the last program's session ends first: a running server is not kept
+  exec wineserver -p
+fi
+[ "${1:-}" = "--stop-server" ] && exec wineserver -k
 exec "$loader" "$@"

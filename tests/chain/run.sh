@@ -363,9 +363,9 @@ if [ ${#run[@]} -eq 0 ]; then
   echo "ok   loyalty-syncd --log: a round logged, SIGTERM stops it: $last"
 fi
 
-# loyalty-syncd as a Windows service: installed with its options, started by the service control
-# manager, it carries a member enrolled at this till to the authority; removed, it stops between
-# rounds and says so in its log. The till's file is in a folder with a Persian name, as under a
+# loyalty-syncd as a Windows service on a new till: installed with its options, started by the
+# service control manager, its first round takes the chain's backlog and carries a member
+# enrolled at this till to the authority; removed, it stops between rounds and says so in its log. The till's file is in a folder with a Persian name, as under a
 # Persian user's profile (C:\Users\علی\AppData\...).
 if [ ${#run[@]} -gt 0 ]; then
   pg_role svc_till
@@ -373,11 +373,11 @@ if [ ${#run[@]} -gt 0 ]; then
   till="$pg_work/tills/صندوق ۱/service.db"
   "${run[@]}" "$admin" init "$till" --currency IRT >/dev/null
   printf 'phone,name\n09124440777,Service Test\n' > "$pg_work/member.csv"
-  # The chain's backlog (the imports scenario's lists of 10,000 profiles among it) taken first
-  # from a console: under wine, the service stalled on such a first round (docs/chain.md, "Not
-  # yet"). The service then carries the member enrolled after it.
-  "${run[@]}" "$syncd" --once --db "$till" --conninfo "$pg_info user=svc_till" >/dev/null
   "${run[@]}" "$admin" members import "$till" "$pg_work/member.csv" >/dev/null
+  # Wine ends its session, and the services in it, when its last program ends, where Windows
+  # keeps its service control manager running: the session is kept while the service runs.
+  "${run[@]}" --keep-server
+  trap '"${run[@]}" --stop-server >/dev/null 2>&1 || true; pg_cleanup' EXIT
   service="LoyaltySyncTest$$"
   "${run[@]}" "$syncd" --install-service "$service" --db "$till" \
     --conninfo "$pg_info user=svc_till" --interval 1 >/dev/null
@@ -387,8 +387,12 @@ if [ ${#run[@]} -gt 0 ]; then
     sleep 0.5
   done
   "${run[@]}" "$syncd" --remove-service "$service" >/dev/null
+  "${run[@]}" --stop-server
+  trap pg_cleanup EXIT
   log=$(tr -d '\r' < "$till.sync.log")
-  grep -q "synced: [1-9][0-9]* sent, [0-9][0-9]* received" <<<"$log" &&
+  # Its first round took the chain's backlog, the imports' lists of 10,000 profiles among it, and
+  # carried the member enrolled here.
+  grep -q "synced: [1-9][0-9]* sent, [1-9][0-9]* received" <<<"$log" &&
     [ "$(tail -1 <<<"$log" | cut -d' ' -f2-)" = stopped ] ||
     { echo "FAIL the service's log: $log" >&2; exit 1; }
   enrolled=$("${psql[@]}" -d loyalty -At -c \
