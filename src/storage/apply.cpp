@@ -314,8 +314,14 @@ struct FactApplier {
             st.uses.push_back(row);
             d.count_campaign_use(f.value("campaign_id", std::string()), int_of(f, "discount"));
         } else if (table == "tier_events") {
-            d.c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=0 WHERE id=?",
-                      f.value("to_tier", std::string()), int_of(f, "created_at"), member)
+            // The latest tier event by its time decides the member's tier, whatever order the
+            // events reach this file in (two tills apart may each place the member), as the
+            // chain's authority and loy_rebuild decide it; of two at the same time, the later
+            // applied. A till writes its own never earlier than the member's current tier's.
+            d.c.query(
+                   "UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=0 WHERE id=? AND "
+                   "tier_since <= ?2",
+                   f.value("to_tier", std::string()), int_of(f, "created_at"), member)
                 .run();
         } else if (table == "sale_claims") {
             d.project_claim(row);

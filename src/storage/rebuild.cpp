@@ -146,13 +146,15 @@ std::int64_t Database::rebuild() {
     changed += c.changes();
     c.run(LOY_START_CAMPAIGN_TOTALS(LOY_ALL_PROGRAMMES_CAMPAIGNS));
     changed += c.changes();
-    // A member's tier: the last tier event's (members with no event keep theirs: a programme
+    // A member's tier: the latest tier event's by its time, of two at the same time the later
+    // written (as applying records decides it; members with no event keep theirs: a programme
     // without tiers, or a member the review has not reached).
     c.run(
         "UPDATE members SET tier = e.to_tier, tier_since = e.created_at FROM (SELECT member_id, "
-        "to_tier, created_at, MAX(id) FROM tier_events GROUP BY member_id) e WHERE "
-        "e.member_id = members.id AND (members.tier <> e.to_tier OR members.tier_since <> "
-        "e.created_at)");
+        "to_tier, created_at FROM (SELECT member_id, to_tier, created_at, ROW_NUMBER() OVER "
+        "(PARTITION BY member_id ORDER BY created_at DESC, id DESC) AS n FROM tier_events) "
+        "WHERE n = 1) e WHERE e.member_id = members.id AND (members.tier <> e.to_tier OR "
+        "members.tier_since <> e.created_at)");
     changed += c.changes();
     // A sale's status: voided, wholly refunded (every line returned), refunded in part, or not.
     c.run(

@@ -181,14 +181,20 @@ int Database::Impl::floor_index(const Program& p, int current, const ActivePlan&
 void Database::Impl::set_tier(std::int64_t member, const std::string& from, const std::string& to,
                               const std::string& reason, std::int64_t score, std::int64_t sale,
                               std::int64_t at_risk_since) {
-    c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=? WHERE id=?", to, now(),
+    // Every file holds the tier of a member's latest tier event by its time, whatever order the
+    // events reach it in (storage/apply.cpp; the chain's authority too): an event is never
+    // earlier than the member's current tier's, even under a clock set back, so that the last
+    // placed here stays the latest everywhere.
+    const std::int64_t at =
+        std::max(now(), scalar(c.query("SELECT tier_since FROM members WHERE id=?", member)));
+    c.query("UPDATE members SET tier=?, tier_since=?, tier_at_risk_since=? WHERE id=?", to, at,
             at_risk_since, member)
         .run();
     c.query(
          "INSERT INTO tier_events(member_id, from_tier, to_tier, reason, score, sale_id, "
          "program_version, created_at, origin) VALUES (?,?,?,?,?,?,?,?,?)",
          member, from, to, reason, score, NullIfZero{sale},
-         std::max<std::int64_t>(program_version, 0), now(), origin_id)
+         std::max<std::int64_t>(program_version, 0), at, origin_id)
         .run();
 }
 

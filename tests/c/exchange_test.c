@@ -1311,6 +1311,67 @@ static void test_an_import_is_records_of_4_mib_with_their_profiles(void) {
     loy_close(b);
 }
 
+static const char* THREE_TIERS =
+    "{\"name\":\"Chain\",\"currency\":\"IRT\",\"utc_offset_minutes\":210,"
+    "\"spend\":[{\"id\":\"base\",\"name\":\"1 point per 1,000\",\"points\":1,\"per\":1000,"
+    "\"rounding\":\"floor\"}],"
+    "\"tiers\":{\"window\":\"lifetime\",\"levels\":[{\"id\":\"bronze\",\"threshold\":0},"
+    "{\"id\":\"silver\",\"threshold\":150},{\"id\":\"gold\",\"threshold\":300}]}}";
+
+static const char* tier_of(loy_db* db, const char* uid, char* out, size_t cap) {
+    loy_member* m = by_uid(db, uid);
+    snprintf(out, cap, "%s", m ? loy_member_tier(m) : "?");
+    loy_member_free(m);
+    return out;
+}
+
+/* Two tills place a member in tiers while apart: A at silver, then B, an hour later, at gold.
+ * Every file holds the tier of the latest tier event, whatever order the events reach it in (as
+ * the chain's authority does): gold at both after they exchange, and at a third file that learns
+ * B's records before A's. Each file's own rebuild (loy_verify) agrees. */
+static void test_the_latest_tier_event_decides(void) {
+    const int64_t t0 = 1795242600000LL, hour = 3600000;
+    const char* files[] = {"tiers-a.db", "tiers-b.db", "tiers-c.db"};
+    const char* origins[] = {"branch-a", "branch-b", "branch-c"};
+    loy_db* db[3] = {NULL, NULL, NULL};
+    for (int i = 0; i < 3; ++i) {
+        remove_database(files[i]);
+        db[i] = open_with(files[i], origins[i], 0, LOY_OK);
+        if (!db[i]) return;
+        CHECK_STATUS(loy_set_clock(db[i], t0, &err), LOY_OK);
+        CHECK_STATUS(loy_program_load_json(db[i], THREE_TIERS, NULL, &err), LOY_OK);
+    }
+    loy_member_fields f;
+    loy_member_fields_init(&f);
+    f.phone = "09121112233";
+    loy_member* m = NULL;
+    CHECK_STATUS(loy_member_enrol(db[0], &f, "t-enrol", &m, &err), LOY_OK);
+    char uid[64];
+    snprintf(uid, sizeof uid, "%s", m ? loy_member_uid(m) : "");
+    loy_member_free(m);
+    int64_t applied = 0, duplicates = 0;
+    CHECK_STATUS(send(db[0], db[1], "branch-a", &applied, &duplicates), LOY_OK);
+    CHECK_STATUS(send(db[0], db[2], "branch-a", &applied, &duplicates), LOY_OK);
+    CHECK_STATUS(loy_set_clock(db[0], t0 + hour, &err), LOY_OK);
+    sell(db[0], member_id(db[0], uid), 160000, 0, "t-sale-a", NULL, 0);
+    CHECK_STATUS(loy_set_clock(db[1], t0 + 2 * hour, &err), LOY_OK);
+    sell(db[1], member_id(db[1], uid), 320000, 0, "t-sale-b", NULL, 0);
+    char tier[32];
+    CHECK(strcmp(tier_of(db[0], uid, tier, sizeof tier), "silver") == 0);
+    CHECK(strcmp(tier_of(db[1], uid, tier, sizeof tier), "gold") == 0);
+    CHECK_STATUS(send(db[1], db[2], "branch-b", &applied, &duplicates), LOY_OK);
+    CHECK_STATUS(send(db[0], db[2], "branch-a", &applied, &duplicates), LOY_OK);
+    exchange(db[0], db[1]);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(strcmp(tier_of(db[i], uid, tier, sizeof tier), "gold") == 0);
+        int64_t problems = -1;
+        CHECK_STATUS(loy_verify(db[i], &problems, NULL, 0, NULL, &err), LOY_OK);
+        CHECK(problems == 0);
+    }
+    for (int i = 0; i < 3; ++i)
+        loy_close(db[i]);
+}
+
 int main(int argc, char** argv) {
     static const struct test tests[] = {
         {"two tills exchanging journals converge", test_two_tills_converge},
@@ -1333,6 +1394,8 @@ int main(int argc, char** argv) {
         {"a household's void travels with the account it moved", test_a_household_void_travels},
         {"an import is records of 4 MiB, each with its profiles",
          test_an_import_is_records_of_4_mib_with_their_profiles},
+        {"the latest tier event decides, whatever order it arrives in",
+         test_the_latest_tier_event_decides},
     };
     return test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
