@@ -1089,6 +1089,30 @@ static void test_the_chain_dashboard(void) {
                  LOY_ERR_INVALID_ARGUMENT);
 }
 
+/* Imports `rows` customers at `db` in one CSV, phones 0935 + `first`, `first` + 1, ... */
+static void import_customers(loy_db* db, int first, int rows) {
+    const size_t cap = 16 + (size_t)rows * 32;
+    char* csv = malloc(cap);
+    CHECK(csv != NULL);
+    if (!csv) return;
+    size_t at = (size_t)snprintf(csv, cap, "phone,name\n");
+    for (int phone = first; phone < first + rows; ++phone)
+        at += (size_t)snprintf(csv + at, cap - at, "0935%07d,Customer %d\n", phone, phone);
+    int64_t total = 0, imported = 0;
+    CHECK_STATUS(loy_members_import_csv(db, csv, 0, &total, &imported, NULL, &err), LOY_OK);
+    CHECK(imported == rows);
+    free(csv);
+}
+
+/* Each of the imported customers with these phones (0935 + each) is found at `db`. */
+static void check_customers_found(loy_db* db, const int* phones, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        char number[16];
+        snprintf(number, sizeof number, "0935%07d", phones[i]);
+        CHECK(balance_by_phone(db, number) == 0);
+    }
+}
+
 /* The head office loads its customers: one import of 10,500 members (one record naming them
  * all, more than a list of several records may bring profiles for) and twelve of 1,000 (records
  * naming 12,000 between them, one page of a pull). A new till's first round, in pages of 500
@@ -1096,17 +1120,11 @@ static void test_the_chain_dashboard(void) {
 static void test_imports_reach_a_new_till(void) {
     struct till hq = open_till_as("imports-hq.db", "imports-hq", "hq", 1, 0);
     if (!hq.sync) return;
-    static char csv[16 + 13000 * 32];
     int phone = 2000000;
     for (int file = 0; file < 13; ++file) {
         const int rows = file == 0 ? 10500 : 1000;
-        size_t at = (size_t)snprintf(csv, sizeof csv, "phone,name\n");
-        for (int i = 0; i < rows; ++i, ++phone)
-            at +=
-                (size_t)snprintf(csv + at, sizeof csv - at, "0935%07d,Customer %d\n", phone, phone);
-        int64_t total = 0, imported = 0;
-        CHECK_STATUS(loy_members_import_csv(hq.db, csv, 0, &total, &imported, NULL, &err), LOY_OK);
-        CHECK(imported == rows);
+        import_customers(hq.db, phone, rows);
+        phone += rows;
     }
     loy_sync_report r = sync_ok(&hq);
     CHECK(r.pushed >= 13);
@@ -1115,11 +1133,7 @@ static void test_imports_reach_a_new_till(void) {
     r = sync_ok(&fresh);
     CHECK(r.pulled >= 13 && r.profiles >= 22500);
     const int probes[] = {2000000, 2010499, 2010500, 2016321, 2022499};
-    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; ++i) {
-        char number[16];
-        snprintf(number, sizeof number, "0935%07d", probes[i]);
-        CHECK(balance_by_phone(fresh.db, number) == 0);
-    }
+    check_customers_found(fresh.db, probes, sizeof probes / sizeof probes[0]);
     check_verified(fresh.db);
     close_till(&hq);
     close_till(&fresh);
@@ -1133,29 +1147,15 @@ static void test_an_import_past_a_pull_page(void) {
     struct till hq = open_till_batch("large-hq.db", "large-hq", "hq", 1, 0, 500);
     if (!hq.sync) return;
     const int rows = 56000, first = 3000000;
-    const size_t cap = 16 + (size_t)rows * 32;
-    char* csv = malloc(cap);
-    CHECK(csv != NULL);
-    if (!csv) return;
-    size_t at = (size_t)snprintf(csv, cap, "phone,name\n");
-    for (int i = 0; i < rows; ++i)
-        at += (size_t)snprintf(csv + at, cap - at, "0936%07d,Customer %d\n", first + i, i);
-    int64_t total = 0, imported = 0;
-    CHECK_STATUS(loy_members_import_csv(hq.db, csv, 0, &total, &imported, NULL, &err), LOY_OK);
-    CHECK(imported == rows);
-    free(csv);
+    import_customers(hq.db, first, rows);
     loy_sync_report r = sync_ok(&hq);
     CHECK(r.pushed >= 3);
     struct till fresh = open_till_batch("large-new.db", "large-new", "branch_b", 1, 0, 500);
     if (!fresh.sync) return;
     r = sync_ok(&fresh);
     CHECK(r.pulled >= 3 && r.profiles >= rows);
-    const int probes[] = {0, 26000, 30000, 52000, rows - 1};
-    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; ++i) {
-        char number[16];
-        snprintf(number, sizeof number, "0936%07d", first + probes[i]);
-        CHECK(balance_by_phone(fresh.db, number) == 0);
-    }
+    const int probes[] = {first, first + 26000, first + 30000, first + 52000, first + rows - 1};
+    check_customers_found(fresh.db, probes, sizeof probes / sizeof probes[0]);
     close_till(&hq);
     close_till(&fresh);
 }
