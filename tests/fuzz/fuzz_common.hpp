@@ -26,14 +26,15 @@ inline const char* kProgramme =
     "{\"id\":\"f\",\"effect\":\"free_item\",\"sku\":\"S1\",\"code\":\"FREE\"}],"
     "\"cashback\":{\"percent\":\"0.01\"}}";
 
-// Where a target keeps its database: the directory LOYALTY_FUZZ_DIR names (tests/fuzz/run.sh
-// names one in the build directory), else the system's temporary directory. The files of a run
-// that ends normally are removed when it exits; a crash leaves them beside its input.
+// A database file and SQLite's files beside it, removed.
 inline void remove_database(const std::string& path) {
     for (const char* s : {"", "-wal", "-shm"})
         std::remove((path + s).c_str());
 }
 
+// Where a target keeps its database: the directory LOYALTY_FUZZ_DIR names (tests/fuzz/run.sh
+// names one in the build directory), else the system's temporary directory. The files of a run
+// that ends normally are removed when it exits; a crash leaves them beside its input.
 inline std::string scratch(const char* what) {
     const char* dir = std::getenv("LOYALTY_FUZZ_DIR");
     const std::string path = std::string(dir && *dir ? dir : "/tmp") + "/loyalty-fuzz-" + what +
